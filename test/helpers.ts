@@ -1,0 +1,111 @@
+import { env, exports } from "cloudflare:workers";
+import { createDb } from "../worker/db/client";
+import type { Role } from "../worker/db/schema";
+import { memberships, organizations, users, workspaces } from "../worker/db/schema";
+import { hashPassword } from "../worker/lib/crypto";
+import { newId } from "../worker/lib/ids";
+
+export const ORIGIN = "https://conversa.test";
+export const PASSWORD = "correct horse battery";
+
+let passwordHash: Promise<string> | null = null;
+const knownHash = () => {
+  passwordHash ??= hashPassword(PASSWORD);
+  return passwordHash;
+};
+
+export const db = () => createDb(env.DB);
+
+type Auth = { cookie?: string; key?: string };
+type RequestOptions = Auth & {
+  method?: string;
+  body?: unknown;
+  rawBody?: BodyInit;
+  headers?: Record<string, string>;
+  /** Origin header for cookie-authenticated writes; defaults to the site itself. */
+  origin?: string | null;
+};
+
+export async function api(path: string, options: RequestOptions = {}): Promise<Response> {
+  const method =
+    options.method ?? (options.body === undefined && !options.rawBody ? "GET" : "POST");
+  const headers = new Headers(options.headers);
+  if (options.body !== undefined) headers.set("content-type", "application/json");
+  if (options.cookie) headers.set("cookie", options.cookie);
+  if (options.key) headers.set("authorization", `Bearer ${options.key}`);
+  const origin = options.origin === undefined ? ORIGIN : options.origin;
+  if (origin && method !== "GET") headers.set("origin", origin);
+  return exports.default.fetch(`${ORIGIN}${path}`, {
+    method,
+    headers,
+    body:
+      options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+  });
+}
+
+export async function json<T = Record<string, unknown>>(response: Response): Promise<T> {
+  return (await response.json()) as T;
+}
+
+export function sessionCookie(response: Response): string {
+  const header = response.headers.get("set-cookie") ?? "";
+  const match = header.match(/conversa_session=([^;]+)/);
+  if (!match) throw new Error(`no session cookie in ${JSON.stringify(header)}`);
+  return `conversa_session=${match[1]}`;
+}
+
+let counter = 0;
+const unique = (label: string) => `${label}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
+
+/** A fresh organization, workspace and member with a known password, unique to the calling test. */
+export async function newWorkspace(name = "Test") {
+  const orgId = newId("org");
+  const workspaceId = newId("ws");
+  const d = db();
+  await d.insert(organizations).values({ id: orgId, name });
+  await d.insert(workspaces).values({ id: workspaceId, organizationId: orgId, name });
+  const workspace = {
+    id: workspaceId,
+    addMember: async (role: Role) => {
+      const id = newId("usr");
+      const email = `${unique(role)}@example.com`;
+      await d
+        .insert(users)
+        .values({ id, email, name: `${role} ${id}`, passwordHash: await knownHash() });
+      await d.insert(memberships).values({ workspaceId, userId: id, role });
+      return { id, email, login: () => login(email) };
+    },
+  };
+  const owner = await workspace.addMember("owner");
+  return { ...workspace, owner, ownerCookie: await owner.login() };
+}
+
+export async function login(email: string, password = PASSWORD): Promise<string> {
+  const response = await api("/api/v1/auth/login", { body: { email, password } });
+  if (response.status !== 204)
+    throw new Error(`login failed: ${response.status} ${await response.text()}`);
+  return sessionCookie(response);
+}
+
+export async function createKey(cookie: string, role: Role = "admin"): Promise<string> {
+  const response = await api("/api/v1/api-keys", { cookie, body: { name: "test", role } });
+  if (response.status !== 201)
+    throw new Error(`key failed: ${response.status} ${await response.text()}`);
+  return (await json<{ key: string }>(response)).key;
+}
+
+export async function expectProblem(response: Response, status: number) {
+  const body = await response.text();
+  if (response.status !== status)
+    throw new Error(`expected ${status}, got ${response.status}: ${body}`);
+  if (!response.headers.get("content-type")?.startsWith("application/problem+json")) {
+    throw new Error(`not problem+json: ${response.headers.get("content-type")} ${body}`);
+  }
+  return JSON.parse(body) as {
+    type: string;
+    title: string;
+    status: number;
+    detail?: string;
+    errors?: { path: string; message: string }[];
+  };
+}

@@ -1,0 +1,140 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { Scalar } from "@scalar/hono-api-reference";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import { createDb } from "./db/client";
+import { authenticate } from "./lib/auth";
+import { type Clock, systemClock } from "./lib/clock";
+import type { AppEnv } from "./lib/context";
+import {
+  badRequest,
+  Problem,
+  payloadTooLarge,
+  problemResponse,
+  unsupportedMediaType,
+} from "./lib/errors";
+import { routeTable } from "./lib/route-table";
+import { apiKeysRouter } from "./routes/api-keys";
+import { authRouter } from "./routes/auth";
+import { contactFieldsRouter } from "./routes/contact-fields";
+import { contactsRouter } from "./routes/contacts";
+import { meRouter } from "./routes/me";
+import { usersRouter } from "./routes/users";
+
+const API = "/api/v1";
+const MAX_BODY_BYTES = 1024 * 1024;
+const PUBLIC_API_PATHS = new Set([
+  `${API}/auth/login`,
+  `${API}/auth/logout`,
+  `${API}/auth/accept-invite`,
+  `${API}/openapi.json`,
+]);
+const JSON_TYPE = /^application\/([\w.-]+\+)?json(;|$)/i;
+
+export type AppDeps = { clock?: Clock };
+
+export function createApp({ clock = systemClock }: AppDeps = {}) {
+  const app = new OpenAPIHono<AppEnv>();
+  const routes = routeTable(app);
+
+  app.use("*", async (c, next) => {
+    c.set("db", createDb(c.env.DB));
+    c.set("clock", clock);
+    await next();
+  });
+
+  app.get("/health", (c) => c.json({ status: "ok" }));
+
+  app.use(
+    "/api/*",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw payloadTooLarge(MAX_BODY_BYTES);
+      },
+    }),
+  );
+
+  app.use("/api/*", async (c, next) => {
+    const hasBody = c.req.raw.body !== null && c.req.header("content-length") !== "0";
+    const type = c.req.header("content-type") ?? "";
+    if (hasBody && !["GET", "HEAD"].includes(c.req.method) && !JSON_TYPE.test(type)) {
+      throw unsupportedMediaType("Send request bodies as application/json.");
+    }
+    await next();
+  });
+
+  app.use(`${API}/*`, async (c, next) => {
+    // Unknown paths fall through to the 404 / 405 answer instead of asking for credentials.
+    const known = routes.allowedMethods(c.req.path).includes(c.req.method);
+    if (PUBLIC_API_PATHS.has(c.req.path) || !known) return next();
+    return authenticate(c, next);
+  });
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "session", {
+    type: "apiKey",
+    in: "cookie",
+    name: "conversa_session",
+    description: "Set by POST /api/v1/auth/login",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+    type: "http",
+    scheme: "bearer",
+    description: "A workspace API key",
+  });
+
+  app
+    .route(API, authRouter)
+    .route(API, meRouter)
+    .route(API, usersRouter)
+    .route(API, apiKeysRouter)
+    .route(API, contactsRouter)
+    .route(API, contactFieldsRouter);
+
+  app.doc31(`${API}/openapi.json`, {
+    openapi: "3.1.0",
+    info: {
+      title: "Conversa API",
+      version: "1.0.0",
+      description:
+        "Omnichannel customer messaging. Authenticate with the session cookie (browser) or `Authorization: Bearer <API key>`. Errors are application/problem+json.",
+    },
+    servers: [{ url: "/" }],
+  });
+  app.get("/api/docs", Scalar({ url: `${API}/openapi.json`, pageTitle: "Conversa API" }));
+
+  app.notFound((c) => {
+    const allowed = routes.allowedMethods(c.req.path);
+    if (allowed.length > 0) {
+      return problemResponse(
+        new Problem(405, "method-not-allowed", "Method not allowed", `Use ${allowed.join(", ")}.`),
+        { allow: allowed.join(", ") },
+      );
+    }
+    return problemResponse(
+      new Problem(404, "not-found", "Not found", `No route for ${c.req.path}.`),
+    );
+  });
+
+  app.onError((error, c) => {
+    if (error instanceof Problem) return problemResponse(error);
+    if (error instanceof HTTPException) {
+      const status = error.status;
+      if (status === 400) return problemResponse(badRequest(error.message));
+      return problemResponse(new Problem(status, "http-error", error.message || "Error"));
+    }
+    console.error(`${c.req.method} ${c.req.path} failed`, error);
+    return problemResponse(
+      new Problem(
+        500,
+        "internal-error",
+        "Internal error",
+        "Something failed on our side; it was logged.",
+      ),
+    );
+  });
+
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,190 @@
+import { sql } from "drizzle-orm";
+import {
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
+
+/** Milliseconds since the epoch; every timestamp column uses it. */
+const millis = (name: string) => integer(name, { mode: "number" });
+const createdAt = () => millis("created_at").notNull().default(sql`(unixepoch('subsec') * 1000)`);
+
+export const ROLES = ["owner", "admin", "supervisor", "agent"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const organizations = sqliteTable("organizations", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  createdAt: createdAt(),
+});
+
+export const workspaces = sqliteTable(
+  "workspaces",
+  {
+    id: text("id").primaryKey(),
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organizations.id),
+    name: text("name").notNull(),
+    /** ISO 3166 country used to read phone numbers written without a +country prefix. */
+    defaultCountry: text("default_country").notNull().default("US"),
+    timezone: text("timezone").notNull().default("UTC"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("workspaces_organization_idx").on(t.organizationId)],
+);
+
+/** A person who can sign in; what they may do lives on their memberships. */
+export const users = sqliteTable("users", {
+  id: text("id").primaryKey(),
+  email: text("email").notNull().unique(),
+  name: text("name").notNull(),
+  /** `pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>`; null until an invitation is accepted. */
+  passwordHash: text("password_hash"),
+  createdAt: createdAt(),
+});
+
+export const memberships = sqliteTable(
+  "memberships",
+  {
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    role: text("role", { enum: ROLES }).notNull(),
+    active: integer("active", { mode: "boolean" }).notNull().default(true),
+    /** sha-256 of a one-time invitation token, cleared once accepted. */
+    inviteTokenHash: text("invite_token_hash"),
+    inviteExpiresAt: millis("invite_expires_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.userId] }),
+    index("memberships_user_idx").on(t.userId),
+    uniqueIndex("memberships_invite_idx").on(t.inviteTokenHash),
+  ],
+);
+
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    /** sha-256 of the cookie value: a leaked table grants no session. */
+    idHash: text("id_hash").primaryKey(),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    expiresAt: millis("expires_at").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId, t.workspaceId)],
+);
+
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    name: text("name").notNull(),
+    /** First characters of the key, shown in lists so people can tell keys apart. */
+    prefix: text("prefix").notNull(),
+    keyHash: text("key_hash").notNull().unique(),
+    role: text("role", { enum: ROLES }).notNull(),
+    createdBy: text("created_by"),
+    lastUsedAt: millis("last_used_at"),
+    revokedAt: millis("revoked_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("api_keys_workspace_idx").on(t.workspaceId, t.id)],
+);
+
+export const CHANNEL_TYPES = [
+  "webchat",
+  "whatsapp",
+  "messenger",
+  "instagram",
+  "telegram",
+  "sms",
+  "email",
+  "custom",
+] as const;
+export type ChannelType = (typeof CHANNEL_TYPES)[number];
+
+export type ConsentStatus = "opted_in" | "opted_out";
+export type ConsentRecord = { status: ConsentStatus; at: number; source: string };
+export type ConsentByChannel = Partial<Record<ChannelType, ConsentRecord>>;
+export type CustomFieldValue = string | number | boolean;
+
+export const contacts = sqliteTable(
+  "contacts",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    name: text("name"),
+    /** E.164 */
+    phone: text("phone"),
+    /** lower-cased */
+    email: text("email"),
+    language: text("language"),
+    timezone: text("timezone"),
+    customFields: text("custom_fields", { mode: "json" })
+      .$type<Record<string, CustomFieldValue>>()
+      .notNull()
+      .default({}),
+    consent: text("consent", { mode: "json" }).$type<ConsentByChannel>().notNull().default({}),
+    createdAt: createdAt(),
+    updatedAt: millis("updated_at").notNull(),
+  },
+  (t) => [
+    index("contacts_workspace_idx").on(t.workspaceId, t.id),
+    uniqueIndex("contacts_phone_idx").on(t.workspaceId, t.phone),
+    uniqueIndex("contacts_email_idx").on(t.workspaceId, t.email),
+  ],
+);
+
+export const contactTags = sqliteTable(
+  "contact_tags",
+  {
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    contactId: text("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+    tag: text("tag").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.contactId, t.tag] }),
+    index("contact_tags_tag_idx").on(t.workspaceId, t.tag, t.contactId),
+  ],
+);
+
+export const FIELD_TYPES = ["text", "number", "date", "select", "boolean"] as const;
+export type FieldType = (typeof FIELD_TYPES)[number];
+
+export const contactFields = sqliteTable(
+  "contact_fields",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    key: text("key").notNull(),
+    label: text("label").notNull(),
+    type: text("type", { enum: FIELD_TYPES }).notNull(),
+    options: text("options", { mode: "json" }).$type<string[]>().notNull().default([]),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("contact_fields_key_idx").on(t.workspaceId, t.key)],
+);

@@ -1,0 +1,361 @@
+import { and, desc, eq, inArray, like, lt, or, type SQL, sql } from "drizzle-orm";
+import { type CountryCode, parsePhoneNumberFromString } from "libphonenumber-js";
+import {
+  type ChannelType,
+  type ConsentByChannel,
+  type CustomFieldValue,
+  contacts,
+  contactTags,
+  workspaces,
+} from "../db/schema";
+import type { Db, Principal } from "../lib/context";
+import { conflict, type FieldError, notFound, validationFailed } from "../lib/errors";
+import { newId } from "../lib/ids";
+import { toIso } from "../schemas/common";
+import type { ContactCreateInput, ContactPatchInput } from "../schemas/contacts";
+import { listContactFields, mergeCustomFields } from "./contact-fields";
+
+type ContactRow = typeof contacts.$inferSelect;
+
+export function toContactDto(row: ContactRow, tags: string[]) {
+  return {
+    id: row.id,
+    name: row.name,
+    phone: row.phone,
+    email: row.email,
+    language: row.language,
+    timezone: row.timezone,
+    tags,
+    custom_fields: row.customFields,
+    consent: Object.fromEntries(
+      Object.entries(row.consent).map(([channel, c]) => [channel, { ...c, at: toIso(c.at) }]),
+    ),
+    created_at: toIso(row.createdAt),
+    updated_at: toIso(row.updatedAt),
+  };
+}
+
+export type ContactDto = ReturnType<typeof toContactDto>;
+
+export function normalizePhone(raw: string, defaultCountry: string): string | null {
+  const parsed = parsePhoneNumberFromString(raw, defaultCountry as CountryCode);
+  return parsed?.isValid() ? parsed.number : null;
+}
+
+export const normalizeTags = (tags: string[]) => [
+  ...new Set(tags.map((t) => t.trim().toLowerCase())),
+];
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+
+async function tagsOf(db: Db, workspaceId: string, contactIds: string[]) {
+  const byContact = new Map<string, string[]>(contactIds.map((id) => [id, []]));
+  if (contactIds.length === 0) return byContact;
+  const rows = await db
+    .select({ contactId: contactTags.contactId, tag: contactTags.tag })
+    .from(contactTags)
+    .where(
+      and(eq(contactTags.workspaceId, workspaceId), inArray(contactTags.contactId, contactIds)),
+    )
+    .orderBy(contactTags.tag);
+  for (const row of rows) byContact.get(row.contactId)?.push(row.tag);
+  return byContact;
+}
+
+async function findRow(db: Db, workspaceId: string, id: string) {
+  const row = await db.query.contacts.findFirst({
+    where: and(eq(contacts.workspaceId, workspaceId), eq(contacts.id, id)),
+  });
+  if (!row) throw notFound("Contact");
+  return row;
+}
+
+export async function getContact(db: Db, workspaceId: string, id: string) {
+  const row = await findRow(db, workspaceId, id);
+  const tags = await tagsOf(db, workspaceId, [id]);
+  return toContactDto(row, tags.get(id) ?? []);
+}
+
+export async function listContacts(
+  db: Db,
+  workspaceId: string,
+  filter: {
+    q?: string | undefined;
+    tag?: string | undefined;
+    cursor?: string | undefined;
+    limit: number;
+  },
+) {
+  const conditions: (SQL | undefined)[] = [eq(contacts.workspaceId, workspaceId)];
+  if (filter.cursor) conditions.push(lt(contacts.id, filter.cursor));
+  if (filter.q) {
+    const pattern = `%${escapeLike(filter.q)}%`;
+    const digits = filter.q.replace(/\D/g, "");
+    conditions.push(
+      or(
+        sql`${contacts.name} like ${pattern} escape '\\'`,
+        sql`${contacts.email} like ${pattern.toLowerCase()} escape '\\'`,
+        digits.length >= 3 ? like(contacts.phone, `%${digits}%`) : undefined,
+      ),
+    );
+  }
+  if (filter.tag) {
+    conditions.push(
+      inArray(
+        contacts.id,
+        db
+          .select({ id: contactTags.contactId })
+          .from(contactTags)
+          .where(
+            and(
+              eq(contactTags.workspaceId, workspaceId),
+              eq(contactTags.tag, filter.tag.toLowerCase()),
+            ),
+          ),
+      ),
+    );
+  }
+  const rows = await db
+    .select()
+    .from(contacts)
+    .where(and(...conditions))
+    .orderBy(desc(contacts.id))
+    .limit(filter.limit + 1);
+  const tags = await tagsOf(
+    db,
+    workspaceId,
+    rows.slice(0, filter.limit).map((r) => r.id),
+  );
+  return rows.map((row) => toContactDto(row, tags.get(row.id) ?? []));
+}
+
+type Identity = { phone?: string | null | undefined; email?: string | null | undefined };
+
+/** Turns phone / email into their stored forms, collecting field errors. */
+async function normalizeIdentity(
+  db: Db,
+  workspaceId: string,
+  input: Identity,
+  errors: FieldError[],
+) {
+  const out: { phone?: string | null; email?: string | null } = {};
+  if (input.email !== undefined) out.email = input.email?.toLowerCase() ?? null;
+  if (input.phone !== undefined && input.phone !== null) {
+    const workspace = await db.query.workspaces.findFirst({
+      where: eq(workspaces.id, workspaceId),
+    });
+    const phone = normalizePhone(input.phone, workspace?.defaultCountry ?? "US");
+    if (phone) out.phone = phone;
+    else errors.push({ path: "phone", message: "not a valid phone number" });
+  } else if (input.phone === null) {
+    out.phone = null;
+  }
+  return out;
+}
+
+async function assertUnique(db: Db, workspaceId: string, identity: Identity, exceptId?: string) {
+  for (const field of ["phone", "email"] as const) {
+    const value = identity[field];
+    if (!value) continue;
+    const other = await db.query.contacts.findFirst({
+      columns: { id: true },
+      where: and(eq(contacts.workspaceId, workspaceId), eq(contacts[field], value)),
+    });
+    if (other && other.id !== exceptId) {
+      throw conflict(`Another contact (${other.id}) has this ${field}.`, field);
+    }
+  }
+}
+
+/** A race past `assertUnique` ends at the unique index; answer it the same way. */
+function rethrowUniqueViolation(error: unknown): never {
+  const message = String((error as Error)?.message ?? error);
+  const field = /contacts\.phone/.test(message)
+    ? "phone"
+    : /contacts\.email/.test(message)
+      ? "email"
+      : null;
+  if (field && /UNIQUE/.test(message)) throw conflict(`Another contact has this ${field}.`, field);
+  throw error;
+}
+
+function consentSource(actor: Principal) {
+  return actor.via === "api_key" ? "api" : "agent";
+}
+
+function mergeConsent(
+  current: ConsentByChannel,
+  input: NonNullable<ContactCreateInput["consent"]>,
+  actor: Principal,
+  now: number,
+): ConsentByChannel {
+  const merged = { ...current };
+  for (const [channel, value] of Object.entries(input) as [
+    ChannelType,
+    (typeof input)[ChannelType],
+  ][]) {
+    if (!value) continue;
+    const { status, source } =
+      typeof value === "string" ? { status: value, source: undefined } : value;
+    merged[channel] = { status, at: now, source: source ?? consentSource(actor) };
+  }
+  return merged;
+}
+
+async function checkCustomFields(
+  db: Db,
+  workspaceId: string,
+  current: Record<string, CustomFieldValue>,
+  input: Record<string, CustomFieldValue | null> | undefined,
+  errors: FieldError[],
+) {
+  if (!input) return current;
+  const result = mergeCustomFields(await listContactFields(db, workspaceId), current, input);
+  errors.push(...result.errors);
+  return result.values;
+}
+
+export async function createContact(
+  db: Db,
+  actor: Principal,
+  input: ContactCreateInput,
+  now: number,
+) {
+  const ws = actor.workspaceId;
+  const errors: FieldError[] = [];
+  const identity = await normalizeIdentity(db, ws, input, errors);
+  const customFields = await checkCustomFields(db, ws, {}, input.custom_fields, errors);
+  if (errors.length) throw validationFailed(errors);
+  await assertUnique(db, ws, identity);
+  const id = newId("ct", now);
+  const tags = normalizeTags(input.tags ?? []);
+  const row = {
+    id,
+    workspaceId: ws,
+    name: input.name ?? null,
+    phone: identity.phone ?? null,
+    email: identity.email ?? null,
+    language: input.language ?? null,
+    timezone: input.timezone ?? null,
+    customFields,
+    consent: mergeConsent({}, input.consent ?? {}, actor, now),
+    createdAt: now,
+    updatedAt: now,
+  };
+  try {
+    await db.batch([
+      db.insert(contacts).values(row),
+      ...tags.map((tag) => db.insert(contactTags).values({ workspaceId: ws, contactId: id, tag })),
+    ]);
+  } catch (error) {
+    rethrowUniqueViolation(error);
+  }
+  return toContactDto(row, tags.sort());
+}
+
+export async function updateContact(
+  db: Db,
+  actor: Principal,
+  id: string,
+  patch: ContactPatchInput,
+  now: number,
+) {
+  const ws = actor.workspaceId;
+  const current = await findRow(db, ws, id);
+  const errors: FieldError[] = [];
+  const identity = await normalizeIdentity(db, ws, patch, errors);
+  const customFields = await checkCustomFields(
+    db,
+    ws,
+    current.customFields,
+    patch.custom_fields,
+    errors,
+  );
+  const next = { ...current, ...identity };
+  if (patch.name !== undefined) next.name = patch.name;
+  if (!next.name && !next.phone && !next.email) {
+    errors.push({ path: "name", message: "a contact needs a name, a phone or an email" });
+  }
+  if (errors.length) throw validationFailed(errors);
+  await assertUnique(db, ws, identity, id);
+  const changes = {
+    ...identity,
+    ...(patch.name !== undefined ? { name: patch.name } : {}),
+    ...(patch.language !== undefined ? { language: patch.language } : {}),
+    ...(patch.timezone !== undefined ? { timezone: patch.timezone } : {}),
+    customFields,
+    consent: mergeConsent(current.consent, patch.consent ?? {}, actor, now),
+    updatedAt: now,
+  };
+  const where = and(eq(contacts.workspaceId, ws), eq(contacts.id, id));
+  const tags = patch.tags ? normalizeTags(patch.tags) : null;
+  try {
+    await db.batch([
+      db.update(contacts).set(changes).where(where),
+      ...(tags
+        ? [
+            db
+              .delete(contactTags)
+              .where(and(eq(contactTags.workspaceId, ws), eq(contactTags.contactId, id))),
+            ...tags.map((tag) =>
+              db.insert(contactTags).values({ workspaceId: ws, contactId: id, tag }),
+            ),
+          ]
+        : []),
+    ]);
+  } catch (error) {
+    rethrowUniqueViolation(error);
+  }
+  return getContact(db, ws, id);
+}
+
+export async function deleteContact(db: Db, workspaceId: string, id: string) {
+  await findRow(db, workspaceId, id);
+  await db.batch([
+    db
+      .delete(contactTags)
+      .where(and(eq(contactTags.workspaceId, workspaceId), eq(contactTags.contactId, id))),
+    db.delete(contacts).where(and(eq(contacts.workspaceId, workspaceId), eq(contacts.id, id))),
+  ]);
+}
+
+export async function addTags(
+  db: Db,
+  workspaceId: string,
+  id: string,
+  tags: string[],
+  now: number,
+) {
+  await findRow(db, workspaceId, id);
+  await db.batch([
+    db
+      .update(contacts)
+      .set({ updatedAt: now })
+      .where(and(eq(contacts.workspaceId, workspaceId), eq(contacts.id, id))),
+    // one statement per tag: D1 binds at most 100 parameters per statement
+    ...normalizeTags(tags).map((tag) =>
+      db.insert(contactTags).values({ workspaceId, contactId: id, tag }).onConflictDoNothing(),
+    ),
+  ]);
+  return getContact(db, workspaceId, id);
+}
+
+export async function removeTag(db: Db, workspaceId: string, id: string, tag: string, now: number) {
+  await findRow(db, workspaceId, id);
+  await db.batch([
+    db
+      .delete(contactTags)
+      .where(
+        and(
+          eq(contactTags.workspaceId, workspaceId),
+          eq(contactTags.contactId, id),
+          eq(contactTags.tag, tag.trim().toLowerCase()),
+        ),
+      ),
+    db
+      .update(contacts)
+      .set({ updatedAt: now })
+      .where(and(eq(contacts.workspaceId, workspaceId), eq(contacts.id, id))),
+  ]);
+  return getContact(db, workspaceId, id);
+}

@@ -1,0 +1,21 @@
+import type { DrizzleD1Database } from "drizzle-orm/d1";
+import type * as schema from "../db/schema";
+import type { Role } from "../db/schema";
+import type { Clock } from "./clock";
+
+export type Db = DrizzleD1Database<typeof schema>;
+
+/** Who is calling: resolved only from the session cookie or the API key, never from input. */
+export type Principal = {
+  workspaceId: string;
+  role: Role;
+  userId: string | null;
+  apiKeyId: string | null;
+  via: "session" | "api_key";
+  sessionIdHash: string | null;
+};
+
+export type AppEnv = {
+  Bindings: Env;
+  Variables: { db: Db; clock: Clock; principal: Principal };
+};
