@@ -28,7 +28,8 @@ type RequestOptions = Auth & {
 
 export async function api(path: string, options: RequestOptions = {}): Promise<Response> {
   const method =
-    options.method ?? (options.body === undefined && !options.rawBody ? "GET" : "POST");
+    options.method ??
+    (options.body === undefined && options.rawBody === undefined ? "GET" : "POST");
   const headers = new Headers(options.headers);
   if (options.body !== undefined) headers.set("content-type", "application/json");
   if (options.cookie) headers.set("cookie", options.cookie);

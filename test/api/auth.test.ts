@@ -167,8 +167,7 @@ describe("identity comes only from the session", () => {
       body: { name: "Sneaky", workspace_id: b.id },
     });
     const problem = await expectProblem(response, 422);
-    expect(problem.errors?.map((e) => e.path)).toContain("");
-    expect(problem.detail).toMatch(/workspace_id/);
+    expect(problem.errors).toEqual([{ path: "workspace_id", message: "unknown field" }]);
     const list = await json<{ data: unknown[] }>(
       await api("/api/v1/contacts", { cookie: b.ownerCookie }),
     );

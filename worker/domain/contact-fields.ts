@@ -56,6 +56,7 @@ export async function updateContactField(
   if (patch.options && field.type !== "select") {
     throw validationFailed([{ path: "options", message: "only select fields have options" }]);
   }
+  if (patch.label === undefined && patch.options === undefined) return field;
   const [row] = await db
     .update(contactFields)
     .set(patch)

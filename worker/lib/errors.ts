@@ -65,10 +65,17 @@ export function fieldErrorsFromZod(
   error: ZodError,
   prefix: readonly PropertyKey[] = [],
 ): FieldError[] {
-  return error.issues.map((issue) => ({
-    path: [...prefix, ...issue.path].map(String).join("."),
-    message: issue.message,
-  }));
+  const join = (path: readonly PropertyKey[]) => [...prefix, ...path].map(String).join(".");
+  return error.issues.flatMap((issue) => {
+    // keys that should not be there are reported on their parent; point at each key
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((key) => ({
+        path: join([...issue.path, key]),
+        message: "unknown field",
+      }));
+    }
+    return [{ path: join(issue.path), message: issue.message }];
+  });
 }
 
 export function problemResponse(problem: Problem, headers: HeadersInit = {}): Response {
