@@ -6,13 +6,16 @@ export default defineConfig({
     cloudflareTest(async () => ({
       wrangler: { configPath: "./wrangler.jsonc" },
       miniflare: {
-        bindings: { TEST_MIGRATIONS: await readD1Migrations("./migrations") },
+        bindings: {
+          TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+          APP_SECRET: "test-app-secret",
+        },
       },
     })),
   ],
   test: {
     include: ["test/**/*.test.ts"],
-    exclude: ["test/e2e/**", "test/bench/**"],
+    exclude: ["test/e2e/**", "test/bench/**", "test/node/**"],
     setupFiles: ["./test/setup.ts"],
     testTimeout: 30_000,
   },

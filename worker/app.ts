@@ -16,10 +16,15 @@ import {
 import { routeTable } from "./lib/route-table";
 import { apiKeysRouter } from "./routes/api-keys";
 import { authRouter } from "./routes/auth";
+import { channelsRouter } from "./routes/channels";
 import { contactFieldsRouter } from "./routes/contact-fields";
 import { contactsRouter } from "./routes/contacts";
+import { conversationsRouter } from "./routes/conversations";
+import { demoRouter } from "./routes/demo";
+import { filesRouter } from "./routes/files";
 import { meRouter } from "./routes/me";
 import { usersRouter } from "./routes/users";
+import { widgetRouter } from "./routes/widget";
 
 const API = "/api/v1";
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -82,6 +87,11 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
     scheme: "bearer",
     description: "A workspace API key",
   });
+  app.openAPIRegistry.registerComponent("securitySchemes", "visitor", {
+    type: "http",
+    scheme: "bearer",
+    description: "A visitor token from POST /widget/v1/sessions",
+  });
 
   app
     .route(API, authRouter)
@@ -89,7 +99,12 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
     .route(API, usersRouter)
     .route(API, apiKeysRouter)
     .route(API, contactsRouter)
-    .route(API, contactFieldsRouter);
+    .route(API, contactFieldsRouter)
+    .route(API, channelsRouter)
+    .route(API, conversationsRouter)
+    .route("/widget/v1", widgetRouter)
+    .route("/", filesRouter)
+    .route("/", demoRouter);
 
   app.doc31(`${API}/openapi.json`, {
     openapi: "3.1.0",

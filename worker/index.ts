@@ -1,5 +1,8 @@
 import { createApp } from "./app";
 
+export { ConversationDO } from "../durable-objects/conversation";
+export { WorkspaceHub } from "../durable-objects/workspace-hub";
+
 const app = createApp();
 
 export default {

@@ -58,6 +58,9 @@ export const memberships = sqliteTable(
       .references(() => users.id),
     role: text("role", { enum: ROLES }).notNull(),
     active: integer("active", { mode: "boolean" }).notNull().default(true),
+    presence: text("presence", { enum: ["online", "away", "offline"] })
+      .notNull()
+      .default("offline"),
     /** sha-256 of a one-time invitation token, cleared once accepted. */
     inviteTokenHash: text("invite_token_hash"),
     inviteExpiresAt: millis("invite_expires_at"),
@@ -187,4 +190,147 @@ export const contactFields = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("contact_fields_key_idx").on(t.workspaceId, t.key)],
+);
+
+export const PRESENCE = ["online", "away", "offline"] as const;
+
+/** Public settings of a channel; secrets live apart so they are never echoed back. */
+export type WebchatConfig = {
+  greeting?: string;
+  brand_color?: string;
+  position?: "right" | "left";
+  require_identity?: boolean;
+  away?: boolean;
+  away_message?: string;
+};
+
+export const channels = sqliteTable(
+  "channels",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    type: text("type", { enum: CHANNEL_TYPES }).notNull(),
+    name: text("name").notNull(),
+    config: text("config", { mode: "json" }).$type<Record<string, unknown>>().notNull().default({}),
+    /** Credentials and signing secrets; never returned by the API. */
+    secrets: text("secrets", { mode: "json" })
+      .$type<Record<string, string>>()
+      .notNull()
+      .default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [index("channels_workspace_idx").on(t.workspaceId, t.id)],
+);
+
+/** How a contact is known on a channel: a verified web-chat identifier, a wa_id, a PSID… */
+export const contactIdentities = sqliteTable(
+  "contact_identities",
+  {
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    kind: text("kind").notNull(),
+    value: text("value").notNull(),
+    contactId: text("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.kind, t.value] }),
+    index("contact_identities_contact_idx").on(t.contactId),
+  ],
+);
+
+export const CONVERSATION_STATUSES = ["open", "pending", "snoozed", "closed"] as const;
+export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
+export const SENDER_TYPES = ["visitor", "contact", "agent", "system", "bot"] as const;
+export type SenderType = (typeof SENDER_TYPES)[number];
+
+/** The inbox projection of a conversation; its Durable Object owns the messages. */
+export const conversations = sqliteTable(
+  "conversations",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    channelId: text("channel_id")
+      .notNull()
+      .references(() => channels.id),
+    contactId: text("contact_id")
+      .notNull()
+      .references(() => contacts.id),
+    status: text("status", { enum: CONVERSATION_STATUSES }).notNull().default("open"),
+    assigneeId: text("assignee_id"),
+    teamId: text("team_id"),
+    snoozeUntil: millis("snooze_until"),
+    lastSeq: integer("last_seq").notNull().default(0),
+    lastMessagePreview: text("last_message_preview"),
+    lastMessageSenderType: text("last_message_sender_type", { enum: SENDER_TYPES }),
+    lastMessageAt: millis("last_message_at"),
+    lastActivityAt: millis("last_activity_at").notNull(),
+    unreadCount: integer("unread_count").notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("conversations_activity_idx").on(t.workspaceId, t.lastActivityAt, t.id),
+    index("conversations_status_idx").on(t.workspaceId, t.status, t.lastActivityAt, t.id),
+    index("conversations_assignee_idx").on(t.workspaceId, t.assigneeId, t.lastActivityAt, t.id),
+    index("conversations_assignee_status_idx").on(
+      t.workspaceId,
+      t.assigneeId,
+      t.status,
+      t.lastActivityAt,
+      t.id,
+    ),
+    index("conversations_contact_idx").on(t.workspaceId, t.contactId, t.channelId, t.status),
+  ],
+);
+
+export const conversationLabels = sqliteTable(
+  "conversation_labels",
+  {
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    conversationId: text("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    label: text("label").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.conversationId, t.label] }),
+    index("conversation_labels_label_idx").on(t.workspaceId, t.label, t.conversationId),
+  ],
+);
+
+export const MESSAGE_KINDS = ["text", "file", "note", "event"] as const;
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
+export const DELIVERY_STATUSES = ["queued", "sent", "delivered", "read", "failed"] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+export type Attachment = { key: string; name: string; content_type: string; size: number };
+export type EventValue = string | number | boolean | null | string[];
+export type SystemEvent = { type: string; data: Record<string, EventValue> };
+
+/** Projection of each conversation's messages, for search and reports. */
+export const messages = sqliteTable(
+  "messages",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    conversationId: text("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    seq: integer("seq").notNull(),
+    kind: text("kind", { enum: MESSAGE_KINDS }).notNull(),
+    senderType: text("sender_type", { enum: SENDER_TYPES }).notNull(),
+    senderId: text("sender_id"),
+    text: text("text"),
+    createdAt: millis("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("messages_conversation_seq_idx").on(t.conversationId, t.seq)],
 );

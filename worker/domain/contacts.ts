@@ -6,6 +6,7 @@ import {
   type CustomFieldValue,
   contacts,
   contactTags,
+  conversations,
   workspaces,
 } from "../db/schema";
 import type { Db, Principal } from "../lib/context";
@@ -311,6 +312,15 @@ export async function updateContact(
 
 export async function deleteContact(db: Db, workspaceId: string, id: string) {
   await findRow(db, workspaceId, id);
+  const conversation = await db.query.conversations.findFirst({
+    columns: { id: true },
+    where: and(eq(conversations.workspaceId, workspaceId), eq(conversations.contactId, id)),
+  });
+  // Conversation history is never dropped as a side effect of tidying contacts.
+  if (conversation)
+    throw conflict(
+      "This contact has conversations; their history is kept, so it cannot be deleted.",
+    );
   await db.batch([
     db
       .delete(contactTags)

@@ -1,0 +1,350 @@
+import { DurableObject } from "cloudflare:workers";
+import { createDb } from "../worker/db/client";
+import type {
+  Attachment,
+  DeliveryStatus,
+  MessageKind,
+  SenderType,
+  SystemEvent,
+} from "../worker/db/schema";
+import { publishToInbox } from "../worker/domain/conversations";
+import { projectMessage, resetUnread } from "../worker/domain/projection";
+import { attachmentUrl } from "../worker/lib/files";
+import { newId } from "../worker/lib/ids";
+import { ClientFrame, type MessageDto } from "../worker/schemas/conversations";
+
+export type Audience = "agent" | "visitor";
+export type ConversationMeta = {
+  conversationId: string;
+  workspaceId: string;
+  channelId: string;
+  contactId: string;
+};
+export type AppendInput = {
+  kind: MessageKind;
+  sender: { type: SenderType; id: string | null; name: string | null };
+  text?: string | null;
+  attachment?: Attachment | null;
+  event?: SystemEvent | null;
+  status?: DeliveryStatus | null;
+  /** A platform or client message id: the same id is stored once. */
+  externalId?: string | null;
+};
+
+type SocketState = { audience: Audience; userId: string | null; name: string | null };
+type Row = Record<string, SqlStorageValue>;
+
+const BACKOFF_MS = [1_000, 5_000, 15_000, 60_000, 300_000];
+
+/**
+ * One conversation: the source of truth for message order. Messages get a gap-free
+ * `seq`, fan out to hibernatable sockets, and are projected into D1 through an outbox.
+ */
+export class ConversationDO extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+  private drain: Promise<void> | null = null;
+  /** The projection target; tests swap it to simulate a D1 outage. */
+  projectionDb: D1Database;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.projectionDb = env.DB;
+    ctx.blockConcurrencyWhile(async () => this.migrate());
+  }
+
+  private migrate() {
+    this.sql.exec(`
+      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS messages (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL,
+        sender_type TEXT NOT NULL,
+        sender_id TEXT,
+        sender_name TEXT,
+        text TEXT,
+        attachment TEXT,
+        event TEXT,
+        status TEXT,
+        external_id TEXT UNIQUE,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY, attempts INTEGER NOT NULL DEFAULT 0);
+    `);
+  }
+
+  private metaValue(key: string): string | null {
+    const row = this.sql.exec("SELECT value FROM meta WHERE key = ?", key).toArray()[0];
+    return row ? String(row.value) : null;
+  }
+
+  private setMeta(key: string, value: string) {
+    this.sql.exec(
+      "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+      key,
+      value,
+    );
+  }
+
+  private meta(): ConversationMeta {
+    const raw = this.metaValue("conversation");
+    if (!raw) throw new Error("conversation not initialised");
+    return JSON.parse(raw) as ConversationMeta;
+  }
+
+  async init(meta: ConversationMeta): Promise<void> {
+    if (!this.metaValue("conversation")) this.setMeta("conversation", JSON.stringify(meta));
+  }
+
+  async append(input: AppendInput): Promise<MessageDto> {
+    const meta = this.meta();
+    if (input.externalId) {
+      const existing = this.sql
+        .exec("SELECT * FROM messages WHERE external_id = ?", input.externalId)
+        .toArray()[0];
+      if (existing) return this.toDto(existing, meta);
+    }
+    const now = Date.now();
+    const row = this.ctx.storage.transactionSync(() => {
+      const seq = Number(
+        this.sql.exec("SELECT coalesce(max(seq), 0) + 1 AS next FROM messages").one().next,
+      );
+      this.sql.exec(
+        `INSERT INTO messages (seq, id, kind, sender_type, sender_id, sender_name, text, attachment, event, status, external_id, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        seq,
+        newId("msg", now),
+        input.kind,
+        input.sender.type,
+        input.sender.id,
+        input.sender.name,
+        input.text ?? null,
+        input.attachment ? JSON.stringify(input.attachment) : null,
+        input.event ? JSON.stringify(input.event) : null,
+        input.status ?? null,
+        input.externalId ?? null,
+        now,
+      );
+      this.sql.exec("INSERT INTO outbox (seq) VALUES (?)", seq);
+      return this.sql.exec("SELECT * FROM messages WHERE seq = ?", seq).one();
+    });
+    const message = await this.toDto(row, meta);
+    this.broadcast({ type: "message", message }, message.kind === "note" ? "agent" : undefined);
+    await this.flush();
+    return message;
+  }
+
+  async list(options: {
+    afterSeq?: number | undefined;
+    beforeSeq?: number | undefined;
+    limit: number;
+    audience: Audience;
+  }): Promise<MessageDto[]> {
+    const meta = this.meta();
+    const hideNotes = options.audience === "visitor" ? "AND kind <> 'note'" : "";
+    const rows =
+      options.beforeSeq !== undefined
+        ? this.sql
+            .exec(
+              `SELECT * FROM messages WHERE seq < ? ${hideNotes} ORDER BY seq DESC LIMIT ?`,
+              options.beforeSeq,
+              options.limit,
+            )
+            .toArray()
+            .reverse()
+        : this.sql
+            .exec(
+              `SELECT * FROM messages WHERE seq > ? ${hideNotes} ORDER BY seq LIMIT ?`,
+              options.afterSeq ?? 0,
+              options.limit,
+            )
+            .toArray();
+    return Promise.all(rows.map((row) => this.toDto(row, meta)));
+  }
+
+  /** Read state per side; an agent reading also clears the inbox's unread count. */
+  async markRead(audience: Audience, seq: number): Promise<void> {
+    const key = `read:${audience}`;
+    const current = Number(this.metaValue(key) ?? 0);
+    if (seq > current) this.setMeta(key, String(seq));
+    this.broadcast({ type: "read", side: audience, seq: Math.max(seq, current) });
+    if (audience === "agent") await resetUnread(this.projectionDb, this.meta());
+  }
+
+  readState(): { agent: number; visitor: number } {
+    return {
+      agent: Number(this.metaValue("read:agent") ?? 0),
+      visitor: Number(this.metaValue("read:visitor") ?? 0),
+    };
+  }
+
+  /** Conversation-level changes (assignment, status) for the agents watching it. */
+  async publish(frame: { type: "conversation"; conversation: unknown }): Promise<void> {
+    this.broadcast(frame, "agent");
+  }
+
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get("upgrade") !== "websocket")
+      return new Response("expected a websocket", { status: 426 });
+    const audience = request.headers.get("x-audience") === "agent" ? "agent" : "visitor";
+    const state: SocketState = {
+      audience,
+      userId: request.headers.get("x-user-id"),
+      name: request.headers.get("x-user-name"),
+    };
+    const afterSeq = Number(new URL(request.url).searchParams.get("after_seq") ?? 0) || 0;
+    const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
+    this.ctx.acceptWebSocket(server, [audience]);
+    server.serializeAttachment(state);
+    // Sent before any other event can run, so the backlog and live frames neither overlap nor gap.
+    for (const message of await this.list({ afterSeq, limit: 10_000, audience })) {
+      server.send(JSON.stringify({ type: "message", message }));
+    }
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
+    const state = ws.deserializeAttachment() as SocketState;
+    let frame: ReturnType<typeof ClientFrame.parse>;
+    try {
+      frame = ClientFrame.parse(
+        JSON.parse(typeof data === "string" ? data : new TextDecoder().decode(data)),
+      );
+    } catch {
+      ws.send(JSON.stringify({ type: "error", detail: "unknown frame" }));
+      return;
+    }
+    if (frame.type === "ping") ws.send(JSON.stringify({ type: "pong" }));
+    if (frame.type === "read") await this.markRead(state.audience, frame.seq);
+    if (frame.type === "typing") {
+      const out = { type: "typing", side: state.audience, typing: frame.typing, name: state.name };
+      for (const socket of this.ctx.getWebSockets()) if (socket !== ws) this.sendTo(socket, out);
+    }
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    try {
+      ws.close(code === 1005 ? 1000 : code, reason);
+    } catch {
+      // already closed by the runtime
+    }
+  }
+
+  override async alarm(): Promise<void> {
+    await this.flush();
+  }
+
+  private sendTo(socket: WebSocket, frame: unknown) {
+    try {
+      socket.send(JSON.stringify(frame));
+    } catch {
+      // the socket is closing; its close handler runs next
+    }
+  }
+
+  private broadcast(frame: unknown, only?: Audience) {
+    const text = JSON.stringify(frame);
+    for (const socket of this.ctx.getWebSockets(only)) {
+      try {
+        socket.send(text);
+      } catch {
+        // closing socket
+      }
+    }
+  }
+
+  /** One drain at a time; later callers wait for the running one, which loops until empty. */
+  private flush(): Promise<void> {
+    this.drain ??= this.drainOutbox().finally(() => {
+      this.drain = null;
+    });
+    return this.drain;
+  }
+
+  private async drainOutbox(): Promise<void> {
+    const meta = this.meta();
+    let projected = false;
+    for (;;) {
+      const pending = this.sql
+        .exec(
+          "SELECT m.*, o.attempts FROM outbox o JOIN messages m ON m.seq = o.seq ORDER BY o.seq LIMIT 1",
+        )
+        .toArray()[0];
+      if (!pending) {
+        await this.ctx.storage.deleteAlarm();
+        if (projected) await this.announce(meta);
+        return;
+      }
+      try {
+        await projectMessage(this.projectionDb, meta, {
+          id: String(pending.id),
+          seq: Number(pending.seq),
+          kind: pending.kind as MessageKind,
+          senderType: pending.sender_type as SenderType,
+          senderId: pending.sender_id === null ? null : String(pending.sender_id),
+          text: pending.text === null ? null : String(pending.text),
+          hasAttachment: pending.attachment !== null,
+          createdAt: Number(pending.created_at),
+        });
+        this.sql.exec("DELETE FROM outbox WHERE seq = ?", pending.seq);
+        projected = true;
+      } catch (error) {
+        const attempts = Number(pending.attempts) + 1;
+        this.sql.exec("UPDATE outbox SET attempts = ? WHERE seq = ?", attempts, pending.seq);
+        const delay = BACKOFF_MS[Math.min(attempts - 1, BACKOFF_MS.length - 1)] ?? 300_000;
+        console.warn(
+          `projection of ${meta.conversationId}#${pending.seq} failed; retrying in ${delay}ms`,
+          error,
+        );
+        await this.ctx.storage.setAlarm(Date.now() + delay);
+        return;
+      }
+    }
+  }
+
+  private async announce(meta: ConversationMeta) {
+    try {
+      await publishToInbox(
+        createDb(this.projectionDb),
+        this.env,
+        meta.workspaceId,
+        meta.conversationId,
+      );
+    } catch (error) {
+      // the live list is a convenience; the projection is already written
+      console.warn(`inbox update for ${meta.conversationId} failed`, error);
+    }
+  }
+
+  pendingProjection(): number {
+    return Number(this.sql.exec("SELECT count(*) AS n FROM outbox").one().n);
+  }
+
+  private async toDto(row: Row, meta: ConversationMeta): Promise<MessageDto> {
+    const attachment = row.attachment ? (JSON.parse(String(row.attachment)) as Attachment) : null;
+    return {
+      id: String(row.id),
+      conversation_id: meta.conversationId,
+      seq: Number(row.seq),
+      kind: row.kind as MessageKind,
+      sender: {
+        type: row.sender_type as SenderType,
+        id: row.sender_id === null ? null : String(row.sender_id),
+        name: row.sender_name === null ? null : String(row.sender_name),
+      },
+      text: row.text === null ? null : String(row.text),
+      attachment: attachment
+        ? {
+            url: await attachmentUrl(this.env, attachment.key),
+            name: attachment.name,
+            content_type: attachment.content_type,
+            size: attachment.size,
+          }
+        : null,
+      event: row.event ? (JSON.parse(String(row.event)) as SystemEvent) : null,
+      status: (row.status as DeliveryStatus | null) ?? null,
+      created_at: new Date(Number(row.created_at)).toISOString(),
+    };
+  }
+}

@@ -1,0 +1,379 @@
+import type { z } from "@hono/zod-openapi";
+import { and, desc, eq, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
+import type { AppendInput } from "../../durable-objects/conversation";
+import {
+  type ConversationStatus,
+  channels,
+  contacts,
+  conversationLabels,
+  conversations,
+  memberships,
+  type SystemEvent,
+  users,
+} from "../db/schema";
+import type { Db, Principal } from "../lib/context";
+import { notFound, validationFailed } from "../lib/errors";
+import { newId } from "../lib/ids";
+import { toIso } from "../schemas/common";
+import type { ConversationDto, ConversationListQuery } from "../schemas/conversations";
+import { normalizeTags } from "./contacts";
+
+export const conversationStub = (env: Env, conversationId: string) =>
+  env.CONVERSATIONS.get(env.CONVERSATIONS.idFromName(conversationId));
+
+const hubStub = (env: Env, workspaceId: string) =>
+  env.WORKSPACE_HUB.get(env.WORKSPACE_HUB.idFromName(workspaceId));
+
+const listColumns = {
+  conversation: conversations,
+  channelType: channels.type,
+  contactName: contacts.name,
+  contactPhone: contacts.phone,
+  contactEmail: contacts.email,
+};
+
+type ListRow = {
+  conversation: typeof conversations.$inferSelect;
+  channelType: typeof channels.$inferSelect.type;
+  contactName: string | null;
+  contactPhone: string | null;
+  contactEmail: string | null;
+};
+
+function toDto(row: ListRow, labels: string[]): ConversationDto {
+  const c = row.conversation;
+  return {
+    id: c.id,
+    channel_id: c.channelId,
+    channel_type: row.channelType,
+    contact: {
+      id: c.contactId,
+      name: row.contactName,
+      phone: row.contactPhone,
+      email: row.contactEmail,
+    },
+    status: c.status,
+    assignee_id: c.assigneeId,
+    team_id: c.teamId,
+    labels,
+    last_message:
+      c.lastMessagePreview !== null && c.lastMessageAt !== null && c.lastMessageSenderType !== null
+        ? {
+            preview: c.lastMessagePreview,
+            at: toIso(c.lastMessageAt),
+            sender_type: c.lastMessageSenderType,
+          }
+        : null,
+    last_activity_at: toIso(c.lastActivityAt),
+    unread_count: c.unreadCount,
+    last_seq: c.lastSeq,
+    snooze_until: c.snoozeUntil ? toIso(c.snoozeUntil) : null,
+    created_at: toIso(c.createdAt),
+  };
+}
+
+async function labelsOf(db: Db, workspaceId: string, ids: string[]) {
+  const byConversation = new Map<string, string[]>(ids.map((id) => [id, []]));
+  if (ids.length === 0) return byConversation;
+  const rows = await db
+    .select()
+    .from(conversationLabels)
+    .where(
+      and(
+        eq(conversationLabels.workspaceId, workspaceId),
+        inArray(conversationLabels.conversationId, ids),
+      ),
+    )
+    .orderBy(conversationLabels.label);
+  for (const row of rows) byConversation.get(row.conversationId)?.push(row.label);
+  return byConversation;
+}
+
+function baseQuery(db: Db) {
+  return db
+    .select(listColumns)
+    .from(conversations)
+    .innerJoin(channels, eq(channels.id, conversations.channelId))
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .$dynamic();
+}
+
+export async function getConversation(
+  db: Db,
+  workspaceId: string,
+  id: string,
+): Promise<ConversationDto> {
+  const [row] = await baseQuery(db).where(
+    and(eq(conversations.workspaceId, workspaceId), eq(conversations.id, id)),
+  );
+  if (!row) throw notFound("Conversation");
+  return toDto(row, (await labelsOf(db, workspaceId, [id])).get(id) ?? []);
+}
+
+type ListFilter = z.infer<typeof ConversationListQuery>;
+
+/** The conditions of one inbox page; every one is served by an index that leads with workspace_id. */
+export function listConditions(principal: Principal, filter: ListFilter): SQL | undefined {
+  const ws = principal.workspaceId;
+  const conditions: (SQL | undefined)[] = [eq(conversations.workspaceId, ws)];
+  if (filter.view === "mine") conditions.push(eq(conversations.assigneeId, principal.userId ?? ""));
+  if (filter.view === "unassigned") conditions.push(isNull(conversations.assigneeId));
+  if (filter.assignee_id) conditions.push(eq(conversations.assigneeId, filter.assignee_id));
+  if (filter.status) conditions.push(eq(conversations.status, filter.status));
+  if (filter.channel_id) conditions.push(eq(conversations.channelId, filter.channel_id));
+  if (filter.team_id) conditions.push(eq(conversations.teamId, filter.team_id));
+  if (filter.label) {
+    conditions.push(
+      sql`exists (select 1 from ${conversationLabels} where ${conversationLabels.workspaceId} = ${ws} and ${conversationLabels.conversationId} = ${conversations.id} and ${conversationLabels.label} = ${filter.label.toLowerCase()})`,
+    );
+  }
+  if (filter.cursor) {
+    const [at, id] = filter.cursor.split(".") as [string, string];
+    conditions.push(
+      or(
+        lt(conversations.lastActivityAt, Number(at)),
+        and(eq(conversations.lastActivityAt, Number(at)), lt(conversations.id, id)),
+      ),
+    );
+  }
+  return and(...conditions);
+}
+
+export function listQuery(db: Db, principal: Principal, filter: ListFilter) {
+  return baseQuery(db)
+    .where(listConditions(principal, filter))
+    .orderBy(desc(conversations.lastActivityAt), desc(conversations.id))
+    .limit(filter.limit + 1);
+}
+
+export async function listConversations(db: Db, principal: Principal, filter: ListFilter) {
+  const rows = await listQuery(db, principal, filter);
+  const page = rows.slice(0, filter.limit);
+  const labels = await labelsOf(
+    db,
+    principal.workspaceId,
+    page.map((r) => r.conversation.id),
+  );
+  const last = page.at(-1)?.conversation;
+  return {
+    data: page.map((row) => toDto(row, labels.get(row.conversation.id) ?? [])),
+    next_cursor: rows.length > filter.limit && last ? `${last.lastActivityAt}.${last.id}` : null,
+  };
+}
+
+/** Opens a new conversation: the D1 row first, then its Durable Object. */
+export async function openConversation(
+  db: Db,
+  env: Env,
+  ref: { workspaceId: string; channelId: string; contactId: string },
+  now: number,
+) {
+  const id = newId("cv", now);
+  await db.insert(conversations).values({ id, ...ref, lastActivityAt: now, createdAt: now });
+  await conversationStub(env, id).init({ conversationId: id, ...ref });
+  return id;
+}
+
+/** The contact's latest conversation on the channel that is not closed, if any. */
+export async function findActiveConversation(
+  db: Db,
+  workspaceId: string,
+  contactId: string,
+  channelId: string,
+) {
+  const [row] = await db
+    .select({ id: conversations.id })
+    .from(conversations)
+    .where(
+      and(
+        eq(conversations.workspaceId, workspaceId),
+        eq(conversations.contactId, contactId),
+        eq(conversations.channelId, channelId),
+        inArray(conversations.status, ["open", "pending", "snoozed"]),
+      ),
+    )
+    .orderBy(desc(conversations.createdAt))
+    .limit(1);
+  return row?.id ?? null;
+}
+
+/** Tells the workspace's live inbox what the conversation looks like now. */
+export async function publishToInbox(db: Db, env: Env, workspaceId: string, id: string) {
+  const conversation = await getConversation(db, workspaceId, id);
+  await hubStub(env, workspaceId).publish({ type: "conversation", conversation });
+  return conversation;
+}
+
+/** …and the agents who have the conversation open. */
+export async function publishConversation(db: Db, env: Env, workspaceId: string, id: string) {
+  const conversation = await publishToInbox(db, env, workspaceId, id);
+  await conversationStub(env, id).publish({ type: "conversation", conversation });
+  return conversation;
+}
+
+export const hubFor = hubStub;
+
+async function actorName(db: Db, principal: Principal) {
+  if (!principal.userId) return "API";
+  const user = await db.query.users.findFirst({ where: eq(users.id, principal.userId) });
+  return user?.name ?? null;
+}
+
+async function recordEvent(
+  db: Db,
+  env: Env,
+  principal: Principal,
+  id: string,
+  type: string,
+  data: SystemEvent["data"],
+) {
+  const event: AppendInput = {
+    kind: "event",
+    sender: { type: "system", id: principal.userId, name: await actorName(db, principal) },
+    event: { type, data },
+  };
+  await conversationStub(env, id).append(event);
+}
+
+const where = (workspaceId: string, id: string) =>
+  and(eq(conversations.workspaceId, workspaceId), eq(conversations.id, id));
+
+export async function assignConversation(
+  db: Db,
+  env: Env,
+  principal: Principal,
+  id: string,
+  userId: string | null,
+) {
+  const current = await getConversation(db, principal.workspaceId, id);
+  if (userId) {
+    const member = await db.query.memberships.findFirst({
+      where: and(
+        eq(memberships.workspaceId, principal.workspaceId),
+        eq(memberships.userId, userId),
+        eq(memberships.active, true),
+      ),
+    });
+    if (!member)
+      throw validationFailed([
+        { path: "user_id", message: "not an active member of this workspace" },
+      ]);
+  }
+  if (current.assignee_id === userId) return current;
+  await db
+    .update(conversations)
+    .set({ assigneeId: userId })
+    .where(where(principal.workspaceId, id));
+  await recordEvent(db, env, principal, id, "assigned", { from: current.assignee_id, to: userId });
+  return publishConversation(db, env, principal.workspaceId, id);
+}
+
+export async function changeStatus(
+  db: Db,
+  env: Env,
+  principal: Principal,
+  id: string,
+  change: { status: ConversationStatus; snoozeUntil: number | null },
+  now: number,
+) {
+  const current = await getConversation(db, principal.workspaceId, id);
+  if (change.status === "snoozed" && (change.snoozeUntil ?? 0) <= now) {
+    throw validationFailed([{ path: "snooze_until", message: "must be in the future" }]);
+  }
+  const snoozeUntil = change.status === "snoozed" ? change.snoozeUntil : null;
+  await db
+    .update(conversations)
+    .set({ status: change.status, snoozeUntil, lastActivityAt: now })
+    .where(where(principal.workspaceId, id));
+  if (current.status !== change.status) {
+    await recordEvent(db, env, principal, id, "status_changed", {
+      from: current.status,
+      to: change.status,
+      ...(snoozeUntil ? { snooze_until: new Date(snoozeUntil).toISOString() } : {}),
+    });
+  }
+  return publishConversation(db, env, principal.workspaceId, id);
+}
+
+export async function addLabels(
+  db: Db,
+  env: Env,
+  principal: Principal,
+  id: string,
+  labels: string[],
+) {
+  await getConversation(db, principal.workspaceId, id);
+  const added = normalizeTags(labels);
+  // at most 20 labels × 3 parameters: within D1's 100 bound parameters per statement
+  await db
+    .insert(conversationLabels)
+    .values(
+      added.map((label) => ({ workspaceId: principal.workspaceId, conversationId: id, label })),
+    )
+    .onConflictDoNothing();
+  await recordEvent(db, env, principal, id, "labels_changed", { added });
+  return publishConversation(db, env, principal.workspaceId, id);
+}
+
+export async function removeLabel(
+  db: Db,
+  env: Env,
+  principal: Principal,
+  id: string,
+  label: string,
+) {
+  await getConversation(db, principal.workspaceId, id);
+  const removed = label.trim().toLowerCase();
+  await db
+    .delete(conversationLabels)
+    .where(
+      and(
+        eq(conversationLabels.workspaceId, principal.workspaceId),
+        eq(conversationLabels.conversationId, id),
+        eq(conversationLabels.label, removed),
+      ),
+    );
+  await recordEvent(db, env, principal, id, "labels_changed", { removed: [removed] });
+  return publishConversation(db, env, principal.workspaceId, id);
+}
+
+/** Full-text search over the workspace's messages, best matches first. */
+export async function searchMessages(
+  d1: D1Database,
+  workspaceId: string,
+  q: string,
+  limit: number,
+) {
+  // Each word becomes a quoted prefix term, so user input cannot inject FTS syntax.
+  const terms = q
+    .split(/\s+/)
+    .map((word) => word.replace(/"/g, ""))
+    .filter(Boolean)
+    .map((word) => `"${word}"*`);
+  if (terms.length === 0) return [];
+  const { results } = await d1
+    .prepare(
+      `SELECT m.id, m.conversation_id, m.seq, m.created_at,
+              snippet(messages_fts, 0, '[', ']', '…', 12) AS snippet
+         FROM messages_fts
+         JOIN messages m ON m.rowid = messages_fts.rowid
+        WHERE messages_fts MATCH ?1 AND m.workspace_id = ?2
+        ORDER BY rank
+        LIMIT ?3`,
+    )
+    .bind(terms.join(" "), workspaceId, limit)
+    .all<{
+      id: string;
+      conversation_id: string;
+      seq: number;
+      created_at: number;
+      snippet: string;
+    }>();
+  return results.map((r) => ({
+    conversation_id: r.conversation_id,
+    message_id: r.id,
+    seq: r.seq,
+    snippet: r.snippet,
+    created_at: toIso(r.created_at),
+  }));
+}

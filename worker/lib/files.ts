@@ -1,0 +1,50 @@
+import { hmacSha256Hex, verifyHmacSha256Hex } from "./signed";
+
+const URL_LIFETIME_MS = 60 * 60 * 1000;
+
+const signingSecret = (env: Env) => `${env.APP_SECRET}:files`;
+
+/**
+ * A capability URL for a stored file: anyone holding it may fetch the file until it
+ * expires. Expiry is rounded to the hour so the same URL is handed out for a while.
+ */
+export async function attachmentUrl(env: Env, key: string, now = Date.now()): Promise<string> {
+  const expires = Math.ceil((now + URL_LIFETIME_MS) / URL_LIFETIME_MS) * URL_LIFETIME_MS;
+  const signature = await hmacSha256Hex(signingSecret(env), `${key}\n${expires}`);
+  return `/files/${key.split("/").map(encodeURIComponent).join("/")}?expires=${expires}&sig=${signature}`;
+}
+
+export async function verifyAttachmentUrl(
+  env: Env,
+  key: string,
+  expires: number,
+  sig: string,
+  now = Date.now(),
+) {
+  if (!Number.isFinite(expires) || expires < now) return false;
+  return verifyHmacSha256Hex(signingSecret(env), `${key}\n${expires}`, sig);
+}
+
+/** Types a browser may render in place; everything else (SVG and HTML included) downloads. */
+const INLINE_TYPES = new Set([
+  "image/png",
+  "image/jpeg",
+  "image/gif",
+  "image/webp",
+  "application/pdf",
+  "audio/mpeg",
+  "audio/ogg",
+  "video/mp4",
+]);
+
+export function fileResponseHeaders(contentType: string, name: string): Headers {
+  const inline = INLINE_TYPES.has(contentType);
+  const safeName = name.replace(/[^\w.\- ]/g, "_");
+  return new Headers({
+    "content-type": inline ? contentType : "application/octet-stream",
+    "content-disposition": `${inline ? "inline" : "attachment"}; filename="${safeName}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+    "x-content-type-options": "nosniff",
+    "content-security-policy": "default-src 'none'; sandbox",
+    "cache-control": "private, max-age=3600",
+  });
+}

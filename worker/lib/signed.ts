@@ -1,0 +1,61 @@
+import { base64UrlToBytes, bytesToBase64Url, bytesToHex } from "./crypto";
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+const hmacKey = (secret: string, usage: "sign" | "verify") =>
+  crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
+    usage,
+  ]);
+
+export async function hmacSha256Hex(secret: string, message: string): Promise<string> {
+  const signature = await crypto.subtle.sign(
+    "HMAC",
+    await hmacKey(secret, "sign"),
+    encoder.encode(message),
+  );
+  return bytesToHex(signature);
+}
+
+/** Constant-time check of a hex HMAC-SHA256 over `message`. */
+export async function verifyHmacSha256Hex(
+  secret: string,
+  message: string,
+  hex: string,
+): Promise<boolean> {
+  if (!/^[0-9a-f]{64}$/i.test(hex)) return false;
+  const signature = Uint8Array.from(hex.match(/../g) ?? [], (h) => Number.parseInt(h, 16));
+  return crypto.subtle.verify(
+    "HMAC",
+    await hmacKey(secret, "verify"),
+    signature,
+    encoder.encode(message),
+  );
+}
+
+/** `<payload b64url>.<signature b64url>`: a compact, tamper-evident token (not encrypted). */
+export async function signToken(secret: string, payload: object): Promise<string> {
+  const body = bytesToBase64Url(encoder.encode(JSON.stringify(payload)));
+  const signature = await crypto.subtle.sign(
+    "HMAC",
+    await hmacKey(secret, "sign"),
+    encoder.encode(body),
+  );
+  return `${body}.${bytesToBase64Url(new Uint8Array(signature))}`;
+}
+
+export async function verifyToken(secret: string, token: string): Promise<unknown | null> {
+  const [body, signature, extra] = token.split(".");
+  if (!body || !signature || extra !== undefined) return null;
+  try {
+    const ok = await crypto.subtle.verify(
+      "HMAC",
+      await hmacKey(secret, "verify"),
+      base64UrlToBytes(signature),
+      encoder.encode(body),
+    );
+    return ok ? JSON.parse(decoder.decode(base64UrlToBytes(body))) : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,345 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import {
+  addLabels,
+  assignConversation,
+  changeStatus,
+  conversationStub,
+  getConversation,
+  hubFor,
+  listConversations,
+  publishToInbox,
+  removeLabel,
+  searchMessages,
+} from "../domain/conversations";
+import { sendAgentMessage } from "../domain/messages";
+import { getMember } from "../domain/users";
+import { assertSameOrigin } from "../lib/auth";
+import type { AppEnv } from "../lib/context";
+import { forbidden } from "../lib/errors";
+import { authenticated, createRouter } from "../lib/router";
+import { errorResponses, IdParam, jsonBody, jsonResponse } from "../schemas/common";
+import { TagName } from "../schemas/contacts";
+import {
+  AgentMessageCreate,
+  AssignBody,
+  ConversationListQuery,
+  ConversationSchema,
+  LabelsBody,
+  MessageSchema,
+  MessagesQuery,
+  PresenceBody,
+  StatusBody,
+} from "../schemas/conversations";
+
+const tags = ["Conversations"];
+const ConversationId = IdParam("cv");
+const security = authenticated;
+
+const listRoute = createRoute({
+  method: "get",
+  path: "/conversations",
+  tags,
+  summary: "The inbox: conversations by view and filters, newest activity first",
+  security,
+  request: { query: ConversationListQuery },
+  responses: {
+    200: jsonResponse(
+      z
+        .object({ data: z.array(ConversationSchema), next_cursor: z.string().nullable() })
+        .openapi("ConversationPage"),
+      "A page",
+    ),
+    ...errorResponses,
+  },
+});
+
+const getRoute = createRoute({
+  method: "get",
+  path: "/conversations/{id}",
+  tags,
+  summary: "One conversation",
+  security,
+  request: { params: ConversationId },
+  responses: { 200: jsonResponse(ConversationSchema, "The conversation"), ...errorResponses },
+});
+
+const messagesRoute = createRoute({
+  method: "get",
+  path: "/conversations/{id}/messages",
+  tags,
+  summary: "Messages in order: after a seq (catching up) or before one (scrolling back)",
+  security,
+  request: { params: ConversationId, query: MessagesQuery },
+  responses: {
+    200: jsonResponse(z.object({ data: z.array(MessageSchema) }), "Messages by seq"),
+    ...errorResponses,
+  },
+});
+
+const sendRoute = createRoute({
+  method: "post",
+  path: "/conversations/{id}/messages",
+  tags,
+  summary: "Reply to the customer, or leave an internal note with private: true",
+  security,
+  request: { params: ConversationId, body: jsonBody(AgentMessageCreate) },
+  responses: { 201: jsonResponse(MessageSchema, "Accepted in order"), ...errorResponses },
+});
+
+const assignRoute = createRoute({
+  method: "post",
+  path: "/conversations/{id}/assign",
+  tags,
+  summary: "Assign to an agent, or unassign with null",
+  security,
+  request: { params: ConversationId, body: jsonBody(AssignBody) },
+  responses: { 200: jsonResponse(ConversationSchema, "Assigned"), ...errorResponses },
+});
+
+const statusRoute = createRoute({
+  method: "post",
+  path: "/conversations/{id}/status",
+  tags,
+  summary: "Open, mark pending, snooze until a time, or close",
+  security,
+  request: { params: ConversationId, body: jsonBody(StatusBody) },
+  responses: { 200: jsonResponse(ConversationSchema, "Changed"), ...errorResponses },
+});
+
+const addLabelsRoute = createRoute({
+  method: "post",
+  path: "/conversations/{id}/labels",
+  tags,
+  summary: "Add labels",
+  security,
+  request: { params: ConversationId, body: jsonBody(LabelsBody) },
+  responses: { 200: jsonResponse(ConversationSchema, "Labelled"), ...errorResponses },
+});
+
+const removeLabelRoute = createRoute({
+  method: "delete",
+  path: "/conversations/{id}/labels/{label}",
+  tags,
+  summary: "Remove a label",
+  security,
+  request: {
+    params: ConversationId.extend({
+      label: TagName.openapi({ param: { name: "label", in: "path" } }),
+    }),
+  },
+  responses: { 200: jsonResponse(ConversationSchema, "Unlabelled"), ...errorResponses },
+});
+
+const readRoute = createRoute({
+  method: "post",
+  path: "/conversations/{id}/read",
+  tags,
+  summary: "Mark the conversation read by agents (clears the unread count)",
+  security,
+  request: { params: ConversationId },
+  responses: { 204: { description: "Read" }, ...errorResponses },
+});
+
+const socketRoute = createRoute({
+  method: "get",
+  path: "/conversations/{id}/ws",
+  tags: ["Realtime"],
+  summary: "WebSocket: every message after `after_seq`, then live frames (see README)",
+  security,
+  request: {
+    params: ConversationId,
+    query: z.object({ after_seq: z.coerce.number().int().min(0).default(0) }),
+  },
+  responses: {
+    101: { description: "Switching protocols" },
+    426: { description: "Not a WebSocket request" },
+    ...errorResponses,
+  },
+});
+
+const realtimeRoute = createRoute({
+  method: "get",
+  path: "/realtime",
+  tags: ["Realtime"],
+  summary: "WebSocket: live inbox frames for the workspace (see README)",
+  security,
+  responses: {
+    101: { description: "Switching protocols" },
+    426: { description: "Not a WebSocket request" },
+    ...errorResponses,
+  },
+});
+
+const presenceRoute = createRoute({
+  method: "put",
+  path: "/me/presence",
+  tags: ["Realtime"],
+  summary: "Set your presence: online, away or offline",
+  security,
+  request: { body: jsonBody(PresenceBody) },
+  responses: { 204: { description: "Set" }, ...errorResponses },
+});
+
+const searchRoute = createRoute({
+  method: "get",
+  path: "/search/messages",
+  tags,
+  summary: "Full-text search over messages and notes",
+  security,
+  request: {
+    query: z.object({
+      q: z.string().trim().min(1).max(200),
+      limit: z.coerce.number().int().min(1).max(100).default(25),
+    }),
+  },
+  responses: {
+    200: jsonResponse(
+      z
+        .object({
+          data: z.array(
+            z.object({
+              conversation_id: z.string(),
+              message_id: z.string(),
+              seq: z.number().int(),
+              snippet: z.string(),
+              created_at: z.string(),
+            }),
+          ),
+        })
+        .openapi("MessageSearchResults"),
+      "Matches",
+    ),
+    ...errorResponses,
+  },
+});
+
+/** Browsers send cookies on WebSocket handshakes too; refuse ones opened by other sites. */
+function assertSocketRequest(c: Context<AppEnv>) {
+  if (c.req.header("upgrade")?.toLowerCase() !== "websocket") return false;
+  if (c.get("principal").via === "session") {
+    assertSameOrigin(c.req.raw, c.env.ALLOWED_ORIGINS, { required: true });
+  }
+  return true;
+}
+
+function agentHeaders(c: Context<AppEnv>, name: string | null) {
+  const principal = c.get("principal");
+  const headers = new Headers(c.req.raw.headers);
+  headers.set("x-audience", "agent");
+  headers.set("x-user-id", principal.userId ?? "");
+  headers.set("x-user-name", name ?? "");
+  headers.set("x-workspace-id", principal.workspaceId);
+  return headers;
+}
+
+export const conversationsRouter = createRouter()
+  .openapi(listRoute, async (c) => {
+    return c.json(
+      await listConversations(c.get("db"), c.get("principal"), c.req.valid("query")),
+      200,
+    );
+  })
+  .openapi(getRoute, async (c) => {
+    return c.json(
+      await getConversation(c.get("db"), c.get("principal").workspaceId, c.req.valid("param").id),
+      200,
+    );
+  })
+  .openapi(messagesRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    const query = c.req.valid("query");
+    await getConversation(c.get("db"), c.get("principal").workspaceId, id);
+    const data = await conversationStub(c.env, id).list({
+      afterSeq: query.after_seq,
+      beforeSeq: query.before_seq,
+      limit: query.limit,
+      audience: "agent",
+    });
+    return c.json({ data }, 200);
+  })
+  .openapi(sendRoute, async (c) => {
+    const message = await sendAgentMessage(
+      c.get("db"),
+      c.env,
+      c.get("principal"),
+      c.req.valid("param").id,
+      c.req.valid("json"),
+    );
+    return c.json(message, 201);
+  })
+  .openapi(assignRoute, async (c) => {
+    const conversation = await assignConversation(
+      c.get("db"),
+      c.env,
+      c.get("principal"),
+      c.req.valid("param").id,
+      c.req.valid("json").user_id,
+    );
+    return c.json(conversation, 200);
+  })
+  .openapi(statusRoute, async (c) => {
+    const body = c.req.valid("json");
+    const conversation = await changeStatus(
+      c.get("db"),
+      c.env,
+      c.get("principal"),
+      c.req.valid("param").id,
+      {
+        status: body.status,
+        snoozeUntil: body.snooze_until ? Date.parse(body.snooze_until) : null,
+      },
+      c.get("clock").now(),
+    );
+    return c.json(conversation, 200);
+  })
+  .openapi(addLabelsRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    return c.json(
+      await addLabels(c.get("db"), c.env, c.get("principal"), id, c.req.valid("json").labels),
+      200,
+    );
+  })
+  .openapi(removeLabelRoute, async (c) => {
+    const { id, label } = c.req.valid("param");
+    return c.json(await removeLabel(c.get("db"), c.env, c.get("principal"), id, label), 200);
+  })
+  .openapi(readRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    const { workspaceId } = c.get("principal");
+    const conversation = await getConversation(c.get("db"), workspaceId, id);
+    await conversationStub(c.env, id).markRead("agent", conversation.last_seq);
+    await publishToInbox(c.get("db"), c.env, workspaceId, id);
+    return c.body(null, 204);
+  })
+  .openapi(socketRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    await getConversation(c.get("db"), c.get("principal").workspaceId, id);
+    if (!assertSocketRequest(c)) throw forbidden("Open this URL as a WebSocket.");
+    const { userId, workspaceId } = c.get("principal");
+    const member = userId ? await getMember(c.get("db"), workspaceId, userId) : null;
+    const request = new Request(c.req.url, { headers: agentHeaders(c, member?.name ?? null) });
+    return conversationStub(c.env, id).fetch(request) as unknown as Response;
+  })
+  .openapi(realtimeRoute, async (c) => {
+    if (!assertSocketRequest(c)) throw forbidden("Open this URL as a WebSocket.");
+    const request = new Request(c.req.url, { headers: agentHeaders(c, null) });
+    return hubFor(c.env, c.get("principal").workspaceId).fetch(request) as unknown as Response;
+  })
+  .openapi(presenceRoute, async (c) => {
+    const principal = c.get("principal");
+    if (!principal.userId) throw forbidden("Presence belongs to people, not API keys.");
+    await hubFor(c.env, principal.workspaceId).setPresence(
+      principal.workspaceId,
+      principal.userId,
+      c.req.valid("json").status,
+    );
+    return c.body(null, 204);
+  })
+  .openapi(searchRoute, async (c) => {
+    const { q, limit } = c.req.valid("query");
+    return c.json(
+      { data: await searchMessages(c.env.DB, c.get("principal").workspaceId, q, limit) },
+      200,
+    );
+  });

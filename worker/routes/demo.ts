@@ -1,0 +1,32 @@
+import { Hono } from "hono";
+import { html } from "hono/html";
+import type { AppEnv } from "../lib/context";
+import { notFound } from "../lib/errors";
+
+/** A page that embeds the widget the way a customer's site would. */
+export const demoRouter = new Hono<AppEnv>().get("/demo", async (c) => {
+  const requested = c.req.query("channel");
+  const channel = await c.get("db").query.channels.findFirst({
+    where: (t, { and, eq }) =>
+      requested ? and(eq(t.id, requested), eq(t.type, "webchat")) : eq(t.type, "webchat"),
+    orderBy: (t, { asc }) => asc(t.createdAt),
+  });
+  if (!channel) throw notFound("A web-chat channel");
+  return c.html(html`<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <title>Conversa widget demo</title>
+    <style>
+      body { font: 16px/1.5 system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem; color: #1f2937; }
+    </style>
+  </head>
+  <body>
+    <h1>Acme Store</h1>
+    <p>This page embeds the Conversa chat widget for the channel <strong>${channel.name}</strong>.
+      Open the bubble in the corner and write; an agent answers from the inbox at <a href="/">/</a>.</p>
+    <script src="/widget.js" data-channel="${channel.id}" async></script>
+  </body>
+</html>`);
+});

@@ -1,0 +1,254 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { cors } from "hono/cors";
+import { getWebchatChannel, webchatConfig } from "../domain/channels";
+import { conversationStub } from "../domain/conversations";
+import { MAX_UPLOAD_BYTES, sendVisitorFile, sendVisitorMessage } from "../domain/messages";
+import { startVisitorSession, type Visitor, visitorFromToken } from "../domain/visitors";
+import type { AppEnv } from "../lib/context";
+import {
+  forbidden,
+  notFound,
+  payloadTooLarge,
+  unauthorized,
+  validationFailed,
+} from "../lib/errors";
+import { createRouter } from "../lib/router";
+import { errorResponses, jsonBody, jsonResponse } from "../schemas/common";
+import { MessageSchema, MessagesQuery, VisitorMessageCreate } from "../schemas/conversations";
+
+const tags = ["Widget"];
+const visitorSecurity = [{ visitor: [] }];
+
+const ChannelConfig = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    greeting: z.string().nullable(),
+    brand_color: z.string(),
+    position: z.enum(["right", "left"]),
+    away: z.boolean(),
+    away_message: z.string().nullable(),
+    require_identity: z.boolean(),
+  })
+  .openapi("WidgetChannel");
+
+const SessionBody = z
+  .strictObject({
+    channel_id: z.string().max(64),
+    token: z
+      .string()
+      .max(2048)
+      .optional()
+      .openapi({ description: "A token from an earlier session, to resume it" }),
+    identifier: z.string().min(1).max(200).optional(),
+    identifier_hash: z
+      .string()
+      .max(128)
+      .optional()
+      .openapi({ description: "hex HMAC-SHA256(channel identity secret, identifier)" }),
+    name: z.string().trim().min(1).max(200).optional(),
+    email: z.email().max(254).optional(),
+  })
+  .openapi("WidgetSessionRequest");
+
+const Sent = z
+  .object({ conversation_id: z.string(), message: MessageSchema })
+  .openapi("WidgetMessageSent");
+
+const channelRoute = createRoute({
+  method: "get",
+  path: "/channels/{id}",
+  tags,
+  summary: "Public look and state of a web-chat channel",
+  request: { params: z.object({ id: z.string().max(64) }) },
+  responses: { 200: jsonResponse(ChannelConfig, "Channel"), ...errorResponses },
+});
+
+const sessionRoute = createRoute({
+  method: "post",
+  path: "/sessions",
+  tags,
+  summary: "Start or resume a visitor session; returns the visitor token",
+  request: { body: jsonBody(SessionBody) },
+  responses: {
+    200: jsonResponse(
+      z
+        .object({
+          token: z.string(),
+          visitor_id: z.string(),
+          conversation_id: z.string().nullable(),
+        })
+        .openapi("WidgetSession"),
+      "Session",
+    ),
+    ...errorResponses,
+  },
+});
+
+const sendRoute = createRoute({
+  method: "post",
+  path: "/messages",
+  tags,
+  summary: "Send a message as the visitor (opens a conversation when none is open)",
+  security: visitorSecurity,
+  request: { body: jsonBody(VisitorMessageCreate) },
+  responses: { 201: jsonResponse(Sent, "Accepted"), ...errorResponses },
+});
+
+const uploadRoute = createRoute({
+  method: "post",
+  path: "/attachments",
+  tags,
+  summary: "Send a file as the visitor (multipart field `file`)",
+  security: visitorSecurity,
+  request: {
+    body: {
+      required: true,
+      content: {
+        "multipart/form-data": {
+          schema: z.object({ file: z.any().openapi({ type: "string", format: "binary" }) }),
+        },
+      },
+    },
+  },
+  responses: { 201: jsonResponse(Sent, "Accepted"), ...errorResponses },
+});
+
+const messagesRoute = createRoute({
+  method: "get",
+  path: "/conversations/{id}/messages",
+  tags,
+  summary: "The visitor's messages after a seq (internal notes never appear)",
+  security: visitorSecurity,
+  request: { params: z.object({ id: z.string().max(64) }), query: MessagesQuery },
+  responses: {
+    200: jsonResponse(z.object({ data: z.array(MessageSchema) }), "Messages"),
+    ...errorResponses,
+  },
+});
+
+const socketRoute = createRoute({
+  method: "get",
+  path: "/conversations/{id}/ws",
+  tags: ["Realtime"],
+  summary: "WebSocket for the visitor (token in the query: browsers cannot set headers on sockets)",
+  request: {
+    params: z.object({ id: z.string().max(64) }),
+    query: z.object({
+      token: z.string().max(2048),
+      after_seq: z.coerce.number().int().min(0).default(0),
+    }),
+  },
+  responses: { 101: { description: "Switching protocols" }, ...errorResponses },
+});
+
+async function visitorFrom(c: Context<AppEnv>, token: string | undefined): Promise<Visitor> {
+  const visitor = token ? await visitorFromToken(c.env, token, c.get("clock").now()) : null;
+  if (!visitor) throw unauthorized("Send the visitor token from POST /widget/v1/sessions.");
+  return visitor;
+}
+
+const bearer = (c: Context<AppEnv>) =>
+  c.req.header("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
+
+/** A visitor may only reach conversations of their own contact on their own channel. */
+async function assertOwnConversation(c: Context<AppEnv>, visitor: Visitor, id: string) {
+  const conversation = await c.get("db").query.conversations.findFirst({
+    where: (t, { and, eq }) =>
+      and(
+        eq(t.id, id),
+        eq(t.workspaceId, visitor.workspaceId),
+        eq(t.contactId, visitor.contactId),
+        eq(t.channelId, visitor.channelId),
+      ),
+  });
+  if (!conversation) throw notFound("Conversation");
+}
+
+export const widgetRouter = createRouter();
+
+// The widget runs on customers' sites: any origin may call, with a bearer token and no cookies.
+widgetRouter.use(
+  "*",
+  cors({ origin: "*", allowHeaders: ["authorization", "content-type"], maxAge: 86400 }),
+);
+
+widgetRouter
+  .openapi(channelRoute, async (c) => {
+    const channel = await getWebchatChannel(c.get("db"), c.req.valid("param").id);
+    const config = webchatConfig(channel);
+    return c.json(
+      {
+        id: channel.id,
+        name: channel.name,
+        greeting: config.greeting ?? null,
+        brand_color: config.brand_color ?? "#2563eb",
+        position: config.position ?? "right",
+        away: config.away === true,
+        away_message: config.away_message ?? null,
+        require_identity: config.require_identity === true,
+      },
+      200,
+    );
+  })
+  .openapi(sessionRoute, async (c) => {
+    return c.json(
+      await startVisitorSession(c.get("db"), c.env, c.req.valid("json"), c.get("clock").now()),
+      200,
+    );
+  })
+  .openapi(sendRoute, async (c) => {
+    const visitor = await visitorFrom(c, bearer(c));
+    return c.json(
+      await sendVisitorMessage(
+        c.get("db"),
+        c.env,
+        visitor,
+        c.req.valid("json"),
+        c.get("clock").now(),
+      ),
+      201,
+    );
+  })
+  .openapi(uploadRoute, async (c) => {
+    const visitor = await visitorFrom(c, bearer(c));
+    if (Number(c.req.header("content-length") ?? 0) > MAX_UPLOAD_BYTES)
+      throw payloadTooLarge(MAX_UPLOAD_BYTES);
+    const { file } = c.req.valid("form");
+    if (!(file instanceof File))
+      throw validationFailed([{ path: "file", message: "attach a file" }]);
+    if (file.size > MAX_UPLOAD_BYTES) throw payloadTooLarge(MAX_UPLOAD_BYTES);
+    return c.json(
+      await sendVisitorFile(c.get("db"), c.env, visitor, file, c.get("clock").now()),
+      201,
+    );
+  })
+  .openapi(messagesRoute, async (c) => {
+    const visitor = await visitorFrom(c, bearer(c));
+    const { id } = c.req.valid("param");
+    await assertOwnConversation(c, visitor, id);
+    const query = c.req.valid("query");
+    const data = await conversationStub(c.env, id).list({
+      afterSeq: query.after_seq,
+      beforeSeq: query.before_seq,
+      limit: query.limit,
+      audience: "visitor",
+    });
+    return c.json({ data }, 200);
+  })
+  .openapi(socketRoute, async (c) => {
+    const { token } = c.req.valid("query");
+    const visitor = await visitorFrom(c, token);
+    const { id } = c.req.valid("param");
+    await assertOwnConversation(c, visitor, id);
+    if (c.req.header("upgrade")?.toLowerCase() !== "websocket")
+      throw forbidden("Open this URL as a WebSocket.");
+    const headers = new Headers(c.req.raw.headers);
+    headers.set("x-audience", "visitor");
+    headers.set("x-user-id", visitor.contactId);
+    headers.set("x-user-name", visitor.name ?? "");
+    return conversationStub(c.env, id).fetch(
+      new Request(c.req.url, { headers }),
+    ) as unknown as Response;
+  });

@@ -1,0 +1,151 @@
+import { z } from "@hono/zod-openapi";
+import {
+  CHANNEL_TYPES,
+  CONVERSATION_STATUSES,
+  DELIVERY_STATUSES,
+  MESSAGE_KINDS,
+  PRESENCE,
+  SENDER_TYPES,
+} from "../db/schema";
+import { Timestamp } from "./common";
+import { TagName } from "./contacts";
+
+export const SenderSchema = z
+  .object({ type: z.enum(SENDER_TYPES), id: z.string().nullable(), name: z.string().nullable() })
+  .openapi("Sender");
+
+export const MessageSchema = z
+  .object({
+    id: z.string(),
+    conversation_id: z.string(),
+    seq: z
+      .number()
+      .int()
+      .openapi({ description: "Gap-free order within the conversation, from 1" }),
+    kind: z.enum(MESSAGE_KINDS),
+    sender: SenderSchema,
+    text: z.string().nullable(),
+    attachment: z
+      .object({
+        url: z.string(),
+        name: z.string(),
+        content_type: z.string(),
+        size: z.number().int(),
+      })
+      .nullable(),
+    event: z
+      .object({
+        type: z.string(),
+        data: z.record(
+          z.string(),
+          z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())]),
+        ),
+      })
+      .nullable(),
+    status: z.enum(DELIVERY_STATUSES).nullable(),
+    created_at: Timestamp,
+  })
+  .openapi("Message");
+export type MessageDto = z.infer<typeof MessageSchema>;
+
+export const ConversationSchema = z
+  .object({
+    id: z.string(),
+    channel_id: z.string(),
+    channel_type: z.enum(CHANNEL_TYPES),
+    contact: z.object({
+      id: z.string(),
+      name: z.string().nullable(),
+      phone: z.string().nullable(),
+      email: z.string().nullable(),
+    }),
+    status: z.enum(CONVERSATION_STATUSES),
+    assignee_id: z.string().nullable(),
+    team_id: z.string().nullable(),
+    labels: z.array(z.string()),
+    last_message: z
+      .object({ preview: z.string(), at: Timestamp, sender_type: z.enum(SENDER_TYPES) })
+      .nullable(),
+    last_activity_at: Timestamp,
+    unread_count: z.number().int(),
+    last_seq: z.number().int().openapi({ description: "seq of the newest message" }),
+    snooze_until: Timestamp.nullable(),
+    created_at: Timestamp,
+  })
+  .openapi("Conversation");
+export type ConversationDto = z.infer<typeof ConversationSchema>;
+
+const MessageText = z.string().trim().min(1).max(10_000);
+export const ClientMessageId = z
+  .string()
+  .min(1)
+  .max(100)
+  .optional()
+  .openapi({
+    description: "Your id for this message: a retry with the same id is not stored twice",
+  });
+
+export const AgentMessageCreate = z
+  .strictObject({
+    text: MessageText,
+    private: z
+      .boolean()
+      .default(false)
+      .openapi({ description: "An internal note, never shown to the customer" }),
+    client_message_id: ClientMessageId,
+  })
+  .openapi("AgentMessageCreate");
+
+export const VisitorMessageCreate = z
+  .strictObject({ text: MessageText, client_message_id: ClientMessageId })
+  .openapi("VisitorMessageCreate");
+
+export const ConversationListQuery = z.object({
+  view: z.enum(["mine", "unassigned", "all"]).default("all"),
+  status: z.enum(CONVERSATION_STATUSES).optional(),
+  channel_id: z.string().max(64).optional(),
+  assignee_id: z.string().max(64).optional(),
+  team_id: z.string().max(64).optional(),
+  label: TagName.optional(),
+  cursor: z
+    .string()
+    .regex(/^\d+\.[a-z]+_[0-9A-Z]{26}$/, "not a cursor returned by this API")
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+});
+
+export const MessagesQuery = z
+  .object({
+    after_seq: z.coerce.number().int().min(0).optional(),
+    before_seq: z.coerce.number().int().min(1).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .refine((q) => q.after_seq === undefined || q.before_seq === undefined, {
+    message: "use after_seq or before_seq, not both",
+    path: ["before_seq"],
+  });
+
+export const AssignBody = z
+  .strictObject({ user_id: z.string().max(64).nullable() })
+  .openapi("Assign");
+export const StatusBody = z
+  .strictObject({
+    status: z.enum(CONVERSATION_STATUSES),
+    snooze_until: Timestamp.optional(),
+  })
+  .refine((b) => b.status !== "snoozed" || b.snooze_until, {
+    message: "snoozing needs snooze_until",
+    path: ["snooze_until"],
+  })
+  .openapi("StatusChange");
+export const LabelsBody = z
+  .strictObject({ labels: z.array(TagName).min(1).max(20) })
+  .openapi("Labels");
+export const PresenceBody = z.strictObject({ status: z.enum(PRESENCE) }).openapi("Presence");
+
+/** Frames a client may send on a conversation socket. */
+export const ClientFrame = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("typing"), typing: z.boolean() }),
+  z.object({ type: z.literal("read"), seq: z.number().int().min(0) }),
+  z.object({ type: z.literal("ping") }),
+]);
