@@ -110,3 +110,77 @@ export async function expectProblem(response: Response, status: number) {
     errors?: { path: string; message: string }[];
   };
 }
+
+/** A web-chat channel in the workspace, created the way an admin would. */
+export async function newWebchat(cookie: string, config: Record<string, unknown> = {}) {
+  const response = await api("/api/v1/channels", {
+    cookie,
+    body: { type: "webchat", name: "Website", config },
+  });
+  if (response.status !== 201)
+    throw new Error(`channel failed: ${response.status} ${await response.text()}`);
+  return json<{ id: string; identity_secret: string }>(response);
+}
+
+export async function visitorSession(channelId: string, extra: Record<string, unknown> = {}) {
+  const response = await api("/widget/v1/sessions", {
+    body: { channel_id: channelId, ...extra },
+    origin: null,
+  });
+  if (response.status !== 200)
+    throw new Error(`session failed: ${response.status} ${await response.text()}`);
+  return json<{ token: string; visitor_id: string; conversation_id: string | null }>(response);
+}
+
+export async function visitorSays(token: string, text: string) {
+  const response = await api("/widget/v1/messages", {
+    body: { text },
+    headers: { authorization: `Bearer ${token}` },
+    origin: null,
+  });
+  if (response.status !== 201)
+    throw new Error(`send failed: ${response.status} ${await response.text()}`);
+  return json<{ conversation_id: string; message: { id: string; seq: number; text: string } }>(
+    response,
+  );
+}
+
+/** Opens a WebSocket through the worker and collects its JSON frames. */
+export async function openSocket(path: string, auth: { cookie?: string } = {}) {
+  const headers = new Headers({ upgrade: "websocket", origin: ORIGIN });
+  if (auth.cookie) headers.set("cookie", auth.cookie);
+  const response = await exports.default.fetch(`${ORIGIN}${path}`, { headers });
+  const socket = response.webSocket;
+  if (!socket) throw new Error(`no websocket: ${response.status} ${await response.text()}`);
+  socket.accept();
+  const frames: Record<string, unknown>[] = [];
+  const waiters: (() => void)[] = [];
+  socket.addEventListener("message", (event) => {
+    frames.push(JSON.parse(String(event.data)));
+    for (const wake of waiters.splice(0)) wake();
+  });
+  return {
+    socket,
+    frames,
+    send: (frame: unknown) => socket.send(JSON.stringify(frame)),
+    /** Resolves once `predicate` holds over the frames received so far. */
+    async until(predicate: (frames: Record<string, unknown>[]) => boolean, timeoutMs = 5000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!predicate(frames)) {
+        if (Date.now() > deadline)
+          throw new Error(`timed out; frames: ${JSON.stringify(frames).slice(0, 2000)}`);
+        await new Promise<void>((resolve) => {
+          waiters.push(resolve);
+          setTimeout(resolve, 50);
+        });
+      }
+      return frames;
+    },
+    close: () => socket.close(1000, "done"),
+  };
+}
+
+export const messageFrames = (frames: Record<string, unknown>[]) =>
+  frames
+    .filter((f) => f.type === "message")
+    .map((f) => f.message as { seq: number; kind: string; text: string | null });

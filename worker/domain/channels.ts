@@ -24,7 +24,7 @@ export async function getChannel(db: Db, workspaceId: string, id: string) {
 /** A web-chat channel found by its public id, as the widget knows it. */
 export async function getWebchatChannel(db: Db, id: string) {
   const channel = await db.query.channels.findFirst({ where: eq(channels.id, id) });
-  if (!channel || channel.type !== "webchat") throw notFound("Channel");
+  if (channel?.type !== "webchat") throw notFound("Channel");
   return channel;
 }
 

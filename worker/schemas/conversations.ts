@@ -76,14 +76,9 @@ export const ConversationSchema = z
 export type ConversationDto = z.infer<typeof ConversationSchema>;
 
 const MessageText = z.string().trim().min(1).max(10_000);
-export const ClientMessageId = z
-  .string()
-  .min(1)
-  .max(100)
-  .optional()
-  .openapi({
-    description: "Your id for this message: a retry with the same id is not stored twice",
-  });
+export const ClientMessageId = z.string().min(1).max(100).optional().openapi({
+  description: "Your id for this message: a retry with the same id is not stored twice",
+});
 
 export const AgentMessageCreate = z
   .strictObject({
