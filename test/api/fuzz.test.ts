@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { api, json, newWorkspace } from "../helpers";
+import { api, json, newWebchat, newWorkspace, visitorSays, visitorSession } from "../helpers";
 
 const TABLES = [
   "contacts",
@@ -91,7 +91,18 @@ describe("random JSON at the write endpoints", () => {
         body: { key: "plan", label: "Plan", type: "select", options: ["basic", "pro"] },
       }),
     );
+    const channel = await newWebchat(ws.ownerCookie);
+    const visitor = await visitorSession(channel.id);
+    const { conversation_id: conversationId } = await visitorSays(visitor.token, "fixture");
     const endpoints: [string, string][] = [
+      ["POST", `/api/v1/conversations/${conversationId}/messages`],
+      ["POST", `/api/v1/conversations/${conversationId}/assign`],
+      ["POST", `/api/v1/conversations/${conversationId}/status`],
+      ["POST", `/api/v1/conversations/${conversationId}/labels`],
+      ["POST", "/api/v1/channels"],
+      ["PATCH", `/api/v1/channels/${channel.id}`],
+      ["PUT", "/api/v1/me/presence"],
+      ["POST", "/widget/v1/sessions"],
       ["POST", "/api/v1/contacts"],
       ["PATCH", `/api/v1/contacts/${contact.id}`],
       ["POST", `/api/v1/contacts/${contact.id}/tags`],
