@@ -9,6 +9,7 @@ export default defineConfig({
         bindings: {
           TEST_MIGRATIONS: await readD1Migrations("./migrations"),
           APP_SECRET: "test-app-secret",
+          SECRETS_KEY: "zRosXTzMVIEooIpdhBh4qWt-9hi3Rbj5z_mlXY1K18Y",
         },
       },
     })),

@@ -4,7 +4,8 @@ CREATE TABLE `channels` (
 	`type` text NOT NULL,
 	`name` text NOT NULL,
 	`config` text DEFAULT '{}' NOT NULL,
-	`secrets` text DEFAULT '{}' NOT NULL,
+	`secrets` text NOT NULL,
+	`deleted_at` integer,
 	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
 	FOREIGN KEY (`workspace_id`) REFERENCES `workspaces`(`id`) ON UPDATE no action ON DELETE no action
 );

@@ -3,4 +3,6 @@
 interface Env {
   /** Signs visitor tokens and file URLs. */
   APP_SECRET: string;
+  /** 32 random bytes, base64url: the AES-GCM key for channel credentials at rest. */
+  SECRETS_KEY: string;
 }

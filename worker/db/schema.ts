@@ -116,15 +116,30 @@ export const CHANNEL_TYPES = [
   "messenger",
   "instagram",
   "telegram",
-  "sms",
+  "twilio_sms",
   "email",
   "custom",
 ] as const;
 export type ChannelType = (typeof CHANNEL_TYPES)[number];
 
+/** Consent is kept per kind of channel a contact can be reached on. */
+export const CONSENT_CHANNELS = [
+  "webchat",
+  "whatsapp",
+  "messenger",
+  "instagram",
+  "telegram",
+  "sms",
+  "email",
+  "custom",
+] as const;
+export type ConsentChannel = (typeof CONSENT_CHANNELS)[number];
+export const consentChannelOf = (type: ChannelType): ConsentChannel =>
+  type === "twilio_sms" ? "sms" : type;
+
 export type ConsentStatus = "opted_in" | "opted_out";
 export type ConsentRecord = { status: ConsentStatus; at: number; source: string };
-export type ConsentByChannel = Partial<Record<ChannelType, ConsentRecord>>;
+export type ConsentByChannel = Partial<Record<ConsentChannel, ConsentRecord>>;
 export type CustomFieldValue = string | number | boolean;
 
 export const contacts = sqliteTable(
@@ -214,11 +229,10 @@ export const channels = sqliteTable(
     type: text("type", { enum: CHANNEL_TYPES }).notNull(),
     name: text("name").notNull(),
     config: text("config", { mode: "json" }).$type<Record<string, unknown>>().notNull().default({}),
-    /** Credentials and signing secrets; never returned by the API. */
-    secrets: text("secrets", { mode: "json" })
-      .$type<Record<string, string>>()
-      .notNull()
-      .default({}),
+    /** Credentials and signing secrets, AES-GCM sealed (lib/secret-box); never returned by the API. */
+    secrets: text("secrets").notNull(),
+    /** Disconnected channels keep their conversations; they stop receiving and sending. */
+    deletedAt: millis("deleted_at"),
     createdAt: createdAt(),
   },
   (t) => [index("channels_workspace_idx").on(t.workspaceId, t.id)],

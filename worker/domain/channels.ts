@@ -1,49 +1,73 @@
-import { and, asc, eq } from "drizzle-orm";
-import { channels, type WebchatConfig } from "../db/schema";
+import { and, asc, eq, isNull } from "drizzle-orm";
+import { type ChannelType, channels, type WebchatConfig } from "../db/schema";
 import type { Db } from "../lib/context";
 import { randomToken } from "../lib/crypto";
-import { notFound } from "../lib/errors";
+import { fieldErrorsFromZod, notFound, validationFailed } from "../lib/errors";
 import { newId } from "../lib/ids";
+import { seal, unseal } from "../lib/secret-box";
+import { CHANNEL_CONFIGS, type ChannelCreateInput, SECRET_KEYS } from "../schemas/channels";
+import { toIso } from "../schemas/common";
 
 export type ChannelRow = typeof channels.$inferSelect;
 
+const live = (workspaceId: string) =>
+  and(eq(channels.workspaceId, workspaceId), isNull(channels.deletedAt));
+
 export const listChannels = (db: Db, workspaceId: string) =>
-  db.query.channels.findMany({
-    where: eq(channels.workspaceId, workspaceId),
-    orderBy: asc(channels.id),
-  });
+  db.query.channels.findMany({ where: live(workspaceId), orderBy: asc(channels.id) });
 
 export async function getChannel(db: Db, workspaceId: string, id: string) {
   const channel = await db.query.channels.findFirst({
-    where: and(eq(channels.workspaceId, workspaceId), eq(channels.id, id)),
+    where: and(live(workspaceId), eq(channels.id, id)),
   });
   if (!channel) throw notFound("Channel");
   return channel;
 }
 
-/** A web-chat channel found by its public id, as the widget knows it. */
-export async function getWebchatChannel(db: Db, id: string) {
-  const channel = await db.query.channels.findFirst({ where: eq(channels.id, id) });
-  if (channel?.type !== "webchat") throw notFound("Channel");
+/** A connected channel found by the id in a public URL (webhooks, the widget), of the given type. */
+export async function getPublicChannel(db: Db, id: string, type: ChannelType) {
+  const channel = await db.query.channels.findFirst({
+    where: and(eq(channels.id, id), isNull(channels.deletedAt)),
+  });
+  if (channel?.type !== type) throw notFound("Channel");
   return channel;
 }
 
-export async function createWebchatChannel(
+export const getWebchatChannel = (db: Db, id: string) => getPublicChannel(db, id, "webchat");
+
+function split(type: ChannelType, config: Record<string, unknown>) {
+  const secretKeys = new Set(SECRET_KEYS[type]);
+  const visible: Record<string, unknown> = {};
+  const hidden: Record<string, string> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (secretKeys.has(key)) {
+      if (typeof value === "string") hidden[key] = value;
+    } else if (value !== undefined) {
+      visible[key] = value;
+    }
+  }
+  return { visible, hidden };
+}
+
+export async function createChannel(
   db: Db,
+  env: Env,
   workspaceId: string,
-  input: { name: string; config: WebchatConfig },
+  input: ChannelCreateInput,
   now: number,
 ) {
-  const identitySecret = randomToken(32);
+  const { visible, hidden } = split(input.type, input.config);
+  const identitySecret = input.type === "webchat" ? randomToken(32) : null;
+  if (identitySecret) hidden.identity_secret = identitySecret;
   const [row] = await db
     .insert(channels)
     .values({
       id: newId("ch", now),
       workspaceId,
-      type: "webchat",
+      type: input.type,
       name: input.name,
-      config: input.config,
-      secrets: { identity_secret: identitySecret },
+      config: visible,
+      secrets: await seal(env, hidden),
       createdAt: now,
     })
     .returning();
@@ -51,22 +75,66 @@ export async function createWebchatChannel(
   return { row, identitySecret };
 }
 
+/** Merges a partial config over the stored one and checks the whole against the type's schema. */
 export async function updateChannel(
   db: Db,
+  env: Env,
   workspaceId: string,
   id: string,
-  patch: { name?: string | undefined; config?: WebchatConfig | undefined },
+  patch: { name?: string | undefined; config?: Record<string, unknown> | undefined },
 ) {
   const current = await getChannel(db, workspaceId, id);
+  const secrets = await unseal(env, current.secrets);
+  const merged = { ...current.config, ...secrets, ...patch.config };
+  const { identity_secret: _generated, ...checked } = merged;
+  const parsed = CHANNEL_CONFIGS[current.type].safeParse(checked);
+  if (!parsed.success) throw validationFailed(fieldErrorsFromZod(parsed.error, ["config"]));
+  const { visible, hidden } = split(current.type, parsed.data);
+  if (secrets.identity_secret) hidden.identity_secret = secrets.identity_secret;
   const [row] = await db
     .update(channels)
-    .set({
-      ...(patch.name !== undefined ? { name: patch.name } : {}),
-      config: { ...current.config, ...patch.config },
-    })
-    .where(and(eq(channels.workspaceId, workspaceId), eq(channels.id, id)))
+    .set({ name: patch.name ?? current.name, config: visible, secrets: await seal(env, hidden) })
+    .where(and(live(workspaceId), eq(channels.id, id)))
     .returning();
   return row ?? current;
 }
 
+export async function disconnectChannel(db: Db, workspaceId: string, id: string, now: number) {
+  await getChannel(db, workspaceId, id);
+  await db
+    .update(channels)
+    .set({ deletedAt: now })
+    .where(and(live(workspaceId), eq(channels.id, id)));
+}
+
+export const channelSecrets = (env: Env, channel: ChannelRow) => unseal(env, channel.secrets);
+
+/** The full config an adapter needs: public settings plus unsealed secrets. */
+export async function adapterConfig<T>(env: Env, channel: ChannelRow): Promise<T> {
+  return { ...channel.config, ...(await channelSecrets(env, channel)) } as T;
+}
+
 export const webchatConfig = (channel: ChannelRow) => channel.config as WebchatConfig;
+
+const WEBHOOK_PATHS: Partial<Record<ChannelType, string>> = {
+  whatsapp: "whatsapp",
+  messenger: "messenger",
+  instagram: "instagram",
+  telegram: "telegram",
+  twilio_sms: "twilio",
+  email: "email-events",
+  custom: "custom",
+};
+
+export async function toChannelDto(env: Env, row: ChannelRow, origin: string) {
+  const path = WEBHOOK_PATHS[row.type];
+  return {
+    id: row.id,
+    type: row.type,
+    name: row.name,
+    config: row.config,
+    secrets_set: Object.keys(await channelSecrets(env, row)).filter((k) => k !== "identity_secret"),
+    webhook_url: path ? `${origin}/webhooks/${path}/${row.id}` : null,
+    created_at: toIso(row.createdAt),
+  };
+}

@@ -1,8 +1,8 @@
 import { and, desc, eq, inArray, like, lt, or, type SQL, sql } from "drizzle-orm";
 import { type CountryCode, parsePhoneNumberFromString } from "libphonenumber-js";
 import {
-  type ChannelType,
   type ConsentByChannel,
+  type ConsentChannel,
   type CustomFieldValue,
   contacts,
   contactTags,
@@ -192,8 +192,8 @@ function mergeConsent(
 ): ConsentByChannel {
   const merged = { ...current };
   for (const [channel, value] of Object.entries(input) as [
-    ChannelType,
-    (typeof input)[ChannelType],
+    ConsentChannel,
+    (typeof input)[ConsentChannel],
   ][]) {
     if (!value) continue;
     const { status, source } =

@@ -4,7 +4,7 @@ import type { Db } from "../lib/context";
 import { unauthorized } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { signToken, verifyHmacSha256Hex, verifyToken } from "../lib/signed";
-import { type ChannelRow, getWebchatChannel, webchatConfig } from "./channels";
+import { type ChannelRow, channelSecrets, getWebchatChannel, webchatConfig } from "./channels";
 import { findActiveConversation } from "./conversations";
 
 export type Visitor = {
@@ -104,13 +104,14 @@ async function identifiedContact(
 }
 
 async function verifiedIdentifier(
+  env: Env,
   channel: ChannelRow,
   input: SessionInput,
 ): Promise<string | null> {
   // An identifier without a hash on a channel that does not require one is just ignored.
   if (webchatConfig(channel).require_identity !== true && input.identifier_hash === undefined)
     return null;
-  const secret = channel.secrets.identity_secret;
+  const { identity_secret: secret } = await channelSecrets(env, channel);
   if (
     !input.identifier ||
     !input.identifier_hash ||
@@ -133,7 +134,7 @@ async function contactStillThere(db: Db, workspaceId: string, contactId: string)
 /** Starts or resumes a visitor's session on a web-chat channel. */
 export async function startVisitorSession(db: Db, env: Env, input: SessionInput, now: number) {
   const channel = await getWebchatChannel(db, input.channel_id);
-  const identifier = await verifiedIdentifier(channel, input);
+  const identifier = await verifiedIdentifier(env, channel, input);
   let contactId: string | null = null;
   if (identifier) {
     contactId = await identifiedContact(db, channel, input, identifier, now);

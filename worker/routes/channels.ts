@@ -1,58 +1,20 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { CHANNEL_TYPES } from "../db/schema";
 import {
-  type ChannelRow,
-  createWebchatChannel,
+  createChannel,
+  disconnectChannel,
   getChannel,
   listChannels,
+  toChannelDto,
   updateChannel,
 } from "../domain/channels";
 import { requireRole } from "../lib/auth";
 import { authenticated, createRouter } from "../lib/router";
-import {
-  errorResponses,
-  IdParam,
-  jsonBody,
-  jsonResponse,
-  Timestamp,
-  toIso,
-} from "../schemas/common";
+import { ChannelCreate, ChannelPatch, ChannelSchema } from "../schemas/channels";
+import { errorResponses, IdParam, jsonBody, jsonResponse } from "../schemas/common";
 
 const tags = ["Channels"];
 const admin = [requireRole("admin")];
 const ChannelId = IdParam("ch");
-
-const WebchatConfigSchema = z
-  .strictObject({
-    greeting: z.string().max(500).optional(),
-    brand_color: z
-      .string()
-      .regex(/^#[0-9a-fA-F]{6}$/, "a colour like #2563eb")
-      .optional(),
-    position: z.enum(["right", "left"]).optional(),
-    require_identity: z.boolean().optional(),
-    away: z.boolean().optional(),
-    away_message: z.string().max(500).optional(),
-  })
-  .openapi("WebchatConfig");
-
-const ChannelSchema = z
-  .object({
-    id: z.string(),
-    type: z.enum(CHANNEL_TYPES),
-    name: z.string(),
-    config: z.record(z.string(), z.unknown()),
-    created_at: Timestamp,
-  })
-  .openapi("Channel");
-
-const toDto = (row: ChannelRow) => ({
-  id: row.id,
-  type: row.type,
-  name: row.name,
-  config: row.config,
-  created_at: toIso(row.createdAt),
-});
 
 const listRoute = createRoute({
   method: "get",
@@ -70,7 +32,7 @@ const getRoute = createRoute({
   method: "get",
   path: "/channels/{id}",
   tags,
-  summary: "One channel",
+  summary: "One channel, with the webhook URL to paste into the platform",
   security: authenticated,
   request: { params: ChannelId },
   responses: { 200: jsonResponse(ChannelSchema, "Channel"), ...errorResponses },
@@ -80,26 +42,16 @@ const createChannelRoute = createRoute({
   method: "post",
   path: "/channels",
   tags,
-  summary: "Connect a channel",
+  summary: "Connect a channel; its config is typed by `type`",
   security: authenticated,
   middleware: admin,
-  request: {
-    body: jsonBody(
-      z
-        .strictObject({
-          type: z.literal("webchat"),
-          name: z.string().trim().min(1).max(100),
-          config: WebchatConfigSchema.default({}),
-        })
-        .openapi("ChannelCreate"),
-    ),
-  },
+  request: { body: jsonBody(ChannelCreate) },
   responses: {
     201: jsonResponse(
       ChannelSchema.extend({
-        identity_secret: z.string().openapi({
+        identity_secret: z.string().nullable().openapi({
           description:
-            "Shown once: sign visitors' identifiers with it (hex HMAC-SHA256) to verify logged-in users",
+            "Web chat only, shown once: sign logged-in visitors' identifiers with it (hex HMAC-SHA256)",
         }),
       }).openapi("CreatedChannel"),
       "Connected",
@@ -112,49 +64,68 @@ const updateRoute = createRoute({
   method: "patch",
   path: "/channels/{id}",
   tags,
-  summary: "Rename a channel or change its settings",
+  summary: "Rename a channel or change some of its settings and secrets",
   security: authenticated,
   middleware: admin,
-  request: {
-    params: ChannelId,
-    body: jsonBody(
-      z
-        .strictObject({
-          name: z.string().trim().min(1).max(100).optional(),
-          config: WebchatConfigSchema.optional(),
-        })
-        .openapi("ChannelPatch"),
-    ),
-  },
+  request: { params: ChannelId, body: jsonBody(ChannelPatch) },
   responses: { 200: jsonResponse(ChannelSchema, "Updated"), ...errorResponses },
+});
+
+const deleteRoute = createRoute({
+  method: "delete",
+  path: "/channels/{id}",
+  tags,
+  summary: "Disconnect a channel (its conversations are kept)",
+  security: authenticated,
+  middleware: admin,
+  request: { params: ChannelId },
+  responses: { 204: { description: "Disconnected" }, ...errorResponses },
 });
 
 export const channelsRouter = createRouter()
   .openapi(listRoute, async (c) => {
+    const origin = new URL(c.req.url).origin;
     const rows = await listChannels(c.get("db"), c.get("principal").workspaceId);
-    return c.json({ data: rows.map(toDto) }, 200);
-  })
-  .openapi(getRoute, async (c) => {
     return c.json(
-      toDto(await getChannel(c.get("db"), c.get("principal").workspaceId, c.req.valid("param").id)),
+      { data: await Promise.all(rows.map((row) => toChannelDto(c.env, row, origin))) },
       200,
     );
   })
-  .openapi(createChannelRoute, async (c) => {
-    const { row, identitySecret } = await createWebchatChannel(
+  .openapi(getRoute, async (c) => {
+    const row = await getChannel(
       c.get("db"),
+      c.get("principal").workspaceId,
+      c.req.valid("param").id,
+    );
+    return c.json(await toChannelDto(c.env, row, new URL(c.req.url).origin), 200);
+  })
+  .openapi(createChannelRoute, async (c) => {
+    const { row, identitySecret } = await createChannel(
+      c.get("db"),
+      c.env,
       c.get("principal").workspaceId,
       c.req.valid("json"),
       c.get("clock").now(),
     );
-    return c.json({ ...toDto(row), identity_secret: identitySecret }, 201);
+    const dto = await toChannelDto(c.env, row, new URL(c.req.url).origin);
+    return c.json({ ...dto, identity_secret: identitySecret }, 201);
   })
   .openapi(updateRoute, async (c) => {
     const row = await updateChannel(
       c.get("db"),
+      c.env,
       c.get("principal").workspaceId,
       c.req.valid("param").id,
       c.req.valid("json"),
     );
-    return c.json(toDto(row), 200);
+    return c.json(await toChannelDto(c.env, row, new URL(c.req.url).origin), 200);
+  })
+  .openapi(deleteRoute, async (c) => {
+    await disconnectChannel(
+      c.get("db"),
+      c.get("principal").workspaceId,
+      c.req.valid("param").id,
+      c.get("clock").now(),
+    );
+    return c.body(null, 204);
   });

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { CHANNEL_TYPES, FIELD_TYPES } from "../db/schema";
+import { CONSENT_CHANNELS, FIELD_TYPES } from "../db/schema";
 import { Timestamp } from "./common";
 
 const isTimeZone = (tz: string) => {
@@ -44,7 +44,7 @@ const ContactFields = z.strictObject({
     .optional()
     .openapi({ description: "Values by field key (see /contact-fields); null removes a value" }),
   consent: z
-    .partialRecord(z.enum(CHANNEL_TYPES), ConsentInput)
+    .partialRecord(z.enum(CONSENT_CHANNELS), ConsentInput)
     .optional()
     .openapi({ description: "Consent by channel type", example: { sms: "opted_in" } }),
 });
@@ -73,7 +73,7 @@ export const Contact = z
     timezone: z.string().nullable(),
     tags: z.array(z.string()),
     custom_fields: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
-    consent: z.partialRecord(z.enum(CHANNEL_TYPES), ConsentRecordSchema),
+    consent: z.partialRecord(z.enum(CONSENT_CHANNELS), ConsentRecordSchema),
     created_at: Timestamp,
     updated_at: Timestamp,
   })

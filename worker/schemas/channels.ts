@@ -1,0 +1,181 @@
+import { z } from "@hono/zod-openapi";
+import { CHANNEL_TYPES, type ChannelType } from "../db/schema";
+import { Timestamp } from "./common";
+
+/** A credential: accepted on write, stored sealed, never returned. */
+const secret = (description: string) =>
+  z
+    .string()
+    .min(1)
+    .max(4096)
+    .openapi({ description: `${description} (write-only)`, writeOnly: true });
+const baseUrl = z
+  .url({ protocol: /^https?$/ })
+  .max(500)
+  .optional()
+  .openapi({ description: "The platform's API base URL; point it at a local fake for testing" });
+const name = z.string().trim().min(1).max(100);
+
+const webchat = z.strictObject({
+  greeting: z.string().max(500).optional(),
+  brand_color: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/, "a colour like #2563eb")
+    .optional(),
+  position: z.enum(["right", "left"]).optional(),
+  require_identity: z.boolean().optional(),
+  away: z.boolean().optional(),
+  away_message: z.string().max(500).optional(),
+});
+
+const whatsapp = z.strictObject({
+  phone_number_id: z.string().regex(/^\d{1,30}$/, "the numeric phone number id from Meta"),
+  waba_id: z
+    .string()
+    .regex(/^\d{1,30}$/)
+    .optional()
+    .openapi({ description: "WhatsApp Business Account id, for templates" }),
+  access_token: secret("System user access token"),
+  app_secret: secret("App secret, signs webhooks"),
+  verify_token: z
+    .string()
+    .min(8)
+    .max(200)
+    .openapi({ description: "Paste into Meta's webhook settings" }),
+  api_base_url: baseUrl,
+  api_version: z
+    .string()
+    .regex(/^v\d+\.\d+$/)
+    .optional(),
+});
+
+const metaPage = z.strictObject({
+  page_id: z.string().regex(/^\d{1,30}$/, "the numeric page id"),
+  page_access_token: secret("Page access token"),
+  app_secret: secret("App secret, signs webhooks"),
+  verify_token: z.string().min(8).max(200),
+  api_base_url: baseUrl,
+  api_version: z
+    .string()
+    .regex(/^v\d+\.\d+$/)
+    .optional(),
+});
+
+const telegram = z.strictObject({
+  bot_token: secret("Bot token from @BotFather"),
+  secret_token: secret("Webhook secret token").pipe(
+    z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, "1–256 of A-Z a-z 0-9 _ -"),
+  ),
+  api_base_url: baseUrl,
+});
+
+const twilio = z.strictObject({
+  account_sid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, "an Account SID (AC…)"),
+  auth_token: secret("Auth token, signs webhooks"),
+  from: z
+    .string()
+    .min(2)
+    .max(64)
+    .openapi({ description: "Sender number (E.164) or MG… messaging service" }),
+  api_base_url: baseUrl,
+});
+
+export const EMAIL_AREAS = ["tickets", "invoices", "customers", "all"] as const;
+const email = z.strictObject({
+  inbound_address: z.email().max(254),
+  provider: z.enum(["resend", "sendgrid", "postmark"]),
+  api_key: secret("Provider API key"),
+  webhook_secret: secret("Signing secret of the provider's event webhook").optional(),
+  from_accounts: z
+    .array(
+      z.strictObject({
+        area: z.enum(EMAIL_AREAS),
+        from: z.string().min(3).max(300).openapi({ example: "Acme Support <support@acme.test>" }),
+        cap_count: z.number().int().min(1).max(1_000_000).optional(),
+        cap_hours: z
+          .number()
+          .min(0.01)
+          .max(24 * 31)
+          .optional(),
+      }),
+    )
+    .min(1)
+    .max(20),
+  api_base_url: baseUrl,
+});
+
+const custom = z.strictObject({
+  inbound_secret: secret("Signs requests to the inbound webhook (hex HMAC-SHA256 of the body)"),
+  outbound_url: z.url({ protocol: /^https?$/ }).max(500),
+});
+
+export const CHANNEL_CONFIGS = {
+  webchat,
+  whatsapp,
+  messenger: metaPage,
+  instagram: metaPage,
+  telegram,
+  twilio_sms: twilio,
+  email,
+  custom,
+} satisfies Record<ChannelType, z.ZodObject>;
+
+export type ChannelConfigOf<T extends ChannelType> = z.infer<(typeof CHANNEL_CONFIGS)[T]>;
+
+/** Keys sealed at rest and never echoed back, by channel type. */
+export const SECRET_KEYS: Record<ChannelType, string[]> = {
+  webchat: [],
+  whatsapp: ["access_token", "app_secret"],
+  messenger: ["page_access_token", "app_secret"],
+  instagram: ["page_access_token", "app_secret"],
+  telegram: ["bot_token", "secret_token"],
+  twilio_sms: ["auth_token"],
+  email: ["api_key", "webhook_secret"],
+  custom: ["inbound_secret"],
+};
+
+const variant = <T extends ChannelType>(type: T) =>
+  z.strictObject({ type: z.literal(type), name, config: CHANNEL_CONFIGS[type] });
+
+export const ChannelCreate = z
+  .discriminatedUnion("type", [
+    z.strictObject({ type: z.literal("webchat"), name, config: webchat.default({}) }),
+    variant("whatsapp"),
+    variant("messenger"),
+    variant("instagram"),
+    variant("telegram"),
+    variant("twilio_sms"),
+    variant("email"),
+    variant("custom"),
+  ])
+  .openapi("ChannelCreate");
+export type ChannelCreateInput = z.infer<typeof ChannelCreate>;
+
+export const ChannelPatch = z
+  .strictObject({
+    name: name.optional(),
+    config: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .openapi({
+        description: "Keys to change, checked against the channel's type; secrets may be replaced",
+      }),
+  })
+  .openapi("ChannelPatch");
+
+export const ChannelSchema = z
+  .object({
+    id: z.string(),
+    type: z.enum(CHANNEL_TYPES),
+    name: z.string(),
+    config: z.record(z.string(), z.unknown()).openapi({ description: "Settings without secrets" }),
+    secrets_set: z
+      .array(z.string())
+      .openapi({ description: "Which write-only secrets are stored" }),
+    webhook_url: z
+      .string()
+      .nullable()
+      .openapi({ description: "Paste into the platform's webhook settings" }),
+    created_at: Timestamp,
+  })
+  .openapi("Channel");
