@@ -1,5 +1,4 @@
 import { DurableObject } from "cloudflare:workers";
-import { createDb } from "../worker/db/client";
 import type {
   Attachment,
   DeliveryStatus,
@@ -7,11 +6,15 @@ import type {
   SenderType,
   SystemEvent,
 } from "../worker/db/schema";
-import { publishToInbox } from "../worker/domain/conversations";
+import { hubFor } from "../worker/domain/conversations";
 import { projectMessage, resetUnread } from "../worker/domain/projection";
 import { attachmentUrl } from "../worker/lib/files";
 import { newId } from "../worker/lib/ids";
-import { ClientFrame, type MessageDto } from "../worker/schemas/conversations";
+import {
+  ClientFrame,
+  type ConversationDto,
+  type MessageDto,
+} from "../worker/schemas/conversations";
 
 export type Audience = "agent" | "visitor";
 export type ConversationMeta = {
@@ -97,6 +100,23 @@ export class ConversationDO extends DurableObject<Env> {
     if (!this.metaValue("conversation")) this.setMeta("conversation", JSON.stringify(meta));
   }
 
+  /**
+   * A visitor's message straight to the object, with no D1 lookup first: the object itself
+   * knows whose conversation it is and whether it is closed.
+   */
+  async appendFromVisitor(
+    visitor: { contactId: string; channelId: string },
+    input: AppendInput,
+  ): Promise<{ ok: true; message: MessageDto } | { ok: false; reason: "not_found" | "closed" }> {
+    const raw = this.metaValue("conversation");
+    const meta = raw ? (JSON.parse(raw) as ConversationMeta) : null;
+    if (meta?.contactId !== visitor.contactId || meta.channelId !== visitor.channelId) {
+      return { ok: false, reason: "not_found" };
+    }
+    if (this.metaValue("status") === "closed") return { ok: false, reason: "closed" };
+    return { ok: true, message: await this.append(input) };
+  }
+
   async append(input: AppendInput): Promise<MessageDto> {
     const meta = this.meta();
     if (input.externalId) {
@@ -180,7 +200,8 @@ export class ConversationDO extends DurableObject<Env> {
   }
 
   /** Conversation-level changes (assignment, status) for the agents watching it. */
-  async publish(frame: { type: "conversation"; conversation: unknown }): Promise<void> {
+  async publish(frame: { type: "conversation"; conversation: { status: string } }): Promise<void> {
+    this.setMeta("status", frame.conversation.status);
     this.broadcast(frame, "agent");
   }
 
@@ -264,7 +285,7 @@ export class ConversationDO extends DurableObject<Env> {
 
   private async drainOutbox(): Promise<void> {
     const meta = this.meta();
-    let projected = false;
+    let latest: ConversationDto | null = null;
     for (;;) {
       const pending = this.sql
         .exec(
@@ -273,11 +294,11 @@ export class ConversationDO extends DurableObject<Env> {
         .toArray()[0];
       if (!pending) {
         await this.ctx.storage.deleteAlarm();
-        if (projected) await this.announce(meta);
+        if (latest) await this.announce(meta, latest);
         return;
       }
       try {
-        await projectMessage(this.projectionDb, meta, {
+        const conversation = await projectMessage(this.projectionDb, meta, {
           id: String(pending.id),
           seq: Number(pending.seq),
           kind: pending.kind as MessageKind,
@@ -288,7 +309,7 @@ export class ConversationDO extends DurableObject<Env> {
           createdAt: Number(pending.created_at),
         });
         this.sql.exec("DELETE FROM outbox WHERE seq = ?", pending.seq);
-        projected = true;
+        latest = conversation ?? latest;
       } catch (error) {
         const attempts = Number(pending.attempts) + 1;
         this.sql.exec("UPDATE outbox SET attempts = ? WHERE seq = ?", attempts, pending.seq);
@@ -303,14 +324,9 @@ export class ConversationDO extends DurableObject<Env> {
     }
   }
 
-  private async announce(meta: ConversationMeta) {
+  private async announce(meta: ConversationMeta, conversation: ConversationDto) {
     try {
-      await publishToInbox(
-        createDb(this.projectionDb),
-        this.env,
-        meta.workspaceId,
-        meta.conversationId,
-      );
+      await hubFor(this.env, meta.workspaceId).publish({ type: "conversation", conversation });
     } catch (error) {
       // the live list is a convenience; the projection is already written
       console.warn(`inbox update for ${meta.conversationId} failed`, error);

@@ -70,6 +70,39 @@ describe("a visitor's first message", () => {
   });
 });
 
+describe("the widget naming its conversation", () => {
+  const send = (token: string, body: Record<string, unknown>) =>
+    api("/widget/v1/messages", {
+      body,
+      headers: { authorization: `Bearer ${token}` },
+      origin: null,
+    });
+
+  it("appends to it, refuses someone else's, and starts anew once it is closed", async () => {
+    const { ws, channel, visitor, conversationId } = await setup();
+    const direct = await json<{ conversation_id: string; message: MessageDto }>(
+      await send(visitor.token, { text: "direct", conversation_id: conversationId }),
+    );
+    expect(direct).toMatchObject({ conversation_id: conversationId, message: { seq: 2 } });
+    const stranger = await visitorSession(channel.id);
+    await expectProblem(
+      await send(stranger.token, { text: "let me in", conversation_id: conversationId }),
+      404,
+    );
+    await api(`/api/v1/conversations/${conversationId}/status`, {
+      cookie: ws.ownerCookie,
+      body: { status: "closed" },
+    });
+    const after = await json<{ conversation_id: string }>(
+      await send(visitor.token, { text: "new topic", conversation_id: conversationId }),
+    );
+    expect(after.conversation_id).not.toBe(conversationId);
+    expect((await agentMessages(ws.ownerCookie, conversationId)).map((m) => m.text)).not.toContain(
+      "let me in",
+    );
+  });
+});
+
 describe("ordering", () => {
   it("gives 100 concurrent sends the seqs 1..100 with no gaps or duplicates, in D1 too", async () => {
     const ws = await newWorkspace();

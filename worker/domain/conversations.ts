@@ -98,16 +98,45 @@ function baseQuery(db: Db) {
     .$dynamic();
 }
 
+/** The two reads behind one conversation, to run in a batch (one round trip to D1). */
+export function conversationReads(db: Db, workspaceId: string, id: string) {
+  return [
+    baseQuery(db).where(and(eq(conversations.workspaceId, workspaceId), eq(conversations.id, id))),
+    db
+      .select({ label: conversationLabels.label })
+      .from(conversationLabels)
+      .where(
+        and(
+          eq(conversationLabels.workspaceId, workspaceId),
+          eq(conversationLabels.conversationId, id),
+        ),
+      )
+      .orderBy(conversationLabels.label),
+  ] as const;
+}
+
+export function conversationFromReads(
+  rows: ListRow[],
+  labels: { label: string }[],
+): ConversationDto | null {
+  const [row] = rows;
+  return row
+    ? toDto(
+        row,
+        labels.map((l) => l.label),
+      )
+    : null;
+}
+
 export async function getConversation(
   db: Db,
   workspaceId: string,
   id: string,
 ): Promise<ConversationDto> {
-  const [row] = await baseQuery(db).where(
-    and(eq(conversations.workspaceId, workspaceId), eq(conversations.id, id)),
-  );
-  if (!row) throw notFound("Conversation");
-  return toDto(row, (await labelsOf(db, workspaceId, [id])).get(id) ?? []);
+  const [rows, labels] = await db.batch(conversationReads(db, workspaceId, id));
+  const conversation = conversationFromReads(rows, labels);
+  if (!conversation) throw notFound("Conversation");
+  return conversation;
 }
 
 type ListFilter = z.infer<typeof ConversationListQuery>;

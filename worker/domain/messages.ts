@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import type { AppendInput } from "../../durable-objects/conversation";
 import { type Attachment, users } from "../db/schema";
 import type { Db, Principal } from "../lib/context";
+import { notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import {
   conversationStub,
@@ -54,16 +55,30 @@ export async function sendVisitorMessage(
   db: Db,
   env: Env,
   visitor: Visitor,
-  body: { text: string; client_message_id?: string | undefined },
+  body: {
+    text: string;
+    client_message_id?: string | undefined;
+    conversation_id?: string | undefined;
+  },
   now: number,
 ) {
-  const conversationId = await visitorConversation(db, env, visitor, now);
-  const message = await conversationStub(env, conversationId).append({
+  const input: AppendInput = {
     kind: "text",
     sender: { type: "visitor", id: visitor.contactId, name: visitor.name },
     text: body.text,
     externalId: clientKey(body.client_message_id),
-  });
+  };
+  if (body.conversation_id) {
+    // the hot path: the widget names its conversation and the object checks it is theirs
+    const result = await conversationStub(env, body.conversation_id).appendFromVisitor(
+      visitor,
+      input,
+    );
+    if (result.ok) return { conversation_id: body.conversation_id, message: result.message };
+    if (result.reason === "not_found") throw notFound("Conversation");
+  }
+  const conversationId = await visitorConversation(db, env, visitor, now);
+  const message = await conversationStub(env, conversationId).append(input);
   return { conversation_id: conversationId, message };
 }
 

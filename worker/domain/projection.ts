@@ -1,6 +1,8 @@
 import { and, eq, lt, sql } from "drizzle-orm";
 import { createDb } from "../db/client";
 import { conversations, type MessageKind, messages, type SenderType } from "../db/schema";
+import type { ConversationDto } from "../schemas/conversations";
+import { conversationFromReads, conversationReads } from "./conversations";
 
 type ProjectedMessage = {
   id: string;
@@ -31,12 +33,14 @@ export async function projectMessage(
   d1: D1Database,
   ref: ConversationRef,
   message: ProjectedMessage,
-) {
+): Promise<ConversationDto | null> {
   const db = createDb(d1);
   const fromCustomer = CUSTOMER.includes(message.senderType);
   const text = preview(message);
   const touchesActivity = message.kind !== "event";
-  await db.batch([
+  const [conversationRow, labels] = conversationReads(db, ref.workspaceId, ref.conversationId);
+  // one round trip: write, then read back what the live inbox shows
+  const [, , rows, labelRows] = await db.batch([
     db
       .insert(messages)
       .values({
@@ -79,7 +83,10 @@ export async function projectMessage(
           lt(conversations.lastSeq, message.seq),
         ),
       ),
+    conversationRow,
+    labels,
   ]);
+  return conversationFromReads(rows, labelRows);
 }
 
 export async function resetUnread(d1: D1Database, ref: ConversationRef) {

@@ -154,12 +154,9 @@ export type ChannelCreateInput = z.infer<typeof ChannelCreate>;
 export const ChannelPatch = z
   .strictObject({
     name: name.optional(),
-    config: z
-      .record(z.string(), z.unknown())
-      .optional()
-      .openapi({
-        description: "Keys to change, checked against the channel's type; secrets may be replaced",
-      }),
+    config: z.record(z.string(), z.unknown()).optional().openapi({
+      description: "Keys to change, checked against the channel's type; secrets may be replaced",
+    }),
   })
   .openapi("ChannelPatch");
 

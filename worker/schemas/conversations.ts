@@ -92,7 +92,13 @@ export const AgentMessageCreate = z
   .openapi("AgentMessageCreate");
 
 export const VisitorMessageCreate = z
-  .strictObject({ text: MessageText, client_message_id: ClientMessageId })
+  .strictObject({
+    text: MessageText,
+    client_message_id: ClientMessageId,
+    conversation_id: z.string().max(64).optional().openapi({
+      description: "The conversation the widget is showing; a closed one starts a new conversation",
+    }),
+  })
   .openapi("VisitorMessageCreate");
 
 export const ConversationListQuery = z.object({
