@@ -1,52 +1,16 @@
 // `npm run bench`: latency from a visitor's message POST to the frame on a connected agent's
 // socket, with 200 conversations under steady load, next to a bare Durable Object echo (the floor).
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { ensureDevVars } from "../../scripts/dev-vars.mjs";
-import { DEMO_LOGIN, seedIfEmpty } from "../../scripts/seed.mjs";
+import { startConversa, startWorker } from "../../scripts/local-server.mjs";
+import { DEMO_LOGIN } from "../../scripts/seed.mjs";
 
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 200);
 const RATE_PER_SECOND = Number(process.env.BENCH_RATE ?? 100);
 const DURATION_SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const FRAME_TIMEOUT_MS = 10_000;
-const root = new URL("../../", import.meta.url).pathname;
-
-function run(args, env = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn("wrangler", args, {
-      cwd: root,
-      env: { ...process.env, CI: "true", ...env },
-      stdio: "ignore",
-    });
-    child.on("exit", (code) =>
-      code === 0 ? resolve() : reject(new Error(`wrangler ${args.join(" ")} exited ${code}`)),
-    );
-  });
-}
-
-async function startWorker(args, port) {
-  const child = spawn("wrangler", ["dev", "--ip", "127.0.0.1", "--port", String(port), ...args], {
-    cwd: root,
-    env: { ...process.env, CI: "true" },
-    stdio: "ignore",
-    detached: true,
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
-    try {
-      await fetch(`${base}/health`);
-      return { base, stop: () => process.kill(-child.pid, "SIGTERM") };
-    } catch {
-      await sleep(100);
-    }
-  }
-  process.kill(-child.pid, "SIGTERM");
-  throw new Error(`wrangler dev on ${port} did not start`);
-}
-
 function percentile(sorted, p) {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -116,13 +80,8 @@ async function steadyLoad(targets, send) {
 }
 
 async function benchConversa(port) {
-  const persist = mkdtempSync(join(tmpdir(), "conversa-bench-"));
-  await run(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist]);
-  const { channelId } = await seedIfEmpty({
-    secretsKey: ensureDevVars().SECRETS_KEY,
-    persistTo: persist,
-  });
-  const server = await startWorker(["--persist-to", persist], port);
+  const server = await startConversa(port);
+  const { channelId } = server;
   try {
     const origin = server.base;
     const login = await fetch(`${origin}/api/v1/auth/login`, {
@@ -155,7 +114,6 @@ async function benchConversa(port) {
     return result;
   } finally {
     server.stop();
-    rmSync(persist, { recursive: true, force: true });
   }
 }
 

@@ -79,6 +79,8 @@ export const Contact = z
   })
   .openapi("Contact");
 
+export type ContactResource = z.infer<typeof Contact>;
+
 export const ContactListQuery = z.object({
   q: z.string().trim().max(100).optional().openapi({ description: "Matches name, phone or email" }),
   tag: TagName.optional(),

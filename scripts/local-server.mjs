@@ -1,0 +1,66 @@
+// Starts throwaway local copies of Conversa (or another worker config) for benchmarks and browser tests.
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { ensureDevVars } from "./dev-vars.mjs";
+import { seedIfEmpty } from "./seed.mjs";
+
+const root = new URL("../", import.meta.url).pathname;
+
+/** `wrangler dev` on 127.0.0.1:port, resolved once /health answers; `stop()` ends it. */
+export async function startWorker(args, port) {
+  const child = spawn("wrangler", ["dev", "--ip", "127.0.0.1", "--port", String(port), ...args], {
+    cwd: root,
+    env: { ...process.env, CI: "true" },
+    stdio: "ignore",
+    detached: true,
+  });
+  const stop = () => {
+    try {
+      process.kill(-child.pid, "SIGTERM");
+    } catch {
+      // already gone
+    }
+  };
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 600; i++) {
+    try {
+      await fetch(`${base}/health`);
+      return { base, stop };
+    } catch {
+      await sleep(100);
+    }
+  }
+  stop();
+  throw new Error(`wrangler dev on port ${port} did not start`);
+}
+
+/** A fresh Conversa with its own database: migrated, seeded with the demo workspace. */
+export async function startConversa(port) {
+  const persist = mkdtempSync(join(tmpdir(), "conversa-local-"));
+  const migrate = spawnSync(
+    "wrangler",
+    ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist],
+    {
+      cwd: root,
+      env: { ...process.env, CI: "true" },
+      encoding: "utf8",
+    },
+  );
+  if (migrate.status !== 0) throw new Error(`migrations failed: ${migrate.stderr}`);
+  const { channelId } = await seedIfEmpty({
+    secretsKey: ensureDevVars().SECRETS_KEY,
+    persistTo: persist,
+  });
+  const server = await startWorker(["--persist-to", persist], port);
+  return {
+    base: server.base,
+    channelId,
+    stop: () => {
+      server.stop();
+      rmSync(persist, { recursive: true, force: true });
+    },
+  };
+}

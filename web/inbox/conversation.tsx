@@ -1,0 +1,242 @@
+import { useEffect, useRef, useState } from "preact/hooks";
+import {
+  type Conversation,
+  liveSocket,
+  type Message,
+  mergeMessages,
+  request,
+  wsUrl,
+} from "../shared/api";
+import { ContactPanel } from "./contact-panel";
+import type { Me } from "./main";
+
+type User = { id: string; name: string; active: boolean };
+const PAGE = 30;
+
+function describe(m: Message) {
+  const e = m.event;
+  if (!e) return m.text ?? "";
+  const who = m.sender.name ?? "Someone";
+  if (e.type === "assigned")
+    return `${who} ${e.data.to ? "assigned the conversation" : "unassigned the conversation"}`;
+  if (e.type === "status_changed") return `${who} changed the status to ${String(e.data.to)}`;
+  if (e.type === "labels_changed") return `${who} changed the labels`;
+  return `${who}: ${e.type}`;
+}
+
+function Bubble({ m }: { m: Message }) {
+  if (m.kind === "event") return <p class="event">{describe(m)}</p>;
+  const side = m.sender.type === "visitor" || m.sender.type === "contact" ? "them" : "us";
+  return (
+    <div class={`bubble ${side} ${m.kind === "note" ? "note" : ""}`} data-seq={m.seq}>
+      <span class="author">
+        {m.kind === "note" ? "Note · " : ""}
+        {m.sender.name ?? m.sender.type}
+      </span>
+      {m.attachment ? (
+        <a href={m.attachment.url} target="_blank" rel="noopener noreferrer">
+          📎 {m.attachment.name}
+        </a>
+      ) : (
+        <span class="text">{m.text}</span>
+      )}
+      <time>
+        {new Date(m.created_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}
+      </time>
+    </div>
+  );
+}
+
+export function ConversationPane({ id, me, onBack }: { id: string; me: Me; onBack: () => void }) {
+  const [conversation, setConversation] = useState<Conversation | null>(null);
+  const [messages, setMessages] = useState<Message[]>([]);
+  const [users, setUsers] = useState<User[]>([]);
+  const [text, setText] = useState("");
+  const [note, setNote] = useState(false);
+  const [typing, setTyping] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [showContact, setShowContact] = useState(false);
+  const [olderDone, setOlderDone] = useState(false);
+  const list = useRef<HTMLDivElement>(null);
+  const lastSeq = useRef(0);
+  const stickToBottom = useRef(true);
+
+  useEffect(() => {
+    let socket: ReturnType<typeof liveSocket> | undefined;
+    (async () => {
+      const c = await request<Conversation>(`/api/v1/conversations/${id}`);
+      setConversation(c);
+      const { data } = await request<{ data: Message[] }>(
+        `/api/v1/conversations/${id}/messages?before_seq=${c.last_seq + 1}&limit=${PAGE}`,
+      );
+      setMessages(data);
+      setOlderDone(data.length < PAGE);
+      lastSeq.current = data.at(-1)?.seq ?? 0;
+      socket = liveSocket(
+        () => wsUrl(location.origin, `/api/v1/conversations/${id}/ws?after_seq=${lastSeq.current}`),
+        (frame) => {
+          if (frame.type === "message")
+            setMessages((m) => mergeMessages(m, [frame.message as Message]));
+          if (frame.type === "conversation") setConversation(frame.conversation as Conversation);
+          if (frame.type === "typing" && frame.side === "visitor") setTyping(frame.typing === true);
+        },
+      );
+      if (c.unread_count > 0) await request(`/api/v1/conversations/${id}/read`, { method: "POST" });
+    })().catch((e: Error) => setError(e.message));
+    request<{ data: User[] }>("/api/v1/users").then(
+      ({ data }) => setUsers(data.filter((u) => u.active)),
+      () => {},
+    );
+    return () => socket?.close();
+  }, [id]);
+
+  useEffect(() => {
+    lastSeq.current = Math.max(lastSeq.current, messages.at(-1)?.seq ?? 0);
+    if (stickToBottom.current) list.current?.scrollTo(0, list.current.scrollHeight);
+  }, [messages]);
+
+  const loadOlder = async () => {
+    const first = messages[0]?.seq;
+    if (olderDone || !first || first <= 1) return setOlderDone(true);
+    const { data } = await request<{ data: Message[] }>(
+      `/api/v1/conversations/${id}/messages?before_seq=${first}&limit=${PAGE}`,
+    );
+    setOlderDone(data.length < PAGE);
+    const el = list.current;
+    const fromBottom = el ? el.scrollHeight - el.scrollTop : 0;
+    setMessages((m) => mergeMessages(m, data));
+    requestAnimationFrame(() => el?.scrollTo(0, el.scrollHeight - fromBottom));
+  };
+
+  const onScroll = () => {
+    const el = list.current;
+    if (!el) return;
+    stickToBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+    if (el.scrollTop < 60) loadOlder();
+  };
+
+  const act = async (path: string, body: unknown) => {
+    try {
+      setConversation(
+        await request<Conversation>(`/api/v1/conversations/${id}/${path}`, {
+          method: "POST",
+          json: body,
+        }),
+      );
+      setError(null);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+
+  const send = async (event: Event) => {
+    event.preventDefault();
+    const body = text.trim();
+    if (!body) return;
+    setText("");
+    try {
+      const message = await request<Message>(`/api/v1/conversations/${id}/messages`, {
+        method: "POST",
+        json: { text: body, private: note, client_message_id: crypto.randomUUID() },
+      });
+      stickToBottom.current = true;
+      setMessages((m) => mergeMessages(m, [message]));
+      setError(null);
+    } catch (e) {
+      setText(body);
+      setError((e as Error).message);
+    }
+  };
+
+  if (!conversation) return <section class="pane">{error ?? "Loading…"}</section>;
+  const snoozeUntil = (hours: number) => new Date(Date.now() + hours * 3600_000).toISOString();
+  return (
+    <section class={`pane ${showContact ? "with-contact" : ""}`} aria-label="Conversation">
+      <header class="pane-head">
+        <button type="button" class="back" onClick={onBack} aria-label="Back">
+          ←
+        </button>
+        <button type="button" class="contact-name" onClick={() => setShowContact(!showContact)}>
+          {conversation.contact.name ?? conversation.contact.phone ?? "Contact"}
+        </button>
+        <span class={`status ${conversation.status}`}>{conversation.status}</span>
+        <div class="actions">
+          {conversation.assignee_id !== me.user?.id && me.user && (
+            <button type="button" onClick={() => act("assign", { user_id: me.user?.id })}>
+              Assign to me
+            </button>
+          )}
+          <select
+            aria-label="Assignee"
+            value={conversation.assignee_id ?? ""}
+            onChange={(e) => act("assign", { user_id: e.currentTarget.value || null })}
+          >
+            <option value="">Unassigned</option>
+            {users.map((u) => (
+              <option key={u.id} value={u.id}>
+                {u.name}
+              </option>
+            ))}
+          </select>
+          {conversation.status === "closed" ? (
+            <button type="button" onClick={() => act("status", { status: "open" })}>
+              Reopen
+            </button>
+          ) : (
+            <>
+              <button type="button" onClick={() => act("status", { status: "closed" })}>
+                Close
+              </button>
+              <select
+                aria-label="Snooze"
+                value=""
+                onChange={(e) =>
+                  act("status", {
+                    status: "snoozed",
+                    snooze_until: snoozeUntil(Number(e.currentTarget.value)),
+                  })
+                }
+              >
+                <option value="">Snooze…</option>
+                <option value="1">1 hour</option>
+                <option value="4">4 hours</option>
+                <option value="24">Tomorrow</option>
+              </select>
+            </>
+          )}
+        </div>
+      </header>
+      <div class="messages" ref={list} onScroll={onScroll}>
+        {!olderDone && <p class="event">Scroll up for earlier messages</p>}
+        {messages.map((m) => (
+          <Bubble key={m.seq} m={m} />
+        ))}
+        {typing && <p class="event">The customer is typing…</p>}
+      </div>
+      {error && <p class="error">{error}</p>}
+      <form class={`composer ${note ? "note" : ""}`} onSubmit={send}>
+        <div class="modes">
+          <button type="button" class={note ? "" : "active"} onClick={() => setNote(false)}>
+            Reply
+          </button>
+          <button type="button" class={note ? "active" : ""} onClick={() => setNote(true)}>
+            Note
+          </button>
+        </div>
+        <textarea
+          value={text}
+          placeholder={note ? "Internal note, only agents see it" : "Write a reply…"}
+          aria-label="Reply"
+          onInput={(e) => setText(e.currentTarget.value)}
+          onKeyDown={(e) => {
+            if (e.key === "Enter" && !e.shiftKey) send(e);
+          }}
+        />
+        <button type="submit">Send</button>
+      </form>
+      {showContact && (
+        <ContactPanel id={conversation.contact.id} onClose={() => setShowContact(false)} />
+      )}
+    </section>
+  );
+}
