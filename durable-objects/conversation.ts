@@ -7,7 +7,7 @@ import type {
   SystemEvent,
 } from "../worker/db/schema";
 import { hubFor } from "../worker/domain/conversations";
-import { projectMessage, resetUnread } from "../worker/domain/projection";
+import { projectMessage, reopenSnoozed, resetUnread } from "../worker/domain/projection";
 import { attachmentUrl } from "../worker/lib/files";
 import { newId } from "../worker/lib/ids";
 import {
@@ -200,8 +200,13 @@ export class ConversationDO extends DurableObject<Env> {
   }
 
   /** Conversation-level changes (assignment, status) for the agents watching it. */
-  async publish(frame: { type: "conversation"; conversation: { status: string } }): Promise<void> {
-    this.setMeta("status", frame.conversation.status);
+  async publish(frame: { type: "conversation"; conversation: ConversationDto }): Promise<void> {
+    const { status, snooze_until } = frame.conversation;
+    this.setMeta("status", status);
+    if (status === "snoozed" && snooze_until)
+      this.setMeta("wake_at", String(Date.parse(snooze_until)));
+    else this.sql.exec("DELETE FROM meta WHERE key = 'wake_at'");
+    await this.scheduleAlarm();
     this.broadcast(frame, "agent");
   }
 
@@ -252,8 +257,37 @@ export class ConversationDO extends DurableObject<Env> {
     }
   }
 
+  /** One alarm serves every due time the object keeps: a snooze ending and a projection retry. */
   override async alarm(): Promise<void> {
+    const wakeAt = Number(this.metaValue("wake_at") ?? 0);
+    if (wakeAt && wakeAt <= Date.now()) {
+      this.sql.exec("DELETE FROM meta WHERE key = 'wake_at'");
+      await this.endSnooze();
+    }
     await this.flush();
+    await this.scheduleAlarm();
+  }
+
+  private async scheduleAlarm() {
+    const due = ["wake_at", "retry_at"]
+      .map((key) => Number(this.metaValue(key) ?? 0))
+      .filter((at) => at > 0);
+    if (due.length === 0) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(Math.min(...due));
+  }
+
+  private async endSnooze() {
+    const meta = this.meta();
+    if (await reopenSnoozed(this.projectionDb, meta, Date.now())) {
+      await this.append({
+        kind: "event",
+        sender: { type: "system", id: null, name: null },
+        event: {
+          type: "status_changed",
+          data: { from: "snoozed", to: "open", reason: "snooze_ended" },
+        },
+      });
+    }
   }
 
   private sendTo(socket: WebSocket, frame: unknown) {
@@ -293,7 +327,8 @@ export class ConversationDO extends DurableObject<Env> {
         )
         .toArray()[0];
       if (!pending) {
-        await this.ctx.storage.deleteAlarm();
+        this.sql.exec("DELETE FROM meta WHERE key = 'retry_at'");
+        await this.scheduleAlarm();
         if (latest) await this.announce(meta, latest);
         return;
       }
@@ -318,13 +353,16 @@ export class ConversationDO extends DurableObject<Env> {
           `projection of ${meta.conversationId}#${pending.seq} failed; retrying in ${delay}ms`,
           error,
         );
-        await this.ctx.storage.setAlarm(Date.now() + delay);
+        this.setMeta("retry_at", String(Date.now() + delay));
+        await this.scheduleAlarm();
         return;
       }
     }
   }
 
   private async announce(meta: ConversationMeta, conversation: ConversationDto) {
+    this.setMeta("status", conversation.status);
+    this.broadcast({ type: "conversation", conversation }, "agent");
     try {
       await hubFor(this.env, meta.workspaceId).publish({ type: "conversation", conversation });
     } catch (error) {

@@ -503,6 +503,27 @@ describe("inbox actions", () => {
     expect(next.conversation_id).not.toBe(conversationId);
   });
 
+  it("a snoozed conversation opens again when its time comes, by the object's alarm", async () => {
+    const { ws, conversationId } = await setup();
+    const cookie = ws.ownerCookie;
+    const until = new Date(Date.now() + 800).toISOString();
+    await api(`/api/v1/conversations/${conversationId}/status`, {
+      cookie,
+      body: { status: "snoozed", snooze_until: until },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 900));
+    await runDurableObjectAlarm(stubOf(conversationId));
+    const woken = await json<ConversationDto>(
+      await api(`/api/v1/conversations/${conversationId}`, { cookie }),
+    );
+    expect(woken).toMatchObject({ status: "open", snooze_until: null });
+    const last = (await agentMessages(cookie, conversationId)).at(-1);
+    expect(last?.event).toEqual({
+      type: "status_changed",
+      data: { from: "snoozed", to: "open", reason: "snooze_ended" },
+    });
+  });
+
   it("pages the inbox newest activity first with a cursor", async () => {
     const ws = await newWorkspace();
     const channel = await newWebchat(ws.ownerCookie);

@@ -39,6 +39,8 @@ describe("web chat end to end", () => {
     await visitor.goto(`${server.base}/demo`);
     const launcher = visitor.locator("#conversa-widget button[aria-label=Chat]");
     await launcher.click();
+    // the session is ready once the send button is enabled
+    await visitor.locator("#conversa-widget button[type=submit]:not([disabled])").waitFor();
     const composer = visitor.locator("#conversa-widget input[aria-label=Message]");
     await composer.fill("Hello from the demo page <b>not bold</b>");
     await composer.press("Enter");

@@ -1,4 +1,4 @@
-import { and, eq, lt, sql } from "drizzle-orm";
+import { and, eq, lt, lte, sql } from "drizzle-orm";
 import { createDb } from "../db/client";
 import { conversations, type MessageKind, messages, type SenderType } from "../db/schema";
 import type { ConversationDto } from "../schemas/conversations";
@@ -96,4 +96,21 @@ export async function resetUnread(d1: D1Database, ref: ConversationRef) {
     .where(
       and(eq(conversations.workspaceId, ref.workspaceId), eq(conversations.id, ref.conversationId)),
     );
+}
+
+/** Wakes a snoozed conversation whose time has come; false when it was already changed. */
+export async function reopenSnoozed(d1: D1Database, ref: ConversationRef, now: number) {
+  const rows = await createDb(d1)
+    .update(conversations)
+    .set({ status: "open", snoozeUntil: null, lastActivityAt: now })
+    .where(
+      and(
+        eq(conversations.workspaceId, ref.workspaceId),
+        eq(conversations.id, ref.conversationId),
+        eq(conversations.status, "snoozed"),
+        lte(conversations.snoozeUntil, now),
+      ),
+    )
+    .returning({ id: conversations.id });
+  return rows.length > 0;
 }
