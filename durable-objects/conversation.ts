@@ -15,6 +15,7 @@ import {
   type ConversationDto,
   type MessageDto,
 } from "../worker/schemas/conversations";
+import { answerClose, sendAll } from "./sockets";
 
 export type Audience = "agent" | "visitor";
 export type ConversationMeta = {
@@ -245,16 +246,15 @@ export class ConversationDO extends DurableObject<Env> {
     if (frame.type === "read") await this.markRead(state.audience, frame.seq);
     if (frame.type === "typing") {
       const out = { type: "typing", side: state.audience, typing: frame.typing, name: state.name };
-      for (const socket of this.ctx.getWebSockets()) if (socket !== ws) this.sendTo(socket, out);
+      sendAll(
+        this.ctx.getWebSockets().filter((socket) => socket !== ws),
+        out,
+      );
     }
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
-    try {
-      ws.close(code === 1005 ? 1000 : code, reason);
-    } catch {
-      // already closed by the runtime
-    }
+    answerClose(ws, code, reason);
   }
 
   /** One alarm serves every due time the object keeps: a snooze ending and a projection retry. */
@@ -290,23 +290,8 @@ export class ConversationDO extends DurableObject<Env> {
     }
   }
 
-  private sendTo(socket: WebSocket, frame: unknown) {
-    try {
-      socket.send(JSON.stringify(frame));
-    } catch {
-      // the socket is closing; its close handler runs next
-    }
-  }
-
   private broadcast(frame: unknown, only?: Audience) {
-    const text = JSON.stringify(frame);
-    for (const socket of this.ctx.getWebSockets(only)) {
-      try {
-        socket.send(text);
-      } catch {
-        // closing socket
-      }
-    }
+    sendAll(this.ctx.getWebSockets(only), frame);
   }
 
   /** One drain at a time; later callers wait for the running one, which loops until empty. */

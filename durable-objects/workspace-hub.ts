@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
 import { createDb } from "../worker/db/client";
 import { memberships } from "../worker/db/schema";
+import { answerClose, sendAll } from "./sockets";
 
 type Presence = "online" | "away" | "offline";
 type SocketState = { userId: string };
@@ -26,14 +27,7 @@ export class WorkspaceHub extends DurableObject<Env> {
   }
 
   async publish(frame: unknown): Promise<void> {
-    const text = JSON.stringify(frame);
-    for (const socket of this.ctx.getWebSockets()) {
-      try {
-        socket.send(text);
-      } catch {
-        // closing socket; its close handler runs next
-      }
-    }
+    sendAll(this.ctx.getWebSockets(), frame);
   }
 
   /** Records an agent's presence for routing and tells everyone watching. */
@@ -50,11 +44,7 @@ export class WorkspaceHub extends DurableObject<Env> {
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
-    try {
-      ws.close(code === 1005 ? 1000 : code, reason);
-    } catch {
-      // already closed by the runtime
-    }
+    answerClose(ws, code, reason);
     const { userId } = ws.deserializeAttachment() as SocketState;
     const stillConnected = this.ctx.getWebSockets(userId).some((s) => s !== ws);
     const workspaceId = await this.ctx.storage.get<string>("workspaceId");
