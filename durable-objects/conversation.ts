@@ -312,8 +312,11 @@ export class ConversationDO extends DurableObject<Env> {
         )
         .toArray()[0];
       if (!pending) {
-        this.sql.exec("DELETE FROM meta WHERE key = 'retry_at'");
-        await this.scheduleAlarm();
+        // alarm bookkeeping only after a failure: the common path touches no alarm
+        if (this.metaValue("retry_at") !== null) {
+          this.sql.exec("DELETE FROM meta WHERE key = 'retry_at'");
+          await this.scheduleAlarm();
+        }
         if (latest) await this.announce(meta, latest);
         return;
       }
@@ -346,8 +349,11 @@ export class ConversationDO extends DurableObject<Env> {
   }
 
   private async announce(meta: ConversationMeta, conversation: ConversationDto) {
-    this.setMeta("status", conversation.status);
-    this.broadcast({ type: "conversation", conversation }, "agent");
+    // agents on the conversation hear of a status change (a customer waking a snoozed one)
+    if (this.metaValue("status") !== conversation.status) {
+      this.setMeta("status", conversation.status);
+      this.broadcast({ type: "conversation", conversation }, "agent");
+    }
     try {
       await hubFor(this.env, meta.workspaceId).publish({ type: "conversation", conversation });
     } catch (error) {
