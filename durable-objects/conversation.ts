@@ -7,7 +7,7 @@ import type {
   SystemEvent,
 } from "../worker/db/schema";
 import { hubFor } from "../worker/domain/conversations";
-import { projectMessage, reopenSnoozed, resetUnread } from "../worker/domain/projection";
+import { reopenSnoozed, resetUnread } from "../worker/domain/projection";
 import { attachmentUrl } from "../worker/lib/files";
 import { newId } from "../worker/lib/ids";
 import {
@@ -47,13 +47,10 @@ const BACKOFF_MS = [1_000, 5_000, 15_000, 60_000, 300_000];
 export class ConversationDO extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private drain: Promise<void> | null = null;
-  /** The projection target; tests swap it to simulate a D1 outage. */
-  projectionDb: D1Database;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    this.projectionDb = env.DB;
     ctx.blockConcurrencyWhile(async () => this.migrate());
   }
 
@@ -190,7 +187,7 @@ export class ConversationDO extends DurableObject<Env> {
     const current = Number(this.metaValue(key) ?? 0);
     if (seq > current) this.setMeta(key, String(seq));
     this.broadcast({ type: "read", side: audience, seq: Math.max(seq, current) });
-    if (audience === "agent") await resetUnread(this.projectionDb, this.meta());
+    if (audience === "agent") await resetUnread(this.env.DB, this.meta());
   }
 
   readState(): { agent: number; visitor: number } {
@@ -278,7 +275,7 @@ export class ConversationDO extends DurableObject<Env> {
 
   private async endSnooze() {
     const meta = this.meta();
-    if (await reopenSnoozed(this.projectionDb, meta, Date.now())) {
+    if (await reopenSnoozed(this.env.DB, meta, Date.now())) {
       await this.append({
         kind: "event",
         sender: { type: "system", id: null, name: null },
@@ -304,7 +301,6 @@ export class ConversationDO extends DurableObject<Env> {
 
   private async drainOutbox(): Promise<void> {
     const meta = this.meta();
-    let latest: ConversationDto | null = null;
     for (;;) {
       const pending = this.sql
         .exec(
@@ -317,22 +313,28 @@ export class ConversationDO extends DurableObject<Env> {
           this.sql.exec("DELETE FROM meta WHERE key = 'retry_at'");
           await this.scheduleAlarm();
         }
-        if (latest) await this.announce(meta, latest);
         return;
       }
       try {
-        const conversation = await projectMessage(this.projectionDb, meta, {
-          id: String(pending.id),
-          seq: Number(pending.seq),
-          kind: pending.kind as MessageKind,
-          senderType: pending.sender_type as SenderType,
-          senderId: pending.sender_id === null ? null : String(pending.sender_id),
-          text: pending.text === null ? null : String(pending.text),
-          hasAttachment: pending.attachment !== null,
-          createdAt: Number(pending.created_at),
+        const conversation = await hubFor(this.env, meta.workspaceId).project({
+          ref: meta,
+          message: {
+            id: String(pending.id),
+            seq: Number(pending.seq),
+            kind: pending.kind as MessageKind,
+            senderType: pending.sender_type as SenderType,
+            senderId: pending.sender_id === null ? null : String(pending.sender_id),
+            text: pending.text === null ? null : String(pending.text),
+            hasAttachment: pending.attachment !== null,
+            createdAt: Number(pending.created_at),
+          },
         });
         this.sql.exec("DELETE FROM outbox WHERE seq = ?", pending.seq);
-        latest = conversation ?? latest;
+        // agents on the conversation hear of a status change (a customer waking a snoozed one)
+        if (conversation && this.metaValue("status") !== conversation.status) {
+          this.setMeta("status", conversation.status);
+          this.broadcast({ type: "conversation", conversation }, "agent");
+        }
       } catch (error) {
         const attempts = Number(pending.attempts) + 1;
         this.sql.exec("UPDATE outbox SET attempts = ? WHERE seq = ?", attempts, pending.seq);
@@ -345,20 +347,6 @@ export class ConversationDO extends DurableObject<Env> {
         await this.scheduleAlarm();
         return;
       }
-    }
-  }
-
-  private async announce(meta: ConversationMeta, conversation: ConversationDto) {
-    // agents on the conversation hear of a status change (a customer waking a snoozed one)
-    if (this.metaValue("status") !== conversation.status) {
-      this.setMeta("status", conversation.status);
-      this.broadcast({ type: "conversation", conversation }, "agent");
-    }
-    try {
-      await hubFor(this.env, meta.workspaceId).publish({ type: "conversation", conversation });
-    } catch (error) {
-      // the live list is a convenience; the projection is already written
-      console.warn(`inbox update for ${meta.conversationId} failed`, error);
     }
   }
 

@@ -2,16 +2,61 @@ import { DurableObject } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
 import { createDb } from "../worker/db/client";
 import { memberships } from "../worker/db/schema";
+import { type ProjectionItem, projectMessages } from "../worker/domain/projection";
+import type { ConversationDto } from "../worker/schemas/conversations";
 import { answerClose, sendAll } from "./sockets";
 
 type Presence = "online" | "away" | "offline";
 type SocketState = { userId: string };
 
+type Waiting = ProjectionItem & { done: (error: unknown, conversation?: ConversationDto) => void };
+
+/** At most this many messages per D1 batch: 2 writes each plus 2 reads per conversation. */
+const GROUP_LIMIT = 100;
+
 /**
- * One per workspace: the live inbox. Agents' list sockets hibernate here; conversation
- * changes and presence are broadcast to all of them.
+ * One per workspace: the live inbox and the projection writer. Agents' list sockets hibernate
+ * here; conversation changes and presence are broadcast to all of them. Conversation objects
+ * hand their messages here, and they are written to D1 in group commits: while one batch is
+ * in flight the next one gathers, so a busy workspace costs one transaction per batch rather
+ * than one per message.
  */
 export class WorkspaceHub extends DurableObject<Env> {
+  private waiting: Waiting[] = [];
+  private writing: Promise<void> | null = null;
+  /** The projection target; tests swap it to simulate a D1 outage. */
+  projectionDb: D1Database = this.env.DB;
+
+  /** Resolves, with the conversation as the inbox now shows it, once the message is in D1. */
+  async project(item: ProjectionItem): Promise<ConversationDto | null> {
+    return await new Promise((resolve, reject) => {
+      this.waiting.push({
+        ...item,
+        done: (error, conversation) => (error ? reject(error) : resolve(conversation ?? null)),
+      });
+      this.writing ??= this.writeGroups().finally(() => {
+        this.writing = null;
+      });
+    });
+  }
+
+  private async writeGroups() {
+    while (this.waiting.length > 0) {
+      const group = this.waiting.splice(0, GROUP_LIMIT);
+      let conversations: Map<string, ConversationDto>;
+      try {
+        conversations = await projectMessages(this.projectionDb, group);
+      } catch (error) {
+        for (const item of group) item.done(error);
+        continue;
+      }
+      for (const conversation of conversations.values()) {
+        sendAll(this.ctx.getWebSockets(), { type: "conversation", conversation });
+      }
+      for (const item of group) item.done(null, conversations.get(item.ref.conversationId));
+    }
+  }
+
   override async fetch(request: Request): Promise<Response> {
     if (request.headers.get("upgrade") !== "websocket")
       return new Response("expected a websocket", { status: 426 });

@@ -2,6 +2,7 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "c
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { ConversationDO } from "../../durable-objects/conversation";
+import type { WorkspaceHub } from "../../durable-objects/workspace-hub";
 import { createApp } from "../../worker/app";
 import { createDb } from "../../worker/db/client";
 import { listQuery } from "../../worker/domain/conversations";
@@ -352,10 +353,18 @@ describe("projection to D1", () => {
   it("catches up after a D1 outage with nothing lost and nothing duplicated", async () => {
     const { ws, visitor, conversationId } = await setup();
     const stub = stubOf(conversationId);
-    await runInDurableObject(stub, (instance: ConversationDO) => {
+    const hub = env.WORKSPACE_HUB.get(env.WORKSPACE_HUB.idFromName(ws.id));
+    await runInDurableObject(hub, (instance: WorkspaceHub) => {
+      // statements still prepare, but every round trip to D1 is refused, as in an outage
       instance.projectionDb = new Proxy(env.DB, {
-        get: () => () => {
-          throw new Error("D1 is down");
+        get: (target, property) => {
+          if (property === "batch" || property === "exec") {
+            return async () => {
+              throw new Error("D1 is down");
+            };
+          }
+          const value = Reflect.get(target, property);
+          return typeof value === "function" ? value.bind(target) : value;
         },
       });
     });
@@ -375,7 +384,7 @@ describe("projection to D1", () => {
       1, 2, 3,
     ]);
 
-    await runInDurableObject(stub, (instance: ConversationDO) => {
+    await runInDurableObject(hub, (instance: WorkspaceHub) => {
       instance.projectionDb = env.DB;
     });
     // seq 2 failed twice before; the retry must still count it once
@@ -401,26 +410,27 @@ describe("projection to D1", () => {
 
   it("applying the same projection twice changes nothing", async () => {
     const { ws, conversationId } = await setup();
-    const { projectMessage } = await import("../../worker/domain/projection");
+    const { projectMessages } = await import("../../worker/domain/projection");
     const conversation = await json<ConversationDto>(
       await api(`/api/v1/conversations/${conversationId}`, { cookie: ws.ownerCookie }),
     );
     const [message] = await agentMessages(ws.ownerCookie, conversationId);
     if (!message) throw new Error("no message");
-    await projectMessage(
-      env.DB,
-      { conversationId, workspaceId: ws.id },
+    await projectMessages(env.DB, [
       {
-        id: message.id,
-        seq: 1,
-        kind: "text",
-        senderType: "visitor",
-        senderId: message.sender.id,
-        text: message.text,
-        hasAttachment: false,
-        createdAt: Date.parse(message.created_at),
+        ref: { conversationId, workspaceId: ws.id },
+        message: {
+          id: message.id,
+          seq: 1,
+          kind: "text",
+          senderType: "visitor",
+          senderId: message.sender.id,
+          text: message.text,
+          hasAttachment: false,
+          createdAt: Date.parse(message.created_at),
+        },
       },
-    );
+    ]);
     const after = await json<ConversationDto>(
       await api(`/api/v1/conversations/${conversationId}`, { cookie: ws.ownerCookie }),
     );

@@ -4,7 +4,7 @@ import { conversations, type MessageKind, messages, type SenderType } from "../d
 import type { ConversationDto } from "../schemas/conversations";
 import { conversationFromReads, conversationReads } from "./conversations";
 
-type ProjectedMessage = {
+export type ProjectedMessage = {
   id: string;
   seq: number;
   kind: MessageKind;
@@ -14,7 +14,7 @@ type ProjectedMessage = {
   hasAttachment: boolean;
   createdAt: number;
 };
-type ConversationRef = { conversationId: string; workspaceId: string };
+export type ConversationRef = { conversationId: string; workspaceId: string };
 
 const CUSTOMER: SenderType[] = ["visitor", "contact"];
 const PREVIEW_LENGTH = 140;
@@ -25,22 +25,12 @@ function preview(message: ProjectedMessage): string | null {
   return null;
 }
 
-/**
- * Writes one message into the D1 projection. Safe to repeat: the message insert ignores a
- * seq it already has, and the conversation update only applies to a newer seq.
- */
-export async function projectMessage(
-  d1: D1Database,
-  ref: ConversationRef,
-  message: ProjectedMessage,
-): Promise<ConversationDto | null> {
-  const db = createDb(d1);
+export type ProjectionItem = { ref: ConversationRef; message: ProjectedMessage };
+
+function writes(db: ReturnType<typeof createDb>, { ref, message }: ProjectionItem) {
   const fromCustomer = CUSTOMER.includes(message.senderType);
   const text = preview(message);
-  const touchesActivity = message.kind !== "event";
-  const [conversationRow, labels] = conversationReads(db, ref.workspaceId, ref.conversationId);
-  // one round trip: write, then read back what the live inbox shows
-  const [, , rows, labelRows] = await db.batch([
+  return [
     db
       .insert(messages)
       .values({
@@ -66,7 +56,7 @@ export async function projectMessage(
               lastMessageAt: message.createdAt,
             }
           : {}),
-        ...(touchesActivity ? { lastActivityAt: message.createdAt } : {}),
+        ...(message.kind !== "event" ? { lastActivityAt: message.createdAt } : {}),
         ...(fromCustomer
           ? {
               unreadCount: sql`${conversations.unreadCount} + 1`,
@@ -83,10 +73,36 @@ export async function projectMessage(
           lt(conversations.lastSeq, message.seq),
         ),
       ),
-    conversationRow,
-    labels,
-  ]);
-  return conversationFromReads(rows, labelRows);
+  ] as const;
+}
+
+/**
+ * Writes messages into the D1 projection in one transaction, then reads back each touched
+ * conversation as the live inbox shows it. Safe to repeat: a message insert ignores a seq it
+ * already has, and a conversation update only applies to a newer seq.
+ */
+export async function projectMessages(
+  d1: D1Database,
+  items: ProjectionItem[],
+): Promise<Map<string, ConversationDto>> {
+  const db = createDb(d1);
+  const touched = [...new Map(items.map((i) => [i.ref.conversationId, i.ref])).values()];
+  const statements = [
+    ...items.flatMap((item) => writes(db, item)),
+    ...touched.flatMap((ref) => conversationReads(db, ref.workspaceId, ref.conversationId)),
+  ];
+  const [first, ...rest] = statements;
+  if (!first) return new Map();
+  const results = (await db.batch([first, ...rest])).slice(items.length * 2);
+  const conversationsById = new Map<string, ConversationDto>();
+  touched.forEach((ref, i) => {
+    const dto = conversationFromReads(
+      results[i * 2] as Parameters<typeof conversationFromReads>[0],
+      results[i * 2 + 1] as Parameters<typeof conversationFromReads>[1],
+    );
+    if (dto) conversationsById.set(ref.conversationId, dto);
+  });
+  return conversationsById;
 }
 
 export async function resetUnread(d1: D1Database, ref: ConversationRef) {
