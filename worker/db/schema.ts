@@ -37,6 +37,12 @@ export const workspaces = sqliteTable(
   (t) => [index("workspaces_organization_idx").on(t.organizationId)],
 );
 
+/** The tenant column every workspace-owned row carries. */
+const workspaceId = () =>
+  text("workspace_id")
+    .notNull()
+    .references(() => workspaces.id);
+
 /** A person who can sign in; what they may do lives on their memberships. */
 export const users = sqliteTable("users", {
   id: text("id").primaryKey(),
@@ -50,9 +56,7 @@ export const users = sqliteTable("users", {
 export const memberships = sqliteTable(
   "memberships",
   {
-    workspaceId: text("workspace_id")
-      .notNull()
-      .references(() => workspaces.id),
+    workspaceId: workspaceId(),
     userId: text("user_id")
       .notNull()
       .references(() => users.id),
@@ -78,9 +82,7 @@ export const sessions = sqliteTable(
   {
     /** sha-256 of the cookie value: a leaked table grants no session. */
     idHash: text("id_hash").primaryKey(),
-    workspaceId: text("workspace_id")
-      .notNull()
-      .references(() => workspaces.id),
+    workspaceId: workspaceId(),
     userId: text("user_id")
       .notNull()
       .references(() => users.id),
@@ -94,9 +96,7 @@ export const apiKeys = sqliteTable(
   "api_keys",
   {
     id: text("id").primaryKey(),
-    workspaceId: text("workspace_id")
-      .notNull()
-      .references(() => workspaces.id),
+    workspaceId: workspaceId(),
     name: text("name").notNull(),
     /** First characters of the key, shown in lists so people can tell keys apart. */
     prefix: text("prefix").notNull(),
@@ -146,9 +146,7 @@ export const contacts = sqliteTable(
   "contacts",
   {
     id: text("id").primaryKey(),
-    workspaceId: text("workspace_id")
-      .notNull()
-      .references(() => workspaces.id),
+    workspaceId: workspaceId(),
     name: text("name"),
     /** E.164 */
     phone: text("phone"),
@@ -174,9 +172,7 @@ export const contacts = sqliteTable(
 export const contactTags = sqliteTable(
   "contact_tags",
   {
-    workspaceId: text("workspace_id")
-      .notNull()
-      .references(() => workspaces.id),
+    workspaceId: workspaceId(),
     contactId: text("contact_id")
       .notNull()
       .references(() => contacts.id, { onDelete: "cascade" }),
@@ -195,9 +191,7 @@ export const contactFields = sqliteTable(
   "contact_fields",
   {
     id: text("id").primaryKey(),
-    workspaceId: text("workspace_id")
-      .notNull()
-      .references(() => workspaces.id),
+    workspaceId: workspaceId(),
     key: text("key").notNull(),
     label: text("label").notNull(),
     type: text("type", { enum: FIELD_TYPES }).notNull(),
@@ -223,9 +217,7 @@ export const channels = sqliteTable(
   "channels",
   {
     id: text("id").primaryKey(),
-    workspaceId: text("workspace_id")
-      .notNull()
-      .references(() => workspaces.id),
+    workspaceId: workspaceId(),
     type: text("type", { enum: CHANNEL_TYPES }).notNull(),
     name: text("name").notNull(),
     config: text("config", { mode: "json" }).$type<Record<string, unknown>>().notNull().default({}),
@@ -242,9 +234,7 @@ export const channels = sqliteTable(
 export const contactIdentities = sqliteTable(
   "contact_identities",
   {
-    workspaceId: text("workspace_id")
-      .notNull()
-      .references(() => workspaces.id),
+    workspaceId: workspaceId(),
     kind: text("kind").notNull(),
     value: text("value").notNull(),
     contactId: text("contact_id")
@@ -267,9 +257,7 @@ export const conversations = sqliteTable(
   "conversations",
   {
     id: text("id").primaryKey(),
-    workspaceId: text("workspace_id")
-      .notNull()
-      .references(() => workspaces.id),
+    workspaceId: workspaceId(),
     channelId: text("channel_id")
       .notNull()
       .references(() => channels.id),
@@ -306,9 +294,7 @@ export const conversations = sqliteTable(
 export const conversationLabels = sqliteTable(
   "conversation_labels",
   {
-    workspaceId: text("workspace_id")
-      .notNull()
-      .references(() => workspaces.id),
+    workspaceId: workspaceId(),
     conversationId: text("conversation_id")
       .notNull()
       .references(() => conversations.id, { onDelete: "cascade" }),
@@ -333,9 +319,7 @@ export const messages = sqliteTable(
   "messages",
   {
     id: text("id").primaryKey(),
-    workspaceId: text("workspace_id")
-      .notNull()
-      .references(() => workspaces.id),
+    workspaceId: workspaceId(),
     conversationId: text("conversation_id")
       .notNull()
       .references(() => conversations.id, { onDelete: "cascade" }),

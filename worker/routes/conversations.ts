@@ -26,6 +26,7 @@ import {
   ConversationListQuery,
   ConversationSchema,
   LabelsBody,
+  MessagePage,
   MessageSchema,
   MessagesQuery,
   PresenceBody,
@@ -72,7 +73,7 @@ const messagesRoute = createRoute({
   security,
   request: { params: ConversationId, query: MessagesQuery },
   responses: {
-    200: jsonResponse(z.object({ data: z.array(MessageSchema) }), "Messages by seq"),
+    200: jsonResponse(MessagePage, "Messages by seq"),
     ...errorResponses,
   },
 });

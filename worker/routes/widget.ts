@@ -15,7 +15,12 @@ import {
 } from "../lib/errors";
 import { createRouter } from "../lib/router";
 import { errorResponses, jsonBody, jsonResponse } from "../schemas/common";
-import { MessageSchema, MessagesQuery, VisitorMessageCreate } from "../schemas/conversations";
+import {
+  MessagePage,
+  MessageSchema,
+  MessagesQuery,
+  VisitorMessageCreate,
+} from "../schemas/conversations";
 
 const tags = ["Widget"];
 const visitorSecurity = [{ visitor: [] }];
@@ -123,7 +128,7 @@ const messagesRoute = createRoute({
   security: visitorSecurity,
   request: { params: z.object({ id: z.string().max(64) }), query: MessagesQuery },
   responses: {
-    200: jsonResponse(z.object({ data: z.array(MessageSchema) }), "Messages"),
+    200: jsonResponse(MessagePage, "Messages"),
     ...errorResponses,
   },
 });

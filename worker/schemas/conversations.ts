@@ -48,6 +48,8 @@ export const MessageSchema = z
   .openapi("Message");
 export type MessageDto = z.infer<typeof MessageSchema>;
 
+export const MessagePage = z.object({ data: z.array(MessageSchema) }).openapi("MessagePage");
+
 export const ConversationSchema = z
   .object({
     id: z.string(),
