@@ -10,9 +10,9 @@ import {
   listConversations,
   publishToInbox,
   removeLabel,
-  searchMessages,
 } from "../domain/conversations";
 import { sendAgentMessage } from "../domain/messages";
+import { searchMessages } from "../domain/search";
 import { getMember } from "../domain/users";
 import { assertSameOrigin } from "../lib/auth";
 import type { AppEnv } from "../lib/context";
