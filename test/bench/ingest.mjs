@@ -108,7 +108,7 @@ async function benchConversa(port) {
       targets.push({ token: session.token, conversationId: first.conversation_id, socket });
     }
     const result = await steadyLoad(targets, (target, label) =>
-      postVisitorMessage(origin, target.token, label),
+      postVisitorMessage(origin, target.token, label, target.conversationId),
     );
     for (const t of targets) t.socket.close();
     return result;
