@@ -1,5 +1,8 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { startFakePlatforms } from "./test/fakes/platforms.mjs";
+
+const fakePlatforms = await startFakePlatforms();
 
 export default defineConfig({
   plugins: [
@@ -10,6 +13,8 @@ export default defineConfig({
           TEST_MIGRATIONS: await readD1Migrations("./migrations"),
           APP_SECRET: "test-app-secret",
           SECRETS_KEY: "zRosXTzMVIEooIpdhBh4qWt-9hi3Rbj5z_mlXY1K18Y",
+          FAKE_PLATFORMS_URL: fakePlatforms.url,
+          ALLOW_PRIVATE_TARGETS: "true",
         },
       },
     })),

@@ -33,7 +33,27 @@ export type AppendInput = {
   status?: DeliveryStatus | null;
   /** A platform or client message id: the same id is stored once. */
   externalId?: string | null;
+  /** How an outbound message is to be sent (template, HUMAN_AGENT tag, email subject …). */
+  outbound?: OutboundOptions | null;
 };
+export type OutboundOptions = {
+  template?: { name: string; language: string; variables: string[] };
+  humanAgentTag?: boolean;
+  subject?: string;
+  area?: string;
+};
+export type DeliveryEvent = { event: string; at: number };
+
+/** A status only moves forward; `failed` can follow `queued` or `sent`, nothing after `delivered`. */
+const STATUS_RANK: Record<DeliveryStatus, number> = {
+  queued: 0,
+  sent: 1,
+  failed: 2,
+  delivered: 3,
+  read: 4,
+};
+const canMove = (from: DeliveryStatus | null, to: DeliveryStatus) =>
+  from === null || STATUS_RANK[to] > STATUS_RANK[from];
 
 type SocketState = { audience: Audience; userId: string | null; name: string | null };
 type Row = Record<string, SqlStorageValue>;
@@ -73,6 +93,19 @@ export class ConversationDO extends DurableObject<Env> {
       );
       CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY, attempts INTEGER NOT NULL DEFAULT 0);
     `);
+    const columns = new Set(
+      this.sql
+        .exec("SELECT name FROM pragma_table_info('messages')")
+        .toArray()
+        .map((c) => String(c.name)),
+    );
+    for (const [column, type] of [
+      ["status_reason", "TEXT"],
+      ["delivery_events", "TEXT"],
+      ["outbound", "TEXT"],
+    ] as const) {
+      if (!columns.has(column)) this.sql.exec(`ALTER TABLE messages ADD COLUMN ${column} ${type}`);
+    }
   }
 
   private metaValue(key: string): string | null {
@@ -116,12 +149,17 @@ export class ConversationDO extends DurableObject<Env> {
   }
 
   async append(input: AppendInput): Promise<MessageDto> {
+    return (await this.appendOnce(input)).message;
+  }
+
+  /** Appends unless a message with the same external id is stored; `created` tells which. */
+  async appendOnce(input: AppendInput): Promise<{ message: MessageDto; created: boolean }> {
     const meta = this.meta();
     if (input.externalId) {
       const existing = this.sql
         .exec("SELECT * FROM messages WHERE external_id = ?", input.externalId)
         .toArray()[0];
-      if (existing) return this.toDto(existing, meta);
+      if (existing) return { message: await this.toDto(existing, meta), created: false };
     }
     const now = Date.now();
     const row = this.ctx.storage.transactionSync(() => {
@@ -129,8 +167,8 @@ export class ConversationDO extends DurableObject<Env> {
         this.sql.exec("SELECT coalesce(max(seq), 0) + 1 AS next FROM messages").one().next,
       );
       this.sql.exec(
-        `INSERT INTO messages (seq, id, kind, sender_type, sender_id, sender_name, text, attachment, event, status, external_id, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO messages (seq, id, kind, sender_type, sender_id, sender_name, text, attachment, event, status, external_id, outbound, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         seq,
         newId("msg", now),
         input.kind,
@@ -142,6 +180,7 @@ export class ConversationDO extends DurableObject<Env> {
         input.event ? JSON.stringify(input.event) : null,
         input.status ?? null,
         input.externalId ?? null,
+        input.outbound ? JSON.stringify(input.outbound) : null,
         now,
       );
       this.sql.exec("INSERT INTO outbox (seq) VALUES (?)", seq);
@@ -150,7 +189,7 @@ export class ConversationDO extends DurableObject<Env> {
     const message = await this.toDto(row, meta);
     this.broadcast({ type: "message", message }, message.kind === "note" ? "agent" : undefined);
     await this.flush();
-    return message;
+    return { message, created: true };
   }
 
   async list(options: {
@@ -287,6 +326,67 @@ export class ConversationDO extends DurableObject<Env> {
     }
   }
 
+  /** One message with how it is to be sent, for the outbound queue. */
+  async outboundMessage(
+    seq: number,
+  ): Promise<{ message: MessageDto; options: OutboundOptions } | null> {
+    const row = this.sql.exec("SELECT * FROM messages WHERE seq = ?", seq).toArray()[0];
+    if (!row) return null;
+    const options = row.outbound ? (JSON.parse(String(row.outbound)) as OutboundOptions) : {};
+    return { message: await this.toDto(row, this.meta()), options };
+  }
+
+  /**
+   * Moves a message's delivery status forward (never back) and records provider events;
+   * everyone watching hears of it. Returns the status the message now has.
+   */
+  async applyStatus(
+    seq: number,
+    update: { status: DeliveryStatus; reason?: string | null; event?: string | null; at?: number },
+  ): Promise<DeliveryStatus | null> {
+    const row = this.sql
+      .exec("SELECT status, status_reason, delivery_events FROM messages WHERE seq = ?", seq)
+      .toArray()[0];
+    if (!row) return null;
+    const current = (row.status as DeliveryStatus | null) ?? null;
+    const moves = canMove(current, update.status);
+    const events = row.delivery_events
+      ? (JSON.parse(String(row.delivery_events)) as DeliveryEvent[])
+      : [];
+    if (update.event) events.push({ event: update.event, at: update.at ?? Date.now() });
+    if (!moves && !update.event) return current;
+    const status = moves ? update.status : current;
+    const reason = (moves ? update.reason : null) ?? (row.status_reason as string | null) ?? null;
+    this.sql.exec(
+      "UPDATE messages SET status = ?, status_reason = ?, delivery_events = ? WHERE seq = ?",
+      status,
+      reason,
+      events.length ? JSON.stringify(events) : null,
+      seq,
+    );
+    this.broadcast({
+      type: "status",
+      seq,
+      status,
+      status_reason: reason,
+      delivery_events: events.map((e) => ({ event: e.event, at: new Date(e.at).toISOString() })),
+    });
+    return status;
+  }
+
+  /** Messenger read receipts: every outbound message up to the watermark is read. */
+  async readUpTo(watermark: number): Promise<number[]> {
+    const seqs = this.sql
+      .exec(
+        "SELECT seq FROM messages WHERE status IN ('queued', 'sent', 'delivered') AND created_at <= ? ORDER BY seq",
+        watermark,
+      )
+      .toArray()
+      .map((r) => Number(r.seq));
+    for (const seq of seqs) await this.applyStatus(seq, { status: "read" });
+    return seqs;
+  }
+
   private broadcast(frame: unknown, only?: Audience) {
     sendAll(this.ctx.getWebSockets(only), frame);
   }
@@ -377,6 +477,13 @@ export class ConversationDO extends DurableObject<Env> {
         : null,
       event: row.event ? (JSON.parse(String(row.event)) as SystemEvent) : null,
       status: (row.status as DeliveryStatus | null) ?? null,
+      status_reason: row.status_reason ? String(row.status_reason) : null,
+      delivery_events: row.delivery_events
+        ? (JSON.parse(String(row.delivery_events)) as DeliveryEvent[]).map((e) => ({
+            event: e.event,
+            at: new Date(e.at).toISOString(),
+          }))
+        : [],
       created_at: new Date(Number(row.created_at)).toISOString(),
     };
   }

@@ -24,6 +24,7 @@ import { demoRouter } from "./routes/demo";
 import { filesRouter } from "./routes/files";
 import { meRouter } from "./routes/me";
 import { usersRouter } from "./routes/users";
+import { webhooksRouter } from "./routes/webhooks";
 import { widgetRouter } from "./routes/widget";
 
 const API = "/api/v1";
@@ -50,15 +51,14 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
 
   app.get("/health", (c) => c.json({ status: "ok" }));
 
-  app.use(
-    "/api/*",
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw payloadTooLarge(MAX_BODY_BYTES);
-      },
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw payloadTooLarge(MAX_BODY_BYTES);
+    },
+  });
+  app.use("/api/*", limitBody);
+  app.use("/webhooks/*", limitBody);
 
   app.use("/api/*", async (c, next) => {
     const hasBody = c.req.raw.body !== null && c.req.header("content-length") !== "0";
@@ -103,6 +103,7 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
     .route(API, channelsRouter)
     .route(API, conversationsRouter)
     .route("/widget/v1", widgetRouter)
+    .route("/webhooks", webhooksRouter)
     .route("/", filesRouter)
     .route("/", demoRouter);
 

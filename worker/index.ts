@@ -1,4 +1,6 @@
 import { createApp } from "./app";
+import { receiveEmail } from "./email";
+import { handleQueue } from "./queues";
 
 export { ConversationDO } from "../durable-objects/conversation";
 export { WorkspaceHub } from "../durable-objects/workspace-hub";
@@ -7,4 +9,6 @@ const app = createApp();
 
 export default {
   fetch: app.fetch,
+  queue: handleQueue,
+  email: receiveEmail,
 } satisfies ExportedHandler<Env>;

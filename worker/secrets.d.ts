@@ -6,3 +6,11 @@ interface Env {
   /** 32 random bytes, base64url: the AES-GCM key for channel credentials at rest. */
   SECRETS_KEY: string;
 }
+
+/** Local-only settings (from .dev.vars or the test config), absent in production. */
+interface Env {
+  /** "true" lets channel base URLs and outbound webhooks point at loopback / private hosts. */
+  ALLOW_PRIVATE_TARGETS?: string;
+  /** The local fake platforms server, for tests and the local demo. */
+  FAKE_PLATFORMS_URL?: string;
+}

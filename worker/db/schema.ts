@@ -274,6 +274,8 @@ export const conversations = sqliteTable(
     lastMessageAt: millis("last_message_at"),
     lastActivityAt: millis("last_activity_at").notNull(),
     unreadCount: integer("unread_count").notNull().default(0),
+    /** When the customer last wrote: platforms' reply windows (WhatsApp 24 h, Messenger) count from it. */
+    lastInboundAt: millis("last_inbound_at"),
     createdAt: createdAt(),
   },
   (t) => [
@@ -331,4 +333,72 @@ export const messages = sqliteTable(
     createdAt: millis("created_at").notNull(),
   },
   (t) => [uniqueIndex("messages_conversation_seq_idx").on(t.conversationId, t.seq)],
+);
+
+export const DIRECTIONS = ["in", "out"] as const;
+
+/**
+ * Every platform message id Conversa has seen or been given, per channel: inbound deliveries are
+ * stored once however often the platform retries, and status webhooks find their message.
+ */
+export const channelMessages = sqliteTable(
+  "channel_messages",
+  {
+    channelId: text("channel_id")
+      .notNull()
+      .references(() => channels.id),
+    externalId: text("external_id").notNull(),
+    workspaceId: workspaceId(),
+    conversationId: text("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    seq: integer("seq").notNull(),
+    direction: text("direction", { enum: DIRECTIONS }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.channelId, t.externalId] }),
+    index("channel_messages_conversation_idx").on(t.conversationId, t.seq),
+  ],
+);
+
+export const TEMPLATE_STATUSES = ["APPROVED", "PENDING", "REJECTED", "PAUSED", "DISABLED"] as const;
+
+/** WhatsApp message templates, synced from the business account. */
+export const whatsappTemplates = sqliteTable(
+  "whatsapp_templates",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceId(),
+    channelId: text("channel_id")
+      .notNull()
+      .references(() => channels.id),
+    name: text("name").notNull(),
+    language: text("language").notNull(),
+    category: text("category"),
+    status: text("status").notNull(),
+    /** The body text with {{1}}, {{2}} … placeholders. */
+    body: text("body").notNull(),
+    variableCount: integer("variable_count").notNull(),
+    updatedAt: millis("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("whatsapp_templates_name_idx").on(t.channelId, t.name, t.language)],
+);
+
+/** Emails sent per sender account, for caps of N emails per H hours. */
+export const emailSends = sqliteTable(
+  "email_sends",
+  {
+    channelId: text("channel_id")
+      .notNull()
+      .references(() => channels.id),
+    sender: text("sender").notNull(),
+    /** The outbound job it belongs to: a redelivered job is counted once. */
+    messageKey: text("message_key").notNull(),
+    sentAt: millis("sent_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.channelId, t.messageKey] }),
+    index("email_sends_sender_idx").on(t.channelId, t.sender, t.sentAt),
+  ],
 );

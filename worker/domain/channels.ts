@@ -1,11 +1,18 @@
 import { and, asc, eq, isNull } from "drizzle-orm";
+import { adapterFor, isPlatformChannel } from "../channels";
+import { SendError } from "../channels/types";
 import { type ChannelType, channels, type WebchatConfig } from "../db/schema";
 import type { Db } from "../lib/context";
 import { randomToken } from "../lib/crypto";
-import { fieldErrorsFromZod, notFound, validationFailed } from "../lib/errors";
+import { fieldErrorsFromZod, notFound, Problem, validationFailed } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { seal, unseal } from "../lib/secret-box";
-import { CHANNEL_CONFIGS, type ChannelCreateInput, SECRET_KEYS } from "../schemas/channels";
+import {
+  CHANNEL_CONFIGS,
+  type ChannelConfigOf,
+  type ChannelCreateInput,
+  SECRET_KEYS,
+} from "../schemas/channels";
 import { toIso } from "../schemas/common";
 
 export type ChannelRow = typeof channels.$inferSelect;
@@ -20,6 +27,13 @@ export async function getChannel(db: Db, workspaceId: string, id: string) {
   const channel = await db.query.channels.findFirst({
     where: and(live(workspaceId), eq(channels.id, id)),
   });
+  if (!channel) throw notFound("Channel");
+  return channel;
+}
+
+/** A channel by id whatever its state, for work already accepted on it (sending, statuses). */
+export async function getChannelRow(db: Db, id: string) {
+  const channel = await db.query.channels.findFirst({ where: eq(channels.id, id) });
   if (!channel) throw notFound("Channel");
   return channel;
 }
@@ -116,7 +130,7 @@ export async function adapterConfig<T>(env: Env, channel: ChannelRow): Promise<T
 
 export const webchatConfig = (channel: ChannelRow) => channel.config as WebchatConfig;
 
-const WEBHOOK_PATHS: Partial<Record<ChannelType, string>> = {
+export const WEBHOOK_PATHS = {
   whatsapp: "whatsapp",
   messenger: "messenger",
   instagram: "instagram",
@@ -124,10 +138,10 @@ const WEBHOOK_PATHS: Partial<Record<ChannelType, string>> = {
   twilio_sms: "twilio",
   email: "email-events",
   custom: "custom",
-};
+} as const satisfies Partial<Record<ChannelType, string>>;
 
 export async function toChannelDto(env: Env, row: ChannelRow, origin: string) {
-  const path = WEBHOOK_PATHS[row.type];
+  const path = row.type === "webchat" ? null : WEBHOOK_PATHS[row.type];
   return {
     id: row.id,
     type: row.type,
@@ -137,4 +151,39 @@ export async function toChannelDto(env: Env, row: ChannelRow, origin: string) {
     webhook_url: path ? `${origin}/webhooks/${path}/${row.id}` : null,
     created_at: toIso(row.createdAt),
   };
+}
+
+/** Sends straight through the platform, so an admin can check the credentials work. */
+export async function testSend(
+  db: Db,
+  env: Env,
+  workspaceId: string,
+  id: string,
+  input: { to: string; text: string; subject?: string | undefined },
+) {
+  const channel = await getChannel(db, workspaceId, id);
+  if (!isPlatformChannel(channel.type))
+    throw validationFailed([{ path: "id", message: "Web chat has nothing to test-send" }]);
+  const config = await adapterConfig<ChannelConfigOf<typeof channel.type>>(env, channel);
+  const from =
+    channel.type === "email"
+      ? (config as ChannelConfigOf<"email">).from_accounts[0]?.from
+      : undefined;
+  try {
+    const { externalId } = await adapterFor(channel.type).send(config, {
+      to: input.to,
+      text: input.text,
+      subject: input.subject ?? "Conversa test message",
+      from,
+      reference: newId("test", Date.now()),
+    });
+    return externalId;
+  } catch (error) {
+    if (error instanceof SendError)
+      throw new Problem(502, "platform-error", "The platform refused the message", error.message, {
+        code: error.code ?? null,
+        retryable: error.retryable,
+      });
+    throw error;
+  }
 }

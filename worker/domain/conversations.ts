@@ -1,6 +1,7 @@
 import type { z } from "@hono/zod-openapi";
 import { and, desc, eq, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import type { AppendInput } from "../../durable-objects/conversation";
+import { replyWindowClosesAt } from "../channels/rules";
 import {
   type ConversationStatus,
   channels,
@@ -40,6 +41,8 @@ type ListRow = {
   contactEmail: string | null;
 };
 
+const nullableIso = (ms: number | null) => (ms === null ? null : toIso(ms));
+
 function toDto(row: ListRow, labels: string[]): ConversationDto {
   const c = row.conversation;
   return {
@@ -68,6 +71,8 @@ function toDto(row: ListRow, labels: string[]): ConversationDto {
     unread_count: c.unreadCount,
     last_seq: c.lastSeq,
     snooze_until: c.snoozeUntil ? toIso(c.snoozeUntil) : null,
+    last_inbound_at: c.lastInboundAt === null ? null : toIso(c.lastInboundAt),
+    reply_window_closes_at: nullableIso(replyWindowClosesAt(row.channelType, c.lastInboundAt)),
     created_at: toIso(c.createdAt),
   };
 }

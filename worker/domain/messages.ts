@@ -1,43 +1,130 @@
 import { eq } from "drizzle-orm";
-import type { AppendInput } from "../../durable-objects/conversation";
-import { type Attachment, users } from "../db/schema";
+import type { z } from "zod";
+import type { AppendInput, OutboundOptions } from "../../durable-objects/conversation";
+import { isPlatformChannel } from "../channels";
+import { replyPolicy } from "../channels/rules";
+import { users } from "../db/schema";
 import type { Db, Principal } from "../lib/context";
-import { notFound } from "../lib/errors";
+import { notFound, validationFailed } from "../lib/errors";
+import { storeAttachment } from "../lib/files";
 import { newId } from "../lib/ids";
+import type { AgentMessageCreate, ConversationDto } from "../schemas/conversations";
+import { type ChannelRow, getChannelRow } from "./channels";
+import { isOptedOut } from "./consent";
 import {
   conversationStub,
   findActiveConversation,
   getConversation,
   openConversation,
 } from "./conversations";
+import { queueOutbound } from "./outbound";
+import { approvedTemplate, renderTemplate } from "./templates";
 import type { Visitor } from "./visitors";
 
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 
 const clientKey = (id: string | undefined) => (id ? `client:${id}` : null);
 
+type AgentMessageBody = z.infer<typeof AgentMessageCreate>;
+
+async function senderOf(db: Db, principal: Principal) {
+  const user = principal.userId
+    ? await db.query.users.findFirst({ where: eq(users.id, principal.userId) })
+    : null;
+  return {
+    type: principal.userId ? ("agent" as const) : ("bot" as const),
+    id: principal.userId,
+    name: user?.name ?? "API",
+  };
+}
+
+/** Text or a template for a platform channel, checked against its rules (window, consent). */
+async function platformReply(
+  db: Db,
+  channel: ChannelRow,
+  conversation: ConversationDto,
+  body: AgentMessageBody,
+  senderType: "agent" | "bot",
+  now: number,
+): Promise<{ text: string; outbound: OutboundOptions }> {
+  if (await isOptedOut(db, channel.workspaceId, conversation.contact.id, channel))
+    throw validationFailed([
+      { path: "text", message: "The contact has opted out of messages on this channel" },
+    ]);
+  const email = { subject: body.subject, area: body.area };
+  if (body.template) {
+    if (channel.type !== "whatsapp")
+      throw validationFailed([{ path: "template", message: "Templates are for WhatsApp" }]);
+    const template = await approvedTemplate(db, channel, body.template);
+    const { variables } = body.template;
+    return {
+      text: renderTemplate(template.body, variables),
+      outbound: { template: { name: template.name, language: template.language, variables } },
+    };
+  }
+  const lastInbound = conversation.last_inbound_at
+    ? Date.parse(conversation.last_inbound_at)
+    : null;
+  const decision = replyPolicy(channel.type, lastInbound, now, senderType);
+  if (!decision.allowed) throw validationFailed([{ path: "text", message: decision.reason }]);
+  return {
+    text: body.text ?? "",
+    outbound: {
+      ...(decision.humanAgentTag ? { humanAgentTag: true } : {}),
+      ...withoutUndefined(email),
+    },
+  };
+}
+
+const withoutUndefined = <T extends object>(o: T) =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+
+/**
+ * An agent's (or API) message. On a platform channel it is stored `queued` and handed to the
+ * outbound queue; notes and web chat replies are simply stored.
+ */
 export async function sendAgentMessage(
   db: Db,
   env: Env,
   principal: Principal,
   conversationId: string,
-  body: { text: string; private: boolean; client_message_id?: string | undefined },
+  body: AgentMessageBody,
+  context: { now: number; origin: string },
 ) {
-  await getConversation(db, principal.workspaceId, conversationId);
-  const user = principal.userId
-    ? await db.query.users.findFirst({ where: eq(users.id, principal.userId) })
-    : null;
-  const input: AppendInput = {
-    kind: body.private ? "note" : "text",
-    sender: {
-      type: principal.userId ? "agent" : "bot",
-      id: principal.userId,
-      name: user?.name ?? "API",
-    },
-    text: body.text,
-    externalId: clientKey(body.client_message_id),
-  };
-  return conversationStub(env, conversationId).append(input);
+  const conversation = await getConversation(db, principal.workspaceId, conversationId);
+  const sender = await senderOf(db, principal);
+  const stub = conversationStub(env, conversationId);
+  const externalId = clientKey(body.client_message_id);
+  const channel = await getChannelRow(db, conversation.channel_id);
+  if (body.private || !isPlatformChannel(channel.type)) {
+    if (body.template)
+      throw validationFailed([{ path: "template", message: "Templates are for WhatsApp" }]);
+    return stub.append({
+      kind: body.private ? "note" : "text",
+      sender,
+      text: body.text,
+      externalId,
+    });
+  }
+  const { text, outbound } = await platformReply(
+    db,
+    channel,
+    conversation,
+    body,
+    sender.type,
+    context.now,
+  );
+  const { message, created } = await stub.appendOnce({
+    kind: "text",
+    sender,
+    text,
+    status: "queued",
+    outbound,
+    externalId,
+  });
+  if (created)
+    await queueOutbound(env, { conversationId, seq: message.seq, origin: context.origin });
+  return message;
 }
 
 /** The visitor's open conversation on the channel, or a new one. */
@@ -84,16 +171,16 @@ export async function sendVisitorMessage(
 
 export async function sendVisitorFile(db: Db, env: Env, visitor: Visitor, file: File, now: number) {
   const conversationId = await visitorConversation(db, env, visitor, now);
-  const attachment: Attachment = {
-    key: `${visitor.workspaceId}/${conversationId}/${newId("file", now)}`,
-    name: file.name || "file",
-    content_type: file.type || "application/octet-stream",
-    size: file.size,
-  };
-  await env.FILES.put(attachment.key, file.stream(), {
-    httpMetadata: { contentType: attachment.content_type },
-    customMetadata: { name: attachment.name },
-  });
+  const attachment = await storeAttachment(
+    env,
+    { workspaceId: visitor.workspaceId, conversationId, fileId: newId("file", now) },
+    {
+      body: file.stream(),
+      name: file.name || "file",
+      contentType: file.type || "application/octet-stream",
+      size: file.size,
+    },
+  );
   const message = await conversationStub(env, conversationId).append({
     kind: "file",
     sender: { type: "visitor", id: visitor.contactId, name: visitor.name },

@@ -60,6 +60,7 @@ function writes(db: ReturnType<typeof createDb>, { ref, message }: ProjectionIte
         ...(fromCustomer
           ? {
               unreadCount: sql`${conversations.unreadCount} + 1`,
+              lastInboundAt: message.createdAt,
               // a customer writing wakes a snoozed or pending conversation
               status: sql`CASE WHEN ${conversations.status} IN ('snoozed', 'pending') THEN 'open' ELSE ${conversations.status} END`,
               snoozeUntil: null,

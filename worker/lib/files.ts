@@ -48,3 +48,22 @@ export function fileResponseHeaders(contentType: string, name: string): Headers 
     "cache-control": "private, max-age=3600",
   });
 }
+
+/** Stores a conversation's file in R2 under the workspace and conversation; returns its attachment. */
+export async function storeAttachment(
+  env: Env,
+  where: { workspaceId: string; conversationId: string; fileId: string },
+  file: { body: ReadableStream | ArrayBuffer; name: string; contentType: string; size: number },
+) {
+  const attachment = {
+    key: `${where.workspaceId}/${where.conversationId}/${where.fileId}`,
+    name: file.name,
+    content_type: file.contentType,
+    size: file.size,
+  };
+  await env.FILES.put(attachment.key, file.body, {
+    httpMetadata: { contentType: attachment.content_type },
+    customMetadata: { name: attachment.name },
+  });
+  return attachment;
+}

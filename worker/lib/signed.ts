@@ -17,10 +17,10 @@ export async function hmacSha256Hex(secret: string, message: string): Promise<st
   return bytesToHex(signature);
 }
 
-/** Constant-time check of a hex HMAC-SHA256 over `message`. */
+/** Constant-time check of a hex HMAC-SHA256 over `message` (text, or the raw bytes as received). */
 export async function verifyHmacSha256Hex(
   secret: string,
-  message: string,
+  message: string | Uint8Array<ArrayBuffer>,
   hex: string,
 ): Promise<boolean> {
   if (!/^[0-9a-f]{64}$/i.test(hex)) return false;
@@ -29,7 +29,7 @@ export async function verifyHmacSha256Hex(
     "HMAC",
     await hmacKey(secret, "verify"),
     signature,
-    encoder.encode(message),
+    typeof message === "string" ? encoder.encode(message) : message,
   );
 }
 

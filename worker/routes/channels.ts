@@ -4,13 +4,22 @@ import {
   disconnectChannel,
   getChannel,
   listChannels,
+  testSend,
   toChannelDto,
   updateChannel,
 } from "../domain/channels";
+import { listTemplates, syncTemplates, toTemplateDto } from "../domain/templates";
 import { requireRole } from "../lib/auth";
 import { authenticated, createRouter } from "../lib/router";
 import { ChannelCreate, ChannelPatch, ChannelSchema } from "../schemas/channels";
-import { errorResponses, IdParam, jsonBody, jsonResponse } from "../schemas/common";
+import {
+  errorResponses,
+  IdParam,
+  jsonBody,
+  jsonResponse,
+  ProblemSchema,
+  Timestamp,
+} from "../schemas/common";
 
 const tags = ["Channels"];
 const admin = [requireRole("admin")];
@@ -82,7 +91,97 @@ const deleteRoute = createRoute({
   responses: { 204: { description: "Disconnected" }, ...errorResponses },
 });
 
+const TemplateSchema = z
+  .object({
+    name: z.string(),
+    language: z.string(),
+    category: z.string().nullable(),
+    status: z.string(),
+    body: z.string(),
+    variable_count: z.number().int(),
+    updated_at: Timestamp,
+  })
+  .openapi("WhatsAppTemplate");
+const TemplateList = z.object({ data: z.array(TemplateSchema) });
+
+const templatesRoute = createRoute({
+  method: "get",
+  path: "/channels/{id}/templates",
+  tags,
+  summary: "WhatsApp message templates of the channel, as last synced",
+  security: authenticated,
+  request: { params: ChannelId },
+  responses: { 200: jsonResponse(TemplateList, "Templates"), ...errorResponses },
+});
+
+const syncTemplatesRoute = createRoute({
+  method: "post",
+  path: "/channels/{id}/templates/sync",
+  tags,
+  summary: "Fetch the business account's templates from WhatsApp (needs config.waba_id)",
+  security: authenticated,
+  middleware: admin,
+  request: { params: ChannelId },
+  responses: { 200: jsonResponse(TemplateList, "Templates now stored"), ...errorResponses },
+});
+
+const TestSend = z
+  .strictObject({
+    to: z.string().trim().min(1).max(320).openapi({
+      description: "Phone (E.164), email address, PSID, chat id … as the platform knows them",
+    }),
+    text: z.string().trim().min(1).max(4096).default("Test message from Conversa"),
+    subject: z.string().trim().min(1).max(300).optional(),
+  })
+  .openapi("ChannelTestSend");
+
+const testSendRoute = createRoute({
+  method: "post",
+  path: "/channels/{id}/test",
+  tags,
+  summary: "Send a test message straight through the channel (not stored in a conversation)",
+  security: authenticated,
+  middleware: admin,
+  request: { params: ChannelId, body: jsonBody(TestSend) },
+  responses: {
+    200: jsonResponse(z.object({ external_id: z.string() }), "The platform accepted it"),
+    ...errorResponses,
+    502: {
+      description: "The platform refused it",
+      content: { "application/problem+json": { schema: ProblemSchema } },
+    },
+  },
+});
+
 export const channelsRouter = createRouter()
+  .openapi(templatesRoute, async (c) => {
+    const rows = await listTemplates(
+      c.get("db"),
+      c.get("principal").workspaceId,
+      c.req.valid("param").id,
+    );
+    return c.json({ data: rows.map(toTemplateDto) }, 200);
+  })
+  .openapi(syncTemplatesRoute, async (c) => {
+    const rows = await syncTemplates(
+      c.get("db"),
+      c.env,
+      c.get("principal").workspaceId,
+      c.req.valid("param").id,
+      c.get("clock").now(),
+    );
+    return c.json({ data: rows.map(toTemplateDto) }, 200);
+  })
+  .openapi(testSendRoute, async (c) => {
+    const externalId = await testSend(
+      c.get("db"),
+      c.env,
+      c.get("principal").workspaceId,
+      c.req.valid("param").id,
+      c.req.valid("json"),
+    );
+    return c.json({ external_id: externalId }, 200);
+  })
   .openapi(listRoute, async (c) => {
     const origin = new URL(c.req.url).origin;
     const rows = await listChannels(c.get("db"), c.get("principal").workspaceId);

@@ -266,6 +266,7 @@ export const conversationsRouter = createRouter()
       c.get("principal"),
       c.req.valid("param").id,
       c.req.valid("json"),
+      { now: c.get("clock").now(), origin: new URL(c.req.url).origin },
     );
     return c.json(message, 201);
   })

@@ -7,6 +7,7 @@ import {
   PRESENCE,
   SENDER_TYPES,
 } from "../db/schema";
+import { EMAIL_AREAS } from "./channels";
 import { Timestamp } from "./common";
 import { TagName } from "./contacts";
 
@@ -42,7 +43,17 @@ export const MessageSchema = z
         ),
       })
       .nullable(),
-    status: z.enum(DELIVERY_STATUSES).nullable(),
+    status: z.enum(DELIVERY_STATUSES).nullable().openapi({
+      description: "Outbound on a platform channel: queued → sent → delivered → read, or failed",
+    }),
+    status_reason: z
+      .string()
+      .nullable()
+      .openapi({ description: "Why it failed, as the platform said" }),
+    delivery_events: z.array(z.object({ event: z.string(), at: Timestamp })).openapi({
+      description:
+        "Provider events on the message (email: delivered, opened, clicked, bounced, spam)",
+    }),
     created_at: Timestamp,
   })
   .openapi("Message");
@@ -72,6 +83,11 @@ export const ConversationSchema = z
     unread_count: z.number().int(),
     last_seq: z.number().int().openapi({ description: "seq of the newest message" }),
     snooze_until: Timestamp.nullable(),
+    last_inbound_at: Timestamp.nullable().openapi({ description: "When the customer last wrote" }),
+    reply_window_closes_at: Timestamp.nullable().openapi({
+      description:
+        "WhatsApp, Messenger, Instagram: free-form replies are possible until then (Messenger and Instagram: the last 6 days only for a human agent, tagged HUMAN_AGENT); after it WhatsApp takes templates only. Null on channels without a window.",
+    }),
     created_at: Timestamp,
   })
   .openapi("Conversation");
@@ -84,12 +100,34 @@ export const ClientMessageId = z.string().min(1).max(100).optional().openapi({
 
 export const AgentMessageCreate = z
   .strictObject({
-    text: MessageText,
+    text: MessageText.optional().openapi({ description: "The reply; or send a `template`" }),
     private: z
       .boolean()
       .default(false)
       .openapi({ description: "An internal note, never shown to the customer" }),
+    template: z
+      .strictObject({
+        name: z.string().min(1).max(512),
+        language: z.string().min(2).max(15).optional().openapi({ example: "en_US" }),
+        variables: z.array(z.string().min(1).max(1024)).max(20).default([]),
+      })
+      .optional()
+      .openapi({
+        description:
+          "WhatsApp: an approved template, the only thing allowed outside the 24-hour window",
+      }),
+    subject: z.string().trim().min(1).max(300).optional().openapi({ description: "Email only" }),
+    area: z
+      .enum(EMAIL_AREAS)
+      .optional()
+      .openapi({ description: "Email only: which sender account sends it" }),
     client_message_id: ClientMessageId,
+  })
+  .superRefine((body, ctx) => {
+    if ((body.text === undefined) === (body.template === undefined))
+      ctx.addIssue({ code: "custom", path: ["text"], message: "Send either text or a template" });
+    if (body.template && body.private)
+      ctx.addIssue({ code: "custom", path: ["template"], message: "A note cannot be a template" });
   })
   .openapi("AgentMessageCreate");
 

@@ -1,0 +1,102 @@
+import { env } from "cloudflare:workers";
+import { api, json } from "./helpers";
+
+let counter = 0;
+/** Digits unique to this test run, for platform ids that tests share the fake platform with. */
+export const uniqueDigits = (length = 12) =>
+  `${Date.now()}${(counter++).toString().padStart(4, "0")}${Math.floor(Math.random() * 1e6)}`
+    .replace(/\D/g, "")
+    .slice(-length)
+    .padStart(length, "7");
+
+export const fakeUrl = () => {
+  if (!env.FAKE_PLATFORMS_URL) throw new Error("FAKE_PLATFORMS_URL is not bound");
+  return env.FAKE_PLATFORMS_URL;
+};
+
+export type FakeRequest = {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+};
+
+/** What the fake platform received on paths containing `pathPart`. */
+export async function fakeRequests(pathPart: string): Promise<FakeRequest[]> {
+  const response = await fetch(`${fakeUrl()}/__fake/requests?path=${encodeURIComponent(pathPart)}`);
+  return (await response.json()) as FakeRequest[];
+}
+
+/** The next request whose path contains `path` gets this answer instead of the default. */
+export async function scriptFake(script: {
+  path: string;
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+  times?: number;
+}) {
+  await fetch(`${fakeUrl()}/__fake/script`, { method: "POST", body: JSON.stringify(script) });
+}
+
+export async function setFakeTemplates(templates: unknown[]) {
+  await fetch(`${fakeUrl()}/__fake/templates`, { method: "PUT", body: JSON.stringify(templates) });
+}
+
+/** Polls until `check` returns a value (not undefined / false), or fails after `timeoutMs`. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false | null>,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false && value !== null) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}: ${String(last ?? "")}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Meta's way: non-ASCII escaped as \uXXXX in the body it signs. */
+export const metaJson = (payload: unknown) =>
+  JSON.stringify(payload).replace(
+    /[\u007f-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+
+export async function hmacHex(secret: string, body: string | Uint8Array) {
+  const key = await crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body;
+  const signature = new Uint8Array(await crypto.subtle.sign("HMAC", key, bytes));
+  return [...signature].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Connects a platform channel the way an admin would. */
+export async function newChannel(
+  cookie: string,
+  type: string,
+  config: Record<string, unknown>,
+  name = `${type} channel`,
+) {
+  const response = await api("/api/v1/channels", { cookie, body: { type, name, config } });
+  if (response.status !== 201)
+    throw new Error(`channel failed: ${response.status} ${await response.text()}`);
+  return json<{ id: string; webhook_url: string }>(response);
+}
+
+/** POSTs a webhook as the platform would, raw body and headers as given. */
+export function postWebhook(path: string, body: string, headers: Record<string, string>) {
+  return api(path, { rawBody: body, headers, origin: null });
+}

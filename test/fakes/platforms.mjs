@@ -1,0 +1,234 @@
+// A local stand-in for the platforms Conversa talks to (Meta Graph, Telegram Bot API, Twilio,
+// email providers, a custom endpoint). It answers the real send requests in the real wire format,
+// records them, can be scripted to fail, and can post signed webhooks back to Conversa.
+// Used by the test suite and by `npm run dev` when no real credentials are set.
+import { createHmac, randomUUID } from "node:crypto";
+import { createServer } from "node:http";
+
+const json = (res, status, body, headers = {}) => {
+  res.writeHead(status, { "content-type": "application/json", ...headers });
+  res.end(JSON.stringify(body));
+};
+
+const readBody = (req) =>
+  new Promise((resolve) => {
+    const chunks = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+  });
+
+const parseJson = (body) => JSON.parse(body || "{}");
+const noDashes = () => randomUUID().replaceAll("-", "");
+
+/** Default answers, in each platform's format: [method, path pattern, (match, body, base) => [status, body, headers?]]. */
+const ROUTES = [
+  [
+    "POST",
+    /^\/v\d+\.\d+\/(\d+)\/messages$/,
+    (_m, body) => {
+      const sent = parseJson(body);
+      if (sent.messaging_product !== "whatsapp")
+        return [200, { recipient_id: sent.recipient?.id, message_id: `m_FAKE${randomUUID()}` }];
+      return [
+        200,
+        {
+          messaging_product: "whatsapp",
+          contacts: [{ input: sent.to, wa_id: String(sent.to).replace(/^\+/, "") }],
+          messages: [{ id: `wamid.FAKE${noDashes()}` }],
+        },
+      ];
+    },
+  ],
+  [
+    "GET",
+    /^\/v\d+\.\d+\/(\d+)\/message_templates$/,
+    () => [200, { data: state.templates, paging: { cursors: {} } }],
+  ],
+  [
+    "GET",
+    /^\/v\d+\.\d+\/([\w.-]+)$/,
+    (m, _body, base) => [
+      200,
+      { id: m[1], url: `${base}/media/${m[1]}`, mime_type: "image/jpeg", sha256: "0" },
+    ],
+  ],
+  [
+    "GET",
+    /^\/(?:media|file\/bot[^/]+)\/(.+)$/,
+    (m) => [200, Buffer.from(`fake media ${m[1]}`), { "content-type": "image/jpeg" }],
+  ],
+  [
+    "POST",
+    /^\/bot[^/]+\/sendMessage$/,
+    (_m, body) => {
+      const sent = parseJson(body);
+      state.telegramMessageId += 1;
+      const chat = { id: Number(sent.chat_id), type: "private" };
+      const date = Math.floor(Date.now() / 1000);
+      return [
+        200,
+        { ok: true, result: { message_id: state.telegramMessageId, chat, date, text: sent.text } },
+      ];
+    },
+  ],
+  [
+    "POST",
+    /^\/bot[^/]+\/getFile$/,
+    (_m, body) => {
+      const { file_id } = parseJson(body);
+      return [200, { ok: true, result: { file_id, file_path: `photos/${file_id}.jpg` } }];
+    },
+  ],
+  [
+    "POST",
+    /^\/2010-04-01\/Accounts\/(\w+)\/Messages\.json$/,
+    (m, body) => {
+      const form = new URLSearchParams(body);
+      return [
+        201,
+        {
+          sid: `SM${noDashes()}`,
+          account_sid: m[1],
+          to: form.get("To"),
+          from: form.get("From"),
+          body: form.get("Body"),
+          status: "queued",
+        },
+      ];
+    },
+  ],
+  ["POST", /^\/emails$/, () => [200, { id: randomUUID() }]],
+  [
+    "POST",
+    /^\/email$/,
+    () => [
+      200,
+      {
+        To: "",
+        SubmittedAt: new Date().toISOString(),
+        MessageID: randomUUID(),
+        ErrorCode: 0,
+        Message: "OK",
+      },
+    ],
+  ],
+  ["POST", /^\/v3\/mail\/send$/, () => [202, "", { "x-message-id": noDashes() }]],
+  ["POST", /^\/custom\//, () => [200, { id: `ext_${randomUUID()}` }]],
+];
+
+function defaultAnswer(method, path, body, base) {
+  for (const [routeMethod, pattern, answer] of ROUTES) {
+    const match = method === routeMethod ? path.match(pattern) : null;
+    if (match) return answer(match, body, base);
+  }
+  return [404, { error: { message: `fake platforms: no route for ${method} ${path}` } }];
+}
+
+/** Signs a webhook the way the platform would and posts it to Conversa. */
+async function deliver({ platform, url, secret, payload }) {
+  const headers = {};
+  let body;
+  if (platform === "meta" || platform === "custom") {
+    // Meta signs the body with non-ASCII escaped as \uXXXX
+    body = JSON.stringify(payload).replace(
+      /[\u007f-\uffff]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    );
+    const signature = createHmac("sha256", secret).update(body).digest("hex");
+    headers["content-type"] = "application/json";
+    headers[platform === "meta" ? "x-hub-signature-256" : "x-conversa-signature"] =
+      `sha256=${signature}`;
+  } else if (platform === "telegram") {
+    body = JSON.stringify(payload);
+    headers["content-type"] = "application/json";
+    headers["x-telegram-bot-api-secret-token"] = secret;
+  } else if (platform === "twilio") {
+    const params = Object.entries(payload).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const data = url + params.map(([k, v]) => k + v).join("");
+    headers["content-type"] = "application/x-www-form-urlencoded";
+    headers["x-twilio-signature"] = createHmac("sha1", secret).update(data).digest("base64");
+    body = new URLSearchParams(params).toString();
+  } else {
+    throw new Error(`unknown platform ${platform}`);
+  }
+  const response = await fetch(url, { method: "POST", headers, body });
+  return { status: response.status, body: await response.text() };
+}
+
+const state = { requests: [], scripts: [], templates: [], telegramMessageId: 100 };
+
+/** Starts the fake on 127.0.0.1 (port 0 = any free one). */
+export function startFakePlatforms(port = 0) {
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? "/", "http://fake");
+    const body = await readBody(req);
+    const base = `http://127.0.0.1:${server.address().port}`;
+    if (url.pathname.startsWith("/__fake/")) return control(req.method, url, body, res);
+    state.requests.push({
+      method: req.method,
+      path: url.pathname,
+      query: url.search,
+      headers: req.headers,
+      body,
+      at: Date.now(),
+    });
+    const index = state.scripts.findIndex(
+      (s) => (!s.method || s.method === req.method) && url.pathname.includes(s.path),
+    );
+    if (index >= 0) {
+      const script = state.scripts[index];
+      if (--script.times <= 0) state.scripts.splice(index, 1);
+      return json(res, script.status, script.body, script.headers);
+    }
+    const [status, answer, headers] = defaultAnswer(req.method, url.pathname, body, base);
+    if (Buffer.isBuffer(answer) || typeof answer === "string") {
+      res.writeHead(status, headers ?? {});
+      return res.end(answer);
+    }
+    return json(res, status, answer, headers);
+  });
+
+  async function control(method, url, body, res) {
+    const what = url.pathname.slice("/__fake/".length);
+    if (what === "requests" && method === "GET") {
+      const prefix = url.searchParams.get("path") ?? "";
+      return json(
+        res,
+        200,
+        state.requests.filter((r) => r.path.includes(prefix)),
+      );
+    }
+    if (what === "requests" && method === "DELETE") {
+      state.requests = [];
+      return json(res, 200, {});
+    }
+    // {path, method?, status, body, headers?, times?}: the next matching request gets this answer
+    if (what === "script" && method === "POST") {
+      state.scripts.push({ times: 1, ...JSON.parse(body) });
+      return json(res, 200, {});
+    }
+    if (what === "templates" && method === "PUT") {
+      state.templates = JSON.parse(body);
+      return json(res, 200, {});
+    }
+    if (what === "deliver" && method === "POST")
+      return json(res, 200, await deliver(JSON.parse(body)));
+    return json(res, 404, { error: "unknown control" });
+  }
+
+  return new Promise((resolve) => {
+    server.listen(port, "127.0.0.1", () => {
+      server.unref();
+      resolve({
+        url: `http://127.0.0.1:${server.address().port}`,
+        close: () => new Promise((done) => server.close(done)),
+      });
+    });
+  });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const fake = await startFakePlatforms(Number(process.env.FAKE_PLATFORMS_PORT ?? 8790));
+  console.log(`fake platforms on ${fake.url}`);
+  setInterval(() => {}, 1 << 30);
+}

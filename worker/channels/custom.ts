@@ -1,0 +1,117 @@
+import { z } from "zod";
+import { hmacSha256Hex, verifyHmacSha256Hex } from "../lib/signed";
+import { isRetryableStatus, retryAfterSeconds, sendRequest } from "./http";
+import { type ChannelAdapter, type InboundEvent, SendError } from "./types";
+
+export const CUSTOM_SIGNATURE_HEADER = "x-conversa-signature";
+
+const time = z
+  .union([z.number(), z.iso.datetime()])
+  .transform((t) => (typeof t === "number" ? t : Date.parse(t)));
+const messageEvent = z.object({
+  type: z.literal("message"),
+  message: z.object({
+    id: z.string().min(1).max(200),
+    text: z.string().max(10_000).optional(),
+    timestamp: time.optional(),
+    media: z
+      .array(
+        z.object({
+          url: z.url(),
+          content_type: z.string().optional(),
+          name: z.string().optional(),
+        }),
+      )
+      .max(10)
+      .optional(),
+  }),
+  contact: z.object({
+    id: z.string().min(1).max(200),
+    name: z.string().max(200).optional(),
+    phone: z.string().max(32).optional(),
+    email: z.string().max(254).optional(),
+  }),
+});
+const statusEvent = z.object({
+  type: z.literal("status"),
+  status: z.object({
+    message_id: z.string().min(1),
+    status: z.enum(["sent", "delivered", "read", "failed"]),
+    reason: z.string().max(500).optional(),
+    timestamp: time.optional(),
+  }),
+});
+const event = z.discriminatedUnion("type", [messageEvent, statusEvent]);
+const body = z.union([event, z.object({ events: z.array(event).min(1).max(100) })]);
+
+function toInbound(e: z.infer<typeof event>): InboundEvent {
+  if (e.type === "status")
+    return {
+      type: "status",
+      externalId: e.status.message_id,
+      status: e.status.status,
+      reason: e.status.reason,
+      timestamp: e.status.timestamp ?? Date.now(),
+    };
+  return {
+    type: "message",
+    externalId: e.message.id,
+    from: e.contact,
+    text: e.message.text ?? null,
+    media: (e.message.media ?? []).map((m) => ({
+      ref: m.url,
+      contentType: m.content_type,
+      name: m.name,
+    })),
+    timestamp: e.message.timestamp ?? Date.now(),
+  };
+}
+
+/**
+ * A generic JSON channel for any other platform (a WhatsApp-QR bridge, LINE …): inbound and
+ * outbound bodies are signed `X-Conversa-Signature: sha256=<hex HMAC-SHA256(secret, body)>`.
+ */
+export const custom: ChannelAdapter<"custom"> = {
+  async verify(request, config) {
+    const hex = /^sha256=([0-9a-f]{64})$/i.exec(
+      request.headers.get(CUSTOM_SIGNATURE_HEADER) ?? "",
+    )?.[1];
+    return hex ? verifyHmacSha256Hex(config.inbound_secret, request.rawBody, hex) : false;
+  },
+  parse(request) {
+    const parsed = body.parse(JSON.parse(request.rawBody));
+    return ("events" in parsed ? parsed.events : [parsed]).map(toInbound);
+  },
+  async send(config, message) {
+    const payload = JSON.stringify({
+      type: "message",
+      message: { id: message.reference, text: message.text },
+      to: message.to,
+    });
+    const response = await sendRequest(config.outbound_url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        [CUSTOM_SIGNATURE_HEADER]: `sha256=${await hmacSha256Hex(config.inbound_secret, payload)}`,
+      },
+      body: payload,
+    });
+    if (response.ok) {
+      const answer = z
+        .object({ id: z.string() })
+        .safeParse(await response.json().catch(() => null));
+      return { externalId: answer.success ? answer.data.id : message.reference };
+    }
+    throw new SendError(
+      `${config.outbound_url} answered HTTP ${response.status}`,
+      isRetryableStatus(response.status),
+      `http_${response.status}`,
+      retryAfterSeconds(response),
+    );
+  },
+  async fetchMedia(config, media) {
+    if (new URL(media.ref).origin !== new URL(config.outbound_url).origin)
+      throw new Error("media URL is not on the custom platform's host");
+    return fetch(media.ref);
+  },
+};

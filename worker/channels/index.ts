@@ -1,0 +1,26 @@
+import type { ChannelType } from "../db/schema";
+import { custom } from "./custom";
+import { email } from "./email";
+import { instagram, messenger, whatsapp } from "./meta";
+import { telegram } from "./telegram";
+import { twilioSms } from "./twilio";
+import type { ChannelAdapter } from "./types";
+
+type PlatformType = Exclude<ChannelType, "webchat">;
+
+const ADAPTERS: { [T in PlatformType]: ChannelAdapter<T> } = {
+  whatsapp,
+  messenger,
+  instagram,
+  telegram,
+  twilio_sms: twilioSms,
+  email,
+  custom,
+};
+
+export const isPlatformChannel = (type: ChannelType): type is PlatformType => type !== "webchat";
+
+/** The adapter of a platform channel, typed loosely for code that handles every platform alike. */
+export function adapterFor(type: PlatformType): ChannelAdapter<PlatformType> {
+  return ADAPTERS[type] as unknown as ChannelAdapter<PlatformType>;
+}

@@ -1,0 +1,56 @@
+import type { ChannelType } from "../db/schema";
+
+const HOUR = 60 * 60 * 1000;
+
+/**
+ * Platforms that only let a business write freely for a while after the customer last wrote:
+ * WhatsApp 24 h (then approved templates only); Messenger and Instagram 24 h, and up to 7 days
+ * for a human agent's reply tagged HUMAN_AGENT.
+ */
+const WINDOWS: Partial<Record<ChannelType, { standardMs: number; humanAgentMs?: number }>> = {
+  whatsapp: { standardMs: 24 * HOUR },
+  messenger: { standardMs: 24 * HOUR, humanAgentMs: 7 * 24 * HOUR },
+  instagram: { standardMs: 24 * HOUR, humanAgentMs: 7 * 24 * HOUR },
+};
+
+/** When free-form replies stop being possible; null when the channel has no window. */
+export function replyWindowClosesAt(type: ChannelType, lastInboundAt: number | null) {
+  const window = WINDOWS[type];
+  if (!window) return null;
+  if (lastInboundAt === null) return 0;
+  return lastInboundAt + (window.humanAgentMs ?? window.standardMs);
+}
+
+export type ReplyDecision =
+  | { allowed: true; humanAgentTag: boolean }
+  | { allowed: false; reason: string; templatesOnly: boolean };
+
+/** May this free-form message (not a template) go out now? */
+export function replyPolicy(
+  type: ChannelType,
+  lastInboundAt: number | null,
+  now: number,
+  sender: "agent" | "bot",
+): ReplyDecision {
+  const window = WINDOWS[type];
+  if (!window) return { allowed: true, humanAgentTag: false };
+  const age = lastInboundAt === null ? Number.POSITIVE_INFINITY : now - lastInboundAt;
+  if (age <= window.standardMs) return { allowed: true, humanAgentTag: false };
+  if (window.humanAgentMs && age <= window.humanAgentMs && sender === "agent")
+    return { allowed: true, humanAgentTag: true };
+  if (type === "whatsapp")
+    return {
+      allowed: false,
+      templatesOnly: true,
+      reason:
+        "The customer last wrote more than 24 hours ago: WhatsApp only allows an approved template now.",
+    };
+  return {
+    allowed: false,
+    templatesOnly: false,
+    reason:
+      sender === "agent"
+        ? "The customer last wrote more than 7 days ago: the platform allows no reply until they write again."
+        : "Outside the platform's 24-hour window, only a human agent may reply (up to 7 days).",
+  };
+}

@@ -1,0 +1,335 @@
+import { and, eq, inArray } from "drizzle-orm";
+import { adapterFor, isPlatformChannel } from "../channels";
+import { consentKeyword } from "../channels/twilio";
+import type {
+  InboundEvent,
+  InboundMedia,
+  InboundMessage,
+  InboundReaction,
+  InboundReadWatermark,
+  InboundSender,
+  InboundStatus,
+} from "../channels/types";
+import {
+  type ChannelType,
+  channelMessages,
+  contactIdentities,
+  contacts,
+  conversations,
+  workspaces,
+} from "../db/schema";
+import type { Db } from "../lib/context";
+import { storeAttachment } from "../lib/files";
+import { newId } from "../lib/ids";
+import { adapterConfig, type ChannelRow } from "./channels";
+import { recordKeywordConsent } from "./consent";
+import { normalizePhone } from "./contacts";
+import { conversationStub, findActiveConversation, openConversation } from "./conversations";
+
+/** One normalized platform event waiting in the inbound queue. */
+export type InboundJob = { channelId: string; event: InboundEvent; receivedAt: number };
+
+/** Raised when an event refers to something not stored yet (a status before its send): retry later. */
+export class NotYetKnown extends Error {}
+
+const MAX_MEDIA_BYTES = 10 * 1024 * 1024;
+const PHONE_CHANNELS: ChannelType[] = ["whatsapp", "twilio_sms"];
+
+async function defaultCountry(db: Db, workspaceId: string) {
+  const row = await db.query.workspaces.findFirst({
+    columns: { defaultCountry: true },
+    where: eq(workspaces.id, workspaceId),
+  });
+  return row?.defaultCountry ?? "US";
+}
+
+async function contactByColumn(
+  db: Db,
+  workspaceId: string,
+  column: "phone" | "email",
+  value: string,
+) {
+  const row = await db.query.contacts.findFirst({
+    columns: { id: true, name: true },
+    where: and(eq(contacts.workspaceId, workspaceId), eq(contacts[column], value)),
+  });
+  return row ?? null;
+}
+
+async function insertContact(
+  db: Db,
+  workspaceId: string,
+  fields: { name: string | null; phone?: string | null; email?: string | null },
+  now: number,
+) {
+  const id = newId("ct", now);
+  await db
+    .insert(contacts)
+    .values({ id, workspaceId, ...fields, createdAt: now, updatedAt: now })
+    .onConflictDoNothing();
+  return id;
+}
+
+/** Phone and email channels know the contact by that column; the others by a platform identity. */
+async function contactForSender(
+  db: Db,
+  channel: ChannelRow,
+  sender: InboundSender,
+  now: number,
+): Promise<{ id: string; name: string | null }> {
+  const { workspaceId } = channel;
+  if (PHONE_CHANNELS.includes(channel.type) || channel.type === "email") {
+    const column = channel.type === "email" ? "email" : "phone";
+    const value =
+      column === "email"
+        ? (sender.email ?? sender.id).toLowerCase()
+        : (normalizePhone(sender.phone ?? sender.id, await defaultCountry(db, workspaceId)) ??
+          `+${(sender.phone ?? sender.id).replace(/\D/g, "")}`);
+    const known = await contactByColumn(db, workspaceId, column, value);
+    if (known) return known;
+    await insertContact(db, workspaceId, { name: sender.name ?? null, [column]: value }, now);
+    const created = await contactByColumn(db, workspaceId, column, value);
+    if (!created) throw new Error("contact vanished after insert");
+    return created;
+  }
+  const kind = identityKind(channel);
+  const identity = and(
+    eq(contactIdentities.workspaceId, workspaceId),
+    eq(contactIdentities.kind, kind),
+    eq(contactIdentities.value, sender.id),
+  );
+  const known = await db.query.contactIdentities.findFirst({ where: identity });
+  if (!known) {
+    const contactId = await insertContact(db, workspaceId, { name: sender.name ?? null }, now);
+    await db
+      .insert(contactIdentities)
+      .values({ workspaceId, kind, value: sender.id, contactId })
+      .onConflictDoNothing();
+  }
+  const winner = await db.query.contactIdentities.findFirst({ where: identity });
+  if (!winner) throw new Error("identity vanished after insert");
+  const contact = await db.query.contacts.findFirst({
+    columns: { id: true, name: true },
+    where: eq(contacts.id, winner.contactId),
+  });
+  return contact ?? { id: winner.contactId, name: sender.name ?? null };
+}
+
+/** Platform identities are scoped to the page or bot that sees them. */
+export const identityKind = (channel: ChannelRow) => `${channel.type}:${channel.id}`;
+
+async function ledgerEntry(db: Db, channelId: string, externalIds: string[]) {
+  if (externalIds.length === 0) return null;
+  const row = await db.query.channelMessages.findFirst({
+    where: and(
+      eq(channelMessages.channelId, channelId),
+      inArray(channelMessages.externalId, externalIds),
+    ),
+  });
+  return row ?? null;
+}
+
+export async function recordInLedger(
+  db: Db,
+  entry: typeof channelMessages.$inferInsert,
+): Promise<void> {
+  await db.insert(channelMessages).values(entry).onConflictDoNothing();
+}
+
+/** Email replies continue their thread while it is not closed; everything else the open one. */
+async function conversationFor(
+  db: Db,
+  env: Env,
+  channel: ChannelRow,
+  contactId: string,
+  message: InboundMessage,
+  now: number,
+  hint?: string | null,
+) {
+  const thread = (await ledgerEntry(db, channel.id, message.replyTo ?? []))?.conversationId;
+  for (const candidate of [hint, thread]) {
+    if (!candidate) continue;
+    const row = await db.query.conversations.findFirst({
+      columns: { status: true, contactId: true },
+      where: and(eq(conversations.id, candidate), eq(conversations.channelId, channel.id)),
+    });
+    if (row && row.status !== "closed" && row.contactId === contactId) return candidate;
+  }
+  const ref = { workspaceId: channel.workspaceId, channelId: channel.id, contactId };
+  return (
+    (await findActiveConversation(db, ref.workspaceId, contactId, channel.id)) ??
+    (await openConversation(db, env, ref, now))
+  );
+}
+
+/** Media fetched only now, after the signature check, from the platform's own host. */
+async function downloadMedia(
+  env: Env,
+  channel: ChannelRow,
+  media: InboundMedia,
+  where: Where,
+  now: number,
+) {
+  if (!isPlatformChannel(channel.type)) return null;
+  const adapter = adapterFor(channel.type);
+  if (!adapter.fetchMedia) return null;
+  try {
+    const response = await adapter.fetchMedia(await adapterConfig(env, channel), media);
+    if (!response.ok) return null;
+    const body = await response.arrayBuffer();
+    if (body.byteLength > MAX_MEDIA_BYTES) return null;
+    const contentType =
+      media.contentType ?? response.headers.get("content-type") ?? "application/octet-stream";
+    return await storeAttachment(
+      env,
+      { ...where, fileId: newId("file", now) },
+      { body, name: media.name ?? "attachment", contentType, size: body.byteLength },
+    );
+  } catch (error) {
+    console.warn(`media ${media.ref} of ${channel.id} could not be fetched`, error);
+    return null;
+  }
+}
+
+type Attachment = Awaited<ReturnType<typeof storeAttachment>>;
+type Where = { workspaceId: string; conversationId: string };
+
+/** A message with several files becomes one stored message per file, the text on the first. */
+function messageParts(text: string | null, attachments: Attachment[], missing: number) {
+  const note = missing > 0 ? `(${missing} attachment(s) could not be downloaded)` : null;
+  const body = [text, note].filter(Boolean).join("\n") || null;
+  if (attachments.length === 0) return [{ text: body, attachment: null }];
+  return attachments.map((attachment, i) => ({ attachment, text: i === 0 ? body : null }));
+}
+
+async function ingestMessage(
+  db: Db,
+  env: Env,
+  channel: ChannelRow,
+  message: InboundMessage,
+  now: number,
+  storeFiles: (where: Where) => Promise<(Attachment | null)[]>,
+  conversationHint?: string | null,
+) {
+  if (await ledgerEntry(db, channel.id, [message.externalId])) return;
+  const contact = await contactForSender(db, channel, message.from, now);
+  const conversationId = await conversationFor(
+    db,
+    env,
+    channel,
+    contact.id,
+    message,
+    now,
+    conversationHint,
+  );
+  const stored = await storeFiles({ workspaceId: channel.workspaceId, conversationId });
+  const attachments = stored.filter((a) => a !== null);
+  const parts = messageParts(message.text, attachments, stored.length - attachments.length);
+  const stub = conversationStub(env, conversationId);
+  let firstSeq = 0;
+  for (const [i, part] of parts.entries()) {
+    const appended = await stub.append({
+      kind: part.attachment ? "file" : "text",
+      sender: { type: "contact", id: contact.id, name: contact.name },
+      text: part.text,
+      attachment: part.attachment,
+      externalId: `${channel.type}:${message.externalId}${i ? `#${i}` : ""}`,
+    });
+    if (i === 0) firstSeq = appended.seq;
+  }
+  await recordInLedger(db, {
+    channelId: channel.id,
+    externalId: message.externalId,
+    workspaceId: channel.workspaceId,
+    conversationId,
+    seq: firstSeq,
+    direction: "in",
+    createdAt: now,
+  });
+  const keyword =
+    channel.type === "twilio_sms" && message.text ? consentKeyword(message.text) : null;
+  if (keyword)
+    await recordKeywordConsent(db, env, channel, contact.id, conversationId, keyword, now);
+}
+
+async function ingestStatus(db: Db, env: Env, channel: ChannelRow, status: InboundStatus) {
+  const entry = await ledgerEntry(db, channel.id, [status.externalId]);
+  if (!entry) throw new NotYetKnown(`no message ${status.externalId} on ${channel.id} yet`);
+  await conversationStub(env, entry.conversationId).applyStatus(entry.seq, {
+    status: status.status,
+    reason: status.reason ?? null,
+    event: status.event ?? null,
+    at: status.timestamp,
+  });
+}
+
+async function ingestReaction(db: Db, env: Env, channel: ChannelRow, reaction: InboundReaction) {
+  const target = await ledgerEntry(db, channel.id, [reaction.targetExternalId]);
+  if (!target) return;
+  const contact = await contactForSender(db, channel, reaction.from, reaction.timestamp);
+  await conversationStub(env, target.conversationId).append({
+    kind: "event",
+    sender: { type: "contact", id: contact.id, name: contact.name },
+    event: { type: "reaction", data: { emoji: reaction.emoji, seq: target.seq } },
+    externalId: `${channel.type}:${reaction.externalId}`,
+  });
+}
+
+async function ingestReadWatermark(
+  db: Db,
+  env: Env,
+  channel: ChannelRow,
+  read: InboundReadWatermark,
+  now: number,
+) {
+  const contact = await contactForSender(db, channel, read.from, now);
+  const conversationId = await findActiveConversation(
+    db,
+    channel.workspaceId,
+    contact.id,
+    channel.id,
+  );
+  if (conversationId) await conversationStub(env, conversationId).readUpTo(read.watermark);
+}
+
+/** Applies one platform event: idempotent, so a redelivered job changes nothing. */
+export async function ingestEvent(db: Db, env: Env, channel: ChannelRow, job: InboundJob) {
+  const { event } = job;
+  if (event.type === "message")
+    return ingestMessage(db, env, channel, event, job.receivedAt, (where) =>
+      Promise.all(event.media.map((m) => downloadMedia(env, channel, m, where, job.receivedAt))),
+    );
+  if (event.type === "status") return ingestStatus(db, env, channel, event);
+  if (event.type === "reaction") return ingestReaction(db, env, channel, event);
+  return ingestReadWatermark(db, env, channel, event, job.receivedAt);
+}
+
+/** An inbound email: its attachments came with it, nothing to download. */
+export function ingestEmailMessage(
+  db: Db,
+  env: Env,
+  channel: ChannelRow,
+  message: InboundMessage,
+  files: { body: ArrayBuffer; name: string; contentType: string }[],
+  now: number,
+  conversationHint: string | null,
+) {
+  return ingestMessage(
+    db,
+    env,
+    channel,
+    message,
+    now,
+    (where) =>
+      Promise.all(
+        files.map((f) =>
+          storeAttachment(
+            env,
+            { ...where, fileId: newId("file", now) },
+            { ...f, size: f.body.byteLength },
+          ),
+        ),
+      ),
+    conversationHint,
+  );
+}

@@ -1,0 +1,149 @@
+import { and, asc, eq } from "drizzle-orm";
+import { z } from "zod";
+import { whatsappTemplates } from "../db/schema";
+import type { Db } from "../lib/context";
+import { Problem, validationFailed } from "../lib/errors";
+import { newId } from "../lib/ids";
+import type { ChannelConfigOf } from "../schemas/channels";
+import { toIso } from "../schemas/common";
+import { adapterConfig, type ChannelRow, getChannel } from "./channels";
+
+type TemplateRow = typeof whatsappTemplates.$inferSelect;
+
+const graphTemplates = z.object({
+  data: z.array(
+    z.looseObject({
+      name: z.string(),
+      language: z.string(),
+      status: z.string(),
+      category: z.string().optional(),
+      components: z
+        .array(z.looseObject({ type: z.string(), text: z.string().optional() }))
+        .default([]),
+    }),
+  ),
+});
+
+export const toTemplateDto = (row: TemplateRow) => ({
+  name: row.name,
+  language: row.language,
+  category: row.category,
+  status: row.status,
+  body: row.body,
+  variable_count: row.variableCount,
+  updated_at: toIso(row.updatedAt),
+});
+
+const variableCount = (body: string) =>
+  Math.max(0, ...[...body.matchAll(/\{\{(\d+)\}\}/g)].map((m) => Number(m[1])));
+
+/** The template's body with {{1}}, {{2}} … filled, as the customer will read it. */
+export const renderTemplate = (body: string, variables: string[]) =>
+  body.replace(/\{\{(\d+)\}\}/g, (whole, n: string) => variables[Number(n) - 1] ?? whole);
+
+async function whatsappChannel(db: Db, workspaceId: string, channelId: string) {
+  const channel = await getChannel(db, workspaceId, channelId);
+  if (channel.type !== "whatsapp")
+    throw validationFailed([{ path: "id", message: "Templates belong to WhatsApp channels" }]);
+  return channel;
+}
+
+export async function listTemplates(db: Db, workspaceId: string, channelId: string) {
+  await whatsappChannel(db, workspaceId, channelId);
+  return db.query.whatsappTemplates.findMany({
+    where: and(
+      eq(whatsappTemplates.workspaceId, workspaceId),
+      eq(whatsappTemplates.channelId, channelId),
+    ),
+    orderBy: [asc(whatsappTemplates.name), asc(whatsappTemplates.language)],
+  });
+}
+
+async function fetchTemplates(env: Env, channel: ChannelRow) {
+  const config = await adapterConfig<ChannelConfigOf<"whatsapp">>(env, channel);
+  if (!config.waba_id)
+    throw validationFailed([
+      { path: "config.waba_id", message: "Set the WhatsApp Business Account id to sync templates" },
+    ]);
+  const base = `${(config.api_base_url ?? "https://graph.facebook.com").replace(/\/$/, "")}/${config.api_version ?? "v21.0"}`;
+  const response = await fetch(`${base}/${config.waba_id}/message_templates?limit=200`, {
+    headers: { authorization: `Bearer ${config.access_token}` },
+  });
+  const parsed = graphTemplates.safeParse(await response.json().catch(() => null));
+  if (!response.ok || !parsed.success)
+    throw new Problem(
+      502,
+      "platform-error",
+      "WhatsApp did not return templates",
+      `HTTP ${response.status}`,
+    );
+  return parsed.data.data;
+}
+
+/** Fetches the business account's templates and stores them; returns the stored list. */
+export async function syncTemplates(
+  db: Db,
+  env: Env,
+  workspaceId: string,
+  channelId: string,
+  now: number,
+) {
+  const channel = await whatsappChannel(db, workspaceId, channelId);
+  for (const template of await fetchTemplates(env, channel)) {
+    const body = template.components.find((c) => c.type.toUpperCase() === "BODY")?.text ?? "";
+    const values = {
+      status: template.status,
+      category: template.category ?? null,
+      body,
+      variableCount: variableCount(body),
+      updatedAt: now,
+    };
+    await db
+      .insert(whatsappTemplates)
+      .values({
+        id: newId("tpl", now),
+        workspaceId,
+        channelId,
+        name: template.name,
+        language: template.language,
+        ...values,
+      })
+      .onConflictDoUpdate({
+        target: [whatsappTemplates.channelId, whatsappTemplates.name, whatsappTemplates.language],
+        set: values,
+      });
+  }
+  return listTemplates(db, workspaceId, channelId);
+}
+
+/** An approved template with the right number of variables, or a 422 naming what is wrong. */
+export async function approvedTemplate(
+  db: Db,
+  channel: ChannelRow,
+  wanted: { name: string; language?: string | undefined; variables: string[] },
+) {
+  const candidates = await db.query.whatsappTemplates.findMany({
+    where: and(
+      eq(whatsappTemplates.channelId, channel.id),
+      eq(whatsappTemplates.name, wanted.name),
+    ),
+  });
+  const template = candidates.find(
+    (t) => t.status === "APPROVED" && (!wanted.language || t.language === wanted.language),
+  );
+  if (!template)
+    throw validationFailed([
+      {
+        path: "template.name",
+        message: `No approved template "${wanted.name}"${wanted.language ? ` in ${wanted.language}` : ""}; sync the channel's templates`,
+      },
+    ]);
+  if (wanted.variables.length !== template.variableCount)
+    throw validationFailed([
+      {
+        path: "template.variables",
+        message: `The template takes ${template.variableCount} variable(s)`,
+      },
+    ]);
+  return template;
+}

@@ -1,0 +1,68 @@
+import { eq } from "drizzle-orm";
+import { createDb } from "./db/client";
+import { channels } from "./db/schema";
+import { type InboundJob, ingestEvent, NotYetKnown } from "./domain/inbound";
+import { deliverOutbound, type OutboundJob, queueOutbound } from "./domain/outbound";
+
+export const INBOUND_QUEUE = "conversa-inbound";
+export const OUTBOUND_QUEUE = "conversa-outbound";
+
+/** A status can overtake the send that created its message id: it waits this long, this often. */
+const EARLY_STATUS_DELAY_SECONDS = 2;
+const EARLY_STATUS_ATTEMPTS = 10;
+const RETRY_SECONDS = [2, 10, 60, 300, 900];
+
+const retryDelay = (attempts: number) =>
+  RETRY_SECONDS[Math.min(attempts - 1, RETRY_SECONDS.length - 1)] ?? 900;
+
+/** One message at a time, in order, so a conversation's messages keep the platform's order. */
+async function consumeInbound(batch: MessageBatch<InboundJob>, env: Env) {
+  const db = createDb(env.DB);
+  for (const message of batch.messages) {
+    const job = message.body;
+    const channel = await db.query.channels.findFirst({ where: eq(channels.id, job.channelId) });
+    if (!channel || channel.deletedAt !== null) {
+      message.ack();
+      continue;
+    }
+    try {
+      await ingestEvent(db, env, channel, job);
+      message.ack();
+    } catch (error) {
+      if (error instanceof NotYetKnown) {
+        if (message.attempts < EARLY_STATUS_ATTEMPTS)
+          message.retry({ delaySeconds: EARLY_STATUS_DELAY_SECONDS });
+        else message.ack();
+        continue;
+      }
+      console.error(`inbound ${job.event.type} on ${job.channelId} failed`, error);
+      message.retry({ delaySeconds: retryDelay(message.attempts) });
+    }
+  }
+}
+
+async function consumeOutbound(batch: MessageBatch<OutboundJob>, env: Env) {
+  const db = createDb(env.DB);
+  for (const message of batch.messages) {
+    try {
+      const outcome = await deliverOutbound(db, env, message.body, message.attempts, Date.now());
+      if (outcome.kind === "retry") {
+        message.retry({ delaySeconds: outcome.delaySeconds });
+        continue;
+      }
+      if (outcome.kind === "wait") await queueOutbound(env, message.body, outcome.delaySeconds);
+      message.ack();
+    } catch (error) {
+      console.error(`outbound ${message.body.conversationId}#${message.body.seq} failed`, error);
+      message.retry({ delaySeconds: retryDelay(message.attempts) });
+    }
+  }
+}
+
+export async function handleQueue(batch: MessageBatch, env: Env) {
+  if (batch.queue === INBOUND_QUEUE) return consumeInbound(batch as MessageBatch<InboundJob>, env);
+  if (batch.queue === OUTBOUND_QUEUE)
+    return consumeOutbound(batch as MessageBatch<OutboundJob>, env);
+  console.error(`no consumer for queue ${batch.queue}`);
+  batch.retryAll();
+}
