@@ -2,8 +2,20 @@
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
+import { startFakePlatforms } from "../test/fakes/platforms.mjs";
 import { ensureDevVars } from "./dev-vars.mjs";
 import { DEMO_LOGIN, seedIfEmpty } from "./seed.mjs";
+
+const FAKE_PLATFORMS_PORT = Number(process.env.FAKE_PLATFORMS_PORT ?? 8790);
+const DEMO_TEMPLATES = [
+  {
+    name: "order_update",
+    language: "en_US",
+    status: "APPROVED",
+    category: "UTILITY",
+    components: [{ type: "BODY", text: "Hi {{1}}, your order {{2}} is on its way." }],
+  },
+];
 
 function parseArgs(argv) {
   let port = 8787;
@@ -45,7 +57,12 @@ const { scripts } = JSON.parse(readFileSync(new URL("../package.json", import.me
 if (scripts["build:web"]) step("building the web apps", "npm", ["run", "--silent", "build:web"]);
 else mkdirSync(new URL("../web/dist", import.meta.url), { recursive: true });
 step("applying D1 migrations locally", "wrangler", ["d1", "migrations", "apply", "DB", "--local"]);
-const seed = await seedIfEmpty({ secretsKey: vars.SECRETS_KEY });
+const fake = await startFakePlatforms(FAKE_PLATFORMS_PORT);
+await fetch(`${fake.url}/__fake/templates`, {
+  method: "PUT",
+  body: JSON.stringify(DEMO_TEMPLATES),
+});
+const seed = await seedIfEmpty({ secretsKey: vars.SECRETS_KEY, fakePlatformsUrl: fake.url });
 console.log(
   seed.seeded ? "▸ seeded the demo workspace" : "▸ local database already has data; not seeding",
 );
@@ -71,5 +88,9 @@ if (await waitForHealth(base)) {
     OpenAPI       ${base}/api/v1/openapi.json
 
     Demo login    ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}
+
+    Fake platforms ${fake.url} (WhatsApp, Telegram, Twilio, email providers)
+      a customer writes on WhatsApp:  npm run demo:whatsapp -- "Hello!"
+      what Conversa sent them:        ${fake.url}/__fake/requests
 `);
 }

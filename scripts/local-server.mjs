@@ -37,8 +37,11 @@ export async function startWorker(args, port) {
   throw new Error(`wrangler dev on port ${port} did not start`);
 }
 
-/** A fresh Conversa with its own database: migrated, seeded with the demo workspace. */
-export async function startConversa(port) {
+/**
+ * A fresh Conversa with its own database: migrated, seeded with the demo workspace (and, given a
+ * fake platforms URL, the demo WhatsApp channel pointing at it).
+ */
+export async function startConversa(port, { fakePlatformsUrl = null } = {}) {
   const persist = mkdtempSync(join(tmpdir(), "conversa-local-"));
   const migrate = spawnSync(
     "wrangler",
@@ -53,6 +56,7 @@ export async function startConversa(port) {
   const { channelId } = await seedIfEmpty({
     secretsKey: ensureDevVars().SECRETS_KEY,
     persistTo: persist,
+    fakePlatformsUrl,
   });
   const server = await startWorker(["--persist-to", persist], port);
   return {

@@ -65,8 +65,17 @@ function query(sql, persistTo) {
   return JSON.parse(out.slice(out.indexOf("[")))[0].results;
 }
 
+/** The demo WhatsApp channel talks to the local fake platforms with these credentials. */
+export const DEMO_WHATSAPP = {
+  phone_number_id: "100000000000001",
+  waba_id: "100000000000002",
+  access_token: "demo-access-token",
+  app_secret: "demo-app-secret",
+  verify_token: "demo-verify-token",
+};
+
 /** The demo data as SQL. */
-export async function demoSql(secretsKey, now = Date.now()) {
+export async function demoSql(secretsKey, now = Date.now(), fakePlatformsUrl = null) {
   const org = newId("org", now);
   const ws = newId("ws", now);
   const admin = newId("usr", now);
@@ -152,6 +161,20 @@ export async function demoSql(secretsKey, now = Date.now()) {
       created_at: now,
     }),
   ];
+  if (fakePlatformsUrl) {
+    const { access_token, app_secret, ...visible } = DEMO_WHATSAPP;
+    statements.push(
+      insert("channels", {
+        id: newId("ch", now + 1),
+        workspace_id: ws,
+        type: "whatsapp",
+        name: "WhatsApp (local fake)",
+        config: JSON.stringify({ ...visible, api_base_url: fakePlatformsUrl }),
+        secrets: await seal(secretsKey, { access_token, app_secret }),
+        created_at: now + 1,
+      }),
+    );
+  }
   contacts.forEach((c, i) => {
     const id = newId("ct", now + i);
     statements.push(
@@ -175,7 +198,7 @@ export async function demoSql(secretsKey, now = Date.now()) {
 }
 
 /** Seeds the demo workspace when the local database has no users; returns the web-chat channel. */
-export async function seedIfEmpty({ secretsKey, persistTo } = {}) {
+export async function seedIfEmpty({ secretsKey, persistTo, fakePlatformsUrl = null } = {}) {
   const [{ n }] = query("SELECT count(*) AS n FROM users", persistTo);
   if (n > 0) {
     const [row] = query(
@@ -184,7 +207,7 @@ export async function seedIfEmpty({ secretsKey, persistTo } = {}) {
     );
     return { seeded: false, channelId: row?.id ?? null };
   }
-  const { sql, channelId } = await demoSql(secretsKey);
+  const { sql, channelId } = await demoSql(secretsKey, Date.now(), fakePlatformsUrl);
   const dir = mkdtempSync(join(tmpdir(), "conversa-seed-"));
   try {
     const file = join(dir, "seed.sql");

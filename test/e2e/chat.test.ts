@@ -2,15 +2,18 @@ import { mkdirSync } from "node:fs";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startConversa } from "../../scripts/local-server.mjs";
-import { DEMO_LOGIN } from "../../scripts/seed.mjs";
+import { DEMO_LOGIN, DEMO_WHATSAPP } from "../../scripts/seed.mjs";
+import { startFakePlatforms } from "../fakes/platforms.mjs";
 
 const SHOTS = "test-results";
 let server: Awaited<ReturnType<typeof startConversa>>;
 let browser: Browser;
+let fake: Awaited<ReturnType<typeof startFakePlatforms>>;
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  server = await startConversa(8931);
+  fake = await startFakePlatforms(0);
+  server = await startConversa(8931, { fakePlatformsUrl: fake.url });
   browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
@@ -20,6 +23,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   server?.stop();
+  await fake?.close();
 });
 
 async function signIn(page: Page) {
@@ -81,5 +85,109 @@ describe("web chat end to end", () => {
     await phone.screenshot({ path: `${SHOTS}/inbox-phone.png` });
     await phone.click("button.back");
     await phone.locator("section.list").waitFor();
+  });
+});
+
+/** A WhatsApp webhook as Meta sends it, signed by the fake platform and posted to Conversa. */
+async function whatsappWebhook(webhookUrl: string, value: Record<string, unknown>) {
+  const payload = {
+    object: "whatsapp_business_account",
+    entry: [
+      {
+        id: DEMO_WHATSAPP.waba_id,
+        changes: [
+          {
+            field: "messages",
+            value: {
+              messaging_product: "whatsapp",
+              metadata: {
+                display_phone_number: "15550001111",
+                phone_number_id: DEMO_WHATSAPP.phone_number_id,
+              },
+              ...value,
+            },
+          },
+        ],
+      },
+    ],
+  };
+  const response = await fetch(`${fake.url}/__fake/deliver`, {
+    method: "POST",
+    body: JSON.stringify({
+      platform: "meta",
+      url: webhookUrl,
+      secret: DEMO_WHATSAPP.app_secret,
+      payload,
+    }),
+  });
+  const result = (await response.json()) as { status: number; body: string };
+  expect(result.status, result.body).toBe(200);
+}
+
+async function until<T>(check: () => Promise<T | undefined>, what: string): Promise<T> {
+  for (let i = 0; i < 150; i++) {
+    const value = await check();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe("WhatsApp end to end through the local fake platform", () => {
+  it("shows the webhook URL in the channel settings, a customer's message live, and the reply's delivery", async () => {
+    const agent = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await signIn(agent);
+    await agent.click("a[href='/settings/channels']");
+    const card = agent.locator(".channel-card", { hasText: "WhatsApp (local fake)" });
+    const webhookUrl = (await card.locator("code.webhook").textContent()) ?? "";
+    expect(webhookUrl).toMatch(/\/webhooks\/whatsapp\/ch_/);
+    await agent.screenshot({ path: `${SHOTS}/channels-settings.png` });
+
+    await agent.goto(`${server.base}/`);
+    await agent.waitForSelector("nav.sidebar");
+    const waId = "15551239876";
+    await whatsappWebhook(webhookUrl, {
+      contacts: [{ profile: { name: "Lucía Fernández" }, wa_id: waId }],
+      messages: [
+        {
+          from: waId,
+          id: `wamid.E2E${Date.now()}`,
+          timestamp: String(Math.floor(Date.now() / 1000)),
+          type: "text",
+          text: { body: "¿Tienen envío a Canarias?" },
+        },
+      ],
+    });
+    const item = agent.locator(".item", { hasText: "¿Tienen envío a Canarias?" });
+    await item.waitFor({ timeout: 15_000 });
+    await item.click();
+    await agent.fill("textarea[aria-label=Reply]", "¡Sí! Enviamos a todas las islas.");
+    await agent.press("textarea[aria-label=Reply]", "Enter");
+    const bubble = agent.locator(".bubble.us", { hasText: "Enviamos a todas las islas" });
+    await bubble.locator(".delivery[data-status=sent]").waitFor({ timeout: 15_000 });
+
+    const sent = await until(async () => {
+      const requests = (await (
+        await fetch(`${fake.url}/__fake/requests?path=/${DEMO_WHATSAPP.phone_number_id}/messages`)
+      ).json()) as { body: string; response: { body: unknown } }[];
+      return requests[0];
+    }, "the Cloud API send");
+    expect(JSON.parse(sent.body)).toMatchObject({
+      to: `+${waId}`,
+      text: { body: "¡Sí! Enviamos a todas las islas." },
+    });
+    const wamid = (sent.response.body as { messages: { id: string }[] }).messages[0]?.id;
+    await whatsappWebhook(webhookUrl, {
+      statuses: [
+        {
+          id: wamid,
+          status: "delivered",
+          timestamp: String(Math.floor(Date.now() / 1000)),
+          recipient_id: waId,
+        },
+      ],
+    });
+    await bubble.locator(".delivery[data-status=delivered]").waitFor({ timeout: 15_000 });
+    await agent.screenshot({ path: `${SHOTS}/whatsapp-replied.png` });
   });
 });

@@ -97,6 +97,11 @@ const ROUTES = [
       ];
     },
   ],
+  [
+    "GET",
+    /^\/2010-04-01\/Accounts\/\w+\/Messages\/\w+\/Media\/(\w+)$/,
+    (m) => [200, Buffer.from(`fake twilio media ${m[1]}`), { "content-type": "image/jpeg" }],
+  ],
   ["POST", /^\/emails$/, () => [200, { id: randomUUID() }]],
   [
     "POST",
@@ -164,23 +169,27 @@ export function startFakePlatforms(port = 0) {
     const body = await readBody(req);
     const base = `http://127.0.0.1:${server.address().port}`;
     if (url.pathname.startsWith("/__fake/")) return control(req.method, url, body, res);
-    state.requests.push({
+    const recorded = {
       method: req.method,
       path: url.pathname,
       query: url.search,
       headers: req.headers,
       body,
       at: Date.now(),
-    });
+      response: null,
+    };
+    state.requests.push(recorded);
     const index = state.scripts.findIndex(
       (s) => (!s.method || s.method === req.method) && url.pathname.includes(s.path),
     );
     if (index >= 0) {
       const script = state.scripts[index];
       if (--script.times <= 0) state.scripts.splice(index, 1);
+      recorded.response = { status: script.status, body: script.body };
       return json(res, script.status, script.body, script.headers);
     }
     const [status, answer, headers] = defaultAnswer(req.method, url.pathname, body, base);
+    recorded.response = { status, body: Buffer.isBuffer(answer) ? null : answer };
     if (Buffer.isBuffer(answer) || typeof answer === "string") {
       res.writeHead(status, headers ?? {});
       return res.end(answer);

@@ -7,8 +7,10 @@ import {
   request,
   wsUrl,
 } from "../shared/api";
+import { CHANNEL_LOOK, replyRestriction } from "../shared/channels";
 import { ContactPanel } from "./contact-panel";
 import type { Me } from "./main";
+import { TemplatePicker } from "./templates";
 
 type User = { id: string; name: string; active: boolean };
 const PAGE = 30;
@@ -21,7 +23,30 @@ function describe(m: Message) {
     return `${who} ${e.data.to ? "assigned the conversation" : "unassigned the conversation"}`;
   if (e.type === "status_changed") return `${who} changed the status to ${String(e.data.to)}`;
   if (e.type === "labels_changed") return `${who} changed the labels`;
+  if (e.type === "reaction") return `${who} reacted ${String(e.data.emoji) || "(removed)"}`;
+  if (e.type === "consent_changed")
+    return `Consent for ${String(e.data.channel)}: ${String(e.data.status).replace("_", " ")}`;
   return `${who}: ${e.type}`;
+}
+
+const STATUS_MARKS: Record<string, string> = {
+  queued: "🕓",
+  sent: "✓",
+  delivered: "✓✓",
+  read: "✓✓",
+  failed: "⚠",
+};
+
+function DeliveryStatus({ m }: { m: Message }) {
+  if (!m.status) return null;
+  const events = m.delivery_events.map((e) => e.event).join(", ");
+  const title = [m.status, m.status_reason, events].filter(Boolean).join(" · ");
+  return (
+    <span class={`delivery ${m.status}`} title={title} data-status={m.status}>
+      {STATUS_MARKS[m.status]}
+      {m.status === "failed" && m.status_reason ? ` ${m.status_reason}` : ""}
+    </span>
+  );
 }
 
 function Bubble({ m }: { m: Message }) {
@@ -43,7 +68,22 @@ function Bubble({ m }: { m: Message }) {
       <time>
         {new Date(m.created_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}
       </time>
+      <DeliveryStatus m={m} />
     </div>
+  );
+}
+
+/** A status frame applied to the message it names. */
+function withStatus(messages: Message[], frame: Record<string, unknown>): Message[] {
+  return messages.map((m) =>
+    m.seq === frame.seq
+      ? {
+          ...m,
+          status: frame.status as Message["status"],
+          status_reason: (frame.status_reason as string | null) ?? null,
+          delivery_events: (frame.delivery_events as Message["delivery_events"]) ?? [],
+        }
+      : m,
   );
 }
 
@@ -78,6 +118,7 @@ export function ConversationPane({ id, me, onBack }: { id: string; me: Me; onBac
           if (frame.type === "message")
             setMessages((m) => mergeMessages(m, [frame.message as Message]));
           if (frame.type === "conversation") setConversation(frame.conversation as Conversation);
+          if (frame.type === "status") setMessages((m) => withStatus(m, frame));
           if (frame.type === "typing" && frame.side === "visitor") setTyping(frame.typing === true);
         },
       );
@@ -129,26 +170,37 @@ export function ConversationPane({ id, me, onBack }: { id: string; me: Me; onBac
     }
   };
 
+  const post = async (json: Record<string, unknown>) => {
+    const message = await request<Message>(`/api/v1/conversations/${id}/messages`, {
+      method: "POST",
+      json: { ...json, client_message_id: crypto.randomUUID() },
+    });
+    stickToBottom.current = true;
+    setMessages((m) => mergeMessages(m, [message]));
+    setError(null);
+  };
+
   const send = async (event: Event) => {
     event.preventDefault();
     const body = text.trim();
     if (!body) return;
     setText("");
     try {
-      const message = await request<Message>(`/api/v1/conversations/${id}/messages`, {
-        method: "POST",
-        json: { text: body, private: note, client_message_id: crypto.randomUUID() },
-      });
-      stickToBottom.current = true;
-      setMessages((m) => mergeMessages(m, [message]));
-      setError(null);
+      await post({ text: body, private: note });
     } catch (e) {
       setText(body);
       setError((e as Error).message);
     }
   };
 
+  const sendTemplate = (template: Record<string, unknown>) =>
+    post({ template }).catch((e: Error) => setError(e.message));
+
   if (!conversation) return <section class="pane">{error ?? "Loading…"}</section>;
+  const look = CHANNEL_LOOK[conversation.channel_type];
+  const restriction = note
+    ? null
+    : replyRestriction(conversation.channel_type, conversation.reply_window_closes_at);
   const snoozeUntil = (hours: number) => new Date(Date.now() + hours * 3600_000).toISOString();
   return (
     <section class={`pane ${showContact ? "with-contact" : ""}`} aria-label="Conversation">
@@ -159,6 +211,9 @@ export function ConversationPane({ id, me, onBack }: { id: string; me: Me; onBac
         <button type="button" class="contact-name" onClick={() => setShowContact(!showContact)}>
           {conversation.contact.name ?? conversation.contact.phone ?? "Contact"}
         </button>
+        <span class="channel" title={look.label}>
+          {look.icon} {look.label}
+        </span>
         <span class={`status ${conversation.status}`}>{conversation.status}</span>
         <div class="actions">
           {conversation.assignee_id !== me.user?.id && me.user && (
@@ -223,17 +278,24 @@ export function ConversationPane({ id, me, onBack }: { id: string; me: Me; onBac
             Note
           </button>
         </div>
+        {restriction && <p class="restriction">{restriction.text}</p>}
         <textarea
+          disabled={restriction !== null}
           value={text}
-          placeholder={note ? "Internal note, only agents see it" : "Write a reply…"}
+          placeholder={note ? "Internal note, only agents see it" : `Reply on ${look.label}…`}
           aria-label="Reply"
           onInput={(e) => setText(e.currentTarget.value)}
           onKeyDown={(e) => {
             if (e.key === "Enter" && !e.shiftKey) send(e);
           }}
         />
-        <button type="submit">Send</button>
+        <button type="submit" disabled={restriction !== null}>
+          Send
+        </button>
       </form>
+      {restriction?.templatesOnly && (
+        <TemplatePicker channelId={conversation.channel_id} onSend={sendTemplate} />
+      )}
       {showContact && (
         <ContactPanel id={conversation.contact.id} onClose={() => setShowContact(false)} />
       )}

@@ -1,6 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { type Conversation, liveSocket, request, wsUrl } from "../shared/api";
+import { CHANNEL_LOOK } from "../shared/channels";
 import { ConversationPane } from "./conversation";
 import type { Me } from "./main";
 
@@ -139,6 +140,7 @@ export function Inbox({
           <option value="away">◐ Away</option>
           <option value="offline">○ Offline</option>
         </select>
+        {["owner", "admin"].includes(me.role) && <a href="/settings/channels">Channels</a>}
         <span class="me">{me.user?.name}</span>
         <button type="button" onClick={signOut}>
           Sign out
@@ -167,7 +169,9 @@ export function Inbox({
           >
             <span class="who">
               {c.contact.name ?? c.contact.phone ?? c.contact.email ?? "Unknown"}
-              <span class="channel">{c.channel_type}</span>
+              <span class="channel" title={CHANNEL_LOOK[c.channel_type].label}>
+                {CHANNEL_LOOK[c.channel_type].icon}
+              </span>
             </span>
             <span class="preview">{c.last_message?.preview ?? ""}</span>
             <span class="meta">

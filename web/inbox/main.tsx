@@ -2,6 +2,7 @@ import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { ErrorBoundary, LocationProvider, Route, Router } from "preact-iso";
 import { request } from "../shared/api";
+import { ChannelSettings } from "./channels";
 import { Inbox } from "./inbox";
 import { Login } from "./login";
 import "./inbox.css";
@@ -23,6 +24,7 @@ function App() {
   return (
     <Router>
       <Route path="/" component={() => <Inbox me={me} onSignedOut={() => setMe(null)} />} />
+      <Route path="/settings/channels" component={ChannelSettings} />
       <Route
         path="/c/:id"
         component={({ id }: { id: string }) => (
