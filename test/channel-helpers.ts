@@ -19,6 +19,8 @@ export type FakeRequest = {
   path: string;
   headers: Record<string, string>;
   body: string;
+  /** What the fake answered. */
+  response: { status: number; body: unknown };
 };
 
 /** What the fake platform received on paths containing `pathPart`. */
