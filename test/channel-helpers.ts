@@ -19,6 +19,8 @@ export type FakeRequest = {
   path: string;
   headers: Record<string, string>;
   body: string;
+  /** When the fake received it (ms). */
+  at: number;
   /** What the fake answered. */
   response: { status: number; body: unknown };
 };

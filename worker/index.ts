@@ -3,6 +3,7 @@ import { receiveEmail } from "./email";
 import { handleQueue } from "./queues";
 
 export { ConversationDO } from "../durable-objects/conversation";
+export { RateLimiter } from "../durable-objects/rate-limiter";
 export { WorkspaceHub } from "../durable-objects/workspace-hub";
 
 const app = createApp();

@@ -170,4 +170,25 @@ describe("Telegram", () => {
     expect(failed.status_reason).toBe("Forbidden: bot was blocked by the user");
     expect(await fakeRequests(`/bot${s.botToken}/sendMessage`)).toHaveLength(1);
   });
+
+  it("keeps to one message a second per chat when an agent sends several at once", async () => {
+    const s = await setup();
+    await deliver(s, update(s, 1, { text: "hello" }));
+    const conversation = await conversationOf(s);
+    for (const text of ["one", "two", "three"]) {
+      const response = await api(`/api/v1/conversations/${conversation.id}/messages`, {
+        cookie: s.ws.ownerCookie,
+        body: { text },
+      });
+      expect(response.status).toBe(201);
+    }
+    const requests = await eventually(async () => {
+      const all = await fakeRequests(`/bot${s.botToken}/sendMessage`);
+      return all.length === 3 ? all : undefined;
+    }, "three sends");
+    const times = requests.map((r) => r.at).sort((a, b) => a - b);
+    expect((times[1] ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(900);
+    expect((times[2] ?? 0) - (times[1] ?? 0)).toBeGreaterThanOrEqual(900);
+    expect(requests.map((r) => JSON.parse(r.body).text).sort()).toEqual(["one", "three", "two"]);
+  });
 });

@@ -1,3 +1,4 @@
+import type { RateLimit } from "../../durable-objects/rate-limiter";
 import type { ChannelType } from "../db/schema";
 
 const HOUR = 60 * 60 * 1000;
@@ -54,3 +55,18 @@ export function replyPolicy(
         : "Outside the platform's 24-hour window, only a human agent may reply (up to 7 days).",
   };
 }
+
+/**
+ * Published send limits, kept a little under: WhatsApp 80 messages/s per number; Telegram
+ * about 30/s per bot and 1/s per chat; a Twilio long code 1 SMS/s; Meta's Send API and the
+ * email providers allow more than one conversation produces.
+ */
+export const RATE_LIMITS: Record<Exclude<ChannelType, "webchat">, RateLimit> = {
+  whatsapp: { perSecond: 70 },
+  messenger: { perSecond: 100 },
+  instagram: { perSecond: 100 },
+  telegram: { perSecond: 25, perRecipientPerSecond: 1 },
+  twilio_sms: { perSecond: 1 },
+  email: { perSecond: 10 },
+  custom: { perSecond: 50 },
+};

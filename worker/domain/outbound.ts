@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gt } from "drizzle-orm";
 import type { OutboundOptions } from "../../durable-objects/conversation";
 import { adapterFor, isPlatformChannel } from "../channels";
+import { RATE_LIMITS } from "../channels/rules";
 import { type Outbound, SendError } from "../channels/types";
 import {
   channelMessages,
@@ -173,6 +174,9 @@ export async function deliverOutbound(
     if (wait > 0) return { kind: "wait", delaySeconds: wait };
     Object.assign(outbound, email.fields);
   }
+  const limiter = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(channel.id));
+  const waitMs = await limiter.acquire(RATE_LIMITS[channel.type], to);
+  if (waitMs > 0) return { kind: "wait", delaySeconds: Math.ceil(waitMs / 1000) };
   try {
     const { externalId } = await adapterFor(channel.type).send(config, outbound);
     await recordInLedger(db, {
