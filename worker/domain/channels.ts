@@ -49,6 +49,20 @@ export async function getPublicChannel(db: Db, id: string, type: ChannelType) {
 
 export const getWebchatChannel = (db: Db, id: string) => getPublicChannel(db, id, "webchat");
 
+const PRIVATE_HOST =
+  /^(localhost|.*\.localhost|.*\.internal|127\.\d+\.\d+\.\d+|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|169\.254\.\d+\.\d+|0\.0\.0\.0|\[.*\])$/i;
+const URL_KEYS = ["api_base_url", "outbound_url"];
+
+/** Channel URLs may not point into private networks, except locally (fakes, tests). */
+function checkTargets(env: Env, config: Record<string, unknown>) {
+  if (env.ALLOW_PRIVATE_TARGETS === "true") return;
+  const errors = URL_KEYS.filter((key) => {
+    const value = config[key];
+    return typeof value === "string" && PRIVATE_HOST.test(new URL(value).hostname);
+  }).map((key) => ({ path: `config.${key}`, message: "must be a public address" }));
+  if (errors.length) throw validationFailed(errors);
+}
+
 function split(type: ChannelType, config: Record<string, unknown>) {
   const secretKeys = new Set(SECRET_KEYS[type]);
   const visible: Record<string, unknown> = {};
@@ -70,6 +84,7 @@ export async function createChannel(
   input: ChannelCreateInput,
   now: number,
 ) {
+  checkTargets(env, input.config);
   const { visible, hidden } = split(input.type, input.config);
   const identitySecret = input.type === "webchat" ? randomToken(32) : null;
   if (identitySecret) hidden.identity_secret = identitySecret;
@@ -103,6 +118,7 @@ export async function updateChannel(
   const { identity_secret: _generated, ...checked } = merged;
   const parsed = CHANNEL_CONFIGS[current.type].safeParse(checked);
   if (!parsed.success) throw validationFailed(fieldErrorsFromZod(parsed.error, ["config"]));
+  checkTargets(env, parsed.data);
   const { visible, hidden } = split(current.type, parsed.data);
   if (secrets.identity_secret) hidden.identity_secret = secrets.identity_secret;
   const [row] = await db
