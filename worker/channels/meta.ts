@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { bytesToHex, constantTimeEqual } from "../lib/crypto";
 import type { ChannelConfigOf } from "../schemas/channels";
+import { isRetryableStatus, retryAfterSeconds, sendRequest, trimSlash } from "./http";
 import {
   type ChannelAdapter,
   type InboundEvent,
@@ -17,8 +18,8 @@ const DEFAULT_VERSION = "v21.0";
 const META_MEDIA_HOSTS = [/\.fbcdn\.net$/, /\.fbsbx\.com$/, /^graph\.facebook\.com$/];
 
 type MetaConfig = { api_base_url?: string | undefined; api_version?: string | undefined };
-const graphBase = (config: MetaConfig) =>
-  `${(config.api_base_url ?? GRAPH).replace(/\/$/, "")}/${config.api_version ?? DEFAULT_VERSION}`;
+export const graphBase = (config: MetaConfig) =>
+  `${trimSlash(config.api_base_url ?? GRAPH)}/${config.api_version ?? DEFAULT_VERSION}`;
 
 /** The GET handshake Meta makes when the webhook is configured: the challenge, or null (→ 403). */
 export function metaHandshake(url: URL, verifyToken: string): string | null {
@@ -239,31 +240,23 @@ const RETRYABLE_GRAPH_CODES = new Set([
 ]);
 
 async function graphPost(url: string, token: string, body: unknown): Promise<unknown> {
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method: "POST",
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: JSON.stringify(body),
-    });
-  } catch (error) {
-    throw new SendError(`network error: ${String(error)}`, true, "network");
-  }
+  const response = await sendRequest(url, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   const payload: unknown = await response.json().catch(() => null);
   if (response.ok) return payload;
   const parsed = graphError.safeParse(payload);
-  const code = parsed.success ? parsed.data.error.code : undefined;
-  const detail = parsed.success
-    ? (parsed.data.error.error_data?.details ?? parsed.data.error.message)
-    : undefined;
+  const error = parsed.success ? parsed.data.error : undefined;
+  const code = error?.code;
   const retryable =
-    response.status >= 500 || (code !== undefined && RETRYABLE_GRAPH_CODES.has(code));
-  const retryAfter = Number(response.headers.get("retry-after")) || undefined;
+    isRetryableStatus(response.status) || (code !== undefined && RETRYABLE_GRAPH_CODES.has(code));
   throw new SendError(
-    detail ?? `HTTP ${response.status}`,
+    error?.error_data?.details ?? error?.message ?? `HTTP ${response.status}`,
     retryable,
     code === undefined ? `http_${response.status}` : `meta_${code}`,
-    retryAfter,
+    retryAfterSeconds(response),
   );
 }
 

@@ -1,5 +1,6 @@
 import { and, asc, eq } from "drizzle-orm";
 import { z } from "zod";
+import { graphBase } from "../channels/meta";
 import { whatsappTemplates } from "../db/schema";
 import type { Db } from "../lib/context";
 import { Problem, validationFailed } from "../lib/errors";
@@ -65,10 +66,12 @@ async function fetchTemplates(env: Env, channel: ChannelRow) {
     throw validationFailed([
       { path: "config.waba_id", message: "Set the WhatsApp Business Account id to sync templates" },
     ]);
-  const base = `${(config.api_base_url ?? "https://graph.facebook.com").replace(/\/$/, "")}/${config.api_version ?? "v21.0"}`;
-  const response = await fetch(`${base}/${config.waba_id}/message_templates?limit=200`, {
-    headers: { authorization: `Bearer ${config.access_token}` },
-  });
+  const response = await fetch(
+    `${graphBase(config)}/${config.waba_id}/message_templates?limit=200`,
+    {
+      headers: { authorization: `Bearer ${config.access_token}` },
+    },
+  );
   const parsed = graphTemplates.safeParse(await response.json().catch(() => null));
   if (!response.ok || !parsed.success)
     throw new Problem(
