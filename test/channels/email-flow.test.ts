@@ -179,6 +179,37 @@ describe("email channel", () => {
     expect(sent.status).toBe("queued");
   });
 
+  it("opens a conversation per new thread, and files mail to a reply address into its own", async () => {
+    const s = await setup();
+    await receive(
+      mime(s, { id: `${uniqueDigits()}@m.example.com`, subject: "A", body: "first" }),
+      s.inbox,
+    );
+    const [conversation] = await conversationsOf(s);
+    if (!conversation) throw new Error("no conversation");
+    await receive(
+      mime(s, { id: `${uniqueDigits()}@m.example.com`, subject: "C", body: "another topic" }),
+      s.inbox,
+    );
+    expect(await conversationsOf(s)).toHaveLength(2);
+    const replyAddress = s.inbox.replace("@", `+${conversation.id}@`);
+    await receive(
+      mime(s, {
+        id: `${uniqueDigits()}@m.example.com`,
+        subject: "B",
+        body: "second",
+        to: replyAddress,
+      }),
+      replyAddress,
+    );
+    const messages = await eventually(async () => {
+      const list = await messagesOf(s, conversation.id);
+      return list.length === 2 ? list : undefined;
+    }, "the second mail in the same conversation");
+    expect(messages.map((m) => m.text)).toEqual(["first", "second"]);
+    expect(await conversationsOf(s)).toHaveLength(2);
+  });
+
   it("records the provider's signed events on the message, never moving its status back", async () => {
     const s = await setup();
     await receive(

@@ -48,8 +48,7 @@ export async function parseInboundEmail(
     ...(email.deliveredTo ? [{ address: email.deliveredTo }] : []),
   ]
     .map((r) => ("address" in r ? r.address : undefined))
-    .filter((a): a is string => Boolean(a))
-    .map((a) => a.toLowerCase());
+    .filter((a): a is string => Boolean(a));
   return {
     message: {
       type: "message",

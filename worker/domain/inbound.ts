@@ -136,7 +136,7 @@ export async function recordInLedger(
   await db.insert(channelMessages).values(entry).onConflictDoNothing();
 }
 
-/** Email replies continue their thread while it is not closed; everything else the open one. */
+/** Email continues its thread (reply headers or reply address) while it is not closed. */
 async function conversationFor(
   db: Db,
   env: Env,
@@ -156,10 +156,12 @@ async function conversationFor(
     if (row && row.status !== "closed" && row.contactId === contactId) return candidate;
   }
   const ref = { workspaceId: channel.workspaceId, channelId: channel.id, contactId };
-  return (
-    (await findActiveConversation(db, ref.workspaceId, contactId, channel.id)) ??
-    (await openConversation(db, env, ref, now))
-  );
+  // a new email thread is a new ticket; chat channels continue the open conversation
+  const open =
+    channel.type === "email"
+      ? null
+      : await findActiveConversation(db, ref.workspaceId, contactId, channel.id);
+  return open ?? (await openConversation(db, env, ref, now));
 }
 
 /** Media fetched only now, after the signature check, from the platform's own host. */
