@@ -397,4 +397,63 @@ describe("WhatsApp outbound", () => {
       },
     });
   });
+
+  it("submits a new template to Meta for review and keeps it pending", async () => {
+    const s = await setup();
+    const missingExample = await expectProblem(
+      await api(`/api/v1/channels/${s.channel.id}/templates`, {
+        cookie: s.ws.ownerCookie,
+        body: {
+          name: "appointment_reminder",
+          language: "es",
+          category: "UTILITY",
+          body: "Hola {{1}}, su cita es el {{2}}.",
+        },
+      }),
+      422,
+    );
+    expect(missingExample.errors?.[0]?.path).toBe("examples");
+    const created = await api(`/api/v1/channels/${s.channel.id}/templates`, {
+      cookie: s.ws.ownerCookie,
+      body: {
+        name: "appointment_reminder",
+        language: "es",
+        category: "UTILITY",
+        body: "Hola {{1}}, su cita es el {{2}}.",
+        examples: ["Ana", "lunes"],
+      },
+    });
+    expect(created.status).toBe(201);
+    const { data } = await json<{
+      data: { name: string; status: string; variable_count: number }[];
+    }>(created);
+    expect(data).toEqual([
+      expect.objectContaining({
+        name: "appointment_reminder",
+        status: "PENDING",
+        variable_count: 2,
+      }),
+    ]);
+    const [submitted] = await fakeRequests(`/${s.wabaId}/message_templates`);
+    expect(submitted?.method).toBe("POST");
+    expect(JSON.parse(submitted?.body ?? "{}")).toEqual({
+      name: "appointment_reminder",
+      language: "es",
+      category: "UTILITY",
+      components: [
+        {
+          type: "BODY",
+          text: "Hola {{1}}, su cita es el {{2}}.",
+          example: { body_text: [["Ana", "lunes"]] },
+        },
+      ],
+    });
+    const conversation = await openConversation(s);
+    await expectProblem(
+      await reply(s, conversation.id, {
+        template: { name: "appointment_reminder", variables: ["a", "b"] },
+      }),
+      422,
+    );
+  });
 });

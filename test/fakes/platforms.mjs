@@ -40,6 +40,11 @@ const ROUTES = [
     },
   ],
   [
+    "POST",
+    /^\/v\d+\.\d+\/(\d+)\/message_templates$/,
+    () => [200, { id: String(Date.now()), status: "PENDING", category: "UTILITY" }],
+  ],
+  [
     "GET",
     /^\/v\d+\.\d+\/(\d+)\/message_templates$/,
     () => [200, { data: state.templates, paging: { cursors: {} } }],

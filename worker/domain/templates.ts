@@ -60,27 +60,112 @@ export async function listTemplates(db: Db, workspaceId: string, channelId: stri
   });
 }
 
-async function fetchTemplates(env: Env, channel: ChannelRow) {
+async function templatesUrl(env: Env, channel: ChannelRow) {
   const config = await adapterConfig<ChannelConfigOf<"whatsapp">>(env, channel);
   if (!config.waba_id)
     throw validationFailed([
-      { path: "config.waba_id", message: "Set the WhatsApp Business Account id to sync templates" },
+      { path: "config.waba_id", message: "Set the WhatsApp Business Account id to use templates" },
     ]);
-  const response = await fetch(
-    `${graphBase(config)}/${config.waba_id}/message_templates?limit=200`,
-    {
-      headers: { authorization: `Bearer ${config.access_token}` },
-    },
+  return {
+    url: `${graphBase(config)}/${config.waba_id}/message_templates`,
+    auth: { authorization: `Bearer ${config.access_token}` },
+  };
+}
+
+const platformRefused = (response: Response, detail?: string) =>
+  new Problem(
+    502,
+    "platform-error",
+    "WhatsApp refused the request",
+    detail ?? `HTTP ${response.status}`,
   );
+
+async function fetchTemplates(env: Env, channel: ChannelRow) {
+  const { url, auth } = await templatesUrl(env, channel);
+  const response = await fetch(`${url}?limit=200`, { headers: auth });
   const parsed = graphTemplates.safeParse(await response.json().catch(() => null));
-  if (!response.ok || !parsed.success)
-    throw new Problem(
-      502,
-      "platform-error",
-      "WhatsApp did not return templates",
-      `HTTP ${response.status}`,
-    );
+  if (!response.ok || !parsed.success) throw platformRefused(response);
   return parsed.data.data;
+}
+
+async function storeTemplate(
+  db: Db,
+  channel: ChannelRow,
+  template: {
+    name: string;
+    language: string;
+    status: string;
+    category?: string | undefined;
+    body: string;
+  },
+  now: number,
+) {
+  const values = {
+    status: template.status,
+    category: template.category ?? null,
+    body: template.body,
+    variableCount: variableCount(template.body),
+    updatedAt: now,
+  };
+  await db
+    .insert(whatsappTemplates)
+    .values({
+      id: newId("tpl", now),
+      workspaceId: channel.workspaceId,
+      channelId: channel.id,
+      name: template.name,
+      language: template.language,
+      ...values,
+    })
+    .onConflictDoUpdate({
+      target: [whatsappTemplates.channelId, whatsappTemplates.name, whatsappTemplates.language],
+      set: values,
+    });
+}
+
+const graphCreated = z.object({ id: z.string(), status: z.string().optional() });
+
+/** Submits a new template to Meta for review; it is stored as Meta answers (usually PENDING). */
+export async function registerTemplate(
+  db: Db,
+  env: Env,
+  workspaceId: string,
+  channelId: string,
+  input: { name: string; language: string; category: string; body: string; examples: string[] },
+  now: number,
+) {
+  const channel = await whatsappChannel(db, workspaceId, channelId);
+  const count = variableCount(input.body);
+  if (input.examples.length !== count)
+    throw validationFailed([
+      { path: "examples", message: `The body has ${count} variable(s); give one example each` },
+    ]);
+  const { url, auth } = await templatesUrl(env, channel);
+  const body = {
+    name: input.name,
+    language: input.language,
+    category: input.category,
+    components: [
+      {
+        type: "BODY",
+        text: input.body,
+        ...(count ? { example: { body_text: [input.examples] } } : {}),
+      },
+    ],
+  };
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { ...auth, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const answer: unknown = await response.json().catch(() => null);
+  const created = graphCreated.safeParse(answer);
+  if (!response.ok || !created.success) {
+    const message = z.object({ error: z.object({ message: z.string() }) }).safeParse(answer);
+    throw platformRefused(response, message.success ? message.data.error.message : undefined);
+  }
+  await storeTemplate(db, channel, { ...input, status: created.data.status ?? "PENDING" }, now);
+  return listTemplates(db, workspaceId, channelId);
 }
 
 /** Fetches the business account's templates and stores them; returns the stored list. */
@@ -94,27 +179,7 @@ export async function syncTemplates(
   const channel = await whatsappChannel(db, workspaceId, channelId);
   for (const template of await fetchTemplates(env, channel)) {
     const body = template.components.find((c) => c.type.toUpperCase() === "BODY")?.text ?? "";
-    const values = {
-      status: template.status,
-      category: template.category ?? null,
-      body,
-      variableCount: variableCount(body),
-      updatedAt: now,
-    };
-    await db
-      .insert(whatsappTemplates)
-      .values({
-        id: newId("tpl", now),
-        workspaceId,
-        channelId,
-        name: template.name,
-        language: template.language,
-        ...values,
-      })
-      .onConflictDoUpdate({
-        target: [whatsappTemplates.channelId, whatsappTemplates.name, whatsappTemplates.language],
-        set: values,
-      });
+    await storeTemplate(db, channel, { ...template, body }, now);
   }
   return listTemplates(db, workspaceId, channelId);
 }

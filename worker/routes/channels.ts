@@ -8,7 +8,7 @@ import {
   toChannelDto,
   updateChannel,
 } from "../domain/channels";
-import { listTemplates, syncTemplates, toTemplateDto } from "../domain/templates";
+import { listTemplates, registerTemplate, syncTemplates, toTemplateDto } from "../domain/templates";
 import { requireRole } from "../lib/auth";
 import { authenticated, createRouter } from "../lib/router";
 import { ChannelCreate, ChannelPatch, ChannelSchema } from "../schemas/channels";
@@ -125,6 +125,41 @@ const syncTemplatesRoute = createRoute({
   responses: { 200: jsonResponse(TemplateList, "Templates now stored"), ...errorResponses },
 });
 
+const TemplateCreate = z
+  .strictObject({
+    name: z.string().regex(/^[a-z0-9_]{1,512}$/, "lower-case letters, digits and underscores"),
+    language: z.string().min(2).max(15).openapi({ example: "en_US" }),
+    category: z.enum(["UTILITY", "MARKETING", "AUTHENTICATION"]),
+    body: z
+      .string()
+      .trim()
+      .min(1)
+      .max(1024)
+      .openapi({ example: "Your order {{1}} ships on {{2}}." }),
+    examples: z.array(z.string().min(1).max(200)).max(20).default([]).openapi({
+      description: "One sample value per {{n}} variable, for Meta's review",
+    }),
+  })
+  .openapi("WhatsAppTemplateCreate");
+
+const registerTemplateRoute = createRoute({
+  method: "post",
+  path: "/channels/{id}/templates",
+  tags,
+  summary: "Submit a new WhatsApp template to Meta for review",
+  security: authenticated,
+  middleware: admin,
+  request: { params: ChannelId, body: jsonBody(TemplateCreate) },
+  responses: {
+    201: jsonResponse(TemplateList, "Submitted; templates now stored"),
+    ...errorResponses,
+    502: {
+      description: "Meta refused it",
+      content: { "application/problem+json": { schema: ProblemSchema } },
+    },
+  },
+});
+
 const TestSend = z
   .strictObject({
     to: z.string().trim().min(1).max(320).openapi({
@@ -171,6 +206,17 @@ export const channelsRouter = createRouter()
       c.get("clock").now(),
     );
     return c.json({ data: rows.map(toTemplateDto) }, 200);
+  })
+  .openapi(registerTemplateRoute, async (c) => {
+    const rows = await registerTemplate(
+      c.get("db"),
+      c.env,
+      c.get("principal").workspaceId,
+      c.req.valid("param").id,
+      c.req.valid("json"),
+      c.get("clock").now(),
+    );
+    return c.json({ data: rows.map(toTemplateDto) }, 201);
   })
   .openapi(testSendRoute, async (c) => {
     const externalId = await testSend(
