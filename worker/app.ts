@@ -23,6 +23,7 @@ import { conversationsRouter } from "./routes/conversations";
 import { demoRouter } from "./routes/demo";
 import { filesRouter } from "./routes/files";
 import { meRouter } from "./routes/me";
+import { snippetsRouter } from "./routes/snippets";
 import { usersRouter } from "./routes/users";
 import { webhooksRouter } from "./routes/webhooks";
 import { widgetRouter } from "./routes/widget";
@@ -102,6 +103,7 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
     .route(API, contactFieldsRouter)
     .route(API, channelsRouter)
     .route(API, conversationsRouter)
+    .route(API, snippetsRouter)
     .route("/widget/v1", widgetRouter)
     .route("/webhooks", webhooksRouter)
     .route("/", filesRouter)

@@ -189,5 +189,23 @@ describe("WhatsApp end to end through the local fake platform", () => {
     });
     await bubble.locator(".delivery[data-status=delivered]").waitFor({ timeout: 15_000 });
     await agent.screenshot({ path: `${SHOTS}/whatsapp-replied.png` });
+
+    // a snippet typed as /shortcut comes back with the customer's and the agent's names filled
+    const cookie = (await agent.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+    const saved = await fetch(`${server.base}/api/v1/snippets`, {
+      method: "POST",
+      headers: { cookie, origin: server.base, "content-type": "application/json" },
+      body: JSON.stringify({
+        shortcut: "thanks",
+        title: "Thank you",
+        body: "Gracias {{contact.first_name|de nuevo}}, saludos de {{agent.name}}.",
+      }),
+    });
+    expect(saved.status).toBe(201);
+    await agent.fill("textarea[aria-label=Reply]", "/than");
+    await agent.click(".snippets button:has-text('/thanks')");
+    await expect
+      .poll(() => agent.inputValue("textarea[aria-label=Reply]"))
+      .toBe("Gracias Lucía, saludos de Demo Admin.");
   });
 });

@@ -10,6 +10,7 @@ import {
 import { CHANNEL_LOOK, replyRestriction } from "../shared/channels";
 import { ContactPanel } from "./contact-panel";
 import type { Me } from "./main";
+import { SnippetSuggestions } from "./snippets";
 import { TemplatePicker } from "./templates";
 
 type User = { id: string; name: string; active: boolean };
@@ -279,6 +280,7 @@ export function ConversationPane({ id, me, onBack }: { id: string; me: Me; onBac
           </button>
         </div>
         {restriction && <p class="restriction">{restriction.text}</p>}
+        <SnippetSuggestions conversationId={id} text={text} onPick={setText} />
         <textarea
           disabled={restriction !== null}
           value={text}

@@ -402,3 +402,19 @@ export const emailSends = sqliteTable(
     index("email_sends_sender_idx").on(t.channelId, t.sender, t.sentAt),
   ],
 );
+
+/** Canned replies: `/shortcut` in the composer expands to the body, variables filled. */
+export const snippets = sqliteTable(
+  "snippets",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceId(),
+    shortcut: text("shortcut").notNull(),
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    createdBy: text("created_by"),
+    createdAt: createdAt(),
+    updatedAt: millis("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("snippets_shortcut_idx").on(t.workspaceId, t.shortcut)],
+);
