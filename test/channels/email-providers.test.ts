@@ -20,7 +20,7 @@ const request = (body: string, headers: Record<string, string>): WebhookRequest 
   url: "https://conversa.test/webhooks/email-events/ch_1",
   headers: new Headers(headers),
   rawBody: body,
-  rawBytes: new TextEncoder().encode(body),
+  rawBytes: new Uint8Array(new TextEncoder().encode(body)),
 });
 
 const toBase64 = (bytes: ArrayBuffer | Uint8Array) =>

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { DeliveryStatus } from "../db/schema";
-import { constantTimeEqual } from "../lib/crypto";
+import { base64UrlToBytes, constantTimeEqual } from "../lib/crypto";
 import type { ChannelConfigOf } from "../schemas/channels";
 import { isRetryableStatus, retryAfterSeconds, sendRequest, trimSlash } from "./http";
 import {
@@ -20,88 +20,103 @@ const BASES: Record<Provider, string> = {
   sendgrid: "https://api.sendgrid.com",
 };
 const SVIX_TOLERANCE_MS = 5 * 60 * 1000;
+const DEFAULT_SUBJECT = "Re: your conversation";
+
 const encoder = new TextEncoder();
+// atob reads the standard alphabet too, so this decodes plain base64 as well.
+const base64ToBytes = base64UrlToBytes;
 
-const fromBase64 = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
-const toBase64 = (bytes: ArrayBuffer) => btoa(String.fromCharCode(...new Uint8Array(bytes)));
+/** `prefix` followed by the body bytes exactly as received. */
+function signedBytes(prefix: string, body: Uint8Array): Uint8Array<ArrayBuffer> {
+  const head = encoder.encode(prefix);
+  const bytes = new Uint8Array(head.length + body.length);
+  bytes.set(head);
+  bytes.set(body, head.length);
+  return bytes;
+}
 
-/** Resend signs events Svix-style: base64 HMAC-SHA256 over `id.timestamp.body`. */
+/** Resend signs events Svix-style: base64 HMAC-SHA256 over `id.timestamp.body`, any `v1,` may match. */
 async function verifySvix(request: WebhookRequest, secret: string) {
   const id = request.headers.get("svix-id");
   const timestamp = request.headers.get("svix-timestamp");
   const signatures = request.headers.get("svix-signature");
-  if (!id || !timestamp || !signatures) return false;
+  if (!id || !timestamp || !signatures || !/^\d+$/.test(timestamp)) return false;
   if (Math.abs(Date.now() - Number(timestamp) * 1000) > SVIX_TOLERANCE_MS) return false;
   const key = await crypto.subtle.importKey(
     "raw",
-    fromBase64(secret.replace(/^whsec_/, "")),
+    base64ToBytes(secret.replace(/^whsec_/, "")),
     { name: "HMAC", hash: "SHA-256" },
     false,
-    ["sign"],
+    ["verify"],
   );
-  const expected = toBase64(
-    await crypto.subtle.sign("HMAC", key, encoder.encode(`${id}.${timestamp}.${request.rawBody}`)),
-  );
-  return signatures
+  const signed = signedBytes(`${id}.${timestamp}.`, request.rawBytes);
+  const candidates = signatures
     .split(" ")
-    .map((s) => s.split(",")[1] ?? "")
-    .some((given) => constantTimeEqual(encoder.encode(given), encoder.encode(expected)));
+    .filter((s) => s.startsWith("v1,"))
+    .map((s) => base64ToBytes(s.slice(3)));
+  for (const candidate of candidates)
+    if (await crypto.subtle.verify("HMAC", key, candidate, signed)) return true;
+  return false;
 }
 
 /** Postmark has no signature: its webhook URL carries Basic auth whose password is the secret. */
 function verifyBasicAuth(request: WebhookRequest, secret: string) {
-  const header = request.headers.get("authorization") ?? "";
-  if (!header.startsWith("Basic ")) return false;
-  const password = atob(header.slice(6)).split(":").slice(1).join(":");
-  return constantTimeEqual(encoder.encode(password), encoder.encode(secret));
+  const [scheme, credentials] = (request.headers.get("authorization") ?? "").split(" ");
+  if (scheme?.toLowerCase() !== "basic" || !credentials) return false;
+  const decoded = new TextDecoder().decode(base64ToBytes(credentials));
+  const colon = decoded.indexOf(":");
+  if (colon === -1) return false;
+  return constantTimeEqual(encoder.encode(decoded.slice(colon + 1)), encoder.encode(secret));
 }
 
-/** DER ECDSA signature → the raw r‖s WebCrypto verifies. */
-function derToRaw(der: Uint8Array) {
-  const readInt = (offset: number) => {
-    const length = der[offset + 1] ?? 0;
-    let bytes = der.slice(offset + 2, offset + 2 + length);
-    while (bytes.length > 32 && bytes[0] === 0) bytes = bytes.slice(1);
-    const padded = new Uint8Array(32);
-    padded.set(bytes, 32 - bytes.length);
-    return { value: padded, next: offset + 2 + length };
-  };
-  const r = readInt(2);
-  const s = readInt(r.next);
+/** DER `SEQUENCE { INTEGER r, INTEGER s }` → the 64-byte r‖s WebCrypto verifies; null if malformed. */
+function derToRawSignature(der: Uint8Array): Uint8Array<ArrayBuffer> | null {
+  if (der[0] !== 0x30) return null;
   const raw = new Uint8Array(64);
-  raw.set(r.value, 0);
-  raw.set(s.value, 32);
+  let offset = 2;
+  for (const half of [0, 32]) {
+    if (der[offset] !== 0x02) return null;
+    const length = der[offset + 1] ?? 0;
+    let value = der.subarray(offset + 2, offset + 2 + length);
+    while (value.length > 0 && value[0] === 0) value = value.subarray(1);
+    if (value.length > 32) return null;
+    raw.set(value, half + 32 - value.length);
+    offset += 2 + length;
+  }
   return raw;
 }
 
-/** SendGrid signs events with ECDSA P-256 over timestamp + body; the secret is its public key. */
+/** SendGrid signs events with ECDSA P-256 over timestamp + body; the secret is its SPKI public key. */
 async function verifySendGrid(request: WebhookRequest, publicKey: string) {
   const signature = request.headers.get("x-twilio-email-event-webhook-signature");
   const timestamp = request.headers.get("x-twilio-email-event-webhook-timestamp");
   if (!signature || !timestamp) return false;
-  try {
-    const key = await crypto.subtle.importKey(
-      "spki",
-      fromBase64(publicKey),
-      { name: "ECDSA", namedCurve: "P-256" },
-      false,
-      ["verify"],
-    );
-    return await crypto.subtle.verify(
-      { name: "ECDSA", hash: "SHA-256" },
-      key,
-      derToRaw(fromBase64(signature)),
-      encoder.encode(timestamp + request.rawBody),
-    );
-  } catch {
-    return false;
-  }
+  const raw = derToRawSignature(base64ToBytes(signature));
+  if (!raw) return false;
+  const key = await crypto.subtle.importKey(
+    "spki",
+    base64ToBytes(publicKey),
+    { name: "ECDSA", namedCurve: "P-256" },
+    false,
+    ["verify"],
+  );
+  return crypto.subtle.verify(
+    { name: "ECDSA", hash: "SHA-256" },
+    key,
+    raw,
+    signedBytes(timestamp, request.rawBytes),
+  );
 }
 
-/** Provider event → delivery status (never backwards: complaints come after delivery) + event. */
+/**
+ * Provider event (lower-cased) → delivery status and the event recorded on the message.
+ * A status never moves backwards, so events that follow delivery (spam, unsubscribe) say delivered.
+ */
 const EVENTS: Record<string, { status: DeliveryStatus; event: string }> = {
   sent: { status: "sent", event: "sent" },
   processed: { status: "sent", event: "sent" },
+  delivery_delayed: { status: "sent", event: "deferred" },
+  deferred: { status: "sent", event: "deferred" },
   delivered: { status: "delivered", event: "delivered" },
   delivery: { status: "delivered", event: "delivered" },
   opened: { status: "read", event: "opened" },
@@ -111,20 +126,24 @@ const EVENTS: Record<string, { status: DeliveryStatus; event: string }> = {
   bounced: { status: "failed", event: "bounced" },
   bounce: { status: "failed", event: "bounced" },
   dropped: { status: "failed", event: "bounced" },
+  failed: { status: "failed", event: "failed" },
   complained: { status: "delivered", event: "spam" },
   spamreport: { status: "delivered", event: "spam" },
   spamcomplaint: { status: "delivered", event: "spam" },
+  unsubscribe: { status: "delivered", event: "unsubscribed" },
 };
 
 function statusEvent(
   kind: string,
   externalId: string,
   timestamp: number,
-  reason?: string,
+  reason: string | undefined,
 ): InboundStatus[] {
   const mapped = EVENTS[kind.toLowerCase()];
   return mapped ? [{ type: "status", externalId, ...mapped, reason, timestamp }] : [];
 }
+
+const timeOf = (text: string | undefined) => Date.parse(text ?? "") || Date.now();
 
 const resendEvent = z.looseObject({
   type: z.string(),
@@ -132,16 +151,19 @@ const resendEvent = z.looseObject({
   data: z.looseObject({
     email_id: z.string(),
     bounce: z.looseObject({ message: z.string().optional() }).optional(),
+    failed: z.looseObject({ reason: z.string().optional() }).optional(),
   }),
 });
+
 const sendgridEvents = z.array(
   z.looseObject({
     event: z.string(),
-    sg_message_id: z.string(),
+    sg_message_id: z.string().optional(),
     timestamp: z.number(),
     reason: z.string().optional(),
   }),
 );
+
 const postmarkEvent = z.looseObject({
   RecordType: z.string(),
   MessageID: z.string(),
@@ -151,140 +173,171 @@ const postmarkEvent = z.looseObject({
   ReceivedAt: z.string().optional(),
 });
 
-function parseEvents(provider: Provider, body: unknown): InboundStatus[] {
-  if (provider === "resend") {
-    const e = resendEvent.parse(body);
-    return statusEvent(
-      e.type.replace(/^email\./, ""),
-      e.data.email_id,
-      Date.parse(e.created_at),
-      e.data.bounce?.message,
-    );
-  }
-  if (provider === "sendgrid") {
-    return sendgridEvents
-      .parse(body)
-      .flatMap((e) =>
-        statusEvent(
-          e.event,
-          e.sg_message_id.split(".")[0] ?? e.sg_message_id,
-          e.timestamp * 1000,
-          e.reason,
-        ),
-      );
-  }
+function resendStatuses(body: unknown) {
+  const { type, created_at, data } = resendEvent.parse(body);
+  const reason = data.bounce?.message ?? data.failed?.reason;
+  return statusEvent(type.replace(/^email\./, ""), data.email_id, timeOf(created_at), reason);
+}
+
+/** `sg_message_id` is the X-Message-Id of the send followed by `.filter…`. */
+function sendgridStatuses(body: unknown) {
+  return sendgridEvents.parse(body).flatMap((e) => {
+    const externalId = e.sg_message_id?.split(".")[0];
+    return externalId ? statusEvent(e.event, externalId, e.timestamp * 1000, e.reason) : [];
+  });
+}
+
+function postmarkStatuses(body: unknown) {
   const e = postmarkEvent.parse(body);
-  const at = Date.parse(e.DeliveredAt ?? e.BouncedAt ?? e.ReceivedAt ?? "") || Date.now();
+  const at = timeOf(e.DeliveredAt ?? e.BouncedAt ?? e.ReceivedAt);
   return statusEvent(e.RecordType, e.MessageID, at, e.Description);
 }
 
-const threading = (message: Outbound) =>
-  message.inReplyTo
-    ? { "In-Reply-To": `<${message.inReplyTo}>`, References: `<${message.inReplyTo}>` }
-    : undefined;
+const PARSERS: Record<Provider, (body: unknown) => InboundStatus[]> = {
+  resend: resendStatuses,
+  sendgrid: sendgridStatuses,
+  postmark: postmarkStatuses,
+};
 
-/** Each provider's send request and where its answer keeps the message id. */
-function providerRequest(
-  config: EmailConfig,
-  message: Outbound,
-): {
-  url: string;
+/** One provider's send request and where its answer keeps the message id ("" when it does not). */
+type ProviderCall = {
+  path: string;
   auth: Record<string, string>;
   body: unknown;
-  id: (r: Response, json: unknown) => string;
-} {
-  const base = trimSlash(config.api_base_url ?? BASES[config.provider]);
-  const headers = threading(message);
-  const subject = message.subject ?? "Message";
-  if (config.provider === "resend")
-    return {
-      url: `${base}/emails`,
-      auth: { authorization: `Bearer ${config.api_key}` },
-      body: { from: message.from, to: [message.to], subject, text: message.text ?? "", headers },
-      id: (_r: Response, json: unknown) => z.object({ id: z.string() }).parse(json).id,
-    };
-  if (config.provider === "postmark")
-    return {
-      url: `${base}/email`,
-      auth: { "x-postmark-server-token": config.api_key },
-      body: {
-        From: message.from,
-        To: message.to,
-        Subject: subject,
-        TextBody: message.text ?? "",
-        Headers: Object.entries(headers ?? {}).map(([Name, Value]) => ({ Name, Value })),
-        MessageStream: "outbound",
-      },
-      id: (_r: Response, json: unknown) => {
-        const answer = z
-          .object({ MessageID: z.string(), ErrorCode: z.number(), Message: z.string().optional() })
-          .parse(json);
-        if (answer.ErrorCode !== 0)
-          throw new SendError(
-            answer.Message ?? "Postmark refused",
-            false,
-            `postmark_${answer.ErrorCode}`,
-          );
-        return answer.MessageID;
-      },
-    };
-  return {
-    url: `${base}/v3/mail/send`,
-    auth: { authorization: `Bearer ${config.api_key}` },
-    body: {
-      personalizations: [{ to: [{ email: message.to }] }],
-      from: {
-        email: message.from?.match(/<([^>]+)>/)?.[1] ?? message.from,
-        name: message.from?.match(/^([^<]+)</)?.[1]?.trim(),
-      },
-      subject,
-      content: [{ type: "text/plain", value: message.text ?? "" }],
-      headers,
-    },
-    id: (r: Response) => r.headers.get("x-message-id") ?? "",
-  };
+  externalId: (response: Response, answer: unknown) => string;
+};
+
+type Letter = { from: string; to: string; subject: string; text: string };
+
+const threadingHeaders = (message: Outbound): Record<string, string> =>
+  message.inReplyTo
+    ? { "In-Reply-To": `<${message.inReplyTo}>`, References: `<${message.inReplyTo}>` }
+    : {};
+
+/** `Acme Support <support@acme.test>` → SendGrid's `{email, name}`. */
+function mailbox(from: string) {
+  const match = /^\s*"?([^"<]*?)"?\s*<([^>]+)>\s*$/.exec(from);
+  if (!match) return { email: from.trim() };
+  return { email: match[2] ?? "", ...(match[1] ? { name: match[1] } : {}) };
 }
 
-const providerMessage = (json: unknown) => {
+function resendCall(config: EmailConfig, letter: Letter, headers: Record<string, string>) {
+  const body = { from: letter.from, to: [letter.to], subject: letter.subject, text: letter.text };
+  return {
+    path: "/emails",
+    auth: { authorization: `Bearer ${config.api_key}` },
+    body: Object.keys(headers).length ? { ...body, headers } : body,
+    externalId: (_response: Response, answer: unknown) =>
+      z.object({ id: z.string() }).safeParse(answer).data?.id ?? "",
+  } satisfies ProviderCall;
+}
+
+const postmarkAnswer = z.object({
+  MessageID: z.string().optional(),
+  ErrorCode: z.number(),
+  Message: z.string().optional(),
+});
+
+function postmarkCall(config: EmailConfig, letter: Letter, headers: Record<string, string>) {
+  return {
+    path: "/email",
+    auth: { "x-postmark-server-token": config.api_key },
+    body: {
+      From: letter.from,
+      To: letter.to,
+      Subject: letter.subject,
+      TextBody: letter.text,
+      Headers: Object.entries(headers).map(([Name, Value]) => ({ Name, Value })),
+      MessageStream: "outbound",
+    },
+    externalId: (_response: Response, answer: unknown) => {
+      const parsed = postmarkAnswer.safeParse(answer).data;
+      if (parsed && parsed.ErrorCode !== 0)
+        throw new SendError(
+          parsed.Message ?? "Postmark refused the email",
+          false,
+          `postmark_${parsed.ErrorCode}`,
+        );
+      return parsed?.MessageID ?? "";
+    },
+  } satisfies ProviderCall;
+}
+
+function sendgridCall(config: EmailConfig, letter: Letter, headers: Record<string, string>) {
+  const body = {
+    personalizations: [{ to: [{ email: letter.to }] }],
+    from: mailbox(letter.from),
+    subject: letter.subject,
+    content: [{ type: "text/plain", value: letter.text }],
+  };
+  return {
+    path: "/v3/mail/send",
+    auth: { authorization: `Bearer ${config.api_key}` },
+    body: Object.keys(headers).length ? { ...body, headers } : body,
+    externalId: (response: Response) => response.headers.get("x-message-id") ?? "",
+  } satisfies ProviderCall;
+}
+
+const CALLS: Record<
+  Provider,
+  (config: EmailConfig, letter: Letter, headers: Record<string, string>) => ProviderCall
+> = { resend: resendCall, postmark: postmarkCall, sendgrid: sendgridCall };
+
+/** The error text in Resend (`message`), Postmark (`Message`) and SendGrid (`errors[].message`) answers. */
+function providerMessage(answer: unknown) {
   const parsed = z
     .union([
       z.object({ message: z.string() }),
       z.object({ Message: z.string() }),
       z.object({ errors: z.array(z.object({ message: z.string() })).min(1) }),
     ])
-    .safeParse(json);
+    .safeParse(answer);
   if (!parsed.success) return undefined;
   const d = parsed.data;
   return "message" in d ? d.message : "Message" in d ? d.Message : d.errors[0]?.message;
-};
+}
+
+async function send(config: EmailConfig, message: Outbound) {
+  const letter: Letter = {
+    from: message.from ?? config.from_accounts[0]?.from ?? config.inbound_address,
+    to: message.to,
+    subject: message.subject ?? DEFAULT_SUBJECT,
+    text: message.text ?? "",
+  };
+  const call = CALLS[config.provider](config, letter, threadingHeaders(message));
+  const base = trimSlash(config.api_base_url ?? BASES[config.provider]);
+  const response = await sendRequest(`${base}${call.path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/json", ...call.auth },
+    body: JSON.stringify(call.body),
+  });
+  const answer: unknown = await response.json().catch(() => null);
+  if (!response.ok)
+    throw new SendError(
+      providerMessage(answer) ?? `HTTP ${response.status}`,
+      isRetryableStatus(response.status),
+      `${config.provider}_${response.status}`,
+      retryAfterSeconds(response),
+    );
+  const externalId = call.externalId(response, answer);
+  // Accepted but unreadable: retrying could send the email twice.
+  if (!externalId) throw new SendError("the provider returned no message id", false, "bad_answer");
+  return { externalId };
+}
 
 export const email: ChannelAdapter<"email"> = {
   async verify(request, config) {
     const secret = config.webhook_secret;
     if (!secret) return false;
-    if (config.provider === "resend") return verifySvix(request, secret);
-    if (config.provider === "postmark") return verifyBasicAuth(request, secret);
-    return verifySendGrid(request, secret);
+    try {
+      if (config.provider === "resend") return await verifySvix(request, secret);
+      if (config.provider === "postmark") return verifyBasicAuth(request, secret);
+      return await verifySendGrid(request, secret);
+    } catch {
+      // Undecodable base64 or a key WebCrypto refuses: not signed by the provider.
+      return false;
+    }
   },
-  parse: (request, config) => parseEvents(config.provider, JSON.parse(request.rawBody)),
-  async send(config, message) {
-    const request = providerRequest(config, message);
-    const response = await sendRequest(request.url, {
-      method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json", ...request.auth },
-      body: JSON.stringify(request.body),
-    });
-    const json: unknown = await response.json().catch(() => null);
-    if (!response.ok)
-      throw new SendError(
-        providerMessage(json) ?? `HTTP ${response.status}`,
-        isRetryableStatus(response.status),
-        `${config.provider}_${response.status}`,
-        retryAfterSeconds(response),
-      );
-    const externalId = request.id(response, json);
-    if (!externalId)
-      throw new SendError("the provider returned no message id", false, "bad_answer");
-    return { externalId };
-  },
+  parse: (request, config) => PARSERS[config.provider](JSON.parse(request.rawBody)),
+  send,
 };
