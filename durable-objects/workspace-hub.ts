@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
 import { createDb } from "../worker/db/client";
 import { memberships } from "../worker/db/schema";
+import { assignWaiting, teamsOf } from "../worker/domain/assignment";
 import { type ProjectionItem, projectMessages } from "../worker/domain/projection";
 import type { ConversationDto } from "../worker/schemas/conversations";
 import { answerClose, sendAll } from "./sockets";
@@ -71,6 +72,23 @@ export class WorkspaceHub extends DurableObject<Env> {
     return new Response(null, { status: 101, webSocket: client });
   }
 
+  private assigning: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Hands the team's waiting conversations to its online agents. Runs strictly one at a time
+   * for the whole workspace, so two arrivals never overshoot an agent's capacity.
+   */
+  async assignWaiting(workspaceId: string, teamId: string) {
+    const run = this.assigning.then(() =>
+      assignWaiting(createDb(this.env.DB), this.env, workspaceId, teamId, {
+        get: async () => (await this.ctx.storage.get<string>(`rr:${teamId}`)) ?? null,
+        set: (userId) => this.ctx.storage.put(`rr:${teamId}`, userId),
+      }),
+    );
+    this.assigning = run.catch(() => undefined);
+    return run;
+  }
+
   async publish(frame: unknown): Promise<void> {
     sendAll(this.ctx.getWebSockets(), frame);
   }
@@ -82,6 +100,10 @@ export class WorkspaceHub extends DurableObject<Env> {
       .set({ presence: status })
       .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId)));
     await this.publish({ type: "presence", user_id: userId, status });
+    if (status === "online") {
+      for (const { teamId } of await teamsOf(createDb(this.env.DB), workspaceId, userId))
+        await this.assignWaiting(workspaceId, teamId);
+    }
   }
 
   override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {

@@ -24,6 +24,7 @@ import { demoRouter } from "./routes/demo";
 import { filesRouter } from "./routes/files";
 import { meRouter } from "./routes/me";
 import { snippetsRouter } from "./routes/snippets";
+import { teamsRouter } from "./routes/teams";
 import { usersRouter } from "./routes/users";
 import { webhooksRouter } from "./routes/webhooks";
 import { widgetRouter } from "./routes/widget";
@@ -104,6 +105,7 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
     .route(API, channelsRouter)
     .route(API, conversationsRouter)
     .route(API, snippetsRouter)
+    .route(API, teamsRouter)
     .route("/widget/v1", widgetRouter)
     .route("/webhooks", webhooksRouter)
     .route("/", filesRouter)

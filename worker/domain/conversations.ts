@@ -17,6 +17,7 @@ import { notFound, validationFailed } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { toIso } from "../schemas/common";
 import type { ConversationDto, ConversationListQuery } from "../schemas/conversations";
+import { offerCapacity } from "./assignment";
 import { normalizeTags } from "./contacts";
 
 export const conversationStub = (env: Env, conversationId: string) =>
@@ -248,7 +249,7 @@ export async function publishConversation(db: Db, env: Env, workspaceId: string,
 export const hubFor = hubStub;
 
 async function actorName(db: Db, principal: Principal) {
-  if (!principal.userId) return "API";
+  if (!principal.userId) return principal.via === "system" ? "Conversa" : "API";
   const user = await db.query.users.findFirst({ where: eq(users.id, principal.userId) });
   return user?.name ?? null;
 }
@@ -299,7 +300,10 @@ export async function assignConversation(
     .set({ assigneeId: userId })
     .where(where(principal.workspaceId, id));
   await recordEvent(db, env, principal, id, "assigned", { from: current.assignee_id, to: userId });
-  return publishConversation(db, env, principal.workspaceId, id);
+  const conversation = await publishConversation(db, env, principal.workspaceId, id);
+  if (current.assignee_id && current.status !== "closed")
+    await offerCapacity(db, env, principal.workspaceId, current.assignee_id);
+  return conversation;
 }
 
 export async function changeStatus(
@@ -326,7 +330,12 @@ export async function changeStatus(
       ...(snoozeUntil ? { snooze_until: new Date(snoozeUntil).toISOString() } : {}),
     });
   }
-  return publishConversation(db, env, principal.workspaceId, id);
+  const conversation = await publishConversation(db, env, principal.workspaceId, id);
+  const freed =
+    ["open", "pending"].includes(current.status) && !["open", "pending"].includes(change.status);
+  if (freed && current.assignee_id)
+    await offerCapacity(db, env, principal.workspaceId, current.assignee_id);
+  return conversation;
 }
 
 export async function addLabels(

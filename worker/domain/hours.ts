@@ -4,8 +4,8 @@
  * the opening instants the way people expect.
  */
 
-export type WeeklyInterval = { day: number; open: string; close: string };
-export type Closure = { from: string; to: string; name?: string | undefined };
+import type { Closure, WeeklyInterval } from "../db/schema";
+
 export type BusinessHours = { timezone: string; weekly: WeeklyInterval[]; closures: Closure[] };
 
 const MINUTE = 60_000;

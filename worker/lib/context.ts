@@ -11,7 +11,8 @@ export type Principal = {
   role: Role;
   userId: string | null;
   apiKeyId: string | null;
-  via: "session" | "api_key";
+  /** `system`: Conversa itself (routing, automations), acting for the workspace. */
+  via: "session" | "api_key" | "system";
   sessionIdHash: string | null;
 };
 

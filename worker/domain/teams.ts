@@ -1,0 +1,241 @@
+import type { z } from "@hono/zod-openapi";
+import { and, asc, eq, inArray } from "drizzle-orm";
+import { businessHours, conversations, memberships, teamMembers, teams } from "../db/schema";
+import type { Db, Principal } from "../lib/context";
+import { conflict, notFound, validationFailed } from "../lib/errors";
+import { newId } from "../lib/ids";
+import { toIso } from "../schemas/common";
+import type { BusinessHoursCreate, TeamCreate, TeamPatch } from "../schemas/teams";
+import {
+  assignConversation,
+  conversationStub,
+  getConversation,
+  hubFor,
+  publishConversation,
+} from "./conversations";
+import { isOpen, nextOpening } from "./hours";
+
+type TeamRow = typeof teams.$inferSelect;
+type HoursRow = typeof businessHours.$inferSelect;
+
+export const toTeamDto = (row: TeamRow, memberIds: string[]) => ({
+  id: row.id,
+  name: row.name,
+  welcome_message: row.welcomeMessage,
+  away_message: row.awayMessage,
+  busy_message: row.busyMessage,
+  assignment: row.assignment,
+  business_hours_id: row.businessHoursId,
+  member_ids: memberIds,
+  created_at: toIso(row.createdAt),
+});
+
+export const toHoursDto = (row: HoursRow, now: number) => {
+  const next = nextOpening(row, now);
+  return {
+    id: row.id,
+    name: row.name,
+    timezone: row.timezone,
+    weekly: row.weekly,
+    closures: row.closures,
+    open_now: isOpen(row, now),
+    next_opening: next === null ? null : toIso(next),
+  };
+};
+
+async function membersOf(db: Db, teamIds: string[]) {
+  if (teamIds.length === 0) return new Map<string, string[]>();
+  const rows = await db
+    .select()
+    .from(teamMembers)
+    .where(inArray(teamMembers.teamId, teamIds))
+    .orderBy(asc(teamMembers.userId));
+  const byTeam = new Map<string, string[]>();
+  for (const r of rows) byTeam.set(r.teamId, [...(byTeam.get(r.teamId) ?? []), r.userId]);
+  return byTeam;
+}
+
+export async function listTeams(db: Db, workspaceId: string) {
+  const rows = await db.query.teams.findMany({
+    where: eq(teams.workspaceId, workspaceId),
+    orderBy: asc(teams.name),
+  });
+  const members = await membersOf(
+    db,
+    rows.map((r) => r.id),
+  );
+  return rows.map((r) => toTeamDto(r, members.get(r.id) ?? []));
+}
+
+export async function getTeam(db: Db, workspaceId: string, id: string) {
+  const row = await db.query.teams.findFirst({
+    where: and(eq(teams.workspaceId, workspaceId), eq(teams.id, id)),
+  });
+  if (!row) throw notFound("Team");
+  return toTeamDto(row, (await membersOf(db, [id])).get(id) ?? []);
+}
+
+async function checkMembers(db: Db, workspaceId: string, userIds: string[]) {
+  if (userIds.length === 0) return;
+  const found = await db
+    .select({ userId: memberships.userId })
+    .from(memberships)
+    .where(and(eq(memberships.workspaceId, workspaceId), inArray(memberships.userId, userIds)));
+  const known = new Set(found.map((f) => f.userId));
+  const unknown = userIds.findIndex((id) => !known.has(id));
+  if (unknown >= 0)
+    throw validationFailed([
+      { path: `member_ids.${unknown}`, message: "not a member of this workspace" },
+    ]);
+}
+
+async function checkHours(db: Db, workspaceId: string, id: string | null | undefined) {
+  if (!id) return;
+  const row = await db.query.businessHours.findFirst({
+    where: and(eq(businessHours.workspaceId, workspaceId), eq(businessHours.id, id)),
+  });
+  if (!row)
+    throw validationFailed([{ path: "business_hours_id", message: "no such business hours" }]);
+}
+
+async function setMembers(db: Db, workspaceId: string, teamId: string, userIds: string[]) {
+  await db.delete(teamMembers).where(eq(teamMembers.teamId, teamId));
+  const unique = [...new Set(userIds)];
+  for (let i = 0; i < unique.length; i += 30) {
+    await db
+      .insert(teamMembers)
+      .values(unique.slice(i, i + 30).map((userId) => ({ workspaceId, teamId, userId })));
+  }
+}
+
+const teamColumns = (input: z.infer<typeof TeamPatch>) => ({
+  ...(input.name !== undefined ? { name: input.name } : {}),
+  ...(input.welcome_message !== undefined ? { welcomeMessage: input.welcome_message } : {}),
+  ...(input.away_message !== undefined ? { awayMessage: input.away_message } : {}),
+  ...(input.busy_message !== undefined ? { busyMessage: input.busy_message } : {}),
+  ...(input.assignment !== undefined ? { assignment: input.assignment } : {}),
+  ...(input.business_hours_id !== undefined ? { businessHoursId: input.business_hours_id } : {}),
+});
+
+async function nameFree(db: Db, workspaceId: string, name: string, except?: string) {
+  const taken = await db.query.teams.findFirst({
+    where: and(eq(teams.workspaceId, workspaceId), eq(teams.name, name)),
+  });
+  if (taken && taken.id !== except) throw conflict(`A team named "${name}" exists.`, "name");
+}
+
+export async function createTeam(
+  db: Db,
+  workspaceId: string,
+  input: z.infer<typeof TeamCreate>,
+  now: number,
+) {
+  await nameFree(db, workspaceId, input.name);
+  await checkMembers(db, workspaceId, input.member_ids);
+  await checkHours(db, workspaceId, input.business_hours_id);
+  const id = newId("team", now);
+  await db
+    .insert(teams)
+    .values({ id, workspaceId, name: input.name, createdAt: now, ...teamColumns(input) });
+  await setMembers(db, workspaceId, id, input.member_ids);
+  return getTeam(db, workspaceId, id);
+}
+
+export async function updateTeam(
+  db: Db,
+  env: Env,
+  workspaceId: string,
+  id: string,
+  input: z.infer<typeof TeamPatch>,
+) {
+  await getTeam(db, workspaceId, id);
+  if (input.name) await nameFree(db, workspaceId, input.name, id);
+  if (input.member_ids) await checkMembers(db, workspaceId, input.member_ids);
+  await checkHours(db, workspaceId, input.business_hours_id);
+  const columns = teamColumns(input);
+  if (Object.keys(columns).length)
+    await db
+      .update(teams)
+      .set(columns)
+      .where(and(eq(teams.workspaceId, workspaceId), eq(teams.id, id)));
+  if (input.member_ids) await setMembers(db, workspaceId, id, input.member_ids);
+  // new members or a new strategy may let waiting conversations through
+  await hubFor(env, workspaceId).assignWaiting(workspaceId, id);
+  return getTeam(db, workspaceId, id);
+}
+
+export async function deleteTeam(db: Db, workspaceId: string, id: string) {
+  await getTeam(db, workspaceId, id);
+  await db
+    .update(conversations)
+    .set({ teamId: null })
+    .where(and(eq(conversations.workspaceId, workspaceId), eq(conversations.teamId, id)));
+  await db.delete(teams).where(and(eq(teams.workspaceId, workspaceId), eq(teams.id, id)));
+}
+
+export async function createBusinessHours(
+  db: Db,
+  workspaceId: string,
+  input: z.infer<typeof BusinessHoursCreate>,
+  now: number,
+) {
+  const [row] = await db
+    .insert(businessHours)
+    .values({ id: newId("bh", now), workspaceId, ...input, createdAt: now })
+    .returning();
+  if (!row) throw new Error("insert returned no row");
+  return row;
+}
+
+export const listBusinessHours = (db: Db, workspaceId: string) =>
+  db.query.businessHours.findMany({
+    where: eq(businessHours.workspaceId, workspaceId),
+    orderBy: asc(businessHours.name),
+  });
+
+/**
+ * Moves a conversation to a team and/or agent, with an optional note for the next person.
+ * Sent to a team without an agent, it waits there for auto-assignment.
+ */
+export async function transferConversation(
+  db: Db,
+  env: Env,
+  principal: Principal,
+  id: string,
+  target: {
+    team_id?: string | null | undefined;
+    user_id?: string | null | undefined;
+    note?: string | undefined;
+  },
+) {
+  const current = await getConversation(db, principal.workspaceId, id);
+  const teamId = target.team_id === undefined ? current.team_id : target.team_id;
+  if (teamId) await getTeam(db, principal.workspaceId, teamId);
+  if (target.note)
+    await conversationStub(env, id).append({
+      kind: "note",
+      sender: { type: "agent", id: principal.userId, name: null },
+      text: target.note,
+    });
+  if (teamId !== current.team_id) {
+    await db
+      .update(conversations)
+      .set({ teamId })
+      .where(and(eq(conversations.workspaceId, principal.workspaceId), eq(conversations.id, id)));
+    await conversationStub(env, id).append({
+      kind: "event",
+      sender: { type: "system", id: principal.userId, name: null },
+      event: { type: "transferred", data: { from_team: current.team_id, to_team: teamId } },
+    });
+  }
+  const assignee =
+    target.user_id !== undefined
+      ? target.user_id
+      : target.team_id !== undefined
+        ? null
+        : current.assignee_id;
+  await assignConversation(db, env, principal, id, assignee);
+  if (teamId && assignee === null)
+    await hubFor(env, principal.workspaceId).assignWaiting(principal.workspaceId, teamId);
+  return publishConversation(db, env, principal.workspaceId, id);
+}

@@ -1,0 +1,175 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import {
+  createBusinessHours,
+  createTeam,
+  deleteTeam,
+  getTeam,
+  listBusinessHours,
+  listTeams,
+  toHoursDto,
+  transferConversation,
+  updateTeam,
+} from "../domain/teams";
+import { requireRole } from "../lib/auth";
+import { authenticated, createRouter } from "../lib/router";
+import { errorResponses, IdParam, jsonBody, jsonResponse } from "../schemas/common";
+import { ConversationSchema } from "../schemas/conversations";
+import {
+  BusinessHoursCreate,
+  BusinessHoursSchema,
+  TeamCreate,
+  TeamPatch,
+  TeamSchema,
+  TransferRequest,
+} from "../schemas/teams";
+
+const tags = ["Teams"];
+const admin = [requireRole("admin")];
+const TeamId = IdParam("team");
+
+const listRoute = createRoute({
+  method: "get",
+  path: "/teams",
+  tags,
+  summary: "Teams (queues) with their members",
+  security: authenticated,
+  responses: {
+    200: jsonResponse(z.object({ data: z.array(TeamSchema) }), "Teams"),
+    ...errorResponses,
+  },
+});
+
+const getRoute = createRoute({
+  method: "get",
+  path: "/teams/{id}",
+  tags,
+  summary: "One team",
+  security: authenticated,
+  request: { params: TeamId },
+  responses: { 200: jsonResponse(TeamSchema, "Team"), ...errorResponses },
+});
+
+const createTeamRoute = createRoute({
+  method: "post",
+  path: "/teams",
+  tags,
+  summary: "Create a team with members, messages and an assignment strategy",
+  security: authenticated,
+  middleware: admin,
+  request: { body: jsonBody(TeamCreate) },
+  responses: { 201: jsonResponse(TeamSchema, "Created"), ...errorResponses },
+});
+
+const updateRoute = createRoute({
+  method: "patch",
+  path: "/teams/{id}",
+  tags,
+  summary: "Change a team; `member_ids` replaces the members",
+  security: authenticated,
+  middleware: admin,
+  request: { params: TeamId, body: jsonBody(TeamPatch) },
+  responses: { 200: jsonResponse(TeamSchema, "Updated"), ...errorResponses },
+});
+
+const deleteRoute = createRoute({
+  method: "delete",
+  path: "/teams/{id}",
+  tags,
+  summary: "Delete a team (its conversations leave it)",
+  security: authenticated,
+  middleware: admin,
+  request: { params: TeamId },
+  responses: { 204: { description: "Deleted" }, ...errorResponses },
+});
+
+const listHoursRoute = createRoute({
+  method: "get",
+  path: "/business-hours",
+  tags: ["Business hours"],
+  summary: "Weekly schedules with closures, and whether each is open now",
+  security: authenticated,
+  responses: {
+    200: jsonResponse(z.object({ data: z.array(BusinessHoursSchema) }), "Schedules"),
+    ...errorResponses,
+  },
+});
+
+const createHoursRoute = createRoute({
+  method: "post",
+  path: "/business-hours",
+  tags: ["Business hours"],
+  summary: "Define a weekly schedule in an IANA timezone, with holidays",
+  security: authenticated,
+  middleware: admin,
+  request: { body: jsonBody(BusinessHoursCreate) },
+  responses: { 201: jsonResponse(BusinessHoursSchema, "Created"), ...errorResponses },
+});
+
+const transferRoute = createRoute({
+  method: "post",
+  path: "/conversations/{id}/transfer",
+  tags: ["Conversations"],
+  summary: "Transfer to another team and/or agent, with a note for them",
+  security: authenticated,
+  request: { params: IdParam("cv"), body: jsonBody(TransferRequest) },
+  responses: { 200: jsonResponse(ConversationSchema, "Transferred"), ...errorResponses },
+});
+
+export const teamsRouter = createRouter()
+  .openapi(listRoute, async (c) =>
+    c.json({ data: await listTeams(c.get("db"), c.get("principal").workspaceId) }, 200),
+  )
+  .openapi(getRoute, async (c) =>
+    c.json(
+      await getTeam(c.get("db"), c.get("principal").workspaceId, c.req.valid("param").id),
+      200,
+    ),
+  )
+  .openapi(createTeamRoute, async (c) => {
+    const team = await createTeam(
+      c.get("db"),
+      c.get("principal").workspaceId,
+      c.req.valid("json"),
+      c.get("clock").now(),
+    );
+    return c.json(team, 201);
+  })
+  .openapi(updateRoute, async (c) => {
+    const team = await updateTeam(
+      c.get("db"),
+      c.env,
+      c.get("principal").workspaceId,
+      c.req.valid("param").id,
+      c.req.valid("json"),
+    );
+    return c.json(team, 200);
+  })
+  .openapi(deleteRoute, async (c) => {
+    await deleteTeam(c.get("db"), c.get("principal").workspaceId, c.req.valid("param").id);
+    return c.body(null, 204);
+  })
+  .openapi(listHoursRoute, async (c) => {
+    const rows = await listBusinessHours(c.get("db"), c.get("principal").workspaceId);
+    const now = c.get("clock").now();
+    return c.json({ data: rows.map((r) => toHoursDto(r, now)) }, 200);
+  })
+  .openapi(createHoursRoute, async (c) => {
+    const now = c.get("clock").now();
+    const row = await createBusinessHours(
+      c.get("db"),
+      c.get("principal").workspaceId,
+      c.req.valid("json"),
+      now,
+    );
+    return c.json(toHoursDto(row, now), 201);
+  })
+  .openapi(transferRoute, async (c) => {
+    const conversation = await transferConversation(
+      c.get("db"),
+      c.env,
+      c.get("principal"),
+      c.req.valid("param").id,
+      c.req.valid("json"),
+    );
+    return c.json(conversation, 200);
+  });
