@@ -5,8 +5,9 @@ import { type ChannelAdapter, type InboundEvent, SendError } from "./types";
 
 export const CUSTOM_SIGNATURE_HEADER = "x-conversa-signature";
 
+/** Milliseconds since the epoch, or an ISO 8601 date-time. */
 const time = z
-  .union([z.number(), z.iso.datetime()])
+  .union([z.number().int().nonnegative(), z.iso.datetime({ offset: true })])
   .transform((t) => (typeof t === "number" ? t : Date.parse(t)));
 const messageEvent = z.object({
   type: z.literal("message"),
@@ -17,7 +18,7 @@ const messageEvent = z.object({
     media: z
       .array(
         z.object({
-          url: z.url(),
+          url: z.url({ protocol: /^https?$/ }),
           content_type: z.string().optional(),
           name: z.string().optional(),
         }),
@@ -67,6 +68,9 @@ function toInbound(e: z.infer<typeof event>): InboundEvent {
   };
 }
 
+/** The platform's answer to a send: its id for the message, when it gives one. */
+const accepted = z.object({ id: z.string().min(1) });
+
 /**
  * A generic JSON channel for any other platform (a WhatsApp-QR bridge, LINE …): inbound and
  * outbound bodies are signed `X-Conversa-Signature: sha256=<hex HMAC-SHA256(secret, body)>`.
@@ -76,7 +80,7 @@ export const custom: ChannelAdapter<"custom"> = {
     const hex = /^sha256=([0-9a-f]{64})$/i.exec(
       request.headers.get(CUSTOM_SIGNATURE_HEADER) ?? "",
     )?.[1];
-    return hex ? verifyHmacSha256Hex(config.inbound_secret, request.rawBody, hex) : false;
+    return hex ? verifyHmacSha256Hex(config.inbound_secret, request.rawBytes, hex) : false;
   },
   parse(request) {
     const parsed = body.parse(JSON.parse(request.rawBody));
@@ -97,9 +101,7 @@ export const custom: ChannelAdapter<"custom"> = {
       body: payload,
     });
     if (response.ok) {
-      const answer = z
-        .object({ id: z.string() })
-        .safeParse(await response.json().catch(() => null));
+      const answer = accepted.safeParse(await response.json().catch(() => null));
       return { externalId: answer.success ? answer.data.id : message.reference };
     }
     throw new SendError(

@@ -46,9 +46,7 @@ const update = z.object({
   update_id: z.number(),
   message: message.optional(),
   edited_message: message.optional(),
-  callback_query: z
-    .object({ id: z.string(), from: user, data: z.string().optional() })
-    .optional(),
+  callback_query: z.object({ id: z.string(), from: user, data: z.string().optional() }).optional(),
 });
 
 type TelegramUser = z.infer<typeof user>;

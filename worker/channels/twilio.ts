@@ -1,42 +1,17 @@
 import { z } from "zod";
 import type { DeliveryStatus } from "../db/schema";
-import { constantTimeEqual } from "../lib/crypto";
+import type { ChannelConfigOf } from "../schemas/channels";
 import { isRetryableStatus, retryAfterSeconds, sendRequest, trimSlash } from "./http";
-import { type ChannelAdapter, type InboundEvent, SendError, type WebhookRequest } from "./types";
+import { verifyTwilioSignature } from "./twilio-signature";
+import { type ChannelAdapter, type InboundMessage, type InboundStatus, SendError } from "./types";
+
+type TwilioConfig = ChannelConfigOf<"twilio_sms">;
 
 const TWILIO = "https://api.twilio.com";
 
-function base64(bytes: ArrayBuffer) {
-  return btoa(String.fromCharCode(...new Uint8Array(bytes)));
-}
+export type ConsentKeyword = "stop" | "start" | "help";
 
-/**
- * `X-Twilio-Signature`: base64(HMAC-SHA1(auth token, URL + every POST param as key+value,
- * sorted by key)).
- */
-export async function twilioSignature(authToken: string, url: string, params: [string, string][]) {
-  const sorted = [...params].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const data = url + sorted.map(([k, v]) => k + v).join("");
-  const key = await crypto.subtle.importKey(
-    "raw",
-    new TextEncoder().encode(authToken),
-    { name: "HMAC", hash: "SHA-1" },
-    false,
-    ["sign"],
-  );
-  return base64(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(data)));
-}
-
-async function verify(request: WebhookRequest, authToken: string) {
-  const given = request.headers.get("x-twilio-signature");
-  if (!given) return false;
-  const params = [...new URLSearchParams(request.rawBody).entries()];
-  const expected = await twilioSignature(authToken, request.url, params);
-  const encoder = new TextEncoder();
-  return constantTimeEqual(encoder.encode(expected), encoder.encode(given));
-}
-
-const KEYWORDS: Record<string, "stop" | "start" | "help"> = {
+const KEYWORDS: Record<string, ConsentKeyword> = {
   stop: "stop",
   stopall: "stop",
   unsubscribe: "stop",
@@ -53,16 +28,11 @@ const KEYWORDS: Record<string, "stop" | "start" | "help"> = {
   info: "help",
 };
 
-/** Twilio's opt-out / opt-in / help keywords, when they are the whole message. */
-export const consentKeyword = (text: string) =>
-  KEYWORDS[
-    text
-      .trim()
-      .toLowerCase()
-      .replace(/[.!]+$/, "")
-  ] ?? null;
+/** Twilio's opt-out / opt-in / help keyword when it is the whole message (any case), else null. */
+export const consentKeyword = (text: string): ConsentKeyword | null =>
+  KEYWORDS[text.trim().toLowerCase()] ?? null;
 
-const STATUS: Record<string, DeliveryStatus> = {
+const DELIVERY_STATUS: Record<string, DeliveryStatus> = {
   accepted: "queued",
   queued: "queued",
   sending: "queued",
@@ -72,29 +42,40 @@ const STATUS: Record<string, DeliveryStatus> = {
   undelivered: "failed",
   failed: "failed",
 };
+/** States Twilio gives messages it receives, not ones we sent. */
+const INBOUND_STATES = ["received", "receiving"];
 
-function parse(request: WebhookRequest): InboundEvent[] {
-  const form = new URLSearchParams(request.rawBody);
-  const sid = form.get("MessageSid") ?? form.get("SmsSid");
-  if (!sid) throw new Error("MessageSid is missing");
-  const messageStatus = form.get("MessageStatus") ?? form.get("SmsStatus");
-  if (form.get("MessageStatus")) {
-    const status = STATUS[messageStatus ?? ""];
-    if (!status) return [];
-    const code = form.get("ErrorCode");
-    return [
-      {
-        type: "status",
-        externalId: sid,
-        status,
-        reason: code ? `twilio ${code}` : undefined,
-        timestamp: Date.now(),
-      },
-    ];
-  }
-  const from = form.get("From");
-  if (!from) throw new Error("From is missing");
-  const count = Math.min(Number(form.get("NumMedia") ?? 0) || 0, 10);
+/** A status callback about a message we sent, as opposed to a message someone sent us. */
+export function isStatusCallback(form: URLSearchParams): boolean {
+  const status = form.get("MessageStatus");
+  return status !== null && !INBOUND_STATES.includes(status);
+}
+
+function required(form: URLSearchParams, name: string): string {
+  const value = form.get(name);
+  if (!value) throw new Error(`${name} is missing`);
+  return value;
+}
+
+function parseStatus(form: URLSearchParams): InboundStatus[] {
+  const status = DELIVERY_STATUS[required(form, "MessageStatus")];
+  if (!status) return [];
+  return [
+    {
+      type: "status",
+      externalId: required(form, "MessageSid"),
+      status,
+      reason: form.get("ErrorCode") || undefined,
+      timestamp: Date.now(),
+    },
+  ];
+}
+
+const MAX_MEDIA = 10;
+
+function parseMessage(form: URLSearchParams): InboundMessage[] {
+  const from = required(form, "From");
+  const count = Math.min(Number(form.get("NumMedia")) || 0, MAX_MEDIA);
   const media = Array.from({ length: count }, (_, i) => ({
     ref: form.get(`MediaUrl${i}`) ?? "",
     contentType: form.get(`MediaContentType${i}`) ?? undefined,
@@ -102,56 +83,72 @@ function parse(request: WebhookRequest): InboundEvent[] {
   return [
     {
       type: "message",
-      externalId: sid,
-      from: { id: from, phone: from },
+      externalId: required(form, "MessageSid"),
+      from: { id: from, phone: from.replace(/^whatsapp:/, "") },
       text: form.get("Body") || null,
       media,
+      // Twilio's webhooks carry no time of their own
       timestamp: Date.now(),
     },
   ];
 }
 
+const apiBase = (config: TwilioConfig) => trimSlash(config.api_base_url ?? TWILIO);
+const basicAuth = (config: TwilioConfig) =>
+  `Basic ${btoa(`${config.account_sid}:${config.auth_token}`)}`;
+
+const created = z.object({ sid: z.string() });
 const twilioError = z.object({ code: z.number().optional(), message: z.string().optional() });
-const twilioSent = z.object({ sid: z.string() });
+const TOO_MANY_REQUESTS = 20429;
+
+function sendError(response: Response, payload: unknown): SendError {
+  const error = twilioError.safeParse(payload);
+  const code = error.success ? error.data.code : undefined;
+  return new SendError(
+    (error.success && error.data.message) || `Twilio answered HTTP ${response.status}`,
+    isRetryableStatus(response.status) || code === TOO_MANY_REQUESTS,
+    code ? `twilio_${code}` : `http_${response.status}`,
+    retryAfterSeconds(response),
+  );
+}
 
 export const twilioSms: ChannelAdapter<"twilio_sms"> = {
-  verify: (request, config) => verify(request, config.auth_token),
-  parse: (request) => parse(request),
+  verify: (request, config) =>
+    verifyTwilioSignature(
+      config.auth_token,
+      request.url,
+      request.rawBody,
+      request.headers.get("x-twilio-signature"),
+    ),
+
+  parse(request) {
+    const form = new URLSearchParams(request.rawBody);
+    return isStatusCallback(form) ? parseStatus(form) : parseMessage(form);
+  },
+
   async send(config, message) {
     const form = new URLSearchParams({ To: message.to, Body: message.text ?? "" });
     form.set(config.from.startsWith("MG") ? "MessagingServiceSid" : "From", config.from);
     if (message.statusCallbackUrl) form.set("StatusCallback", message.statusCallbackUrl);
-    const response = await sendRequest(
-      `${trimSlash(config.api_base_url ?? TWILIO)}/2010-04-01/Accounts/${config.account_sid}/Messages.json`,
-      {
-        method: "POST",
-        headers: {
-          authorization: `Basic ${btoa(`${config.account_sid}:${config.auth_token}`)}`,
-          "content-type": "application/x-www-form-urlencoded",
-        },
-        body: form.toString(),
+    const url = `${apiBase(config)}/2010-04-01/Accounts/${config.account_sid}/Messages.json`;
+    const response = await sendRequest(url, {
+      method: "POST",
+      headers: {
+        authorization: basicAuth(config),
+        "content-type": "application/x-www-form-urlencoded",
       },
-    );
-    const payload: unknown = await response.json().catch(() => null);
-    if (response.ok) {
-      const sent = twilioSent.safeParse(payload);
-      if (!sent.success) throw new SendError("unexpected answer from Twilio", false, "bad_answer");
-      return { externalId: sent.data.sid };
-    }
-    const error = twilioError.safeParse(payload);
-    const code = error.success ? error.data.code : undefined;
-    throw new SendError(
-      (error.success && error.data.message) || `HTTP ${response.status}`,
-      isRetryableStatus(response.status) || code === 20429,
-      code ? `twilio_${code}` : `http_${response.status}`,
-      retryAfterSeconds(response),
-    );
-  },
-  async fetchMedia(config, media) {
-    const base = trimSlash(config.api_base_url ?? TWILIO);
-    if (!media.ref.startsWith(`${base}/`)) throw new Error("media URL is not on Twilio's host");
-    return fetch(media.ref, {
-      headers: { authorization: `Basic ${btoa(`${config.account_sid}:${config.auth_token}`)}` },
+      body: form.toString(),
     });
+    const payload: unknown = await response.json().catch(() => null);
+    if (!response.ok) throw sendError(response, payload);
+    const sent = created.safeParse(payload);
+    if (!sent.success) throw new SendError("unexpected answer from Twilio", false, "bad_answer");
+    return { externalId: sent.data.sid };
+  },
+
+  async fetchMedia(config, media) {
+    if (!media.ref.startsWith(`${apiBase(config)}/`))
+      throw new Error("media URL is not on the configured Twilio API host");
+    return fetch(media.ref, { headers: { authorization: basicAuth(config) } });
   },
 };
