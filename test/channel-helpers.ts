@@ -1,4 +1,5 @@
 import { env } from "cloudflare:workers";
+import type { ConversationDto, MessageDto } from "../worker/schemas/conversations";
 import { api, json } from "./helpers";
 
 let counter = 0;
@@ -103,4 +104,25 @@ export async function newChannel(
 /** POSTs a webhook as the platform would, raw body and headers as given. */
 export function postWebhook(path: string, body: string, headers: Record<string, string>) {
   return api(path, { rawBody: body, headers, origin: null });
+}
+
+type ChannelSetup = { ws: { ownerCookie: string }; channel: { id: string } };
+
+/** The (first) conversation the channel has opened, once it shows in the inbox. */
+export function conversationOf(s: ChannelSetup) {
+  return eventually(async () => {
+    const list = await json<{ data: ConversationDto[] }>(
+      await api("/api/v1/conversations?view=all", { cookie: s.ws.ownerCookie }),
+    );
+    return list.data.find((c) => c.channel_id === s.channel.id);
+  }, `a conversation on ${s.channel.id}`);
+}
+
+export async function messagesOf(s: ChannelSetup, conversationId: string) {
+  const page = await json<{ data: MessageDto[] }>(
+    await api(`/api/v1/conversations/${conversationId}/messages?after_seq=0&limit=100`, {
+      cookie: s.ws.ownerCookie,
+    }),
+  );
+  return page.data;
 }

@@ -6,6 +6,7 @@ import {
   eventually,
   fakeRequests,
   fakeUrl,
+  messagesOf,
   newChannel,
   postWebhook,
   scriptFake,
@@ -82,15 +83,6 @@ const conversationsOf = async (s: Setup) =>
       await api("/api/v1/conversations?view=all", { cookie: s.ws.ownerCookie }),
     )
   ).data.filter((c) => c.channel_id === s.channel.id);
-
-const messagesOf = async (s: Setup, conversationId: string) =>
-  (
-    await json<{ data: MessageDto[] }>(
-      await api(`/api/v1/conversations/${conversationId}/messages?after_seq=0&limit=100`, {
-        cookie: s.ws.ownerCookie,
-      }),
-    )
-  ).data;
 
 async function svixHeaders(body: string) {
   const id = `msg_${uniqueDigits()}`;

@@ -1,12 +1,14 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { conversations } from "../../worker/db/schema";
-import type { ConversationDto, MessageDto } from "../../worker/schemas/conversations";
+import type { MessageDto } from "../../worker/schemas/conversations";
 import {
+  conversationOf,
   eventually,
   fakeRequests,
   fakeUrl,
   hmacHex,
+  messagesOf,
   metaJson,
   newChannel,
   postWebhook,
@@ -51,24 +53,6 @@ async function deliver(s: Setup, payload: unknown) {
     "x-hub-signature-256": `sha256=${await hmacHex(APP_SECRET, body)}`,
   });
 }
-
-async function conversationOf(s: Setup) {
-  return eventually(async () => {
-    const list = await json<{ data: ConversationDto[] }>(
-      await api("/api/v1/conversations?view=all", { cookie: s.ws.ownerCookie }),
-    );
-    return list.data.find((c) => c.channel_id === s.channel.id);
-  }, "the conversation");
-}
-
-const messagesOf = async (s: Setup, conversationId: string) =>
-  (
-    await json<{ data: MessageDto[] }>(
-      await api(`/api/v1/conversations/${conversationId}/messages?after_seq=0&limit=100`, {
-        cookie: s.ws.ownerCookie,
-      }),
-    )
-  ).data;
 
 const reply = (s: Setup, conversationId: string, text: string) =>
   api(`/api/v1/conversations/${conversationId}/messages`, {

@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { ConversationDto, MessageDto } from "../../worker/schemas/conversations";
 import {
+  conversationOf,
   eventually,
   fakeRequests,
   fakeUrl,
+  messagesOf,
   newChannel,
   postWebhook,
   scriptFake,
@@ -48,24 +50,6 @@ const deliver = (s: Setup, payload: unknown, secret: string | null = SECRET) =>
     "content-type": "application/json",
     ...(secret === null ? {} : { "x-telegram-bot-api-secret-token": secret }),
   });
-
-async function conversationOf(s: Setup) {
-  return eventually(async () => {
-    const list = await json<{ data: ConversationDto[] }>(
-      await api("/api/v1/conversations?view=all", { cookie: s.ws.ownerCookie }),
-    );
-    return list.data.find((c) => c.channel_id === s.channel.id);
-  }, "the Telegram conversation");
-}
-
-const messagesOf = async (s: Setup, conversationId: string) =>
-  (
-    await json<{ data: MessageDto[] }>(
-      await api(`/api/v1/conversations/${conversationId}/messages?after_seq=0&limit=100`, {
-        cookie: s.ws.ownerCookie,
-      }),
-    )
-  ).data;
 
 describe("Telegram", () => {
   it("rejects updates without the secret token and stores nothing", async () => {

@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { twilioSignature } from "../../worker/channels/twilio-signature";
-import type { ConversationDto, MessageDto } from "../../worker/schemas/conversations";
-import { eventually, fakeRequests, fakeUrl, newChannel, uniqueDigits } from "../channel-helpers";
+import type { MessageDto } from "../../worker/schemas/conversations";
+import {
+  conversationOf,
+  eventually,
+  fakeRequests,
+  fakeUrl,
+  messagesOf,
+  newChannel,
+  uniqueDigits,
+} from "../channel-helpers";
 import { api, expectProblem, json, newWorkspace, ORIGIN } from "../helpers";
 
 const AUTH_TOKEN = "twilio-auth-token-0123456789abcdef";
@@ -46,24 +54,6 @@ const sms = (s: Setup, body: string, extra: Record<string, string> = {}) => ({
   ApiVersion: "2010-04-01",
   ...extra,
 });
-
-async function conversationOf(s: Setup) {
-  return eventually(async () => {
-    const list = await json<{ data: ConversationDto[] }>(
-      await api("/api/v1/conversations?view=all", { cookie: s.ws.ownerCookie }),
-    );
-    return list.data.find((c) => c.channel_id === s.channel.id);
-  }, "the SMS conversation");
-}
-
-const messagesOf = async (s: Setup, conversationId: string) =>
-  (
-    await json<{ data: MessageDto[] }>(
-      await api(`/api/v1/conversations/${conversationId}/messages?after_seq=0&limit=100`, {
-        cookie: s.ws.ownerCookie,
-      }),
-    )
-  ).data;
 
 const contactOf = async (s: Setup, id: string) =>
   json<{ consent: Record<string, { status: string; source: string }> }>(

@@ -2,12 +2,14 @@ import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { contacts, conversations } from "../../worker/db/schema";
-import type { ConversationDto, MessageDto } from "../../worker/schemas/conversations";
+import type { MessageDto } from "../../worker/schemas/conversations";
 import {
+  conversationOf,
   eventually,
   fakeRequests,
   fakeUrl,
   hmacHex,
+  messagesOf,
   metaJson,
   newChannel,
   postWebhook,
@@ -76,24 +78,6 @@ async function deliver(s: Setup, payload: unknown, secret = APP_SECRET) {
     "x-hub-signature-256": `sha256=${await hmacHex(secret, body)}`,
   });
   return response;
-}
-
-async function conversationOf(s: Setup) {
-  return eventually(async () => {
-    const list = await json<{ data: ConversationDto[] }>(
-      await api("/api/v1/conversations?view=all", { cookie: s.ws.ownerCookie }),
-    );
-    return list.data.find((c) => c.channel_id === s.channel.id);
-  }, "the WhatsApp conversation");
-}
-
-async function messagesOf(s: Setup, conversationId: string) {
-  const page = await json<{ data: MessageDto[] }>(
-    await api(`/api/v1/conversations/${conversationId}/messages?after_seq=0&limit=100`, {
-      cookie: s.ws.ownerCookie,
-    }),
-  );
-  return page.data;
 }
 
 async function reply(s: Setup, conversationId: string, body: Record<string, unknown>) {
