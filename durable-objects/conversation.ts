@@ -8,6 +8,7 @@ import type {
 } from "../worker/db/schema";
 import { hubFor } from "../worker/domain/conversations";
 import { reopenSnoozed, resetUnread } from "../worker/domain/projection";
+import { slaBreaches, slaDueTimes } from "../worker/domain/sla";
 import { attachmentUrl } from "../worker/lib/files";
 import { newId } from "../worker/lib/ids";
 import {
@@ -43,6 +44,7 @@ export type OutboundOptions = {
   area?: string;
 };
 export type DeliveryEvent = { event: string; at: number };
+export type SlaCheck = { target: "first_response" | "resolution"; at: number };
 
 /** A status only moves forward; `failed` can follow `queued` or `sent`, nothing after `delivered`. */
 const STATUS_RANK: Record<DeliveryStatus, number> = {
@@ -138,14 +140,61 @@ export class ConversationDO extends DurableObject<Env> {
   async appendFromVisitor(
     visitor: { contactId: string; channelId: string },
     input: AppendInput,
-  ): Promise<{ ok: true; message: MessageDto } | { ok: false; reason: "not_found" | "closed" }> {
+  ): Promise<
+    | { ok: true; message: MessageDto; routed: boolean }
+    | { ok: false; reason: "not_found" | "closed" }
+  > {
     const raw = this.metaValue("conversation");
     const meta = raw ? (JSON.parse(raw) as ConversationMeta) : null;
     if (meta?.contactId !== visitor.contactId || meta.channelId !== visitor.channelId) {
       return { ok: false, reason: "not_found" };
     }
     if (this.metaValue("status") === "closed") return { ok: false, reason: "closed" };
-    return { ok: true, message: await this.append(input) };
+    return { ok: true, message: await this.append(input), routed: this.isRouted() };
+  }
+
+  /** Routing (chat menu, team) is done, so customer messages need no routing step. */
+  isRouted(): boolean {
+    return this.metaValue("routed") !== null;
+  }
+
+  async markRouted(): Promise<void> {
+    this.setMeta("routed", "1");
+  }
+
+  /** Schedules breach checks at the conversation's SLA due times (read from the projection). */
+  async watchSla(): Promise<void> {
+    const meta = this.meta();
+    const row = await slaDueTimes(this.env.DB, meta.conversationId);
+    const due: SlaCheck[] = [];
+    if (row?.firstResponseDueAt) due.push({ target: "first_response", at: row.firstResponseDueAt });
+    if (row?.resolutionDueAt) due.push({ target: "resolution", at: row.resolutionDueAt });
+    this.setMeta("sla", JSON.stringify(due));
+    await this.scheduleAlarm();
+  }
+
+  private slaChecks(): SlaCheck[] {
+    const raw = this.metaValue("sla");
+    return raw ? (JSON.parse(raw) as SlaCheck[]) : [];
+  }
+
+  /** Records a breach as an event when a due time passes with its target unmet. */
+  private async checkSla(now: number) {
+    const checks = this.slaChecks();
+    const due = checks.filter((c) => c.at <= now);
+    if (due.length === 0) return;
+    this.setMeta("sla", JSON.stringify(checks.filter((c) => c.at > now)));
+    const breached = await slaBreaches(this.env.DB, this.meta().conversationId, due);
+    for (const check of breached) {
+      await this.append({
+        kind: "event",
+        sender: { type: "system", id: null, name: "Conversa" },
+        event: {
+          type: "sla_breached",
+          data: { target: check.target, due_at: new Date(check.at).toISOString() },
+        },
+      });
+    }
   }
 
   async append(input: AppendInput): Promise<MessageDto> {
@@ -293,21 +342,23 @@ export class ConversationDO extends DurableObject<Env> {
     answerClose(ws, code, reason);
   }
 
-  /** One alarm serves every due time the object keeps: a snooze ending and a projection retry. */
+  /** One alarm serves every due time the object keeps: snooze end, projection retry, SLA checks. */
   override async alarm(): Promise<void> {
     const wakeAt = Number(this.metaValue("wake_at") ?? 0);
     if (wakeAt && wakeAt <= Date.now()) {
       this.sql.exec("DELETE FROM meta WHERE key = 'wake_at'");
       await this.endSnooze();
     }
+    await this.checkSla(Date.now());
     await this.flush();
     await this.scheduleAlarm();
   }
 
   private async scheduleAlarm() {
-    const due = ["wake_at", "retry_at"]
-      .map((key) => Number(this.metaValue(key) ?? 0))
-      .filter((at) => at > 0);
+    const due = [
+      ...["wake_at", "retry_at"].map((key) => Number(this.metaValue(key) ?? 0)),
+      ...this.slaChecks().map((c) => c.at),
+    ].filter((at) => at > 0);
     if (due.length === 0) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(Math.min(...due));
   }

@@ -32,6 +32,11 @@ export const workspaces = sqliteTable(
     /** ISO 3166 country used to read phone numbers written without a +country prefix. */
     defaultCountry: text("default_country").notNull().default("US"),
     timezone: text("timezone").notNull().default("UTC"),
+    /** The workspace's business hours, unless a channel or team has its own. */
+    businessHoursId: text("business_hours_id"),
+    /** Categories an agent picks when closing; with `requireCloseNote`, a note is needed too. */
+    closeReasons: text("close_reasons", { mode: "json" }).$type<string[]>().notNull().default([]),
+    requireCloseNote: integer("require_close_note", { mode: "boolean" }).notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [index("workspaces_organization_idx").on(t.organizationId)],
@@ -215,6 +220,18 @@ export type WebchatConfig = {
   away_message?: string;
 };
 
+export type ChatMenu = {
+  prompt: string;
+  options: { key: string; label: string; team_id: string }[];
+  max_attempts: number;
+  default_team_id: string | null;
+};
+export type ChannelRouting = {
+  team_id?: string | null;
+  business_hours_id?: string | null;
+  menu?: ChatMenu | null;
+};
+
 export const channels = sqliteTable(
   "channels",
   {
@@ -225,6 +242,8 @@ export const channels = sqliteTable(
     config: text("config", { mode: "json" }).$type<Record<string, unknown>>().notNull().default({}),
     /** Credentials and signing secrets, AES-GCM sealed (lib/secret-box); never returned by the API. */
     secrets: text("secrets").notNull(),
+    /** Where new conversations go: a team, the channel's hours, a numbered chat menu. */
+    routing: text("routing", { mode: "json" }).$type<ChannelRouting>(),
     /** Disconnected channels keep their conversations; they stop receiving and sending. */
     deletedAt: millis("deleted_at"),
     createdAt: createdAt(),
@@ -278,6 +297,14 @@ export const conversations = sqliteTable(
     unreadCount: integer("unread_count").notNull().default(0),
     /** When the customer last wrote: platforms' reply windows (WhatsApp 24 h, Messenger) count from it. */
     lastInboundAt: millis("last_inbound_at"),
+    /** Chat menu answers so far; null once routed (or when the channel has no menu). */
+    menuAttempts: integer("menu_attempts"),
+    awayNotifiedAt: millis("away_notified_at"),
+    busyNotifiedAt: millis("busy_notified_at"),
+    firstResponseAt: millis("first_response_at"),
+    /** SLA targets of the team, counted in business hours. */
+    firstResponseDueAt: millis("first_response_due_at"),
+    resolutionDueAt: millis("resolution_due_at"),
     createdAt: createdAt(),
   },
   (t) => [
@@ -461,6 +488,8 @@ export const teams = sqliteTable(
     busyMessage: text("busy_message"),
     assignment: text("assignment", { enum: ASSIGNMENT_STRATEGIES }).notNull().default("manual"),
     businessHoursId: text("business_hours_id").references(() => businessHours.id),
+    slaFirstResponseMinutes: integer("sla_first_response_minutes"),
+    slaResolutionMinutes: integer("sla_resolution_minutes"),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("teams_name_idx").on(t.workspaceId, t.name)],

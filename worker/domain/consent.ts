@@ -3,7 +3,7 @@ import { type ConsentStatus, consentChannelOf, contacts } from "../db/schema";
 import type { Db } from "../lib/context";
 import type { ChannelRow } from "./channels";
 import { conversationStub } from "./conversations";
-import { queueOutbound } from "./outbound";
+import { sayToCustomer } from "./routing";
 
 const CONFIRMATIONS = {
   stop: "You are unsubscribed and will receive no more messages. Reply START to subscribe again.",
@@ -67,11 +67,5 @@ export async function recordKeywordConsent(
       event: { type: "consent_changed", data: { channel: consentChannelOf(channel.type), status } },
     });
   }
-  const confirmation = await stub.append({
-    kind: "text",
-    sender: { type: "system", id: null, name: null },
-    text: CONFIRMATIONS[keyword],
-    status: "queued",
-  });
-  await queueOutbound(env, { conversationId, seq: confirmation.seq });
+  await sayToCustomer(env, { id: conversationId }, channel, CONFIRMATIONS[keyword]);
 }

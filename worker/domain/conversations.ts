@@ -11,6 +11,7 @@ import {
   memberships,
   type SystemEvent,
   users,
+  workspaces,
 } from "../db/schema";
 import type { Db, Principal } from "../lib/context";
 import { notFound, validationFailed } from "../lib/errors";
@@ -72,7 +73,12 @@ function toDto(row: ListRow, labels: string[]): ConversationDto {
     unread_count: c.unreadCount,
     last_seq: c.lastSeq,
     snooze_until: c.snoozeUntil ? toIso(c.snoozeUntil) : null,
-    last_inbound_at: c.lastInboundAt === null ? null : toIso(c.lastInboundAt),
+    last_inbound_at: nullableIso(c.lastInboundAt),
+    sla: {
+      first_response_due_at: nullableIso(c.firstResponseDueAt),
+      first_response_at: nullableIso(c.firstResponseAt),
+      resolution_due_at: nullableIso(c.resolutionDueAt),
+    },
     reply_window_closes_at: nullableIso(replyWindowClosesAt(row.channelType, c.lastInboundAt)),
     created_at: toIso(c.createdAt),
   };
@@ -306,15 +312,41 @@ export async function assignConversation(
   return conversation;
 }
 
+/** The workspace's closing rules: a reason from its list, a note when required. */
+async function checkClosing(
+  db: Db,
+  workspaceId: string,
+  change: { reason?: string | undefined; note?: string | undefined },
+) {
+  const rules = await db.query.workspaces.findFirst({
+    columns: { closeReasons: true, requireCloseNote: true },
+    where: eq(workspaces.id, workspaceId),
+  });
+  const errors: { path: string; message: string }[] = [];
+  const reasons = rules?.closeReasons ?? [];
+  if (reasons.length && !reasons.includes(change.reason ?? ""))
+    errors.push({ path: "reason", message: `one of: ${reasons.join(", ")}` });
+  if (rules?.requireCloseNote && !change.note)
+    errors.push({ path: "note", message: "closing needs a note" });
+  if (errors.length) throw validationFailed(errors);
+}
+
 export async function changeStatus(
   db: Db,
   env: Env,
   principal: Principal,
   id: string,
-  change: { status: ConversationStatus; snoozeUntil: number | null },
+  change: {
+    status: ConversationStatus;
+    snoozeUntil: number | null;
+    reason?: string | undefined;
+    note?: string | undefined;
+  },
   now: number,
 ) {
   const current = await getConversation(db, principal.workspaceId, id);
+  if (change.status === "closed" && current.status !== "closed")
+    await checkClosing(db, principal.workspaceId, change);
   if (change.status === "snoozed" && (change.snoozeUntil ?? 0) <= now) {
     throw validationFailed([{ path: "snooze_until", message: "must be in the future" }]);
   }
@@ -324,10 +356,17 @@ export async function changeStatus(
     .set({ status: change.status, snoozeUntil, lastActivityAt: now })
     .where(where(principal.workspaceId, id));
   if (current.status !== change.status) {
+    if (change.status === "closed" && change.note)
+      await conversationStub(env, id).append({
+        kind: "note",
+        sender: { type: "agent", id: principal.userId, name: await actorName(db, principal) },
+        text: change.note,
+      });
     await recordEvent(db, env, principal, id, "status_changed", {
       from: current.status,
       to: change.status,
       ...(snoozeUntil ? { snooze_until: new Date(snoozeUntil).toISOString() } : {}),
+      ...(change.status === "closed" && change.reason ? { reason: change.reason } : {}),
     });
   }
   const conversation = await publishConversation(db, env, principal.workspaceId, id);

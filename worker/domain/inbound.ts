@@ -25,6 +25,7 @@ import { adapterConfig, type ChannelRow } from "./channels";
 import { recordKeywordConsent } from "./consent";
 import { normalizePhone } from "./contacts";
 import { conversationStub, findActiveConversation, openConversation } from "./conversations";
+import { routeCustomerMessage } from "./routing";
 
 /** One normalized platform event waiting in the inbound queue. */
 export type InboundJob = { channelId: string; event: InboundEvent; receivedAt: number };
@@ -248,6 +249,8 @@ async function ingestMessage(
     direction: "in",
     createdAt: now,
   });
+  if (!(await stub.isRouted()))
+    await routeCustomerMessage(db, env, conversationId, message.text, now);
   const keyword =
     channel.type === "twilio_sms" && message.text ? consentKeyword(message.text) : null;
   if (keyword)

@@ -1,9 +1,9 @@
-import { eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import type { z } from "zod";
 import type { AppendInput, OutboundOptions } from "../../durable-objects/conversation";
 import { isPlatformChannel } from "../channels";
 import { replyPolicy } from "../channels/rules";
-import { users } from "../db/schema";
+import { conversations, users } from "../db/schema";
 import type { Db, Principal } from "../lib/context";
 import { notFound, validationFailed } from "../lib/errors";
 import { storeAttachment } from "../lib/files";
@@ -18,6 +18,7 @@ import {
   openConversation,
 } from "./conversations";
 import { queueOutbound } from "./outbound";
+import { routeCustomerMessage } from "./routing";
 import { approvedTemplate, renderTemplate } from "./templates";
 import type { Visitor } from "./visitors";
 
@@ -99,12 +100,14 @@ export async function sendAgentMessage(
   if (body.private || !isPlatformChannel(channel.type)) {
     if (body.template)
       throw validationFailed([{ path: "template", message: "Templates are for WhatsApp" }]);
-    return stub.append({
+    const message = await stub.append({
       kind: body.private ? "note" : "text",
       sender,
       text: body.text,
       externalId,
     });
+    if (!body.private) await recordFirstResponse(db, sender, conversationId, context.now);
+    return message;
   }
   const { text, outbound } = await platformReply(
     db,
@@ -124,7 +127,22 @@ export async function sendAgentMessage(
   });
   if (created)
     await queueOutbound(env, { conversationId, seq: message.seq, origin: context.origin });
+  await recordFirstResponse(db, sender, conversationId, context.now);
   return message;
+}
+
+/** The first public reply by a person stops the first-response SLA clock. */
+async function recordFirstResponse(
+  db: Db,
+  sender: { type: string },
+  conversationId: string,
+  now: number,
+) {
+  if (sender.type !== "agent") return;
+  await db
+    .update(conversations)
+    .set({ firstResponseAt: now })
+    .where(and(eq(conversations.id, conversationId), isNull(conversations.firstResponseAt)));
 }
 
 /** The visitor's open conversation on the channel, or a new one. */
@@ -161,11 +179,16 @@ export async function sendVisitorMessage(
       visitor,
       input,
     );
-    if (result.ok) return { conversation_id: body.conversation_id, message: result.message };
+    if (result.ok) {
+      if (!result.routed) await routeCustomerMessage(db, env, body.conversation_id, body.text, now);
+      return { conversation_id: body.conversation_id, message: result.message };
+    }
     if (result.reason === "not_found") throw notFound("Conversation");
   }
   const conversationId = await visitorConversation(db, env, visitor, now);
-  const message = await conversationStub(env, conversationId).append(input);
+  const stub = conversationStub(env, conversationId);
+  const message = await stub.append(input);
+  if (!(await stub.isRouted())) await routeCustomerMessage(db, env, conversationId, body.text, now);
   return { conversation_id: conversationId, message };
 }
 

@@ -1,11 +1,25 @@
 import type { z } from "@hono/zod-openapi";
 import { and, asc, eq, inArray } from "drizzle-orm";
-import { businessHours, conversations, memberships, teamMembers, teams } from "../db/schema";
+import {
+  businessHours,
+  channels,
+  conversations,
+  memberships,
+  teamMembers,
+  teams,
+  workspaces,
+} from "../db/schema";
 import type { Db, Principal } from "../lib/context";
 import { conflict, notFound, validationFailed } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { toIso } from "../schemas/common";
-import type { BusinessHoursCreate, TeamCreate, TeamPatch } from "../schemas/teams";
+import type {
+  BusinessHoursCreate,
+  ChannelRoutingSchema,
+  TeamCreate,
+  TeamPatch,
+  WorkspaceSettings,
+} from "../schemas/teams";
 import {
   assignConversation,
   conversationStub,
@@ -26,6 +40,8 @@ export const toTeamDto = (row: TeamRow, memberIds: string[]) => ({
   busy_message: row.busyMessage,
   assignment: row.assignment,
   business_hours_id: row.businessHoursId,
+  sla_first_response_minutes: row.slaFirstResponseMinutes,
+  sla_resolution_minutes: row.slaResolutionMinutes,
   member_ids: memberIds,
   created_at: toIso(row.createdAt),
 });
@@ -115,6 +131,12 @@ const teamColumns = (input: z.infer<typeof TeamPatch>) => ({
   ...(input.busy_message !== undefined ? { busyMessage: input.busy_message } : {}),
   ...(input.assignment !== undefined ? { assignment: input.assignment } : {}),
   ...(input.business_hours_id !== undefined ? { businessHoursId: input.business_hours_id } : {}),
+  ...(input.sla_first_response_minutes !== undefined
+    ? { slaFirstResponseMinutes: input.sla_first_response_minutes }
+    : {}),
+  ...(input.sla_resolution_minutes !== undefined
+    ? { slaResolutionMinutes: input.sla_resolution_minutes }
+    : {}),
 });
 
 async function nameFree(db: Db, workspaceId: string, name: string, except?: string) {
@@ -238,4 +260,74 @@ export async function transferConversation(
   if (teamId && assignee === null)
     await hubFor(env, principal.workspaceId).assignWaiting(principal.workspaceId, teamId);
   return publishConversation(db, env, principal.workspaceId, id);
+}
+
+/** Each [path, team id] must name a team of the workspace. */
+async function checkTeams(
+  db: Db,
+  workspaceId: string,
+  refs: [string, string | null | undefined][],
+) {
+  for (const [path, id] of refs) {
+    if (!id) continue;
+    const row = await db.query.teams.findFirst({
+      where: and(eq(teams.workspaceId, workspaceId), eq(teams.id, id)),
+    });
+    if (!row) throw validationFailed([{ path, message: "no such team" }]);
+  }
+}
+
+/** Where a channel's new conversations go; checked against the workspace's teams and hours. */
+export async function setChannelRouting(
+  db: Db,
+  workspaceId: string,
+  channelId: string,
+  routing: z.infer<typeof ChannelRoutingSchema>,
+) {
+  await checkTeams(db, workspaceId, [["team_id", routing.team_id]]);
+  await checkHours(db, workspaceId, routing.business_hours_id);
+  if (routing.menu) {
+    await checkTeams(db, workspaceId, [
+      ...routing.menu.options.map((o, i): [string, string] => [
+        `menu.options.${i}.team_id`,
+        o.team_id,
+      ]),
+      ["menu.default_team_id", routing.menu.default_team_id],
+    ]);
+  }
+  const [row] = await db
+    .update(channels)
+    .set({ routing })
+    .where(and(eq(channels.workspaceId, workspaceId), eq(channels.id, channelId)))
+    .returning({ routing: channels.routing });
+  if (!row) throw notFound("Channel");
+  return row.routing ?? {};
+}
+
+export async function workspaceSettings(db: Db, workspaceId: string) {
+  const row = await db.query.workspaces.findFirst({ where: eq(workspaces.id, workspaceId) });
+  if (!row) throw notFound("Workspace");
+  return {
+    business_hours_id: row.businessHoursId,
+    close_reasons: row.closeReasons,
+    require_close_note: row.requireCloseNote,
+  };
+}
+
+export async function updateWorkspaceSettings(
+  db: Db,
+  workspaceId: string,
+  input: z.infer<typeof WorkspaceSettings>,
+) {
+  await checkHours(db, workspaceId, input.business_hours_id);
+  const values = {
+    ...(input.business_hours_id !== undefined ? { businessHoursId: input.business_hours_id } : {}),
+    ...(input.close_reasons !== undefined ? { closeReasons: input.close_reasons } : {}),
+    ...(input.require_close_note !== undefined
+      ? { requireCloseNote: input.require_close_note }
+      : {}),
+  };
+  if (Object.keys(values).length)
+    await db.update(workspaces).set(values).where(eq(workspaces.id, workspaceId));
+  return workspaceSettings(db, workspaceId);
 }

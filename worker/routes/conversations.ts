@@ -290,6 +290,8 @@ export const conversationsRouter = createRouter()
       {
         status: body.status,
         snoozeUntil: body.snooze_until ? Date.parse(body.snooze_until) : null,
+        reason: body.reason,
+        note: body.note,
       },
       c.get("clock").now(),
     );

@@ -6,9 +6,12 @@ import {
   getTeam,
   listBusinessHours,
   listTeams,
+  setChannelRouting,
   toHoursDto,
   transferConversation,
   updateTeam,
+  updateWorkspaceSettings,
+  workspaceSettings,
 } from "../domain/teams";
 import { requireRole } from "../lib/auth";
 import { authenticated, createRouter } from "../lib/router";
@@ -17,10 +20,13 @@ import { ConversationSchema } from "../schemas/conversations";
 import {
   BusinessHoursCreate,
   BusinessHoursSchema,
+  ChannelRoutingSchema,
   TeamCreate,
   TeamPatch,
   TeamSchema,
   TransferRequest,
+  WorkspaceSettings,
+  WorkspaceSettingsSchema,
 } from "../schemas/teams";
 
 const tags = ["Teams"];
@@ -115,7 +121,58 @@ const transferRoute = createRoute({
   responses: { 200: jsonResponse(ConversationSchema, "Transferred"), ...errorResponses },
 });
 
+const routingRoute = createRoute({
+  method: "put",
+  path: "/channels/{id}/routing",
+  tags: ["Channels"],
+  summary: "Where the channel's new conversations go: a chat menu, a team, business hours",
+  security: authenticated,
+  middleware: admin,
+  request: { params: IdParam("ch"), body: jsonBody(ChannelRoutingSchema) },
+  responses: { 200: jsonResponse(ChannelRoutingSchema, "Saved"), ...errorResponses },
+});
+
+const settingsRoute = createRoute({
+  method: "get",
+  path: "/workspace/settings",
+  tags: ["Workspace"],
+  summary: "Workspace business hours and closing rules",
+  security: authenticated,
+  responses: { 200: jsonResponse(WorkspaceSettingsSchema, "Settings"), ...errorResponses },
+});
+
+const updateSettingsRoute = createRoute({
+  method: "patch",
+  path: "/workspace/settings",
+  tags: ["Workspace"],
+  summary: "Change the workspace's business hours and closing rules",
+  security: authenticated,
+  middleware: admin,
+  request: { body: jsonBody(WorkspaceSettings) },
+  responses: { 200: jsonResponse(WorkspaceSettingsSchema, "Settings"), ...errorResponses },
+});
+
 export const teamsRouter = createRouter()
+  .openapi(routingRoute, async (c) => {
+    const routing = await setChannelRouting(
+      c.get("db"),
+      c.get("principal").workspaceId,
+      c.req.valid("param").id,
+      c.req.valid("json"),
+    );
+    return c.json(routing, 200);
+  })
+  .openapi(settingsRoute, async (c) =>
+    c.json(await workspaceSettings(c.get("db"), c.get("principal").workspaceId), 200),
+  )
+  .openapi(updateSettingsRoute, async (c) => {
+    const settings = await updateWorkspaceSettings(
+      c.get("db"),
+      c.get("principal").workspaceId,
+      c.req.valid("json"),
+    );
+    return c.json(settings, 200);
+  })
   .openapi(listRoute, async (c) =>
     c.json({ data: await listTeams(c.get("db"), c.get("principal").workspaceId) }, 200),
   )

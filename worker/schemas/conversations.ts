@@ -84,6 +84,13 @@ export const ConversationSchema = z
     last_seq: z.number().int().openapi({ description: "seq of the newest message" }),
     snooze_until: Timestamp.nullable(),
     last_inbound_at: Timestamp.nullable().openapi({ description: "When the customer last wrote" }),
+    sla: z
+      .object({
+        first_response_due_at: Timestamp.nullable(),
+        first_response_at: Timestamp.nullable(),
+        resolution_due_at: Timestamp.nullable(),
+      })
+      .openapi({ description: "The team's SLA targets, counted in business hours" }),
     reply_window_closes_at: Timestamp.nullable().openapi({
       description:
         "WhatsApp, Messenger, Instagram: free-form replies are possible until then (Messenger and Instagram: the last 6 days only for a human agent, tagged HUMAN_AGENT); after it WhatsApp takes templates only. Null on channels without a window.",
@@ -173,6 +180,12 @@ export const StatusBody = z
   .strictObject({
     status: z.enum(CONVERSATION_STATUSES),
     snooze_until: Timestamp.optional(),
+    reason: z.string().trim().min(1).max(100).optional().openapi({
+      description: "Closing: one of the workspace's close reasons (required when it has any)",
+    }),
+    note: z.string().trim().min(1).max(5000).optional().openapi({
+      description: "Closing: a note for the record (required when the workspace says so)",
+    }),
   })
   .refine((b) => b.status !== "snoozed" || b.snooze_until, {
     message: "snoozing needs snooze_until",

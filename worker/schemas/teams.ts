@@ -13,6 +13,23 @@ export const TeamCreate = z
     busy_message: Message.openapi({ description: "Sent when every agent is at capacity" }),
     assignment: z.enum(ASSIGNMENT_STRATEGIES).default("manual"),
     business_hours_id: z.string().max(64).nullable().optional(),
+    sla_first_response_minutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(60 * 24 * 30)
+      .nullable()
+      .optional()
+      .openapi({
+        description: "First-response target, in business minutes",
+      }),
+    sla_resolution_minutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(60 * 24 * 90)
+      .nullable()
+      .optional(),
     member_ids: z.array(z.string().max(64)).max(500).default([]),
   })
   .openapi("TeamCreate");
@@ -30,6 +47,8 @@ export const TeamSchema = z
     busy_message: z.string().nullable(),
     assignment: z.enum(ASSIGNMENT_STRATEGIES),
     business_hours_id: z.string().nullable(),
+    sla_first_response_minutes: z.number().int().nullable(),
+    sla_resolution_minutes: z.number().int().nullable(),
     member_ids: z.array(z.string()),
     created_at: Timestamp,
   })
@@ -87,3 +106,46 @@ export const TransferRequest = z
     path: ["team_id"],
   })
   .openapi("TransferRequest");
+
+export const ChannelRoutingSchema = z
+  .strictObject({
+    team_id: z.string().max(64).nullable().optional().openapi({
+      description: "New conversations go to this team (after the menu, if any)",
+    }),
+    business_hours_id: z.string().max(64).nullable().optional(),
+    menu: z
+      .strictObject({
+        prompt: z.string().trim().min(1).max(1000).openapi({ example: "How can we help?" }),
+        options: z
+          .array(
+            z.strictObject({
+              key: z.string().trim().min(1).max(10).openapi({ example: "1" }),
+              label: z.string().trim().min(1).max(100).openapi({ example: "Sales" }),
+              team_id: z.string().max(64),
+            }),
+          )
+          .min(1)
+          .max(20),
+        max_attempts: z.number().int().min(1).max(10).default(3),
+        default_team_id: z.string().max(64).nullable().default(null),
+      })
+      .nullable()
+      .optional(),
+  })
+  .openapi("ChannelRouting");
+
+export const WorkspaceSettings = z
+  .strictObject({
+    business_hours_id: z.string().max(64).nullable().optional(),
+    close_reasons: z.array(z.string().trim().min(1).max(100)).max(50).optional(),
+    require_close_note: z.boolean().optional(),
+  })
+  .openapi("WorkspaceSettings");
+
+export const WorkspaceSettingsSchema = z
+  .object({
+    business_hours_id: z.string().nullable(),
+    close_reasons: z.array(z.string()),
+    require_close_note: z.boolean(),
+  })
+  .openapi("WorkspaceSettingsResult");
