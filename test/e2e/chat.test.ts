@@ -209,3 +209,43 @@ describe("WhatsApp end to end through the local fake platform", () => {
       .toBe("Gracias Lucía, saludos de Demo Admin.");
   });
 });
+
+describe("teams in the inbox", () => {
+  it("creates a team in settings, transfers a conversation to it, filters by it and closes with a reason", async () => {
+    const agent = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await signIn(agent);
+    await agent.click("a[href='/settings/teams']");
+    await agent.fill("input[aria-label='Team name']", "Escalations");
+    await agent.check("form[aria-label='New team'] label:has-text('Demo Admin') input");
+    await agent.click("form[aria-label='New team'] button[type=submit]");
+    await agent.locator("article[data-team]", { hasText: "Escalations" }).waitFor();
+    await agent.screenshot({ path: `${SHOTS}/teams-settings.png` });
+
+    const cookie = (await agent.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+    const settings = await fetch(`${server.base}/api/v1/workspace/settings`, {
+      method: "PATCH",
+      headers: { cookie, origin: server.base, "content-type": "application/json" },
+      body: JSON.stringify({ close_reasons: ["solved", "no answer"], require_close_note: true }),
+    });
+    expect(settings.status).toBe(200);
+
+    await agent.goto(`${server.base}/`);
+    await agent.locator(".item", { hasText: "Ana from support here" }).click();
+    await agent.selectOption("select[aria-label='Transfer to team']", { label: "Escalations" });
+    // round-robin hands it to the only online member: the agent looking at it
+    await expect
+      .poll(() => agent.inputValue("select[aria-label=Assignee]"), { timeout: 10_000 })
+      .not.toBe("");
+    await agent.selectOption("select[aria-label=Team]", { label: "Escalations" });
+    await agent.locator(".item", { hasText: "Ana from support here" }).waitFor();
+    await expect.poll(() => agent.locator(".item").count()).toBe(1);
+
+    await agent.click(".pane-head button:has-text('Close')");
+    await agent.selectOption("select[aria-label=Reason]", "no answer");
+    await agent.fill("input[aria-label='Closing note']", "Customer went quiet");
+    await agent.click("button:has-text('Close conversation')");
+    await agent.locator(".pane-head .status.closed").waitFor();
+    await agent.locator(".event", { hasText: "(no answer)" }).waitFor();
+    await agent.screenshot({ path: `${SHOTS}/closed-with-reason.png` });
+  });
+});

@@ -14,6 +14,8 @@ import { SnippetSuggestions } from "./snippets";
 import { TemplatePicker } from "./templates";
 
 type User = { id: string; name: string; active: boolean };
+type Team = { id: string; name: string };
+type ClosingRules = { close_reasons: string[]; require_close_note: boolean };
 const PAGE = 30;
 
 function describe(m: Message) {
@@ -22,8 +24,13 @@ function describe(m: Message) {
   const who = m.sender.name ?? "Someone";
   if (e.type === "assigned")
     return `${who} ${e.data.to ? "assigned the conversation" : "unassigned the conversation"}`;
-  if (e.type === "status_changed") return `${who} changed the status to ${String(e.data.to)}`;
+  if (e.type === "status_changed")
+    return `${who} changed the status to ${String(e.data.to)}${e.data.reason ? ` (${String(e.data.reason)})` : ""}`;
   if (e.type === "labels_changed") return `${who} changed the labels`;
+  if (e.type === "routed") return `Routed to ${String(e.data.team)}`;
+  if (e.type === "transferred") return `${who} transferred the conversation`;
+  if (e.type === "sla_breached")
+    return `SLA missed: ${String(e.data.target).replace("_", " ")} was due ${new Date(String(e.data.due_at)).toLocaleString()}`;
   if (e.type === "reaction") return `${who} reacted ${String(e.data.emoji) || "(removed)"}`;
   if (e.type === "consent_changed")
     return `Consent for ${String(e.data.channel)}: ${String(e.data.status).replace("_", " ")}`;
@@ -92,6 +99,12 @@ export function ConversationPane({ id, me, onBack }: { id: string; me: Me; onBac
   const [conversation, setConversation] = useState<Conversation | null>(null);
   const [messages, setMessages] = useState<Message[]>([]);
   const [users, setUsers] = useState<User[]>([]);
+  const [teams, setTeams] = useState<Team[]>([]);
+  const [rules, setRules] = useState<ClosingRules>({
+    close_reasons: [],
+    require_close_note: false,
+  });
+  const [closing, setClosing] = useState<{ reason: string; note: string } | null>(null);
   const [text, setText] = useState("");
   const [note, setNote] = useState(false);
   const [typing, setTyping] = useState(false);
@@ -129,6 +142,11 @@ export function ConversationPane({ id, me, onBack }: { id: string; me: Me; onBac
       ({ data }) => setUsers(data.filter((u) => u.active)),
       () => {},
     );
+    request<{ data: Team[] }>("/api/v1/teams").then(
+      ({ data }) => setTeams(data),
+      () => {},
+    );
+    request<ClosingRules>("/api/v1/workspace/settings").then(setRules, () => {});
     return () => socket?.close();
   }, [id]);
 
@@ -203,6 +221,21 @@ export function ConversationPane({ id, me, onBack }: { id: string; me: Me; onBac
     ? null
     : replyRestriction(conversation.channel_type, conversation.reply_window_closes_at);
   const snoozeUntil = (hours: number) => new Date(Date.now() + hours * 3600_000).toISOString();
+  const needsClosingForm = rules.close_reasons.length > 0 || rules.require_close_note;
+  const close = () =>
+    needsClosingForm
+      ? setClosing({ reason: rules.close_reasons[0] ?? "", note: "" })
+      : act("status", { status: "closed" });
+  const confirmClose = async (event: Event) => {
+    event.preventDefault();
+    if (!closing) return;
+    await act("status", {
+      status: "closed",
+      ...(closing.reason ? { reason: closing.reason } : {}),
+      ...(closing.note.trim() ? { note: closing.note.trim() } : {}),
+    });
+    setClosing(null);
+  };
   return (
     <section class={`pane ${showContact ? "with-contact" : ""}`} aria-label="Conversation">
       <header class="pane-head">
@@ -222,6 +255,20 @@ export function ConversationPane({ id, me, onBack }: { id: string; me: Me; onBac
               Assign to me
             </button>
           )}
+          {teams.length > 0 && (
+            <select
+              aria-label="Transfer to team"
+              value={conversation.team_id ?? ""}
+              onChange={(e) => act("transfer", { team_id: e.currentTarget.value || null })}
+            >
+              <option value="">No team</option>
+              {teams.map((t) => (
+                <option key={t.id} value={t.id}>
+                  {t.name}
+                </option>
+              ))}
+            </select>
+          )}
           <select
             aria-label="Assignee"
             value={conversation.assignee_id ?? ""}
@@ -240,7 +287,7 @@ export function ConversationPane({ id, me, onBack }: { id: string; me: Me; onBac
             </button>
           ) : (
             <>
-              <button type="button" onClick={() => act("status", { status: "closed" })}>
+              <button type="button" onClick={close}>
                 Close
               </button>
               <select
@@ -262,6 +309,35 @@ export function ConversationPane({ id, me, onBack }: { id: string; me: Me; onBac
           )}
         </div>
       </header>
+      {closing && (
+        <form class="closing" onSubmit={confirmClose} aria-label="Close the conversation">
+          {rules.close_reasons.length > 0 && (
+            <select
+              aria-label="Reason"
+              value={closing.reason}
+              onChange={(e) => setClosing({ ...closing, reason: e.currentTarget.value })}
+            >
+              {rules.close_reasons.map((r) => (
+                <option key={r} value={r}>
+                  {r}
+                </option>
+              ))}
+            </select>
+          )}
+          <input
+            aria-label="Closing note"
+            placeholder={rules.require_close_note ? "Closing note (required)" : "Closing note"}
+            value={closing.note}
+            onInput={(e) => setClosing({ ...closing, note: e.currentTarget.value })}
+          />
+          <button type="submit" disabled={rules.require_close_note && !closing.note.trim()}>
+            Close conversation
+          </button>
+          <button type="button" onClick={() => setClosing(null)}>
+            Cancel
+          </button>
+        </form>
+      )}
       <div class="messages" ref={list} onScroll={onScroll}>
         {!olderDone && <p class="event">Scroll up for earlier messages</p>}
         {messages.map((m) => (

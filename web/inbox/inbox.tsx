@@ -6,7 +6,8 @@ import { ConversationPane } from "./conversation";
 import type { Me } from "./main";
 
 type View = "mine" | "unassigned" | "all";
-type Filter = { view: View; status: string };
+type Filter = { view: View; status: string; team: string };
+type Team = { id: string; name: string };
 type SearchHit = { conversation_id: string; seq: number; snippet: string };
 
 const VIEWS: [View, string][] = [
@@ -18,6 +19,7 @@ const VIEWS: [View, string][] = [
 /** Whether a conversation belongs in the list the agent is looking at. */
 function matches(c: Conversation, filter: Filter, me: Me) {
   if (filter.status && c.status !== filter.status) return false;
+  if (filter.team && c.team_id !== filter.team) return false;
   if (filter.view === "mine") return c.assignee_id === me.user?.id;
   if (filter.view === "unassigned") return c.assignee_id === null;
   return true;
@@ -33,6 +35,20 @@ function timeOf(iso: string) {
     : d.toLocaleDateString();
 }
 
+/** The next SLA target still open: due time, red once it has passed. */
+function SlaBadge({ c }: { c: Conversation }) {
+  const due =
+    c.sla.first_response_at === null ? c.sla.first_response_due_at : c.sla.resolution_due_at;
+  if (!due || c.status === "closed") return null;
+  const overdue = Date.parse(due) < Date.now();
+  const label = c.sla.first_response_at === null ? "first reply" : "resolve";
+  return (
+    <span class={`sla ${overdue ? "overdue" : ""}`} title={`SLA: ${label} by ${due}`}>
+      ⏱ {overdue ? "overdue" : timeOf(due)}
+    </span>
+  );
+}
+
 export function Inbox({
   me,
   selected,
@@ -43,7 +59,8 @@ export function Inbox({
   onSignedOut: () => void;
 }) {
   const { route } = useLocation();
-  const [filter, setFilter] = useState<Filter>({ view: "all", status: "open" });
+  const [filter, setFilter] = useState<Filter>({ view: "all", status: "open", team: "" });
+  const [teams, setTeams] = useState<Team[]>([]);
   const [items, setItems] = useState<Conversation[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [presence, setPresence] = useState("online");
@@ -53,6 +70,7 @@ export function Inbox({
   const load = async (after: string | null) => {
     const params = new URLSearchParams({ view: filter.view, limit: "30" });
     if (filter.status) params.set("status", filter.status);
+    if (filter.team) params.set("team_id", filter.team);
     if (after) params.set("cursor", after);
     const page = await request<{ data: Conversation[]; next_cursor: string | null }>(
       `/api/v1/conversations?${params}`,
@@ -77,7 +95,14 @@ export function Inbox({
       },
     );
     return () => socket.close();
-  }, [filter.view, filter.status]);
+  }, [filter.view, filter.status, filter.team]);
+
+  useEffect(() => {
+    request<{ data: Team[] }>("/api/v1/teams").then(
+      ({ data }) => setTeams(data),
+      () => {},
+    );
+  }, []);
 
   const changePresence = async (status: string) => {
     setPresence(status);
@@ -123,6 +148,20 @@ export function Inbox({
           <option value="closed">Closed</option>
           <option value="">Any status</option>
         </select>
+        {teams.length > 0 && (
+          <select
+            aria-label="Team"
+            value={filter.team}
+            onChange={(e) => setFilter({ ...filter, team: e.currentTarget.value })}
+          >
+            <option value="">All teams</option>
+            {teams.map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.name}
+              </option>
+            ))}
+          </select>
+        )}
         <form onSubmit={search}>
           <input
             type="search"
@@ -140,7 +179,12 @@ export function Inbox({
           <option value="away">◐ Away</option>
           <option value="offline">○ Offline</option>
         </select>
-        {["owner", "admin"].includes(me.role) && <a href="/settings/channels">Channels</a>}
+        {["owner", "admin"].includes(me.role) && (
+          <>
+            <a href="/settings/channels">Channels</a>
+            <a href="/settings/teams">Teams &amp; hours</a>
+          </>
+        )}
         <span class="me">{me.user?.name}</span>
         <button type="button" onClick={signOut}>
           Sign out
@@ -175,6 +219,7 @@ export function Inbox({
             </span>
             <span class="preview">{c.last_message?.preview ?? ""}</span>
             <span class="meta">
+              <SlaBadge c={c} />
               {timeOf(c.last_activity_at)}
               {c.unread_count > 0 && <span class="badge">{c.unread_count}</span>}
             </span>

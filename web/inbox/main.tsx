@@ -5,6 +5,7 @@ import { request } from "../shared/api";
 import { ChannelSettings } from "./channels";
 import { Inbox } from "./inbox";
 import { Login } from "./login";
+import { TeamSettings } from "./teams";
 import "./inbox.css";
 
 export type Me = {
@@ -25,6 +26,7 @@ function App() {
     <Router>
       <Route path="/" component={() => <Inbox me={me} onSignedOut={() => setMe(null)} />} />
       <Route path="/settings/channels" component={ChannelSettings} />
+      <Route path="/settings/teams" component={TeamSettings} />
       <Route
         path="/c/:id"
         component={({ id }: { id: string }) => (

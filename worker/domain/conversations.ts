@@ -254,7 +254,7 @@ export async function publishConversation(db: Db, env: Env, workspaceId: string,
 
 export const hubFor = hubStub;
 
-async function actorName(db: Db, principal: Principal) {
+export async function actorName(db: Db, principal: Principal) {
   if (!principal.userId) return principal.via === "system" ? "Conversa" : "API";
   const user = await db.query.users.findFirst({ where: eq(users.id, principal.userId) });
   return user?.name ?? null;

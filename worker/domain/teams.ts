@@ -21,6 +21,7 @@ import type {
   WorkspaceSettings,
 } from "../schemas/teams";
 import {
+  actorName,
   assignConversation,
   conversationStub,
   getConversation,
@@ -232,11 +233,12 @@ export async function transferConversation(
 ) {
   const current = await getConversation(db, principal.workspaceId, id);
   const teamId = target.team_id === undefined ? current.team_id : target.team_id;
+  const name = await actorName(db, principal);
   if (teamId) await getTeam(db, principal.workspaceId, teamId);
   if (target.note)
     await conversationStub(env, id).append({
       kind: "note",
-      sender: { type: "agent", id: principal.userId, name: null },
+      sender: { type: "agent", id: principal.userId, name },
       text: target.note,
     });
   if (teamId !== current.team_id) {
@@ -246,7 +248,7 @@ export async function transferConversation(
       .where(and(eq(conversations.workspaceId, principal.workspaceId), eq(conversations.id, id)));
     await conversationStub(env, id).append({
       kind: "event",
-      sender: { type: "system", id: principal.userId, name: null },
+      sender: { type: "system", id: principal.userId, name },
       event: { type: "transferred", data: { from_team: current.team_id, to_team: teamId } },
     });
   }
