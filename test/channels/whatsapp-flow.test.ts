@@ -356,10 +356,14 @@ describe("WhatsApp outbound", () => {
 
     const sent = await json<MessageDto>(
       await reply(s, conversation.id, {
-        template: { name: "order_update", language: "en_US", variables: ["#1234", "Monday"] },
+        template: {
+          name: "order_update",
+          language: "en_US",
+          variables: ["{{contact.first_name}} #1234", "Monday"],
+        },
       }),
     );
-    expect(sent.text).toBe("Your order #1234 ships on Monday.");
+    expect(sent.text).toBe("Your order Zoë #1234 ships on Monday.");
     const request = await eventually(
       async () => (await fakeRequests(`/${s.phoneNumberId}/messages`))[0],
       "the template send",
@@ -373,7 +377,7 @@ describe("WhatsApp outbound", () => {
           {
             type: "body",
             parameters: [
-              { type: "text", text: "#1234" },
+              { type: "text", text: "Zoë #1234" },
               { type: "text", text: "Monday" },
             ],
           },

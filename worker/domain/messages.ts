@@ -19,6 +19,7 @@ import {
 } from "./conversations";
 import { queueOutbound } from "./outbound";
 import { routeCustomerMessage } from "./routing";
+import { checkVariables, renderForConversation } from "./snippets";
 import { approvedTemplate, renderTemplate } from "./templates";
 import type { Visitor } from "./visitors";
 
@@ -47,6 +48,7 @@ async function platformReply(
   body: AgentMessageBody,
   senderType: "agent" | "bot",
   now: number,
+  fill: (text: string, path: string) => Promise<string>,
 ): Promise<{ text: string; outbound: OutboundOptions }> {
   if (await isOptedOut(db, channel.workspaceId, conversation.contact.id, channel))
     throw validationFailed([
@@ -57,7 +59,10 @@ async function platformReply(
     if (channel.type !== "whatsapp")
       throw validationFailed([{ path: "template", message: "Templates are for WhatsApp" }]);
     const template = await approvedTemplate(db, channel, body.template);
-    const { variables } = body.template;
+    // template variables may use the variable engine: {{contact.first_name|there}}
+    const variables = await Promise.all(
+      body.template.variables.map((v, i) => fill(v, `template.variables.${i}`)),
+    );
     return {
       text: renderTemplate(template.body, variables),
       outbound: { template: { name: template.name, language: template.language, variables } },
@@ -109,6 +114,13 @@ export async function sendAgentMessage(
     if (!body.private) await recordFirstResponse(db, sender, conversationId, context.now);
     return message;
   }
+  const fill = async (text: string, path: string) => {
+    await checkVariables(db, principal.workspaceId, text, path);
+    const rendered = (await renderForConversation(db, principal, conversationId, text)).text;
+    if (!rendered.trim())
+      throw validationFailed([{ path, message: "is empty for this contact; give a default" }]);
+    return rendered;
+  };
   const { text, outbound } = await platformReply(
     db,
     channel,
@@ -116,6 +128,7 @@ export async function sendAgentMessage(
     body,
     sender.type,
     context.now,
+    fill,
   );
   const { message, created } = await stub.appendOnce({
     kind: "text",
