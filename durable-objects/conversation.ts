@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { createDb } from "../worker/db/client";
 import type {
   Attachment,
   DeliveryStatus,
@@ -7,6 +8,7 @@ import type {
   SystemEvent,
 } from "../worker/db/schema";
 import { hubFor } from "../worker/domain/conversations";
+import { emitEvent } from "../worker/domain/events";
 import { reopenSnoozed, resetUnread } from "../worker/domain/projection";
 import { slaBreaches, slaDueTimes } from "../worker/domain/sla";
 import { attachmentUrl } from "../worker/lib/files";
@@ -185,7 +187,13 @@ export class ConversationDO extends DurableObject<Env> {
     if (due.length === 0) return;
     this.setMeta("sla", JSON.stringify(checks.filter((c) => c.at > now)));
     const breached = await slaBreaches(this.env.DB, this.meta().conversationId, due);
+    const meta = this.meta();
     for (const check of breached) {
+      await emitEvent(createDb(this.env.DB), this.env, meta.workspaceId, "sla.breached", {
+        conversation_id: meta.conversationId,
+        target: check.target,
+        due_at: new Date(check.at).toISOString(),
+      });
       await this.append({
         kind: "event",
         sender: { type: "system", id: null, name: "Conversa" },

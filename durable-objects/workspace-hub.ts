@@ -1,8 +1,9 @@
 import { DurableObject } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
 import { createDb } from "../worker/db/client";
-import { memberships } from "../worker/db/schema";
+import { memberships, webhookSubscriptions } from "../worker/db/schema";
 import { assignWaiting, teamsOf } from "../worker/domain/assignment";
+import { emitEvent } from "../worker/domain/events";
 import { type ProjectionItem, projectMessages } from "../worker/domain/projection";
 import type { ConversationDto } from "../worker/schemas/conversations";
 import { answerClose, sendAll } from "./sockets";
@@ -14,6 +15,7 @@ type Waiting = ProjectionItem & { done: (error: unknown, conversation?: Conversa
 
 /** At most this many messages per D1 batch: 2 writes each plus 2 reads per conversation. */
 const GROUP_LIMIT = 100;
+const SUBSCRIBER_CACHE_MS = 10_000;
 
 /**
  * One per workspace: the live inbox and the projection writer. Agents' list sockets hibernate
@@ -55,6 +57,56 @@ export class WorkspaceHub extends DurableObject<Env> {
         sendAll(this.ctx.getWebSockets(), { type: "conversation", conversation });
       }
       for (const item of group) item.done(null, conversations.get(item.ref.conversationId));
+      await this.announceMessages(group).catch((error) =>
+        console.error("message.created webhooks could not be queued", error),
+      );
+    }
+  }
+
+  private wantsMessages: { value: boolean; at: number } | null = null;
+
+  /** Whether any subscription wants message.created, checked at most every few seconds. */
+  private async messageSubscribers(workspaceId: string) {
+    const now = Date.now();
+    if (!this.wantsMessages || now - this.wantsMessages.at > SUBSCRIBER_CACHE_MS) {
+      const subscriptions = await createDb(this.env.DB).query.webhookSubscriptions.findMany({
+        columns: { events: true },
+        where: and(
+          eq(webhookSubscriptions.workspaceId, workspaceId),
+          eq(webhookSubscriptions.active, true),
+        ),
+      });
+      this.wantsMessages = {
+        value: subscriptions.some((s) => s.events.includes("message.created")),
+        at: now,
+      };
+    }
+    return this.wantsMessages.value;
+  }
+
+  /** Subscriptions changed: the next message looks again. */
+  async subscriptionsChanged(): Promise<void> {
+    this.wantsMessages = null;
+  }
+
+  private async announceMessages(group: ProjectionItem[]) {
+    const workspaceId = group[0]?.ref.workspaceId;
+    if (!workspaceId || !(await this.messageSubscribers(workspaceId))) return;
+    const db = createDb(this.env.DB);
+    for (const { ref, message } of group) {
+      if (message.kind === "note" || message.kind === "event") continue;
+      await emitEvent(db, this.env, ref.workspaceId, "message.created", {
+        conversation_id: ref.conversationId,
+        message: {
+          id: message.id,
+          seq: message.seq,
+          kind: message.kind,
+          sender_type: message.senderType,
+          text: message.text,
+          has_attachment: message.hasAttachment,
+          created_at: new Date(message.createdAt).toISOString(),
+        },
+      });
     }
   }
 

@@ -26,6 +26,7 @@ import { meRouter } from "./routes/me";
 import { snippetsRouter } from "./routes/snippets";
 import { teamsRouter } from "./routes/teams";
 import { usersRouter } from "./routes/users";
+import { webhookSubscriptionsRouter } from "./routes/webhook-subscriptions";
 import { webhooksRouter } from "./routes/webhooks";
 import { widgetRouter } from "./routes/widget";
 
@@ -106,6 +107,7 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
     .route(API, conversationsRouter)
     .route(API, snippetsRouter)
     .route(API, teamsRouter)
+    .route(API, webhookSubscriptionsRouter)
     .route("/widget/v1", widgetRouter)
     .route("/webhooks", webhooksRouter)
     .route("/", filesRouter)

@@ -1,11 +1,13 @@
 import { eq } from "drizzle-orm";
 import { createDb } from "./db/client";
 import { channels } from "./db/schema";
+import { attemptDelivery, type WebhookJob } from "./domain/events";
 import { type InboundJob, ingestEvent, NotYetKnown } from "./domain/inbound";
 import { deliverOutbound, type OutboundJob, queueOutbound } from "./domain/outbound";
 
 export const INBOUND_QUEUE = "conversa-inbound";
 export const OUTBOUND_QUEUE = "conversa-outbound";
+export const WEBHOOKS_QUEUE = "conversa-webhooks";
 
 /** A status can overtake the send that created its message id: it waits this long, this often. */
 const EARLY_STATUS_DELAY_SECONDS = 2;
@@ -59,7 +61,24 @@ async function consumeOutbound(batch: MessageBatch<OutboundJob>, env: Env) {
   }
 }
 
+/** Each delivery is attempted once per message; the next attempt is a new, delayed message. */
+async function consumeWebhooks(batch: MessageBatch<WebhookJob>, env: Env) {
+  const db = createDb(env.DB);
+  for (const message of batch.messages) {
+    try {
+      const delay = await attemptDelivery(db, env, message.body.deliveryId);
+      if (delay !== null) await env.WEBHOOKS.send(message.body, { delaySeconds: delay });
+      message.ack();
+    } catch (error) {
+      console.error(`webhook delivery ${message.body.deliveryId} failed`, error);
+      message.retry({ delaySeconds: retryDelay(message.attempts) });
+    }
+  }
+}
+
 export async function handleQueue(batch: MessageBatch, env: Env) {
+  if (batch.queue === WEBHOOKS_QUEUE)
+    return consumeWebhooks(batch as MessageBatch<WebhookJob>, env);
   if (batch.queue === INBOUND_QUEUE) return consumeInbound(batch as MessageBatch<InboundJob>, env);
   if (batch.queue === OUTBOUND_QUEUE)
     return consumeOutbound(batch as MessageBatch<OutboundJob>, env);

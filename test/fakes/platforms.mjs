@@ -124,6 +124,8 @@ const ROUTES = [
   ],
   ["POST", /^\/v3\/mail\/send$/, () => [202, "", { "x-message-id": noDashes() }]],
   ["POST", /^\/custom\//, () => [200, { id: `ext_${randomUUID()}` }]],
+  // a webhook receiver for Conversa's own outbound webhooks
+  ["POST", /^\/hooks\//, () => [200, { received: true }]],
 ];
 
 function defaultAnswer(method, path, body, base) {

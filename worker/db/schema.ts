@@ -511,3 +511,98 @@ export const teamMembers = sqliteTable(
     index("team_members_user_idx").on(t.workspaceId, t.userId),
   ],
 );
+
+export const WEBHOOK_EVENTS = [
+  "contact.created",
+  "contact.updated",
+  "conversation.created",
+  "conversation.assigned",
+  "conversation.closed",
+  "message.created",
+  "message.status",
+  "sla.breached",
+] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+/** Where a workspace wants its events delivered, signed with the subscription's secret. */
+export const webhookSubscriptions = sqliteTable(
+  "webhook_subscriptions",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceId(),
+    url: text("url").notNull(),
+    events: text("events", { mode: "json" }).$type<WebhookEvent[]>().notNull(),
+    /** AES-GCM sealed signing secret. */
+    secret: text("secret").notNull(),
+    description: text("description"),
+    active: integer("active", { mode: "boolean" }).notNull().default(true),
+    /** Deliveries that finally failed in a row; past the limit the subscription is disabled. */
+    consecutiveFailures: integer("consecutive_failures").notNull().default(0),
+    disabledReason: text("disabled_reason"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("webhook_subscriptions_workspace_idx").on(t.workspaceId, t.id)],
+);
+
+export const DELIVERY_STATES = ["pending", "succeeded", "failed"] as const;
+
+/** Every delivery of an event to a subscription, with its last attempt: the log and the replay source. */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceId(),
+    subscriptionId: text("subscription_id")
+      .notNull()
+      .references(() => webhookSubscriptions.id, { onDelete: "cascade" }),
+    eventId: text("event_id").notNull(),
+    eventType: text("event_type").notNull(),
+    payload: text("payload").notNull(),
+    state: text("state", { enum: DELIVERY_STATES }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    lastStatus: integer("last_status"),
+    lastLatencyMs: integer("last_latency_ms"),
+    lastResponse: text("last_response"),
+    lastError: text("last_error"),
+    nextAttemptAt: millis("next_attempt_at"),
+    createdAt: createdAt(),
+    updatedAt: millis("updated_at").notNull(),
+  },
+  (t) => [index("webhook_deliveries_subscription_idx").on(t.subscriptionId, t.createdAt)],
+);
+
+/** First answers to POSTs sent with an Idempotency-Key, kept 24 hours. */
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    /** Who sent it: the API key, the session's user, or the client IP for public endpoints. */
+    scope: text("scope").notNull(),
+    key: text("key").notNull(),
+    requestHash: text("request_hash").notNull(),
+    status: integer("status"),
+    responseBody: text("response_body"),
+    responseType: text("response_type"),
+    createdAt: millis("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.key] })],
+);
+
+/** Administrative actions: who did what to which object, and the change. */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceId(),
+    actorType: text("actor_type", { enum: ["user", "api_key", "system"] }).notNull(),
+    actorId: text("actor_id"),
+    action: text("action").notNull(),
+    targetType: text("target_type").notNull(),
+    targetId: text("target_id"),
+    changes: text("changes", { mode: "json" })
+      .$type<Record<string, unknown>>()
+      .notNull()
+      .default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [index("audit_log_workspace_idx").on(t.workspaceId, t.createdAt, t.id)],
+);

@@ -7,6 +7,7 @@ import { randomToken } from "../lib/crypto";
 import { fieldErrorsFromZod, notFound, Problem, validationFailed } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { seal, unseal } from "../lib/secret-box";
+import { isAllowedTarget } from "../lib/targets";
 import {
   CHANNEL_CONFIGS,
   type ChannelConfigOf,
@@ -49,16 +50,13 @@ export async function getPublicChannel(db: Db, id: string, type: ChannelType) {
 
 export const getWebchatChannel = (db: Db, id: string) => getPublicChannel(db, id, "webchat");
 
-const PRIVATE_HOST =
-  /^(localhost|.*\.localhost|.*\.internal|127\.\d+\.\d+\.\d+|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|169\.254\.\d+\.\d+|0\.0\.0\.0|\[.*\])$/i;
 const URL_KEYS = ["api_base_url", "outbound_url"];
 
 /** Channel URLs may not point into private networks, except locally (fakes, tests). */
 function checkTargets(env: Env, config: Record<string, unknown>) {
-  if (env.ALLOW_PRIVATE_TARGETS === "true") return;
   const errors = URL_KEYS.filter((key) => {
     const value = config[key];
-    return typeof value === "string" && PRIVATE_HOST.test(new URL(value).hostname);
+    return typeof value === "string" && !isAllowedTarget(env, value);
   }).map((key) => ({ path: `config.${key}`, message: "must be a public address" }));
   if (errors.length) throw validationFailed(errors);
 }

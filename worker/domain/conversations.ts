@@ -20,6 +20,7 @@ import { toIso } from "../schemas/common";
 import type { ConversationDto, ConversationListQuery } from "../schemas/conversations";
 import { offerCapacity } from "./assignment";
 import { normalizeTags } from "./contacts";
+import { emitEvent } from "./events";
 
 export const conversationStub = (env: Env, conversationId: string) =>
   env.CONVERSATIONS.get(env.CONVERSATIONS.idFromName(conversationId));
@@ -212,6 +213,9 @@ export async function openConversation(
   const id = newId("cv", now);
   await db.insert(conversations).values({ id, ...ref, lastActivityAt: now, createdAt: now });
   await conversationStub(env, id).init({ conversationId: id, ...ref });
+  await emitEvent(db, env, ref.workspaceId, "conversation.created", {
+    conversation: { id, channel_id: ref.channelId, contact_id: ref.contactId },
+  });
   return id;
 }
 
@@ -307,6 +311,7 @@ export async function assignConversation(
     .where(where(principal.workspaceId, id));
   await recordEvent(db, env, principal, id, "assigned", { from: current.assignee_id, to: userId });
   const conversation = await publishConversation(db, env, principal.workspaceId, id);
+  await emitEvent(db, env, principal.workspaceId, "conversation.assigned", { conversation });
   if (current.assignee_id && current.status !== "closed")
     await offerCapacity(db, env, principal.workspaceId, current.assignee_id);
   return conversation;
@@ -370,6 +375,11 @@ export async function changeStatus(
     });
   }
   const conversation = await publishConversation(db, env, principal.workspaceId, id);
+  if (change.status === "closed" && current.status !== "closed")
+    await emitEvent(db, env, principal.workspaceId, "conversation.closed", {
+      conversation,
+      reason: change.reason ?? null,
+    });
   const freed =
     ["open", "pending"].includes(current.status) && !["open", "pending"].includes(change.status);
   if (freed && current.assignee_id)

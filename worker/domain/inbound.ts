@@ -25,6 +25,7 @@ import { adapterConfig, type ChannelRow } from "./channels";
 import { recordKeywordConsent } from "./consent";
 import { normalizePhone } from "./contacts";
 import { conversationStub, findActiveConversation, openConversation } from "./conversations";
+import { emitEvent } from "./events";
 import { routeCustomerMessage } from "./routing";
 
 /** One normalized platform event waiting in the inbound queue. */
@@ -260,11 +261,19 @@ async function ingestMessage(
 async function ingestStatus(db: Db, env: Env, channel: ChannelRow, status: InboundStatus) {
   const entry = await ledgerEntry(db, channel.id, [status.externalId]);
   if (!entry) throw new NotYetKnown(`no message ${status.externalId} on ${channel.id} yet`);
-  await conversationStub(env, entry.conversationId).applyStatus(entry.seq, {
+  const now = await conversationStub(env, entry.conversationId).applyStatus(entry.seq, {
     status: status.status,
     reason: status.reason ?? null,
     event: status.event ?? null,
     at: status.timestamp,
+  });
+  await emitEvent(db, env, channel.workspaceId, "message.status", {
+    conversation_id: entry.conversationId,
+    seq: entry.seq,
+    status: now,
+    reported: status.status,
+    event: status.event ?? null,
+    reason: status.reason ?? null,
   });
 }
 

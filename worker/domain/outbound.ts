@@ -15,6 +15,7 @@ import type { Db } from "../lib/context";
 import type { ChannelConfigOf } from "../schemas/channels";
 import { adapterConfig, type ChannelRow } from "./channels";
 import { conversationStub } from "./conversations";
+import { emitEvent } from "./events";
 import { identityKind, recordInLedger } from "./inbound";
 
 /** A stored outbound message to hand to its platform; `origin` is where status callbacks go. */
@@ -115,11 +116,31 @@ async function emailFields(
   };
 }
 
-async function failed(env: Env, job: OutboundJob, reason: string): Promise<DeliveryOutcome> {
+async function statusEvent(db: Db, env: Env, job: OutboundJob, status: string, reason?: string) {
+  const conversation = await db.query.conversations.findFirst({
+    columns: { workspaceId: true },
+    where: eq(conversations.id, job.conversationId),
+  });
+  if (conversation)
+    await emitEvent(db, env, conversation.workspaceId, "message.status", {
+      conversation_id: job.conversationId,
+      seq: job.seq,
+      status,
+      reason: reason ?? null,
+    });
+}
+
+async function failed(
+  db: Db,
+  env: Env,
+  job: OutboundJob,
+  reason: string,
+): Promise<DeliveryOutcome> {
   await conversationStub(env, job.conversationId).applyStatus(job.seq, {
     status: "failed",
     reason,
   });
+  await statusEvent(db, env, job, "failed", reason);
   return { kind: "done" };
 }
 
@@ -144,10 +165,10 @@ export async function deliverOutbound(
     ? await db.query.channels.findFirst({ where: eq(channels.id, conversation.channelId) })
     : undefined;
   if (!conversation || !channel || !isPlatformChannel(channel.type))
-    return failed(env, job, "The conversation has no platform channel.");
-  if (channel.deletedAt !== null) return failed(env, job, "The channel is disconnected.");
+    return failed(db, env, job, "The conversation has no platform channel.");
+  if (channel.deletedAt !== null) return failed(db, env, job, "The channel is disconnected.");
   const to = await recipientFor(db, channel, conversation.contactId);
-  if (!to) return failed(env, job, "The contact has no address on this channel.");
+  if (!to) return failed(db, env, job, "The contact has no address on this channel.");
   const config = await adapterConfig<ChannelConfigOf<typeof channel.type>>(env, channel);
   const { message, options } = stored;
   const outbound: Outbound = {
@@ -199,11 +220,12 @@ export async function deliverOutbound(
         })
         .onConflictDoNothing();
     await stub.applyStatus(job.seq, { status: "sent" });
+    await statusEvent(db, env, job, "sent");
     return { kind: "done" };
   } catch (error) {
     const retryable = !(error instanceof SendError) || error.retryable;
     const reason = error instanceof SendError ? error.message : String(error);
-    if (!retryable || attempt >= MAX_SEND_ATTEMPTS) return failed(env, job, reason);
+    if (!retryable || attempt >= MAX_SEND_ATTEMPTS) return failed(db, env, job, reason);
     const platformSays = error instanceof SendError ? error.retryAfterSeconds : undefined;
     const backoff = BACKOFF_SECONDS[Math.min(attempt - 1, BACKOFF_SECONDS.length - 1)] ?? 3600;
     return { kind: "retry", delaySeconds: platformSays ?? backoff };

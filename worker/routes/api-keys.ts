@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { apiKeys } from "../db/schema";
 import { createApiKey, listApiKeys, revokeApiKey } from "../domain/api-keys";
+import { audit } from "../domain/audit";
 import { requireRole } from "../lib/auth";
 import { authenticated, createRouter } from "../lib/router";
 import {
@@ -99,10 +100,24 @@ export const apiKeysRouter = createRouter()
       c.req.valid("json"),
       c.get("clock").now(),
     );
+    await audit(
+      c.get("db"),
+      c.get("principal"),
+      "api_key.created",
+      { type: "api_key", id: row.id },
+      {
+        name: row.name,
+        role: row.role,
+      },
+    );
     return c.json({ ...toDto(row), key: secret }, 201);
   })
   .openapi(revokeRoute, async (c) => {
     const { workspaceId } = c.get("principal");
     await revokeApiKey(c.get("db"), workspaceId, c.req.valid("param").id, c.get("clock").now());
+    await audit(c.get("db"), c.get("principal"), "api_key.revoked", {
+      type: "api_key",
+      id: c.req.valid("param").id,
+    });
     return c.body(null, 204);
   });

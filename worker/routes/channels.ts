@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { audit } from "../domain/audit";
 import {
   createChannel,
   disconnectChannel,
@@ -253,6 +254,17 @@ export const channelsRouter = createRouter()
       c.get("clock").now(),
     );
     const dto = await toChannelDto(c.env, row, new URL(c.req.url).origin);
+    await audit(
+      c.get("db"),
+      c.get("principal"),
+      "channel.created",
+      { type: "channel", id: row.id },
+      {
+        type: row.type,
+        name: row.name,
+        config: row.config,
+      },
+    );
     return c.json({ ...dto, identity_secret: identitySecret }, 201);
   })
   .openapi(updateRoute, async (c) => {
@@ -263,6 +275,18 @@ export const channelsRouter = createRouter()
       c.req.valid("param").id,
       c.req.valid("json"),
     );
+    const patch = c.req.valid("json");
+    await audit(
+      c.get("db"),
+      c.get("principal"),
+      "channel.updated",
+      { type: "channel", id: row.id },
+      {
+        ...(patch.name ? { name: patch.name } : {}),
+        // secrets never enter the log: only which keys changed
+        ...(patch.config ? { config_keys: Object.keys(patch.config) } : {}),
+      },
+    );
     return c.json(await toChannelDto(c.env, row, new URL(c.req.url).origin), 200);
   })
   .openapi(deleteRoute, async (c) => {
@@ -272,5 +296,9 @@ export const channelsRouter = createRouter()
       c.req.valid("param").id,
       c.get("clock").now(),
     );
+    await audit(c.get("db"), c.get("principal"), "channel.disconnected", {
+      type: "channel",
+      id: c.req.valid("param").id,
+    });
     return c.body(null, 204);
   });

@@ -8,6 +8,7 @@ import {
   removeTag,
   updateContact,
 } from "../domain/contacts";
+import { emitEvent } from "../domain/events";
 import { requireRole } from "../lib/auth";
 import { pageOf, pageQuery, toPage } from "../lib/pagination";
 import { authenticated, createRouter } from "../lib/router";
@@ -113,6 +114,9 @@ export const contactsRouter = createRouter()
       c.req.valid("json"),
       c.get("clock").now(),
     );
+    await emitEvent(c.get("db"), c.env, c.get("principal").workspaceId, "contact.created", {
+      contact,
+    });
     return c.json(contact, 201);
   })
   .openapi(getRoute, async (c) => {
@@ -129,6 +133,9 @@ export const contactsRouter = createRouter()
       c.req.valid("json"),
       c.get("clock").now(),
     );
+    await emitEvent(c.get("db"), c.env, c.get("principal").workspaceId, "contact.updated", {
+      contact,
+    });
     return c.json(contact, 200);
   })
   .openapi(deleteRoute, async (c) => {

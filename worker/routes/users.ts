@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { audit } from "../domain/audit";
 import { addMember, getMember, listMembers, updateMember } from "../domain/users";
 import { requireRole } from "../lib/auth";
 import { authenticated, createRouter } from "../lib/router";
@@ -97,13 +98,31 @@ export const usersRouter = createRouter()
       c.req.valid("json"),
       c.get("clock").now(),
     );
-    return c.json({ ...toUserDto(member), invite_token: inviteToken }, 201);
+    const dto = toUserDto(member);
+    await audit(
+      c.get("db"),
+      c.get("principal"),
+      "user.added",
+      { type: "user", id: dto.id },
+      {
+        email: dto.email,
+        role: dto.role,
+      },
+    );
+    return c.json({ ...dto, invite_token: inviteToken }, 201);
   })
   .openapi(updateRoute, async (c) => {
     const member = await updateMember(
       c.get("db"),
       c.get("principal"),
       c.req.valid("param").id,
+      c.req.valid("json"),
+    );
+    await audit(
+      c.get("db"),
+      c.get("principal"),
+      "user.updated",
+      { type: "user", id: c.req.valid("param").id },
       c.req.valid("json"),
     );
     return c.json(toUserDto(member), 200);

@@ -1,0 +1,6 @@
+export function verifyConversaSignature(
+  secret: string,
+  header: string | null | undefined,
+  rawBody: string,
+  toleranceSeconds?: number,
+): Promise<boolean>;

@@ -1,0 +1,234 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { WEBHOOK_EVENTS } from "../db/schema";
+import { listAudit } from "../domain/audit";
+import { hubFor } from "../domain/conversations";
+import { replayDelivery } from "../domain/events";
+import {
+  createSubscription,
+  deleteSubscription,
+  getSubscription,
+  listDeliveries,
+  listSubscriptions,
+  toDeliveryDto,
+  toSubscriptionDto,
+  updateSubscription,
+} from "../domain/webhook-subscriptions";
+import { requireRole } from "../lib/auth";
+import { notFound } from "../lib/errors";
+import { authenticated, createRouter } from "../lib/router";
+import { errorResponses, IdParam, jsonBody, jsonResponse, Timestamp } from "../schemas/common";
+
+const tags = ["Webhooks out"];
+const admin = [requireRole("admin")];
+const SubscriptionId = IdParam("whk");
+
+const Events = z.array(z.enum(WEBHOOK_EVENTS)).min(1).max(WEBHOOK_EVENTS.length);
+const HttpsUrl = z
+  .url({ protocol: /^https?$/ })
+  .max(500)
+  .openapi({ example: "https://example.com/hooks/conversa" });
+
+const SubscriptionCreate = z
+  .strictObject({ url: HttpsUrl, events: Events, description: z.string().max(200).optional() })
+  .openapi("WebhookSubscriptionCreate");
+const SubscriptionPatch = z
+  .strictObject({
+    url: HttpsUrl.optional(),
+    events: Events.optional(),
+    active: z.boolean().optional(),
+  })
+  .openapi("WebhookSubscriptionPatch");
+const Subscription = z
+  .object({
+    id: z.string(),
+    url: z.string(),
+    events: z.array(z.enum(WEBHOOK_EVENTS)),
+    description: z.string().nullable(),
+    active: z.boolean(),
+    disabled_reason: z.string().nullable().openapi({ description: "Why Conversa switched it off" }),
+    created_at: Timestamp,
+  })
+  .openapi("WebhookSubscription");
+const Delivery = z
+  .object({
+    id: z.string(),
+    event_id: z.string(),
+    event_type: z.string(),
+    state: z.enum(["pending", "succeeded", "failed"]),
+    attempts: z.number().int(),
+    last_status: z.number().int().nullable(),
+    last_latency_ms: z.number().int().nullable(),
+    last_response: z.string().nullable().openapi({ description: "The first 500 characters" }),
+    last_error: z.string().nullable(),
+    next_attempt_at: Timestamp.nullable(),
+    created_at: Timestamp,
+  })
+  .openapi("WebhookDelivery");
+
+const listRoute = createRoute({
+  method: "get",
+  path: "/webhook-subscriptions",
+  tags,
+  summary: "Where the workspace's events are delivered",
+  security: authenticated,
+  middleware: admin,
+  responses: {
+    200: jsonResponse(z.object({ data: z.array(Subscription) }), "Subscriptions"),
+    ...errorResponses,
+  },
+});
+
+const createSubscriptionRoute = createRoute({
+  method: "post",
+  path: "/webhook-subscriptions",
+  tags,
+  summary: "Subscribe a URL to events; the signing secret is shown once",
+  description:
+    'Deliveries are POSTed as JSON `{id, type, created_at, workspace_id, data}` with `Conversa-Event-Id`, `Conversa-Event-Type` and `Conversa-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + raw body)>`. Non-2xx answers are retried with exponential backoff for 24 hours.',
+  security: authenticated,
+  middleware: admin,
+  request: { body: jsonBody(SubscriptionCreate) },
+  responses: {
+    201: jsonResponse(
+      Subscription.extend({ secret: z.string() }).openapi("CreatedWebhookSubscription"),
+      "Subscribed",
+    ),
+    ...errorResponses,
+  },
+});
+
+const updateRoute = createRoute({
+  method: "patch",
+  path: "/webhook-subscriptions/{id}",
+  tags,
+  summary: "Change the URL or events, or switch a subscription off and on",
+  security: authenticated,
+  middleware: admin,
+  request: { params: SubscriptionId, body: jsonBody(SubscriptionPatch) },
+  responses: { 200: jsonResponse(Subscription, "Updated"), ...errorResponses },
+});
+
+const deleteRoute = createRoute({
+  method: "delete",
+  path: "/webhook-subscriptions/{id}",
+  tags,
+  summary: "Unsubscribe",
+  security: authenticated,
+  middleware: admin,
+  request: { params: SubscriptionId },
+  responses: { 204: { description: "Deleted" }, ...errorResponses },
+});
+
+const deliveriesRoute = createRoute({
+  method: "get",
+  path: "/webhook-subscriptions/{id}/deliveries",
+  tags,
+  summary: "The delivery log: status, latency and response of the last attempt, newest first",
+  security: authenticated,
+  middleware: admin,
+  request: { params: SubscriptionId },
+  responses: {
+    200: jsonResponse(z.object({ data: z.array(Delivery) }), "Deliveries"),
+    ...errorResponses,
+  },
+});
+
+const replayRoute = createRoute({
+  method: "post",
+  path: "/webhook-deliveries/{id}/replay",
+  tags,
+  summary: "Send a logged delivery again (same event id)",
+  security: authenticated,
+  middleware: admin,
+  request: { params: IdParam("dlv") },
+  responses: { 202: jsonResponse(Delivery, "Queued again"), ...errorResponses },
+});
+
+const AuditEntry = z
+  .object({
+    id: z.string(),
+    actor: z.object({ type: z.enum(["user", "api_key", "system"]), id: z.string().nullable() }),
+    action: z.string().openapi({ example: "channel.created" }),
+    target: z.object({ type: z.string(), id: z.string().nullable() }),
+    changes: z.record(z.string(), z.unknown()),
+    created_at: Timestamp,
+  })
+  .openapi("AuditEntry");
+
+const auditRoute = createRoute({
+  method: "get",
+  path: "/audit-log",
+  tags: ["Audit log"],
+  summary: "Administrative actions, newest first",
+  security: authenticated,
+  middleware: admin,
+  request: {
+    query: z.object({
+      limit: z.coerce.number().int().min(1).max(200).default(50),
+      cursor: z.string().max(100).optional(),
+    }),
+  },
+  responses: {
+    200: jsonResponse(
+      z.object({ data: z.array(AuditEntry), next_cursor: z.string().nullable() }),
+      "Entries",
+    ),
+    ...errorResponses,
+  },
+});
+
+export const webhookSubscriptionsRouter = createRouter()
+  .openapi(listRoute, async (c) => {
+    const rows = await listSubscriptions(c.get("db"), c.get("principal").workspaceId);
+    return c.json({ data: rows.map(toSubscriptionDto) }, 200);
+  })
+  .openapi(createSubscriptionRoute, async (c) => {
+    const { row, secret } = await createSubscription(
+      c.get("db"),
+      c.env,
+      c.get("principal"),
+      c.req.valid("json"),
+      c.get("clock").now(),
+    );
+    await hubFor(c.env, row.workspaceId).subscriptionsChanged();
+    return c.json({ ...toSubscriptionDto(row), secret }, 201);
+  })
+  .openapi(updateRoute, async (c) => {
+    const row = await updateSubscription(
+      c.get("db"),
+      c.env,
+      c.get("principal"),
+      c.req.valid("param").id,
+      c.req.valid("json"),
+    );
+    await hubFor(c.env, row.workspaceId).subscriptionsChanged();
+    return c.json(toSubscriptionDto(row), 200);
+  })
+  .openapi(deleteRoute, async (c) => {
+    await deleteSubscription(c.get("db"), c.get("principal"), c.req.valid("param").id);
+    await hubFor(c.env, c.get("principal").workspaceId).subscriptionsChanged();
+    return c.body(null, 204);
+  })
+  .openapi(deliveriesRoute, async (c) => {
+    const rows = await listDeliveries(
+      c.get("db"),
+      c.get("principal").workspaceId,
+      c.req.valid("param").id,
+    );
+    return c.json({ data: rows.map(toDeliveryDto) }, 200);
+  })
+  .openapi(replayRoute, async (c) => {
+    const row = await replayDelivery(
+      c.get("db"),
+      c.env,
+      c.get("principal").workspaceId,
+      c.req.valid("param").id,
+    );
+    if (!row) throw notFound("Delivery");
+    await getSubscription(c.get("db"), c.get("principal").workspaceId, row.subscriptionId);
+    return c.json(toDeliveryDto(row), 202);
+  })
+  .openapi(auditRoute, async (c) => {
+    const { limit, cursor } = c.req.valid("query");
+    return c.json(await listAudit(c.get("db"), c.get("principal").workspaceId, limit, cursor), 200);
+  });
