@@ -10,8 +10,8 @@ type Bucket = { tokens: number; at: number };
 export class RateLimiter extends DurableObject<Env> {
   private buckets = new Map<string, Bucket>();
 
-  private take(key: string, perSecond: number, now: number): number {
-    const capacity = Math.max(1, perSecond);
+  private take(key: string, perSecond: number, now: number, burst = perSecond): number {
+    const capacity = Math.max(1, burst);
     const bucket = this.buckets.get(key) ?? { tokens: capacity, at: now };
     const tokens = Math.min(capacity, bucket.tokens + ((now - bucket.at) / 1000) * perSecond);
     if (tokens >= 1) {
@@ -35,6 +35,18 @@ export class RateLimiter extends DurableObject<Env> {
     const wait = this.take("channel", limit.perSecond, now);
     if (wait > 0 || !perRecipient) return wait;
     return this.take(`to:${recipient}`, perRecipient, now);
+  }
+
+  /**
+   * For request limits: takes a token from `key`'s bucket (`burst` deep, refilled at
+   * `perSecond`), or says how long until one is free, with what is left for RateLimit headers.
+   */
+  async check(key: string, perSecond: number, burst: number) {
+    const now = Date.now();
+    const waitMs = this.take(key, perSecond, now, burst);
+    const left = Math.floor(this.buckets.get(key)?.tokens ?? 0);
+    const resetMs = Math.ceil(((burst - left) / perSecond) * 1000);
+    return { waitMs, remaining: waitMs > 0 ? 0 : left, resetSeconds: Math.ceil(resetMs / 1000) };
   }
 
   private peek(bucket: Bucket | undefined, perSecond: number, now: number) {

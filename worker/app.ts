@@ -13,6 +13,15 @@ import {
   problemResponse,
   unsupportedMediaType,
 } from "./lib/errors";
+import { idempotency } from "./lib/idempotency";
+import {
+  API_LIMIT,
+  clientIp,
+  LOGIN_LIMIT,
+  rateLimit,
+  WIDGET_LIMIT,
+  WIDGET_SESSION_LIMIT,
+} from "./lib/rate-limit";
 import { routeTable } from "./lib/route-table";
 import { apiKeysRouter } from "./routes/api-keys";
 import { authRouter } from "./routes/auth";
@@ -78,6 +87,27 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
     if (PUBLIC_API_PATHS.has(c.req.path) || !known) return next();
     return authenticate(c, next);
   });
+  app.use(
+    `${API}/auth/login`,
+    rateLimit(LOGIN_LIMIT, (c) => clientIp(c.req.raw.headers)),
+  );
+  app.use(`${API}/*`, async (c, next) => {
+    const principal = c.get("principal") as AppEnv["Variables"]["principal"] | undefined;
+    if (!principal) return next();
+    return rateLimit(API_LIMIT, () => principal.apiKeyId ?? `user:${principal.userId}`)(c, next);
+  });
+  // a visitor's messages count against their own session; new sessions against their IP
+  app.post(
+    "/widget/v1/sessions",
+    rateLimit(WIDGET_SESSION_LIMIT, (c) => clientIp(c.req.raw.headers)),
+  );
+  app.on(
+    "POST",
+    ["/widget/v1/messages", "/widget/v1/attachments", "/widget/v1/conversations/*"],
+    rateLimit(WIDGET_LIMIT, (c) => `visitor:${(c.req.header("authorization") ?? "").slice(-24)}`),
+  );
+  app.use(`${API}/*`, idempotency);
+  app.use("/widget/v1/*", idempotency);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "session", {
     type: "apiKey",
