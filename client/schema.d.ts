@@ -3041,6 +3041,194 @@ export interface paths {
       };
     };
   };
+  "/api/v1/messages": {
+    /**
+     * Send to an address on a channel (the contact and conversation are found or created)
+     * @description Goes the way an agent's reply goes: the channel's rules (24-hour window, consent) apply, the message is queued and its status follows at `status_url`. Use `Idempotency-Key` to retry safely.
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["SendRequest"];
+        };
+      };
+      responses: {
+        /** @description Queued */
+        202: {
+          content: {
+            "application/json": components["schemas"]["SendAccepted"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/messages/{id}": {
+    /** A message and its delivery status */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description The message */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Message"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/channels/{id}/check": {
+    /** Whether an address is valid and reachable on the channel */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["AddressCheck"];
+        };
+      };
+      responses: {
+        /** @description What Conversa and the platform can tell */
+        200: {
+          content: {
+            "application/json": components["schemas"]["AddressCheckResult"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/api/v1/channels/{id}/routing": {
     /** Where the channel's new conversations go: a chat menu, a team, business hours */
     put: {
@@ -5416,6 +5604,63 @@ export interface components {
     };
     RenderRequest: {
       text: string;
+    };
+    SendAccepted: {
+      id: string;
+      conversation_id: string;
+      seq: number;
+      /**
+       * @description Outbound on a platform channel: queued → sent → delivered → read, or failed
+       * @enum {string|null}
+       */
+      status: "queued" | "sent" | "delivered" | "read" | "failed" | null;
+      /** @description GET it to follow the delivery status */
+      status_url: string;
+    };
+    SendRequest: {
+      channel_id: string;
+      /** @description Who: a contact, or an address on the channel */
+      to: {
+        contact_id?: string;
+        /** @example +14155550123 */
+        phone?: string;
+        /** Format: email */
+        email?: string;
+        /** @description Messenger / Instagram PSID, Telegram chat id, custom platform id */
+        platform_id?: string;
+        /** @description For a contact created now */
+        name?: string;
+      };
+      /** @description The reply; or send a `template` */
+      text?: string;
+      /** @description WhatsApp: an approved template, the only thing allowed outside the 24-hour window */
+      template?: {
+        name: string;
+        /** @example en_US */
+        language?: string;
+        /** @default [] */
+        variables?: string[];
+      };
+      /** @description Email only */
+      subject?: string;
+      /**
+       * @description Email only: which sender account sends it
+       * @enum {string}
+       */
+      area?: "tickets" | "invoices" | "customers" | "all";
+      /** @description Your id for this message: a retry with the same id is not stored twice */
+      client_message_id?: string;
+    };
+    AddressCheckResult: {
+      /** @description The address has the right form for the channel */
+      valid: boolean;
+      normalized: string | null;
+      /** @description What the platform says, where it can tell (Telegram, Twilio Lookup); null when it cannot */
+      reachable: boolean | null;
+      reason: string | null;
+    };
+    AddressCheck: {
+      to: string;
     };
     ChannelRouting: {
       /** @description New conversations go to this team (after the menu, if any) */

@@ -32,6 +32,7 @@ import { conversationsRouter } from "./routes/conversations";
 import { demoRouter } from "./routes/demo";
 import { filesRouter } from "./routes/files";
 import { meRouter } from "./routes/me";
+import { sendRouter } from "./routes/send";
 import { snippetsRouter } from "./routes/snippets";
 import { teamsRouter } from "./routes/teams";
 import { usersRouter } from "./routes/users";
@@ -136,6 +137,7 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
     .route(API, channelsRouter)
     .route(API, conversationsRouter)
     .route(API, snippetsRouter)
+    .route(API, sendRouter)
     .route(API, teamsRouter)
     .route(API, webhookSubscriptionsRouter)
     .route("/widget/v1", widgetRouter)

@@ -124,6 +124,25 @@ const ROUTES = [
   ],
   ["POST", /^\/v3\/mail\/send$/, () => [202, "", { "x-message-id": noDashes() }]],
   ["POST", /^\/custom\//, () => [200, { id: `ext_${randomUUID()}` }]],
+  [
+    "POST",
+    /^\/bot[^/]+\/getChat$/,
+    (_m, body) => {
+      const { chat_id } = parseJson(body);
+      return String(chat_id).startsWith("404")
+        ? [400, { ok: false, error_code: 400, description: "Bad Request: chat not found" }]
+        : [200, { ok: true, result: { id: Number(chat_id), type: "private" } }];
+    },
+  ],
+  [
+    "GET",
+    /^\/v2\/PhoneNumbers\/(.+)$/,
+    (m) => {
+      const phone = decodeURIComponent(m[1]);
+      // numbers ending in 0000 are "not valid" for the fake Lookup
+      return [200, { phone_number: phone, valid: !phone.endsWith("0000"), country_code: "US" }];
+    },
+  ],
   // a webhook receiver for Conversa's own outbound webhooks
   ["POST", /^\/hooks\//, () => [200, { received: true }]],
 ];

@@ -73,7 +73,7 @@ async function insertContact(
 }
 
 /** Phone and email channels know the contact by that column; the others by a platform identity. */
-async function contactForSender(
+export async function contactForSender(
   db: Db,
   channel: ChannelRow,
   sender: InboundSender,

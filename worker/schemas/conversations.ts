@@ -105,38 +105,37 @@ export const ClientMessageId = z.string().min(1).max(100).optional().openapi({
   description: "Your id for this message: a retry with the same id is not stored twice",
 });
 
-export const AgentMessageCreate = z
-  .strictObject({
-    text: MessageText.optional().openapi({ description: "The reply; or send a `template`" }),
-    private: z
-      .boolean()
-      .default(false)
-      .openapi({ description: "An internal note, never shown to the customer" }),
-    template: z
-      .strictObject({
-        name: z.string().min(1).max(512),
-        language: z.string().min(2).max(15).optional().openapi({ example: "en_US" }),
-        variables: z.array(z.string().min(1).max(1024)).max(20).default([]),
-      })
-      .optional()
-      .openapi({
-        description:
-          "WhatsApp: an approved template, the only thing allowed outside the 24-hour window",
-      }),
-    subject: z.string().trim().min(1).max(300).optional().openapi({ description: "Email only" }),
-    area: z
-      .enum(EMAIL_AREAS)
-      .optional()
-      .openapi({ description: "Email only: which sender account sends it" }),
-    client_message_id: ClientMessageId,
-  })
-  .superRefine((body, ctx) => {
-    if ((body.text === undefined) === (body.template === undefined))
-      ctx.addIssue({ code: "custom", path: ["text"], message: "Send either text or a template" });
-    if (body.template && body.private)
-      ctx.addIssue({ code: "custom", path: ["template"], message: "A note cannot be a template" });
-  })
-  .openapi("AgentMessageCreate");
+export const AgentMessageFields = z.strictObject({
+  text: MessageText.optional().openapi({ description: "The reply; or send a `template`" }),
+  private: z
+    .boolean()
+    .default(false)
+    .openapi({ description: "An internal note, never shown to the customer" }),
+  template: z
+    .strictObject({
+      name: z.string().min(1).max(512),
+      language: z.string().min(2).max(15).optional().openapi({ example: "en_US" }),
+      variables: z.array(z.string().min(1).max(1024)).max(20).default([]),
+    })
+    .optional()
+    .openapi({
+      description:
+        "WhatsApp: an approved template, the only thing allowed outside the 24-hour window",
+    }),
+  subject: z.string().trim().min(1).max(300).optional().openapi({ description: "Email only" }),
+  area: z
+    .enum(EMAIL_AREAS)
+    .optional()
+    .openapi({ description: "Email only: which sender account sends it" }),
+  client_message_id: ClientMessageId,
+});
+
+export const AgentMessageCreate = AgentMessageFields.superRefine((body, ctx) => {
+  if ((body.text === undefined) === (body.template === undefined))
+    ctx.addIssue({ code: "custom", path: ["text"], message: "Send either text or a template" });
+  if (body.template && body.private)
+    ctx.addIssue({ code: "custom", path: ["template"], message: "A note cannot be a template" });
+}).openapi("AgentMessageCreate");
 
 export const VisitorMessageCreate = z
   .strictObject({

@@ -1,0 +1,103 @@
+import type { z } from "@hono/zod-openapi";
+import { and, eq } from "drizzle-orm";
+import { isPlatformChannel } from "../channels";
+import { contacts, messages } from "../db/schema";
+import type { Db, Principal } from "../lib/context";
+import { notFound, validationFailed } from "../lib/errors";
+import type { SendRequest } from "../schemas/send";
+import { getChannel } from "./channels";
+import { conversationStub, findActiveConversation, openConversation } from "./conversations";
+import { contactForSender } from "./inbound";
+import { sendAgentMessage } from "./messages";
+
+type Input = z.infer<typeof SendRequest>;
+
+/** The contact to write to: named by id, or found / created by the channel's kind of address. */
+async function recipient(
+  db: Db,
+  principal: Principal,
+  channel: Awaited<ReturnType<typeof getChannel>>,
+  to: Input["to"],
+  now: number,
+) {
+  if (to.contact_id) {
+    const contact = await db.query.contacts.findFirst({
+      columns: { id: true },
+      where: and(eq(contacts.workspaceId, principal.workspaceId), eq(contacts.id, to.contact_id)),
+    });
+    if (!contact) throw validationFailed([{ path: "to.contact_id", message: "no such contact" }]);
+    return contact.id;
+  }
+  const address =
+    channel.type === "email"
+      ? to.email
+      : channel.type === "whatsapp" || channel.type === "twilio_sms"
+        ? to.phone
+        : to.platform_id;
+  if (!address || !isPlatformChannel(channel.type))
+    throw validationFailed([
+      {
+        path: "to",
+        message:
+          channel.type === "email"
+            ? "give to.email or to.contact_id"
+            : channel.type === "whatsapp" || channel.type === "twilio_sms"
+              ? "give to.phone or to.contact_id"
+              : "give to.platform_id or to.contact_id",
+      },
+    ]);
+  const contact = await contactForSender(
+    db,
+    channel,
+    { id: address, phone: to.phone, email: to.email, name: to.name },
+    now,
+  );
+  return contact.id;
+}
+
+/**
+ * Sends on a channel to an address: finds or creates the contact and its open conversation,
+ * then goes the same way as an agent's reply (rules, queue, statuses).
+ */
+export async function sendToAddress(
+  db: Db,
+  env: Env,
+  principal: Principal,
+  input: Input,
+  context: { now: number; origin: string },
+) {
+  const channel = await getChannel(db, principal.workspaceId, input.channel_id);
+  const contactId = await recipient(db, principal, channel, input.to, context.now);
+  const ref = { workspaceId: principal.workspaceId, channelId: channel.id, contactId };
+  const conversationId =
+    (await findActiveConversation(db, ref.workspaceId, contactId, channel.id)) ??
+    (await openConversation(db, env, ref, context.now));
+  const message = await sendAgentMessage(
+    db,
+    env,
+    principal,
+    conversationId,
+    {
+      text: input.text,
+      template: input.template,
+      subject: input.subject,
+      area: input.area,
+      private: false,
+      client_message_id: input.client_message_id,
+    },
+    context,
+  );
+  return { message, conversationId };
+}
+
+/** A message by its id, as it is now (delivery status included). */
+export async function getMessage(db: Db, env: Env, workspaceId: string, id: string) {
+  const row = await db.query.messages.findFirst({
+    columns: { conversationId: true, seq: true },
+    where: and(eq(messages.workspaceId, workspaceId), eq(messages.id, id)),
+  });
+  if (!row) throw notFound("Message");
+  const stored = await conversationStub(env, row.conversationId).outboundMessage(row.seq);
+  if (!stored) throw notFound("Message");
+  return stored.message;
+}
