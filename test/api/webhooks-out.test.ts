@@ -74,6 +74,7 @@ describe("outbound webhooks", () => {
   it("deliver signed events a receiver can verify with the documented snippet", async () => {
     const ws = await newWorkspace();
     const { path, subscription } = await subscribe(ws.ownerCookie, [
+      "contact.created",
       "conversation.created",
       "message.created",
     ]);

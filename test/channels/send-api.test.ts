@@ -19,8 +19,13 @@ async function setupTelegram() {
 
 describe("send API", () => {
   it("sends to an address, creating the contact and conversation, and reports the status", async () => {
-    const { key, channel, botToken } = await setupTelegram();
+    const { ws, key, channel, botToken } = await setupTelegram();
     const chatId = uniqueDigits(9);
+    const hook = `/hooks/${uniqueDigits()}`;
+    await api("/api/v1/webhook-subscriptions", {
+      cookie: ws.ownerCookie,
+      body: { url: `${fakeUrl()}${hook}`, events: ["contact.created"] },
+    });
     const response = await api("/api/v1/messages", {
       key,
       body: {
@@ -69,6 +74,14 @@ describe("send API", () => {
       }),
     );
     expect(second.conversation_id).toBe(accepted.conversation_id);
+    const announced = await eventually(
+      async () => (await fakeRequests(hook))[0],
+      "contact.created",
+    );
+    expect(JSON.parse(announced.body)).toMatchObject({
+      type: "contact.created",
+      data: { contact: { name: "Sam", source: "channel" } },
+    });
   });
 
   it("says which address field the channel needs", async () => {

@@ -58,23 +58,31 @@ async function contactByColumn(
   return row ?? null;
 }
 
+/** A contact first seen on a channel; subscribers hear of it (contact.created). */
 async function insertContact(
   db: Db,
+  env: Env,
   workspaceId: string,
   fields: { name: string | null; phone?: string | null; email?: string | null },
   now: number,
 ) {
   const id = newId("ct", now);
-  await db
+  const inserted = await db
     .insert(contacts)
     .values({ id, workspaceId, ...fields, createdAt: now, updatedAt: now })
-    .onConflictDoNothing();
+    .onConflictDoNothing()
+    .returning({ id: contacts.id });
+  if (inserted.length)
+    await emitEvent(db, env, workspaceId, "contact.created", {
+      contact: { id, ...fields, source: "channel" },
+    });
   return id;
 }
 
 /** Phone and email channels know the contact by that column; the others by a platform identity. */
 export async function contactForSender(
   db: Db,
+  env: Env,
   channel: ChannelRow,
   sender: InboundSender,
   now: number,
@@ -89,7 +97,7 @@ export async function contactForSender(
           `+${(sender.phone ?? sender.id).replace(/\D/g, "")}`);
     const known = await contactByColumn(db, workspaceId, column, value);
     if (known) return known;
-    await insertContact(db, workspaceId, { name: sender.name ?? null, [column]: value }, now);
+    await insertContact(db, env, workspaceId, { name: sender.name ?? null, [column]: value }, now);
     const created = await contactByColumn(db, workspaceId, column, value);
     if (!created) throw new Error("contact vanished after insert");
     return created;
@@ -102,7 +110,7 @@ export async function contactForSender(
   );
   const known = await db.query.contactIdentities.findFirst({ where: identity });
   if (!known) {
-    const contactId = await insertContact(db, workspaceId, { name: sender.name ?? null }, now);
+    const contactId = await insertContact(db, env, workspaceId, { name: sender.name ?? null }, now);
     await db
       .insert(contactIdentities)
       .values({ workspaceId, kind, value: sender.id, contactId })
@@ -216,7 +224,7 @@ async function ingestMessage(
   conversationHint?: string | null,
 ) {
   if (await ledgerEntry(db, channel.id, [message.externalId])) return;
-  const contact = await contactForSender(db, channel, message.from, now);
+  const contact = await contactForSender(db, env, channel, message.from, now);
   const conversationId = await conversationFor(
     db,
     env,
@@ -280,7 +288,7 @@ async function ingestStatus(db: Db, env: Env, channel: ChannelRow, status: Inbou
 async function ingestReaction(db: Db, env: Env, channel: ChannelRow, reaction: InboundReaction) {
   const target = await ledgerEntry(db, channel.id, [reaction.targetExternalId]);
   if (!target) return;
-  const contact = await contactForSender(db, channel, reaction.from, reaction.timestamp);
+  const contact = await contactForSender(db, env, channel, reaction.from, reaction.timestamp);
   await conversationStub(env, target.conversationId).append({
     kind: "event",
     sender: { type: "contact", id: contact.id, name: contact.name },
@@ -296,7 +304,7 @@ async function ingestReadWatermark(
   read: InboundReadWatermark,
   now: number,
 ) {
-  const contact = await contactForSender(db, channel, read.from, now);
+  const contact = await contactForSender(db, env, channel, read.from, now);
   const conversationId = await findActiveConversation(
     db,
     channel.workspaceId,

@@ -15,6 +15,7 @@ type Input = z.infer<typeof SendRequest>;
 /** The contact to write to: named by id, or found / created by the channel's kind of address. */
 async function recipient(
   db: Db,
+  env: Env,
   principal: Principal,
   channel: Awaited<ReturnType<typeof getChannel>>,
   to: Input["to"],
@@ -48,6 +49,7 @@ async function recipient(
     ]);
   const contact = await contactForSender(
     db,
+    env,
     channel,
     { id: address, phone: to.phone, email: to.email, name: to.name },
     now,
@@ -67,7 +69,7 @@ export async function sendToAddress(
   context: { now: number; origin: string },
 ) {
   const channel = await getChannel(db, principal.workspaceId, input.channel_id);
-  const contactId = await recipient(db, principal, channel, input.to, context.now);
+  const contactId = await recipient(db, env, principal, channel, input.to, context.now);
   const ref = { workspaceId: principal.workspaceId, channelId: channel.id, contactId };
   const conversationId =
     (await findActiveConversation(db, ref.workspaceId, contactId, channel.id)) ??
