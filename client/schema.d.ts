@@ -5650,6 +5650,12 @@ export interface components {
       area?: "tickets" | "invoices" | "customers" | "all";
       /** @description Your id for this message: a retry with the same id is not stored twice */
       client_message_id?: string;
+      /** @description A file Conversa fetches (up to 10 MB) and sends; `text` becomes its caption */
+      attachment?: {
+        /** Format: uri */
+        url: string;
+        name?: string;
+      };
     };
     AddressCheckResult: {
       /** @description The address has the right form for the channel */

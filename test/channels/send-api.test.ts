@@ -131,4 +131,42 @@ describe("send API", () => {
     expect(await check(sms.id, "+1 415 555 0000")).toMatchObject({ valid: true, reachable: false });
     expect(await check(sms.id, "12")).toMatchObject({ valid: false, reachable: null });
   });
+
+  it("fetches an attachment, stores it, and sends it as the platform's photo with a caption", async () => {
+    const { key, channel, botToken } = await setupTelegram();
+    const chatId = uniqueDigits(9);
+    const response = await api("/api/v1/messages", {
+      key,
+      body: {
+        channel_id: channel.id,
+        to: { platform_id: chatId },
+        text: "Your invoice",
+        attachment: { url: `${fakeUrl()}/media/invoice-${chatId}` },
+      },
+    });
+    expect(response.status).toBe(202);
+    const accepted = await json<Accepted>(response);
+    const request = await eventually(
+      async () => (await fakeRequests(`/bot${botToken}/sendPhoto`))[0],
+      "the sendPhoto call",
+    );
+    const sent = JSON.parse(request.body) as { chat_id: string; photo: string; caption: string };
+    expect(sent).toMatchObject({ chat_id: chatId, caption: "Your invoice" });
+    expect(sent.photo).toMatch(/^https:\/\/conversa\.test\/files\/.+sig=/);
+    const message = await json<MessageDto>(await api(accepted.status_url, { key }));
+    expect(message).toMatchObject({ kind: "file", attachment: { content_type: "image/jpeg" } });
+    const file = await api(message.attachment?.url ?? "");
+    expect(await file.text()).toBe(`fake media invoice-${chatId}`);
+    await expectProblem(
+      await api("/api/v1/messages", {
+        key,
+        body: {
+          channel_id: channel.id,
+          to: { platform_id: chatId },
+          attachment: { url: `${fakeUrl()}/nothing-here` },
+        },
+      }),
+      422,
+    );
+  });
 });

@@ -89,7 +89,21 @@ export const custom: ChannelAdapter<"custom"> = {
   async send(config, message) {
     const payload = JSON.stringify({
       type: "message",
-      message: { id: message.reference, text: message.text },
+      message: {
+        id: message.reference,
+        text: message.text,
+        ...(message.media
+          ? {
+              media: [
+                {
+                  url: message.media.url,
+                  content_type: message.media.contentType,
+                  name: message.media.name,
+                },
+              ],
+            }
+          : {}),
+      },
       to: message.to,
     });
     const response = await sendRequest(config.outbound_url, {

@@ -302,7 +302,10 @@ async function send(config: EmailConfig, message: Outbound) {
     from: message.from ?? config.from_accounts[0]?.from ?? config.inbound_address,
     to: message.to,
     subject: message.subject ?? DEFAULT_SUBJECT,
-    text: message.text ?? "",
+    // files go as a link the customer can open for a while
+    text: [message.text, message.media && `${message.media.name}: ${message.media.url}`]
+      .filter(Boolean)
+      .join("\n\n"),
   };
   const call = CALLS[config.provider](config, letter, threadingHeaders(message));
   const base = trimSlash(config.api_base_url ?? BASES[config.provider]);

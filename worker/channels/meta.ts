@@ -276,6 +276,17 @@ function whatsappBody(message: Outbound) {
       },
     };
   }
+  if (message.media) {
+    const kind = message.media.contentType.startsWith("image/") ? "image" : "document";
+    const caption = message.text ? { caption: message.text } : {};
+    return kind === "image"
+      ? { ...base, type: "image", image: { link: message.media.url, ...caption } }
+      : {
+          ...base,
+          type: "document",
+          document: { link: message.media.url, filename: message.media.name, ...caption },
+        };
+  }
   return { ...base, type: "text", text: { preview_url: false, body: message.text ?? "" } };
 }
 
@@ -420,7 +431,14 @@ function pageAdapter<T extends "messenger" | "instagram">(
         ...(message.humanAgentTag
           ? { messaging_type: "MESSAGE_TAG", tag: "HUMAN_AGENT" }
           : { messaging_type: "RESPONSE" }),
-        message: { text: message.text ?? "" },
+        message: message.media
+          ? {
+              attachment: {
+                type: message.media.contentType.startsWith("image/") ? "image" : "file",
+                payload: { url: message.media.url, is_reusable: false },
+              },
+            }
+          : { text: message.text ?? "" },
       };
       const url = `${graphBase(config)}/${config.page_id}/messages`;
       const sent = pageSent.safeParse(await graphPost(url, config.page_access_token, body));

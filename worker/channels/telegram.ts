@@ -156,10 +156,15 @@ export const telegram: ChannelAdapter<"telegram"> = {
   parse: (request) => parseUpdate(request.rawBody),
 
   async send(config, outbound) {
-    const result = await callApi(config, "sendMessage", {
-      chat_id: outbound.to,
-      text: outbound.text ?? "",
-    });
+    const { media } = outbound;
+    const photo = media?.contentType.startsWith("image/");
+    const result = media
+      ? await callApi(config, photo ? "sendPhoto" : "sendDocument", {
+          chat_id: outbound.to,
+          [photo ? "photo" : "document"]: media.url,
+          ...(outbound.text ? { caption: outbound.text } : {}),
+        })
+      : await callApi(config, "sendMessage", { chat_id: outbound.to, text: outbound.text ?? "" });
     const sent = sentMessage.safeParse(result);
     if (!sent.success) throw new SendError("unexpected answer from Telegram", false, "bad_answer");
     return { externalId: `${sent.data.chat.id}:${sent.data.message_id}` };

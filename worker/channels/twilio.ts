@@ -130,6 +130,7 @@ export const twilioSms: ChannelAdapter<"twilio_sms"> = {
     const form = new URLSearchParams({ To: message.to, Body: message.text ?? "" });
     form.set(config.from.startsWith("MG") ? "MessagingServiceSid" : "From", config.from);
     if (message.statusCallbackUrl) form.set("StatusCallback", message.statusCallbackUrl);
+    if (message.media) form.set("MediaUrl", message.media.url);
     const url = `${apiBase(config)}/2010-04-01/Accounts/${config.account_sid}/Messages.json`;
     const response = await sendRequest(url, {
       method: "POST",

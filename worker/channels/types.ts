@@ -77,6 +77,8 @@ export type Outbound = {
   statusCallbackUrl?: string | undefined;
   /** Our message id, for platforms that echo a reference back. */
   reference: string;
+  /** A file to send, at a URL the platform can fetch for a while. */
+  media?: { url: string; contentType: string; name: string } | undefined;
 };
 
 export type SendResult = { externalId: string };

@@ -3,7 +3,7 @@ import type { z } from "zod";
 import type { AppendInput, OutboundOptions } from "../../durable-objects/conversation";
 import { isPlatformChannel } from "../channels";
 import { replyPolicy } from "../channels/rules";
-import { conversations, users } from "../db/schema";
+import { type Attachment, conversations, users } from "../db/schema";
 import type { Db, Principal } from "../lib/context";
 import { notFound, validationFailed } from "../lib/errors";
 import { storeAttachment } from "../lib/files";
@@ -95,7 +95,7 @@ export async function sendAgentMessage(
   principal: Principal,
   conversationId: string,
   body: AgentMessageBody,
-  context: { now: number; origin: string },
+  context: { now: number; origin: string; attachment?: Attachment | undefined },
 ) {
   const conversation = await getConversation(db, principal.workspaceId, conversationId);
   const sender = await senderOf(db, principal);
@@ -106,9 +106,10 @@ export async function sendAgentMessage(
     if (body.template)
       throw validationFailed([{ path: "template", message: "Templates are for WhatsApp" }]);
     const message = await stub.append({
-      kind: body.private ? "note" : "text",
+      kind: body.private ? "note" : context.attachment ? "file" : "text",
       sender,
       text: body.text,
+      attachment: context.attachment ?? null,
       externalId,
     });
     if (!body.private) await recordFirstResponse(db, sender, conversationId, context.now);
@@ -131,9 +132,10 @@ export async function sendAgentMessage(
     fill,
   );
   const { message, created } = await stub.appendOnce({
-    kind: "text",
+    kind: context.attachment ? "file" : "text",
     sender,
-    text,
+    text: text || null,
+    attachment: context.attachment ?? null,
     status: "queued",
     outbound,
     externalId,

@@ -180,6 +180,14 @@ export async function deliverOutbound(
     statusCallbackUrl: job.origin
       ? `${job.origin}/webhooks/twilio/${channel.id}/status`
       : undefined,
+    media:
+      message.attachment && job.origin
+        ? {
+            url: `${job.origin}${message.attachment.url}`,
+            contentType: message.attachment.content_type,
+            name: message.attachment.name,
+          }
+        : undefined,
   };
   let account: SenderAccount | undefined;
   if (channel.type === "email") {

@@ -4,6 +4,9 @@ import { isPlatformChannel } from "../channels";
 import { contacts, messages } from "../db/schema";
 import type { Db, Principal } from "../lib/context";
 import { notFound, validationFailed } from "../lib/errors";
+import { storeAttachment } from "../lib/files";
+import { newId } from "../lib/ids";
+import { isAllowedTarget } from "../lib/targets";
 import type { SendRequest } from "../schemas/send";
 import { getChannel } from "./channels";
 import { conversationStub, findActiveConversation, openConversation } from "./conversations";
@@ -74,6 +77,9 @@ export async function sendToAddress(
   const conversationId =
     (await findActiveConversation(db, ref.workspaceId, contactId, channel.id)) ??
     (await openConversation(db, env, ref, context.now));
+  const attachment = input.attachment
+    ? await fetchAttachment(env, input.attachment, { ...ref, conversationId }, context.now)
+    : undefined;
   const message = await sendAgentMessage(
     db,
     env,
@@ -87,9 +93,38 @@ export async function sendToAddress(
       private: false,
       client_message_id: input.client_message_id,
     },
-    context,
+    { ...context, attachment },
   );
   return { message, conversationId };
+}
+
+const MAX_FILE_BYTES = 10 * 1024 * 1024;
+
+/** Fetches a file named by URL (public addresses only) into the conversation's storage. */
+async function fetchAttachment(
+  env: Env,
+  file: { url: string; name?: string | undefined },
+  where: { workspaceId: string; conversationId: string },
+  now: number,
+) {
+  const refuse = (message: string) => validationFailed([{ path: "attachment.url", message }]);
+  if (!isAllowedTarget(env, file.url)) throw refuse("must be a public address");
+  const response = await fetch(file.url, { redirect: "manual" }).catch(() => null);
+  if (!response?.ok) throw refuse(`could not be fetched (${response?.status ?? "network error"})`);
+  const body = await response.arrayBuffer();
+  if (body.byteLength > MAX_FILE_BYTES) throw refuse("is larger than 10 MB");
+  const name = file.name ?? (new URL(file.url).pathname.split("/").pop() || "file");
+  return storeAttachment(
+    env,
+    { ...where, fileId: newId("file", now) },
+    {
+      body,
+      name,
+      contentType:
+        response.headers.get("content-type")?.split(";")[0] ?? "application/octet-stream",
+      size: body.byteLength,
+    },
+  );
 }
 
 /** A message by its id, as it is now (delivery status included). */

@@ -25,9 +25,26 @@ export const SendRequest = z
       client_message_id: true,
     }).shape,
   )
+  .extend({
+    attachment: z
+      .strictObject({
+        url: z.url({ protocol: /^https?$/ }).max(2000),
+        name: z.string().trim().min(1).max(200).optional(),
+      })
+      .optional()
+      .openapi({
+        description: "A file Conversa fetches (up to 10 MB) and sends; `text` becomes its caption",
+      }),
+  })
   .superRefine((body, ctx) => {
-    if ((body.text === undefined) === (body.template === undefined))
-      ctx.addIssue({ code: "custom", path: ["text"], message: "Send either text or a template" });
+    if (body.template && (body.text !== undefined || body.attachment))
+      ctx.addIssue({ code: "custom", path: ["template"], message: "A template goes alone" });
+    if (!body.template && body.text === undefined && !body.attachment)
+      ctx.addIssue({
+        code: "custom",
+        path: ["text"],
+        message: "Send text, a template or an attachment",
+      });
   })
   .openapi("SendRequest");
 
