@@ -49,6 +49,7 @@ const PUBLIC_API_PATHS = new Set([
   `${API}/openapi.json`,
 ]);
 const JSON_TYPE = /^application\/([\w.-]+\+)?json(;|$)/i;
+const UPLOAD_PATH = /^\/api\/v1\/conversations\/[^/]+\/attachments$/;
 
 export type AppDeps = { clock?: Clock };
 
@@ -70,13 +71,15 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
       throw payloadTooLarge(MAX_BODY_BYTES);
     },
   });
-  app.use("/api/*", limitBody);
+  // file uploads are multipart and checked for size by their route
+  app.use("/api/*", (c, next) => (UPLOAD_PATH.test(c.req.path) ? next() : limitBody(c, next)));
   app.use("/webhooks/*", limitBody);
 
   app.use("/api/*", async (c, next) => {
     const hasBody = c.req.raw.body !== null && c.req.header("content-length") !== "0";
     const type = c.req.header("content-type") ?? "";
-    if (hasBody && !["GET", "HEAD"].includes(c.req.method) && !JSON_TYPE.test(type)) {
+    const upload = UPLOAD_PATH.test(c.req.path) && type.startsWith("multipart/form-data");
+    if (hasBody && !upload && !["GET", "HEAD"].includes(c.req.method) && !JSON_TYPE.test(type)) {
       throw unsupportedMediaType("Send request bodies as application/json.");
     }
     await next();

@@ -444,4 +444,43 @@ describe("WhatsApp outbound", () => {
       422,
     );
   });
+
+  it("sends an agent's file upload as a WhatsApp image with its caption", async () => {
+    const s = await setup();
+    const conversation = await openConversation(s);
+    const form = new FormData();
+    form.set(
+      "file",
+      new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], "receipt.png", { type: "image/png" }),
+    );
+    form.set("text", "Here is your receipt");
+    const uploaded = await api(`/api/v1/conversations/${conversation.id}/attachments`, {
+      cookie: s.ws.ownerCookie,
+      rawBody: form,
+    });
+    expect(uploaded.status).toBe(201);
+    const message = await json<MessageDto>(uploaded);
+    expect(message).toMatchObject({ kind: "file", status: "queued", text: "Here is your receipt" });
+    const request = await eventually(
+      async () => (await fakeRequests(`/${s.phoneNumberId}/messages`))[0],
+      "the image send",
+    );
+    const body = JSON.parse(request.body) as {
+      type: string;
+      image: { link: string; caption: string };
+    };
+    expect(body.type).toBe("image");
+    expect(body.image.caption).toBe("Here is your receipt");
+    const file = await api(body.image.link.replace("https://conversa.test", ""));
+    expect(new Uint8Array(await file.arrayBuffer())).toEqual(
+      new Uint8Array([0x89, 0x50, 0x4e, 0x47]),
+    );
+    await expectProblem(
+      await api(`/api/v1/conversations/${conversation.id}/attachments`, {
+        cookie: s.ws.ownerCookie,
+        rawBody: new FormData(),
+      }),
+      422,
+    );
+  });
 });

@@ -188,6 +188,20 @@ describe("WhatsApp end to end through the local fake platform", () => {
       ],
     });
     await bubble.locator(".delivery[data-status=delivered]").waitFor({ timeout: 15_000 });
+    // a file from the composer goes out as a WhatsApp image
+    await agent.setInputFiles("input[aria-label='Attach a file']", {
+      name: "map.png",
+      mimeType: "image/png",
+      buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47]),
+    });
+    await agent.locator(".bubble.us a", { hasText: "map.png" }).waitFor();
+    const image = await until(async () => {
+      const requests = (await (
+        await fetch(`${fake.url}/__fake/requests?path=/${DEMO_WHATSAPP.phone_number_id}/messages`)
+      ).json()) as { body: string }[];
+      return requests.map((r) => JSON.parse(r.body)).find((b) => b.type === "image");
+    }, "the image send");
+    expect(image.image.link).toContain("/files/");
     await agent.screenshot({ path: `${SHOTS}/whatsapp-replied.png` });
 
     // a snippet typed as /shortcut comes back with the customer's and the agent's names filled

@@ -212,6 +212,29 @@ export function ConversationPane({ id, me, onBack }: { id: string; me: Me; onBac
     }
   };
 
+  const attach = async (event: Event) => {
+    const input = event.currentTarget as HTMLInputElement;
+    const file = input.files?.[0];
+    if (!file) return;
+    const form = new FormData();
+    form.set("file", file);
+    if (text.trim()) form.set("text", text.trim());
+    try {
+      const message = await request<Message>(`/api/v1/conversations/${id}/attachments`, {
+        method: "POST",
+        body: form,
+      });
+      setText("");
+      stickToBottom.current = true;
+      setMessages((m) => mergeMessages(m, [message]));
+      setError(null);
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      input.value = "";
+    }
+  };
+
   const sendTemplate = (template: Record<string, unknown>) =>
     post({ template }).catch((e: Error) => setError(e.message));
 
@@ -367,6 +390,17 @@ export function ConversationPane({ id, me, onBack }: { id: string; me: Me; onBac
             if (e.key === "Enter" && !e.shiftKey) send(e);
           }}
         />
+        {!note && (
+          <label class="attach" title="Attach a file">
+            📎
+            <input
+              type="file"
+              aria-label="Attach a file"
+              disabled={restriction !== null}
+              onChange={attach}
+            />
+          </label>
+        )}
         <button type="submit" disabled={restriction !== null}>
           Send
         </button>

@@ -11,12 +11,14 @@ import {
   publishToInbox,
   removeLabel,
 } from "../domain/conversations";
-import { sendAgentMessage } from "../domain/messages";
+import { MAX_UPLOAD_BYTES, sendAgentMessage } from "../domain/messages";
 import { searchMessages } from "../domain/search";
 import { getMember } from "../domain/users";
 import { assertSameOrigin } from "../lib/auth";
 import type { AppEnv } from "../lib/context";
-import { forbidden } from "../lib/errors";
+import { forbidden, payloadTooLarge, validationFailed } from "../lib/errors";
+import { storeAttachment } from "../lib/files";
+import { newId } from "../lib/ids";
 import { authenticated, createRouter } from "../lib/router";
 import { errorResponses, IdParam, jsonBody, jsonResponse } from "../schemas/common";
 import { TagName } from "../schemas/contacts";
@@ -85,6 +87,29 @@ const sendRoute = createRoute({
   summary: "Reply to the customer, or leave an internal note with private: true",
   security,
   request: { params: ConversationId, body: jsonBody(AgentMessageCreate) },
+  responses: { 201: jsonResponse(MessageSchema, "Accepted in order"), ...errorResponses },
+});
+
+const attachRoute = createRoute({
+  method: "post",
+  path: "/conversations/{id}/attachments",
+  tags,
+  summary: "Send a file to the customer (multipart: `file`, optional `text` as its caption)",
+  security,
+  request: {
+    params: ConversationId,
+    body: {
+      required: true,
+      content: {
+        "multipart/form-data": {
+          schema: z.object({
+            file: z.any().openapi({ type: "string", format: "binary" }),
+            text: z.string().max(1000).optional(),
+          }),
+        },
+      },
+    },
+  },
   responses: { 201: jsonResponse(MessageSchema, "Accepted in order"), ...errorResponses },
 });
 
@@ -267,6 +292,37 @@ export const conversationsRouter = createRouter()
       c.req.valid("param").id,
       c.req.valid("json"),
       { now: c.get("clock").now(), origin: new URL(c.req.url).origin },
+    );
+    return c.json(message, 201);
+  })
+  .openapi(attachRoute, async (c) => {
+    if (Number(c.req.header("content-length") ?? 0) > MAX_UPLOAD_BYTES + 64 * 1024)
+      throw payloadTooLarge(MAX_UPLOAD_BYTES);
+    const { file, text } = c.req.valid("form");
+    if (!(file instanceof File))
+      throw validationFailed([{ path: "file", message: "attach a file" }]);
+    if (file.size > MAX_UPLOAD_BYTES) throw payloadTooLarge(MAX_UPLOAD_BYTES);
+    const principal = c.get("principal");
+    const id = c.req.valid("param").id;
+    const now = c.get("clock").now();
+    await getConversation(c.get("db"), principal.workspaceId, id);
+    const attachment = await storeAttachment(
+      c.env,
+      { workspaceId: principal.workspaceId, conversationId: id, fileId: newId("file", now) },
+      {
+        body: file.stream(),
+        name: file.name || "file",
+        contentType: file.type || "application/octet-stream",
+        size: file.size,
+      },
+    );
+    const message = await sendAgentMessage(
+      c.get("db"),
+      c.env,
+      principal,
+      id,
+      { text: text?.trim() || undefined, private: false },
+      { now, origin: new URL(c.req.url).origin, attachment },
     );
     return c.json(message, 201);
   })
