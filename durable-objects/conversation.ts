@@ -13,6 +13,7 @@ import { reopenSnoozed, resetUnread } from "../worker/domain/projection";
 import { slaBreaches, slaDueTimes } from "../worker/domain/sla";
 import { attachmentUrl } from "../worker/lib/files";
 import { newId } from "../worker/lib/ids";
+import { type LimitCheck, type RequestLimit, TokenBuckets } from "../worker/lib/token-bucket";
 import {
   ClientFrame,
   type ConversationDto,
@@ -112,9 +113,15 @@ export class ConversationDO extends DurableObject<Env> {
     }
   }
 
+  /** Meta values as stored; every message reads several, so they are kept in memory too. */
+  private readonly metaCache = new Map<string, string | null>();
+
   private metaValue(key: string): string | null {
+    if (this.metaCache.has(key)) return this.metaCache.get(key) ?? null;
     const row = this.sql.exec("SELECT value FROM meta WHERE key = ?", key).toArray()[0];
-    return row ? String(row.value) : null;
+    const value = row ? String(row.value) : null;
+    this.metaCache.set(key, value);
+    return value;
   }
 
   private setMeta(key: string, value: string) {
@@ -123,12 +130,22 @@ export class ConversationDO extends DurableObject<Env> {
       key,
       value,
     );
+    this.metaCache.set(key, value);
   }
 
+  private deleteMeta(key: string) {
+    this.sql.exec("DELETE FROM meta WHERE key = ?", key);
+    this.metaCache.set(key, null);
+  }
+
+  private conversationMeta: ConversationMeta | null = null;
+
   private meta(): ConversationMeta {
+    if (this.conversationMeta) return this.conversationMeta;
     const raw = this.metaValue("conversation");
     if (!raw) throw new Error("conversation not initialised");
-    return JSON.parse(raw) as ConversationMeta;
+    this.conversationMeta = JSON.parse(raw) as ConversationMeta;
+    return this.conversationMeta;
   }
 
   async init(meta: ConversationMeta): Promise<void> {
@@ -142,18 +159,24 @@ export class ConversationDO extends DurableObject<Env> {
   async appendFromVisitor(
     visitor: { contactId: string; channelId: string },
     input: AppendInput,
+    limit: RequestLimit,
   ): Promise<
-    | { ok: true; message: MessageDto; routed: boolean }
+    | { ok: true; message: MessageDto; routed: boolean; limit: LimitCheck }
     | { ok: false; reason: "not_found" | "closed" }
+    | { ok: false; reason: "rate_limited"; limit: LimitCheck }
   > {
-    const raw = this.metaValue("conversation");
-    const meta = raw ? (JSON.parse(raw) as ConversationMeta) : null;
+    const meta = this.metaValue("conversation") ? this.meta() : null;
     if (meta?.contactId !== visitor.contactId || meta.channelId !== visitor.channelId) {
       return { ok: false, reason: "not_found" };
     }
     if (this.metaValue("status") === "closed") return { ok: false, reason: "closed" };
-    return { ok: true, message: await this.append(input), routed: this.isRouted() };
+    // the visitor's request limit is kept here, sparing the hot path a trip to a limiter object
+    const check = this.visitorLimits.check(visitor.contactId, limit, Date.now());
+    if (check.waitMs > 0) return { ok: false, reason: "rate_limited", limit: check };
+    return { ok: true, message: await this.append(input), routed: this.isRouted(), limit: check };
   }
+
+  private readonly visitorLimits = new TokenBuckets();
 
   /** Routing (chat menu, team) is done, so customer messages need no routing step. */
   isRouted(): boolean {
@@ -205,6 +228,15 @@ export class ConversationDO extends DurableObject<Env> {
     }
   }
 
+  private knownLastSeq: number | null = null;
+
+  private lastSeq(): number {
+    this.knownLastSeq ??= Number(
+      this.sql.exec("SELECT coalesce(max(seq), 0) AS last FROM messages").one().last,
+    );
+    return this.knownLastSeq;
+  }
+
   async append(input: AppendInput): Promise<MessageDto> {
     return (await this.appendOnce(input)).message;
   }
@@ -220,29 +252,32 @@ export class ConversationDO extends DurableObject<Env> {
     }
     const now = Date.now();
     const row = this.ctx.storage.transactionSync(() => {
-      const seq = Number(
-        this.sql.exec("SELECT coalesce(max(seq), 0) + 1 AS next FROM messages").one().next,
-      );
-      this.sql.exec(
-        `INSERT INTO messages (seq, id, kind, sender_type, sender_id, sender_name, text, attachment, event, status, external_id, outbound, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        seq,
-        newId("msg", now),
-        input.kind,
-        input.sender.type,
-        input.sender.id,
-        input.sender.name,
-        input.text ?? null,
-        input.attachment ? JSON.stringify(input.attachment) : null,
-        input.event ? JSON.stringify(input.event) : null,
-        input.status ?? null,
-        input.externalId ?? null,
-        input.outbound ? JSON.stringify(input.outbound) : null,
-        now,
-      );
+      const seq = this.lastSeq() + 1;
+      const inserted = this.sql
+        .exec(
+          `INSERT INTO messages (seq, id, kind, sender_type, sender_id, sender_name, text, attachment, event, status, external_id, outbound, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+          seq,
+          newId("msg", now),
+          input.kind,
+          input.sender.type,
+          input.sender.id,
+          input.sender.name,
+          input.text ?? null,
+          input.attachment ? JSON.stringify(input.attachment) : null,
+          input.event ? JSON.stringify(input.event) : null,
+          input.status ?? null,
+          input.externalId ?? null,
+          input.outbound ? JSON.stringify(input.outbound) : null,
+          now,
+        )
+        .one();
       this.sql.exec("INSERT INTO outbox (seq) VALUES (?)", seq);
-      return this.sql.exec("SELECT * FROM messages WHERE seq = ?", seq).one();
+      // projected entries leave the outbox with the next write rather than in a commit of their own
+      this.sql.exec("DELETE FROM outbox WHERE seq <= ?", this.projectedThrough);
+      return inserted;
     });
+    this.knownLastSeq = Number(row.seq);
     const message = await this.toDto(row, meta);
     this.broadcast({ type: "message", message }, message.kind === "note" ? "agent" : undefined);
     await this.flush();
@@ -299,7 +334,7 @@ export class ConversationDO extends DurableObject<Env> {
     this.setMeta("status", status);
     if (status === "snoozed" && snooze_until)
       this.setMeta("wake_at", String(Date.parse(snooze_until)));
-    else this.sql.exec("DELETE FROM meta WHERE key = 'wake_at'");
+    else this.deleteMeta("wake_at");
     await this.scheduleAlarm();
     this.broadcast(frame, "agent");
   }
@@ -354,7 +389,7 @@ export class ConversationDO extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     const wakeAt = Number(this.metaValue("wake_at") ?? 0);
     if (wakeAt && wakeAt <= Date.now()) {
-      this.sql.exec("DELETE FROM meta WHERE key = 'wake_at'");
+      this.deleteMeta("wake_at");
       await this.endSnooze();
     }
     await this.checkSla(Date.now());
@@ -458,18 +493,25 @@ export class ConversationDO extends DurableObject<Env> {
     return this.drain;
   }
 
+  /**
+   * Outbox entries up to here are in D1. Kept in memory only: after a restart the entries left
+   * are projected again, which the projection ignores as already there.
+   */
+  private projectedThrough = 0;
+
   private async drainOutbox(): Promise<void> {
     const meta = this.meta();
     for (;;) {
       const pending = this.sql
         .exec(
-          "SELECT m.*, o.attempts FROM outbox o JOIN messages m ON m.seq = o.seq ORDER BY o.seq LIMIT 1",
+          "SELECT m.*, o.attempts FROM outbox o JOIN messages m ON m.seq = o.seq WHERE o.seq > ? ORDER BY o.seq LIMIT 1",
+          this.projectedThrough,
         )
         .toArray()[0];
       if (!pending) {
         // alarm bookkeeping only after a failure: the common path touches no alarm
         if (this.metaValue("retry_at") !== null) {
-          this.sql.exec("DELETE FROM meta WHERE key = 'retry_at'");
+          this.deleteMeta("retry_at");
           await this.scheduleAlarm();
         }
         return;
@@ -487,8 +529,10 @@ export class ConversationDO extends DurableObject<Env> {
             hasAttachment: pending.attachment !== null,
             createdAt: Number(pending.created_at),
           },
+          // a customer's message may wake the conversation, which its agents must hear of
+          wantsConversation: !["open", "closed"].includes(this.metaValue("status") ?? ""),
         });
-        this.sql.exec("DELETE FROM outbox WHERE seq = ?", pending.seq);
+        this.projectedThrough = Number(pending.seq);
         // agents on the conversation hear of a status change (a customer waking a snoozed one)
         if (conversation && this.metaValue("status") !== conversation.status) {
           this.setMeta("status", conversation.status);
@@ -510,7 +554,10 @@ export class ConversationDO extends DurableObject<Env> {
   }
 
   pendingProjection(): number {
-    return Number(this.sql.exec("SELECT count(*) AS n FROM outbox").one().n);
+    return Number(
+      this.sql.exec("SELECT count(*) AS n FROM outbox WHERE seq > ?", this.projectedThrough).one()
+        .n,
+    );
   }
 
   private async toDto(row: Row, meta: ConversationMeta): Promise<MessageDto> {

@@ -13,7 +13,7 @@ type SocketState = { userId: string };
 
 type Waiting = ProjectionItem & { done: (error: unknown, conversation?: ConversationDto) => void };
 
-/** At most this many messages per D1 batch: 2 writes each plus 2 reads per conversation. */
+/** At most this many messages per D1 batch: 2 writes each plus a read per conversation. */
 const GROUP_LIMIT = 100;
 const SUBSCRIBER_CACHE_MS = 10_000;
 
@@ -46,18 +46,26 @@ export class WorkspaceHub extends DurableObject<Env> {
   private async writeGroups() {
     while (this.waiting.length > 0) {
       const group = this.waiting.splice(0, GROUP_LIMIT);
-      let conversations: Map<string, ConversationDto>;
+      let projected: Awaited<ReturnType<typeof projectMessages>>;
       try {
-        conversations = await projectMessages(this.projectionDb, group);
+        // the inbox's view of a conversation is read back only for someone to see it
+        const watched = this.ctx.getWebSockets().length > 0;
+        projected = await projectMessages(
+          this.projectionDb,
+          group,
+          (item) => watched || item.wantsConversation === true,
+        );
       } catch (error) {
         for (const item of group) item.done(error);
         continue;
       }
+      const { conversations, created } = projected;
       for (const conversation of conversations.values()) {
         sendAll(this.ctx.getWebSockets(), { type: "conversation", conversation });
       }
       for (const item of group) item.done(null, conversations.get(item.ref.conversationId));
-      await this.announceMessages(group).catch((error) =>
+      // a message projected again (a retry, a restarted object) is announced only the first time
+      await this.announceMessages(created).catch((error) =>
         console.error("message.created webhooks could not be queued", error),
       );
     }

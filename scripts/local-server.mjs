@@ -13,7 +13,9 @@ const root = new URL("../", import.meta.url).pathname;
 export async function startWorker(args, port) {
   const child = spawn("wrangler", ["dev", "--ip", "127.0.0.1", "--port", String(port), ...args], {
     cwd: root,
-    env: { ...process.env, CI: "true" },
+    // wrangler's local observability collector streams a trace of every call; these throwaway
+    // servers have no dashboard to show it in
+    env: { ...process.env, CI: "true", X_LOCAL_OBSERVABILITY: "false" },
     stdio: "ignore",
     detached: true,
   });

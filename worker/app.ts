@@ -19,6 +19,7 @@ import {
   clientIp,
   LOGIN_LIMIT,
   rateLimit,
+  visitorCaller,
   WIDGET_LIMIT,
   WIDGET_SESSION_LIMIT,
 } from "./lib/rate-limit";
@@ -107,8 +108,8 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
   );
   app.on(
     "POST",
-    ["/widget/v1/messages", "/widget/v1/attachments", "/widget/v1/conversations/*"],
-    rateLimit(WIDGET_LIMIT, (c) => `visitor:${(c.req.header("authorization") ?? "").slice(-24)}`),
+    ["/widget/v1/attachments", "/widget/v1/conversations/*"],
+    rateLimit(WIDGET_LIMIT, (c) => visitorCaller(c.req.header("authorization"))),
   );
   app.use(`${API}/*`, idempotency);
   app.use("/widget/v1/*", idempotency);
@@ -174,7 +175,7 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
   });
 
   app.onError((error, c) => {
-    if (error instanceof Problem) return problemResponse(error);
+    if (error instanceof Problem) return problemResponse(error, error.headers);
     if (error instanceof HTTPException) {
       const status = error.status;
       if (status === 400) return problemResponse(badRequest(error.message));

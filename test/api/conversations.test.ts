@@ -349,6 +349,47 @@ describe("visitor authorization", () => {
   });
 });
 
+describe("a visitor sending too fast", () => {
+  it("is limited per visitor with 429, Retry-After and RateLimit headers, by name or not", async () => {
+    const { channel, visitor, conversationId } = await setup();
+    const send = (body: Record<string, string>) =>
+      api("/widget/v1/messages", {
+        body,
+        headers: { authorization: `Bearer ${visitor.token}` },
+        origin: null,
+      });
+    // faster than the 10 a second it refills: naming the conversation or not, one bucket of 60
+    const responses = await Promise.all(
+      Array.from({ length: 90 }, (_, i) =>
+        send(
+          i % 2 ? { text: `fast ${i}`, conversation_id: conversationId } : { text: `fast ${i}` },
+        ),
+      ),
+    );
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(20);
+    expect(statuses.every((s) => s === 201 || s === 429)).toBe(true);
+    const limited = responses.find((r) => r.status === 429);
+    const accepted = responses.find((r) => r.status === 201);
+    if (!limited || !accepted) throw new Error("never limited");
+    expect(accepted.headers.get("ratelimit-limit")).toBe("60");
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(limited.headers.get("ratelimit-remaining")).toBe("0");
+    await expectProblem(limited, 429);
+    // nothing refused was stored
+    const stored = await runInDurableObject(stubOf(conversationId), (instance: ConversationDO) =>
+      instance.list({ limit: 200, audience: "agent" }),
+    );
+    expect(stored.filter((m) => m.kind === "text")).toHaveLength(
+      1 + statuses.filter((s) => s === 201).length,
+    );
+
+    // another visitor on the same channel is not affected
+    const other = await visitorSession(channel.id);
+    expect((await visitorSays(other.token, "hello")).message.seq).toBe(1);
+  });
+});
+
 describe("projection to D1", () => {
   it("catches up after a D1 outage with nothing lost and nothing duplicated", async () => {
     const { ws, visitor, conversationId } = await setup();
@@ -416,7 +457,7 @@ describe("projection to D1", () => {
     );
     const [message] = await agentMessages(ws.ownerCookie, conversationId);
     if (!message) throw new Error("no message");
-    await projectMessages(env.DB, [
+    const repeated = await projectMessages(env.DB, [
       {
         ref: { conversationId, workspaceId: ws.id },
         message: {
@@ -435,6 +476,8 @@ describe("projection to D1", () => {
       await api(`/api/v1/conversations/${conversationId}`, { cookie: ws.ownerCookie }),
     );
     expect(after).toEqual(conversation);
+    // so no second message.created goes out for it
+    expect(repeated.created).toEqual([]);
   });
 });
 

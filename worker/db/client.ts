@@ -1,4 +1,6 @@
+import { fillPlaceholders } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
+import type { SQLitePreparedQuery } from "drizzle-orm/sqlite-core";
 import * as schema from "./schema";
 
 type Db = ReturnType<typeof build>;
@@ -13,4 +15,48 @@ export function createDb(d1: D1Database): Db {
     built.set(d1, db);
   }
   return db;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: any prepared query; its result type is read off `execute`
+type AnyPrepared = SQLitePreparedQuery<any>;
+type ResultOf<P extends AnyPrepared> = Awaited<ReturnType<P["execute"]>>;
+
+/**
+ * A drizzle query with `sql.placeholder`s, turned into SQL once and bound many times: for hot
+ * paths where building the query per call would cost more than running it.
+ */
+export class Reusable<P extends AnyPrepared> {
+  private readonly statement: D1PreparedStatement;
+  private readonly params: unknown[];
+
+  constructor(
+    db: Db,
+    private readonly prepared: P,
+  ) {
+    const query = prepared.getQuery();
+    this.statement = db.$client.prepare(query.sql);
+    this.params = query.params;
+  }
+
+  bind(values: Record<string, unknown>): D1PreparedStatement {
+    return this.statement.bind(...fillPlaceholders(this.params, values));
+  }
+
+  /** Maps a batch result of this statement as drizzle would. */
+  read(result: D1Result): ResultOf<P> {
+    return this.prepared.mapResult(result, true) as ResultOf<P>;
+  }
+}
+
+/** `make`'s statements, built once per database. */
+export function preparedOnce<T>(make: (db: Db) => T): (db: Db) => T {
+  const cache = new WeakMap<Db, T>();
+  return (db) => {
+    let statements = cache.get(db);
+    if (!statements) {
+      statements = make(db);
+      cache.set(db, statements);
+    }
+    return statements;
+  };
 }

@@ -2,6 +2,7 @@ import type { z } from "@hono/zod-openapi";
 import { and, desc, eq, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import type { AppendInput } from "../../durable-objects/conversation";
 import { replyWindowClosesAt } from "../channels/rules";
+import { preparedOnce, Reusable } from "../db/client";
 import {
   type ConversationStatus,
   channels,
@@ -111,34 +112,35 @@ function baseQuery(db: Db) {
     .$dynamic();
 }
 
-/** The two reads behind one conversation, to run in a batch (one round trip to D1). */
-export function conversationReads(db: Db, workspaceId: string, id: string) {
-  return [
-    baseQuery(db).where(and(eq(conversations.workspaceId, workspaceId), eq(conversations.id, id))),
-    db
-      .select({ label: conversationLabels.label })
-      .from(conversationLabels)
-      .where(
-        and(
-          eq(conversationLabels.workspaceId, workspaceId),
-          eq(conversationLabels.conversationId, id),
-        ),
-      )
-      .orderBy(conversationLabels.label),
-  ] as const;
+const byId = { workspaceId: sql.placeholder("workspaceId"), id: sql.placeholder("id") };
+
+/** A conversation's labels as a JSON array, in order, read along with its row. */
+const labelsJson = sql<string>`(SELECT json_group_array(label) FROM (SELECT ${conversationLabels.label} AS label FROM ${conversationLabels} WHERE ${conversationLabels.workspaceId} = ${conversations.workspaceId} AND ${conversationLabels.conversationId} = ${conversations.id} ORDER BY ${conversationLabels.label}))`;
+
+/** One conversation as the inbox shows it, built once: it is read back on every projected message. */
+const conversationStatement = preparedOnce(
+  (db) =>
+    new Reusable(
+      db,
+      db
+        .select({ ...listColumns, labels: labelsJson.as("labels") })
+        .from(conversations)
+        .innerJoin(channels, eq(channels.id, conversations.channelId))
+        .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+        .where(and(eq(conversations.workspaceId, byId.workspaceId), eq(conversations.id, byId.id)))
+        .prepare(),
+    ),
+);
+
+/** The read behind one conversation, to run in a batch with others (one round trip to D1). */
+export function conversationRead(db: Db, workspaceId: string, id: string) {
+  return conversationStatement(db).bind({ workspaceId, id });
 }
 
-export function conversationFromReads(
-  rows: ListRow[],
-  labels: { label: string }[],
-): ConversationDto | null {
-  const [row] = rows;
-  return row
-    ? toDto(
-        row,
-        labels.map((l) => l.label),
-      )
-    : null;
+/** The conversation from the batch result of `conversationRead`, or null when it is gone. */
+export function conversationFromRead(db: Db, result: D1Result): ConversationDto | null {
+  const [row] = conversationStatement(db).read(result);
+  return row ? toDto(row, JSON.parse(row.labels) as string[]) : null;
 }
 
 export async function getConversation(
@@ -146,8 +148,7 @@ export async function getConversation(
   workspaceId: string,
   id: string,
 ): Promise<ConversationDto> {
-  const [rows, labels] = await db.batch(conversationReads(db, workspaceId, id));
-  const conversation = conversationFromReads(rows, labels);
+  const conversation = conversationFromRead(db, await conversationRead(db, workspaceId, id).all());
   if (!conversation) throw notFound("Conversation");
   return conversation;
 }

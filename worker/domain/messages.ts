@@ -8,6 +8,7 @@ import type { Db, Principal } from "../lib/context";
 import { notFound, validationFailed } from "../lib/errors";
 import { storeAttachment } from "../lib/files";
 import { newId } from "../lib/ids";
+import { rateLimited, WIDGET_LIMIT } from "../lib/rate-limit";
 import type { AgentMessageCreate, ConversationDto } from "../schemas/conversations";
 import { type ChannelRow, getChannelRow } from "./channels";
 import { isOptedOut } from "./consent";
@@ -190,21 +191,39 @@ export async function sendVisitorMessage(
   };
   if (body.conversation_id) {
     // the hot path: the widget names its conversation and the object checks it is theirs
-    const result = await conversationStub(env, body.conversation_id).appendFromVisitor(
-      visitor,
-      input,
-    );
-    if (result.ok) {
-      if (!result.routed) await routeCustomerMessage(db, env, body.conversation_id, body.text, now);
-      return { conversation_id: body.conversation_id, message: result.message };
-    }
-    if (result.reason === "not_found") throw notFound("Conversation");
+    const sent = await appendAsVisitor(db, env, body.conversation_id, visitor, input, now);
+    if (sent) return sent;
   }
   const conversationId = await visitorConversation(db, env, visitor, now);
-  const stub = conversationStub(env, conversationId);
-  const message = await stub.append(input);
-  if (!(await stub.isRouted())) await routeCustomerMessage(db, env, conversationId, body.text, now);
-  return { conversation_id: conversationId, message };
+  const sent = await appendAsVisitor(db, env, conversationId, visitor, input, now);
+  if (!sent) throw notFound("Conversation");
+  return sent;
+}
+
+/**
+ * Appends to the visitor's conversation, within their request limit (kept by the conversation);
+ * null when it is closed.
+ */
+async function appendAsVisitor(
+  db: Db,
+  env: Env,
+  conversationId: string,
+  visitor: Visitor,
+  input: AppendInput,
+  now: number,
+) {
+  const result = await conversationStub(env, conversationId).appendFromVisitor(
+    visitor,
+    input,
+    WIDGET_LIMIT,
+  );
+  if (result.ok) {
+    if (!result.routed) await routeCustomerMessage(db, env, conversationId, input.text ?? "", now);
+    return { conversation_id: conversationId, message: result.message, limit: result.limit };
+  }
+  if (result.reason === "rate_limited") throw rateLimited(WIDGET_LIMIT, result.limit);
+  if (result.reason === "not_found") throw notFound("Conversation");
+  return null;
 }
 
 export async function sendVisitorFile(db: Db, env: Env, visitor: Visitor, file: File, now: number) {

@@ -1,8 +1,9 @@
 import { and, eq, lt, lte, sql } from "drizzle-orm";
-import { createDb } from "../db/client";
+import { createDb, preparedOnce, Reusable } from "../db/client";
 import { conversations, type MessageKind, messages, type SenderType } from "../db/schema";
+import type { Db } from "../lib/context";
 import type { ConversationDto } from "../schemas/conversations";
-import { conversationFromReads, conversationReads } from "./conversations";
+import { conversationFromRead, conversationRead } from "./conversations";
 
 export type ProjectedMessage = {
   id: string;
@@ -25,85 +26,112 @@ function preview(message: ProjectedMessage): string | null {
   return null;
 }
 
-export type ProjectionItem = { ref: ConversationRef; message: ProjectedMessage };
+export type ProjectionItem = {
+  ref: ConversationRef;
+  message: ProjectedMessage;
+  /** The conversation as the inbox now shows it is wanted back, even with no one watching. */
+  wantsConversation?: boolean;
+};
 
-function writes(db: ReturnType<typeof createDb>, { ref, message }: ProjectionItem) {
-  const fromCustomer = CUSTOMER.includes(message.senderType);
-  const text = preview(message);
-  return [
+const ph = sql.placeholder;
+
+/**
+ * The projection's writes, built once: an idempotent message insert, and a conversation update
+ * that only applies to a newer seq. Null placeholders leave a column as it is.
+ */
+const projectionStatements = preparedOnce((db) => ({
+  insertMessage: new Reusable(
+    db,
     db
       .insert(messages)
       .values({
-        id: message.id,
-        workspaceId: ref.workspaceId,
-        conversationId: ref.conversationId,
-        seq: message.seq,
-        kind: message.kind,
-        senderType: message.senderType,
-        senderId: message.senderId,
-        text: message.text,
-        createdAt: message.createdAt,
+        id: ph("id"),
+        workspaceId: ph("workspaceId"),
+        conversationId: ph("conversationId"),
+        seq: ph("seq"),
+        kind: ph("kind"),
+        senderType: ph("senderType"),
+        senderId: ph("senderId"),
+        text: ph("text"),
+        createdAt: ph("createdAt"),
       })
-      .onConflictDoNothing(),
+      .onConflictDoNothing()
+      .prepare(),
+  ),
+  updateConversation: new Reusable(
+    db,
     db
       .update(conversations)
       .set({
-        lastSeq: message.seq,
-        ...(text !== null
-          ? {
-              lastMessagePreview: text,
-              lastMessageSenderType: message.senderType,
-              lastMessageAt: message.createdAt,
-            }
-          : {}),
-        ...(message.kind !== "event" ? { lastActivityAt: message.createdAt } : {}),
-        ...(fromCustomer
-          ? {
-              unreadCount: sql`${conversations.unreadCount} + 1`,
-              lastInboundAt: message.createdAt,
-              // a customer writing wakes a snoozed or pending conversation
-              status: sql`CASE WHEN ${conversations.status} IN ('snoozed', 'pending') THEN 'open' ELSE ${conversations.status} END`,
-              snoozeUntil: null,
-            }
-          : {}),
+        lastSeq: sql`${ph("seq")}`,
+        lastMessagePreview: sql`coalesce(${ph("preview")}, ${conversations.lastMessagePreview})`,
+        lastMessageSenderType: sql`CASE WHEN ${ph("preview")} IS NULL THEN ${conversations.lastMessageSenderType} ELSE ${ph("senderType")} END`,
+        lastMessageAt: sql`CASE WHEN ${ph("preview")} IS NULL THEN ${conversations.lastMessageAt} ELSE ${ph("createdAt")} END`,
+        lastActivityAt: sql`coalesce(${ph("activityAt")}, ${conversations.lastActivityAt})`,
+        // a customer writing counts as unread and wakes a snoozed or pending conversation
+        unreadCount: sql`${conversations.unreadCount} + ${ph("unread")}`,
+        lastInboundAt: sql`coalesce(${ph("inboundAt")}, ${conversations.lastInboundAt})`,
+        status: sql`CASE WHEN ${ph("inboundAt")} IS NOT NULL AND ${conversations.status} IN ('snoozed', 'pending') THEN 'open' ELSE ${conversations.status} END`,
+        snoozeUntil: sql`CASE WHEN ${ph("inboundAt")} IS NULL THEN ${conversations.snoozeUntil} END`,
       })
       .where(
         and(
-          eq(conversations.workspaceId, ref.workspaceId),
-          eq(conversations.id, ref.conversationId),
-          lt(conversations.lastSeq, message.seq),
+          eq(conversations.workspaceId, ph("workspaceId")),
+          eq(conversations.id, ph("conversationId")),
+          lt(conversations.lastSeq, ph("seq")),
         ),
-      ),
-  ] as const;
+      )
+      .prepare(),
+  ),
+}));
+
+function writes(db: Db, { ref, message }: ProjectionItem) {
+  const { insertMessage, updateConversation } = projectionStatements(db);
+  const fromCustomer = CUSTOMER.includes(message.senderType);
+  const keys = { workspaceId: ref.workspaceId, conversationId: ref.conversationId };
+  return [
+    insertMessage.bind({ ...keys, ...message }),
+    updateConversation.bind({
+      ...keys,
+      seq: message.seq,
+      preview: preview(message),
+      senderType: message.senderType,
+      createdAt: message.createdAt,
+      activityAt: message.kind !== "event" ? message.createdAt : null,
+      unread: fromCustomer ? 1 : 0,
+      inboundAt: fromCustomer ? message.createdAt : null,
+    }),
+  ];
 }
 
 /**
  * Writes messages into the D1 projection in one transaction, then reads back each touched
- * conversation as the live inbox shows it. Safe to repeat: a message insert ignores a seq it
- * already has, and a conversation update only applies to a newer seq.
+ * conversation as the live inbox shows it (those `readBack` asks for). Safe to repeat: a message insert ignores a seq it
+ * already has, and a conversation update only applies to a newer seq. `created` are the items
+ * whose message was not there before (a repeat creates none).
  */
 export async function projectMessages(
   d1: D1Database,
   items: ProjectionItem[],
-): Promise<Map<string, ConversationDto>> {
-  const db = createDb(d1);
-  const touched = [...new Map(items.map((i) => [i.ref.conversationId, i.ref])).values()];
-  const statements = [
-    ...items.flatMap((item) => writes(db, item)),
-    ...touched.flatMap((ref) => conversationReads(db, ref.workspaceId, ref.conversationId)),
-  ];
-  const [first, ...rest] = statements;
-  if (!first) return new Map();
-  const results = (await db.batch([first, ...rest])).slice(items.length * 2);
+  readBack: (item: ProjectionItem) => boolean = () => true,
+): Promise<{ conversations: Map<string, ConversationDto>; created: ProjectionItem[] }> {
   const conversationsById = new Map<string, ConversationDto>();
+  if (items.length === 0) return { conversations: conversationsById, created: [] };
+  const db = createDb(d1);
+  const touched = [
+    ...new Map(items.filter(readBack).map((i) => [i.ref.conversationId, i.ref])).values(),
+  ];
+  const results = await d1.batch([
+    ...items.flatMap((item) => writes(db, item)),
+    ...touched.map((ref) => conversationRead(db, ref.workspaceId, ref.conversationId)),
+  ]);
+  const created = items.filter((_, i) => (results[i * 2]?.meta.changes ?? 0) > 0);
+  const reads = results.slice(items.length * 2);
   touched.forEach((ref, i) => {
-    const dto = conversationFromReads(
-      results[i * 2] as Parameters<typeof conversationFromReads>[0],
-      results[i * 2 + 1] as Parameters<typeof conversationFromReads>[1],
-    );
+    const dto = conversationFromRead(db, reads[i] as D1Result);
     if (dto) conversationsById.set(ref.conversationId, dto);
   });
-  return conversationsById;
+  return { conversations: conversationsById, created };
 }
 
 export async function resetUnread(d1: D1Database, ref: ConversationRef) {

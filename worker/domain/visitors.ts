@@ -19,12 +19,26 @@ const tokenSecret = (env: Env) => `${env.APP_SECRET}:visitor`;
 
 type TokenPayload = { w: string; ch: string; ct: string; n: string | null; exp: number };
 
+/** Tokens whose signature was checked, by their exact text: a widget sends the same one every time. */
+const verifiedTokens = new Map<string, TokenPayload>();
+const VERIFIED_TOKENS_LIMIT = 10_000;
+
+async function tokenPayload(env: Env, token: string): Promise<TokenPayload | null> {
+  const key = `${tokenSecret(env)}\n${token}`;
+  const verified = verifiedTokens.get(key);
+  if (verified) return verified;
+  const payload = (await verifyToken(tokenSecret(env), token)) as TokenPayload | null;
+  if (verifiedTokens.size >= VERIFIED_TOKENS_LIMIT) verifiedTokens.clear();
+  if (payload) verifiedTokens.set(key, payload);
+  return payload;
+}
+
 export async function visitorFromToken(
   env: Env,
   token: string,
   now: number,
 ): Promise<Visitor | null> {
-  const payload = (await verifyToken(tokenSecret(env), token)) as TokenPayload | null;
+  const payload = await tokenPayload(env, token);
   if (!payload || typeof payload.exp !== "number" || payload.exp < now) return null;
   return { workspaceId: payload.w, channelId: payload.ch, contactId: payload.ct, name: payload.n };
 }

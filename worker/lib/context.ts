@@ -1,9 +1,8 @@
-import type { DrizzleD1Database } from "drizzle-orm/d1";
-import type * as schema from "../db/schema";
+import type { createDb } from "../db/client";
 import type { Role } from "../db/schema";
 import type { Clock } from "./clock";
 
-export type Db = DrizzleD1Database<typeof schema>;
+export type Db = ReturnType<typeof createDb>;
 
 /** Who is calling: resolved only from the session cookie or the API key, never from input. */
 export type Principal = {

@@ -16,6 +16,14 @@ export class Problem extends Error {
     super(detail ?? title);
   }
 
+  /** Headers the answer carries (Retry-After …). */
+  headers: Record<string, string> = {};
+
+  withHeaders(headers: Record<string, string>): this {
+    this.headers = { ...this.headers, ...headers };
+    return this;
+  }
+
   toJSON() {
     return {
       type: PROBLEM_BASE + this.slug,

@@ -1,8 +1,9 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "./context";
-import { Problem, problemResponse } from "./errors";
+import { Problem } from "./errors";
+import type { LimitCheck, RequestLimit } from "./token-bucket";
 
-export type RequestLimit = { name: string; perSecond: number; burst: number };
+export type { RequestLimit } from "./token-bucket";
 
 /** Per API key (or signed-in user): a steady 20 requests a second, bursts of 60. */
 export const API_LIMIT: RequestLimit = { name: "api", perSecond: 20, burst: 60 };
@@ -22,35 +23,49 @@ export const clientIp = (headers: Headers) =>
   headers.get("x-forwarded-for")?.split(",")[0]?.trim() ??
   "local";
 
+/** A visitor on the widget API, told apart by their token's signature. */
+export const visitorCaller = (authorization: string | undefined) =>
+  `visitor:${(authorization ?? "").slice(-24)}`;
+
+/** The RateLimit-Limit / -Remaining / -Reset headers every limited answer carries. */
+export const limitHeaders = (limit: RequestLimit, result: LimitCheck): Record<string, string> => ({
+  "ratelimit-limit": String(limit.burst),
+  "ratelimit-remaining": String(result.remaining),
+  "ratelimit-reset": String(result.resetSeconds),
+});
+
+/** Over the limit: a 429 problem with Retry-After, to throw. */
+export const rateLimited = (limit: RequestLimit, result: LimitCheck) =>
+  new Problem(
+    429,
+    "rate-limited",
+    "Too many requests",
+    "Slow down and retry after the given time.",
+  ).withHeaders({
+    ...limitHeaders(limit, result),
+    "retry-after": String(Math.max(1, Math.ceil(result.waitMs / 1000))),
+  });
+
+/** Takes a token from the caller's bucket, kept in a rate limiter object per caller. */
+export function checkLimit(env: Env, limit: RequestLimit, caller: string): Promise<LimitCheck> {
+  const key = `${limit.name}:${caller}`;
+  return env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(key)).check(key, limit);
+}
+
 /**
- * Token-bucket limits kept in a rate limiter object per caller. Over the limit: 429 with
- * Retry-After; every answer carries RateLimit-Limit / -Remaining / -Reset.
+ * Token-bucket limits per caller. Over the limit: 429 with Retry-After; every answer carries
+ * RateLimit-Limit / -Remaining / -Reset.
  */
 export const rateLimit = (
   limit: RequestLimit,
   callerOf: (c: Parameters<Parameters<typeof createMiddleware<AppEnv>>[0]>[0]) => string,
 ) =>
   createMiddleware<AppEnv>(async (c, next) => {
-    const key = `${limit.name}:${callerOf(c)}`;
-    const limiter = c.env.RATE_LIMITER.get(c.env.RATE_LIMITER.idFromName(key));
-    const result = await limiter.check(key, limit.perSecond, limit.burst);
-    const headers = {
-      "ratelimit-limit": String(limit.burst),
-      "ratelimit-remaining": String(result.remaining),
-      "ratelimit-reset": String(result.resetSeconds),
-    };
-    if (result.waitMs > 0)
-      return problemResponse(
-        new Problem(
-          429,
-          "rate-limited",
-          "Too many requests",
-          "Slow down and retry after the given time.",
-        ),
-        { ...headers, "retry-after": String(Math.max(1, Math.ceil(result.waitMs / 1000))) },
-      );
+    const result = await checkLimit(c.env, limit, callerOf(c));
+    if (result.waitMs > 0) throw rateLimited(limit, result);
     await next();
     // a WebSocket upgrade's headers are fixed
     if (c.res.status === 101) return;
-    for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
+    for (const [name, value] of Object.entries(limitHeaders(limit, result)))
+      c.res.headers.set(name, value);
   });

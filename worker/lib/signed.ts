@@ -3,10 +3,26 @@ import { base64UrlToBytes, bytesToBase64Url, bytesToHex } from "./crypto";
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-const hmacKey = (secret: string, usage: "sign" | "verify") =>
-  crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
-    usage,
-  ]);
+const importedKeys = new Map<string, Promise<CryptoKey>>();
+const KEY_CACHE_LIMIT = 256;
+
+/** Imported once per secret: visitor tokens are verified on every widget request. */
+function hmacKey(secret: string, usage: "sign" | "verify"): Promise<CryptoKey> {
+  const cacheKey = `${usage}:${secret}`;
+  let key = importedKeys.get(cacheKey);
+  if (!key) {
+    if (importedKeys.size >= KEY_CACHE_LIMIT) importedKeys.clear();
+    key = crypto.subtle.importKey(
+      "raw",
+      encoder.encode(secret),
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      [usage],
+    );
+    importedKeys.set(cacheKey, key);
+  }
+  return key;
+}
 
 export async function hmacSha256Hex(secret: string, message: string): Promise<string> {
   const signature = await crypto.subtle.sign(

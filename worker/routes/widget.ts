@@ -13,6 +13,7 @@ import {
   unauthorized,
   validationFailed,
 } from "../lib/errors";
+import { limitHeaders, WIDGET_LIMIT } from "../lib/rate-limit";
 import { createRouter } from "../lib/router";
 import { errorResponses, jsonBody, jsonResponse } from "../schemas/common";
 import {
@@ -205,16 +206,16 @@ widgetRouter
   })
   .openapi(sendRoute, async (c) => {
     const visitor = await visitorFrom(c, bearer(c));
-    return c.json(
-      await sendVisitorMessage(
-        c.get("db"),
-        c.env,
-        visitor,
-        c.req.valid("json"),
-        c.get("clock").now(),
-      ),
-      201,
+    const { limit, ...sent } = await sendVisitorMessage(
+      c.get("db"),
+      c.env,
+      visitor,
+      c.req.valid("json"),
+      c.get("clock").now(),
     );
+    for (const [name, value] of Object.entries(limitHeaders(WIDGET_LIMIT, limit)))
+      c.header(name, value);
+    return c.json(sent, 201);
   })
   .openapi(uploadRoute, async (c) => {
     const visitor = await visitorFrom(c, bearer(c));
