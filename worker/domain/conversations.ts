@@ -103,9 +103,10 @@ async function labelsOf(db: Db, workspaceId: string, ids: string[]) {
   return byConversation;
 }
 
-function baseQuery(db: Db) {
+/** Conversations with their channel and contact, as the inbox lists them (plus `extra` columns). */
+function baseQuery<Extra extends Record<string, SQL.Aliased>>(db: Db, extra: Extra = {} as Extra) {
   return db
-    .select(listColumns)
+    .select({ ...listColumns, ...extra })
     .from(conversations)
     .innerJoin(channels, eq(channels.id, conversations.channelId))
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
@@ -122,11 +123,7 @@ const conversationStatement = preparedOnce(
   (db) =>
     new Reusable(
       db,
-      db
-        .select({ ...listColumns, labels: labelsJson.as("labels") })
-        .from(conversations)
-        .innerJoin(channels, eq(channels.id, conversations.channelId))
-        .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+      baseQuery(db, { labels: labelsJson.as("labels") })
         .where(and(eq(conversations.workspaceId, byId.workspaceId), eq(conversations.id, byId.id)))
         .prepare(),
     ),

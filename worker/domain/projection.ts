@@ -106,9 +106,9 @@ function writes(db: Db, { ref, message }: ProjectionItem) {
 
 /**
  * Writes messages into the D1 projection in one transaction, then reads back each touched
- * conversation as the live inbox shows it (those `readBack` asks for). Safe to repeat: a message insert ignores a seq it
- * already has, and a conversation update only applies to a newer seq. `created` are the items
- * whose message was not there before (a repeat creates none).
+ * conversation that `readBack` asks for, as the live inbox shows it. Safe to repeat: a message
+ * insert ignores a seq it already has, and a conversation update only applies to a newer seq.
+ * `created` are the items whose message was not there before (a repeat creates none).
  */
 export async function projectMessages(
   d1: D1Database,

@@ -47,7 +47,7 @@ export const rateLimited = (limit: RequestLimit, result: LimitCheck) =>
   });
 
 /** Takes a token from the caller's bucket, kept in a rate limiter object per caller. */
-export function checkLimit(env: Env, limit: RequestLimit, caller: string): Promise<LimitCheck> {
+function checkLimit(env: Env, limit: RequestLimit, caller: string): Promise<LimitCheck> {
   const key = `${limit.name}:${caller}`;
   return env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(key)).check(key, limit);
 }
