@@ -11,7 +11,6 @@ import { hubFor } from "../worker/domain/conversations";
 import { emitEvent } from "../worker/domain/events";
 import { reopenSnoozed, resetUnread } from "../worker/domain/projection";
 import { slaBreaches, slaDueTimes } from "../worker/domain/sla";
-import { attachmentUrl } from "../worker/lib/files";
 import { newId } from "../worker/lib/ids";
 import { type LimitCheck, type RequestLimit, TokenBuckets } from "../worker/lib/token-bucket";
 import {
@@ -19,6 +18,12 @@ import {
   type ConversationDto,
   type MessageDto,
 } from "../worker/schemas/conversations";
+import {
+  type DeliveryEvent,
+  MetaStore,
+  messageDto,
+  migrateConversationStorage,
+} from "./conversation-storage";
 import { answerClose, sendAll } from "./sockets";
 
 export type Audience = "agent" | "visitor";
@@ -46,7 +51,6 @@ export type OutboundOptions = {
   subject?: string;
   area?: string;
 };
-export type DeliveryEvent = { event: string; at: number };
 export type SlaCheck = { target: "first_response" | "resolution"; at: number };
 
 /** A status only moves forward; `failed` can follow `queued` or `sent`, nothing after `delivered`. */
@@ -61,7 +65,6 @@ const canMove = (from: DeliveryStatus | null, to: DeliveryStatus) =>
   from === null || STATUS_RANK[to] > STATUS_RANK[from];
 
 type SocketState = { audience: Audience; userId: string | null; name: string | null };
-type Row = Record<string, SqlStorageValue>;
 
 const BACKOFF_MS = [1_000, 5_000, 15_000, 60_000, 300_000];
 
@@ -71,85 +74,29 @@ const BACKOFF_MS = [1_000, 5_000, 15_000, 60_000, 300_000];
  */
 export class ConversationDO extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  private readonly metaStore: MetaStore;
   private drain: Promise<void> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    ctx.blockConcurrencyWhile(async () => this.migrate());
-  }
-
-  private migrate() {
-    this.sql.exec(`
-      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-      CREATE TABLE IF NOT EXISTS messages (
-        seq INTEGER PRIMARY KEY,
-        id TEXT NOT NULL UNIQUE,
-        kind TEXT NOT NULL,
-        sender_type TEXT NOT NULL,
-        sender_id TEXT,
-        sender_name TEXT,
-        text TEXT,
-        attachment TEXT,
-        event TEXT,
-        status TEXT,
-        external_id TEXT UNIQUE,
-        created_at INTEGER NOT NULL
-      );
-      CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY, attempts INTEGER NOT NULL DEFAULT 0);
-    `);
-    const columns = new Set(
-      this.sql
-        .exec("SELECT name FROM pragma_table_info('messages')")
-        .toArray()
-        .map((c) => String(c.name)),
-    );
-    for (const [column, type] of [
-      ["status_reason", "TEXT"],
-      ["delivery_events", "TEXT"],
-      ["outbound", "TEXT"],
-    ] as const) {
-      if (!columns.has(column)) this.sql.exec(`ALTER TABLE messages ADD COLUMN ${column} ${type}`);
-    }
-  }
-
-  /** Meta values as stored; every message reads several, so they are kept in memory too. */
-  private readonly metaCache = new Map<string, string | null>();
-
-  private metaValue(key: string): string | null {
-    if (this.metaCache.has(key)) return this.metaCache.get(key) ?? null;
-    const row = this.sql.exec("SELECT value FROM meta WHERE key = ?", key).toArray()[0];
-    const value = row ? String(row.value) : null;
-    this.metaCache.set(key, value);
-    return value;
-  }
-
-  private setMeta(key: string, value: string) {
-    this.sql.exec(
-      "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-      key,
-      value,
-    );
-    this.metaCache.set(key, value);
-  }
-
-  private deleteMeta(key: string) {
-    this.sql.exec("DELETE FROM meta WHERE key = ?", key);
-    this.metaCache.set(key, null);
+    this.metaStore = new MetaStore(this.sql);
+    ctx.blockConcurrencyWhile(async () => migrateConversationStorage(this.sql));
   }
 
   private conversationMeta: ConversationMeta | null = null;
 
   private meta(): ConversationMeta {
     if (this.conversationMeta) return this.conversationMeta;
-    const raw = this.metaValue("conversation");
+    const raw = this.metaStore.get("conversation");
     if (!raw) throw new Error("conversation not initialised");
     this.conversationMeta = JSON.parse(raw) as ConversationMeta;
     return this.conversationMeta;
   }
 
   async init(meta: ConversationMeta): Promise<void> {
-    if (!this.metaValue("conversation")) this.setMeta("conversation", JSON.stringify(meta));
+    if (!this.metaStore.get("conversation"))
+      this.metaStore.set("conversation", JSON.stringify(meta));
   }
 
   /**
@@ -165,11 +112,11 @@ export class ConversationDO extends DurableObject<Env> {
     | { ok: false; reason: "not_found" | "closed" }
     | { ok: false; reason: "rate_limited"; limit: LimitCheck }
   > {
-    const meta = this.metaValue("conversation") ? this.meta() : null;
+    const meta = this.metaStore.get("conversation") ? this.meta() : null;
     if (meta?.contactId !== visitor.contactId || meta.channelId !== visitor.channelId) {
       return { ok: false, reason: "not_found" };
     }
-    if (this.metaValue("status") === "closed") return { ok: false, reason: "closed" };
+    if (this.metaStore.get("status") === "closed") return { ok: false, reason: "closed" };
     // the visitor's request limit is kept here, sparing the hot path a trip to a limiter object
     const check = this.visitorLimits.check(visitor.contactId, limit, Date.now());
     if (check.waitMs > 0) return { ok: false, reason: "rate_limited", limit: check };
@@ -180,11 +127,11 @@ export class ConversationDO extends DurableObject<Env> {
 
   /** Routing (chat menu, team) is done, so customer messages need no routing step. */
   isRouted(): boolean {
-    return this.metaValue("routed") !== null;
+    return this.metaStore.get("routed") !== null;
   }
 
   async markRouted(): Promise<void> {
-    this.setMeta("routed", "1");
+    this.metaStore.set("routed", "1");
   }
 
   /** Schedules breach checks at the conversation's SLA due times (read from the projection). */
@@ -194,12 +141,12 @@ export class ConversationDO extends DurableObject<Env> {
     const due: SlaCheck[] = [];
     if (row?.firstResponseDueAt) due.push({ target: "first_response", at: row.firstResponseDueAt });
     if (row?.resolutionDueAt) due.push({ target: "resolution", at: row.resolutionDueAt });
-    this.setMeta("sla", JSON.stringify(due));
+    this.metaStore.set("sla", JSON.stringify(due));
     await this.scheduleAlarm();
   }
 
   private slaChecks(): SlaCheck[] {
-    const raw = this.metaValue("sla");
+    const raw = this.metaStore.get("sla");
     return raw ? (JSON.parse(raw) as SlaCheck[]) : [];
   }
 
@@ -208,7 +155,7 @@ export class ConversationDO extends DurableObject<Env> {
     const checks = this.slaChecks();
     const due = checks.filter((c) => c.at <= now);
     if (due.length === 0) return;
-    this.setMeta("sla", JSON.stringify(checks.filter((c) => c.at > now)));
+    this.metaStore.set("sla", JSON.stringify(checks.filter((c) => c.at > now)));
     const breached = await slaBreaches(this.env.DB, this.meta().conversationId, due);
     const meta = this.meta();
     for (const check of breached) {
@@ -248,7 +195,11 @@ export class ConversationDO extends DurableObject<Env> {
       const existing = this.sql
         .exec("SELECT * FROM messages WHERE external_id = ?", input.externalId)
         .toArray()[0];
-      if (existing) return { message: await this.toDto(existing, meta), created: false };
+      if (existing)
+        return {
+          message: await messageDto(this.env, existing, meta.conversationId),
+          created: false,
+        };
     }
     const now = Date.now();
     const row = this.ctx.storage.transactionSync(() => {
@@ -278,7 +229,7 @@ export class ConversationDO extends DurableObject<Env> {
       return inserted;
     });
     this.knownLastSeq = Number(row.seq);
-    const message = await this.toDto(row, meta);
+    const message = await messageDto(this.env, row, meta.conversationId);
     this.broadcast({ type: "message", message }, message.kind === "note" ? "agent" : undefined);
     await this.flush();
     return { message, created: true };
@@ -309,32 +260,32 @@ export class ConversationDO extends DurableObject<Env> {
               options.limit,
             )
             .toArray();
-    return Promise.all(rows.map((row) => this.toDto(row, meta)));
+    return Promise.all(rows.map((row) => messageDto(this.env, row, meta.conversationId)));
   }
 
   /** Read state per side; an agent reading also clears the inbox's unread count. */
   async markRead(audience: Audience, seq: number): Promise<void> {
     const key = `read:${audience}`;
-    const current = Number(this.metaValue(key) ?? 0);
-    if (seq > current) this.setMeta(key, String(seq));
+    const current = Number(this.metaStore.get(key) ?? 0);
+    if (seq > current) this.metaStore.set(key, String(seq));
     this.broadcast({ type: "read", side: audience, seq: Math.max(seq, current) });
     if (audience === "agent") await resetUnread(this.env.DB, this.meta());
   }
 
   readState(): { agent: number; visitor: number } {
     return {
-      agent: Number(this.metaValue("read:agent") ?? 0),
-      visitor: Number(this.metaValue("read:visitor") ?? 0),
+      agent: Number(this.metaStore.get("read:agent") ?? 0),
+      visitor: Number(this.metaStore.get("read:visitor") ?? 0),
     };
   }
 
   /** Conversation-level changes (assignment, status) for the agents watching it. */
   async publish(frame: { type: "conversation"; conversation: ConversationDto }): Promise<void> {
     const { status, snooze_until } = frame.conversation;
-    this.setMeta("status", status);
+    this.metaStore.set("status", status);
     if (status === "snoozed" && snooze_until)
-      this.setMeta("wake_at", String(Date.parse(snooze_until)));
-    else this.deleteMeta("wake_at");
+      this.metaStore.set("wake_at", String(Date.parse(snooze_until)));
+    else this.metaStore.delete("wake_at");
     await this.scheduleAlarm();
     this.broadcast(frame, "agent");
   }
@@ -387,9 +338,9 @@ export class ConversationDO extends DurableObject<Env> {
 
   /** One alarm serves every due time the object keeps: snooze end, projection retry, SLA checks. */
   override async alarm(): Promise<void> {
-    const wakeAt = Number(this.metaValue("wake_at") ?? 0);
+    const wakeAt = Number(this.metaStore.get("wake_at") ?? 0);
     if (wakeAt && wakeAt <= Date.now()) {
-      this.deleteMeta("wake_at");
+      this.metaStore.delete("wake_at");
       await this.endSnooze();
     }
     await this.checkSla(Date.now());
@@ -399,7 +350,7 @@ export class ConversationDO extends DurableObject<Env> {
 
   private async scheduleAlarm() {
     const due = [
-      ...["wake_at", "retry_at"].map((key) => Number(this.metaValue(key) ?? 0)),
+      ...["wake_at", "retry_at"].map((key) => Number(this.metaStore.get(key) ?? 0)),
       ...this.slaChecks().map((c) => c.at),
     ].filter((at) => at > 0);
     if (due.length === 0) await this.ctx.storage.deleteAlarm();
@@ -427,7 +378,7 @@ export class ConversationDO extends DurableObject<Env> {
     const row = this.sql.exec("SELECT * FROM messages WHERE seq = ?", seq).toArray()[0];
     if (!row) return null;
     const options = row.outbound ? (JSON.parse(String(row.outbound)) as OutboundOptions) : {};
-    return { message: await this.toDto(row, this.meta()), options };
+    return { message: await messageDto(this.env, row, this.meta().conversationId), options };
   }
 
   /**
@@ -510,8 +461,8 @@ export class ConversationDO extends DurableObject<Env> {
         .toArray()[0];
       if (!pending) {
         // alarm bookkeeping only after a failure: the common path touches no alarm
-        if (this.metaValue("retry_at") !== null) {
-          this.deleteMeta("retry_at");
+        if (this.metaStore.get("retry_at") !== null) {
+          this.metaStore.delete("retry_at");
           await this.scheduleAlarm();
         }
         return;
@@ -530,12 +481,12 @@ export class ConversationDO extends DurableObject<Env> {
             createdAt: Number(pending.created_at),
           },
           // a customer's message may wake the conversation, which its agents must hear of
-          wantsConversation: !["open", "closed"].includes(this.metaValue("status") ?? ""),
+          wantsConversation: !["open", "closed"].includes(this.metaStore.get("status") ?? ""),
         });
         this.projectedThrough = Number(pending.seq);
         // agents on the conversation hear of a status change (a customer waking a snoozed one)
-        if (conversation && this.metaValue("status") !== conversation.status) {
-          this.setMeta("status", conversation.status);
+        if (conversation && this.metaStore.get("status") !== conversation.status) {
+          this.metaStore.set("status", conversation.status);
           this.broadcast({ type: "conversation", conversation }, "agent");
         }
       } catch (error) {
@@ -546,7 +497,7 @@ export class ConversationDO extends DurableObject<Env> {
           `projection of ${meta.conversationId}#${pending.seq} failed; retrying in ${delay}ms`,
           error,
         );
-        this.setMeta("retry_at", String(Date.now() + delay));
+        this.metaStore.set("retry_at", String(Date.now() + delay));
         await this.scheduleAlarm();
         return;
       }
@@ -558,39 +509,5 @@ export class ConversationDO extends DurableObject<Env> {
       this.sql.exec("SELECT count(*) AS n FROM outbox WHERE seq > ?", this.projectedThrough).one()
         .n,
     );
-  }
-
-  private async toDto(row: Row, meta: ConversationMeta): Promise<MessageDto> {
-    const attachment = row.attachment ? (JSON.parse(String(row.attachment)) as Attachment) : null;
-    return {
-      id: String(row.id),
-      conversation_id: meta.conversationId,
-      seq: Number(row.seq),
-      kind: row.kind as MessageKind,
-      sender: {
-        type: row.sender_type as SenderType,
-        id: row.sender_id === null ? null : String(row.sender_id),
-        name: row.sender_name === null ? null : String(row.sender_name),
-      },
-      text: row.text === null ? null : String(row.text),
-      attachment: attachment
-        ? {
-            url: await attachmentUrl(this.env, attachment.key),
-            name: attachment.name,
-            content_type: attachment.content_type,
-            size: attachment.size,
-          }
-        : null,
-      event: row.event ? (JSON.parse(String(row.event)) as SystemEvent) : null,
-      status: (row.status as DeliveryStatus | null) ?? null,
-      status_reason: row.status_reason ? String(row.status_reason) : null,
-      delivery_events: row.delivery_events
-        ? (JSON.parse(String(row.delivery_events)) as DeliveryEvent[]).map((e) => ({
-            event: e.event,
-            at: new Date(e.at).toISOString(),
-          }))
-        : [],
-      created_at: new Date(Number(row.created_at)).toISOString(),
-    };
   }
 }

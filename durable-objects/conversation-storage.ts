@@ -1,0 +1,111 @@
+import type {
+  Attachment,
+  DeliveryStatus,
+  MessageKind,
+  SenderType,
+  SystemEvent,
+} from "../worker/db/schema";
+import { attachmentUrl } from "../worker/lib/files";
+import type { MessageDto } from "../worker/schemas/conversations";
+
+export type DeliveryEvent = { event: string; at: number };
+type Row = Record<string, SqlStorageValue>;
+
+/** A conversation object's tables: its meta values, its messages by seq, and the projection outbox. */
+export function migrateConversationStorage(sql: SqlStorage) {
+  sql.exec(`
+      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS messages (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL,
+        sender_type TEXT NOT NULL,
+        sender_id TEXT,
+        sender_name TEXT,
+        text TEXT,
+        attachment TEXT,
+        event TEXT,
+        status TEXT,
+        external_id TEXT UNIQUE,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY, attempts INTEGER NOT NULL DEFAULT 0);
+    `);
+  const columns = new Set(
+    sql
+      .exec("SELECT name FROM pragma_table_info('messages')")
+      .toArray()
+      .map((c) => String(c.name)),
+  );
+  for (const [column, type] of [
+    ["status_reason", "TEXT"],
+    ["delivery_events", "TEXT"],
+    ["outbound", "TEXT"],
+  ] as const) {
+    if (!columns.has(column)) sql.exec(`ALTER TABLE messages ADD COLUMN ${column} ${type}`);
+  }
+}
+
+/** The object's meta values; every message reads several, so they are kept in memory too. */
+export class MetaStore {
+  private readonly cache = new Map<string, string | null>();
+
+  constructor(private readonly sql: SqlStorage) {}
+
+  get(key: string): string | null {
+    if (this.cache.has(key)) return this.cache.get(key) ?? null;
+    const row = this.sql.exec("SELECT value FROM meta WHERE key = ?", key).toArray()[0];
+    const value = row ? String(row.value) : null;
+    this.cache.set(key, value);
+    return value;
+  }
+
+  set(key: string, value: string) {
+    this.sql.exec(
+      "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+      key,
+      value,
+    );
+    this.cache.set(key, value);
+  }
+
+  delete(key: string) {
+    this.sql.exec("DELETE FROM meta WHERE key = ?", key);
+    this.cache.set(key, null);
+  }
+}
+
+/** A stored message row as the API and sockets show it. */
+export async function messageDto(env: Env, row: Row, conversationId: string): Promise<MessageDto> {
+  const attachment = row.attachment ? (JSON.parse(String(row.attachment)) as Attachment) : null;
+  return {
+    id: String(row.id),
+    conversation_id: conversationId,
+    seq: Number(row.seq),
+    kind: row.kind as MessageKind,
+    sender: {
+      type: row.sender_type as SenderType,
+      id: row.sender_id === null ? null : String(row.sender_id),
+      name: row.sender_name === null ? null : String(row.sender_name),
+    },
+    text: row.text === null ? null : String(row.text),
+    attachment: attachment
+      ? {
+          url: await attachmentUrl(env, attachment.key),
+          name: attachment.name,
+          content_type: attachment.content_type,
+          size: attachment.size,
+        }
+      : null,
+    event: row.event ? (JSON.parse(String(row.event)) as SystemEvent) : null,
+    status: (row.status as DeliveryStatus | null) ?? null,
+    status_reason: row.status_reason ? String(row.status_reason) : null,
+    delivery_events: row.delivery_events
+      ? (JSON.parse(String(row.delivery_events)) as DeliveryEvent[]).map((e) => ({
+          event: e.event,
+          at: new Date(e.at).toISOString(),
+        }))
+      : [],
+    created_at: new Date(Number(row.created_at)).toISOString(),
+  };
+}
