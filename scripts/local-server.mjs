@@ -40,33 +40,35 @@ export async function startWorker(args, port) {
 }
 
 /**
- * A fresh Conversa with its own database: migrated, seeded with the demo workspace (and, given a
- * fake platforms URL, the demo WhatsApp channel pointing at it).
+ * A fresh Conversa with its own database (kept under `dataRoot`): migrated, seeded with the demo
+ * workspace (and, given a fake platforms URL, the demo WhatsApp channel pointing at it).
  */
-export async function startConversa(port, { fakePlatformsUrl = null } = {}) {
-  const persist = mkdtempSync(join(tmpdir(), "conversa-local-"));
-  const migrate = spawnSync(
-    "wrangler",
-    ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist],
-    {
-      cwd: root,
-      env: { ...process.env, CI: "true" },
-      encoding: "utf8",
-    },
-  );
-  if (migrate.status !== 0) throw new Error(`migrations failed: ${migrate.stderr}`);
-  const { channelId } = await seedIfEmpty({
-    secretsKey: ensureDevVars().SECRETS_KEY,
-    persistTo: persist,
-    fakePlatformsUrl,
-  });
-  const server = await startWorker(["--persist-to", persist], port);
-  return {
-    base: server.base,
-    channelId,
-    stop: () => {
-      server.stop();
-      rmSync(persist, { recursive: true, force: true });
-    },
-  };
+export async function startConversa(port, { fakePlatformsUrl = null, dataRoot = tmpdir() } = {}) {
+  const persist = mkdtempSync(join(dataRoot, "conversa-local-"));
+  const removeData = () => rmSync(persist, { recursive: true, force: true });
+  try {
+    const migrate = spawnSync(
+      "wrangler",
+      ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist],
+      { cwd: root, env: { ...process.env, CI: "true" }, encoding: "utf8" },
+    );
+    if (migrate.status !== 0) throw new Error(`migrations failed: ${migrate.stderr}`);
+    const { channelId } = await seedIfEmpty({
+      secretsKey: ensureDevVars().SECRETS_KEY,
+      persistTo: persist,
+      fakePlatformsUrl,
+    });
+    const server = await startWorker(["--persist-to", persist], port);
+    return {
+      base: server.base,
+      channelId,
+      stop: () => {
+        server.stop();
+        removeData();
+      },
+    };
+  } catch (error) {
+    removeData();
+    throw error;
+  }
 }
