@@ -15,14 +15,19 @@ type Waiting = ProjectionItem & { done: (error: unknown, conversation?: Conversa
 
 /** At most this many messages per D1 batch: 2 writes each plus a read per conversation. */
 const GROUP_LIMIT = 100;
+/**
+ * Under steady traffic a projection write starts at most this often, carrying all that gathered
+ * since: a D1 call costs far more than a row in it. A message after a quiet spell goes at once.
+ */
+const WRITE_INTERVAL_MS = 25;
 const SUBSCRIBER_CACHE_MS = 10_000;
 
 /**
  * One per workspace: the live inbox and the projection writer. Agents' list sockets hibernate
  * here; conversation changes and presence are broadcast to all of them. Conversation objects
  * hand their messages here, and they are written to D1 in group commits: while one batch is
- * in flight the next one gathers, so a busy workspace costs one transaction per batch rather
- * than one per message.
+ * in flight, or until the write interval has passed, the next one gathers, so a busy workspace
+ * costs one transaction per batch rather than one per message.
  */
 export class WorkspaceHub extends DurableObject<Env> {
   private waiting: Waiting[] = [];
@@ -43,8 +48,18 @@ export class WorkspaceHub extends DurableObject<Env> {
     });
   }
 
+  private lastWriteAt = 0;
+
+  /** Messages waiting for the next write. */
+  gathering(): number {
+    return this.waiting.length;
+  }
+
   private async writeGroups() {
     while (this.waiting.length > 0) {
+      const wait = this.lastWriteAt + WRITE_INTERVAL_MS - Date.now();
+      if (wait > 0) await scheduler.wait(wait);
+      this.lastWriteAt = Date.now();
       const group = this.waiting.splice(0, GROUP_LIMIT);
       let projected: Awaited<ReturnType<typeof projectMessages>>;
       try {

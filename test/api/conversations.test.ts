@@ -449,6 +449,62 @@ describe("projection to D1", () => {
     });
   });
 
+  it("gathers messages that arrive while a write is in flight into one group commit", async () => {
+    const { ws, channel } = await setup();
+    const visitors = await Promise.all(Array.from({ length: 5 }, () => visitorSession(channel.id)));
+    // each visitor's conversation is opened (and projected) before the burst
+    const conversationIds: string[] = [];
+    for (const v of visitors)
+      conversationIds.push((await visitorSays(v.token, "hi")).conversation_id);
+    const hub = env.WORKSPACE_HUB.get(env.WORKSPACE_HUB.idFromName(ws.id));
+    const batches: number[] = [];
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await runInDurableObject(hub, (instance: WorkspaceHub) => {
+      // the burst's first write is held in flight until the other conversations' messages arrive
+      instance.projectionDb = new Proxy(env.DB, {
+        get: (target, property) => {
+          if (property === "batch") {
+            return async (statements: D1PreparedStatement[]) => {
+              batches.push(statements.length);
+              if (batches.length === 1) await held;
+              return target.batch(statements);
+            };
+          }
+          const value = Reflect.get(target, property);
+          return typeof value === "function" ? value.bind(target) : value;
+        },
+      });
+    });
+    const [firstVisitor, ...others] = visitors;
+    const first = visitorSays(firstVisitor?.token ?? "", "burst first");
+    while (batches.length === 0) await scheduler.wait(5);
+    const rest = others.map((v, i) => visitorSays(v.token, `burst ${i}`));
+    const gathering = () =>
+      runInDurableObject(hub, (instance: WorkspaceHub) => instance.gathering());
+    while ((await gathering()) < others.length) await scheduler.wait(5);
+    release();
+    await Promise.all([first, ...rest]);
+    await runInDurableObject(hub, (instance: WorkspaceHub) => {
+      instance.projectionDb = env.DB;
+    });
+
+    // two writes: the held one, then all that gathered meanwhile (2 statements a message)
+    expect(batches).toEqual([2, others.length * 2]);
+    for (const [i, id] of conversationIds.entries()) {
+      const conversation = await json<ConversationDto>(
+        await api(`/api/v1/conversations/${id}`, { cookie: ws.ownerCookie }),
+      );
+      expect(conversation).toMatchObject({
+        last_seq: 2,
+        unread_count: 2,
+        last_message: { preview: i === 0 ? "burst first" : `burst ${i - 1}` },
+      });
+    }
+  });
+
   it("applying the same projection twice changes nothing", async () => {
     const { ws, conversationId } = await setup();
     const { projectMessages } = await import("../../worker/domain/projection");
