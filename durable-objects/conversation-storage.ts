@@ -75,6 +75,41 @@ export class MetaStore {
   }
 }
 
+/** A status only moves forward; `failed` can follow `queued` or `sent`, nothing after `delivered`. */
+const STATUS_RANK: Record<DeliveryStatus, number> = {
+  queued: 0,
+  sent: 1,
+  failed: 2,
+  delivered: 3,
+  read: 4,
+};
+
+export type DeliveryUpdate = {
+  status: DeliveryStatus;
+  reason?: string | null;
+  event?: string | null;
+  at?: number;
+};
+
+/**
+ * A message's delivery state after an update: the status moves forward only, a provider event
+ * is recorded either way; null when nothing changes.
+ */
+export function advanceDelivery(row: Row, update: DeliveryUpdate, now: number) {
+  const current = (row.status as DeliveryStatus | null) ?? null;
+  const moves = current === null || STATUS_RANK[update.status] > STATUS_RANK[current];
+  if (!moves && !update.event) return null;
+  const events = row.delivery_events
+    ? (JSON.parse(String(row.delivery_events)) as DeliveryEvent[])
+    : [];
+  if (update.event) events.push({ event: update.event, at: update.at ?? now });
+  return {
+    status: moves ? update.status : current,
+    reason: (moves ? update.reason : null) ?? (row.status_reason as string | null) ?? null,
+    events,
+  };
+}
+
 /** A stored message row as the API and sockets show it. */
 export async function messageDto(env: Env, row: Row, conversationId: string): Promise<MessageDto> {
   const attachment = row.attachment ? (JSON.parse(String(row.attachment)) as Attachment) : null;

@@ -19,7 +19,8 @@ import {
   type MessageDto,
 } from "../worker/schemas/conversations";
 import {
-  type DeliveryEvent,
+  advanceDelivery,
+  type DeliveryUpdate,
   MetaStore,
   messageDto,
   migrateConversationStorage,
@@ -52,17 +53,6 @@ export type OutboundOptions = {
   area?: string;
 };
 export type SlaCheck = { target: "first_response" | "resolution"; at: number };
-
-/** A status only moves forward; `failed` can follow `queued` or `sent`, nothing after `delivered`. */
-const STATUS_RANK: Record<DeliveryStatus, number> = {
-  queued: 0,
-  sent: 1,
-  failed: 2,
-  delivered: 3,
-  read: 4,
-};
-const canMove = (from: DeliveryStatus | null, to: DeliveryStatus) =>
-  from === null || STATUS_RANK[to] > STATUS_RANK[from];
 
 type SocketState = { audience: Audience; userId: string | null; name: string | null };
 
@@ -385,23 +375,14 @@ export class ConversationDO extends DurableObject<Env> {
    * Moves a message's delivery status forward (never back) and records provider events;
    * everyone watching hears of it. Returns the status the message now has.
    */
-  async applyStatus(
-    seq: number,
-    update: { status: DeliveryStatus; reason?: string | null; event?: string | null; at?: number },
-  ): Promise<DeliveryStatus | null> {
+  async applyStatus(seq: number, update: DeliveryUpdate): Promise<DeliveryStatus | null> {
     const row = this.sql
       .exec("SELECT status, status_reason, delivery_events FROM messages WHERE seq = ?", seq)
       .toArray()[0];
     if (!row) return null;
-    const current = (row.status as DeliveryStatus | null) ?? null;
-    const moves = canMove(current, update.status);
-    const events = row.delivery_events
-      ? (JSON.parse(String(row.delivery_events)) as DeliveryEvent[])
-      : [];
-    if (update.event) events.push({ event: update.event, at: update.at ?? Date.now() });
-    if (!moves && !update.event) return current;
-    const status = moves ? update.status : current;
-    const reason = (moves ? update.reason : null) ?? (row.status_reason as string | null) ?? null;
+    const next = advanceDelivery(row, update, Date.now());
+    if (!next) return (row.status as DeliveryStatus | null) ?? null;
+    const { status, reason, events } = next;
     this.sql.exec(
       "UPDATE messages SET status = ?, status_reason = ?, delivery_events = ? WHERE seq = ?",
       status,
