@@ -110,6 +110,10 @@ export function advanceDelivery(row: Row, update: DeliveryUpdate, now: number) {
   };
 }
 
+/** Provider delivery events as the API and sockets show them. */
+export const deliveryEventsDto = (events: DeliveryEvent[]) =>
+  events.map((e) => ({ event: e.event, at: new Date(e.at).toISOString() }));
+
 /** A stored message row as the API and sockets show it. */
 export async function messageDto(env: Env, row: Row, conversationId: string): Promise<MessageDto> {
   const attachment = row.attachment ? (JSON.parse(String(row.attachment)) as Attachment) : null;
@@ -136,10 +140,7 @@ export async function messageDto(env: Env, row: Row, conversationId: string): Pr
     status: (row.status as DeliveryStatus | null) ?? null,
     status_reason: row.status_reason ? String(row.status_reason) : null,
     delivery_events: row.delivery_events
-      ? (JSON.parse(String(row.delivery_events)) as DeliveryEvent[]).map((e) => ({
-          event: e.event,
-          at: new Date(e.at).toISOString(),
-        }))
+      ? deliveryEventsDto(JSON.parse(String(row.delivery_events)) as DeliveryEvent[])
       : [],
     created_at: new Date(Number(row.created_at)).toISOString(),
   };

@@ -21,6 +21,7 @@ import {
 import {
   advanceDelivery,
   type DeliveryUpdate,
+  deliveryEventsDto,
   MetaStore,
   messageDto,
   migrateConversationStorage,
@@ -395,7 +396,7 @@ export class ConversationDO extends DurableObject<Env> {
       seq,
       status,
       status_reason: reason,
-      delivery_events: events.map((e) => ({ event: e.event, at: new Date(e.at).toISOString() })),
+      delivery_events: deliveryEventsDto(events),
     });
     return status;
   }
