@@ -46,6 +46,24 @@ export function migrateConversationStorage(sql: SqlStorage) {
   }
 }
 
+/**
+ * The key an external id is stored under: the sender's side, id and key with it, so the same
+ * client id from a visitor, an agent or an API key names three different messages.
+ */
+export function senderScopedId(input: {
+  externalId?: string | null;
+  sender: { type: SenderType; id: string | null };
+  senderKey?: string | null;
+}): string | null {
+  if (!input.externalId) return null;
+  return JSON.stringify([
+    input.sender.type,
+    input.sender.id ?? "",
+    input.senderKey ?? "",
+    input.externalId,
+  ]);
+}
+
 /** The object's meta values; every message reads several, so they are kept in memory too. */
 export class MetaStore {
   private readonly cache = new Map<string, string | null>();

@@ -25,6 +25,7 @@ import {
   MetaStore,
   messageDto,
   migrateConversationStorage,
+  senderScopedId,
 } from "./conversation-storage";
 import { answerClose, sendAll } from "./sockets";
 
@@ -42,8 +43,10 @@ export type AppendInput = {
   attachment?: Attachment | null;
   event?: SystemEvent | null;
   status?: DeliveryStatus | null;
-  /** A platform or client message id: the same id is stored once. */
+  /** A platform or client message id: the same id from the same sender is stored once. */
   externalId?: string | null;
+  /** Who stands behind a sender without an id of their own (the API key of a `bot` message). */
+  senderKey?: string | null;
   /** How an outbound message is to be sent (template, HUMAN_AGENT tag, email subject …). */
   outbound?: OutboundOptions | null;
 };
@@ -179,12 +182,16 @@ export class ConversationDO extends DurableObject<Env> {
     return (await this.appendOnce(input)).message;
   }
 
-  /** Appends unless a message with the same external id is stored; `created` tells which. */
+  /**
+   * Appends unless the same sender already stored a message with this external id; `created`
+   * tells which. Ids are scoped by sender, so nobody gets another sender's message back.
+   */
   async appendOnce(input: AppendInput): Promise<{ message: MessageDto; created: boolean }> {
     const meta = this.meta();
-    if (input.externalId) {
+    const dedupeKey = senderScopedId(input);
+    if (dedupeKey) {
       const existing = this.sql
-        .exec("SELECT * FROM messages WHERE external_id = ?", input.externalId)
+        .exec("SELECT * FROM messages WHERE external_id = ?", dedupeKey)
         .toArray()[0];
       if (existing)
         return {
@@ -209,7 +216,7 @@ export class ConversationDO extends DurableObject<Env> {
           input.attachment ? JSON.stringify(input.attachment) : null,
           input.event ? JSON.stringify(input.event) : null,
           input.status ?? null,
-          input.externalId ?? null,
+          dedupeKey,
           input.outbound ? JSON.stringify(input.outbound) : null,
           now,
         )

@@ -112,6 +112,7 @@ export async function sendAgentMessage(
       text: body.text,
       attachment: context.attachment ?? null,
       externalId,
+      senderKey: principal.apiKeyId,
     });
     if (!body.private) await recordFirstResponse(db, sender, conversationId, context.now);
     return message;
@@ -140,6 +141,7 @@ export async function sendAgentMessage(
     status: "queued",
     outbound,
     externalId,
+    senderKey: principal.apiKeyId,
   });
   if (created)
     await queueOutbound(env, { conversationId, seq: message.seq, origin: context.origin });
