@@ -15,6 +15,20 @@ export function base64UrlToBytes(text: string): Uint8Array<ArrayBuffer> {
   return Uint8Array.from(binary, (ch) => ch.charCodeAt(0));
 }
 
+/**
+ * base64url in its one canonical form only (no padding, no whitespace, unused trailing bits
+ * zero), else null: no two texts decode to the same bytes.
+ */
+export function canonicalBase64UrlToBytes(text: string): Uint8Array<ArrayBuffer> | null {
+  if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
+  try {
+    const bytes = base64UrlToBytes(text);
+    return bytesToBase64Url(bytes) === text ? bytes : null;
+  } catch {
+    return null;
+  }
+}
+
 export function bytesToHex(bytes: ArrayBuffer | Uint8Array): string {
   return Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, "0")).join("");
 }

@@ -1,4 +1,4 @@
-import { base64UrlToBytes, bytesToBase64Url, bytesToHex } from "./crypto";
+import { bytesToBase64Url, bytesToHex, canonicalBase64UrlToBytes } from "./crypto";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -49,6 +49,8 @@ export async function verifyHmacSha256Hex(
   );
 }
 
+const MAC_BYTES = 32;
+
 /** `<payload b64url>.<signature b64url>`: a compact, tamper-evident token (not encrypted). */
 export async function signToken(secret: string, payload: object): Promise<string> {
   const body = bytesToBase64Url(encoder.encode(JSON.stringify(payload)));
@@ -60,17 +62,25 @@ export async function signToken(secret: string, payload: object): Promise<string
   return `${body}.${bytesToBase64Url(new Uint8Array(signature))}`;
 }
 
+/**
+ * The payload of a token signed with `secret`, or null. Both parts must be canonical base64url,
+ * so the MAC is checked over every bit the text carries and one token has one spelling only.
+ */
 export async function verifyToken(secret: string, token: string): Promise<unknown | null> {
   const [body, signature, extra] = token.split(".");
   if (!body || !signature || extra !== undefined) return null;
+  const mac = canonicalBase64UrlToBytes(signature);
+  const payload = canonicalBase64UrlToBytes(body);
+  if (mac?.byteLength !== MAC_BYTES || !payload) return null;
+  const ok = await crypto.subtle.verify(
+    "HMAC",
+    await hmacKey(secret, "verify"),
+    mac,
+    encoder.encode(body),
+  );
+  if (!ok) return null;
   try {
-    const ok = await crypto.subtle.verify(
-      "HMAC",
-      await hmacKey(secret, "verify"),
-      base64UrlToBytes(signature),
-      encoder.encode(body),
-    );
-    return ok ? JSON.parse(decoder.decode(base64UrlToBytes(body))) : null;
+    return JSON.parse(decoder.decode(payload));
   } catch {
     return null;
   }
