@@ -18,10 +18,13 @@ export const WIDGET_SESSION_LIMIT: RequestLimit = {
 /** Per IP on sign-in: ten tries, then one every six seconds. */
 export const LOGIN_LIMIT: RequestLimit = { name: "login", perSecond: 1 / 6, burst: 10 };
 
-export const clientIp = (headers: Headers) =>
-  headers.get("cf-connecting-ip") ??
-  headers.get("x-forwarded-for")?.split(",")[0]?.trim() ??
-  "local";
+/**
+ * The caller's address, for the per-address limits (sign-in, new widget sessions). Cloudflare's
+ * edge sets CF-Connecting-IP on every request from the internet, replacing whatever the client
+ * sent; X-Forwarded-For is never read, since anyone can write it. A request that did not pass
+ * the edge (local development) has no address and shares the one bucket `unknown`.
+ */
+export const clientIp = (headers: Headers) => headers.get("cf-connecting-ip")?.trim() || "unknown";
 
 /** A visitor on the widget API, told apart by their token's signature. */
 export const visitorCaller = (authorization: string | undefined) =>
