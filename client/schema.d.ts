@@ -5953,7 +5953,7 @@ export interface components {
     };
     WidgetSessionRequest: {
       channel_id: string;
-      /** @description A token from an earlier session, to resume it */
+      /** @description A token from an earlier session, to resume it with a fresh token; an expired or revoked one gets 401 (start again without it) */
       token?: string;
       identifier?: string;
       /** @description hex HMAC-SHA256(channel identity secret, identifier) */

@@ -1,5 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { Scalar } from "@scalar/hono-api-reference";
+import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { createDb } from "./db/client";
@@ -39,7 +40,7 @@ import { teamsRouter } from "./routes/teams";
 import { usersRouter } from "./routes/users";
 import { webhookSubscriptionsRouter } from "./routes/webhook-subscriptions";
 import { webhooksRouter } from "./routes/webhooks";
-import { widgetRouter } from "./routes/widget";
+import { authenticateVisitor, widgetCors, widgetRouter } from "./routes/widget";
 
 const API = "/api/v1";
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -51,6 +52,12 @@ const PUBLIC_API_PATHS = new Set([
 ]);
 const JSON_TYPE = /^application\/([\w.-]+\+)?json(;|$)/i;
 const UPLOAD_PATH = /^\/api\/v1\/conversations\/[^/]+\/attachments$/;
+/** Widget paths a visitor token is required on. */
+const VISITOR_PATHS = [
+  "/widget/v1/messages",
+  "/widget/v1/attachments",
+  "/widget/v1/conversations/*",
+];
 
 export type AppDeps = { clock?: Clock };
 
@@ -86,10 +93,11 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
     await next();
   });
 
+  // Unknown paths fall through to the 404 / 405 answer instead of asking for credentials.
+  const knownRoute = (c: Context<AppEnv>) =>
+    routes.allowedMethods(c.req.path).includes(c.req.method);
   app.use(`${API}/*`, async (c, next) => {
-    // Unknown paths fall through to the 404 / 405 answer instead of asking for credentials.
-    const known = routes.allowedMethods(c.req.path).includes(c.req.method);
-    if (PUBLIC_API_PATHS.has(c.req.path) || !known) return next();
+    if (PUBLIC_API_PATHS.has(c.req.path) || !knownRoute(c)) return next();
     return authenticate(c, next);
   });
   app.use(
@@ -101,6 +109,10 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
     if (!principal) return next();
     return rateLimit(API_LIMIT, () => principal.apiKeyId ?? `user:${principal.userId}`)(c, next);
   });
+  app.use("/widget/v1/*", widgetCors);
+  // the visitor is known before limits and idempotency, which are kept per visitor
+  for (const path of VISITOR_PATHS)
+    app.use(path, (c, next) => (knownRoute(c) ? authenticateVisitor(c, next) : next()));
   // a visitor's messages count against their own session; new sessions against their IP
   app.post(
     "/widget/v1/sessions",
@@ -109,7 +121,7 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
   app.on(
     "POST",
     ["/widget/v1/attachments", "/widget/v1/conversations/*"],
-    rateLimit(WIDGET_LIMIT, (c) => visitorCaller(c.req.header("authorization"))),
+    rateLimit(WIDGET_LIMIT, (c) => visitorCaller(c.get("visitor"))),
   );
   app.use(`${API}/*`, idempotency);
   app.use("/widget/v1/*", idempotency);
@@ -128,7 +140,8 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
   app.openAPIRegistry.registerComponent("securitySchemes", "visitor", {
     type: "http",
     scheme: "bearer",
-    description: "A visitor token from POST /widget/v1/sessions",
+    description:
+      "A visitor token from POST /widget/v1/sessions. It expires 30 days after it was issued; an answer to a token past half its life carries a fresh one in the `Visitor-Token` header. Expired or revoked tokens (channel disconnected, identity newly required, contact deleted) get 401.",
   });
 
   app

@@ -10,18 +10,26 @@ export class ApiError extends Error {
   }
 }
 
-/** JSON over fetch; problem+json answers become an ApiError carrying the server's detail. */
+/**
+ * JSON over fetch; problem+json answers become an ApiError carrying the server's detail.
+ * `onResponse` sees every answer first (for headers such as a renewed token).
+ */
 export async function request<T>(
   url: string,
-  init: RequestInit & { json?: unknown } = {},
+  {
+    json,
+    onResponse,
+    ...init
+  }: RequestInit & { json?: unknown; onResponse?: (response: Response) => void } = {},
 ): Promise<T> {
   const headers = new Headers(init.headers);
   let body = init.body;
-  if (init.json !== undefined) {
+  if (json !== undefined) {
     headers.set("content-type", "application/json");
-    body = JSON.stringify(init.json);
+    body = JSON.stringify(json);
   }
   const response = await fetch(url, { credentials: "same-origin", ...init, headers, body });
+  onResponse?.(response);
   if (!response.ok) {
     const problem = (await response.json().catch(() => null)) as Problem | null;
     throw new ApiError(problem ?? { title: response.statusText, status: response.status });

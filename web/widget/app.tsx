@@ -1,6 +1,6 @@
 import { render } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
-import { liveSocket, type Message, mergeMessages, request, wsUrl } from "../shared/api";
+import { ApiError, liveSocket, type Message, mergeMessages, request, wsUrl } from "../shared/api";
 import css from "./widget.css?inline";
 
 type Options = Record<string, string | undefined> & { base: string; channel: string };
@@ -15,49 +15,82 @@ type Session = { token: string; conversation_id: string | null };
 type Sent = { conversation_id: string; message: Message };
 
 const storageKey = (channel: string) => `conversa:${channel}`;
+const refused = (e: unknown) => e instanceof ApiError && e.problem.status === 401;
 
 function Chat({ options }: { options: Options }) {
   const { base, channel } = options;
   const [config, setConfig] = useState<ChannelConfig | null>(null);
   const [session, setSession] = useState<Session | null>(null);
+  // a refused token (expired, or revoked by a channel change) starts the session over
+  const [restarts, setRestarts] = useState(0);
   const [messages, setMessages] = useState<Message[]>([]);
   const [text, setText] = useState("");
   const [error, setError] = useState<string | null>(null);
   const list = useRef<HTMLDivElement>(null);
   const lastSeq = useRef(0);
+  // the newest token: answers may carry a renewed one, which needs no reconnect
+  const token = useRef<string | null>(null);
+
+  const keepToken = (value: string) => {
+    token.current = value;
+    localStorage.setItem(storageKey(channel), value);
+  };
+  const forgetToken = () => {
+    token.current = null;
+    localStorage.removeItem(storageKey(channel));
+  };
+  /** A call as the visitor, keeping the renewed token an answer may carry. */
+  const visitorRequest = <T,>(path: string, init: RequestInit & { json?: unknown } = {}) =>
+    request<T>(`${base}${path}`, {
+      ...init,
+      credentials: "omit",
+      headers: { authorization: `Bearer ${token.current}` },
+      onResponse: (response) => {
+        const renewed = response.headers.get("visitor-token");
+        if (renewed) keepToken(renewed);
+      },
+    });
 
   useEffect(() => {
     request<ChannelConfig>(`${base}/widget/v1/channels/${channel}`).then(setConfig, () => {});
-    request<Session>(`${base}/widget/v1/sessions`, {
-      method: "POST",
-      credentials: "omit",
-      json: {
-        channel_id: channel,
-        token: localStorage.getItem(storageKey(channel)) ?? undefined,
-        identifier: options.identifier,
-        identifier_hash: options.identifierHash,
-        name: options.name,
-        email: options.email,
-      },
-    }).then(
-      (s) => {
-        localStorage.setItem(storageKey(channel), s.token);
-        setSession(s);
-      },
-      (e: Error) => setError(e.message),
-    );
-  }, [base, channel, options]);
+  }, [base, channel]);
+
+  // `restarts` asks for a new session
+  useEffect(() => {
+    const start = (stored: string | undefined) =>
+      request<Session>(`${base}/widget/v1/sessions`, {
+        method: "POST",
+        credentials: "omit",
+        json: {
+          channel_id: channel,
+          token: stored,
+          identifier: options.identifier,
+          identifier_hash: options.identifierHash,
+          name: options.name,
+          email: options.email,
+        },
+      });
+    const stored = localStorage.getItem(storageKey(channel)) ?? undefined;
+    start(stored)
+      .catch((e: unknown) => {
+        if (!stored || !refused(e)) throw e;
+        forgetToken();
+        return start(undefined);
+      })
+      .then(
+        (s) => {
+          keepToken(s.token);
+          setSession(s);
+        },
+        (e: Error) => setError(e.message),
+      );
+  }, [base, channel, options, restarts]);
 
   const conversationId = session?.conversation_id;
   useEffect(() => {
     if (!session || !conversationId) return;
-    const auth = {
-      headers: { authorization: `Bearer ${session.token}` },
-      credentials: "omit" as const,
-    };
-    request<{ data: Message[] }>(
-      `${base}/widget/v1/conversations/${conversationId}/messages?after_seq=0&limit=200`,
-      auth,
+    visitorRequest<{ data: Message[] }>(
+      `/widget/v1/conversations/${conversationId}/messages?after_seq=0&limit=200`,
     ).then(
       ({ data }) => setMessages((m) => mergeMessages(m, data)),
       () => {},
@@ -66,7 +99,7 @@ function Chat({ options }: { options: Options }) {
       () =>
         wsUrl(
           base,
-          `/widget/v1/conversations/${conversationId}/ws?token=${encodeURIComponent(session.token)}&after_seq=${lastSeq.current}`,
+          `/widget/v1/conversations/${conversationId}/ws?token=${encodeURIComponent(token.current ?? "")}&after_seq=${lastSeq.current}`,
         ),
       (frame) => {
         if (frame.type === "message")
@@ -90,6 +123,16 @@ function Chat({ options }: { options: Options }) {
     }
   };
 
+  /** A refused token ends this session: the next one starts without it. */
+  const failed = (e: unknown) => {
+    if (!refused(e)) return setError((e as Error).message);
+    setError("Your chat session ended; send again to start a new one.");
+    forgetToken();
+    setSession(null);
+    setMessages([]);
+    setRestarts((n) => n + 1);
+  };
+
   const send = async (event: Event) => {
     event.preventDefault();
     const body = text.trim();
@@ -97,10 +140,8 @@ function Chat({ options }: { options: Options }) {
     setText("");
     try {
       sent(
-        await request<Sent>(`${base}/widget/v1/messages`, {
+        await visitorRequest<Sent>("/widget/v1/messages", {
           method: "POST",
-          credentials: "omit",
-          headers: { authorization: `Bearer ${session.token}` },
           json: {
             text: body,
             conversation_id: conversationId ?? undefined,
@@ -111,7 +152,7 @@ function Chat({ options }: { options: Options }) {
       setError(null);
     } catch (e) {
       setText(body);
-      setError((e as Error).message);
+      failed(e);
     }
   };
 
@@ -122,16 +163,9 @@ function Chat({ options }: { options: Options }) {
     const form = new FormData();
     form.append("file", file);
     try {
-      sent(
-        await request<Sent>(`${base}/widget/v1/attachments`, {
-          method: "POST",
-          credentials: "omit",
-          headers: { authorization: `Bearer ${session.token}` },
-          body: form,
-        }),
-      );
+      sent(await visitorRequest<Sent>("/widget/v1/attachments", { method: "POST", body: form }));
     } catch (e) {
-      setError((e as Error).message);
+      failed(e);
     }
     input.value = "";
   };

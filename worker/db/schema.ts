@@ -246,6 +246,11 @@ export const channels = sqliteTable(
     routing: text("routing", { mode: "json" }).$type<ChannelRouting>(),
     /** Disconnected channels keep their conversations; they stop receiving and sending. */
     deletedAt: millis("deleted_at"),
+    /**
+     * Visitor tokens carry the version they were issued at and are refused once it moved on:
+     * it moves when the channel is disconnected or starts to require identity.
+     */
+    securityVersion: integer("security_version").notNull().default(1),
     createdAt: createdAt(),
   },
   (t) => [index("channels_workspace_idx").on(t.workspaceId, t.id)],

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull } from "drizzle-orm";
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { adapterFor, isPlatformChannel } from "../channels";
 import { SendError } from "../channels/types";
 import { type ChannelType, channels, type WebchatConfig } from "../db/schema";
@@ -102,6 +102,18 @@ export async function createChannel(
   return { row, identitySecret };
 }
 
+/** Moves the channel's security version on: every visitor token issued before is refused. */
+const nextSecurityVersion = { securityVersion: sql`${channels.securityVersion} + 1` };
+
+/**
+ * Settings whose change ends the channel's visitor tokens: starting to require identity (tokens
+ * of unverified visitors must not outlive it). A new identity secret would be another.
+ */
+const endsVisitorTokens = (current: ChannelRow, next: Record<string, unknown>) =>
+  current.type === "webchat" &&
+  webchatConfig(current).require_identity !== true &&
+  next.require_identity === true;
+
 /** Merges a partial config over the stored one and checks the whole against the type's schema. */
 export async function updateChannel(
   db: Db,
@@ -121,7 +133,12 @@ export async function updateChannel(
   if (secrets.identity_secret) hidden.identity_secret = secrets.identity_secret;
   const [row] = await db
     .update(channels)
-    .set({ name: patch.name ?? current.name, config: visible, secrets: await seal(env, hidden) })
+    .set({
+      name: patch.name ?? current.name,
+      config: visible,
+      secrets: await seal(env, hidden),
+      ...(endsVisitorTokens(current, visible) ? nextSecurityVersion : {}),
+    })
     .where(and(live(workspaceId), eq(channels.id, id)))
     .returning();
   return row ?? current;
@@ -131,7 +148,7 @@ export async function disconnectChannel(db: Db, workspaceId: string, id: string,
   await getChannel(db, workspaceId, id);
   await db
     .update(channels)
-    .set({ deletedAt: now })
+    .set({ deletedAt: now, ...nextSecurityVersion })
     .where(and(live(workspaceId), eq(channels.id, id)));
 }
 

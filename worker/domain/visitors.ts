@@ -1,56 +1,118 @@
-import { and, eq } from "drizzle-orm";
-import { contactIdentities, contacts } from "../db/schema";
-import type { Db } from "../lib/context";
+import { and, eq, isNull } from "drizzle-orm";
+import { channels, contactIdentities, contacts } from "../db/schema";
+import type { Db, Visitor } from "../lib/context";
 import { unauthorized } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { signToken, verifyHmacSha256Hex, verifyToken } from "../lib/signed";
 import { type ChannelRow, channelSecrets, getWebchatChannel, webchatConfig } from "./channels";
 import { findActiveConversation } from "./conversations";
 
-export type Visitor = {
-  workspaceId: string;
-  channelId: string;
-  contactId: string;
-  name: string | null;
-};
+export type { Visitor };
 
-const TOKEN_LIFETIME_MS = 180 * 24 * 60 * 60 * 1000;
+const DAY = 24 * 60 * 60 * 1000;
+/** A token expires this long after it was issued: a visitor idle for longer starts anew. */
+export const TOKEN_IDLE_MS = 30 * DAY;
+/** A token used with less life than this left is answered with a fresh one. */
+const RENEW_BELOW_MS = TOKEN_IDLE_MS / 2;
 const tokenSecret = (env: Env) => `${env.APP_SECRET}:visitor`;
 
-type TokenPayload = { w: string; ch: string; ct: string; n: string | null; exp: number };
+/** `v`: the channel's security version when the token was issued. */
+type TokenPayload = { w: string; ch: string; ct: string; n: string | null; v: number; exp: number };
+
+/** A visitor as a token names them, with what renewing the token needs. */
+export type VisitorSession = { visitor: Visitor; version: number; expiresAt: number };
+
+export const revokedToken = () =>
+  unauthorized(
+    "This visitor token has expired or was revoked; start a new session without it (POST /widget/v1/sessions).",
+  );
 
 /** Tokens whose signature was checked, by their exact text: a widget sends the same one every time. */
 const verifiedTokens = new Map<string, TokenPayload>();
 const VERIFIED_TOKENS_LIMIT = 10_000;
 
+const isPayload = (value: unknown): value is TokenPayload => {
+  const p = value as Partial<TokenPayload> | null;
+  return (
+    typeof p?.w === "string" &&
+    typeof p.ch === "string" &&
+    typeof p.ct === "string" &&
+    typeof p.v === "number" &&
+    typeof p.exp === "number"
+  );
+};
+
 async function tokenPayload(env: Env, token: string): Promise<TokenPayload | null> {
   const key = `${tokenSecret(env)}\n${token}`;
   const verified = verifiedTokens.get(key);
   if (verified) return verified;
-  const payload = (await verifyToken(tokenSecret(env), token)) as TokenPayload | null;
+  const payload = await verifyToken(tokenSecret(env), token);
+  if (!isPayload(payload)) return null;
   if (verifiedTokens.size >= VERIFIED_TOKENS_LIMIT) verifiedTokens.clear();
-  if (payload) verifiedTokens.set(key, payload);
+  verifiedTokens.set(key, payload);
   return payload;
 }
 
+/**
+ * Still honoured: the channel is connected at the version the token carries and the contact
+ * is still there. Read on every use, never cached, so a revocation holds from the next request.
+ */
+async function stillHonoured(db: Db, payload: TokenPayload) {
+  const [row] = await db
+    .select({ version: channels.securityVersion, contactId: contacts.id })
+    .from(channels)
+    .leftJoin(
+      contacts,
+      and(eq(contacts.workspaceId, channels.workspaceId), eq(contacts.id, payload.ct)),
+    )
+    .where(
+      and(
+        eq(channels.id, payload.ch),
+        eq(channels.workspaceId, payload.w),
+        eq(channels.type, "webchat"),
+        isNull(channels.deletedAt),
+      ),
+    )
+    .limit(1);
+  return row?.version === payload.v && row.contactId !== null;
+}
+
+/** The visitor a token names, or null when it is forged, expired or revoked. */
 export async function visitorFromToken(
+  db: Db,
   env: Env,
   token: string,
   now: number,
-): Promise<Visitor | null> {
+): Promise<VisitorSession | null> {
   const payload = await tokenPayload(env, token);
-  if (!payload || typeof payload.exp !== "number" || payload.exp < now) return null;
-  return { workspaceId: payload.w, channelId: payload.ch, contactId: payload.ct, name: payload.n };
+  if (!payload || payload.exp < now || !(await stillHonoured(db, payload))) return null;
+  return {
+    visitor: {
+      workspaceId: payload.w,
+      channelId: payload.ch,
+      contactId: payload.ct,
+      name: payload.n,
+    },
+    version: payload.v,
+    expiresAt: payload.exp,
+  };
 }
 
-const issueToken = (env: Env, visitor: Visitor, now: number) =>
+const issueToken = (env: Env, visitor: Visitor, version: number, now: number) =>
   signToken(tokenSecret(env), {
     w: visitor.workspaceId,
     ch: visitor.channelId,
     ct: visitor.contactId,
     n: visitor.name,
-    exp: now + TOKEN_LIFETIME_MS,
+    v: version,
+    exp: now + TOKEN_IDLE_MS,
   } satisfies TokenPayload);
+
+/** A fresh token for a session whose token is past half its life, else null. */
+export const renewedToken = (env: Env, session: VisitorSession, now: number) =>
+  session.expiresAt - now < RENEW_BELOW_MS
+    ? issueToken(env, session.visitor, session.version, now)
+    : null;
 
 type SessionInput = {
   channel_id: string;
@@ -137,31 +199,18 @@ async function verifiedIdentifier(
   return input.identifier;
 }
 
-async function contactStillThere(db: Db, workspaceId: string, contactId: string) {
-  const row = await db.query.contacts.findFirst({
-    columns: { id: true },
-    where: and(eq(contacts.workspaceId, workspaceId), eq(contacts.id, contactId)),
-  });
-  return Boolean(row);
-}
-
-/** Starts or resumes a visitor's session on a web-chat channel. */
+/**
+ * Starts or resumes a visitor's session on a web-chat channel. A token that is sent must still
+ * be honoured: an expired or revoked one is refused rather than quietly swapped for a new visitor.
+ */
 export async function startVisitorSession(db: Db, env: Env, input: SessionInput, now: number) {
+  const previous = input.token ? await visitorFromToken(db, env, input.token, now) : null;
+  if (input.token && previous?.visitor.channelId !== input.channel_id) throw revokedToken();
   const channel = await getWebchatChannel(db, input.channel_id);
   const identifier = await verifiedIdentifier(env, channel, input);
-  let contactId: string | null = null;
-  if (identifier) {
-    contactId = await identifiedContact(db, channel, input, identifier, now);
-  } else if (input.token) {
-    const previous = await visitorFromToken(env, input.token, now);
-    if (
-      previous?.channelId === channel.id &&
-      (await contactStillThere(db, channel.workspaceId, previous.contactId))
-    ) {
-      contactId = previous.contactId;
-    }
-  }
-  contactId ??= await newVisitorContact(db, channel, input, now);
+  const contactId = identifier
+    ? await identifiedContact(db, channel, input, identifier, now)
+    : (previous?.visitor.contactId ?? (await newVisitorContact(db, channel, input, now)));
   const contact = await db.query.contacts.findFirst({ where: eq(contacts.id, contactId) });
   const visitor: Visitor = {
     workspaceId: channel.workspaceId,
@@ -170,7 +219,7 @@ export async function startVisitorSession(db: Db, env: Env, input: SessionInput,
     name: contact?.name ?? null,
   };
   return {
-    token: await issueToken(env, visitor, now),
+    token: await issueToken(env, visitor, channel.securityVersion, now),
     visitor_id: contactId,
     conversation_id: await findActiveConversation(db, channel.workspaceId, contactId, channel.id),
   };

@@ -15,7 +15,15 @@ export type Principal = {
   sessionIdHash: string | null;
 };
 
+/** A widget visitor: resolved only from a visitor token the worker signed and still honours. */
+export type Visitor = {
+  workspaceId: string;
+  channelId: string;
+  contactId: string;
+  name: string | null;
+};
+
 export type AppEnv = {
   Bindings: Env;
-  Variables: { db: Db; clock: Clock; principal: Principal };
+  Variables: { db: Db; clock: Clock; principal: Principal; visitor: Visitor };
 };

@@ -26,9 +26,9 @@ export const LOGIN_LIMIT: RequestLimit = { name: "login", perSecond: 1 / 6, burs
  */
 export const clientIp = (headers: Headers) => headers.get("cf-connecting-ip")?.trim() || "unknown";
 
-/** A visitor on the widget API, told apart by their token's signature. */
-export const visitorCaller = (authorization: string | undefined) =>
-  `visitor:${(authorization ?? "").slice(-24)}`;
+/** A visitor on the widget API, by their contact: every token of theirs draws on one bucket. */
+export const visitorCaller = (visitor: { contactId: string } | undefined) =>
+  `visitor:${visitor?.contactId ?? "none"}`;
 
 /** The RateLimit-Limit / -Remaining / -Reset headers every limited answer carries. */
 export const limitHeaders = (limit: RequestLimit, result: LimitCheck): Record<string, string> => ({

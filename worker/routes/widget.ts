@@ -1,10 +1,17 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { cors } from "hono/cors";
+import { createMiddleware } from "hono/factory";
 import { getWebchatChannel, webchatConfig } from "../domain/channels";
 import { conversationStub } from "../domain/conversations";
 import { MAX_UPLOAD_BYTES, sendVisitorFile, sendVisitorMessage } from "../domain/messages";
-import { startVisitorSession, type Visitor, visitorFromToken } from "../domain/visitors";
+import {
+  renewedToken,
+  revokedToken,
+  startVisitorSession,
+  type Visitor,
+  visitorFromToken,
+} from "../domain/visitors";
 import type { AppEnv } from "../lib/context";
 import {
   forbidden,
@@ -42,11 +49,10 @@ const ChannelConfig = z
 const SessionBody = z
   .strictObject({
     channel_id: z.string().max(64),
-    token: z
-      .string()
-      .max(2048)
-      .optional()
-      .openapi({ description: "A token from an earlier session, to resume it" }),
+    token: z.string().max(2048).optional().openapi({
+      description:
+        "A token from an earlier session, to resume it with a fresh token; an expired or revoked one gets 401 (start again without it)",
+    }),
     identifier: z.string().min(1).max(200).optional(),
     identifier_hash: z
       .string()
@@ -149,14 +155,37 @@ const socketRoute = createRoute({
   responses: { 101: { description: "Switching protocols" }, ...errorResponses },
 });
 
-async function visitorFrom(c: Context<AppEnv>, token: string | undefined): Promise<Visitor> {
-  const visitor = token ? await visitorFromToken(c.env, token, c.get("clock").now()) : null;
-  if (!visitor) throw unauthorized("Send the visitor token from POST /widget/v1/sessions.");
-  return visitor;
-}
-
 const bearer = (c: Context<AppEnv>) =>
   c.req.header("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
+
+/** The header an answer carries a renewed visitor token in; the widget keeps it. */
+export const VISITOR_TOKEN_HEADER = "visitor-token";
+
+/**
+ * The visitor behind the request's token (`Authorization: Bearer`, or `?token=` on the
+ * WebSocket, as browsers cannot set headers there): 401 when it is missing, forged, expired or
+ * revoked. An answer to a token past half its life carries a fresh one in `Visitor-Token`.
+ */
+export const authenticateVisitor = createMiddleware<AppEnv>(async (c, next) => {
+  const token = bearer(c) ?? (c.req.path.endsWith("/ws") ? c.req.query("token") : undefined);
+  if (!token) throw unauthorized("Send the visitor token from POST /widget/v1/sessions.");
+  const now = c.get("clock").now();
+  const session = await visitorFromToken(c.get("db"), c.env, token, now);
+  if (!session) throw revokedToken();
+  c.set("visitor", session.visitor);
+  const renewed = await renewedToken(c.env, session, now);
+  await next();
+  // a WebSocket upgrade's headers are fixed; the widget renews through its session then
+  if (renewed && c.res.status !== 101) c.res.headers.set(VISITOR_TOKEN_HEADER, renewed);
+});
+
+/** The widget runs on customers' sites: any origin may call, with a bearer token and no cookies. */
+export const widgetCors = cors({
+  origin: "*",
+  allowHeaders: ["authorization", "content-type", "idempotency-key"],
+  exposeHeaders: [VISITOR_TOKEN_HEADER, "retry-after"],
+  maxAge: 86400,
+});
 
 /** A visitor may only reach conversations of their own contact on their own channel. */
 async function assertOwnConversation(c: Context<AppEnv>, visitor: Visitor, id: string) {
@@ -173,12 +202,6 @@ async function assertOwnConversation(c: Context<AppEnv>, visitor: Visitor, id: s
 }
 
 export const widgetRouter = createRouter();
-
-// The widget runs on customers' sites: any origin may call, with a bearer token and no cookies.
-widgetRouter.use(
-  "*",
-  cors({ origin: "*", allowHeaders: ["authorization", "content-type"], maxAge: 86400 }),
-);
 
 widgetRouter
   .openapi(channelRoute, async (c) => {
@@ -205,7 +228,7 @@ widgetRouter
     );
   })
   .openapi(sendRoute, async (c) => {
-    const visitor = await visitorFrom(c, bearer(c));
+    const visitor = c.get("visitor");
     const { limit, ...sent } = await sendVisitorMessage(
       c.get("db"),
       c.env,
@@ -218,7 +241,7 @@ widgetRouter
     return c.json(sent, 201);
   })
   .openapi(uploadRoute, async (c) => {
-    const visitor = await visitorFrom(c, bearer(c));
+    const visitor = c.get("visitor");
     if (Number(c.req.header("content-length") ?? 0) > MAX_UPLOAD_BYTES)
       throw payloadTooLarge(MAX_UPLOAD_BYTES);
     const { file } = c.req.valid("form");
@@ -231,7 +254,7 @@ widgetRouter
     );
   })
   .openapi(messagesRoute, async (c) => {
-    const visitor = await visitorFrom(c, bearer(c));
+    const visitor = c.get("visitor");
     const { id } = c.req.valid("param");
     await assertOwnConversation(c, visitor, id);
     const query = c.req.valid("query");
@@ -244,8 +267,7 @@ widgetRouter
     return c.json({ data }, 200);
   })
   .openapi(socketRoute, async (c) => {
-    const { token } = c.req.valid("query");
-    const visitor = await visitorFrom(c, token);
+    const visitor = c.get("visitor");
     const { id } = c.req.valid("param");
     await assertOwnConversation(c, visitor, id);
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket")

@@ -1,0 +1,142 @@
+import { exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import {
+  api,
+  expectProblem,
+  json,
+  newWebchat,
+  newWorkspace,
+  ORIGIN,
+  visitorSays,
+  visitorSession,
+} from "../helpers";
+
+async function setup(config: Record<string, unknown> = {}) {
+  const ws = await newWorkspace();
+  const channel = await newWebchat(ws.ownerCookie, config);
+  const visitor = await visitorSession(channel.id);
+  const { conversation_id: conversationId } = await visitorSays(visitor.token, "hello");
+  const stored = async () =>
+    (
+      await json<{ data: { text: string }[] }>(
+        await api(`/api/v1/conversations/${conversationId}/messages`, { cookie: ws.ownerCookie }),
+      )
+    ).data.map((m) => m.text);
+  return { ws, channel, visitor, conversationId, stored };
+}
+
+/** Every widget call a token opens, each answered 401 problem+json when the token is refused. */
+async function expectRefusedEverywhere(token: string, channelId: string, conversationId: string) {
+  const auth = { headers: { authorization: `Bearer ${token}` }, origin: null };
+  await expectProblem(await api("/widget/v1/messages", { ...auth, body: { text: "after" } }), 401);
+  await expectProblem(
+    await api("/widget/v1/messages", {
+      ...auth,
+      body: { text: "after", conversation_id: conversationId },
+    }),
+    401,
+  );
+  const form = new FormData();
+  form.append("file", new File(["x"], "x.txt", { type: "text/plain" }));
+  await expectProblem(
+    await api("/widget/v1/attachments", { ...auth, rawBody: form, method: "POST" }),
+    401,
+  );
+  await expectProblem(await api(`/widget/v1/conversations/${conversationId}/messages`, auth), 401);
+  const socket = await exports.default.fetch(
+    `${ORIGIN}/widget/v1/conversations/${conversationId}/ws?token=${encodeURIComponent(token)}`,
+    { headers: { upgrade: "websocket" } },
+  );
+  expect(socket.webSocket).toBeNull();
+  await expectProblem(socket, 401);
+  await expectProblem(
+    await api("/widget/v1/sessions", { body: { channel_id: channelId, token }, origin: null }),
+    401,
+  );
+}
+
+describe("visitor tokens", () => {
+  it("are refused everywhere once their channel is disconnected", async () => {
+    const { ws, channel, visitor, conversationId, stored } = await setup();
+    expect(
+      (await api(`/api/v1/channels/${channel.id}`, { method: "DELETE", cookie: ws.ownerCookie }))
+        .status,
+    ).toBe(204);
+    await expectRefusedEverywhere(visitor.token, channel.id, conversationId);
+    expect(await stored()).toEqual(["hello"]);
+  });
+
+  it("from before require_identity was switched on are refused; a verified visitor gets in", async () => {
+    const { ws, channel, visitor, conversationId, stored } = await setup();
+    const patch = (config: Record<string, unknown>) =>
+      api(`/api/v1/channels/${channel.id}`, {
+        method: "PATCH",
+        cookie: ws.ownerCookie,
+        body: { config },
+      });
+    // other settings leave tokens alone
+    expect((await patch({ greeting: "Welcome" })).status).toBe(200);
+    await visitorSays(visitor.token, "still here");
+    expect((await patch({ require_identity: true })).status).toBe(200);
+    await expectRefusedEverywhere(visitor.token, channel.id, conversationId);
+    expect(await stored()).toEqual(["hello", "still here"]);
+
+    const identifier = "customer-7";
+    const key = await crypto.subtle.importKey(
+      "raw",
+      new TextEncoder().encode(channel.identity_secret),
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["sign"],
+    );
+    const hash = Array.from(
+      new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(identifier))),
+      (b) => b.toString(16).padStart(2, "0"),
+    ).join("");
+    const verified = await visitorSession(channel.id, { identifier, identifier_hash: hash });
+    expect((await visitorSays(verified.token, "verified hello")).message.text).toBe(
+      "verified hello",
+    );
+    // switching it off and on again ends the verified visitor's token as well
+    expect((await patch({ require_identity: false })).status).toBe(200);
+    await visitorSays(verified.token, "still verified");
+    expect((await patch({ require_identity: true })).status).toBe(200);
+    await expectProblem(
+      await api("/widget/v1/messages", {
+        headers: { authorization: `Bearer ${verified.token}` },
+        origin: null,
+        body: { text: "after" },
+      }),
+      401,
+    );
+  });
+
+  it("are refused once their contact is deleted", async () => {
+    const ws = await newWorkspace();
+    const channel = await newWebchat(ws.ownerCookie);
+    const visitor = await visitorSession(channel.id);
+    expect(
+      (
+        await api(`/api/v1/contacts/${visitor.visitor_id}`, {
+          method: "DELETE",
+          cookie: ws.ownerCookie,
+        })
+      ).status,
+    ).toBe(204);
+    await expectProblem(
+      await api("/widget/v1/messages", {
+        headers: { authorization: `Bearer ${visitor.token}` },
+        origin: null,
+        body: { text: "anyone?" },
+      }),
+      401,
+    );
+    await expectProblem(
+      await api("/widget/v1/sessions", {
+        body: { channel_id: channel.id, token: visitor.token },
+        origin: null,
+      }),
+      401,
+    );
+  });
+});
