@@ -4,7 +4,6 @@ import { idempotencyKeys } from "../db/schema";
 import type { AppEnv } from "./context";
 import { sha256Hex } from "./crypto";
 import { conflict, Problem, problemResponse, validationFailed } from "./errors";
-import { clientIp } from "./rate-limit";
 
 const DAY = 24 * 60 * 60 * 1000;
 const WAIT_FOR_FIRST_MS = 10_000;
@@ -14,7 +13,7 @@ const KEY = /^[\x21-\x7e]{1,255}$/;
  * `Idempotency-Key` on a POST: the first request with a key runs; a retry with the same key and
  * body within 24 hours gets the first answer again (`Idempotent-Replayed: true`), a different
  * body with the same key is refused, and a duplicate arriving while the first still runs waits
- * for its answer. Keys are scoped to the caller (API key, user, or IP for public endpoints).
+ * for its answer. Keys are scoped to the authenticated caller; anonymous calls are never stored.
  */
 export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
   const key = c.req.header("idempotency-key");
@@ -23,12 +22,8 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
     throw validationFailed([
       { path: "Idempotency-Key", message: "1–255 printable ASCII characters" },
     ]);
-  const principal = c.get("principal") as AppEnv["Variables"]["principal"] | undefined;
-  const scope = principal
-    ? principal.apiKeyId
-      ? `key:${principal.apiKeyId}`
-      : `user:${principal.workspaceId}:${principal.userId}`
-    : `ip:${clientIp(c.req.raw.headers)}`;
+  const scope = callerScope(c);
+  if (scope === null) return next();
   const body = await c.req.raw.clone().text();
   const requestHash = await sha256Hex(`${c.req.method} ${c.req.path}\n${body}`);
   const db = c.get("db");
@@ -62,11 +57,24 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
     .where(where);
 });
 
-async function replay(
-  c: Parameters<Parameters<typeof createMiddleware<AppEnv>>[0]>[0],
-  where: ReturnType<typeof and>,
-  requestHash: string,
-) {
+type Ctx = Parameters<Parameters<typeof createMiddleware<AppEnv>>[0]>[0];
+
+/**
+ * Whose stored answers a request may get: the API key's, the signed-in user's in this workspace,
+ * or the widget visitor's (their contact on their channel). Null for an anonymous caller, whose
+ * requests are never stored nor replayed: callers behind one address are not one caller, and a
+ * new widget session's answer is its token, which must reach nobody else.
+ */
+function callerScope(c: Ctx): string | null {
+  const principal = c.get("principal") as AppEnv["Variables"]["principal"] | undefined;
+  if (principal?.apiKeyId) return `key:${principal.apiKeyId}`;
+  if (principal?.userId) return `user:${principal.workspaceId}:${principal.userId}`;
+  const visitor = c.get("visitor") as AppEnv["Variables"]["visitor"] | undefined;
+  if (visitor) return `visitor:${visitor.workspaceId}:${visitor.channelId}:${visitor.contactId}`;
+  return null;
+}
+
+async function replay(c: Ctx, where: ReturnType<typeof and>, requestHash: string) {
   const db = c.get("db");
   const deadline = Date.now() + WAIT_FOR_FIRST_MS;
   for (;;) {
