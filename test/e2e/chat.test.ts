@@ -76,6 +76,33 @@ describe("web chat end to end", () => {
     await visitor.locator("#conversa-widget .msg.them", { hasText: "Ana from support" }).waitFor();
   });
 
+  it("starts a new session when its stored token is refused (expired or revoked)", async () => {
+    const visitor = await browser.newPage({ viewport: { width: 1100, height: 800 } });
+    await visitor.goto(`${server.base}/demo`);
+    await visitor.locator("#conversa-widget button[aria-label=Chat]").click();
+    await visitor.locator("#conversa-widget button[type=submit]:not([disabled])").waitFor();
+    // a token the server no longer honours, as every token is once its channel changed
+    const stale = await visitor.evaluate(() => {
+      const key = Object.keys(localStorage).find((k) => k.startsWith("conversa:")) ?? "";
+      const [body] = (localStorage.getItem(key) ?? "").split(".");
+      localStorage.setItem(key, `${body}.${"A".repeat(43)}`);
+      return localStorage.getItem(key);
+    });
+    await visitor.reload();
+    await visitor.locator("#conversa-widget button[aria-label=Chat]").click();
+    await visitor.locator("#conversa-widget button[type=submit]:not([disabled])").waitFor();
+    const composer = visitor.locator("#conversa-widget input[aria-label=Message]");
+    await composer.fill("Back after a while");
+    await composer.press("Enter");
+    await visitor.locator("#conversa-widget .msg.me", { hasText: "Back after a while" }).waitFor();
+    const kept = await visitor.evaluate(() =>
+      Object.entries(localStorage).find(([k]) => k.startsWith("conversa:")),
+    );
+    expect(kept?.[1]).toBeTruthy();
+    expect(kept?.[1]).not.toBe(stale);
+    expect(await visitor.locator("#conversa-widget .err").count()).toBe(0);
+  });
+
   it("is usable on a phone-sized screen", async () => {
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await signIn(phone);
