@@ -179,6 +179,13 @@ export const authenticateVisitor = createMiddleware<AppEnv>(async (c, next) => {
   if (renewed && c.res.status !== 101) c.res.headers.set(VISITOR_TOKEN_HEADER, renewed);
 });
 
+/** The visitor `authenticateVisitor` found; a route outside its paths has none and answers 401. */
+function visitorOf(c: Context<AppEnv>): Visitor {
+  const visitor = c.get("visitor") as Visitor | undefined;
+  if (!visitor) throw unauthorized("Send the visitor token from POST /widget/v1/sessions.");
+  return visitor;
+}
+
 /** The widget runs on customers' sites: any origin may call, with a bearer token and no cookies. */
 export const widgetCors = cors({
   origin: "*",
@@ -228,7 +235,7 @@ widgetRouter
     );
   })
   .openapi(sendRoute, async (c) => {
-    const visitor = c.get("visitor");
+    const visitor = visitorOf(c);
     const { limit, ...sent } = await sendVisitorMessage(
       c.get("db"),
       c.env,
@@ -241,7 +248,7 @@ widgetRouter
     return c.json(sent, 201);
   })
   .openapi(uploadRoute, async (c) => {
-    const visitor = c.get("visitor");
+    const visitor = visitorOf(c);
     if (Number(c.req.header("content-length") ?? 0) > MAX_UPLOAD_BYTES)
       throw payloadTooLarge(MAX_UPLOAD_BYTES);
     const { file } = c.req.valid("form");
@@ -254,7 +261,7 @@ widgetRouter
     );
   })
   .openapi(messagesRoute, async (c) => {
-    const visitor = c.get("visitor");
+    const visitor = visitorOf(c);
     const { id } = c.req.valid("param");
     await assertOwnConversation(c, visitor, id);
     const query = c.req.valid("query");
@@ -267,7 +274,7 @@ widgetRouter
     return c.json({ data }, 200);
   })
   .openapi(socketRoute, async (c) => {
-    const visitor = c.get("visitor");
+    const visitor = visitorOf(c);
     const { id } = c.req.valid("param");
     await assertOwnConversation(c, visitor, id);
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket")
