@@ -5899,7 +5899,7 @@ export interface components {
       attempts: number;
       last_status: number | null;
       last_latency_ms: number | null;
-      /** @description The first 500 characters */
+      /** @description The start of the receiver's answer: printable text only, at most 200 characters */
       last_response: string | null;
       last_error: string | null;
       /**

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { DeliveryStatus } from "../db/schema";
 import { base64UrlToBytes, constantTimeEqual } from "../lib/crypto";
+import type { TargetFetch } from "../lib/targets";
 import type { ChannelConfigOf } from "../schemas/channels";
 import { isRetryableStatus, retryAfterSeconds, sendRequest, trimSlash } from "./http";
 import {
@@ -297,7 +298,7 @@ function providerMessage(answer: unknown) {
   return "message" in d ? d.message : "Message" in d ? d.Message : d.errors[0]?.message;
 }
 
-async function send(config: EmailConfig, message: Outbound) {
+async function send(config: EmailConfig, message: Outbound, net: TargetFetch) {
   const letter: Letter = {
     from: message.from ?? config.from_accounts[0]?.from ?? config.inbound_address,
     to: message.to,
@@ -309,7 +310,7 @@ async function send(config: EmailConfig, message: Outbound) {
   };
   const call = CALLS[config.provider](config, letter, threadingHeaders(message));
   const base = trimSlash(config.api_base_url ?? BASES[config.provider]);
-  const response = await sendRequest(`${base}${call.path}`, {
+  const response = await sendRequest(net, `${base}${call.path}`, {
     method: "POST",
     headers: { "content-type": "application/json", accept: "application/json", ...call.auth },
     body: JSON.stringify(call.body),

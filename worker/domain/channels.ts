@@ -7,12 +7,13 @@ import { randomToken } from "../lib/crypto";
 import { fieldErrorsFromZod, notFound, Problem, validationFailed } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { seal, unseal } from "../lib/secret-box";
-import { isAllowedTarget } from "../lib/targets";
+import { checkTarget, TargetRefused, targetFetch } from "../lib/targets";
 import {
   CHANNEL_CONFIGS,
   type ChannelConfigOf,
   type ChannelCreateInput,
   SECRET_KEYS,
+  URL_KEYS,
 } from "../schemas/channels";
 import { toIso } from "../schemas/common";
 
@@ -50,14 +51,19 @@ export async function getPublicChannel(db: Db, id: string, type: ChannelType) {
 
 export const getWebchatChannel = (db: Db, id: string) => getPublicChannel(db, id, "webchat");
 
-const URL_KEYS = ["api_base_url", "outbound_url"];
-
-/** Channel URLs may not point into private networks, except locally (fakes, tests). */
-function checkTargets(env: Env, config: Record<string, unknown>) {
-  const errors = URL_KEYS.filter((key) => {
+/** Every URL of the config must pass the outbound URL guard (worker/lib/targets.ts). */
+async function checkTargets(env: Env, type: ChannelType, config: Record<string, unknown>) {
+  const errors = [];
+  for (const key of URL_KEYS[type]) {
     const value = config[key];
-    return typeof value === "string" && !isAllowedTarget(env, value);
-  }).map((key) => ({ path: `config.${key}`, message: "must be a public address" }));
+    if (typeof value !== "string") continue;
+    try {
+      await checkTarget(env, value);
+    } catch (error) {
+      if (!(error instanceof TargetRefused)) throw error;
+      errors.push({ path: `config.${key}`, message: error.message });
+    }
+  }
   if (errors.length) throw validationFailed(errors);
 }
 
@@ -82,7 +88,7 @@ export async function createChannel(
   input: ChannelCreateInput,
   now: number,
 ) {
-  checkTargets(env, input.config);
+  await checkTargets(env, input.type, input.config);
   const { visible, hidden } = split(input.type, input.config);
   const identitySecret = input.type === "webchat" ? randomToken(32) : null;
   if (identitySecret) hidden.identity_secret = identitySecret;
@@ -116,7 +122,7 @@ export async function updateChannel(
   const { identity_secret: _generated, ...checked } = merged;
   const parsed = CHANNEL_CONFIGS[current.type].safeParse(checked);
   if (!parsed.success) throw validationFailed(fieldErrorsFromZod(parsed.error, ["config"]));
-  checkTargets(env, parsed.data);
+  await checkTargets(env, current.type, parsed.data);
   const { visible, hidden } = split(current.type, parsed.data);
   if (secrets.identity_secret) hidden.identity_secret = secrets.identity_secret;
   const [row] = await db
@@ -184,13 +190,17 @@ export async function testSend(
       ? (config as ChannelConfigOf<"email">).from_accounts[0]?.from
       : undefined;
   try {
-    const { externalId } = await adapterFor(channel.type).send(config, {
-      to: input.to,
-      text: input.text,
-      subject: input.subject ?? "Conversa test message",
-      from,
-      reference: newId("test", Date.now()),
-    });
+    const { externalId } = await adapterFor(channel.type).send(
+      config,
+      {
+        to: input.to,
+        text: input.text,
+        subject: input.subject ?? "Conversa test message",
+        from,
+        reference: newId("test", Date.now()),
+      },
+      targetFetch(env),
+    );
     return externalId;
   } catch (error) {
     if (error instanceof SendError)

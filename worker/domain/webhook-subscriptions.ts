@@ -5,7 +5,7 @@ import { randomToken } from "../lib/crypto";
 import { notFound, validationFailed } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { seal } from "../lib/secret-box";
-import { isAllowedTarget } from "../lib/targets";
+import { checkTarget, TargetRefused } from "../lib/targets";
 import { toIso } from "../schemas/common";
 import { audit } from "./audit";
 
@@ -36,11 +36,12 @@ export const toDeliveryDto = (row: DeliveryRow) => ({
   created_at: toIso(row.createdAt),
 });
 
-function checkUrl(env: Env, url: string) {
-  if (!isAllowedTarget(env, url))
-    throw validationFailed([
-      { path: "url", message: "must be a public address (not loopback, private or link-local)" },
-    ]);
+async function checkUrl(env: Env, url: string) {
+  await checkTarget(env, url).catch((error) => {
+    throw error instanceof TargetRefused
+      ? validationFailed([{ path: "url", message: error.message }])
+      : error;
+  });
 }
 
 export async function createSubscription(
@@ -50,7 +51,7 @@ export async function createSubscription(
   input: { url: string; events: WebhookEvent[]; description?: string | undefined },
   now: number,
 ) {
-  checkUrl(env, input.url);
+  await checkUrl(env, input.url);
   const secret = `whsec_${randomToken(24)}`;
   const [row] = await db
     .insert(webhookSubscriptions)
@@ -102,7 +103,7 @@ export async function updateSubscription(
   },
 ) {
   const current = await getSubscription(db, principal.workspaceId, id);
-  if (patch.url) checkUrl(env, patch.url);
+  if (patch.url) await checkUrl(env, patch.url);
   const values = {
     ...(patch.url ? { url: patch.url } : {}),
     ...(patch.events ? { events: [...new Set(patch.events)] } : {}),

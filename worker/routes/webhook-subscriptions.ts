@@ -58,7 +58,10 @@ const Delivery = z
     attempts: z.number().int(),
     last_status: z.number().int().nullable(),
     last_latency_ms: z.number().int().nullable(),
-    last_response: z.string().nullable().openapi({ description: "The first 500 characters" }),
+    last_response: z.string().nullable().openapi({
+      description:
+        "The start of the receiver's answer: printable text only, at most 200 characters",
+    }),
     last_error: z.string().nullable(),
     next_attempt_at: Timestamp.nullable(),
     created_at: Timestamp,

@@ -122,6 +122,21 @@ export const CHANNEL_CONFIGS = {
 
 export type ChannelConfigOf<T extends ChannelType> = z.infer<(typeof CHANNEL_CONFIGS)[T]>;
 
+const isUrlField = (field: z.ZodType): boolean =>
+  field instanceof z.ZodOptional || field instanceof z.ZodDefault
+    ? isUrlField(field.unwrap() as z.ZodType)
+    : field instanceof z.ZodURL;
+
+/** Config keys holding a URL Conversa calls (and sends the channel's secrets to), by channel type. */
+export const URL_KEYS = Object.fromEntries(
+  Object.entries(CHANNEL_CONFIGS).map(([type, schema]) => [
+    type,
+    Object.entries(schema.shape as Record<string, z.ZodType>)
+      .filter(([, field]) => isUrlField(field))
+      .map(([key]) => key),
+  ]),
+) as Record<ChannelType, string[]>;
+
 /** Keys sealed at rest and never echoed back, by channel type. */
 export const SECRET_KEYS: Record<ChannelType, string[]> = {
   webchat: [],
