@@ -4125,7 +4125,10 @@ export interface paths {
         };
       };
     };
-    /** Change the URL or events, or switch a subscription off and on */
+    /**
+     * Change the URL or events, or switch a subscription off and on
+     * @description A new `url` gets a new signing secret, returned once in `secret`: the old secret never signs deliveries to another receiver.
+     */
     patch: {
       parameters: {
         path: {
@@ -4141,7 +4144,7 @@ export interface paths {
         /** @description Updated */
         200: {
           content: {
-            "application/json": components["schemas"]["WebhookSubscription"];
+            "application/json": components["schemas"]["UpdatedWebhookSubscription"];
           };
         };
         /** @description Malformed request */
@@ -5880,6 +5883,10 @@ export interface components {
       url: string;
       events: ("contact.created" | "contact.updated" | "conversation.created" | "conversation.assigned" | "conversation.closed" | "message.created" | "message.status" | "sla.breached")[];
       description?: string;
+    };
+    UpdatedWebhookSubscription: components["schemas"]["WebhookSubscription"] & {
+      /** @description Only when the URL changed: the new signing secret, shown once */
+      secret?: string;
     };
     WebhookSubscriptionPatch: {
       /**

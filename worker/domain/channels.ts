@@ -67,6 +67,27 @@ async function checkTargets(env: Env, type: ChannelType, config: Record<string, 
   if (errors.length) throw validationFailed(errors);
 }
 
+/**
+ * Stored secrets are only ever sent where they were entered for: a patch that changes a URL of
+ * the config must carry every stored secret again, or it is refused naming them.
+ */
+function requireSecretsForNewUrl(
+  type: ChannelType,
+  current: Record<string, unknown>,
+  patch: Record<string, unknown>,
+  stored: string[],
+) {
+  const moved = URL_KEYS[type].filter((key) => key in patch && patch[key] !== current[key]);
+  const missing = moved.length ? stored.filter((key) => patch[key] === undefined) : [];
+  if (missing.length)
+    throw validationFailed(
+      missing.map((key) => ({
+        path: `config.${key}`,
+        message: `enter it again: ${moved.join(" and ")} changes, and a stored secret is never sent to a new address`,
+      })),
+    );
+}
+
 function split(type: ChannelType, config: Record<string, unknown>) {
   const secretKeys = new Set(SECRET_KEYS[type]);
   const visible: Record<string, unknown> = {};
@@ -118,6 +139,8 @@ export async function updateChannel(
 ) {
   const current = await getChannel(db, workspaceId, id);
   const secrets = await unseal(env, current.secrets);
+  const stored = Object.keys(secrets).filter((key) => key !== "identity_secret");
+  requireSecretsForNewUrl(current.type, current.config, patch.config ?? {}, stored);
   const merged = { ...current.config, ...secrets, ...patch.config };
   const { identity_secret: _generated, ...checked } = merged;
   const parsed = CHANNEL_CONFIGS[current.type].safeParse(checked);

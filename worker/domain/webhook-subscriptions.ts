@@ -44,6 +44,8 @@ async function checkUrl(env: Env, url: string) {
   });
 }
 
+const newSecret = () => `whsec_${randomToken(24)}`;
+
 export async function createSubscription(
   db: Db,
   env: Env,
@@ -52,7 +54,7 @@ export async function createSubscription(
   now: number,
 ) {
   await checkUrl(env, input.url);
-  const secret = `whsec_${randomToken(24)}`;
+  const secret = newSecret();
   const [row] = await db
     .insert(webhookSubscriptions)
     .values({
@@ -91,6 +93,10 @@ export const listSubscriptions = (db: Db, workspaceId: string) =>
     orderBy: desc(webhookSubscriptions.createdAt),
   });
 
+/**
+ * Changes a subscription. A new URL gets a new signing secret (returned once), so a secret only
+ * ever signs for the receiver it was issued to; the old one stops working at once.
+ */
 export async function updateSubscription(
   db: Db,
   env: Env,
@@ -103,9 +109,11 @@ export async function updateSubscription(
   },
 ) {
   const current = await getSubscription(db, principal.workspaceId, id);
-  if (patch.url) await checkUrl(env, patch.url);
+  const url = patch.url !== undefined && patch.url !== current.url ? patch.url : null;
+  if (url) await checkUrl(env, url);
+  const secret = url ? newSecret() : null;
   const values = {
-    ...(patch.url ? { url: patch.url } : {}),
+    ...(url && secret ? { url, secret: await seal(env, { secret }) } : {}),
     ...(patch.events ? { events: [...new Set(patch.events)] } : {}),
     // re-enabling clears the failure streak and the notice
     ...(patch.active !== undefined
@@ -120,8 +128,14 @@ export async function updateSubscription(
     .set(values)
     .where(eq(webhookSubscriptions.id, current.id))
     .returning();
-  await audit(db, principal, "webhook.updated", { type: "webhook", id }, patch);
-  return row ?? current;
+  await audit(
+    db,
+    principal,
+    "webhook.updated",
+    { type: "webhook", id },
+    { ...patch, ...(secret ? { secret_rotated: true } : {}) },
+  );
+  return { row: row ?? current, secret };
 }
 
 export async function deleteSubscription(db: Db, principal: Principal, id: string) {
