@@ -30,6 +30,7 @@ function webhook(body: string, signature?: string): WebhookRequest {
     headers,
     rawBody: body,
     rawBytes: new Uint8Array(new TextEncoder().encode(body)),
+    receivedAt: Date.now(),
   };
 }
 

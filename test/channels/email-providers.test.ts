@@ -21,6 +21,7 @@ const request = (body: string, headers: Record<string, string>): WebhookRequest 
   headers: new Headers(headers),
   rawBody: body,
   rawBytes: new Uint8Array(new TextEncoder().encode(body)),
+  receivedAt: Date.now(),
 });
 
 const toBase64 = (bytes: ArrayBuffer | Uint8Array) =>

@@ -34,6 +34,7 @@ const webhook = (body: string, headers: Record<string, string> = {}): WebhookReq
   headers: new Headers(headers),
   rawBody: body,
   rawBytes: new Uint8Array(encoder.encode(body)),
+  receivedAt: Date.now(),
 });
 
 const toBase64 = (bytes: ArrayBuffer | Uint8Array) =>

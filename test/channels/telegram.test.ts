@@ -21,6 +21,7 @@ function webhook(body: string, headers: Record<string, string> = {}): WebhookReq
     headers: new Headers({ "content-type": "application/json", ...headers }),
     rawBody: body,
     rawBytes: new Uint8Array(new TextEncoder().encode(body)),
+    receivedAt: Date.now(),
   };
 }
 

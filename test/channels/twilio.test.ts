@@ -45,6 +45,7 @@ function webhook(url: string, params: Record<string, string>, signature?: string
     headers,
     rawBody: body,
     rawBytes: new Uint8Array(new TextEncoder().encode(body)),
+    receivedAt: Date.now(),
   };
 }
 

@@ -108,6 +108,8 @@ export type WebhookRequest = {
   rawBody: string;
   /** The bytes as received: signatures are checked over these, never a re-encoding. */
   rawBytes: Uint8Array<ArrayBuffer>;
+  /** When it arrived (ms, from the injected clock): signed timestamps are checked against it. */
+  receivedAt: number;
 };
 
 export type ChannelAdapter<T extends ChannelType> = {
