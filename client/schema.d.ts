@@ -1631,7 +1631,7 @@ export interface paths {
     };
   };
   "/api/v1/channels": {
-    /** Connected channels (secrets are never returned) */
+    /** Connected channels (secrets are never returned; setup values only to admins) */
     get: {
       responses: {
         /** @description Channels */
@@ -1746,7 +1746,7 @@ export interface paths {
     };
   };
   "/api/v1/channels/{id}": {
-    /** One channel, with the webhook URL to paste into the platform */
+    /** One channel; admins also get its settings and the webhook URL for the platform */
     get: {
       parameters: {
         path: {
@@ -5284,14 +5284,14 @@ export interface components {
       /** @enum {string} */
       type: "webchat" | "whatsapp" | "messenger" | "instagram" | "telegram" | "twilio_sms" | "email" | "custom";
       name: string;
-      /** @description Settings without secrets */
-      config: {
+      /** @description Settings without secrets (admins only) */
+      config?: {
         [key: string]: unknown;
       };
-      /** @description Which write-only secrets are stored */
-      secrets_set: string[];
-      /** @description Paste into the platform's webhook settings */
-      webhook_url: string | null;
+      /** @description Which write-only secrets are stored (admins only) */
+      secrets_set?: string[];
+      /** @description Paste into the platform's webhook settings (admins only) */
+      webhook_url?: string | null;
       /**
        * Format: date-time
        * @example 2026-11-22T10:00:00.000Z

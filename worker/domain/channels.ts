@@ -1,11 +1,12 @@
 import { and, asc, eq, isNull } from "drizzle-orm";
 import { adapterFor, isPlatformChannel } from "../channels";
 import { SendError } from "../channels/types";
-import { type ChannelType, channels, type WebchatConfig } from "../db/schema";
+import { type ChannelType, channels, type Role, type WebchatConfig } from "../db/schema";
 import type { Db } from "../lib/context";
 import { randomToken } from "../lib/crypto";
 import { fieldErrorsFromZod, notFound, Problem, validationFailed } from "../lib/errors";
 import { newId } from "../lib/ids";
+import { roleAtLeast } from "../lib/roles";
 import { seal, unseal } from "../lib/secret-box";
 import { checkTarget, TargetRefused, targetFetch } from "../lib/targets";
 import {
@@ -183,16 +184,24 @@ export const WEBHOOK_PATHS = {
   custom: "custom",
 } as const satisfies Partial<Record<ChannelType, string>>;
 
-export async function toChannelDto(env: Env, row: ChannelRow, origin: string) {
-  const path = row.type === "webchat" ? null : WEBHOOK_PATHS[row.type];
-  return {
+/**
+ * A channel as `viewer` may see it: admins get how it is set up (config with the verify token,
+ * which secrets are stored, the webhook URL); everyone else its name and type only.
+ */
+export async function toChannelDto(env: Env, row: ChannelRow, origin: string, viewer: Role) {
+  const seen = {
     id: row.id,
     type: row.type,
     name: row.name,
+    created_at: toIso(row.createdAt),
+  };
+  if (!roleAtLeast(viewer, "admin")) return seen;
+  const path = row.type === "webchat" ? null : WEBHOOK_PATHS[row.type];
+  return {
+    ...seen,
     config: row.config,
     secrets_set: Object.keys(await channelSecrets(env, row)).filter((k) => k !== "identity_secret"),
     webhook_url: path ? `${origin}/webhooks/${path}/${row.id}` : null,
-    created_at: toIso(row.createdAt),
   };
 }
 

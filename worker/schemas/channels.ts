@@ -180,14 +180,19 @@ export const ChannelSchema = z
     id: z.string(),
     type: z.enum(CHANNEL_TYPES),
     name: z.string(),
-    config: z.record(z.string(), z.unknown()).openapi({ description: "Settings without secrets" }),
+    config: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .openapi({ description: "Settings without secrets (admins only)" }),
     secrets_set: z
       .array(z.string())
-      .openapi({ description: "Which write-only secrets are stored" }),
+      .optional()
+      .openapi({ description: "Which write-only secrets are stored (admins only)" }),
     webhook_url: z
       .string()
       .nullable()
-      .openapi({ description: "Paste into the platform's webhook settings" }),
+      .optional()
+      .openapi({ description: "Paste into the platform's webhook settings (admins only)" }),
     created_at: Timestamp,
   })
   .openapi("Channel");
