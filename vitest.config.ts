@@ -14,7 +14,10 @@ export default defineConfig({
           APP_SECRET: "test-app-secret",
           SECRETS_KEY: "zRosXTzMVIEooIpdhBh4qWt-9hi3Rbj5z_mlXY1K18Y",
           FAKE_PLATFORMS_URL: fakePlatforms.url,
-          ALLOW_PRIVATE_TARGETS: "true",
+          // the outbound URL guard stays on: only the fake's own origin is exempt, and names are
+          // resolved by the fake's DNS-over-HTTPS endpoint
+          PRIVATE_TARGET_ORIGINS: fakePlatforms.url,
+          DOH_RESOLVER_URL: `${fakePlatforms.url}/dns-query`,
         },
       },
     })),

@@ -1631,7 +1631,7 @@ export interface paths {
     };
   };
   "/api/v1/channels": {
-    /** Connected channels (secrets are never returned) */
+    /** Connected channels (secrets are never returned; setup values only to admins) */
     get: {
       responses: {
         /** @description Channels */
@@ -1746,7 +1746,7 @@ export interface paths {
     };
   };
   "/api/v1/channels/{id}": {
-    /** One channel, with the webhook URL to paste into the platform */
+    /** One channel; admins also get its settings and the webhook URL for the platform */
     get: {
       parameters: {
         path: {
@@ -4125,7 +4125,10 @@ export interface paths {
         };
       };
     };
-    /** Change the URL or events, or switch a subscription off and on */
+    /**
+     * Change the URL or events, or switch a subscription off and on
+     * @description A new `url` gets a new signing secret, returned once in `secret`: the old secret never signs deliveries to another receiver.
+     */
     patch: {
       parameters: {
         path: {
@@ -4141,7 +4144,7 @@ export interface paths {
         /** @description Updated */
         200: {
           content: {
-            "application/json": components["schemas"]["WebhookSubscription"];
+            "application/json": components["schemas"]["UpdatedWebhookSubscription"];
           };
         };
         /** @description Malformed request */
@@ -5281,14 +5284,14 @@ export interface components {
       /** @enum {string} */
       type: "webchat" | "whatsapp" | "messenger" | "instagram" | "telegram" | "twilio_sms" | "email" | "custom";
       name: string;
-      /** @description Settings without secrets */
-      config: {
+      /** @description Settings without secrets (admins only) */
+      config?: {
         [key: string]: unknown;
       };
-      /** @description Which write-only secrets are stored */
-      secrets_set: string[];
-      /** @description Paste into the platform's webhook settings */
-      webhook_url: string | null;
+      /** @description Which write-only secrets are stored (admins only) */
+      secrets_set?: string[];
+      /** @description Paste into the platform's webhook settings (admins only) */
+      webhook_url?: string | null;
       /**
        * Format: date-time
        * @example 2026-11-22T10:00:00.000Z
@@ -5881,6 +5884,10 @@ export interface components {
       events: ("contact.created" | "contact.updated" | "conversation.created" | "conversation.assigned" | "conversation.closed" | "message.created" | "message.status" | "sla.breached")[];
       description?: string;
     };
+    UpdatedWebhookSubscription: components["schemas"]["WebhookSubscription"] & {
+      /** @description Only when the URL changed: the new signing secret, shown once */
+      secret?: string;
+    };
     WebhookSubscriptionPatch: {
       /**
        * Format: uri
@@ -5899,7 +5906,7 @@ export interface components {
       attempts: number;
       last_status: number | null;
       last_latency_ms: number | null;
-      /** @description The first 500 characters */
+      /** @description The start of the receiver's answer: printable text only, at most 200 characters */
       last_response: string | null;
       last_error: string | null;
       /**

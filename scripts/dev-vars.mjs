@@ -7,9 +7,20 @@ const FILE = new URL("../.dev.vars", import.meta.url);
 const DEFAULTS = {
   APP_SECRET: () => randomBytes(32).toString("base64url"),
   SECRETS_KEY: () => randomBytes(32).toString("base64url"),
-  // local fakes and test servers live on loopback
-  ALLOW_PRIVATE_TARGETS: () => "true",
 };
+
+/**
+ * `wrangler dev` arguments that let a local Conversa reach the fake platforms server (on
+ * loopback, which the outbound URL guard refuses otherwise) and resolve names through its
+ * DNS-over-HTTPS endpoint. A DOH_RESOLVER_URL in .dev.vars (a real resolver) is kept.
+ */
+export function fakePlatformsVars(fakePlatformsUrl, vars = {}) {
+  return [
+    "--var",
+    `PRIVATE_TARGET_ORIGINS:${fakePlatformsUrl}`,
+    ...(vars.DOH_RESOLVER_URL ? [] : ["--var", `DOH_RESOLVER_URL:${fakePlatformsUrl}/dns-query`]),
+  ];
+}
 
 export function ensureDevVars() {
   const text = existsSync(FILE) ? readFileSync(FILE, "utf8") : "";

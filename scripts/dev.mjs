@@ -3,7 +3,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { startFakePlatforms } from "../test/fakes/platforms.mjs";
-import { ensureDevVars } from "./dev-vars.mjs";
+import { ensureDevVars, fakePlatformsVars } from "./dev-vars.mjs";
 import { DEMO_LOGIN, seedIfEmpty } from "./seed.mjs";
 
 const FAKE_PLATFORMS_PORT = Number(process.env.FAKE_PLATFORMS_PORT ?? 8790);
@@ -69,7 +69,15 @@ console.log(
 
 const server = spawn(
   "wrangler",
-  ["dev", "--ip", "127.0.0.1", "--port", String(port), ...passThrough],
+  [
+    "dev",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    ...fakePlatformsVars(fake.url, vars),
+    ...passThrough,
+  ],
   {
     stdio: "inherit",
   },

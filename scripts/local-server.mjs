@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { ensureDevVars } from "./dev-vars.mjs";
+import { ensureDevVars, fakePlatformsVars } from "./dev-vars.mjs";
 import { seedIfEmpty } from "./seed.mjs";
 
 const root = new URL("../", import.meta.url).pathname;
@@ -58,7 +58,8 @@ export async function startConversa(port, { fakePlatformsUrl = null, dataRoot = 
       persistTo: persist,
       fakePlatformsUrl,
     });
-    const server = await startWorker(["--persist-to", persist], port);
+    const fakeArgs = fakePlatformsUrl ? fakePlatformsVars(fakePlatformsUrl) : [];
+    const server = await startWorker(["--persist-to", persist, ...fakeArgs], port);
     return {
       base: server.base,
       channelId,

@@ -1,4 +1,5 @@
 import { env } from "cloudflare:workers";
+import { targetFetch } from "../worker/lib/targets";
 import type { ConversationDto, MessageDto } from "../worker/schemas/conversations";
 import { api, json } from "./helpers";
 
@@ -18,6 +19,8 @@ export const fakeUrl = () => {
 export type FakeRequest = {
   method: string;
   path: string;
+  /** The query string, with its `?`. */
+  query: string;
   headers: Record<string, string>;
   body: string;
   /** When the fake received it (ms). */
@@ -32,11 +35,12 @@ export async function fakeRequests(pathPart: string): Promise<FakeRequest[]> {
   return (await response.json()) as FakeRequest[];
 }
 
-/** The next request whose path contains `path` gets this answer instead of the default. */
+/** The next request whose path contains `path` gets this answer (`text` as is, `body` as JSON). */
 export async function scriptFake(script: {
   path: string;
   status: number;
-  body: unknown;
+  body?: unknown;
+  text?: string;
   headers?: Record<string, string>;
   times?: number;
 }) {
@@ -125,4 +129,28 @@ export async function messagesOf(s: ChannelSetup, conversationId: string) {
     }),
   );
   return page.data;
+}
+
+/** The outbound URL guard as channel adapters get it, bound to the test environment. */
+export const net = targetFetch(env);
+
+/** What the fake DNS-over-HTTPS resolver answers for `name` from now on. */
+export async function setFakeDns(
+  name: string,
+  zone: { A?: string[]; AAAA?: string[]; ttl?: number; status?: number },
+) {
+  await fetch(`${fakeUrl()}/__fake/dns`, {
+    method: "PUT",
+    body: JSON.stringify({ name, ...zone }),
+  });
+}
+
+/** A host name unique to the calling test that resolves to public addresses (nothing there answers). */
+export async function publicHost() {
+  const name = `public-${uniqueDigits()}.example.com`;
+  await setFakeDns(name, {
+    A: ["93.184.215.14"],
+    AAAA: ["2606:2800:21f:cb07:6820:80da:af6b:8b2c"],
+  });
+  return name;
 }

@@ -10,7 +10,6 @@ interface __BaseEnv_Env {
 	ALLOWED_ORIGINS: string;
 	APP_SECRET: string;
 	SECRETS_KEY: string;
-	ALLOW_PRIVATE_TARGETS: string;
 	CONVERSATIONS: DurableObjectNamespace<import("./index").ConversationDO>;
 	WORKSPACE_HUB: DurableObjectNamespace<import("./index").WorkspaceHub>;
 	RATE_LIMITER: DurableObjectNamespace<import("./index").RateLimiter>;
@@ -27,7 +26,7 @@ type StringifyValues<EnvType extends Record<string, unknown>> = {
 	[Binding in keyof EnvType]: EnvType[Binding] extends string ? EnvType[Binding] : string;
 };
 declare namespace NodeJS {
-	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "ALLOWED_ORIGINS" | "APP_SECRET" | "SECRETS_KEY" | "ALLOW_PRIVATE_TARGETS">> {}
+	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "ALLOWED_ORIGINS" | "APP_SECRET" | "SECRETS_KEY">> {}
 }
 declare module "*.txt" {
 	const value: string;

@@ -7,10 +7,19 @@ interface Env {
   SECRETS_KEY: string;
 }
 
-/** Local-only settings (from .dev.vars or the test config), absent in production. */
+/** Optional settings, absent from wrangler.jsonc. */
 interface Env {
-  /** "true" lets channel base URLs and outbound webhooks point at loopback / private hosts. */
-  ALLOW_PRIVATE_TARGETS?: string;
+  /** The DNS-over-HTTPS resolver (JSON API) that checks where user-chosen URLs point; Cloudflare's by default. */
+  DOH_RESOLVER_URL?: string;
+}
+
+/** Local-only settings (set by `npm run dev` and the test config), absent in production. */
+interface Env {
+  /**
+   * Comma-separated origins (`http://127.0.0.1:8790`) that user-chosen URLs may reach although
+   * they are private: the local fake platforms server. Every other private address stays refused.
+   */
+  PRIVATE_TARGET_ORIGINS?: string;
   /** The local fake platforms server, for tests and the local demo. */
   FAKE_PLATFORMS_URL?: string;
 }

@@ -7,6 +7,7 @@ import {
   fakeUrl,
   hmacHex,
   metaJson,
+  net,
   scriptFake,
   uniqueDigits,
 } from "../channel-helpers";
@@ -29,6 +30,7 @@ function webhook(body: string, signature?: string): WebhookRequest {
     headers,
     rawBody: body,
     rawBytes: new Uint8Array(new TextEncoder().encode(body)),
+    receivedAt: Date.now(),
   };
 }
 
@@ -213,7 +215,7 @@ describe("custom send", () => {
 
   it("posts the message as signed JSON and returns the platform's id", async () => {
     const config = newConfig();
-    const result = await custom.send(config, outbound);
+    const result = await custom.send(config, outbound, net);
     const path = new URL(config.outbound_url).pathname;
     const [request, ...more] = await fakeRequests(path);
     expect(more).toEqual([]);
@@ -240,7 +242,7 @@ describe("custom send", () => {
       status: 202,
       body: { ok: true },
     });
-    expect(await custom.send(config, outbound)).toEqual({ externalId: outbound.reference });
+    expect(await custom.send(config, outbound, net)).toEqual({ externalId: outbound.reference });
   });
 
   it("retries on 503, 429 and 408, after Retry-After when given", async () => {
@@ -252,11 +254,11 @@ describe("custom send", () => {
       body: { error: "maintenance" },
       headers: { "retry-after": "7" },
     });
-    const unavailable = await sendError(custom.send(config, outbound));
+    const unavailable = await sendError(custom.send(config, outbound, net));
     expect(unavailable).toMatchObject({ retryable: true, code: "http_503", retryAfterSeconds: 7 });
     for (const status of [429, 408]) {
       await scriptFake({ path, status, body: {} });
-      const error = await sendError(custom.send(config, outbound));
+      const error = await sendError(custom.send(config, outbound, net));
       expect(error, String(status)).toMatchObject({
         retryable: true,
         retryAfterSeconds: undefined,
@@ -269,13 +271,15 @@ describe("custom send", () => {
     const path = new URL(config.outbound_url).pathname;
     for (const status of [400, 401, 404, 422]) {
       await scriptFake({ path, status, body: { error: "rejected" } });
-      const error = await sendError(custom.send(config, outbound));
+      const error = await sendError(custom.send(config, outbound, net));
       expect(error, String(status)).toMatchObject({ retryable: false, code: `http_${status}` });
     }
   });
 
   it("retries when the platform cannot be reached", async () => {
-    const error = await sendError(custom.send(newConfig("http://127.0.0.1:9/custom/x"), outbound));
+    const error = await sendError(
+      custom.send(newConfig(`${fakeUrl()}/unreachable/custom/x`), outbound, net),
+    );
     expect(error).toMatchObject({ retryable: true, code: "network" });
   });
 });

@@ -3,7 +3,7 @@ import { email } from "../../worker/channels/email";
 import { conversationIdFromAddress, parseInboundEmail } from "../../worker/channels/email-inbound";
 import { SendError, type WebhookRequest } from "../../worker/channels/types";
 import type { ChannelConfigOf } from "../../worker/schemas/channels";
-import { fakeRequests, fakeUrl, scriptFake, uniqueDigits } from "../channel-helpers";
+import { fakeRequests, fakeUrl, net, scriptFake, uniqueDigits } from "../channel-helpers";
 
 type Config = ChannelConfigOf<"email">;
 
@@ -21,6 +21,7 @@ const request = (body: string, headers: Record<string, string>): WebhookRequest 
   headers: new Headers(headers),
   rawBody: body,
   rawBytes: new Uint8Array(new TextEncoder().encode(body)),
+  receivedAt: Date.now(),
 });
 
 const toBase64 = (bytes: ArrayBuffer | Uint8Array) =>
@@ -127,13 +128,17 @@ describe("SendGrid events", () => {
 
   it("sends through /v3/mail/send and takes the id from X-Message-Id", async () => {
     const to = `sg-${uniqueDigits(8)}@example.com`;
-    const { externalId } = await email.send(config("sendgrid"), {
-      to,
-      text: "Hello",
-      subject: "Hi",
-      from: "Acme Support <support@acme.test>",
-      reference: "msg_1",
-    });
+    const { externalId } = await email.send(
+      config("sendgrid"),
+      {
+        to,
+        text: "Hello",
+        subject: "Hi",
+        from: "Acme Support <support@acme.test>",
+        reference: "msg_1",
+      },
+      net,
+    );
     const [sent] = (await fakeRequests("/v3/mail/send")).filter((r) => r.body.includes(to));
     expect(sent?.headers.authorization).toBe("Bearer key-sendgrid");
     expect(JSON.parse(sent?.body ?? "{}")).toMatchObject({
@@ -176,14 +181,18 @@ describe("Postmark", () => {
 
   it("sends with the server token and threads with In-Reply-To; a refusal is permanent", async () => {
     const to = `pm-${uniqueDigits(8)}@example.com`;
-    await email.send(config("postmark"), {
-      to,
-      text: "Your invoice",
-      subject: "Invoice",
-      from: "Acme Billing <billing@acme.test>",
-      inReplyTo: "abc@mail.example.com",
-      reference: "msg_2",
-    });
+    await email.send(
+      config("postmark"),
+      {
+        to,
+        text: "Your invoice",
+        subject: "Invoice",
+        from: "Acme Billing <billing@acme.test>",
+        inReplyTo: "abc@mail.example.com",
+        reference: "msg_2",
+      },
+      net,
+    );
     const [sent] = (await fakeRequests("/email")).filter((r) => r.body.includes(to));
     expect(sent?.headers["x-postmark-server-token"]).toBe("key-postmark");
     expect(JSON.parse(sent?.body ?? "{}")).toMatchObject({
@@ -201,7 +210,7 @@ describe("Postmark", () => {
       body: { ErrorCode: 300, Message: "Invalid 'To' address" },
     });
     const refused = await email
-      .send(config("postmark"), { to: "bad", text: "x", reference: "msg_3" })
+      .send(config("postmark"), { to: "bad", text: "x", reference: "msg_3" }, net)
       .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(SendError);
     expect(refused).toMatchObject({ retryable: false, message: "Invalid 'To' address" });

@@ -13,7 +13,7 @@ import {
   type WebhookRequest,
 } from "../../worker/channels/types";
 import type { ChannelConfigOf } from "../../worker/schemas/channels";
-import { fakeRequests, fakeUrl, scriptFake, uniqueDigits } from "../channel-helpers";
+import { fakeRequests, fakeUrl, net, scriptFake, uniqueDigits } from "../channel-helpers";
 
 type Config = ChannelConfigOf<"email">;
 type Provider = Config["provider"];
@@ -34,6 +34,7 @@ const webhook = (body: string, headers: Record<string, string> = {}): WebhookReq
   headers: new Headers(headers),
   rawBody: body,
   rawBytes: new Uint8Array(encoder.encode(body)),
+  receivedAt: Date.now(),
 });
 
 const toBase64 = (bytes: ArrayBuffer | Uint8Array) =>
@@ -615,6 +616,7 @@ describe("sending", () => {
     const { externalId } = await email.send(
       config("resend"),
       outbound(to, { inReplyTo: "CAF=abc123@mail.example.com" }),
+      net,
     );
     const [sent] = await sentTo("/emails", to);
     expect(sent?.method).toBe("POST");
@@ -640,6 +642,7 @@ describe("sending", () => {
         from_accounts: [{ area: "customers", from: "Acme Sales <sales@acme.test>" }],
       }),
       outbound(to, { from: undefined, subject: undefined }),
+      net,
     );
     const [sent] = await sentTo("/emails", to);
     const body = JSON.parse(sent?.body ?? "{}");
@@ -653,6 +656,7 @@ describe("sending", () => {
     const { externalId } = await email.send(
       config("postmark"),
       outbound(to, { inReplyTo: "reply-2@mail.example.com" }),
+      net,
     );
     const [sent] = await sentTo("/email", to);
     expect(sent?.path).toBe("/email");
@@ -683,7 +687,7 @@ describe("sending", () => {
       },
     });
     const error = await failure(
-      email.send(config("postmark", { api_base_url: base }), outbound("inactive@example.com")),
+      email.send(config("postmark", { api_base_url: base }), outbound("inactive@example.com"), net),
     );
     expect(error).toMatchObject({
       retryable: false,
@@ -697,6 +701,7 @@ describe("sending", () => {
     const { externalId } = await email.send(
       config("sendgrid"),
       outbound(to, { from: '"Acme, Support" <support@acme.test>', inReplyTo: "a@b.example" }),
+      net,
     );
     const [sent] = await sentTo("/v3/mail/send", to);
     expect(sent?.headers.authorization).toBe("Bearer key-sendgrid");
@@ -714,7 +719,7 @@ describe("sending", () => {
     const base = privateBase();
     await scriptFake({ path: `${new URL(base).pathname}/v3/mail/send`, status: 202, body: "" });
     const error = await failure(
-      email.send(config("sendgrid", { api_base_url: base }), outbound("x@example.com")),
+      email.send(config("sendgrid", { api_base_url: base }), outbound("x@example.com"), net),
     );
     expect(error).toMatchObject({ retryable: false, code: "bad_answer" });
   });
@@ -747,7 +752,7 @@ describe("sending", () => {
       headers: { "retry-after": "17" },
     });
     const error = await failure(
-      email.send(config(provider, { api_base_url: base }), outbound("busy@example.com")),
+      email.send(config(provider, { api_base_url: base }), outbound("busy@example.com"), net),
     );
     expect(error).toMatchObject({
       retryable: true,
@@ -786,7 +791,7 @@ describe("sending", () => {
       const base = privateBase();
       await scriptFake({ path: `${new URL(base).pathname}${path}`, status: 422, body });
       const error = await failure(
-        email.send(config(provider, { api_base_url: base }), outbound("bad")),
+        email.send(config(provider, { api_base_url: base }), outbound("bad"), net),
       );
       expect(error).toMatchObject({ retryable: false, code: `${provider}_422`, message });
       expect(error.retryAfterSeconds).toBeUndefined();
@@ -797,13 +802,14 @@ describe("sending", () => {
     const base = privateBase();
     await scriptFake({ path: `${new URL(base).pathname}/emails`, status: 503, body: null });
     const down = await failure(
-      email.send(config("resend", { api_base_url: base }), outbound("x@example.com")),
+      email.send(config("resend", { api_base_url: base }), outbound("x@example.com"), net),
     );
     expect(down).toMatchObject({ retryable: true, message: "HTTP 503" });
     const unreachable = await failure(
       email.send(
-        config("resend", { api_base_url: "http://127.0.0.1:9" }),
+        config("resend", { api_base_url: `${fakeUrl()}/unreachable` }),
         outbound("x@example.com"),
+        net,
       ),
     );
     expect(unreachable).toMatchObject({ retryable: true, code: "network" });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { telegram } from "../../worker/channels/telegram";
 import { SendError, type WebhookRequest } from "../../worker/channels/types";
 import type { ChannelConfigOf } from "../../worker/schemas/channels";
-import { fakeRequests, fakeUrl, scriptFake, uniqueDigits } from "../channel-helpers";
+import { fakeRequests, fakeUrl, net, scriptFake, uniqueDigits } from "../channel-helpers";
 
 const SECRET_TOKEN = "tg-secret_Token-42";
 
@@ -21,6 +21,7 @@ function webhook(body: string, headers: Record<string, string> = {}): WebhookReq
     headers: new Headers({ "content-type": "application/json", ...headers }),
     rawBody: body,
     rawBytes: new Uint8Array(new TextEncoder().encode(body)),
+    receivedAt: Date.now(),
   };
 }
 
@@ -252,11 +253,15 @@ describe("telegram send", () => {
   it("posts sendMessage as JSON and returns chat:message_id", async () => {
     const config = newConfig();
     const chatId = `1${uniqueDigits(9)}`;
-    const result = await telegram.send(config, {
-      to: chatId,
-      text: "Ihr Paket ist unterwegs 🚚",
-      reference: "msg_1",
-    });
+    const result = await telegram.send(
+      config,
+      {
+        to: chatId,
+        text: "Ihr Paket ist unterwegs 🚚",
+        reference: "msg_1",
+      },
+      net,
+    );
     const [request, ...more] = await fakeRequests(`/bot${config.bot_token}/sendMessage`);
     expect(more).toEqual([]);
     expect(request?.method).toBe("POST");
@@ -278,7 +283,9 @@ describe("telegram send", () => {
         result: { message_id: 9876, chat: { id: 31337, type: "private" }, date: 1, text: "hi" },
       },
     });
-    expect(await telegram.send(config, { to: "31337", text: "hi", reference: "msg_2" })).toEqual({
+    expect(
+      await telegram.send(config, { to: "31337", text: "hi", reference: "msg_2" }, net),
+    ).toEqual({
       externalId: "31337:9876",
     });
   });
@@ -295,7 +302,9 @@ describe("telegram send", () => {
         parameters: { retry_after: 5 },
       },
     });
-    const error = await sendError(telegram.send(config, { to: "1", text: "x", reference: "m" }));
+    const error = await sendError(
+      telegram.send(config, { to: "1", text: "x", reference: "m" }, net),
+    );
     expect(error).toMatchObject({ retryable: true, retryAfterSeconds: 5, code: "telegram_429" });
   });
 
@@ -307,7 +316,9 @@ describe("telegram send", () => {
       status: 403,
       body: { ok: false, error_code: 403, description: "Forbidden: bot was blocked by the user" },
     });
-    const blocked = await sendError(telegram.send(config, { to: "1", text: "x", reference: "m" }));
+    const blocked = await sendError(
+      telegram.send(config, { to: "1", text: "x", reference: "m" }, net),
+    );
     expect(blocked).toMatchObject({
       retryable: false,
       code: "telegram_403",
@@ -318,7 +329,9 @@ describe("telegram send", () => {
       status: 400,
       body: { ok: false, error_code: 400, description: "Bad Request: chat not found" },
     });
-    const unknown = await sendError(telegram.send(config, { to: "2", text: "x", reference: "m" }));
+    const unknown = await sendError(
+      telegram.send(config, { to: "2", text: "x", reference: "m" }, net),
+    );
     expect(unknown).toMatchObject({ retryable: false, code: "telegram_400" });
   });
 
@@ -326,13 +339,13 @@ describe("telegram send", () => {
     const config = newConfig();
     await scriptFake({ path: `/bot${config.bot_token}/sendMessage`, status: 502, body: "" });
     const serverError = await sendError(
-      telegram.send(config, { to: "1", text: "x", reference: "m" }),
+      telegram.send(config, { to: "1", text: "x", reference: "m" }, net),
     );
     expect(serverError).toMatchObject({ retryable: true, code: "telegram_502" });
 
-    const unreachable = newConfig("http://127.0.0.1:9");
+    const unreachable = newConfig(`${fakeUrl()}/unreachable`);
     const network = await sendError(
-      telegram.send(unreachable, { to: "1", text: "x", reference: "m" }),
+      telegram.send(unreachable, { to: "1", text: "x", reference: "m" }, net),
     );
     expect(network).toMatchObject({ retryable: true, code: "network" });
   });
@@ -341,7 +354,7 @@ describe("telegram send", () => {
 describe("telegram fetchMedia", () => {
   it("looks the file up with getFile, then downloads it from the file path", async () => {
     const config = newConfig();
-    const response = await telegram.fetchMedia?.(config, { ref: "AgAD-large" });
+    const response = await telegram.fetchMedia?.(config, { ref: "AgAD-large" }, net);
     expect(response?.status).toBe(200);
     expect(await response?.text()).toBe("fake media photos/AgAD-large.jpg");
     const [lookup] = await fakeRequests(`/bot${config.bot_token}/getFile`);

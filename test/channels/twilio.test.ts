@@ -3,7 +3,7 @@ import { consentKeyword, isStatusCallback, twilioSms } from "../../worker/channe
 import { twilioSignature } from "../../worker/channels/twilio-signature";
 import { SendError, type WebhookRequest } from "../../worker/channels/types";
 import type { ChannelConfigOf } from "../../worker/schemas/channels";
-import { fakeRequests, fakeUrl, scriptFake, uniqueDigits } from "../channel-helpers";
+import { fakeRequests, fakeUrl, net, scriptFake, uniqueDigits } from "../channel-helpers";
 
 const AUTH_TOKEN = "twilio-auth-token-0123456789abcdef";
 const WEBHOOK_URL = "https://conversa.test/webhooks/twilio/ch_01JD0000000000000000000000";
@@ -40,7 +40,13 @@ function webhook(url: string, params: Record<string, string>, signature?: string
   const body = new URLSearchParams(params).toString();
   const headers = new Headers({ "content-type": "application/x-www-form-urlencoded" });
   if (signature !== undefined) headers.set("X-Twilio-Signature", signature);
-  return { url, headers, rawBody: body, rawBytes: new Uint8Array(new TextEncoder().encode(body)) };
+  return {
+    url,
+    headers,
+    rawBody: body,
+    rawBytes: new Uint8Array(new TextEncoder().encode(body)),
+    receivedAt: Date.now(),
+  };
 }
 
 const describeRequest = (r: WebhookRequest) =>
@@ -307,12 +313,16 @@ describe("twilio send", () => {
 
   it("posts the form with Basic auth and returns the message sid", async () => {
     const config = newConfig();
-    const result = await twilioSms.send(config, {
-      to: "+14155552671",
-      text: "Ihre Bestellung #1234 ist da 📦",
-      statusCallbackUrl: STATUS_URL,
-      reference: "msg_1",
-    });
+    const result = await twilioSms.send(
+      config,
+      {
+        to: "+14155552671",
+        text: "Ihre Bestellung #1234 ist da 📦",
+        statusCallbackUrl: STATUS_URL,
+        reference: "msg_1",
+      },
+      net,
+    );
     expect(result.externalId).toMatch(/^SM[0-9a-f]{32}$/);
     const [request, ...more] = await fakeRequests(messagesPath(config));
     expect(more).toEqual([]);
@@ -331,7 +341,7 @@ describe("twilio send", () => {
 
   it("sends through a messaging service when `from` is an MG sid", async () => {
     const config = newConfig("MG0123456789abcdef0123456789abcdef");
-    await twilioSms.send(config, { to: "+14155552671", text: "hi", reference: "msg_2" });
+    await twilioSms.send(config, { to: "+14155552671", text: "hi", reference: "msg_2" }, net);
     const [request] = await fakeRequests(messagesPath(config));
     const form = new URLSearchParams(request?.body);
     expect(form.get("MessagingServiceSid")).toBe("MG0123456789abcdef0123456789abcdef");
@@ -346,7 +356,7 @@ describe("twilio send", () => {
       status: 201,
       body: { sid: "SMfeedfacefeedfacefeedfacefeedface", status: "queued" },
     });
-    const result = await twilioSms.send(config, { to: "+1", text: "x", reference: "m" });
+    const result = await twilioSms.send(config, { to: "+1", text: "x", reference: "m" }, net);
     expect(result).toEqual({ externalId: "SMfeedfacefeedfacefeedfacefeedface" });
   });
 
@@ -363,7 +373,7 @@ describe("twilio send", () => {
       },
     });
     const unsubscribed = await sendError(
-      twilioSms.send(config, { to: "+14155552671", text: "x", reference: "m" }),
+      twilioSms.send(config, { to: "+14155552671", text: "x", reference: "m" }, net),
     );
     expect(unsubscribed).toMatchObject({
       retryable: false,
@@ -380,7 +390,7 @@ describe("twilio send", () => {
       },
     });
     const invalid = await sendError(
-      twilioSms.send(config, { to: "+1555", text: "x", reference: "m" }),
+      twilioSms.send(config, { to: "+1555", text: "x", reference: "m" }, net),
     );
     expect(invalid).toMatchObject({ retryable: false, code: "twilio_21211" });
   });
@@ -393,7 +403,7 @@ describe("twilio send", () => {
       body: { code: 20500, message: "Internal Server Error", status: 500 },
     });
     const serverError = await sendError(
-      twilioSms.send(config, { to: "+1", text: "x", reference: "m" }),
+      twilioSms.send(config, { to: "+1", text: "x", reference: "m" }, net),
     );
     expect(serverError).toMatchObject({ retryable: true, code: "twilio_20500" });
 
@@ -404,7 +414,7 @@ describe("twilio send", () => {
       headers: { "retry-after": "3" },
     });
     const throttled = await sendError(
-      twilioSms.send(config, { to: "+1", text: "x", reference: "m" }),
+      twilioSms.send(config, { to: "+1", text: "x", reference: "m" }, net),
     );
     expect(throttled).toMatchObject({
       retryable: true,
@@ -412,9 +422,9 @@ describe("twilio send", () => {
       retryAfterSeconds: 3,
     });
 
-    const unreachable = newConfig("+15005550006", "http://127.0.0.1:9");
+    const unreachable = newConfig("+15005550006", `${fakeUrl()}/unreachable`);
     const network = await sendError(
-      twilioSms.send(unreachable, { to: "+1", text: "x", reference: "m" }),
+      twilioSms.send(unreachable, { to: "+1", text: "x", reference: "m" }, net),
     );
     expect(network).toMatchObject({ retryable: true, code: "network" });
   });
@@ -425,7 +435,7 @@ describe("twilio fetchMedia", () => {
     const config = newConfig();
     const mediaSid = `ME${uniqueDigits(32)}`;
     const ref = `${fakeUrl()}/2010-04-01/Accounts/${config.account_sid}/Messages/MM1/Media/${mediaSid}`;
-    const response = await twilioSms.fetchMedia?.(config, { ref });
+    const response = await twilioSms.fetchMedia?.(config, { ref }, net);
     expect(await response?.text()).toBe(`fake twilio media ${mediaSid}`);
     const [request] = await fakeRequests(`/Media/${mediaSid}`);
     expect(request?.headers.authorization).toBe(
@@ -439,6 +449,6 @@ describe("twilio fetchMedia", () => {
       "https://evil.test/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1",
       `${fakeUrl()}.evil.test/media/x`,
     ])
-      await expect(twilioSms.fetchMedia?.(config, { ref })).rejects.toThrow(/not on/);
+      await expect(twilioSms.fetchMedia?.(config, { ref }, net)).rejects.toThrow(/not on/);
   });
 });

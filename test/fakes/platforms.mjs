@@ -1,7 +1,9 @@
 // A local stand-in for the platforms Conversa talks to (Meta Graph, Telegram Bot API, Twilio,
-// email providers, a custom endpoint). It answers the real send requests in the real wire format,
-// records them, can be scripted to fail, and can post signed webhooks back to Conversa.
-// Used by the test suite and by `npm run dev` when no real credentials are set.
+// email providers, a custom endpoint) and for the DNS-over-HTTPS resolver that checks where
+// user-chosen URLs point. It answers the real requests in the real wire format, records them,
+// can be scripted to fail, and can post signed webhooks back to Conversa. Requests under
+// `/unreachable/` have their connection dropped (a network failure). Used by the test suite and
+// by `npm run dev` when no real credentials are set.
 import { createHmac, randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 
@@ -147,6 +149,41 @@ const ROUTES = [
   ["POST", /^\/hooks\//, () => [200, { received: true }]],
 ];
 
+const DNS_TYPES = { A: 1, AAAA: 28 };
+const NXDOMAIN = 3;
+
+/**
+ * `GET /dns-query?name=…&type=A|AAAA` with `accept: application/dns-json`, answered as
+ * cloudflare-dns.com does from the records set with `PUT /__fake/dns`; other names do not exist.
+ */
+function dnsAnswer(url, accept) {
+  if (!String(accept).includes("application/dns-json"))
+    return [400, { error: "send accept: application/dns-json" }];
+  const name = String(url.searchParams.get("name") ?? "")
+    .toLowerCase()
+    .replace(/\.$/, "");
+  const typeParam = String(url.searchParams.get("type") ?? "A").toUpperCase();
+  const type = DNS_TYPES[typeParam] ?? Number(typeParam);
+  const zone = state.dns.get(name);
+  const question = [{ name, type }];
+  const flags = { TC: false, RD: true, RA: true, AD: false, CD: false };
+  const headers = { "content-type": "application/dns-json" };
+  if (!zone || zone.status === NXDOMAIN)
+    return [200, { Status: NXDOMAIN, ...flags, Question: question }, headers];
+  const kind = Object.keys(DNS_TYPES).find((k) => DNS_TYPES[k] === type);
+  const records = (zone[kind] ?? []).map((data) => ({ name, type, TTL: zone.ttl ?? 300, data }));
+  return [
+    200,
+    {
+      Status: zone.status ?? 0,
+      ...flags,
+      Question: question,
+      ...(records.length ? { Answer: records } : {}),
+    },
+    headers,
+  ];
+}
+
 function defaultAnswer(method, path, body, base) {
   for (const [routeMethod, pattern, answer] of ROUTES) {
     const match = method === routeMethod ? path.match(pattern) : null;
@@ -186,7 +223,14 @@ async function deliver({ platform, url, secret, payload }) {
   return { status: response.status, body: await response.text() };
 }
 
-const state = { requests: [], scripts: [], templates: [], telegramMessageId: 100 };
+const state = {
+  requests: [],
+  scripts: [],
+  templates: [],
+  telegramMessageId: 100,
+  /** name → {A?: [addresses], AAAA?: [addresses], ttl?, status?} */
+  dns: new Map(),
+};
 
 /** Starts the fake on 127.0.0.1 (port 0 = any free one). */
 export function startFakePlatforms(port = 0) {
@@ -195,6 +239,7 @@ export function startFakePlatforms(port = 0) {
     const body = await readBody(req);
     const base = `http://127.0.0.1:${server.address().port}`;
     if (url.pathname.startsWith("/__fake/")) return control(req.method, url, body, res);
+    if (url.pathname.startsWith("/unreachable/")) return req.socket.destroy();
     const recorded = {
       method: req.method,
       path: url.pathname,
@@ -211,10 +256,17 @@ export function startFakePlatforms(port = 0) {
     if (index >= 0) {
       const script = state.scripts[index];
       if (--script.times <= 0) state.scripts.splice(index, 1);
-      recorded.response = { status: script.status, body: script.body };
+      recorded.response = { status: script.status, body: script.body ?? script.text };
+      if (typeof script.text === "string") {
+        res.writeHead(script.status, { "content-type": "text/plain", ...script.headers });
+        return res.end(script.text);
+      }
       return json(res, script.status, script.body, script.headers);
     }
-    const [status, answer, headers] = defaultAnswer(req.method, url.pathname, body, base);
+    const [status, answer, headers] =
+      url.pathname === "/dns-query" && req.method === "GET"
+        ? dnsAnswer(url, req.headers.accept)
+        : defaultAnswer(req.method, url.pathname, body, base);
     recorded.response = { status, body: Buffer.isBuffer(answer) ? null : answer };
     if (Buffer.isBuffer(answer) || typeof answer === "string") {
       res.writeHead(status, headers ?? {});
@@ -237,9 +289,16 @@ export function startFakePlatforms(port = 0) {
       state.requests = [];
       return json(res, 200, {});
     }
-    // {path, method?, status, body, headers?, times?}: the next matching request gets this answer
+    // {path, method?, status, body | text, headers?, times?}: the next matching request gets this
+    // answer (`text` is sent as it is, `body` as JSON)
     if (what === "script" && method === "POST") {
       state.scripts.push({ times: 1, ...JSON.parse(body) });
+      return json(res, 200, {});
+    }
+    // {name, A?, AAAA?, ttl?, status?}: what the DNS-over-HTTPS endpoint answers for the name
+    if (what === "dns" && method === "PUT") {
+      const zone = JSON.parse(body);
+      state.dns.set(String(zone.name).toLowerCase().replace(/\.$/, ""), zone);
       return json(res, 200, {});
     }
     if (what === "templates" && method === "PUT") {

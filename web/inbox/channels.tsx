@@ -3,13 +3,14 @@ import type { ChannelType } from "../../worker/db/schema";
 import { request } from "../shared/api";
 import { CHANNEL_LOOK } from "../shared/channels";
 
+/** Settings, stored secrets and the webhook URL come only to admins (this screen is theirs). */
 type Channel = {
   id: string;
   type: ChannelType;
   name: string;
-  config: Record<string, unknown>;
-  secrets_set: string[];
-  webhook_url: string | null;
+  config?: Record<string, unknown>;
+  secrets_set?: string[];
+  webhook_url?: string | null;
 };
 
 type Field = { key: string; label: string; secret?: boolean; optional?: boolean; json?: boolean };
@@ -148,7 +149,8 @@ function ChannelCard({ channel, onChanged }: { channel: Channel; onChanged: () =
   const [to, setTo] = useState("");
   const [result, setResult] = useState<string | null>(null);
   const look = CHANNEL_LOOK[channel.type];
-  const verifyToken = channel.config.verify_token;
+  const verifyToken = channel.config?.verify_token;
+  const secretsSet = channel.secrets_set ?? [];
 
   const test = async (event: Event) => {
     event.preventDefault();
@@ -196,7 +198,7 @@ function ChannelCard({ channel, onChanged }: { channel: Channel; onChanged: () =
           Verify token: <code>{verifyToken}</code>
         </p>
       )}
-      {channel.secrets_set.length > 0 && <p>Stored secrets: {channel.secrets_set.join(", ")}</p>}
+      {secretsSet.length > 0 && <p>Stored secrets: {secretsSet.join(", ")}</p>}
       {channel.type !== "webchat" && (
         <form onSubmit={test}>
           <input

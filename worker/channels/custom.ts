@@ -86,7 +86,7 @@ export const custom: ChannelAdapter<"custom"> = {
     const parsed = body.parse(JSON.parse(request.rawBody));
     return ("events" in parsed ? parsed.events : [parsed]).map(toInbound);
   },
-  async send(config, message) {
+  async send(config, message, net) {
     const payload = JSON.stringify({
       type: "message",
       message: {
@@ -106,7 +106,7 @@ export const custom: ChannelAdapter<"custom"> = {
       },
       to: message.to,
     });
-    const response = await sendRequest(config.outbound_url, {
+    const response = await sendRequest(net, config.outbound_url, {
       method: "POST",
       headers: {
         "content-type": "application/json",
@@ -119,15 +119,15 @@ export const custom: ChannelAdapter<"custom"> = {
       return { externalId: answer.success ? answer.data.id : message.reference };
     }
     throw new SendError(
-      `${config.outbound_url} answered HTTP ${response.status}`,
+      `the outbound URL answered HTTP ${response.status}`,
       isRetryableStatus(response.status),
       `http_${response.status}`,
       retryAfterSeconds(response),
     );
   },
-  async fetchMedia(config, media) {
+  async fetchMedia(config, media, net) {
     if (new URL(media.ref).origin !== new URL(config.outbound_url).origin)
       throw new Error("media URL is not on the custom platform's host");
-    return fetch(media.ref);
+    return net(media.ref);
   },
 };

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import type { DeliveryStatus } from "../db/schema";
 import { base64UrlToBytes, constantTimeEqual } from "../lib/crypto";
+import { isFreshTimestamp } from "../lib/signed";
+import type { TargetFetch } from "../lib/targets";
 import type { ChannelConfigOf } from "../schemas/channels";
 import { isRetryableStatus, retryAfterSeconds, sendRequest, trimSlash } from "./http";
 import {
@@ -19,7 +21,6 @@ const BASES: Record<Provider, string> = {
   postmark: "https://api.postmarkapp.com",
   sendgrid: "https://api.sendgrid.com",
 };
-const SVIX_TOLERANCE_MS = 5 * 60 * 1000;
 const DEFAULT_SUBJECT = "Re: your conversation";
 
 const encoder = new TextEncoder();
@@ -40,8 +41,8 @@ async function verifySvix(request: WebhookRequest, secret: string) {
   const id = request.headers.get("svix-id");
   const timestamp = request.headers.get("svix-timestamp");
   const signatures = request.headers.get("svix-signature");
-  if (!id || !timestamp || !signatures || !/^\d+$/.test(timestamp)) return false;
-  if (Math.abs(Date.now() - Number(timestamp) * 1000) > SVIX_TOLERANCE_MS) return false;
+  if (!id || !timestamp || !signatures || !isFreshTimestamp(timestamp, request.receivedAt))
+    return false;
   const key = await crypto.subtle.importKey(
     "raw",
     base64ToBytes(secret.replace(/^whsec_/, "")),
@@ -86,11 +87,14 @@ function derToRawSignature(der: Uint8Array): Uint8Array<ArrayBuffer> | null {
   return raw;
 }
 
-/** SendGrid signs events with ECDSA P-256 over timestamp + body; the secret is its SPKI public key. */
+/**
+ * SendGrid signs events with ECDSA P-256 over timestamp + body; the secret is its SPKI public key.
+ * The timestamp is signed, so an old one means a captured request played again.
+ */
 async function verifySendGrid(request: WebhookRequest, publicKey: string) {
   const signature = request.headers.get("x-twilio-email-event-webhook-signature");
   const timestamp = request.headers.get("x-twilio-email-event-webhook-timestamp");
-  if (!signature || !timestamp) return false;
+  if (!signature || !timestamp || !isFreshTimestamp(timestamp, request.receivedAt)) return false;
   const raw = derToRawSignature(base64ToBytes(signature));
   if (!raw) return false;
   const key = await crypto.subtle.importKey(
@@ -297,7 +301,7 @@ function providerMessage(answer: unknown) {
   return "message" in d ? d.message : "Message" in d ? d.Message : d.errors[0]?.message;
 }
 
-async function send(config: EmailConfig, message: Outbound) {
+async function send(config: EmailConfig, message: Outbound, net: TargetFetch) {
   const letter: Letter = {
     from: message.from ?? config.from_accounts[0]?.from ?? config.inbound_address,
     to: message.to,
@@ -309,7 +313,7 @@ async function send(config: EmailConfig, message: Outbound) {
   };
   const call = CALLS[config.provider](config, letter, threadingHeaders(message));
   const base = trimSlash(config.api_base_url ?? BASES[config.provider]);
-  const response = await sendRequest(`${base}${call.path}`, {
+  const response = await sendRequest(net, `${base}${call.path}`, {
     method: "POST",
     headers: { "content-type": "application/json", accept: "application/json", ...call.auth },
     body: JSON.stringify(call.body),

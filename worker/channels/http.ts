@@ -1,3 +1,4 @@
+import { type TargetFetch, TargetRefused } from "../lib/targets";
 import { SendError } from "./types";
 
 /** Statuses worth another try later: throttling, timeouts, server trouble. */
@@ -9,11 +10,17 @@ export const retryAfterSeconds = (response: Response) => {
   return Number.isFinite(value) && value > 0 ? value : undefined;
 };
 
-/** fetch that turns a network failure into a retryable SendError. */
-export async function sendRequest(url: string, init: RequestInit): Promise<Response> {
+/** A guarded fetch whose refusal is a permanent SendError and whose network failure a retryable one. */
+export async function sendRequest(
+  net: TargetFetch,
+  url: string,
+  init: RequestInit,
+): Promise<Response> {
   try {
-    return await fetch(url, init);
+    return await net(url, init);
   } catch (error) {
+    if (error instanceof TargetRefused)
+      throw new SendError(`the platform URL ${error.message}`, false, "target_refused");
     throw new SendError(`network error: ${String(error)}`, true, "network");
   }
 }

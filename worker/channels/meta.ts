@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { bytesToHex, constantTimeEqual } from "../lib/crypto";
+import type { TargetFetch } from "../lib/targets";
 import type { ChannelConfigOf } from "../schemas/channels";
 import { isRetryableStatus, retryAfterSeconds, sendRequest, trimSlash } from "./http";
 import {
@@ -239,8 +240,13 @@ const RETRYABLE_GRAPH_CODES = new Set([
   1, 2, 4, 17, 32, 613, 80007, 130429, 131000, 131056, 133004,
 ]);
 
-async function graphPost(url: string, token: string, body: unknown): Promise<unknown> {
-  const response = await sendRequest(url, {
+async function graphPost(
+  net: TargetFetch,
+  url: string,
+  token: string,
+  body: unknown,
+): Promise<unknown> {
+  const response = await sendRequest(net, url, {
     method: "POST",
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
     body: JSON.stringify(body),
@@ -293,23 +299,29 @@ function whatsappBody(message: Outbound) {
 const waSent = z.object({ messages: z.array(z.object({ id: z.string() })).min(1) });
 
 /** Downloads WhatsApp media: its id resolves to a short-lived URL, fetched with the same token. */
-async function fetchWhatsAppMedia(config: ChannelConfigOf<"whatsapp">, media: InboundMedia) {
+async function fetchWhatsAppMedia(
+  config: ChannelConfigOf<"whatsapp">,
+  media: InboundMedia,
+  net: TargetFetch,
+) {
   const auth = { authorization: `Bearer ${config.access_token}` };
-  const lookup = await fetch(`${graphBase(config)}/${encodeURIComponent(media.ref)}`, {
+  const lookup = await net(`${graphBase(config)}/${encodeURIComponent(media.ref)}`, {
     headers: auth,
   });
   if (!lookup.ok) throw new Error(`media lookup failed: ${lookup.status}`);
   const { url } = z.object({ url: z.string() }).parse(await lookup.json());
   if (!isPlatformMediaUrl(config, url)) throw new Error("media URL is not on the platform's host");
-  return fetch(url, { headers: auth });
+  return net(url, { headers: auth });
 }
 
 export const whatsapp: ChannelAdapter<"whatsapp"> = {
   verify: (request, config) => verifyMetaSignature(request, config.app_secret),
   parse: (request) => parseWhatsApp(request),
-  async send(config, message) {
+  async send(config, message, net) {
     const url = `${graphBase(config)}/${config.phone_number_id}/messages`;
-    const sent = waSent.safeParse(await graphPost(url, config.access_token, whatsappBody(message)));
+    const sent = waSent.safeParse(
+      await graphPost(net, url, config.access_token, whatsappBody(message)),
+    );
     if (!sent.success) throw new SendError("unexpected answer from WhatsApp", false, "bad_answer");
     return { externalId: sent.data.messages[0]?.id ?? "" };
   },
@@ -425,7 +437,7 @@ function pageAdapter<T extends "messenger" | "instagram">(
   return {
     verify: (request, config) => verifyMetaSignature(request, config.app_secret),
     parse: (request) => parsePage(request, object),
-    async send(config, message) {
+    async send(config, message, net) {
       const body = {
         recipient: { id: message.to },
         ...(message.humanAgentTag
@@ -441,14 +453,14 @@ function pageAdapter<T extends "messenger" | "instagram">(
           : { text: message.text ?? "" },
       };
       const url = `${graphBase(config)}/${config.page_id}/messages`;
-      const sent = pageSent.safeParse(await graphPost(url, config.page_access_token, body));
+      const sent = pageSent.safeParse(await graphPost(net, url, config.page_access_token, body));
       if (!sent.success) throw new SendError("unexpected answer from Meta", false, "bad_answer");
       return { externalId: sent.data.message_id };
     },
-    async fetchMedia(config, media) {
+    async fetchMedia(config, media, net) {
       if (!isPlatformMediaUrl(config, media.ref))
         throw new Error("media URL is not on the platform's host");
-      return fetch(media.ref);
+      return net(media.ref);
     },
   };
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { constantTimeEqual } from "../lib/crypto";
+import type { TargetFetch } from "../lib/targets";
 import type { ChannelConfigOf } from "../schemas/channels";
 import { isRetryableStatus, sendRequest, trimSlash } from "./http";
 import {
@@ -128,8 +129,13 @@ const methodUrl = (config: TelegramConfig, method: string) =>
   `${apiBase(config)}/bot${config.bot_token}/${method}`;
 
 /** Calls a Bot API method; its `result`, or a SendError saying whether a retry may help. */
-async function callApi(config: TelegramConfig, method: string, params: object): Promise<unknown> {
-  const response = await sendRequest(methodUrl(config, method), {
+async function callApi(
+  net: TargetFetch,
+  config: TelegramConfig,
+  method: string,
+  params: object,
+): Promise<unknown> {
+  const response = await sendRequest(net, methodUrl(config, method), {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify(params),
@@ -155,23 +161,26 @@ export const telegram: ChannelAdapter<"telegram"> = {
 
   parse: (request) => parseUpdate(request.rawBody),
 
-  async send(config, outbound) {
+  async send(config, outbound, net) {
     const { media } = outbound;
     const photo = media?.contentType.startsWith("image/");
     const result = media
-      ? await callApi(config, photo ? "sendPhoto" : "sendDocument", {
+      ? await callApi(net, config, photo ? "sendPhoto" : "sendDocument", {
           chat_id: outbound.to,
           [photo ? "photo" : "document"]: media.url,
           ...(outbound.text ? { caption: outbound.text } : {}),
         })
-      : await callApi(config, "sendMessage", { chat_id: outbound.to, text: outbound.text ?? "" });
+      : await callApi(net, config, "sendMessage", {
+          chat_id: outbound.to,
+          text: outbound.text ?? "",
+        });
     const sent = sentMessage.safeParse(result);
     if (!sent.success) throw new SendError("unexpected answer from Telegram", false, "bad_answer");
     return { externalId: `${sent.data.chat.id}:${sent.data.message_id}` };
   },
 
-  async fetchMedia(config, media) {
-    const found = foundFile.parse(await callApi(config, "getFile", { file_id: media.ref }));
-    return fetch(`${apiBase(config)}/file/bot${config.bot_token}/${found.file_path}`);
+  async fetchMedia(config, media, net) {
+    const found = foundFile.parse(await callApi(net, config, "getFile", { file_id: media.ref }));
+    return net(`${apiBase(config)}/file/bot${config.bot_token}/${found.file_path}`);
   },
 };

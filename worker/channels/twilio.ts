@@ -126,13 +126,13 @@ export const twilioSms: ChannelAdapter<"twilio_sms"> = {
     return isStatusCallback(form) ? parseStatus(form) : parseMessage(form);
   },
 
-  async send(config, message) {
+  async send(config, message, net) {
     const form = new URLSearchParams({ To: message.to, Body: message.text ?? "" });
     form.set(config.from.startsWith("MG") ? "MessagingServiceSid" : "From", config.from);
     if (message.statusCallbackUrl) form.set("StatusCallback", message.statusCallbackUrl);
     if (message.media) form.set("MediaUrl", message.media.url);
     const url = `${apiBase(config)}/2010-04-01/Accounts/${config.account_sid}/Messages.json`;
-    const response = await sendRequest(url, {
+    const response = await sendRequest(net, url, {
       method: "POST",
       headers: {
         authorization: basicAuth(config),
@@ -147,9 +147,9 @@ export const twilioSms: ChannelAdapter<"twilio_sms"> = {
     return { externalId: sent.data.sid };
   },
 
-  async fetchMedia(config, media) {
+  async fetchMedia(config, media, net) {
     if (!media.ref.startsWith(`${apiBase(config)}/`))
       throw new Error("media URL is not on the configured Twilio API host");
-    return fetch(media.ref, { headers: { authorization: basicAuth(config) } });
+    return net(media.ref, { headers: { authorization: basicAuth(config) } });
   },
 };

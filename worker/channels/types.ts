@@ -1,4 +1,5 @@
 import type { ChannelType, DeliveryStatus } from "../db/schema";
+import { excerpt, type TargetFetch } from "../lib/targets";
 import type { ChannelConfigOf } from "../schemas/channels";
 
 /** Who wrote to us, as the platform knows them. `id` is the platform identity (wa_id, PSID, chat id, address). */
@@ -83,7 +84,11 @@ export type Outbound = {
 
 export type SendResult = { externalId: string };
 
-/** A failed send. Retryable errors go back to the queue (after `retryAfterSeconds` when the platform says). */
+/**
+ * A failed send. Retryable errors go back to the queue (after `retryAfterSeconds` when the
+ * platform says). The message often quotes the platform's answer, so it is kept to a short,
+ * printable excerpt: it is stored as the message's failure reason and shown to admins.
+ */
 export class SendError extends Error {
   constructor(
     message: string,
@@ -91,7 +96,7 @@ export class SendError extends Error {
     readonly code?: string,
     readonly retryAfterSeconds?: number,
   ) {
-    super(message);
+    super(excerpt(message));
     this.name = "SendError";
   }
 }
@@ -103,6 +108,8 @@ export type WebhookRequest = {
   rawBody: string;
   /** The bytes as received: signatures are checked over these, never a re-encoding. */
   rawBytes: Uint8Array<ArrayBuffer>;
+  /** When it arrived (ms, from the injected clock): signed timestamps are checked against it. */
+  receivedAt: number;
 };
 
 export type ChannelAdapter<T extends ChannelType> = {
@@ -110,7 +117,8 @@ export type ChannelAdapter<T extends ChannelType> = {
   verify(request: WebhookRequest, config: ChannelConfigOf<T>): Promise<boolean>;
   /** Normalized events; fields the adapter does not know are ignored. Throws on a malformed body. */
   parse(request: WebhookRequest, config: ChannelConfigOf<T>): InboundEvent[];
-  send(config: ChannelConfigOf<T>, message: Outbound): Promise<SendResult>;
+  /** Every call to the platform goes through `net`, the outbound URL guard (worker/lib/targets.ts). */
+  send(config: ChannelConfigOf<T>, message: Outbound, net: TargetFetch): Promise<SendResult>;
   /** Downloads announced media (only from the configured base URL); absent when the platform sends none. */
-  fetchMedia?(config: ChannelConfigOf<T>, media: InboundMedia): Promise<Response>;
+  fetchMedia?(config: ChannelConfigOf<T>, media: InboundMedia, net: TargetFetch): Promise<Response>;
 };

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { trimSlash } from "../channels/http";
 import { workspaces } from "../db/schema";
 import type { Db } from "../lib/context";
+import { type TargetFetch, targetFetch } from "../lib/targets";
 import type { ChannelConfigOf } from "../schemas/channels";
 import { adapterConfig, getChannel } from "./channels";
 import { normalizePhone } from "./contacts";
@@ -27,9 +28,13 @@ const formOnly = (normalized: string): Result => ({
   reason: null,
 });
 
-async function twilioLookup(config: ChannelConfigOf<"twilio_sms">, phone: string) {
+async function twilioLookup(
+  net: TargetFetch,
+  config: ChannelConfigOf<"twilio_sms">,
+  phone: string,
+) {
   const base = trimSlash(config.api_base_url ?? "https://lookups.twilio.com");
-  const response = await fetch(`${base}/v2/PhoneNumbers/${encodeURIComponent(phone)}`, {
+  const response = await net(`${base}/v2/PhoneNumbers/${encodeURIComponent(phone)}`, {
     headers: { authorization: `Basic ${btoa(`${config.account_sid}:${config.auth_token}`)}` },
   });
   if (response.status === 404) return false;
@@ -39,9 +44,9 @@ async function twilioLookup(config: ChannelConfigOf<"twilio_sms">, phone: string
   return answer.success ? answer.data.valid : null;
 }
 
-async function telegramChat(config: ChannelConfigOf<"telegram">, chatId: string) {
+async function telegramChat(net: TargetFetch, config: ChannelConfigOf<"telegram">, chatId: string) {
   const base = trimSlash(config.api_base_url ?? "https://api.telegram.org");
-  const response = await fetch(`${base}/bot${config.bot_token}/getChat`, {
+  const response = await net(`${base}/bot${config.bot_token}/getChat`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ chat_id: chatId }),
@@ -69,7 +74,11 @@ export async function checkAddress(
     const phone = normalizePhone(to, workspace?.defaultCountry ?? "US");
     if (!phone) return invalid("not a valid phone number");
     if (channel.type === "whatsapp") return formOnly(phone);
-    const reachable = await twilioLookup(await adapterConfig(env, channel), phone);
+    const reachable = await twilioLookup(
+      targetFetch(env),
+      await adapterConfig(env, channel),
+      phone,
+    );
     return {
       valid: true,
       normalized: phone,
@@ -83,7 +92,7 @@ export async function checkAddress(
   }
   if (channel.type === "telegram") {
     if (!/^-?\d{1,20}$/.test(to)) return invalid("a Telegram chat id is a number");
-    const reachable = await telegramChat(await adapterConfig(env, channel), to);
+    const reachable = await telegramChat(targetFetch(env), await adapterConfig(env, channel), to);
     return {
       valid: true,
       normalized: to,

@@ -1,18 +1,20 @@
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { adapterFor, isPlatformChannel } from "../channels";
 import { SendError } from "../channels/types";
-import { type ChannelType, channels, type WebchatConfig } from "../db/schema";
+import { type ChannelType, channels, type Role, type WebchatConfig } from "../db/schema";
 import type { Db } from "../lib/context";
 import { randomToken } from "../lib/crypto";
 import { fieldErrorsFromZod, notFound, Problem, validationFailed } from "../lib/errors";
 import { newId } from "../lib/ids";
+import { roleAtLeast } from "../lib/roles";
 import { seal, unseal } from "../lib/secret-box";
-import { isAllowedTarget } from "../lib/targets";
+import { checkTarget, TargetRefused, targetFetch } from "../lib/targets";
 import {
   CHANNEL_CONFIGS,
   type ChannelConfigOf,
   type ChannelCreateInput,
   SECRET_KEYS,
+  URL_KEYS,
 } from "../schemas/channels";
 import { toIso } from "../schemas/common";
 
@@ -50,15 +52,41 @@ export async function getPublicChannel(db: Db, id: string, type: ChannelType) {
 
 export const getWebchatChannel = (db: Db, id: string) => getPublicChannel(db, id, "webchat");
 
-const URL_KEYS = ["api_base_url", "outbound_url"];
-
-/** Channel URLs may not point into private networks, except locally (fakes, tests). */
-function checkTargets(env: Env, config: Record<string, unknown>) {
-  const errors = URL_KEYS.filter((key) => {
+/** Every URL of the config must pass the outbound URL guard (worker/lib/targets.ts). */
+async function checkTargets(env: Env, type: ChannelType, config: Record<string, unknown>) {
+  const errors = [];
+  for (const key of URL_KEYS[type]) {
     const value = config[key];
-    return typeof value === "string" && !isAllowedTarget(env, value);
-  }).map((key) => ({ path: `config.${key}`, message: "must be a public address" }));
+    if (typeof value !== "string") continue;
+    try {
+      await checkTarget(env, value);
+    } catch (error) {
+      if (!(error instanceof TargetRefused)) throw error;
+      errors.push({ path: `config.${key}`, message: error.message });
+    }
+  }
   if (errors.length) throw validationFailed(errors);
+}
+
+/**
+ * Stored secrets are only ever sent where they were entered for: a patch that changes a URL of
+ * the config must carry every stored secret again, or it is refused naming them.
+ */
+function requireSecretsForNewUrl(
+  type: ChannelType,
+  current: Record<string, unknown>,
+  patch: Record<string, unknown>,
+  stored: string[],
+) {
+  const moved = URL_KEYS[type].filter((key) => key in patch && patch[key] !== current[key]);
+  const missing = moved.length ? stored.filter((key) => patch[key] === undefined) : [];
+  if (missing.length)
+    throw validationFailed(
+      missing.map((key) => ({
+        path: `config.${key}`,
+        message: `enter it again: ${moved.join(" and ")} changes, and a stored secret is never sent to a new address`,
+      })),
+    );
 }
 
 function split(type: ChannelType, config: Record<string, unknown>) {
@@ -82,7 +110,7 @@ export async function createChannel(
   input: ChannelCreateInput,
   now: number,
 ) {
-  checkTargets(env, input.config);
+  await checkTargets(env, input.type, input.config);
   const { visible, hidden } = split(input.type, input.config);
   const identitySecret = input.type === "webchat" ? randomToken(32) : null;
   if (identitySecret) hidden.identity_secret = identitySecret;
@@ -124,11 +152,13 @@ export async function updateChannel(
 ) {
   const current = await getChannel(db, workspaceId, id);
   const secrets = await unseal(env, current.secrets);
+  const stored = Object.keys(secrets).filter((key) => key !== "identity_secret");
+  requireSecretsForNewUrl(current.type, current.config, patch.config ?? {}, stored);
   const merged = { ...current.config, ...secrets, ...patch.config };
   const { identity_secret: _generated, ...checked } = merged;
   const parsed = CHANNEL_CONFIGS[current.type].safeParse(checked);
   if (!parsed.success) throw validationFailed(fieldErrorsFromZod(parsed.error, ["config"]));
-  checkTargets(env, parsed.data);
+  await checkTargets(env, current.type, parsed.data);
   const { visible, hidden } = split(current.type, parsed.data);
   if (secrets.identity_secret) hidden.identity_secret = secrets.identity_secret;
   const [row] = await db
@@ -171,16 +201,24 @@ export const WEBHOOK_PATHS = {
   custom: "custom",
 } as const satisfies Partial<Record<ChannelType, string>>;
 
-export async function toChannelDto(env: Env, row: ChannelRow, origin: string) {
-  const path = row.type === "webchat" ? null : WEBHOOK_PATHS[row.type];
-  return {
+/**
+ * A channel as `viewer` may see it: admins get how it is set up (config with the verify token,
+ * which secrets are stored, the webhook URL); everyone else its name and type only.
+ */
+export async function toChannelDto(env: Env, row: ChannelRow, origin: string, viewer: Role) {
+  const seen = {
     id: row.id,
     type: row.type,
     name: row.name,
+    created_at: toIso(row.createdAt),
+  };
+  if (!roleAtLeast(viewer, "admin")) return seen;
+  const path = row.type === "webchat" ? null : WEBHOOK_PATHS[row.type];
+  return {
+    ...seen,
     config: row.config,
     secrets_set: Object.keys(await channelSecrets(env, row)).filter((k) => k !== "identity_secret"),
     webhook_url: path ? `${origin}/webhooks/${path}/${row.id}` : null,
-    created_at: toIso(row.createdAt),
   };
 }
 
@@ -201,13 +239,17 @@ export async function testSend(
       ? (config as ChannelConfigOf<"email">).from_accounts[0]?.from
       : undefined;
   try {
-    const { externalId } = await adapterFor(channel.type).send(config, {
-      to: input.to,
-      text: input.text,
-      subject: input.subject ?? "Conversa test message",
-      from,
-      reference: newId("test", Date.now()),
-    });
+    const { externalId } = await adapterFor(channel.type).send(
+      config,
+      {
+        to: input.to,
+        text: input.text,
+        subject: input.subject ?? "Conversa test message",
+        from,
+        reference: newId("test", Date.now()),
+      },
+      targetFetch(env),
+    );
     return externalId;
   } catch (error) {
     if (error instanceof SendError)

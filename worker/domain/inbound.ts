@@ -21,6 +21,7 @@ import {
 import type { Db } from "../lib/context";
 import { storeAttachment } from "../lib/files";
 import { newId } from "../lib/ids";
+import { targetFetch } from "../lib/targets";
 import { adapterConfig, type ChannelRow } from "./channels";
 import { recordKeywordConsent } from "./consent";
 import { normalizePhone } from "./contacts";
@@ -186,7 +187,8 @@ async function downloadMedia(
   const adapter = adapterFor(channel.type);
   if (!adapter.fetchMedia) return null;
   try {
-    const response = await adapter.fetchMedia(await adapterConfig(env, channel), media);
+    const config = await adapterConfig<Parameters<typeof adapter.send>[0]>(env, channel);
+    const response = await adapter.fetchMedia(config, media, targetFetch(env));
     if (!response.ok) return null;
     const body = await response.arrayBuffer();
     if (body.byteLength > MAX_MEDIA_BYTES) return null;

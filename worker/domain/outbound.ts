@@ -12,6 +12,7 @@ import {
   emailSends,
 } from "../db/schema";
 import type { Db } from "../lib/context";
+import { targetFetch } from "../lib/targets";
 import type { ChannelConfigOf } from "../schemas/channels";
 import { adapterConfig, type ChannelRow } from "./channels";
 import { conversationStub } from "./conversations";
@@ -207,7 +208,7 @@ export async function deliverOutbound(
   const waitMs = await limiter.acquire(RATE_LIMITS[channel.type], to);
   if (waitMs > 0) return { kind: "wait", delaySeconds: Math.ceil(waitMs / 1000) };
   try {
-    const { externalId } = await adapterFor(channel.type).send(config, outbound);
+    const { externalId } = await adapterFor(channel.type).send(config, outbound, targetFetch(env));
     await recordInLedger(db, {
       channelId: channel.id,
       externalId,

@@ -6,7 +6,7 @@ import type { Db, Principal } from "../lib/context";
 import { notFound, validationFailed } from "../lib/errors";
 import { storeAttachment } from "../lib/files";
 import { newId } from "../lib/ids";
-import { isAllowedTarget } from "../lib/targets";
+import { fetchTarget, TargetRefused } from "../lib/targets";
 import type { SendRequest } from "../schemas/send";
 import { getChannel } from "./channels";
 import { conversationStub, findActiveConversation, openConversation } from "./conversations";
@@ -100,7 +100,10 @@ export async function sendToAddress(
 
 const MAX_FILE_BYTES = 10 * 1024 * 1024;
 
-/** Fetches a file named by URL (public addresses only) into the conversation's storage. */
+/**
+ * Fetches a file named by URL (public addresses only, each redirect checked) into the
+ * conversation's storage. A failure names the status code only, never the target's answer.
+ */
 async function fetchAttachment(
   env: Env,
   file: { url: string; name?: string | undefined },
@@ -108,9 +111,16 @@ async function fetchAttachment(
   now: number,
 ) {
   const refuse = (message: string) => validationFailed([{ path: "attachment.url", message }]);
-  if (!isAllowedTarget(env, file.url)) throw refuse("must be a public address");
-  const response = await fetch(file.url, { redirect: "manual" }).catch(() => null);
-  if (!response?.ok) throw refuse(`could not be fetched (${response?.status ?? "network error"})`);
+  const response = await fetchTarget(env, file.url).catch((error) => {
+    if (error instanceof TargetRefused) throw refuse(error.message);
+    return null;
+  });
+  if (!response?.ok) {
+    await response?.body?.cancel();
+    throw refuse(
+      `could not be fetched (${response ? `HTTP ${response.status}` : "network error"})`,
+    );
+  }
   const body = await response.arrayBuffer();
   if (body.byteLength > MAX_FILE_BYTES) throw refuse("is larger than 10 MB");
   const name = file.name ?? (new URL(file.url).pathname.split("/").pop() || "file");

@@ -5,6 +5,7 @@ import { whatsappTemplates } from "../db/schema";
 import type { Db } from "../lib/context";
 import { Problem, validationFailed } from "../lib/errors";
 import { newId } from "../lib/ids";
+import { excerpt, fetchTarget } from "../lib/targets";
 import type { ChannelConfigOf } from "../schemas/channels";
 import { toIso } from "../schemas/common";
 import { adapterConfig, type ChannelRow, getChannel } from "./channels";
@@ -77,12 +78,12 @@ const platformRefused = (response: Response, detail?: string) =>
     502,
     "platform-error",
     "WhatsApp refused the request",
-    detail ?? `HTTP ${response.status}`,
+    detail ? excerpt(detail) : `HTTP ${response.status}`,
   );
 
 async function fetchTemplates(env: Env, channel: ChannelRow) {
   const { url, auth } = await templatesUrl(env, channel);
-  const response = await fetch(`${url}?limit=200`, { headers: auth });
+  const response = await fetchTarget(env, `${url}?limit=200`, { headers: auth });
   const parsed = graphTemplates.safeParse(await response.json().catch(() => null));
   if (!response.ok || !parsed.success) throw platformRefused(response);
   return parsed.data.data;
@@ -153,7 +154,7 @@ export async function registerTemplate(
       },
     ],
   };
-  const response = await fetch(url, {
+  const response = await fetchTarget(env, url, {
     method: "POST",
     headers: { ...auth, "content-type": "application/json" },
     body: JSON.stringify(body),

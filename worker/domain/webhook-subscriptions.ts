@@ -5,7 +5,7 @@ import { randomToken } from "../lib/crypto";
 import { notFound, validationFailed } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { seal } from "../lib/secret-box";
-import { isAllowedTarget } from "../lib/targets";
+import { checkTarget, TargetRefused } from "../lib/targets";
 import { toIso } from "../schemas/common";
 import { audit } from "./audit";
 
@@ -36,12 +36,15 @@ export const toDeliveryDto = (row: DeliveryRow) => ({
   created_at: toIso(row.createdAt),
 });
 
-function checkUrl(env: Env, url: string) {
-  if (!isAllowedTarget(env, url))
-    throw validationFailed([
-      { path: "url", message: "must be a public address (not loopback, private or link-local)" },
-    ]);
+async function checkUrl(env: Env, url: string) {
+  await checkTarget(env, url).catch((error) => {
+    throw error instanceof TargetRefused
+      ? validationFailed([{ path: "url", message: error.message }])
+      : error;
+  });
 }
+
+const newSecret = () => `whsec_${randomToken(24)}`;
 
 export async function createSubscription(
   db: Db,
@@ -50,8 +53,8 @@ export async function createSubscription(
   input: { url: string; events: WebhookEvent[]; description?: string | undefined },
   now: number,
 ) {
-  checkUrl(env, input.url);
-  const secret = `whsec_${randomToken(24)}`;
+  await checkUrl(env, input.url);
+  const secret = newSecret();
   const [row] = await db
     .insert(webhookSubscriptions)
     .values({
@@ -90,6 +93,10 @@ export const listSubscriptions = (db: Db, workspaceId: string) =>
     orderBy: desc(webhookSubscriptions.createdAt),
   });
 
+/**
+ * Changes a subscription. A new URL gets a new signing secret (returned once), so a secret only
+ * ever signs for the receiver it was issued to; the old one stops working at once.
+ */
 export async function updateSubscription(
   db: Db,
   env: Env,
@@ -102,9 +109,11 @@ export async function updateSubscription(
   },
 ) {
   const current = await getSubscription(db, principal.workspaceId, id);
-  if (patch.url) checkUrl(env, patch.url);
+  const url = patch.url !== undefined && patch.url !== current.url ? patch.url : null;
+  if (url) await checkUrl(env, url);
+  const secret = url ? newSecret() : null;
   const values = {
-    ...(patch.url ? { url: patch.url } : {}),
+    ...(url && secret ? { url, secret: await seal(env, { secret }) } : {}),
     ...(patch.events ? { events: [...new Set(patch.events)] } : {}),
     // re-enabling clears the failure streak and the notice
     ...(patch.active !== undefined
@@ -119,8 +128,14 @@ export async function updateSubscription(
     .set(values)
     .where(eq(webhookSubscriptions.id, current.id))
     .returning();
-  await audit(db, principal, "webhook.updated", { type: "webhook", id }, patch);
-  return row ?? current;
+  await audit(
+    db,
+    principal,
+    "webhook.updated",
+    { type: "webhook", id },
+    { ...patch, ...(secret ? { secret_rotated: true } : {}) },
+  );
+  return { row: row ?? current, secret };
 }
 
 export async function deleteSubscription(db: Db, principal: Principal, id: string) {

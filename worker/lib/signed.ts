@@ -85,3 +85,10 @@ export async function verifyToken(secret: string, token: string): Promise<unknow
     return null;
   }
 }
+
+/** How far a signed webhook's own timestamp may be from our clock before it counts as a replay. */
+export const REPLAY_WINDOW_MS = 5 * 60 * 1000;
+
+/** True when `seconds` (a signed unix timestamp, as sent) is within the replay window around `now`. */
+export const isFreshTimestamp = (seconds: string, now: number) =>
+  /^\d{1,12}$/.test(seconds) && Math.abs(now - Number(seconds) * 1000) <= REPLAY_WINDOW_MS;

@@ -30,7 +30,7 @@ const listRoute = createRoute({
   method: "get",
   path: "/channels",
   tags,
-  summary: "Connected channels (secrets are never returned)",
+  summary: "Connected channels (secrets are never returned; setup values only to admins)",
   security: authenticated,
   responses: {
     200: jsonResponse(z.object({ data: z.array(ChannelSchema) }), "Channels"),
@@ -42,7 +42,7 @@ const getRoute = createRoute({
   method: "get",
   path: "/channels/{id}",
   tags,
-  summary: "One channel, with the webhook URL to paste into the platform",
+  summary: "One channel; admins also get its settings and the webhook URL for the platform",
   security: authenticated,
   request: { params: ChannelId },
   responses: { 200: jsonResponse(ChannelSchema, "Channel"), ...errorResponses },
@@ -233,7 +233,11 @@ export const channelsRouter = createRouter()
     const origin = new URL(c.req.url).origin;
     const rows = await listChannels(c.get("db"), c.get("principal").workspaceId);
     return c.json(
-      { data: await Promise.all(rows.map((row) => toChannelDto(c.env, row, origin))) },
+      {
+        data: await Promise.all(
+          rows.map((row) => toChannelDto(c.env, row, origin, c.get("principal").role)),
+        ),
+      },
       200,
     );
   })
@@ -243,7 +247,8 @@ export const channelsRouter = createRouter()
       c.get("principal").workspaceId,
       c.req.valid("param").id,
     );
-    return c.json(await toChannelDto(c.env, row, new URL(c.req.url).origin), 200);
+    const origin = new URL(c.req.url).origin;
+    return c.json(await toChannelDto(c.env, row, origin, c.get("principal").role), 200);
   })
   .openapi(createChannelRoute, async (c) => {
     const { row, identitySecret } = await createChannel(
@@ -253,7 +258,7 @@ export const channelsRouter = createRouter()
       c.req.valid("json"),
       c.get("clock").now(),
     );
-    const dto = await toChannelDto(c.env, row, new URL(c.req.url).origin);
+    const dto = await toChannelDto(c.env, row, new URL(c.req.url).origin, c.get("principal").role);
     await audit(
       c.get("db"),
       c.get("principal"),
@@ -287,7 +292,10 @@ export const channelsRouter = createRouter()
         ...(patch.config ? { config_keys: Object.keys(patch.config) } : {}),
       },
     );
-    return c.json(await toChannelDto(c.env, row, new URL(c.req.url).origin), 200);
+    return c.json(
+      await toChannelDto(c.env, row, new URL(c.req.url).origin, c.get("principal").role),
+      200,
+    );
   })
   .openapi(deleteRoute, async (c) => {
     await disconnectChannel(

@@ -58,7 +58,10 @@ const Delivery = z
     attempts: z.number().int(),
     last_status: z.number().int().nullable(),
     last_latency_ms: z.number().int().nullable(),
-    last_response: z.string().nullable().openapi({ description: "The first 500 characters" }),
+    last_response: z.string().nullable().openapi({
+      description:
+        "The start of the receiver's answer: printable text only, at most 200 characters",
+    }),
     last_error: z.string().nullable(),
     next_attempt_at: Timestamp.nullable(),
     created_at: Timestamp,
@@ -102,10 +105,22 @@ const updateRoute = createRoute({
   path: "/webhook-subscriptions/{id}",
   tags,
   summary: "Change the URL or events, or switch a subscription off and on",
+  description:
+    "A new `url` gets a new signing secret, returned once in `secret`: the old secret never signs deliveries to another receiver.",
   security: authenticated,
   middleware: admin,
   request: { params: SubscriptionId, body: jsonBody(SubscriptionPatch) },
-  responses: { 200: jsonResponse(Subscription, "Updated"), ...errorResponses },
+  responses: {
+    200: jsonResponse(
+      Subscription.extend({
+        secret: z.string().optional().openapi({
+          description: "Only when the URL changed: the new signing secret, shown once",
+        }),
+      }).openapi("UpdatedWebhookSubscription"),
+      "Updated",
+    ),
+    ...errorResponses,
+  },
 });
 
 const deleteRoute = createRoute({
@@ -194,7 +209,7 @@ export const webhookSubscriptionsRouter = createRouter()
     return c.json({ ...toSubscriptionDto(row), secret }, 201);
   })
   .openapi(updateRoute, async (c) => {
-    const row = await updateSubscription(
+    const { row, secret } = await updateSubscription(
       c.get("db"),
       c.env,
       c.get("principal"),
@@ -202,7 +217,7 @@ export const webhookSubscriptionsRouter = createRouter()
       c.req.valid("json"),
     );
     await hubFor(c.env, row.workspaceId).subscriptionsChanged();
-    return c.json(toSubscriptionDto(row), 200);
+    return c.json({ ...toSubscriptionDto(row), ...(secret ? { secret } : {}) }, 200);
   })
   .openapi(deleteRoute, async (c) => {
     await deleteSubscription(c.get("db"), c.get("principal"), c.req.valid("param").id);

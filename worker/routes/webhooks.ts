@@ -49,13 +49,14 @@ const twilioStatusRoute = createRoute({
 
 const TWIML_EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 
-async function webhookRequest(request: Request) {
+async function webhookRequest(request: Request, receivedAt: number) {
   const rawBytes = new Uint8Array(await request.arrayBuffer());
   return {
     url: request.url,
     headers: request.headers,
     rawBytes,
     rawBody: new TextDecoder().decode(rawBytes),
+    receivedAt,
   };
 }
 
@@ -65,15 +66,15 @@ export const webhooksRouter = createRouter()
     return c.text(await answerHandshake(c.get("db"), c.env, platform, id, new URL(c.req.url)), 200);
   })
   .openapi(twilioStatusRoute, async (c) => {
-    const request = await webhookRequest(c.req.raw);
     const now = c.get("clock").now();
+    const request = await webhookRequest(c.req.raw, now);
     await receiveWebhook(c.get("db"), c.env, "twilio", c.req.valid("param").id, request, now);
     return c.body(TWIML_EMPTY, 200, { "content-type": "text/xml" });
   })
   .openapi(receiveRoute, async (c) => {
     const { platform, id } = c.req.valid("param");
-    const request = await webhookRequest(c.req.raw);
     const now = c.get("clock").now();
+    const request = await webhookRequest(c.req.raw, now);
     const result = await receiveWebhook(c.get("db"), c.env, platform, id, request, now);
     if (platform === "twilio") return c.body(TWIML_EMPTY, 200, { "content-type": "text/xml" });
     return c.json({ received: result.received }, 200);

@@ -122,6 +122,21 @@ export const CHANNEL_CONFIGS = {
 
 export type ChannelConfigOf<T extends ChannelType> = z.infer<(typeof CHANNEL_CONFIGS)[T]>;
 
+const isUrlField = (field: z.ZodType): boolean =>
+  field instanceof z.ZodOptional || field instanceof z.ZodDefault
+    ? isUrlField(field.unwrap() as z.ZodType)
+    : field instanceof z.ZodURL;
+
+/** Config keys holding a URL Conversa calls (and sends the channel's secrets to), by channel type. */
+export const URL_KEYS = Object.fromEntries(
+  Object.entries(CHANNEL_CONFIGS).map(([type, schema]) => [
+    type,
+    Object.entries(schema.shape as Record<string, z.ZodType>)
+      .filter(([, field]) => isUrlField(field))
+      .map(([key]) => key),
+  ]),
+) as Record<ChannelType, string[]>;
+
 /** Keys sealed at rest and never echoed back, by channel type. */
 export const SECRET_KEYS: Record<ChannelType, string[]> = {
   webchat: [],
@@ -165,14 +180,19 @@ export const ChannelSchema = z
     id: z.string(),
     type: z.enum(CHANNEL_TYPES),
     name: z.string(),
-    config: z.record(z.string(), z.unknown()).openapi({ description: "Settings without secrets" }),
+    config: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .openapi({ description: "Settings without secrets (admins only)" }),
     secrets_set: z
       .array(z.string())
-      .openapi({ description: "Which write-only secrets are stored" }),
+      .optional()
+      .openapi({ description: "Which write-only secrets are stored (admins only)" }),
     webhook_url: z
       .string()
       .nullable()
-      .openapi({ description: "Paste into the platform's webhook settings" }),
+      .optional()
+      .openapi({ description: "Paste into the platform's webhook settings (admins only)" }),
     created_at: Timestamp,
   })
   .openapi("Channel");
