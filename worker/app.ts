@@ -1,5 +1,4 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { Scalar } from "@scalar/hono-api-reference";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { createDb } from "./db/client";
@@ -31,6 +30,7 @@ import { contactFieldsRouter } from "./routes/contact-fields";
 import { contactsRouter } from "./routes/contacts";
 import { conversationsRouter } from "./routes/conversations";
 import { demoRouter } from "./routes/demo";
+import { docsRouter } from "./routes/docs";
 import { filesRouter } from "./routes/files";
 import { meRouter } from "./routes/me";
 import { sendRouter } from "./routes/send";
@@ -147,7 +147,8 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
     .route("/widget/v1", widgetRouter)
     .route("/webhooks", webhooksRouter)
     .route("/", filesRouter)
-    .route("/", demoRouter);
+    .route("/", demoRouter)
+    .route("/", docsRouter);
 
   app.doc31(`${API}/openapi.json`, {
     openapi: "3.1.0",
@@ -159,7 +160,6 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
     },
     servers: [{ url: "/" }],
   });
-  app.get("/api/docs", Scalar({ url: `${API}/openapi.json`, pageTitle: "Conversa API" }));
 
   app.notFound((c) => {
     const allowed = routes.allowedMethods(c.req.path);
