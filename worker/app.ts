@@ -23,6 +23,7 @@ import {
   WIDGET_SESSION_LIMIT,
 } from "./lib/rate-limit";
 import { routeTable } from "./lib/route-table";
+import { securityHeaders } from "./lib/security-headers";
 import { apiKeysRouter } from "./routes/api-keys";
 import { authRouter } from "./routes/auth";
 import { channelsRouter } from "./routes/channels";
@@ -58,6 +59,7 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
   const app = new OpenAPIHono<AppEnv>();
   const routes = routeTable(app);
 
+  app.use("*", securityHeaders);
   app.use("*", async (c, next) => {
     c.set("db", createDb(c.env.DB));
     c.set("clock", clock);
