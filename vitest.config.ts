@@ -24,7 +24,7 @@ export default defineConfig({
   ],
   test: {
     include: ["test/**/*.test.ts"],
-    exclude: ["test/e2e/**", "test/bench/**", "test/node/**"],
+    exclude: ["test/e2e/**", "test/bench/**", "test/node/**", "test/**/*.e2e.test.ts"],
     setupFiles: ["./test/setup.ts"],
     testTimeout: 30_000,
   },

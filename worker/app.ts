@@ -1,5 +1,4 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { Scalar } from "@scalar/hono-api-reference";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
@@ -25,6 +24,7 @@ import {
   WIDGET_SESSION_LIMIT,
 } from "./lib/rate-limit";
 import { routeTable } from "./lib/route-table";
+import { securityHeaders } from "./lib/security-headers";
 import { apiKeysRouter } from "./routes/api-keys";
 import { authRouter } from "./routes/auth";
 import { channelsRouter } from "./routes/channels";
@@ -32,6 +32,7 @@ import { contactFieldsRouter } from "./routes/contact-fields";
 import { contactsRouter } from "./routes/contacts";
 import { conversationsRouter } from "./routes/conversations";
 import { demoRouter } from "./routes/demo";
+import { docsRouter } from "./routes/docs";
 import { filesRouter } from "./routes/files";
 import { meRouter } from "./routes/me";
 import { sendRouter } from "./routes/send";
@@ -65,6 +66,7 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
   const app = new OpenAPIHono<AppEnv>();
   const routes = routeTable(app);
 
+  app.use("*", securityHeaders);
   app.use("*", async (c, next) => {
     c.set("db", createDb(c.env.DB));
     c.set("clock", clock);
@@ -160,7 +162,8 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
     .route("/widget/v1", widgetRouter)
     .route("/webhooks", webhooksRouter)
     .route("/", filesRouter)
-    .route("/", demoRouter);
+    .route("/", demoRouter)
+    .route("/", docsRouter);
 
   app.doc31(`${API}/openapi.json`, {
     openapi: "3.1.0",
@@ -172,7 +175,6 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
     },
     servers: [{ url: "/" }],
   });
-  app.get("/api/docs", Scalar({ url: `${API}/openapi.json`, pageTitle: "Conversa API" }));
 
   app.notFound((c) => {
     const allowed = routes.allowedMethods(c.req.path);

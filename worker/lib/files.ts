@@ -25,7 +25,10 @@ export async function verifyAttachmentUrl(
   return verifyHmacSha256Hex(signingSecret(env), `${key}\n${expires}`, sig);
 }
 
-/** Types a browser may render in place; everything else (SVG and HTML included) downloads. */
+/**
+ * Types a browser may render in place; everything else (SVG and HTML included) downloads.
+ * The sandboxing policy and nosniff come with every /files answer (lib/security-headers).
+ */
 const INLINE_TYPES = new Set([
   "image/png",
   "image/jpeg",
@@ -43,8 +46,6 @@ export function fileResponseHeaders(contentType: string, name: string): Headers 
   return new Headers({
     "content-type": inline ? contentType : "application/octet-stream",
     "content-disposition": `${inline ? "inline" : "attachment"}; filename="${safeName}"; filename*=UTF-8''${encodeURIComponent(name)}`,
-    "x-content-type-options": "nosniff",
-    "content-security-policy": "default-src 'none'; sandbox",
     "cache-control": "private, max-age=3600",
   });
 }

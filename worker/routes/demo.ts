@@ -18,9 +18,7 @@ export const demoRouter = new Hono<AppEnv>().get("/demo", async (c) => {
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>Conversa widget demo</title>
-    <style>
-      body { font: 16px/1.5 system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem; color: #1f2937; }
-    </style>
+    <link rel="stylesheet" href="/demo.css" />
   </head>
   <body>
     <h1>Acme Store</h1>

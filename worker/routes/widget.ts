@@ -22,7 +22,7 @@ import {
 } from "../lib/errors";
 import { limitHeaders, WIDGET_LIMIT } from "../lib/rate-limit";
 import { createRouter } from "../lib/router";
-import { errorResponses, jsonBody, jsonResponse } from "../schemas/common";
+import { errorResponses, IdParam, jsonBody, jsonResponse } from "../schemas/common";
 import {
   MessagePage,
   MessageSchema,
@@ -73,7 +73,7 @@ const channelRoute = createRoute({
   path: "/channels/{id}",
   tags,
   summary: "Public look and state of a web-chat channel",
-  request: { params: z.object({ id: z.string().max(64) }) },
+  request: { params: IdParam("ch") },
   responses: { 200: jsonResponse(ChannelConfig, "Channel"), ...errorResponses },
 });
 
@@ -133,7 +133,7 @@ const messagesRoute = createRoute({
   tags,
   summary: "The visitor's messages after a seq (internal notes never appear)",
   security: visitorSecurity,
-  request: { params: z.object({ id: z.string().max(64) }), query: MessagesQuery },
+  request: { params: IdParam("cv"), query: MessagesQuery },
   responses: {
     200: jsonResponse(MessagePage, "Messages"),
     ...errorResponses,
@@ -146,7 +146,7 @@ const socketRoute = createRoute({
   tags: ["Realtime"],
   summary: "WebSocket for the visitor (token in the query: browsers cannot set headers on sockets)",
   request: {
-    params: z.object({ id: z.string().max(64) }),
+    params: IdParam("cv"),
     query: z.object({
       token: z.string().max(2048),
       after_seq: z.coerce.number().int().min(0).default(0),

@@ -1,0 +1,561 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../../worker/app";
+import { api, json } from "../helpers";
+import {
+  type Fixture,
+  PATH_VALUES,
+  rowsOf,
+  workspaceWithEverything,
+} from "./workspace-with-everything";
+
+/**
+ * The IDOR matrix. Every route the app serves is called with workspace A's credentials (an
+ * admin's session and an admin API key, or A's visitor token on the widget API) and workspace
+ * B's ids, one at a time: in each path parameter, and in each body or query field that names an
+ * object. B's id must be answered exactly as an id that exists nowhere (404 in a path, 404 or
+ * 422 in a body), show nothing of B, and change none of B's rows.
+ *
+ * Routes come from the app's route table and their parameters from the OpenAPI document, so a
+ * new route is in the matrix the day it is added: if the fixture has no object of its kind, or
+ * no valid body is given for it below, its test fails.
+ */
+
+const app = createApp();
+const document = app.getOpenAPI31Document({
+  openapi: "3.1.0",
+  info: { title: "Conversa API", version: "1" },
+});
+
+type Schema = {
+  $ref?: string;
+  type?: string;
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  anyOf?: Schema[];
+  oneOf?: Schema[];
+  allOf?: Schema[];
+};
+type Parameter = { name: string; in: string; schema?: { example?: unknown }; example?: unknown };
+type Operation = {
+  security?: Record<string, string[]>[];
+  parameters?: Parameter[];
+  requestBody?: { content: Record<string, { schema: Schema }> };
+};
+
+/** Routes that take no id anywhere: nothing of another workspace can be named through them. */
+const ROUTES_WITHOUT_IDS = new Set([
+  "GET /api/v1/me",
+  "POST /api/v1/me/password",
+  "PUT /api/v1/me/presence",
+  "GET /api/v1/users",
+  "POST /api/v1/users",
+  "GET /api/v1/api-keys",
+  "POST /api/v1/api-keys",
+  "GET /api/v1/contacts",
+  "POST /api/v1/contacts",
+  "GET /api/v1/contact-fields",
+  "POST /api/v1/contact-fields",
+  "GET /api/v1/channels",
+  "POST /api/v1/channels",
+  "GET /api/v1/realtime",
+  "GET /api/v1/search/messages",
+  "GET /api/v1/snippets",
+  "POST /api/v1/snippets",
+  "GET /api/v1/workspace/settings",
+  "GET /api/v1/teams",
+  "GET /api/v1/business-hours",
+  "POST /api/v1/business-hours",
+  "GET /api/v1/webhook-subscriptions",
+  "POST /api/v1/webhook-subscriptions",
+  "GET /api/v1/audit-log",
+  "POST /widget/v1/attachments",
+]);
+
+/** Routes without workspace credentials, and why another workspace's id is no secret there. */
+const PUBLIC_ROUTES: Record<string, string> = {
+  "GET /health": "no data",
+  "GET /api/docs": "no data",
+  "GET /api/docs/{file}": "no data",
+  "GET /api/v1/openapi.json": "no data",
+  "POST /api/v1/auth/login": "no workspace yet",
+  "POST /api/v1/auth/logout": "ends the caller's own session",
+  "POST /api/v1/auth/accept-invite": "the token is the credential",
+  "GET /widget/v1/channels/{id}": "a web-chat channel's look is public: any site may embed it",
+  "POST /widget/v1/sessions": "any visitor may start a session on any web-chat channel",
+  "GET /demo": "shows a web-chat channel's public widget",
+  "GET /files/*": "a signed link is the credential",
+  "GET /webhooks/{platform}/{id}": "the channel's own verify token is the credential",
+  "POST /webhooks/{platform}/{id}": "the channel's own signing secret is the credential",
+  "POST /webhooks/twilio/{id}/status": "the channel's own signing secret is the credential",
+};
+
+/** Body and query fields that end in _id without naming one of our objects (the caller's or a platform's ids). */
+const NOT_REFERENCES = new Set([
+  "client_message_id",
+  "platform_id",
+  "phone_number_id",
+  "waba_id",
+  "page_id",
+]);
+
+/** What a field naming an object refers to, as the prefix of its ids. */
+const REFERENCE_KINDS: Record<string, string> = {
+  workspace_id: "ws",
+  channel_id: "ch",
+  contact_id: "ct",
+  conversation_id: "cv",
+  user_id: "usr",
+  assignee_id: "usr",
+  member_ids: "usr",
+  team_id: "team",
+  default_team_id: "team",
+  business_hours_id: "bh",
+};
+
+let unique = 0;
+const uploadForm = () => {
+  const form = new FormData();
+  form.append("file", new File(["hello"], "hello.txt", { type: "text/plain" }));
+  return form;
+};
+type Request = {
+  /** Who calls it, when the OpenAPI document does not say (a token in the query). */
+  as?: "visitor";
+  /** A valid body naming the caller's own objects. */
+  body?: (own: Fixture) => unknown;
+  form?: () => FormData;
+  query?: (own: Fixture, other: Fixture) => Record<string, string>;
+};
+const first = (own: Fixture, kind: string) => own.ids[kind]?.[0] ?? "";
+
+/** What each route needs besides its ids, so a refusal can only come from the id. */
+const REQUESTS: Record<string, Request> = {
+  "PATCH /api/v1/users/{id}": { body: () => ({ role: "supervisor" }) },
+  "PATCH /api/v1/contacts/{id}": { body: () => ({ language: "fr" }) },
+  "POST /api/v1/contacts/{id}/tags": { body: () => ({ tags: ["matrix"] }) },
+  "PATCH /api/v1/contact-fields/{id}": { body: () => ({ label: "Matrix" }) },
+  "PATCH /api/v1/channels/{id}": { body: () => ({ name: "Matrix" }) },
+  "POST /api/v1/channels/{id}/templates": {
+    body: () => ({
+      name: "matrix",
+      language: "en_US",
+      category: "UTILITY",
+      body: "Your order {{1}} ships.",
+    }),
+  },
+  "POST /api/v1/channels/{id}/test": { body: () => ({ to: "+16505550100" }) },
+  "POST /api/v1/channels/{id}/check": { body: () => ({ to: "+16505550100" }) },
+  "PUT /api/v1/channels/{id}/routing": {
+    body: (own) => ({
+      team_id: first(own, "team"),
+      business_hours_id: first(own, "bh"),
+      menu: {
+        prompt: "Pick one",
+        options: [{ key: "1", label: "Sales", team_id: first(own, "team") }],
+        max_attempts: 2,
+        default_team_id: first(own, "team"),
+      },
+    }),
+  },
+  "POST /api/v1/conversations/{id}/messages": { body: () => ({ text: "matrix" }) },
+  "POST /api/v1/conversations/{id}/attachments": { form: uploadForm },
+  "POST /api/v1/conversations/{id}/assign": { body: (own) => ({ user_id: first(own, "usr") }) },
+  "POST /api/v1/conversations/{id}/status": { body: () => ({ status: "pending" }) },
+  "POST /api/v1/conversations/{id}/labels": { body: () => ({ labels: ["matrix"] }) },
+  "POST /api/v1/conversations/{id}/render": { body: () => ({ text: "Hi {{contact.name}}" }) },
+  "POST /api/v1/conversations/{id}/transfer": {
+    body: (own) => ({ team_id: first(own, "team"), user_id: first(own, "usr") }),
+  },
+  "GET /api/v1/conversations": {
+    query: (own) => ({
+      channel_id: first(own, "ch"),
+      assignee_id: first(own, "usr"),
+      team_id: first(own, "team"),
+    }),
+  },
+  "GET /api/v1/search/messages": { query: (_own, other) => ({ q: other.marker }) },
+  "POST /api/v1/messages": {
+    body: (own) => ({
+      channel_id: own.webchatId,
+      to: { contact_id: first(own, "ct") },
+      text: "matrix",
+    }),
+  },
+  "POST /api/v1/teams": {
+    body: (own) => ({
+      name: `matrix ${unique++}`,
+      member_ids: [first(own, "usr")],
+      business_hours_id: first(own, "bh"),
+    }),
+  },
+  "PATCH /api/v1/teams/{id}": {
+    body: (own) => ({ member_ids: [first(own, "usr")], business_hours_id: first(own, "bh") }),
+  },
+  "PATCH /api/v1/workspace/settings": {
+    body: (own) => ({ business_hours_id: first(own, "bh") }),
+  },
+  "PATCH /api/v1/snippets/{id}": { body: () => ({ title: "Matrix" }) },
+  "PATCH /api/v1/webhook-subscriptions/{id}": { body: () => ({ active: true }) },
+  "POST /widget/v1/messages": {
+    body: (own) => ({ text: "matrix", conversation_id: own.conversationId }),
+  },
+  "GET /widget/v1/conversations/{id}/ws": {
+    as: "visitor",
+    query: (own) => ({ token: own.visitor.token }),
+  },
+};
+
+type Route = { method: string; path: string; key: string; operation: Operation | undefined };
+
+const routes: Route[] = [
+  ...new Map(
+    app.routes
+      // wildcards are middleware (rate limits), except the files route
+      .filter((r) => r.method !== "ALL" && (!r.path.includes("*") || r.path === "/files/*"))
+      .map((r) => {
+        const path = r.path.replace(/:(\w+)(\{[^}]*\})?/g, "{$1}");
+        const operation = (document.paths?.[path] as Record<string, Operation> | undefined)?.[
+          r.method.toLowerCase()
+        ];
+        return [
+          `${r.method} ${path}`,
+          { method: r.method, path, key: `${r.method} ${path}`, operation },
+        ];
+      }),
+  ).values(),
+];
+
+/** Dotted paths of the fields of a schema, `[]` for array items. */
+function fieldPaths(schema: Schema | undefined, prefix = "", seen = new Set<string>()): string[] {
+  if (!schema) return [];
+  if (schema.$ref) {
+    if (seen.has(schema.$ref + prefix)) return [];
+    seen.add(schema.$ref + prefix);
+    const name = schema.$ref.split("/").pop() ?? "";
+    return fieldPaths(document.components?.schemas?.[name] as Schema, prefix, seen);
+  }
+  const nested = [...(schema.anyOf ?? []), ...(schema.oneOf ?? []), ...(schema.allOf ?? [])];
+  return [
+    ...nested.flatMap((s) => fieldPaths(s, prefix, seen)),
+    ...(schema.items ? [`${prefix}[]`, ...fieldPaths(schema.items, `${prefix}[]`, seen)] : []),
+    ...Object.entries(schema.properties ?? {}).flatMap(([name, s]) => {
+      const path = prefix ? `${prefix}.${name}` : name;
+      return [path, ...fieldPaths(s, path, seen)];
+    }),
+  ];
+}
+
+const lastName = (path: string) => path.split(".").pop()?.replace(/\[\]$/, "") ?? "";
+const isReference = (path: string) =>
+  /_ids?(\[\])?$/.test(path) && !NOT_REFERENCES.has(lastName(path));
+
+function kindOf(field: string, where: string): string {
+  const kind = REFERENCE_KINDS[lastName(field)];
+  if (!kind) throw new Error(`${where}: add what \`${field}\` refers to to REFERENCE_KINDS`);
+  return kind;
+}
+
+type IdSlot = { in: "path" | "body" | "query"; name: string; kind: string | null };
+
+/** Where a route takes ids: path parameters, and body or query fields that name objects. */
+function idSlots(route: Route): IdSlot[] {
+  const parameters = route.operation?.parameters ?? [];
+  const inPath = [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name = ""]) => {
+    const parameter = parameters.find((p) => p.in === "path" && p.name === name);
+    const example = String(parameter?.example ?? parameter?.schema?.example ?? "");
+    const prefix = example.match(/^([a-z]+)_/)?.[1] ?? null;
+    return { in: "path" as const, name, kind: prefix };
+  });
+  const inQuery = parameters
+    .filter((p) => p.in === "query" && isReference(p.name))
+    .map((p) => ({ in: "query" as const, name: p.name, kind: kindOf(p.name, route.key) }));
+  const body = route.operation?.requestBody?.content["application/json"]?.schema;
+  const fields = new Set(fieldPaths(body));
+  // a list of ids is named by its items: `member_ids[]`
+  const references = [...fields].filter((f) => isReference(f) && !fields.has(`${f}[]`));
+  const inBody = references.map((path) => ({
+    in: "body" as const,
+    name: path,
+    kind: kindOf(path, route.key),
+  }));
+  return [...inPath, ...inQuery, ...inBody];
+}
+
+/** A copy of `body` with the field at `path` naming `id` (added to a list, first item of a list of objects). */
+function withReference(body: unknown, path: string, id: string): unknown {
+  const copy = structuredClone(body) as Record<string, unknown>;
+  const steps = path.split(".");
+  let node: Record<string, unknown> = copy;
+  for (const [i, step] of steps.entries()) {
+    const list = step.endsWith("[]");
+    const name = step.replace(/\[\]$/, "");
+    const last = i === steps.length - 1;
+    if (!(name in node)) throw new Error(`the body given for this route lacks ${path}`);
+    if (last && list) node[name] = [...(node[name] as unknown[]), id];
+    else if (last) node[name] = id;
+    else if (list) node = (node[name] as Record<string, unknown>[])[0] as Record<string, unknown>;
+    else node = node[name] as Record<string, unknown>;
+  }
+  return copy;
+}
+
+type Caller = {
+  name: string;
+  auth: { cookie?: string; key?: string; headers?: Record<string, string>; origin?: null };
+};
+
+let a: Fixture;
+let b: Fixture;
+let rowsOfB: string;
+let conversationOfB: string;
+let callers: { workspace: Caller[]; visitor: Caller[] };
+
+beforeAll(async () => {
+  [a, b] = await Promise.all([workspaceWithEverything("a"), workspaceWithEverything("b")]);
+  const adminCookie = await a.admin.login();
+  const keyResponse = await api("/api/v1/api-keys", {
+    cookie: adminCookie,
+    body: { name: "matrix", role: "admin" },
+  });
+  const { key } = await json<{ key: string }>(keyResponse);
+  callers = {
+    workspace: [
+      { name: "admin session", auth: { cookie: adminCookie } },
+      { name: "admin API key", auth: { key } },
+    ],
+    visitor: [
+      {
+        name: "visitor token",
+        auth: { headers: { authorization: `Bearer ${a.visitor.token}` }, origin: null },
+      },
+    ],
+  };
+  rowsOfB = JSON.stringify(await rowsOf(b));
+  conversationOfB = await messagesOfB();
+}, 120_000);
+
+/** B's conversation as its object holds it (D1 has only the projection). */
+const messagesOfB = async () =>
+  (
+    await api(`/api/v1/conversations/${b.conversationId}/messages`, { cookie: b.ownerCookie })
+  ).text();
+
+function callersOf(route: Route): Caller[] {
+  const schemes = (route.operation?.security ?? []).flatMap((s) => Object.keys(s));
+  if (schemes.includes("visitor") || REQUESTS[route.key]?.as === "visitor") return callers.visitor;
+  return callers.workspace;
+}
+
+/** Calls a route, waiting out rate limits (429 changes nothing and says when to retry). */
+async function call(
+  route: Route,
+  caller: Caller,
+  ids: Record<string, string>,
+  options: {
+    body?: unknown;
+    form?: (() => FormData) | undefined;
+    query?: Record<string, string> | undefined;
+  },
+) {
+  const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) =>
+    encodeURIComponent(ids[name] ?? ""),
+  );
+  const query = options.query ? `?${new URLSearchParams(options.query)}` : "";
+  for (;;) {
+    const response = await api(`${path}${query}`, {
+      method: route.method,
+      ...caller.auth,
+      ...(options.form ? { rawBody: options.form() } : { body: options.body }),
+    });
+    if (response.status !== 429) return { status: response.status, text: await response.text() };
+    await new Promise((resolve) =>
+      setTimeout(resolve, Number(response.headers.get("retry-after") ?? 1) * 1000),
+    );
+  }
+}
+
+const NOWHERE = (kind: string | null) => `${kind ?? "x"}_00000000000000000000000000`;
+const allIdsOf = (fixture: Fixture) => Object.values(fixture.ids).flat();
+
+/** B's answer must read like an id that exists nowhere's, and show nothing of B. */
+function expectIndistinguishable(
+  answer: { status: number; text: string },
+  nowhere: { status: number; text: string },
+  ids: [string, string],
+) {
+  const [idOfB, idNowhere] = ids;
+  expect(answer.status).toBe(nowhere.status);
+  expect(answer.text.replaceAll(idOfB, "ID")).toBe(nowhere.text.replaceAll(idNowhere, "ID"));
+  expect(answer.text).not.toContain(b.marker);
+  for (const id of allIdsOf(b)) if (id !== idOfB) expect(answer.text).not.toContain(id);
+}
+
+/** A 422 must be about the field that names B's object, not some other flaw of the request. */
+function expectRefusedField(problem: string, field: string, where: string) {
+  const escaped = field.replaceAll(".", "\\.").replaceAll("[]", "\\.\\d+");
+  const pattern = new RegExp(`^${escaped}(\\.\\d+)?$`);
+  const paths = (JSON.parse(problem) as { errors?: { path: string }[] }).errors?.map((e) => e.path);
+  expect(paths, `${where}: ${problem}`).toEqual([expect.stringMatching(pattern)]);
+}
+
+async function expectBUnchanged(what: string) {
+  expect(JSON.stringify(await rowsOf(b)), `${what} changed workspace B`).toBe(rowsOfB);
+}
+
+function ownPathIds(route: Route): Record<string, string> {
+  return Object.fromEntries(
+    idSlots(route)
+      .filter((s) => s.in === "path")
+      .map((s) => [s.name, s.kind ? first(a, s.kind) : (PATH_VALUES[s.name] ?? "")]),
+  );
+}
+
+function requestOf(route: Route) {
+  const request = REQUESTS[route.key] ?? {};
+  const needsBody = route.operation?.requestBody !== undefined;
+  if (needsBody && !request.body && !request.form)
+    throw new Error(`${route.key}: give a valid body for it in REQUESTS`);
+  return {
+    body: request.body?.(a),
+    form: request.form,
+    query: request.query?.(a, b),
+  };
+}
+
+const matrixRoutes = routes.filter(
+  (r) => !(r.key in PUBLIC_ROUTES) && !ROUTES_WITHOUT_IDS.has(r.key),
+);
+
+describe("IDOR matrix: workspace A names workspace B's objects", () => {
+  it("covers every route: each takes an id, or is listed as taking none or as public", () => {
+    const keys = new Set(routes.map((r) => r.key));
+    for (const listed of [...ROUTES_WITHOUT_IDS, ...Object.keys(PUBLIC_ROUTES)])
+      expect(keys, `${listed} is listed but not served`).toContain(listed);
+    for (const route of routes.filter((r) => ROUTES_WITHOUT_IDS.has(r.key)))
+      expect(idSlots(route), `${route.key} takes ids: take it off ROUTES_WITHOUT_IDS`).toEqual([]);
+    for (const route of matrixRoutes)
+      expect(idSlots(route).length, `${route.key} takes no id: list it`).toBeGreaterThan(0);
+    expect(matrixRoutes.length).toBeGreaterThan(40);
+  });
+
+  describe.each(matrixRoutes.map((r) => [r.key, r] as const))("%s", (_, route) => {
+    let slots: IdSlot[];
+    try {
+      slots = idSlots(route);
+    } catch (error) {
+      it("is known to the matrix", () => {
+        throw error;
+      });
+      return;
+    }
+    const pathSlots = slots.filter((s) => s.in === "path" && !(s.name in PATH_VALUES));
+    const fieldSlots = slots.filter((s) => s.in !== "path");
+
+    if (pathSlots.length > 0)
+      it("answers B's ids in the path like ids that exist nowhere, and changes nothing of B", async () => {
+        const request = requestOf(route);
+        for (const caller of callersOf(route))
+          for (const slot of pathSlots) {
+            if (!slot.kind)
+              throw new Error(
+                `${route.key}: give {${slot.name}} an example id (IdParam) in its route`,
+              );
+            const kind = slot.kind;
+            const ofB = b.ids[kind];
+            if (!ofB?.length)
+              throw new Error(`${route.key}: the fixture has no object of kind ${kind}`);
+            for (const idOfB of ofB) {
+              const where = `${caller.name}: ${route.key} with B's ${slot.name} ${idOfB}`;
+              const answer = await call(
+                route,
+                caller,
+                { ...ownPathIds(route), ...PATH_VALUES, [slot.name]: idOfB },
+                request,
+              );
+              expect(answer.status, `${where}: ${answer.text}`).toBe(404);
+              expect(JSON.parse(answer.text).detail, where).not.toMatch(/^No route/);
+              await expectBUnchanged(where);
+              const nowhere = await call(
+                route,
+                caller,
+                { ...ownPathIds(route), ...PATH_VALUES, [slot.name]: NOWHERE(kind) },
+                request,
+              );
+              expectIndistinguishable(answer, nowhere, [idOfB, NOWHERE(kind)]);
+            }
+          }
+      });
+
+    if (fieldSlots.length > 0)
+      it("answers B's ids in body and query fields like ids that exist nowhere, and changes nothing of B", async () => {
+        for (const caller of callersOf(route)) {
+          const request = requestOf(route);
+          const control = await call(route, caller, ownPathIds(route), request);
+          expect(
+            control.status,
+            `${caller.name}: ${route.key} with A's own ids: ${control.text}`,
+          ).toBeLessThan(300);
+          for (const slot of fieldSlots) {
+            const kind = slot.kind ?? "";
+            for (const idOfB of b.ids[kind] ?? []) {
+              const where = `${caller.name}: ${route.key} with B's ${kind} in ${slot.in} ${slot.name}`;
+              const naming = (id: string) => {
+                const fresh = requestOf(route);
+                return slot.in === "query"
+                  ? { ...fresh, query: { ...fresh.query, [slot.name]: id } }
+                  : { ...fresh, body: withReference(fresh.body, slot.name, id) };
+              };
+              const answer = await call(route, caller, ownPathIds(route), naming(idOfB));
+              if (slot.in === "body")
+                expect([404, 422], `${where}: ${answer.text}`).toContain(answer.status);
+              else expect(answer.status, `${where}: ${answer.text}`).toBeLessThan(500);
+              if (answer.status === 422) expectRefusedField(answer.text, slot.name, where);
+              await expectBUnchanged(where);
+              const nowhere = await call(route, caller, ownPathIds(route), naming(NOWHERE(kind)));
+              expectIndistinguishable(answer, nowhere, [idOfB, NOWHERE(kind)]);
+            }
+          }
+        }
+      });
+  });
+
+  it("lists and searches show nothing of B", async () => {
+    for (const route of routes.filter((r) => ROUTES_WITHOUT_IDS.has(r.key) && r.method === "GET"))
+      for (const caller of callersOf(route)) {
+        const answer = await call(route, caller, {}, { query: REQUESTS[route.key]?.query?.(a, b) });
+        expect(answer.status, `${route.key}: ${answer.text}`).toBeLessThan(500);
+        expect(answer.text).not.toContain(b.marker);
+        for (const id of allIdsOf(b)) expect(answer.text, route.key).not.toContain(id);
+      }
+  });
+
+  it("B's conversation object and rows are as they were after the whole matrix", async () => {
+    const rows = JSON.parse(rowsOfB) as Record<string, unknown[]>;
+    const filled = Object.keys(rows).filter((table) => (rows[table]?.length ?? 0) > 0);
+    // the snapshot holds every kind of object the fixture made
+    expect(filled).toEqual(
+      expect.arrayContaining([
+        "api_keys",
+        "business_hours",
+        "channels",
+        "contact_fields",
+        "contact_tags",
+        "contacts",
+        "conversation_labels",
+        "conversations",
+        "memberships",
+        "messages",
+        "snippets",
+        "team_members",
+        "teams",
+        "users",
+        "webhook_deliveries",
+        "webhook_subscriptions",
+        "workspaces",
+      ]),
+    );
+    expect(JSON.parse(conversationOfB).data.length).toBeGreaterThan(2);
+    expect(await messagesOfB()).toBe(conversationOfB);
+    await expectBUnchanged("the matrix");
+  });
+});

@@ -1,0 +1,192 @@
+import { env } from "cloudflare:workers";
+import { eventually, fakeUrl, uniqueDigits } from "../channel-helpers";
+import { api, json, newWorkspace, visitorSays, visitorSession } from "../helpers";
+
+/** Path parameters that are not ids: every fixture has a conversation label and a contact tag. */
+export const PATH_VALUES: Record<string, string> = { label: "vip", tag: "vip" };
+const LABEL = "vip";
+
+async function created<T = { id: string }>(
+  cookie: string,
+  path: string,
+  body: unknown,
+  method = "POST",
+): Promise<T> {
+  const response = await api(path, { cookie, method, body });
+  if (response.status >= 300)
+    throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return json<T>(response);
+}
+
+/**
+ * A workspace holding one of every kind of object the API names by id, each named with
+ * `marker` so an answer that leaks one of them shows it. `ids` lists them by the id prefix the
+ * OpenAPI document gives each path parameter (`cv_…`, `team_…`): a route whose prefix is
+ * missing here has no fixture, and the IDOR matrix fails on it.
+ */
+export async function workspaceWithEverything(label: string) {
+  const ws = await newWorkspace(label);
+  const marker = `${label}-${uniqueDigits(10)}`;
+  const cookie = ws.ownerCookie;
+  const admin = await ws.addMember("admin");
+  const agent = await ws.addMember("agent");
+
+  const hours = await created(cookie, "/api/v1/business-hours", {
+    name: marker,
+    timezone: "Europe/Madrid",
+    weekly: [{ day: 1, open: "09:00", close: "17:00" }],
+  });
+  const team = await created(cookie, "/api/v1/teams", {
+    name: marker,
+    member_ids: [agent.id],
+    business_hours_id: hours.id,
+  });
+  await created(
+    cookie,
+    "/api/v1/workspace/settings",
+    { business_hours_id: hours.id, close_reasons: [marker] },
+    "PATCH",
+  );
+  const field = await created(cookie, "/api/v1/contact-fields", {
+    key: "plan",
+    label: marker,
+    type: "text",
+  });
+  const contact = await created(cookie, "/api/v1/contacts", {
+    name: marker,
+    phone: `+1650555${uniqueDigits(4)}`,
+    custom_fields: { plan: marker },
+  });
+  await created(cookie, `/api/v1/contacts/${contact.id}/tags`, { tags: [LABEL] });
+  const snippet = await created(cookie, "/api/v1/snippets", {
+    shortcut: "hello",
+    title: marker,
+    body: `Hello {{contact.first_name|there}}, ${marker}`,
+  });
+  const key = await created(cookie, "/api/v1/api-keys", { name: marker });
+
+  const webchat = await created(cookie, "/api/v1/channels", { type: "webchat", name: marker });
+  const whatsapp = await created(cookie, "/api/v1/channels", {
+    type: "whatsapp",
+    name: marker,
+    config: {
+      phone_number_id: uniqueDigits(15),
+      waba_id: uniqueDigits(15),
+      access_token: `token-${marker}`,
+      app_secret: `secret-${marker}`,
+      verify_token: `verify-${marker}`,
+      api_base_url: fakeUrl(),
+    },
+  });
+  await created(cookie, `/api/v1/channels/${whatsapp.id}/routing`, { team_id: team.id }, "PUT");
+
+  const visitor = await visitorSession(webchat.id, { name: marker });
+  const { conversation_id: conversationId } = await visitorSays(visitor.token, `${marker} hello`);
+  const reply = await created(cookie, `/api/v1/conversations/${conversationId}/messages`, {
+    text: `${marker} reply`,
+  });
+  await created(cookie, `/api/v1/conversations/${conversationId}/messages`, {
+    text: `${marker} note`,
+    private: true,
+  });
+  await created(cookie, `/api/v1/conversations/${conversationId}/labels`, { labels: [LABEL] });
+
+  // last, so that only the contact change below is delivered
+  const subscription = await created(cookie, "/api/v1/webhook-subscriptions", {
+    url: `${fakeUrl()}/hooks/${marker}`,
+    events: ["contact.updated"],
+    description: marker,
+  });
+  await created(cookie, `/api/v1/contacts/${contact.id}`, { language: "es" }, "PATCH");
+  const delivery = await eventually(async () => {
+    const response = await api(`/api/v1/webhook-subscriptions/${subscription.id}/deliveries`, {
+      cookie,
+    });
+    const { data } = await json<{ data: { id: string; state: string }[] }>(response);
+    return data.find((d) => d.state === "succeeded");
+  }, "the webhook delivery");
+  await settled(conversationId, cookie);
+
+  return {
+    ...ws,
+    marker,
+    admin,
+    agent,
+    visitor,
+    conversationId,
+    webchatId: webchat.id,
+    ids: {
+      ws: [ws.id],
+      usr: [agent.id, ws.owner.id],
+      key: [key.id],
+      ct: [contact.id],
+      fld: [field.id],
+      ch: [webchat.id, whatsapp.id],
+      cv: [conversationId],
+      msg: [reply.id],
+      snp: [snippet.id],
+      team: [team.id],
+      bh: [hours.id],
+      whk: [subscription.id],
+      dlv: [delivery.id],
+    } as Record<string, string[]>,
+  };
+}
+
+export type Fixture = Awaited<ReturnType<typeof workspaceWithEverything>>;
+
+/** Until every message of the conversation object is in D1's projection. */
+async function settled(conversationId: string, cookie: string) {
+  await eventually(async () => {
+    const { last_seq: lastSeq } = await json<{ last_seq: number }>(
+      await api(`/api/v1/conversations/${conversationId}`, { cookie }),
+    );
+    const row = await env.DB.prepare(
+      "SELECT count(*) AS n, max(seq) AS last FROM messages WHERE conversation_id = ?",
+    )
+      .bind(conversationId)
+      .first<{ n: number; last: number }>();
+    return lastSeq > 0 && row?.n === lastSeq && row.last === lastSeq;
+  }, "the conversation's projection");
+}
+
+/**
+ * Every D1 row of the workspace: rows of tables with a workspace_id, rows of its channels in
+ * tables keyed by channel only, its members' user rows and the workspace itself.
+ */
+export async function rowsOf(fixture: Fixture): Promise<Record<string, unknown[]>> {
+  const tables = await env.DB.prepare(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'd1_%'",
+  ).all<{ name: string }>();
+  const channelIds = fixture.ids.ch ?? [];
+  const queries: [string, D1PreparedStatement][] = [];
+  for (const { name } of tables.results) {
+    const columns = await env.DB.prepare(`PRAGMA table_info("${name}")`).all<{ name: string }>();
+    const has = (column: string) => columns.results.some((c) => c.name === column);
+    if (has("workspace_id"))
+      queries.push([
+        name,
+        env.DB.prepare(`SELECT * FROM "${name}" WHERE workspace_id = ? ORDER BY rowid`).bind(
+          fixture.id,
+        ),
+      ]);
+    else if (has("channel_id"))
+      queries.push([
+        name,
+        env.DB.prepare(
+          `SELECT * FROM "${name}" WHERE channel_id IN (${channelIds.map(() => "?").join(",")}) ORDER BY rowid`,
+        ).bind(...channelIds),
+      ]);
+  }
+  queries.push(
+    [
+      "users",
+      env.DB.prepare(
+        "SELECT u.* FROM users u JOIN memberships m ON m.user_id = u.id WHERE m.workspace_id = ? ORDER BY u.id",
+      ).bind(fixture.id),
+    ],
+    ["workspaces", env.DB.prepare("SELECT * FROM workspaces WHERE id = ?").bind(fixture.id)],
+  );
+  const results = await env.DB.batch(queries.map(([, query]) => query));
+  return Object.fromEntries(queries.map(([name], i) => [name, results[i]?.results ?? []]));
+}
