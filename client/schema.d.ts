@@ -5471,7 +5471,7 @@ export interface components {
     /** @description A workspace changes a member's role and active state only; the person's name, email and password are theirs (PATCH /me). */
     UserPatch: {
       role?: components["schemas"]["Role"];
-      /** @description false deactivates and ends their sessions */
+      /** @description false deactivates, ends their sessions and revokes their API keys */
       active?: boolean;
     };
     Invitation: {

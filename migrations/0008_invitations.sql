@@ -34,6 +34,26 @@ DELETE FROM `team_members` WHERE EXISTS (
   WHERE m.`invite_token_hash` IS NOT NULL AND m.`workspace_id` = `team_members`.`workspace_id` AND m.`user_id` = `team_members`.`user_id`
 );--> statement-breakpoint
 DELETE FROM `memberships` WHERE `invite_token_hash` IS NOT NULL;--> statement-breakpoint
+-- Data migration (keep when regenerating): a key made with another key acts for the person
+-- behind that key (found through the audit log, along chains of keys); a key no person can be
+-- found behind is revoked, and the revocation is in the audit log.
+WITH RECURSIVE
+  `made_by`(`key_id`, `parent_id`) AS (
+    SELECT `target_id`, `actor_id` FROM `audit_log`
+    WHERE `action` = 'api_key.created' AND `actor_type` = 'api_key'
+  ),
+  `behind`(`key_id`, `user_id`) AS (
+    SELECT `id`, `created_by` FROM `api_keys` WHERE `created_by` IS NOT NULL
+    UNION
+    SELECT `made_by`.`key_id`, `behind`.`user_id` FROM `made_by` JOIN `behind` ON `behind`.`key_id` = `made_by`.`parent_id`
+  )
+UPDATE `api_keys` SET `created_by` = (SELECT `user_id` FROM `behind` WHERE `behind`.`key_id` = `api_keys`.`id` LIMIT 1)
+WHERE `created_by` IS NULL;--> statement-breakpoint
+INSERT INTO `audit_log` (`id`, `workspace_id`, `actor_type`, `actor_id`, `action`, `target_type`, `target_id`, `changes`, `created_at`)
+SELECT 'aud_' || upper(hex(randomblob(13))), `workspace_id`, 'system', NULL, 'api_key.revoked', 'api_key', `id`, '{"reason":"no person behind the key"}', CAST(unixepoch('subsec') * 1000 AS INTEGER)
+FROM `api_keys` WHERE `created_by` IS NULL AND `revoked_at` IS NULL;--> statement-breakpoint
+UPDATE `api_keys` SET `revoked_at` = CAST(unixepoch('subsec') * 1000 AS INTEGER)
+WHERE `created_by` IS NULL AND `revoked_at` IS NULL;--> statement-breakpoint
 DROP INDEX `memberships_invite_idx`;--> statement-breakpoint
 ALTER TABLE `memberships` DROP COLUMN `invite_token_hash`;--> statement-breakpoint
 ALTER TABLE `memberships` DROP COLUMN `invite_expires_at`;

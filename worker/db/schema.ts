@@ -102,7 +102,7 @@ export const invitations = sqliteTable(
     /** sha-256 of the one-time token; sending the invitation again replaces it. */
     tokenHash: text("token_hash").notNull().unique(),
     expiresAt: millis("expires_at").notNull(),
-    /** The person who invited; null when an API key did. */
+    /** The person who invited (for an API key, the person behind it). */
     invitedBy: text("invited_by").references(() => users.id),
     acceptedAt: millis("accepted_at"),
     acceptedBy: text("accepted_by").references(() => users.id),
@@ -142,7 +142,9 @@ export const apiKeys = sqliteTable(
     /** First characters of the key, shown in lists so people can tell keys apart. */
     prefix: text("prefix").notNull(),
     keyHash: text("key_hash").notNull().unique(),
+    /** The most it may do; the creator's current role in the workspace caps it. */
     role: text("role", { enum: ROLES }).notNull(),
+    /** The person the key acts for (a key made with a key acts for the same person). */
     createdBy: text("created_by"),
     lastUsedAt: millis("last_used_at"),
     revokedAt: millis("revoked_at"),

@@ -5,6 +5,7 @@ import { hashPassword, randomToken, sha256Hex } from "../lib/crypto";
 import { conflict, forbidden, notFound, Problem, unauthorized } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { roleAtLeast } from "../lib/roles";
+import { personBehind } from "./api-keys";
 import { audit } from "./audit";
 import { checkPassword } from "./sessions";
 import { assertMayGrant } from "./users";
@@ -90,7 +91,7 @@ export async function invite(
     role: input.role,
     tokenHash,
     expiresAt,
-    invitedBy: actor.userId,
+    invitedBy: await personBehind(db, actor),
     acceptedAt: null,
     acceptedBy: null,
     revokedAt: null,

@@ -4,6 +4,7 @@ import type { Db, Principal } from "../lib/context";
 import { hashPassword, verifyPassword } from "../lib/crypto";
 import { conflict, forbidden, notFound } from "../lib/errors";
 import { roleAtLeast } from "../lib/roles";
+import { revokeKeysMadeBy } from "./api-keys";
 import { endOtherSessions, endWorkspaceSessions } from "./sessions";
 
 /** A member as the workspace sees them: the person's name and email, read-only, and the membership. */
@@ -48,7 +49,13 @@ type MemberChange = {
   active?: boolean | undefined;
 };
 
-export async function updateMember(db: Db, actor: Principal, userId: string, change: MemberChange) {
+export async function updateMember(
+  db: Db,
+  actor: Principal,
+  userId: string,
+  change: MemberChange,
+  now: number,
+) {
   const target = await getMember(db, actor.workspaceId, userId);
   if (!roleAtLeast(actor.role, target.role))
     throw forbidden("You cannot change someone above your role.");
@@ -66,7 +73,10 @@ export async function updateMember(db: Db, actor: Principal, userId: string, cha
       .set({ role: change.role, active: change.active })
       .where(and(eq(memberships.workspaceId, actor.workspaceId), eq(memberships.userId, userId)));
   }
-  if (change.active === false) await endWorkspaceSessions(db, actor.workspaceId, userId);
+  if (change.active === false) {
+    await endWorkspaceSessions(db, actor.workspaceId, userId);
+    await revokeKeysMadeBy(db, actor, userId, now);
+  }
   return getMember(db, actor.workspaceId, userId);
 }
 

@@ -10,7 +10,7 @@ const UserPatch = z
   .strictObject({
     role: RoleSchema.optional(),
     active: z.boolean().optional().openapi({
-      description: "false deactivates and ends their sessions",
+      description: "false deactivates, ends their sessions and revokes their API keys",
     }),
   })
   .openapi("UserPatch", {
@@ -70,6 +70,7 @@ export const usersRouter = createRouter()
       c.get("principal"),
       c.req.valid("param").id,
       c.req.valid("json"),
+      c.get("clock").now(),
     );
     await audit(
       c.get("db"),
