@@ -8,7 +8,7 @@ export interface paths {
   "/api/v1/auth/login": {
     /**
      * Sign in with email and password; sets the session cookie
-     * @description The session is bound to one workspace: `workspace_id`, or the person's first. The answer lists every workspace they can switch to. Attempts are limited per address.
+     * @description The session is bound to one workspace: `workspace_id`, or the person's first. The answer lists every workspace they can switch to. Attempts are limited per address and per account.
      */
     post: {
       requestBody: {

@@ -12,6 +12,7 @@ import { assertSameOrigin, SESSION_COOKIE } from "../lib/auth";
 import type { AppEnv } from "../lib/context";
 import { sha256Hex } from "../lib/crypto";
 import { unauthorized } from "../lib/errors";
+import { limitAccountSignIn } from "../lib/rate-limit";
 import { createRouter } from "../lib/router";
 import { errorResponses, jsonBody, jsonResponse, Timestamp, toIso } from "../schemas/common";
 import {
@@ -32,7 +33,7 @@ const loginRoute = createRoute({
   tags: ["Auth"],
   summary: "Sign in with email and password; sets the session cookie",
   description:
-    "The session is bound to one workspace: `workspace_id`, or the person's first. The answer lists every workspace they can switch to. Attempts are limited per address.",
+    "The session is bound to one workspace: `workspace_id`, or the person's first. The answer lists every workspace they can switch to. Attempts are limited per address and per account.",
   request: {
     body: jsonBody(
       z
@@ -135,6 +136,7 @@ export const authRouter = createRouter()
   .openapi(loginRoute, async (c) => {
     assertSameOrigin(c.req.raw, c.env.ALLOWED_ORIGINS, { required: false });
     const { email, password, workspace_id } = c.req.valid("json");
+    await limitAccountSignIn(c.env, email);
     const session = await login(
       c.get("db"),
       { email, password, workspaceId: workspace_id },
@@ -185,6 +187,7 @@ export const authRouter = createRouter()
     const now = c.get("clock").now();
     const { token, password, name } = c.req.valid("json");
     const invitation = await invitationByToken(db, token, now);
+    await limitAccountSignIn(c.env, invitation.email);
     const accepted = name
       ? await acceptWithNewAccount(db, invitation, { name, password }, now)
       : await acceptWithPassword(db, invitation, password, now);
