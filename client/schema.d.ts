@@ -5493,7 +5493,7 @@ export interface components {
       created_at: string;
     };
     CreatedInvitation: components["schemas"]["Invitation"] & {
-      /** @description The one-time token, shown in this answer only. Conversa sends no invitation emails yet: give it to the invitee, who accepts with POST /api/v1/auth/accept-invite. */
+      /** @description The one-time token, shown in this answer only. Conversa sends no invitation emails yet: give it to the invitee, who accepts in the inbox at /invite#<token> (or POST /api/v1/auth/accept-invite). */
       token: string;
     };
     InvitationCreate: {

@@ -24,7 +24,7 @@ const admin = [requireRole("admin")];
 const CreatedInvitation = InvitationSchema.extend({
   token: z.string().openapi({
     description:
-      "The one-time token, shown in this answer only. Conversa sends no invitation emails yet: give it to the invitee, who accepts with POST /api/v1/auth/accept-invite.",
+      "The one-time token, shown in this answer only. Conversa sends no invitation emails yet: give it to the invitee, who accepts in the inbox at /invite#<token> (or POST /api/v1/auth/accept-invite).",
   }),
 }).openapi("CreatedInvitation");
 
