@@ -250,7 +250,7 @@ export interface paths {
   "/api/v1/auth/accept-invite": {
     /**
      * Accept an invitation without a session; signs in to its workspace
-     * @description With `name` and `password`: creates the account of an email that has none. Without `name`: the email already has an account, and `password` is its current password (nothing about the account changes). A signed-in person accepts with POST /api/v1/invitations/accept instead. Expired, revoked or used invitations answer 410.
+     * @description With `name` and `password`: creates the account of an email that has none (409 when it has one). Without `name`: the email already has an account, and `password` is its current password (nothing about the account changes). A signed-in person accepts with POST /api/v1/invitations/accept instead. Expired, revoked or used invitations answer 410.
      */
     post: {
       requestBody: {

@@ -7,7 +7,14 @@ import {
   invitationByToken,
   previewInvitation,
 } from "../domain/invitations";
-import { endSession, login, openSession, switchWorkspace, workspacesOf } from "../domain/sessions";
+import {
+  endSession,
+  login,
+  openSession,
+  switchWorkspace,
+  type WorkspaceChoice,
+  workspacesOf,
+} from "../domain/sessions";
 import { assertSameOrigin, SESSION_COOKIE } from "../lib/auth";
 import type { AppEnv } from "../lib/context";
 import { sha256Hex } from "../lib/crypto";
@@ -99,7 +106,7 @@ const acceptRoute = createRoute({
   tags: ["Auth"],
   summary: "Accept an invitation without a session; signs in to its workspace",
   description:
-    "With `name` and `password`: creates the account of an email that has none. Without `name`: the email already has an account, and `password` is its current password (nothing about the account changes). A signed-in person accepts with POST /api/v1/invitations/accept instead. Expired, revoked or used invitations answer 410.",
+    "With `name` and `password`: creates the account of an email that has none (409 when it has one). Without `name`: the email already has an account, and `password` is its current password (nothing about the account changes). A signed-in person accepts with POST /api/v1/invitations/accept instead. Expired, revoked or used invitations answer 410.",
   request: {
     body: jsonBody(
       z
@@ -124,10 +131,7 @@ function setSessionCookie(c: Context<AppEnv>, session: { token: string; expiresA
   });
 }
 
-const signedIn = (session: {
-  workspaceId: string;
-  workspaces: Parameters<typeof toWorkspaceChoices>[0];
-}) => ({
+const signedIn = (session: { workspaceId: string; workspaces: WorkspaceChoice[] }) => ({
   workspace_id: session.workspaceId,
   workspaces: toWorkspaceChoices(session.workspaces),
 });
