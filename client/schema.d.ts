@@ -6,7 +6,10 @@
 
 export interface paths {
   "/api/v1/auth/login": {
-    /** Sign in with email and password; sets the session cookie */
+    /**
+     * Sign in with email and password; sets the session cookie
+     * @description The session is bound to one workspace: `workspace_id`, or the person's first. The answer lists every workspace they can switch to. Attempts are limited per address and per account.
+     */
     post: {
       requestBody: {
         content: {
@@ -15,8 +18,70 @@ export interface paths {
       };
       responses: {
         /** @description Signed in */
-        204: {
-          content: never;
+        200: {
+          content: {
+            "application/json": components["schemas"]["SignedIn"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/auth/switch-workspace": {
+    /** Move to another of your workspaces: a fresh session replaces this one */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["WorkspaceSwitch"];
+        };
+      };
+      responses: {
+        /** @description Switched */
+        200: {
+          content: {
+            "application/json": components["schemas"]["SignedIn"];
+          };
         };
         /** @description Malformed request */
         400: {
@@ -116,8 +181,77 @@ export interface paths {
       };
     };
   };
+  "/api/v1/auth/invitation": {
+    /** What an invitation token offers (workspace, email, role) */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["InvitationToken"];
+        };
+      };
+      responses: {
+        /** @description The invitation */
+        200: {
+          content: {
+            "application/json": components["schemas"]["InvitationPreview"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description The invitation expired, was revoked or was already accepted */
+        410: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/api/v1/auth/accept-invite": {
-    /** Set a password with an invitation token */
+    /**
+     * Accept an invitation without a session; signs in to its workspace
+     * @description With `name` and `password`: creates the account of an email that has none (409 when it has one). Without `name`: the email already has an account, and `password` is its current password (nothing about the account changes). A signed-in person accepts with POST /api/v1/invitations/accept instead. Expired, revoked or used invitations answer 410.
+     */
     post: {
       requestBody: {
         content: {
@@ -125,9 +259,72 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Password set; sign in next */
-        204: {
-          content: never;
+        /** @description Accepted and signed in */
+        200: {
+          content: {
+            "application/json": components["schemas"]["SignedIn"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description The invitation expired, was revoked or was already accepted */
+        410: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/me": {
+    /** Who is calling, in which workspace, with which role */
+    get: {
+      responses: {
+        /** @description The caller */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Me"];
+          };
         };
         /** @description Malformed request */
         400: {
@@ -173,12 +370,15 @@ export interface paths {
         };
       };
     };
-  };
-  "/api/v1/me": {
-    /** Who is calling, in which workspace, with which role */
-    get: {
+    /** Change your own name (it is yours: every workspace shows it) */
+    patch: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["MePatch"];
+        };
+      };
       responses: {
-        /** @description The caller */
+        /** @description Changed */
         200: {
           content: {
             "application/json": components["schemas"]["Me"];
@@ -288,7 +488,7 @@ export interface paths {
     };
   };
   "/api/v1/users": {
-    /** Members of the workspace */
+    /** Members of the workspace (pending invitations are at /invitations) */
     get: {
       responses: {
         /** @description Members */
@@ -297,64 +497,6 @@ export interface paths {
             "application/json": {
               data: components["schemas"]["User"][];
             };
-          };
-        };
-        /** @description Malformed request */
-        400: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Not signed in */
-        401: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Not allowed */
-        403: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Not found */
-        404: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Conflict */
-        409: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Body too large */
-        413: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Validation failed */
-        422: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
-    /** Create an agent, or invite one when no password is given */
-    post: {
-      requestBody: {
-        content: {
-          "application/json": components["schemas"]["UserCreate"];
-        };
-      };
-      responses: {
-        /** @description Created */
-        201: {
-          content: {
-            "application/json": components["schemas"]["CreatedUser"];
           };
         };
         /** @description Malformed request */
@@ -461,7 +603,7 @@ export interface paths {
         };
       };
     };
-    /** Rename, change role, deactivate or reactivate */
+    /** Change a member's role, deactivate or reactivate them */
     patch: {
       parameters: {
         path: {
@@ -506,6 +648,311 @@ export interface paths {
         };
         /** @description Conflict */
         409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/invitations": {
+    /** Invitations not yet accepted or revoked (pending or expired) */
+    get: {
+      responses: {
+        /** @description Invitations */
+        200: {
+          content: {
+            "application/json": {
+              data: components["schemas"]["Invitation"][];
+            };
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    /**
+     * Invite an email to the workspace
+     * @description Creates an invitation bound to this workspace; nobody becomes a member until the invitee accepts. The answer is the same whether or not the email has a Conversa account anywhere, and it carries the one-time token because invitation emails do not exist yet.
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["InvitationCreate"];
+        };
+      };
+      responses: {
+        /** @description Invited */
+        201: {
+          content: {
+            "application/json": components["schemas"]["CreatedInvitation"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/invitations/{id}/resend": {
+    /** A new token and a new week for an open invitation; the old token stops working */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Sent again */
+        200: {
+          content: {
+            "application/json": components["schemas"]["CreatedInvitation"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/invitations/{id}": {
+    /** Revoke an open invitation */
+    delete: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Revoked */
+        204: {
+          content: never;
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/invitations/accept": {
+    /**
+     * Accept an invitation sent to your own email, as the signed-in person
+     * @description Adds the invitation's membership to your account; your session stays where it is (POST /api/v1/auth/switch-workspace moves to the new workspace).
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["InvitationAccept"];
+        };
+      };
+      responses: {
+        /** @description Accepted */
+        200: {
+          content: {
+            "application/json": components["schemas"]["AcceptedInvitation"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description The invitation expired, was revoked or was already accepted */
+        410: {
           content: {
             "application/problem+json": components["schemas"]["Problem"];
           };
@@ -4933,6 +5380,19 @@ export type webhooks = Record<string, never>;
 
 export interface components {
   schemas: {
+    SignedIn: {
+      /** @description The workspace this session is bound to */
+      workspace_id: string;
+      /** @description Every workspace the person is an active member of */
+      workspaces: components["schemas"]["WorkspaceChoice"][];
+    };
+    WorkspaceChoice: {
+      id: string;
+      name: string;
+      role: components["schemas"]["Role"];
+    };
+    /** @enum {string} */
+    Role: "owner" | "admin" | "supervisor" | "agent";
     Problem: {
       type: string;
       title: string;
@@ -4953,10 +5413,31 @@ export interface components {
       /** Format: email */
       email: string;
       password: string;
+      workspace_id?: string;
+    };
+    WorkspaceSwitch: {
+      workspace_id: string;
+    };
+    InvitationPreview: {
+      workspace: {
+        id: string;
+        name: string;
+      };
+      email: string;
+      role: components["schemas"]["Role"];
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      expires_at: string;
+    };
+    InvitationToken: {
+      token: string;
     };
     AcceptInvite: {
       token: string;
       password: string;
+      name?: string;
     };
     Me: {
       user: components["schemas"]["User"];
@@ -4967,42 +5448,68 @@ export interface components {
         name: string;
         timezone: string;
       };
+      /** @description The workspaces a signed-in person can switch to (an API key: its own workspace) */
+      workspaces: components["schemas"]["WorkspaceChoice"][];
     };
+    /** @description A member of the workspace. The email and name belong to the person: only they change them. */
     User: {
       id: string;
       email: string;
       name: string;
       role: components["schemas"]["Role"];
       active: boolean;
-      invitation_pending: boolean;
       /**
        * Format: date-time
        * @example 2026-11-22T10:00:00.000Z
        */
       created_at: string;
     } | null;
-    /** @enum {string} */
-    Role: "owner" | "admin" | "supervisor" | "agent";
+    MePatch: {
+      name: string;
+    };
     PasswordChange: {
       current_password: string;
       new_password: string;
     };
-    CreatedUser: components["schemas"]["User"] & ({
-      invite_token: string | null;
-    });
-    UserCreate: {
+    /** @description A workspace changes a member's role and active state only; the person's name, email and password are theirs (PATCH /me). */
+    UserPatch: {
+      role?: components["schemas"]["Role"];
+      /** @description false deactivates, ends their sessions and revokes their API keys */
+      active?: boolean;
+    };
+    Invitation: {
+      id: string;
+      email: string;
+      role: components["schemas"]["Role"];
+      /** @enum {string} */
+      status: "pending" | "expired" | "accepted" | "revoked";
+      invited_by: string | null;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      expires_at: string;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      created_at: string;
+    };
+    CreatedInvitation: components["schemas"]["Invitation"] & {
+      /** @description The one-time token, shown in this answer only. Conversa sends no invitation emails yet: give it to the invitee, who accepts in the inbox at /invite#<token> (or POST /api/v1/auth/accept-invite). */
+      token: string;
+    };
+    InvitationCreate: {
       /** Format: email */
       email: string;
-      name: string;
       role?: components["schemas"]["Role"];
-      /** @description Without it the answer carries a one-time invitation token */
-      password?: string;
     };
-    UserPatch: {
-      name?: string;
-      role?: components["schemas"]["Role"];
-      /** @description false deactivates and ends their sessions */
-      active?: boolean;
+    AcceptedInvitation: {
+      workspace: components["schemas"]["WorkspaceChoice"];
+      workspaces: components["schemas"]["WorkspaceChoice"][];
+    };
+    InvitationAccept: {
+      token: string;
     };
     ApiKey: {
       id: string;

@@ -6,6 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 export const DEMO_LOGIN = { email: "admin@demo.local", password: "demo1234" };
+/** The demo admin signs in to "Demo" and can switch to this one. */
+export const DEMO_SECOND_WORKSPACE = "Demo Lisbon";
 
 const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 /** The same id shape as worker/lib/ids.ts: prefix, 10 time chars, 16 random chars. */
@@ -78,6 +80,8 @@ export const DEMO_WHATSAPP = {
 export async function demoSql(secretsKey, now = Date.now(), fakePlatformsUrl = null) {
   const org = newId("org", now);
   const ws = newId("ws", now);
+  // a second location of the same brand, so the inbox's workspace switcher has somewhere to go
+  const secondWs = newId("ws", now + 1);
   const admin = newId("usr", now);
   const channel = newId("ch", now);
   const contacts = [
@@ -132,6 +136,14 @@ export async function demoSql(secretsKey, now = Date.now(), fakePlatformsUrl = n
       timezone: "UTC",
       created_at: now,
     }),
+    insert("workspaces", {
+      id: secondWs,
+      organization_id: org,
+      name: DEMO_SECOND_WORKSPACE,
+      default_country: "PT",
+      timezone: "Europe/Lisbon",
+      created_at: now + 1,
+    }),
     insert("users", {
       id: admin,
       email: DEMO_LOGIN.email,
@@ -146,6 +158,14 @@ export async function demoSql(secretsKey, now = Date.now(), fakePlatformsUrl = n
       active: 1,
       presence: "offline",
       created_at: now,
+    }),
+    insert("memberships", {
+      workspace_id: secondWs,
+      user_id: admin,
+      role: "admin",
+      active: 1,
+      presence: "offline",
+      created_at: now + 1,
     }),
     insert("channels", {
       id: channel,

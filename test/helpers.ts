@@ -72,6 +72,7 @@ export async function newWorkspace(name = "Test") {
   await d.insert(workspaces).values({ id: workspaceId, organizationId: orgId, name });
   const workspace = {
     id: workspaceId,
+    /** A new person with the known password, member of this workspace. */
     addMember: async (role: Role) => {
       const id = newId("usr");
       const email = `${unique(role)}@example.com`;
@@ -79,19 +80,41 @@ export async function newWorkspace(name = "Test") {
         .insert(users)
         .values({ id, email, name: `${role} ${id}`, passwordHash: await knownHash() });
       await d.insert(memberships).values({ workspaceId, userId: id, role });
-      return { id, email, login: () => login(email) };
+      return { id, email, login: () => login(email, PASSWORD, workspaceId) };
+    },
+    /** Makes a person of another workspace a member of this one too. */
+    addExisting: async (person: { id: string; email: string }, role: Role) => {
+      await d.insert(memberships).values({ workspaceId, userId: person.id, role });
+      return { ...person, login: () => login(person.email, PASSWORD, workspaceId) };
     },
   };
   const owner = await workspace.addMember("owner");
   return { ...workspace, owner, ownerCookie: await owner.login() };
 }
 
-export async function login(email: string, password = PASSWORD): Promise<string> {
-  const response = await api("/api/v1/auth/login", { body: { email, password } });
-  if (response.status !== 204)
+export async function login(
+  email: string,
+  password = PASSWORD,
+  workspaceId?: string,
+): Promise<string> {
+  const response = await api("/api/v1/auth/login", {
+    body: { email, password, ...(workspaceId ? { workspace_id: workspaceId } : {}) },
+  });
+  if (response.status !== 200)
     throw new Error(`login failed: ${response.status} ${await response.text()}`);
   return sessionCookie(response);
 }
+
+/** Invites an email the way an admin does; the answer carries the one-time token. */
+export async function invite(cookie: string, email: string, role: Role = "agent") {
+  const response = await api("/api/v1/invitations", { cookie, body: { email, role } });
+  if (response.status !== 201)
+    throw new Error(`invite failed: ${response.status} ${await response.text()}`);
+  return json<{ id: string; email: string; role: Role; status: string; token: string }>(response);
+}
+
+/** An email no test has used. */
+export const freshEmail = (label = "person") => `${unique(label)}@example.com`;
 
 export async function createKey(cookie: string, role: Role = "admin"): Promise<string> {
   const response = await api("/api/v1/api-keys", { cookie, body: { name: "test", role } });

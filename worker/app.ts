@@ -34,6 +34,7 @@ import { conversationsRouter } from "./routes/conversations";
 import { demoRouter } from "./routes/demo";
 import { docsRouter } from "./routes/docs";
 import { filesRouter } from "./routes/files";
+import { invitationsRouter } from "./routes/invitations";
 import { meRouter } from "./routes/me";
 import { sendRouter } from "./routes/send";
 import { snippetsRouter } from "./routes/snippets";
@@ -49,6 +50,7 @@ const PUBLIC_API_PATHS = new Set([
   `${API}/auth/login`,
   `${API}/auth/logout`,
   `${API}/auth/accept-invite`,
+  `${API}/auth/invitation`,
   `${API}/openapi.json`,
 ]);
 const JSON_TYPE = /^application\/([\w.-]+\+)?json(;|$)/i;
@@ -102,10 +104,14 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
     if (PUBLIC_API_PATHS.has(c.req.path) || !knownRoute(c)) return next();
     return authenticate(c, next);
   });
-  app.use(
-    `${API}/auth/login`,
-    rateLimit(LOGIN_LIMIT, (c) => clientIp(c.req.raw.headers)),
-  );
+  // sign-in and invitation tokens are guessed at from outside: limited per address here, and
+  // per account in the routes that check a password
+  for (const path of ["login", "accept-invite", "invitation"]) {
+    app.use(
+      `${API}/auth/${path}`,
+      rateLimit(LOGIN_LIMIT, (c) => clientIp(c.req.raw.headers)),
+    );
+  }
   app.use(`${API}/*`, async (c, next) => {
     const principal = c.get("principal") as AppEnv["Variables"]["principal"] | undefined;
     if (!principal) return next();
@@ -150,6 +156,7 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
     .route(API, authRouter)
     .route(API, meRouter)
     .route(API, usersRouter)
+    .route(API, invitationsRouter)
     .route(API, apiKeysRouter)
     .route(API, contactsRouter)
     .route(API, contactFieldsRouter)

@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { api, createKey, expectProblem, json, login, newWorkspace, PASSWORD } from "../helpers";
+import {
+  api,
+  createKey,
+  expectProblem,
+  freshEmail,
+  invite,
+  json,
+  login,
+  newWorkspace,
+  PASSWORD,
+  sessionCookie,
+} from "../helpers";
 
 type Key = { id: string; key: string; prefix: string; role: string };
 
@@ -77,68 +88,48 @@ describe("API keys", () => {
 type User = {
   id: string;
   email: string;
+  name: string;
   role: string;
   active: boolean;
-  invitation_pending: boolean;
 };
 
 describe("users", () => {
-  it("an admin creates an agent with a password, who can then sign in", async () => {
+  it("an admin invites a new person, who picks their name and password and is signed in", async () => {
     const ws = await newWorkspace();
-    const response = await api("/api/v1/users", {
-      cookie: ws.ownerCookie,
-      body: { email: "New.Agent@Example.com", name: "New Agent", password: "agent-password" },
-    });
-    expect(response.status).toBe(201);
-    const user = await json<User & { invite_token: string | null }>(response);
-    expect(user).toMatchObject({
-      email: "new.agent@example.com",
-      role: "agent",
-      invite_token: null,
-    });
-    const cookie = await login("new.agent@example.com", "agent-password");
-    const me = await json<{ role: string }>(await api("/api/v1/me", { cookie }));
-    expect(me.role).toBe("agent");
-  });
-
-  it("invites without a password: the token sets one, once", async () => {
-    const ws = await newWorkspace();
-    const email = `invitee-${Date.now()}@example.com`;
-    const invited = await json<User & { invite_token: string }>(
-      await api("/api/v1/users", {
-        cookie: ws.ownerCookie,
-        body: { email, name: "Invitee", role: "supervisor" },
-      }),
+    const email = freshEmail("New.Agent");
+    const invitation = await invite(ws.ownerCookie, email.toUpperCase(), "supervisor");
+    expect(invitation).toMatchObject({ email: email.toLowerCase(), role: "supervisor" });
+    // nobody is a member until the invitation is accepted
+    const before = await json<{ data: User[] }>(
+      await api("/api/v1/users", { cookie: ws.ownerCookie }),
     );
-    expect(invited.invitation_pending).toBe(true);
-    expect(invited.invite_token).toBeTruthy();
+    expect(before.data.map((u) => u.email)).not.toContain(email.toLowerCase());
     await expectProblem(
-      await api("/api/v1/auth/login", { body: { email, password: "whatever1" } }),
+      await api("/api/v1/auth/login", { body: { email, password: "my own password" } }),
       401,
     );
-    const accept = await api("/api/v1/auth/accept-invite", {
-      body: { token: invited.invite_token, password: "my own password" },
+    const accepted = await api("/api/v1/auth/accept-invite", {
+      body: { token: invitation.token, name: "New Agent", password: "my own password" },
     });
-    expect(accept.status).toBe(204);
-    expect(await login(email, "my own password")).toMatch(/conversa_session/);
-    await expectProblem(
-      await api("/api/v1/auth/accept-invite", {
-        body: { token: invited.invite_token, password: "take over!" },
-      }),
-      400,
+    expect(accepted.status).toBe(200);
+    const me = await json<{ role: string; user: User; workspace: { id: string } }>(
+      await api("/api/v1/me", { cookie: sessionCookie(accepted) }),
     );
+    expect(me).toMatchObject({ role: "supervisor", workspace: { id: ws.id } });
+    expect(me.user).toMatchObject({ name: "New Agent", email: email.toLowerCase() });
+    expect(await login(email, "my own password")).toMatch(/conversa_session/);
   });
 
-  it("lists members and refuses a duplicate member", async () => {
+  it("lists members and refuses to invite a member again", async () => {
     const ws = await newWorkspace();
     const agent = await ws.addMember("agent");
     const list = await json<{ data: User[] }>(
       await api("/api/v1/users", { cookie: ws.ownerCookie }),
     );
     expect(list.data.map((u) => u.id).sort()).toEqual([ws.owner.id, agent.id].sort());
-    const dup = await api("/api/v1/users", {
+    const dup = await api("/api/v1/invitations", {
       cookie: ws.ownerCookie,
-      body: { email: agent.email, name: "Again" },
+      body: { email: agent.email },
     });
     expect((await expectProblem(dup, 409)).errors?.[0]?.path).toBe("email");
   });
@@ -187,12 +178,12 @@ describe("users", () => {
       await api(`/api/v1/users/${admin.id}`, {
         method: "PATCH",
         cookie: agentCookie,
-        body: { name: "x" },
+        body: { role: "agent" },
       }),
       403,
     );
     await expectProblem(
-      await api("/api/v1/users", { cookie: agentCookie, body: { email: "a@b.co", name: "A" } }),
+      await api("/api/v1/invitations", { cookie: agentCookie, body: { email: "a@b.co" } }),
       403,
     );
     // admins cannot touch owners or grant owner
@@ -235,16 +226,18 @@ describe("users", () => {
     });
     await expectProblem(last, 409);
     const other = await ws.addMember("owner");
+    const otherCookie = await other.login();
     const demote = await api(`/api/v1/users/${ws.owner.id}`, {
       method: "PATCH",
-      cookie: await other.login(),
+      cookie: otherCookie,
       body: { role: "admin" },
     });
     expect((await json<User>(demote)).role).toBe("admin");
+    // the last owner's own key may not demote them either
     await expectProblem(
       await api(`/api/v1/users/${other.id}`, {
         method: "PATCH",
-        key: ownerKey,
+        key: await createKey(otherCookie, "owner"),
         body: { role: "agent" },
       }),
       409,
@@ -259,7 +252,7 @@ describe("users", () => {
       await api(`/api/v1/users/${b.owner.id}`, {
         method: "PATCH",
         cookie: a.ownerCookie,
-        body: { name: "x" },
+        body: { active: false },
       }),
       404,
     );

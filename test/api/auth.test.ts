@@ -19,7 +19,7 @@ describe("login", () => {
     const response = await api("/api/v1/auth/login", {
       body: { email: ws.owner.email, password: PASSWORD },
     });
-    expect(response.status).toBe(204);
+    expect(response.status).toBe(200);
     const cookie = response.headers.get("set-cookie") ?? "";
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
@@ -37,7 +37,7 @@ describe("login", () => {
     const response = await api("/api/v1/auth/login", {
       body: { email: ws.owner.email.toUpperCase(), password: PASSWORD },
     });
-    expect(response.status).toBe(204);
+    expect(response.status).toBe(200);
   });
 
   it("refuses a wrong password and an unknown email alike", async () => {

@@ -10,6 +10,7 @@ const TABLES = [
   "memberships",
   "api_keys",
   "sessions",
+  "invitations",
 ];
 
 /** Everything stored for the workspace (and its members' rows), in a stable order. */
@@ -48,6 +49,7 @@ const FIELD_NAMES = [
   "workspace_id",
   "current_password",
   "new_password",
+  "token",
 ];
 
 /** Mostly object-shaped bodies with the fields the endpoints know, so validation runs deep. */
@@ -108,12 +110,16 @@ describe("random JSON at the write endpoints", () => {
       ["POST", `/api/v1/contacts/${contact.id}/tags`],
       ["POST", "/api/v1/contact-fields"],
       ["PATCH", `/api/v1/contact-fields/${field.id}`],
-      ["POST", "/api/v1/users"],
+      ["POST", "/api/v1/invitations"],
+      ["POST", "/api/v1/invitations/accept"],
       ["PATCH", `/api/v1/users/${agent.id}`],
+      ["PATCH", "/api/v1/me"],
       ["POST", "/api/v1/api-keys"],
       ["POST", "/api/v1/me/password"],
       ["POST", "/api/v1/auth/login"],
       ["POST", "/api/v1/auth/accept-invite"],
+      ["POST", "/api/v1/auth/invitation"],
+      ["POST", "/api/v1/auth/switch-workspace"],
     ];
     let before = await snapshot(ws.id);
     await fc.assert(

@@ -120,8 +120,9 @@ describe("moving a webhook subscription to another URL", () => {
       const received = await fakeRequests(path);
       return received.length ? received : undefined;
     }, "the delivery at the new URL");
-    const signature = delivery?.headers["conversa-signature"];
-    expect(await verifyConversaSignature(moved.secret, signature, delivery?.body)).toBe(true);
-    expect(await verifyConversaSignature(created.secret, signature, delivery?.body)).toBe(false);
+    const signature = delivery?.headers["conversa-signature"] ?? "";
+    const body = delivery?.body ?? "";
+    expect(await verifyConversaSignature(moved.secret, signature, body)).toBe(true);
+    expect(await verifyConversaSignature(created.secret, signature, body)).toBe(false);
   });
 });

@@ -52,7 +52,9 @@ describe("signed webhooks that carry a timestamp", () => {
       "sign",
       "verify",
     ])) as CryptoKeyPair;
-    const publicKey = toBase64(await crypto.subtle.exportKey("spki", keys.publicKey));
+    const publicKey = toBase64(
+      (await crypto.subtle.exportKey("spki", keys.publicKey)) as ArrayBuffer,
+    );
     const path = await emailChannel("sendgrid", publicKey);
     const signedAt = async (ms: number) => {
       const timestamp = unixSeconds(ms);

@@ -4,6 +4,7 @@ import { type Conversation, liveSocket, request, wsUrl } from "../shared/api";
 import { CHANNEL_LOOK } from "../shared/channels";
 import { ConversationPane } from "./conversation";
 import type { Me } from "./main";
+import { WorkspaceSwitcher } from "./workspace-switcher";
 
 type View = "mine" | "unassigned" | "all";
 type Filter = { view: View; status: string; team: string };
@@ -126,7 +127,7 @@ export function Inbox({
   return (
     <div class={`inbox ${selected ? "has-selection" : ""}`}>
       <nav class="sidebar">
-        <strong class="brand">{me.workspace.name}</strong>
+        <WorkspaceSwitcher me={me} />
         {VIEWS.map(([view, label]) => (
           <button
             type="button"

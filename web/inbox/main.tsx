@@ -1,26 +1,33 @@
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { ErrorBoundary, LocationProvider, Route, Router } from "preact-iso";
+import { ErrorBoundary, LocationProvider, Route, Router, useLocation } from "preact-iso";
 import { request } from "../shared/api";
+import { AcceptInvite } from "./accept-invite";
 import { ChannelSettings } from "./channels";
 import { Inbox } from "./inbox";
 import { Login } from "./login";
 import { TeamSettings } from "./teams";
 import "./inbox.css";
 
+export type WorkspaceChoice = { id: string; name: string; role: string };
+
 export type Me = {
   user: { id: string; name: string; email: string } | null;
   role: string;
   workspace: { id: string; name: string };
+  workspaces: WorkspaceChoice[];
 };
 
 function App() {
+  const { path } = useLocation();
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   const refresh = () => request<Me>("/api/v1/me").then(setMe, () => setMe(null));
   useEffect(() => {
     refresh();
   }, []);
   if (me === undefined) return <p class="loading">Loading…</p>;
+  // invitees arrive here signed out, or signed in as someone who may already have an account
+  if (path === "/invite") return <AcceptInvite me={me} />;
   if (me === null) return <Login onSignedIn={refresh} />;
   return (
     <Router>

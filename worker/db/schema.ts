@@ -48,12 +48,19 @@ const workspaceId = () =>
     .notNull()
     .references(() => workspaces.id);
 
-/** A person who can sign in; what they may do lives on their memberships. */
+/**
+ * A person who can sign in. Their identity (email, name, password) belongs to them: a workspace
+ * owns only their membership and never reads or changes these columns.
+ */
 export const users = sqliteTable("users", {
   id: text("id").primaryKey(),
+  /** lower-cased */
   email: text("email").notNull().unique(),
   name: text("name").notNull(),
-  /** `pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>`; null until an invitation is accepted. */
+  /**
+   * `pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>`. Null only on rows made for invitations
+   * before invitations had their own table: accepting one for that email creates the account.
+   */
   passwordHash: text("password_hash"),
   createdAt: createdAt(),
 });
@@ -70,9 +77,6 @@ export const memberships = sqliteTable(
     presence: text("presence", { enum: ["online", "away", "offline"] })
       .notNull()
       .default("offline"),
-    /** sha-256 of a one-time invitation token, cleared once accepted. */
-    inviteTokenHash: text("invite_token_hash"),
-    inviteExpiresAt: millis("invite_expires_at"),
     /** Auto-assignment gives an agent at most this many open conversations. */
     capacity: integer("capacity").notNull().default(5),
     createdAt: createdAt(),
@@ -80,7 +84,37 @@ export const memberships = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.workspaceId, t.userId] }),
     index("memberships_user_idx").on(t.userId),
-    uniqueIndex("memberships_invite_idx").on(t.inviteTokenHash),
+  ],
+);
+
+/**
+ * An offer of a membership in one workspace, accepted with its one-time token. It never touches
+ * an existing person: accepting for an email that has an account needs that account's sign-in.
+ */
+export const invitations = sqliteTable(
+  "invitations",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceId(),
+    /** lower-cased */
+    email: text("email").notNull(),
+    role: text("role", { enum: ROLES }).notNull(),
+    /** sha-256 of the one-time token; sending the invitation again replaces it. */
+    tokenHash: text("token_hash").notNull().unique(),
+    expiresAt: millis("expires_at").notNull(),
+    /** The person who invited (for an API key, the person behind it). */
+    invitedBy: text("invited_by").references(() => users.id),
+    acceptedAt: millis("accepted_at"),
+    acceptedBy: text("accepted_by").references(() => users.id),
+    revokedAt: millis("revoked_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("invitations_workspace_idx").on(t.workspaceId, t.id),
+    // one open invitation per email and workspace
+    uniqueIndex("invitations_open_idx")
+      .on(t.workspaceId, t.email)
+      .where(sql`accepted_at IS NULL AND revoked_at IS NULL`),
   ],
 );
 
@@ -108,7 +142,9 @@ export const apiKeys = sqliteTable(
     /** First characters of the key, shown in lists so people can tell keys apart. */
     prefix: text("prefix").notNull(),
     keyHash: text("key_hash").notNull().unique(),
+    /** The most it may do; the creator's current role in the workspace caps it. */
     role: text("role", { enum: ROLES }).notNull(),
+    /** The person the key acts for (a key made with a key acts for the same person). */
     createdBy: text("created_by"),
     lastUsedAt: millis("last_used_at"),
     revokedAt: millis("revoked_at"),

@@ -1,21 +1,19 @@
 import { and, eq } from "drizzle-orm";
 import { memberships, type Role, users } from "../db/schema";
 import type { Db, Principal } from "../lib/context";
-import { hashPassword, randomToken, sha256Hex, verifyPassword } from "../lib/crypto";
-import { conflict, forbidden, notFound, Problem } from "../lib/errors";
-import { newId } from "../lib/ids";
+import { hashPassword, verifyPassword } from "../lib/crypto";
+import { conflict, forbidden, notFound } from "../lib/errors";
 import { roleAtLeast } from "../lib/roles";
+import { revokeKeysMadeBy } from "./api-keys";
 import { endOtherSessions, endWorkspaceSessions } from "./sessions";
 
-const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
-
+/** A member as the workspace sees them: the person's name and email, read-only, and the membership. */
 const memberColumns = {
   id: users.id,
   email: users.email,
   name: users.name,
   role: memberships.role,
   active: memberships.active,
-  invitePending: memberships.inviteTokenHash,
   createdAt: memberships.createdAt,
 };
 
@@ -41,84 +39,23 @@ export async function getMember(db: Db, workspaceId: string, userId: string) {
   return member;
 }
 
-function assertMayGrant(actor: Principal, role: Role) {
+export function assertMayGrant(actor: Principal, role: Role) {
   if (!roleAtLeast(actor.role, role)) throw forbidden(`You cannot grant the ${role} role.`);
 }
 
-type NewMember = { email: string; name: string; role: Role; password?: string | undefined };
-
-/** Adds a person to the workspace; without a password they get a one-time invitation token. */
-export async function addMember(db: Db, actor: Principal, input: NewMember, now: number) {
-  assertMayGrant(actor, input.role);
-  const email = input.email.toLowerCase();
-  let user = await db.query.users.findFirst({ where: eq(users.email, email) });
-  if (user) {
-    const existing = await db.query.memberships.findFirst({
-      where: and(eq(memberships.workspaceId, actor.workspaceId), eq(memberships.userId, user.id)),
-    });
-    if (existing) throw conflict("This person is already a member of the workspace.", "email");
-  }
-  const inviteToken = user?.passwordHash || input.password ? null : randomToken();
-  const userId = user?.id ?? newId("usr", now);
-  const membership = {
-    workspaceId: actor.workspaceId,
-    userId,
-    role: input.role,
-    inviteTokenHash: inviteToken ? await sha256Hex(inviteToken) : null,
-    inviteExpiresAt: inviteToken ? now + INVITE_TTL_MS : null,
-    createdAt: now,
-  };
-  if (!user) {
-    const passwordHash = input.password ? await hashPassword(input.password) : null;
-    await db.batch([
-      db
-        .insert(users)
-        .values({ id: userId, email, name: input.name, passwordHash, createdAt: now }),
-      db.insert(memberships).values(membership),
-    ]);
-    user = { id: userId, email, name: input.name, passwordHash, createdAt: now };
-  } else {
-    await db.insert(memberships).values(membership);
-  }
-  return { member: await getMember(db, actor.workspaceId, userId), inviteToken };
-}
-
-export async function acceptInvite(db: Db, token: string, password: string, now: number) {
-  const membership = await db.query.memberships.findFirst({
-    where: eq(memberships.inviteTokenHash, await sha256Hex(token)),
-  });
-  if (!membership || (membership.inviteExpiresAt ?? 0) < now) {
-    throw new Problem(
-      400,
-      "invalid-invitation",
-      "Invalid invitation",
-      "The invitation is unknown or expired.",
-    );
-  }
-  await db.batch([
-    db
-      .update(users)
-      .set({ passwordHash: await hashPassword(password) })
-      .where(eq(users.id, membership.userId)),
-    db
-      .update(memberships)
-      .set({ inviteTokenHash: null, inviteExpiresAt: null })
-      .where(
-        and(
-          eq(memberships.workspaceId, membership.workspaceId),
-          eq(memberships.userId, membership.userId),
-        ),
-      ),
-  ]);
-}
-
+/** What a workspace may change about a member: their membership, never the person. */
 type MemberChange = {
-  name?: string | undefined;
   role?: Role | undefined;
   active?: boolean | undefined;
 };
 
-export async function updateMember(db: Db, actor: Principal, userId: string, change: MemberChange) {
+export async function updateMember(
+  db: Db,
+  actor: Principal,
+  userId: string,
+  change: MemberChange,
+  now: number,
+) {
   const target = await getMember(db, actor.workspaceId, userId);
   if (!roleAtLeast(actor.role, target.role))
     throw forbidden("You cannot change someone above your role.");
@@ -130,14 +67,16 @@ export async function updateMember(db: Db, actor: Principal, userId: string, cha
   if (target.role === "owner" && (change.role !== undefined || change.active === false)) {
     await assertAnotherOwner(db, actor.workspaceId, userId);
   }
-  const where = and(eq(memberships.workspaceId, actor.workspaceId), eq(memberships.userId, userId));
-  if (change.role !== undefined || change.active !== undefined) {
-    await db.update(memberships).set({ role: change.role, active: change.active }).where(where);
+  if (changesAccess) {
+    await db
+      .update(memberships)
+      .set({ role: change.role, active: change.active })
+      .where(and(eq(memberships.workspaceId, actor.workspaceId), eq(memberships.userId, userId)));
   }
-  if (change.name !== undefined) {
-    await db.update(users).set({ name: change.name }).where(eq(users.id, userId));
+  if (change.active === false) {
+    await endWorkspaceSessions(db, actor.workspaceId, userId);
+    await revokeKeysMadeBy(db, actor, userId, now);
   }
-  if (change.active === false) await endWorkspaceSessions(db, actor.workspaceId, userId);
   return getMember(db, actor.workspaceId, userId);
 }
 
@@ -152,6 +91,12 @@ async function assertAnotherOwner(db: Db, workspaceId: string, exceptUserId: str
   if (!owners.some((o) => o.userId !== exceptUserId)) {
     throw conflict("A workspace keeps at least one active owner.");
   }
+}
+
+/** The person renames themselves; no workspace can. */
+export async function renameSelf(db: Db, actor: Principal, name: string) {
+  if (!actor.userId) throw forbidden("An API key has no name of a person to change.");
+  await db.update(users).set({ name }).where(eq(users.id, actor.userId));
 }
 
 export async function changePassword(db: Db, actor: Principal, current: string, next: string) {

@@ -5,17 +5,38 @@ import { apiKeys, memberships, type Role, sessions } from "../db/schema";
 import type { AppEnv, Principal } from "./context";
 import { sha256Hex } from "./crypto";
 import { forbidden, unauthorized } from "./errors";
-import { roleAtLeast } from "./roles";
+import { lowerRole, roleAtLeast } from "./roles";
 
 export const SESSION_COOKIE = "conversa_session";
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
+/**
+ * A key acts for the person who made it: it works while they are an active member and may do
+ * the lesser of its own role and theirs today.
+ */
 async function principalFromApiKey(c: Parameters<typeof authenticate>[0], key: string) {
   const db = c.get("db");
   const keyHash = await sha256Hex(key);
-  const row = await db.query.apiKeys.findFirst({
-    where: and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt)),
-  });
+  const [row] = await db
+    .select({
+      id: apiKeys.id,
+      workspaceId: apiKeys.workspaceId,
+      role: apiKeys.role,
+      creatorRole: memberships.role,
+      lastUsedAt: apiKeys.lastUsedAt,
+    })
+    .from(apiKeys)
+    .innerJoin(
+      memberships,
+      and(
+        eq(memberships.workspaceId, apiKeys.workspaceId),
+        eq(memberships.userId, apiKeys.createdBy),
+      ),
+    )
+    .where(
+      and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt), eq(memberships.active, true)),
+    )
+    .limit(1);
   if (!row) return null;
   const now = c.get("clock").now();
   if (!row.lastUsedAt || now - row.lastUsedAt > 60_000) {
@@ -25,7 +46,7 @@ async function principalFromApiKey(c: Parameters<typeof authenticate>[0], key: s
   }
   return {
     workspaceId: row.workspaceId,
-    role: row.role,
+    role: lowerRole(row.role, row.creatorRole),
     userId: null,
     apiKeyId: row.id,
     via: "api_key",

@@ -17,6 +17,15 @@ export const WIDGET_SESSION_LIMIT: RequestLimit = {
 };
 /** Per IP on sign-in: ten tries, then one every six seconds. */
 export const LOGIN_LIMIT: RequestLimit = { name: "login", perSecond: 1 / 6, burst: 10 };
+/**
+ * Per account on sign-in, from any number of addresses: twenty tries, then two a minute. Keyed
+ * by the lower-cased email whether or not it has an account, so a 429 tells nothing about it.
+ */
+export const LOGIN_ACCOUNT_LIMIT: RequestLimit = {
+  name: "login-account",
+  perSecond: 1 / 30,
+  burst: 20,
+};
 
 /**
  * The caller's address, for the per-address limits (sign-in, new widget sessions). Cloudflare's
@@ -55,6 +64,17 @@ function checkLimit(env: Env, limit: RequestLimit, caller: string): Promise<Limi
   return env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(key)).check(key, limit);
 }
 
+/** Takes a token from the caller's bucket; over the limit, throws the 429 problem. */
+export async function enforceLimit(env: Env, limit: RequestLimit, caller: string) {
+  const result = await checkLimit(env, limit, caller);
+  if (result.waitMs > 0) throw rateLimited(limit, result);
+  return result;
+}
+
+/** Sign-in attempts against one account, counted across every address they come from. */
+export const limitAccountSignIn = (env: Env, email: string) =>
+  enforceLimit(env, LOGIN_ACCOUNT_LIMIT, email.toLowerCase());
+
 /**
  * Token-bucket limits per caller. Over the limit: 429 with Retry-After; every answer carries
  * RateLimit-Limit / -Remaining / -Reset.
@@ -64,8 +84,7 @@ export const rateLimit = (
   callerOf: (c: Parameters<Parameters<typeof createMiddleware<AppEnv>>[0]>[0]) => string,
 ) =>
   createMiddleware<AppEnv>(async (c, next) => {
-    const result = await checkLimit(c.env, limit, callerOf(c));
-    if (result.waitMs > 0) throw rateLimited(limit, result);
+    const result = await enforceLimit(c.env, limit, callerOf(c));
     await next();
     // a WebSocket upgrade's headers are fixed
     if (c.res.status === 101) return;

@@ -1,11 +1,20 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
 import { workspaces } from "../db/schema";
-import { changePassword, getMember } from "../domain/users";
+import { workspacesOf } from "../domain/sessions";
+import { changePassword, getMember, renameSelf } from "../domain/users";
+import type { Db, Principal } from "../lib/context";
 import { notFound } from "../lib/errors";
 import { authenticated, createRouter } from "../lib/router";
 import { errorResponses, jsonBody, jsonResponse } from "../schemas/common";
-import { Password, toUserDto, UserSchema } from "../schemas/users";
+import {
+  Password,
+  PersonName,
+  toUserDto,
+  toWorkspaceChoices,
+  UserSchema,
+  WorkspaceChoiceSchema,
+} from "../schemas/users";
 
 const MeSchema = z
   .object({
@@ -13,6 +22,10 @@ const MeSchema = z
     api_key_id: z.string().nullable(),
     role: UserSchema.shape.role,
     workspace: z.object({ id: z.string(), name: z.string(), timezone: z.string() }),
+    workspaces: z.array(WorkspaceChoiceSchema).openapi({
+      description:
+        "The workspaces a signed-in person can switch to (an API key: its own workspace)",
+    }),
   })
   .openapi("Me");
 
@@ -23,6 +36,16 @@ const meRoute = createRoute({
   summary: "Who is calling, in which workspace, with which role",
   security: authenticated,
   responses: { 200: jsonResponse(MeSchema, "The caller"), ...errorResponses },
+});
+
+const updateMeRoute = createRoute({
+  method: "patch",
+  path: "/me",
+  tags: ["Auth"],
+  summary: "Change your own name (it is yours: every workspace shows it)",
+  security: authenticated,
+  request: { body: jsonBody(z.strictObject({ name: PersonName }).openapi("MePatch")) },
+  responses: { 200: jsonResponse(MeSchema, "Changed"), ...errorResponses },
 });
 
 const passwordRoute = createRoute({
@@ -41,26 +64,31 @@ const passwordRoute = createRoute({
   responses: { 204: { description: "Changed" }, ...errorResponses },
 });
 
+async function describeCaller(db: Db, principal: Principal) {
+  const workspace = await db.query.workspaces.findFirst({
+    where: eq(workspaces.id, principal.workspaceId),
+  });
+  if (!workspace) throw notFound("Workspace");
+  const choices = principal.userId
+    ? toWorkspaceChoices(await workspacesOf(db, principal.userId))
+    : [{ id: workspace.id, name: workspace.name, role: principal.role }];
+  const user = principal.userId
+    ? toUserDto(await getMember(db, principal.workspaceId, principal.userId))
+    : null;
+  return {
+    user,
+    api_key_id: principal.apiKeyId,
+    role: principal.role,
+    workspace: { id: workspace.id, name: workspace.name, timezone: workspace.timezone },
+    workspaces: choices,
+  };
+}
+
 export const meRouter = createRouter()
-  .openapi(meRoute, async (c) => {
-    const principal = c.get("principal");
-    const db = c.get("db");
-    const workspace = await db.query.workspaces.findFirst({
-      where: eq(workspaces.id, principal.workspaceId),
-    });
-    if (!workspace) throw notFound("Workspace");
-    const user = principal.userId
-      ? toUserDto(await getMember(db, principal.workspaceId, principal.userId))
-      : null;
-    return c.json(
-      {
-        user,
-        api_key_id: principal.apiKeyId,
-        role: principal.role,
-        workspace: { id: workspace.id, name: workspace.name, timezone: workspace.timezone },
-      },
-      200,
-    );
+  .openapi(meRoute, async (c) => c.json(await describeCaller(c.get("db"), c.get("principal")), 200))
+  .openapi(updateMeRoute, async (c) => {
+    await renameSelf(c.get("db"), c.get("principal"), c.req.valid("json").name);
+    return c.json(await describeCaller(c.get("db"), c.get("principal")), 200);
   })
   .openapi(passwordRoute, async (c) => {
     const body = c.req.valid("json");

@@ -1,38 +1,28 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { audit } from "../domain/audit";
-import { addMember, getMember, listMembers, updateMember } from "../domain/users";
+import { getMember, listMembers, updateMember } from "../domain/users";
 import { requireRole } from "../lib/auth";
 import { authenticated, createRouter } from "../lib/router";
 import { errorResponses, IdParam, jsonBody, jsonResponse } from "../schemas/common";
-import { Password, RoleSchema, toUserDto, UserSchema } from "../schemas/users";
-
-const UserCreate = z
-  .strictObject({
-    email: z.email().max(254),
-    name: z.string().trim().min(1).max(200),
-    role: RoleSchema.default("agent"),
-    password: Password.optional().openapi({
-      description: "Without it the answer carries a one-time invitation token",
-    }),
-  })
-  .openapi("UserCreate");
+import { RoleSchema, toUserDto, UserSchema } from "../schemas/users";
 
 const UserPatch = z
   .strictObject({
-    name: z.string().trim().min(1).max(200).optional(),
     role: RoleSchema.optional(),
-    active: z
-      .boolean()
-      .optional()
-      .openapi({ description: "false deactivates and ends their sessions" }),
+    active: z.boolean().optional().openapi({
+      description: "false deactivates, ends their sessions and revokes their API keys",
+    }),
   })
-  .openapi("UserPatch");
+  .openapi("UserPatch", {
+    description:
+      "A workspace changes a member's role and active state only; the person's name, email and password are theirs (PATCH /me).",
+  });
 
 const listRoute = createRoute({
   method: "get",
   path: "/users",
   tags: ["Users"],
-  summary: "Members of the workspace",
+  summary: "Members of the workspace (pending invitations are at /invitations)",
   security: authenticated,
   responses: {
     200: jsonResponse(z.object({ data: z.array(UserSchema) }), "Members"),
@@ -50,28 +40,11 @@ const getRoute = createRoute({
   responses: { 200: jsonResponse(UserSchema, "The member"), ...errorResponses },
 });
 
-const createUserRoute = createRoute({
-  method: "post",
-  path: "/users",
-  tags: ["Users"],
-  summary: "Create an agent, or invite one when no password is given",
-  security: authenticated,
-  middleware: [requireRole("admin")],
-  request: { body: jsonBody(UserCreate) },
-  responses: {
-    201: jsonResponse(
-      UserSchema.extend({ invite_token: z.string().nullable() }).openapi("CreatedUser"),
-      "Created",
-    ),
-    ...errorResponses,
-  },
-});
-
 const updateRoute = createRoute({
   method: "patch",
   path: "/users/{id}",
   tags: ["Users"],
-  summary: "Rename, change role, deactivate or reactivate",
+  summary: "Change a member's role, deactivate or reactivate them",
   security: authenticated,
   middleware: [requireRole("admin")],
   request: { params: IdParam("usr"), body: jsonBody(UserPatch) },
@@ -91,32 +64,13 @@ export const usersRouter = createRouter()
     );
     return c.json(toUserDto(member), 200);
   })
-  .openapi(createUserRoute, async (c) => {
-    const { member, inviteToken } = await addMember(
-      c.get("db"),
-      c.get("principal"),
-      c.req.valid("json"),
-      c.get("clock").now(),
-    );
-    const dto = toUserDto(member);
-    await audit(
-      c.get("db"),
-      c.get("principal"),
-      "user.added",
-      { type: "user", id: dto.id },
-      {
-        email: dto.email,
-        role: dto.role,
-      },
-    );
-    return c.json({ ...dto, invite_token: inviteToken }, 201);
-  })
   .openapi(updateRoute, async (c) => {
     const member = await updateMember(
       c.get("db"),
       c.get("principal"),
       c.req.valid("param").id,
       c.req.valid("json"),
+      c.get("clock").now(),
     );
     await audit(
       c.get("db"),

@@ -1,9 +1,13 @@
 import { z } from "@hono/zod-openapi";
 import { ROLES } from "../db/schema";
+import type { Invitation } from "../domain/invitations";
+import { invitationStatus } from "../domain/invitations";
+import type { WorkspaceChoice } from "../domain/sessions";
 import type { Member } from "../domain/users";
-import { Timestamp, toIso } from "./common";
+import { ProblemSchema, Timestamp, toIso } from "./common";
 
 export const Password = z.string().min(8).max(256);
+export const PersonName = z.string().trim().min(1).max(200);
 
 export const RoleSchema = z.enum(ROLES).openapi("Role");
 
@@ -14,10 +18,12 @@ export const UserSchema = z
     name: z.string(),
     role: RoleSchema,
     active: z.boolean(),
-    invitation_pending: z.boolean(),
     created_at: Timestamp,
   })
-  .openapi("User");
+  .openapi("User", {
+    description:
+      "A member of the workspace. The email and name belong to the person: only they change them.",
+  });
 
 export const toUserDto = (m: Member) => ({
   id: m.id,
@@ -25,6 +31,51 @@ export const toUserDto = (m: Member) => ({
   name: m.name,
   role: m.role,
   active: m.active,
-  invitation_pending: m.invitePending !== null,
   created_at: toIso(m.createdAt),
 });
+
+export const WorkspaceChoiceSchema = z
+  .object({ id: z.string(), name: z.string(), role: RoleSchema })
+  .openapi("WorkspaceChoice");
+
+export const toWorkspaceChoices = (choices: WorkspaceChoice[]) =>
+  choices.map((w) => ({ id: w.id, name: w.name, role: w.role }));
+
+export const SignedInSchema = z
+  .object({
+    workspace_id: z.string().openapi({ description: "The workspace this session is bound to" }),
+    workspaces: z
+      .array(WorkspaceChoiceSchema)
+      .openapi({ description: "Every workspace the person is an active member of" }),
+  })
+  .openapi("SignedIn");
+
+export const InvitationSchema = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    role: RoleSchema,
+    status: z.enum(["pending", "expired", "accepted", "revoked"]),
+    invited_by: z.string().nullable(),
+    expires_at: Timestamp,
+    created_at: Timestamp,
+  })
+  .openapi("Invitation");
+
+export const toInvitationDto = (row: Invitation, now: number) => ({
+  id: row.id,
+  email: row.email,
+  role: row.role,
+  status: invitationStatus(row, now),
+  invited_by: row.invitedBy,
+  expires_at: toIso(row.expiresAt),
+  created_at: toIso(row.createdAt),
+});
+
+/** The answer of invitation routes for an expired, revoked or used token. */
+export const invitationGoneResponse = {
+  410: {
+    description: "The invitation expired, was revoked or was already accepted",
+    content: { "application/problem+json": { schema: ProblemSchema } },
+  },
+} as const;
