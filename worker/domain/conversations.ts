@@ -2,6 +2,7 @@ import type { z } from "@hono/zod-openapi";
 import { and, desc, eq, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import type { AppendInput } from "../../durable-objects/conversation";
 import { replyWindowClosesAt } from "../channels/rules";
+import { readInChunks, rowChunks } from "../db/chunks";
 import { preparedOnce, Reusable } from "../db/client";
 import {
   type ConversationStatus,
@@ -88,17 +89,18 @@ function toDto(row: ListRow, labels: string[]): ConversationDto {
 
 async function labelsOf(db: Db, workspaceId: string, ids: string[]) {
   const byConversation = new Map<string, string[]>(ids.map((id) => [id, []]));
-  if (ids.length === 0) return byConversation;
-  const rows = await db
-    .select()
-    .from(conversationLabels)
-    .where(
-      and(
-        eq(conversationLabels.workspaceId, workspaceId),
-        inArray(conversationLabels.conversationId, ids),
-      ),
-    )
-    .orderBy(conversationLabels.label);
+  const rows = await readInChunks(ids, (chunk) =>
+    db
+      .select()
+      .from(conversationLabels)
+      .where(
+        and(
+          eq(conversationLabels.workspaceId, workspaceId),
+          inArray(conversationLabels.conversationId, chunk),
+        ),
+      )
+      .orderBy(conversationLabels.label),
+  );
   for (const row of rows) byConversation.get(row.conversationId)?.push(row.label);
   return byConversation;
 }
@@ -394,13 +396,13 @@ export async function addLabels(
 ) {
   await getConversation(db, principal.workspaceId, id);
   const added = normalizeTags(labels);
-  // at most 20 labels × 3 parameters: within D1's 100 bound parameters per statement
-  await db
-    .insert(conversationLabels)
-    .values(
-      added.map((label) => ({ workspaceId: principal.workspaceId, conversationId: id, label })),
-    )
-    .onConflictDoNothing();
+  const rows = added.map((label) => ({
+    workspaceId: principal.workspaceId,
+    conversationId: id,
+    label,
+  }));
+  for (const chunk of rowChunks(conversationLabels, rows))
+    await db.insert(conversationLabels).values(chunk).onConflictDoNothing();
   await recordEvent(db, env, principal, id, "labels_changed", { added });
   return publishConversation(db, env, principal.workspaceId, id);
 }

@@ -10,6 +10,7 @@ import type {
   InboundSender,
   InboundStatus,
 } from "../channels/types";
+import { readInChunks } from "../db/chunks";
 import {
   type ChannelType,
   channelMessages,
@@ -128,15 +129,18 @@ export async function contactForSender(
 /** Platform identities are scoped to the page or bot that sees them. */
 export const identityKind = (channel: ChannelRow) => `${channel.type}:${channel.id}`;
 
+/** The first ledger entry with one of the ids (an email's References can name many). */
 async function ledgerEntry(db: Db, channelId: string, externalIds: string[]) {
-  if (externalIds.length === 0) return null;
-  const row = await db.query.channelMessages.findFirst({
-    where: and(
-      eq(channelMessages.channelId, channelId),
-      inArray(channelMessages.externalId, externalIds),
-    ),
-  });
-  return row ?? null;
+  const rows = await readInChunks(externalIds, (chunk) =>
+    db.query.channelMessages.findMany({
+      where: and(
+        eq(channelMessages.channelId, channelId),
+        inArray(channelMessages.externalId, chunk),
+      ),
+      limit: 1,
+    }),
+  );
+  return rows[0] ?? null;
 }
 
 export async function recordInLedger(
