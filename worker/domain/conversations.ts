@@ -336,6 +336,17 @@ async function checkClosing(
   if (errors.length) throw validationFailed(errors);
 }
 
+const MAX_SNOOZE_MS = 365 * 24 * 60 * 60 * 1000;
+
+/** A snooze ends in the future, at most a year ahead. */
+function checkSnooze(until: number | null, now: number) {
+  if (until === null || until <= now || until > now + MAX_SNOOZE_MS)
+    throw validationFailed([
+      { path: "snooze_until", message: "must be in the future, at most a year ahead" },
+    ]);
+  return until;
+}
+
 export async function changeStatus(
   db: Db,
   env: Env,
@@ -352,10 +363,12 @@ export async function changeStatus(
   const current = await getConversation(db, principal.workspaceId, id);
   if (change.status === "closed" && current.status !== "closed")
     await checkClosing(db, principal.workspaceId, change);
-  if (change.status === "snoozed" && (change.snoozeUntil ?? 0) <= now) {
-    throw validationFailed([{ path: "snooze_until", message: "must be in the future" }]);
-  }
-  const snoozeUntil = change.status === "snoozed" ? change.snoozeUntil : null;
+  const snoozeUntil = change.status === "snoozed" ? checkSnooze(change.snoozeUntil, now) : null;
+  // the wake-up alarm first: when the object cannot set it, nothing has changed yet
+  if (snoozeUntil !== null && !(await conversationStub(env, id).scheduleWake(snoozeUntil)))
+    throw validationFailed([
+      { path: "snooze_until", message: "is later than a wake-up can be set" },
+    ]);
   await db
     .update(conversations)
     .set({ status: change.status, snoozeUntil, lastActivityAt: now })

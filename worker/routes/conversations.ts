@@ -20,7 +20,7 @@ import { forbidden, payloadTooLarge, validationFailed } from "../lib/errors";
 import { storeAttachment } from "../lib/files";
 import { newId } from "../lib/ids";
 import { authenticated, createRouter } from "../lib/router";
-import { errorResponses, IdParam, jsonBody, jsonResponse } from "../schemas/common";
+import { errorResponses, IdParam, jsonBody, jsonResponse, singleLine } from "../schemas/common";
 import { TagName } from "../schemas/contacts";
 import {
   AgentMessageCreate,
@@ -215,7 +215,7 @@ const searchRoute = createRoute({
   security,
   request: {
     query: z.object({
-      q: z.string().trim().min(1).max(200),
+      q: z.string().trim().min(1).max(200).check(singleLine),
       limit: z.coerce.number().int().min(1).max(100).default(25),
     }),
   },
