@@ -283,6 +283,19 @@ async function recordEvent(
 const where = (workspaceId: string, id: string) =>
   and(eq(conversations.workspaceId, workspaceId), eq(conversations.id, id));
 
+/** Conversations go to active members of the workspace only. */
+export async function checkAssignee(db: Db, workspaceId: string, userId: string) {
+  const member = await db.query.memberships.findFirst({
+    where: and(
+      eq(memberships.workspaceId, workspaceId),
+      eq(memberships.userId, userId),
+      eq(memberships.active, true),
+    ),
+  });
+  if (!member)
+    throw validationFailed([{ path: "user_id", message: "not an active member of this workspace" }]);
+}
+
 export async function assignConversation(
   db: Db,
   env: Env,
@@ -291,20 +304,8 @@ export async function assignConversation(
   userId: string | null,
 ) {
   const current = await getConversation(db, principal.workspaceId, id);
-  if (userId) {
-    const member = await db.query.memberships.findFirst({
-      where: and(
-        eq(memberships.workspaceId, principal.workspaceId),
-        eq(memberships.userId, userId),
-        eq(memberships.active, true),
-      ),
-    });
-    if (!member)
-      throw validationFailed([
-        { path: "user_id", message: "not an active member of this workspace" },
-      ]);
-  }
   if (current.assignee_id === userId) return current;
+  if (userId) await checkAssignee(db, principal.workspaceId, userId);
   await db
     .update(conversations)
     .set({ assigneeId: userId })

@@ -25,6 +25,7 @@ import type {
 import {
   actorName,
   assignConversation,
+  checkAssignee,
   conversationStub,
   getConversation,
   hubFor,
@@ -242,8 +243,17 @@ export async function transferConversation(
 ) {
   const current = await getConversation(db, principal.workspaceId, id);
   const teamId = target.team_id === undefined ? current.team_id : target.team_id;
+  const assignee =
+    target.user_id !== undefined
+      ? target.user_id
+      : target.team_id !== undefined
+        ? null
+        : current.assignee_id;
+  // everything is checked before the note, the team or the assignee is written
+  await checkTeams(db, principal.workspaceId, [["team_id", teamId]]);
+  if (assignee && assignee !== current.assignee_id)
+    await checkAssignee(db, principal.workspaceId, assignee);
   const name = await actorName(db, principal);
-  if (teamId) await getTeam(db, principal.workspaceId, teamId);
   if (target.note)
     await conversationStub(env, id).append({
       kind: "note",
@@ -261,12 +271,6 @@ export async function transferConversation(
       event: { type: "transferred", data: { from_team: current.team_id, to_team: teamId } },
     });
   }
-  const assignee =
-    target.user_id !== undefined
-      ? target.user_id
-      : target.team_id !== undefined
-        ? null
-        : current.assignee_id;
   await assignConversation(db, env, principal, id, assignee);
   if (teamId && assignee === null)
     await hubFor(env, principal.workspaceId).assignWaiting(principal.workspaceId, teamId);
