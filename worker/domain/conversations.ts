@@ -293,7 +293,9 @@ export async function checkAssignee(db: Db, workspaceId: string, userId: string)
     ),
   });
   if (!member)
-    throw validationFailed([{ path: "user_id", message: "not an active member of this workspace" }]);
+    throw validationFailed([
+      { path: "user_id", message: "not an active member of this workspace" },
+    ]);
 }
 
 export async function assignConversation(

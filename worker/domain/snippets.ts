@@ -112,7 +112,12 @@ export async function contactVariables(
     where: and(eq(contacts.workspaceId, workspaceId), eq(contacts.id, contactId)),
   });
   return contact
-    ? { name: contact.name, phone: contact.phone, email: contact.email, fields: contact.customFields }
+    ? {
+        name: contact.name,
+        phone: contact.phone,
+        email: contact.email,
+        fields: contact.customFields,
+      }
     : null;
 }
 

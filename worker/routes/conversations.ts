@@ -18,7 +18,14 @@ import { assertSameOrigin } from "../lib/auth";
 import type { AppEnv } from "../lib/context";
 import { forbidden, payloadTooLarge, validationFailed } from "../lib/errors";
 import { authenticated, createRouter } from "../lib/router";
-import { errorResponses, IdParam, jsonBody, jsonResponse, singleLine } from "../schemas/common";
+import {
+  errorResponses,
+  IdParam,
+  jsonBody,
+  jsonResponse,
+  multiLine,
+  singleLine,
+} from "../schemas/common";
 import { TagName } from "../schemas/contacts";
 import {
   AgentMessageCreate,
@@ -102,7 +109,7 @@ const attachRoute = createRoute({
         "multipart/form-data": {
           schema: z.object({
             file: z.any().openapi({ type: "string", format: "binary" }),
-            text: z.string().max(1000).optional(),
+            text: z.string().max(1000).check(multiLine).optional(),
           }),
         },
       },

@@ -3,13 +3,13 @@ import { audit } from "../domain/audit";
 import { addMember, getMember, listMembers, updateMember } from "../domain/users";
 import { requireRole } from "../lib/auth";
 import { authenticated, createRouter } from "../lib/router";
-import { errorResponses, IdParam, jsonBody, jsonResponse } from "../schemas/common";
+import { errorResponses, IdParam, jsonBody, jsonResponse, singleLine } from "../schemas/common";
 import { Password, RoleSchema, toUserDto, UserSchema } from "../schemas/users";
 
 const UserCreate = z
   .strictObject({
     email: z.email().max(254),
-    name: z.string().trim().min(1).max(200),
+    name: z.string().trim().min(1).max(200).check(singleLine),
     role: RoleSchema.default("agent"),
     password: Password.optional().openapi({
       description: "Without it the answer carries a one-time invitation token",
@@ -19,7 +19,7 @@ const UserCreate = z
 
 const UserPatch = z
   .strictObject({
-    name: z.string().trim().min(1).max(200).optional(),
+    name: z.string().trim().min(1).max(200).check(singleLine).optional(),
     role: RoleSchema.optional(),
     active: z
       .boolean()

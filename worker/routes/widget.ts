@@ -15,7 +15,7 @@ import {
 } from "../lib/errors";
 import { limitHeaders, WIDGET_LIMIT } from "../lib/rate-limit";
 import { createRouter } from "../lib/router";
-import { errorResponses, jsonBody, jsonResponse } from "../schemas/common";
+import { errorResponses, jsonBody, jsonResponse, singleLine } from "../schemas/common";
 import {
   MessagePage,
   MessageSchema,
@@ -47,13 +47,13 @@ const SessionBody = z
       .max(2048)
       .optional()
       .openapi({ description: "A token from an earlier session, to resume it" }),
-    identifier: z.string().min(1).max(200).optional(),
+    identifier: z.string().min(1).max(200).check(singleLine).optional(),
     identifier_hash: z
       .string()
       .max(128)
       .optional()
       .openapi({ description: "hex HMAC-SHA256(channel identity secret, identifier)" }),
-    name: z.string().trim().min(1).max(200).optional(),
+    name: z.string().trim().min(1).max(200).check(singleLine).optional(),
     email: z.email().max(254).optional(),
   })
   .openapi("WidgetSessionRequest");
