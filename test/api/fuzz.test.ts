@@ -64,6 +64,9 @@ const FIELD_NAMES = [
   "workspace_id",
   "current_password",
   "new_password",
+  "url",
+  "events",
+  "description",
 ];
 
 /** Mostly object-shaped bodies with the fields the endpoints know, so validation runs deep. */
@@ -110,7 +113,15 @@ describe("random JSON at the write endpoints", () => {
     const channel = await newWebchat(ws.ownerCookie);
     const visitor = await visitorSession(channel.id);
     const { conversation_id: conversationId } = await visitorSays(visitor.token, "fixture");
+    const subscription = await json<{ id: string }>(
+      await api("/api/v1/webhook-subscriptions", {
+        cookie: ws.ownerCookie,
+        body: { url: `${fakeUrl()}/hooks/fuzz`, events: ["contact.created"] },
+      }),
+    );
     const endpoints: [string, string][] = [
+      ["POST", "/api/v1/webhook-subscriptions"],
+      ["PATCH", `/api/v1/webhook-subscriptions/${subscription.id}`],
       ["POST", `/api/v1/conversations/${conversationId}/messages`],
       ["POST", `/api/v1/conversations/${conversationId}/assign`],
       ["POST", `/api/v1/conversations/${conversationId}/status`],

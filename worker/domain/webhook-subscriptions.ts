@@ -114,6 +114,7 @@ export async function updateSubscription(
         }
       : {}),
   };
+  if (Object.keys(values).length === 0) return current;
   const [row] = await db
     .update(webhookSubscriptions)
     .set(values)
