@@ -67,6 +67,14 @@ const FIELD_NAMES = [
   "url",
   "events",
   "description",
+  "menu",
+  "team_id",
+  "business_hours_id",
+  "close_reasons",
+  "require_close_note",
+  "weekly",
+  "closures",
+  "to",
 ];
 
 /** Mostly object-shaped bodies with the fields the endpoints know, so validation runs deep. */
@@ -122,6 +130,10 @@ describe("random JSON at the write endpoints", () => {
     const endpoints: [string, string][] = [
       ["POST", "/api/v1/webhook-subscriptions"],
       ["PATCH", `/api/v1/webhook-subscriptions/${subscription.id}`],
+      ["PUT", `/api/v1/channels/${channel.id}/routing`],
+      ["POST", `/api/v1/channels/${channel.id}/check`],
+      ["PATCH", "/api/v1/workspace/settings"],
+      ["POST", "/api/v1/business-hours"],
       ["POST", `/api/v1/conversations/${conversationId}/messages`],
       ["POST", `/api/v1/conversations/${conversationId}/assign`],
       ["POST", `/api/v1/conversations/${conversationId}/status`],
