@@ -288,6 +288,24 @@ export class ConversationDO extends DurableObject<Env> {
     this.broadcast(frame, "agent");
   }
 
+  /**
+   * Arms the wake-up of a conversation about to be snoozed. False when no alarm can be set for
+   * that time (the platform refuses dates past 2189); the object is then as it was.
+   */
+  async scheduleWake(at: number): Promise<boolean> {
+    const previous = this.metaStore.get("wake_at");
+    this.metaStore.set("wake_at", String(at));
+    try {
+      await this.scheduleAlarm();
+      return true;
+    } catch {
+      if (previous === null) this.metaStore.delete("wake_at");
+      else this.metaStore.set("wake_at", previous);
+      await this.scheduleAlarm();
+      return false;
+    }
+  }
+
   override async fetch(request: Request): Promise<Response> {
     if (request.headers.get("upgrade") !== "websocket")
       return new Response("expected a websocket", { status: 426 });

@@ -1,16 +1,27 @@
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { fakeUrl, newChannel, uniqueDigits } from "../channel-helpers";
 import { api, json, newWebchat, newWorkspace, visitorSays, visitorSession } from "../helpers";
 
 const TABLES = [
   "contacts",
   "contact_tags",
   "contact_fields",
+  "contact_identities",
   "memberships",
   "api_keys",
   "sessions",
   "invitations",
+  "channels",
+  "conversations",
+  "conversation_labels",
+  "messages",
+  "teams",
+  "team_members",
+  "business_hours",
+  "snippets",
+  "webhook_subscriptions",
 ];
 
 /** Everything stored for the workspace (and its members' rows), in a stable order. */
@@ -27,7 +38,12 @@ async function snapshot(workspaceId: string) {
   )
     .bind(workspaceId)
     .all();
-  return JSON.stringify([...rows.map((r) => r.results), users.results]);
+  const files = await env.FILES.list({ prefix: `${workspaceId}/` });
+  return JSON.stringify([
+    ...rows.map((r) => r.results),
+    users.results,
+    files.objects.map((o) => o.key),
+  ]);
 }
 
 const FIELD_NAMES = [
@@ -50,6 +66,17 @@ const FIELD_NAMES = [
   "current_password",
   "new_password",
   "token",
+  "url",
+  "events",
+  "description",
+  "menu",
+  "team_id",
+  "business_hours_id",
+  "close_reasons",
+  "require_close_note",
+  "weekly",
+  "closures",
+  "to",
 ];
 
 /** Mostly object-shaped bodies with the fields the endpoints know, so validation runs deep. */
@@ -96,7 +123,19 @@ describe("random JSON at the write endpoints", () => {
     const channel = await newWebchat(ws.ownerCookie);
     const visitor = await visitorSession(channel.id);
     const { conversation_id: conversationId } = await visitorSays(visitor.token, "fixture");
+    const subscription = await json<{ id: string }>(
+      await api("/api/v1/webhook-subscriptions", {
+        cookie: ws.ownerCookie,
+        body: { url: `${fakeUrl()}/hooks/fuzz`, events: ["contact.created"] },
+      }),
+    );
     const endpoints: [string, string][] = [
+      ["POST", "/api/v1/webhook-subscriptions"],
+      ["PATCH", `/api/v1/webhook-subscriptions/${subscription.id}`],
+      ["PUT", `/api/v1/channels/${channel.id}/routing`],
+      ["POST", `/api/v1/channels/${channel.id}/check`],
+      ["PATCH", "/api/v1/workspace/settings"],
+      ["POST", "/api/v1/business-hours"],
       ["POST", `/api/v1/conversations/${conversationId}/messages`],
       ["POST", `/api/v1/conversations/${conversationId}/assign`],
       ["POST", `/api/v1/conversations/${conversationId}/status`],
@@ -130,6 +169,179 @@ describe("random JSON at the write endpoints", () => {
         if (response.status >= 400) {
           expect(response.headers.get("content-type")).toMatch(/^application\/problem\+json/);
           expect(after, `${method} ${path} ${JSON.stringify(body)} changed rows`).toBe(before);
+        }
+        before = after;
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("sends, transfers, teams, snoozes, searches, variables and file paths: no 5xx, a refusal changes nothing", async () => {
+    const ws = await newWorkspace();
+    // API calls are limited per person: the requests are shared among a few owners
+    const cookies = [ws.ownerCookie];
+    for (let i = 0; i < 3; i++) cookies.push(await (await ws.addMember("owner")).login());
+    const agent = await ws.addMember("agent");
+    const contact = await json<{ id: string }>(
+      await api("/api/v1/contacts", { cookie: ws.ownerCookie, body: { name: "Fixture" } }),
+    );
+    const team = await json<{ id: string }>(
+      await api("/api/v1/teams", { cookie: ws.ownerCookie, body: { name: "Fixture team" } }),
+    );
+    const webchat = await newWebchat(ws.ownerCookie);
+    const telegram = await newChannel(ws.ownerCookie, "telegram", {
+      bot_token: `${uniqueDigits(10)}:AAF${uniqueDigits(20)}`,
+      secret_token: "fuzz_secret",
+      api_base_url: fakeUrl(),
+    });
+    const visitor = await visitorSession(webchat.id);
+    const { conversation_id: conversationId } = await visitorSays(visitor.token, "fixture");
+
+    const text = fc.oneof(
+      { arbitrary: fc.constantFrom("hola", "Your code is 4921", "see you tomorrow"), weight: 3 },
+      fc.string({ maxLength: 40 }),
+      fc.string({ unit: "binary", maxLength: 20 }),
+      fc.constantFrom(
+        "",
+        "\u0000",
+        "a\nb\tc",
+        "%__proto__%",
+        "%constructor% %name%",
+        "{{constructor}}",
+        "{{contact.fields.constructor}}",
+        "{{contact.first_name}}",
+        "Hi {{contact.first_name|there}}",
+        "{{agent.name}} \\{{",
+      ),
+    );
+    // mostly a real id, so the checks after it run too
+    const oneOf = (ids: string[]) =>
+      fc.oneof(
+        { arbitrary: fc.constantFrom(...ids), weight: 4 },
+        fc.string({ maxLength: 70 }),
+        fc.constant(null),
+      );
+    const people = [agent.id, ws.owner.id];
+    // never a time within the next hour: a snooze that woke up mid-test would change rows
+    const when = fc
+      .date({ min: new Date(0), max: new Date("9999-12-31T23:59:59Z"), noInvalidDate: true })
+      .filter((d) => d.getTime() < Date.now() || d.getTime() > Date.now() + 3_600_000)
+      .map((d) => d.toISOString());
+    const sometimes = <T>(value: fc.Arbitrary<T>) =>
+      fc.oneof({ arbitrary: value, weight: 3 }, fc.constant(undefined));
+    const rarely = <T>(value: fc.Arbitrary<T>) =>
+      fc.oneof({ arbitrary: fc.constant(undefined), weight: 3 }, value);
+    const partial = <T extends Record<string, fc.Arbitrary<unknown>>>(fields: T) =>
+      fc.oneof({ arbitrary: fc.record(fields, { requiredKeys: [] }), weight: 5 }, fc.jsonValue());
+    const segment = fc.oneof(
+      fc.string(),
+      fc.stringMatching(/^(%[0-9A-Fa-f]{0,2}|[a-z0-9_.-]){1,12}$/),
+    );
+
+    type Call = { method: string; path: string; body?: unknown };
+    const calls: fc.Arbitrary<Call> = fc.oneof(
+      fc
+        .oneof(
+          {
+            weight: 4,
+            arbitrary: fc.record({
+              channel_id: oneOf([webchat.id, telegram.id]),
+              to: fc.oneof(
+                { arbitrary: fc.record({ contact_id: oneOf([contact.id]) }), weight: 3 },
+                {
+                  arbitrary: fc.record({
+                    platform_id: fc.oneof(fc.stringMatching(/^\d{5,12}$/), text),
+                    name: sometimes(text),
+                  }),
+                  weight: 3,
+                },
+                partial({ phone: fc.constantFrom("+16505550100", "12", "abc"), email: text }),
+              ),
+              text: sometimes(text),
+              template: rarely(
+                partial({ name: text, variables: fc.array(text, { maxLength: 3 }) }),
+              ),
+              attachment: rarely(
+                partial({
+                  url: fc.constantFrom(
+                    `${fakeUrl()}/nothing-here`,
+                    `${fakeUrl()}/media/fuzz.jpg`,
+                    "ftp://x/y",
+                    "http://127.0.0.1:1/x",
+                  ),
+                  name: text,
+                }),
+              ),
+            }),
+          },
+          fc.jsonValue(),
+        )
+        .map((body) => ({ method: "POST", path: "/api/v1/messages", body })),
+      partial({ team_id: oneOf([team.id]), user_id: oneOf(people), note: text }).map((body) => ({
+        method: "POST",
+        path: `/api/v1/conversations/${conversationId}/transfer`,
+        body,
+      })),
+      fc
+        .tuple(
+          fc.constantFrom(["POST", "/api/v1/teams"], ["PATCH", `/api/v1/teams/${team.id}`]),
+          partial({
+            name: text,
+            member_ids: fc.array(
+              fc.oneof(fc.constantFrom(...people), fc.string({ maxLength: 70 })),
+              {
+                maxLength: 150,
+              },
+            ),
+            assignment: fc.constantFrom("manual", "round_robin", "nope"),
+            welcome_message: text,
+          }),
+        )
+        .map(([[method, path], body]) => ({ method, path, body }) as Call),
+      partial({
+        status: fc.constantFrom("open", "pending", "snoozed", "closed", "gone"),
+        snooze_until: fc.oneof(when, text),
+        reason: text,
+        note: text,
+      }).map((body) => ({
+        method: "POST",
+        path: `/api/v1/conversations/${conversationId}/status`,
+        body,
+      })),
+      text.map((q) => ({
+        method: "GET",
+        path: `/api/v1/search/messages?q=${encodeURIComponent(q)}`,
+      })),
+      partial({ text }).map((body) => ({
+        method: "POST",
+        path: `/api/v1/conversations/${conversationId}/render`,
+        body,
+      })),
+      partial({ shortcut: fc.constantFrom("a", "b-1", "BAD"), title: text, body: text }).map(
+        (body) => ({ method: "POST", path: "/api/v1/snippets", body }),
+      ),
+      fc.array(segment, { minLength: 1, maxLength: 4 }).map((segments) => ({
+        method: "GET",
+        path: `/files/${segments.map((s) => s.replace(/[?#]/g, "")).join("/")}?expires=9999999999999&sig=00`,
+      })),
+    );
+
+    let before = await snapshot(ws.id);
+    let turn = 0;
+    await fc.assert(
+      fc.asyncProperty(calls, async ({ method, path, body }) => {
+        const cookie = cookies[turn++ % cookies.length];
+        const response = await api(path, {
+          method,
+          cookie,
+          ...(body === undefined ? {} : { body }),
+        });
+        const what = `${method} ${path} ${JSON.stringify(body)}`;
+        expect(response.status, what).toBeLessThan(500);
+        const after = await snapshot(ws.id);
+        if (response.status >= 400) {
+          expect(response.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+          expect(after, `${what} changed rows`).toBe(before);
         }
         before = after;
       }),

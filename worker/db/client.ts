@@ -1,4 +1,5 @@
 import { fillPlaceholders } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import { drizzle } from "drizzle-orm/d1";
 import type { SQLitePreparedQuery } from "drizzle-orm/sqlite-core";
 import * as schema from "./schema";
@@ -15,6 +16,12 @@ export function createDb(d1: D1Database): Db {
     built.set(d1, db);
   }
   return db;
+}
+
+/** Writes that land together or not at all (one D1 batch is one transaction); none is fine. */
+export async function writeTogether(db: Db, writes: BatchItem<"sqlite">[]): Promise<void> {
+  const [first, ...rest] = writes;
+  if (first) await db.batch([first, ...rest]);
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: any prepared query; its result type is read off `execute`

@@ -70,9 +70,13 @@ async function candidatesOf(db: Db, workspaceId: string, teamId: string): Promis
     .where(
       and(
         eq(conversations.workspaceId, workspaceId),
+        // the team's members by subquery: an IN list of them could pass D1's parameter limit
         inArray(
           conversations.assigneeId,
-          members.map((m) => m.userId),
+          db
+            .select({ userId: teamMembers.userId })
+            .from(teamMembers)
+            .where(and(eq(teamMembers.workspaceId, workspaceId), eq(teamMembers.teamId, teamId))),
         ),
         inArray(conversations.status, ["open", "pending"]),
       ),

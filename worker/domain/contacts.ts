@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray, like, lt, or, type SQL, sql } from "drizzle-orm";
 import { type CountryCode, parsePhoneNumberFromString } from "libphonenumber-js";
+import { readInChunks, rowChunks } from "../db/chunks";
 import {
   type ConsentByChannel,
   type ConsentChannel,
@@ -51,17 +52,23 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 
 async function tagsOf(db: Db, workspaceId: string, contactIds: string[]) {
   const byContact = new Map<string, string[]>(contactIds.map((id) => [id, []]));
-  if (contactIds.length === 0) return byContact;
-  const rows = await db
-    .select({ contactId: contactTags.contactId, tag: contactTags.tag })
-    .from(contactTags)
-    .where(
-      and(eq(contactTags.workspaceId, workspaceId), inArray(contactTags.contactId, contactIds)),
-    )
-    .orderBy(contactTags.tag);
+  const rows = await readInChunks(contactIds, (ids) =>
+    db
+      .select({ contactId: contactTags.contactId, tag: contactTags.tag })
+      .from(contactTags)
+      .where(and(eq(contactTags.workspaceId, workspaceId), inArray(contactTags.contactId, ids)))
+      .orderBy(contactTags.tag),
+  );
   for (const row of rows) byContact.get(row.contactId)?.push(row.tag);
   return byContact;
 }
+
+/** The contact's tags as multi-row inserts, each within D1's parameter limit. */
+const tagInserts = (db: Db, workspaceId: string, contactId: string, tags: string[]) =>
+  rowChunks(
+    contactTags,
+    tags.map((tag) => ({ workspaceId, contactId, tag })),
+  ).map((rows) => db.insert(contactTags).values(rows).onConflictDoNothing());
 
 async function findRow(db: Db, workspaceId: string, id: string) {
   const row = await db.query.contacts.findFirst({
@@ -244,10 +251,7 @@ export async function createContact(
     updatedAt: now,
   };
   try {
-    await db.batch([
-      db.insert(contacts).values(row),
-      ...tags.map((tag) => db.insert(contactTags).values({ workspaceId: ws, contactId: id, tag })),
-    ]);
+    await db.batch([db.insert(contacts).values(row), ...tagInserts(db, ws, id, tags)]);
   } catch (error) {
     rethrowUniqueViolation(error);
   }
@@ -298,9 +302,7 @@ export async function updateContact(
             db
               .delete(contactTags)
               .where(and(eq(contactTags.workspaceId, ws), eq(contactTags.contactId, id))),
-            ...tags.map((tag) =>
-              db.insert(contactTags).values({ workspaceId: ws, contactId: id, tag }),
-            ),
+            ...tagInserts(db, ws, id, tags),
           ]
         : []),
     ]);
@@ -342,10 +344,7 @@ export async function addTags(
       .update(contacts)
       .set({ updatedAt: now })
       .where(and(eq(contacts.workspaceId, workspaceId), eq(contacts.id, id))),
-    // one statement per tag: D1 binds at most 100 parameters per statement
-    ...normalizeTags(tags).map((tag) =>
-      db.insert(contactTags).values({ workspaceId, contactId: id, tag }).onConflictDoNothing(),
-    ),
+    ...tagInserts(db, workspaceId, id, normalizeTags(tags)),
   ]);
   return getContact(db, workspaceId, id);
 }

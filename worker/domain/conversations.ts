@@ -2,6 +2,7 @@ import type { z } from "@hono/zod-openapi";
 import { and, desc, eq, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import type { AppendInput } from "../../durable-objects/conversation";
 import { replyWindowClosesAt } from "../channels/rules";
+import { readInChunks, rowChunks } from "../db/chunks";
 import { preparedOnce, Reusable } from "../db/client";
 import {
   type ConversationStatus,
@@ -88,17 +89,18 @@ function toDto(row: ListRow, labels: string[]): ConversationDto {
 
 async function labelsOf(db: Db, workspaceId: string, ids: string[]) {
   const byConversation = new Map<string, string[]>(ids.map((id) => [id, []]));
-  if (ids.length === 0) return byConversation;
-  const rows = await db
-    .select()
-    .from(conversationLabels)
-    .where(
-      and(
-        eq(conversationLabels.workspaceId, workspaceId),
-        inArray(conversationLabels.conversationId, ids),
-      ),
-    )
-    .orderBy(conversationLabels.label);
+  const rows = await readInChunks(ids, (chunk) =>
+    db
+      .select()
+      .from(conversationLabels)
+      .where(
+        and(
+          eq(conversationLabels.workspaceId, workspaceId),
+          inArray(conversationLabels.conversationId, chunk),
+        ),
+      )
+      .orderBy(conversationLabels.label),
+  );
   for (const row of rows) byConversation.get(row.conversationId)?.push(row.label);
   return byConversation;
 }
@@ -281,6 +283,21 @@ async function recordEvent(
 const where = (workspaceId: string, id: string) =>
   and(eq(conversations.workspaceId, workspaceId), eq(conversations.id, id));
 
+/** Conversations go to active members of the workspace only. */
+export async function checkAssignee(db: Db, workspaceId: string, userId: string) {
+  const member = await db.query.memberships.findFirst({
+    where: and(
+      eq(memberships.workspaceId, workspaceId),
+      eq(memberships.userId, userId),
+      eq(memberships.active, true),
+    ),
+  });
+  if (!member)
+    throw validationFailed([
+      { path: "user_id", message: "not an active member of this workspace" },
+    ]);
+}
+
 export async function assignConversation(
   db: Db,
   env: Env,
@@ -289,20 +306,8 @@ export async function assignConversation(
   userId: string | null,
 ) {
   const current = await getConversation(db, principal.workspaceId, id);
-  if (userId) {
-    const member = await db.query.memberships.findFirst({
-      where: and(
-        eq(memberships.workspaceId, principal.workspaceId),
-        eq(memberships.userId, userId),
-        eq(memberships.active, true),
-      ),
-    });
-    if (!member)
-      throw validationFailed([
-        { path: "user_id", message: "not an active member of this workspace" },
-      ]);
-  }
   if (current.assignee_id === userId) return current;
+  if (userId) await checkAssignee(db, principal.workspaceId, userId);
   await db
     .update(conversations)
     .set({ assigneeId: userId })
@@ -334,6 +339,17 @@ async function checkClosing(
   if (errors.length) throw validationFailed(errors);
 }
 
+const MAX_SNOOZE_MS = 365 * 24 * 60 * 60 * 1000;
+
+/** A snooze ends in the future, at most a year ahead. */
+function checkSnooze(until: number | null, now: number) {
+  if (until === null || until <= now || until > now + MAX_SNOOZE_MS)
+    throw validationFailed([
+      { path: "snooze_until", message: "must be in the future, at most a year ahead" },
+    ]);
+  return until;
+}
+
 export async function changeStatus(
   db: Db,
   env: Env,
@@ -350,10 +366,12 @@ export async function changeStatus(
   const current = await getConversation(db, principal.workspaceId, id);
   if (change.status === "closed" && current.status !== "closed")
     await checkClosing(db, principal.workspaceId, change);
-  if (change.status === "snoozed" && (change.snoozeUntil ?? 0) <= now) {
-    throw validationFailed([{ path: "snooze_until", message: "must be in the future" }]);
-  }
-  const snoozeUntil = change.status === "snoozed" ? change.snoozeUntil : null;
+  const snoozeUntil = change.status === "snoozed" ? checkSnooze(change.snoozeUntil, now) : null;
+  // the wake-up alarm first: when the object cannot set it, nothing has changed yet
+  if (snoozeUntil !== null && !(await conversationStub(env, id).scheduleWake(snoozeUntil)))
+    throw validationFailed([
+      { path: "snooze_until", message: "is later than a wake-up can be set" },
+    ]);
   await db
     .update(conversations)
     .set({ status: change.status, snoozeUntil, lastActivityAt: now })
@@ -394,13 +412,13 @@ export async function addLabels(
 ) {
   await getConversation(db, principal.workspaceId, id);
   const added = normalizeTags(labels);
-  // at most 20 labels × 3 parameters: within D1's 100 bound parameters per statement
-  await db
-    .insert(conversationLabels)
-    .values(
-      added.map((label) => ({ workspaceId: principal.workspaceId, conversationId: id, label })),
-    )
-    .onConflictDoNothing();
+  const rows = added.map((label) => ({
+    workspaceId: principal.workspaceId,
+    conversationId: id,
+    label,
+  }));
+  for (const chunk of rowChunks(conversationLabels, rows))
+    await db.insert(conversationLabels).values(chunk).onConflictDoNothing();
   await recordEvent(db, env, principal, id, "labels_changed", { added });
   return publishConversation(db, env, principal.workspaceId, id);
 }

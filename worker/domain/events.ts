@@ -1,4 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
+import { rowChunks } from "../db/chunks";
+import { writeTogether } from "../db/client";
 import { type WebhookEvent, webhookDeliveries, webhookSubscriptions } from "../db/schema";
 import type { Db } from "../lib/context";
 import { newId } from "../lib/ids";
@@ -12,6 +14,8 @@ export type WebhookJob = { deliveryId: string };
 const DAY = 24 * 60 * 60 * 1000;
 const BACKOFF_SECONDS = [2, 10, 60, 300, 900, 1800, 3600, 7200, 14_400, 28_800];
 const TIMEOUT_MS = 10_000;
+/** A queue takes at most this many messages per sendBatch. */
+const QUEUE_BATCH_LIMIT = 100;
 /** Deliveries that finally failed in a row before a subscription is switched off. */
 export const DISABLE_AFTER = 5;
 
@@ -54,8 +58,16 @@ export async function emitEvent(
     createdAt: now,
     updatedAt: now,
   }));
-  await db.insert(webhookDeliveries).values(deliveries);
-  await env.WEBHOOKS.sendBatch(deliveries.map((d) => ({ body: { deliveryId: d.id } })));
+  await writeTogether(
+    db,
+    rowChunks(webhookDeliveries, deliveries).map((chunk) =>
+      db.insert(webhookDeliveries).values(chunk),
+    ),
+  );
+  for (let i = 0; i < deliveries.length; i += QUEUE_BATCH_LIMIT) {
+    const batch = deliveries.slice(i, i + QUEUE_BATCH_LIMIT);
+    await env.WEBHOOKS.sendBatch(batch.map((d) => ({ body: { deliveryId: d.id } })));
+  }
 }
 
 /** `Conversa-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "t.body")>`. */

@@ -10,6 +10,7 @@ import type {
   InboundSender,
   InboundStatus,
 } from "../channels/types";
+import { readInChunks } from "../db/chunks";
 import {
   type ChannelType,
   channelMessages,
@@ -80,7 +81,53 @@ async function insertContact(
   return id;
 }
 
-/** Phone and email channels know the contact by that column; the others by a platform identity. */
+/**
+ * How the channel knows a sender: phone and email channels by that column of the contact, the
+ * others by a platform identity.
+ */
+type SenderKey = { column: "phone" | "email"; value: string } | { kind: string; value: string };
+
+async function senderKey(db: Db, channel: ChannelRow, sender: InboundSender): Promise<SenderKey> {
+  if (channel.type === "email")
+    return { column: "email", value: (sender.email ?? sender.id).toLowerCase() };
+  if (PHONE_CHANNELS.includes(channel.type)) {
+    const raw = sender.phone ?? sender.id;
+    const phone = normalizePhone(raw, await defaultCountry(db, channel.workspaceId));
+    return { column: "phone", value: phone ?? `+${raw.replace(/\D/g, "")}` };
+  }
+  return { kind: identityKind(channel), value: sender.id };
+}
+
+async function contactByKey(db: Db, workspaceId: string, key: SenderKey) {
+  if ("column" in key) return contactByColumn(db, workspaceId, key.column, key.value);
+  const identity = await db.query.contactIdentities.findFirst({
+    where: and(
+      eq(contactIdentities.workspaceId, workspaceId),
+      eq(contactIdentities.kind, key.kind),
+      eq(contactIdentities.value, key.value),
+    ),
+  });
+  if (!identity) return null;
+  const contact = await db.query.contacts.findFirst({
+    columns: { id: true, name: true },
+    where: eq(contacts.id, identity.contactId),
+  });
+  return contact ?? { id: identity.contactId, name: null };
+}
+
+/**
+ * The contact a sender already is on the channel (null when none), and the fields a new one
+ * would be created with: nothing is written.
+ */
+export async function findSender(db: Db, channel: ChannelRow, sender: InboundSender) {
+  const key = await senderKey(db, channel, sender);
+  return {
+    known: await contactByKey(db, channel.workspaceId, key),
+    fields: { name: sender.name ?? null, ...("column" in key ? { [key.column]: key.value } : {}) },
+  };
+}
+
+/** The sender's contact on the channel, created (with its identity) on first sight. */
 export async function contactForSender(
   db: Db,
   env: Env,
@@ -89,55 +136,39 @@ export async function contactForSender(
   now: number,
 ): Promise<{ id: string; name: string | null }> {
   const { workspaceId } = channel;
-  if (PHONE_CHANNELS.includes(channel.type) || channel.type === "email") {
-    const column = channel.type === "email" ? "email" : "phone";
-    const value =
-      column === "email"
-        ? (sender.email ?? sender.id).toLowerCase()
-        : (normalizePhone(sender.phone ?? sender.id, await defaultCountry(db, workspaceId)) ??
-          `+${(sender.phone ?? sender.id).replace(/\D/g, "")}`);
-    const known = await contactByColumn(db, workspaceId, column, value);
-    if (known) return known;
-    await insertContact(db, env, workspaceId, { name: sender.name ?? null, [column]: value }, now);
-    const created = await contactByColumn(db, workspaceId, column, value);
-    if (!created) throw new Error("contact vanished after insert");
-    return created;
-  }
-  const kind = identityKind(channel);
-  const identity = and(
-    eq(contactIdentities.workspaceId, workspaceId),
-    eq(contactIdentities.kind, kind),
-    eq(contactIdentities.value, sender.id),
-  );
-  const known = await db.query.contactIdentities.findFirst({ where: identity });
-  if (!known) {
-    const contactId = await insertContact(db, env, workspaceId, { name: sender.name ?? null }, now);
+  const key = await senderKey(db, channel, sender);
+  const known = await contactByKey(db, workspaceId, key);
+  if (known) return known;
+  const fields = { name: sender.name ?? null };
+  if ("column" in key) {
+    await insertContact(db, env, workspaceId, { ...fields, [key.column]: key.value }, now);
+  } else {
+    const contactId = await insertContact(db, env, workspaceId, fields, now);
     await db
       .insert(contactIdentities)
-      .values({ workspaceId, kind, value: sender.id, contactId })
+      .values({ workspaceId, kind: key.kind, value: key.value, contactId })
       .onConflictDoNothing();
   }
-  const winner = await db.query.contactIdentities.findFirst({ where: identity });
-  if (!winner) throw new Error("identity vanished after insert");
-  const contact = await db.query.contacts.findFirst({
-    columns: { id: true, name: true },
-    where: eq(contacts.id, winner.contactId),
-  });
-  return contact ?? { id: winner.contactId, name: sender.name ?? null };
+  const winner = await contactByKey(db, workspaceId, key);
+  if (!winner) throw new Error("contact vanished after insert");
+  return winner;
 }
 
 /** Platform identities are scoped to the page or bot that sees them. */
 export const identityKind = (channel: ChannelRow) => `${channel.type}:${channel.id}`;
 
+/** The first ledger entry with one of the ids (an email's References can name many). */
 async function ledgerEntry(db: Db, channelId: string, externalIds: string[]) {
-  if (externalIds.length === 0) return null;
-  const row = await db.query.channelMessages.findFirst({
-    where: and(
-      eq(channelMessages.channelId, channelId),
-      inArray(channelMessages.externalId, externalIds),
-    ),
-  });
-  return row ?? null;
+  const rows = await readInChunks(externalIds, (chunk) =>
+    db.query.channelMessages.findMany({
+      where: and(
+        eq(channelMessages.channelId, channelId),
+        inArray(channelMessages.externalId, chunk),
+      ),
+      limit: 1,
+    }),
+  );
+  return rows[0] ?? null;
 }
 
 export async function recordInLedger(

@@ -20,8 +20,9 @@ import {
 } from "./conversations";
 import { queueOutbound } from "./outbound";
 import { routeCustomerMessage } from "./routing";
-import { checkVariables, renderForConversation } from "./snippets";
+import { checkVariables, contactVariables, renderForContact } from "./snippets";
 import { approvedTemplate, renderTemplate } from "./templates";
+import type { VariableContext } from "./variables";
 import type { Visitor } from "./visitors";
 
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
@@ -41,17 +42,41 @@ async function senderOf(db: Db, principal: Principal) {
   };
 }
 
+/**
+ * Whom a reply goes to, as far as its checks need: the channel, the contact (`id` null when it
+ * is only about to be created) and when the customer last wrote.
+ */
+export type ReplyTarget = {
+  channel: ChannelRow;
+  contactId: string | null;
+  contact: VariableContext["contact"];
+  lastInboundAt: number | null;
+};
+
+/** A reply checked against the channel's rules, its variables filled: nothing is written yet. */
+export type PreparedReply = {
+  sender: Awaited<ReturnType<typeof senderOf>>;
+  note: boolean;
+  /** Goes out through the platform: stored `queued` and handed to the outbound queue. */
+  platform: boolean;
+  text: string | undefined;
+  outbound?: OutboundOptions;
+  externalId: string | null;
+  /** The API key it is sent with: each key's client_message_ids are its own. */
+  senderKey: string | null;
+};
+
 /** Text or a template for a platform channel, checked against its rules (window, consent). */
 async function platformReply(
   db: Db,
-  channel: ChannelRow,
-  conversation: ConversationDto,
+  target: ReplyTarget,
   body: AgentMessageBody,
   senderType: "agent" | "bot",
   now: number,
   fill: (text: string, path: string) => Promise<string>,
 ): Promise<{ text: string; outbound: OutboundOptions }> {
-  if (await isOptedOut(db, channel.workspaceId, conversation.contact.id, channel))
+  const { channel } = target;
+  if (target.contactId && (await isOptedOut(db, channel.workspaceId, target.contactId, channel)))
     throw validationFailed([
       { path: "text", message: "The contact has opted out of messages on this channel" },
     ]);
@@ -69,10 +94,7 @@ async function platformReply(
       outbound: { template: { name: template.name, language: template.language, variables } },
     };
   }
-  const lastInbound = conversation.last_inbound_at
-    ? Date.parse(conversation.last_inbound_at)
-    : null;
-  const decision = replyPolicy(channel.type, lastInbound, now, senderType);
+  const decision = replyPolicy(channel.type, target.lastInboundAt, now, senderType);
   if (!decision.allowed) throw validationFailed([{ path: "text", message: decision.reason }]);
   return {
     text: body.text ?? "",
@@ -87,6 +109,103 @@ const withoutUndefined = <T extends object>(o: T) =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 /**
+ * Checks an agent's (or the API's) message against everything that can refuse it and fills its
+ * variables, before anything is stored: a refused message leaves nothing behind.
+ */
+export async function prepareAgentMessage(
+  db: Db,
+  principal: Principal,
+  target: ReplyTarget,
+  body: AgentMessageBody,
+  now: number,
+): Promise<PreparedReply> {
+  const sender = await senderOf(db, principal);
+  const externalId = clientKey(body.client_message_id);
+  if (body.private || !isPlatformChannel(target.channel.type)) {
+    if (body.template)
+      throw validationFailed([{ path: "template", message: "Templates are for WhatsApp" }]);
+    return {
+      sender,
+      note: body.private,
+      platform: false,
+      text: body.text,
+      externalId,
+      senderKey: principal.apiKeyId,
+    };
+  }
+  const fill = async (text: string, path: string) => {
+    await checkVariables(db, principal.workspaceId, text, path);
+    const rendered = (await renderForContact(db, principal, target.contact, text)).text;
+    if (!rendered.trim())
+      throw validationFailed([{ path, message: "is empty for this contact; give a default" }]);
+    return rendered;
+  };
+  const { text, outbound } = await platformReply(db, target, body, sender.type, now, fill);
+  return {
+    sender,
+    note: false,
+    platform: true,
+    text: text || undefined,
+    outbound,
+    externalId,
+    senderKey: principal.apiKeyId,
+  };
+}
+
+/** Stores a prepared message in the conversation, and queues it when it goes to a platform. */
+export async function deliverAgentMessage(
+  db: Db,
+  env: Env,
+  conversationId: string,
+  reply: PreparedReply,
+  context: { now: number; origin: string; attachment?: Attachment | undefined },
+) {
+  const stub = conversationStub(env, conversationId);
+  const attachment = context.attachment ?? null;
+  const kind = reply.note ? "note" : attachment ? "file" : "text";
+  if (!reply.platform) {
+    const message = await stub.append({
+      kind,
+      sender: reply.sender,
+      text: reply.text,
+      attachment,
+      externalId: reply.externalId,
+      senderKey: reply.senderKey,
+    });
+    if (!reply.note) await recordFirstResponse(db, reply.sender, conversationId, context.now);
+    return message;
+  }
+  const { message, created } = await stub.appendOnce({
+    kind,
+    sender: reply.sender,
+    text: reply.text ?? null,
+    attachment,
+    status: "queued",
+    outbound: reply.outbound ?? null,
+    externalId: reply.externalId,
+    senderKey: reply.senderKey,
+  });
+  if (created)
+    await queueOutbound(env, { conversationId, seq: message.seq, origin: context.origin });
+  await recordFirstResponse(db, reply.sender, conversationId, context.now);
+  return message;
+}
+
+/** Whom a reply in this conversation goes to. */
+async function conversationTarget(
+  db: Db,
+  workspaceId: string,
+  conversation: ConversationDto,
+): Promise<ReplyTarget> {
+  return {
+    channel: await getChannelRow(db, conversation.channel_id),
+    contactId: conversation.contact.id,
+    contact: await contactVariables(db, workspaceId, conversation.contact.id),
+    lastInboundAt: conversation.last_inbound_at ? Date.parse(conversation.last_inbound_at) : null,
+  };
+}
+
+/**
  * An agent's (or API) message. On a platform channel it is stored `queued` and handed to the
  * outbound queue; notes and web chat replies are simply stored.
  */
@@ -96,57 +215,43 @@ export async function sendAgentMessage(
   principal: Principal,
   conversationId: string,
   body: AgentMessageBody,
-  context: { now: number; origin: string; attachment?: Attachment | undefined },
+  context: { now: number; origin: string },
 ) {
   const conversation = await getConversation(db, principal.workspaceId, conversationId);
-  const sender = await senderOf(db, principal);
-  const stub = conversationStub(env, conversationId);
-  const externalId = clientKey(body.client_message_id);
-  const channel = await getChannelRow(db, conversation.channel_id);
-  if (body.private || !isPlatformChannel(channel.type)) {
-    if (body.template)
-      throw validationFailed([{ path: "template", message: "Templates are for WhatsApp" }]);
-    const message = await stub.append({
-      kind: body.private ? "note" : context.attachment ? "file" : "text",
-      sender,
-      text: body.text,
-      attachment: context.attachment ?? null,
-      externalId,
-      senderKey: principal.apiKeyId,
-    });
-    if (!body.private) await recordFirstResponse(db, sender, conversationId, context.now);
-    return message;
-  }
-  const fill = async (text: string, path: string) => {
-    await checkVariables(db, principal.workspaceId, text, path);
-    const rendered = (await renderForConversation(db, principal, conversationId, text)).text;
-    if (!rendered.trim())
-      throw validationFailed([{ path, message: "is empty for this contact; give a default" }]);
-    return rendered;
-  };
-  const { text, outbound } = await platformReply(
-    db,
-    channel,
-    conversation,
-    body,
-    sender.type,
-    context.now,
-    fill,
+  const target = await conversationTarget(db, principal.workspaceId, conversation);
+  const reply = await prepareAgentMessage(db, principal, target, body, context.now);
+  return deliverAgentMessage(db, env, conversationId, reply, context);
+}
+
+/** A file from the inbox composer: checked like any reply before the file is stored. */
+export async function sendAgentFile(
+  db: Db,
+  env: Env,
+  principal: Principal,
+  conversationId: string,
+  file: File,
+  caption: string | undefined,
+  context: { now: number; origin: string },
+) {
+  const conversation = await getConversation(db, principal.workspaceId, conversationId);
+  const target = await conversationTarget(db, principal.workspaceId, conversation);
+  const body = { text: caption, private: false };
+  const reply = await prepareAgentMessage(db, principal, target, body, context.now);
+  const attachment = await storeAttachment(
+    env,
+    {
+      workspaceId: principal.workspaceId,
+      conversationId,
+      fileId: newId("file", context.now),
+    },
+    {
+      body: file.stream(),
+      name: file.name || "file",
+      contentType: file.type || "application/octet-stream",
+      size: file.size,
+    },
   );
-  const { message, created } = await stub.appendOnce({
-    kind: context.attachment ? "file" : "text",
-    sender,
-    text: text || null,
-    attachment: context.attachment ?? null,
-    status: "queued",
-    outbound,
-    externalId,
-    senderKey: principal.apiKeyId,
-  });
-  if (created)
-    await queueOutbound(env, { conversationId, seq: message.seq, origin: context.origin });
-  await recordFirstResponse(db, sender, conversationId, context.now);
-  return message;
+  return deliverAgentMessage(db, env, conversationId, reply, { ...context, attachment });
 }
 
 /** The first public reply by a person stops the first-response SLA clock. */

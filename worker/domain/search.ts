@@ -7,10 +7,11 @@ export async function searchMessages(
   q: string,
   limit: number,
 ) {
-  // Each word becomes a quoted prefix term, so user input cannot inject FTS syntax.
+  // Each word becomes a quoted prefix term, so user input cannot inject FTS syntax; control
+  // characters go as well (a NUL ends the FTS query text early).
   const terms = q
     .split(/\s+/)
-    .map((word) => word.replace(/"/g, ""))
+    .map((word) => word.replace(/["\p{Cc}]/gu, ""))
     .filter(Boolean)
     .map((word) => `"${word}"*`);
   if (terms.length === 0) return [];

@@ -8,19 +8,28 @@ import { storeAttachment } from "../lib/files";
 import { newId } from "../lib/ids";
 import { fetchTarget, TargetRefused } from "../lib/targets";
 import type { SendRequest } from "../schemas/send";
-import { getChannel } from "./channels";
-import { conversationStub, findActiveConversation, openConversation } from "./conversations";
-import { contactForSender } from "./inbound";
-import { sendAgentMessage } from "./messages";
+import { type ChannelRow, getChannel } from "./channels";
+import {
+  conversationStub,
+  findActiveConversation,
+  getConversation,
+  openConversation,
+} from "./conversations";
+import { contactForSender, findSender } from "./inbound";
+import { deliverAgentMessage, prepareAgentMessage } from "./messages";
+import { contactVariables } from "./snippets";
 
 type Input = z.infer<typeof SendRequest>;
 
-/** The contact to write to: named by id, or found / created by the channel's kind of address. */
-async function recipient(
+/**
+ * The contact to write to, found but not created: named by id, or known on the channel by its
+ * kind of address. `create` makes the contact when there is none yet.
+ */
+async function findRecipient(
   db: Db,
   env: Env,
   principal: Principal,
-  channel: Awaited<ReturnType<typeof getChannel>>,
+  channel: ChannelRow,
   to: Input["to"],
   now: number,
 ) {
@@ -30,7 +39,8 @@ async function recipient(
       where: and(eq(contacts.workspaceId, principal.workspaceId), eq(contacts.id, to.contact_id)),
     });
     if (!contact) throw validationFailed([{ path: "to.contact_id", message: "no such contact" }]);
-    return contact.id;
+    const { id } = contact;
+    return { contactId: id, variables: await contactVariables(db, principal.workspaceId, id) };
   }
   const address =
     channel.type === "email"
@@ -50,19 +60,25 @@ async function recipient(
               : "give to.platform_id or to.contact_id",
       },
     ]);
-  const contact = await contactForSender(
-    db,
-    env,
-    channel,
-    { id: address, phone: to.phone, email: to.email, name: to.name },
-    now,
-  );
-  return contact.id;
+  const sender = { id: address, phone: to.phone, email: to.email, name: to.name };
+  const { known, fields } = await findSender(db, channel, sender);
+  if (known)
+    return {
+      contactId: known.id,
+      variables: await contactVariables(db, principal.workspaceId, known.id),
+    };
+  return {
+    contactId: null,
+    variables: { phone: null, email: null, ...fields, fields: {} },
+    create: async () => (await contactForSender(db, env, channel, sender, now)).id,
+  };
 }
 
 /**
  * Sends on a channel to an address: finds or creates the contact and its open conversation,
- * then goes the same way as an agent's reply (rules, queue, statuses).
+ * then goes the same way as an agent's reply (rules, queue, statuses). Everything that can refuse
+ * the message (the channel's rules, its template and variables, the attachment) is checked
+ * first: a refused send creates no contact, no conversation and no file.
  */
 export async function sendToAddress(
   db: Db,
@@ -72,19 +88,22 @@ export async function sendToAddress(
   context: { now: number; origin: string },
 ) {
   const channel = await getChannel(db, principal.workspaceId, input.channel_id);
-  const contactId = await recipient(db, env, principal, channel, input.to, context.now);
-  const ref = { workspaceId: principal.workspaceId, channelId: channel.id, contactId };
-  const conversationId =
-    (await findActiveConversation(db, ref.workspaceId, contactId, channel.id)) ??
-    (await openConversation(db, env, ref, context.now));
-  const attachment = input.attachment
-    ? await fetchAttachment(env, input.attachment, { ...ref, conversationId }, context.now)
-    : undefined;
-  const message = await sendAgentMessage(
+  const recipient = await findRecipient(db, env, principal, channel, input.to, context.now);
+  const open = recipient.contactId
+    ? await findActiveConversation(db, principal.workspaceId, recipient.contactId, channel.id)
+    : null;
+  const lastInbound = open
+    ? (await getConversation(db, principal.workspaceId, open)).last_inbound_at
+    : null;
+  const reply = await prepareAgentMessage(
     db,
-    env,
     principal,
-    conversationId,
+    {
+      channel,
+      contactId: recipient.contactId,
+      contact: recipient.variables,
+      lastInboundAt: lastInbound ? Date.parse(lastInbound) : null,
+    },
     {
       text: input.text,
       template: input.template,
@@ -93,23 +112,33 @@ export async function sendToAddress(
       private: false,
       client_message_id: input.client_message_id,
     },
-    { ...context, attachment },
+    context.now,
   );
+  const file = input.attachment ? await fetchAttachment(env, input.attachment) : undefined;
+  const contactId = recipient.contactId ?? (await recipient.create());
+  const ref = { workspaceId: principal.workspaceId, channelId: channel.id, contactId };
+  const conversationId = open ?? (await openConversation(db, env, ref, context.now));
+  const attachment = file
+    ? await storeAttachment(
+        env,
+        { ...ref, conversationId, fileId: newId("file", context.now) },
+        file,
+      )
+    : undefined;
+  const message = await deliverAgentMessage(db, env, conversationId, reply, {
+    ...context,
+    attachment,
+  });
   return { message, conversationId };
 }
 
 const MAX_FILE_BYTES = 10 * 1024 * 1024;
 
 /**
- * Fetches a file named by URL (public addresses only, each redirect checked) into the
- * conversation's storage. A failure names the status code only, never the target's answer.
+ * Fetches a file named by URL (public addresses only, each redirect checked), to be stored once
+ * the send is accepted. A failure names the status code only, never the target's answer.
  */
-async function fetchAttachment(
-  env: Env,
-  file: { url: string; name?: string | undefined },
-  where: { workspaceId: string; conversationId: string },
-  now: number,
-) {
+async function fetchAttachment(env: Env, file: { url: string; name?: string | undefined }) {
   const refuse = (message: string) => validationFailed([{ path: "attachment.url", message }]);
   const response = await fetchTarget(env, file.url).catch((error) => {
     if (error instanceof TargetRefused) throw refuse(error.message);
@@ -124,17 +153,12 @@ async function fetchAttachment(
   const body = await response.arrayBuffer();
   if (body.byteLength > MAX_FILE_BYTES) throw refuse("is larger than 10 MB");
   const name = file.name ?? (new URL(file.url).pathname.split("/").pop() || "file");
-  return storeAttachment(
-    env,
-    { ...where, fileId: newId("file", now) },
-    {
-      body,
-      name,
-      contentType:
-        response.headers.get("content-type")?.split(";")[0] ?? "application/octet-stream",
-      size: body.byteLength,
-    },
-  );
+  return {
+    body,
+    name,
+    contentType: response.headers.get("content-type")?.split(";")[0] ?? "application/octet-stream",
+    size: body.byteLength,
+  };
 }
 
 /** A message by its id, as it is now (delivery status included). */

@@ -8,7 +8,7 @@ import { toIso } from "../schemas/common";
 import type { SnippetCreate, SnippetPatch } from "../schemas/snippets";
 import { listContactFields } from "./contact-fields";
 import { getConversation } from "./conversations";
-import { renderVariables, unknownVariables } from "./variables";
+import { renderVariables, unknownVariables, type VariableContext } from "./variables";
 
 type SnippetRow = typeof snippets.$inferSelect;
 
@@ -102,6 +102,45 @@ export async function deleteSnippet(db: Db, workspaceId: string, id: string) {
   await db.delete(snippets).where(and(eq(snippets.workspaceId, workspaceId), eq(snippets.id, id)));
 }
 
+/** A contact's values for the variable engine; null when there is no such contact. */
+export async function contactVariables(
+  db: Db,
+  workspaceId: string,
+  contactId: string,
+): Promise<VariableContext["contact"]> {
+  const contact = await db.query.contacts.findFirst({
+    where: and(eq(contacts.workspaceId, workspaceId), eq(contacts.id, contactId)),
+  });
+  return contact
+    ? {
+        name: contact.name,
+        phone: contact.phone,
+        email: contact.email,
+        fields: contact.customFields,
+      }
+    : null;
+}
+
+/** Fills variables for a contact (stored or about to be), the signed-in agent and the workspace. */
+export async function renderForContact(
+  db: Db,
+  principal: Principal,
+  contact: VariableContext["contact"],
+  text: string,
+) {
+  const [agent, workspace] = await Promise.all([
+    principal.userId
+      ? db.query.users.findFirst({ where: eq(users.id, principal.userId) })
+      : undefined,
+    db.query.workspaces.findFirst({ where: eq(workspaces.id, principal.workspaceId) }),
+  ]);
+  return renderVariables(text, {
+    contact,
+    agent: agent ? { name: agent.name, email: agent.email } : null,
+    workspace: workspace ? { name: workspace.name } : null,
+  });
+}
+
 /** Fills variables for a conversation: its contact, the signed-in agent, the workspace. */
 export async function renderForConversation(
   db: Db,
@@ -110,23 +149,6 @@ export async function renderForConversation(
   text: string,
 ) {
   const conversation = await getConversation(db, principal.workspaceId, conversationId);
-  const [contact, agent, workspace] = await Promise.all([
-    db.query.contacts.findFirst({ where: eq(contacts.id, conversation.contact.id) }),
-    principal.userId
-      ? db.query.users.findFirst({ where: eq(users.id, principal.userId) })
-      : undefined,
-    db.query.workspaces.findFirst({ where: eq(workspaces.id, principal.workspaceId) }),
-  ]);
-  return renderVariables(text, {
-    contact: contact
-      ? {
-          name: contact.name,
-          phone: contact.phone,
-          email: contact.email,
-          fields: contact.customFields,
-        }
-      : null,
-    agent: agent ? { name: agent.name, email: agent.email } : null,
-    workspace: workspace ? { name: workspace.name } : null,
-  });
+  const contact = await contactVariables(db, principal.workspaceId, conversation.contact.id);
+  return renderForContact(db, principal, contact, text);
 }

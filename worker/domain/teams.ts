@@ -1,5 +1,7 @@
 import type { z } from "@hono/zod-openapi";
 import { and, asc, eq, inArray } from "drizzle-orm";
+import { readInChunks, rowChunks } from "../db/chunks";
+import { writeTogether } from "../db/client";
 import {
   businessHours,
   channels,
@@ -23,6 +25,7 @@ import type {
 import {
   actorName,
   assignConversation,
+  checkAssignee,
   conversationStub,
   getConversation,
   hubFor,
@@ -60,13 +63,14 @@ export const toHoursDto = (row: HoursRow, now: number) => {
   };
 };
 
-async function membersOf(db: Db, teamIds: string[]) {
-  if (teamIds.length === 0) return new Map<string, string[]>();
-  const rows = await db
-    .select()
-    .from(teamMembers)
-    .where(inArray(teamMembers.teamId, teamIds))
-    .orderBy(asc(teamMembers.userId));
+async function membersOf(db: Db, workspaceId: string, teamIds: string[]) {
+  const rows = await readInChunks(teamIds, (chunk) =>
+    db
+      .select()
+      .from(teamMembers)
+      .where(and(eq(teamMembers.workspaceId, workspaceId), inArray(teamMembers.teamId, chunk)))
+      .orderBy(asc(teamMembers.userId)),
+  );
   const byTeam = new Map<string, string[]>();
   for (const r of rows) byTeam.set(r.teamId, [...(byTeam.get(r.teamId) ?? []), r.userId]);
   return byTeam;
@@ -79,6 +83,7 @@ export async function listTeams(db: Db, workspaceId: string) {
   });
   const members = await membersOf(
     db,
+    workspaceId,
     rows.map((r) => r.id),
   );
   return rows.map((r) => toTeamDto(r, members.get(r.id) ?? []));
@@ -89,15 +94,16 @@ export async function getTeam(db: Db, workspaceId: string, id: string) {
     where: and(eq(teams.workspaceId, workspaceId), eq(teams.id, id)),
   });
   if (!row) throw notFound("Team");
-  return toTeamDto(row, (await membersOf(db, [id])).get(id) ?? []);
+  return toTeamDto(row, (await membersOf(db, workspaceId, [id])).get(id) ?? []);
 }
 
 async function checkMembers(db: Db, workspaceId: string, userIds: string[]) {
-  if (userIds.length === 0) return;
-  const found = await db
-    .select({ userId: memberships.userId })
-    .from(memberships)
-    .where(and(eq(memberships.workspaceId, workspaceId), inArray(memberships.userId, userIds)));
+  const found = await readInChunks(userIds, (chunk) =>
+    db
+      .select({ userId: memberships.userId })
+      .from(memberships)
+      .where(and(eq(memberships.workspaceId, workspaceId), inArray(memberships.userId, chunk))),
+  );
   const known = new Set(found.map((f) => f.userId));
   const unknown = userIds.findIndex((id) => !known.has(id));
   if (unknown >= 0)
@@ -115,14 +121,15 @@ async function checkHours(db: Db, workspaceId: string, id: string | null | undef
     throw validationFailed([{ path: "business_hours_id", message: "no such business hours" }]);
 }
 
-async function setMembers(db: Db, workspaceId: string, teamId: string, userIds: string[]) {
-  await db.delete(teamMembers).where(eq(teamMembers.teamId, teamId));
-  const unique = [...new Set(userIds)];
-  for (let i = 0; i < unique.length; i += 30) {
-    await db
-      .insert(teamMembers)
-      .values(unique.slice(i, i + 30).map((userId) => ({ workspaceId, teamId, userId })));
-  }
+/** The statements that make `userIds` the team's members, to run in one batch. */
+function memberWrites(db: Db, workspaceId: string, teamId: string, userIds: string[]) {
+  const rows = [...new Set(userIds)].map((userId) => ({ workspaceId, teamId, userId }));
+  return [
+    db
+      .delete(teamMembers)
+      .where(and(eq(teamMembers.workspaceId, workspaceId), eq(teamMembers.teamId, teamId))),
+    ...rowChunks(teamMembers, rows).map((chunk) => db.insert(teamMembers).values(chunk)),
+  ];
 }
 
 const teamColumns = (input: z.infer<typeof TeamPatch>) => ({
@@ -157,10 +164,12 @@ export async function createTeam(
   await checkMembers(db, workspaceId, input.member_ids);
   await checkHours(db, workspaceId, input.business_hours_id);
   const id = newId("team", now);
-  await db
-    .insert(teams)
-    .values({ id, workspaceId, name: input.name, createdAt: now, ...teamColumns(input) });
-  await setMembers(db, workspaceId, id, input.member_ids);
+  await db.batch([
+    db
+      .insert(teams)
+      .values({ id, workspaceId, name: input.name, createdAt: now, ...teamColumns(input) }),
+    ...memberWrites(db, workspaceId, id, input.member_ids),
+  ]);
   return getTeam(db, workspaceId, id);
 }
 
@@ -176,12 +185,11 @@ export async function updateTeam(
   if (input.member_ids) await checkMembers(db, workspaceId, input.member_ids);
   await checkHours(db, workspaceId, input.business_hours_id);
   const columns = teamColumns(input);
-  if (Object.keys(columns).length)
-    await db
-      .update(teams)
-      .set(columns)
-      .where(and(eq(teams.workspaceId, workspaceId), eq(teams.id, id)));
-  if (input.member_ids) await setMembers(db, workspaceId, id, input.member_ids);
+  const where = and(eq(teams.workspaceId, workspaceId), eq(teams.id, id));
+  await writeTogether(db, [
+    ...(Object.keys(columns).length ? [db.update(teams).set(columns).where(where)] : []),
+    ...(input.member_ids ? memberWrites(db, workspaceId, id, input.member_ids) : []),
+  ]);
   // new members or a new strategy may let waiting conversations through
   await hubFor(env, workspaceId).assignWaiting(workspaceId, id);
   return getTeam(db, workspaceId, id);
@@ -189,11 +197,13 @@ export async function updateTeam(
 
 export async function deleteTeam(db: Db, workspaceId: string, id: string) {
   await getTeam(db, workspaceId, id);
-  await db
-    .update(conversations)
-    .set({ teamId: null })
-    .where(and(eq(conversations.workspaceId, workspaceId), eq(conversations.teamId, id)));
-  await db.delete(teams).where(and(eq(teams.workspaceId, workspaceId), eq(teams.id, id)));
+  await db.batch([
+    db
+      .update(conversations)
+      .set({ teamId: null })
+      .where(and(eq(conversations.workspaceId, workspaceId), eq(conversations.teamId, id))),
+    db.delete(teams).where(and(eq(teams.workspaceId, workspaceId), eq(teams.id, id))),
+  ]);
 }
 
 export async function createBusinessHours(
@@ -233,8 +243,17 @@ export async function transferConversation(
 ) {
   const current = await getConversation(db, principal.workspaceId, id);
   const teamId = target.team_id === undefined ? current.team_id : target.team_id;
+  const assignee =
+    target.user_id !== undefined
+      ? target.user_id
+      : target.team_id !== undefined
+        ? null
+        : current.assignee_id;
+  // everything is checked before the note, the team or the assignee is written
+  await checkTeams(db, principal.workspaceId, [["team_id", teamId]]);
+  if (assignee && assignee !== current.assignee_id)
+    await checkAssignee(db, principal.workspaceId, assignee);
   const name = await actorName(db, principal);
-  if (teamId) await getTeam(db, principal.workspaceId, teamId);
   if (target.note)
     await conversationStub(env, id).append({
       kind: "note",
@@ -252,12 +271,6 @@ export async function transferConversation(
       event: { type: "transferred", data: { from_team: current.team_id, to_team: teamId } },
     });
   }
-  const assignee =
-    target.user_id !== undefined
-      ? target.user_id
-      : target.team_id !== undefined
-        ? null
-        : current.assignee_id;
   await assignConversation(db, env, principal, id, assignee);
   if (teamId && assignee === null)
     await hubFor(env, principal.workspaceId).assignWaiting(principal.workspaceId, teamId);

@@ -20,21 +20,28 @@ const CONTACT_KEYS = ["name", "first_name", "last_name", "phone", "email"] as co
 const AGENT_KEYS = ["name", "first_name", "email"] as const;
 const WORKSPACE_KEYS = ["name"] as const;
 
-/** Older systems' placeholders and the variable each stands for. */
-export const LEGACY_ALIASES: Record<string, string> = {
-  name: "contact.name",
-  nombre: "contact.name",
-  first_name: "contact.first_name",
-  firstname: "contact.first_name",
-  last_name: "contact.last_name",
-  phone: "contact.phone",
-  telefono: "contact.phone",
-  email: "contact.email",
-  agent: "agent.name",
-  agente: "agent.name",
-  company: "workspace.name",
-  empresa: "workspace.name",
-};
+/**
+ * Older systems' placeholders and the variable each stands for. A Map, so a placeholder such as
+ * `%constructor%` or `%__proto__%` finds nothing rather than what every object inherits.
+ */
+export const LEGACY_ALIASES: ReadonlyMap<string, string> = new Map([
+  ["name", "contact.name"],
+  ["nombre", "contact.name"],
+  ["first_name", "contact.first_name"],
+  ["firstname", "contact.first_name"],
+  ["last_name", "contact.last_name"],
+  ["phone", "contact.phone"],
+  ["telefono", "contact.phone"],
+  ["email", "contact.email"],
+  ["agent", "agent.name"],
+  ["agente", "agent.name"],
+  ["company", "workspace.name"],
+  ["empresa", "workspace.name"],
+]);
+
+/** A record's own value under `key`: never one inherited from Object.prototype. */
+const own = <T>(record: Record<string, T> | null | undefined, key: string): T | undefined =>
+  record && Object.hasOwn(record, key) ? record[key] : undefined;
 
 const TOKEN = /\\\{\{|\{\{\s*([^{}|]+?)\s*(?:\|([^{}]*))?\}\}|%([a-z_]+)%/gi;
 
@@ -52,7 +59,7 @@ function* tokens(text: string): Generator<Token> {
     }
     const legacy = match[3]?.toLowerCase();
     if (legacy !== undefined) {
-      const alias = LEGACY_ALIASES[legacy];
+      const alias = LEGACY_ALIASES.get(legacy);
       yield alias ? { path: alias, fallback: undefined, raw: match[0] } : { literal: match[0] };
       continue;
     }
@@ -72,7 +79,7 @@ function lookup(path: string, context: VariableContext): string | null {
   if (scope === "contact") {
     const contact = context.contact;
     if (key === "fields" && sub) {
-      const value = contact?.fields?.[sub];
+      const value = own(contact?.fields, sub);
       return value === undefined || value === null ? null : String(value);
     }
     if (key === "first_name") return firstName(contact?.name);

@@ -123,6 +123,7 @@ export async function updateSubscription(
         }
       : {}),
   };
+  if (Object.keys(values).length === 0) return { row: current, secret: null };
   const [row] = await db
     .update(webhookSubscriptions)
     .set(values)

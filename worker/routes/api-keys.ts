@@ -9,6 +9,7 @@ import {
   IdParam,
   jsonBody,
   jsonResponse,
+  singleLine,
   Timestamp,
   toIso,
 } from "../schemas/common";
@@ -60,7 +61,7 @@ const createKeyRoute = createRoute({
     body: jsonBody(
       z
         .strictObject({
-          name: z.string().trim().min(1).max(100),
+          name: z.string().trim().min(1).max(100).check(singleLine),
           role: RoleSchema.default("admin"),
         })
         .openapi("ApiKeyCreate"),

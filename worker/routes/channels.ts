@@ -18,7 +18,9 @@ import {
   IdParam,
   jsonBody,
   jsonResponse,
+  multiLine,
   ProblemSchema,
+  singleLine,
   Timestamp,
 } from "../schemas/common";
 
@@ -129,15 +131,16 @@ const syncTemplatesRoute = createRoute({
 const TemplateCreate = z
   .strictObject({
     name: z.string().regex(/^[a-z0-9_]{1,512}$/, "lower-case letters, digits and underscores"),
-    language: z.string().min(2).max(15).openapi({ example: "en_US" }),
+    language: z.string().min(2).max(15).check(singleLine).openapi({ example: "en_US" }),
     category: z.enum(["UTILITY", "MARKETING", "AUTHENTICATION"]),
     body: z
       .string()
       .trim()
       .min(1)
       .max(1024)
+      .check(multiLine)
       .openapi({ example: "Your order {{1}} ships on {{2}}." }),
-    examples: z.array(z.string().min(1).max(200)).max(20).default([]).openapi({
+    examples: z.array(z.string().min(1).max(200).check(singleLine)).max(20).default([]).openapi({
       description: "One sample value per {{n}} variable, for Meta's review",
     }),
   })
@@ -163,11 +166,11 @@ const registerTemplateRoute = createRoute({
 
 const TestSend = z
   .strictObject({
-    to: z.string().trim().min(1).max(320).openapi({
+    to: z.string().trim().min(1).max(320).check(singleLine).openapi({
       description: "Phone (E.164), email address, PSID, chat id … as the platform knows them",
     }),
-    text: z.string().trim().min(1).max(4096).default("Test message from Conversa"),
-    subject: z.string().trim().min(1).max(300).optional(),
+    text: z.string().trim().min(1).max(4096).check(multiLine).default("Test message from Conversa"),
+    subject: z.string().trim().min(1).max(300).check(singleLine).optional(),
   })
   .openapi("ChannelTestSend");
 

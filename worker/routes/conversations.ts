@@ -11,16 +11,21 @@ import {
   publishToInbox,
   removeLabel,
 } from "../domain/conversations";
-import { MAX_UPLOAD_BYTES, sendAgentMessage } from "../domain/messages";
+import { MAX_UPLOAD_BYTES, sendAgentFile, sendAgentMessage } from "../domain/messages";
 import { searchMessages } from "../domain/search";
 import { getMember } from "../domain/users";
 import { assertSameOrigin } from "../lib/auth";
 import type { AppEnv } from "../lib/context";
 import { forbidden, payloadTooLarge, validationFailed } from "../lib/errors";
-import { storeAttachment } from "../lib/files";
-import { newId } from "../lib/ids";
 import { authenticated, createRouter } from "../lib/router";
-import { errorResponses, IdParam, jsonBody, jsonResponse } from "../schemas/common";
+import {
+  errorResponses,
+  IdParam,
+  jsonBody,
+  jsonResponse,
+  multiLine,
+  singleLine,
+} from "../schemas/common";
 import { TagName } from "../schemas/contacts";
 import {
   AgentMessageCreate,
@@ -104,7 +109,7 @@ const attachRoute = createRoute({
         "multipart/form-data": {
           schema: z.object({
             file: z.any().openapi({ type: "string", format: "binary" }),
-            text: z.string().max(1000).optional(),
+            text: z.string().max(1000).check(multiLine).optional(),
           }),
         },
       },
@@ -215,7 +220,7 @@ const searchRoute = createRoute({
   security,
   request: {
     query: z.object({
-      q: z.string().trim().min(1).max(200),
+      q: z.string().trim().min(1).max(200).check(singleLine),
       limit: z.coerce.number().int().min(1).max(100).default(25),
     }),
   },
@@ -302,27 +307,14 @@ export const conversationsRouter = createRouter()
     if (!(file instanceof File))
       throw validationFailed([{ path: "file", message: "attach a file" }]);
     if (file.size > MAX_UPLOAD_BYTES) throw payloadTooLarge(MAX_UPLOAD_BYTES);
-    const principal = c.get("principal");
-    const id = c.req.valid("param").id;
-    const now = c.get("clock").now();
-    await getConversation(c.get("db"), principal.workspaceId, id);
-    const attachment = await storeAttachment(
-      c.env,
-      { workspaceId: principal.workspaceId, conversationId: id, fileId: newId("file", now) },
-      {
-        body: file.stream(),
-        name: file.name || "file",
-        contentType: file.type || "application/octet-stream",
-        size: file.size,
-      },
-    );
-    const message = await sendAgentMessage(
+    const message = await sendAgentFile(
       c.get("db"),
       c.env,
-      principal,
-      id,
-      { text: text?.trim() || undefined, private: false },
-      { now, origin: new URL(c.req.url).origin, attachment },
+      c.get("principal"),
+      c.req.valid("param").id,
+      file,
+      text?.trim() || undefined,
+      { now: c.get("clock").now(), origin: new URL(c.req.url).origin },
     );
     return c.json(message, 201);
   })

@@ -1,11 +1,20 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../lib/context";
-import { forbidden, notFound } from "../lib/errors";
+import { badRequest, forbidden, notFound } from "../lib/errors";
 import { fileResponseHeaders, verifyAttachmentUrl } from "../lib/files";
+
+/** The storage key a /files/ path names; malformed percent-encoding is the caller's error. */
+function storageKey(path: string) {
+  try {
+    return decodeURIComponent(path.slice("/files/".length));
+  } catch {
+    throw badRequest("The file path is not valid percent-encoding.");
+  }
+}
 
 /** Stored files, reachable only through the signed URLs messages carry. */
 export const filesRouter = new Hono<AppEnv>().get("/files/*", async (c) => {
-  const key = decodeURIComponent(c.req.path.slice("/files/".length));
+  const key = storageKey(c.req.path);
   const ok = await verifyAttachmentUrl(
     c.env,
     key,

@@ -16,7 +16,14 @@ import {
 import { requireRole } from "../lib/auth";
 import { notFound } from "../lib/errors";
 import { authenticated, createRouter } from "../lib/router";
-import { errorResponses, IdParam, jsonBody, jsonResponse, Timestamp } from "../schemas/common";
+import {
+  errorResponses,
+  IdParam,
+  jsonBody,
+  jsonResponse,
+  singleLine,
+  Timestamp,
+} from "../schemas/common";
 
 const tags = ["Webhooks out"];
 const admin = [requireRole("admin")];
@@ -29,7 +36,11 @@ const HttpsUrl = z
   .openapi({ example: "https://example.com/hooks/conversa" });
 
 const SubscriptionCreate = z
-  .strictObject({ url: HttpsUrl, events: Events, description: z.string().max(200).optional() })
+  .strictObject({
+    url: HttpsUrl,
+    events: Events,
+    description: z.string().max(200).check(singleLine).optional(),
+  })
   .openapi("WebhookSubscriptionCreate");
 const SubscriptionPatch = z
   .strictObject({

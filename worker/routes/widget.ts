@@ -22,7 +22,7 @@ import {
 } from "../lib/errors";
 import { limitHeaders, WIDGET_LIMIT } from "../lib/rate-limit";
 import { createRouter } from "../lib/router";
-import { errorResponses, IdParam, jsonBody, jsonResponse } from "../schemas/common";
+import { errorResponses, IdParam, jsonBody, jsonResponse, singleLine } from "../schemas/common";
 import {
   MessagePage,
   MessageSchema,
@@ -53,13 +53,13 @@ const SessionBody = z
       description:
         "A token from an earlier session, to resume it with a fresh token; an expired or revoked one gets 401 (start again without it)",
     }),
-    identifier: z.string().min(1).max(200).optional(),
+    identifier: z.string().min(1).max(200).check(singleLine).optional(),
     identifier_hash: z
       .string()
       .max(128)
       .optional()
       .openapi({ description: "hex HMAC-SHA256(channel identity secret, identifier)" }),
-    name: z.string().trim().min(1).max(200).optional(),
+    name: z.string().trim().min(1).max(200).check(singleLine).optional(),
     email: z.email().max(254).optional(),
   })
   .openapi("WidgetSessionRequest");

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { CHANNEL_TYPES, type ChannelType } from "../db/schema";
-import { Timestamp } from "./common";
+import { multiLine, singleLine, Timestamp } from "./common";
 
 /** A credential: accepted on write, stored sealed, never returned. */
 const secret = (description: string) =>
@@ -8,16 +8,17 @@ const secret = (description: string) =>
     .string()
     .min(1)
     .max(4096)
+    .check(singleLine)
     .openapi({ description: `${description} (write-only)`, writeOnly: true });
 const baseUrl = z
   .url({ protocol: /^https?$/ })
   .max(500)
   .optional()
   .openapi({ description: "The platform's API base URL; point it at a local fake for testing" });
-const name = z.string().trim().min(1).max(100);
+const name = z.string().trim().min(1).max(100).check(singleLine);
 
 const webchat = z.strictObject({
-  greeting: z.string().max(500).optional(),
+  greeting: z.string().max(500).check(multiLine).optional(),
   brand_color: z
     .string()
     .regex(/^#[0-9a-fA-F]{6}$/, "a colour like #2563eb")
@@ -25,7 +26,7 @@ const webchat = z.strictObject({
   position: z.enum(["right", "left"]).optional(),
   require_identity: z.boolean().optional(),
   away: z.boolean().optional(),
-  away_message: z.string().max(500).optional(),
+  away_message: z.string().max(500).check(multiLine).optional(),
 });
 
 const whatsapp = z.strictObject({
@@ -41,6 +42,7 @@ const whatsapp = z.strictObject({
     .string()
     .min(8)
     .max(200)
+    .check(singleLine)
     .openapi({ description: "Paste into Meta's webhook settings" }),
   api_base_url: baseUrl,
   api_version: z
@@ -53,7 +55,7 @@ const metaPage = z.strictObject({
   page_id: z.string().regex(/^\d{1,30}$/, "the numeric page id"),
   page_access_token: secret("Page access token"),
   app_secret: secret("App secret, signs webhooks"),
-  verify_token: z.string().min(8).max(200),
+  verify_token: z.string().min(8).max(200).check(singleLine),
   api_base_url: baseUrl,
   api_version: z
     .string()
@@ -76,6 +78,7 @@ const twilio = z.strictObject({
     .string()
     .min(2)
     .max(64)
+    .check(singleLine)
     .openapi({ description: "Sender number (E.164) or MG… messaging service" }),
   api_base_url: baseUrl,
 });
@@ -90,7 +93,12 @@ const email = z.strictObject({
     .array(
       z.strictObject({
         area: z.enum(EMAIL_AREAS),
-        from: z.string().min(3).max(300).openapi({ example: "Acme Support <support@acme.test>" }),
+        from: z
+          .string()
+          .min(3)
+          .max(300)
+          .check(singleLine)
+          .openapi({ example: "Acme Support <support@acme.test>" }),
         cap_count: z.number().int().min(1).max(1_000_000).optional(),
         cap_hours: z
           .number()

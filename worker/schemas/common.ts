@@ -11,6 +11,25 @@ export const IdParam = (prefix: string) =>
       }),
   });
 
+/** Control characters (C0, DEL, C1), line and paragraph separators, lone surrogates. */
+const NOT_SINGLE_LINE = /[\p{Cc}\p{Zl}\p{Zp}]|\p{Cs}/u;
+/** The same, less the line breaks and tabs a multi-line text keeps. */
+const NOT_MULTI_LINE = /[^\P{Cc}\t\n\r]|\p{Cs}/u;
+
+/**
+ * Names, labels, tags, titles and other one-line fields: printable text only. NUL and its kin
+ * break CSV exports, search and most databases downstream. Add it after `trim()`:
+ * `z.string().trim().min(1).max(100).check(singleLine)`.
+ */
+export const singleLine = z.refine<string>((text) => !NOT_SINGLE_LINE.test(text), {
+  message: "must be printable text on one line (no control characters)",
+});
+
+/** Message bodies, notes and other multi-line texts: line breaks and tabs, no other control characters. */
+export const multiLine = z.refine<string>((text) => !NOT_MULTI_LINE.test(text), {
+  message: "must not contain control characters other than line breaks and tabs",
+});
+
 export const Timestamp = z.iso.datetime().openapi({ example: "2026-11-22T10:00:00.000Z" });
 
 export const toIso = (ms: number) => new Date(ms).toISOString();

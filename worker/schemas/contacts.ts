@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { CONSENT_CHANNELS, FIELD_TYPES } from "../db/schema";
-import { Timestamp } from "./common";
+import { multiLine, singleLine, Timestamp } from "./common";
 
 const isTimeZone = (tz: string) => {
   try {
@@ -11,21 +11,43 @@ const isTimeZone = (tz: string) => {
   }
 };
 
-export const TagName = z.string().trim().min(1).max(64).openapi({ example: "vip" });
+export const TagName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .check(singleLine)
+  .openapi({ example: "vip" });
 export const ConsentStatus = z.enum(["opted_in", "opted_out"]);
 const ConsentInput = z.union([
   ConsentStatus,
-  z.strictObject({ status: ConsentStatus, source: z.string().trim().min(1).max(64).optional() }),
+  z.strictObject({
+    status: ConsentStatus,
+    source: z.string().trim().min(1).max(64).check(singleLine).optional(),
+  }),
 ]);
-const CustomFieldInput = z.union([z.string().max(1000), z.number(), z.boolean(), z.null()]);
+const CustomFieldInput = z.union([
+  z.string().max(1000).check(multiLine),
+  z.number(),
+  z.boolean(),
+  z.null(),
+]);
 
 const ContactFields = z.strictObject({
-  name: z.string().trim().min(1).max(200).nullish().openapi({ example: "Ana García" }),
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .check(singleLine)
+    .nullish()
+    .openapi({ example: "Ana García" }),
   phone: z
     .string()
     .trim()
     .min(1)
     .max(32)
+    .check(singleLine)
     .nullish()
     .openapi({ description: "Any common format; stored as E.164", example: "+34 612 34 56 78" }),
   email: z.email().max(254).nullish().openapi({ example: "ana@example.com" }),
@@ -40,7 +62,7 @@ const ContactFields = z.strictObject({
     .nullish(),
   tags: z.array(TagName).max(50).optional().openapi({ description: "On update, replaces the set" }),
   custom_fields: z
-    .record(z.string().max(40), CustomFieldInput)
+    .record(z.string().max(40).check(singleLine), CustomFieldInput)
     .optional()
     .openapi({ description: "Values by field key (see /contact-fields); null removes a value" }),
   consent: z
@@ -82,7 +104,13 @@ export const Contact = z
 export type ContactResource = z.infer<typeof Contact>;
 
 export const ContactListQuery = z.object({
-  q: z.string().trim().max(100).optional().openapi({ description: "Matches name, phone or email" }),
+  q: z
+    .string()
+    .trim()
+    .max(100)
+    .check(singleLine)
+    .optional()
+    .openapi({ description: "Matches name, phone or email" }),
   tag: TagName.optional(),
 });
 
@@ -94,12 +122,14 @@ export const FieldKey = z
   .string()
   .regex(/^[a-z][a-z0-9_]{0,39}$/, "lower-case letters, digits and _, starting with a letter");
 
+const FieldLabel = z.string().trim().min(1).max(100).check(singleLine);
+
 export const ContactFieldCreate = z
   .strictObject({
     key: FieldKey.openapi({ example: "balance" }),
-    label: z.string().trim().min(1).max(100).openapi({ example: "Balance" }),
+    label: FieldLabel.openapi({ example: "Balance" }),
     type: z.enum(FIELD_TYPES),
-    options: z.array(z.string().trim().min(1).max(100)).max(100).optional(),
+    options: z.array(FieldLabel).max(100).optional(),
   })
   .refine((f) => f.type !== "select" || (f.options?.length ?? 0) > 0, {
     message: "a select field needs options",
@@ -109,8 +139,8 @@ export const ContactFieldCreate = z
 
 export const ContactFieldPatch = z
   .strictObject({
-    label: z.string().trim().min(1).max(100).optional(),
-    options: z.array(z.string().trim().min(1).max(100)).min(1).max(100).optional(),
+    label: FieldLabel.optional(),
+    options: z.array(FieldLabel).min(1).max(100).optional(),
   })
   .openapi("ContactFieldPatch");
 

@@ -8,7 +8,7 @@ import {
   SENDER_TYPES,
 } from "../db/schema";
 import { EMAIL_AREAS } from "./channels";
-import { Timestamp } from "./common";
+import { multiLine, singleLine, Timestamp } from "./common";
 import { TagName } from "./contacts";
 
 export const SenderSchema = z
@@ -100,8 +100,8 @@ export const ConversationSchema = z
   .openapi("Conversation");
 export type ConversationDto = z.infer<typeof ConversationSchema>;
 
-const MessageText = z.string().trim().min(1).max(10_000);
-export const ClientMessageId = z.string().min(1).max(100).optional().openapi({
+const MessageText = z.string().trim().min(1).max(10_000).check(multiLine);
+export const ClientMessageId = z.string().min(1).max(100).check(singleLine).optional().openapi({
   description: "Your id for this message: a retry with the same id is not stored twice",
 });
 
@@ -113,16 +113,30 @@ export const AgentMessageFields = z.strictObject({
     .openapi({ description: "An internal note, never shown to the customer" }),
   template: z
     .strictObject({
-      name: z.string().min(1).max(512),
-      language: z.string().min(2).max(15).optional().openapi({ example: "en_US" }),
-      variables: z.array(z.string().min(1).max(1024)).max(20).default([]),
+      name: z.string().min(1).max(512).check(singleLine),
+      language: z
+        .string()
+        .min(2)
+        .max(15)
+        .check(singleLine)
+        .optional()
+        .openapi({ example: "en_US" }),
+      // WhatsApp refuses line breaks and tabs in a template's parameters
+      variables: z.array(z.string().min(1).max(1024).check(singleLine)).max(20).default([]),
     })
     .optional()
     .openapi({
       description:
         "WhatsApp: an approved template, the only thing allowed outside the 24-hour window",
     }),
-  subject: z.string().trim().min(1).max(300).optional().openapi({ description: "Email only" }),
+  subject: z
+    .string()
+    .trim()
+    .min(1)
+    .max(300)
+    .check(singleLine)
+    .optional()
+    .openapi({ description: "Email only" }),
   area: z
     .enum(EMAIL_AREAS)
     .optional()
@@ -179,10 +193,10 @@ export const StatusBody = z
   .strictObject({
     status: z.enum(CONVERSATION_STATUSES),
     snooze_until: Timestamp.optional(),
-    reason: z.string().trim().min(1).max(100).optional().openapi({
+    reason: z.string().trim().min(1).max(100).check(singleLine).optional().openapi({
       description: "Closing: one of the workspace's close reasons (required when it has any)",
     }),
-    note: z.string().trim().min(1).max(5000).optional().openapi({
+    note: z.string().trim().min(1).max(5000).check(multiLine).optional().openapi({
       description: "Closing: a note for the record (required when the workspace says so)",
     }),
   })

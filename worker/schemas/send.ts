@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { singleLine } from "./common";
 import { AgentMessageFields, MessageSchema } from "./conversations";
 
 export const SendRequest = z
@@ -7,12 +8,17 @@ export const SendRequest = z
     to: z
       .strictObject({
         contact_id: z.string().max(64).optional(),
-        phone: z.string().max(32).optional().openapi({ example: "+14155550123" }),
+        phone: z.string().max(32).check(singleLine).optional().openapi({ example: "+14155550123" }),
         email: z.email().max(254).optional(),
-        platform_id: z.string().max(200).optional().openapi({
+        platform_id: z.string().max(200).check(singleLine).optional().openapi({
           description: "Messenger / Instagram PSID, Telegram chat id, custom platform id",
         }),
-        name: z.string().max(200).optional().openapi({ description: "For a contact created now" }),
+        name: z
+          .string()
+          .max(200)
+          .check(singleLine)
+          .optional()
+          .openapi({ description: "For a contact created now" }),
       })
       .openapi({ description: "Who: a contact, or an address on the channel" }),
   })
@@ -29,7 +35,7 @@ export const SendRequest = z
     attachment: z
       .strictObject({
         url: z.url({ protocol: /^https?$/ }).max(2000),
-        name: z.string().trim().min(1).max(200).optional(),
+        name: z.string().trim().min(1).max(200).check(singleLine).optional(),
       })
       .optional()
       .openapi({
@@ -59,7 +65,7 @@ export const SendAccepted = z
   .openapi("SendAccepted");
 
 export const CheckRequest = z
-  .strictObject({ to: z.string().trim().min(1).max(320) })
+  .strictObject({ to: z.string().trim().min(1).max(320).check(singleLine) })
   .openapi("AddressCheck");
 
 export const CheckResult = z

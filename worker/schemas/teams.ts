@@ -1,13 +1,14 @@
 import { z } from "@hono/zod-openapi";
 import { ASSIGNMENT_STRATEGIES } from "../db/schema";
 import { isTimezone } from "../domain/hours";
-import { Timestamp } from "./common";
+import { multiLine, singleLine, Timestamp } from "./common";
 
-const Message = z.string().trim().min(1).max(1000).nullable().optional();
+const Message = z.string().trim().min(1).max(1000).check(multiLine).nullable().optional();
+const Name = z.string().trim().min(1).max(100).check(singleLine);
 
 export const TeamCreate = z
   .strictObject({
-    name: z.string().trim().min(1).max(100),
+    name: Name,
     welcome_message: Message,
     away_message: Message.openapi({ description: "Sent once per opening when out of hours" }),
     busy_message: Message.openapi({ description: "Sent when every agent is at capacity" }),
@@ -59,7 +60,7 @@ const LocalDate = z.iso.date();
 
 export const BusinessHoursCreate = z
   .strictObject({
-    name: z.string().trim().min(1).max(100),
+    name: Name,
     timezone: z
       .string()
       .refine(isTimezone, "an IANA timezone like Europe/Madrid")
@@ -81,7 +82,11 @@ export const BusinessHoursCreate = z
     closures: z
       .array(
         z
-          .strictObject({ from: LocalDate, to: LocalDate, name: z.string().max(100).optional() })
+          .strictObject({
+            from: LocalDate,
+            to: LocalDate,
+            name: z.string().max(100).check(singleLine).optional(),
+          })
           .refine((c) => c.to >= c.from, { message: "to must not be before from", path: ["to"] }),
       )
       .max(200)
@@ -99,7 +104,7 @@ export const TransferRequest = z
   .strictObject({
     team_id: z.string().max(64).nullable().optional(),
     user_id: z.string().max(64).nullable().optional(),
-    note: z.string().trim().min(1).max(5000).optional(),
+    note: z.string().trim().min(1).max(5000).check(multiLine).optional(),
   })
   .refine((t) => t.team_id !== undefined || t.user_id !== undefined, {
     message: "name a team_id or a user_id",
@@ -115,12 +120,18 @@ export const ChannelRoutingSchema = z
     business_hours_id: z.string().max(64).nullable().optional(),
     menu: z
       .strictObject({
-        prompt: z.string().trim().min(1).max(1000).openapi({ example: "How can we help?" }),
+        prompt: z
+          .string()
+          .trim()
+          .min(1)
+          .max(1000)
+          .check(multiLine)
+          .openapi({ example: "How can we help?" }),
         options: z
           .array(
             z.strictObject({
-              key: z.string().trim().min(1).max(10).openapi({ example: "1" }),
-              label: z.string().trim().min(1).max(100).openapi({ example: "Sales" }),
+              key: z.string().trim().min(1).max(10).check(singleLine).openapi({ example: "1" }),
+              label: Name.openapi({ example: "Sales" }),
               team_id: z.string().max(64),
             }),
           )
@@ -137,7 +148,7 @@ export const ChannelRoutingSchema = z
 export const WorkspaceSettings = z
   .strictObject({
     business_hours_id: z.string().max(64).nullable().optional(),
-    close_reasons: z.array(z.string().trim().min(1).max(100)).max(50).optional(),
+    close_reasons: z.array(Name).max(50).optional(),
     require_close_note: z.boolean().optional(),
   })
   .openapi("WorkspaceSettings");

@@ -4,10 +4,10 @@ import type { Invitation } from "../domain/invitations";
 import { invitationStatus } from "../domain/invitations";
 import type { WorkspaceChoice } from "../domain/sessions";
 import type { Member } from "../domain/users";
-import { ProblemSchema, Timestamp, toIso } from "./common";
+import { ProblemSchema, singleLine, Timestamp, toIso } from "./common";
 
 export const Password = z.string().min(8).max(256);
-export const PersonName = z.string().trim().min(1).max(200);
+export const PersonName = z.string().trim().min(1).max(200).check(singleLine);
 
 export const RoleSchema = z.enum(ROLES).openapi("Role");
 
