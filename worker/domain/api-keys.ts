@@ -4,7 +4,7 @@ import type { Db, Principal } from "../lib/context";
 import { randomToken, sha256Hex } from "../lib/crypto";
 import { forbidden, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
-import { lowerRole, roleAtLeast } from "../lib/roles";
+import { assertMayGrant, lowerRole } from "../lib/roles";
 import { audit } from "./audit";
 
 const KEY_PREFIX = "cnv_";
@@ -85,8 +85,7 @@ export async function createApiKey(
   input: { name: string; role: Role },
   now: number,
 ) {
-  if (!roleAtLeast(actor.role, input.role))
-    throw forbidden(`You cannot grant the ${input.role} role.`);
+  assertMayGrant(actor, input.role);
   const createdBy = await personBehind(db, actor);
   if (!createdBy) throw forbidden("An API key acts for a person; no person is behind this call.");
   const secret = KEY_PREFIX + randomToken(32);
