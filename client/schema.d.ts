@@ -5518,6 +5518,11 @@ export interface components {
       prefix: string;
       role: components["schemas"]["Role"];
       /**
+       * @description What the key may do today: the lower of `role` and its creator's current role in the workspace; null once the creator is no longer an active member (the key then does nothing)
+       * @enum {string|null}
+       */
+      effective_role: "owner" | "admin" | "supervisor" | "agent" | null;
+      /**
        * Format: date-time
        * @example 2026-11-22T10:00:00.000Z
        */

@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import {
   api,
@@ -12,7 +13,13 @@ import {
   sessionCookie,
 } from "../helpers";
 
-type Key = { id: string; key: string; prefix: string; role: string };
+type Key = {
+  id: string;
+  key: string;
+  prefix: string;
+  role: string;
+  effective_role: string | null;
+};
 
 describe("API keys", () => {
   it("are shown once, work as Bearer tokens, are listed without the secret and stop working when revoked", async () => {
@@ -82,6 +89,52 @@ describe("API keys", () => {
       404,
     );
     expect((await api("/api/v1/me", { key: key.key })).status).toBe(200);
+  });
+
+  it("are listed with their own role and what they may do today, as their creator's role caps it", async () => {
+    const ws = await newWorkspace();
+    const admin = await ws.addMember("admin");
+    const made = await api("/api/v1/api-keys", {
+      cookie: await admin.login(),
+      body: { name: "erp", role: "admin" },
+    });
+    const adminKey = await json<Key>(made);
+    expect(adminKey).toMatchObject({ role: "admin", effective_role: "admin" });
+    const ownerKey = await json<Key>(
+      await api("/api/v1/api-keys", {
+        cookie: ws.ownerCookie,
+        body: { name: "shop", role: "supervisor" },
+      }),
+    );
+    const listed = async () => {
+      const { data } = await json<{ data: Key[] }>(
+        await api("/api/v1/api-keys", { cookie: ws.ownerCookie }),
+      );
+      return Object.fromEntries(data.map((k) => [k.id, [k.role, k.effective_role]]));
+    };
+    expect(await listed()).toEqual({
+      [adminKey.id]: ["admin", "admin"],
+      [ownerKey.id]: ["supervisor", "supervisor"],
+    });
+
+    await api(`/api/v1/users/${admin.id}`, {
+      method: "PATCH",
+      cookie: ws.ownerCookie,
+      body: { role: "supervisor" },
+    });
+    expect(await listed()).toEqual({
+      [adminKey.id]: ["admin", "supervisor"],
+      [ownerKey.id]: ["supervisor", "supervisor"],
+    });
+    const me = await json<{ role: string }>(await api("/api/v1/me", { key: adminKey.key }));
+    expect(me.role).toBe("supervisor");
+
+    // a membership made inactive outside a deactivation (which also revokes the keys)
+    await env.DB.prepare("UPDATE memberships SET active = 0 WHERE workspace_id = ? AND user_id = ?")
+      .bind(ws.id, admin.id)
+      .run();
+    expect((await listed())[adminKey.id]).toEqual(["admin", null]);
+    await expectProblem(await api("/api/v1/me", { key: adminKey.key }), 401);
   });
 });
 

@@ -45,10 +45,12 @@ type Operation = {
 /** Routes that take no id anywhere: nothing of another workspace can be named through them. */
 const ROUTES_WITHOUT_IDS = new Set([
   "GET /api/v1/me",
+  "PATCH /api/v1/me",
   "POST /api/v1/me/password",
   "PUT /api/v1/me/presence",
   "GET /api/v1/users",
-  "POST /api/v1/users",
+  "GET /api/v1/invitations",
+  "POST /api/v1/invitations",
   "GET /api/v1/api-keys",
   "POST /api/v1/api-keys",
   "GET /api/v1/contacts",
@@ -80,6 +82,7 @@ const PUBLIC_ROUTES: Record<string, string> = {
   "POST /api/v1/auth/login": "no workspace yet",
   "POST /api/v1/auth/logout": "ends the caller's own session",
   "POST /api/v1/auth/accept-invite": "the token is the credential",
+  "POST /api/v1/auth/invitation": "the token is the credential",
   "GET /widget/v1/channels/{id}": "a web-chat channel's look is public: any site may embed it",
   "POST /widget/v1/sessions": "any visitor may start a session on any web-chat channel",
   "GET /demo": "shows a web-chat channel's public widget",
@@ -87,6 +90,16 @@ const PUBLIC_ROUTES: Record<string, string> = {
   "GET /webhooks/{platform}/{id}": "the channel's own verify token is the credential",
   "POST /webhooks/{platform}/{id}": "the channel's own signing secret is the credential",
   "POST /webhooks/twilio/{id}/status": "the channel's own signing secret is the credential",
+};
+
+/**
+ * Routes that name another workspace's object by a secret token, not an id: the token is the
+ * credential, and whoever holds it may learn that it is valid. Each is called below with B's
+ * token by A's callers, who must be refused and change nothing of B.
+ */
+const ROUTES_NAMING_BY_TOKEN: Record<string, string> = {
+  "POST /api/v1/invitations/accept":
+    "an invitation's token, and only for the signed-in person it was sent to",
 };
 
 /** Body and query fields that end in _id without naming one of our objects (the caller's or a platform's ids). */
@@ -121,6 +134,8 @@ const uploadForm = () => {
 type Request = {
   /** Who calls it, when the OpenAPI document does not say (a token in the query). */
   as?: "visitor";
+  /** Success ends the caller's session: each call is made with a fresh one. */
+  endsSession?: boolean;
   /** A valid body naming the caller's own objects. */
   body?: (own: Fixture) => unknown;
   form?: () => FormData;
@@ -190,6 +205,10 @@ const REQUESTS: Record<string, Request> = {
   },
   "PATCH /api/v1/teams/{id}": {
     body: (own) => ({ member_ids: [first(own, "usr")], business_hours_id: first(own, "bh") }),
+  },
+  "POST /api/v1/auth/switch-workspace": {
+    body: (own) => ({ workspace_id: own.id }),
+    endsSession: true,
   },
   "PATCH /api/v1/workspace/settings": {
     body: (own) => ({ business_hours_id: first(own, "bh") }),
@@ -299,9 +318,14 @@ function withReference(body: unknown, path: string, id: string): unknown {
   return copy;
 }
 
+type Auth = { cookie?: string; key?: string; headers?: Record<string, string>; origin?: null };
 type Caller = {
   name: string;
-  auth: { cookie?: string; key?: string; headers?: Record<string, string>; origin?: null };
+  /** The OpenAPI security scheme it authenticates with. */
+  scheme: "session" | "bearer" | "visitor";
+  auth: Auth;
+  /** Fresh credentials of the same kind, for routes that end the ones they are called with. */
+  renew?: () => Promise<Auth>;
 };
 
 let a: Fixture;
@@ -320,12 +344,18 @@ beforeAll(async () => {
   const { key } = await json<{ key: string }>(keyResponse);
   callers = {
     workspace: [
-      { name: "admin session", auth: { cookie: adminCookie } },
-      { name: "admin API key", auth: { key } },
+      {
+        name: "admin session",
+        scheme: "session",
+        auth: { cookie: adminCookie },
+        renew: async () => ({ cookie: await a.admin.login() }),
+      },
+      { name: "admin API key", scheme: "bearer", auth: { key } },
     ],
     visitor: [
       {
         name: "visitor token",
+        scheme: "visitor",
         auth: { headers: { authorization: `Bearer ${a.visitor.token}` }, origin: null },
       },
     ],
@@ -343,7 +373,15 @@ const messagesOfB = async () =>
 function callersOf(route: Route): Caller[] {
   const schemes = (route.operation?.security ?? []).flatMap((s) => Object.keys(s));
   if (schemes.includes("visitor") || REQUESTS[route.key]?.as === "visitor") return callers.visitor;
-  return callers.workspace;
+  // a route documented for signed-in people only is called by them only
+  if (schemes.length === 0) return callers.workspace;
+  return callers.workspace.filter((caller) => schemes.includes(caller.scheme));
+}
+
+async function credentialsFor(route: Route, caller: Caller): Promise<Auth> {
+  if (!REQUESTS[route.key]?.endsSession) return caller.auth;
+  if (!caller.renew) throw new Error(`${route.key} ends sessions: ${caller.name} cannot renew`);
+  return caller.renew();
 }
 
 /** Calls a route, waiting out rate limits (429 changes nothing and says when to retry). */
@@ -361,10 +399,11 @@ async function call(
     encodeURIComponent(ids[name] ?? ""),
   );
   const query = options.query ? `?${new URLSearchParams(options.query)}` : "";
+  const auth = await credentialsFor(route, caller);
   for (;;) {
     const response = await api(`${path}${query}`, {
       method: route.method,
-      ...caller.auth,
+      ...auth,
       ...(options.form ? { rawBody: options.form() } : { body: options.body }),
     });
     if (response.status !== 429) return { status: response.status, text: await response.text() };
@@ -423,13 +462,26 @@ function requestOf(route: Route) {
 }
 
 const matrixRoutes = routes.filter(
-  (r) => !(r.key in PUBLIC_ROUTES) && !ROUTES_WITHOUT_IDS.has(r.key),
+  (r) =>
+    !(r.key in PUBLIC_ROUTES) &&
+    !(r.key in ROUTES_NAMING_BY_TOKEN) &&
+    !ROUTES_WITHOUT_IDS.has(r.key),
 );
+const routeOf = (key: string) => {
+  const route = routes.find((r) => r.key === key);
+  if (!route) throw new Error(`${key} is not served`);
+  return route;
+};
 
 describe("IDOR matrix: workspace A names workspace B's objects", () => {
   it("covers every route: each takes an id, or is listed as taking none or as public", () => {
     const keys = new Set(routes.map((r) => r.key));
-    for (const listed of [...ROUTES_WITHOUT_IDS, ...Object.keys(PUBLIC_ROUTES)])
+    const listedRoutes = [
+      ...ROUTES_WITHOUT_IDS,
+      ...Object.keys(PUBLIC_ROUTES),
+      ...Object.keys(ROUTES_NAMING_BY_TOKEN),
+    ];
+    for (const listed of listedRoutes)
       expect(keys, `${listed} is listed but not served`).toContain(listed);
     for (const route of routes.filter((r) => ROUTES_WITHOUT_IDS.has(r.key)))
       expect(idSlots(route), `${route.key} takes ids: take it off ROUTES_WITHOUT_IDS`).toEqual([]);
@@ -519,6 +571,30 @@ describe("IDOR matrix: workspace A names workspace B's objects", () => {
       });
   });
 
+  it("refuses B's invitation token to A's people, who were not invited, and changes nothing of B", async () => {
+    const route = routeOf("POST /api/v1/invitations/accept");
+    for (const caller of callersOf(route)) {
+      const answer = await call(route, caller, {}, { body: { token: b.invitationToken } });
+      expect(answer.status, `${caller.name}: ${answer.text}`).toBe(403);
+      expect(answer.text).not.toContain(b.marker);
+      await expectBUnchanged(`${caller.name}: accepting B's invitation`);
+    }
+  });
+
+  it("refuses a switch to B like one to a workspace that does not exist, and A's session stays", async () => {
+    // the matrix above compares the answers; this is about the caller's own session
+    const cookie = await a.admin.login();
+    const refused = await api("/api/v1/auth/switch-workspace", {
+      cookie,
+      body: { workspace_id: b.id },
+    });
+    expect(refused.status, await refused.text()).toBe(404);
+    expect(refused.headers.get("set-cookie")).toBeNull();
+    const me = await json<{ workspace: { id: string } }>(await api("/api/v1/me", { cookie }));
+    expect(me.workspace.id).toBe(a.id);
+    await expectBUnchanged("switching to B");
+  });
+
   it("lists and searches show nothing of B", async () => {
     for (const route of routes.filter((r) => ROUTES_WITHOUT_IDS.has(r.key) && r.method === "GET"))
       for (const caller of callersOf(route)) {
@@ -543,6 +619,7 @@ describe("IDOR matrix: workspace A names workspace B's objects", () => {
         "contacts",
         "conversation_labels",
         "conversations",
+        "invitations",
         "memberships",
         "messages",
         "snippets",

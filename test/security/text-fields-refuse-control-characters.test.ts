@@ -77,6 +77,9 @@ describe("text fields and control characters", () => {
     // API calls are limited per person: the requests are shared among a few owners
     const owners = [ws.ownerCookie];
     for (let i = 0; i < 3; i++) owners.push(await (await ws.addMember("owner")).login());
+    // the widget's routes are a visitor's: they check the token before the body
+    const visitor = await visitorSession((await newWebchat(ws.ownerCookie)).id);
+    const asVisitor = { headers: { authorization: `Bearer ${visitor.token}` }, origin: null };
     const doc = await json<OpenApiDocument>(await api("/api/v1/openapi.json"));
     const probes = textInputs(doc);
     expect(probes.length).toBeGreaterThan(80);
@@ -84,7 +87,7 @@ describe("text fields and control characters", () => {
     for (const [i, probe] of probes.entries()) {
       const response = await api(probe.url, {
         method: probe.method,
-        cookie: owners[i % owners.length],
+        ...(probe.visitor ? asVisitor : { cookie: owners[i % owners.length] }),
         ...(probe.body instanceof FormData ? { rawBody: probe.body } : { body: probe.body }),
       });
       const problem = response.status === 422 ? await json<Problem>(response) : null;
@@ -109,6 +112,7 @@ type Schema = {
 };
 type Parameter = { in: "path" | "query" | "header"; name: string; schema: Schema };
 type Operation = {
+  security?: Record<string, string[]>[];
   parameters?: Parameter[];
   requestBody?: { content: Record<string, { schema: Schema }> };
 };
@@ -116,7 +120,7 @@ type OpenApiDocument = {
   paths: Record<string, Record<string, Operation>>;
   components: { schemas: Record<string, Schema> };
 };
-type Probe = { method: string; url: string; body?: unknown; field: string };
+type Probe = { method: string; url: string; body?: unknown; field: string; visitor: boolean };
 
 /**
  * Fields that are not text a person reads: credentials checked by hash or signature, and
@@ -185,6 +189,7 @@ function textInputs(doc: OpenApiDocument): Probe[] {
   for (const [template, item] of Object.entries(doc.paths)) {
     if (template.startsWith("/webhooks/") || template.endsWith("/ws")) continue;
     for (const [method, operation] of Object.entries(item)) {
+      const visitor = (operation.security ?? []).some((scheme) => "visitor" in scheme);
       const params = operation.parameters ?? [];
       const pathWith = (name?: string) =>
         template.replace(/\{(\w+)\}/g, (_, key: string) =>
@@ -204,6 +209,7 @@ function textInputs(doc: OpenApiDocument): Probe[] {
           method: method.toUpperCase(),
           url,
           field: `${param.in === "path" ? "param" : "query"}.${param.name}`,
+          visitor,
         });
       }
       for (const [type, { schema }] of Object.entries(operation.requestBody?.content ?? {})) {
@@ -219,9 +225,10 @@ function textInputs(doc: OpenApiDocument): Probe[] {
               url: pathWith(),
               body: form,
               field: `form.${field}`,
+              visitor,
             });
           } else {
-            probes.push({ method: method.toUpperCase(), url: pathWith(), body, field });
+            probes.push({ method: method.toUpperCase(), url: pathWith(), body, field, visitor });
           }
         }
       }

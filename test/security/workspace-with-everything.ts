@@ -64,6 +64,10 @@ export async function workspaceWithEverything(label: string) {
     body: `Hello {{contact.first_name|there}}, ${marker}`,
   });
   const key = await created(cookie, "/api/v1/api-keys", { name: marker });
+  const invitation = await created<{ id: string; token: string }>(cookie, "/api/v1/invitations", {
+    email: `${marker}@example.com`,
+    role: "agent",
+  });
 
   const webchat = await created(cookie, "/api/v1/channels", { type: "webchat", name: marker });
   const whatsapp = await created(cookie, "/api/v1/channels", {
@@ -115,10 +119,13 @@ export async function workspaceWithEverything(label: string) {
     visitor,
     conversationId,
     webchatId: webchat.id,
+    /** The pending invitation's one-time token: a credential, not an id. */
+    invitationToken: invitation.token,
     ids: {
       ws: [ws.id],
       usr: [agent.id, ws.owner.id],
       key: [key.id],
+      inv: [invitation.id],
       ct: [contact.id],
       fld: [field.id],
       ch: [webchat.id, whatsapp.id],

@@ -1,19 +1,70 @@
 import { and, desc, eq, isNull } from "drizzle-orm";
-import { apiKeys, type Role } from "../db/schema";
+import { apiKeys, memberships, type Role } from "../db/schema";
 import type { Db, Principal } from "../lib/context";
 import { randomToken, sha256Hex } from "../lib/crypto";
 import { forbidden, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
-import { roleAtLeast } from "../lib/roles";
+import { assertMayGrant, lowerRole } from "../lib/roles";
 import { audit } from "./audit";
 
 const KEY_PREFIX = "cnv_";
 
-export const listApiKeys = (db: Db, workspaceId: string) =>
-  db.query.apiKeys.findMany({
-    where: and(eq(apiKeys.workspaceId, workspaceId), isNull(apiKeys.revokedAt)),
-    orderBy: desc(apiKeys.id),
-  });
+/** Keys with the membership, in the key's workspace, of the person each acts for. */
+const keysWithCreator = (db: Db) =>
+  db
+    .select({ key: apiKeys, creatorRole: memberships.role, creatorActive: memberships.active })
+    .from(apiKeys)
+    .leftJoin(
+      memberships,
+      and(
+        eq(memberships.workspaceId, apiKeys.workspaceId),
+        eq(memberships.userId, apiKeys.createdBy),
+      ),
+    )
+    .$dynamic();
+
+type KeyWithCreator = {
+  key: typeof apiKeys.$inferSelect;
+  creatorRole: Role | null;
+  creatorActive: boolean | null;
+};
+
+/**
+ * What a key may do today: the lesser of its own role and its creator's current role, and
+ * nothing (null) once the creator is no longer an active member of the key's workspace.
+ */
+const withEffectiveRole = ({ key, creatorRole, creatorActive }: KeyWithCreator) => ({
+  ...key,
+  effectiveRole: creatorActive && creatorRole ? lowerRole(key.role, creatorRole) : null,
+});
+
+export type ApiKeyWithEffectiveRole = ReturnType<typeof withEffectiveRole>;
+
+export async function listApiKeys(db: Db, workspaceId: string) {
+  const rows = await keysWithCreator(db)
+    .where(and(eq(apiKeys.workspaceId, workspaceId), isNull(apiKeys.revokedAt)))
+    .orderBy(desc(apiKeys.id));
+  return rows.map(withEffectiveRole);
+}
+
+/** The unrevoked key a secret opens, if it may do anything today. */
+export async function usableApiKey(db: Db, secret: string) {
+  const [row] = await keysWithCreator(db)
+    .where(and(eq(apiKeys.keyHash, await sha256Hex(secret)), isNull(apiKeys.revokedAt)))
+    .limit(1);
+  if (!row) return null;
+  const key = withEffectiveRole(row);
+  const role = key.effectiveRole;
+  return role ? { ...key, effectiveRole: role } : null;
+}
+
+async function getApiKey(db: Db, workspaceId: string, id: string) {
+  const [row] = await keysWithCreator(db).where(
+    and(eq(apiKeys.workspaceId, workspaceId), eq(apiKeys.id, id)),
+  );
+  if (!row) throw notFound("API key");
+  return withEffectiveRole(row);
+}
 
 /** The person acting: the signed-in member, or for an API key the person the key acts for. */
 export async function personBehind(db: Db, actor: Principal) {
@@ -34,26 +85,22 @@ export async function createApiKey(
   input: { name: string; role: Role },
   now: number,
 ) {
-  if (!roleAtLeast(actor.role, input.role))
-    throw forbidden(`You cannot grant the ${input.role} role.`);
+  assertMayGrant(actor, input.role);
   const createdBy = await personBehind(db, actor);
   if (!createdBy) throw forbidden("An API key acts for a person; no person is behind this call.");
   const secret = KEY_PREFIX + randomToken(32);
-  const [row] = await db
-    .insert(apiKeys)
-    .values({
-      id: newId("key", now),
-      workspaceId: actor.workspaceId,
-      name: input.name,
-      prefix: secret.slice(0, KEY_PREFIX.length + 6),
-      keyHash: await sha256Hex(secret),
-      role: input.role,
-      createdBy,
-      createdAt: now,
-    })
-    .returning();
-  if (!row) throw new Error("insert returned no row");
-  return { row, secret };
+  const id = newId("key", now);
+  await db.insert(apiKeys).values({
+    id,
+    workspaceId: actor.workspaceId,
+    name: input.name,
+    prefix: secret.slice(0, KEY_PREFIX.length + 6),
+    keyHash: await sha256Hex(secret),
+    role: input.role,
+    createdBy,
+    createdAt: now,
+  });
+  return { row: await getApiKey(db, actor.workspaceId, id), secret };
 }
 
 export async function revokeApiKey(db: Db, workspaceId: string, id: string, now: number) {

@@ -4,11 +4,10 @@ import type { Db, Principal } from "../lib/context";
 import { hashPassword, randomToken, sha256Hex } from "../lib/crypto";
 import { conflict, forbidden, notFound, Problem, unauthorized } from "../lib/errors";
 import { newId } from "../lib/ids";
-import { roleAtLeast } from "../lib/roles";
+import { assertMayGrant, roleAtLeast } from "../lib/roles";
 import { personBehind } from "./api-keys";
 import { audit } from "./audit";
 import { checkPassword } from "./sessions";
-import { assertMayGrant } from "./users";
 
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -136,6 +135,31 @@ export async function revokeInvitation(db: Db, actor: Principal, id: string, now
     .set({ revokedAt: now })
     .where(and(openInWorkspace(actor.workspaceId), eq(invitations.id, id)));
   return row;
+}
+
+/** Revokes every open invitation `userId` sent in the workspace, each revocation in the audit log. */
+export async function revokeInvitationsSentBy(
+  db: Db,
+  actor: Principal,
+  userId: string,
+  now: number,
+) {
+  const revoked = await db
+    .update(invitations)
+    .set({ revokedAt: now })
+    .where(and(openInWorkspace(actor.workspaceId), eq(invitations.invitedBy, userId)))
+    .returning({ id: invitations.id, email: invitations.email });
+  for (const invitation of revoked) {
+    await audit(
+      db,
+      actor,
+      "invitation.revoked",
+      { type: "invitation", id: invitation.id },
+      { email: invitation.email, reason: "inviter deactivated", invited_by: userId },
+      now,
+    );
+  }
+  return revoked;
 }
 
 const invitationGone = (slug: string, detail: string) =>

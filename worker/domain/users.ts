@@ -3,8 +3,9 @@ import { memberships, type Role, users } from "../db/schema";
 import type { Db, Principal } from "../lib/context";
 import { hashPassword, verifyPassword } from "../lib/crypto";
 import { conflict, forbidden, notFound } from "../lib/errors";
-import { roleAtLeast } from "../lib/roles";
+import { assertMayGrant, roleAtLeast } from "../lib/roles";
 import { revokeKeysMadeBy } from "./api-keys";
+import { revokeInvitationsSentBy } from "./invitations";
 import { endOtherSessions, endWorkspaceSessions } from "./sessions";
 
 /** A member as the workspace sees them: the person's name and email, read-only, and the membership. */
@@ -37,10 +38,6 @@ export async function getMember(db: Db, workspaceId: string, userId: string) {
   );
   if (!member) throw notFound("User");
   return member;
-}
-
-export function assertMayGrant(actor: Principal, role: Role) {
-  if (!roleAtLeast(actor.role, role)) throw forbidden(`You cannot grant the ${role} role.`);
 }
 
 /** What a workspace may change about a member: their membership, never the person. */
@@ -76,6 +73,7 @@ export async function updateMember(
   if (change.active === false) {
     await endWorkspaceSessions(db, actor.workspaceId, userId);
     await revokeKeysMadeBy(db, actor, userId, now);
+    await revokeInvitationsSentBy(db, actor, userId, now);
   }
   return getMember(db, actor.workspaceId, userId);
 }

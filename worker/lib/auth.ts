@@ -1,54 +1,32 @@
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, gt } from "drizzle-orm";
 import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import { apiKeys, memberships, type Role, sessions } from "../db/schema";
+import { usableApiKey } from "../domain/api-keys";
 import type { AppEnv, Principal } from "./context";
 import { sha256Hex } from "./crypto";
 import { forbidden, unauthorized } from "./errors";
-import { lowerRole, roleAtLeast } from "./roles";
+import { roleAtLeast } from "./roles";
 
 export const SESSION_COOKIE = "conversa_session";
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-/**
- * A key acts for the person who made it: it works while they are an active member and may do
- * the lesser of its own role and theirs today.
- */
-async function principalFromApiKey(c: Parameters<typeof authenticate>[0], key: string) {
+/** A key acts for the person who made it (see `usableApiKey` for what it may do). */
+async function principalFromApiKey(c: Parameters<typeof authenticate>[0], secret: string) {
   const db = c.get("db");
-  const keyHash = await sha256Hex(key);
-  const [row] = await db
-    .select({
-      id: apiKeys.id,
-      workspaceId: apiKeys.workspaceId,
-      role: apiKeys.role,
-      creatorRole: memberships.role,
-      lastUsedAt: apiKeys.lastUsedAt,
-    })
-    .from(apiKeys)
-    .innerJoin(
-      memberships,
-      and(
-        eq(memberships.workspaceId, apiKeys.workspaceId),
-        eq(memberships.userId, apiKeys.createdBy),
-      ),
-    )
-    .where(
-      and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt), eq(memberships.active, true)),
-    )
-    .limit(1);
-  if (!row) return null;
+  const key = await usableApiKey(db, secret);
+  if (!key) return null;
   const now = c.get("clock").now();
-  if (!row.lastUsedAt || now - row.lastUsedAt > 60_000) {
+  if (!key.lastUsedAt || now - key.lastUsedAt > 60_000) {
     c.executionCtx.waitUntil(
-      db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, row.id)).run(),
+      db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, key.id)).run(),
     );
   }
   return {
-    workspaceId: row.workspaceId,
-    role: lowerRole(row.role, row.creatorRole),
+    workspaceId: key.workspaceId,
+    role: key.effectiveRole,
     userId: null,
-    apiKeyId: row.id,
+    apiKeyId: key.id,
     via: "api_key",
     sessionIdHash: null,
   } satisfies Principal;

@@ -1,6 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import type { apiKeys } from "../db/schema";
-import { createApiKey, listApiKeys, revokeApiKey } from "../domain/api-keys";
+import { ROLES } from "../db/schema";
+import {
+  type ApiKeyWithEffectiveRole,
+  createApiKey,
+  listApiKeys,
+  revokeApiKey,
+} from "../domain/api-keys";
 import { audit } from "../domain/audit";
 import { requireRole } from "../lib/auth";
 import { authenticated, createRouter } from "../lib/router";
@@ -21,16 +26,22 @@ const ApiKeySchema = z
     name: z.string(),
     prefix: z.string().openapi({ description: "The first characters, to tell keys apart" }),
     role: RoleSchema,
+    // inline rather than the Role component: the document keeps its null that way
+    effective_role: z.enum(ROLES).nullable().openapi({
+      description:
+        "What the key may do today: the lower of `role` and its creator's current role in the workspace; null once the creator is no longer an active member (the key then does nothing)",
+    }),
     last_used_at: Timestamp.nullable(),
     created_at: Timestamp,
   })
   .openapi("ApiKey");
 
-const toDto = (row: typeof apiKeys.$inferSelect) => ({
+const toDto = (row: ApiKeyWithEffectiveRole) => ({
   id: row.id,
   name: row.name,
   prefix: row.prefix,
   role: row.role,
+  effective_role: row.effectiveRole,
   last_used_at: row.lastUsedAt ? toIso(row.lastUsedAt) : null,
   created_at: toIso(row.createdAt),
 });
