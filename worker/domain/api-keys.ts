@@ -1,5 +1,6 @@
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { desc, eq, isNull } from "drizzle-orm";
 import { apiKeys, type Role } from "../db/schema";
+import { inWorkspace } from "../db/scope";
 import type { Db, Principal } from "../lib/context";
 import { randomToken, sha256Hex } from "../lib/crypto";
 import { forbidden, notFound } from "../lib/errors";
@@ -11,7 +12,7 @@ const KEY_PREFIX = "cnv_";
 
 export const listApiKeys = (db: Db, workspaceId: string) =>
   db.query.apiKeys.findMany({
-    where: and(eq(apiKeys.workspaceId, workspaceId), isNull(apiKeys.revokedAt)),
+    where: inWorkspace(apiKeys, workspaceId, isNull(apiKeys.revokedAt)),
     orderBy: desc(apiKeys.id),
   });
 
@@ -19,7 +20,7 @@ export const listApiKeys = (db: Db, workspaceId: string) =>
 export async function personBehind(db: Db, actor: Principal) {
   if (actor.userId || !actor.apiKeyId) return actor.userId;
   const key = await db.query.apiKeys.findFirst({
-    where: and(eq(apiKeys.workspaceId, actor.workspaceId), eq(apiKeys.id, actor.apiKeyId)),
+    where: inWorkspace(apiKeys, actor.workspaceId, eq(apiKeys.id, actor.apiKeyId)),
   });
   return key?.createdBy ?? null;
 }
@@ -60,7 +61,7 @@ export async function revokeApiKey(db: Db, workspaceId: string, id: string, now:
   const [row] = await db
     .update(apiKeys)
     .set({ revokedAt: now })
-    .where(and(eq(apiKeys.workspaceId, workspaceId), eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+    .where(inWorkspace(apiKeys, workspaceId, eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
     .returning({ id: apiKeys.id });
   if (!row) throw notFound("API key");
 }
@@ -71,8 +72,9 @@ export async function revokeKeysMadeBy(db: Db, actor: Principal, userId: string,
     .update(apiKeys)
     .set({ revokedAt: now })
     .where(
-      and(
-        eq(apiKeys.workspaceId, actor.workspaceId),
+      inWorkspace(
+        apiKeys,
+        actor.workspaceId,
         eq(apiKeys.createdBy, userId),
         isNull(apiKeys.revokedAt),
       ),

@@ -1,7 +1,9 @@
 import { and, eq, gt, isNull } from "drizzle-orm";
 import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
+import { acrossWorkspaces } from "../db/client";
 import { apiKeys, memberships, type Role, sessions } from "../db/schema";
+import { inWorkspace } from "../db/scope";
 import type { AppEnv, Principal } from "./context";
 import { sha256Hex } from "./crypto";
 import { forbidden, unauthorized } from "./errors";
@@ -17,7 +19,8 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 async function principalFromApiKey(c: Parameters<typeof authenticate>[0], key: string) {
   const db = c.get("db");
   const keyHash = await sha256Hex(key);
-  const [row] = await db
+  // the key names its workspace
+  const [row] = await acrossWorkspaces(db)
     .select({
       id: apiKeys.id,
       workspaceId: apiKeys.workspaceId,
@@ -41,7 +44,11 @@ async function principalFromApiKey(c: Parameters<typeof authenticate>[0], key: s
   const now = c.get("clock").now();
   if (!row.lastUsedAt || now - row.lastUsedAt > 60_000) {
     c.executionCtx.waitUntil(
-      db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, row.id)).run(),
+      db
+        .update(apiKeys)
+        .set({ lastUsedAt: now })
+        .where(inWorkspace(apiKeys, row.workspaceId, eq(apiKeys.id, row.id)))
+        .run(),
     );
   }
   return {
@@ -57,7 +64,8 @@ async function principalFromApiKey(c: Parameters<typeof authenticate>[0], key: s
 async function principalFromSession(c: Parameters<typeof authenticate>[0], cookie: string) {
   const db = c.get("db");
   const idHash = await sha256Hex(cookie);
-  const [row] = await db
+  // the session names its workspace
+  const [row] = await acrossWorkspaces(db)
     .select({ workspaceId: sessions.workspaceId, userId: sessions.userId, role: memberships.role })
     .from(sessions)
     .innerJoin(
