@@ -131,7 +131,7 @@ export class ConversationDO extends DurableObject<Env> {
   /** Schedules breach checks at the conversation's SLA due times (read from the projection). */
   async watchSla(): Promise<void> {
     const meta = this.meta();
-    const row = await slaDueTimes(this.env.DB, meta.conversationId);
+    const row = await slaDueTimes(this.env.DB, meta);
     const due: SlaCheck[] = [];
     if (row?.firstResponseDueAt) due.push({ target: "first_response", at: row.firstResponseDueAt });
     if (row?.resolutionDueAt) due.push({ target: "resolution", at: row.resolutionDueAt });
@@ -150,8 +150,8 @@ export class ConversationDO extends DurableObject<Env> {
     const due = checks.filter((c) => c.at <= now);
     if (due.length === 0) return;
     this.metaStore.set("sla", JSON.stringify(checks.filter((c) => c.at > now)));
-    const breached = await slaBreaches(this.env.DB, this.meta().conversationId, due);
     const meta = this.meta();
+    const breached = await slaBreaches(this.env.DB, meta, due);
     for (const check of breached) {
       await emitEvent(createDb(this.env.DB), this.env, meta.workspaceId, "sla.breached", {
         conversation_id: meta.conversationId,
@@ -390,11 +390,12 @@ export class ConversationDO extends DurableObject<Env> {
   /** One message with how it is to be sent, for the outbound queue. */
   async outboundMessage(
     seq: number,
-  ): Promise<{ message: MessageDto; options: OutboundOptions } | null> {
+  ): Promise<{ message: MessageDto; options: OutboundOptions; workspaceId: string } | null> {
     const row = this.sql.exec("SELECT * FROM messages WHERE seq = ?", seq).toArray()[0];
     if (!row) return null;
     const options = row.outbound ? (JSON.parse(String(row.outbound)) as OutboundOptions) : {};
-    return { message: await messageDto(this.env, row, this.meta().conversationId), options };
+    const { conversationId, workspaceId } = this.meta();
+    return { message: await messageDto(this.env, row, conversationId), options, workspaceId };
   }
 
   /**

@@ -1,7 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { createDb } from "../worker/db/client";
 import { memberships, webhookSubscriptions } from "../worker/db/schema";
+import { inWorkspace } from "../worker/db/scope";
 import { assignWaiting, teamsOf } from "../worker/domain/assignment";
 import { emitEvent } from "../worker/domain/events";
 import { type ProjectionItem, projectMessages } from "../worker/domain/projection";
@@ -94,8 +95,9 @@ export class WorkspaceHub extends DurableObject<Env> {
     if (!this.wantsMessages || now - this.wantsMessages.at > SUBSCRIBER_CACHE_MS) {
       const subscriptions = await createDb(this.env.DB).query.webhookSubscriptions.findMany({
         columns: { events: true },
-        where: and(
-          eq(webhookSubscriptions.workspaceId, workspaceId),
+        where: inWorkspace(
+          webhookSubscriptions,
+          workspaceId,
           eq(webhookSubscriptions.active, true),
         ),
       });
@@ -173,7 +175,7 @@ export class WorkspaceHub extends DurableObject<Env> {
     await createDb(this.env.DB)
       .update(memberships)
       .set({ presence: status })
-      .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId)));
+      .where(inWorkspace(memberships, workspaceId, eq(memberships.userId, userId)));
     await this.publish({ type: "presence", user_id: userId, status });
     if (status === "online") {
       for (const { teamId } of await teamsOf(createDb(this.env.DB), workspaceId, userId))

@@ -1,5 +1,5 @@
 import { env, exports } from "cloudflare:workers";
-import { createDb } from "../worker/db/client";
+import { acrossWorkspaces, createDb } from "../worker/db/client";
 import type { Role } from "../worker/db/schema";
 import { memberships, organizations, users, workspaces } from "../worker/db/schema";
 import { hashPassword } from "../worker/lib/crypto";
@@ -14,7 +14,8 @@ const knownHash = () => {
   return passwordHash;
 };
 
-export const db = () => createDb(env.DB);
+/** The database as tests see it: every workspace at once, to set up and inspect rows. */
+export const db = () => acrossWorkspaces(createDb(env.DB));
 
 type Auth = { cookie?: string; key?: string };
 type RequestOptions = Auth & {

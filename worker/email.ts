@@ -1,15 +1,16 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { conversationIdFromAddress, parseInboundEmail } from "./channels/email-inbound";
-import { createDb } from "./db/client";
+import { acrossWorkspaces, createDb } from "./db/client";
 import { channels } from "./db/schema";
 import { ingestEmailMessage } from "./domain/inbound";
 
 /** `support+cv_123@acme.test` and `support@acme.test` are the same inbox. */
 const withoutTag = (address: string) => address.toLowerCase().replace(/\+[^@]*@/, "@");
 
+/** The email channel an address belongs to: the address is what tells the workspace. */
 async function channelFor(db: ReturnType<typeof createDb>, recipients: string[]) {
   for (const address of recipients.map(withoutTag)) {
-    const channel = await db.query.channels.findFirst({
+    const channel = await acrossWorkspaces(db).query.channels.findFirst({
       where: and(
         eq(channels.type, "email"),
         isNull(channels.deletedAt),

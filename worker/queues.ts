@@ -1,6 +1,5 @@
-import { eq } from "drizzle-orm";
 import { createDb } from "./db/client";
-import { channels } from "./db/schema";
+import { channelNamedPublicly } from "./domain/channels";
 import { attemptDelivery, type WebhookJob } from "./domain/events";
 import { type InboundJob, ingestEvent, NotYetKnown } from "./domain/inbound";
 import { deliverOutbound, type OutboundJob, queueOutbound } from "./domain/outbound";
@@ -22,7 +21,7 @@ async function consumeInbound(batch: MessageBatch<InboundJob>, env: Env) {
   const db = createDb(env.DB);
   for (const message of batch.messages) {
     const job = message.body;
-    const channel = await db.query.channels.findFirst({ where: eq(channels.id, job.channelId) });
+    const channel = await channelNamedPublicly(db, job.channelId);
     if (!channel || channel.deletedAt !== null) {
       message.ack();
       continue;

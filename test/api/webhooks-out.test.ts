@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 // the snippet the README documents for receivers
 import { verifyConversaSignature } from "../../examples/verify-webhook.mjs";
-import { createDb } from "../../worker/db/client";
+import { acrossWorkspaces, createDb } from "../../worker/db/client";
 import { webhookDeliveries, webhookSubscriptions } from "../../worker/db/schema";
 import { attemptDelivery, DISABLE_AFTER } from "../../worker/domain/events";
 import { eventually, fakeRequests, fakeUrl, scriptFake, uniqueDigits } from "../channel-helpers";
@@ -150,7 +150,7 @@ describe("outbound webhooks", () => {
   it("switches a subscription off after deliveries keep failing for a day", async () => {
     const ws = await newWorkspace();
     const { path, subscription } = await subscribe(ws.ownerCookie, ["contact.updated"]);
-    const db = createDb(env.DB);
+    const db = acrossWorkspaces(createDb(env.DB));
     await scriptFake({ path, status: 500, body: {}, times: DISABLE_AFTER });
     const dayAgo = Date.now() - 25 * 60 * 60 * 1000;
     for (let i = 0; i < DISABLE_AFTER; i++) {

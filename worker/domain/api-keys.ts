@@ -1,5 +1,7 @@
 import { and, desc, eq, isNull } from "drizzle-orm";
+import { acrossWorkspaces } from "../db/client";
 import { apiKeys, memberships, type Role } from "../db/schema";
+import { inWorkspace } from "../db/scope";
 import type { Db, Principal } from "../lib/context";
 import { randomToken, sha256Hex } from "../lib/crypto";
 import { forbidden, notFound } from "../lib/errors";
@@ -42,14 +44,15 @@ export type ApiKeyWithEffectiveRole = ReturnType<typeof withEffectiveRole>;
 
 export async function listApiKeys(db: Db, workspaceId: string) {
   const rows = await keysWithCreator(db)
-    .where(and(eq(apiKeys.workspaceId, workspaceId), isNull(apiKeys.revokedAt)))
+    .where(inWorkspace(apiKeys, workspaceId, isNull(apiKeys.revokedAt)))
     .orderBy(desc(apiKeys.id));
   return rows.map(withEffectiveRole);
 }
 
 /** The unrevoked key a secret opens, if it may do anything today. */
 export async function usableApiKey(db: Db, secret: string) {
-  const [row] = await keysWithCreator(db)
+  // the secret names the key, and the key its workspace
+  const [row] = await keysWithCreator(acrossWorkspaces(db))
     .where(and(eq(apiKeys.keyHash, await sha256Hex(secret)), isNull(apiKeys.revokedAt)))
     .limit(1);
   if (!row) return null;
@@ -60,7 +63,7 @@ export async function usableApiKey(db: Db, secret: string) {
 
 async function getApiKey(db: Db, workspaceId: string, id: string) {
   const [row] = await keysWithCreator(db).where(
-    and(eq(apiKeys.workspaceId, workspaceId), eq(apiKeys.id, id)),
+    inWorkspace(apiKeys, workspaceId, eq(apiKeys.id, id)),
   );
   if (!row) throw notFound("API key");
   return withEffectiveRole(row);
@@ -70,7 +73,7 @@ async function getApiKey(db: Db, workspaceId: string, id: string) {
 export async function personBehind(db: Db, actor: Principal) {
   if (actor.userId || !actor.apiKeyId) return actor.userId;
   const key = await db.query.apiKeys.findFirst({
-    where: and(eq(apiKeys.workspaceId, actor.workspaceId), eq(apiKeys.id, actor.apiKeyId)),
+    where: inWorkspace(apiKeys, actor.workspaceId, eq(apiKeys.id, actor.apiKeyId)),
   });
   return key?.createdBy ?? null;
 }
@@ -107,7 +110,7 @@ export async function revokeApiKey(db: Db, workspaceId: string, id: string, now:
   const [row] = await db
     .update(apiKeys)
     .set({ revokedAt: now })
-    .where(and(eq(apiKeys.workspaceId, workspaceId), eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+    .where(inWorkspace(apiKeys, workspaceId, eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
     .returning({ id: apiKeys.id });
   if (!row) throw notFound("API key");
 }
@@ -118,8 +121,9 @@ export async function revokeKeysMadeBy(db: Db, actor: Principal, userId: string,
     .update(apiKeys)
     .set({ revokedAt: now })
     .where(
-      and(
-        eq(apiKeys.workspaceId, actor.workspaceId),
+      inWorkspace(
+        apiKeys,
+        actor.workspaceId,
         eq(apiKeys.createdBy, userId),
         isNull(apiKeys.revokedAt),
       ),

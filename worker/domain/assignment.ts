@@ -6,6 +6,7 @@ import {
   teamMembers,
   teams,
 } from "../db/schema";
+import { inWorkspace } from "../db/scope";
 import type { Db, Principal } from "../lib/context";
 import { assignConversation } from "./conversations";
 
@@ -56,8 +57,9 @@ async function candidatesOf(db: Db, workspaceId: string, teamId: string): Promis
       ),
     )
     .where(
-      and(
-        eq(teamMembers.workspaceId, workspaceId),
+      inWorkspace(
+        teamMembers,
+        workspaceId,
         eq(teamMembers.teamId, teamId),
         eq(memberships.active, true),
         eq(memberships.presence, "online"),
@@ -68,15 +70,15 @@ async function candidatesOf(db: Db, workspaceId: string, teamId: string): Promis
     .select({ userId: conversations.assigneeId, open: count() })
     .from(conversations)
     .where(
-      and(
-        eq(conversations.workspaceId, workspaceId),
-        // the team's members by subquery: an IN list of them could pass D1's parameter limit
+      inWorkspace(
+        conversations,
+        workspaceId, // the team's members by subquery: an IN list of them could pass D1's parameter limit
         inArray(
           conversations.assigneeId,
           db
             .select({ userId: teamMembers.userId })
             .from(teamMembers)
-            .where(and(eq(teamMembers.workspaceId, workspaceId), eq(teamMembers.teamId, teamId))),
+            .where(inWorkspace(teamMembers, workspaceId, eq(teamMembers.teamId, teamId))),
         ),
         inArray(conversations.status, ["open", "pending"]),
       ),
@@ -92,8 +94,9 @@ const waitingIn = (db: Db, workspaceId: string, teamId: string) =>
     .select({ id: conversations.id })
     .from(conversations)
     .where(
-      and(
-        eq(conversations.workspaceId, workspaceId),
+      inWorkspace(
+        conversations,
+        workspaceId,
         eq(conversations.teamId, teamId),
         inArray(conversations.status, ["open", "pending"]),
         isNull(conversations.assigneeId),
@@ -125,7 +128,7 @@ export async function assignWaiting(
   random?: () => number,
 ) {
   const team = await db.query.teams.findFirst({
-    where: and(eq(teams.workspaceId, workspaceId), eq(teams.id, teamId)),
+    where: inWorkspace(teams, workspaceId, eq(teams.id, teamId)),
   });
   if (!team || team.assignment === "manual") return [];
   const candidates = await candidatesOf(db, workspaceId, teamId);
@@ -146,7 +149,7 @@ export const teamsOf = (db: Db, workspaceId: string, userId: string) =>
   db
     .select({ teamId: teamMembers.teamId })
     .from(teamMembers)
-    .where(and(eq(teamMembers.workspaceId, workspaceId), eq(teamMembers.userId, userId)));
+    .where(inWorkspace(teamMembers, workspaceId, eq(teamMembers.userId, userId)));
 
 /** An agent has room again (closed or handed over a conversation): their teams' queues move. */
 export async function offerCapacity(db: Db, env: Env, workspaceId: string, userId: string) {

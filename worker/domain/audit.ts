@@ -1,5 +1,6 @@
 import { and, desc, eq, lt, or } from "drizzle-orm";
 import { auditLog } from "../db/schema";
+import { inWorkspace } from "../db/scope";
 import type { Db, Principal } from "../lib/context";
 import { newId } from "../lib/ids";
 import { toIso } from "../schemas/common";
@@ -47,8 +48,9 @@ export async function listAudit(db: Db, workspaceId: string, limit: number, curs
     .select()
     .from(auditLog)
     .where(
-      and(
-        eq(auditLog.workspaceId, workspaceId),
+      inWorkspace(
+        auditLog,
+        workspaceId,
         at !== undefined && id !== undefined
           ? or(lt(auditLog.createdAt, at), and(eq(auditLog.createdAt, at), lt(auditLog.id, id)))
           : undefined,

@@ -1,7 +1,9 @@
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { adapterFor, isPlatformChannel } from "../channels";
 import { SendError } from "../channels/types";
+import { acrossWorkspaces } from "../db/client";
 import { type ChannelType, channels, type Role, type WebchatConfig } from "../db/schema";
+import { inWorkspace } from "../db/scope";
 import type { Db } from "../lib/context";
 import { randomToken } from "../lib/crypto";
 import { fieldErrorsFromZod, notFound, Problem, validationFailed } from "../lib/errors";
@@ -21,7 +23,7 @@ import { toIso } from "../schemas/common";
 export type ChannelRow = typeof channels.$inferSelect;
 
 const live = (workspaceId: string) =>
-  and(eq(channels.workspaceId, workspaceId), isNull(channels.deletedAt));
+  inWorkspace(channels, workspaceId, isNull(channels.deletedAt));
 
 export const listChannels = (db: Db, workspaceId: string) =>
   db.query.channels.findMany({ where: live(workspaceId), orderBy: asc(channels.id) });
@@ -35,18 +37,25 @@ export async function getChannel(db: Db, workspaceId: string, id: string) {
 }
 
 /** A channel by id whatever its state, for work already accepted on it (sending, statuses). */
-export async function getChannelRow(db: Db, id: string) {
-  const channel = await db.query.channels.findFirst({ where: eq(channels.id, id) });
+export async function getChannelRow(db: Db, workspaceId: string, id: string) {
+  const channel = await db.query.channels.findFirst({
+    where: inWorkspace(channels, workspaceId, eq(channels.id, id)),
+  });
   if (!channel) throw notFound("Channel");
   return channel;
 }
 
+/**
+ * A channel by the id a public URL (webhooks, the widget) or the inbound job it queued names,
+ * whatever its state: the id is what tells which workspace the request is for.
+ */
+export const channelNamedPublicly = (db: Db, id: string) =>
+  acrossWorkspaces(db).query.channels.findFirst({ where: eq(channels.id, id) });
+
 /** A connected channel found by the id in a public URL (webhooks, the widget), of the given type. */
 export async function getPublicChannel(db: Db, id: string, type: ChannelType) {
-  const channel = await db.query.channels.findFirst({
-    where: and(eq(channels.id, id), isNull(channels.deletedAt)),
-  });
-  if (channel?.type !== type) throw notFound("Channel");
+  const channel = await channelNamedPublicly(db, id);
+  if (channel?.type !== type || channel.deletedAt !== null) throw notFound("Channel");
   return channel;
 }
 

@@ -1,5 +1,6 @@
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { type ConsentStatus, consentChannelOf, contacts } from "../db/schema";
+import { inWorkspace } from "../db/scope";
 import type { Db } from "../lib/context";
 import type { ChannelRow } from "./channels";
 import { conversationStub } from "./conversations";
@@ -20,7 +21,7 @@ export async function isOptedOut(
 ) {
   const row = await db.query.contacts.findFirst({
     columns: { consent: true },
-    where: and(eq(contacts.workspaceId, workspaceId), eq(contacts.id, contactId)),
+    where: inWorkspace(contacts, workspaceId, eq(contacts.id, contactId)),
   });
   return row?.consent[consentChannelOf(channel.type)]?.status === "opted_out";
 }
@@ -34,7 +35,7 @@ async function setConsent(
 ) {
   const row = await db.query.contacts.findFirst({
     columns: { consent: true },
-    where: and(eq(contacts.workspaceId, channel.workspaceId), eq(contacts.id, contactId)),
+    where: inWorkspace(contacts, channel.workspaceId, eq(contacts.id, contactId)),
   });
   if (!row) return;
   const consent = {
@@ -44,7 +45,7 @@ async function setConsent(
   await db
     .update(contacts)
     .set({ consent, updatedAt: now })
-    .where(and(eq(contacts.workspaceId, channel.workspaceId), eq(contacts.id, contactId)));
+    .where(inWorkspace(contacts, channel.workspaceId, eq(contacts.id, contactId)));
 }
 
 /** STOP / START / HELP from the customer: consent is updated, recorded and confirmed to them. */

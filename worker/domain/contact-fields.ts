@@ -1,6 +1,7 @@
 import type { z } from "@hono/zod-openapi";
-import { and, asc, eq } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import { type CustomFieldValue, contactFields } from "../db/schema";
+import { inWorkspace } from "../db/scope";
 import type { Db } from "../lib/context";
 import { conflict, type FieldError, notFound, validationFailed } from "../lib/errors";
 import { newId } from "../lib/ids";
@@ -10,13 +11,13 @@ export type FieldDefinition = typeof contactFields.$inferSelect;
 
 export const listContactFields = (db: Db, workspaceId: string) =>
   db.query.contactFields.findMany({
-    where: eq(contactFields.workspaceId, workspaceId),
+    where: inWorkspace(contactFields, workspaceId),
     orderBy: asc(contactFields.key),
   });
 
 export async function getContactField(db: Db, workspaceId: string, id: string) {
   const field = await db.query.contactFields.findFirst({
-    where: and(eq(contactFields.workspaceId, workspaceId), eq(contactFields.id, id)),
+    where: inWorkspace(contactFields, workspaceId, eq(contactFields.id, id)),
   });
   if (!field) throw notFound("Contact field");
   return field;
@@ -29,7 +30,7 @@ export async function createContactField(
   now: number,
 ) {
   const taken = await db.query.contactFields.findFirst({
-    where: and(eq(contactFields.workspaceId, workspaceId), eq(contactFields.key, input.key)),
+    where: inWorkspace(contactFields, workspaceId, eq(contactFields.key, input.key)),
   });
   if (taken) throw conflict(`A field with key "${input.key}" exists.`, "key");
   const [row] = await db
@@ -60,7 +61,7 @@ export async function updateContactField(
   const [row] = await db
     .update(contactFields)
     .set(patch)
-    .where(and(eq(contactFields.workspaceId, workspaceId), eq(contactFields.id, id)))
+    .where(inWorkspace(contactFields, workspaceId, eq(contactFields.id, id)))
     .returning();
   return row ?? field;
 }
@@ -70,7 +71,7 @@ export async function deleteContactField(db: Db, workspaceId: string, id: string
   await getContactField(db, workspaceId, id);
   await db
     .delete(contactFields)
-    .where(and(eq(contactFields.workspaceId, workspaceId), eq(contactFields.id, id)));
+    .where(inWorkspace(contactFields, workspaceId, eq(contactFields.id, id)));
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, like, lt, or, type SQL, sql } from "drizzle-orm";
+import { desc, eq, inArray, like, lt, or, type SQL, sql } from "drizzle-orm";
 import { type CountryCode, parsePhoneNumberFromString } from "libphonenumber-js";
 import { readInChunks, rowChunks } from "../db/chunks";
 import {
@@ -10,6 +10,7 @@ import {
   conversations,
   workspaces,
 } from "../db/schema";
+import { inWorkspace } from "../db/scope";
 import type { Db, Principal } from "../lib/context";
 import { conflict, type FieldError, notFound, validationFailed } from "../lib/errors";
 import { newId } from "../lib/ids";
@@ -56,7 +57,7 @@ async function tagsOf(db: Db, workspaceId: string, contactIds: string[]) {
     db
       .select({ contactId: contactTags.contactId, tag: contactTags.tag })
       .from(contactTags)
-      .where(and(eq(contactTags.workspaceId, workspaceId), inArray(contactTags.contactId, ids)))
+      .where(inWorkspace(contactTags, workspaceId, inArray(contactTags.contactId, ids)))
       .orderBy(contactTags.tag),
   );
   for (const row of rows) byContact.get(row.contactId)?.push(row.tag);
@@ -72,7 +73,7 @@ const tagInserts = (db: Db, workspaceId: string, contactId: string, tags: string
 
 async function findRow(db: Db, workspaceId: string, id: string) {
   const row = await db.query.contacts.findFirst({
-    where: and(eq(contacts.workspaceId, workspaceId), eq(contacts.id, id)),
+    where: inWorkspace(contacts, workspaceId, eq(contacts.id, id)),
   });
   if (!row) throw notFound("Contact");
   return row;
@@ -94,7 +95,7 @@ export async function listContacts(
     limit: number;
   },
 ) {
-  const conditions: (SQL | undefined)[] = [eq(contacts.workspaceId, workspaceId)];
+  const conditions: (SQL | undefined)[] = [];
   if (filter.cursor) conditions.push(lt(contacts.id, filter.cursor));
   if (filter.q) {
     const pattern = `%${escapeLike(filter.q)}%`;
@@ -115,10 +116,7 @@ export async function listContacts(
           .select({ id: contactTags.contactId })
           .from(contactTags)
           .where(
-            and(
-              eq(contactTags.workspaceId, workspaceId),
-              eq(contactTags.tag, filter.tag.toLowerCase()),
-            ),
+            inWorkspace(contactTags, workspaceId, eq(contactTags.tag, filter.tag.toLowerCase())),
           ),
       ),
     );
@@ -126,7 +124,7 @@ export async function listContacts(
   const rows = await db
     .select()
     .from(contacts)
-    .where(and(...conditions))
+    .where(inWorkspace(contacts, workspaceId, ...conditions))
     .orderBy(desc(contacts.id))
     .limit(filter.limit + 1);
   const tags = await tagsOf(
@@ -167,7 +165,7 @@ async function assertUnique(db: Db, workspaceId: string, identity: Identity, exc
     if (!value) continue;
     const other = await db.query.contacts.findFirst({
       columns: { id: true },
-      where: and(eq(contacts.workspaceId, workspaceId), eq(contacts[field], value)),
+      where: inWorkspace(contacts, workspaceId, eq(contacts[field], value)),
     });
     if (other && other.id !== exceptId) {
       throw conflict(`Another contact (${other.id}) has this ${field}.`, field);
@@ -292,7 +290,7 @@ export async function updateContact(
     consent: mergeConsent(current.consent, patch.consent ?? {}, actor, now),
     updatedAt: now,
   };
-  const where = and(eq(contacts.workspaceId, ws), eq(contacts.id, id));
+  const where = inWorkspace(contacts, ws, eq(contacts.id, id));
   const tags = patch.tags ? normalizeTags(patch.tags) : null;
   try {
     await db.batch([
@@ -301,7 +299,7 @@ export async function updateContact(
         ? [
             db
               .delete(contactTags)
-              .where(and(eq(contactTags.workspaceId, ws), eq(contactTags.contactId, id))),
+              .where(inWorkspace(contactTags, ws, eq(contactTags.contactId, id))),
             ...tagInserts(db, ws, id, tags),
           ]
         : []),
@@ -316,7 +314,7 @@ export async function deleteContact(db: Db, workspaceId: string, id: string) {
   await findRow(db, workspaceId, id);
   const conversation = await db.query.conversations.findFirst({
     columns: { id: true },
-    where: and(eq(conversations.workspaceId, workspaceId), eq(conversations.contactId, id)),
+    where: inWorkspace(conversations, workspaceId, eq(conversations.contactId, id)),
   });
   // Conversation history is never dropped as a side effect of tidying contacts.
   if (conversation)
@@ -326,8 +324,8 @@ export async function deleteContact(db: Db, workspaceId: string, id: string) {
   await db.batch([
     db
       .delete(contactTags)
-      .where(and(eq(contactTags.workspaceId, workspaceId), eq(contactTags.contactId, id))),
-    db.delete(contacts).where(and(eq(contacts.workspaceId, workspaceId), eq(contacts.id, id))),
+      .where(inWorkspace(contactTags, workspaceId, eq(contactTags.contactId, id))),
+    db.delete(contacts).where(inWorkspace(contacts, workspaceId, eq(contacts.id, id))),
   ]);
 }
 
@@ -343,7 +341,7 @@ export async function addTags(
     db
       .update(contacts)
       .set({ updatedAt: now })
-      .where(and(eq(contacts.workspaceId, workspaceId), eq(contacts.id, id))),
+      .where(inWorkspace(contacts, workspaceId, eq(contacts.id, id))),
     ...tagInserts(db, workspaceId, id, normalizeTags(tags)),
   ]);
   return getContact(db, workspaceId, id);
@@ -355,8 +353,9 @@ export async function removeTag(db: Db, workspaceId: string, id: string, tag: st
     db
       .delete(contactTags)
       .where(
-        and(
-          eq(contactTags.workspaceId, workspaceId),
+        inWorkspace(
+          contactTags,
+          workspaceId,
           eq(contactTags.contactId, id),
           eq(contactTags.tag, tag.trim().toLowerCase()),
         ),
@@ -364,7 +363,7 @@ export async function removeTag(db: Db, workspaceId: string, id: string, tag: st
     db
       .update(contacts)
       .set({ updatedAt: now })
-      .where(and(eq(contacts.workspaceId, workspaceId), eq(contacts.id, id))),
+      .where(inWorkspace(contacts, workspaceId, eq(contacts.id, id))),
   ]);
   return getContact(db, workspaceId, id);
 }

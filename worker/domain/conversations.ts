@@ -15,6 +15,7 @@ import {
   users,
   workspaces,
 } from "../db/schema";
+import { inWorkspace } from "../db/scope";
 import type { Db, Principal } from "../lib/context";
 import { notFound, validationFailed } from "../lib/errors";
 import { newId } from "../lib/ids";
@@ -94,8 +95,9 @@ async function labelsOf(db: Db, workspaceId: string, ids: string[]) {
       .select()
       .from(conversationLabels)
       .where(
-        and(
-          eq(conversationLabels.workspaceId, workspaceId),
+        inWorkspace(
+          conversationLabels,
+          workspaceId,
           inArray(conversationLabels.conversationId, chunk),
         ),
       )
@@ -126,7 +128,7 @@ const conversationStatement = preparedOnce(
     new Reusable(
       db,
       baseQuery(db, { labels: labelsJson.as("labels") })
-        .where(and(eq(conversations.workspaceId, byId.workspaceId), eq(conversations.id, byId.id)))
+        .where(inWorkspace(conversations, byId.workspaceId, eq(conversations.id, byId.id)))
         .prepare(),
     ),
 );
@@ -157,7 +159,7 @@ type ListFilter = z.infer<typeof ConversationListQuery>;
 /** The conditions of one inbox page; every one is served by an index that leads with workspace_id. */
 export function listConditions(principal: Principal, filter: ListFilter): SQL | undefined {
   const ws = principal.workspaceId;
-  const conditions: (SQL | undefined)[] = [eq(conversations.workspaceId, ws)];
+  const conditions: (SQL | undefined)[] = [];
   if (filter.view === "mine") conditions.push(eq(conversations.assigneeId, principal.userId ?? ""));
   if (filter.view === "unassigned") conditions.push(isNull(conversations.assigneeId));
   if (filter.assignee_id) conditions.push(eq(conversations.assigneeId, filter.assignee_id));
@@ -178,7 +180,7 @@ export function listConditions(principal: Principal, filter: ListFilter): SQL | 
       ),
     );
   }
-  return and(...conditions);
+  return inWorkspace(conversations, ws, ...conditions);
 }
 
 export function listQuery(db: Db, principal: Principal, filter: ListFilter) {
@@ -230,8 +232,9 @@ export async function findActiveConversation(
     .select({ id: conversations.id })
     .from(conversations)
     .where(
-      and(
-        eq(conversations.workspaceId, workspaceId),
+      inWorkspace(
+        conversations,
+        workspaceId,
         eq(conversations.contactId, contactId),
         eq(conversations.channelId, channelId),
         inArray(conversations.status, ["open", "pending", "snoozed"]),
@@ -281,13 +284,14 @@ async function recordEvent(
 }
 
 const where = (workspaceId: string, id: string) =>
-  and(eq(conversations.workspaceId, workspaceId), eq(conversations.id, id));
+  inWorkspace(conversations, workspaceId, eq(conversations.id, id));
 
 /** Conversations go to active members of the workspace only. */
 export async function checkAssignee(db: Db, workspaceId: string, userId: string) {
   const member = await db.query.memberships.findFirst({
-    where: and(
-      eq(memberships.workspaceId, workspaceId),
+    where: inWorkspace(
+      memberships,
+      workspaceId,
       eq(memberships.userId, userId),
       eq(memberships.active, true),
     ),
@@ -435,8 +439,9 @@ export async function removeLabel(
   await db
     .delete(conversationLabels)
     .where(
-      and(
-        eq(conversationLabels.workspaceId, principal.workspaceId),
+      inWorkspace(
+        conversationLabels,
+        principal.workspaceId,
         eq(conversationLabels.conversationId, id),
         eq(conversationLabels.label, removed),
       ),

@@ -1,7 +1,8 @@
-import { and, eq, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { rowChunks } from "../db/chunks";
-import { writeTogether } from "../db/client";
+import { acrossWorkspaces, writeTogether } from "../db/client";
 import { type WebhookEvent, webhookDeliveries, webhookSubscriptions } from "../db/schema";
+import { inWorkspace } from "../db/scope";
 import type { Db } from "../lib/context";
 import { newId } from "../lib/ids";
 import { unseal } from "../lib/secret-box";
@@ -33,10 +34,7 @@ export async function emitEvent(
 ) {
   const subscriptions = await db.query.webhookSubscriptions.findMany({
     columns: { id: true, events: true },
-    where: and(
-      eq(webhookSubscriptions.workspaceId, workspaceId),
-      eq(webhookSubscriptions.active, true),
-    ),
+    where: inWorkspace(webhookSubscriptions, workspaceId, eq(webhookSubscriptions.active, true)),
   });
   const wanted = subscriptions.filter((s) => s.events.includes(type));
   if (wanted.length === 0) return;
@@ -115,11 +113,16 @@ async function post(
   }
 }
 
-async function finalFailure(db: Db, subscriptionId: string) {
+async function finalFailure(db: Db, workspaceId: string, subscriptionId: string) {
+  const where = inWorkspace(
+    webhookSubscriptions,
+    workspaceId,
+    eq(webhookSubscriptions.id, subscriptionId),
+  );
   const [row] = await db
     .update(webhookSubscriptions)
     .set({ consecutiveFailures: sql`${webhookSubscriptions.consecutiveFailures} + 1` })
-    .where(eq(webhookSubscriptions.id, subscriptionId))
+    .where(where)
     .returning({ failures: webhookSubscriptions.consecutiveFailures });
   if ((row?.failures ?? 0) >= DISABLE_AFTER)
     await db
@@ -128,7 +131,7 @@ async function finalFailure(db: Db, subscriptionId: string) {
         active: false,
         disabledReason: `Disabled after ${row?.failures} deliveries in a row failed for 24 hours; fix the endpoint and re-enable it.`,
       })
-      .where(eq(webhookSubscriptions.id, subscriptionId));
+      .where(where);
 }
 
 /**
@@ -137,18 +140,24 @@ async function finalFailure(db: Db, subscriptionId: string) {
  * Returns the delay before the next attempt, or null when the delivery is settled.
  */
 export async function attemptDelivery(db: Db, env: Env, deliveryId: string, now = Date.now()) {
-  const delivery = await db.query.webhookDeliveries.findFirst({
+  // the id a job of ours carries names the delivery, and the delivery its workspace
+  const delivery = await acrossWorkspaces(db).query.webhookDeliveries.findFirst({
     where: eq(webhookDeliveries.id, deliveryId),
   });
-  if (!delivery || delivery.state !== "pending") return null;
+  if (delivery?.state !== "pending") return null;
+  const { workspaceId } = delivery;
   const subscription = await db.query.webhookSubscriptions.findFirst({
-    where: eq(webhookSubscriptions.id, delivery.subscriptionId),
+    where: inWorkspace(
+      webhookSubscriptions,
+      workspaceId,
+      eq(webhookSubscriptions.id, delivery.subscriptionId),
+    ),
   });
   const settle = (values: Partial<typeof webhookDeliveries.$inferInsert>) =>
     db
       .update(webhookDeliveries)
       .set({ ...values, updatedAt: Date.now() })
-      .where(eq(webhookDeliveries.id, deliveryId));
+      .where(inWorkspace(webhookDeliveries, workspaceId, eq(webhookDeliveries.id, deliveryId)));
   if (!subscription?.active) {
     await settle({ state: "failed", lastError: "The subscription is disabled." });
     return null;
@@ -175,13 +184,19 @@ export async function attemptDelivery(db: Db, env: Env, deliveryId: string, now 
     await db
       .update(webhookSubscriptions)
       .set({ consecutiveFailures: 0 })
-      .where(eq(webhookSubscriptions.id, subscription.id));
+      .where(
+        inWorkspace(
+          webhookSubscriptions,
+          workspaceId,
+          eq(webhookSubscriptions.id, subscription.id),
+        ),
+      );
     return null;
   }
   const delay = BACKOFF_SECONDS[Math.min(attempts - 1, BACKOFF_SECONDS.length - 1)] ?? 28_800;
   if (Date.now() + delay * 1000 > delivery.createdAt + DAY) {
     await settle({ ...logged, state: "failed", nextAttemptAt: null });
-    await finalFailure(db, subscription.id);
+    await finalFailure(db, workspaceId, subscription.id);
     return null;
   }
   await settle({ ...logged, nextAttemptAt: Date.now() + delay * 1000 });
@@ -193,9 +208,7 @@ export async function replayDelivery(db: Db, env: Env, workspaceId: string, deli
   const [row] = await db
     .update(webhookDeliveries)
     .set({ state: "pending", nextAttemptAt: null, updatedAt: Date.now() })
-    .where(
-      and(eq(webhookDeliveries.workspaceId, workspaceId), eq(webhookDeliveries.id, deliveryId)),
-    )
+    .where(inWorkspace(webhookDeliveries, workspaceId, eq(webhookDeliveries.id, deliveryId)))
     .returning();
   if (row) await env.WEBHOOKS.send({ deliveryId } satisfies WebhookJob);
   return row ?? null;

@@ -1,4 +1,4 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import { adapterFor, isPlatformChannel } from "../channels";
 import { consentKeyword } from "../channels/twilio";
 import type {
@@ -19,6 +19,7 @@ import {
   conversations,
   workspaces,
 } from "../db/schema";
+import { inWorkspace } from "../db/scope";
 import type { Db } from "../lib/context";
 import { storeAttachment } from "../lib/files";
 import { newId } from "../lib/ids";
@@ -55,7 +56,7 @@ async function contactByColumn(
 ) {
   const row = await db.query.contacts.findFirst({
     columns: { id: true, name: true },
-    where: and(eq(contacts.workspaceId, workspaceId), eq(contacts[column], value)),
+    where: inWorkspace(contacts, workspaceId, eq(contacts[column], value)),
   });
   return row ?? null;
 }
@@ -101,8 +102,9 @@ async function senderKey(db: Db, channel: ChannelRow, sender: InboundSender): Pr
 async function contactByKey(db: Db, workspaceId: string, key: SenderKey) {
   if ("column" in key) return contactByColumn(db, workspaceId, key.column, key.value);
   const identity = await db.query.contactIdentities.findFirst({
-    where: and(
-      eq(contactIdentities.workspaceId, workspaceId),
+    where: inWorkspace(
+      contactIdentities,
+      workspaceId,
       eq(contactIdentities.kind, key.kind),
       eq(contactIdentities.value, key.value),
     ),
@@ -110,7 +112,7 @@ async function contactByKey(db: Db, workspaceId: string, key: SenderKey) {
   if (!identity) return null;
   const contact = await db.query.contacts.findFirst({
     columns: { id: true, name: true },
-    where: eq(contacts.id, identity.contactId),
+    where: inWorkspace(contacts, workspaceId, eq(contacts.id, identity.contactId)),
   });
   return contact ?? { id: identity.contactId, name: null };
 }
@@ -158,11 +160,13 @@ export async function contactForSender(
 export const identityKind = (channel: ChannelRow) => `${channel.type}:${channel.id}`;
 
 /** The first ledger entry with one of the ids (an email's References can name many). */
-async function ledgerEntry(db: Db, channelId: string, externalIds: string[]) {
+async function ledgerEntry(db: Db, channel: ChannelRow, externalIds: string[]) {
   const rows = await readInChunks(externalIds, (chunk) =>
     db.query.channelMessages.findMany({
-      where: and(
-        eq(channelMessages.channelId, channelId),
+      where: inWorkspace(
+        channelMessages,
+        channel.workspaceId,
+        eq(channelMessages.channelId, channel.id),
         inArray(channelMessages.externalId, chunk),
       ),
       limit: 1,
@@ -188,12 +192,17 @@ async function conversationFor(
   now: number,
   hint?: string | null,
 ) {
-  const thread = (await ledgerEntry(db, channel.id, message.replyTo ?? []))?.conversationId;
+  const thread = (await ledgerEntry(db, channel, message.replyTo ?? []))?.conversationId;
   for (const candidate of [hint, thread]) {
     if (!candidate) continue;
     const row = await db.query.conversations.findFirst({
       columns: { status: true, contactId: true },
-      where: and(eq(conversations.id, candidate), eq(conversations.channelId, channel.id)),
+      where: inWorkspace(
+        conversations,
+        channel.workspaceId,
+        eq(conversations.id, candidate),
+        eq(conversations.channelId, channel.id),
+      ),
     });
     if (row && row.status !== "closed" && row.contactId === contactId) return candidate;
   }
@@ -256,7 +265,7 @@ async function ingestMessage(
   storeFiles: (where: Where) => Promise<(Attachment | null)[]>,
   conversationHint?: string | null,
 ) {
-  if (await ledgerEntry(db, channel.id, [message.externalId])) return;
+  if (await ledgerEntry(db, channel, [message.externalId])) return;
   const contact = await contactForSender(db, env, channel, message.from, now);
   const conversationId = await conversationFor(
     db,
@@ -292,7 +301,13 @@ async function ingestMessage(
     createdAt: now,
   });
   if (!(await stub.isRouted()))
-    await routeCustomerMessage(db, env, conversationId, message.text, now);
+    await routeCustomerMessage(
+      db,
+      env,
+      { workspaceId: channel.workspaceId, conversationId },
+      message.text,
+      now,
+    );
   const keyword =
     channel.type === "twilio_sms" && message.text ? consentKeyword(message.text) : null;
   if (keyword)
@@ -300,7 +315,7 @@ async function ingestMessage(
 }
 
 async function ingestStatus(db: Db, env: Env, channel: ChannelRow, status: InboundStatus) {
-  const entry = await ledgerEntry(db, channel.id, [status.externalId]);
+  const entry = await ledgerEntry(db, channel, [status.externalId]);
   if (!entry) throw new NotYetKnown(`no message ${status.externalId} on ${channel.id} yet`);
   const now = await conversationStub(env, entry.conversationId).applyStatus(entry.seq, {
     status: status.status,
@@ -319,7 +334,7 @@ async function ingestStatus(db: Db, env: Env, channel: ChannelRow, status: Inbou
 }
 
 async function ingestReaction(db: Db, env: Env, channel: ChannelRow, reaction: InboundReaction) {
-  const target = await ledgerEntry(db, channel.id, [reaction.targetExternalId]);
+  const target = await ledgerEntry(db, channel, [reaction.targetExternalId]);
   if (!target) return;
   const contact = await contactForSender(db, env, channel, reaction.from, reaction.timestamp);
   await conversationStub(env, target.conversationId).append({

@@ -1,5 +1,7 @@
 import { and, desc, eq, isNull } from "drizzle-orm";
+import { acrossWorkspaces } from "../db/client";
 import { invitations, memberships, type Role, users, workspaces } from "../db/schema";
+import { inWorkspace } from "../db/scope";
 import type { Db, Principal } from "../lib/context";
 import { hashPassword, randomToken, sha256Hex } from "../lib/crypto";
 import { conflict, forbidden, notFound, Problem, unauthorized } from "../lib/errors";
@@ -21,8 +23,9 @@ export function invitationStatus(row: Invitation, now: number): InvitationStatus
 }
 
 const openInWorkspace = (workspaceId: string) =>
-  and(
-    eq(invitations.workspaceId, workspaceId),
+  inWorkspace(
+    invitations,
+    workspaceId,
     isNull(invitations.acceptedAt),
     isNull(invitations.revokedAt),
   );
@@ -51,7 +54,7 @@ async function isMember(db: Db, workspaceId: string, email: string) {
     .select({ userId: memberships.userId })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(eq(memberships.workspaceId, workspaceId), eq(users.email, email)))
+    .where(inWorkspace(memberships, workspaceId, eq(users.email, email)))
     .limit(1);
   return row !== undefined;
 }
@@ -102,7 +105,7 @@ export async function invite(
       const revokeExpired = db
         .update(invitations)
         .set({ revokedAt: now })
-        .where(eq(invitations.id, open.id));
+        .where(inWorkspace(invitations, actor.workspaceId, eq(invitations.id, open.id)));
       await db.batch([revokeExpired, insert]);
     } else {
       await insert;
@@ -167,7 +170,8 @@ const invitationGone = (slug: string, detail: string) =>
 
 /** The invitation a token opens, or a problem saying why it cannot be used. */
 export async function invitationByToken(db: Db, token: string, now: number) {
-  const row = await db.query.invitations.findFirst({
+  // the token names its workspace
+  const row = await acrossWorkspaces(db).query.invitations.findFirst({
     where: eq(invitations.tokenHash, await sha256Hex(token)),
   });
   if (!row) {

@@ -1,9 +1,10 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { eq, isNull } from "drizzle-orm";
 import type { z } from "zod";
 import type { AppendInput, OutboundOptions } from "../../durable-objects/conversation";
 import { isPlatformChannel } from "../channels";
 import { replyPolicy } from "../channels/rules";
 import { type Attachment, conversations, users } from "../db/schema";
+import { inWorkspace } from "../db/scope";
 import type { Db, Principal } from "../lib/context";
 import { notFound, validationFailed } from "../lib/errors";
 import { storeAttachment } from "../lib/files";
@@ -64,6 +65,7 @@ export type PreparedReply = {
   externalId: string | null;
   /** The API key it is sent with: each key's client_message_ids are its own. */
   senderKey: string | null;
+  workspaceId: string;
 };
 
 /** Text or a template for a platform channel, checked against its rules (window, consent). */
@@ -131,6 +133,7 @@ export async function prepareAgentMessage(
       text: body.text,
       externalId,
       senderKey: principal.apiKeyId,
+      workspaceId: principal.workspaceId,
     };
   }
   const fill = async (text: string, path: string) => {
@@ -149,6 +152,7 @@ export async function prepareAgentMessage(
     outbound,
     externalId,
     senderKey: principal.apiKeyId,
+    workspaceId: principal.workspaceId,
   };
 }
 
@@ -172,7 +176,7 @@ export async function deliverAgentMessage(
       externalId: reply.externalId,
       senderKey: reply.senderKey,
     });
-    if (!reply.note) await recordFirstResponse(db, reply.sender, conversationId, context.now);
+    if (!reply.note) await recordFirstResponse(db, reply, conversationId, context.now);
     return message;
   }
   const { message, created } = await stub.appendOnce({
@@ -187,7 +191,7 @@ export async function deliverAgentMessage(
   });
   if (created)
     await queueOutbound(env, { conversationId, seq: message.seq, origin: context.origin });
-  await recordFirstResponse(db, reply.sender, conversationId, context.now);
+  await recordFirstResponse(db, reply, conversationId, context.now);
   return message;
 }
 
@@ -198,7 +202,7 @@ async function conversationTarget(
   conversation: ConversationDto,
 ): Promise<ReplyTarget> {
   return {
-    channel: await getChannelRow(db, conversation.channel_id),
+    channel: await getChannelRow(db, workspaceId, conversation.channel_id),
     contactId: conversation.contact.id,
     contact: await contactVariables(db, workspaceId, conversation.contact.id),
     lastInboundAt: conversation.last_inbound_at ? Date.parse(conversation.last_inbound_at) : null,
@@ -257,15 +261,22 @@ export async function sendAgentFile(
 /** The first public reply by a person stops the first-response SLA clock. */
 async function recordFirstResponse(
   db: Db,
-  sender: { type: string },
+  reply: PreparedReply,
   conversationId: string,
   now: number,
 ) {
-  if (sender.type !== "agent") return;
+  if (reply.sender.type !== "agent") return;
   await db
     .update(conversations)
     .set({ firstResponseAt: now })
-    .where(and(eq(conversations.id, conversationId), isNull(conversations.firstResponseAt)));
+    .where(
+      inWorkspace(
+        conversations,
+        reply.workspaceId,
+        eq(conversations.id, conversationId),
+        isNull(conversations.firstResponseAt),
+      ),
+    );
 }
 
 /** The visitor's open conversation on the channel, or a new one. */
@@ -325,7 +336,10 @@ async function appendAsVisitor(
     WIDGET_LIMIT,
   );
   if (result.ok) {
-    if (!result.routed) await routeCustomerMessage(db, env, conversationId, input.text ?? "", now);
+    if (!result.routed) {
+      const ref = { workspaceId: visitor.workspaceId, conversationId };
+      await routeCustomerMessage(db, env, ref, input.text ?? "", now);
+    }
     return { conversation_id: conversationId, message: result.message, limit: result.limit };
   }
   if (result.reason === "rate_limited") throw rateLimited(WIDGET_LIMIT, result.limit);

@@ -11,6 +11,7 @@ import {
   conversations,
   emailSends,
 } from "../db/schema";
+import { inWorkspace } from "../db/scope";
 import type { Db } from "../lib/context";
 import { targetFetch } from "../lib/targets";
 import type { ChannelConfigOf } from "../schemas/channels";
@@ -21,6 +22,8 @@ import { identityKind, recordInLedger } from "./inbound";
 
 /** A stored outbound message to hand to its platform; `origin` is where status callbacks go. */
 export type OutboundJob = { conversationId: string; seq: number; origin?: string | undefined };
+/** A job with the workspace its conversation object says it belongs to. */
+type Sending = OutboundJob & { workspaceId: string };
 
 /** What the queue consumer should do with the job next. */
 export type DeliveryOutcome =
@@ -44,13 +47,14 @@ async function recipientFor(db: Db, channel: ChannelRow, contactId: string) {
   if (channel.type === "whatsapp" || channel.type === "twilio_sms" || channel.type === "email") {
     const contact = await db.query.contacts.findFirst({
       columns: { phone: true, email: true },
-      where: eq(contacts.id, contactId),
+      where: inWorkspace(contacts, channel.workspaceId, eq(contacts.id, contactId)),
     });
     return (channel.type === "email" ? contact?.email : contact?.phone) ?? null;
   }
   const identity = await db.query.contactIdentities.findFirst({
-    where: and(
-      eq(contactIdentities.workspaceId, channel.workspaceId),
+    where: inWorkspace(
+      contactIdentities,
+      channel.workspaceId,
       eq(contactIdentities.kind, identityKind(channel)),
       eq(contactIdentities.contactId, contactId),
     ),
@@ -87,11 +91,13 @@ async function capWait(db: Db, channelId: string, account: SenderAccount, now: n
 }
 
 /** The customer's latest email in the conversation, so the reply threads under it. */
-async function lastInboundId(db: Db, conversationId: string) {
+async function lastInboundId(db: Db, sending: Sending) {
   const row = await db.query.channelMessages.findFirst({
     columns: { externalId: true },
-    where: and(
-      eq(channelMessages.conversationId, conversationId),
+    where: inWorkspace(
+      channelMessages,
+      sending.workspaceId,
+      eq(channelMessages.conversationId, sending.conversationId),
       eq(channelMessages.direction, "in"),
     ),
     orderBy: desc(channelMessages.seq),
@@ -103,7 +109,7 @@ async function emailFields(
   db: Db,
   channel: ChannelRow,
   config: EmailConfig,
-  conversationId: string,
+  sending: Sending,
   options: OutboundOptions,
 ) {
   const account = senderAccount(config, options.area);
@@ -112,36 +118,30 @@ async function emailFields(
     fields: {
       from: account?.from,
       subject: options.subject ?? `Re: your conversation with ${channel.name}`,
-      inReplyTo: await lastInboundId(db, conversationId),
+      inReplyTo: await lastInboundId(db, sending),
     },
   };
 }
 
-async function statusEvent(db: Db, env: Env, job: OutboundJob, status: string, reason?: string) {
-  const conversation = await db.query.conversations.findFirst({
-    columns: { workspaceId: true },
-    where: eq(conversations.id, job.conversationId),
+const statusEvent = (db: Db, env: Env, sending: Sending, status: string, reason?: string) =>
+  emitEvent(db, env, sending.workspaceId, "message.status", {
+    conversation_id: sending.conversationId,
+    seq: sending.seq,
+    status,
+    reason: reason ?? null,
   });
-  if (conversation)
-    await emitEvent(db, env, conversation.workspaceId, "message.status", {
-      conversation_id: job.conversationId,
-      seq: job.seq,
-      status,
-      reason: reason ?? null,
-    });
-}
 
 async function failed(
   db: Db,
   env: Env,
-  job: OutboundJob,
+  sending: Sending,
   reason: string,
 ): Promise<DeliveryOutcome> {
-  await conversationStub(env, job.conversationId).applyStatus(job.seq, {
+  await conversationStub(env, sending.conversationId).applyStatus(sending.seq, {
     status: "failed",
     reason,
   });
-  await statusEvent(db, env, job, "failed", reason);
+  await statusEvent(db, env, sending, "failed", reason);
   return { kind: "done" };
 }
 
@@ -159,17 +159,24 @@ export async function deliverOutbound(
   const stub = conversationStub(env, job.conversationId);
   const stored = await stub.outboundMessage(job.seq);
   if (stored?.message.status !== "queued") return { kind: "done" };
+  const sending: Sending = { ...job, workspaceId: stored.workspaceId };
   const conversation = await db.query.conversations.findFirst({
-    where: eq(conversations.id, job.conversationId),
+    where: inWorkspace(
+      conversations,
+      sending.workspaceId,
+      eq(conversations.id, job.conversationId),
+    ),
   });
   const channel = conversation
-    ? await db.query.channels.findFirst({ where: eq(channels.id, conversation.channelId) })
+    ? await db.query.channels.findFirst({
+        where: inWorkspace(channels, sending.workspaceId, eq(channels.id, conversation.channelId)),
+      })
     : undefined;
   if (!conversation || !channel || !isPlatformChannel(channel.type))
-    return failed(db, env, job, "The conversation has no platform channel.");
-  if (channel.deletedAt !== null) return failed(db, env, job, "The channel is disconnected.");
+    return failed(db, env, sending, "The conversation has no platform channel.");
+  if (channel.deletedAt !== null) return failed(db, env, sending, "The channel is disconnected.");
   const to = await recipientFor(db, channel, conversation.contactId);
-  if (!to) return failed(db, env, job, "The contact has no address on this channel.");
+  if (!to) return failed(db, env, sending, "The contact has no address on this channel.");
   const config = await adapterConfig<ChannelConfigOf<typeof channel.type>>(env, channel);
   const { message, options } = stored;
   const outbound: Outbound = {
@@ -192,13 +199,7 @@ export async function deliverOutbound(
   };
   let account: SenderAccount | undefined;
   if (channel.type === "email") {
-    const email = await emailFields(
-      db,
-      channel,
-      config as EmailConfig,
-      job.conversationId,
-      options,
-    );
+    const email = await emailFields(db, channel, config as EmailConfig, sending, options);
     account = email.account;
     const wait = account ? await capWait(db, channel.id, account, now) : 0;
     if (wait > 0) return { kind: "wait", delaySeconds: wait };
@@ -229,12 +230,12 @@ export async function deliverOutbound(
         })
         .onConflictDoNothing();
     await stub.applyStatus(job.seq, { status: "sent" });
-    await statusEvent(db, env, job, "sent");
+    await statusEvent(db, env, sending, "sent");
     return { kind: "done" };
   } catch (error) {
     const retryable = !(error instanceof SendError) || error.retryable;
     const reason = error instanceof SendError ? error.message : String(error);
-    if (!retryable || attempt >= MAX_SEND_ATTEMPTS) return failed(db, env, job, reason);
+    if (!retryable || attempt >= MAX_SEND_ATTEMPTS) return failed(db, env, sending, reason);
     const platformSays = error instanceof SendError ? error.retryAfterSeconds : undefined;
     const backoff = BACKOFF_SECONDS[Math.min(attempt - 1, BACKOFF_SECONDS.length - 1)] ?? 3600;
     return { kind: "retry", delaySeconds: platformSays ?? backoff };

@@ -1,6 +1,7 @@
-import { and, eq, lt, lte, sql } from "drizzle-orm";
+import { eq, lt, lte, sql } from "drizzle-orm";
 import { createDb, preparedOnce, Reusable } from "../db/client";
 import { conversations, type MessageKind, messages, type SenderType } from "../db/schema";
+import { inWorkspace } from "../db/scope";
 import type { Db } from "../lib/context";
 import type { ConversationDto } from "../schemas/conversations";
 import { conversationFromRead, conversationRead } from "./conversations";
@@ -75,8 +76,9 @@ const projectionStatements = preparedOnce((db) => ({
         snoozeUntil: sql`CASE WHEN ${ph("inboundAt")} IS NULL THEN ${conversations.snoozeUntil} END`,
       })
       .where(
-        and(
-          eq(conversations.workspaceId, ph("workspaceId")),
+        inWorkspace(
+          conversations,
+          ph("workspaceId"),
           eq(conversations.id, ph("conversationId")),
           lt(conversations.lastSeq, ph("seq")),
         ),
@@ -138,9 +140,7 @@ export async function resetUnread(d1: D1Database, ref: ConversationRef) {
   await createDb(d1)
     .update(conversations)
     .set({ unreadCount: 0 })
-    .where(
-      and(eq(conversations.workspaceId, ref.workspaceId), eq(conversations.id, ref.conversationId)),
-    );
+    .where(inWorkspace(conversations, ref.workspaceId, eq(conversations.id, ref.conversationId)));
 }
 
 /** Wakes a snoozed conversation whose time has come; false when it was already changed. */
@@ -149,8 +149,9 @@ export async function reopenSnoozed(d1: D1Database, ref: ConversationRef, now: n
     .update(conversations)
     .set({ status: "open", snoozeUntil: null, lastActivityAt: now })
     .where(
-      and(
-        eq(conversations.workspaceId, ref.workspaceId),
+      inWorkspace(
+        conversations,
+        ref.workspaceId,
         eq(conversations.id, ref.conversationId),
         eq(conversations.status, "snoozed"),
         lte(conversations.snoozeUntil, now),

@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { isPlatformChannel } from "../channels";
 import {
   businessHours,
@@ -8,10 +8,12 @@ import {
   teams,
   workspaces,
 } from "../db/schema";
+import { inWorkspace } from "../db/scope";
 import type { Db } from "../lib/context";
 import { conversationStub, hubFor, publishConversation } from "./conversations";
 import { addBusinessMinutes, isOpen } from "./hours";
 import { queueOutbound } from "./outbound";
+import type { ConversationRef } from "./projection";
 
 const MINUTE = 60_000;
 
@@ -50,8 +52,13 @@ export function chosenOption(menu: ChatMenu, answer: string) {
   );
 }
 
-async function update(db: Db, id: string, values: Partial<ConversationRow>) {
-  await db.update(conversations).set(values).where(eq(conversations.id, id));
+async function update(db: Db, conversation: ConversationRow, values: Partial<ConversationRow>) {
+  await db
+    .update(conversations)
+    .set(values)
+    .where(
+      inWorkspace(conversations, conversation.workspaceId, eq(conversations.id, conversation.id)),
+    );
 }
 
 /** The most specific business hours: the team's, else the channel's, else the workspace's. */
@@ -65,7 +72,7 @@ async function hoursFor(db: Db, team: TeamRow, channel: ChannelRow) {
   if (!id) return null;
   return (
     (await db.query.businessHours.findFirst({
-      where: and(eq(businessHours.workspaceId, team.workspaceId), eq(businessHours.id, id)),
+      where: inWorkspace(businessHours, team.workspaceId, eq(businessHours.id, id)),
     })) ?? null
   );
 }
@@ -90,16 +97,16 @@ async function enterTeam(
 ) {
   const team = teamId
     ? await db.query.teams.findFirst({
-        where: and(eq(teams.workspaceId, conversation.workspaceId), eq(teams.id, teamId)),
+        where: inWorkspace(teams, conversation.workspaceId, eq(teams.id, teamId)),
       })
     : undefined;
   await conversationStub(env, conversation.id).markRouted();
   if (!team) {
-    await update(db, conversation.id, { menuAttempts: null });
+    await update(db, conversation, { menuAttempts: null });
     return;
   }
   const hours = await hoursFor(db, team, channel);
-  await update(db, conversation.id, {
+  await update(db, conversation, {
     teamId: team.id,
     menuAttempts: null,
     firstResponseDueAt: slaDue(hours, now, team.slaFirstResponseMinutes),
@@ -114,7 +121,7 @@ async function enterTeam(
   if (!open) {
     if (team.awayMessage && conversation.awayNotifiedAt === null) {
       await sayToCustomer(env, conversation, channel, team.awayMessage);
-      await update(db, conversation.id, { awayNotifiedAt: now });
+      await update(db, conversation, { awayNotifiedAt: now });
     }
   } else {
     if (team.welcomeMessage) await sayToCustomer(env, conversation, channel, team.welcomeMessage);
@@ -127,7 +134,7 @@ async function enterTeam(
       conversation.busyNotifiedAt === null
     ) {
       await sayToCustomer(env, conversation, channel, team.busyMessage);
-      await update(db, conversation.id, { busyNotifiedAt: now });
+      await update(db, conversation, { busyNotifiedAt: now });
     }
   }
   await conversationStub(env, conversation.id).watchSla();
@@ -141,23 +148,25 @@ async function enterTeam(
 export async function routeCustomerMessage(
   db: Db,
   env: Env,
-  conversationId: string,
+  ref: ConversationRef,
   text: string | null,
   now: number,
 ) {
   const conversation = await db.query.conversations.findFirst({
-    where: eq(conversations.id, conversationId),
+    where: inWorkspace(conversations, ref.workspaceId, eq(conversations.id, ref.conversationId)),
   });
   const channel = conversation
-    ? await db.query.channels.findFirst({ where: eq(channels.id, conversation.channelId) })
+    ? await db.query.channels.findFirst({
+        where: inWorkspace(channels, ref.workspaceId, eq(channels.id, conversation.channelId)),
+      })
     : undefined;
   if (!conversation || !channel) return;
-  if (conversation.teamId) return conversationStub(env, conversationId).markRouted();
+  if (conversation.teamId) return conversationStub(env, conversation.id).markRouted();
   const routing = channel.routing ?? {};
   const menu = routing.menu;
   if (!menu) return enterTeam(db, env, conversation, channel, routing.team_id, now);
   if (conversation.menuAttempts === null) {
-    await update(db, conversationId, { menuAttempts: 0 });
+    await update(db, conversation, { menuAttempts: 0 });
     await sayToCustomer(env, conversation, channel, menuText(menu));
     return;
   }
@@ -166,7 +175,7 @@ export async function routeCustomerMessage(
   const attempts = conversation.menuAttempts + 1;
   if (attempts >= menu.max_attempts)
     return enterTeam(db, env, conversation, channel, menu.default_team_id ?? routing.team_id, now);
-  await update(db, conversationId, { menuAttempts: attempts });
+  await update(db, conversation, { menuAttempts: attempts });
   await sayToCustomer(
     env,
     conversation,

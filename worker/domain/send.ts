@@ -1,7 +1,8 @@
 import type { z } from "@hono/zod-openapi";
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { isPlatformChannel } from "../channels";
 import { contacts, messages } from "../db/schema";
+import { inWorkspace } from "../db/scope";
 import type { Db, Principal } from "../lib/context";
 import { notFound, validationFailed } from "../lib/errors";
 import { storeAttachment } from "../lib/files";
@@ -36,7 +37,7 @@ async function findRecipient(
   if (to.contact_id) {
     const contact = await db.query.contacts.findFirst({
       columns: { id: true },
-      where: and(eq(contacts.workspaceId, principal.workspaceId), eq(contacts.id, to.contact_id)),
+      where: inWorkspace(contacts, principal.workspaceId, eq(contacts.id, to.contact_id)),
     });
     if (!contact) throw validationFailed([{ path: "to.contact_id", message: "no such contact" }]);
     const { id } = contact;
@@ -165,7 +166,7 @@ async function fetchAttachment(env: Env, file: { url: string; name?: string | un
 export async function getMessage(db: Db, env: Env, workspaceId: string, id: string) {
   const row = await db.query.messages.findFirst({
     columns: { conversationId: true, seq: true },
-    where: and(eq(messages.workspaceId, workspaceId), eq(messages.id, id)),
+    where: inWorkspace(messages, workspaceId, eq(messages.id, id)),
   });
   if (!row) throw notFound("Message");
   const stored = await conversationStub(env, row.conversationId).outboundMessage(row.seq);

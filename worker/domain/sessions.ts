@@ -1,5 +1,7 @@
 import { and, eq, ne } from "drizzle-orm";
+import { acrossWorkspaces } from "../db/client";
 import { memberships, sessions, users, workspaces } from "../db/schema";
+import { inWorkspace } from "../db/scope";
 import type { Db, Principal } from "../lib/context";
 import { DUMMY_PASSWORD_HASH, randomToken, sha256Hex, verifyPassword } from "../lib/crypto";
 import { forbidden, notFound } from "../lib/errors";
@@ -8,7 +10,7 @@ export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
 /** The workspaces a person is an active member of, oldest membership first. */
 export const workspacesOf = (db: Db, userId: string) =>
-  db
+  acrossWorkspaces(db)
     .select({ id: workspaces.id, name: workspaces.name, role: memberships.role })
     .from(memberships)
     .innerJoin(workspaces, eq(workspaces.id, memberships.workspaceId))
@@ -75,11 +77,13 @@ export async function switchWorkspace(
   return { ...session, workspaces: choices };
 }
 
+/** A session is found by its credential, whatever its workspace. */
 export const endSession = (db: Db, idHash: string) =>
-  db.delete(sessions).where(eq(sessions.idHash, idHash));
+  acrossWorkspaces(db).delete(sessions).where(eq(sessions.idHash, idHash));
 
+/** The person's sessions in every workspace, but the one they keep. */
 export const endOtherSessions = (db: Db, userId: string, keepIdHash: string | null) =>
-  db
+  acrossWorkspaces(db)
     .delete(sessions)
     .where(
       keepIdHash
@@ -88,6 +92,4 @@ export const endOtherSessions = (db: Db, userId: string, keepIdHash: string | nu
     );
 
 export const endWorkspaceSessions = (db: Db, workspaceId: string, userId: string) =>
-  db
-    .delete(sessions)
-    .where(and(eq(sessions.userId, userId), eq(sessions.workspaceId, workspaceId)));
+  db.delete(sessions).where(inWorkspace(sessions, workspaceId, eq(sessions.userId, userId)));

@@ -2,8 +2,10 @@ import { eq } from "drizzle-orm";
 import type { SlaCheck } from "../../durable-objects/conversation";
 import { createDb } from "../db/client";
 import { conversations } from "../db/schema";
+import { inWorkspace } from "../db/scope";
+import type { ConversationRef } from "./projection";
 
-const row = (d1: D1Database, conversationId: string) =>
+const row = (d1: D1Database, ref: ConversationRef) =>
   createDb(d1).query.conversations.findFirst({
     columns: {
       status: true,
@@ -11,14 +13,14 @@ const row = (d1: D1Database, conversationId: string) =>
       firstResponseDueAt: true,
       resolutionDueAt: true,
     },
-    where: eq(conversations.id, conversationId),
+    where: inWorkspace(conversations, ref.workspaceId, eq(conversations.id, ref.conversationId)),
   });
 
 export const slaDueTimes = row;
 
 /** The checks whose target was missed: no first agent reply yet, or still not closed. */
-export async function slaBreaches(d1: D1Database, conversationId: string, checks: SlaCheck[]) {
-  const current = await row(d1, conversationId);
+export async function slaBreaches(d1: D1Database, ref: ConversationRef, checks: SlaCheck[]) {
+  const current = await row(d1, ref);
   if (!current) return [];
   return checks.filter((c) =>
     c.target === "first_response" ? current.firstResponseAt === null : current.status !== "closed",

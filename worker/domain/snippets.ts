@@ -1,6 +1,7 @@
 import type { z } from "@hono/zod-openapi";
-import { and, asc, eq, like, or } from "drizzle-orm";
+import { asc, eq, like, or } from "drizzle-orm";
 import { contacts, snippets, users, workspaces } from "../db/schema";
+import { inWorkspace } from "../db/scope";
 import type { Db, Principal } from "../lib/context";
 import { conflict, notFound, validationFailed } from "../lib/errors";
 import { newId } from "../lib/ids";
@@ -25,8 +26,9 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 export function listSnippets(db: Db, workspaceId: string, q?: string) {
   const prefix = q ? `${escapeLike(q.toLowerCase())}%` : null;
   return db.query.snippets.findMany({
-    where: and(
-      eq(snippets.workspaceId, workspaceId),
+    where: inWorkspace(
+      snippets,
+      workspaceId,
       prefix ? or(like(snippets.shortcut, prefix), like(snippets.title, prefix)) : undefined,
     ),
     orderBy: asc(snippets.shortcut),
@@ -35,7 +37,7 @@ export function listSnippets(db: Db, workspaceId: string, q?: string) {
 
 async function getSnippet(db: Db, workspaceId: string, id: string) {
   const row = await db.query.snippets.findFirst({
-    where: and(eq(snippets.workspaceId, workspaceId), eq(snippets.id, id)),
+    where: inWorkspace(snippets, workspaceId, eq(snippets.id, id)),
   });
   if (!row) throw notFound("Snippet");
   return row;
@@ -51,7 +53,7 @@ export async function checkVariables(db: Db, workspaceId: string, text: string, 
 
 async function shortcutFree(db: Db, workspaceId: string, shortcut: string, except?: string) {
   const taken = await db.query.snippets.findFirst({
-    where: and(eq(snippets.workspaceId, workspaceId), eq(snippets.shortcut, shortcut)),
+    where: inWorkspace(snippets, workspaceId, eq(snippets.shortcut, shortcut)),
   });
   if (taken && taken.id !== except) throw conflict(`/${shortcut} is taken.`, "shortcut");
 }
@@ -92,14 +94,14 @@ export async function updateSnippet(
   const [row] = await db
     .update(snippets)
     .set({ ...patch, updatedAt: now })
-    .where(and(eq(snippets.workspaceId, workspaceId), eq(snippets.id, id)))
+    .where(inWorkspace(snippets, workspaceId, eq(snippets.id, id)))
     .returning();
   return row ?? current;
 }
 
 export async function deleteSnippet(db: Db, workspaceId: string, id: string) {
   await getSnippet(db, workspaceId, id);
-  await db.delete(snippets).where(and(eq(snippets.workspaceId, workspaceId), eq(snippets.id, id)));
+  await db.delete(snippets).where(inWorkspace(snippets, workspaceId, eq(snippets.id, id)));
 }
 
 /** A contact's values for the variable engine; null when there is no such contact. */
@@ -109,7 +111,7 @@ export async function contactVariables(
   contactId: string,
 ): Promise<VariableContext["contact"]> {
   const contact = await db.query.contacts.findFirst({
-    where: and(eq(contacts.workspaceId, workspaceId), eq(contacts.id, contactId)),
+    where: inWorkspace(contacts, workspaceId, eq(contacts.id, contactId)),
   });
   return contact
     ? {

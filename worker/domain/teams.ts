@@ -1,5 +1,5 @@
 import type { z } from "@hono/zod-openapi";
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { asc, eq, inArray } from "drizzle-orm";
 import { readInChunks, rowChunks } from "../db/chunks";
 import { writeTogether } from "../db/client";
 import {
@@ -11,6 +11,7 @@ import {
   teams,
   workspaces,
 } from "../db/schema";
+import { inWorkspace } from "../db/scope";
 import type { Db, Principal } from "../lib/context";
 import { conflict, notFound, validationFailed } from "../lib/errors";
 import { newId } from "../lib/ids";
@@ -68,7 +69,7 @@ async function membersOf(db: Db, workspaceId: string, teamIds: string[]) {
     db
       .select()
       .from(teamMembers)
-      .where(and(eq(teamMembers.workspaceId, workspaceId), inArray(teamMembers.teamId, chunk)))
+      .where(inWorkspace(teamMembers, workspaceId, inArray(teamMembers.teamId, chunk)))
       .orderBy(asc(teamMembers.userId)),
   );
   const byTeam = new Map<string, string[]>();
@@ -78,7 +79,7 @@ async function membersOf(db: Db, workspaceId: string, teamIds: string[]) {
 
 export async function listTeams(db: Db, workspaceId: string) {
   const rows = await db.query.teams.findMany({
-    where: eq(teams.workspaceId, workspaceId),
+    where: inWorkspace(teams, workspaceId),
     orderBy: asc(teams.name),
   });
   const members = await membersOf(
@@ -91,7 +92,7 @@ export async function listTeams(db: Db, workspaceId: string) {
 
 export async function getTeam(db: Db, workspaceId: string, id: string) {
   const row = await db.query.teams.findFirst({
-    where: and(eq(teams.workspaceId, workspaceId), eq(teams.id, id)),
+    where: inWorkspace(teams, workspaceId, eq(teams.id, id)),
   });
   if (!row) throw notFound("Team");
   return toTeamDto(row, (await membersOf(db, workspaceId, [id])).get(id) ?? []);
@@ -102,7 +103,7 @@ async function checkMembers(db: Db, workspaceId: string, userIds: string[]) {
     db
       .select({ userId: memberships.userId })
       .from(memberships)
-      .where(and(eq(memberships.workspaceId, workspaceId), inArray(memberships.userId, chunk))),
+      .where(inWorkspace(memberships, workspaceId, inArray(memberships.userId, chunk))),
   );
   const known = new Set(found.map((f) => f.userId));
   const unknown = userIds.findIndex((id) => !known.has(id));
@@ -115,7 +116,7 @@ async function checkMembers(db: Db, workspaceId: string, userIds: string[]) {
 async function checkHours(db: Db, workspaceId: string, id: string | null | undefined) {
   if (!id) return;
   const row = await db.query.businessHours.findFirst({
-    where: and(eq(businessHours.workspaceId, workspaceId), eq(businessHours.id, id)),
+    where: inWorkspace(businessHours, workspaceId, eq(businessHours.id, id)),
   });
   if (!row)
     throw validationFailed([{ path: "business_hours_id", message: "no such business hours" }]);
@@ -127,7 +128,7 @@ function memberWrites(db: Db, workspaceId: string, teamId: string, userIds: stri
   return [
     db
       .delete(teamMembers)
-      .where(and(eq(teamMembers.workspaceId, workspaceId), eq(teamMembers.teamId, teamId))),
+      .where(inWorkspace(teamMembers, workspaceId, eq(teamMembers.teamId, teamId))),
     ...rowChunks(teamMembers, rows).map((chunk) => db.insert(teamMembers).values(chunk)),
   ];
 }
@@ -149,7 +150,7 @@ const teamColumns = (input: z.infer<typeof TeamPatch>) => ({
 
 async function nameFree(db: Db, workspaceId: string, name: string, except?: string) {
   const taken = await db.query.teams.findFirst({
-    where: and(eq(teams.workspaceId, workspaceId), eq(teams.name, name)),
+    where: inWorkspace(teams, workspaceId, eq(teams.name, name)),
   });
   if (taken && taken.id !== except) throw conflict(`A team named "${name}" exists.`, "name");
 }
@@ -185,7 +186,7 @@ export async function updateTeam(
   if (input.member_ids) await checkMembers(db, workspaceId, input.member_ids);
   await checkHours(db, workspaceId, input.business_hours_id);
   const columns = teamColumns(input);
-  const where = and(eq(teams.workspaceId, workspaceId), eq(teams.id, id));
+  const where = inWorkspace(teams, workspaceId, eq(teams.id, id));
   await writeTogether(db, [
     ...(Object.keys(columns).length ? [db.update(teams).set(columns).where(where)] : []),
     ...(input.member_ids ? memberWrites(db, workspaceId, id, input.member_ids) : []),
@@ -201,8 +202,8 @@ export async function deleteTeam(db: Db, workspaceId: string, id: string) {
     db
       .update(conversations)
       .set({ teamId: null })
-      .where(and(eq(conversations.workspaceId, workspaceId), eq(conversations.teamId, id))),
-    db.delete(teams).where(and(eq(teams.workspaceId, workspaceId), eq(teams.id, id))),
+      .where(inWorkspace(conversations, workspaceId, eq(conversations.teamId, id))),
+    db.delete(teams).where(inWorkspace(teams, workspaceId, eq(teams.id, id))),
   ]);
 }
 
@@ -222,7 +223,7 @@ export async function createBusinessHours(
 
 export const listBusinessHours = (db: Db, workspaceId: string) =>
   db.query.businessHours.findMany({
-    where: eq(businessHours.workspaceId, workspaceId),
+    where: inWorkspace(businessHours, workspaceId),
     orderBy: asc(businessHours.name),
   });
 
@@ -264,7 +265,7 @@ export async function transferConversation(
     await db
       .update(conversations)
       .set({ teamId })
-      .where(and(eq(conversations.workspaceId, principal.workspaceId), eq(conversations.id, id)));
+      .where(inWorkspace(conversations, principal.workspaceId, eq(conversations.id, id)));
     await conversationStub(env, id).append({
       kind: "event",
       sender: { type: "system", id: principal.userId, name },
@@ -286,7 +287,7 @@ async function checkTeams(
   for (const [path, id] of refs) {
     if (!id) continue;
     const row = await db.query.teams.findFirst({
-      where: and(eq(teams.workspaceId, workspaceId), eq(teams.id, id)),
+      where: inWorkspace(teams, workspaceId, eq(teams.id, id)),
     });
     if (!row) throw validationFailed([{ path, message: "no such team" }]);
   }
@@ -313,7 +314,7 @@ export async function setChannelRouting(
   const [row] = await db
     .update(channels)
     .set({ routing })
-    .where(and(eq(channels.workspaceId, workspaceId), eq(channels.id, channelId)))
+    .where(inWorkspace(channels, workspaceId, eq(channels.id, channelId)))
     .returning({ routing: channels.routing });
   if (!row) throw notFound("Channel");
   return row.routing ?? {};

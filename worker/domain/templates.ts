@@ -1,7 +1,8 @@
-import { and, asc, eq } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { graphBase } from "../channels/meta";
 import { whatsappTemplates } from "../db/schema";
+import { inWorkspace } from "../db/scope";
 import type { Db } from "../lib/context";
 import { Problem, validationFailed } from "../lib/errors";
 import { newId } from "../lib/ids";
@@ -53,10 +54,7 @@ async function whatsappChannel(db: Db, workspaceId: string, channelId: string) {
 export async function listTemplates(db: Db, workspaceId: string, channelId: string) {
   await whatsappChannel(db, workspaceId, channelId);
   return db.query.whatsappTemplates.findMany({
-    where: and(
-      eq(whatsappTemplates.workspaceId, workspaceId),
-      eq(whatsappTemplates.channelId, channelId),
-    ),
+    where: inWorkspace(whatsappTemplates, workspaceId, eq(whatsappTemplates.channelId, channelId)),
     orderBy: [asc(whatsappTemplates.name), asc(whatsappTemplates.language)],
   });
 }
@@ -192,7 +190,9 @@ export async function approvedTemplate(
   wanted: { name: string; language?: string | undefined; variables: string[] },
 ) {
   const candidates = await db.query.whatsappTemplates.findMany({
-    where: and(
+    where: inWorkspace(
+      whatsappTemplates,
+      channel.workspaceId,
       eq(whatsappTemplates.channelId, channel.id),
       eq(whatsappTemplates.name, wanted.name),
     ),

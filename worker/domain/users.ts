@@ -1,5 +1,6 @@
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { memberships, type Role, users } from "../db/schema";
+import { inWorkspace } from "../db/scope";
 import type { Db, Principal } from "../lib/context";
 import { hashPassword, verifyPassword } from "../lib/crypto";
 import { conflict, forbidden, notFound } from "../lib/errors";
@@ -23,7 +24,7 @@ function memberQuery(db: Db, workspaceId: string) {
     .select(memberColumns)
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(eq(memberships.workspaceId, workspaceId))
+    .where(inWorkspace(memberships, workspaceId))
     .$dynamic();
 }
 
@@ -34,7 +35,7 @@ export const listMembers = (db: Db, workspaceId: string) =>
 
 export async function getMember(db: Db, workspaceId: string, userId: string) {
   const [member] = await memberQuery(db, workspaceId).where(
-    and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId)),
+    inWorkspace(memberships, workspaceId, eq(memberships.userId, userId)),
   );
   if (!member) throw notFound("User");
   return member;
@@ -68,7 +69,7 @@ export async function updateMember(
     await db
       .update(memberships)
       .set({ role: change.role, active: change.active })
-      .where(and(eq(memberships.workspaceId, actor.workspaceId), eq(memberships.userId, userId)));
+      .where(inWorkspace(memberships, actor.workspaceId, eq(memberships.userId, userId)));
   }
   if (change.active === false) {
     await endWorkspaceSessions(db, actor.workspaceId, userId);
@@ -80,8 +81,9 @@ export async function updateMember(
 
 async function assertAnotherOwner(db: Db, workspaceId: string, exceptUserId: string) {
   const owners = await db.query.memberships.findMany({
-    where: and(
-      eq(memberships.workspaceId, workspaceId),
+    where: inWorkspace(
+      memberships,
+      workspaceId,
       eq(memberships.role, "owner"),
       eq(memberships.active, true),
     ),

@@ -1,5 +1,6 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { channels, contactIdentities, contacts } from "../db/schema";
+import { inWorkspace } from "../db/scope";
 import type { Db, Visitor } from "../lib/context";
 import { unauthorized } from "../lib/errors";
 import { newId } from "../lib/ids";
@@ -66,9 +67,10 @@ async function stillHonoured(db: Db, payload: TokenPayload) {
       and(eq(contacts.workspaceId, channels.workspaceId), eq(contacts.id, payload.ct)),
     )
     .where(
-      and(
+      inWorkspace(
+        channels,
+        payload.w,
         eq(channels.id, payload.ch),
-        eq(channels.workspaceId, payload.w),
         eq(channels.type, "webchat"),
         isNull(channels.deletedAt),
       ),
@@ -126,7 +128,7 @@ type SessionInput = {
 async function emailIsFree(db: Db, workspaceId: string, email: string) {
   const taken = await db.query.contacts.findFirst({
     columns: { id: true },
-    where: and(eq(contacts.workspaceId, workspaceId), eq(contacts.email, email)),
+    where: inWorkspace(contacts, workspaceId, eq(contacts.email, email)),
   });
   return !taken;
 }
@@ -157,8 +159,9 @@ async function identifiedContact(
 ) {
   const kind = `webchat:${channel.id}`;
   const known = await db.query.contactIdentities.findFirst({
-    where: and(
-      eq(contactIdentities.workspaceId, channel.workspaceId),
+    where: inWorkspace(
+      contactIdentities,
+      channel.workspaceId,
       eq(contactIdentities.kind, kind),
       eq(contactIdentities.value, identifier),
     ),
@@ -170,8 +173,9 @@ async function identifiedContact(
     .values({ workspaceId: channel.workspaceId, kind, value: identifier, contactId })
     .onConflictDoNothing();
   const winner = await db.query.contactIdentities.findFirst({
-    where: and(
-      eq(contactIdentities.workspaceId, channel.workspaceId),
+    where: inWorkspace(
+      contactIdentities,
+      channel.workspaceId,
       eq(contactIdentities.kind, kind),
       eq(contactIdentities.value, identifier),
     ),
@@ -211,7 +215,9 @@ export async function startVisitorSession(db: Db, env: Env, input: SessionInput,
   const contactId = identifier
     ? await identifiedContact(db, channel, input, identifier, now)
     : (previous?.visitor.contactId ?? (await newVisitorContact(db, channel, input, now)));
-  const contact = await db.query.contacts.findFirst({ where: eq(contacts.id, contactId) });
+  const contact = await db.query.contacts.findFirst({
+    where: inWorkspace(contacts, channel.workspaceId, eq(contacts.id, contactId)),
+  });
   const visitor: Visitor = {
     workspaceId: channel.workspaceId,
     channelId: channel.id,

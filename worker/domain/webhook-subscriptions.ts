@@ -1,5 +1,6 @@
-import { and, desc, eq } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import { type WebhookEvent, webhookDeliveries, webhookSubscriptions } from "../db/schema";
+import { inWorkspace } from "../db/scope";
 import type { Db, Principal } from "../lib/context";
 import { randomToken } from "../lib/crypto";
 import { notFound, validationFailed } from "../lib/errors";
@@ -81,7 +82,7 @@ export async function createSubscription(
 
 export async function getSubscription(db: Db, workspaceId: string, id: string) {
   const row = await db.query.webhookSubscriptions.findFirst({
-    where: and(eq(webhookSubscriptions.workspaceId, workspaceId), eq(webhookSubscriptions.id, id)),
+    where: inWorkspace(webhookSubscriptions, workspaceId, eq(webhookSubscriptions.id, id)),
   });
   if (!row) throw notFound("Webhook subscription");
   return row;
@@ -89,7 +90,7 @@ export async function getSubscription(db: Db, workspaceId: string, id: string) {
 
 export const listSubscriptions = (db: Db, workspaceId: string) =>
   db.query.webhookSubscriptions.findMany({
-    where: eq(webhookSubscriptions.workspaceId, workspaceId),
+    where: inWorkspace(webhookSubscriptions, workspaceId),
     orderBy: desc(webhookSubscriptions.createdAt),
   });
 
@@ -127,7 +128,9 @@ export async function updateSubscription(
   const [row] = await db
     .update(webhookSubscriptions)
     .set(values)
-    .where(eq(webhookSubscriptions.id, current.id))
+    .where(
+      inWorkspace(webhookSubscriptions, principal.workspaceId, eq(webhookSubscriptions.id, id)),
+    )
     .returning();
   await audit(
     db,
@@ -141,15 +144,20 @@ export async function updateSubscription(
 
 export async function deleteSubscription(db: Db, principal: Principal, id: string) {
   await getSubscription(db, principal.workspaceId, id);
-  await db.delete(webhookSubscriptions).where(eq(webhookSubscriptions.id, id));
+  await db
+    .delete(webhookSubscriptions)
+    .where(
+      inWorkspace(webhookSubscriptions, principal.workspaceId, eq(webhookSubscriptions.id, id)),
+    );
   await audit(db, principal, "webhook.deleted", { type: "webhook", id });
 }
 
 export async function listDeliveries(db: Db, workspaceId: string, subscriptionId: string) {
   await getSubscription(db, workspaceId, subscriptionId);
   return db.query.webhookDeliveries.findMany({
-    where: and(
-      eq(webhookDeliveries.workspaceId, workspaceId),
+    where: inWorkspace(
+      webhookDeliveries,
+      workspaceId,
       eq(webhookDeliveries.subscriptionId, subscriptionId),
     ),
     orderBy: desc(webhookDeliveries.createdAt),

@@ -1,7 +1,9 @@
 import { and, eq, gt } from "drizzle-orm";
 import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
+import { acrossWorkspaces } from "../db/client";
 import { apiKeys, memberships, type Role, sessions } from "../db/schema";
+import { inWorkspace } from "../db/scope";
 import { usableApiKey } from "../domain/api-keys";
 import type { AppEnv, Principal } from "./context";
 import { sha256Hex } from "./crypto";
@@ -19,7 +21,11 @@ async function principalFromApiKey(c: Parameters<typeof authenticate>[0], secret
   const now = c.get("clock").now();
   if (!key.lastUsedAt || now - key.lastUsedAt > 60_000) {
     c.executionCtx.waitUntil(
-      db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, key.id)).run(),
+      db
+        .update(apiKeys)
+        .set({ lastUsedAt: now })
+        .where(inWorkspace(apiKeys, key.workspaceId, eq(apiKeys.id, key.id)))
+        .run(),
     );
   }
   return {
@@ -35,7 +41,8 @@ async function principalFromApiKey(c: Parameters<typeof authenticate>[0], secret
 async function principalFromSession(c: Parameters<typeof authenticate>[0], cookie: string) {
   const db = c.get("db");
   const idHash = await sha256Hex(cookie);
-  const [row] = await db
+  // the session names its workspace
+  const [row] = await acrossWorkspaces(db)
     .select({ workspaceId: sessions.workspaceId, userId: sessions.userId, role: memberships.role })
     .from(sessions)
     .innerJoin(

@@ -1,16 +1,23 @@
 import { Hono } from "hono";
 import { html } from "hono/html";
-import type { AppEnv } from "../lib/context";
+import { acrossWorkspaces } from "../db/client";
+import { getWebchatChannel } from "../domain/channels";
+import type { AppEnv, Db } from "../lib/context";
 import { notFound } from "../lib/errors";
+
+/** Without `?channel=`, the demo shows the oldest web chat of the deployment (the seeded one). */
+const firstWebchatChannel = (db: Db) =>
+  acrossWorkspaces(db).query.channels.findFirst({
+    where: (t, { and, eq, isNull }) => and(eq(t.type, "webchat"), isNull(t.deletedAt)),
+    orderBy: (t, { asc }) => asc(t.createdAt),
+  });
 
 /** A page that embeds the widget the way a customer's site would. */
 export const demoRouter = new Hono<AppEnv>().get("/demo", async (c) => {
   const requested = c.req.query("channel");
-  const channel = await c.get("db").query.channels.findFirst({
-    where: (t, { and, eq }) =>
-      requested ? and(eq(t.id, requested), eq(t.type, "webchat")) : eq(t.type, "webchat"),
-    orderBy: (t, { asc }) => asc(t.createdAt),
-  });
+  const channel = requested
+    ? await getWebchatChannel(c.get("db"), requested)
+    : await firstWebchatChannel(c.get("db"));
   if (!channel) throw notFound("A web-chat channel");
   return c.html(html`<!doctype html>
 <html lang="en">

@@ -1,7 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { cors } from "hono/cors";
 import { createMiddleware } from "hono/factory";
+import { conversations } from "../db/schema";
+import { inWorkspace } from "../db/scope";
 import { getWebchatChannel, webchatConfig } from "../domain/channels";
 import { conversationStub } from "../domain/conversations";
 import { MAX_UPLOAD_BYTES, sendVisitorFile, sendVisitorMessage } from "../domain/messages";
@@ -197,13 +200,13 @@ export const widgetCors = cors({
 /** A visitor may only reach conversations of their own contact on their own channel. */
 async function assertOwnConversation(c: Context<AppEnv>, visitor: Visitor, id: string) {
   const conversation = await c.get("db").query.conversations.findFirst({
-    where: (t, { and, eq }) =>
-      and(
-        eq(t.id, id),
-        eq(t.workspaceId, visitor.workspaceId),
-        eq(t.contactId, visitor.contactId),
-        eq(t.channelId, visitor.channelId),
-      ),
+    where: inWorkspace(
+      conversations,
+      visitor.workspaceId,
+      eq(conversations.id, id),
+      eq(conversations.contactId, visitor.contactId),
+      eq(conversations.channelId, visitor.channelId),
+    ),
   });
   if (!conversation) throw notFound("Conversation");
 }
