@@ -1,4 +1,5 @@
 import { env } from "cloudflare:workers";
+import type { toDeliveryDto } from "../worker/domain/webhook-subscriptions";
 import { targetFetch } from "../worker/lib/targets";
 import type { ConversationDto, MessageDto } from "../worker/schemas/conversations";
 import { api, json } from "./helpers";
@@ -200,6 +201,36 @@ export async function messagesOf(s: ChannelSetup, conversationId: string) {
     }),
   );
   return page.data;
+}
+
+/** Subscribes the workspace to `contact.created` at a fresh path of the fake platforms. */
+export async function subscribeAtFake(cookie: string) {
+  const path = `/hooks/${uniqueDigits()}`;
+  const response = await api("/api/v1/webhook-subscriptions", {
+    cookie,
+    body: { url: `${fakeUrl()}${path}`, events: ["contact.created"] },
+  });
+  if (response.status !== 201)
+    throw new Error(`subscription failed: ${response.status} ${await response.text()}`);
+  const { id } = await json<{ id: string }>(response);
+  return { id, path };
+}
+
+type Delivery = ReturnType<typeof toDeliveryDto>;
+
+/** The first delivery in a subscription's log that `matches`, once there is one. */
+export function deliveryOf(
+  cookie: string,
+  subscriptionId: string,
+  matches: (delivery: Delivery) => boolean,
+  what: string,
+) {
+  return eventually(async () => {
+    const log = await json<{ data: Delivery[] }>(
+      await api(`/api/v1/webhook-subscriptions/${subscriptionId}/deliveries`, { cookie }),
+    );
+    return log.data.find(matches);
+  }, what);
 }
 
 /** The outbound URL guard as channel adapters get it, bound to the test environment. */
