@@ -1,4 +1,5 @@
 import { env } from "cloudflare:workers";
+import type { toDeliveryDto } from "../worker/domain/webhook-subscriptions";
 import { targetFetch } from "../worker/lib/targets";
 import type { ConversationDto, MessageDto } from "../worker/schemas/conversations";
 import { api, json } from "./helpers";
@@ -92,6 +93,77 @@ export async function hmacHex(secret: string, body: string | Uint8Array) {
   return [...signature].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+export const toBase64 = (bytes: ArrayBuffer | Uint8Array) =>
+  btoa(String.fromCharCode(...new Uint8Array(bytes)));
+
+/** WebCrypto's raw r‖s ECDSA signature as the DER SEQUENCE SendGrid sends. */
+export function rawToDer(raw: Uint8Array) {
+  const integer = (bytes: Uint8Array) => {
+    let start = 0;
+    while (start < bytes.length - 1 && bytes[start] === 0) start++;
+    let value = bytes.slice(start);
+    if ((value[0] ?? 0) & 0x80) value = Uint8Array.of(0, ...value);
+    return Uint8Array.of(0x02, value.length, ...value);
+  };
+  const r = integer(raw.slice(0, 32));
+  const s = integer(raw.slice(32));
+  return Uint8Array.of(0x30, r.length + s.length, ...r, ...s);
+}
+
+/** A P-256 key pair like a SendGrid account's; `publicKey` is the base64 SPKI SendGrid shows. */
+export async function sendgridKeys() {
+  const keys = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, [
+    "sign",
+    "verify",
+  ])) as CryptoKeyPair;
+  const spki = (await crypto.subtle.exportKey("spki", keys.publicKey)) as ArrayBuffer;
+  return { privateKey: keys.privateKey, publicKey: toBase64(spki) };
+}
+
+/** WebCrypto's raw r‖s signature of what SendGrid signs: the timestamp `at` (seconds), then the body. */
+export async function sendgridRawSignature(privateKey: CryptoKey, body: string, at: number) {
+  const content = new TextEncoder().encode(`${at}${body}`);
+  return new Uint8Array(
+    await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, privateKey, content),
+  );
+}
+
+/** The signature headers SendGrid sends with an event webhook. */
+export async function sendgridHeaders(
+  privateKey: CryptoKey,
+  body: string,
+  at = Math.floor(Date.now() / 1000),
+) {
+  const raw = await sendgridRawSignature(privateKey, body, at);
+  return {
+    "x-twilio-email-event-webhook-signature": toBase64(rawToDer(raw)),
+    "x-twilio-email-event-webhook-timestamp": String(at),
+  };
+}
+
+/** The headers Svix (Resend's webhooks) signs a body with, for a `whsec_…` secret. */
+export async function svixHeaders(
+  secret: string,
+  body: string,
+  at = Math.floor(Date.now() / 1000),
+) {
+  const id = `msg_${uniqueDigits(10)}`;
+  const key = await crypto.subtle.importKey(
+    "raw",
+    Uint8Array.from(atob(secret.slice("whsec_".length)), (c) => c.charCodeAt(0)),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  const content = new TextEncoder().encode(`${id}.${at}.${body}`);
+  const mac = await crypto.subtle.sign("HMAC", key, content);
+  return {
+    "svix-id": id,
+    "svix-timestamp": String(at),
+    "svix-signature": `v1,${toBase64(mac)}`,
+  };
+}
+
 /** Connects a platform channel the way an admin would. */
 export async function newChannel(
   cookie: string,
@@ -129,6 +201,36 @@ export async function messagesOf(s: ChannelSetup, conversationId: string) {
     }),
   );
   return page.data;
+}
+
+/** Subscribes the workspace to `contact.created` at a fresh path of the fake platforms. */
+export async function subscribeAtFake(cookie: string) {
+  const path = `/hooks/${uniqueDigits()}`;
+  const response = await api("/api/v1/webhook-subscriptions", {
+    cookie,
+    body: { url: `${fakeUrl()}${path}`, events: ["contact.created"] },
+  });
+  if (response.status !== 201)
+    throw new Error(`subscription failed: ${response.status} ${await response.text()}`);
+  const { id } = await json<{ id: string }>(response);
+  return { id, path };
+}
+
+type Delivery = ReturnType<typeof toDeliveryDto>;
+
+/** The first delivery in a subscription's log that `matches`, once there is one. */
+export function deliveryOf(
+  cookie: string,
+  subscriptionId: string,
+  matches: (delivery: Delivery) => boolean,
+  what: string,
+) {
+  return eventually(async () => {
+    const log = await json<{ data: Delivery[] }>(
+      await api(`/api/v1/webhook-subscriptions/${subscriptionId}/deliveries`, { cookie }),
+    );
+    return log.data.find(matches);
+  }, what);
 }
 
 /** The outbound URL guard as channel adapters get it, bound to the test environment. */

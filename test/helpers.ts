@@ -174,6 +174,18 @@ export async function visitorSays(token: string, text: string) {
   );
 }
 
+/** A new workspace whose web chat a visitor has written `text` in, which opened a conversation. */
+export async function newVisitorConversation(
+  text: string,
+  webchatConfig: Record<string, unknown> = {},
+) {
+  const ws = await newWorkspace();
+  const channel = await newWebchat(ws.ownerCookie, webchatConfig);
+  const visitor = await visitorSession(channel.id);
+  const { conversation_id: conversationId, message } = await visitorSays(visitor.token, text);
+  return { ws, channel, visitor, conversationId, message };
+}
+
 /** Opens a WebSocket through the worker and collects its JSON frames. */
 export async function openSocket(path: string, auth: { cookie?: string } = {}) {
   const headers = new Headers({ upgrade: "websocket", origin: ORIGIN });

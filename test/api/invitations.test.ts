@@ -20,6 +20,17 @@ type SignedIn = { workspace_id: string; workspaces: { id: string; name: string; 
 
 const accept = (body: Record<string, unknown>) => api("/api/v1/auth/accept-invite", { body });
 
+/** What the audit log records about one invitation, in alphabetical order. */
+async function auditedActions(cookie: string, invitationId: string) {
+  const audit = await json<{ data: { action: string; target: { id: string } }[] }>(
+    await api("/api/v1/audit-log", { cookie }),
+  );
+  return audit.data
+    .filter((e) => e.target.id === invitationId)
+    .map((e) => e.action)
+    .sort();
+}
+
 describe("invitations", () => {
   it("are listed while open, previewed by their token, and accepted once", async () => {
     const ws = await newWorkspace("Acme support");
@@ -69,11 +80,10 @@ describe("invitations", () => {
     );
     expect(open.data).toEqual([]);
 
-    const audit = await json<{ data: { action: string; target: { id: string } }[] }>(
-      await api("/api/v1/audit-log", { cookie: ws.ownerCookie }),
-    );
-    const actions = audit.data.filter((e) => e.target.id === invitation.id).map((e) => e.action);
-    expect(actions.sort()).toEqual(["invitation.accepted", "invitation.created"]);
+    expect(await auditedActions(ws.ownerCookie, invitation.id)).toEqual([
+      "invitation.accepted",
+      "invitation.created",
+    ]);
   });
 
   it("refuse revoked, expired and unknown tokens with a problem that says which", async () => {
@@ -89,6 +99,10 @@ describe("invitations", () => {
       410,
     );
     expect(problem.type).toMatch(/invitation-revoked$/);
+    expect(await auditedActions(ws.ownerCookie, revoked.id)).toEqual([
+      "invitation.created",
+      "invitation.revoked",
+    ]);
 
     const expiredEmail = freshEmail();
     const expired = await invite(ws.ownerCookie, expiredEmail);
@@ -138,6 +152,11 @@ describe("invitations", () => {
     expect(
       (await accept({ token: resent.token, name: "X", password: "whatever pass" })).status,
     ).toBe(200);
+    expect(await auditedActions(ws.ownerCookie, first.id)).toEqual([
+      "invitation.accepted",
+      "invitation.created",
+      "invitation.resent",
+    ]);
   });
 
   it("follow the role ladder and stay inside their workspace", async () => {

@@ -3,7 +3,15 @@ import { email } from "../../worker/channels/email";
 import { conversationIdFromAddress, parseInboundEmail } from "../../worker/channels/email-inbound";
 import { SendError, type WebhookRequest } from "../../worker/channels/types";
 import type { ChannelConfigOf } from "../../worker/schemas/channels";
-import { fakeRequests, fakeUrl, net, scriptFake, uniqueDigits } from "../channel-helpers";
+import {
+  fakeRequests,
+  fakeUrl,
+  net,
+  scriptFake,
+  sendgridHeaders,
+  sendgridKeys,
+  uniqueDigits,
+} from "../channel-helpers";
 
 type Config = ChannelConfigOf<"email">;
 
@@ -24,32 +32,9 @@ const request = (body: string, headers: Record<string, string>): WebhookRequest 
   receivedAt: Date.now(),
 });
 
-const toBase64 = (bytes: ArrayBuffer | Uint8Array) =>
-  btoa(String.fromCharCode(...new Uint8Array(bytes)));
-
-/** WebCrypto's raw r‖s ECDSA signature as the DER SEQUENCE SendGrid sends. */
-function rawToDer(raw: Uint8Array) {
-  const integer = (bytes: Uint8Array) => {
-    let start = 0;
-    while (start < bytes.length - 1 && bytes[start] === 0) start++;
-    let value = bytes.slice(start);
-    if ((value[0] ?? 0) & 0x80) value = Uint8Array.of(0, ...value);
-    return Uint8Array.of(0x02, value.length, ...value);
-  };
-  const r = integer(raw.slice(0, 32));
-  const s = integer(raw.slice(32));
-  return Uint8Array.of(0x30, r.length + s.length, ...r, ...s);
-}
-
 describe("SendGrid events", () => {
   it("verifies the ECDSA P-256 signature over timestamp + body and maps the event array", async () => {
-    const keys = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, [
-      "sign",
-      "verify",
-    ])) as CryptoKeyPair;
-    const publicKey = toBase64(
-      (await crypto.subtle.exportKey("spki", keys.publicKey)) as ArrayBuffer,
-    );
+    const { privateKey, publicKey } = await sendgridKeys();
     const body = JSON.stringify([
       {
         email: "a@example.com",
@@ -77,18 +62,7 @@ describe("SendGrid events", () => {
         timestamp: 1,
       },
     ]);
-    const timestamp = String(Math.floor(Date.now() / 1000));
-    const raw = new Uint8Array(
-      await crypto.subtle.sign(
-        { name: "ECDSA", hash: "SHA-256" },
-        keys.privateKey,
-        new TextEncoder().encode(timestamp + body),
-      ),
-    );
-    const headers = {
-      "x-twilio-email-event-webhook-signature": toBase64(rawToDer(raw)),
-      "x-twilio-email-event-webhook-timestamp": timestamp,
-    };
+    const headers = await sendgridHeaders(privateKey, body);
     const cfg = config("sendgrid", publicKey);
     expect(await email.verify(request(body, headers), cfg)).toBe(true);
     expect(await email.verify(request(`${body} `, headers), cfg)).toBe(false);

@@ -13,7 +13,19 @@ import {
   type WebhookRequest,
 } from "../../worker/channels/types";
 import type { ChannelConfigOf } from "../../worker/schemas/channels";
-import { fakeRequests, fakeUrl, net, scriptFake, uniqueDigits } from "../channel-helpers";
+import {
+  fakeRequests,
+  fakeUrl,
+  net,
+  rawToDer,
+  scriptFake,
+  sendgridHeaders,
+  sendgridKeys,
+  sendgridRawSignature,
+  svixHeaders,
+  toBase64,
+  uniqueDigits,
+} from "../channel-helpers";
 
 type Config = ChannelConfigOf<"email">;
 type Provider = Config["provider"];
@@ -36,9 +48,6 @@ const webhook = (body: string, headers: Record<string, string> = {}): WebhookReq
   rawBytes: new Uint8Array(encoder.encode(body)),
   receivedAt: Date.now(),
 });
-
-const toBase64 = (bytes: ArrayBuffer | Uint8Array) =>
-  btoa(String.fromCharCode(...new Uint8Array(bytes)));
 
 const mime = (...lines: string[]) => lines.join("\r\n");
 
@@ -256,23 +265,6 @@ describe("quoted history and reply addresses", () => {
   });
 });
 
-async function svixHeaders(secret: string, body: string, at = Math.floor(Date.now() / 1000)) {
-  const id = `msg_${uniqueDigits(10)}`;
-  const key = await crypto.subtle.importKey(
-    "raw",
-    Uint8Array.from(atob(secret.slice("whsec_".length)), (c) => c.charCodeAt(0)),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  const mac = await crypto.subtle.sign("HMAC", key, encoder.encode(`${id}.${at}.${body}`));
-  return {
-    "svix-id": id,
-    "svix-timestamp": String(at),
-    "svix-signature": `v1,${toBase64(mac)}`,
-  };
-}
-
 describe("Resend events", () => {
   const secret = `whsec_${toBase64(crypto.getRandomValues(new Uint8Array(24)))}`;
   const cfg = config("resend", { webhook_secret: secret });
@@ -365,41 +357,9 @@ describe("Resend events", () => {
   });
 });
 
-/** WebCrypto's raw r‖s ECDSA signature as the DER SEQUENCE SendGrid sends. */
-function rawToDer(raw: Uint8Array) {
-  const integer = (bytes: Uint8Array) => {
-    let start = 0;
-    while (start < bytes.length - 1 && bytes[start] === 0) start++;
-    let value = bytes.slice(start);
-    if ((value[0] ?? 0) & 0x80) value = Uint8Array.of(0, ...value);
-    return Uint8Array.of(0x02, value.length, ...value);
-  };
-  const r = integer(raw.slice(0, 32));
-  const s = integer(raw.slice(32));
-  return Uint8Array.of(0x30, r.length + s.length, ...r, ...s);
-}
-
 describe("SendGrid events", async () => {
-  const keys = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, [
-    "sign",
-    "verify",
-  ])) as CryptoKeyPair;
-  const publicKey = toBase64(
-    (await crypto.subtle.exportKey("spki", keys.publicKey)) as ArrayBuffer,
-  );
+  const { privateKey, publicKey } = await sendgridKeys();
   const cfg = config("sendgrid", { webhook_secret: publicKey });
-
-  const signed = async (body: string, timestamp = String(Math.floor(Date.now() / 1000))) => {
-    const raw = await crypto.subtle.sign(
-      { name: "ECDSA", hash: "SHA-256" },
-      keys.privateKey,
-      encoder.encode(timestamp + body),
-    );
-    return {
-      "x-twilio-email-event-webhook-signature": toBase64(rawToDer(new Uint8Array(raw))),
-      "x-twilio-email-event-webhook-timestamp": timestamp,
-    };
-  };
 
   const sgEvent = (event: string, extra: Record<string, unknown> = {}) => ({
     email: "ana@example.com",
@@ -413,7 +373,7 @@ describe("SendGrid events", async () => {
 
   it("verifies the ECDSA P-256 signature over timestamp + body", async () => {
     const body = JSON.stringify([sgEvent("delivered")]);
-    const headers = await signed(body);
+    const headers = await sendgridHeaders(privateKey, body);
     expect(await email.verify(webhook(body, headers), cfg)).toBe(true);
     expect(await email.verify(webhook(body.replace("ana@", "eve@"), headers), cfg)).toBe(false);
     const otherTime = { ...headers, "x-twilio-email-event-webhook-timestamp": "1600000000" };
@@ -432,20 +392,14 @@ describe("SendGrid events", async () => {
 
   it("verifies signatures whose r or s is shorter than 32 bytes (DER drops leading zeros)", async () => {
     const body = JSON.stringify([sgEvent("delivered")]);
-    const timestamp = String(Math.floor(Date.now() / 1000));
+    const at = Math.floor(Date.now() / 1000);
     // About one signature in 128 has a leading zero byte in r or s.
     for (let tries = 0; tries < 3000; tries++) {
-      const raw = new Uint8Array(
-        await crypto.subtle.sign(
-          { name: "ECDSA", hash: "SHA-256" },
-          keys.privateKey,
-          encoder.encode(timestamp + body),
-        ),
-      );
+      const raw = await sendgridRawSignature(privateKey, body, at);
       if (raw[0] !== 0 && raw[32] !== 0) continue;
       const headers = {
         "x-twilio-email-event-webhook-signature": toBase64(rawToDer(raw)),
-        "x-twilio-email-event-webhook-timestamp": timestamp,
+        "x-twilio-email-event-webhook-timestamp": String(at),
       };
       expect(await email.verify(webhook(body, headers), cfg)).toBe(true);
       return;

@@ -1,17 +1,15 @@
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startConversa } from "../../scripts/local-server.mjs";
+import { type LocalConversa, launchBrowser, SHOTS } from "./browser";
 import { cspViolations } from "./csp";
 
-let server: Awaited<ReturnType<typeof startConversa>>;
+let server: LocalConversa;
 let browser: Browser;
 
 beforeAll(async () => {
   server = await startConversa(8932);
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-  });
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {
@@ -43,7 +41,7 @@ describe("API docs", () => {
     // an operation opens with an example body built from its schema
     await send.locator(".opblock-summary").click();
     await send.locator(".opblock-body", { hasText: "channel_id" }).waitFor();
-    await page.screenshot({ path: "test-results/api-docs.png" });
+    await page.screenshot({ path: `${SHOTS}/api-docs.png` });
 
     expect(elsewhere).toEqual([]);
     expect(violations).toEqual([]);

@@ -1,23 +1,18 @@
-import { mkdirSync } from "node:fs";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startConversa } from "../../scripts/local-server.mjs";
-import { DEMO_LOGIN, DEMO_WHATSAPP } from "../../scripts/seed.mjs";
+import { DEMO_WHATSAPP } from "../../scripts/seed.mjs";
 import { startFakePlatforms } from "../fakes/platforms.mjs";
+import { type LocalConversa, launchBrowser, SHOTS, signIn } from "./browser";
 
-const SHOTS = "test-results";
-let server: Awaited<ReturnType<typeof startConversa>>;
+let server: LocalConversa;
 let browser: Browser;
 let fake: Awaited<ReturnType<typeof startFakePlatforms>>;
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   fake = await startFakePlatforms(0);
   server = await startConversa(8931, { fakePlatformsUrl: fake.url });
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-  });
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {
@@ -26,18 +21,10 @@ afterAll(async () => {
   await fake?.close();
 });
 
-async function signIn(page: Page) {
-  await page.goto(`${server.base}/`);
-  await page.fill("input[name=email]", DEMO_LOGIN.email);
-  await page.fill("input[name=password]", DEMO_LOGIN.password);
-  await page.click("button[type=submit]");
-  await page.waitForSelector("nav.sidebar");
-}
-
 describe("web chat end to end", () => {
   it("a visitor writes in the widget, the agent sees it live and replies, the widget shows the reply", async () => {
     const agent = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await signIn(agent);
+    await signIn(agent, server.base);
 
     const visitor = await browser.newPage({ viewport: { width: 1100, height: 800 } });
     await visitor.goto(`${server.base}/demo`);
@@ -105,7 +92,7 @@ describe("web chat end to end", () => {
 
   it("is usable on a phone-sized screen", async () => {
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
-    await signIn(phone);
+    await signIn(phone, server.base);
     await phone.locator(".item").first().click();
     await phone.locator("textarea[aria-label=Reply]").waitFor();
     expect(await phone.locator("section.list").isVisible()).toBe(false);
@@ -163,7 +150,7 @@ async function until<T>(check: () => Promise<T | undefined>, what: string): Prom
 describe("WhatsApp end to end through the local fake platform", () => {
   it("shows the webhook URL in the channel settings, a customer's message live, and the reply's delivery", async () => {
     const agent = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await signIn(agent);
+    await signIn(agent, server.base);
     await agent.click("a[href='/settings/channels']");
     const card = agent.locator(".channel-card", { hasText: "WhatsApp (local fake)" });
     const webhookUrl = (await card.locator("code.webhook").textContent()) ?? "";
@@ -254,7 +241,7 @@ describe("WhatsApp end to end through the local fake platform", () => {
 describe("teams in the inbox", () => {
   it("creates a team in settings, transfers a conversation to it, filters by it and closes with a reason", async () => {
     const agent = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await signIn(agent);
+    await signIn(agent, server.base);
     await agent.click("a[href='/settings/teams']");
     await agent.fill("input[aria-label='Team name']", "Escalations");
     await agent.check("form[aria-label='New team'] label:has-text('Demo Admin') input");

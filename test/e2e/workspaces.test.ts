@@ -1,34 +1,21 @@
-import { mkdirSync } from "node:fs";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startConversa } from "../../scripts/local-server.mjs";
-import { DEMO_LOGIN, DEMO_SECOND_WORKSPACE } from "../../scripts/seed.mjs";
+import { DEMO_SECOND_WORKSPACE } from "../../scripts/seed.mjs";
+import { type LocalConversa, launchBrowser, SHOTS, signIn } from "./browser";
 
-const SHOTS = "test-results";
-let server: Awaited<ReturnType<typeof startConversa>>;
+let server: LocalConversa;
 let browser: Browser;
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  server = await startConversa(8932);
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-  });
+  server = await startConversa(8934);
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {
   await browser?.close();
   server?.stop();
 });
-
-async function signIn(page: Page) {
-  await page.goto(`${server.base}/`);
-  await page.fill("input[name=email]", DEMO_LOGIN.email);
-  await page.fill("input[name=password]", DEMO_LOGIN.password);
-  await page.click("button[type=submit]");
-  await page.waitForSelector("nav.sidebar");
-}
 
 type Me = { workspace: { id: string; name: string }; workspaces: { id: string; name: string }[] };
 
@@ -47,7 +34,7 @@ async function invite(page: Page, email: string) {
 describe("workspaces in the inbox", () => {
   it("switches between the person's workspaces from the sidebar", async () => {
     const page = await browser.newPage({ baseURL: server.base });
-    await signIn(page);
+    await signIn(page, server.base);
     const switcher = page.getByRole("combobox", { name: "Workspace" });
     await expect(switcher.locator("option:checked").textContent()).resolves.toBe("Demo");
     // the inbox starts afresh in the other workspace
@@ -65,7 +52,7 @@ describe("workspaces in the inbox", () => {
 
   it("lets a newcomer join with a name and password, then join a second workspace with that account", async () => {
     const admin = await browser.newPage({ baseURL: server.base });
-    await signIn(admin);
+    await signIn(admin, server.base);
     const email = `newcomer-${Date.now()}@example.com`;
     const firstToken = await invite(admin, email);
 

@@ -1,22 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { MessageDto } from "../../worker/schemas/conversations";
-import {
-  api,
-  createKey,
-  json,
-  newWebchat,
-  newWorkspace,
-  visitorSays,
-  visitorSession,
-} from "../helpers";
+import { api, createKey, json, newVisitorConversation } from "../helpers";
 
 type Sent = { conversation_id: string; message: MessageDto };
 
 async function setup() {
-  const ws = await newWorkspace();
-  const channel = await newWebchat(ws.ownerCookie);
-  const visitor = await visitorSession(channel.id);
-  const { conversation_id: conversationId } = await visitorSays(visitor.token, "Hello");
+  const { ws, visitor, conversationId } = await newVisitorConversation("Hello");
   const visitorSends = async (text: string, clientMessageId: string) => {
     const response = await api("/widget/v1/messages", {
       body: { text, client_message_id: clientMessageId, conversation_id: conversationId },

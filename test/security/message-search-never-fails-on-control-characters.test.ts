@@ -2,14 +2,7 @@ import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { searchMessages } from "../../worker/domain/search";
-import {
-  api,
-  expectProblem,
-  newWebchat,
-  newWorkspace,
-  visitorSays,
-  visitorSession,
-} from "../helpers";
+import { api, expectProblem, newVisitorConversation, newWorkspace } from "../helpers";
 
 describe("message search", () => {
   it("refuses a query with a NUL as a 422 on q, never a 5xx", async () => {
@@ -22,10 +15,7 @@ describe("message search", () => {
   });
 
   it("builds a valid full-text query from any text, control characters dropped", async () => {
-    const ws = await newWorkspace();
-    const channel = await newWebchat(ws.ownerCookie);
-    const visitor = await visitorSession(channel.id);
-    const { message } = await visitorSays(visitor.token, "hola, necesito ayuda");
+    const { ws, message } = await newVisitorConversation("hola, necesito ayuda");
     const found = await searchMessages(env.DB, ws.id, "necesito\u0000 \u0001ayu", 5);
     expect(found.map((m) => m.message_id)).toEqual([message.id]);
     await fc.assert(

@@ -1,13 +1,15 @@
 import { describe, expect, it } from "vitest";
 import {
+  deliveryOf,
   eventually,
   fakeRequests,
   fakeUrl,
   newChannel,
   scriptFake,
+  subscribeAtFake,
   uniqueDigits,
 } from "../channel-helpers";
-import { api, createKey, expectProblem, json, newWorkspace } from "../helpers";
+import { api, createKey, expectProblem, newWorkspace } from "../helpers";
 
 /** The fake platforms server under another name: loopback, reachable, and refused. */
 const loopbackAlias = (path: string) => `http://localhost:${new URL(fakeUrl()).port}${path}`;
@@ -96,20 +98,15 @@ describe("redirects from a user-chosen URL", () => {
 
   it("are not followed for a webhook delivery, whose log keeps the redirect's status", async () => {
     const ws = await newWorkspace();
-    const path = `/hooks/${uniqueDigits()}`;
-    const created = await api("/api/v1/webhook-subscriptions", {
-      cookie: ws.ownerCookie,
-      body: { url: `${fakeUrl()}${path}`, events: ["contact.created"] },
-    });
-    const { id } = await json<{ id: string }>(created);
+    const { id, path } = await subscribeAtFake(ws.ownerCookie);
     await scriptFake({ path, status: 308, body: {}, headers: { location: loopbackAlias(path) } });
     await api("/api/v1/contacts", { cookie: ws.ownerCookie, body: { name: "Rita" } });
-    const delivery = await eventually(async () => {
-      const log = await json<{ data: { last_status: number | null }[] }>(
-        await api(`/api/v1/webhook-subscriptions/${id}/deliveries`, { cookie: ws.ownerCookie }),
-      );
-      return log.data.find((d) => d.last_status !== null);
-    }, "a delivery attempt");
+    const delivery = await deliveryOf(
+      ws.ownerCookie,
+      id,
+      (d) => d.last_status !== null,
+      "a delivery attempt",
+    );
     expect(delivery.last_status).toBe(308);
     const hosts = (await fakeRequests(path)).map((r) => r.headers.host);
     expect(new Set(hosts)).toEqual(new Set([new URL(fakeUrl()).host]));

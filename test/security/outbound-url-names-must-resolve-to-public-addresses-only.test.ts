@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  eventually,
+  deliveryOf,
   fakeRequests,
   fakeUrl,
   publicHost,
@@ -8,8 +8,6 @@ import {
   uniqueDigits,
 } from "../channel-helpers";
 import { api, expectProblem, json, newWorkspace } from "../helpers";
-
-type Delivery = { state: string; last_status: number | null; last_error: string | null };
 
 const subscribe = (cookie: string, url: string) =>
   api("/api/v1/webhook-subscriptions", { cookie, body: { url, events: ["contact.created"] } });
@@ -89,12 +87,12 @@ describe("outbound URLs by name", () => {
     const { id } = await json<{ id: string }>(created);
     await setFakeDns(name, { A: ["169.254.169.254"], ttl: 0 });
     await api("/api/v1/contacts", { cookie: ws.ownerCookie, body: { name: "Rita" } });
-    const delivery = await eventually(async () => {
-      const log = await json<{ data: Delivery[] }>(
-        await api(`/api/v1/webhook-subscriptions/${id}/deliveries`, { cookie: ws.ownerCookie }),
-      );
-      return log.data.find((d) => d.last_error !== null);
-    }, "a refused delivery attempt");
+    const delivery = await deliveryOf(
+      ws.ownerCookie,
+      id,
+      (d) => d.last_error !== null,
+      "a refused delivery attempt",
+    );
     expect(delivery).toMatchObject({
       last_status: null,
       last_error: `The URL must be a public address (${name} resolves to 169.254.169.254 (link-local))`,

@@ -3,22 +3,10 @@ import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { memberships } from "../../worker/db/schema";
 import type { MessageDto } from "../../worker/schemas/conversations";
-import {
-  api,
-  db,
-  expectProblem,
-  json,
-  newWebchat,
-  newWorkspace,
-  visitorSays,
-  visitorSession,
-} from "../helpers";
+import { api, db, expectProblem, json, newVisitorConversation } from "../helpers";
 
 async function setup() {
-  const ws = await newWorkspace();
-  const channel = await newWebchat(ws.ownerCookie);
-  const visitor = await visitorSession(channel.id);
-  const { conversation_id: id } = await visitorSays(visitor.token, "who can help?");
+  const { ws, conversationId: id } = await newVisitorConversation("who can help?");
   const stored = async () => {
     const rows = await env.DB.batch([
       env.DB.prepare("SELECT * FROM conversations WHERE id = ?").bind(id),

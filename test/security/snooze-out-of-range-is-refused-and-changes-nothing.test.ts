@@ -3,21 +3,10 @@ import { describe, expect, it } from "vitest";
 import { createDb } from "../../worker/db/client";
 import { changeStatus } from "../../worker/domain/conversations";
 import type { MessageDto } from "../../worker/schemas/conversations";
-import {
-  api,
-  expectProblem,
-  json,
-  newWebchat,
-  newWorkspace,
-  visitorSays,
-  visitorSession,
-} from "../helpers";
+import { api, expectProblem, json, newVisitorConversation } from "../helpers";
 
 async function setup() {
-  const ws = await newWorkspace();
-  const channel = await newWebchat(ws.ownerCookie);
-  const visitor = await visitorSession(channel.id);
-  const { conversation_id: id } = await visitorSays(visitor.token, "later, please");
+  const { ws, conversationId: id } = await newVisitorConversation("later, please");
   const stored = () =>
     env.DB.prepare("SELECT status, snooze_until, last_activity_at FROM conversations WHERE id = ?")
       .bind(id)

@@ -1,14 +1,14 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startConversa } from "../../scripts/local-server.mjs";
-import { DEMO_LOGIN } from "../../scripts/seed.mjs";
+import { type LocalConversa, launchBrowser, signIn } from "../e2e/browser";
 import { cspViolations } from "../e2e/csp";
 
 // Static assets are served by the platform from web/dist with the headers of web/dist/_headers,
 // so this runs against `wrangler dev`, the same runtime as production.
-let server: Awaited<ReturnType<typeof startConversa>>;
+let server: LocalConversa;
 let browser: Browser;
 /** Other sites (another origin on this machine): a customer's shop and a page that frames. */
 let sites: Server;
@@ -37,10 +37,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => sites.listen(0, "127.0.0.1", resolve));
   elsewhere = `http://127.0.0.1:${(sites.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-  });
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {
@@ -101,14 +98,6 @@ describe("static assets", () => {
   });
 });
 
-async function signIn(page: Page) {
-  await page.goto(`${server.base}/`);
-  await page.fill("input[name=email]", DEMO_LOGIN.email);
-  await page.fill("input[name=password]", DEMO_LOGIN.password);
-  await page.click("button[type=submit]");
-  await page.waitForSelector("nav.sidebar");
-}
-
 async function chatInWidget(page: Page, text: string) {
   await page.locator("#conversa-widget button[aria-label=Chat]").click();
   await page.locator("#conversa-widget button[type=submit]:not([disabled])").waitFor();
@@ -135,7 +124,7 @@ describe("pages in Chromium", () => {
   it("the inbox runs under its policy: signing in, a conversation, the settings screens", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const violations = await cspViolations(page);
-    await signIn(page);
+    await signIn(page, server.base);
     await page.locator(".item", { hasText: "Hello from another site" }).click();
     await page.locator(".bubble.them", { hasText: "Hello from another site" }).waitFor();
     await page.fill("textarea[aria-label=Reply]", "Answered under a strict policy");

@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { MessageDto } from "../../worker/schemas/conversations";
-import { eventually, fakeUrl, newChannel, scriptFake, uniqueDigits } from "../channel-helpers";
+import {
+  deliveryOf,
+  eventually,
+  fakeUrl,
+  newChannel,
+  scriptFake,
+  subscribeAtFake,
+  uniqueDigits,
+} from "../channel-helpers";
 import { api, createKey, expectProblem, json, newWorkspace } from "../helpers";
 
 /** Terminal escapes, NUL, line breaks and bidi controls, then far more text than anyone should keep. */
@@ -28,20 +36,15 @@ async function telegram() {
 describe("what a target answered", () => {
   it("is logged for a webhook delivery as a short printable excerpt", async () => {
     const ws = await newWorkspace();
-    const path = `/hooks/${uniqueDigits()}`;
-    const created = await api("/api/v1/webhook-subscriptions", {
-      cookie: ws.ownerCookie,
-      body: { url: `${fakeUrl()}${path}`, events: ["contact.created"] },
-    });
-    const { id } = await json<{ id: string }>(created);
+    const { id, path } = await subscribeAtFake(ws.ownerCookie);
     await scriptFake({ path, status: 500, text: HOSTILE });
     await api("/api/v1/contacts", { cookie: ws.ownerCookie, body: { name: "Rita" } });
-    const delivery = await eventually(async () => {
-      const log = await json<{ data: { last_status: number; last_response: string }[] }>(
-        await api(`/api/v1/webhook-subscriptions/${id}/deliveries`, { cookie: ws.ownerCookie }),
-      );
-      return log.data.find((d) => d.last_status === 500);
-    }, "the failed delivery");
+    const delivery = await deliveryOf(
+      ws.ownerCookie,
+      id,
+      (d) => d.last_status === 500,
+      "the failed delivery",
+    );
     expect(delivery.last_response).toBe(EXCERPT);
   });
 

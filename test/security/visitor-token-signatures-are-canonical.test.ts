@@ -1,14 +1,6 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import {
-  api,
-  expectProblem,
-  newWebchat,
-  newWorkspace,
-  ORIGIN,
-  visitorSays,
-  visitorSession,
-} from "../helpers";
+import { api, expectProblem, newVisitorConversation, ORIGIN, visitorSays } from "../helpers";
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -28,10 +20,7 @@ function respellings(token: string) {
 
 describe("visitor token signatures", () => {
   it("are checked over every bit: a respelled signature is refused everywhere", async () => {
-    const ws = await newWorkspace();
-    const channel = await newWebchat(ws.ownerCookie);
-    const visitor = await visitorSession(channel.id);
-    const { conversation_id: conversationId } = await visitorSays(visitor.token, "hello");
+    const { ws, visitor, conversationId } = await newVisitorConversation("hello");
     const variants = respellings(visitor.token);
     expect(variants).toHaveLength(4);
     for (const token of variants) {

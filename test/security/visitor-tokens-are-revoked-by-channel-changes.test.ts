@@ -1,9 +1,11 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { hmacHex } from "../channel-helpers";
 import {
   api,
   expectProblem,
   json,
+  newVisitorConversation,
   newWebchat,
   newWorkspace,
   ORIGIN,
@@ -12,10 +14,7 @@ import {
 } from "../helpers";
 
 async function setup(config: Record<string, unknown> = {}) {
-  const ws = await newWorkspace();
-  const channel = await newWebchat(ws.ownerCookie, config);
-  const visitor = await visitorSession(channel.id);
-  const { conversation_id: conversationId } = await visitorSays(visitor.token, "hello");
+  const { ws, channel, visitor, conversationId } = await newVisitorConversation("hello", config);
   const stored = async () =>
     (
       await json<{ data: { text: string }[] }>(
@@ -82,17 +81,7 @@ describe("visitor tokens", () => {
     expect(await stored()).toEqual(["hello", "still here"]);
 
     const identifier = "customer-7";
-    const key = await crypto.subtle.importKey(
-      "raw",
-      new TextEncoder().encode(channel.identity_secret),
-      { name: "HMAC", hash: "SHA-256" },
-      false,
-      ["sign"],
-    );
-    const hash = Array.from(
-      new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(identifier))),
-      (b) => b.toString(16).padStart(2, "0"),
-    ).join("");
+    const hash = await hmacHex(channel.identity_secret, identifier);
     const verified = await visitorSession(channel.id, { identifier, identifier_hash: hash });
     expect((await visitorSays(verified.token, "verified hello")).message.text).toBe(
       "verified hello",

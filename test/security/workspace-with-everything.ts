@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { eventually, fakeUrl, uniqueDigits } from "../channel-helpers";
+import { deliveryOf, eventually, fakeUrl, uniqueDigits } from "../channel-helpers";
 import { api, json, newWorkspace, visitorSays, visitorSession } from "../helpers";
 
 /** Path parameters that are not ids: every fixture has a conversation label and a contact tag. */
@@ -102,13 +102,12 @@ export async function workspaceWithEverything(label: string) {
     description: marker,
   });
   await created(cookie, `/api/v1/contacts/${contact.id}`, { language: "es" }, "PATCH");
-  const delivery = await eventually(async () => {
-    const response = await api(`/api/v1/webhook-subscriptions/${subscription.id}/deliveries`, {
-      cookie,
-    });
-    const { data } = await json<{ data: { id: string; state: string }[] }>(response);
-    return data.find((d) => d.state === "succeeded");
-  }, "the webhook delivery");
+  const delivery = await deliveryOf(
+    cookie,
+    subscription.id,
+    (d) => d.state === "succeeded",
+    "the webhook delivery",
+  );
   await settled(conversationId, cookie);
 
   return {

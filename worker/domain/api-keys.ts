@@ -7,7 +7,7 @@ import { randomToken, sha256Hex } from "../lib/crypto";
 import { forbidden, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { assertMayGrant, lowerRole } from "../lib/roles";
-import { audit } from "./audit";
+import { auditEach } from "./audit";
 
 const KEY_PREFIX = "cnv_";
 
@@ -129,15 +129,10 @@ export async function revokeKeysMadeBy(db: Db, actor: Principal, userId: string,
       ),
     )
     .returning({ id: apiKeys.id, name: apiKeys.name });
-  for (const key of revoked) {
-    await audit(
-      db,
-      actor,
-      "api_key.revoked",
-      { type: "api_key", id: key.id },
-      { name: key.name, reason: "creator deactivated", created_by: userId },
-      now,
-    );
-  }
+  await auditEach(db, actor, "api_key.revoked", "api_key", revoked, now, ({ name }) => ({
+    name,
+    reason: "creator deactivated",
+    created_by: userId,
+  }));
   return revoked;
 }

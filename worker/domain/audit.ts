@@ -28,6 +28,21 @@ export async function audit(
   });
 }
 
+/** Records the same action on each of `targets` (one row each, in order), with what changed for each. */
+export async function auditEach<T extends { id: string }>(
+  db: Db,
+  principal: Principal,
+  action: string,
+  targetType: string,
+  targets: readonly T[],
+  now: number,
+  changesOf: (target: T) => Record<string, unknown>,
+) {
+  for (const target of targets) {
+    await audit(db, principal, action, { type: targetType, id: target.id }, changesOf(target), now);
+  }
+}
+
 type AuditRow = typeof auditLog.$inferSelect;
 
 export const toAuditDto = (row: AuditRow) => ({

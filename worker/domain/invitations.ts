@@ -8,7 +8,7 @@ import { conflict, forbidden, notFound, Problem, unauthorized } from "../lib/err
 import { newId } from "../lib/ids";
 import { assertMayGrant, roleAtLeast } from "../lib/roles";
 import { personBehind } from "./api-keys";
-import { audit } from "./audit";
+import { audit, auditEach } from "./audit";
 import { checkPassword } from "./sessions";
 
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -57,6 +57,20 @@ async function isMember(db: Db, workspaceId: string, email: string) {
     .where(inWorkspace(memberships, workspaceId, eq(users.email, email)))
     .limit(1);
   return row !== undefined;
+}
+
+/** Records a step of an invitation in the audit log, with the email it is for. */
+function auditInvitation(
+  db: Db,
+  actor: Principal,
+  step: "created" | "resent" | "revoked" | "accepted",
+  invitation: Pick<Invitation, "id" | "email">,
+  now: number,
+  changes: Record<string, unknown> = {},
+) {
+  const target = { type: "invitation", id: invitation.id };
+  const recorded = { email: invitation.email, ...changes };
+  return audit(db, actor, `invitation.${step}`, target, recorded, now);
 }
 
 async function freshToken(now: number) {
@@ -117,6 +131,7 @@ export async function invite(
     }
     throw error;
   }
+  await auditInvitation(db, actor, "created", row, now, { role: row.role });
   return { invitation: row, token };
 }
 
@@ -128,6 +143,7 @@ export async function resendInvitation(db: Db, actor: Principal, id: string, now
     .update(invitations)
     .set({ tokenHash, expiresAt })
     .where(and(openInWorkspace(actor.workspaceId), eq(invitations.id, id)));
+  await auditInvitation(db, actor, "resent", row, now);
   return { invitation: { ...row, tokenHash, expiresAt }, token };
 }
 
@@ -137,7 +153,7 @@ export async function revokeInvitation(db: Db, actor: Principal, id: string, now
     .update(invitations)
     .set({ revokedAt: now })
     .where(and(openInWorkspace(actor.workspaceId), eq(invitations.id, id)));
-  return row;
+  await auditInvitation(db, actor, "revoked", row, now);
 }
 
 /** Revokes every open invitation `userId` sent in the workspace, each revocation in the audit log. */
@@ -152,16 +168,11 @@ export async function revokeInvitationsSentBy(
     .set({ revokedAt: now })
     .where(and(openInWorkspace(actor.workspaceId), eq(invitations.invitedBy, userId)))
     .returning({ id: invitations.id, email: invitations.email });
-  for (const invitation of revoked) {
-    await audit(
-      db,
-      actor,
-      "invitation.revoked",
-      { type: "invitation", id: invitation.id },
-      { email: invitation.email, reason: "inviter deactivated", invited_by: userId },
-      now,
-    );
-  }
+  await auditEach(db, actor, "invitation.revoked", "invitation", revoked, now, ({ email }) => ({
+    email,
+    reason: "inviter deactivated",
+    invited_by: userId,
+  }));
   return revoked;
 }
 
@@ -236,14 +247,7 @@ async function claim(db: Db, invitation: Invitation, userId: string, now: number
       target: [memberships.workspaceId, memberships.userId],
       set: { role: invitation.role, active: true },
     });
-  await audit(
-    db,
-    accepter,
-    "invitation.accepted",
-    { type: "invitation", id: invitation.id },
-    { email: invitation.email, role: invitation.role },
-    now,
-  );
+  await auditInvitation(db, accepter, "accepted", invitation, now, { role: invitation.role });
   return { workspaceId: invitation.workspaceId, userId };
 }
 

@@ -1,5 +1,4 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { audit } from "../domain/audit";
 import {
   acceptAsSignedIn,
   invite,
@@ -121,14 +120,6 @@ export const invitationsRouter = createRouter()
       c.req.valid("json"),
       now,
     );
-    await audit(
-      c.get("db"),
-      c.get("principal"),
-      "invitation.created",
-      { type: "invitation", id: invitation.id },
-      { email: invitation.email, role: invitation.role },
-      now,
-    );
     return c.json({ ...toInvitationDto(invitation, now), token }, 201);
   })
   .openapi(resendRoute, async (c) => {
@@ -139,32 +130,11 @@ export const invitationsRouter = createRouter()
       c.req.valid("param").id,
       now,
     );
-    await audit(
-      c.get("db"),
-      c.get("principal"),
-      "invitation.resent",
-      { type: "invitation", id: invitation.id },
-      { email: invitation.email },
-      now,
-    );
     return c.json({ ...toInvitationDto(invitation, now), token }, 200);
   })
   .openapi(revokeRoute, async (c) => {
-    const now = c.get("clock").now();
-    const invitation = await revokeInvitation(
-      c.get("db"),
-      c.get("principal"),
-      c.req.valid("param").id,
-      now,
-    );
-    await audit(
-      c.get("db"),
-      c.get("principal"),
-      "invitation.revoked",
-      { type: "invitation", id: invitation.id },
-      { email: invitation.email },
-      now,
-    );
+    const { id } = c.req.valid("param");
+    await revokeInvitation(c.get("db"), c.get("principal"), id, c.get("clock").now());
     return c.body(null, 204);
   })
   .openapi(acceptRoute, async (c) => {
