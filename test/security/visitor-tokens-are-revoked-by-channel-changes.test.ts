@@ -1,8 +1,14 @@
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
+import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { channels } from "../../worker/db/schema";
+import { inWorkspace } from "../../worker/db/scope";
+import { REVALIDATE_MS } from "../../worker/domain/honoured-tokens";
+import { visitorFromToken } from "../../worker/domain/visitors";
 import { hmacHex } from "../channel-helpers";
 import {
   api,
+  db,
   expectProblem,
   json,
   newVisitorConversation,
@@ -127,5 +133,26 @@ describe("visitor tokens", () => {
       }),
       401,
     );
+  });
+
+  it("are refused within five seconds of a revocation made by another instance", async () => {
+    const { ws, channel, visitor } = await setup();
+    const now = Date.now();
+    const deferred: Promise<unknown>[] = [];
+    const defer = (work: Promise<unknown>) => deferred.push(work);
+    const check = (at: number) => visitorFromToken(db(), env, visitor.token, at, defer);
+    expect(await check(now)).not.toBeNull();
+    // another instance disconnects the channel: nothing here is told
+    await db()
+      .update(channels)
+      .set({ deletedAt: now, securityVersion: sql`${channels.securityVersion} + 1` })
+      .where(inWorkspace(channels, ws.id, eq(channels.id, channel.id)));
+    expect(await check(now + 1000)).not.toBeNull();
+    expect(deferred).toHaveLength(0);
+    expect(await check(now + REVALIDATE_MS + 1000)).not.toBeNull();
+    expect(deferred).toHaveLength(1);
+    await Promise.all(deferred);
+    expect(await check(now + REVALIDATE_MS + 1500)).toBeNull();
+    expect(await visitorFromToken(db(), env, visitor.token, now + 1000)).toBeNull();
   });
 });

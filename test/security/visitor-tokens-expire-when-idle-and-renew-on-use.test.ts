@@ -1,3 +1,4 @@
+import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../worker/app";
@@ -24,6 +25,7 @@ function later(days: number) {
         body: JSON.stringify(body),
       },
       env,
+      createExecutionContext(),
     );
   return {
     says: (token: string, text: string) => call("/widget/v1/messages", { text }, token),

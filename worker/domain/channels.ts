@@ -19,6 +19,7 @@ import {
   URL_KEYS,
 } from "../schemas/channels";
 import { toIso } from "../schemas/common";
+import { forgetHonouredTokens } from "./honoured-tokens";
 
 export type ChannelRow = typeof channels.$inferSelect;
 
@@ -180,6 +181,7 @@ export async function updateChannel(
     })
     .where(and(live(workspaceId), eq(channels.id, id)))
     .returning();
+  if (endsVisitorTokens(current, visible)) forgetHonouredTokens();
   return row ?? current;
 }
 
@@ -189,6 +191,7 @@ export async function disconnectChannel(db: Db, workspaceId: string, id: string,
     .update(channels)
     .set({ deletedAt: now, ...nextSecurityVersion })
     .where(and(live(workspaceId), eq(channels.id, id)));
+  forgetHonouredTokens();
 }
 
 export const channelSecrets = (env: Env, channel: ChannelRow) => unseal(env, channel.secrets);

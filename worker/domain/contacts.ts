@@ -17,6 +17,7 @@ import { newId } from "../lib/ids";
 import { toIso } from "../schemas/common";
 import type { ContactCreateInput, ContactPatchInput } from "../schemas/contacts";
 import { listContactFields, mergeCustomFields } from "./contact-fields";
+import { forgetHonouredTokens } from "./honoured-tokens";
 
 type ContactRow = typeof contacts.$inferSelect;
 
@@ -327,6 +328,7 @@ export async function deleteContact(db: Db, workspaceId: string, id: string) {
       .where(inWorkspace(contactTags, workspaceId, eq(contactTags.contactId, id))),
     db.delete(contacts).where(inWorkspace(contacts, workspaceId, eq(contacts.id, id))),
   ]);
+  forgetHonouredTokens();
 }
 
 export async function addTags(

@@ -7,6 +7,7 @@ import { newId } from "../lib/ids";
 import { signToken, verifyHmacSha256Hex, verifyToken } from "../lib/signed";
 import { type ChannelRow, channelSecrets, getWebchatChannel, webchatConfig } from "./channels";
 import { findActiveConversation } from "./conversations";
+import { lastHonoured, REVALIDATE_MS, rememberCheck } from "./honoured-tokens";
 
 export type { Visitor };
 
@@ -54,11 +55,8 @@ async function tokenPayload(env: Env, token: string): Promise<TokenPayload | nul
   return payload;
 }
 
-/**
- * Still honoured: the channel is connected at the version the token carries and the contact
- * is still there. Read on every use, never cached, so a revocation holds from the next request.
- */
-async function stillHonoured(db: Db, payload: TokenPayload) {
+/** Still honoured: the channel is connected at the version the token carries and the contact is there. */
+async function readHonoured(db: Db, payload: TokenPayload, now: number) {
   const [row] = await db
     .select({ version: channels.securityVersion, contactId: contacts.id })
     .from(channels)
@@ -76,18 +74,39 @@ async function stillHonoured(db: Db, payload: TokenPayload) {
       ),
     )
     .limit(1);
-  return row?.version === payload.v && row.contactId !== null;
+  const honoured = row?.version === payload.v && row.contactId !== null;
+  rememberCheck(payload, honoured, now);
+  return honoured;
 }
 
-/** The visitor a token names, or null when it is forged, expired or revoked. */
+/** Runs a background read after the answer has gone (the request's `waitUntil`). */
+export type Defer = (work: Promise<unknown>) => void;
+
+/**
+ * Read from D1 when the token was never found honoured here; otherwise taken as honoured, and
+ * read again in the background (`defer`) once the last read is older than REVALIDATE_MS.
+ * Without `defer`, always read.
+ */
+async function stillHonoured(db: Db, payload: TokenPayload, now: number, defer?: Defer) {
+  const last = defer ? lastHonoured(payload) : undefined;
+  if (last === undefined) return readHonoured(db, payload, now);
+  if (now - last > REVALIDATE_MS) defer?.(readHonoured(db, payload, now));
+  return true;
+}
+
+/**
+ * The visitor a token names, or null when it is forged, expired or revoked. With `defer`, a token
+ * recently found honoured is not read again before answering (see `stillHonoured`).
+ */
 export async function visitorFromToken(
   db: Db,
   env: Env,
   token: string,
   now: number,
+  defer?: Defer,
 ): Promise<VisitorSession | null> {
   const payload = await tokenPayload(env, token);
-  if (!payload || payload.exp < now || !(await stillHonoured(db, payload))) return null;
+  if (!payload || payload.exp < now || !(await stillHonoured(db, payload, now, defer))) return null;
   return {
     visitor: {
       workspaceId: payload.w,

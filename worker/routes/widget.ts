@@ -173,7 +173,8 @@ export const authenticateVisitor = createMiddleware<AppEnv>(async (c, next) => {
   const token = bearer(c) ?? (c.req.path.endsWith("/ws") ? c.req.query("token") : undefined);
   if (!token) throw unauthorized("Send the visitor token from POST /widget/v1/sessions.");
   const now = c.get("clock").now();
-  const session = await visitorFromToken(c.get("db"), c.env, token, now);
+  const defer = (work: Promise<unknown>) => c.executionCtx.waitUntil(work);
+  const session = await visitorFromToken(c.get("db"), c.env, token, now, defer);
   if (!session) throw revokedToken();
   c.set("visitor", session.visitor);
   const renewed = await renewedToken(c.env, session, now);
