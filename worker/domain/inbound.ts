@@ -1,4 +1,4 @@
-import { eq, inArray } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { adapterFor, isPlatformChannel } from "../channels";
 import { consentKeyword } from "../channels/twilio";
 import type {
@@ -10,10 +10,8 @@ import type {
   InboundSender,
   InboundStatus,
 } from "../channels/types";
-import { readInChunks } from "../db/chunks";
 import {
   type ChannelType,
-  channelMessages,
   contactIdentities,
   contacts,
   conversations,
@@ -29,6 +27,7 @@ import { recordKeywordConsent } from "./consent";
 import { normalizePhone } from "./contacts";
 import { conversationStub, findActiveConversation, openConversation } from "./conversations";
 import { emitEvent } from "./events";
+import { identityKind, ledgerEntry, recordInLedger } from "./ledger";
 import { routeCustomerMessage } from "./routing";
 
 /** One normalized platform event waiting in the inbound queue. */
@@ -154,32 +153,6 @@ export async function contactForSender(
   const winner = await contactByKey(db, workspaceId, key);
   if (!winner) throw new Error("contact vanished after insert");
   return winner;
-}
-
-/** Platform identities are scoped to the page or bot that sees them. */
-export const identityKind = (channel: ChannelRow) => `${channel.type}:${channel.id}`;
-
-/** The first ledger entry with one of the ids (an email's References can name many). */
-async function ledgerEntry(db: Db, channel: ChannelRow, externalIds: string[]) {
-  const rows = await readInChunks(externalIds, (chunk) =>
-    db.query.channelMessages.findMany({
-      where: inWorkspace(
-        channelMessages,
-        channel.workspaceId,
-        eq(channelMessages.channelId, channel.id),
-        inArray(channelMessages.externalId, chunk),
-      ),
-      limit: 1,
-    }),
-  );
-  return rows[0] ?? null;
-}
-
-export async function recordInLedger(
-  db: Db,
-  entry: typeof channelMessages.$inferInsert,
-): Promise<void> {
-  await db.insert(channelMessages).values(entry).onConflictDoNothing();
 }
 
 /** Email continues its thread (reply headers or reply address) while it is not closed. */

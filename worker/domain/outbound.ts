@@ -18,7 +18,7 @@ import type { ChannelConfigOf } from "../schemas/channels";
 import { adapterConfig, type ChannelRow } from "./channels";
 import { conversationStub } from "./conversations";
 import { emitEvent } from "./events";
-import { identityKind, recordInLedger } from "./inbound";
+import { identityKind, recordInLedger } from "./ledger";
 
 /** A stored outbound message to hand to its platform; `origin` is where status callbacks go. */
 export type OutboundJob = { conversationId: string; seq: number; origin?: string | undefined };
