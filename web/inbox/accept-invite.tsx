@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, request } from "../shared/api";
-import type { Me } from "./main";
+import type { Me } from "./me";
 import { switchWorkspace } from "./workspace-switcher";
 
 type Preview = {

@@ -9,7 +9,7 @@ import {
 } from "../shared/api";
 import { CHANNEL_LOOK, replyRestriction } from "../shared/channels";
 import { ContactPanel } from "./contact-panel";
-import type { Me } from "./main";
+import type { Me } from "./me";
 import { SnippetSuggestions } from "./snippets";
 import { TemplatePicker } from "./templates";
 

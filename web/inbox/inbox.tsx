@@ -3,7 +3,7 @@ import { useLocation } from "preact-iso";
 import { type Conversation, liveSocket, request, wsUrl } from "../shared/api";
 import { CHANNEL_LOOK } from "../shared/channels";
 import { ConversationPane } from "./conversation";
-import type { Me } from "./main";
+import type { Me } from "./me";
 import { WorkspaceSwitcher } from "./workspace-switcher";
 
 type View = "mine" | "unassigned" | "all";

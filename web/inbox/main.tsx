@@ -6,17 +6,9 @@ import { AcceptInvite } from "./accept-invite";
 import { ChannelSettings } from "./channels";
 import { Inbox } from "./inbox";
 import { Login } from "./login";
+import type { Me } from "./me";
 import { TeamSettings } from "./teams";
 import "./inbox.css";
-
-export type WorkspaceChoice = { id: string; name: string; role: string };
-
-export type Me = {
-  user: { id: string; name: string; email: string } | null;
-  role: string;
-  workspace: { id: string; name: string };
-  workspaces: WorkspaceChoice[];
-};
 
 function App() {
   const { path } = useLocation();

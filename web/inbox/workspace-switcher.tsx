@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
 import { request } from "../shared/api";
-import type { Me } from "./main";
+import type { Me } from "./me";
 
 /** Moves the session to another of the person's workspaces and starts the inbox afresh there. */
 export async function switchWorkspace(workspaceId: string) {
