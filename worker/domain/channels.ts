@@ -10,7 +10,7 @@ import { fieldErrorsFromZod, notFound, Problem, validationFailed } from "../lib/
 import { newId } from "../lib/ids";
 import { roleAtLeast } from "../lib/roles";
 import { seal, unseal } from "../lib/secret-box";
-import { checkTarget, TargetRefused, targetFetch } from "../lib/targets";
+import { targetFetch, targetFieldError } from "../lib/targets";
 import {
   CHANNEL_CONFIGS,
   type ChannelConfigOf,
@@ -67,13 +67,9 @@ async function checkTargets(env: Env, type: ChannelType, config: Record<string, 
   const errors = [];
   for (const key of URL_KEYS[type]) {
     const value = config[key];
-    if (typeof value !== "string") continue;
-    try {
-      await checkTarget(env, value);
-    } catch (error) {
-      if (!(error instanceof TargetRefused)) throw error;
-      errors.push({ path: `config.${key}`, message: error.message });
-    }
+    const error =
+      typeof value === "string" && (await targetFieldError(env, value, `config.${key}`));
+    if (error) errors.push(error);
   }
   if (errors.length) throw validationFailed(errors);
 }
@@ -171,17 +167,18 @@ export async function updateChannel(
   await checkTargets(env, current.type, parsed.data);
   const { visible, hidden } = split(current.type, parsed.data);
   if (secrets.identity_secret) hidden.identity_secret = secrets.identity_secret;
+  const endsTokens = endsVisitorTokens(current, visible);
   const [row] = await db
     .update(channels)
     .set({
       name: patch.name ?? current.name,
       config: visible,
       secrets: await seal(env, hidden),
-      ...(endsVisitorTokens(current, visible) ? nextSecurityVersion : {}),
+      ...(endsTokens ? nextSecurityVersion : {}),
     })
     .where(and(live(workspaceId), eq(channels.id, id)))
     .returning();
-  if (endsVisitorTokens(current, visible)) forgetHonouredTokens();
+  if (endsTokens) forgetHonouredTokens();
   return row ?? current;
 }
 

@@ -3,7 +3,7 @@ import { and, desc, eq, inArray, isNull, lt, or, type SQL, sql } from "drizzle-o
 import type { AppendInput } from "../../durable-objects/conversation";
 import { replyWindowClosesAt } from "../channels/rules";
 import { readInChunks, rowChunks } from "../db/chunks";
-import { preparedOnce, Reusable } from "../db/client";
+import { preparedOnce, Reusable, writeTogether } from "../db/client";
 import {
   type ConversationStatus,
   channels,
@@ -421,8 +421,12 @@ export async function addLabels(
     conversationId: id,
     label,
   }));
-  for (const chunk of rowChunks(conversationLabels, rows))
-    await db.insert(conversationLabels).values(chunk).onConflictDoNothing();
+  await writeTogether(
+    db,
+    rowChunks(conversationLabels, rows).map((chunk) =>
+      db.insert(conversationLabels).values(chunk).onConflictDoNothing(),
+    ),
+  );
   await recordEvent(db, env, principal, id, "labels_changed", { added });
   return publishConversation(db, env, principal.workspaceId, id);
 }

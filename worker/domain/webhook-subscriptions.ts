@@ -6,7 +6,7 @@ import { randomToken } from "../lib/crypto";
 import { notFound, validationFailed } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { seal } from "../lib/secret-box";
-import { checkTarget, TargetRefused } from "../lib/targets";
+import { targetFieldError } from "../lib/targets";
 import { toIso } from "../schemas/common";
 import { audit } from "./audit";
 
@@ -38,11 +38,8 @@ export const toDeliveryDto = (row: DeliveryRow) => ({
 });
 
 async function checkUrl(env: Env, url: string) {
-  await checkTarget(env, url).catch((error) => {
-    throw error instanceof TargetRefused
-      ? validationFailed([{ path: "url", message: error.message }])
-      : error;
-  });
+  const error = await targetFieldError(env, url, "url");
+  if (error) throw validationFailed([error]);
 }
 
 const newSecret = () => `whsec_${randomToken(24)}`;

@@ -11,6 +11,10 @@ import { forbidden, unauthorized } from "./errors";
 import { roleAtLeast } from "./roles";
 
 export const SESSION_COOKIE = "conversa_session";
+
+/** The token of an `Authorization: Bearer <token>` header, if it is one. */
+export const bearerToken = (authorization: string | undefined) =>
+  authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** A key acts for the person who made it (see `usableApiKey` for what it may do). */
@@ -82,7 +86,7 @@ export function assertSameOrigin(
 }
 
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
-  const bearer = c.req.header("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  const bearer = bearerToken(c.req.header("authorization"));
   const cookie = getCookie(c, SESSION_COOKIE);
   let principal: Principal | null = null;
   if (bearer) {

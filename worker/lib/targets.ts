@@ -225,6 +225,17 @@ export async function checkTarget(env: Env, url: string): Promise<URL> {
   return target;
 }
 
+/** The field error a refused URL gives (`path` names the field), or null when it may be called. */
+export async function targetFieldError(env: Env, url: string, path: string) {
+  try {
+    await checkTarget(env, url);
+    return null;
+  } catch (error) {
+    if (error instanceof TargetRefused) return { path, message: error.message };
+    throw error;
+  }
+}
+
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /**

@@ -23,6 +23,7 @@ import { limitAccountSignIn } from "../lib/rate-limit";
 import { createRouter } from "../lib/router";
 import { errorResponses, jsonBody, jsonResponse, Timestamp, toIso } from "../schemas/common";
 import {
+  InvitationToken,
   invitationGoneResponse,
   Password,
   PersonName,
@@ -32,7 +33,6 @@ import {
 } from "../schemas/users";
 
 const WorkspaceId = z.string().min(1).max(64);
-const InvitationToken = z.string().min(1).max(128);
 
 const loginRoute = createRoute({
   method: "post",

@@ -12,6 +12,7 @@ import { authenticated, createRouter } from "../lib/router";
 import { errorResponses, IdParam, jsonBody, jsonResponse } from "../schemas/common";
 import {
   InvitationSchema,
+  InvitationToken,
   invitationGoneResponse,
   RoleSchema,
   toInvitationDto,
@@ -90,9 +91,7 @@ const acceptRoute = createRoute({
     "Adds the invitation's membership to your account; your session stays where it is (POST /api/v1/auth/switch-workspace moves to the new workspace).",
   security: [{ session: [] }],
   request: {
-    body: jsonBody(
-      z.strictObject({ token: z.string().min(1).max(128) }).openapi("InvitationAccept"),
-    ),
+    body: jsonBody(z.strictObject({ token: InvitationToken }).openapi("InvitationAccept")),
   },
   responses: {
     200: jsonResponse(

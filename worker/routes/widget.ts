@@ -15,6 +15,7 @@ import {
   type Visitor,
   visitorFromToken,
 } from "../domain/visitors";
+import { bearerToken } from "../lib/auth";
 import type { AppEnv } from "../lib/context";
 import {
   forbidden,
@@ -158,9 +159,6 @@ const socketRoute = createRoute({
   responses: { 101: { description: "Switching protocols" }, ...errorResponses },
 });
 
-const bearer = (c: Context<AppEnv>) =>
-  c.req.header("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
-
 /** The header an answer carries a renewed visitor token in; the widget keeps it. */
 export const VISITOR_TOKEN_HEADER = "visitor-token";
 
@@ -170,7 +168,9 @@ export const VISITOR_TOKEN_HEADER = "visitor-token";
  * revoked. An answer to a token past half its life carries a fresh one in `Visitor-Token`.
  */
 export const authenticateVisitor = createMiddleware<AppEnv>(async (c, next) => {
-  const token = bearer(c) ?? (c.req.path.endsWith("/ws") ? c.req.query("token") : undefined);
+  const token =
+    bearerToken(c.req.header("authorization")) ??
+    (c.req.path.endsWith("/ws") ? c.req.query("token") : undefined);
   if (!token) throw unauthorized("Send the visitor token from POST /widget/v1/sessions.");
   const now = c.get("clock").now();
   const defer = (work: Promise<unknown>) => c.executionCtx.waitUntil(work);

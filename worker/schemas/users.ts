@@ -7,6 +7,9 @@ import type { Member } from "../domain/users";
 import { ProblemSchema, singleLine, Timestamp, toIso } from "./common";
 
 export const Password = z.string().min(8).max(256);
+/** The one-time token of an invitation, as the invitee sends it back. */
+export const InvitationToken = z.string().min(1).max(128);
+
 export const PersonName = z.string().trim().min(1).max(200).check(singleLine);
 
 export const RoleSchema = z.enum(ROLES).openapi("Role");
