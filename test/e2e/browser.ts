@@ -1,5 +1,7 @@
 import { mkdirSync } from "node:fs";
+import { AxeBuilder } from "@axe-core/playwright";
 import { type Browser, chromium, type Page } from "playwright-core";
+import { expect } from "vitest";
 import type { startConversa } from "../../scripts/local-server.mjs";
 import { DEMO_LOGIN } from "../../scripts/seed.mjs";
 
@@ -24,5 +26,26 @@ export async function signIn(page: Page, base: string) {
   await page.fill("input[name=email]", DEMO_LOGIN.email);
   await page.fill("input[name=password]", DEMO_LOGIN.password);
   await page.click("button[type=submit]");
-  await page.waitForSelector("nav.sidebar");
+  await page.waitForSelector("nav.rail");
+}
+
+/** The two sizes every screen is looked at: a laptop and a phone. */
+export const VIEWPORTS = {
+  laptop: { width: 1366, height: 800 },
+  phone: { width: 390, height: 844 },
+} as const;
+
+/** Saves `test-results/<name>-<laptop|phone>.png`, named by the page's current width. */
+export async function screenshot(page: Page, name: string) {
+  const size = (page.viewportSize()?.width ?? 1366) < 600 ? "phone" : "laptop";
+  await page.screenshot({ path: `${SHOTS}/${name}-${size}.png` });
+}
+
+/** Fails on any serious or critical accessibility violation axe finds on the page as it is. */
+export async function expectAccessible(page: Page, what: string) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const serious = violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  expect(serious, `accessibility of ${what}`).toEqual([]);
 }

@@ -222,7 +222,7 @@ export function Inbox({
             <span class="meta">
               <SlaBadge c={c} />
               {timeOf(c.last_activity_at)}
-              {c.unread_count > 0 && <span class="badge">{c.unread_count}</span>}
+              {c.unread_count > 0 && <span class="unread">{c.unread_count}</span>}
             </span>
           </a>
         ))}

@@ -1,46 +1,87 @@
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { ErrorBoundary, LocationProvider, Route, Router, useLocation } from "preact-iso";
+import { ErrorBoundary, LocationProvider, lazy, Route, Router, useLocation } from "preact-iso";
 import { request } from "../shared/api";
+import { ConfirmHost, loadLanguage, Toaster, t } from "../shared/ui";
+import "../shared/ui/ui.css";
 import { AcceptInvite } from "./accept-invite";
-import { ChannelSettings } from "./channels";
 import { Inbox } from "./inbox";
 import { Login } from "./login";
 import type { Me } from "./me";
-import { TeamSettings } from "./teams";
+import { NotFound } from "./not-found";
+import { preferredLanguage, SessionContext } from "./session";
+import { Shell } from "./shell";
 import "./inbox.css";
+import "./shell.css";
+
+// screens other than the inbox load on first visit
+const Contacts = lazy(() => import("./contacts"));
+const Settings = lazy(() => import("./settings/layout"));
+
+function SignedIn({
+  me,
+  refresh,
+  signOut,
+}: {
+  me: Me;
+  refresh: () => Promise<void>;
+  signOut: () => Promise<void>;
+}) {
+  return (
+    <SessionContext.Provider value={{ me, refresh, signOut }}>
+      <Shell>
+        <Router>
+          <Route path="/" component={() => <Inbox me={me} onSignedOut={signOut} />} />
+          <Route
+            path="/c/:id"
+            component={({ id }: { id: string }) => (
+              <Inbox me={me} selected={id} onSignedOut={signOut} />
+            )}
+          />
+          <Route path="/contacts/*" component={Contacts} />
+          <Route path="/contacts" component={Contacts} />
+          <Route path="/settings/*" component={Settings} />
+          <Route path="/settings" component={Settings} />
+          <Route default component={NotFound} />
+        </Router>
+      </Shell>
+    </SessionContext.Provider>
+  );
+}
 
 function App() {
   const { path } = useLocation();
   const [me, setMe] = useState<Me | null | undefined>(undefined);
-  const refresh = () => request<Me>("/api/v1/me").then(setMe, () => setMe(null));
+  const refresh = async () => {
+    const next = await request<Me>("/api/v1/me").catch(() => null);
+    await loadLanguage(preferredLanguage(next));
+    setMe(next);
+  };
+  const signOut = async () => {
+    await request("/api/v1/auth/logout", { method: "POST" }).catch(() => {});
+    setMe(null);
+  };
   useEffect(() => {
     refresh();
   }, []);
-  if (me === undefined) return <p class="loading">Loading…</p>;
+  if (me === undefined)
+    return (
+      <p class="boot" aria-busy="true">
+        {t("common.loading")}
+      </p>
+    );
   // invitees arrive here signed out, or signed in as someone who may already have an account
   if (path === "/invite") return <AcceptInvite me={me} />;
   if (me === null) return <Login onSignedIn={refresh} />;
-  return (
-    <Router>
-      <Route path="/" component={() => <Inbox me={me} onSignedOut={() => setMe(null)} />} />
-      <Route path="/settings/channels" component={ChannelSettings} />
-      <Route path="/settings/teams" component={TeamSettings} />
-      <Route
-        path="/c/:id"
-        component={({ id }: { id: string }) => (
-          <Inbox me={me} selected={id} onSignedOut={() => setMe(null)} />
-        )}
-      />
-      <Route default component={() => <Inbox me={me} onSignedOut={() => setMe(null)} />} />
-    </Router>
-  );
+  return <SignedIn me={me} refresh={refresh} signOut={signOut} />;
 }
 
 render(
   <LocationProvider>
     <ErrorBoundary onError={(e) => console.error(e)}>
       <App />
+      <Toaster />
+      <ConfirmHost />
     </ErrorBoundary>
   </LocationProvider>,
   document.getElementById("app") as HTMLElement,

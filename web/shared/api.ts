@@ -2,7 +2,13 @@ import type { ConversationDto, MessageDto } from "../../worker/schemas/conversat
 
 export type { ConversationDto as Conversation, MessageDto as Message };
 
-export type Problem = { title: string; status: number; detail?: string };
+export type Problem = {
+  title: string;
+  status: number;
+  detail?: string;
+  /** the fields at fault, by path ("config.bot_token", "members.0.user_id") */
+  errors?: { path: string; message: string }[];
+};
 
 export class ApiError extends Error {
   constructor(readonly problem: Problem) {

@@ -1,7 +1,7 @@
 /**
  * Translation for both web apps. Catalogs are JSON files a translator edits:
  * `web/locales/<language>/<namespace>.json`, one flat object per namespace. A key in code is
- * `namespace.key` (`t("settings.save")`). A value is a string with `{name}` placeholders, or an
+ * `namespace.key` (`t("common.save")`). A value is a string with `{name}` placeholders, or an
  * object of plural forms keyed by `Intl.PluralRules` categories (`one`, `other`, …) chosen by
  * the `count` parameter. Missing keys fall back to English, then to the key itself.
  */

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
-import type { ChannelType } from "../../worker/db/schema";
-import { request } from "../shared/api";
-import { CHANNEL_LOOK } from "../shared/channels";
+import type { ChannelType } from "../../../worker/db/schema";
+import { request } from "../../shared/api";
+import { CHANNEL_LOOK } from "../../shared/channels";
 
 /** Settings, stored secrets and the webhook URL come only to admins (this screen is theirs). */
 type Channel = {
@@ -243,3 +243,5 @@ export function ChannelSettings() {
     </main>
   );
 }
+
+export default ChannelSettings;

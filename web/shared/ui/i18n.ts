@@ -7,18 +7,24 @@ import {
   type Params,
   pickLanguage,
   translate,
-} from "../shared/i18n";
+} from "../i18n";
 
 type Namespace = Record<string, CatalogValue>;
 
 // English ships with the app; other languages load on demand. The widget's catalogs are its own.
-const english = import.meta.glob<Namespace>(["../locales/en/*.json", "!../locales/en/widget.json"], {
-  eager: true,
-  import: "default",
-});
-const others = import.meta.glob<Namespace>(["../locales/*/*.json", "!../locales/*/widget.json"], {
-  import: "default",
-});
+const english = import.meta.glob<Namespace>(
+  ["../../locales/en/*.json", "!../../locales/en/widget.json"],
+  {
+    eager: true,
+    import: "default",
+  },
+);
+const others = import.meta.glob<Namespace>(
+  ["../../locales/*/*.json", "!../../locales/*/widget.json"],
+  {
+    import: "default",
+  },
+);
 
 const namespaceOf = (path: string) => path.slice(path.lastIndexOf("/") + 1, -".json".length);
 const languageOf = (path: string) => path.split("/").at(-2) as Language;
@@ -36,8 +42,10 @@ let current: Language = DEFAULT_LANGUAGE;
 export async function loadLanguage(wanted?: string | null): Promise<Language> {
   const language = pickLanguage(wanted, ...navigator.languages);
   if (!catalogs[language]) {
-    const paths = Object.keys(others).filter((p) => languageOf(p) === language);
-    const loaded = await Promise.all(paths.map(async (p) => [p, await others[p]()] as const));
+    const files = Object.entries(others).filter(([path]) => languageOf(path) === language);
+    const loaded = await Promise.all(
+      files.map(async ([path, load]) => [path, await load()] as const),
+    );
     catalogs[language] = catalogFrom(loaded as [string, Namespace][]);
   }
   current = language;

@@ -1,5 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
-import { request } from "../shared/api";
+import { request } from "../../shared/api";
 
 type Team = {
   id: string;
@@ -227,3 +227,5 @@ export function TeamSettings() {
     </main>
   );
 }
+
+export default TeamSettings;

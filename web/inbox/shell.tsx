@@ -1,0 +1,129 @@
+import {
+  Check,
+  Contact,
+  Inbox as InboxIcon,
+  Keyboard,
+  LogOut,
+  MessageCircle,
+  Settings,
+  UserRound,
+} from "lucide-preact";
+import type { ComponentChildren } from "preact";
+import { useState } from "preact/hooks";
+import { useLocation } from "preact-iso";
+import { request } from "../shared/api";
+import { Avatar, Menu, type MenuItem, t, toast } from "../shared/ui";
+import { useSession } from "./session";
+
+type Presence = "online" | "away" | "offline";
+
+function RailLink({
+  href,
+  label,
+  icon,
+  active,
+}: {
+  href: string;
+  label: string;
+  icon: ComponentChildren;
+  active: boolean;
+}) {
+  return (
+    <a
+      href={href}
+      class={`rail-link ${active ? "active" : ""}`}
+      aria-current={active ? "page" : undefined}
+    >
+      {icon}
+      <span class="rail-label">{label}</span>
+    </a>
+  );
+}
+
+/** The person's menu: presence, profile, shortcuts, sign out. */
+function ProfileMenu() {
+  const { me, signOut } = useSession();
+  const { route } = useLocation();
+  const [presence, setPresence] = useState<Presence>(
+    ((me.user as { presence?: Presence } | null)?.presence ?? "online") as Presence,
+  );
+  const name = me.user?.name ?? me.workspace.name;
+  const choose = (status: Presence) => async () => {
+    setPresence(status);
+    await request("/api/v1/me/presence", { method: "PUT", json: { status } }).catch(() =>
+      toast.error(t("common.errors.network")),
+    );
+  };
+  const presenceItem = (status: Presence): MenuItem => ({
+    label: t(`app.presence.${status}`),
+    icon: presence === status ? <Check size={16} /> : <span style={{ width: 16 }} />,
+    onSelect: choose(status),
+  });
+  return (
+    <Menu
+      align="end"
+      trigger={(props) => (
+        <button
+          type="button"
+          class="rail-me"
+          aria-label={t("app.profileMenu", { name })}
+          {...props}
+        >
+          <Avatar name={name} size={34} presence={presence} />
+        </button>
+      )}
+      items={[
+        presenceItem("online"),
+        presenceItem("away"),
+        presenceItem("offline"),
+        "separator",
+        {
+          label: t("app.profile"),
+          icon: <UserRound size={16} />,
+          onSelect: () => route("/settings/profile"),
+        },
+        {
+          label: t("app.shortcuts"),
+          icon: <Keyboard size={16} />,
+          onSelect: () => document.dispatchEvent(new CustomEvent("conversa:shortcuts")),
+        },
+        "separator",
+        { label: t("app.signOut"), icon: <LogOut size={16} />, onSelect: signOut },
+      ]}
+    />
+  );
+}
+
+/** The signed-in frame: a rail of sections (a tab bar on phones) and the current screen. */
+export function Shell({ children }: { children: ComponentChildren }) {
+  const { path } = useLocation();
+  const inInbox = path === "/" || path.startsWith("/c/");
+  return (
+    <div class="app">
+      <a class="skip-link" href="#main">
+        {t("app.skipToContent")}
+      </a>
+      <nav class="rail" aria-label={t("app.mainNavigation")}>
+        <span class="rail-logo" aria-hidden="true">
+          <MessageCircle size={22} />
+        </span>
+        <RailLink href="/" label={t("app.inbox")} icon={<InboxIcon size={20} />} active={inInbox} />
+        <RailLink
+          href="/contacts"
+          label={t("app.contacts")}
+          icon={<Contact size={20} />}
+          active={path.startsWith("/contacts")}
+        />
+        <RailLink
+          href="/settings"
+          label={t("app.settings")}
+          icon={<Settings size={20} />}
+          active={path.startsWith("/settings")}
+        />
+        <span class="rail-spacer" />
+        <ProfileMenu />
+      </nav>
+      <div class="app-main">{children}</div>
+    </div>
+  );
+}

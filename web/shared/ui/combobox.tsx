@@ -1,0 +1,107 @@
+import { useId, useMemo, useRef, useState } from "preact/hooks";
+import type { Option } from "./field";
+import { t } from "./i18n";
+
+type ComboboxProps = {
+  options: Option[];
+  value: string;
+  onChange: (value: string) => void;
+  placeholder?: string;
+  /** set by Field */
+  id?: string;
+  "aria-invalid"?: "true";
+  "aria-describedby"?: string;
+  "aria-label"?: string;
+};
+
+const fold = (text: string) =>
+  text
+    .normalize("NFD")
+    .replace(/\p{Diacritic}/gu, "")
+    .toLowerCase();
+
+/** A searchable select (ARIA combobox + listbox): type to filter, arrows to move, Enter to pick. */
+export function Combobox({ options, value, onChange, placeholder, ...aria }: ComboboxProps) {
+  const listId = useId();
+  const [query, setQuery] = useState<string | null>(null);
+  const [active, setActive] = useState(0);
+  const input = useRef<HTMLInputElement>(null);
+  const open = query !== null;
+  const selected = options.find((o) => o.value === value);
+  const shown = useMemo(() => {
+    if (!query) return options.slice(0, 200);
+    const q = fold(query);
+    return options.filter((o) => fold(o.label).includes(q)).slice(0, 200);
+  }, [options, query]);
+
+  const pick = (option: Option | undefined) => {
+    if (option && !option.disabled) onChange(option.value);
+    setQuery(null);
+  };
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      if (!open) return setQuery("");
+      const step = event.key === "ArrowDown" ? 1 : -1;
+      setActive((i) => (i + step + shown.length) % Math.max(shown.length, 1));
+    } else if (event.key === "Enter" && open) {
+      event.preventDefault();
+      pick(shown[active]);
+    } else if (event.key === "Escape" && open) {
+      event.preventDefault();
+      setQuery(null);
+    }
+  };
+
+  return (
+    <div class="combobox">
+      <input
+        ref={input}
+        class="input"
+        role="combobox"
+        aria-expanded={open}
+        aria-controls={listId}
+        aria-autocomplete="list"
+        aria-activedescendant={open && shown[active] ? `${listId}-${active}` : undefined}
+        autocomplete="off"
+        placeholder={placeholder ?? t("common.search")}
+        value={open ? query : (selected?.label ?? "")}
+        onFocus={() => {
+          setQuery("");
+          setActive(Math.max(0, options.indexOf(selected as Option)));
+        }}
+        onInput={(e) => {
+          setQuery(e.currentTarget.value);
+          setActive(0);
+        }}
+        onBlur={() => setTimeout(() => setQuery(null), 120)}
+        onKeyDown={onKeyDown}
+        {...aria}
+      />
+      {open && (
+        <div id={listId} role="listbox" class="listbox">
+          {shown.length === 0 && <div class="muted">{t("common.noMatches")}</div>}
+          {shown.map((o, i) => (
+            <div
+              key={o.value}
+              tabIndex={-1}
+              id={`${listId}-${i}`}
+              role="option"
+              aria-selected={o.value === value}
+              aria-disabled={o.disabled || undefined}
+              class={i === active ? "active" : ""}
+              onMouseDown={(e) => {
+                e.preventDefault();
+                pick(o);
+                input.current?.blur();
+              }}
+            >
+              {o.label}
+            </div>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}
