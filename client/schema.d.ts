@@ -370,7 +370,7 @@ export interface paths {
         };
       };
     };
-    /** Change your own name (it is yours: every workspace shows it) */
+    /** Change your own name (every workspace shows it), the app's language and what it notifies you of */
     patch: {
       requestBody: {
         content: {
@@ -3557,6 +3557,242 @@ export interface paths {
       };
     };
   };
+  "/api/v1/labels": {
+    /** The workspace's labels, with their colours and how many conversations carry each */
+    get: {
+      responses: {
+        /** @description Labels */
+        200: {
+          content: {
+            "application/json": {
+              data: components["schemas"]["Label"][];
+            };
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    /** Add a label to the catalogue */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["LabelCreate"];
+        };
+      };
+      responses: {
+        /** @description Created */
+        201: {
+          content: {
+            "application/json": components["schemas"]["Label"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/labels/{id}": {
+    /** Delete a label and take it off every conversation */
+    delete: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Deleted */
+        204: {
+          content: never;
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    /** Rename or recolour a label; a rename follows on every conversation */
+    patch: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["LabelPatch"];
+        };
+      };
+      responses: {
+        /** @description Saved */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Label"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/api/v1/messages": {
     /**
      * Send to an address on a channel (the contact and conversation are found or created)
@@ -5440,7 +5676,7 @@ export interface components {
       name?: string;
     };
     Me: {
-      user: components["schemas"]["User"];
+      user: components["schemas"]["MeUser"];
       api_key_id: string | null;
       role: components["schemas"]["Role"];
       workspace: {
@@ -5450,6 +5686,27 @@ export interface components {
       };
       /** @description The workspaces a signed-in person can switch to (an API key: its own workspace) */
       workspaces: components["schemas"]["WorkspaceChoice"][];
+    };
+    /** @description A member of the workspace. The email and name belong to the person: only they change them. */
+    MeUser: components["schemas"]["User"] & (({
+      /** @enum {string} */
+      presence: "online" | "away" | "offline";
+      /**
+       * @description null follows the browser
+       * @enum {string|null}
+       */
+      language: "en" | "es" | "pt-BR" | "fr" | "ar" | "tr" | null;
+      notifications: components["schemas"]["NotificationPrefs"];
+    }) | null);
+    /** @description Mentions always notify. */
+    NotificationPrefs: {
+      sound: boolean;
+      /** @description Desktop notifications, once the browser allows them */
+      desktop: boolean;
+      /** @description New conversations for me or my teams */
+      new_conversations: boolean;
+      /** @description Customer messages in conversations assigned to me */
+      my_messages: boolean;
     };
     /** @description A member of the workspace. The email and name belong to the person: only they change them. */
     User: {
@@ -5463,9 +5720,20 @@ export interface components {
        * @example 2026-11-22T10:00:00.000Z
        */
       created_at: string;
-    } | null;
+    };
     MePatch: {
-      name: string;
+      name?: string;
+      /** @enum {string|null} */
+      language?: "en" | "es" | "pt-BR" | "fr" | "ar" | "tr" | null;
+      notifications?: {
+        sound?: boolean;
+        /** @description Desktop notifications, once the browser allows them */
+        desktop?: boolean;
+        /** @description New conversations for me or my teams */
+        new_conversations?: boolean;
+        /** @description Customer messages in conversations assigned to me */
+        my_messages?: boolean;
+      };
     };
     PasswordChange: {
       current_password: string;
@@ -6188,6 +6456,40 @@ export interface components {
     };
     RenderRequest: {
       text: string;
+    };
+    Label: {
+      id: string;
+      name: string;
+      colour: string;
+      description: string | null;
+      /** @description Conversations labelled with it */
+      conversation_count: number;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      created_at: string;
+    };
+    LabelCreate: {
+      /**
+       * @description Stored lower-case, as conversations carry it
+       * @example vip
+       */
+      name: string;
+      /** @example #2f5bea */
+      colour: string;
+      description?: string | null;
+    };
+    /** @description Renaming a label renames it on every conversation that carries it. */
+    LabelPatch: {
+      /**
+       * @description Stored lower-case, as conversations carry it
+       * @example vip
+       */
+      name?: string;
+      /** @example #2f5bea */
+      colour?: string;
+      description?: string | null;
     };
     SendAccepted: {
       id: string;

@@ -35,6 +35,7 @@ import { demoRouter } from "./routes/demo";
 import { docsRouter } from "./routes/docs";
 import { filesRouter } from "./routes/files";
 import { invitationsRouter } from "./routes/invitations";
+import { labelsRouter } from "./routes/labels";
 import { meRouter } from "./routes/me";
 import { sendRouter } from "./routes/send";
 import { snippetsRouter } from "./routes/snippets";
@@ -163,6 +164,7 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
     .route(API, channelsRouter)
     .route(API, conversationsRouter)
     .route(API, snippetsRouter)
+    .route(API, labelsRouter)
     .route(API, sendRouter)
     .route(API, teamsRouter)
     .route(API, webhookSubscriptionsRouter)
