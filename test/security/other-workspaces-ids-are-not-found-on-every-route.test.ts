@@ -73,6 +73,8 @@ const ROUTES_WITHOUT_IDS = new Set([
   "POST /api/v1/webhook-subscriptions",
   "GET /api/v1/audit-log",
   "POST /widget/v1/attachments",
+  "PATCH /widget/v1/contact",
+  "GET /widget/v1/conversations",
 ]);
 
 /** Routes without workspace credentials, and why another workspace's id is no secret there. */

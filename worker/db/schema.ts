@@ -266,7 +266,10 @@ export type WebchatConfig = {
   require_identity?: boolean;
   away?: boolean;
   away_message?: string;
+  language?: "en" | "es" | "pt-BR" | "fr" | "ar" | "tr";
+  prechat?: Record<PrechatField, "off" | "optional" | "required">;
 };
+export type PrechatField = "name" | "email" | "phone";
 
 export type ChatMenu = {
   prompt: string;
