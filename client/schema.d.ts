@@ -5304,6 +5304,123 @@ export interface paths {
       };
     };
   };
+  "/widget/v1/contact": {
+    /** Tell the visitor's name, email or phone (pre-chat form, offline email); kept on their contact */
+    patch: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["WidgetContactRequest"];
+        };
+      };
+      responses: {
+        /** @description Contact */
+        200: {
+          content: {
+            "application/json": components["schemas"]["WidgetContact"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/widget/v1/conversations": {
+    /** The visitor's conversations on the channel, newest first, closed ones included */
+    get: {
+      responses: {
+        /** @description Conversations */
+        200: {
+          content: {
+            "application/json": {
+              data: components["schemas"]["WidgetConversation"][];
+            };
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/widget/v1/conversations/{id}/messages": {
     /** The visitor's messages after a seq (internal notes never appear) */
     get: {
@@ -6095,6 +6212,29 @@ export interface components {
         require_identity?: boolean;
         away?: boolean;
         away_message?: string;
+        /**
+         * @description The widget's language; without it, the page's then the browser's
+         * @enum {string}
+         */
+        language?: "en" | "es" | "pt-BR" | "fr" | "ar" | "tr";
+        /** @description Asked before the visitor's first message */
+        prechat?: {
+          /**
+           * @default off
+           * @enum {string}
+           */
+          name?: "off" | "optional" | "required";
+          /**
+           * @default off
+           * @enum {string}
+           */
+          email?: "off" | "optional" | "required";
+          /**
+           * @default off
+           * @enum {string}
+           */
+          phone?: "off" | "optional" | "required";
+        };
       };
     }) | {
       /** @enum {string} */
@@ -6763,9 +6903,31 @@ export interface components {
       brand_color: string;
       /** @enum {string} */
       position: "right" | "left";
+      /** @description Nobody can answer now */
       away: boolean;
+      /**
+       * @description manual: switched to away; closed: out of hours; offline: nobody online
+       * @enum {string|null}
+       */
+      away_reason: "manual" | "closed" | "offline" | null;
+      /**
+       * Format: date-time
+       * @description When out of hours end
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      opens_at: string | null;
       away_message: string | null;
       require_identity: boolean;
+      /** @enum {string|null} */
+      language: "en" | "es" | "pt-BR" | "fr" | "ar" | "tr" | null;
+      prechat: {
+        /** @enum {string} */
+        name: "off" | "optional" | "required";
+        /** @enum {string} */
+        email: "off" | "optional" | "required";
+        /** @enum {string} */
+        phone: "off" | "optional" | "required";
+      };
     };
     WidgetSession: {
       token: string;
@@ -6793,6 +6955,30 @@ export interface components {
       client_message_id?: string;
       /** @description The conversation the widget is showing; a closed one starts a new conversation */
       conversation_id?: string;
+    };
+    WidgetContact: {
+      /** @description A token naming the visitor as they are now */
+      token: string;
+      name: string | null;
+      email: string | null;
+      phone: string | null;
+    };
+    WidgetContactRequest: {
+      name?: string;
+      /** Format: email */
+      email?: string;
+      phone?: string;
+    };
+    WidgetConversation: {
+      id: string;
+      /** @enum {string} */
+      status: "open" | "pending" | "snoozed" | "closed";
+      last_seq: number;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      created_at: string;
     };
   };
   responses: never;
