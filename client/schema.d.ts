@@ -1578,6 +1578,61 @@ export interface paths {
       };
     };
   };
+  "/api/v1/contact-tags": {
+    /** The tags on the workspace's contacts, most used first (up to 200) */
+    get: {
+      responses: {
+        /** @description Tags */
+        200: {
+          content: {
+            "application/json": components["schemas"]["ContactTags"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/api/v1/contacts/{id}/tags": {
     /** Add tags */
     post: {
@@ -5958,6 +6013,12 @@ export interface components {
       channel_name: string | null;
       /** @description How the platform knows them (a PSID, a chat id…) */
       value: string;
+    };
+    ContactTags: {
+      data: {
+          tag: string;
+          count: number;
+        }[];
     };
     TagsBody: {
       tags: string[];

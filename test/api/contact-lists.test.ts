@@ -207,6 +207,22 @@ describe("filtering contacts by custom fields", () => {
   });
 });
 
+describe("contact tags", () => {
+  it("lists the workspace's tags, most used first, and no other workspace's", async () => {
+    const ws = await newWorkspace();
+    const other = await newWorkspace();
+    const auth = { cookie: ws.ownerCookie };
+    await create(auth, { name: "A", tags: ["vip", "lead"] });
+    await create(auth, { name: "B", tags: ["lead"] });
+    await create({ cookie: other.ownerCookie }, { name: "C", tags: ["secret"] });
+    const tags = await json<{ data: unknown[] }>(await api("/api/v1/contact-tags", auth));
+    expect(tags.data).toEqual([
+      { tag: "lead", count: 2 },
+      { tag: "vip", count: 1 },
+    ]);
+  });
+});
+
 describe("a contact's conversations and identities", () => {
   it("lists every conversation of the contact across channels, newest first", async () => {
     const ws = await newWorkspace();

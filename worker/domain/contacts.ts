@@ -486,3 +486,17 @@ export async function contactIdentitiesOf(db: Db, workspaceId: string, id: strin
     };
   });
 }
+
+/** The workspace's contact tags, most used first, for suggestions and filters. */
+export async function tagCounts(db: Db, workspaceId: string) {
+  const count = sql<number>`count(*)`;
+  return db
+    .select({ tag: contactTags.tag, count })
+    .from(contactTags)
+    .where(inWorkspace(contactTags, workspaceId))
+    .groupBy(contactTags.tag)
+    .orderBy(desc(count), asc(contactTags.tag))
+    .limit(TAG_SUGGESTIONS);
+}
+
+export const TAG_SUGGESTIONS = 200;

@@ -7,6 +7,7 @@ import {
   getContact,
   listContacts,
   removeTag,
+  tagCounts,
   updateContact,
 } from "../domain/contacts";
 import { listContactConversations } from "../domain/conversations";
@@ -106,6 +107,23 @@ const identitiesRoute = createRoute({
   },
 });
 
+const tagsRoute = createRoute({
+  method: "get",
+  path: "/contact-tags",
+  tags,
+  summary: "The tags on the workspace's contacts, most used first (up to 200)",
+  security: authenticated,
+  responses: {
+    200: jsonResponse(
+      z
+        .object({ data: z.array(z.object({ tag: z.string(), count: z.number().int() })) })
+        .openapi("ContactTags"),
+      "Tags",
+    ),
+    ...errorResponses,
+  },
+});
+
 const addTagsRoute = createRoute({
   method: "post",
   path: "/contacts/{id}/tags",
@@ -181,6 +199,9 @@ export const contactsRouter = createRouter()
     const { workspaceId } = c.get("principal");
     const data = await contactIdentitiesOf(c.get("db"), workspaceId, c.req.valid("param").id);
     return c.json({ data }, 200);
+  })
+  .openapi(tagsRoute, async (c) => {
+    return c.json({ data: await tagCounts(c.get("db"), c.get("principal").workspaceId) }, 200);
   })
   .openapi(addTagsRoute, async (c) => {
     const { workspaceId } = c.get("principal");
