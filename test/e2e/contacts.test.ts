@@ -144,7 +144,7 @@ describe("the contacts screen", () => {
     const phoneField = dialog.locator(".field", { has: page.getByLabel("Phone") });
     await phoneField.locator(".field-error").waitFor();
     await expect(phoneField.locator(".field-error").textContent()).resolves.toContain(
-      "not a valid phone number",
+      "Enter a valid phone number",
     );
     await expect(dialog.getByLabel("Phone").getAttribute("aria-invalid")).resolves.toBe("true");
     await screenshot(page, "contacts-new-error");
@@ -171,7 +171,7 @@ describe("the contacts screen", () => {
     await page.getByRole("button", { name: "Save" }).click();
     const emailError = page.locator("form.kv-row .field-error");
     await emailError.waitFor();
-    await expect(emailError.textContent()).resolves.toContain("Another contact");
+    await expect(emailError.textContent()).resolves.toContain("Another contact already has this");
     await page.getByRole("button", { name: "Cancel" }).click();
 
     await page.getByRole("switch", { name: /Newsletter/ }).click();

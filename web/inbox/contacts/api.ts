@@ -1,5 +1,6 @@
 import type { components } from "../../../client/schema";
 import { request } from "../../shared/api";
+import { t } from "../../shared/ui";
 
 type Schemas = components["schemas"];
 export type Contact = Schemas["Contact"];
@@ -75,3 +76,11 @@ export const displayName = (c: {
   email: string | null;
   phone: string | null;
 }) => c.name ?? c.email ?? c.phone ?? "—";
+
+/** The server's objection to a phone or email, in the agent's language where it is a known one. */
+export function identityError(message: string | undefined) {
+  if (!message) return undefined;
+  if (/valid phone/i.test(message)) return t("contacts.errors.phone");
+  if (/^Another contact/i.test(message)) return t("contacts.errors.taken");
+  return message;
+}

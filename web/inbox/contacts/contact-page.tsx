@@ -37,6 +37,7 @@ import {
   type FieldValue,
   getContact,
   identitiesOf,
+  identityError,
   patchContact,
   removeTag,
 } from "./api";
@@ -257,7 +258,7 @@ function EditableRow<V>({
       }}
       noValidate
     >
-      <Field label={label} error={errors[path]}>
+      <Field label={label} error={identityError(errors[path])}>
         {editor(draft, setDraft)}
       </Field>
       <div class="kv-actions">

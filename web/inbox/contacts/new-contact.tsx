@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
 import { Button, Dialog, Field, TextInput, t, useSubmit } from "../../shared/ui";
-import { type Contact, createContact } from "./api";
+import { type Contact, createContact, identityError } from "./api";
 
 const EMPTY = { name: "", phone: "", email: "" };
 
@@ -59,12 +59,12 @@ export function NewContactDialog({
         </Field>
         <Field
           label={t("contacts.column.phone")}
-          error={errors.phone}
+          error={identityError(errors.phone)}
           hint={t("contacts.phoneHint")}
         >
           <TextInput {...input("phone")} type="tel" autocomplete="off" />
         </Field>
-        <Field label={t("contacts.column.email")} error={errors.email}>
+        <Field label={t("contacts.column.email")} error={identityError(errors.email)}>
           <TextInput {...input("email")} type="email" autocomplete="off" />
         </Field>
       </form>
