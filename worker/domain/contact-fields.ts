@@ -200,24 +200,21 @@ function fieldCondition(field: FieldDefinition, op: FieldOperator, value: Custom
 
 /**
  * The SQL conditions of custom-field filters, checked against the workspace's definitions:
- * each problem names its filter (`query.field.1`).
+ * a problem is on `query.field` and names its filter by number.
  */
 export function fieldFilterConditions(definitions: FieldDefinition[], filters: FieldFilterValue[]) {
   const byKey = new Map(definitions.map((d) => [d.key, d]));
   const errors: FieldError[] = [];
   const conditions = filters.map(({ key, op, value }, i) => {
-    const path = `query.field.${i}`;
+    const refuse = (problem: string) =>
+      errors.push({ path: "query.field", message: `filter ${i + 1} (${key}): ${problem}` });
     const field = byKey.get(key);
-    if (!field) return errors.push({ path, message: `no field "${key}" (see /contact-fields)` });
-    if (!OPERATORS_BY_TYPE[field.type].includes(op)) {
-      return errors.push({
-        path,
-        message: `a ${field.type} field takes: ${OPERATORS_BY_TYPE[field.type].join(", ")}`,
-      });
-    }
+    if (!field) return refuse(`no field "${key}" (see /contact-fields)`);
+    if (!OPERATORS_BY_TYPE[field.type].includes(op))
+      return refuse(`a ${field.type} field takes: ${OPERATORS_BY_TYPE[field.type].join(", ")}`);
     if (op === "set" || op === "unset") return fieldCondition(field, op, "");
     const typed = filterValue(field, value);
-    if (typeof typed === "object") return errors.push({ path, message: typed.problem });
+    if (typeof typed === "object") return refuse(typed.problem);
     return fieldCondition(field, op, typed);
   });
   if (errors.length) throw validationFailed(errors);

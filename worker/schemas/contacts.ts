@@ -185,44 +185,42 @@ export const encodeContactCursor = (c: ContactCursorValue) =>
     .replace(/\//g, "_")
     .replace(/=+$/, "");
 
+const FilterText = z.string().max(300).check(singleLine);
+
 /** `key:operator:value`, e.g. `plan:eq:gold`, `balance:gte:100`, `vip:eq:true`, `email_opt:set`. */
-const FieldFilter = z
-  .string()
-  .max(300)
-  .check(singleLine)
-  .transform((text, ctx) => {
-    const [key = "", op = "", ...rest] = text.split(":");
-    const value = rest.join(":");
-    if (!FieldKey.safeParse(key).success) {
-      ctx.addIssue({ code: "custom", message: "starts with a field key: key:operator:value" });
-      return z.NEVER;
-    }
-    if (!(FIELD_OPERATORS as readonly string[]).includes(op)) {
-      ctx.addIssue({
-        code: "custom",
-        message: `operator must be one of: ${FIELD_OPERATORS.join(", ")}`,
-      });
-      return z.NEVER;
-    }
-    const needsValue = op !== "set" && op !== "unset";
-    if (needsValue !== (value !== "")) {
-      ctx.addIssue({
-        code: "custom",
-        message: needsValue ? `${op} needs a value: key:${op}:value` : `${op} takes no value`,
-      });
-      return z.NEVER;
-    }
-    return { key, op: op as FieldOperator, value };
-  });
+function parseFieldFilter(text: string): FieldFilterValue | string {
+  const printable = FilterText.safeParse(text);
+  if (!printable.success) return printable.error.issues[0]?.message ?? "not a filter";
+  const [key = "", op = "", ...rest] = text.split(":");
+  const value = rest.join(":");
+  if (!FieldKey.safeParse(key).success) return "starts with a field key: key:operator:value";
+  if (!(FIELD_OPERATORS as readonly string[]).includes(op))
+    return `operator must be one of: ${FIELD_OPERATORS.join(", ")}`;
+  const needsValue = op !== "set" && op !== "unset";
+  if (needsValue && value === "") return `${op} needs a value: key:${op}:value`;
+  if (!needsValue && value !== "") return `${op} takes no value`;
+  return { key, op: op as FieldOperator, value };
+}
 
 export type FieldFilterValue = { key: string; op: FieldOperator; value: string };
 
-/** A query parameter given once or repeated, as a list. */
-const repeated = <T extends z.ZodType>(item: T, max: number) =>
-  z.preprocess(
+/** The `field` parameter, given once or repeated; a problem names the filter by its number. */
+const FieldFilters = z
+  .preprocess(
     (v) => (v === undefined || Array.isArray(v) ? v : [v]),
-    z.array(item).max(max).optional(),
-  );
+    z.array(z.string()).max(10, "at most 10 field filters").optional(),
+  )
+  .transform((texts, ctx) => {
+    if (!texts) return undefined;
+    const filters: FieldFilterValue[] = [];
+    texts.forEach((text, i) => {
+      const parsed = parseFieldFilter(text);
+      if (typeof parsed === "string")
+        ctx.addIssue({ code: "custom", message: `filter ${i + 1}: ${parsed}` });
+      else filters.push(parsed);
+    });
+    return filters;
+  });
 
 export const ContactListQuery = z.object({
   q: z
@@ -233,7 +231,7 @@ export const ContactListQuery = z.object({
     .optional()
     .openapi({ description: "Matches name, phone or email" }),
   tag: TagName.optional(),
-  field: repeated(FieldFilter, 10).openapi({
+  field: FieldFilters.openapi({
     description:
       "Custom field filters, `key:operator:value` (repeatable, all must hold). Operators by type — text: eq, ne, contains; number and date: eq, ne, gt, gte, lt, lte; boolean: eq (true/false); select: eq, ne; any: set, unset.",
     example: ["plan:eq:gold"],
