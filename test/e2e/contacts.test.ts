@@ -87,7 +87,7 @@ beforeAll(async () => {
   page = await context.newPage();
   await signIn(page, server.base);
   await seed();
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   await browser?.close();
