@@ -1146,13 +1146,18 @@ export interface paths {
     };
   };
   "/api/v1/contacts": {
-    /** Search and page through contacts, newest first */
+    /** Search, filter (tag, custom fields), sort and page through contacts */
     get: {
       parameters: {
         query?: {
           /** @description Matches name, phone or email */
           q?: string;
           tag?: string;
+          /** @description Custom field filters, `key:operator:value` (repeatable, all must hold). Operators by type — text: eq, ne, contains; number and date: eq, ne, gt, gte, lt, lte; boolean: eq (true/false); select: eq, ne; any: set, unset. */
+          field?: string[];
+          sort?: "created" | "name" | "last_activity";
+          /** @description By name A→Z, otherwise newest first, unless given */
+          order?: "asc" | "desc";
           /** @description `next_cursor` of the previous page */
           cursor?: string;
           limit?: number;
@@ -1400,6 +1405,187 @@ export interface paths {
         200: {
           content: {
             "application/json": components["schemas"]["Contact"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/contacts/{id}/conversations": {
+    /** The contact's conversations on every channel, newest activity first */
+    get: {
+      parameters: {
+        query?: {
+          cursor?: string;
+          limit?: number;
+        };
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description A page */
+        200: {
+          content: {
+            "application/json": components["schemas"]["ConversationPage"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/contacts/{id}/identities": {
+    /** How platform channels know the contact (besides phone and email) */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Their identities */
+        200: {
+          content: {
+            "application/json": {
+              data: components["schemas"]["ContactIdentity"][];
+            };
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/contact-tags": {
+    /** The tags on the workspace's contacts, most used first (up to 200) */
+    get: {
+      responses: {
+        /** @description Tags */
+        200: {
+          content: {
+            "application/json": components["schemas"]["ContactTags"];
           };
         };
         /** @description Malformed request */
@@ -5927,8 +6113,26 @@ export interface components {
       role?: components["schemas"]["Role"];
     };
     ContactPage: {
-      data: components["schemas"]["Contact"][];
+      data: components["schemas"]["ContactListItem"][];
       next_cursor: string | null;
+      /** @description How many contacts match, up to 10,000 (see total_capped); on the first page only */
+      total: number | null;
+      /** @description More than `total` match */
+      total_capped: boolean;
+    };
+    ContactListItem: components["schemas"]["Contact"] & ({
+      /** @description The kinds of channel they have conversations on */
+      channel_types: ("webchat" | "whatsapp" | "messenger" | "instagram" | "telegram" | "twilio_sms" | "email" | "custom")[];
+    });
+    ConsentRecord: {
+      /** @enum {string} */
+      status: "opted_in" | "opted_out";
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      at: string;
+      source: string;
     };
     Contact: {
       /** @example ct_01JD0000000000000000000000 */
@@ -5954,6 +6158,12 @@ export interface components {
       };
       /**
        * Format: date-time
+       * @description When they last wrote or were written to; their creation until then
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      last_activity_at: string;
+      /**
+       * Format: date-time
        * @example 2026-11-22T10:00:00.000Z
        */
       created_at: string;
@@ -5962,16 +6172,6 @@ export interface components {
        * @example 2026-11-22T10:00:00.000Z
        */
       updated_at: string;
-    };
-    ConsentRecord: {
-      /** @enum {string} */
-      status: "opted_in" | "opted_out";
-      /**
-       * Format: date-time
-       * @example 2026-11-22T10:00:00.000Z
-       */
-      at: string;
-      source: string;
     };
     ContactCreate: {
       /** @example Ana García */
@@ -6112,6 +6312,98 @@ export interface components {
           source?: string;
         });
       };
+    };
+    ConversationPage: {
+      data: components["schemas"]["Conversation"][];
+      next_cursor: string | null;
+    };
+    Conversation: {
+      id: string;
+      channel_id: string;
+      /** @enum {string} */
+      channel_type: "webchat" | "whatsapp" | "messenger" | "instagram" | "telegram" | "twilio_sms" | "email" | "custom";
+      contact: {
+        id: string;
+        name: string | null;
+        phone: string | null;
+        email: string | null;
+      };
+      /** @enum {string} */
+      status: "open" | "pending" | "snoozed" | "closed";
+      assignee_id: string | null;
+      team_id: string | null;
+      labels: string[];
+      last_message: ({
+        preview: string;
+        /**
+         * Format: date-time
+         * @example 2026-11-22T10:00:00.000Z
+         */
+        at: string;
+        /** @enum {string} */
+        sender_type: "visitor" | "contact" | "agent" | "system" | "bot";
+      }) | null;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      last_activity_at: string;
+      unread_count: number;
+      /** @description seq of the newest message */
+      last_seq: number;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      snooze_until: string | null;
+      /**
+       * Format: date-time
+       * @description When the customer last wrote
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      last_inbound_at: string | null;
+      /** @description The team's SLA targets, counted in business hours */
+      sla: {
+        /**
+         * Format: date-time
+         * @example 2026-11-22T10:00:00.000Z
+         */
+        first_response_due_at: string | null;
+        /**
+         * Format: date-time
+         * @example 2026-11-22T10:00:00.000Z
+         */
+        first_response_at: string | null;
+        /**
+         * Format: date-time
+         * @example 2026-11-22T10:00:00.000Z
+         */
+        resolution_due_at: string | null;
+      };
+      /**
+       * Format: date-time
+       * @description WhatsApp, Messenger, Instagram: free-form replies are possible until then (Messenger and Instagram: the last 6 days only for a human agent, tagged HUMAN_AGENT); after it WhatsApp takes templates only. Null on channels without a window.
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      reply_window_closes_at: string | null;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      created_at: string;
+    };
+    ContactIdentity: {
+      channel_id: string | null;
+      channel_type: string;
+      channel_name: string | null;
+      /** @description How the platform knows them (a PSID, a chat id…) */
+      value: string;
+    };
+    ContactTags: {
+      data: {
+          tag: string;
+          count: number;
+        }[];
     };
     TagsBody: {
       tags: string[];
@@ -6368,85 +6660,6 @@ export interface components {
       config?: {
         [key: string]: unknown;
       };
-    };
-    ConversationPage: {
-      data: components["schemas"]["Conversation"][];
-      next_cursor: string | null;
-    };
-    Conversation: {
-      id: string;
-      channel_id: string;
-      /** @enum {string} */
-      channel_type: "webchat" | "whatsapp" | "messenger" | "instagram" | "telegram" | "twilio_sms" | "email" | "custom";
-      contact: {
-        id: string;
-        name: string | null;
-        phone: string | null;
-        email: string | null;
-      };
-      /** @enum {string} */
-      status: "open" | "pending" | "snoozed" | "closed";
-      assignee_id: string | null;
-      team_id: string | null;
-      labels: string[];
-      last_message: ({
-        preview: string;
-        /**
-         * Format: date-time
-         * @example 2026-11-22T10:00:00.000Z
-         */
-        at: string;
-        /** @enum {string} */
-        sender_type: "visitor" | "contact" | "agent" | "system" | "bot";
-      }) | null;
-      /**
-       * Format: date-time
-       * @example 2026-11-22T10:00:00.000Z
-       */
-      last_activity_at: string;
-      unread_count: number;
-      /** @description seq of the newest message */
-      last_seq: number;
-      /**
-       * Format: date-time
-       * @example 2026-11-22T10:00:00.000Z
-       */
-      snooze_until: string | null;
-      /**
-       * Format: date-time
-       * @description When the customer last wrote
-       * @example 2026-11-22T10:00:00.000Z
-       */
-      last_inbound_at: string | null;
-      /** @description The team's SLA targets, counted in business hours */
-      sla: {
-        /**
-         * Format: date-time
-         * @example 2026-11-22T10:00:00.000Z
-         */
-        first_response_due_at: string | null;
-        /**
-         * Format: date-time
-         * @example 2026-11-22T10:00:00.000Z
-         */
-        first_response_at: string | null;
-        /**
-         * Format: date-time
-         * @example 2026-11-22T10:00:00.000Z
-         */
-        resolution_due_at: string | null;
-      };
-      /**
-       * Format: date-time
-       * @description WhatsApp, Messenger, Instagram: free-form replies are possible until then (Messenger and Instagram: the last 6 days only for a human agent, tagged HUMAN_AGENT); after it WhatsApp takes templates only. Null on channels without a window.
-       * @example 2026-11-22T10:00:00.000Z
-       */
-      reply_window_closes_at: string | null;
-      /**
-       * Format: date-time
-       * @example 2026-11-22T10:00:00.000Z
-       */
-      created_at: string;
     };
     MessagePage: {
       data: components["schemas"]["Message"][];

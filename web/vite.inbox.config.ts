@@ -24,5 +24,24 @@ export default defineConfig({
   publicDir: "../public",
   oxc: { jsx: { runtime: "automatic", importSource: "preact" } },
   plugins: [apiDocsAssets()],
-  build: { outDir: "../dist", emptyOutDir: false, target: "es2022" },
+  build: {
+    outDir: "../dist",
+    emptyOutDir: false,
+    target: "es2022",
+    rollupOptions: {
+      output: {
+        // a catalog is named by language and namespace, never taken for the screen of its name
+        chunkFileNames: (chunk) => {
+          const [first] = chunk.moduleIds;
+          const catalog =
+            chunk.moduleIds.length === 1
+              ? first?.match(/locales\/([^/]+)\/([^/.]+)\.json$/)
+              : undefined;
+          return catalog
+            ? `assets/locale-${catalog[1]}-${catalog[2]}-[hash].js`
+            : "assets/[name]-[hash].js";
+        },
+      },
+    },
+  },
 });

@@ -491,8 +491,9 @@ describe("projection to D1", () => {
       instance.projectionDb = env.DB;
     });
 
-    // two writes: the held one, then all that gathered meanwhile (2 statements a message)
-    expect(batches).toEqual([2, others.length * 2]);
+    // two writes: the held one, then all that gathered meanwhile (3 statements a message: the
+    // message, its conversation, its contact's last activity)
+    expect(batches).toEqual([3, others.length * 3]);
     for (const [i, id] of conversationIds.entries()) {
       const conversation = await json<ConversationDto>(
         await api(`/api/v1/conversations/${id}`, { cookie: ws.ownerCookie }),

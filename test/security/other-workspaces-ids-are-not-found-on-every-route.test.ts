@@ -55,6 +55,7 @@ const ROUTES_WITHOUT_IDS = new Set([
   "POST /api/v1/api-keys",
   "GET /api/v1/contacts",
   "POST /api/v1/contacts",
+  "GET /api/v1/contact-tags",
   "GET /api/v1/contact-fields",
   "POST /api/v1/contact-fields",
   "GET /api/v1/channels",

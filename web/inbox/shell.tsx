@@ -61,13 +61,10 @@ function ProfileMenu() {
     <Menu
       align="end"
       trigger={(props) => (
-        <button
-          type="button"
-          class="rail-me"
-          aria-label={t("app.profileMenu", { name })}
-          {...props}
-        >
+        <button type="button" class="rail-me" {...props}>
           <Avatar name={name} size={34} presence={presence} />
+          {/* named by text, not aria-label: the initials shown are not part of the name */}
+          <span class="sr-only">{t("app.profileMenu", { name })}</span>
         </button>
       )}
       items={[

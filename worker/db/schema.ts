@@ -214,11 +214,23 @@ export const contacts = sqliteTable(
       .notNull()
       .default({}),
     consent: text("consent", { mode: "json" }).$type<ConsentByChannel>().notNull().default({}),
+    /** When the contact last wrote or was written to (their creation until then). */
+    lastActivityAt: millis("last_activity_at"),
     createdAt: createdAt(),
     updatedAt: millis("updated_at").notNull(),
+    /** Sort keys, kept by SQLite: a contact may have no name, nor any activity yet. */
+    sortName: text("sort_name").generatedAlwaysAs(sql`lower(coalesce(name, email, phone, ''))`, {
+      mode: "virtual",
+    }),
+    sortActivity: integer("sort_activity").generatedAlwaysAs(
+      sql`coalesce(last_activity_at, created_at)`,
+      { mode: "virtual" },
+    ),
   },
   (t) => [
     index("contacts_workspace_idx").on(t.workspaceId, t.id),
+    index("contacts_name_sort_idx").on(t.workspaceId, t.sortName, t.id),
+    index("contacts_activity_sort_idx").on(t.workspaceId, t.sortActivity, t.id),
     uniqueIndex("contacts_phone_idx").on(t.workspaceId, t.phone),
     uniqueIndex("contacts_email_idx").on(t.workspaceId, t.email),
   ],

@@ -171,16 +171,37 @@ export function listConditions(principal: Principal, filter: ListFilter): SQL | 
       sql`exists (select 1 from ${conversationLabels} where ${conversationLabels.workspaceId} = ${ws} and ${conversationLabels.conversationId} = ${conversations.id} and ${conversationLabels.label} = ${filter.label.toLowerCase()})`,
     );
   }
-  if (filter.cursor) {
-    const [at, id] = filter.cursor.split(".") as [string, string];
-    conditions.push(
-      or(
-        lt(conversations.lastActivityAt, Number(at)),
-        and(eq(conversations.lastActivityAt, Number(at)), lt(conversations.id, id)),
-      ),
-    );
-  }
+  if (filter.cursor) conditions.push(beforeActivityCursor(filter.cursor));
   return inWorkspace(conversations, ws, ...conditions);
+}
+
+/** Conversations after `<lastActivityAt>.<id>` in newest-activity-first order. */
+function beforeActivityCursor(cursor: string) {
+  const [at, id] = cursor.split(".") as [string, string];
+  return or(
+    lt(conversations.lastActivityAt, Number(at)),
+    and(eq(conversations.lastActivityAt, Number(at)), lt(conversations.id, id)),
+  );
+}
+
+/** Pages of rows read newest activity first, with the cursor of the next one. */
+async function activityPage(
+  db: Db,
+  workspaceId: string,
+  rows: Awaited<ReturnType<typeof listQuery>>,
+  limit: number,
+) {
+  const page = rows.slice(0, limit);
+  const labels = await labelsOf(
+    db,
+    workspaceId,
+    page.map((r) => r.conversation.id),
+  );
+  const last = page.at(-1)?.conversation;
+  return {
+    data: page.map((row) => toDto(row, labels.get(row.conversation.id) ?? [])),
+    next_cursor: rows.length > limit && last ? `${last.lastActivityAt}.${last.id}` : null,
+  };
 }
 
 export function listQuery(db: Db, principal: Principal, filter: ListFilter) {
@@ -192,17 +213,28 @@ export function listQuery(db: Db, principal: Principal, filter: ListFilter) {
 
 export async function listConversations(db: Db, principal: Principal, filter: ListFilter) {
   const rows = await listQuery(db, principal, filter);
-  const page = rows.slice(0, filter.limit);
-  const labels = await labelsOf(
-    db,
-    principal.workspaceId,
-    page.map((r) => r.conversation.id),
-  );
-  const last = page.at(-1)?.conversation;
-  return {
-    data: page.map((row) => toDto(row, labels.get(row.conversation.id) ?? [])),
-    next_cursor: rows.length > filter.limit && last ? `${last.lastActivityAt}.${last.id}` : null,
-  };
+  return activityPage(db, principal.workspaceId, rows, filter.limit);
+}
+
+/** Every conversation of one contact, on any channel, newest activity first. */
+export async function listContactConversations(
+  db: Db,
+  workspaceId: string,
+  contactId: string,
+  page: { cursor?: string | undefined; limit: number },
+) {
+  const rows = await baseQuery(db)
+    .where(
+      inWorkspace(
+        conversations,
+        workspaceId,
+        eq(conversations.contactId, contactId),
+        page.cursor ? beforeActivityCursor(page.cursor) : undefined,
+      ),
+    )
+    .orderBy(desc(conversations.lastActivityAt), desc(conversations.id))
+    .limit(page.limit + 1);
+  return activityPage(db, workspaceId, rows, page.limit);
 }
 
 /** Opens a new conversation: the D1 row first, then its Durable Object. */

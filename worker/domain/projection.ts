@@ -1,6 +1,6 @@
 import { eq, lt, lte, sql } from "drizzle-orm";
 import { createDb, preparedOnce, Reusable } from "../db/client";
-import { conversations, type MessageKind, messages, type SenderType } from "../db/schema";
+import { contacts, conversations, type MessageKind, messages, type SenderType } from "../db/schema";
 import { inWorkspace } from "../db/scope";
 import type { Db } from "../lib/context";
 import type { ConversationDto } from "../schemas/conversations";
@@ -85,12 +85,32 @@ const projectionStatements = preparedOnce((db) => ({
       )
       .prepare(),
   ),
+  // the contact's last activity follows their conversations' (for the contacts list's sort)
+  touchContact: new Reusable(
+    db,
+    db
+      .update(contacts)
+      .set({ lastActivityAt: sql`${ph("activityAt")}` })
+      .where(
+        inWorkspace(
+          contacts,
+          ph("workspaceId"),
+          sql`${contacts.id} = (select ${conversations.contactId} from ${conversations} where ${conversations.workspaceId} = ${ph("workspaceId")} and ${conversations.id} = ${ph("conversationId")})`,
+          sql`coalesce(${contacts.lastActivityAt}, 0) < ${ph("activityAt")}`,
+        ),
+      )
+      .prepare(),
+  ),
 }));
 
+/** Statements `writes` gives per item; the first is the message insert. */
+const WRITES_PER_ITEM = 3;
+
 function writes(db: Db, { ref, message }: ProjectionItem) {
-  const { insertMessage, updateConversation } = projectionStatements(db);
+  const { insertMessage, updateConversation, touchContact } = projectionStatements(db);
   const fromCustomer = CUSTOMER.includes(message.senderType);
   const keys = { workspaceId: ref.workspaceId, conversationId: ref.conversationId };
+  const activityAt = message.kind !== "event" ? message.createdAt : null;
   return [
     insertMessage.bind({ ...keys, ...message }),
     updateConversation.bind({
@@ -99,10 +119,11 @@ function writes(db: Db, { ref, message }: ProjectionItem) {
       preview: preview(message),
       senderType: message.senderType,
       createdAt: message.createdAt,
-      activityAt: message.kind !== "event" ? message.createdAt : null,
+      activityAt,
       unread: fromCustomer ? 1 : 0,
       inboundAt: fromCustomer ? message.createdAt : null,
     }),
+    touchContact.bind({ ...keys, activityAt }),
   ];
 }
 
@@ -127,8 +148,8 @@ export async function projectMessages(
     ...items.flatMap((item) => writes(db, item)),
     ...touched.map((ref) => conversationRead(db, ref.workspaceId, ref.conversationId)),
   ]);
-  const created = items.filter((_, i) => (results[i * 2]?.meta.changes ?? 0) > 0);
-  const reads = results.slice(items.length * 2);
+  const created = items.filter((_, i) => (results[i * WRITES_PER_ITEM]?.meta.changes ?? 0) > 0);
+  const reads = results.slice(items.length * WRITES_PER_ITEM);
   touched.forEach((ref, i) => {
     const dto = conversationFromRead(db, reads[i] as D1Result);
     if (dto) conversationsById.set(ref.conversationId, dto);

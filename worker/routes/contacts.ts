@@ -1,26 +1,31 @@
-import { createRoute } from "@hono/zod-openapi";
+import { createRoute, z } from "@hono/zod-openapi";
 import {
   addTags,
+  contactIdentitiesOf,
   createContact,
   deleteContact,
   getContact,
   listContacts,
   removeTag,
+  tagCounts,
   updateContact,
 } from "../domain/contacts";
+import { listContactConversations } from "../domain/conversations";
 import { emitEvent } from "../domain/events";
 import { requireRole } from "../lib/auth";
-import { pageOf, pageQuery, toPage } from "../lib/pagination";
 import { authenticated, createRouter } from "../lib/router";
 import { errorResponses, IdParam, jsonBody, jsonResponse } from "../schemas/common";
 import {
   Contact,
   ContactCreate,
+  ContactIdentity,
   ContactListQuery,
+  ContactPage,
   ContactPatch,
   TagName,
   TagsBody,
 } from "../schemas/contacts";
+import { activityPageQuery, ConversationPage } from "../schemas/conversations";
 
 const tags = ["Contacts"];
 const ContactId = IdParam("ct");
@@ -29,11 +34,11 @@ const listRoute = createRoute({
   method: "get",
   path: "/contacts",
   tags,
-  summary: "Search and page through contacts, newest first",
+  summary: "Search, filter (tag, custom fields), sort and page through contacts",
   security: authenticated,
-  request: { query: ContactListQuery.extend(pageQuery) },
+  request: { query: ContactListQuery },
   responses: {
-    200: jsonResponse(pageOf(Contact).openapi("ContactPage"), "A page"),
+    200: jsonResponse(ContactPage, "A page"),
     ...errorResponses,
   },
 });
@@ -79,6 +84,46 @@ const deleteRoute = createRoute({
   responses: { 204: { description: "Deleted" }, ...errorResponses },
 });
 
+const conversationsRoute = createRoute({
+  method: "get",
+  path: "/contacts/{id}/conversations",
+  tags,
+  summary: "The contact's conversations on every channel, newest activity first",
+  security: authenticated,
+  request: { params: ContactId, query: z.object(activityPageQuery) },
+  responses: { 200: jsonResponse(ConversationPage, "A page"), ...errorResponses },
+});
+
+const identitiesRoute = createRoute({
+  method: "get",
+  path: "/contacts/{id}/identities",
+  tags,
+  summary: "How platform channels know the contact (besides phone and email)",
+  security: authenticated,
+  request: { params: ContactId },
+  responses: {
+    200: jsonResponse(z.object({ data: z.array(ContactIdentity) }), "Their identities"),
+    ...errorResponses,
+  },
+});
+
+const tagsRoute = createRoute({
+  method: "get",
+  path: "/contact-tags",
+  tags,
+  summary: "The tags on the workspace's contacts, most used first (up to 200)",
+  security: authenticated,
+  responses: {
+    200: jsonResponse(
+      z
+        .object({ data: z.array(z.object({ tag: z.string(), count: z.number().int() })) })
+        .openapi("ContactTags"),
+      "Tags",
+    ),
+    ...errorResponses,
+  },
+});
+
 const addTagsRoute = createRoute({
   method: "post",
   path: "/contacts/{id}/tags",
@@ -104,8 +149,7 @@ const removeTagRoute = createRoute({
 export const contactsRouter = createRouter()
   .openapi(listRoute, async (c) => {
     const query = c.req.valid("query");
-    const rows = await listContacts(c.get("db"), c.get("principal").workspaceId, query);
-    return c.json(toPage(rows, query.limit), 200);
+    return c.json(await listContacts(c.get("db"), c.get("principal").workspaceId, query), 200);
   })
   .openapi(createContactRoute, async (c) => {
     const contact = await createContact(
@@ -141,6 +185,23 @@ export const contactsRouter = createRouter()
   .openapi(deleteRoute, async (c) => {
     await deleteContact(c.get("db"), c.get("principal").workspaceId, c.req.valid("param").id);
     return c.body(null, 204);
+  })
+  .openapi(conversationsRoute, async (c) => {
+    const { workspaceId } = c.get("principal");
+    const { id } = c.req.valid("param");
+    await getContact(c.get("db"), workspaceId, id);
+    return c.json(
+      await listContactConversations(c.get("db"), workspaceId, id, c.req.valid("query")),
+      200,
+    );
+  })
+  .openapi(identitiesRoute, async (c) => {
+    const { workspaceId } = c.get("principal");
+    const data = await contactIdentitiesOf(c.get("db"), workspaceId, c.req.valid("param").id);
+    return c.json({ data }, 200);
+  })
+  .openapi(tagsRoute, async (c) => {
+    return c.json({ data: await tagCounts(c.get("db"), c.get("principal").workspaceId) }, 200);
   })
   .openapi(addTagsRoute, async (c) => {
     const { workspaceId } = c.get("principal");

@@ -31,6 +31,7 @@ import {
   AgentMessageCreate,
   AssignBody,
   ConversationListQuery,
+  ConversationPage,
   ConversationSchema,
   LabelsBody,
   MessagePage,
@@ -52,12 +53,7 @@ const listRoute = createRoute({
   security,
   request: { query: ConversationListQuery },
   responses: {
-    200: jsonResponse(
-      z
-        .object({ data: z.array(ConversationSchema), next_cursor: z.string().nullable() })
-        .openapi("ConversationPage"),
-      "A page",
-    ),
+    200: jsonResponse(ConversationPage, "A page"),
     ...errorResponses,
   },
 });

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { CONSENT_CHANNELS, FIELD_TYPES } from "../db/schema";
+import { CHANNEL_TYPES, CONSENT_CHANNELS, FIELD_TYPES } from "../db/schema";
 import { multiLine, singleLine, Timestamp } from "./common";
 
 const isTimeZone = (tz: string) => {
@@ -96,12 +96,131 @@ export const Contact = z
     tags: z.array(z.string()),
     custom_fields: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
     consent: z.partialRecord(z.enum(CONSENT_CHANNELS), ConsentRecordSchema),
+    last_activity_at: Timestamp.openapi({
+      description: "When they last wrote or were written to; their creation until then",
+    }),
     created_at: Timestamp,
     updated_at: Timestamp,
   })
   .openapi("Contact");
 
 export type ContactResource = z.infer<typeof Contact>;
+
+export const ContactPage = z
+  .object({
+    data: z.array(
+      Contact.extend({
+        channel_types: z
+          .array(z.enum(CHANNEL_TYPES))
+          .openapi({ description: "The kinds of channel they have conversations on" }),
+      }).openapi("ContactListItem"),
+    ),
+    next_cursor: z.string().nullable(),
+    total: z.number().int().nullable().openapi({
+      description: `How many contacts match, up to 10,000 (see total_capped); on the first page only`,
+    }),
+    total_capped: z.boolean().openapi({ description: "More than `total` match" }),
+  })
+  .openapi("ContactPage");
+
+export const ContactIdentity = z
+  .object({
+    channel_id: z.string().nullable(),
+    channel_type: z.string(),
+    channel_name: z.string().nullable(),
+    value: z.string().openapi({ description: "How the platform knows them (a PSID, a chat id…)" }),
+  })
+  .openapi("ContactIdentity");
+
+export const FieldKey = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,39}$/, "lower-case letters, digits and _, starting with a letter");
+
+export const CONTACT_SORTS = ["created", "name", "last_activity"] as const;
+export const FIELD_OPERATORS = [
+  "eq",
+  "ne",
+  "contains",
+  "gt",
+  "gte",
+  "lt",
+  "lte",
+  "set",
+  "unset",
+] as const;
+export type FieldOperator = (typeof FIELD_OPERATORS)[number];
+
+const NOT_A_CURSOR = "not a cursor returned by this API";
+
+/** Where a page ends, for the sort it was read in: the sort key's value and the id. */
+const ContactCursor = z
+  .string()
+  .max(1000)
+  .transform((text, ctx) => {
+    try {
+      const [sort, order, value, id] = JSON.parse(atob(text.replace(/-/g, "+").replace(/_/g, "/")));
+      const valid =
+        CONTACT_SORTS.includes(sort) &&
+        (order === "asc" || order === "desc") &&
+        (typeof value === "string" || typeof value === "number") &&
+        typeof id === "string" &&
+        /^ct_[0-9A-Z]{26}$/.test(id);
+      if (valid) return { sort, order, value, id } as ContactCursorValue;
+    } catch {}
+    ctx.addIssue({ code: "custom", message: NOT_A_CURSOR });
+    return z.NEVER;
+  })
+  .openapi({ type: "string", description: "`next_cursor` of the previous page" });
+
+export type ContactCursorValue = {
+  sort: (typeof CONTACT_SORTS)[number];
+  order: "asc" | "desc";
+  value: string | number;
+  id: string;
+};
+
+export const encodeContactCursor = (c: ContactCursorValue) =>
+  btoa(JSON.stringify([c.sort, c.order, c.value, c.id]))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
+
+const FilterText = z.string().max(300).check(singleLine);
+
+/** `key:operator:value`, e.g. `plan:eq:gold`, `balance:gte:100`, `vip:eq:true`, `email_opt:set`. */
+function parseFieldFilter(text: string): FieldFilterValue | string {
+  const printable = FilterText.safeParse(text);
+  if (!printable.success) return printable.error.issues[0]?.message ?? "not a filter";
+  const [key = "", op = "", ...rest] = text.split(":");
+  const value = rest.join(":");
+  if (!FieldKey.safeParse(key).success) return "starts with a field key: key:operator:value";
+  if (!(FIELD_OPERATORS as readonly string[]).includes(op))
+    return `operator must be one of: ${FIELD_OPERATORS.join(", ")}`;
+  const needsValue = op !== "set" && op !== "unset";
+  if (needsValue && value === "") return `${op} needs a value: key:${op}:value`;
+  if (!needsValue && value !== "") return `${op} takes no value`;
+  return { key, op: op as FieldOperator, value };
+}
+
+export type FieldFilterValue = { key: string; op: FieldOperator; value: string };
+
+/** The `field` parameter, given once or repeated; a problem names the filter by its number. */
+const FieldFilters = z
+  .preprocess(
+    (v) => (v === undefined || Array.isArray(v) ? v : [v]),
+    z.array(z.string()).max(10, "at most 10 field filters").optional(),
+  )
+  .transform((texts, ctx) => {
+    if (!texts) return undefined;
+    const filters: FieldFilterValue[] = [];
+    texts.forEach((text, i) => {
+      const parsed = parseFieldFilter(text);
+      if (typeof parsed === "string")
+        ctx.addIssue({ code: "custom", message: `filter ${i + 1}: ${parsed}` });
+      else filters.push(parsed);
+    });
+    return filters;
+  });
 
 export const ContactListQuery = z.object({
   q: z
@@ -112,15 +231,27 @@ export const ContactListQuery = z.object({
     .optional()
     .openapi({ description: "Matches name, phone or email" }),
   tag: TagName.optional(),
+  field: FieldFilters.openapi({
+    description:
+      "Custom field filters, `key:operator:value` (repeatable, all must hold). Operators by type — text: eq, ne, contains; number and date: eq, ne, gt, gte, lt, lte; boolean: eq (true/false); select: eq, ne; any: set, unset.",
+    example: ["plan:eq:gold"],
+    type: "array",
+    items: { type: "string" },
+  }),
+  sort: z.enum(CONTACT_SORTS).default("created"),
+  order: z
+    .enum(["asc", "desc"])
+    .optional()
+    .openapi({ description: "By name A→Z, otherwise newest first, unless given" }),
+  cursor: ContactCursor.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
 });
+
+export type ContactListFilter = z.output<typeof ContactListQuery>;
 
 export const TagsBody = z
   .strictObject({ tags: z.array(TagName).min(1).max(50) })
   .openapi("TagsBody");
-
-export const FieldKey = z
-  .string()
-  .regex(/^[a-z][a-z0-9_]{0,39}$/, "lower-case letters, digits and _, starting with a letter");
 
 const FieldLabel = z.string().trim().min(1).max(100).check(singleLine);
 

@@ -161,6 +161,19 @@ export const VisitorMessageCreate = z
   })
   .openapi("VisitorMessageCreate");
 
+/** Paging through conversations newest activity first: `<lastActivityAt>.<id>` cursors. */
+export const activityPageQuery = {
+  cursor: z
+    .string()
+    .regex(/^\d+\.[a-z]+_[0-9A-Z]{26}$/, "not a cursor returned by this API")
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+};
+
+export const ConversationPage = z
+  .object({ data: z.array(ConversationSchema), next_cursor: z.string().nullable() })
+  .openapi("ConversationPage");
+
 export const ConversationListQuery = z.object({
   view: z.enum(["mine", "unassigned", "all"]).default("all"),
   status: z.enum(CONVERSATION_STATUSES).optional(),
@@ -168,11 +181,7 @@ export const ConversationListQuery = z.object({
   assignee_id: z.string().max(64).optional(),
   team_id: z.string().max(64).optional(),
   label: TagName.optional(),
-  cursor: z
-    .string()
-    .regex(/^\d+\.[a-z]+_[0-9A-Z]{26}$/, "not a cursor returned by this API")
-    .optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(25),
+  ...activityPageQuery,
 });
 
 export const MessagesQuery = z

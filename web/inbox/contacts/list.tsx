@@ -1,0 +1,366 @@
+import { Contact as ContactIcon, ListFilter, Plus, Search, UserPlus, X } from "lucide-preact";
+import { useEffect, useMemo, useState } from "preact/hooks";
+import { useLocation } from "preact-iso";
+import {
+  Avatar,
+  Badge,
+  Button,
+  EmptyState,
+  formatDate,
+  formatNumber,
+  formatRelative,
+  Pagination,
+  problemMessage,
+  rangeSummary,
+  Select,
+  SkeletonRows,
+  t,
+} from "../../shared/ui";
+import {
+  type ContactField,
+  type ContactListItem,
+  type ContactPage,
+  contactFields,
+  contactTags,
+  displayName,
+  type ListQuery,
+  listContacts,
+  PAGE_SIZE,
+} from "./api";
+import { ChannelBadge } from "./channels";
+import { describeFilter, FieldFilterDialog } from "./field-filter";
+import { NewContactDialog } from "./new-contact";
+
+const SORTS = [
+  { value: "created:desc", label: () => t("contacts.sort.newest") },
+  { value: "created:asc", label: () => t("contacts.sort.oldest") },
+  { value: "name:asc", label: () => t("contacts.sort.nameAsc") },
+  { value: "name:desc", label: () => t("contacts.sort.nameDesc") },
+  { value: "last_activity:desc", label: () => t("contacts.sort.recentActivity") },
+  { value: "last_activity:asc", label: () => t("contacts.sort.leastActivity") },
+];
+
+const INITIAL: ListQuery = { q: "", tag: "", fields: [], sort: "created", order: "desc" };
+
+/** Waits until typing pauses before the value changes. */
+function useDebounced<T>(value: T, ms = 250) {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return settled;
+}
+
+/** Pages read by cursor: the cursors behind us make "previous" possible. */
+function usePagedContacts(query: ListQuery) {
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const [page, setPage] = useState<ContactPage | null>(null);
+  const [total, setTotal] = useState<{ count: number; capped: boolean } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [reload, setReload] = useState(0);
+  const key = JSON.stringify(query);
+  // a new query starts again from the first page
+  useEffect(() => setCursors([null]), [key]);
+  const cursor = cursors.at(-1) ?? null;
+  useEffect(() => {
+    let live = true;
+    setLoading(true);
+    listContacts(query, cursor).then(
+      (next) => {
+        if (!live) return;
+        setPage(next);
+        setError(null);
+        if (next.total !== null) setTotal({ count: next.total, capped: next.total_capped });
+        setLoading(false);
+      },
+      (e) => {
+        if (!live) return;
+        setError(problemMessage(e));
+        setLoading(false);
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [key, cursor, reload]);
+  const index = cursors.length - 1;
+  return {
+    page,
+    total,
+    error,
+    loading,
+    from: index * PAGE_SIZE + 1,
+    next: page?.next_cursor
+      ? () => setCursors((c) => [...c, page.next_cursor as string])
+      : undefined,
+    previous: index > 0 ? () => setCursors((c) => c.slice(0, -1)) : undefined,
+    refresh: () => setReload((n) => n + 1),
+  };
+}
+
+export default function ContactList() {
+  const { route } = useLocation();
+  const [search, setSearch] = useState("");
+  const [query, setQuery] = useState<ListQuery>(INITIAL);
+  const q = useDebounced(search);
+  const effective = useMemo(() => ({ ...query, q }), [query, q]);
+  const paged = usePagedContacts(effective);
+  const [fields, setFields] = useState<ContactField[]>([]);
+  const [tags, setTags] = useState<string[]>([]);
+  const [creating, setCreating] = useState(false);
+  const [filtering, setFiltering] = useState(false);
+
+  useEffect(() => {
+    contactFields().then(setFields, () => setFields([]));
+    contactTags().then(setTags, () => setTags([]));
+  }, []);
+
+  const filtered = Boolean(q || query.tag || query.fields.length);
+  const rows = paged.page?.data ?? [];
+  const to = paged.from + rows.length - 1;
+  const summary = !paged.page
+    ? ""
+    : paged.total
+      ? t("common.rangeOf", {
+          from: formatNumber(rows.length ? paged.from : 0),
+          to: formatNumber(to),
+          total: `${formatNumber(paged.total.count)}${paged.total.capped ? "+" : ""}`,
+        })
+      : rangeSummary(rows.length ? paged.from : 0, to);
+
+  return (
+    <main class="page contacts-page" id="main">
+      <div class="page-head">
+        <div>
+          <h1>{t("app.contacts")}</h1>
+          <p>{t("contacts.list.description")}</p>
+        </div>
+        <Button variant="primary" icon={<UserPlus size={16} />} onClick={() => setCreating(true)}>
+          {t("contacts.new")}
+        </Button>
+      </div>
+
+      <div class="toolbar contacts-toolbar">
+        <label class="search-box">
+          <Search size={16} class="icon" aria-hidden="true" />
+          <span class="sr-only">{t("contacts.list.search")}</span>
+          <input
+            class="input"
+            type="search"
+            value={search}
+            placeholder={t("contacts.list.searchPlaceholder")}
+            onInput={(e) => setSearch(e.currentTarget.value)}
+          />
+        </label>
+        <Select
+          aria-label={t("contacts.list.tagFilter")}
+          value={query.tag}
+          placeholder={t("contacts.list.anyTag")}
+          options={tags.map((tag) => ({ value: tag, label: tag }))}
+          onChange={(e) => setQuery({ ...query, tag: e.currentTarget.value })}
+        />
+        <Button
+          icon={<ListFilter size={16} />}
+          onClick={() => setFiltering(true)}
+          disabled={fields.length === 0}
+          title={fields.length === 0 ? t("contacts.list.noFieldsToFilter") : undefined}
+        >
+          {t("contacts.list.fieldFilter")}
+        </Button>
+        <Select
+          aria-label={t("contacts.list.sortBy")}
+          value={`${query.sort}:${query.order}`}
+          options={SORTS.map((s) => ({ value: s.value, label: s.label() }))}
+          onChange={(e) => {
+            const [sort, order] = e.currentTarget.value.split(":") as [
+              ListQuery["sort"],
+              ListQuery["order"],
+            ];
+            setQuery({ ...query, sort, order });
+          }}
+        />
+      </div>
+
+      {query.fields.length > 0 && (
+        <ul class="filter-chips" aria-label={t("contacts.list.activeFilters")}>
+          {query.fields.map((filter) => (
+            <li key={filter}>
+              <Badge tone="primary">
+                {describeFilter(filter, fields)}
+                <button
+                  type="button"
+                  class="chip-remove"
+                  aria-label={t("contacts.list.removeFilter", {
+                    filter: describeFilter(filter, fields),
+                  })}
+                  onClick={() =>
+                    setQuery({ ...query, fields: query.fields.filter((f) => f !== filter) })
+                  }
+                >
+                  <X size={12} aria-hidden="true" />
+                </button>
+              </Badge>
+            </li>
+          ))}
+          <li>
+            <Button size="sm" variant="ghost" onClick={() => setQuery({ ...query, fields: [] })}>
+              {t("contacts.list.clearFilters")}
+            </Button>
+          </li>
+        </ul>
+      )}
+
+      {paged.loading && !paged.page ? (
+        <div class="table-wrap">
+          <SkeletonRows rows={8} />
+        </div>
+      ) : paged.error ? (
+        <EmptyState icon={<ContactIcon size={22} />} title={t("contacts.list.loadFailed")}>
+          {paged.error}
+        </EmptyState>
+      ) : rows.length === 0 ? (
+        filtered ? (
+          <EmptyState icon={<Search size={22} />} title={t("contacts.list.noMatches")}>
+            {t("contacts.list.noMatchesHint")}
+          </EmptyState>
+        ) : (
+          <EmptyState
+            icon={<ContactIcon size={22} />}
+            title={t("contacts.list.emptyTitle")}
+            action={
+              <Button variant="primary" icon={<Plus size={16} />} onClick={() => setCreating(true)}>
+                {t("contacts.new")}
+              </Button>
+            }
+          >
+            {t("contacts.list.emptyBody")}
+          </EmptyState>
+        )
+      ) : (
+        <div aria-busy={paged.loading || undefined}>
+          <ContactTable rows={rows} />
+          <ContactCards rows={rows} />
+          <Pagination summary={summary} onPrevious={paged.previous} onNext={paged.next} />
+        </div>
+      )}
+
+      <NewContactDialog
+        open={creating}
+        onClose={() => setCreating(false)}
+        onCreated={(contact) => {
+          setCreating(false);
+          route(`/contacts/${contact.id}`);
+        }}
+      />
+      <FieldFilterDialog
+        open={filtering}
+        fields={fields}
+        onClose={() => setFiltering(false)}
+        onApply={(filter) => {
+          setFiltering(false);
+          if (!query.fields.includes(filter))
+            setQuery({ ...query, fields: [...query.fields, filter] });
+        }}
+      />
+    </main>
+  );
+}
+
+function Tags({ tags }: { tags: string[] }) {
+  if (tags.length === 0) return null;
+  const shown = tags.slice(0, 3);
+  return (
+    <span class="tag-list">
+      {shown.map((tag) => (
+        <Badge key={tag}>{tag}</Badge>
+      ))}
+      {tags.length > shown.length && (
+        <Badge title={tags.slice(3).join(", ")}>+{tags.length - shown.length}</Badge>
+      )}
+    </span>
+  );
+}
+
+function Channels({ kinds }: { kinds: string[] }) {
+  return (
+    <span class="channel-list">
+      {kinds.map((kind) => (
+        <ChannelBadge key={kind} kind={kind} />
+      ))}
+    </span>
+  );
+}
+
+function ContactTable({ rows }: { rows: ContactListItem[] }) {
+  return (
+    <div class="table-wrap contacts-table">
+      <table class="table" aria-label={t("app.contacts")}>
+        <thead>
+          <tr>
+            <th scope="col">{t("contacts.column.name")}</th>
+            <th scope="col">{t("contacts.column.phone")}</th>
+            <th scope="col">{t("contacts.column.email")}</th>
+            <th scope="col">{t("contacts.column.tags")}</th>
+            <th scope="col">{t("contacts.column.channels")}</th>
+            <th scope="col">{t("contacts.column.lastActivity")}</th>
+            <th scope="col">{t("contacts.column.created")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((c) => (
+            <tr key={c.id}>
+              <td>
+                <a class="contact-name" href={`/contacts/${c.id}`}>
+                  <Avatar name={displayName(c)} size={28} />
+                  <span>{displayName(c)}</span>
+                </a>
+              </td>
+              <td class="nowrap">{c.phone ?? <span class="muted">—</span>}</td>
+              <td class="ellipsis">{c.email ?? <span class="muted">—</span>}</td>
+              <td>
+                <Tags tags={c.tags} />
+              </td>
+              <td>
+                <Channels kinds={c.channel_types} />
+              </td>
+              <td class="nowrap muted" title={formatDate(c.last_activity_at)}>
+                {formatRelative(c.last_activity_at)}
+              </td>
+              <td class="nowrap muted">{formatDate(c.created_at, { dateStyle: "medium" })}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** The same rows as cards, for phones. */
+function ContactCards({ rows }: { rows: ContactListItem[] }) {
+  return (
+    <ul class="contact-cards" aria-label={t("app.contacts")}>
+      {rows.map((c) => (
+        <li key={c.id}>
+          <a href={`/contacts/${c.id}`} class="contact-card">
+            <Avatar name={displayName(c)} size={36} />
+            <span class="contact-card-body">
+              <span class="contact-card-top">
+                <strong>{displayName(c)}</strong>
+                <span class="muted">{formatRelative(c.last_activity_at)}</span>
+              </span>
+              <span class="muted ellipsis">
+                {[c.phone, c.email].filter(Boolean).join(" · ") || "—"}
+              </span>
+              <span class="contact-card-meta">
+                <Channels kinds={c.channel_types} />
+                <Tags tags={c.tags} />
+              </span>
+            </span>
+          </a>
+        </li>
+      ))}
+    </ul>
+  );
+}
