@@ -4573,7 +4573,7 @@ export interface paths {
       };
     };
     /**
-     * Change the URL or events, or switch a subscription off and on
+     * Change the URL, events or description, or switch a subscription off and on
      * @description A new `url` gets a new signing secret, returned once in `secret`: the old secret never signs deliveries to another receiver.
      */
     patch: {
@@ -6476,6 +6476,7 @@ export interface components {
        */
       url?: string;
       events?: ("contact.created" | "contact.updated" | "conversation.created" | "conversation.assigned" | "conversation.closed" | "message.created" | "message.status" | "sla.breached")[];
+      description?: string | null;
       active?: boolean;
     };
     WebhookDelivery: {

@@ -132,3 +132,39 @@ describe("API keys list", () => {
     expect(keys.data[0]?.created_by).toEqual({ id: ws.owner.id, name: expect.any(String) });
   });
 });
+
+describe("webhook subscription description", () => {
+  it("is changed, and cleared, by a PATCH", async () => {
+    const ws = await newWorkspace();
+    const created = await json<{ id: string; description: string | null }>(
+      await api("/api/v1/webhook-subscriptions", {
+        cookie: ws.ownerCookie,
+        body: {
+          url: `${fakeUrl()}/hooks/described`,
+          events: ["message.created"],
+          description: "CRM",
+        },
+      }),
+    );
+    const patch = async (description: string | null) =>
+      json<{ description: string | null }>(
+        await api(`/api/v1/webhook-subscriptions/${created.id}`, {
+          method: "PATCH",
+          cookie: ws.ownerCookie,
+          body: { description },
+        }),
+      );
+    expect((await patch("Billing sync")).description).toBe("Billing sync");
+    expect((await patch("")).description).toBeNull();
+    expect((await patch("Back")).description).toBe("Back");
+    expect((await patch(null)).description).toBeNull();
+    await expectProblem(
+      await api(`/api/v1/webhook-subscriptions/${created.id}`, {
+        method: "PATCH",
+        cookie: ws.ownerCookie,
+        body: { description: "two\nlines" },
+      }),
+      422,
+    );
+  });
+});

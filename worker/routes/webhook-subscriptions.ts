@@ -46,6 +46,7 @@ const SubscriptionPatch = z
   .strictObject({
     url: HttpsUrl.optional(),
     events: Events.optional(),
+    description: z.string().max(200).check(singleLine).nullable().optional(),
     active: z.boolean().optional(),
   })
   .openapi("WebhookSubscriptionPatch");
@@ -115,7 +116,7 @@ const updateRoute = createRoute({
   method: "patch",
   path: "/webhook-subscriptions/{id}",
   tags,
-  summary: "Change the URL or events, or switch a subscription off and on",
+  summary: "Change the URL, events or description, or switch a subscription off and on",
   description:
     "A new `url` gets a new signing secret, returned once in `secret`: the old secret never signs deliveries to another receiver.",
   security: authenticated,
