@@ -195,13 +195,13 @@ describe("webhooks screen", () => {
       .check();
     await dialog().getByRole("button", { name: "Save" }).click();
     await page.getByRole("status").filter({ hasText: "Webhook saved" }).waitFor();
-    await expect(card.textContent()).resolves.toContain("conversation.closed");
+    await expect.poll(() => card.textContent()).toContain("conversation.closed");
     await expect(card.textContent()).resolves.toContain("all conversations");
 
     // pause from the card
     await card.getByRole("switch").click();
     await page.getByRole("status").filter({ hasText: "Webhook paused" }).waitFor();
-    await expect(card.getByRole("switch").getAttribute("aria-checked")).resolves.toBe("false");
+    await expect.poll(() => card.getByRole("switch").getAttribute("aria-checked")).toBe("false");
 
     await card.getByRole("button", { name: `Delete ${fake.url}${hookPath}` }).click();
     await dialog().getByRole("button", { name: "Delete" }).click();

@@ -102,7 +102,7 @@ function columns(revoke: (key: ApiKey) => void): Column<ApiKey>[] {
     {
       key: "actions",
       header: <span class="sr-only">{t("common.actions")}</span>,
-      class: "actions",
+      class: "row-actions",
       render: (k) => (
         <IconButton
           label={t("api-keys.revokeNamed", { name: k.name })}
