@@ -4995,7 +4995,7 @@ export interface paths {
       };
     };
     /**
-     * Change the URL or events, or switch a subscription off and on
+     * Change the URL, events or description, or switch a subscription off and on
      * @description A new `url` gets a new signing secret, returned once in `secret`: the old secret never signs deliveries to another receiver.
      */
     patch: {
@@ -5184,12 +5184,21 @@ export interface paths {
     };
   };
   "/api/v1/audit-log": {
-    /** Administrative actions, newest first */
+    /** Administrative actions, newest first, optionally filtered */
     get: {
       parameters: {
         query?: {
           limit?: number;
           cursor?: string;
+          /** @description Only what this user or API key did */
+          actor_id?: string;
+          /** @description One action ("webhook.created"), or every action on a kind of object ("webhook") */
+          action?: string;
+          target_type?: string;
+          /** @description Entries at or after this time */
+          from?: string;
+          /** @description Entries before this time */
+          to?: string;
         };
       };
       responses: {
@@ -5200,6 +5209,61 @@ export interface paths {
               data: components["schemas"]["AuditEntry"][];
               next_cursor: string | null;
             };
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/audit-log/facets": {
+    /** The actions and kinds of object the log holds, to filter by */
+    get: {
+      responses: {
+        /** @description Facets */
+        200: {
+          content: {
+            "application/json": components["schemas"]["AuditFacets"];
           };
         };
         /** @description Malformed request */
@@ -6093,6 +6157,11 @@ export interface components {
        * @enum {string|null}
        */
       effective_role: "owner" | "admin" | "supervisor" | "agent" | null;
+      /** @description The person the key acts for */
+      created_by: ({
+        id: string;
+        name: string | null;
+      }) | null;
       /**
        * Format: date-time
        * @example 2026-11-22T10:00:00.000Z
@@ -7062,6 +7131,7 @@ export interface components {
        */
       url?: string;
       events?: ("contact.created" | "contact.updated" | "conversation.created" | "conversation.assigned" | "conversation.closed" | "message.created" | "message.status" | "sla.breached")[];
+      description?: string | null;
       active?: boolean;
     };
     WebhookDelivery: {
@@ -7093,6 +7163,8 @@ export interface components {
         /** @enum {string} */
         type: "user" | "api_key" | "system";
         id: string | null;
+        /** @description The person's or the API key's name; null for the system or a deleted key */
+        name: string | null;
       };
       /** @example channel.created */
       action: string;
@@ -7108,6 +7180,10 @@ export interface components {
        * @example 2026-11-22T10:00:00.000Z
        */
       created_at: string;
+    };
+    AuditFacets: {
+      actions: string[];
+      target_types: string[];
     };
     WidgetChannel: {
       id: string;

@@ -72,7 +72,7 @@ const ROUTES_WITHOUT_IDS = new Set([
   "POST /api/v1/business-hours",
   "GET /api/v1/webhook-subscriptions",
   "POST /api/v1/webhook-subscriptions",
-  "GET /api/v1/audit-log",
+  "GET /api/v1/audit-log/facets",
   "POST /widget/v1/attachments",
   "PATCH /widget/v1/contact",
   "GET /widget/v1/conversations",
@@ -124,6 +124,7 @@ const REFERENCE_KINDS: Record<string, string> = {
   conversation_id: "cv",
   user_id: "usr",
   assignee_id: "usr",
+  actor_id: "usr",
   member_ids: "usr",
   team_id: "team",
   default_team_id: "team",
@@ -150,6 +151,7 @@ const first = (own: Fixture, kind: string) => own.ids[kind]?.[0] ?? "";
 
 /** What each route needs besides its ids, so a refusal can only come from the id. */
 const REQUESTS: Record<string, Request> = {
+  "GET /api/v1/audit-log": { query: (own) => ({ actor_id: first(own, "usr") }) },
   "PATCH /api/v1/users/{id}": { body: () => ({ role: "supervisor" }) },
   "PATCH /api/v1/contacts/{id}": { body: () => ({ language: "fr" }) },
   "POST /api/v1/contacts/{id}/tags": { body: () => ({ tags: ["matrix"] }) },

@@ -1,5 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, request } from "../shared/api";
+import { Avatar, Button, Field, problemMessage, TextInput, t } from "../shared/ui";
+import { AuthCard, AuthError } from "./auth-card";
 import type { Me } from "./me";
 import { switchWorkspace } from "./workspace-switcher";
 
@@ -30,23 +32,22 @@ export function AcceptInvite({ me }: { me: Me | null }) {
     setError(null);
     request<Preview>("/api/v1/auth/invitation", { method: "POST", json: { token } }).then(
       setPreview,
-      (e: Error) => setError(e.message),
+      (e: unknown) => setError(problemMessage(e)),
     );
   }, [token]);
 
   if (!token) return <TokenForm onToken={setToken} />;
   if (!preview) {
     return (
-      <div class="login">
-        <h1>Invitation</h1>
+      <AuthCard title={t("auth.invitation")}>
         {error ? (
-          <p class="error" role="alert">
-            {error}
-          </p>
+          <AuthError>{error}</AuthError>
         ) : (
-          <p class="loading">Loading…</p>
+          <p class="auth-loading" aria-busy="true">
+            {t("common.loading")}
+          </p>
         )}
-      </div>
+      </AuthCard>
     );
   }
   if (me?.user) return <AcceptSignedIn me={me} token={token} preview={preview} />;
@@ -56,47 +57,55 @@ export function AcceptInvite({ me }: { me: Me | null }) {
 function TokenForm({ onToken }: { onToken: (token: string) => void }) {
   const [value, setValue] = useState("");
   return (
-    <form
-      class="login"
-      onSubmit={(e) => {
-        e.preventDefault();
-        onToken(value.trim());
-      }}
-    >
-      <h1>Invitation</h1>
-      <label>
-        Invitation token
-        <input
-          name="token"
-          value={value}
-          onInput={(e) => setValue(e.currentTarget.value)}
-          required
-        />
-      </label>
-      <button type="submit">Continue</button>
-    </form>
+    <AuthCard title={t("auth.invitation")} subtitle={t("auth.tokenSubtitle")}>
+      <form
+        class="auth-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          onToken(value.trim());
+        }}
+      >
+        <Field label={t("auth.token")}>
+          <TextInput
+            name="token"
+            value={value}
+            onInput={(e) => setValue(e.currentTarget.value)}
+            required
+            autoFocus
+          />
+        </Field>
+        <Button type="submit" variant="primary" class="auth-submit">
+          {t("auth.continue")}
+        </Button>
+      </form>
+    </AuthCard>
   );
 }
 
-function Heading({ preview }: { preview: Preview }) {
+const roleName = (role: string) =>
+  ["owner", "admin", "supervisor", "agent"].includes(role) ? t(`auth.roles.${role}`) : role;
+
+/** Who is invited, to what, as what. */
+function InvitationSummary({ preview }: { preview: Preview }) {
   return (
-    <>
-      <h1>Join {preview.workspace.name}</h1>
-      <p>
-        Invitation for <strong>{preview.email}</strong> as {preview.role}.
-      </p>
-    </>
+    <div class="auth-invite">
+      <Avatar name={preview.workspace.name} size={36} />
+      <p>{t("auth.invitedAs", { email: preview.email, role: roleName(preview.role) })}</p>
+    </div>
   );
 }
 
 function AcceptSignedIn({ me, token, preview }: { me: Me; token: string; preview: Preview }) {
   const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
   const accept = async () => {
+    setBusy(true);
     try {
       await request("/api/v1/invitations/accept", { method: "POST", json: { token } });
       await switchWorkspace(preview.workspace.id);
     } catch (e) {
-      setError((e as Error).message);
+      setError(problemMessage(e));
+      setBusy(false);
     }
   };
   const signOut = async () => {
@@ -106,29 +115,26 @@ function AcceptSignedIn({ me, token, preview }: { me: Me; token: string; preview
   };
   const mine = me.user?.email === preview.email;
   return (
-    <div class="login">
-      <Heading preview={preview} />
-      {mine ? (
-        <button type="button" class="primary" onClick={accept}>
-          Accept and open {preview.workspace.name}
-        </button>
-      ) : (
-        <>
-          <p>
-            You are signed in as {me.user?.email}. Sign out to accept this invitation as{" "}
-            {preview.email}.
-          </p>
-          <button type="button" onClick={signOut}>
-            Sign out
-          </button>
-        </>
-      )}
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
-    </div>
+    <AuthCard title={t("auth.join", { workspace: preview.workspace.name })}>
+      <InvitationSummary preview={preview} />
+      <div class="auth-form">
+        {mine ? (
+          <Button variant="primary" class="auth-submit" loading={busy} onClick={accept}>
+            {t("auth.acceptAndOpen", { workspace: preview.workspace.name })}
+          </Button>
+        ) : (
+          <>
+            <p class="auth-note">
+              {t("auth.signedInAsOther", { current: me.user?.email ?? "", email: preview.email })}
+            </p>
+            <Button class="auth-submit" onClick={signOut}>
+              {t("auth.signOut")}
+            </Button>
+          </>
+        )}
+        {error && <AuthError>{error}</AuthError>}
+      </div>
+    </AuthCard>
   );
 }
 
@@ -137,8 +143,10 @@ function AcceptWithPassword({ token, preview }: { token: string; preview: Previe
   const [name, setName] = useState("");
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
   const submit = async (event: Event) => {
     event.preventDefault();
+    setBusy(true);
     try {
       await request("/api/v1/auth/accept-invite", {
         method: "POST",
@@ -149,54 +157,58 @@ function AcceptWithPassword({ token, preview }: { token: string; preview: Previe
       if (e instanceof ApiError && e.problem.status === 409) {
         setHasAccount(true);
         setPassword("");
-      }
-      setError((e as Error).message);
+        setError(t("auth.accountExists"));
+      } else if (e instanceof ApiError && e.problem.status === 401) {
+        setError(t("auth.wrongPassword"));
+      } else setError(problemMessage(e));
+      setBusy(false);
     }
   };
   return (
-    <form class="login" onSubmit={submit}>
-      <Heading preview={preview} />
-      <input type="hidden" name="email" autocomplete="username" value={preview.email} />
-      {!hasAccount && (
-        <label>
-          Your name
-          <input
-            name="name"
-            autocomplete="name"
-            value={name}
-            onInput={(e) => setName(e.currentTarget.value)}
+    <AuthCard title={t("auth.join", { workspace: preview.workspace.name })}>
+      <InvitationSummary preview={preview} />
+      <form class="auth-form" onSubmit={submit}>
+        <input type="hidden" name="email" autocomplete="username" value={preview.email} />
+        {!hasAccount && (
+          <Field label={t("auth.yourName")}>
+            <TextInput
+              name="name"
+              autocomplete="name"
+              value={name}
+              onInput={(e) => setName(e.currentTarget.value)}
+              required
+            />
+          </Field>
+        )}
+        <Field
+          label={hasAccount ? t("auth.currentPassword") : t("auth.choosePassword")}
+          hint={hasAccount ? undefined : t("auth.passwordHint")}
+        >
+          <TextInput
+            type="password"
+            name="password"
+            autocomplete={hasAccount ? "current-password" : "new-password"}
+            minLength={hasAccount ? 1 : 8}
+            value={password}
+            onInput={(e) => setPassword(e.currentTarget.value)}
             required
           />
-        </label>
-      )}
-      <label>
-        {hasAccount ? "Your current password" : "Choose a password"}
-        <input
-          type="password"
-          name="password"
-          autocomplete={hasAccount ? "current-password" : "new-password"}
-          minLength={hasAccount ? 1 : 8}
-          value={password}
-          onInput={(e) => setPassword(e.currentTarget.value)}
-          required
-        />
-      </label>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
-      <button type="submit">{hasAccount ? "Sign in and join" : "Create account and join"}</button>
-      <button
-        type="button"
-        class="link"
-        onClick={() => {
-          setHasAccount(!hasAccount);
-          setError(null);
-        }}
-      >
-        {hasAccount ? "I am new to Conversa" : "I already have a Conversa account"}
-      </button>
-    </form>
+        </Field>
+        {error && <AuthError>{error}</AuthError>}
+        <Button type="submit" variant="primary" class="auth-submit" loading={busy}>
+          {hasAccount ? t("auth.signInAndJoin") : t("auth.createAndJoin")}
+        </Button>
+        <button
+          type="button"
+          class="auth-link"
+          onClick={() => {
+            setHasAccount(!hasAccount);
+            setError(null);
+          }}
+        >
+          {hasAccount ? t("auth.iAmNew") : t("auth.iHaveAccount")}
+        </button>
+      </form>
+    </AuthCard>
   );
 }

@@ -61,9 +61,9 @@ function ProfileMenu() {
     <Menu
       align="end"
       trigger={(props) => (
-        <button type="button" class="rail-me" {...props}>
+        <button type="button" class="rail-me" title={name} {...props}>
           <Avatar name={name} size={34} presence={presence} />
-          {/* named by text, not aria-label: the initials shown are not part of the name */}
+          {/* a name in text, not aria-label: the initials shown are not the name */}
           <span class="sr-only">{t("app.profileMenu", { name })}</span>
         </button>
       )}

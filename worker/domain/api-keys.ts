@@ -1,6 +1,6 @@
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { acrossWorkspaces } from "../db/client";
-import { apiKeys, memberships, type Role } from "../db/schema";
+import { apiKeys, memberships, type Role, users } from "../db/schema";
 import { inWorkspace } from "../db/scope";
 import type { Db, Principal } from "../lib/context";
 import { randomToken, sha256Hex } from "../lib/crypto";
@@ -14,7 +14,12 @@ const KEY_PREFIX = "cnv_";
 /** Keys with the membership, in the key's workspace, of the person each acts for. */
 const keysWithCreator = (db: Db) =>
   db
-    .select({ key: apiKeys, creatorRole: memberships.role, creatorActive: memberships.active })
+    .select({
+      key: apiKeys,
+      creatorRole: memberships.role,
+      creatorActive: memberships.active,
+      creatorName: users.name,
+    })
     .from(apiKeys)
     .leftJoin(
       memberships,
@@ -23,20 +28,23 @@ const keysWithCreator = (db: Db) =>
         eq(memberships.userId, apiKeys.createdBy),
       ),
     )
+    .leftJoin(users, eq(users.id, apiKeys.createdBy))
     .$dynamic();
 
 type KeyWithCreator = {
   key: typeof apiKeys.$inferSelect;
   creatorRole: Role | null;
   creatorActive: boolean | null;
+  creatorName: string | null;
 };
 
 /**
  * What a key may do today: the lesser of its own role and its creator's current role, and
  * nothing (null) once the creator is no longer an active member of the key's workspace.
  */
-const withEffectiveRole = ({ key, creatorRole, creatorActive }: KeyWithCreator) => ({
+const withEffectiveRole = ({ key, creatorRole, creatorActive, creatorName }: KeyWithCreator) => ({
   ...key,
+  creatorName,
   effectiveRole: creatorActive && creatorRole ? lowerRole(key.role, creatorRole) : null,
 });
 

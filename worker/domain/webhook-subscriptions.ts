@@ -103,6 +103,7 @@ export async function updateSubscription(
   patch: {
     url?: string | undefined;
     events?: WebhookEvent[] | undefined;
+    description?: string | null | undefined;
     active?: boolean | undefined;
   },
 ) {
@@ -113,6 +114,8 @@ export async function updateSubscription(
   const values = {
     ...(url && secret ? { url, secret: await seal(env, { secret }) } : {}),
     ...(patch.events ? { events: [...new Set(patch.events)] } : {}),
+    // an empty description is no description
+    ...(patch.description !== undefined ? { description: patch.description || null } : {}),
     // re-enabling clears the failure streak and the notice
     ...(patch.active !== undefined
       ? {

@@ -31,6 +31,10 @@ const ApiKeySchema = z
       description:
         "What the key may do today: the lower of `role` and its creator's current role in the workspace; null once the creator is no longer an active member (the key then does nothing)",
     }),
+    created_by: z
+      .object({ id: z.string(), name: z.string().nullable() })
+      .nullable()
+      .openapi({ description: "The person the key acts for" }),
     last_used_at: Timestamp.nullable(),
     created_at: Timestamp,
   })
@@ -42,6 +46,7 @@ const toDto = (row: ApiKeyWithEffectiveRole) => ({
   prefix: row.prefix,
   role: row.role,
   effective_role: row.effectiveRole,
+  created_by: row.createdBy ? { id: row.createdBy, name: row.creatorName } : null,
   last_used_at: row.lastUsedAt ? toIso(row.lastUsedAt) : null,
   created_at: toIso(row.createdAt),
 });

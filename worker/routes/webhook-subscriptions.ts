@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { WEBHOOK_EVENTS } from "../db/schema";
-import { listAudit } from "../domain/audit";
+import { auditFacets, listAudit } from "../domain/audit";
 import { hubFor } from "../domain/conversations";
 import { replayDelivery } from "../domain/events";
 import {
@@ -46,6 +46,7 @@ const SubscriptionPatch = z
   .strictObject({
     url: HttpsUrl.optional(),
     events: Events.optional(),
+    description: z.string().max(200).check(singleLine).nullable().optional(),
     active: z.boolean().optional(),
   })
   .openapi("WebhookSubscriptionPatch");
@@ -115,7 +116,7 @@ const updateRoute = createRoute({
   method: "patch",
   path: "/webhook-subscriptions/{id}",
   tags,
-  summary: "Change the URL or events, or switch a subscription off and on",
+  summary: "Change the URL, events or description, or switch a subscription off and on",
   description:
     "A new `url` gets a new signing secret, returned once in `secret`: the old secret never signs deliveries to another receiver.",
   security: authenticated,
@@ -173,7 +174,13 @@ const replayRoute = createRoute({
 const AuditEntry = z
   .object({
     id: z.string(),
-    actor: z.object({ type: z.enum(["user", "api_key", "system"]), id: z.string().nullable() }),
+    actor: z.object({
+      type: z.enum(["user", "api_key", "system"]),
+      id: z.string().nullable(),
+      name: z.string().nullable().openapi({
+        description: "The person's or the API key's name; null for the system or a deleted key",
+      }),
+    }),
     action: z.string().openapi({ example: "channel.created" }),
     target: z.object({ type: z.string(), id: z.string().nullable() }),
     changes: z.record(z.string(), z.unknown()),
@@ -181,23 +188,74 @@ const AuditEntry = z
   })
   .openapi("AuditEntry");
 
+/** A dotted word such as "webhook" or "api_key.created" */
+const ActionName = z
+  .string()
+  .max(100)
+  .regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/, "Expected an action such as webhook.created");
+
+const AuditQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z.string().max(100).optional(),
+    actor_id: z
+      .string()
+      .max(100)
+      .optional()
+      .openapi({ description: "Only what this user or API key did" }),
+    action: ActionName.optional().openapi({
+      description:
+        'One action ("webhook.created"), or every action on a kind of object ("webhook")',
+    }),
+    target_type: z
+      .string()
+      .max(50)
+      .regex(/^[a-z][a-z0-9_]*$/, "Expected a kind of object such as webhook")
+      .optional(),
+    from: Timestamp.optional().openapi({ description: "Entries at or after this time" }),
+    to: Timestamp.optional().openapi({ description: "Entries before this time" }),
+  })
+  .check((ctx) => {
+    const { from, to } = ctx.value;
+    if (from && to && Date.parse(to) <= Date.parse(from))
+      ctx.issues.push({
+        code: "custom",
+        message: "Must be after `from`",
+        path: ["to"],
+        input: to,
+      });
+  });
+
 const auditRoute = createRoute({
   method: "get",
   path: "/audit-log",
   tags: ["Audit log"],
-  summary: "Administrative actions, newest first",
+  summary: "Administrative actions, newest first, optionally filtered",
   security: authenticated,
   middleware: admin,
-  request: {
-    query: z.object({
-      limit: z.coerce.number().int().min(1).max(200).default(50),
-      cursor: z.string().max(100).optional(),
-    }),
-  },
+  request: { query: AuditQuery },
   responses: {
     200: jsonResponse(
       z.object({ data: z.array(AuditEntry), next_cursor: z.string().nullable() }),
       "Entries",
+    ),
+    ...errorResponses,
+  },
+});
+
+const auditFacetsRoute = createRoute({
+  method: "get",
+  path: "/audit-log/facets",
+  tags: ["Audit log"],
+  summary: "The actions and kinds of object the log holds, to filter by",
+  security: authenticated,
+  middleware: admin,
+  responses: {
+    200: jsonResponse(
+      z
+        .object({ actions: z.array(z.string()), target_types: z.array(z.string()) })
+        .openapi("AuditFacets"),
+      "Facets",
     ),
     ...errorResponses,
   },
@@ -255,6 +313,23 @@ export const webhookSubscriptionsRouter = createRouter()
     return c.json(toDeliveryDto(row), 202);
   })
   .openapi(auditRoute, async (c) => {
-    const { limit, cursor } = c.req.valid("query");
-    return c.json(await listAudit(c.get("db"), c.get("principal").workspaceId, limit, cursor), 200);
-  });
+    const { limit, cursor, actor_id, action, target_type, from, to } = c.req.valid("query");
+    const filter = {
+      actorId: actor_id,
+      action,
+      targetType: target_type,
+      from: from ? Date.parse(from) : undefined,
+      to: to ? Date.parse(to) : undefined,
+    };
+    const page = await listAudit(
+      c.get("db"),
+      c.get("principal").workspaceId,
+      limit,
+      cursor,
+      filter,
+    );
+    return c.json(page, 200);
+  })
+  .openapi(auditFacetsRoute, async (c) =>
+    c.json(await auditFacets(c.get("db"), c.get("principal").workspaceId), 200),
+  );

@@ -65,7 +65,9 @@ export function DataTable<T>({
 
   return (
     <>
-      <div class="table-wrap">
+      {/* focusable so a keyboard can scroll a table wider than the screen */}
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take focus */}
+      <section class="table-wrap" tabIndex={0} aria-label={label}>
         <table class="table" aria-label={label}>
           <thead>
             <tr>
@@ -111,7 +113,7 @@ export function DataTable<T>({
             ))}
           </tbody>
         </table>
-      </div>
+      </section>
       {pages > 1 && (
         <Pagination
           summary={t("common.pageOf", { page: at + 1, pages })}
