@@ -15,6 +15,9 @@ const createdAt = () => millis("created_at").notNull().default(sql`(unixepoch('s
 export const ROLES = ["owner", "admin", "supervisor", "agent"] as const;
 export type Role = (typeof ROLES)[number];
 
+/** The languages the apps speak, as BCP 47 tags. */
+export const LANGUAGE_CODES = ["en", "es", "pt-BR", "fr", "ar", "tr"] as const;
+
 export const organizations = sqliteTable("organizations", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
@@ -32,6 +35,8 @@ export const workspaces = sqliteTable(
     /** ISO 3166 country used to read phone numbers written without a +country prefix. */
     defaultCountry: text("default_country").notNull().default("US"),
     timezone: text("timezone").notNull().default("UTC"),
+    /** The apps' language for people who have not chosen their own (a BCP 47 tag). */
+    language: text("language", { enum: LANGUAGE_CODES }).notNull().default("en"),
     /** The workspace's business hours, unless a channel or team has its own. */
     businessHoursId: text("business_hours_id"),
     /** Categories an agent picks when closing; with `requireCloseNote`, a note is needed too. */
