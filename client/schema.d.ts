@@ -6539,6 +6539,14 @@ export interface components {
       member_ids?: string[];
     };
     BusinessHours: components["schemas"]["BusinessHoursCreate"] & ({
+      /** @description Holidays and other closures: local dates, both ends included */
+      closures: {
+          /** Format: date */
+          from: string;
+          /** Format: date */
+          to: string;
+          name?: string;
+        }[];
       id: string;
       open_now: boolean;
       /**

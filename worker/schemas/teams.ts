@@ -115,6 +115,7 @@ export const BusinessHoursPatch = z
   .openapi("BusinessHoursPatch", { description: "`weekly` and `closures` replace the lists" });
 
 export const BusinessHoursSchema = BusinessHoursCreate.extend({
+  closures: Closures,
   id: z.string(),
   open_now: z.boolean(),
   next_opening: Timestamp.nullable(),
