@@ -7,7 +7,7 @@ type Settings = {
   name: string;
   timezone: string;
   default_country: string;
-  language: string;
+  language: string | null;
   business_hours_id: string | null;
 };
 
@@ -24,7 +24,7 @@ describe("workspace settings", () => {
       name: "Acme",
       timezone: "UTC",
       default_country: "US",
-      language: "en",
+      language: null,
     });
     const changed = await json<Settings>(
       await patch(ws.ownerCookie, {
@@ -40,10 +40,16 @@ describe("workspace settings", () => {
       default_country: "ES",
       language: "es",
     });
-    const me = await json<{ workspace: { name: string; timezone: string } }>(
+    const me = await json<{ workspace: { name: string; timezone: string; language: string } }>(
       await api("/api/v1/me", { cookie: ws.ownerCookie }),
     );
-    expect(me.workspace).toMatchObject({ name: "Acme España", timezone: "Europe/Madrid" });
+    expect(me.workspace).toMatchObject({
+      name: "Acme España",
+      timezone: "Europe/Madrid",
+      language: "es",
+    });
+    const browsers = await json<Settings>(await patch(ws.ownerCookie, { language: null }));
+    expect(browsers.language).toBeNull();
   });
 
   it("reads phone numbers without a prefix in the new default country", async () => {

@@ -1,8 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { isSupportedCountry } from "libphonenumber-js";
-import { ASSIGNMENT_STRATEGIES, LANGUAGE_CODES } from "../db/schema";
+import { ASSIGNMENT_STRATEGIES } from "../db/schema";
 import { isTimezone } from "../domain/hours";
 import { multiLine, singleLine, Timestamp } from "./common";
+import { UI_LANGUAGES } from "./languages";
 
 const Message = z.string().trim().min(1).max(1000).check(multiLine).nullable().optional();
 const Name = z.string().trim().min(1).max(100).check(singleLine);
@@ -166,7 +167,7 @@ export const ChannelRoutingSchema = z
   })
   .openapi("ChannelRouting");
 
-export const LanguageCode = z.enum(LANGUAGE_CODES).openapi("LanguageCode");
+const LanguageCode = z.enum(UI_LANGUAGES);
 
 const Country = z
   .string()
@@ -180,8 +181,8 @@ export const WorkspaceSettings = z
     default_country: Country.optional().openapi({
       description: "Reads phone numbers written without a +country prefix",
     }),
-    language: LanguageCode.optional().openapi({
-      description: "For people who have not chosen their own",
+    language: LanguageCode.nullable().optional().openapi({
+      description: "For people who have not chosen their own; null follows each one's browser",
     }),
     business_hours_id: z.string().max(64).nullable().optional(),
     close_reasons: z.array(Name).max(50).optional(),
@@ -194,7 +195,7 @@ export const WorkspaceSettingsSchema = z
     name: z.string(),
     timezone: z.string(),
     default_country: z.string(),
-    language: LanguageCode,
+    language: LanguageCode.nullable(),
     business_hours_id: z.string().nullable(),
     close_reasons: z.array(z.string()),
     require_close_note: z.boolean(),

@@ -67,9 +67,10 @@ function GeneralForm({ initial, onSaved }: { initial: Settings; onSaved: () => v
       <Field label={t("general.language")} hint={t("general.languageHint")} error={errors.language}>
         <Select
           name="language"
-          value={form.language}
+          value={form.language ?? ""}
+          placeholder={t("general.browserLanguage")}
           options={LANGUAGES.map((l) => ({ value: l.code, label: l.name }))}
-          onChange={(e) => set({ language: e.currentTarget.value as Form["language"] })}
+          onChange={(e) => set({ language: (e.currentTarget.value || null) as Form["language"] })}
         />
       </Field>
       <div class="form-actions">

@@ -17,24 +17,8 @@ import type { Me } from "../me";
 import { useSession } from "../session";
 import "./people.css";
 
-export type Notifications = {
-  sound: boolean;
-  desktop: boolean;
-  new_conversations: boolean;
-  my_conversations: boolean;
-};
-
-const DEFAULT_NOTIFICATIONS: Notifications = {
-  sound: true,
-  desktop: false,
-  new_conversations: true,
-  my_conversations: true,
-};
-
-type Person = NonNullable<Me["user"]> & {
-  language?: string | null;
-  notifications?: Partial<Notifications> | null;
-};
+type Person = NonNullable<Me["user"]>;
+type Notifications = Person["notifications"];
 
 function Details({ person }: { person: Person }) {
   const { refresh } = useSession();
@@ -44,7 +28,7 @@ function Details({ person }: { person: Person }) {
     async () => {
       await request("/api/v1/me", {
         method: "PATCH",
-        json: { name, language: language || null },
+        json: { name, language: (language || null) as Person["language"] },
       });
       // reloads the person and, with them, the app's language
       await refresh();
@@ -159,10 +143,7 @@ async function desktopAllowed() {
 
 function NotificationPreferences({ person }: { person: Person }) {
   const { refresh } = useSession();
-  const [prefs, setPrefs] = useState<Notifications>({
-    ...DEFAULT_NOTIFICATIONS,
-    ...person.notifications,
-  });
+  const [prefs, setPrefs] = useState<Notifications>(person.notifications);
   const { run } = useSubmit(async (next: Notifications) => {
     await request("/api/v1/me", { method: "PATCH", json: { notifications: next } });
     await refresh();
@@ -204,9 +185,9 @@ function NotificationPreferences({ person }: { person: Person }) {
           onChange={(on) => change("new_conversations", on)}
         />
         <Switch
-          checked={prefs.my_conversations}
+          checked={prefs.my_messages}
           label={t("profile.myConversations")}
-          onChange={(on) => change("my_conversations", on)}
+          onChange={(on) => change("my_messages", on)}
         />
         <div class="always">
           <Switch checked disabled label={t("profile.mentions")} onChange={() => {}} />
