@@ -17,9 +17,11 @@ let page: Page;
 beforeAll(async () => {
   server = await startConversa(8949);
   browser = await launchBrowser();
-  page = await browser.newPage({ viewport: VIEWPORTS.laptop, baseURL: server.base });
+  // axe needs a page of its own context
+  const context = await browser.newContext({ viewport: VIEWPORTS.laptop, baseURL: server.base });
+  page = await context.newPage();
   await signIn(page, server.base);
-}, 180_000);
+}, 400_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -28,7 +30,13 @@ afterAll(async () => {
 
 async function open(screen: string, heading: string) {
   await page.goto(`${server.base}/settings/${screen}`);
-  await page.getByRole("heading", { level: 1, name: heading }).waitFor();
+  await page
+    .getByRole("heading", { level: 1, name: heading })
+    .waitFor()
+    .catch(async (error) => {
+      await page.screenshot({ path: `test-results/debug-${screen}.png` });
+      throw error;
+    });
 }
 
 /** The field labelled `label`, in the open dialog or the page; its error shows inside it. */
@@ -235,15 +243,26 @@ describe("the people settings screens", () => {
       default_country: "ES",
       language: "es",
     });
+    // the workspace's language is now the app's, for a person who chose none
+    await expect
+      .poll(() => page.locator("html").getAttribute("lang"), { timeout: 15_000 })
+      .toBe("es");
     await page.reload();
-    await expect(page.getByLabel("Workspace name").inputValue()).resolves.toBe("Demo Europe");
+    await expect(page.getByLabel("Nombre del espacio de trabajo").inputValue()).resolves.toBe(
+      "Demo Europe",
+    );
     await lookAt("settings-general");
+    await page.getByLabel("Idioma", { exact: true }).selectOption("");
+    await page.getByRole("button", { name: "Guardar" }).click();
+    await expect
+      .poll(() => page.locator("html").getAttribute("lang"), { timeout: 15_000 })
+      .toBe("en");
   });
 
   it("profile: password error beside its field; switching to Arabic lays the app out right to left", async () => {
     await open("profile", "Profile");
-    await page.getByLabel("Current password").fill("wrong");
-    await page.getByLabel("New password").fill("a brand new password");
+    await page.getByLabel("Current password", { exact: true }).fill("wrong");
+    await page.getByLabel("New password", { exact: true }).fill("a brand new password");
     await page.getByLabel("Repeat the new password").fill("something else");
     await page.getByRole("button", { name: "Change password" }).click();
     await expect
@@ -257,7 +276,9 @@ describe("the people settings screens", () => {
       .locator("form", { hasText: "Your details" })
       .getByRole("button", { name: "Save" })
       .click();
-    await expect.poll(() => page.locator("html").getAttribute("dir")).toBe("rtl");
+    await expect
+      .poll(() => page.locator("html").getAttribute("dir"), { timeout: 15_000 })
+      .toBe("rtl");
     await page.getByRole("heading", { level: 1, name: "الملف الشخصي" }).waitFor();
     await expect(page.locator("html").getAttribute("lang")).resolves.toBe("ar");
     await lookAt("settings-profile-arabic");
@@ -266,6 +287,8 @@ describe("the people settings screens", () => {
     await page.getByRole("heading", { level: 1, name: "الملف الشخصي" }).waitFor();
     await page.getByLabel("اللغة", { exact: true }).selectOption("en");
     await page.locator("form").first().locator("button[type=submit]").click();
-    await expect.poll(() => page.locator("html").getAttribute("dir")).toBe("ltr");
+    await expect
+      .poll(() => page.locator("html").getAttribute("dir"), { timeout: 15_000 })
+      .toBe("ltr");
   });
 });

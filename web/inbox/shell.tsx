@@ -61,13 +61,10 @@ function ProfileMenu() {
     <Menu
       align="end"
       trigger={(props) => (
-        <button
-          type="button"
-          class="rail-me"
-          aria-label={t("app.profileMenu", { name })}
-          {...props}
-        >
+        <button type="button" class="rail-me" title={t("app.profileMenu", { name })} {...props}>
           <Avatar name={name} size={34} presence={presence} />
+          {/* named by hidden text, not aria-label: the initials shown are not the name */}
+          <span class="sr-only">{t("app.profileMenu", { name })}</span>
         </button>
       )}
       items={[
