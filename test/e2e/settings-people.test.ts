@@ -76,7 +76,7 @@ describe("the people settings screens", () => {
       .poll(() => fieldError(drawer, "Name").locator(".field-error").textContent())
       .toBe("This field is required");
     await expect(drawer.locator(".day-row[data-day='1'] .field-error").textContent()).resolves.toBe(
-      "close must be after open",
+      "Closing must be after opening",
     );
     await expectAccessible(page, "business hours drawer with errors");
 
