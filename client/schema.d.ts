@@ -603,7 +603,7 @@ export interface paths {
         };
       };
     };
-    /** Change a member's role, deactivate or reactivate them */
+    /** Change a member's role, capacity or teams; deactivate or reactivate them */
     patch: {
       parameters: {
         path: {
@@ -4233,7 +4233,7 @@ export interface paths {
     };
   };
   "/api/v1/workspace/settings": {
-    /** Workspace business hours and closing rules */
+    /** Workspace name, timezone, default country, language, business hours and closing rules */
     get: {
       responses: {
         /** @description Settings */
@@ -4286,7 +4286,7 @@ export interface paths {
         };
       };
     };
-    /** Change the workspace's business hours and closing rules */
+    /** Change the workspace's name, timezone, default country, language, business hours or closing rules */
     patch: {
       requestBody: {
         content: {
@@ -4705,6 +4705,185 @@ export interface paths {
       responses: {
         /** @description Created */
         201: {
+          content: {
+            "application/json": components["schemas"]["BusinessHours"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/business-hours/{id}": {
+    /** One schedule, and whether it is open now */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Schedule */
+        200: {
+          content: {
+            "application/json": components["schemas"]["BusinessHours"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    /** Delete a schedule no team, channel or the workspace follows (409 names who does) */
+    delete: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Deleted */
+        204: {
+          content: never;
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    /** Change a schedule; `weekly` and `closures` replace the lists */
+    patch: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["BusinessHoursPatch"];
+        };
+      };
+      responses: {
+        /** @description Updated */
+        200: {
           content: {
             "application/json": components["schemas"]["BusinessHours"];
           };
@@ -6050,6 +6229,11 @@ export interface components {
         id: string;
         name: string;
         timezone: string;
+        /**
+         * @description The app's language for people who chose none; null follows the browser
+         * @enum {string|null}
+         */
+        language: "en" | "es" | "pt-BR" | "fr" | "ar" | "tr" | null;
       };
       /** @description The workspaces a signed-in person can switch to (an API key: its own workspace) */
       workspaces: components["schemas"]["WorkspaceChoice"][];
@@ -6082,6 +6266,9 @@ export interface components {
       name: string;
       role: components["schemas"]["Role"];
       active: boolean;
+      /** @description Auto-assignment gives them at most this many open conversations */
+      capacity: number;
+      team_ids: string[];
       /**
        * Format: date-time
        * @example 2026-11-22T10:00:00.000Z
@@ -6106,11 +6293,15 @@ export interface components {
       current_password: string;
       new_password: string;
     };
-    /** @description A workspace changes a member's role and active state only; the person's name, email and password are theirs (PATCH /me). */
+    /** @description A workspace changes a member's role, active state, capacity and teams only; the person's name, email and password are theirs (PATCH /me). */
     UserPatch: {
       role?: components["schemas"]["Role"];
       /** @description false deactivates, ends their sessions and revokes their API keys */
       active?: boolean;
+      /** @description At most this many open conversations from auto-assignment (0: none) */
+      capacity?: number;
+      /** @description Replaces the teams they are in */
+      team_ids?: string[];
     };
     Invitation: {
       id: string;
@@ -6997,11 +7188,29 @@ export interface components {
       }) | null;
     };
     WorkspaceSettingsResult: {
+      name: string;
+      timezone: string;
+      default_country: string;
+      /** @enum {string|null} */
+      language: "en" | "es" | "pt-BR" | "fr" | "ar" | "tr" | null;
       business_hours_id: string | null;
       close_reasons: string[];
       require_close_note: boolean;
     };
     WorkspaceSettings: {
+      name?: string;
+      /** @example Europe/Madrid */
+      timezone?: string;
+      /**
+       * @description Reads phone numbers written without a +country prefix
+       * @example ES
+       */
+      default_country?: string;
+      /**
+       * @description For people who have not chosen their own; null follows each one's browser
+       * @enum {string|null}
+       */
+      language?: "en" | "es" | "pt-BR" | "fr" | "ar" | "tr" | null;
       business_hours_id?: string | null;
       close_reasons?: string[];
       require_close_note?: boolean;
@@ -7062,6 +7271,14 @@ export interface components {
       member_ids?: string[];
     };
     BusinessHours: components["schemas"]["BusinessHoursCreate"] & ({
+      /** @description Holidays and other closures: local dates, both ends included */
+      closures: {
+          /** Format: date */
+          from: string;
+          /** Format: date */
+          to: string;
+          name?: string;
+        }[];
       id: string;
       open_now: boolean;
       /**
@@ -7080,7 +7297,30 @@ export interface components {
           open: string;
           close: string;
         }[];
-      /** @default [] */
+      /**
+       * @description Holidays and other closures: local dates, both ends included
+       * @default []
+       */
+      closures?: {
+          /** Format: date */
+          from: string;
+          /** Format: date */
+          to: string;
+          name?: string;
+        }[];
+    };
+    /** @description `weekly` and `closures` replace the lists */
+    BusinessHoursPatch: {
+      name?: string;
+      /** @example Europe/Madrid */
+      timezone?: string;
+      weekly?: {
+          /** @description 0 = Sunday */
+          day: number;
+          open: string;
+          close: string;
+        }[];
+      /** @description Holidays and other closures: local dates, both ends included */
       closures?: {
           /** Format: date */
           from: string;

@@ -129,6 +129,12 @@ describe("random JSON at the write endpoints", () => {
         body: { url: `${fakeUrl()}/hooks/fuzz`, events: ["contact.created"] },
       }),
     );
+    const hours = await json<{ id: string }>(
+      await api("/api/v1/business-hours", {
+        cookie: ws.ownerCookie,
+        body: { name: "Fixture", timezone: "Europe/Madrid", weekly: [] },
+      }),
+    );
     const endpoints: [string, string][] = [
       ["POST", "/api/v1/webhook-subscriptions"],
       ["PATCH", `/api/v1/webhook-subscriptions/${subscription.id}`],
@@ -136,6 +142,7 @@ describe("random JSON at the write endpoints", () => {
       ["POST", `/api/v1/channels/${channel.id}/check`],
       ["PATCH", "/api/v1/workspace/settings"],
       ["POST", "/api/v1/business-hours"],
+      ["PATCH", `/api/v1/business-hours/${hours.id}`],
       ["POST", `/api/v1/conversations/${conversationId}/messages`],
       ["POST", `/api/v1/conversations/${conversationId}/assign`],
       ["POST", `/api/v1/conversations/${conversationId}/status`],

@@ -242,11 +242,15 @@ describe("teams in the inbox", () => {
   it("creates a team in settings, transfers a conversation to it, filters by it and closes with a reason", async () => {
     const agent = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await signIn(agent, server.base);
-    await agent.click("a[href='/settings/teams']");
-    await agent.fill("input[aria-label='Team name']", "Escalations");
-    await agent.check("form[aria-label='New team'] label:has-text('Demo Admin') input");
-    await agent.click("form[aria-label='New team'] button[type=submit]");
-    await agent.locator("article[data-team]", { hasText: "Escalations" }).waitFor();
+    await agent.goto(`${server.base}/settings/teams`);
+    await agent.getByRole("button", { name: "New team" }).click();
+    await agent.locator("dialog[open]").getByLabel("Name", { exact: true }).fill("Escalations");
+    await agent
+      .locator("dialog[open] .member-row", { hasText: "Demo Admin" })
+      .locator("input")
+      .check();
+    await agent.locator("dialog[open]").getByRole("button", { name: "Save" }).click();
+    await agent.locator("table tbody tr", { hasText: "Escalations" }).waitFor();
     await agent.screenshot({ path: `${SHOTS}/teams-settings.png` });
 
     const cookie = (await agent.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");

@@ -126,6 +126,7 @@ const REFERENCE_KINDS: Record<string, string> = {
   assignee_id: "usr",
   actor_id: "usr",
   member_ids: "usr",
+  team_ids: "team",
   team_id: "team",
   default_team_id: "team",
   business_hours_id: "bh",
@@ -152,7 +153,9 @@ const first = (own: Fixture, kind: string) => own.ids[kind]?.[0] ?? "";
 /** What each route needs besides its ids, so a refusal can only come from the id. */
 const REQUESTS: Record<string, Request> = {
   "GET /api/v1/audit-log": { query: (own) => ({ actor_id: first(own, "usr") }) },
-  "PATCH /api/v1/users/{id}": { body: () => ({ role: "supervisor" }) },
+  "PATCH /api/v1/users/{id}": {
+    body: (own) => ({ role: "supervisor", capacity: 4, team_ids: [first(own, "team")] }),
+  },
   "PATCH /api/v1/contacts/{id}": { body: () => ({ language: "fr" }) },
   "POST /api/v1/contacts/{id}/tags": { body: () => ({ tags: ["matrix"] }) },
   "PATCH /api/v1/contact-fields/{id}": { body: () => ({ label: "Matrix" }) },
@@ -219,6 +222,9 @@ const REQUESTS: Record<string, Request> = {
   },
   "PATCH /api/v1/workspace/settings": {
     body: (own) => ({ business_hours_id: first(own, "bh") }),
+  },
+  "PATCH /api/v1/business-hours/{id}": {
+    body: () => ({ name: "Matrix", closures: [{ from: "2031-01-01", to: "2031-01-02" }] }),
   },
   "PATCH /api/v1/snippets/{id}": { body: () => ({ title: "Matrix" }) },
   "PATCH /api/v1/labels/{id}": { body: () => ({ colour: "#000000" }) },

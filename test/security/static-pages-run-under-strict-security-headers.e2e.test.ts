@@ -134,7 +134,8 @@ describe("pages in Chromium", () => {
     await page.locator(".channel-card").first().waitFor();
     await page.click("a[href='/']");
     await page.click("a[href='/settings/teams']");
-    await page.locator("input[aria-label='Team name']").waitFor();
+    await page.getByRole("button", { name: "New team" }).click();
+    await page.locator("dialog[open]").getByLabel("Name", { exact: true }).waitFor();
     expect(violations).toEqual([]);
   });
 

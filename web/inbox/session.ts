@@ -15,5 +15,9 @@ export function useSession(): Session {
 
 export const isAdmin = (me: Me) => me.role === "owner" || me.role === "admin";
 
-/** The language the person chose in their profile, if any (else the browser's is used). */
-export const preferredLanguage = (me: Me | null): string | null => me?.user?.language ?? null;
+/**
+ * The language the person chose in their profile, else the workspace's, if any (else the
+ * browser's is used).
+ */
+export const preferredLanguage = (me: Me | null): string | null =>
+  me?.user?.language ?? me?.workspace.language ?? null;

@@ -33,6 +33,8 @@ export const workspaces = sqliteTable(
     /** ISO 3166 country used to read phone numbers written without a +country prefix. */
     defaultCountry: text("default_country").notNull().default("US"),
     timezone: text("timezone").notNull().default("UTC"),
+    /** The apps' language for people who have not chosen their own; null follows each browser. */
+    language: text("language", { enum: UI_LANGUAGES }),
     /** The workspace's business hours, unless a channel or team has its own. */
     businessHoursId: text("business_hours_id"),
     /** Categories an agent picks when closing; with `requireCloseNote`, a note is needed too. */

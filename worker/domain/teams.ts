@@ -1,5 +1,5 @@
 import type { z } from "@hono/zod-openapi";
-import { asc, eq, inArray } from "drizzle-orm";
+import { asc, eq, inArray, isNull } from "drizzle-orm";
 import { readInChunks, rowChunks } from "../db/chunks";
 import { writeTogether } from "../db/client";
 import {
@@ -18,6 +18,7 @@ import { newId } from "../lib/ids";
 import { toIso } from "../schemas/common";
 import type {
   BusinessHoursCreate,
+  BusinessHoursPatch,
   ChannelRoutingSchema,
   TeamCreate,
   TeamPatch,
@@ -227,6 +228,63 @@ export const listBusinessHours = (db: Db, workspaceId: string) =>
     orderBy: asc(businessHours.name),
   });
 
+export async function getBusinessHours(db: Db, workspaceId: string, id: string) {
+  const row = await db.query.businessHours.findFirst({
+    where: inWorkspace(businessHours, workspaceId, eq(businessHours.id, id)),
+  });
+  if (!row) throw notFound("Business hours");
+  return row;
+}
+
+export async function updateBusinessHours(
+  db: Db,
+  workspaceId: string,
+  id: string,
+  input: z.infer<typeof BusinessHoursPatch>,
+) {
+  await getBusinessHours(db, workspaceId, id);
+  const values = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
+  if (Object.keys(values).length)
+    await db
+      .update(businessHours)
+      .set(values)
+      .where(inWorkspace(businessHours, workspaceId, eq(businessHours.id, id)));
+  return getBusinessHours(db, workspaceId, id);
+}
+
+/** Who follows a schedule: the workspace, its teams and its channels, by name. */
+async function usersOfHours(db: Db, workspaceId: string, id: string) {
+  const [workspace, teamRows, channelRows] = await Promise.all([
+    db.query.workspaces.findFirst({ where: eq(workspaces.id, workspaceId) }),
+    db.query.teams.findMany({
+      columns: { name: true },
+      where: inWorkspace(teams, workspaceId, eq(teams.businessHoursId, id)),
+    }),
+    db.query.channels.findMany({
+      columns: { name: true, routing: true },
+      where: inWorkspace(channels, workspaceId, isNull(channels.deletedAt)),
+    }),
+  ]);
+  return [
+    ...(workspace?.businessHoursId === id ? ["the workspace"] : []),
+    ...teamRows.map((t) => `team "${t.name}"`),
+    ...channelRows
+      .filter((c) => c.routing?.business_hours_id === id)
+      .map((c) => `channel "${c.name}"`),
+  ];
+}
+
+/** Deletes a schedule nobody follows; one still in use is refused, naming who uses it. */
+export async function deleteBusinessHours(db: Db, workspaceId: string, id: string) {
+  await getBusinessHours(db, workspaceId, id);
+  const usedBy = await usersOfHours(db, workspaceId, id);
+  if (usedBy.length)
+    throw conflict(`These hours are used by ${usedBy.join(", ")}; give them other hours first.`);
+  await db
+    .delete(businessHours)
+    .where(inWorkspace(businessHours, workspaceId, eq(businessHours.id, id)));
+}
+
 /**
  * Moves a conversation to a team and/or agent, with an optional note for the next person.
  * Sent to a team without an agent, it waits there for auto-assignment.
@@ -324,11 +382,25 @@ export async function workspaceSettings(db: Db, workspaceId: string) {
   const row = await db.query.workspaces.findFirst({ where: eq(workspaces.id, workspaceId) });
   if (!row) throw notFound("Workspace");
   return {
+    name: row.name,
+    timezone: row.timezone,
+    default_country: row.defaultCountry,
+    language: row.language,
     business_hours_id: row.businessHoursId,
     close_reasons: row.closeReasons,
     require_close_note: row.requireCloseNote,
   };
 }
+
+const settingsColumns = (input: z.infer<typeof WorkspaceSettings>) => ({
+  ...(input.name !== undefined ? { name: input.name } : {}),
+  ...(input.timezone !== undefined ? { timezone: input.timezone } : {}),
+  ...(input.default_country !== undefined ? { defaultCountry: input.default_country } : {}),
+  ...(input.language !== undefined ? { language: input.language } : {}),
+  ...(input.business_hours_id !== undefined ? { businessHoursId: input.business_hours_id } : {}),
+  ...(input.close_reasons !== undefined ? { closeReasons: input.close_reasons } : {}),
+  ...(input.require_close_note !== undefined ? { requireCloseNote: input.require_close_note } : {}),
+});
 
 export async function updateWorkspaceSettings(
   db: Db,
@@ -336,13 +408,7 @@ export async function updateWorkspaceSettings(
   input: z.infer<typeof WorkspaceSettings>,
 ) {
   await checkHours(db, workspaceId, input.business_hours_id);
-  const values = {
-    ...(input.business_hours_id !== undefined ? { businessHoursId: input.business_hours_id } : {}),
-    ...(input.close_reasons !== undefined ? { closeReasons: input.close_reasons } : {}),
-    ...(input.require_close_note !== undefined
-      ? { requireCloseNote: input.require_close_note }
-      : {}),
-  };
+  const values = settingsColumns(input);
   if (Object.keys(values).length)
     await db.update(workspaces).set(values).where(eq(workspaces.id, workspaceId));
   return workspaceSettings(db, workspaceId);

@@ -1,9 +1,18 @@
-import { eq } from "drizzle-orm";
-import { memberships, type NotificationPrefs, type Role, users } from "../db/schema";
+import { eq, inArray } from "drizzle-orm";
+import { readInChunks, rowChunks } from "../db/chunks";
+import { writeTogether } from "../db/client";
+import {
+  memberships,
+  type NotificationPrefs,
+  type Role,
+  teamMembers,
+  teams,
+  users,
+} from "../db/schema";
 import { inWorkspace } from "../db/scope";
 import type { Db, Principal } from "../lib/context";
 import { hashPassword, verifyPassword } from "../lib/crypto";
-import { conflict, forbidden, notFound } from "../lib/errors";
+import { conflict, forbidden, notFound, validationFailed } from "../lib/errors";
 import { assertMayGrant, roleAtLeast } from "../lib/roles";
 import type { UiLanguage } from "../schemas/languages";
 import { revokeKeysMadeBy } from "./api-keys";
@@ -17,6 +26,7 @@ const memberColumns = {
   name: users.name,
   role: memberships.role,
   active: memberships.active,
+  capacity: memberships.capacity,
   presence: memberships.presence,
   createdAt: memberships.createdAt,
 };
@@ -32,21 +42,49 @@ function memberQuery(db: Db, workspaceId: string) {
 
 export type Member = Awaited<ReturnType<typeof listMembers>>[number];
 
-export const listMembers = (db: Db, workspaceId: string) =>
-  memberQuery(db, workspaceId).orderBy(users.name);
+/** The teams each member is in, by user id. */
+async function teamsByMember(db: Db, workspaceId: string, userId?: string) {
+  const rows = await db
+    .select({ userId: teamMembers.userId, teamId: teamMembers.teamId })
+    .from(teamMembers)
+    .where(
+      inWorkspace(
+        teamMembers,
+        workspaceId,
+        userId === undefined ? undefined : eq(teamMembers.userId, userId),
+      ),
+    )
+    .orderBy(teamMembers.teamId);
+  const byMember = new Map<string, string[]>();
+  for (const r of rows) byMember.set(r.userId, [...(byMember.get(r.userId) ?? []), r.teamId]);
+  return byMember;
+}
+
+export async function listMembers(db: Db, workspaceId: string) {
+  const [rows, teamsOf] = await Promise.all([
+    memberQuery(db, workspaceId).orderBy(users.name),
+    teamsByMember(db, workspaceId),
+  ]);
+  return rows.map((m) => ({ ...m, teamIds: teamsOf.get(m.id) ?? [] }));
+}
 
 export async function getMember(db: Db, workspaceId: string, userId: string) {
-  const [member] = await memberQuery(db, workspaceId).where(
-    inWorkspace(memberships, workspaceId, eq(memberships.userId, userId)),
-  );
+  const [[member], teamsOf] = await Promise.all([
+    memberQuery(db, workspaceId).where(
+      inWorkspace(memberships, workspaceId, eq(memberships.userId, userId)),
+    ),
+    teamsByMember(db, workspaceId, userId),
+  ]);
   if (!member) throw notFound("User");
-  return member;
+  return { ...member, teamIds: teamsOf.get(userId) ?? [] };
 }
 
 /** What a workspace may change about a member: their membership, never the person. */
 type MemberChange = {
   role?: Role | undefined;
   active?: boolean | undefined;
+  capacity?: number | undefined;
+  team_ids?: string[] | undefined;
 };
 
 export async function updateMember(
@@ -67,18 +105,46 @@ export async function updateMember(
   if (target.role === "owner" && (change.role !== undefined || change.active === false)) {
     await assertAnotherOwner(db, actor.workspaceId, userId);
   }
-  if (changesAccess) {
-    await db
-      .update(memberships)
-      .set({ role: change.role, active: change.active })
-      .where(inWorkspace(memberships, actor.workspaceId, eq(memberships.userId, userId)));
-  }
+  if (change.team_ids) await checkTeams(db, actor.workspaceId, change.team_ids);
+  const columns = { role: change.role, active: change.active, capacity: change.capacity };
+  const where = inWorkspace(memberships, actor.workspaceId, eq(memberships.userId, userId));
+  await writeTogether(db, [
+    ...(Object.values(columns).some((v) => v !== undefined)
+      ? [db.update(memberships).set(columns).where(where)]
+      : []),
+    ...(change.team_ids ? teamWrites(db, actor.workspaceId, userId, change.team_ids) : []),
+  ]);
   if (change.active === false) {
     await endWorkspaceSessions(db, actor.workspaceId, userId);
     await revokeKeysMadeBy(db, actor, userId, now);
     await revokeInvitationsSentBy(db, actor, userId, now);
   }
   return getMember(db, actor.workspaceId, userId);
+}
+
+/** Each id must name a team of the workspace (`team_ids.<index>` otherwise). */
+async function checkTeams(db: Db, workspaceId: string, teamIds: string[]) {
+  const found = await readInChunks(teamIds, (chunk) =>
+    db
+      .select({ id: teams.id })
+      .from(teams)
+      .where(inWorkspace(teams, workspaceId, inArray(teams.id, chunk))),
+  );
+  const known = new Set(found.map((f) => f.id));
+  const unknown = teamIds.findIndex((id) => !known.has(id));
+  if (unknown >= 0)
+    throw validationFailed([{ path: `team_ids.${unknown}`, message: "no such team" }]);
+}
+
+/** The statements that make `teamIds` the member's teams, to run in one batch. */
+function teamWrites(db: Db, workspaceId: string, userId: string, teamIds: string[]) {
+  const rows = [...new Set(teamIds)].map((teamId) => ({ workspaceId, teamId, userId }));
+  return [
+    db
+      .delete(teamMembers)
+      .where(inWorkspace(teamMembers, workspaceId, eq(teamMembers.userId, userId))),
+    ...rowChunks(teamMembers, rows).map((chunk) => db.insert(teamMembers).values(chunk)),
+  ];
 }
 
 async function assertAnotherOwner(db: Db, workspaceId: string, exceptUserId: string) {

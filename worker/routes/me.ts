@@ -41,7 +41,14 @@ const MeSchema = z
     user: MeUserSchema.nullable(),
     api_key_id: z.string().nullable(),
     role: UserSchema.shape.role,
-    workspace: z.object({ id: z.string(), name: z.string(), timezone: z.string() }),
+    workspace: z.object({
+      id: z.string(),
+      name: z.string(),
+      timezone: z.string(),
+      language: z.enum(UI_LANGUAGES).nullable().openapi({
+        description: "The app's language for people who chose none; null follows the browser",
+      }),
+    }),
     workspaces: z.array(WorkspaceChoiceSchema).openapi({
       description:
         "The workspaces a signed-in person can switch to (an API key: its own workspace)",
@@ -118,7 +125,12 @@ async function describeCaller(db: Db, principal: Principal) {
     user,
     api_key_id: principal.apiKeyId,
     role: principal.role,
-    workspace: { id: workspace.id, name: workspace.name, timezone: workspace.timezone },
+    workspace: {
+      id: workspace.id,
+      name: workspace.name,
+      timezone: workspace.timezone,
+      language: workspace.language,
+    },
     workspaces: choices,
   };
 }

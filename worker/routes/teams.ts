@@ -2,13 +2,16 @@ import { createRoute, z } from "@hono/zod-openapi";
 import {
   createBusinessHours,
   createTeam,
+  deleteBusinessHours,
   deleteTeam,
+  getBusinessHours,
   getTeam,
   listBusinessHours,
   listTeams,
   setChannelRouting,
   toHoursDto,
   transferConversation,
+  updateBusinessHours,
   updateTeam,
   updateWorkspaceSettings,
   workspaceSettings,
@@ -19,6 +22,7 @@ import { errorResponses, IdParam, jsonBody, jsonResponse } from "../schemas/comm
 import { ConversationSchema } from "../schemas/conversations";
 import {
   BusinessHoursCreate,
+  BusinessHoursPatch,
   BusinessHoursSchema,
   ChannelRoutingSchema,
   TeamCreate,
@@ -111,6 +115,40 @@ const createHoursRoute = createRoute({
   responses: { 201: jsonResponse(BusinessHoursSchema, "Created"), ...errorResponses },
 });
 
+const HoursId = IdParam("bh");
+
+const getHoursRoute = createRoute({
+  method: "get",
+  path: "/business-hours/{id}",
+  tags: ["Business hours"],
+  summary: "One schedule, and whether it is open now",
+  security: authenticated,
+  request: { params: HoursId },
+  responses: { 200: jsonResponse(BusinessHoursSchema, "Schedule"), ...errorResponses },
+});
+
+const updateHoursRoute = createRoute({
+  method: "patch",
+  path: "/business-hours/{id}",
+  tags: ["Business hours"],
+  summary: "Change a schedule; `weekly` and `closures` replace the lists",
+  security: authenticated,
+  middleware: admin,
+  request: { params: HoursId, body: jsonBody(BusinessHoursPatch) },
+  responses: { 200: jsonResponse(BusinessHoursSchema, "Updated"), ...errorResponses },
+});
+
+const deleteHoursRoute = createRoute({
+  method: "delete",
+  path: "/business-hours/{id}",
+  tags: ["Business hours"],
+  summary: "Delete a schedule no team, channel or the workspace follows (409 names who does)",
+  security: authenticated,
+  middleware: admin,
+  request: { params: HoursId },
+  responses: { 204: { description: "Deleted" }, ...errorResponses },
+});
+
 const transferRoute = createRoute({
   method: "post",
   path: "/conversations/{id}/transfer",
@@ -136,7 +174,7 @@ const settingsRoute = createRoute({
   method: "get",
   path: "/workspace/settings",
   tags: ["Workspace"],
-  summary: "Workspace business hours and closing rules",
+  summary: "Workspace name, timezone, default country, language, business hours and closing rules",
   security: authenticated,
   responses: { 200: jsonResponse(WorkspaceSettingsSchema, "Settings"), ...errorResponses },
 });
@@ -145,7 +183,8 @@ const updateSettingsRoute = createRoute({
   method: "patch",
   path: "/workspace/settings",
   tags: ["Workspace"],
-  summary: "Change the workspace's business hours and closing rules",
+  summary:
+    "Change the workspace's name, timezone, default country, language, business hours or closing rules",
   security: authenticated,
   middleware: admin,
   request: { body: jsonBody(WorkspaceSettings) },
@@ -219,6 +258,27 @@ export const teamsRouter = createRouter()
       now,
     );
     return c.json(toHoursDto(row, now), 201);
+  })
+  .openapi(getHoursRoute, async (c) => {
+    const row = await getBusinessHours(
+      c.get("db"),
+      c.get("principal").workspaceId,
+      c.req.valid("param").id,
+    );
+    return c.json(toHoursDto(row, c.get("clock").now()), 200);
+  })
+  .openapi(updateHoursRoute, async (c) => {
+    const row = await updateBusinessHours(
+      c.get("db"),
+      c.get("principal").workspaceId,
+      c.req.valid("param").id,
+      c.req.valid("json"),
+    );
+    return c.json(toHoursDto(row, c.get("clock").now()), 200);
+  })
+  .openapi(deleteHoursRoute, async (c) => {
+    await deleteBusinessHours(c.get("db"), c.get("principal").workspaceId, c.req.valid("param").id);
+    return c.body(null, 204);
   })
   .openapi(transferRoute, async (c) => {
     const conversation = await transferConversation(

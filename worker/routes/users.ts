@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { offerCapacity } from "../domain/assignment";
 import { audit } from "../domain/audit";
 import { getMember, listMembers, updateMember } from "../domain/users";
 import { requireRole } from "../lib/auth";
@@ -12,10 +13,16 @@ const UserPatch = z
     active: z.boolean().optional().openapi({
       description: "false deactivates, ends their sessions and revokes their API keys",
     }),
+    capacity: z.number().int().min(0).max(100).optional().openapi({
+      description: "At most this many open conversations from auto-assignment (0: none)",
+    }),
+    team_ids: z.array(z.string().max(64)).max(200).optional().openapi({
+      description: "Replaces the teams they are in",
+    }),
   })
   .openapi("UserPatch", {
     description:
-      "A workspace changes a member's role and active state only; the person's name, email and password are theirs (PATCH /me).",
+      "A workspace changes a member's role, active state, capacity and teams only; the person's name, email and password are theirs (PATCH /me).",
   });
 
 const listRoute = createRoute({
@@ -44,7 +51,7 @@ const updateRoute = createRoute({
   method: "patch",
   path: "/users/{id}",
   tags: ["Users"],
-  summary: "Change a member's role, deactivate or reactivate them",
+  summary: "Change a member's role, capacity or teams; deactivate or reactivate them",
   security: authenticated,
   middleware: [requireRole("admin")],
   request: { params: IdParam("usr"), body: jsonBody(UserPatch) },
@@ -72,6 +79,10 @@ export const usersRouter = createRouter()
       c.req.valid("json"),
       c.get("clock").now(),
     );
+    const { capacity, team_ids } = c.req.valid("json");
+    // more room or new teams may let waiting conversations through
+    if (capacity !== undefined || team_ids !== undefined)
+      await offerCapacity(c.get("db"), c.env, c.get("principal").workspaceId, member.id);
     await audit(
       c.get("db"),
       c.get("principal"),

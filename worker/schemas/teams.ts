@@ -1,7 +1,9 @@
 import { z } from "@hono/zod-openapi";
+import { isSupportedCountry } from "libphonenumber-js";
 import { ASSIGNMENT_STRATEGIES } from "../db/schema";
 import { isTimezone } from "../domain/hours";
 import { multiLine, singleLine, Timestamp } from "./common";
+import { UI_LANGUAGES } from "./languages";
 
 const Message = z.string().trim().min(1).max(1000).check(multiLine).nullable().optional();
 const Name = z.string().trim().min(1).max(100).check(singleLine);
@@ -55,46 +57,66 @@ export const TeamSchema = z
   })
   .openapi("Team");
 
+/** Countries phone numbers can be read for: ISO 3166 alpha-2, upper case. */
+const isCountry = (code: string) => /^[A-Z]{2}$/.test(code) && isSupportedCountry(code);
+
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, "HH:MM");
 const LocalDate = z.iso.date();
+
+const Weekly = z
+  .array(
+    z
+      .strictObject({
+        day: z.number().int().min(0).max(6).openapi({ description: "0 = Sunday" }),
+        open: HHMM,
+        close: HHMM,
+      })
+      .refine((w) => w.close > w.open, {
+        message: "close must be after open",
+        path: ["close"],
+      }),
+  )
+  .max(50);
+
+const Closures = z
+  .array(
+    z
+      .strictObject({
+        from: LocalDate,
+        to: LocalDate,
+        name: z.string().max(100).check(singleLine).optional(),
+      })
+      .refine((c) => c.to >= c.from, { message: "to must not be before from", path: ["to"] }),
+  )
+  .max(200)
+  .openapi({ description: "Holidays and other closures: local dates, both ends included" });
+
+const Timezone = z
+  .string()
+  .max(64)
+  .refine(isTimezone, "an IANA timezone like Europe/Madrid")
+  .openapi({ example: "Europe/Madrid" });
 
 export const BusinessHoursCreate = z
   .strictObject({
     name: Name,
-    timezone: z
-      .string()
-      .refine(isTimezone, "an IANA timezone like Europe/Madrid")
-      .openapi({ example: "Europe/Madrid" }),
-    weekly: z
-      .array(
-        z
-          .strictObject({
-            day: z.number().int().min(0).max(6).openapi({ description: "0 = Sunday" }),
-            open: HHMM,
-            close: HHMM,
-          })
-          .refine((w) => w.close > w.open, {
-            message: "close must be after open",
-            path: ["close"],
-          }),
-      )
-      .max(50),
-    closures: z
-      .array(
-        z
-          .strictObject({
-            from: LocalDate,
-            to: LocalDate,
-            name: z.string().max(100).check(singleLine).optional(),
-          })
-          .refine((c) => c.to >= c.from, { message: "to must not be before from", path: ["to"] }),
-      )
-      .max(200)
-      .default([]),
+    timezone: Timezone,
+    weekly: Weekly,
+    closures: Closures.default([]),
   })
   .openapi("BusinessHoursCreate");
 
+export const BusinessHoursPatch = z
+  .strictObject({
+    name: Name.optional(),
+    timezone: Timezone.optional(),
+    weekly: Weekly.optional(),
+    closures: Closures.optional(),
+  })
+  .openapi("BusinessHoursPatch", { description: "`weekly` and `closures` replace the lists" });
+
 export const BusinessHoursSchema = BusinessHoursCreate.extend({
+  closures: Closures,
   id: z.string(),
   open_now: z.boolean(),
   next_opening: Timestamp.nullable(),
@@ -145,8 +167,23 @@ export const ChannelRoutingSchema = z
   })
   .openapi("ChannelRouting");
 
+const LanguageCode = z.enum(UI_LANGUAGES);
+
+const Country = z
+  .string()
+  .refine(isCountry, "an ISO 3166 country code like ES")
+  .openapi({ example: "ES", description: "ISO 3166-1 alpha-2" });
+
 export const WorkspaceSettings = z
   .strictObject({
+    name: Name.optional(),
+    timezone: Timezone.optional(),
+    default_country: Country.optional().openapi({
+      description: "Reads phone numbers written without a +country prefix",
+    }),
+    language: LanguageCode.nullable().optional().openapi({
+      description: "For people who have not chosen their own; null follows each one's browser",
+    }),
     business_hours_id: z.string().max(64).nullable().optional(),
     close_reasons: z.array(Name).max(50).optional(),
     require_close_note: z.boolean().optional(),
@@ -155,6 +192,10 @@ export const WorkspaceSettings = z
 
 export const WorkspaceSettingsSchema = z
   .object({
+    name: z.string(),
+    timezone: z.string(),
+    default_country: z.string(),
+    language: LanguageCode.nullable(),
     business_hours_id: z.string().nullable(),
     close_reasons: z.array(z.string()),
     require_close_note: z.boolean(),

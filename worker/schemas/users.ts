@@ -21,6 +21,10 @@ export const UserSchema = z
     name: z.string(),
     role: RoleSchema,
     active: z.boolean(),
+    capacity: z.number().int().openapi({
+      description: "Auto-assignment gives them at most this many open conversations",
+    }),
+    team_ids: z.array(z.string()),
     created_at: Timestamp,
   })
   .openapi("User", {
@@ -34,6 +38,8 @@ export const toUserDto = (m: Member) => ({
   name: m.name,
   role: m.role,
   active: m.active,
+  capacity: m.capacity,
+  team_ids: m.teamIds,
   created_at: toIso(m.createdAt),
 });
 
