@@ -1809,6 +1809,71 @@ export interface paths {
       };
     };
   };
+  "/api/v1/channels/{id}/check": {
+    /** Whether an address is valid and reachable on the channel */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["AddressCheck"];
+        };
+      };
+      responses: {
+        /** @description What Conversa and the platform can tell */
+        200: {
+          content: {
+            "application/json": components["schemas"]["AddressCheckResult"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/api/v1/channels/{id}/templates": {
     /** WhatsApp message templates of the channel, as last synced */
     get: {
@@ -3633,71 +3698,6 @@ export interface paths {
         200: {
           content: {
             "application/json": components["schemas"]["Message"];
-          };
-        };
-        /** @description Malformed request */
-        400: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Not signed in */
-        401: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Not allowed */
-        403: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Not found */
-        404: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Conflict */
-        409: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Body too large */
-        413: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Validation failed */
-        422: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
-  };
-  "/api/v1/channels/{id}/check": {
-    /** Whether an address is valid and reachable on the channel */
-    post: {
-      parameters: {
-        path: {
-          id: string;
-        };
-      };
-      requestBody: {
-        content: {
-          "application/json": components["schemas"]["AddressCheck"];
-        };
-      };
-      responses: {
-        /** @description What Conversa and the platform can tell */
-        200: {
-          content: {
-            "application/json": components["schemas"]["AddressCheckResult"];
           };
         };
         /** @description Malformed request */
@@ -5757,6 +5757,60 @@ export interface components {
       label?: string;
       options?: string[];
     };
+    Channel: {
+      id: string;
+      /** @enum {string} */
+      type: "webchat" | "whatsapp" | "messenger" | "instagram" | "telegram" | "twilio_sms" | "email" | "custom";
+      name: string;
+      /** @description Settings without secrets (admins only) */
+      config?: {
+        [key: string]: unknown;
+      };
+      /** @description Which write-only secrets are stored (admins only) */
+      secrets_set?: string[];
+      /** @description Paste into the platform's webhook settings (admins only) */
+      webhook_url?: string | null;
+      routing?: components["schemas"]["ChannelRouting"];
+      check?: components["schemas"]["ChannelCheck"];
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      created_at: string;
+    };
+    /** @description Where new conversations go (admins only); set with PUT /channels/{id}/routing */
+    ChannelRouting: {
+      /** @description New conversations go to this team (after the menu, if any) */
+      team_id?: string | null;
+      business_hours_id?: string | null;
+      menu?: ({
+        /** @example How can we help? */
+        prompt: string;
+        options: {
+            /** @example 1 */
+            key: string;
+            /** @example Sales */
+            label: string;
+            team_id: string;
+          }[];
+        /** @default 3 */
+        max_attempts?: number;
+        /** @default null */
+        default_team_id?: string | null;
+      }) | null;
+    };
+    /** @description The last credential check with the platform (admins only); null when the type has none */
+    ChannelCheck: ({
+      /** @enum {string} */
+      status: "unchecked" | "connected" | "failing";
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      checked_at: string | null;
+      /** @description The platform's refusal at the last check */
+      error: string | null;
+    }) | null;
     WhatsAppTemplate: {
       name: string;
       language: string;
@@ -5790,25 +5844,6 @@ export interface components {
       /** @default Test message from Conversa */
       text?: string;
       subject?: string;
-    };
-    Channel: {
-      id: string;
-      /** @enum {string} */
-      type: "webchat" | "whatsapp" | "messenger" | "instagram" | "telegram" | "twilio_sms" | "email" | "custom";
-      name: string;
-      /** @description Settings without secrets (admins only) */
-      config?: {
-        [key: string]: unknown;
-      };
-      /** @description Which write-only secrets are stored (admins only) */
-      secrets_set?: string[];
-      /** @description Paste into the platform's webhook settings (admins only) */
-      webhook_url?: string | null;
-      /**
-       * Format: date-time
-       * @example 2026-11-22T10:00:00.000Z
-       */
-      created_at: string;
     };
     CreatedChannel: components["schemas"]["Channel"] & ({
       /** @description Web chat only, shown once: sign logged-in visitors' identifiers with it (hex HMAC-SHA256) */
@@ -6251,26 +6286,6 @@ export interface components {
     };
     AddressCheck: {
       to: string;
-    };
-    ChannelRouting: {
-      /** @description New conversations go to this team (after the menu, if any) */
-      team_id?: string | null;
-      business_hours_id?: string | null;
-      menu?: ({
-        /** @example How can we help? */
-        prompt: string;
-        options: {
-            /** @example 1 */
-            key: string;
-            /** @example Sales */
-            label: string;
-            team_id: string;
-          }[];
-        /** @default 3 */
-        max_attempts?: number;
-        /** @default null */
-        default_team_id?: string | null;
-      }) | null;
     };
     WorkspaceSettingsResult: {
       business_hours_id: string | null;

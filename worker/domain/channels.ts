@@ -174,6 +174,8 @@ export async function updateChannel(
       name: patch.name ?? current.name,
       config: visible,
       secrets: await seal(env, hidden),
+      // new settings or credentials make the last check say nothing about them
+      ...(patch.config ? { checkedAt: null, checkError: null } : {}),
       ...(endsTokens ? nextSecurityVersion : {}),
     })
     .where(and(live(workspaceId), eq(channels.id, id)))
@@ -226,9 +228,52 @@ export async function toChannelDto(env: Env, row: ChannelRow, origin: string, vi
   return {
     ...seen,
     config: row.config,
+    routing: row.routing ?? {},
+    check: checkDto(row),
     secrets_set: Object.keys(await channelSecrets(env, row)).filter((k) => k !== "identity_secret"),
     webhook_url: path ? `${origin}/webhooks/${path}/${row.id}` : null,
   };
+}
+
+/** Platform channels whose adapter can check credentials without sending anything. */
+export const isCheckable = (type: ChannelType) =>
+  isPlatformChannel(type) && adapterFor(type).check !== undefined;
+
+/** The last credential check as admins see it; null for channels that have none. */
+function checkDto(row: ChannelRow) {
+  if (!isCheckable(row.type)) return null;
+  const status = row.checkedAt === null ? "unchecked" : row.checkError ? "failing" : "connected";
+  return {
+    status,
+    checked_at: row.checkedAt === null ? null : toIso(row.checkedAt),
+    error: row.checkError,
+  } as const;
+}
+
+/**
+ * Asks the platform whether the stored credentials work and keeps the answer (when, and the
+ * refusal if any) so the channel list shows it.
+ */
+export async function checkChannel(db: Db, env: Env, workspaceId: string, id: string, now: number) {
+  const channel = await getChannel(db, workspaceId, id);
+  const check = isPlatformChannel(channel.type) ? adapterFor(channel.type).check : undefined;
+  if (!check)
+    throw validationFailed([
+      { path: "id", message: "this kind of channel has no check; send a test message instead" },
+    ]);
+  let checkError: string | null = null;
+  try {
+    await check(await adapterConfig(env, channel), targetFetch(env));
+  } catch (error) {
+    if (!(error instanceof SendError)) throw error;
+    checkError = error.message;
+  }
+  const [row] = await db
+    .update(channels)
+    .set({ checkedAt: now, checkError })
+    .where(and(live(workspaceId), eq(channels.id, id)))
+    .returning();
+  return row ?? channel;
 }
 
 /** Sends straight through the platform, so an admin can check the credentials work. */
