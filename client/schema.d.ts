@@ -1689,7 +1689,7 @@ export interface paths {
     };
   };
   "/api/v1/contact-fields/{id}": {
-    /** Remove a definition (values already stored on contacts are kept) */
+    /** Remove a definition and every contact's value for it */
     delete: {
       parameters: {
         path: {
