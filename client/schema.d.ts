@@ -6399,7 +6399,7 @@ export interface components {
     };
     ChannelPatch: {
       name?: string;
-      /** @description Keys to change, checked against the channel's type; secrets may be replaced */
+      /** @description Keys to change, checked against the channel's type; secrets may be replaced; null clears an optional setting */
       config?: {
         [key: string]: unknown;
       };

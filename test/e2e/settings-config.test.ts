@@ -50,6 +50,28 @@ async function lookAt(name: string) {
 
 const dialog = () => page.getByRole("dialog");
 
+/** A visitor of the demo web chat writes; the conversation it opened. */
+async function visitorWrites(text: string) {
+  const channels = (await (await page.request.get("/api/v1/channels")).json()) as {
+    data: { id: string; type: string }[];
+  };
+  const webchat = channels.data.find((c) => c.type === "webchat");
+  const session = (await (
+    await fetch(`${server.base}/widget/v1/sessions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ channel_id: webchat?.id }),
+    })
+  ).json()) as { token: string };
+  const sent = await fetch(`${server.base}/widget/v1/messages`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${session.token}` },
+    body: JSON.stringify({ text }),
+  });
+  expect(sent.status).toBe(201);
+  return ((await sent.json()) as { conversation_id: string }).conversation_id;
+}
+
 async function confirm(button: string) {
   const confirmation = page.getByRole("dialog");
   await confirmation.getByRole("button", { name: button, exact: true }).click();
@@ -149,6 +171,46 @@ describe("workspace configuration screens", () => {
       "#e11d48",
     );
     await lookAt("settings-channel-webchat");
+  });
+
+  it("creates, recolours, renames and deletes a label, saying how many conversations lose it", async () => {
+    await page.goto("/settings/labels");
+    await page.getByRole("heading", { name: "Labels", level: 1 }).waitFor();
+    await page.getByRole("button", { name: "New label" }).first().click();
+    await dialog().getByRole("button", { name: "Save" }).click();
+    await dialog().getByText("This field is required").waitFor();
+    await dialog().getByLabel("Name").fill("Billing");
+    await dialog().getByRole("radio", { name: "Colour 7" }).check({ force: true });
+    await expectAccessible(page, "the label form");
+    await dialog().getByRole("button", { name: "Save" }).click();
+    await page.getByRole("cell", { name: "billing", exact: true }).waitFor();
+
+    const conversationId = await visitorWrites("Where is my invoice?");
+    const labelled = await page.request.post(`/api/v1/conversations/${conversationId}/labels`, {
+      data: { labels: ["billing"] },
+      headers: { origin: server.base },
+    });
+    expect(labelled.status()).toBe(200);
+
+    await page.reload();
+    await page.getByRole("button", { name: "Edit billing" }).click();
+    await dialog().getByLabel("Name").fill("invoices");
+    await dialog().getByRole("radio", { name: "Colour 3" }).check({ force: true });
+    await dialog().getByRole("button", { name: "Save" }).click();
+    await page.getByRole("cell", { name: "invoices", exact: true }).waitFor();
+    const labels = (await (await page.request.get("/api/v1/labels")).json()) as {
+      data: { name: string; colour: string; conversation_count: number }[];
+    };
+    expect(labels.data.find((l) => l.name === "invoices")).toMatchObject({
+      colour: "#0e7c66",
+      conversation_count: 1,
+    });
+    await lookAt("settings-labels");
+
+    await page.getByRole("button", { name: "Delete invoices" }).click();
+    await dialog().getByText("It is removed from the 1 conversation that carries it").waitFor();
+    await confirm("Delete");
+    await page.getByRole("cell", { name: "invoices", exact: true }).waitFor({ state: "detached" });
   });
 
   it("creates, edits and deletes a snippet", async () => {

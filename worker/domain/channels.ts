@@ -148,6 +148,10 @@ const endsVisitorTokens = (current: ChannelRow, next: Record<string, unknown>) =
   webchatConfig(current).require_identity !== true &&
   next.require_identity === true;
 
+/** A patch clears a setting by giving it null: the key is left out before the config is checked. */
+const withoutCleared = (config: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(config).filter(([, value]) => value !== null));
+
 /** Merges a partial config over the stored one and checks the whole against the type's schema. */
 export async function updateChannel(
   db: Db,
@@ -160,7 +164,7 @@ export async function updateChannel(
   const secrets = await unseal(env, current.secrets);
   const stored = Object.keys(secrets).filter((key) => key !== "identity_secret");
   requireSecretsForNewUrl(current.type, current.config, patch.config ?? {}, stored);
-  const merged = { ...current.config, ...secrets, ...patch.config };
+  const merged = withoutCleared({ ...current.config, ...secrets, ...patch.config });
   const { identity_secret: _generated, ...checked } = merged;
   const parsed = CHANNEL_CONFIGS[current.type].safeParse(checked);
   if (!parsed.success) throw validationFailed(fieldErrorsFromZod(parsed.error, ["config"]));

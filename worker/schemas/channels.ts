@@ -192,7 +192,8 @@ export const ChannelPatch = z
   .strictObject({
     name: name.optional(),
     config: z.record(z.string(), z.unknown()).optional().openapi({
-      description: "Keys to change, checked against the channel's type; secrets may be replaced",
+      description:
+        "Keys to change, checked against the channel's type; secrets may be replaced; null clears an optional setting",
     }),
   })
   .openapi("ChannelPatch");

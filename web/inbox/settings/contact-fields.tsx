@@ -124,7 +124,11 @@ function FieldDialog({
   const [draft, setDraft] = useState<Draft>(empty);
   const [keyTouched, setKeyTouched] = useState(false);
   useEffect(() => {
-    setDraft(editing ? { ...editing } : empty);
+    setDraft(
+      editing
+        ? { key: editing.key, label: editing.label, type: editing.type, options: editing.options }
+        : empty,
+    );
     setKeyTouched(false);
   }, [field]);
   const { busy, errors, submit } = useSubmit(

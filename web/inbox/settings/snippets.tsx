@@ -78,7 +78,11 @@ function SnippetDialog({
   const [draft, setDraft] = useState<Draft>({ shortcut: "", title: "", body: "" });
   const body = useRef<HTMLTextAreaElement>(null);
   useEffect(() => {
-    setDraft(editing ? { ...editing } : { shortcut: "", title: "", body: "" });
+    setDraft(
+      editing
+        ? { shortcut: editing.shortcut, title: editing.title, body: editing.body }
+        : { shortcut: "", title: "", body: "" },
+    );
   }, [snippet]);
   const { busy, errors, submit } = useSubmit(
     async () => {

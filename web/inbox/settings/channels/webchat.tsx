@@ -15,7 +15,12 @@ import { CopyBox } from "./copy";
 import { channelFieldError } from "./fields";
 import type { Channel } from "./look";
 
+type Ask = "off" | "optional" | "required";
+type Prechat = { name: Ask; email: Ask; phone: Ask };
+
 type Appearance = {
+  language: string;
+  prechat: Prechat;
   greeting: string;
   brand_color: string;
   position: "right" | "left";
@@ -26,7 +31,21 @@ type Appearance = {
 
 const DEFAULT_COLOUR = "#2563eb";
 
+const NO_PRECHAT: Prechat = { name: "off", email: "off", phone: "off" };
+
+/** The languages the widget speaks, each named in itself. */
+const WIDGET_LANGUAGES = [
+  { value: "en", label: "English" },
+  { value: "es", label: "Español" },
+  { value: "pt-BR", label: "Português (Brasil)" },
+  { value: "fr", label: "Français" },
+  { value: "ar", label: "العربية" },
+  { value: "tr", label: "Türkçe" },
+];
+
 const appearanceOf = (config: Record<string, unknown> = {}): Appearance => ({
+  language: (config.language as string | undefined) ?? "",
+  prechat: { ...NO_PRECHAT, ...(config.prechat as Partial<Prechat> | undefined) },
   greeting: (config.greeting as string | undefined) ?? "",
   brand_color: (config.brand_color as string | undefined) ?? DEFAULT_COLOUR,
   position: config.position === "left" ? "left" : "right",
@@ -34,6 +53,17 @@ const appearanceOf = (config: Record<string, unknown> = {}): Appearance => ({
   away_message: (config.away_message as string | undefined) ?? "",
   require_identity: config.require_identity === true,
 });
+
+function prechatLabel(key: keyof Prechat) {
+  switch (key) {
+    case "name":
+      return t("channels.prechat.name");
+    case "email":
+      return t("channels.prechat.email");
+    case "phone":
+      return t("channels.prechat.phone");
+  }
+}
 
 export const embedCode = (channelId: string) =>
   `<script src="${location.origin}/widget.js" data-channel="${channelId}" async></script>`;
@@ -87,7 +117,9 @@ export function WebchatSettings({
     async () => {
       const config: Record<string, unknown> = {};
       for (const key of Object.keys(look) as (keyof Appearance)[])
-        if (look[key] !== initial[key]) config[key] = look[key];
+        if (JSON.stringify(look[key]) !== JSON.stringify(initial[key]))
+          // an empty language means "follow the visitor": the setting is cleared
+          config[key] = key === "language" && look.language === "" ? null : look[key];
       onSaved(
         await request<Channel>(`/api/v1/channels/${channel.id}`, {
           method: "PATCH",
@@ -176,8 +208,37 @@ export function WebchatSettings({
           />
           <p class="hint">{t("channels.hint.require_identity")}</p>
         </div>
-        {/* The widget's language and its pre-chat form (name / email / phone) join these
-            settings here, as fields of the same web-chat config. */}
+        <Field label={t("channels.field.language")} hint={t("channels.hint.language")}>
+          <Select
+            name="language"
+            value={look.language}
+            placeholder={t("channels.language.auto")}
+            options={WIDGET_LANGUAGES}
+            onChange={(e) => set({ language: e.currentTarget.value })}
+          />
+        </Field>
+        <fieldset class="sub-list">
+          <legend>{t("channels.prechat.title")}</legend>
+          <p class="hint">{t("channels.prechat.hint")}</p>
+          <div class="form-row">
+            {(["name", "email", "phone"] as const).map((key) => (
+              <Field key={key} label={prechatLabel(key)}>
+                <Select
+                  name={`prechat-${key}`}
+                  value={look.prechat[key]}
+                  options={[
+                    { value: "off", label: t("channels.prechat.off") },
+                    { value: "optional", label: t("channels.prechat.optional") },
+                    { value: "required", label: t("channels.prechat.required") },
+                  ]}
+                  onChange={(e) =>
+                    set({ prechat: { ...look.prechat, [key]: e.currentTarget.value as Ask } })
+                  }
+                />
+              </Field>
+            ))}
+          </div>
+        </fieldset>
         <div class="form-actions">
           <Button variant="primary" type="submit" loading={busy}>
             {t("common.save")}
