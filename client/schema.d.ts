@@ -1809,24 +1809,19 @@ export interface paths {
       };
     };
   };
-  "/api/v1/channels/{id}/check": {
-    /** Whether an address is valid and reachable on the channel */
+  "/api/v1/channels/{id}/credentials/check": {
+    /** Ask the platform whether the stored credentials work (nothing is sent); the answer is kept in `check` */
     post: {
       parameters: {
         path: {
           id: string;
         };
       };
-      requestBody: {
-        content: {
-          "application/json": components["schemas"]["AddressCheck"];
-        };
-      };
       responses: {
-        /** @description What Conversa and the platform can tell */
+        /** @description Checked */
         200: {
           content: {
-            "application/json": components["schemas"]["AddressCheckResult"];
+            "application/json": components["schemas"]["Channel"];
           };
         };
         /** @description Malformed request */
@@ -3934,6 +3929,71 @@ export interface paths {
         200: {
           content: {
             "application/json": components["schemas"]["Message"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/channels/{id}/check": {
+    /** Whether an address is valid and reachable on the channel */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["AddressCheck"];
+        };
+      };
+      responses: {
+        /** @description What Conversa and the platform can tell */
+        200: {
+          content: {
+            "application/json": components["schemas"]["AddressCheckResult"];
           };
         };
         /** @description Malformed request */

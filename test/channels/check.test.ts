@@ -6,7 +6,10 @@ type Check = { status: string; checked_at: string | null; error: string | null }
 type Channel = { id: string; check: Check | null; routing?: Record<string, unknown> };
 
 const check = async (cookie: string, id: string) => {
-  const response = await api(`/api/v1/channels/${id}/check`, { cookie, method: "POST" });
+  const response = await api(`/api/v1/channels/${id}/credentials/check`, {
+    cookie,
+    method: "POST",
+  });
   expect(response.status).toBe(200);
   return json<Channel>(response);
 };
@@ -109,7 +112,7 @@ describe("checking a channel's credentials", () => {
     const webchat = await newWebchat(ws.ownerCookie);
     expect((await getChannel(ws.ownerCookie, webchat.id)).check).toBeNull();
     const refused = await expectProblem(
-      await api(`/api/v1/channels/${webchat.id}/check`, {
+      await api(`/api/v1/channels/${webchat.id}/credentials/check`, {
         cookie: ws.ownerCookie,
         method: "POST",
       }),
@@ -119,7 +122,10 @@ describe("checking a channel's credentials", () => {
 
     const agent = await (await ws.addMember("agent")).login();
     await expectProblem(
-      await api(`/api/v1/channels/${webchat.id}/check`, { cookie: agent, method: "POST" }),
+      await api(`/api/v1/channels/${webchat.id}/credentials/check`, {
+        cookie: agent,
+        method: "POST",
+      }),
       403,
     );
   });

@@ -180,7 +180,7 @@ describe("workspace configuration screens", () => {
     await dialog().getByRole("button", { name: "Save" }).click();
     await dialog().getByText("This field is required").waitFor();
     await dialog().getByLabel("Name").fill("Billing");
-    await dialog().getByRole("radio", { name: "Colour 7" }).check({ force: true });
+    await dialog().getByRole("radio", { name: "Colour 7" }).check();
     await expectAccessible(page, "the label form");
     await dialog().getByRole("button", { name: "Save" }).click();
     await page.getByRole("cell", { name: "billing", exact: true }).waitFor();
@@ -195,7 +195,7 @@ describe("workspace configuration screens", () => {
     await page.reload();
     await page.getByRole("button", { name: "Edit billing" }).click();
     await dialog().getByLabel("Name").fill("invoices");
-    await dialog().getByRole("radio", { name: "Colour 3" }).check({ force: true });
+    await dialog().getByRole("radio", { name: "Colour 3" }).check();
     await dialog().getByRole("button", { name: "Save" }).click();
     await page.getByRole("cell", { name: "invoices", exact: true }).waitFor();
     const labels = (await (await page.request.get("/api/v1/labels")).json()) as {

@@ -195,7 +195,7 @@ const testSendRoute = createRoute({
 
 const checkRoute = createRoute({
   method: "post",
-  path: "/channels/{id}/check",
+  path: "/channels/{id}/credentials/check",
   tags,
   summary:
     "Ask the platform whether the stored credentials work (nothing is sent); the answer is kept in `check`",

@@ -317,7 +317,7 @@ export default function ContactFieldsScreen() {
             {
               key: "actions",
               header: <span class="sr-only">{t("common.actions")}</span>,
-              class: "actions",
+              class: "row-end",
               render: (f) => (
                 <>
                   <IconButton

@@ -47,7 +47,7 @@ function Swatches({ value, onChange }: { value: string; onChange: (colour: strin
           <input
             type="radio"
             name="label-colour"
-            class="sr-only"
+            class="swatch-input"
             value={colour}
             checked={colour === value}
             onChange={() => onChange(colour)}
@@ -207,7 +207,7 @@ export default function LabelsScreen() {
       <header class="page-head">
         <div>
           <h1>{t("labels.title")}</h1>
-          <p>{t("labels.description")}</p>
+          <p>{t("labels.intro")}</p>
         </div>
         {createButton}
       </header>
@@ -244,7 +244,7 @@ export default function LabelsScreen() {
             {
               key: "actions",
               header: <span class="sr-only">{t("common.actions")}</span>,
-              class: "actions",
+              class: "row-end",
               render: (l) => (
                 <>
                   <IconButton

@@ -299,7 +299,7 @@ export default function SnippetsScreen() {
                 {
                   key: "actions",
                   header: <span class="sr-only">{t("common.actions")}</span>,
-                  class: "actions",
+                  class: "row-end",
                   render: (s) => (
                     <>
                       <IconButton

@@ -53,7 +53,7 @@ export function lastCheck(channel: Channel) {
 /** Asks the platform whether the credentials work; the list and the detail show the answer. */
 export function useCheck(channel: Channel, onChecked: (channel: Channel) => void) {
   return useSubmit(async () => {
-    const checked = await request<Channel>(`/api/v1/channels/${channel.id}/check`, {
+    const checked = await request<Channel>(`/api/v1/channels/${channel.id}/credentials/check`, {
       method: "POST",
     });
     onChecked(checked);
