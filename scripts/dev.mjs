@@ -3,6 +3,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { startFakePlatforms } from "../test/fakes/platforms.mjs";
+import { seedDemoConversations } from "./demo-conversations.mjs";
 import { ensureDevVars, fakePlatformsVars } from "./dev-vars.mjs";
 import { DEMO_LOGIN, seedIfEmpty } from "./seed.mjs";
 
@@ -87,6 +88,13 @@ server.on("exit", (code) => process.exit(code ?? 0));
 
 const base = `http://127.0.0.1:${port}`;
 if (await waitForHealth(base)) {
+  if (seed.seeded && seed.channelId) {
+    const made = await seedDemoConversations(base, seed.channelId).catch((error) => {
+      console.error(`▸ could not play the demo conversations: ${error.message}`);
+      return 0;
+    });
+    if (made) console.log(`▸ played ${made} demo conversations on the web chat`);
+  }
   console.log(`
   Conversa is running.
 

@@ -134,6 +134,7 @@ export async function demoSql(secretsKey, now = Date.now(), fakePlatformsUrl = n
       name: "Demo",
       default_country: "US",
       timezone: "UTC",
+      close_reasons: JSON.stringify(["Resolved", "Duplicate", "No reply from customer"]),
       created_at: now,
     }),
     insert("workspaces", {

@@ -44,9 +44,9 @@ export function pickAgent(
   );
 }
 
-/** Online, active team members with their open conversation counts. */
-async function candidatesOf(db: Db, workspaceId: string, teamId: string): Promise<Candidate[]> {
-  const members = await db
+/** The active members of these teams who are online now, with their capacity. */
+export const onlineMembersOf = (db: Db, workspaceId: string, teamIds: string[]) =>
+  db
     .select({ userId: memberships.userId, capacity: memberships.capacity })
     .from(teamMembers)
     .innerJoin(
@@ -60,11 +60,16 @@ async function candidatesOf(db: Db, workspaceId: string, teamId: string): Promis
       inWorkspace(
         teamMembers,
         workspaceId,
-        eq(teamMembers.teamId, teamId),
+        inArray(teamMembers.teamId, teamIds),
         eq(memberships.active, true),
         eq(memberships.presence, "online"),
       ),
-    );
+    )
+    .$dynamic();
+
+/** Online, active team members with their open conversation counts. */
+async function candidatesOf(db: Db, workspaceId: string, teamId: string): Promise<Candidate[]> {
+  const members = await onlineMembersOf(db, workspaceId, [teamId]);
   if (members.length === 0) return [];
   const counts = await db
     .select({ userId: conversations.assigneeId, open: count() })

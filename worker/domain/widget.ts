@@ -13,6 +13,7 @@ import { inWorkspace } from "../db/scope";
 import type { Db, Visitor } from "../lib/context";
 import { validationFailed } from "../lib/errors";
 import { toIso } from "../schemas/common";
+import { onlineMembersOf } from "./assignment";
 import { type ChannelRow, webchatConfig } from "./channels";
 import { normalizePhone } from "./contacts";
 import { isOpen, nextOpening } from "./hours";
@@ -57,30 +58,20 @@ async function hoursOf(db: Db, channel: ChannelRow) {
 
 /** Someone who can answer is online: a member of the routing teams, or of the workspace without teams. */
 async function someoneOnline(db: Db, channel: ChannelRow, teamIds: string[]) {
-  const online = and(
-    eq(memberships.workspaceId, channel.workspaceId),
-    eq(memberships.active, true),
-    eq(memberships.presence, "online"),
-  );
   const [row] = teamIds.length
-    ? await db
+    ? await onlineMembersOf(db, channel.workspaceId, teamIds).limit(1)
+    : await db
         .select({ userId: memberships.userId })
-        .from(teamMembers)
-        .innerJoin(
-          memberships,
-          and(
-            eq(memberships.workspaceId, teamMembers.workspaceId),
-            eq(memberships.userId, teamMembers.userId),
-          ),
-        )
+        .from(memberships)
         .where(
-          and(
-            inWorkspace(teamMembers, channel.workspaceId, inArray(teamMembers.teamId, teamIds)),
-            online,
+          inWorkspace(
+            memberships,
+            channel.workspaceId,
+            eq(memberships.active, true),
+            eq(memberships.presence, "online"),
           ),
         )
-        .limit(1)
-    : await db.select({ userId: memberships.userId }).from(memberships).where(online).limit(1);
+        .limit(1);
   return row !== undefined;
 }
 
