@@ -179,38 +179,38 @@ describe("workspace configuration screens", () => {
     await page.getByRole("button", { name: "New label" }).first().click();
     await dialog().getByRole("button", { name: "Save" }).click();
     await dialog().getByText("This field is required").waitFor();
-    await dialog().getByLabel("Name").fill("Billing");
+    await dialog().getByLabel("Name").fill("Escalation");
     await dialog().getByRole("radio", { name: "Colour 7" }).check();
     await expectAccessible(page, "the label form");
     await dialog().getByRole("button", { name: "Save" }).click();
-    await page.getByRole("cell", { name: "billing", exact: true }).waitFor();
+    await page.getByRole("cell", { name: "escalation", exact: true }).waitFor();
 
     const conversationId = await visitorWrites("Where is my invoice?");
     const labelled = await page.request.post(`/api/v1/conversations/${conversationId}/labels`, {
-      data: { labels: ["billing"] },
+      data: { labels: ["escalation"] },
       headers: { origin: server.base },
     });
     expect(labelled.status()).toBe(200);
 
     await page.reload();
-    await page.getByRole("button", { name: "Edit billing" }).click();
-    await dialog().getByLabel("Name").fill("invoices");
+    await page.getByRole("button", { name: "Edit escalation" }).click();
+    await dialog().getByLabel("Name").fill("urgent");
     await dialog().getByRole("radio", { name: "Colour 3" }).check();
     await dialog().getByRole("button", { name: "Save" }).click();
-    await page.getByRole("cell", { name: "invoices", exact: true }).waitFor();
+    await page.getByRole("cell", { name: "urgent", exact: true }).waitFor();
     const labels = (await (await page.request.get("/api/v1/labels")).json()) as {
       data: { name: string; colour: string; conversation_count: number }[];
     };
-    expect(labels.data.find((l) => l.name === "invoices")).toMatchObject({
+    expect(labels.data.find((l) => l.name === "urgent")).toMatchObject({
       colour: "#0e7c66",
       conversation_count: 1,
     });
     await lookAt("settings-labels");
 
-    await page.getByRole("button", { name: "Delete invoices" }).click();
+    await page.getByRole("button", { name: "Delete urgent" }).click();
     await dialog().getByText("It is removed from the 1 conversation that carries it").waitFor();
     await confirm("Delete");
-    await page.getByRole("cell", { name: "invoices", exact: true }).waitFor({ state: "detached" });
+    await page.getByRole("cell", { name: "urgent", exact: true }).waitFor({ state: "detached" });
   });
 
   it("creates, edits and deletes a snippet", async () => {
