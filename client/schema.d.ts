@@ -1875,7 +1875,7 @@ export interface paths {
     };
   };
   "/api/v1/contact-fields/{id}": {
-    /** Remove a definition (values already stored on contacts are kept) */
+    /** Remove a definition and every contact's value for it */
     delete: {
       parameters: {
         path: {
@@ -1948,6 +1948,66 @@ export interface paths {
         200: {
           content: {
             "application/json": components["schemas"]["ContactField"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/channels/{id}/credentials/check": {
+    /** Ask the platform whether the stored credentials work (nothing is sent); the answer is kept in `check` */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Checked */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Channel"];
           };
         };
         /** @description Malformed request */
@@ -6694,6 +6754,60 @@ export interface components {
       label?: string;
       options?: string[];
     };
+    Channel: {
+      id: string;
+      /** @enum {string} */
+      type: "webchat" | "whatsapp" | "messenger" | "instagram" | "telegram" | "twilio_sms" | "email" | "custom";
+      name: string;
+      /** @description Settings without secrets (admins only) */
+      config?: {
+        [key: string]: unknown;
+      };
+      /** @description Which write-only secrets are stored (admins only) */
+      secrets_set?: string[];
+      /** @description Paste into the platform's webhook settings (admins only) */
+      webhook_url?: string | null;
+      routing?: components["schemas"]["ChannelRouting"];
+      check?: components["schemas"]["ChannelCheck"];
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      created_at: string;
+    };
+    /** @description Where new conversations go (admins only); set with PUT /channels/{id}/routing */
+    ChannelRouting: {
+      /** @description New conversations go to this team (after the menu, if any) */
+      team_id?: string | null;
+      business_hours_id?: string | null;
+      menu?: ({
+        /** @example How can we help? */
+        prompt: string;
+        options: {
+            /** @example 1 */
+            key: string;
+            /** @example Sales */
+            label: string;
+            team_id: string;
+          }[];
+        /** @default 3 */
+        max_attempts?: number;
+        /** @default null */
+        default_team_id?: string | null;
+      }) | null;
+    };
+    /** @description The last credential check with the platform (admins only); null when the type has none */
+    ChannelCheck: ({
+      /** @enum {string} */
+      status: "unchecked" | "connected" | "failing";
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      checked_at: string | null;
+      /** @description The platform's refusal at the last check */
+      error: string | null;
+    }) | null;
     WhatsAppTemplate: {
       name: string;
       language: string;
@@ -6727,25 +6841,6 @@ export interface components {
       /** @default Test message from Conversa */
       text?: string;
       subject?: string;
-    };
-    Channel: {
-      id: string;
-      /** @enum {string} */
-      type: "webchat" | "whatsapp" | "messenger" | "instagram" | "telegram" | "twilio_sms" | "email" | "custom";
-      name: string;
-      /** @description Settings without secrets (admins only) */
-      config?: {
-        [key: string]: unknown;
-      };
-      /** @description Which write-only secrets are stored (admins only) */
-      secrets_set?: string[];
-      /** @description Paste into the platform's webhook settings (admins only) */
-      webhook_url?: string | null;
-      /**
-       * Format: date-time
-       * @example 2026-11-22T10:00:00.000Z
-       */
-      created_at: string;
     };
     CreatedChannel: components["schemas"]["Channel"] & ({
       /** @description Web chat only, shown once: sign logged-in visitors' identifiers with it (hex HMAC-SHA256) */
@@ -6916,7 +7011,7 @@ export interface components {
     };
     ChannelPatch: {
       name?: string;
-      /** @description Keys to change, checked against the channel's type; secrets may be replaced */
+      /** @description Keys to change, checked against the channel's type; secrets may be replaced; null clears an optional setting */
       config?: {
         [key: string]: unknown;
       };
@@ -7166,26 +7261,6 @@ export interface components {
     };
     AddressCheck: {
       to: string;
-    };
-    ChannelRouting: {
-      /** @description New conversations go to this team (after the menu, if any) */
-      team_id?: string | null;
-      business_hours_id?: string | null;
-      menu?: ({
-        /** @example How can we help? */
-        prompt: string;
-        options: {
-            /** @example 1 */
-            key: string;
-            /** @example Sales */
-            label: string;
-            team_id: string;
-          }[];
-        /** @default 3 */
-        max_attempts?: number;
-        /** @default null */
-        default_team_id?: string | null;
-      }) | null;
     };
     WorkspaceSettingsResult: {
       name: string;

@@ -388,6 +388,45 @@ describe("custom fields", () => {
   });
 });
 
+describe("deleting a custom field", () => {
+  it("removes every contact's value for it, and only in its workspace", async () => {
+    const ws = await newWorkspace();
+    const other = await newWorkspace();
+    const auth = { cookie: ws.ownerCookie };
+    const fieldIn = async (cookie: string) =>
+      json<{ id: string }>(
+        await api("/api/v1/contact-fields", {
+          cookie,
+          body: { key: "loyalty", label: "Loyalty", type: "number" },
+        }),
+      );
+    await api("/api/v1/contact-fields", {
+      ...auth,
+      body: { key: "city", label: "City", type: "text" },
+    });
+    const field = await fieldIn(ws.ownerCookie);
+    await fieldIn(other.ownerCookie);
+    const mine = await create(auth, {
+      name: "Holder",
+      custom_fields: { loyalty: 7, city: "Lyon" },
+    });
+    const theirs = await create(
+      { cookie: other.ownerCookie },
+      { name: "Other holder", custom_fields: { loyalty: 9 } },
+    );
+
+    expect(
+      (await api(`/api/v1/contact-fields/${field.id}`, { ...auth, method: "DELETE" })).status,
+    ).toBe(204);
+    const after = await json<ContactDto>(await api(`/api/v1/contacts/${mine.id}`, auth));
+    expect(after.custom_fields).toEqual({ city: "Lyon" });
+    const untouched = await json<ContactDto>(
+      await api(`/api/v1/contacts/${theirs.id}`, { cookie: other.ownerCookie }),
+    );
+    expect(untouched.custom_fields).toEqual({ loyalty: 9 });
+  });
+});
+
 describe("workspace isolation", () => {
   it("answers 404 for another workspace's contacts on every verb", async () => {
     const a = await newWorkspace();

@@ -80,6 +80,17 @@ const ROUTES = [
   ],
   [
     "POST",
+    /^\/bot(\d+):[^/]+\/getMe$/,
+    (m) => [
+      200,
+      {
+        ok: true,
+        result: { id: Number(m[1]), is_bot: true, first_name: "Fake bot", username: "fake_bot" },
+      },
+    ],
+  ],
+  [
+    "POST",
     /^\/bot[^/]+\/getFile$/,
     (_m, body) => {
       const { file_id } = parseJson(body);
@@ -103,6 +114,11 @@ const ROUTES = [
         },
       ];
     },
+  ],
+  [
+    "GET",
+    /^\/2010-04-01\/Accounts\/(\w+)\.json$/,
+    (m) => [200, { sid: m[1], friendly_name: "Fake account", status: "active" }],
   ],
   [
     "GET",

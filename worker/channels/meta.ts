@@ -251,6 +251,19 @@ async function graphPost(
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
     body: JSON.stringify(body),
   });
+  return graphAnswer(response);
+}
+
+/** Reads an object's id with the token: the check that the token may use it. */
+async function graphCheck(net: TargetFetch, url: string, token: string) {
+  const response = await sendRequest(net, `${url}?fields=id`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  await graphAnswer(response);
+}
+
+/** The answer's JSON, or a SendError keyed on Meta's error code. */
+async function graphAnswer(response: Response): Promise<unknown> {
   const payload: unknown = await response.json().catch(() => null);
   if (response.ok) return payload;
   const parsed = graphError.safeParse(payload);
@@ -325,6 +338,8 @@ export const whatsapp: ChannelAdapter<"whatsapp"> = {
     if (!sent.success) throw new SendError("unexpected answer from WhatsApp", false, "bad_answer");
     return { externalId: sent.data.messages[0]?.id ?? "" };
   },
+  check: (config, net) =>
+    graphCheck(net, `${graphBase(config)}/${config.phone_number_id}`, config.access_token),
   fetchMedia: fetchWhatsAppMedia,
 };
 
@@ -457,6 +472,8 @@ function pageAdapter<T extends "messenger" | "instagram">(
       if (!sent.success) throw new SendError("unexpected answer from Meta", false, "bad_answer");
       return { externalId: sent.data.message_id };
     },
+    check: (config, net) =>
+      graphCheck(net, `${graphBase(config)}/${config.page_id}`, config.page_access_token),
     async fetchMedia(config, media, net) {
       if (!isPlatformMediaUrl(config, media.ref))
         throw new Error("media URL is not on the platform's host");

@@ -179,6 +179,10 @@ export const telegram: ChannelAdapter<"telegram"> = {
     return { externalId: `${sent.data.chat.id}:${sent.data.message_id}` };
   },
 
+  async check(config, net) {
+    await callApi(net, config, "getMe", {});
+  },
+
   async fetchMedia(config, media, net) {
     const found = foundFile.parse(await callApi(net, config, "getFile", { file_id: media.ref }));
     return net(`${apiBase(config)}/file/bot${config.bot_token}/${found.file_path}`);

@@ -147,6 +147,12 @@ export const twilioSms: ChannelAdapter<"twilio_sms"> = {
     return { externalId: sent.data.sid };
   },
 
+  async check(config, net) {
+    const url = `${apiBase(config)}/2010-04-01/Accounts/${config.account_sid}.json`;
+    const response = await sendRequest(net, url, { headers: { authorization: basicAuth(config) } });
+    if (!response.ok) throw sendError(response, await response.json().catch(() => null));
+  },
+
   async fetchMedia(config, media, net) {
     if (!media.ref.startsWith(`${apiBase(config)}/`))
       throw new Error("media URL is not on the configured Twilio API host");

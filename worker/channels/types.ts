@@ -119,6 +119,11 @@ export type ChannelAdapter<T extends ChannelType> = {
   parse(request: WebhookRequest, config: ChannelConfigOf<T>): InboundEvent[];
   /** Every call to the platform goes through `net`, the outbound URL guard (worker/lib/targets.ts). */
   send(config: ChannelConfigOf<T>, message: Outbound, net: TargetFetch): Promise<SendResult>;
+  /**
+   * Asks the platform whether the credentials work (a harmless read); throws a SendError
+   * carrying the platform's refusal. Absent when the platform has no such call.
+   */
+  check?(config: ChannelConfigOf<T>, net: TargetFetch): Promise<void>;
   /** Downloads announced media (only from the configured base URL); absent when the platform sends none. */
   fetchMedia?(config: ChannelConfigOf<T>, media: InboundMedia, net: TargetFetch): Promise<Response>;
 };

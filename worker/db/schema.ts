@@ -316,6 +316,10 @@ export const channels = sqliteTable(
      * it moves when the channel is disconnected or starts to require identity.
      */
     securityVersion: integer("security_version").notNull().default(1),
+    /** When an admin last checked the credentials with the platform, and what it said. */
+    checkedAt: millis("checked_at"),
+    /** The platform's refusal at the last check; null when it accepted them. */
+    checkError: text("check_error"),
     createdAt: createdAt(),
   },
   (t) => [index("channels_workspace_idx").on(t.workspaceId, t.id)],

@@ -148,6 +148,10 @@ const endsVisitorTokens = (current: ChannelRow, next: Record<string, unknown>) =
   webchatConfig(current).require_identity !== true &&
   next.require_identity === true;
 
+/** A patch clears a setting by giving it null: the key is left out before the config is checked. */
+const withoutCleared = (config: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(config).filter(([, value]) => value !== null));
+
 /** Merges a partial config over the stored one and checks the whole against the type's schema. */
 export async function updateChannel(
   db: Db,
@@ -160,7 +164,7 @@ export async function updateChannel(
   const secrets = await unseal(env, current.secrets);
   const stored = Object.keys(secrets).filter((key) => key !== "identity_secret");
   requireSecretsForNewUrl(current.type, current.config, patch.config ?? {}, stored);
-  const merged = { ...current.config, ...secrets, ...patch.config };
+  const merged = withoutCleared({ ...current.config, ...secrets, ...patch.config });
   const { identity_secret: _generated, ...checked } = merged;
   const parsed = CHANNEL_CONFIGS[current.type].safeParse(checked);
   if (!parsed.success) throw validationFailed(fieldErrorsFromZod(parsed.error, ["config"]));
@@ -174,6 +178,8 @@ export async function updateChannel(
       name: patch.name ?? current.name,
       config: visible,
       secrets: await seal(env, hidden),
+      // new settings or credentials make the last check say nothing about them
+      ...(patch.config ? { checkedAt: null, checkError: null } : {}),
       ...(endsTokens ? nextSecurityVersion : {}),
     })
     .where(and(live(workspaceId), eq(channels.id, id)))
@@ -226,9 +232,52 @@ export async function toChannelDto(env: Env, row: ChannelRow, origin: string, vi
   return {
     ...seen,
     config: row.config,
+    routing: row.routing ?? {},
+    check: checkDto(row),
     secrets_set: Object.keys(await channelSecrets(env, row)).filter((k) => k !== "identity_secret"),
     webhook_url: path ? `${origin}/webhooks/${path}/${row.id}` : null,
   };
+}
+
+/** Platform channels whose adapter can check credentials without sending anything. */
+export const isCheckable = (type: ChannelType) =>
+  isPlatformChannel(type) && adapterFor(type).check !== undefined;
+
+/** The last credential check as admins see it; null for channels that have none. */
+function checkDto(row: ChannelRow) {
+  if (!isCheckable(row.type)) return null;
+  const status = row.checkedAt === null ? "unchecked" : row.checkError ? "failing" : "connected";
+  return {
+    status,
+    checked_at: row.checkedAt === null ? null : toIso(row.checkedAt),
+    error: row.checkError,
+  } as const;
+}
+
+/**
+ * Asks the platform whether the stored credentials work and keeps the answer (when, and the
+ * refusal if any) so the channel list shows it.
+ */
+export async function checkChannel(db: Db, env: Env, workspaceId: string, id: string, now: number) {
+  const channel = await getChannel(db, workspaceId, id);
+  const check = isPlatformChannel(channel.type) ? adapterFor(channel.type).check : undefined;
+  if (!check)
+    throw validationFailed([
+      { path: "id", message: "this kind of channel has no check; send a test message instead" },
+    ]);
+  let checkError: string | null = null;
+  try {
+    await check(await adapterConfig(env, channel), targetFetch(env));
+  } catch (error) {
+    if (!(error instanceof SendError)) throw error;
+    checkError = error.message;
+  }
+  const [row] = await db
+    .update(channels)
+    .set({ checkedAt: now, checkError })
+    .where(and(live(workspaceId), eq(channels.id, id)))
+    .returning();
+  return row ?? channel;
 }
 
 /** Sends straight through the platform, so an admin can check the credentials work. */

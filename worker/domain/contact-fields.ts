@@ -1,5 +1,6 @@
 import type { z } from "@hono/zod-openapi";
 import { asc, eq, or, type SQL, sql } from "drizzle-orm";
+import { writeTogether } from "../db/client";
 import { type CustomFieldValue, contactFields, contacts, type FieldType } from "../db/schema";
 import { inWorkspace } from "../db/scope";
 import type { Db } from "../lib/context";
@@ -72,11 +73,25 @@ export async function updateContactField(
 }
 
 /** Values already stored on contacts stay; they are just no longer validated or offered. */
+/** Deletes the definition and every contact's value for it, together. */
 export async function deleteContactField(db: Db, workspaceId: string, id: string) {
-  await getContactField(db, workspaceId, id);
-  await db
-    .delete(contactFields)
-    .where(inWorkspace(contactFields, workspaceId, eq(contactFields.id, id)));
+  const field = await getContactField(db, workspaceId, id);
+  const path = `$.${field.key}`;
+  await writeTogether(db, [
+    db
+      .delete(contactFields)
+      .where(inWorkspace(contactFields, workspaceId, eq(contactFields.id, id))),
+    db
+      .update(contacts)
+      .set({ customFields: sql`json_remove(${contacts.customFields}, ${path})` })
+      .where(
+        inWorkspace(
+          contacts,
+          workspaceId,
+          sql`json_type(${contacts.customFields}, ${path}) is not null`,
+        ),
+      ),
+  ]);
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { audit } from "../domain/audit";
 import {
+  checkChannel,
   createChannel,
   disconnectChannel,
   getChannel,
@@ -192,7 +193,32 @@ const testSendRoute = createRoute({
   },
 });
 
+const checkRoute = createRoute({
+  method: "post",
+  path: "/channels/{id}/credentials/check",
+  tags,
+  summary:
+    "Ask the platform whether the stored credentials work (nothing is sent); the answer is kept in `check`",
+  security: authenticated,
+  middleware: admin,
+  request: { params: ChannelId },
+  responses: { 200: jsonResponse(ChannelSchema, "Checked"), ...errorResponses },
+});
+
 export const channelsRouter = createRouter()
+  .openapi(checkRoute, async (c) => {
+    const row = await checkChannel(
+      c.get("db"),
+      c.env,
+      c.get("principal").workspaceId,
+      c.req.valid("param").id,
+      c.get("clock").now(),
+    );
+    return c.json(
+      await toChannelDto(c.env, row, new URL(c.req.url).origin, c.get("principal").role),
+      200,
+    );
+  })
   .openapi(templatesRoute, async (c) => {
     const rows = await listTemplates(
       c.get("db"),

@@ -62,7 +62,7 @@ const deleteRoute = createRoute({
   method: "delete",
   path: "/contact-fields/{id}",
   tags,
-  summary: "Remove a definition (values already stored on contacts are kept)",
+  summary: "Remove a definition and every contact's value for it",
   security: authenticated,
   middleware: admin,
   request: { params: FieldId },

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { CHANNEL_TYPES, type ChannelType } from "../db/schema";
 import { multiLine, singleLine, Timestamp } from "./common";
+import { ChannelRoutingSchema } from "./teams";
 
 /** A credential: accepted on write, stored sealed, never returned. */
 const secret = (description: string) =>
@@ -191,10 +192,25 @@ export const ChannelPatch = z
   .strictObject({
     name: name.optional(),
     config: z.record(z.string(), z.unknown()).optional().openapi({
-      description: "Keys to change, checked against the channel's type; secrets may be replaced",
+      description:
+        "Keys to change, checked against the channel's type; secrets may be replaced; null clears an optional setting",
     }),
   })
   .openapi("ChannelPatch");
+
+const ChannelCheck = z
+  .object({
+    status: z.enum(["unchecked", "connected", "failing"]),
+    checked_at: Timestamp.nullable(),
+    error: z
+      .string()
+      .nullable()
+      .openapi({ description: "The platform's refusal at the last check" }),
+  })
+  .openapi("ChannelCheck", {
+    description:
+      "The last credential check with the platform (admins only); null when the type has none",
+  });
 
 export const ChannelSchema = z
   .object({
@@ -214,6 +230,10 @@ export const ChannelSchema = z
       .nullable()
       .optional()
       .openapi({ description: "Paste into the platform's webhook settings (admins only)" }),
+    routing: ChannelRoutingSchema.optional().openapi({
+      description: "Where new conversations go (admins only); set with PUT /channels/{id}/routing",
+    }),
+    check: ChannelCheck.nullable().optional(),
     created_at: Timestamp,
   })
   .openapi("Channel");

@@ -1,247 +1,195 @@
+import { MessagesSquare, MoreHorizontal, PlugZap, Plus, Settings2, Unplug } from "lucide-preact";
 import { useEffect, useState } from "preact/hooks";
-import type { ChannelType } from "../../../worker/db/schema";
+import { useLocation } from "preact-iso";
 import { request } from "../../shared/api";
-import { CHANNEL_LOOK } from "../../shared/channels";
+import {
+  Button,
+  Dialog,
+  EmptyState,
+  IconButton,
+  Menu,
+  problemMessage,
+  SkeletonRows,
+  t,
+  toast,
+} from "../../shared/ui";
+import { ConnectDialog, type Connected } from "./channels/connect";
+import { CopyBox } from "./channels/copy";
+import { ChannelDetail, ChannelStatus, disconnect, lastCheck, useCheck } from "./channels/detail";
+import { type Channel, TypeIcon, typeName } from "./channels/look";
+import "./config.css";
 
-/** Settings, stored secrets and the webhook URL come only to admins (this screen is theirs). */
-type Channel = {
-  id: string;
-  type: ChannelType;
-  name: string;
-  config?: Record<string, unknown>;
-  secrets_set?: string[];
-  webhook_url?: string | null;
-};
-
-type Field = { key: string; label: string; secret?: boolean; optional?: boolean; json?: boolean };
-
-const META_PAGE: Field[] = [
-  { key: "page_id", label: "Page id" },
-  { key: "page_access_token", label: "Page access token", secret: true },
-  { key: "app_secret", label: "App secret", secret: true },
-  { key: "verify_token", label: "Verify token (any text you choose, 8+ characters)" },
-  { key: "api_base_url", label: "API base URL", optional: true },
-];
-
-/** What an admin fills in to connect each platform. */
-const FIELDS: Partial<Record<ChannelType, Field[]>> = {
-  whatsapp: [
-    { key: "phone_number_id", label: "Phone number id" },
-    { key: "waba_id", label: "WhatsApp Business Account id (for templates)", optional: true },
-    { key: "access_token", label: "Access token", secret: true },
-    { key: "app_secret", label: "App secret", secret: true },
-    { key: "verify_token", label: "Verify token (any text you choose, 8+ characters)" },
-    { key: "api_base_url", label: "API base URL", optional: true },
-  ],
-  messenger: META_PAGE,
-  instagram: META_PAGE,
-  telegram: [
-    { key: "bot_token", label: "Bot token", secret: true },
-    { key: "secret_token", label: "Webhook secret token (A-Z a-z 0-9 _ -)", secret: true },
-    { key: "api_base_url", label: "API base URL", optional: true },
-  ],
-  twilio_sms: [
-    { key: "account_sid", label: "Account SID" },
-    { key: "auth_token", label: "Auth token", secret: true },
-    { key: "from", label: "From number (E.164) or messaging service (MG…)" },
-    { key: "api_base_url", label: "API base URL", optional: true },
-  ],
-  email: [
-    { key: "inbound_address", label: "Inbound address" },
-    { key: "provider", label: "Provider (resend, sendgrid or postmark)" },
-    { key: "api_key", label: "Provider API key", secret: true },
-    { key: "webhook_secret", label: "Event webhook secret", secret: true, optional: true },
-    {
-      key: "from_accounts",
-      label:
-        'Sender accounts, JSON: [{"area":"all","from":"Support <s@acme.test>","cap_count":100,"cap_hours":1}]',
-      json: true,
-    },
-    { key: "api_base_url", label: "API base URL", optional: true },
-  ],
-  custom: [
-    { key: "inbound_secret", label: "Signing secret", secret: true },
-    { key: "outbound_url", label: "Outbound URL" },
-  ],
-  webchat: [],
-};
-
-function configFrom(fields: Field[], values: Record<string, string>) {
-  const config: Record<string, unknown> = {};
-  for (const field of fields) {
-    const value = values[field.key]?.trim() ?? "";
-    if (!value) continue;
-    config[field.key] = field.json ? JSON.parse(value) : value;
-  }
-  return config;
-}
-
-function ConnectForm({ onConnected }: { onConnected: () => void }) {
-  const [type, setType] = useState<ChannelType>("whatsapp");
-  const [name, setName] = useState("");
-  const [values, setValues] = useState<Record<string, string>>({});
-  const [error, setError] = useState<string | null>(null);
-  const fields = FIELDS[type] ?? [];
-
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    try {
-      await request("/api/v1/channels", {
-        method: "POST",
-        json: { type, name: name || CHANNEL_LOOK[type].label, config: configFrom(fields, values) },
-      });
-      setValues({});
-      setName("");
-      setError(null);
-      onConnected();
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  };
-
+function ChannelRow({
+  channel,
+  onOpen,
+  onChanged,
+  onGone,
+}: {
+  channel: Channel;
+  onOpen: () => void;
+  onChanged: (channel: Channel) => void;
+  onGone: () => void;
+}) {
+  const check = useCheck(channel, onChanged);
+  const checkable = channel.check !== null && channel.check !== undefined;
   return (
-    <form class="connect" onSubmit={submit} aria-label="Connect a channel">
-      <h2>Connect a channel</h2>
-      <label>
-        Platform
-        <select value={type} onChange={(e) => setType(e.currentTarget.value as ChannelType)}>
-          {Object.entries(CHANNEL_LOOK).map(([key, look]) => (
-            <option key={key} value={key}>
-              {look.icon} {look.label}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Name
-        <input value={name} onInput={(e) => setName(e.currentTarget.value)} />
-      </label>
-      {fields.map((field) => {
-        const id = `field-${type}-${field.key}`;
-        const common = {
-          id,
-          name: field.key,
-          value: values[field.key] ?? "",
-          onInput: (e: { currentTarget: HTMLInputElement }) =>
-            setValues({ ...values, [field.key]: e.currentTarget.value }),
-        };
-        return (
-          <div class="field" key={id}>
-            <label htmlFor={id}>
-              {field.label}
-              {field.optional ? " (optional)" : ""}
-            </label>
-            {field.secret ? (
-              <input {...common} type="password" autocomplete="off" />
-            ) : (
-              <input {...common} />
-            )}
-          </div>
-        );
-      })}
-      {error && <p class="error">{error}</p>}
-      <button type="submit">Connect</button>
-    </form>
-  );
-}
-
-function ChannelCard({ channel, onChanged }: { channel: Channel; onChanged: () => void }) {
-  const [to, setTo] = useState("");
-  const [result, setResult] = useState<string | null>(null);
-  const look = CHANNEL_LOOK[channel.type];
-  const verifyToken = channel.config?.verify_token;
-  const secretsSet = channel.secrets_set ?? [];
-
-  const test = async (event: Event) => {
-    event.preventDefault();
-    try {
-      const sent = await request<{ external_id: string }>(`/api/v1/channels/${channel.id}/test`, {
-        method: "POST",
-        json: { to },
-      });
-      setResult(`Sent (platform id ${sent.external_id})`);
-    } catch (e) {
-      setResult((e as Error).message);
-    }
-  };
-
-  const syncTemplates = async () => {
-    try {
-      const { data } = await request<{ data: unknown[] }>(
-        `/api/v1/channels/${channel.id}/templates/sync`,
-        { method: "POST" },
-      );
-      setResult(`${data.length} template(s) synced`);
-    } catch (e) {
-      setResult((e as Error).message);
-    }
-  };
-
-  const disconnect = async () => {
-    if (!confirm(`Disconnect ${channel.name}? Its conversations are kept.`)) return;
-    await request(`/api/v1/channels/${channel.id}`, { method: "DELETE" });
-    onChanged();
-  };
-
-  return (
-    <article class="channel-card" data-channel={channel.id}>
-      <h3>
-        {look.icon} {channel.name} <small>{look.label}</small>
-      </h3>
-      {channel.webhook_url && (
-        <p>
-          Webhook URL to paste into the platform: <code class="webhook">{channel.webhook_url}</code>
-        </p>
-      )}
-      {typeof verifyToken === "string" && (
-        <p>
-          Verify token: <code>{verifyToken}</code>
-        </p>
-      )}
-      {secretsSet.length > 0 && <p>Stored secrets: {secretsSet.join(", ")}</p>}
-      {channel.type !== "webchat" && (
-        <form onSubmit={test}>
-          <input
-            aria-label="Send a test to"
-            placeholder="Send a test to…"
-            value={to}
-            onInput={(e) => setTo(e.currentTarget.value)}
-          />
-          <button type="submit" disabled={!to.trim()}>
-            Test
-          </button>
-        </form>
-      )}
-      {channel.type === "whatsapp" && (
-        <button type="button" onClick={syncTemplates}>
-          Sync templates
-        </button>
-      )}
-      <button type="button" class="danger" onClick={disconnect}>
-        Disconnect
+    <li class="channel-row" data-channel={channel.id}>
+      <TypeIcon type={channel.type} />
+      <button type="button" class="channel-main" onClick={onOpen}>
+        <strong>{channel.name}</strong>
+        <span class="muted">{typeName(channel.type)}</span>
       </button>
-      {result && <p class="result">{result}</p>}
-    </article>
+      <span class="channel-state">
+        <ChannelStatus channel={channel} />
+        <span class="muted small">{lastCheck(channel)}</span>
+      </span>
+      <span class="row-actions">
+        <Button size="sm" icon={<Settings2 size={14} />} onClick={onOpen}>
+          {t("channels.manage")}
+        </Button>
+        <Menu
+          align="end"
+          trigger={(props) => (
+            <IconButton
+              {...props}
+              label={t("channels.moreFor", { name: channel.name })}
+              icon={<MoreHorizontal size={16} />}
+            />
+          )}
+          items={[
+            ...(checkable
+              ? [
+                  {
+                    label: t("channels.check"),
+                    icon: <PlugZap size={16} />,
+                    onSelect: () => check.run(),
+                  },
+                ]
+              : []),
+            {
+              label: t("channels.disconnect"),
+              icon: <Unplug size={16} />,
+              danger: true,
+              onSelect: async () => {
+                if (await disconnect(channel)) onGone();
+              },
+            },
+          ]}
+        />
+      </span>
+    </li>
   );
 }
 
-export function ChannelSettings() {
-  const [channels, setChannels] = useState<Channel[]>([]);
+/** Shown once after a web chat is connected: the identity secret is never shown again. */
+function IdentitySecret({ secret, onClose }: { secret: string | null; onClose: () => void }) {
+  return (
+    <Dialog
+      open={secret !== null}
+      onClose={onClose}
+      title={t("channels.identitySecretTitle")}
+      footer={
+        <Button variant="primary" onClick={onClose}>
+          {t("channels.identitySecretDone")}
+        </Button>
+      }
+    >
+      <p>{t("channels.identitySecretBody")}</p>
+      {secret && <CopyBox label={t("channels.identitySecret")} value={secret} />}
+    </Dialog>
+  );
+}
+
+/** Channels: every connected platform with its state; one opens to its settings. */
+export default function ChannelsScreen() {
+  const { query, route } = useLocation();
+  const [channels, setChannels] = useState<Channel[] | null>(null);
+  const [connecting, setConnecting] = useState(false);
+  const [secret, setSecret] = useState<string | null>(null);
   const load = () =>
-    request<{ data: Channel[] }>("/api/v1/channels").then(({ data }) => setChannels(data));
+    request<{ data: Channel[] }>("/api/v1/channels")
+      .then(({ data }) => setChannels(data))
+      .catch((error) => {
+        toast.error(problemMessage(error));
+        setChannels([]);
+      });
   useEffect(() => {
     load();
   }, []);
+
+  const open = (id: string | null) =>
+    route(id ? `/settings/channels?id=${id}` : "/settings/channels");
+  const replace = (next: Channel) =>
+    setChannels((list) => list?.map((c) => (c.id === next.id ? { ...c, ...next } : c)) ?? null);
+  const remove = (id: string) => setChannels((list) => list?.filter((c) => c.id !== id) ?? null);
+  const connected = (channel: Connected) => {
+    const { identity_secret, ...rest } = channel;
+    setChannels((list) => [...(list ?? []), rest]);
+    toast.success(t("channels.connected", { name: channel.name }));
+    if (identity_secret) setSecret(identity_secret);
+    open(channel.id);
+  };
+
+  const selected = channels?.find((c) => c.id === query.id);
+  if (selected)
+    return (
+      <>
+        <ChannelDetail
+          key={selected.id}
+          channel={selected}
+          onBack={() => open(null)}
+          onChanged={replace}
+          onGone={() => {
+            remove(selected.id);
+            open(null);
+          }}
+        />
+        <IdentitySecret secret={secret} onClose={() => setSecret(null)} />
+      </>
+    );
+
+  const connectButton = (
+    <Button variant="primary" icon={<Plus size={16} />} onClick={() => setConnecting(true)}>
+      {t("channels.connect")}
+    </Button>
+  );
   return (
-    <main class="settings">
-      <a href="/">← Inbox</a>
-      <h1>Channels</h1>
-      {channels.map((channel) => (
-        <ChannelCard key={channel.id} channel={channel} onChanged={load} />
-      ))}
-      <ConnectForm onConnected={load} />
-    </main>
+    <div class="page">
+      <header class="page-head">
+        <div>
+          <h1>{t("channels.title")}</h1>
+          <p>{t("channels.description")}</p>
+        </div>
+        {connectButton}
+      </header>
+      {channels === null ? (
+        <SkeletonRows />
+      ) : channels.length === 0 ? (
+        <EmptyState
+          icon={<MessagesSquare size={22} />}
+          title={t("channels.empty")}
+          action={connectButton}
+        >
+          {t("channels.emptyHint")}
+        </EmptyState>
+      ) : (
+        <ul class="channel-list" aria-label={t("channels.title")}>
+          {channels.map((channel) => (
+            <ChannelRow
+              key={channel.id}
+              channel={channel}
+              onOpen={() => open(channel.id)}
+              onChanged={replace}
+              onGone={() => remove(channel.id)}
+            />
+          ))}
+        </ul>
+      )}
+      <ConnectDialog
+        open={connecting}
+        onClose={() => setConnecting(false)}
+        onConnected={connected}
+      />
+    </div>
   );
 }
-
-export default ChannelSettings;

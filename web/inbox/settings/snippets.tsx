@@ -1,6 +1,331 @@
-import { Construction } from "lucide-preact";
-import { EmptyState, t } from "../../shared/ui";
+import { MessageSquareText, Pencil, Plus, Search, Trash2 } from "lucide-preact";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import type { components } from "../../../client/schema";
+import { renderVariables } from "../../../worker/domain/variables";
+import { request } from "../../shared/api";
+import {
+  Button,
+  confirmAction,
+  DataTable,
+  Dialog,
+  EmptyState,
+  Field,
+  IconButton,
+  problemMessage,
+  SkeletonRows,
+  TextArea,
+  TextInput,
+  t,
+  toast,
+  useSubmit,
+} from "../../shared/ui";
+import { useSession } from "../session";
+import "./config.css";
 
-export default function Screen() {
-  return <EmptyState icon={<Construction size={22} />} title={t("settings.nav.snippets")} />;
+type Snippet = components["schemas"]["Snippet"];
+type ContactField = components["schemas"]["ContactField"];
+type Draft = { shortcut: string; title: string; body: string };
+
+const BUILT_IN = [
+  "contact.first_name",
+  "contact.name",
+  "contact.last_name",
+  "contact.email",
+  "contact.phone",
+  "agent.first_name",
+  "agent.name",
+  "workspace.name",
+];
+
+const SAMPLE_VALUE: Record<ContactField["type"], string | number | boolean> = {
+  text: "Lorem",
+  number: 42,
+  date: "2025-03-14",
+  select: "",
+  boolean: true,
+};
+
+/** What a snippet looks like for a sample customer, through the same engine the composer uses. */
+function samplePreview(body: string, fields: ContactField[], agent: string, workspace: string) {
+  const values = Object.fromEntries(
+    fields.map((f) => [f.key, f.type === "select" ? (f.options[0] ?? "") : SAMPLE_VALUE[f.type]]),
+  );
+  return renderVariables(body, {
+    contact: {
+      name: "Ana García",
+      email: "ana@example.com",
+      phone: "+34600111222",
+      fields: values,
+    },
+    agent: { name: agent },
+    workspace: { name: workspace },
+  });
+}
+
+function SnippetDialog({
+  snippet,
+  fields,
+  onClose,
+  onSaved,
+}: {
+  snippet: Snippet | "new" | null;
+  fields: ContactField[];
+  onClose: () => void;
+  onSaved: (snippet: Snippet) => void;
+}) {
+  const { me } = useSession();
+  const editing = snippet !== "new" && snippet !== null ? snippet : null;
+  const [draft, setDraft] = useState<Draft>({ shortcut: "", title: "", body: "" });
+  const body = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => {
+    setDraft(
+      editing
+        ? { shortcut: editing.shortcut, title: editing.title, body: editing.body }
+        : { shortcut: "", title: "", body: "" },
+    );
+  }, [snippet]);
+  const { busy, errors, submit } = useSubmit(
+    async () => {
+      const saved = await request<Snippet>(
+        editing ? `/api/v1/snippets/${editing.id}` : "/api/v1/snippets",
+        { method: editing ? "PATCH" : "POST", json: draft },
+      );
+      onSaved(saved);
+    },
+    { success: t("snippets.saved") },
+  );
+  const insert = (variable: string) => {
+    const area = body.current;
+    const token = `{{${variable}}}`;
+    const at = area?.selectionStart ?? draft.body.length;
+    const end = area?.selectionEnd ?? at;
+    setDraft({ ...draft, body: draft.body.slice(0, at) + token + draft.body.slice(end) });
+    requestAnimationFrame(() => {
+      area?.focus();
+      area?.setSelectionRange(at + token.length, at + token.length);
+    });
+  };
+  const variables = [...BUILT_IN, ...fields.map((f) => `contact.fields.${f.key}`)];
+  const preview = samplePreview(draft.body, fields, me.user?.name ?? "", me.workspace.name);
+  return (
+    <Dialog
+      open={snippet !== null}
+      onClose={onClose}
+      wide
+      title={editing ? t("snippets.edit") : t("snippets.new")}
+      footer={
+        <>
+          <Button onClick={onClose}>{t("common.cancel")}</Button>
+          <Button variant="primary" type="submit" form="snippet-form" loading={busy}>
+            {t("common.save")}
+          </Button>
+        </>
+      }
+    >
+      <form id="snippet-form" class="form wide-form" onSubmit={submit} noValidate>
+        <div class="form-row">
+          <Field
+            label={t("snippets.shortcut")}
+            hint={t("snippets.shortcutHint")}
+            error={errors.shortcut && t("snippets.shortcutError")}
+          >
+            <TextInput
+              name="shortcut"
+              value={draft.shortcut}
+              placeholder="refund"
+              autocomplete="off"
+              onInput={(e) => setDraft({ ...draft, shortcut: e.currentTarget.value.toLowerCase() })}
+            />
+          </Field>
+          <Field label={t("snippets.titleField")} error={errors.title}>
+            <TextInput
+              name="title"
+              value={draft.title}
+              onInput={(e) => setDraft({ ...draft, title: e.currentTarget.value })}
+            />
+          </Field>
+        </div>
+        <Field label={t("snippets.body")} error={errors.body}>
+          <TextArea
+            ref={body}
+            name="body"
+            rows={5}
+            value={draft.body}
+            onInput={(e) => setDraft({ ...draft, body: e.currentTarget.value })}
+          />
+        </Field>
+        <fieldset class="field plain-fieldset">
+          <legend class="label">{t("snippets.variables")}</legend>
+          <div class="variables">
+            {variables.map((v) => (
+              <Button key={v} size="sm" variant="ghost" onClick={() => insert(v)}>
+                {`{{${v}}}`}
+              </Button>
+            ))}
+          </div>
+          <span class="hint">{t("snippets.variablesHint")}</span>
+        </fieldset>
+        {draft.body.trim() && (
+          <div class="field">
+            <span class="label">{t("snippets.preview")}</span>
+            <p class="snippet-preview" data-testid="snippet-preview">
+              {preview.text}
+            </p>
+            <span class="hint">
+              {preview.missing.length
+                ? t("snippets.previewMissing", { names: preview.missing.join(", ") })
+                : t("snippets.previewHint")}
+            </span>
+          </div>
+        )}
+      </form>
+    </Dialog>
+  );
+}
+
+/** Snippets: canned replies an agent inserts by typing /shortcut in the composer. */
+export default function SnippetsScreen() {
+  const [snippets, setSnippets] = useState<Snippet[] | null>(null);
+  const [fields, setFields] = useState<ContactField[]>([]);
+  const [query, setQuery] = useState("");
+  const [editing, setEditing] = useState<Snippet | "new" | null>(null);
+  useEffect(() => {
+    request<{ data: Snippet[] }>("/api/v1/snippets")
+      .then(({ data }) => setSnippets(data))
+      .catch((error) => {
+        toast.error(problemMessage(error));
+        setSnippets([]);
+      });
+    request<{ data: ContactField[] }>("/api/v1/contact-fields")
+      .then(({ data }) => setFields(data))
+      .catch(() => setFields([]));
+  }, []);
+  const shown = useMemo(() => {
+    const q = query.trim().toLowerCase();
+    if (!snippets || !q) return snippets ?? [];
+    return snippets.filter((s) =>
+      [s.shortcut, s.title, s.body].some((x) => x.toLowerCase().includes(q)),
+    );
+  }, [snippets, query]);
+
+  const saved = (snippet: Snippet) => {
+    setSnippets((list) => {
+      const rest = (list ?? []).filter((s) => s.id !== snippet.id);
+      return [...rest, snippet].sort((a, b) => a.shortcut.localeCompare(b.shortcut));
+    });
+    setEditing(null);
+  };
+  const remove = async (snippet: Snippet) => {
+    const ok = await confirmAction({
+      title: t("snippets.deleteTitle", { shortcut: snippet.shortcut }),
+      body: t("snippets.deleteBody"),
+      confirm: t("common.delete"),
+      danger: true,
+    });
+    if (!ok) return;
+    try {
+      await request(`/api/v1/snippets/${snippet.id}`, { method: "DELETE" });
+      setSnippets((list) => list?.filter((s) => s.id !== snippet.id) ?? null);
+      toast.success(t("snippets.deleted"));
+    } catch (error) {
+      toast.error(problemMessage(error));
+    }
+  };
+
+  const createButton = (
+    <Button variant="primary" icon={<Plus size={16} />} onClick={() => setEditing("new")}>
+      {t("snippets.new")}
+    </Button>
+  );
+  return (
+    <div class="page">
+      <header class="page-head">
+        <div>
+          <h1>{t("snippets.title")}</h1>
+          <p>{t("snippets.description")}</p>
+        </div>
+        {createButton}
+      </header>
+      {snippets === null ? (
+        <SkeletonRows />
+      ) : snippets.length === 0 ? (
+        <EmptyState
+          icon={<MessageSquareText size={22} />}
+          title={t("snippets.empty")}
+          action={createButton}
+        >
+          {t("snippets.emptyHint")}
+        </EmptyState>
+      ) : (
+        <>
+          <div class="toolbar">
+            <span class="search-input">
+              <Search size={16} aria-hidden="true" />
+              <TextInput
+                type="search"
+                aria-label={t("snippets.search")}
+                placeholder={t("snippets.search")}
+                value={query}
+                onInput={(e) => setQuery(e.currentTarget.value)}
+              />
+            </span>
+          </div>
+          {shown.length === 0 ? (
+            <p class="muted">{t("snippets.noMatch")}</p>
+          ) : (
+            <DataTable
+              label={t("snippets.title")}
+              rows={shown}
+              rowKey={(s) => s.id}
+              initialSort={{ key: "shortcut", direction: "asc" }}
+              columns={[
+                {
+                  key: "shortcut",
+                  header: t("snippets.shortcut"),
+                  render: (s) => <code>/{s.shortcut}</code>,
+                  sortBy: (s) => s.shortcut,
+                },
+                {
+                  key: "title",
+                  header: t("snippets.titleField"),
+                  render: (s) => s.title,
+                  sortBy: (s) => s.title,
+                },
+                {
+                  key: "body",
+                  header: t("snippets.body"),
+                  render: (s) => <span class="clamp muted">{s.body}</span>,
+                },
+                {
+                  key: "actions",
+                  header: <span class="sr-only">{t("common.actions")}</span>,
+                  class: "row-end",
+                  render: (s) => (
+                    <>
+                      <IconButton
+                        label={t("snippets.editNamed", { shortcut: s.shortcut })}
+                        icon={<Pencil size={16} />}
+                        onClick={() => setEditing(s)}
+                      />
+                      <IconButton
+                        label={t("snippets.deleteNamed", { shortcut: s.shortcut })}
+                        icon={<Trash2 size={16} />}
+                        onClick={() => remove(s)}
+                      />
+                    </>
+                  ),
+                },
+              ]}
+            />
+          )}
+        </>
+      )}
+      <SnippetDialog
+        snippet={editing}
+        fields={fields}
+        onClose={() => setEditing(null)}
+        onSaved={saved}
+      />
+    </div>
+  );
 }
