@@ -79,7 +79,7 @@ describe("API keys screen", () => {
     );
     await dialog().getByRole("button", { name: "Copy" }).click();
     await dialog().getByRole("button", { name: "Copied", exact: true }).waitFor();
-    await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(key);
+    await expect(page.evaluate("navigator.clipboard.readText()")).resolves.toBe(key);
     await expectAccessible(page, "the new API key");
     await screenshot(page, "settings-api-keys-secret");
     await dialog().getByRole("button", { name: "I have copied it" }).click();
