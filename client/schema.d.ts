@@ -2376,7 +2376,8 @@ export interface paths {
     get: {
       parameters: {
         query?: {
-          view?: "mine" | "unassigned" | "all";
+          /** @description mentions: where you were mentioned in a note, latest mention first */
+          view?: "mine" | "unassigned" | "mentions" | "all";
           status?: "open" | "pending" | "snoozed" | "closed";
           channel_id?: string;
           assignee_id?: string;
@@ -2952,7 +2953,7 @@ export interface paths {
     };
   };
   "/api/v1/conversations/{id}/read": {
-    /** Mark the conversation read by agents (clears the unread count) */
+    /** Mark the conversation read by agents (clears the unread count) and your mentions in it read */
     post: {
       parameters: {
         path: {
@@ -5452,18 +5453,23 @@ export interface components {
       workspaces: components["schemas"]["WorkspaceChoice"][];
     };
     /** @description A member of the workspace. The email and name belong to the person: only they change them. */
-    User: {
+    User: ({
       id: string;
       email: string;
       name: string;
       role: components["schemas"]["Role"];
       active: boolean;
       /**
+       * @description online, away or offline, live
+       * @enum {string}
+       */
+      presence: "online" | "away" | "offline";
+      /**
        * Format: date-time
        * @example 2026-11-22T10:00:00.000Z
        */
       created_at: string;
-    } | null;
+    }) | null;
     MePatch: {
       name: string;
     };
@@ -6117,6 +6123,8 @@ export interface components {
       area?: "tickets" | "invoices" | "customers" | "all";
       /** @description Your id for this message: a retry with the same id is not stored twice */
       client_message_id?: string;
+      /** @description Notes only: the agents the note mentions (active members); each is notified and finds it under view=mentions */
+      mention_ids?: string[];
     };
     Assign: {
       user_id: string | null;

@@ -24,6 +24,7 @@ import type { ConversationDto, ConversationListQuery } from "../schemas/conversa
 import { offerCapacity } from "./assignment";
 import { normalizeTags } from "./contacts";
 import { emitEvent } from "./events";
+import { afterMentionCursor, byLatestMention, latestMentions } from "./mentions";
 
 export const conversationStub = (env: Env, conversationId: string) =>
   env.CONVERSATIONS.get(env.CONVERSATIONS.idFromName(conversationId));
@@ -165,6 +166,7 @@ export function listConditions(principal: Principal, filter: ListFilter): SQL | 
   if (filter.assignee_id) conditions.push(eq(conversations.assigneeId, filter.assignee_id));
   if (filter.status) conditions.push(eq(conversations.status, filter.status));
   if (filter.channel_id) conditions.push(eq(conversations.channelId, filter.channel_id));
+  if (filter.contact_id) conditions.push(eq(conversations.contactId, filter.contact_id));
   if (filter.team_id) conditions.push(eq(conversations.teamId, filter.team_id));
   if (filter.label) {
     conditions.push(
@@ -190,18 +192,45 @@ export function listQuery(db: Db, principal: Principal, filter: ListFilter) {
     .limit(filter.limit + 1);
 }
 
+/** The "Mentions" view: conversations where the caller was mentioned, latest mention first. */
+export function mentionsQuery(db: Db, principal: Principal, filter: ListFilter) {
+  const latest = latestMentions(db, principal);
+  return db
+    .select({ ...listColumns, mentionedAt: latest.mentionedAt })
+    .from(latest)
+    .innerJoin(conversations, eq(conversations.id, latest.conversationId))
+    .innerJoin(channels, eq(channels.id, conversations.channelId))
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .where(
+      and(
+        listConditions(principal, { ...filter, cursor: undefined }),
+        afterMentionCursor(latest, filter.cursor),
+      ),
+    )
+    .orderBy(...byLatestMention(latest))
+    .limit(filter.limit + 1);
+}
+
+/** Where the next page starts: the time the view sorts by, then the id. */
+function cursorOf(row: ListRow & { mentionedAt?: number | null }) {
+  return `${row.mentionedAt ?? row.conversation.lastActivityAt}.${row.conversation.id}`;
+}
+
 export async function listConversations(db: Db, principal: Principal, filter: ListFilter) {
-  const rows = await listQuery(db, principal, filter);
+  const rows: (ListRow & { mentionedAt?: number | null })[] =
+    filter.view === "mentions"
+      ? await mentionsQuery(db, principal, filter)
+      : await listQuery(db, principal, filter);
   const page = rows.slice(0, filter.limit);
   const labels = await labelsOf(
     db,
     principal.workspaceId,
     page.map((r) => r.conversation.id),
   );
-  const last = page.at(-1)?.conversation;
+  const last = page.at(-1);
   return {
     data: page.map((row) => toDto(row, labels.get(row.conversation.id) ?? [])),
-    next_cursor: rows.length > filter.limit && last ? `${last.lastActivityAt}.${last.id}` : null,
+    next_cursor: rows.length > filter.limit && last ? cursorOf(last) : null,
   };
 }
 

@@ -16,6 +16,7 @@ const memberColumns = {
   name: users.name,
   role: memberships.role,
   active: memberships.active,
+  presence: memberships.presence,
   createdAt: memberships.createdAt,
 };
 

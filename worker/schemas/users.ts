@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { ROLES } from "../db/schema";
+import { PRESENCE, ROLES } from "../db/schema";
 import type { Invitation } from "../domain/invitations";
 import { invitationStatus } from "../domain/invitations";
 import type { WorkspaceChoice } from "../domain/sessions";
@@ -21,6 +21,7 @@ export const UserSchema = z
     name: z.string(),
     role: RoleSchema,
     active: z.boolean(),
+    presence: z.enum(PRESENCE).openapi({ description: "online, away or offline, live" }),
     created_at: Timestamp,
   })
   .openapi("User", {
@@ -34,6 +35,7 @@ export const toUserDto = (m: Member) => ({
   name: m.name,
   role: m.role,
   active: m.active,
+  presence: m.presence,
   created_at: toIso(m.createdAt),
 });
 
