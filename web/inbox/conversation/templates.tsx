@@ -1,5 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
-import { request } from "../shared/api";
+import { request } from "../../shared/api";
+import { Button, Field, Select, TextInput, t, useSubmit } from "../../shared/ui";
 
 type Template = {
   name: string;
@@ -8,6 +9,8 @@ type Template = {
   body: string;
   variable_count: number;
 };
+
+const keyOf = (template: Template) => `${template.name}/${template.language}`;
 
 /** Picks an approved WhatsApp template and fills its variables; sends it through `onSend`. */
 export function TemplatePicker({
@@ -23,13 +26,13 @@ export function TemplatePicker({
 
   useEffect(() => {
     request<{ data: Template[] }>(`/api/v1/channels/${channelId}/templates`).then(
-      ({ data }) => setTemplates(data.filter((t) => t.status === "APPROVED")),
+      ({ data }) => setTemplates(data.filter((x) => x.status === "APPROVED")),
       () => setTemplates([]),
     );
   }, [channelId]);
 
   const choose = (key: string) => {
-    const template = templates.find((t) => `${t.name}/${t.language}` === key) ?? null;
+    const template = templates.find((x) => keyOf(x) === key) ?? null;
     setChosen(template);
     setVariables(Array.from({ length: template?.variable_count ?? 0 }, () => ""));
   };
@@ -38,46 +41,49 @@ export function TemplatePicker({
     /\{\{(\d+)\}\}/g,
     (w, n: string) => variables[Number(n) - 1] || w,
   );
-  const submit = async (event: Event) => {
-    event.preventDefault();
+  const { busy, errors, submit } = useSubmit(async () => {
     if (!chosen) return;
     await onSend({ name: chosen.name, language: chosen.language, variables });
     choose("");
-  };
+  });
 
   return (
     <form class="templates" onSubmit={submit}>
-      <select
-        aria-label="Template"
-        value={chosen ? `${chosen.name}/${chosen.language}` : ""}
-        onChange={(e) => choose(e.currentTarget.value)}
-      >
-        <option value="">
-          {templates.length
-            ? "Choose a template…"
-            : "No approved templates (sync them in Channels)"}
-        </option>
-        {templates.map((t) => (
-          <option key={`${t.name}/${t.language}`} value={`${t.name}/${t.language}`}>
-            {t.name} ({t.language})
-          </option>
-        ))}
-      </select>
-      {variables.map((v, i) => (
-        <input
-          key={i}
-          aria-label={`Variable ${i + 1}`}
-          placeholder={`{{${i + 1}}}`}
-          value={v}
-          onInput={(e) =>
-            setVariables(variables.map((x, j) => (j === i ? e.currentTarget.value : x)))
+      <Field label={t("conversation.template")} error={errors.template}>
+        <Select
+          value={chosen ? keyOf(chosen) : ""}
+          onChange={(e) => choose(e.currentTarget.value)}
+          placeholder={
+            templates.length ? t("conversation.chooseTemplate") : t("conversation.noTemplates")
           }
+          options={templates.map((x) => ({ value: keyOf(x), label: `${x.name} (${x.language})` }))}
         />
+      </Field>
+      {variables.map((v, i) => (
+        <Field
+          key={i}
+          label={t("conversation.templateVariable", { n: i + 1 })}
+          error={errors[`template.variables.${i}`]}
+        >
+          <TextInput
+            value={v}
+            placeholder={`{{${i + 1}}}`}
+            onInput={(e) =>
+              setVariables(variables.map((x, j) => (j === i ? e.currentTarget.value : x)))
+            }
+          />
+        </Field>
       ))}
       {preview && <p class="preview">{preview}</p>}
-      <button type="submit" disabled={!chosen || variables.some((v) => !v.trim())}>
-        Send template
-      </button>
+      <Button
+        type="submit"
+        variant="primary"
+        size="sm"
+        loading={busy}
+        disabled={!chosen || variables.some((v) => !v.trim())}
+      >
+        {t("conversation.sendTemplate")}
+      </Button>
     </form>
   );
 }
