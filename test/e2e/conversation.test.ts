@@ -117,6 +117,8 @@ beforeAll(async () => {
     title: "Shipping",
     body: "Hola {{contact.first_name|there}}, we ship in 24 hours.",
   });
+  await call(admin, "/api/v1/labels", { name: "vip", colour: "#be185d" });
+  await call(admin, "/api/v1/labels", { name: "billing", colour: "#0e7c66" });
   conversationId = await sixtyMessageThread();
 }, 180_000);
 
@@ -291,9 +293,6 @@ describe("the conversation pane", () => {
       .waitFor();
     await expect.poll(() => bar.locator("button.assign").textContent()).toContain("Luis Ortega");
 
-    await call(admin, "/api/v1/labels", { name: "vip", color: "#be185d" });
-    await page.reload();
-    await page.locator(".composer textarea").waitFor();
     await bar.getByRole("button", { name: /Labels/ }).click();
     await page.locator(".labels-popover label", { hasText: "vip" }).click();
     await page.locator(".event-line", { hasText: "Demo Admin added the labels vip" }).waitFor();

@@ -63,6 +63,8 @@ const ROUTES_WITHOUT_IDS = new Set([
   "GET /api/v1/search/messages",
   "GET /api/v1/snippets",
   "POST /api/v1/snippets",
+  "GET /api/v1/labels",
+  "POST /api/v1/labels",
   "GET /api/v1/workspace/settings",
   "GET /api/v1/teams",
   "GET /api/v1/business-hours",
@@ -71,6 +73,8 @@ const ROUTES_WITHOUT_IDS = new Set([
   "POST /api/v1/webhook-subscriptions",
   "GET /api/v1/audit-log",
   "POST /widget/v1/attachments",
+  "PATCH /widget/v1/contact",
+  "GET /widget/v1/conversations",
 ]);
 
 /** Routes without workspace credentials, and why another workspace's id is no secret there. */
@@ -218,6 +222,7 @@ const REQUESTS: Record<string, Request> = {
     body: (own) => ({ business_hours_id: first(own, "bh") }),
   },
   "PATCH /api/v1/snippets/{id}": { body: () => ({ title: "Matrix" }) },
+  "PATCH /api/v1/labels/{id}": { body: () => ({ colour: "#000000" }) },
   "PATCH /api/v1/webhook-subscriptions/{id}": { body: () => ({ active: true }) },
   "POST /widget/v1/messages": {
     body: (own) => ({ text: "matrix", conversation_id: own.conversationId }),

@@ -3,8 +3,7 @@ import { type Conversation, request } from "../../shared/api";
 
 export type User = NonNullable<components["schemas"]["User"]>;
 export type Team = { id: string; name: string };
-/** A workspace label as `GET /api/v1/labels` lists it. */
-export type Label = { id?: string; name: string; color?: string | null; colour?: string | null };
+export type Label = NonNullable<components["schemas"]["Label"]>;
 export type ClosingRules = { close_reasons: string[]; require_close_note: boolean };
 
 /** Who is who in the workspace: names for the ids in events, pickers for the action bar. */
@@ -28,7 +27,7 @@ export const userName = (directory: Directory, id: unknown) =>
 export const teamName = (directory: Directory, id: unknown) =>
   directory.teams.find((team) => team.id === id)?.name ?? null;
 
-export const labelColour = (label: Label | undefined) => label?.color ?? label?.colour ?? null;
+export const labelColour = (label: Label | undefined) => label?.colour ?? null;
 
 /** POSTs a conversation action and hands back the conversation as it now is. */
 export const act = (id: string, path: string, json: unknown) =>
