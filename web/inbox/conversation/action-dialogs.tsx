@@ -110,9 +110,10 @@ function at(daysAhead: number, hour: number) {
   return d;
 }
 
+/** Monday of next week at 9:00 (a week later when tomorrow is already Monday). */
 function nextMonday() {
-  const days = (8 - new Date().getDay()) % 7 || 7;
-  return at(days, 9);
+  const days = (8 - new Date().getDay()) % 7;
+  return at(days <= 1 ? days + 7 : days, 9);
 }
 
 function presets(): [string, Date][] {

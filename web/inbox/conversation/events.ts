@@ -41,7 +41,13 @@ function statusChanged(m: Message, data: EventData, directory: Directory) {
   if (data.to === "snoozed" && data.snooze_until)
     return t("conversation.event.snoozed", {
       actor,
-      until: formatDate(String(data.snooze_until), { dateStyle: "medium", timeStyle: "short" }),
+      until: formatDate(String(data.snooze_until), {
+        weekday: "short",
+        day: "numeric",
+        month: "short",
+        hour: "2-digit",
+        minute: "2-digit",
+      }),
     });
   if (data.reason === "snooze_ended") return t("conversation.event.snoozeEnded");
   if (data.to === "open")
