@@ -2622,9 +2622,11 @@ export interface paths {
     get: {
       parameters: {
         query?: {
-          view?: "mine" | "unassigned" | "all";
+          /** @description mentions: where you were mentioned in a note, latest mention first */
+          view?: "mine" | "unassigned" | "mentions" | "all";
           status?: "open" | "pending" | "snoozed" | "closed";
           channel_id?: string;
+          contact_id?: string;
           assignee_id?: string;
           team_id?: string;
           label?: string;
@@ -3198,7 +3200,7 @@ export interface paths {
     };
   };
   "/api/v1/conversations/{id}/read": {
-    /** Mark the conversation read by agents (clears the unread count) */
+    /** Mark the conversation read by agents (clears the unread count) and your mentions in it read */
     post: {
       parameters: {
         path: {
@@ -6300,8 +6302,6 @@ export interface components {
     };
     /** @description A member of the workspace. The email and name belong to the person: only they change them. */
     MeUser: components["schemas"]["User"] & (({
-      /** @enum {string} */
-      presence: "online" | "away" | "offline";
       /**
        * @description null follows the browser
        * @enum {string|null}
@@ -6329,6 +6329,11 @@ export interface components {
       /** @description Auto-assignment gives them at most this many open conversations */
       capacity: number;
       team_ids: string[];
+      /**
+       * @description online, away or offline, live
+       * @enum {string}
+       */
+      presence: "online" | "away" | "offline";
       /**
        * Format: date-time
        * @example 2026-11-22T10:00:00.000Z
@@ -7093,6 +7098,8 @@ export interface components {
       area?: "tickets" | "invoices" | "customers" | "all";
       /** @description Your id for this message: a retry with the same id is not stored twice */
       client_message_id?: string;
+      /** @description Notes only: the agents the note mentions (active members); each is notified and finds it under view=mentions */
+      mention_ids?: string[];
     };
     Assign: {
       user_id: string | null;

@@ -170,6 +170,11 @@ export class WorkspaceHub extends DurableObject<Env> {
     sendAll(this.ctx.getWebSockets(), frame);
   }
 
+  /** A frame for some agents only (a mention, say): every inbox tab each of them has open. */
+  async publishTo(userIds: string[], frame: unknown): Promise<void> {
+    for (const userId of new Set(userIds)) sendAll(this.ctx.getWebSockets(userId), frame);
+  }
+
   /** Records an agent's presence for routing and tells everyone watching. */
   async setPresence(workspaceId: string, userId: string, status: Presence): Promise<void> {
     await createDb(this.env.DB)

@@ -634,6 +634,20 @@ describe("inbox actions", () => {
     });
   });
 
+  it("lists one contact's conversations by contact_id", async () => {
+    const ws = await newWorkspace();
+    const channel = await newWebchat(ws.ownerCookie);
+    const ana = await visitorSays((await visitorSession(channel.id)).token, "Ana here");
+    await visitorSays((await visitorSession(channel.id)).token, "Someone else");
+    const { contact } = await json<ConversationDto>(
+      await api(`/api/v1/conversations/${ana.conversation_id}`, { cookie: ws.ownerCookie }),
+    );
+    const page = await json<{ data: ConversationDto[] }>(
+      await api(`/api/v1/conversations?contact_id=${contact.id}`, { cookie: ws.ownerCookie }),
+    );
+    expect(page.data.map((c) => c.id)).toEqual([ana.conversation_id]);
+  });
+
   it("pages the inbox newest activity first with a cursor", async () => {
     const ws = await newWorkspace();
     const channel = await newWebchat(ws.ownerCookie);

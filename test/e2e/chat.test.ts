@@ -208,7 +208,7 @@ describe("WhatsApp end to end through the local fake platform", () => {
       mimeType: "image/png",
       buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47]),
     });
-    await agent.locator(".bubble.us a", { hasText: "map.png" }).waitFor();
+    await agent.locator(".bubble.us img[alt='map.png']").waitFor();
     const image = await until(async () => {
       const requests = (await (
         await fetch(`${fake.url}/__fake/requests?path=/${DEMO_WHATSAPP.phone_number_id}/messages`)
@@ -231,7 +231,7 @@ describe("WhatsApp end to end through the local fake platform", () => {
     });
     expect(saved.status).toBe(201);
     await agent.fill("textarea[aria-label=Reply]", "/than");
-    await agent.click(".snippets button:has-text('/thanks')");
+    await agent.click(".suggestions [role=option]:has-text('/thanks')");
     await expect
       .poll(() => agent.inputValue("textarea[aria-label=Reply]"))
       .toBe("Gracias Lucía, saludos de Demo Admin.");
@@ -263,21 +263,26 @@ describe("teams in the inbox", () => {
 
     await agent.goto(`${server.base}/`);
     await agent.locator(".item", { hasText: "Ana from support here" }).click();
-    await agent.selectOption("select[aria-label='Transfer to team']", { label: "Escalations" });
+    await agent.click(".action-bar button:has-text('Transfer')");
+    await agent.getByRole("dialog").getByLabel("Team").selectOption({ label: "Escalations" });
+    await agent.getByRole("dialog").getByRole("button", { name: "Transfer" }).click();
     // round-robin hands it to the only online member: the agent looking at it
     await expect
-      .poll(() => agent.inputValue("select[aria-label=Assignee]"), { timeout: 10_000 })
-      .not.toBe("");
+      .poll(() => agent.locator(".action-bar button.assign").textContent(), { timeout: 10_000 })
+      .toContain("Demo Admin");
     await agent.selectOption("select[aria-label=Team]", { label: "Escalations" });
     await agent.locator(".item", { hasText: "Ana from support here" }).waitFor();
     await expect.poll(() => agent.locator(".item").count()).toBe(1);
 
-    await agent.click(".pane-head button:has-text('Close')");
-    await agent.selectOption("select[aria-label=Reason]", "no answer");
-    await agent.fill("input[aria-label='Closing note']", "Customer went quiet");
+    await agent.click(".action-bar button.close-conversation");
+    await agent.getByRole("dialog").getByLabel("Reason").selectOption("no answer");
+    await agent
+      .getByRole("dialog")
+      .getByLabel(/Closing note/)
+      .fill("Customer went quiet");
     await agent.click("button:has-text('Close conversation')");
     await agent.locator(".pane-head .status.closed").waitFor();
-    await agent.locator(".event", { hasText: "(no answer)" }).waitFor();
+    await agent.locator(".event-line", { hasText: "Closed by Demo Admin — no answer" }).waitFor();
     await agent.screenshot({ path: `${SHOTS}/closed-with-reason.png` });
   });
 });

@@ -127,6 +127,7 @@ const REFERENCE_KINDS: Record<string, string> = {
   actor_id: "usr",
   member_ids: "usr",
   team_ids: "team",
+  mention_ids: "usr",
   team_id: "team",
   default_team_id: "team",
   business_hours_id: "bh",
@@ -182,7 +183,9 @@ const REQUESTS: Record<string, Request> = {
       },
     }),
   },
-  "POST /api/v1/conversations/{id}/messages": { body: () => ({ text: "matrix" }) },
+  "POST /api/v1/conversations/{id}/messages": {
+    body: (own) => ({ text: "matrix", private: true, mention_ids: [first(own, "usr")] }),
+  },
   "POST /api/v1/conversations/{id}/attachments": { form: uploadForm },
   "POST /api/v1/conversations/{id}/assign": { body: (own) => ({ user_id: first(own, "usr") }) },
   "POST /api/v1/conversations/{id}/status": { body: () => ({ status: "pending" }) },
@@ -194,6 +197,7 @@ const REQUESTS: Record<string, Request> = {
   "GET /api/v1/conversations": {
     query: (own) => ({
       channel_id: first(own, "ch"),
+      contact_id: first(own, "ct"),
       assignee_id: first(own, "usr"),
       team_id: first(own, "team"),
     }),

@@ -461,6 +461,30 @@ export const messages = sqliteTable(
   (t) => [uniqueIndex("messages_conversation_seq_idx").on(t.conversationId, t.seq)],
 );
 
+/** An agent named in a note: their "Mentions" view and notification, read once they open it. */
+export const mentions = sqliteTable(
+  "mentions",
+  {
+    workspaceId: workspaceId(),
+    conversationId: text("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    /** the note's seq in the conversation */
+    seq: integer("seq").notNull(),
+    mentionedUserId: text("mentioned_user_id")
+      .notNull()
+      .references(() => users.id),
+    /** null when an API key wrote the note */
+    byUserId: text("by_user_id").references(() => users.id),
+    createdAt: millis("created_at").notNull(),
+    readAt: millis("read_at"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.conversationId, t.seq, t.mentionedUserId] }),
+    index("mentions_user_idx").on(t.workspaceId, t.mentionedUserId, t.createdAt),
+  ],
+);
+
 export const DIRECTIONS = ["in", "out"] as const;
 
 /**

@@ -24,6 +24,7 @@ import type { ConversationDto, ConversationListQuery } from "../schemas/conversa
 import { offerCapacity } from "./assignment";
 import { normalizeTags } from "./contacts";
 import { emitEvent } from "./events";
+import { afterMentionCursor, byLatestMention, latestMentions } from "./mentions";
 
 export const conversationStub = (env: Env, conversationId: string) =>
   env.CONVERSATIONS.get(env.CONVERSATIONS.idFromName(conversationId));
@@ -165,6 +166,7 @@ export function listConditions(principal: Principal, filter: ListFilter): SQL | 
   if (filter.assignee_id) conditions.push(eq(conversations.assigneeId, filter.assignee_id));
   if (filter.status) conditions.push(eq(conversations.status, filter.status));
   if (filter.channel_id) conditions.push(eq(conversations.channelId, filter.channel_id));
+  if (filter.contact_id) conditions.push(eq(conversations.contactId, filter.contact_id));
   if (filter.team_id) conditions.push(eq(conversations.teamId, filter.team_id));
   if (filter.label) {
     conditions.push(
@@ -184,23 +186,20 @@ function beforeActivityCursor(cursor: string) {
   );
 }
 
-/** Pages of rows read newest activity first, with the cursor of the next one. */
-async function activityPage(
-  db: Db,
-  workspaceId: string,
-  rows: Awaited<ReturnType<typeof listQuery>>,
-  limit: number,
-) {
+type PageRow = ListRow & { mentionedAt?: number | null };
+
+/** One page of rows in the order their view sorts by, with the cursor of the next one. */
+async function pageOf(db: Db, workspaceId: string, rows: PageRow[], limit: number) {
   const page = rows.slice(0, limit);
   const labels = await labelsOf(
     db,
     workspaceId,
     page.map((r) => r.conversation.id),
   );
-  const last = page.at(-1)?.conversation;
+  const last = page.at(-1);
   return {
     data: page.map((row) => toDto(row, labels.get(row.conversation.id) ?? [])),
-    next_cursor: rows.length > limit && last ? `${last.lastActivityAt}.${last.id}` : null,
+    next_cursor: rows.length > limit && last ? cursorOf(last) : null,
   };
 }
 
@@ -211,9 +210,36 @@ export function listQuery(db: Db, principal: Principal, filter: ListFilter) {
     .limit(filter.limit + 1);
 }
 
+/** The "Mentions" view: conversations where the caller was mentioned, latest mention first. */
+export function mentionsQuery(db: Db, principal: Principal, filter: ListFilter) {
+  const latest = latestMentions(db, principal);
+  return db
+    .select({ ...listColumns, mentionedAt: latest.mentionedAt })
+    .from(latest)
+    .innerJoin(conversations, eq(conversations.id, latest.conversationId))
+    .innerJoin(channels, eq(channels.id, conversations.channelId))
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .where(
+      and(
+        listConditions(principal, { ...filter, cursor: undefined }),
+        afterMentionCursor(latest, filter.cursor),
+      ),
+    )
+    .orderBy(...byLatestMention(latest))
+    .limit(filter.limit + 1);
+}
+
+/** Where the next page starts: the time the view sorts by, then the id. */
+function cursorOf(row: PageRow) {
+  return `${row.mentionedAt ?? row.conversation.lastActivityAt}.${row.conversation.id}`;
+}
+
 export async function listConversations(db: Db, principal: Principal, filter: ListFilter) {
-  const rows = await listQuery(db, principal, filter);
-  return activityPage(db, principal.workspaceId, rows, filter.limit);
+  const rows: PageRow[] =
+    filter.view === "mentions"
+      ? await mentionsQuery(db, principal, filter)
+      : await listQuery(db, principal, filter);
+  return pageOf(db, principal.workspaceId, rows, filter.limit);
 }
 
 /** Every conversation of one contact, on any channel, newest activity first. */
@@ -234,7 +260,7 @@ export async function listContactConversations(
     )
     .orderBy(desc(conversations.lastActivityAt), desc(conversations.id))
     .limit(page.limit + 1);
-  return activityPage(db, workspaceId, rows, page.limit);
+  return pageOf(db, workspaceId, rows, page.limit);
 }
 
 /** Opens a new conversation: the D1 row first, then its Durable Object. */

@@ -19,6 +19,7 @@ import {
   getConversation,
   openConversation,
 } from "./conversations";
+import { checkMentions, recordMentions } from "./mentions";
 import { queueOutbound } from "./outbound";
 import { routeCustomerMessage } from "./routing";
 import { checkVariables, contactVariables, renderForContact } from "./snippets";
@@ -222,9 +223,24 @@ export async function sendAgentMessage(
   context: { now: number; origin: string },
 ) {
   const conversation = await getConversation(db, principal.workspaceId, conversationId);
+  const mentioned = await checkMentions(db, principal.workspaceId, body.mention_ids ?? []);
   const target = await conversationTarget(db, principal.workspaceId, conversation);
   const reply = await prepareAgentMessage(db, principal, target, body, context.now);
-  return deliverAgentMessage(db, env, conversationId, reply, context);
+  const message = await deliverAgentMessage(db, env, conversationId, reply, context);
+  await recordMentions(
+    db,
+    env,
+    {
+      workspaceId: principal.workspaceId,
+      conversationId,
+      seq: message.seq,
+      text: message.text,
+      by: { id: reply.sender.id, name: reply.sender.name },
+    },
+    mentioned,
+    context.now,
+  );
+  return message;
 }
 
 /** A file from the inbox composer: checked like any reply before the file is stored. */

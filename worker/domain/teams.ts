@@ -327,7 +327,14 @@ export async function transferConversation(
     await conversationStub(env, id).append({
       kind: "event",
       sender: { type: "system", id: principal.userId, name },
-      event: { type: "transferred", data: { from_team: current.team_id, to_team: teamId } },
+      event: {
+        type: "transferred",
+        data: {
+          from_team: current.team_id,
+          to_team: teamId,
+          ...(target.note ? { note: target.note } : {}),
+        },
+      },
     });
   }
   await assignConversation(db, env, principal, id, assignee);

@@ -11,6 +11,7 @@ import {
   publishToInbox,
   removeLabel,
 } from "../domain/conversations";
+import { markMentionsRead } from "../domain/mentions";
 import { MAX_UPLOAD_BYTES, sendAgentFile, sendAgentMessage } from "../domain/messages";
 import { searchMessages } from "../domain/search";
 import { getMember } from "../domain/users";
@@ -162,7 +163,8 @@ const readRoute = createRoute({
   method: "post",
   path: "/conversations/{id}/read",
   tags,
-  summary: "Mark the conversation read by agents (clears the unread count)",
+  summary:
+    "Mark the conversation read by agents (clears the unread count) and your mentions in it read",
   security,
   request: { params: ConversationId },
   responses: { 204: { description: "Read" }, ...errorResponses },
@@ -357,6 +359,7 @@ export const conversationsRouter = createRouter()
     const { workspaceId } = c.get("principal");
     const conversation = await getConversation(c.get("db"), workspaceId, id);
     await conversationStub(c.env, id).markRead("agent", conversation.last_seq);
+    await markMentionsRead(c.get("db"), c.get("principal"), id, c.get("clock").now());
     await publishToInbox(c.get("db"), c.env, workspaceId, id);
     return c.body(null, 204);
   })

@@ -31,7 +31,6 @@ const NotificationPrefsSchema = z
   .openapi("NotificationPrefs", { description: "Mentions always notify." });
 
 const MeUserSchema = UserSchema.extend({
-  presence: z.enum(["online", "away", "offline"]),
   language: z.enum(UI_LANGUAGES).nullable().openapi({ description: "null follows the browser" }),
   notifications: NotificationPrefsSchema,
 }).openapi("MeUser");
@@ -107,7 +106,7 @@ async function describePerson(db: Db, workspaceId: string, userId: string) {
     getMember(db, workspaceId, userId),
     preferencesOf(db, userId),
   ]);
-  return { ...toUserDto(member), presence: member.presence, ...preferences };
+  return { ...toUserDto(member), ...preferences };
 }
 
 async function describeCaller(db: Db, principal: Principal) {

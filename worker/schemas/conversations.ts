@@ -142,6 +142,10 @@ export const AgentMessageFields = z.strictObject({
     .optional()
     .openapi({ description: "Email only: which sender account sends it" }),
   client_message_id: ClientMessageId,
+  mention_ids: z.array(z.string().min(1).max(64).check(singleLine)).max(20).optional().openapi({
+    description:
+      "Notes only: the agents the note mentions (active members); each is notified and finds it under view=mentions",
+  }),
 });
 
 export const AgentMessageCreate = AgentMessageFields.superRefine((body, ctx) => {
@@ -149,6 +153,8 @@ export const AgentMessageCreate = AgentMessageFields.superRefine((body, ctx) => 
     ctx.addIssue({ code: "custom", path: ["text"], message: "Send either text or a template" });
   if (body.template && body.private)
     ctx.addIssue({ code: "custom", path: ["template"], message: "A note cannot be a template" });
+  if (body.mention_ids?.length && !body.private)
+    ctx.addIssue({ code: "custom", path: ["mention_ids"], message: "Only notes mention agents" });
 }).openapi("AgentMessageCreate");
 
 export const VisitorMessageCreate = z
@@ -175,9 +181,13 @@ export const ConversationPage = z
   .openapi("ConversationPage");
 
 export const ConversationListQuery = z.object({
-  view: z.enum(["mine", "unassigned", "all"]).default("all"),
+  view: z
+    .enum(["mine", "unassigned", "mentions", "all"])
+    .default("all")
+    .openapi({ description: "mentions: where you were mentioned in a note, latest mention first" }),
   status: z.enum(CONVERSATION_STATUSES).optional(),
   channel_id: z.string().max(64).optional(),
+  contact_id: z.string().max(64).optional(),
   assignee_id: z.string().max(64).optional(),
   team_id: z.string().max(64).optional(),
   label: TagName.optional(),

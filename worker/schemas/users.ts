@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { ROLES } from "../db/schema";
+import { PRESENCE, ROLES } from "../db/schema";
 import type { Invitation } from "../domain/invitations";
 import { invitationStatus } from "../domain/invitations";
 import type { WorkspaceChoice } from "../domain/sessions";
@@ -25,6 +25,7 @@ export const UserSchema = z
       description: "Auto-assignment gives them at most this many open conversations",
     }),
     team_ids: z.array(z.string()),
+    presence: z.enum(PRESENCE).openapi({ description: "online, away or offline, live" }),
     created_at: Timestamp,
   })
   .openapi("User", {
@@ -40,6 +41,7 @@ export const toUserDto = (m: Member) => ({
   active: m.active,
   capacity: m.capacity,
   team_ids: m.teamIds,
+  presence: m.presence,
   created_at: toIso(m.createdAt),
 });
 
