@@ -6,7 +6,8 @@ import { Composer } from "./composer";
 import { AwayCard, fieldProblems, PrechatCard, type Values } from "./details";
 import { Header } from "./header";
 import { useHistory } from "./history";
-import { speaker, widgetLanguage } from "./i18n";
+import { speaker } from "./i18n";
+import { widgetLanguage } from "./language";
 import { useLiveThread } from "./live";
 import type { LoaderHooks } from "./loader";
 import { type Options, refused, useRemembered, useVisitorSession } from "./session";
@@ -37,7 +38,10 @@ function Chat({ options, hooks }: { options: Options; hooks: LoaderHooks }) {
     add: history.add,
   });
 
-  useEffect(() => hooks.label(s.t("chat")), [s]);
+  useEffect(
+    () => hooks.unread(live.unread, s.t("unread", { count: live.unread })),
+    [live.unread, s],
+  );
 
   useEffect(() => {
     list.current?.scrollTo(0, list.current.scrollHeight);
@@ -118,7 +122,7 @@ function Chat({ options, hooks }: { options: Options; hooks: LoaderHooks }) {
     >
       <Header config={config} s={s} onClose={hooks.close} />
       <div class="list" ref={list} aria-live="polite">
-        {config.greeting && <Greeting name={config.name} text={config.greeting} />}
+        <Greeting name={config.name} text={config.greeting || s.t("welcome")} />
         {threads.map((thread) => (
           <ThreadView
             key={thread.id}

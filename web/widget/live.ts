@@ -58,12 +58,10 @@ export function useLiveThread(props: {
     return () => live.close();
   }, [base, loaded, latestId]);
 
-  useEffect(() => hooks.unread(unread), [unread]);
-
   /** The loader showed the panel: nothing is unread any more. */
   const shown = () => {
     setUnread(0);
     markRead();
   };
-  return { socket, typing, readUpTo, markRead, shown };
+  return { socket, typing, readUpTo, unread, markRead, shown };
 }

@@ -110,7 +110,7 @@ export function ThreadView(props: {
   );
 }
 
-/** The channel's greeting, as a first message from the team. */
+/** The channel's greeting (or a default welcome), as a first message from the team. */
 export function Greeting({ name, text }: { name: string; text: string }) {
   return (
     <div class="row them first">
