@@ -32,6 +32,9 @@ describe("web chat end to end", () => {
     await launcher.click();
     // the session is ready once the send button is enabled
     await visitor.locator("#conversa-widget button[type=submit]:not([disabled])").waitFor();
+    // the channel's own greeting, not the default welcome
+    const greeting = visitor.locator("#conversa-widget .msg.greeting");
+    expect(await greeting.textContent()).toBe("Hi! How can we help?");
     const composer = visitor.locator("#conversa-widget input[aria-label=Message]");
     await composer.fill("Hello from the demo page <b>not bold</b>");
     await composer.press("Enter");
@@ -41,7 +44,7 @@ describe("web chat end to end", () => {
     // the inbox list updates live, without a reload
     const item = agent.locator(".item", { hasText: "Hello from the demo page" });
     await item.waitFor({ timeout: 15_000 });
-    await expect(item.locator(".badge").textContent()).resolves.toBe("1");
+    await expect(item.locator(".unread").textContent()).resolves.toBe("1");
     await agent.screenshot({ path: `${SHOTS}/inbox-live.png` });
     await item.click();
     await agent.locator(".bubble.them", { hasText: "Hello from the demo page" }).waitFor();

@@ -43,10 +43,13 @@ async function asAgent<T = Record<string, unknown>>(path: string, method = "GET"
 const newChannel = async (name: string, config: Record<string, unknown> = {}) =>
   (await asAgent<{ id: string }>("/channels", "POST", { type: "webchat", name, config })).id;
 
-async function openWidget(
+type Visit = { locale?: string; pageLang?: string; withoutChatApp?: boolean };
+
+/** The demo page with the channel's widget, in a browser speaking `locale`, the page `pageLang`. */
+async function visitDemo(
   channelId: string,
   viewport = DESKTOP,
-  { locale, pageLang }: { locale?: string; pageLang?: string } = {},
+  { locale, pageLang, withoutChatApp }: Visit = {},
 ) {
   const context = await browser.newContext({ viewport, ...(locale ? { locale } : {}) });
   const page = await context.newPage();
@@ -56,7 +59,14 @@ async function openWidget(
       const body = (await response.text()).replace('<html lang="en">', `<html lang="${pageLang}">`);
       await route.fulfill({ response, body });
     });
+  // only the loader: what the launcher shows before the chat app arrives
+  if (withoutChatApp) await page.route("**/widget-app.js", (route) => route.abort());
   await page.goto(`${server.base}/demo?channel=${channelId}`);
+  return page;
+}
+
+async function openWidget(channelId: string, viewport = DESKTOP, visit: Visit = {}) {
+  const page = await visitDemo(channelId, viewport, visit);
   await page.locator(`${W} #b`).click();
   await page.locator(`${W} .w header`).waitFor();
   return page;
@@ -87,6 +97,8 @@ async function expectAccessible(page: Page) {
 }
 
 async function say(page: Page, text: string) {
+  // the session is ready once the send button is enabled
+  await page.locator(`${W} button.send:not([disabled])`).waitFor();
   const composer = page.locator(`${W} input[name=message]`);
   await composer.fill(text);
   await composer.press("Enter");
@@ -97,7 +109,12 @@ describe("the chat widget", () => {
   it("shows events as lines, who answers and when, typing both ways, read state, and keeps history after closing", async () => {
     const channel = await newChannel("Support chat");
     const visitor = await openWidget(channel);
-    await visitor.locator(`${W} button[type=submit]:not([disabled])`).waitFor();
+    // a channel without a greeting still welcomes the visitor to the empty thread
+    await visitor
+      .locator(`${W} .msg.greeting`, { hasText: "Hi there! How can we help you today?" })
+      .waitFor();
+    expect(await visitor.locator(`${W} .msg:not(.greeting)`).count()).toBe(0);
+    await visitor.screenshot({ path: `${SHOTS}/widget-welcome.png` });
     await say(visitor, "Hi, where is my order?");
     const [conversation] = await until(async () => {
       const list = await conversationsOf(channel);
@@ -159,7 +176,7 @@ describe("the chat widget", () => {
     await visitor.locator(`${W} .row.me .read`, { hasText: "Seen" }).waitFor();
     await visitor.screenshot({ path: `${SHOTS}/widget-thread.png` });
 
-    await asAgent(`/conversations/${id}/status`, "POST", { status: "closed" });
+    await asAgent(`/conversations/${id}/status`, "POST", { status: "closed", reason: "Resolved" });
     await visitor.locator(`${W} .event`, { hasText: "This conversation was closed" }).waitFor();
     // no event is an empty bubble: every bubble and every line has words
     for (const text of await visitor.locator(`${W} .msg, ${W} .event`).allTextContents())
@@ -197,10 +214,13 @@ describe("the chat widget", () => {
     expect(await visitor.locator(`${W} #p`).isHidden()).toBe(true);
     await asAgent(`/conversations/${conversation?.id}/messages`, "POST", { text: "Still there?" });
     await visitor.locator(`${W} #u:not([hidden])`, { hasText: "1" }).waitFor();
+    // the badge is inside the launcher's name, which a screen reader says instead of its content
+    expect(await visitor.locator(`${W} #b`).getAttribute("aria-label")).toBe("Chat, 1 new message");
     await visitor.screenshot({ path: `${SHOTS}/widget-badge.png` });
     await visitor.locator(`${W} #b`).click();
     await visitor.locator(`${W} .msg.them`, { hasText: "Still there?" }).waitFor();
     expect(await visitor.locator(`${W} #u`).isHidden()).toBe(true);
+    expect(await visitor.locator(`${W} #b`).getAttribute("aria-label")).toBe("Chat");
   });
 
   it("asks the pre-chat questions first, shows field errors next to them and keeps the answers on the contact", async () => {
@@ -274,6 +294,7 @@ describe("the chat widget", () => {
     expect(await visitor.locator(`${W} input[name=message]`).getAttribute("placeholder")).toBe(
       "اكتب رسالة…",
     );
+    await visitor.locator(`${W} .msg.greeting`, { hasText: "كيف يمكننا مساعدتك اليوم؟" }).waitFor();
     await say(visitor, "مرحبا");
     // the visitor's own bubble sits at the inline end: the left in Arabic
     const bubble = await visitor.locator(`${W} .msg.me`).boundingBox();
@@ -292,6 +313,25 @@ describe("the chat widget", () => {
     expect(await turkish.locator(`${W} input[name=message]`).getAttribute("placeholder")).toBe(
       "Bir mesaj yazın…",
     );
+  });
+
+  it("names the launcher in the visitor's language before the chat app loads", async () => {
+    const arabic = await newChannel("دعم العملاء", { language: "ar" });
+    const shop = await newChannel("Magasin");
+    const visits: [string, Visit, string][] = [
+      [arabic, { locale: "tr-TR", pageLang: "en" }, "محادثة"],
+      [shop, { locale: "tr-TR", pageLang: "fr" }, "Discussion"],
+      [shop, { locale: "tr-TR", pageLang: "" }, "Sohbet"],
+      [shop, { locale: "en-GB", pageLang: "" }, "Chat"],
+    ];
+    for (const [channel, visit, name] of visits) {
+      const page = await visitDemo(channel, DESKTOP, { ...visit, withoutChatApp: true });
+      const launcher = page.locator(`${W} #b`);
+      await expect.poll(() => launcher.getAttribute("aria-label")).toBe(name);
+      expect(await page.getByRole("button", { name, exact: true }).count()).toBe(1);
+      expect(await page.locator(`${W} .w`).count()).toBe(0);
+      await page.context().close();
+    }
   });
 
   it("covers a phone's screen", async () => {

@@ -4,7 +4,6 @@ import {
   directionOf,
   type Language,
   type Params,
-  pickLanguage,
   translate,
 } from "../shared/i18n";
 
@@ -16,10 +15,6 @@ const files = import.meta.glob<Record<string, CatalogValue>>("../locales/*/widge
 const catalogs: Partial<Record<Language, Catalog>> = Object.fromEntries(
   Object.entries(files).map(([path, widget]) => [path.split("/").at(-2), { widget }]),
 );
-
-/** The channel's language when it has one, else the page's, else the browser's. */
-export const widgetLanguage = (channelLanguage: string | null | undefined) =>
-  pickLanguage(channelLanguage, document.documentElement.lang, ...navigator.languages);
 
 export type Speaker = {
   language: Language;
