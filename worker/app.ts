@@ -36,6 +36,7 @@ import { docsRouter } from "./routes/docs";
 import { filesRouter } from "./routes/files";
 import { invitationsRouter } from "./routes/invitations";
 import { meRouter } from "./routes/me";
+import { savedViewsRouter } from "./routes/saved-views";
 import { sendRouter } from "./routes/send";
 import { snippetsRouter } from "./routes/snippets";
 import { teamsRouter } from "./routes/teams";
@@ -163,6 +164,7 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
     .route(API, channelsRouter)
     .route(API, conversationsRouter)
     .route(API, snippetsRouter)
+    .route(API, savedViewsRouter)
     .route(API, sendRouter)
     .route(API, teamsRouter)
     .route(API, webhookSubscriptionsRouter)
