@@ -375,7 +375,7 @@ export interface paths {
         };
       };
     };
-    /** Change your own name (it is yours: every workspace shows it) */
+    /** Change your own name (every workspace shows it), the app's language and what it notifies you of */
     patch: {
       requestBody: {
         content: {
@@ -3863,6 +3863,242 @@ export interface paths {
       };
     };
   };
+  "/api/v1/labels": {
+    /** The workspace's labels, with their colours and how many conversations carry each */
+    get: {
+      responses: {
+        /** @description Labels */
+        200: {
+          content: {
+            "application/json": {
+              data: components["schemas"]["Label"][];
+            };
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    /** Add a label to the catalogue */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["LabelCreate"];
+        };
+      };
+      responses: {
+        /** @description Created */
+        201: {
+          content: {
+            "application/json": components["schemas"]["Label"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/labels/{id}": {
+    /** Delete a label and take it off every conversation */
+    delete: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Deleted */
+        204: {
+          content: never;
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    /** Rename or recolour a label; a rename follows on every conversation */
+    patch: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["LabelPatch"];
+        };
+      };
+      responses: {
+        /** @description Saved */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Label"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/api/v1/messages": {
     /**
      * Send to an address on a channel (the contact and conversation are found or created)
@@ -5374,6 +5610,123 @@ export interface paths {
       };
     };
   };
+  "/widget/v1/contact": {
+    /** Tell the visitor's name, email or phone (pre-chat form, offline email); kept on their contact */
+    patch: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["WidgetContactRequest"];
+        };
+      };
+      responses: {
+        /** @description Contact */
+        200: {
+          content: {
+            "application/json": components["schemas"]["WidgetContact"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/widget/v1/conversations": {
+    /** The visitor's conversations on the channel, newest first, closed ones included */
+    get: {
+      responses: {
+        /** @description Conversations */
+        200: {
+          content: {
+            "application/json": {
+              data: components["schemas"]["WidgetConversation"][];
+            };
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/widget/v1/conversations/{id}/messages": {
     /** The visitor's messages after a seq (internal notes never appear) */
     get: {
@@ -5746,7 +6099,7 @@ export interface components {
       name?: string;
     };
     Me: {
-      user: components["schemas"]["User"];
+      user: components["schemas"]["MeUser"];
       api_key_id: string | null;
       role: components["schemas"]["Role"];
       workspace: {
@@ -5756,6 +6109,27 @@ export interface components {
       };
       /** @description The workspaces a signed-in person can switch to (an API key: its own workspace) */
       workspaces: components["schemas"]["WorkspaceChoice"][];
+    };
+    /** @description A member of the workspace. The email and name belong to the person: only they change them. */
+    MeUser: components["schemas"]["User"] & (({
+      /** @enum {string} */
+      presence: "online" | "away" | "offline";
+      /**
+       * @description null follows the browser
+       * @enum {string|null}
+       */
+      language: "en" | "es" | "pt-BR" | "fr" | "ar" | "tr" | null;
+      notifications: components["schemas"]["NotificationPrefs"];
+    }) | null);
+    /** @description Mentions always notify. */
+    NotificationPrefs: {
+      sound: boolean;
+      /** @description Desktop notifications, once the browser allows them */
+      desktop: boolean;
+      /** @description New conversations for me or my teams */
+      new_conversations: boolean;
+      /** @description Customer messages in conversations assigned to me */
+      my_messages: boolean;
     };
     /** @description A member of the workspace. The email and name belong to the person: only they change them. */
     User: {
@@ -5769,9 +6143,20 @@ export interface components {
        * @example 2026-11-22T10:00:00.000Z
        */
       created_at: string;
-    } | null;
+    };
     MePatch: {
-      name: string;
+      name?: string;
+      /** @enum {string|null} */
+      language?: "en" | "es" | "pt-BR" | "fr" | "ar" | "tr" | null;
+      notifications?: {
+        sound?: boolean;
+        /** @description Desktop notifications, once the browser allows them */
+        desktop?: boolean;
+        /** @description New conversations for me or my teams */
+        new_conversations?: boolean;
+        /** @description Customer messages in conversations assigned to me */
+        my_messages?: boolean;
+      };
     };
     PasswordChange: {
       current_password: string;
@@ -6133,6 +6518,29 @@ export interface components {
         require_identity?: boolean;
         away?: boolean;
         away_message?: string;
+        /**
+         * @description The widget's language; without it, the page's then the browser's
+         * @enum {string}
+         */
+        language?: "en" | "es" | "pt-BR" | "fr" | "ar" | "tr";
+        /** @description Asked before the visitor's first message */
+        prechat?: {
+          /**
+           * @default off
+           * @enum {string}
+           */
+          name?: "off" | "optional" | "required";
+          /**
+           * @default off
+           * @enum {string}
+           */
+          email?: "off" | "optional" | "required";
+          /**
+           * @default off
+           * @enum {string}
+           */
+          phone?: "off" | "optional" | "required";
+        };
       };
     }) | {
       /** @enum {string} */
@@ -6577,6 +6985,40 @@ export interface components {
       name?: string;
       filters?: components["schemas"]["SavedViewFilters"];
     };
+    Label: {
+      id: string;
+      name: string;
+      colour: string;
+      description: string | null;
+      /** @description Conversations labelled with it */
+      conversation_count: number;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      created_at: string;
+    };
+    LabelCreate: {
+      /**
+       * @description Stored lower-case, as conversations carry it
+       * @example vip
+       */
+      name: string;
+      /** @example #2f5bea */
+      colour: string;
+      description?: string | null;
+    };
+    /** @description Renaming a label renames it on every conversation that carries it. */
+    LabelPatch: {
+      /**
+       * @description Stored lower-case, as conversations carry it
+       * @example vip
+       */
+      name?: string;
+      /** @example #2f5bea */
+      colour?: string;
+      description?: string | null;
+    };
     SendAccepted: {
       id: string;
       conversation_id: string;
@@ -6849,9 +7291,31 @@ export interface components {
       brand_color: string;
       /** @enum {string} */
       position: "right" | "left";
+      /** @description Nobody can answer now */
       away: boolean;
+      /**
+       * @description manual: switched to away; closed: out of hours; offline: nobody online
+       * @enum {string|null}
+       */
+      away_reason: "manual" | "closed" | "offline" | null;
+      /**
+       * Format: date-time
+       * @description When out of hours end
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      opens_at: string | null;
       away_message: string | null;
       require_identity: boolean;
+      /** @enum {string|null} */
+      language: "en" | "es" | "pt-BR" | "fr" | "ar" | "tr" | null;
+      prechat: {
+        /** @enum {string} */
+        name: "off" | "optional" | "required";
+        /** @enum {string} */
+        email: "off" | "optional" | "required";
+        /** @enum {string} */
+        phone: "off" | "optional" | "required";
+      };
     };
     WidgetSession: {
       token: string;
@@ -6879,6 +7343,30 @@ export interface components {
       client_message_id?: string;
       /** @description The conversation the widget is showing; a closed one starts a new conversation */
       conversation_id?: string;
+    };
+    WidgetContact: {
+      /** @description A token naming the visitor as they are now */
+      token: string;
+      name: string | null;
+      email: string | null;
+      phone: string | null;
+    };
+    WidgetContactRequest: {
+      name?: string;
+      /** Format: email */
+      email?: string;
+      phone?: string;
+    };
+    WidgetConversation: {
+      id: string;
+      /** @enum {string} */
+      status: "open" | "pending" | "snoozed" | "closed";
+      last_seq: number;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      created_at: string;
     };
   };
   responses: never;

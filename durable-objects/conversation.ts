@@ -11,6 +11,7 @@ import { hubFor } from "../worker/domain/conversations";
 import { emitEvent } from "../worker/domain/events";
 import { reopenSnoozed, resetUnread } from "../worker/domain/projection";
 import { slaBreaches, slaDueTimes } from "../worker/domain/sla";
+import { VISITOR_EVENT_TYPES, visitorView } from "../worker/domain/visitor-view";
 import { newId } from "../worker/lib/ids";
 import { type LimitCheck, type RequestLimit, TokenBuckets } from "../worker/lib/token-bucket";
 import {
@@ -228,7 +229,7 @@ export class ConversationDO extends DurableObject<Env> {
     });
     this.knownLastSeq = Number(row.seq);
     const message = await messageDto(this.env, row, meta.conversationId);
-    this.broadcast({ type: "message", message }, message.kind === "note" ? "agent" : undefined);
+    this.broadcastMessage(message);
     await this.flush();
     return { message, created: true };
   }
@@ -240,7 +241,11 @@ export class ConversationDO extends DurableObject<Env> {
     audience: Audience;
   }): Promise<MessageDto[]> {
     const meta = this.meta();
-    const hideNotes = options.audience === "visitor" ? "AND kind <> 'note'" : "";
+    const visitorEvents = VISITOR_EVENT_TYPES.map((t) => `'${t}'`).join(", ");
+    const hideNotes =
+      options.audience === "visitor"
+        ? `AND kind <> 'note' AND (kind <> 'event' OR json_extract(event, '$.type') IN (${visitorEvents}))`
+        : "";
     const rows =
       options.beforeSeq !== undefined
         ? this.sql
@@ -258,7 +263,11 @@ export class ConversationDO extends DurableObject<Env> {
               options.limit,
             )
             .toArray();
-    return Promise.all(rows.map((row) => messageDto(this.env, row, meta.conversationId)));
+    const messages = await Promise.all(
+      rows.map((row) => messageDto(this.env, row, meta.conversationId)),
+    );
+    if (options.audience === "agent") return messages;
+    return messages.map(visitorView).filter((m): m is MessageDto => m !== null);
   }
 
   /** Read state per side; an agent reading also clears the inbox's unread count. */
@@ -323,6 +332,10 @@ export class ConversationDO extends DurableObject<Env> {
     for (const message of await this.list({ afterSeq, limit: 10_000, audience })) {
       server.send(JSON.stringify({ type: "message", message }));
     }
+    // where the other side has read up to, so a reconnecting client shows it at once
+    const other = audience === "agent" ? "visitor" : "agent";
+    const read = this.readState()[other];
+    if (read > 0) server.send(JSON.stringify({ type: "read", side: other, seq: read }));
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -438,6 +451,13 @@ export class ConversationDO extends DurableObject<Env> {
       .map((r) => Number(r.seq));
     for (const seq of seqs) await this.applyStatus(seq, { status: "read" });
     return seqs;
+  }
+
+  /** A new message to everyone watching, as each side is to see it. */
+  private broadcastMessage(message: MessageDto) {
+    this.broadcast({ type: "message", message }, "agent");
+    const forVisitor = visitorView(message);
+    if (forVisitor) this.broadcast({ type: "message", message: forVisitor }, "visitor");
   }
 
   private broadcast(frame: unknown, only?: Audience) {

@@ -195,6 +195,24 @@ export async function demoSql(secretsKey, now = Date.now(), fakePlatformsUrl = n
       }),
     );
   }
+  const labels = [
+    ["billing", "#b4460b", "Invoices, refunds and payments"],
+    ["bug", "#c81e1e", "Something is broken"],
+    ["feedback", "#0e7c66", null],
+    ["sales", "#2f5bea", "A lead asking about plans or prices"],
+  ];
+  labels.forEach(([name, colour, description], i) => {
+    statements.push(
+      insert("labels", {
+        id: newId("lab", now + i),
+        workspace_id: ws,
+        name,
+        colour,
+        description,
+        created_at: now + i,
+      }),
+    );
+  });
   contacts.forEach((c, i) => {
     const id = newId("ct", now + i);
     statements.push(

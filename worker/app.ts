@@ -35,6 +35,7 @@ import { demoRouter } from "./routes/demo";
 import { docsRouter } from "./routes/docs";
 import { filesRouter } from "./routes/files";
 import { invitationsRouter } from "./routes/invitations";
+import { labelsRouter } from "./routes/labels";
 import { meRouter } from "./routes/me";
 import { savedViewsRouter } from "./routes/saved-views";
 import { sendRouter } from "./routes/send";
@@ -60,6 +61,8 @@ const UPLOAD_PATH = /^\/api\/v1\/conversations\/[^/]+\/attachments$/;
 const VISITOR_PATHS = [
   "/widget/v1/messages",
   "/widget/v1/attachments",
+  "/widget/v1/contact",
+  "/widget/v1/conversations",
   "/widget/v1/conversations/*",
 ];
 
@@ -127,11 +130,9 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
     "/widget/v1/sessions",
     rateLimit(WIDGET_SESSION_LIMIT, (c) => clientIp(c.req.raw.headers)),
   );
-  app.on(
-    "POST",
-    ["/widget/v1/attachments", "/widget/v1/conversations/*"],
-    rateLimit(WIDGET_LIMIT, (c) => visitorCaller(c.get("visitor"))),
-  );
+  const visitorLimit = rateLimit(WIDGET_LIMIT, (c) => visitorCaller(c.get("visitor")));
+  app.on("POST", ["/widget/v1/attachments", "/widget/v1/conversations/*"], visitorLimit);
+  app.patch("/widget/v1/contact", visitorLimit);
   app.use(`${API}/*`, idempotency);
   app.use("/widget/v1/*", idempotency);
 
@@ -165,6 +166,7 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
     .route(API, conversationsRouter)
     .route(API, snippetsRouter)
     .route(API, savedViewsRouter)
+    .route(API, labelsRouter)
     .route(API, sendRouter)
     .route(API, teamsRouter)
     .route(API, webhookSubscriptionsRouter)

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { LANGUAGES } from "../../web/shared/i18n";
+import { UI_LANGUAGES } from "../../worker/schemas/languages";
 
 const locales = new URL("../../web/locales/", import.meta.url).pathname;
 const web = new URL("../../web/", import.meta.url).pathname;
@@ -29,6 +30,10 @@ function sourceFiles(dir: string): string[] {
 }
 
 describe("message catalogs", () => {
+  it("speaks the languages a person can pick in their profile", () => {
+    expect(LANGUAGES.map((l) => l.code)).toEqual([...UI_LANGUAGES]);
+  });
+
   it("has every namespace in every language", () => {
     for (const { code } of LANGUAGES)
       expect(readdirSync(join(locales, code)).sort(), code).toEqual(

@@ -64,6 +64,8 @@ const ROUTES_WITHOUT_IDS = new Set([
   "GET /api/v1/snippets",
   "GET /api/v1/saved-views",
   "POST /api/v1/snippets",
+  "GET /api/v1/labels",
+  "POST /api/v1/labels",
   "GET /api/v1/workspace/settings",
   "GET /api/v1/teams",
   "GET /api/v1/business-hours",
@@ -72,6 +74,8 @@ const ROUTES_WITHOUT_IDS = new Set([
   "POST /api/v1/webhook-subscriptions",
   "GET /api/v1/audit-log",
   "POST /widget/v1/attachments",
+  "PATCH /widget/v1/contact",
+  "GET /widget/v1/conversations",
 ]);
 
 /** Routes without workspace credentials, and why another workspace's id is no secret there. */
@@ -229,6 +233,7 @@ const REQUESTS: Record<string, Request> = {
       user_id: first(own, "usr"),
     }),
   },
+  "PATCH /api/v1/labels/{id}": { body: () => ({ colour: "#000000" }) },
   "PATCH /api/v1/webhook-subscriptions/{id}": { body: () => ({ active: true }) },
   "POST /widget/v1/messages": {
     body: (own) => ({ text: "matrix", conversation_id: own.conversationId }),

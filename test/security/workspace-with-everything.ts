@@ -64,6 +64,10 @@ export async function workspaceWithEverything(label: string) {
     body: `Hello {{contact.first_name|there}}, ${marker}`,
   });
   const key = await created(cookie, "/api/v1/api-keys", { name: marker });
+  const catalogueLabel = await created(cookie, "/api/v1/labels", {
+    name: LABEL,
+    colour: "#2f5bea",
+  });
   const invitation = await created<{ id: string; token: string }>(cookie, "/api/v1/invitations", {
     email: `${marker}@example.com`,
     role: "agent",
@@ -137,6 +141,7 @@ export async function workspaceWithEverything(label: string) {
       msg: [reply.id],
       snp: [snippet.id],
       sv: [savedView.id],
+      lab: [catalogueLabel.id],
       team: [team.id],
       bh: [hours.id],
       whk: [subscription.id],

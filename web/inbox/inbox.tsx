@@ -64,9 +64,8 @@ function useDirectory() {
     quietly<User[]>("/api/v1/users", (users) =>
       setMembers(users.filter((u) => u.active !== false)),
     );
-    quietly<{ name: string; colour?: string | null; color?: string | null }[]>(
-      "/api/v1/labels",
-      (rows) => setLabels(rows.map((l) => ({ name: l.name, colour: l.colour ?? l.color ?? null }))),
+    quietly<Label[]>("/api/v1/labels", (rows) =>
+      setLabels(rows.map((l) => ({ name: l.name, colour: l.colour }))),
     );
     quietly<SavedView[]>("/api/v1/saved-views", setSavedViews);
   }, []);
@@ -168,7 +167,7 @@ export function Inbox({ me, selected }: { me: Me; selected?: string; onSignedOut
     const { filters: f, viewer: v, selected: open, prefs: p } = live.current;
     const before = known.current.get(c.id);
     known.current.set(c.id, c);
-    const alert = alertFor(c, before, v);
+    const alert = alertFor(c, before, v, p);
     if (alert) announce(alert, c.id, p, open, openConversation);
     if (c.id === open && c.unread_count > 0 && document.visibilityState === "visible")
       request(`/api/v1/conversations/${c.id}/read`, { method: "POST" }).catch(() => {});

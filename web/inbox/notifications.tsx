@@ -1,17 +1,21 @@
 import { BellRing, X } from "lucide-preact";
 import { useEffect, useRef, useState } from "preact/hooks";
+import type { components } from "../../client/schema";
 import type { Conversation } from "../shared/api";
 import { Button, IconButton, t } from "../shared/ui";
 import type { Me } from "./me";
 
-/** The agent's notification preferences (`me.user.notifications`), sound and desktop on unless turned off. */
-export type NotificationPrefs = { sound: boolean; desktop: boolean } & Record<string, unknown>;
+/** The agent's notification preferences (`me.user.notifications`; the profile screen edits them). */
+export type NotificationPrefs = components["schemas"]["NotificationPrefs"];
 
-export function prefsOf(me: Me): NotificationPrefs {
-  const saved = (me.user as { notifications?: Partial<NotificationPrefs> | null } | null)
-    ?.notifications;
-  return { ...saved, sound: saved?.sound !== false, desktop: saved?.desktop !== false };
-}
+const ALL_ON: NotificationPrefs = {
+  sound: true,
+  desktop: true,
+  new_conversations: true,
+  my_messages: true,
+};
+
+export const prefsOf = (me: Me): NotificationPrefs => ({ ...ALL_ON, ...me.user?.notifications });
 
 /** A short two-note chime made on the spot: no audio file to load. */
 export function playTone() {
@@ -109,22 +113,25 @@ const inMyQueue = (c: Conversation, viewer: Viewer) =>
   c.assignee_id === null && (c.team_id === null || viewer.teamIds.has(c.team_id));
 
 /**
- * What a live change deserves: a new conversation for me (unassigned in my teams, or assigned
- * to me), or a new customer message in one of mine. `before` is how the inbox last saw it.
+ * What a live change deserves, as the agent's preferences allow: a new conversation for me
+ * (unassigned in my teams, or assigned to me), or a new customer message in one of mine.
+ * `before` is how the inbox last saw it.
  */
 export function alertFor(
   c: Conversation,
   before: Conversation | undefined,
   viewer: Viewer,
+  prefs: NotificationPrefs,
 ): { title: string; body: string } | null {
   if (c.status === "closed") return null;
   const body = c.last_message?.preview ?? "";
   const isNew = !before && Date.now() - Date.parse(c.created_at) < 5 * 60_000;
-  if (isNew && (isMine(c, viewer) || inMyQueue(c, viewer)))
+  if (isNew && prefs.new_conversations && (isMine(c, viewer) || inMyQueue(c, viewer)))
     return { title: t("inbox.notify.newConversation", { name: contactName(c) }), body };
   const newMessage =
     before !== undefined && c.last_seq > before.last_seq && fromCustomer(c) && isMine(c, viewer);
-  if (newMessage) return { title: t("inbox.notify.newMessage", { name: contactName(c) }), body };
+  if (newMessage && prefs.my_messages)
+    return { title: t("inbox.notify.newMessage", { name: contactName(c) }), body };
   return null;
 }
 

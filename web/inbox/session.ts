@@ -16,5 +16,4 @@ export function useSession(): Session {
 export const isAdmin = (me: Me) => me.role === "owner" || me.role === "admin";
 
 /** The language the person chose in their profile, if any (else the browser's is used). */
-export const preferredLanguage = (me: Me | null): string | null =>
-  (me?.user as { language?: string | null } | null | undefined)?.language ?? null;
+export const preferredLanguage = (me: Me | null): string | null => me?.user?.language ?? null;

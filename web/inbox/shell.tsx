@@ -44,9 +44,7 @@ function RailLink({
 function ProfileMenu() {
   const { me, signOut } = useSession();
   const { route } = useLocation();
-  const [presence, setPresence] = useState<Presence>(
-    ((me.user as { presence?: Presence } | null)?.presence ?? "online") as Presence,
-  );
+  const [presence, setPresence] = useState<Presence>(me.user?.presence ?? "online");
   const name = me.user?.name ?? me.workspace.name;
   const choose = (status: Presence) => async () => {
     setPresence(status);

@@ -1,6 +1,14 @@
 // The embeddable loader: one shadow-DOM host with a launcher; the chat app loads on first open or when idle.
-type Mounted = { destroy(): void };
-type WidgetApp = { mount(el: HTMLElement, options: Record<string, string>): Mounted };
+type Mounted = { destroy(): void; shown(): void };
+export type LoaderHooks = {
+  close(): void;
+  unread(count: number): void;
+  isOpen(): boolean;
+  label(text: string): void;
+};
+type WidgetApp = {
+  mount(el: HTMLElement, options: Record<string, string>, hooks: LoaderHooks): Mounted;
+};
 
 (() => {
   const script = document.currentScript as HTMLScriptElement | null;
@@ -10,24 +18,40 @@ type WidgetApp = { mount(el: HTMLElement, options: Record<string, string>): Moun
   const host = document.createElement("div");
   host.id = "conversa-widget";
   const root = host.attachShadow({ mode: "open" });
+  // on a phone (≤ 480 px) the open chat covers the screen and the launcher steps aside
   root.innerHTML =
-    "<style>#b{position:fixed;bottom:20px;right:20px;width:56px;height:56px;border-radius:50%;border:0;background:#2563eb;color:#fff;font-size:26px;cursor:pointer;box-shadow:0 4px 14px #0004;z-index:2147483647}#p{position:fixed;bottom:88px;right:20px;width:360px;max-width:calc(100vw - 24px);height:520px;max-height:calc(100vh - 110px);z-index:2147483647}.l{left:20px;right:auto!important}</style><div id=p hidden></div><button id=b aria-label='Chat'><svg width=26 height=26 viewBox='0 0 24 24' fill=currentColor><path d='M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z'/></svg></button>";
+    "<style>#b{position:fixed;bottom:20px;right:20px;width:60px;height:60px;border-radius:50%;border:0;background:#2563eb;color:#fff;cursor:pointer;box-shadow:0 6px 20px #0003;z-index:2147483647;display:grid;place-items:center;transition:transform .15s}#b:hover{transform:scale(1.06)}#b:focus-visible{outline:3px solid #93c5fd;outline-offset:3px}#u{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 5px;box-sizing:border-box;border-radius:10px;background:#dc2626;color:#fff;font:600 12px/20px system-ui,sans-serif;text-align:center}#p{position:fixed;bottom:92px;right:20px;width:380px;max-width:calc(100vw - 24px);height:640px;max-height:calc(100vh - 116px);z-index:2147483647}.l{left:20px;right:auto!important}@media(max-width:480px){#p{inset:0;width:auto;height:auto;max-width:none;max-height:none}#p:not([hidden])~#b{display:none}}</style><div id=p hidden></div><button id=b aria-label=Chat aria-expanded=false><svg width=28 height=28 viewBox='0 0 24 24' fill=currentColor aria-hidden=true><path d='M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z'/></svg><span id=u hidden></span></button>";
   const button = root.querySelector("#b") as HTMLButtonElement;
+  const badge = root.querySelector("#u") as HTMLSpanElement;
   const panel = root.querySelector("#p") as HTMLDivElement;
   document.body.appendChild(host);
+  const hooks: LoaderHooks = {
+    close: () => close(),
+    unread: (count) => {
+      badge.hidden = count === 0;
+      badge.textContent = count > 9 ? "9+" : String(count);
+    },
+    isOpen: () => !panel.hidden,
+    label: (text) => button.setAttribute("aria-label", text),
+  };
   let app: Promise<Mounted> | undefined;
   const load = () => {
     app ??= (import(/* @vite-ignore */ `${base}/widget-app.js`) as Promise<WidgetApp>).then((m) =>
-      m.mount(panel, { base, channel, ...script.dataset }),
+      m.mount(panel, { base, channel, ...script.dataset }, hooks),
     );
     return app;
   };
+  const show = (open: boolean) => {
+    panel.hidden = !open;
+    button.setAttribute("aria-expanded", String(open));
+  };
   const open = () => {
-    load();
-    panel.hidden = false;
+    show(true);
+    load().then((m) => m.shown());
   };
   const close = () => {
-    panel.hidden = true;
+    show(false);
+    button.focus();
   };
   button.onclick = () => (panel.hidden ? open() : close());
   fetch(`${base}/widget/v1/channels/${channel}`)

@@ -7,6 +7,7 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
+import { UI_LANGUAGES } from "../schemas/languages";
 
 /** Milliseconds since the epoch; every timestamp column uses it. */
 const millis = (name: string) => integer(name, { mode: "number" });
@@ -62,8 +63,19 @@ export const users = sqliteTable("users", {
    * before invitations had their own table: accepting one for that email creates the account.
    */
   passwordHash: text("password_hash"),
+  /** The language the person reads the app in; null follows their browser. */
+  language: text("language", { enum: UI_LANGUAGES }),
+  /** What the inbox notifies them of; null means the defaults. */
+  notificationPrefs: text("notification_prefs", { mode: "json" }).$type<NotificationPrefs>(),
   createdAt: createdAt(),
 });
+
+export type NotificationPrefs = {
+  sound: boolean;
+  desktop: boolean;
+  new_conversations: boolean;
+  my_messages: boolean;
+};
 
 export const memberships = sqliteTable(
   "memberships",
@@ -254,7 +266,10 @@ export type WebchatConfig = {
   require_identity?: boolean;
   away?: boolean;
   away_message?: string;
+  language?: "en" | "es" | "pt-BR" | "fr" | "ar" | "tr";
+  prechat?: Record<PrechatField, "off" | "optional" | "required">;
 };
+export type PrechatField = "name" | "email" | "phone";
 
 export type ChatMenu = {
   prompt: string;
@@ -383,6 +398,22 @@ export const conversationLabels = sqliteTable(
     primaryKey({ columns: [t.conversationId, t.label] }),
     index("conversation_labels_label_idx").on(t.workspaceId, t.label, t.conversationId),
   ],
+);
+
+/** The workspace's label catalogue: the names conversations are labelled with, and their colours. */
+export const labels = sqliteTable(
+  "labels",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceId(),
+    /** lower-case, as conversation labels are stored */
+    name: text("name").notNull(),
+    /** #rrggbb */
+    colour: text("colour").notNull(),
+    description: text("description"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("labels_name_idx").on(t.workspaceId, t.name)],
 );
 
 export const MESSAGE_KINDS = ["text", "file", "note", "event"] as const;

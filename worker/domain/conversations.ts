@@ -348,7 +348,15 @@ export async function assignConversation(
     .update(conversations)
     .set({ assigneeId: userId })
     .where(where(principal.workspaceId, id));
-  await recordEvent(db, env, principal, id, "assigned", { from: current.assignee_id, to: userId });
+  const assignee = userId
+    ? await db.query.users.findFirst({ columns: { name: true }, where: eq(users.id, userId) })
+    : undefined;
+  await recordEvent(db, env, principal, id, "assigned", {
+    from: current.assignee_id,
+    to: userId,
+    // the widget tells the visitor who joined
+    to_name: assignee?.name ?? null,
+  });
   const conversation = await publishConversation(db, env, principal.workspaceId, id);
   await emitEvent(db, env, principal.workspaceId, "conversation.assigned", { conversation });
   if (current.assignee_id && current.status !== "closed")

@@ -1,10 +1,11 @@
 import { eq } from "drizzle-orm";
-import { memberships, type Role, users } from "../db/schema";
+import { memberships, type NotificationPrefs, type Role, users } from "../db/schema";
 import { inWorkspace } from "../db/scope";
 import type { Db, Principal } from "../lib/context";
 import { hashPassword, verifyPassword } from "../lib/crypto";
 import { conflict, forbidden, notFound } from "../lib/errors";
 import { assertMayGrant, roleAtLeast } from "../lib/roles";
+import type { UiLanguage } from "../schemas/languages";
 import { revokeKeysMadeBy } from "./api-keys";
 import { revokeInvitationsSentBy } from "./invitations";
 import { endOtherSessions, endWorkspaceSessions } from "./sessions";
@@ -16,6 +17,7 @@ const memberColumns = {
   name: users.name,
   role: memberships.role,
   active: memberships.active,
+  presence: memberships.presence,
   createdAt: memberships.createdAt,
 };
 
@@ -94,9 +96,41 @@ async function assertAnotherOwner(db: Db, workspaceId: string, exceptUserId: str
 }
 
 /** The person renames themselves; no workspace can. */
-export async function renameSelf(db: Db, actor: Principal, name: string) {
-  if (!actor.userId) throw forbidden("An API key has no name of a person to change.");
-  await db.update(users).set({ name }).where(eq(users.id, actor.userId));
+export const DEFAULT_NOTIFICATION_PREFS: NotificationPrefs = {
+  sound: true,
+  desktop: true,
+  new_conversations: true,
+  my_messages: true,
+};
+
+/** What only the person sees of themselves: their language and notification choices. */
+export async function preferencesOf(db: Db, userId: string) {
+  const person = await db.query.users.findFirst({
+    columns: { language: true, notificationPrefs: true },
+    where: eq(users.id, userId),
+  });
+  return {
+    language: person?.language ?? null,
+    notifications: { ...DEFAULT_NOTIFICATION_PREFS, ...person?.notificationPrefs },
+  };
+}
+
+type SelfChange = {
+  name?: string | undefined;
+  language?: UiLanguage | null | undefined;
+  notifications?: Partial<NotificationPrefs> | undefined;
+};
+
+/** A person changes their own name, language and notification choices. */
+export async function updateSelf(db: Db, actor: Principal, change: SelfChange) {
+  if (!actor.userId) throw forbidden("An API key is not a person: it has no profile to change.");
+  const notificationPrefs = change.notifications && {
+    ...(await preferencesOf(db, actor.userId)).notifications,
+    ...change.notifications,
+  };
+  const values = { name: change.name, language: change.language, notificationPrefs };
+  const set = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
+  if (Object.keys(set).length) await db.update(users).set(set).where(eq(users.id, actor.userId));
 }
 
 export async function changePassword(db: Db, actor: Principal, current: string, next: string) {

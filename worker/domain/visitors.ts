@@ -129,6 +129,12 @@ const issueToken = (env: Env, visitor: Visitor, version: number, now: number) =>
     exp: now + TOKEN_IDLE_MS,
   } satisfies TokenPayload);
 
+/** A token naming the visitor as they are now (after they told their name), at the channel's version. */
+export async function currentToken(db: Db, env: Env, visitor: Visitor, now: number) {
+  const channel = await getWebchatChannel(db, visitor.channelId);
+  return issueToken(env, visitor, channel.securityVersion, now);
+}
+
 /** A fresh token for a session whose token is past half its life, else null. */
 export const renewedToken = (env: Env, session: VisitorSession, now: number) =>
   session.expiresAt - now < RENEW_BELOW_MS

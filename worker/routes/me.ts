@@ -2,11 +2,12 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
 import { workspaces } from "../db/schema";
 import { workspacesOf } from "../domain/sessions";
-import { changePassword, getMember, renameSelf } from "../domain/users";
+import { changePassword, getMember, preferencesOf, updateSelf } from "../domain/users";
 import type { Db, Principal } from "../lib/context";
 import { notFound } from "../lib/errors";
 import { authenticated, createRouter } from "../lib/router";
 import { errorResponses, jsonBody, jsonResponse } from "../schemas/common";
+import { UI_LANGUAGES } from "../schemas/languages";
 import {
   Password,
   PersonName,
@@ -16,9 +17,28 @@ import {
   WorkspaceChoiceSchema,
 } from "../schemas/users";
 
+const NotificationPrefsSchema = z
+  .object({
+    sound: z.boolean(),
+    desktop: z
+      .boolean()
+      .openapi({ description: "Desktop notifications, once the browser allows them" }),
+    new_conversations: z.boolean().openapi({ description: "New conversations for me or my teams" }),
+    my_messages: z
+      .boolean()
+      .openapi({ description: "Customer messages in conversations assigned to me" }),
+  })
+  .openapi("NotificationPrefs", { description: "Mentions always notify." });
+
+const MeUserSchema = UserSchema.extend({
+  presence: z.enum(["online", "away", "offline"]),
+  language: z.enum(UI_LANGUAGES).nullable().openapi({ description: "null follows the browser" }),
+  notifications: NotificationPrefsSchema,
+}).openapi("MeUser");
+
 const MeSchema = z
   .object({
-    user: UserSchema.nullable(),
+    user: MeUserSchema.nullable(),
     api_key_id: z.string().nullable(),
     role: UserSchema.shape.role,
     workspace: z.object({ id: z.string(), name: z.string(), timezone: z.string() }),
@@ -42,9 +62,20 @@ const updateMeRoute = createRoute({
   method: "patch",
   path: "/me",
   tags: ["Auth"],
-  summary: "Change your own name (it is yours: every workspace shows it)",
+  summary:
+    "Change your own name (every workspace shows it), the app's language and what it notifies you of",
   security: authenticated,
-  request: { body: jsonBody(z.strictObject({ name: PersonName }).openapi("MePatch")) },
+  request: {
+    body: jsonBody(
+      z
+        .strictObject({
+          name: PersonName.optional(),
+          language: z.enum(UI_LANGUAGES).nullable().optional(),
+          notifications: NotificationPrefsSchema.partial().strict().optional(),
+        })
+        .openapi("MePatch"),
+    ),
+  },
   responses: { 200: jsonResponse(MeSchema, "Changed"), ...errorResponses },
 });
 
@@ -64,6 +95,14 @@ const passwordRoute = createRoute({
   responses: { 204: { description: "Changed" }, ...errorResponses },
 });
 
+async function describePerson(db: Db, workspaceId: string, userId: string) {
+  const [member, preferences] = await Promise.all([
+    getMember(db, workspaceId, userId),
+    preferencesOf(db, userId),
+  ]);
+  return { ...toUserDto(member), presence: member.presence, ...preferences };
+}
+
 async function describeCaller(db: Db, principal: Principal) {
   const workspace = await db.query.workspaces.findFirst({
     where: eq(workspaces.id, principal.workspaceId),
@@ -73,7 +112,7 @@ async function describeCaller(db: Db, principal: Principal) {
     ? toWorkspaceChoices(await workspacesOf(db, principal.userId))
     : [{ id: workspace.id, name: workspace.name, role: principal.role }];
   const user = principal.userId
-    ? toUserDto(await getMember(db, principal.workspaceId, principal.userId))
+    ? await describePerson(db, principal.workspaceId, principal.userId)
     : null;
   return {
     user,
@@ -87,7 +126,7 @@ async function describeCaller(db: Db, principal: Principal) {
 export const meRouter = createRouter()
   .openapi(meRoute, async (c) => c.json(await describeCaller(c.get("db"), c.get("principal")), 200))
   .openapi(updateMeRoute, async (c) => {
-    await renameSelf(c.get("db"), c.get("principal"), c.req.valid("json").name);
+    await updateSelf(c.get("db"), c.get("principal"), c.req.valid("json"));
     return c.json(await describeCaller(c.get("db"), c.get("principal")), 200);
   })
   .openapi(passwordRoute, async (c) => {

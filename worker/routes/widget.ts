@@ -5,16 +5,18 @@ import { cors } from "hono/cors";
 import { createMiddleware } from "hono/factory";
 import { conversations } from "../db/schema";
 import { inWorkspace } from "../db/scope";
-import { getWebchatChannel, webchatConfig } from "../domain/channels";
+import { getWebchatChannel } from "../domain/channels";
 import { conversationStub } from "../domain/conversations";
 import { MAX_UPLOAD_BYTES, sendVisitorFile, sendVisitorMessage } from "../domain/messages";
 import {
+  currentToken,
   renewedToken,
   revokedToken,
   startVisitorSession,
   type Visitor,
   visitorFromToken,
 } from "../domain/visitors";
+import { updateVisitorContact, visitorConversations, widgetChannel } from "../domain/widget";
 import { bearerToken } from "../lib/auth";
 import type { AppEnv } from "../lib/context";
 import {
@@ -26,7 +28,15 @@ import {
 } from "../lib/errors";
 import { limitHeaders, WIDGET_LIMIT } from "../lib/rate-limit";
 import { createRouter } from "../lib/router";
-import { errorResponses, IdParam, jsonBody, jsonResponse, singleLine } from "../schemas/common";
+import { WIDGET_LANGUAGES } from "../schemas/channels";
+import {
+  errorResponses,
+  IdParam,
+  jsonBody,
+  jsonResponse,
+  singleLine,
+  Timestamp,
+} from "../schemas/common";
 import {
   MessagePage,
   MessageSchema,
@@ -37,6 +47,8 @@ import {
 const tags = ["Widget"];
 const visitorSecurity = [{ visitor: [] }];
 
+const PrechatField = z.enum(["off", "optional", "required"]);
+
 const ChannelConfig = z
   .object({
     id: z.string(),
@@ -44,11 +56,35 @@ const ChannelConfig = z
     greeting: z.string().nullable(),
     brand_color: z.string(),
     position: z.enum(["right", "left"]),
-    away: z.boolean(),
+    away: z.boolean().openapi({ description: "Nobody can answer now" }),
+    away_reason: z.enum(["manual", "closed", "offline"]).nullable().openapi({
+      description: "manual: switched to away; closed: out of hours; offline: nobody online",
+    }),
+    opens_at: Timestamp.nullable().openapi({ description: "When out of hours end" }),
     away_message: z.string().nullable(),
     require_identity: z.boolean(),
+    language: z.enum(WIDGET_LANGUAGES).nullable(),
+    prechat: z.object({ name: PrechatField, email: PrechatField, phone: PrechatField }),
   })
   .openapi("WidgetChannel");
+
+const ContactBody = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200).check(singleLine).optional(),
+    email: z.email().max(254).optional(),
+    phone: z.string().trim().min(3).max(40).check(singleLine).optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, { message: "give a name, an email or a phone" })
+  .openapi("WidgetContactRequest");
+
+const VisitorConversation = z
+  .object({
+    id: z.string(),
+    status: z.enum(["open", "pending", "snoozed", "closed"]),
+    last_seq: z.number().int(),
+    created_at: Timestamp,
+  })
+  .openapi("WidgetConversation");
 
 const SessionBody = z
   .strictObject({
@@ -129,6 +165,42 @@ const uploadRoute = createRoute({
     },
   },
   responses: { 201: jsonResponse(Sent, "Accepted"), ...errorResponses },
+});
+
+const contactRoute = createRoute({
+  method: "patch",
+  path: "/contact",
+  tags,
+  summary:
+    "Tell the visitor's name, email or phone (pre-chat form, offline email); kept on their contact",
+  security: visitorSecurity,
+  request: { body: jsonBody(ContactBody) },
+  responses: {
+    200: jsonResponse(
+      z
+        .object({
+          token: z.string().openapi({ description: "A token naming the visitor as they are now" }),
+          name: z.string().nullable(),
+          email: z.string().nullable(),
+          phone: z.string().nullable(),
+        })
+        .openapi("WidgetContact"),
+      "Contact",
+    ),
+    ...errorResponses,
+  },
+});
+
+const conversationsRoute = createRoute({
+  method: "get",
+  path: "/conversations",
+  tags,
+  summary: "The visitor's conversations on the channel, newest first, closed ones included",
+  security: visitorSecurity,
+  responses: {
+    200: jsonResponse(z.object({ data: z.array(VisitorConversation) }), "Conversations"),
+    ...errorResponses,
+  },
 });
 
 const messagesRoute = createRoute({
@@ -217,20 +289,7 @@ export const widgetRouter = createRouter();
 widgetRouter
   .openapi(channelRoute, async (c) => {
     const channel = await getWebchatChannel(c.get("db"), c.req.valid("param").id);
-    const config = webchatConfig(channel);
-    return c.json(
-      {
-        id: channel.id,
-        name: channel.name,
-        greeting: config.greeting ?? null,
-        brand_color: config.brand_color ?? "#2563eb",
-        position: config.position ?? "right",
-        away: config.away === true,
-        away_message: config.away_message ?? null,
-        require_identity: config.require_identity === true,
-      },
-      200,
-    );
+    return c.json(await widgetChannel(c.get("db"), channel, c.get("clock").now()), 200);
   })
   .openapi(sessionRoute, async (c) => {
     return c.json(
@@ -263,6 +322,17 @@ widgetRouter
       await sendVisitorFile(c.get("db"), c.env, visitor, file, c.get("clock").now()),
       201,
     );
+  })
+  .openapi(contactRoute, async (c) => {
+    const visitor = visitorOf(c);
+    const now = c.get("clock").now();
+    const contact = await updateVisitorContact(c.get("db"), visitor, c.req.valid("json"), now);
+    const named = { ...visitor, name: contact.name };
+    return c.json({ token: await currentToken(c.get("db"), c.env, named, now), ...contact }, 200);
+  })
+  .openapi(conversationsRoute, async (c) => {
+    const data = await visitorConversations(c.get("db"), visitorOf(c), 20);
+    return c.json({ data }, 200);
   })
   .openapi(messagesRoute, async (c) => {
     const visitor = visitorOf(c);

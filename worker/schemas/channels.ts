@@ -17,6 +17,12 @@ const baseUrl = z
   .openapi({ description: "The platform's API base URL; point it at a local fake for testing" });
 const name = z.string().trim().min(1).max(100).check(singleLine);
 
+/** The languages the widget speaks. */
+export const WIDGET_LANGUAGES = ["en", "es", "pt-BR", "fr", "ar", "tr"] as const;
+
+/** Whether the pre-chat form asks for a field, and whether it must be filled. */
+const prechatField = z.enum(["off", "optional", "required"]).default("off");
+
 const webchat = z.strictObject({
   greeting: z.string().max(500).check(multiLine).optional(),
   brand_color: z
@@ -27,6 +33,13 @@ const webchat = z.strictObject({
   require_identity: z.boolean().optional(),
   away: z.boolean().optional(),
   away_message: z.string().max(500).check(multiLine).optional(),
+  language: z.enum(WIDGET_LANGUAGES).optional().openapi({
+    description: "The widget's language; without it, the page's then the browser's",
+  }),
+  prechat: z
+    .strictObject({ name: prechatField, email: prechatField, phone: prechatField })
+    .optional()
+    .openapi({ description: "Asked before the visitor's first message" }),
 });
 
 const whatsapp = z.strictObject({
