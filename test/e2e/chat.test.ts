@@ -158,7 +158,7 @@ describe("WhatsApp end to end through the local fake platform", () => {
     await agent.screenshot({ path: `${SHOTS}/channels-settings.png` });
 
     await agent.goto(`${server.base}/`);
-    await agent.waitForSelector("nav.sidebar");
+    await agent.waitForSelector("nav.rail");
     const waId = "15551239876";
     await whatsappWebhook(webhookUrl, {
       contacts: [{ profile: { name: "Lucía Fernández" }, wa_id: waId }],

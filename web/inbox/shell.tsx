@@ -54,20 +54,16 @@ function ProfileMenu() {
   };
   const presenceItem = (status: Presence): MenuItem => ({
     label: t(`app.presence.${status}`),
-    icon: presence === status ? <Check size={16} /> : <span style={{ width: 16 }} />,
+    icon: presence === status ? <Check size={16} /> : <span style={{ width: "16px" }} />,
     onSelect: choose(status),
   });
   return (
     <Menu
       align="end"
       trigger={(props) => (
-        <button
-          type="button"
-          class="rail-me"
-          aria-label={t("app.profileMenu", { name })}
-          {...props}
-        >
+        <button type="button" class="rail-me" {...props}>
           <Avatar name={name} size={34} presence={presence} />
+          <span class="sr-only">{t("app.profileMenu", { name })}</span>
         </button>
       )}
       items={[

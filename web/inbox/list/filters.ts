@@ -11,7 +11,7 @@ export type Filters = { view: View; status: Status; team_id: string; label: stri
 export type SavedView = components["schemas"]["SavedView"];
 
 export const DEFAULT_FILTERS: Filters = {
-  view: "mine",
+  view: "all",
   status: "open",
   team_id: "",
   label: "",
