@@ -151,7 +151,7 @@ describe("WhatsApp end to end through the local fake platform", () => {
   it("shows the webhook URL in the channel settings, a customer's message live, and the reply's delivery", async () => {
     const agent = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await signIn(agent, server.base);
-    await agent.click("a[href='/settings/channels']");
+    await agent.goto(`${server.base}/settings/channels`);
     const card = agent.locator(".channel-card", { hasText: "WhatsApp (local fake)" });
     const webhookUrl = (await card.locator("code.webhook").textContent()) ?? "";
     expect(webhookUrl).toMatch(/\/webhooks\/whatsapp\/ch_/);
@@ -242,7 +242,7 @@ describe("teams in the inbox", () => {
   it("creates a team in settings, transfers a conversation to it, filters by it and closes with a reason", async () => {
     const agent = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await signIn(agent, server.base);
-    await agent.click("a[href='/settings/teams']");
+    await agent.goto(`${server.base}/settings/teams`);
     await agent.fill("input[aria-label='Team name']", "Escalations");
     await agent.check("form[aria-label='New team'] label:has-text('Demo Admin') input");
     await agent.click("form[aria-label='New team'] button[type=submit]");

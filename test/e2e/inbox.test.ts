@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startConversa } from "../../scripts/local-server.mjs";
@@ -43,7 +44,15 @@ async function visitorWrites(name: string, text: string) {
 /** Records desktop notifications; the permission is asked of the real API (granted by the context). */
 const RECORD_NOTIFICATIONS = () => {
   const shown: { title: string; body?: string }[] = [];
-  const state = { asked: 0 };
+  // the answer outlives reloads, as the browser's own does
+  const state = {
+    get asked() {
+      return Number(sessionStorage.getItem("asked") ?? 0);
+    },
+    set asked(n: number) {
+      sessionStorage.setItem("asked", String(n));
+    },
+  };
   const Real = window.Notification;
   class Recorded {
     onclick: (() => void) | null = null;

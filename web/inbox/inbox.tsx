@@ -101,22 +101,27 @@ export function Inbox({ me, selected }: { me: Me; selected?: string; onSignedOut
   live.current = { filters, viewer, selected, prefs };
   const known = useRef(new Map<string, Conversation>());
 
+  // a page asked for under older filters must not replace the current one
+  const latestLoad = useRef(0);
   const load = async (after: string | null) => {
+    const ticket = ++latestLoad.current;
     setLoading(true);
     try {
       const page = await fetchPage(filters, {
         limit: String(PAGE),
         ...(after ? { cursor: after } : {}),
       });
+      if (ticket !== latestLoad.current) return;
       for (const c of page.data) known.current.set(c.id, c);
       setItems((current) => (after ? [...current, ...page.data] : page.data));
       setCursor(page.next_cursor);
     } catch (error) {
+      if (ticket !== latestLoad.current) return;
       if (!after) setItems([]);
       setCursor(null);
       toast.error(problemMessage(error));
     } finally {
-      setLoading(false);
+      if (ticket === latestLoad.current) setLoading(false);
     }
   };
 
@@ -274,7 +279,10 @@ export function Inbox({ me, selected }: { me: Me; selected?: string; onSignedOut
           meId={meId}
           searchRef={searchRef}
           onOpenViews={() => setViewsOpen(true)}
-          onBulkDone={(updated) => updated.forEach(onConversation)}
+          onBulkDone={(updated) => {
+            updated.forEach(onConversation);
+            refreshCounts();
+          }}
         />
       </div>
       {selected ? (

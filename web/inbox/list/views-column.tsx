@@ -274,6 +274,7 @@ export function ViewsColumn({
         <Field label={t("inbox.filters.status")}>
           <Select
             name="status"
+            aria-label={t("inbox.filters.status")}
             value={filters.status}
             onChange={(e) => set({ status: e.currentTarget.value as Status })}
             options={STATUSES.map((s) => ({ value: s, label: statusName(s) }))}
@@ -282,6 +283,7 @@ export function ViewsColumn({
         <Field label={t("inbox.filters.team")}>
           <Select
             name="team"
+            aria-label={t("inbox.filters.team")}
             value={filters.team_id}
             onChange={(e) => set({ team_id: e.currentTarget.value })}
             placeholder={t("inbox.filters.anyTeam")}
@@ -291,6 +293,7 @@ export function ViewsColumn({
         <Field label={t("inbox.filters.label")}>
           <Select
             name="label"
+            aria-label={t("inbox.filters.label")}
             value={filters.label}
             onChange={(e) => set({ label: e.currentTarget.value })}
             placeholder={t("inbox.filters.anyLabel")}
