@@ -261,6 +261,8 @@ describe("the inbox on a phone", () => {
     await row.locator(".row-link").click();
     await page.waitForURL("**/c/**");
     expect(await page.locator("section.list").isVisible()).toBe(false);
+    // the conversation's composer: the pane has loaded
+    await page.locator("textarea").first().waitFor();
     await screenshot(page, "inbox-conversation");
     await context.close();
   });
