@@ -4,6 +4,11 @@
  */
 
 
+/** OneOf type helpers */
+type Without<T, U> = { [P in Exclude<keyof T, keyof U>]?: never };
+type XOR<T, U> = (T | U) extends object ? (Without<T, U> & U) | (Without<U, T> & T) : T | U;
+type OneOf<T extends any[]> = T extends [infer Only] ? Only : T extends [infer A, infer B, ...infer Rest] ? OneOf<[XOR<A, B>, ...Rest]> : never;
+
 export interface paths {
   "/api/v1/auth/login": {
     /**
@@ -1457,6 +1462,7 @@ export interface paths {
     get: {
       parameters: {
         query?: {
+          /** @description next_cursor of the previous page, with the same sort */
           cursor?: string;
           limit?: number;
         };
@@ -2622,14 +2628,17 @@ export interface paths {
     get: {
       parameters: {
         query?: {
-          /** @description mentions: where you were mentioned in a note, latest mention first */
-          view?: "mine" | "unassigned" | "mentions" | "all";
+          /** @description my_teams: conversations of the teams the caller belongs to; mentions: where you were mentioned in a note, latest mention first */
+          view?: "mine" | "unassigned" | "my_teams" | "mentions" | "all";
           status?: "open" | "pending" | "snoozed" | "closed";
           channel_id?: string;
           contact_id?: string;
           assignee_id?: string;
           team_id?: string;
           label?: string;
+          /** @description newest / oldest activity; waiting_longest: customers waiting for a reply, longest first; sla_due: the nearest SLA target first. Conversations without one come last. The mentions view is always latest mention first. */
+          sort?: "newest" | "oldest" | "waiting_longest" | "sla_due";
+          /** @description next_cursor of the previous page, with the same sort */
           cursor?: string;
           limit?: number;
         };
@@ -2639,6 +2648,69 @@ export interface paths {
         200: {
           content: {
             "application/json": components["schemas"]["ConversationPage"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/conversations/bulk": {
+    /**
+     * Assign, label, unlabel or close up to 100 conversations at once
+     * @description The whole request is checked first: an unknown conversation, assignee or closing reason refuses it all and changes nothing. Then each conversation is changed as its own route would (its own timeline event and webhook); `results` says how each went.
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["BulkAction"];
+        };
+      };
+      responses: {
+        /** @description How each went */
+        200: {
+          content: {
+            "application/json": components["schemas"]["BulkResult"];
           };
         };
         /** @description Malformed request */
@@ -3758,6 +3830,240 @@ export interface paths {
         200: {
           content: {
             "application/json": components["schemas"]["Rendered"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/saved-views": {
+    /** Your saved inbox views (filters with a name), by name */
+    get: {
+      responses: {
+        /** @description Your views */
+        200: {
+          content: {
+            "application/json": components["schemas"]["SavedViewList"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    /** Save the inbox's current filters under a name */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["SavedViewCreate"];
+        };
+      };
+      responses: {
+        /** @description Saved */
+        201: {
+          content: {
+            "application/json": components["schemas"]["SavedView"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/saved-views/{id}": {
+    /** Delete a saved view */
+    delete: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Deleted */
+        204: {
+          content: never;
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    /** Rename a saved view or change its filters */
+    patch: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["SavedViewPatch"];
+        };
+      };
+      responses: {
+        /** @description Saved */
+        200: {
+          content: {
+            "application/json": components["schemas"]["SavedView"];
           };
         };
         /** @description Malformed request */
@@ -7021,6 +7327,43 @@ export interface components {
         [key: string]: unknown;
       };
     };
+    BulkResult: {
+      results: {
+          id: string;
+          ok: boolean;
+          conversation?: components["schemas"]["Conversation"];
+          /** @description Why this one failed */
+          error?: string;
+        }[];
+    };
+    BulkAction: OneOf<[{
+      /** @enum {string} */
+      action: "assign";
+      /** @description Up to 100 conversations; every one must exist or nothing is done */
+      conversation_ids: string[];
+      user_id: string | null;
+    }, {
+      /** @enum {string} */
+      action: "label";
+      /** @description Up to 100 conversations; every one must exist or nothing is done */
+      conversation_ids: string[];
+      labels: string[];
+    }, {
+      /** @enum {string} */
+      action: "unlabel";
+      /** @description Up to 100 conversations; every one must exist or nothing is done */
+      conversation_ids: string[];
+      labels: string[];
+    }, {
+      /** @enum {string} */
+      action: "close";
+      /** @description Up to 100 conversations; every one must exist or nothing is done */
+      conversation_ids: string[];
+      /** @description Closing: one of the workspace's close reasons (required when it has any) */
+      reason?: string;
+      /** @description Closing: a note for the record (required when the workspace says so) */
+      note?: string;
+    }]>;
     MessagePage: {
       data: components["schemas"]["Message"][];
     };
@@ -7171,6 +7514,51 @@ export interface components {
     };
     RenderRequest: {
       text: string;
+    };
+    SavedViewList: {
+      data: components["schemas"]["SavedView"][];
+    };
+    SavedView: {
+      id: string;
+      name: string;
+      filters: components["schemas"]["SavedViewFilters"];
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      created_at: string;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      updated_at: string;
+    };
+    SavedViewFilters: {
+      /**
+       * @description my_teams: conversations of the teams the caller belongs to; mentions: where you were mentioned in a note, latest mention first
+       * @default all
+       * @enum {string}
+       */
+      view?: "mine" | "unassigned" | "my_teams" | "mentions" | "all";
+      /** @enum {string} */
+      status?: "open" | "pending" | "snoozed" | "closed";
+      team_id?: string;
+      /** @example vip */
+      label?: string;
+      /**
+       * @description newest / oldest activity; waiting_longest: customers waiting for a reply, longest first; sla_due: the nearest SLA target first. Conversations without one come last. The mentions view is always latest mention first.
+       * @default newest
+       * @enum {string}
+       */
+      sort?: "newest" | "oldest" | "waiting_longest" | "sla_due";
+    };
+    SavedViewCreate: {
+      name: string;
+      filters: components["schemas"]["SavedViewFilters"];
+    };
+    SavedViewPatch: {
+      name?: string;
+      filters?: components["schemas"]["SavedViewFilters"];
     };
     Label: {
       id: string;

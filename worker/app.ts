@@ -37,6 +37,7 @@ import { filesRouter } from "./routes/files";
 import { invitationsRouter } from "./routes/invitations";
 import { labelsRouter } from "./routes/labels";
 import { meRouter } from "./routes/me";
+import { savedViewsRouter } from "./routes/saved-views";
 import { sendRouter } from "./routes/send";
 import { snippetsRouter } from "./routes/snippets";
 import { teamsRouter } from "./routes/teams";
@@ -164,6 +165,7 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
     .route(API, channelsRouter)
     .route(API, conversationsRouter)
     .route(API, snippetsRouter)
+    .route(API, savedViewsRouter)
     .route(API, labelsRouter)
     .route(API, sendRouter)
     .route(API, teamsRouter)

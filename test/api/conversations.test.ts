@@ -681,14 +681,18 @@ describe("inbox actions", () => {
       sessionIdHash: null,
     };
     const db = createDb(env.DB);
+    const newest = "newest" as const;
     const filters = [
-      { view: "all" as const, limit: 25 },
-      { view: "all" as const, status: "open" as const, limit: 25 },
-      { view: "mine" as const, limit: 25 },
-      { view: "unassigned" as const, status: "open" as const, limit: 25 },
+      { view: "all" as const, sort: newest, limit: 25 },
+      { view: "all" as const, status: "open" as const, sort: "oldest" as const, limit: 25 },
+      { view: "mine" as const, sort: newest, limit: 25 },
+      { view: "unassigned" as const, status: "open" as const, sort: newest, limit: 25 },
+      { view: "my_teams" as const, sort: "waiting_longest" as const, limit: 25 },
+      { view: "all" as const, sort: "sla_due" as const, limit: 25 },
       {
         view: "all" as const,
         label: "vip",
+        sort: newest,
         cursor: `${Date.now()}.cv_01JD0000000000000000000000`,
         limit: 25,
       },

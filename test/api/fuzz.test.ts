@@ -21,6 +21,7 @@ const TABLES = [
   "team_members",
   "business_hours",
   "snippets",
+  "saved_views",
   "webhook_subscriptions",
 ];
 
@@ -327,6 +328,22 @@ describe("random JSON at the write endpoints", () => {
       partial({ shortcut: fc.constantFrom("a", "b-1", "BAD"), title: text, body: text }).map(
         (body) => ({ method: "POST", path: "/api/v1/snippets", body }),
       ),
+      partial({
+        name: text,
+        filters: partial({
+          view: fc.constantFrom("mine", "my_teams", "nope"),
+          sort: fc.constantFrom("newest", "sla_due", "loud"),
+          team_id: oneOf([team.id]),
+          label: text,
+        }),
+      }).map((body) => ({ method: "POST", path: "/api/v1/saved-views", body })),
+      partial({
+        action: fc.constantFrom("assign", "label", "unlabel", "close", "explode"),
+        conversation_ids: fc.array(oneOf([conversationId]), { maxLength: 120 }),
+        user_id: oneOf(people),
+        labels: fc.array(text, { maxLength: 3 }),
+        reason: text,
+      }).map((body) => ({ method: "POST", path: "/api/v1/conversations/bulk", body })),
       fc.array(segment, { minLength: 1, maxLength: 4 }).map((segments) => ({
         method: "GET",
         path: `/files/${segments.map((s) => s.replace(/[?#]/g, "")).join("/")}?expires=9999999999999&sig=00`,

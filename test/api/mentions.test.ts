@@ -189,6 +189,7 @@ describe("mentions in notes", () => {
       status: "open" as const,
       cursor: `${Date.now()}.cv_01JD0000000000000000000000`,
       limit: 25,
+      sort: "newest" as const,
     };
     const { sql, params } = mentionsQuery(createDb(env.DB), principal, filter).toSQL();
     const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)

@@ -154,14 +154,14 @@ describe("WhatsApp end to end through the local fake platform", () => {
   it("shows the webhook URL in the channel settings, a customer's message live, and the reply's delivery", async () => {
     const agent = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await signIn(agent, server.base);
-    await agent.click("a[href='/settings/channels']");
+    await agent.goto(`${server.base}/settings/channels`);
     const card = agent.locator(".channel-card", { hasText: "WhatsApp (local fake)" });
     const webhookUrl = (await card.locator("code.webhook").textContent()) ?? "";
     expect(webhookUrl).toMatch(/\/webhooks\/whatsapp\/ch_/);
     await agent.screenshot({ path: `${SHOTS}/channels-settings.png` });
 
     await agent.goto(`${server.base}/`);
-    await agent.waitForSelector("nav.sidebar");
+    await agent.waitForSelector("nav.rail");
     const waId = "15551239876";
     await whatsappWebhook(webhookUrl, {
       contacts: [{ profile: { name: "Lucía Fernández" }, wa_id: waId }],

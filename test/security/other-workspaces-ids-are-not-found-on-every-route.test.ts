@@ -63,6 +63,7 @@ const ROUTES_WITHOUT_IDS = new Set([
   "GET /api/v1/realtime",
   "GET /api/v1/search/messages",
   "GET /api/v1/snippets",
+  "GET /api/v1/saved-views",
   "POST /api/v1/snippets",
   "GET /api/v1/labels",
   "POST /api/v1/labels",
@@ -122,6 +123,7 @@ const REFERENCE_KINDS: Record<string, string> = {
   channel_id: "ch",
   contact_id: "ct",
   conversation_id: "cv",
+  conversation_ids: "cv",
   user_id: "usr",
   assignee_id: "usr",
   actor_id: "usr",
@@ -231,6 +233,19 @@ const REQUESTS: Record<string, Request> = {
     body: () => ({ name: "Matrix", closures: [{ from: "2031-01-01", to: "2031-01-02" }] }),
   },
   "PATCH /api/v1/snippets/{id}": { body: () => ({ title: "Matrix" }) },
+  "POST /api/v1/saved-views": {
+    body: (own) => ({ name: `matrix ${unique++}`, filters: { team_id: first(own, "team") } }),
+  },
+  "PATCH /api/v1/saved-views/{id}": {
+    body: (own) => ({ filters: { team_id: first(own, "team") } }),
+  },
+  "POST /api/v1/conversations/bulk": {
+    body: (own) => ({
+      action: "assign",
+      conversation_ids: [own.conversationId],
+      user_id: first(own, "usr"),
+    }),
+  },
   "PATCH /api/v1/labels/{id}": { body: () => ({ colour: "#000000" }) },
   "PATCH /api/v1/webhook-subscriptions/{id}": { body: () => ({ active: true }) },
   "POST /widget/v1/messages": {
@@ -638,6 +653,7 @@ describe("IDOR matrix: workspace A names workspace B's objects", () => {
         "conversation_labels",
         "conversations",
         "invitations",
+        "saved_views",
         "memberships",
         "messages",
         "snippets",

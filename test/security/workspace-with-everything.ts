@@ -99,6 +99,11 @@ export async function workspaceWithEverything(label: string) {
   });
   await created(cookie, `/api/v1/conversations/${conversationId}/labels`, { labels: [LABEL] });
 
+  const savedView = await created(await admin.login(), "/api/v1/saved-views", {
+    name: marker,
+    filters: { view: "my_teams", team_id: team.id, label: LABEL },
+  });
+
   // last, so that only the contact change below is delivered
   const subscription = await created(cookie, "/api/v1/webhook-subscriptions", {
     url: `${fakeUrl()}/hooks/${marker}`,
@@ -135,6 +140,7 @@ export async function workspaceWithEverything(label: string) {
       cv: [conversationId],
       msg: [reply.id],
       snp: [snippet.id],
+      sv: [savedView.id],
       lab: [catalogueLabel.id],
       team: [team.id],
       bh: [hours.id],

@@ -1,242 +1,307 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { type Conversation, liveSocket, request, wsUrl } from "../shared/api";
-import { CHANNEL_LOOK } from "../shared/channels";
+import { Dialog, problemMessage, t, toast } from "../shared/ui";
 import { ConversationPane } from "./conversation";
+import { ConversationList } from "./list/conversation-list";
+import {
+  compareFor,
+  DEFAULT_FILTERS,
+  type Filters,
+  matches,
+  queryOf,
+  type SavedView,
+  sameFilters,
+  type View,
+} from "./list/filters";
+import type { Label, Member } from "./list/row";
+import { type Counts, ViewsColumn, viewName } from "./list/views-column";
+import "./list/list.css";
 import type { Me } from "./me";
-import { WorkspaceSwitcher } from "./workspace-switcher";
+import {
+  alertFor,
+  announce,
+  type MentionFrame,
+  NotificationBanner,
+  prefsOf,
+  useTabTitle,
+  type Viewer,
+} from "./notifications";
+import { ShortcutsSheet, useShortcutSheet, useShortcuts } from "./shortcuts";
 
-type View = "mine" | "unassigned" | "all";
-type Filter = { view: View; status: string; team: string };
-type Team = { id: string; name: string };
-type SearchHit = { conversation_id: string; seq: number; snippet: string };
+type Page = { data: Conversation[]; next_cursor: string | null };
+type Team = { id: string; name: string; member_ids: string[] };
+type User = { id: string; name: string; active?: boolean };
 
-const VIEWS: [View, string][] = [
-  ["mine", "Mine"],
-  ["unassigned", "Unassigned"],
-  ["all", "All"],
-];
+const PAGE = 30;
+const COUNTED: View[] = ["mine", "unassigned", "my_teams"];
+const REMEMBERED = "conversa.inbox.filters";
 
-/** Whether a conversation belongs in the list the agent is looking at. */
-function matches(c: Conversation, filter: Filter, me: Me) {
-  if (filter.status && c.status !== filter.status) return false;
-  if (filter.team && c.team_id !== filter.team) return false;
-  if (filter.view === "mine") return c.assignee_id === me.user?.id;
-  if (filter.view === "unassigned") return c.assignee_id === null;
-  return true;
+function rememberedFilters(): Filters {
+  try {
+    return { ...DEFAULT_FILTERS, ...JSON.parse(localStorage.getItem(REMEMBERED) ?? "{}") };
+  } catch {
+    return DEFAULT_FILTERS;
+  }
 }
 
-const byActivity = (a: Conversation, b: Conversation) =>
-  b.last_activity_at.localeCompare(a.last_activity_at);
+const fetchPage = (filters: Filters, extra: Record<string, string>) =>
+  request<Page>(`/api/v1/conversations?${queryOf(filters, extra)}`);
 
-function timeOf(iso: string) {
-  const d = new Date(iso);
-  return d.toDateString() === new Date().toDateString()
-    ? d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })
-    : d.toLocaleDateString();
-}
-
-/** The next SLA target still open: due time, red once it has passed. */
-function SlaBadge({ c }: { c: Conversation }) {
-  const due =
-    c.sla.first_response_at === null ? c.sla.first_response_due_at : c.sla.resolution_due_at;
-  if (!due || c.status === "closed") return null;
-  const overdue = Date.parse(due) < Date.now();
-  const label = c.sla.first_response_at === null ? "first reply" : "resolve";
-  return (
-    <span class={`sla ${overdue ? "overdue" : ""}`} title={`SLA: ${label} by ${due}`}>
-      ⏱ {overdue ? "overdue" : timeOf(due)}
-    </span>
-  );
-}
-
-export function Inbox({
-  me,
-  selected,
-  onSignedOut,
-}: {
-  me: Me;
-  selected?: string;
-  onSignedOut: () => void;
-}) {
-  const { route } = useLocation();
-  const [filter, setFilter] = useState<Filter>({ view: "all", status: "open", team: "" });
+/** Data the list needs besides the conversations: people, teams, labels, saved views. */
+function useDirectory() {
   const [teams, setTeams] = useState<Team[]>([]);
+  const [members, setMembers] = useState<Member[]>([]);
+  const [labels, setLabels] = useState<Label[]>([]);
+  const [savedViews, setSavedViews] = useState<SavedView[]>([]);
+  useEffect(() => {
+    const quietly = <T,>(url: string, use: (data: T) => void) =>
+      request<{ data: T }>(url).then(
+        ({ data }) => use(data),
+        () => {},
+      );
+    quietly<Team[]>("/api/v1/teams", setTeams);
+    quietly<User[]>("/api/v1/users", (users) =>
+      setMembers(users.filter((u) => u.active !== false)),
+    );
+    quietly<Label[]>("/api/v1/labels", (rows) =>
+      setLabels(rows.map((l) => ({ name: l.name, colour: l.colour }))),
+    );
+    quietly<SavedView[]>("/api/v1/saved-views", setSavedViews);
+  }, []);
+  return { teams, members, labels, savedViews, setSavedViews };
+}
+
+/** The inbox: views column, conversation list and the open conversation. */
+export function Inbox({ me, selected }: { me: Me; selected?: string; onSignedOut?: () => void }) {
+  const { route } = useLocation();
+  const meId = me.user?.id ?? null;
+  const { teams, members, labels, savedViews, setSavedViews } = useDirectory();
+  const [filters, setFilters] = useState<Filters>(rememberedFilters);
+  const [activeSaved, setActiveSaved] = useState<string | null>(null);
   const [items, setItems] = useState<Conversation[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
-  const [presence, setPresence] = useState("online");
-  const [query, setQuery] = useState("");
-  const [hits, setHits] = useState<SearchHit[] | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [counts, setCounts] = useState<Counts>({});
+  const [unreadMine, setUnreadMine] = useState<Map<string, number>>(new Map());
+  const [viewsOpen, setViewsOpen] = useState(false);
+  const sheet = useShortcutSheet();
+  const searchRef = useRef<HTMLInputElement>(null);
+  const prefs = prefsOf(me);
 
+  const viewer: Viewer = useMemo(
+    () => ({
+      userId: meId,
+      teamIds: new Set(teams.filter((t) => meId && t.member_ids.includes(meId)).map((t) => t.id)),
+    }),
+    [teams, meId],
+  );
+  // the socket handler reads the latest of these
+  const live = useRef({ filters, viewer, selected, prefs });
+  live.current = { filters, viewer, selected, prefs };
+  const known = useRef(new Map<string, Conversation>());
+
+  // a page asked for under older filters must not replace the current one
+  const latestLoad = useRef(0);
   const load = async (after: string | null) => {
-    const params = new URLSearchParams({ view: filter.view, limit: "30" });
-    if (filter.status) params.set("status", filter.status);
-    if (filter.team) params.set("team_id", filter.team);
-    if (after) params.set("cursor", after);
-    const page = await request<{ data: Conversation[]; next_cursor: string | null }>(
-      `/api/v1/conversations?${params}`,
+    const ticket = ++latestLoad.current;
+    setLoading(true);
+    try {
+      const page = await fetchPage(filters, {
+        limit: String(PAGE),
+        ...(after ? { cursor: after } : {}),
+      });
+      if (ticket !== latestLoad.current) return;
+      for (const c of page.data) known.current.set(c.id, c);
+      setItems((current) => (after ? [...current, ...page.data] : page.data));
+      setCursor(page.next_cursor);
+    } catch (error) {
+      if (ticket !== latestLoad.current) return;
+      if (!after) setItems([]);
+      setCursor(null);
+      toast.error(problemMessage(error));
+    } finally {
+      if (ticket === latestLoad.current) setLoading(false);
+    }
+  };
+
+  const refreshCounts = async () => {
+    const entries = await Promise.all(
+      COUNTED.map(async (view) => {
+        const page = await fetchPage({ ...DEFAULT_FILTERS, view }, { limit: "100" }).catch(
+          () => null,
+        );
+        if (view === "mine" && page)
+          setUnreadMine(new Map(page.data.filter((c) => c.unread_count > 0).map((c) => [c.id, 1])));
+        return [
+          view,
+          page && { count: page.data.length, more: page.next_cursor !== null },
+        ] as const;
+      }),
     );
-    setItems((current) => (after ? [...current, ...page.data] : page.data));
-    setCursor(page.next_cursor);
+    setCounts(Object.fromEntries(entries.filter(([, v]) => v !== null)));
   };
 
   useEffect(() => {
+    localStorage.setItem(REMEMBERED, JSON.stringify(filters));
+    setItems([]);
     load(null);
+  }, [filters.view, filters.status, filters.team_id, filters.label, filters.sort]);
+
+  useEffect(() => {
+    refreshCounts();
+    let countTimer: ReturnType<typeof setTimeout> | undefined;
     const socket = liveSocket(
       () => wsUrl(location.origin, "/api/v1/realtime"),
       (frame) => {
-        if (frame.type !== "conversation") return;
-        const conversation = frame.conversation as Conversation;
-        setItems((current) => {
-          const rest = current.filter((c) => c.id !== conversation.id);
-          return matches(conversation, filter, me)
-            ? [conversation, ...rest].sort(byActivity)
-            : rest;
-        });
+        if (frame.type === "conversation") onConversation(frame.conversation as Conversation);
+        if (frame.type === "mention") onMention(frame as unknown as MentionFrame);
+        clearTimeout(countTimer);
+        countTimer = setTimeout(refreshCounts, 1500);
       },
     );
-    return () => socket.close();
-  }, [filter.view, filter.status, filter.team]);
-
-  useEffect(() => {
-    request<{ data: Team[] }>("/api/v1/teams").then(
-      ({ data }) => setTeams(data),
-      () => {},
-    );
+    return () => {
+      clearTimeout(countTimer);
+      socket.close();
+    };
   }, []);
 
-  const changePresence = async (status: string) => {
-    setPresence(status);
-    await request("/api/v1/me/presence", { method: "PUT", json: { status } });
-  };
+  const openConversation = (id: string) => route(`/c/${id}`);
 
-  const search = async (event: Event) => {
-    event.preventDefault();
-    if (!query.trim()) return setHits(null);
-    const { data } = await request<{ data: SearchHit[] }>(
-      `/api/v1/search/messages?q=${encodeURIComponent(query)}`,
+  function onConversation(c: Conversation) {
+    const { filters: f, viewer: v, selected: open, prefs: p } = live.current;
+    const before = known.current.get(c.id);
+    known.current.set(c.id, c);
+    const alert = alertFor(c, before, v, p);
+    if (alert) announce(alert, c.id, p, open, openConversation);
+    if (c.id === open && c.unread_count > 0 && document.visibilityState === "visible")
+      request(`/api/v1/conversations/${c.id}/read`, { method: "POST" }).catch(() => {});
+    setUnreadMine((current) => {
+      const next = new Map(current);
+      if (c.assignee_id === meId && c.status !== "closed" && c.unread_count > 0) next.set(c.id, 1);
+      else next.delete(c.id);
+      return next;
+    });
+    setItems((current) => {
+      const listed = current.some((x) => x.id === c.id);
+      const rest = current.filter((x) => x.id !== c.id);
+      // mentions are the server's to decide: only conversations already listed stay, updated
+      const belongs = f.view === "mentions" ? listed : matches(c, f, v);
+      return belongs ? [c, ...rest].sort(compareFor(f.sort)) : rest;
+    });
+  }
+
+  function onMention(frame: MentionFrame) {
+    const { prefs: p, selected: open } = live.current;
+    announce(
+      { title: t("inbox.notify.mention", { name: frame.by.name }), body: frame.preview },
+      frame.conversation_id,
+      p,
+      open,
+      openConversation,
     );
-    setHits(data);
+  }
+
+  useTabTitle(unreadMine.size);
+
+  const chooseFilters = (next: Filters, saved?: SavedView) => {
+    setActiveSaved(saved?.id ?? null);
+    if (!sameFilters(next, filters)) setFilters(next);
+    setViewsOpen(false);
   };
 
-  const signOut = async () => {
-    await request("/api/v1/auth/logout", { method: "POST" });
-    onSignedOut();
+  const step = (by: 1 | -1) => {
+    if (items.length === 0) return;
+    const at = items.findIndex((c) => c.id === selected);
+    const next = items[at === -1 ? (by === 1 ? 0 : items.length - 1) : at + by];
+    if (next) openConversation(next.id);
   };
+  const focusComposer = (mode: "reply" | "note") => {
+    if (!selected) return;
+    document.dispatchEvent(new CustomEvent("conversa:compose", { detail: { mode } }));
+    document.querySelector<HTMLTextAreaElement>("textarea[name=composer]")?.focus();
+  };
+  const act = async (path: string, json: unknown, done: string) => {
+    if (!selected) return;
+    try {
+      await request(`/api/v1/conversations/${selected}/${path}`, { method: "POST", json });
+      toast.success(done);
+    } catch (error) {
+      toast.error(problemMessage(error));
+    }
+  };
+  useShortcuts(
+    {
+      next: () => step(1),
+      previous: () => step(-1),
+      reply: () => focusComposer("reply"),
+      note: () => focusComposer("note"),
+      assignToMe: () => act("assign", { user_id: meId }, t("inbox.shortcuts.assignedToYou")),
+      close: () => act("status", { status: "closed" }, t("inbox.shortcuts.closed")),
+      search: () => searchRef.current?.focus(),
+      inbox: () => route("/"),
+    },
+    sheet.show,
+  );
+
+  const saved = savedViews.find((v) => v.id === activeSaved);
+  const title = saved?.name ?? viewName(filters.view);
+  const column = (
+    <ViewsColumn
+      me={me}
+      filters={filters}
+      onFilters={chooseFilters}
+      counts={counts}
+      teams={teams}
+      labels={labels}
+      savedViews={savedViews}
+      activeSaved={activeSaved}
+      onSavedViews={setSavedViews}
+    />
+  );
 
   return (
-    <div class={`inbox ${selected ? "has-selection" : ""}`}>
-      <nav class="sidebar">
-        <WorkspaceSwitcher me={me} />
-        {VIEWS.map(([view, label]) => (
-          <button
-            type="button"
-            key={view}
-            class={filter.view === view ? "active" : ""}
-            onClick={() => setFilter({ ...filter, view })}
-          >
-            {label}
-          </button>
-        ))}
-        <select
-          aria-label="Status"
-          value={filter.status}
-          onChange={(e) => setFilter({ ...filter, status: e.currentTarget.value })}
-        >
-          <option value="open">Open</option>
-          <option value="pending">Pending</option>
-          <option value="snoozed">Snoozed</option>
-          <option value="closed">Closed</option>
-          <option value="">Any status</option>
-        </select>
-        {teams.length > 0 && (
-          <select
-            aria-label="Team"
-            value={filter.team}
-            onChange={(e) => setFilter({ ...filter, team: e.currentTarget.value })}
-          >
-            <option value="">All teams</option>
-            {teams.map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.name}
-              </option>
-            ))}
-          </select>
-        )}
-        <form onSubmit={search}>
-          <input
-            type="search"
-            placeholder="Search messages"
-            value={query}
-            onInput={(e) => setQuery(e.currentTarget.value)}
-          />
-        </form>
-        <select
-          aria-label="Presence"
-          value={presence}
-          onChange={(e) => changePresence(e.currentTarget.value)}
-        >
-          <option value="online">● Online</option>
-          <option value="away">◐ Away</option>
-          <option value="offline">○ Offline</option>
-        </select>
-        {["owner", "admin"].includes(me.role) && (
-          <>
-            <a href="/settings/channels">Channels</a>
-            <a href="/settings/teams">Teams &amp; hours</a>
-          </>
-        )}
-        <span class="me">{me.user?.name}</span>
-        <button type="button" onClick={signOut}>
-          Sign out
-        </button>
-      </nav>
-      <section class="list" aria-label="Conversations">
-        {hits && (
-          <div class="hits">
-            <button type="button" onClick={() => setHits(null)}>
-              ✕ Search results ({hits.length})
-            </button>
-            {hits.map((h) => (
-              <a key={`${h.conversation_id}-${h.seq}`} href={`/c/${h.conversation_id}`}>
-                {h.snippet}
-              </a>
-            ))}
-          </div>
-        )}
-        {items.length === 0 && <p class="empty">No conversations here.</p>}
-        {items.map((c) => (
-          <a
-            key={c.id}
-            href={`/c/${c.id}`}
-            class={`item ${c.id === selected ? "selected" : ""}`}
-            data-conversation={c.id}
-          >
-            <span class="who">
-              {c.contact.name ?? c.contact.phone ?? c.contact.email ?? "Unknown"}
-              <span class="channel" title={CHANNEL_LOOK[c.channel_type].label}>
-                {CHANNEL_LOOK[c.channel_type].icon}
-              </span>
-            </span>
-            <span class="preview">{c.last_message?.preview ?? ""}</span>
-            <span class="meta">
-              <SlaBadge c={c} />
-              {timeOf(c.last_activity_at)}
-              {c.unread_count > 0 && <span class="unread">{c.unread_count}</span>}
-            </span>
-          </a>
-        ))}
-        {cursor && (
-          <button type="button" class="more" onClick={() => load(cursor)}>
-            Load more
-          </button>
-        )}
-      </section>
+    <div class={`inbox ${selected ? "has-selection" : ""}`} id="main">
+      <div class="views-docked">{column}</div>
+      <div class="list-column">
+        <NotificationBanner prefs={prefs} />
+        <ConversationList
+          title={title}
+          filters={filters}
+          onSort={(sort) => chooseFilters({ ...filters, sort }, saved)}
+          items={items}
+          loading={loading}
+          hasMore={cursor !== null}
+          onMore={() => load(cursor)}
+          selected={selected}
+          members={members}
+          labels={labels}
+          meId={meId}
+          searchRef={searchRef}
+          onOpenViews={() => setViewsOpen(true)}
+          onBulkDone={(updated) => {
+            updated.forEach(onConversation);
+            refreshCounts();
+          }}
+        />
+      </div>
       {selected ? (
         <ConversationPane key={selected} id={selected} me={me} onBack={() => route("/")} />
       ) : (
-        <section class="pane empty">Pick a conversation</section>
+        <section class="pane empty" aria-label={t("inbox.pane.label")}>
+          <p>{t("inbox.pane.pick")}</p>
+          <p class="muted">{t("inbox.pane.shortcutHint")}</p>
+        </section>
       )}
+      <Dialog
+        open={viewsOpen}
+        kind="drawer"
+        onClose={() => setViewsOpen(false)}
+        title={t("inbox.views.label")}
+      >
+        {viewsOpen && column}
+      </Dialog>
+      <ShortcutsSheet open={sheet.open} onClose={sheet.hide} />
     </div>
   );
 }

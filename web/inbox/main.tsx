@@ -27,25 +27,37 @@ function SignedIn({
   refresh: () => Promise<void>;
   signOut: () => Promise<void>;
 }) {
+  const inbox = inboxSelection(useLocation().path);
   return (
     <SessionContext.Provider value={{ me, refresh, signOut }}>
       <Shell>
-        <Router>
-          <Route path="/" component={() => <Inbox me={me} onSignedOut={signOut} />} />
-          <Route
-            path="/c/:id"
-            component={({ id }: { id: string }) => (
-              <Inbox me={me} selected={id} onSignedOut={signOut} />
-            )}
-          />
-          <Route path="/contacts/*" component={Contacts} />
-          <Route path="/contacts" component={Contacts} />
-          <Route path="/settings/*" component={Settings} />
-          <Route path="/settings" component={Settings} />
-          <Route default component={NotFound} />
-        </Router>
+        {inbox !== null ? (
+          // one inbox for the list and every conversation: opening one keeps the list as it is
+          <Inbox me={me} selected={inbox || undefined} onSignedOut={signOut} />
+        ) : (
+          <Routes />
+        )}
       </Shell>
     </SessionContext.Provider>
+  );
+}
+
+/** The conversation the address opens ("" for the bare inbox), or null outside the inbox. */
+function inboxSelection(path: string) {
+  if (path === "/") return "";
+  const match = path.match(/^\/c\/([^/]+)$/);
+  return match ? decodeURIComponent(match[1] as string) : null;
+}
+
+function Routes() {
+  return (
+    <Router>
+      <Route path="/contacts/*" component={Contacts} />
+      <Route path="/contacts" component={Contacts} />
+      <Route path="/settings/*" component={Settings} />
+      <Route path="/settings" component={Settings} />
+      <Route default component={NotFound} />
+    </Router>
   );
 }
 

@@ -54,7 +54,7 @@ function ProfileMenu() {
   };
   const presenceItem = (status: Presence): MenuItem => ({
     label: t(`app.presence.${status}`),
-    icon: presence === status ? <Check size={16} /> : <span style={{ width: 16 }} />,
+    icon: presence === status ? <Check size={16} /> : <span style={{ width: "16px" }} />,
     onSelect: choose(status),
   });
   return (

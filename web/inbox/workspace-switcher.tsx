@@ -1,5 +1,6 @@
-import { useState } from "preact/hooks";
+import { Building2 } from "lucide-preact";
 import { request } from "../shared/api";
+import { problemMessage, Select, t, toast } from "../shared/ui";
 import type { Me } from "./me";
 
 /** Moves the session to another of the person's workspaces and starts the inbox afresh there. */
@@ -13,31 +14,27 @@ export async function switchWorkspace(workspaceId: string) {
 
 /** The workspace's name, or a choice among the person's workspaces when they have several. */
 export function WorkspaceSwitcher({ me }: { me: Me }) {
-  const [error, setError] = useState<string | null>(null);
-  if (me.workspaces.length < 2) return <strong class="brand">{me.workspace.name}</strong>;
+  if (me.workspaces.length < 2)
+    return (
+      <span class="workspace-name">
+        <Building2 size={16} aria-hidden="true" class="icon" />
+        <strong>{me.workspace.name}</strong>
+      </span>
+    );
   return (
-    <>
-      <select
-        class="workspace"
-        aria-label="Workspace"
+    <span class="workspace-switch">
+      <Building2 size={16} aria-hidden="true" class="icon" />
+      <Select
+        class="select workspace"
+        aria-label={t("inbox.workspace")}
         value={me.workspace.id}
         onChange={(e) =>
-          switchWorkspace(e.currentTarget.value).catch((failure: Error) =>
-            setError(failure.message),
+          switchWorkspace(e.currentTarget.value).catch((failure) =>
+            toast.error(problemMessage(failure)),
           )
         }
-      >
-        {me.workspaces.map((w) => (
-          <option key={w.id} value={w.id}>
-            {w.name}
-          </option>
-        ))}
-      </select>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
-    </>
+        options={me.workspaces.map((w) => ({ value: w.id, label: w.name }))}
+      />
+    </span>
   );
 }

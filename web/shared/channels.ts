@@ -1,15 +1,44 @@
+import {
+  Camera,
+  type LucideIcon,
+  Mail,
+  MessageCircle,
+  MessageSquareText,
+  MessagesSquare,
+  Plug,
+  Send,
+  Smartphone,
+} from "lucide-preact";
+import { h, type VNode } from "preact";
 import type { ChannelType } from "../../worker/db/schema";
 
+type ChannelLook = {
+  Icon: LucideIcon;
+  label: string;
+  /** the icon at text size, hidden from screen readers (the label says it) */
+  readonly icon: VNode;
+};
+
+function look(Icon: LucideIcon, label: string): ChannelLook {
+  return {
+    Icon,
+    label,
+    get icon() {
+      return h(Icon, { size: 14, "aria-hidden": "true", class: "icon" });
+    },
+  };
+}
+
 /** How each kind of channel shows in the inbox. */
-export const CHANNEL_LOOK: Record<ChannelType, { icon: string; label: string }> = {
-  webchat: { icon: "💬", label: "Web chat" },
-  whatsapp: { icon: "🟢", label: "WhatsApp" },
-  messenger: { icon: "🔵", label: "Messenger" },
-  instagram: { icon: "📸", label: "Instagram" },
-  telegram: { icon: "✈️", label: "Telegram" },
-  twilio_sms: { icon: "📱", label: "SMS" },
-  email: { icon: "✉️", label: "Email" },
-  custom: { icon: "🔌", label: "Custom" },
+export const CHANNEL_LOOK: Record<ChannelType, ChannelLook> = {
+  webchat: look(MessageCircle, "Web chat"),
+  whatsapp: look(MessageSquareText, "WhatsApp"),
+  messenger: look(MessagesSquare, "Messenger"),
+  instagram: look(Camera, "Instagram"),
+  telegram: look(Send, "Telegram"),
+  twilio_sms: look(Smartphone, "SMS"),
+  email: look(Mail, "Email"),
+  custom: look(Plug, "Custom"),
 };
 
 /** Reply rules the composer shows: null when a free-form reply may go out now. */

@@ -720,3 +720,29 @@ export const auditLog = sqliteTable(
   },
   (t) => [index("audit_log_workspace_idx").on(t.workspaceId, t.createdAt, t.id)],
 );
+
+/** Filters of the inbox list with a name, kept per person: `SavedViewFilters` in the API. */
+export type SavedViewFilters = {
+  view?: string;
+  status?: string;
+  team_id?: string;
+  label?: string;
+  sort?: string;
+};
+
+/** An agent's own named filter sets, listed under the inbox's built-in views. */
+export const savedViews = sqliteTable(
+  "saved_views",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceId(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    name: text("name").notNull(),
+    filters: text("filters", { mode: "json" }).$type<SavedViewFilters>().notNull(),
+    createdAt: createdAt(),
+    updatedAt: millis("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("saved_views_name_idx").on(t.workspaceId, t.userId, t.name)],
+);

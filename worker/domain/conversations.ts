@@ -1,5 +1,5 @@
 import type { z } from "@hono/zod-openapi";
-import { and, desc, eq, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import type { AppendInput } from "../../durable-objects/conversation";
 import { replyWindowClosesAt } from "../channels/rules";
 import { readInChunks, rowChunks } from "../db/chunks";
@@ -12,6 +12,7 @@ import {
   conversations,
   memberships,
   type SystemEvent,
+  teamMembers,
   users,
   workspaces,
 } from "../db/schema";
@@ -156,6 +157,41 @@ export async function getConversation(
 }
 
 type ListFilter = z.infer<typeof ConversationListQuery>;
+type ListSort = ListFilter["sort"];
+
+/** After every real time: conversations without a sort key come after those with one. */
+const NO_KEY = 8_640_000_000_000_000;
+
+const activity = sql<number>`${conversations.lastActivityAt}`;
+
+/** Since when the customer waits: their message is the last one and nobody has closed it. */
+const waitingSince = sql<number>`coalesce(case when ${conversations.lastMessageSenderType} in ('contact', 'visitor') and ${conversations.status} != 'closed' then coalesce(${conversations.lastInboundAt}, ${conversations.lastMessageAt}) end, ${NO_KEY})`;
+
+/** The next SLA target still open: first reply until it is given, then resolution. */
+const slaDue = sql<number>`coalesce(case when ${conversations.status} != 'closed' then (case when ${conversations.firstResponseAt} is null then ${conversations.firstResponseDueAt} else ${conversations.resolutionDueAt} end) end, ${NO_KEY})`;
+
+/** Each sort orders by one numeric key, ties broken by id in the same direction: the cursor is `key.id`. */
+const SORTS: Record<ListSort, { key: SQL<number>; ascending: boolean }> = {
+  newest: { key: activity, ascending: false },
+  oldest: { key: activity, ascending: true },
+  waiting_longest: { key: waitingSince, ascending: true },
+  sla_due: { key: slaDue, ascending: true },
+};
+
+/** Rows after the cursor's `key.id` in the sort's order. */
+function afterCursor(sort: ListSort, cursor: string): SQL | undefined {
+  const [at, id] = cursor.split(".") as [string, string];
+  const { key, ascending } = SORTS[sort];
+  const beyond = ascending ? gt : lt;
+  return or(beyond(key, Number(at)), and(eq(key, Number(at)), beyond(conversations.id, id)));
+}
+
+/** Conversations of the teams the person belongs to. */
+const ofTeamsOf = (workspaceId: string, userId: string) =>
+  inArray(
+    conversations.teamId,
+    sql`(select ${teamMembers.teamId} from ${teamMembers} where ${teamMembers.workspaceId} = ${workspaceId} and ${teamMembers.userId} = ${userId})`,
+  );
 
 /** The conditions of one inbox page; every one is served by an index that leads with workspace_id. */
 export function listConditions(principal: Principal, filter: ListFilter): SQL | undefined {
@@ -163,6 +199,7 @@ export function listConditions(principal: Principal, filter: ListFilter): SQL | 
   const conditions: (SQL | undefined)[] = [];
   if (filter.view === "mine") conditions.push(eq(conversations.assigneeId, principal.userId ?? ""));
   if (filter.view === "unassigned") conditions.push(isNull(conversations.assigneeId));
+  if (filter.view === "my_teams") conditions.push(ofTeamsOf(ws, principal.userId ?? ""));
   if (filter.assignee_id) conditions.push(eq(conversations.assigneeId, filter.assignee_id));
   if (filter.status) conditions.push(eq(conversations.status, filter.status));
   if (filter.channel_id) conditions.push(eq(conversations.channelId, filter.channel_id));
@@ -173,20 +210,11 @@ export function listConditions(principal: Principal, filter: ListFilter): SQL | 
       sql`exists (select 1 from ${conversationLabels} where ${conversationLabels.workspaceId} = ${ws} and ${conversationLabels.conversationId} = ${conversations.id} and ${conversationLabels.label} = ${filter.label.toLowerCase()})`,
     );
   }
-  if (filter.cursor) conditions.push(beforeActivityCursor(filter.cursor));
+  if (filter.cursor) conditions.push(afterCursor(filter.sort, filter.cursor));
   return inWorkspace(conversations, ws, ...conditions);
 }
 
-/** Conversations after `<lastActivityAt>.<id>` in newest-activity-first order. */
-function beforeActivityCursor(cursor: string) {
-  const [at, id] = cursor.split(".") as [string, string];
-  return or(
-    lt(conversations.lastActivityAt, Number(at)),
-    and(eq(conversations.lastActivityAt, Number(at)), lt(conversations.id, id)),
-  );
-}
-
-type PageRow = ListRow & { mentionedAt?: number | null };
+type PageRow = ListRow & { mentionedAt?: number | null; sortKey?: number | null };
 
 /** One page of rows in the order their view sorts by, with the cursor of the next one. */
 async function pageOf(db: Db, workspaceId: string, rows: PageRow[], limit: number) {
@@ -204,9 +232,11 @@ async function pageOf(db: Db, workspaceId: string, rows: PageRow[], limit: numbe
 }
 
 export function listQuery(db: Db, principal: Principal, filter: ListFilter) {
-  return baseQuery(db)
+  const { key, ascending } = SORTS[filter.sort];
+  const order = ascending ? asc : desc;
+  return baseQuery(db, { sortKey: key.mapWith(Number).as("sort_key") })
     .where(listConditions(principal, filter))
-    .orderBy(desc(conversations.lastActivityAt), desc(conversations.id))
+    .orderBy(order(key), order(conversations.id))
     .limit(filter.limit + 1);
 }
 
@@ -229,9 +259,10 @@ export function mentionsQuery(db: Db, principal: Principal, filter: ListFilter) 
     .limit(filter.limit + 1);
 }
 
-/** Where the next page starts: the time the view sorts by, then the id. */
+/** Where the next page starts: the key the view sorts by, then the id. */
 function cursorOf(row: PageRow) {
-  return `${row.mentionedAt ?? row.conversation.lastActivityAt}.${row.conversation.id}`;
+  const key = row.mentionedAt ?? row.sortKey ?? row.conversation.lastActivityAt;
+  return `${key}.${row.conversation.id}`;
 }
 
 export async function listConversations(db: Db, principal: Principal, filter: ListFilter) {
@@ -255,7 +286,7 @@ export async function listContactConversations(
         conversations,
         workspaceId,
         eq(conversations.contactId, contactId),
-        page.cursor ? beforeActivityCursor(page.cursor) : undefined,
+        page.cursor ? afterCursor("newest", page.cursor) : undefined,
       ),
     )
     .orderBy(desc(conversations.lastActivityAt), desc(conversations.id))
@@ -391,7 +422,7 @@ export async function assignConversation(
 }
 
 /** The workspace's closing rules: a reason from its list, a note when required. */
-async function checkClosing(
+export async function checkClosing(
   db: Db,
   workspaceId: string,
   change: { reason?: string | undefined; note?: string | undefined },
@@ -497,15 +528,15 @@ export async function addLabels(
   return publishConversation(db, env, principal.workspaceId, id);
 }
 
-export async function removeLabel(
+export async function removeLabels(
   db: Db,
   env: Env,
   principal: Principal,
   id: string,
-  label: string,
+  labels: string[],
 ) {
   await getConversation(db, principal.workspaceId, id);
-  const removed = label.trim().toLowerCase();
+  const removed = normalizeTags(labels);
   await db
     .delete(conversationLabels)
     .where(
@@ -513,9 +544,9 @@ export async function removeLabel(
         conversationLabels,
         principal.workspaceId,
         eq(conversationLabels.conversationId, id),
-        eq(conversationLabels.label, removed),
+        inArray(conversationLabels.label, removed),
       ),
     );
-  await recordEvent(db, env, principal, id, "labels_changed", { removed: [removed] });
+  await recordEvent(db, env, principal, id, "labels_changed", { removed });
   return publishConversation(db, env, principal.workspaceId, id);
 }

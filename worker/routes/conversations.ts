@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { applyBulk } from "../domain/bulk";
 import {
   addLabels,
   assignConversation,
@@ -9,7 +10,7 @@ import {
   hubFor,
   listConversations,
   publishToInbox,
-  removeLabel,
+  removeLabels,
 } from "../domain/conversations";
 import { markMentionsRead } from "../domain/mentions";
 import { MAX_UPLOAD_BYTES, sendAgentFile, sendAgentMessage } from "../domain/messages";
@@ -31,6 +32,8 @@ import { TagName } from "../schemas/contacts";
 import {
   AgentMessageCreate,
   AssignBody,
+  BulkAction,
+  BulkResult,
   ConversationListQuery,
   ConversationPage,
   ConversationSchema,
@@ -57,6 +60,18 @@ const listRoute = createRoute({
     200: jsonResponse(ConversationPage, "A page"),
     ...errorResponses,
   },
+});
+
+const bulkRoute = createRoute({
+  method: "post",
+  path: "/conversations/bulk",
+  tags,
+  summary: "Assign, label, unlabel or close up to 100 conversations at once",
+  description:
+    "The whole request is checked first: an unknown conversation, assignee or closing reason refuses it all and changes nothing. Then each conversation is changed as its own route would (its own timeline event and webhook); `results` says how each went.",
+  security,
+  request: { body: jsonBody(BulkAction) },
+  responses: { 200: jsonResponse(BulkResult, "How each went"), ...errorResponses },
 });
 
 const getRoute = createRoute({
@@ -269,6 +284,16 @@ export const conversationsRouter = createRouter()
       200,
     );
   })
+  .openapi(bulkRoute, async (c) => {
+    const results = await applyBulk(
+      c.get("db"),
+      c.env,
+      c.get("principal"),
+      c.req.valid("json"),
+      c.get("clock").now(),
+    );
+    return c.json({ results }, 200);
+  })
   .openapi(getRoute, async (c) => {
     return c.json(
       await getConversation(c.get("db"), c.get("principal").workspaceId, c.req.valid("param").id),
@@ -352,7 +377,7 @@ export const conversationsRouter = createRouter()
   })
   .openapi(removeLabelRoute, async (c) => {
     const { id, label } = c.req.valid("param");
-    return c.json(await removeLabel(c.get("db"), c.env, c.get("principal"), id, label), 200);
+    return c.json(await removeLabels(c.get("db"), c.env, c.get("principal"), id, [label]), 200);
   })
   .openapi(readRoute, async (c) => {
     const { id } = c.req.valid("param");

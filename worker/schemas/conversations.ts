@@ -167,12 +167,13 @@ export const VisitorMessageCreate = z
   })
   .openapi("VisitorMessageCreate");
 
-/** Paging through conversations newest activity first: `<lastActivityAt>.<id>` cursors. */
+/** Paging through conversations: `<sort key>.<id>` cursors. */
 export const activityPageQuery = {
   cursor: z
     .string()
     .regex(/^\d+\.[a-z]+_[0-9A-Z]{26}$/, "not a cursor returned by this API")
-    .optional(),
+    .optional()
+    .openapi({ description: "next_cursor of the previous page, with the same sort" }),
   limit: z.coerce.number().int().min(1).max(100).default(25),
 };
 
@@ -180,17 +181,24 @@ export const ConversationPage = z
   .object({ data: z.array(ConversationSchema), next_cursor: z.string().nullable() })
   .openapi("ConversationPage");
 
+export const CONVERSATION_VIEWS = ["mine", "unassigned", "my_teams", "mentions", "all"] as const;
+export const CONVERSATION_SORTS = ["newest", "oldest", "waiting_longest", "sla_due"] as const;
+
 export const ConversationListQuery = z.object({
-  view: z
-    .enum(["mine", "unassigned", "mentions", "all"])
-    .default("all")
-    .openapi({ description: "mentions: where you were mentioned in a note, latest mention first" }),
+  view: z.enum(CONVERSATION_VIEWS).default("all").openapi({
+    description:
+      "my_teams: conversations of the teams the caller belongs to; mentions: where you were mentioned in a note, latest mention first",
+  }),
   status: z.enum(CONVERSATION_STATUSES).optional(),
   channel_id: z.string().max(64).optional(),
   contact_id: z.string().max(64).optional(),
   assignee_id: z.string().max(64).optional(),
   team_id: z.string().max(64).optional(),
   label: TagName.optional(),
+  sort: z.enum(CONVERSATION_SORTS).default("newest").openapi({
+    description:
+      "newest / oldest activity; waiting_longest: customers waiting for a reply, longest first; sla_due: the nearest SLA target first. Conversations without one come last. The mentions view is always latest mention first.",
+  }),
   ...activityPageQuery,
 });
 
@@ -227,6 +235,51 @@ export const StatusBody = z
 export const LabelsBody = z
   .strictObject({ labels: z.array(TagName).min(1).max(20) })
   .openapi("Labels");
+const BulkIds = z
+  .array(z.string().max(64))
+  .min(1)
+  .max(100)
+  .openapi({ description: "Up to 100 conversations; every one must exist or nothing is done" });
+
+export const BulkAction = z
+  .discriminatedUnion("action", [
+    z.strictObject({
+      action: z.literal("assign"),
+      conversation_ids: BulkIds,
+      user_id: AssignBody.shape.user_id,
+    }),
+    z.strictObject({
+      action: z.literal("label"),
+      conversation_ids: BulkIds,
+      labels: LabelsBody.shape.labels,
+    }),
+    z.strictObject({
+      action: z.literal("unlabel"),
+      conversation_ids: BulkIds,
+      labels: LabelsBody.shape.labels,
+    }),
+    z.strictObject({
+      action: z.literal("close"),
+      conversation_ids: BulkIds,
+      reason: StatusBody.shape.reason,
+      note: StatusBody.shape.note,
+    }),
+  ])
+  .openapi("BulkAction");
+
+export const BulkResult = z
+  .object({
+    results: z.array(
+      z.object({
+        id: z.string(),
+        ok: z.boolean(),
+        conversation: ConversationSchema.optional(),
+        error: z.string().optional().openapi({ description: "Why this one failed" }),
+      }),
+    ),
+  })
+  .openapi("BulkResult");
+
 export const PresenceBody = z.strictObject({ status: z.enum(PRESENCE) }).openapi("Presence");
 
 /** Frames a client may send on a conversation socket. */

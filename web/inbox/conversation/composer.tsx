@@ -248,6 +248,7 @@ export function Composer(props: ComposerProps) {
       )}
       <textarea
         ref={input}
+        name="composer"
         class="composer-input"
         rows={2}
         value={text}

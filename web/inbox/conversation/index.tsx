@@ -81,6 +81,16 @@ function useRememberedToggle(key: string, initial: boolean) {
   return [open, toggle] as const;
 }
 
+/** The inbox's r / n shortcuts ask for the reply or the note composer ("conversa:compose"). */
+function useComposeShortcut(setNote: (note: boolean) => void) {
+  useEffect(() => {
+    const compose = (event: Event) =>
+      setNote((event as CustomEvent<{ mode: string }>).detail?.mode === "note");
+    document.addEventListener("conversa:compose", compose);
+    return () => document.removeEventListener("conversa:compose", compose);
+  }, []);
+}
+
 export function ConversationPane({ id, me, onBack }: { id: string; me: Me; onBack: () => void }) {
   const [conversation, setConversation] = useState<Conversation | null>(null);
   const [messages, setMessages] = useState<Message[]>([]);
@@ -95,6 +105,7 @@ export function ConversationPane({ id, me, onBack }: { id: string; me: Me; onBac
   const directory = useDirectory();
   const socket = useRef<ReturnType<typeof liveSocket> | null>(null);
   const readTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  useComposeShortcut(setNote);
 
   const markRead = () => {
     clearTimeout(readTimer.current);

@@ -58,7 +58,12 @@ export function Avatar({
     <span
       class="avatar"
       aria-hidden="true"
-      style={{ width: size, height: size, fontSize: size * 0.4, background: colourOf(name) }}
+      style={{
+        width: `${size}px`,
+        height: `${size}px`,
+        fontSize: `${size * 0.4}px`,
+        background: colourOf(name),
+      }}
     >
       {initialsOf(name)}
       {presence && <span class={`presence ${presence}`} />}
@@ -108,17 +113,25 @@ export function Skeleton({
   width?: number | string;
   height?: number;
 }) {
-  return <span class="skeleton" aria-hidden="true" style={{ width, height }} />;
+  // Preact 11 sets numbers as they are: lengths need their unit
+  const length = (value: number | string) => (typeof value === "number" ? `${value}px` : value);
+  return (
+    <span
+      class="skeleton"
+      aria-hidden="true"
+      style={{ width: length(width), height: length(height) }}
+    />
+  );
 }
 
 /** Placeholder rows while a list loads; announced once as busy. */
 export function SkeletonRows({ rows = 5 }: { rows?: number }) {
   return (
-    <div aria-busy="true" style={{ display: "grid", gap: 12, padding: 16 }}>
+    <div aria-busy="true" style={{ display: "grid", gap: "12px", padding: "16px" }}>
       {Array.from({ length: rows }, (_, i) => (
-        <div key={i} style={{ display: "flex", gap: 12, alignItems: "center" }}>
+        <div key={i} style={{ display: "flex", gap: "12px", alignItems: "center" }}>
           <Skeleton width={32} height={32} />
-          <div style={{ flex: 1, display: "grid", gap: 6 }}>
+          <div style={{ flex: 1, display: "grid", gap: "6px" }}>
             <Skeleton width="40%" />
             <Skeleton width="75%" height={12} />
           </div>
