@@ -44,7 +44,7 @@ describe("web chat end to end", () => {
     // the inbox list updates live, without a reload
     const item = agent.locator(".item", { hasText: "Hello from the demo page" });
     await item.waitFor({ timeout: 15_000 });
-    await expect(item.locator(".unread").textContent()).resolves.toBe("1");
+    await expect(item.locator(".badge").textContent()).resolves.toBe("1");
     await agent.screenshot({ path: `${SHOTS}/inbox-live.png` });
     await item.click();
     await agent.locator(".bubble.them", { hasText: "Hello from the demo page" }).waitFor();
@@ -155,8 +155,12 @@ describe("WhatsApp end to end through the local fake platform", () => {
     const agent = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await signIn(agent, server.base);
     await agent.goto(`${server.base}/settings/channels`);
-    const card = agent.locator(".channel-card", { hasText: "WhatsApp (local fake)" });
-    const webhookUrl = (await card.locator("code.webhook").textContent()) ?? "";
+    await agent
+      .getByRole("button", { name: /WhatsApp \(local fake\)/ })
+      .first()
+      .click();
+    const setup = agent.locator(".copy-box[data-copy='Webhook URL'] .copy-value");
+    const webhookUrl = (await setup.textContent()) ?? "";
     expect(webhookUrl).toMatch(/\/webhooks\/whatsapp\/ch_/);
     await agent.screenshot({ path: `${SHOTS}/channels-settings.png` });
 

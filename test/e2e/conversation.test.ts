@@ -388,7 +388,7 @@ describe("the conversation pane", () => {
     await phone.getByRole("button", { name: "Show details" }).click();
     await phone
       .getByRole("complementary", { name: "Details" })
-      .getByText("Other conversations")
+      .getByRole("heading", { name: "Other conversations" })
       .waitFor();
     await screenshot(phone, "conversation-details");
     await expectAccessible(phone, "the conversation on a phone");

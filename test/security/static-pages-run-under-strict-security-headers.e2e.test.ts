@@ -100,7 +100,7 @@ describe("static assets", () => {
 
 async function chatInWidget(page: Page, text: string) {
   await page.locator("#conversa-widget button[aria-label=Chat]").click();
-  await page.locator("#conversa-widget button[type=submit]:not([disabled])").waitFor();
+  await page.locator("#conversa-widget button[aria-label=Send]:not([disabled])").waitFor();
   await page.locator("#conversa-widget input[aria-label=Message]").fill(text);
   await page.locator("#conversa-widget input[aria-label=Message]").press("Enter");
   await page.locator("#conversa-widget .msg.me", { hasText: text }).waitFor();
@@ -130,9 +130,12 @@ describe("pages in Chromium", () => {
     await page.fill("textarea[aria-label=Reply]", "Answered under a strict policy");
     await page.press("textarea[aria-label=Reply]", "Enter");
     await page.locator(".bubble.us", { hasText: "Answered under a strict policy" }).waitFor();
+    await page.click("nav.rail a[href='/settings']");
     await page.click("a[href='/settings/channels']");
-    await page.locator(".channel-card").first().waitFor();
-    await page.click("a[href='/']");
+    await page
+      .getByRole("button", { name: /Website chat/ })
+      .first()
+      .waitFor();
     await page.click("a[href='/settings/teams']");
     await page.getByRole("button", { name: "New team" }).click();
     await page.locator("dialog[open]").getByLabel("Name", { exact: true }).waitFor();

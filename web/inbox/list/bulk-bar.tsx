@@ -9,6 +9,7 @@ import {
   IconButton,
   Menu,
   problemMessage,
+  Select,
   TextInput,
   t,
   toast,
@@ -20,7 +21,44 @@ type BulkResult = { results: { id: string; ok: boolean; conversation?: Conversat
 type BulkBody =
   | { action: "assign"; user_id: string | null }
   | { action: "label"; labels: string[] }
-  | { action: "close" };
+  | { action: "close"; reason?: string; note?: string };
+
+type ClosingRules = { close_reasons: string[]; require_close_note: boolean };
+
+/** The reason (and note) the workspace asks for on closing, asked once for all the selected. */
+function ClosingQuestions({
+  rules,
+  answer,
+}: {
+  rules: ClosingRules;
+  answer: { reason?: string; note?: string };
+}) {
+  return (
+    <div class="form">
+      <p>{t("inbox.bulk.closeBody")}</p>
+      {rules.close_reasons.length > 0 && (
+        <Field label={t("conversation.closeReason")}>
+          <Select
+            options={rules.close_reasons.map((r) => ({ value: r, label: r }))}
+            value={answer.reason}
+            onChange={(e) => {
+              answer.reason = e.currentTarget.value;
+            }}
+          />
+        </Field>
+      )}
+      {rules.require_close_note && (
+        <Field label={t("conversation.closeNoteRequired")}>
+          <TextInput
+            onInput={(e) => {
+              answer.note = e.currentTarget.value;
+            }}
+          />
+        </Field>
+      )}
+    </div>
+  );
+}
 
 /** Sends one bulk action for the selected conversations; reports how many went through. */
 async function runBulk(ids: string[], body: BulkBody, onDone: (updated: Conversation[]) => void) {
@@ -104,12 +142,17 @@ export function BulkBar({
   const attempt = (body: BulkBody) =>
     runBulk(ids, body, onDone).catch((error) => toast.error(problemMessage(error)));
   const close = async () => {
+    const rules = await request<ClosingRules>("/api/v1/workspace/settings").catch(() => ({
+      close_reasons: [],
+      require_close_note: false,
+    }));
+    const answer: { reason?: string; note?: string } = { reason: rules.close_reasons[0] };
     const ok = await confirmAction({
       title: t("inbox.bulk.closeTitle", { count: ids.length }),
-      body: t("inbox.bulk.closeBody"),
+      body: <ClosingQuestions rules={rules} answer={answer} />,
       confirm: t("inbox.bulk.close"),
     });
-    if (ok) await attempt({ action: "close" });
+    if (ok) await attempt({ action: "close", ...answer });
   };
   const people = [...members].sort((a, b) =>
     a.id === meId ? -1 : b.id === meId ? 1 : a.name.localeCompare(b.name),

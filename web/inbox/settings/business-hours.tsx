@@ -59,6 +59,10 @@ function draftOf(hours: Hours): Draft {
   };
 }
 
+/** An interval's error in the agent's language when it is the API's "close must be after open". */
+const intervalError = (message: string | undefined) =>
+  message === "close must be after open" ? t("business-hours.closeAfterOpen") : message;
+
 /** The weekly list the API takes, Sunday first; its index n is `weekly.n` in errors. */
 const weeklyOf = (days: Interval[][]) =>
   days.flatMap((intervals, day) => intervals.map((i) => ({ day, ...i })));
@@ -326,8 +330,10 @@ function HoursDrawer({
               onChange={(intervals) => setDay(day, intervals)}
               errorAt={(i) => {
                 const n = indexInWeekly(draft.days, day, i);
-                return (
-                  errors[`weekly.${n}.close`] ?? errors[`weekly.${n}.open`] ?? errors[`weekly.${n}`]
+                return intervalError(
+                  errors[`weekly.${n}.close`] ??
+                    errors[`weekly.${n}.open`] ??
+                    errors[`weekly.${n}`],
                 );
               }}
             />
