@@ -41,9 +41,13 @@ export async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: `${SHOTS}/${name}-${size}.png` });
 }
 
-/** Fails on any serious or critical accessibility violation axe finds on the page as it is. */
-export async function expectAccessible(page: Page, what: string) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
+/**
+ * Fails on any serious or critical accessibility violation axe finds on the page as it is, or
+ * only within `within` (a selector) when the rest is another test's to check.
+ */
+export async function expectAccessible(page: Page, what: string, within?: string) {
+  const axe = new AxeBuilder({ page });
+  const { violations } = await (within ? axe.include(within) : axe).analyze();
   const serious = violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
     .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);

@@ -1,11 +1,18 @@
 /// <reference lib="dom" />
 
-import { AxeBuilder } from "@axe-core/playwright";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startConversa } from "../../scripts/local-server.mjs";
 import { DEMO_LOGIN } from "../../scripts/seed.mjs";
-import { type LocalConversa, launchBrowser, SHOTS, screenshot, signIn, VIEWPORTS } from "./browser";
+import {
+  expectAccessible as expectAccessibleWithin,
+  type LocalConversa,
+  launchBrowser,
+  SHOTS,
+  screenshot,
+  signIn,
+  VIEWPORTS,
+} from "./browser";
 
 let server: LocalConversa;
 let browser: Browser;
@@ -74,15 +81,9 @@ const inViewport = (page: Page, selector: string) =>
     return box.top >= 0 && box.bottom <= window.innerHeight && box.height > 0;
   });
 
-/** No serious or critical axe finding in the conversation pane, its details and its dialogs. */
-async function expectAccessible(page: Page, what: string) {
-  // the pane holds its own dialogs; the list column and the shell are checked by their own tests
-  const { violations } = await new AxeBuilder({ page }).include(".conversation-layout").analyze();
-  const serious = violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  expect(serious, `accessibility of ${what}`).toEqual([]);
-}
+/** The pane holds its own dialogs; the list column and the shell are checked by their own tests. */
+const expectAccessible = (page: Page, what: string) =>
+  expectAccessibleWithin(page, what, ".conversation-layout");
 
 /** A page in its own context (axe needs one), at the given size. */
 const newPage = async (viewport: { width: number; height: number } = VIEWPORTS.laptop) =>

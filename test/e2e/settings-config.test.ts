@@ -1,9 +1,15 @@
-import { AxeBuilder } from "@axe-core/playwright";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startConversa } from "../../scripts/local-server.mjs";
 import { startFakePlatforms } from "../fakes/platforms.mjs";
-import { type LocalConversa, launchBrowser, screenshot, signIn, VIEWPORTS } from "./browser";
+import {
+  expectAccessible as expectAccessibleWithin,
+  type LocalConversa,
+  launchBrowser,
+  screenshot,
+  signIn,
+  VIEWPORTS,
+} from "./browser";
 
 let server: LocalConversa;
 let browser: Browser;
@@ -27,17 +33,8 @@ afterAll(async () => {
   await fake?.close();
 });
 
-/**
- * Zero serious or critical axe violations in the settings screen (and any dialog it opened).
- * The app shell around it (rail, settings menu) is checked by the shell's own tests.
- */
-async function expectAccessible(page: Page, what: string) {
-  const { violations } = await new AxeBuilder({ page }).include("#main").analyze();
-  const serious = violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  expect(serious, `accessibility of ${what}`).toEqual([]);
-}
+/** The settings screen and its dialogs; the shell around it is checked by the shell's tests. */
+const expectAccessible = (page: Page, what: string) => expectAccessibleWithin(page, what, "#main");
 
 /** Looks at the screen as it is at both sizes: axe, then a screenshot of each. */
 async function lookAt(name: string) {

@@ -1,8 +1,13 @@
-import AxeBuilder from "@axe-core/playwright";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startConversa } from "../../scripts/local-server.mjs";
-import { type LocalConversa, launchBrowser, SHOTS, signIn } from "./browser";
+import {
+  expectAccessible as expectAccessibleWithin,
+  type LocalConversa,
+  launchBrowser,
+  SHOTS,
+  signIn,
+} from "./browser";
 
 let server: LocalConversa;
 let browser: Browser;
@@ -88,13 +93,7 @@ async function until<T>(check: () => Promise<T | undefined>, what: string): Prom
   throw new Error(`timed out waiting for ${what}`);
 }
 
-async function expectAccessible(page: Page) {
-  const results = await new AxeBuilder({ page }).include(W).analyze();
-  const serious = results.violations.filter((v) =>
-    ["serious", "critical"].includes(v.impact ?? ""),
-  );
-  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(" ")}`)).toEqual([]);
-}
+const expectAccessible = (page: Page) => expectAccessibleWithin(page, "the widget", W);
 
 async function say(page: Page, text: string) {
   // the session is ready once the send button is enabled
