@@ -1,4 +1,4 @@
-import { CalendarOff, Clock, Pencil, Plus, Trash2, X } from "lucide-preact";
+import { CalendarOff, Clock, Plus, Trash2, X } from "lucide-preact";
 import { useMemo, useState } from "preact/hooks";
 import type { components } from "../../../client/schema";
 import { request } from "../../shared/api";
@@ -11,6 +11,7 @@ import {
   DataTable,
   Dialog,
   EmptyState,
+  editDeleteColumn,
   Field,
   formatDate,
   IconButton,
@@ -405,25 +406,13 @@ export default function BusinessHoursScreen() {
       sortBy: (h) => h.closures.length,
       render: (h) => t("business-hours.holidayCount", { count: h.closures.length }),
     },
-    {
-      key: "actions",
-      header: <span class="sr-only">{t("common.actions")}</span>,
+    editDeleteColumn({
       class: "actions",
-      render: (h) => (
-        <>
-          <IconButton
-            label={t("business-hours.editNamed", { name: h.name })}
-            icon={<Pencil size={16} />}
-            onClick={() => setEditing(h)}
-          />
-          <IconButton
-            label={t("business-hours.deleteNamed", { name: h.name })}
-            icon={<Trash2 size={16} />}
-            onClick={() => remove(h)}
-          />
-        </>
-      ),
-    },
+      editLabel: (h) => t("business-hours.editNamed", { name: h.name }),
+      deleteLabel: (h) => t("business-hours.deleteNamed", { name: h.name }),
+      onEdit: setEditing,
+      onDelete: remove,
+    }),
   ];
 
   const create = (

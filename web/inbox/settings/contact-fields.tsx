@@ -1,4 +1,4 @@
-import { ListChecks, Pencil, Plus, Trash2, X } from "lucide-preact";
+import { ListChecks, Plus, X } from "lucide-preact";
 import { useEffect, useState } from "preact/hooks";
 import type { components } from "../../../client/schema";
 import { request } from "../../shared/api";
@@ -9,8 +9,8 @@ import {
   DataTable,
   Dialog,
   EmptyState,
+  editDeleteColumn,
   Field,
-  IconButton,
   problemMessage,
   Select,
   SkeletonRows,
@@ -314,25 +314,13 @@ export default function ContactFieldsScreen() {
               ),
               sortBy: (f) => f.type,
             },
-            {
-              key: "actions",
-              header: <span class="sr-only">{t("common.actions")}</span>,
+            editDeleteColumn({
               class: "row-end",
-              render: (f) => (
-                <>
-                  <IconButton
-                    label={t("contact-fields.editNamed", { label: f.label })}
-                    icon={<Pencil size={16} />}
-                    onClick={() => setEditing(f)}
-                  />
-                  <IconButton
-                    label={t("contact-fields.deleteNamed", { label: f.label })}
-                    icon={<Trash2 size={16} />}
-                    onClick={() => remove(f)}
-                  />
-                </>
-              ),
-            },
+              editLabel: (f) => t("contact-fields.editNamed", { label: f.label }),
+              deleteLabel: (f) => t("contact-fields.deleteNamed", { label: f.label }),
+              onEdit: setEditing,
+              onDelete: remove,
+            }),
           ]}
         />
       )}

@@ -1,4 +1,4 @@
-import { Pencil, Plus, Tag, Trash2 } from "lucide-preact";
+import { Plus, Tag } from "lucide-preact";
 import { useEffect, useState } from "preact/hooks";
 import type { components } from "../../../client/schema";
 import { request } from "../../shared/api";
@@ -8,9 +8,9 @@ import {
   DataTable,
   Dialog,
   EmptyState,
+  editDeleteColumn,
   Field,
   formatNumber,
-  IconButton,
   problemMessage,
   SkeletonRows,
   TextArea,
@@ -241,25 +241,13 @@ export default function LabelsScreen() {
               render: (l) => formatNumber(l.conversation_count),
               sortBy: (l) => l.conversation_count,
             },
-            {
-              key: "actions",
-              header: <span class="sr-only">{t("common.actions")}</span>,
+            editDeleteColumn({
               class: "row-end",
-              render: (l) => (
-                <>
-                  <IconButton
-                    label={t("labels.editNamed", { name: l.name })}
-                    icon={<Pencil size={16} />}
-                    onClick={() => setEditing(l)}
-                  />
-                  <IconButton
-                    label={t("labels.deleteNamed", { name: l.name })}
-                    icon={<Trash2 size={16} />}
-                    onClick={() => remove(l)}
-                  />
-                </>
-              ),
-            },
+              editLabel: (l) => t("labels.editNamed", { name: l.name }),
+              deleteLabel: (l) => t("labels.deleteNamed", { name: l.name }),
+              onEdit: setEditing,
+              onDelete: remove,
+            }),
           ]}
         />
       )}

@@ -1,4 +1,4 @@
-import { MessageSquareText, Pencil, Plus, Search, Trash2 } from "lucide-preact";
+import { MessageSquareText, Plus, Search } from "lucide-preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { components } from "../../../client/schema";
 import { renderVariables } from "../../../worker/domain/variables";
@@ -9,8 +9,8 @@ import {
   DataTable,
   Dialog,
   EmptyState,
+  editDeleteColumn,
   Field,
-  IconButton,
   problemMessage,
   SkeletonRows,
   TextArea,
@@ -296,25 +296,13 @@ export default function SnippetsScreen() {
                   header: t("snippets.body"),
                   render: (s) => <span class="clamp muted">{s.body}</span>,
                 },
-                {
-                  key: "actions",
-                  header: <span class="sr-only">{t("common.actions")}</span>,
+                editDeleteColumn({
                   class: "row-end",
-                  render: (s) => (
-                    <>
-                      <IconButton
-                        label={t("snippets.editNamed", { shortcut: s.shortcut })}
-                        icon={<Pencil size={16} />}
-                        onClick={() => setEditing(s)}
-                      />
-                      <IconButton
-                        label={t("snippets.deleteNamed", { shortcut: s.shortcut })}
-                        icon={<Trash2 size={16} />}
-                        onClick={() => remove(s)}
-                      />
-                    </>
-                  ),
-                },
+                  editLabel: (s) => t("snippets.editNamed", { shortcut: s.shortcut }),
+                  deleteLabel: (s) => t("snippets.deleteNamed", { shortcut: s.shortcut }),
+                  onEdit: setEditing,
+                  onDelete: remove,
+                }),
               ]}
             />
           )}

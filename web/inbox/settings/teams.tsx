@@ -1,4 +1,4 @@
-import { Pencil, Plus, Trash2, UsersRound } from "lucide-preact";
+import { Plus, UsersRound } from "lucide-preact";
 import { useMemo, useState } from "preact/hooks";
 import type { components } from "../../../client/schema";
 import { request } from "../../shared/api";
@@ -12,8 +12,8 @@ import {
   DataTable,
   Dialog,
   EmptyState,
+  editDeleteColumn,
   Field,
-  IconButton,
   problemMessage,
   Select,
   SkeletonRows,
@@ -378,25 +378,13 @@ export default function TeamsScreen() {
         ),
     },
     { key: "sla", header: t("teams.sla"), render: slaText },
-    {
-      key: "actions",
-      header: <span class="sr-only">{t("common.actions")}</span>,
+    editDeleteColumn({
       class: "actions",
-      render: (team) => (
-        <>
-          <IconButton
-            label={t("teams.editNamed", { name: team.name })}
-            icon={<Pencil size={16} />}
-            onClick={() => setEditing(team)}
-          />
-          <IconButton
-            label={t("teams.deleteNamed", { name: team.name })}
-            icon={<Trash2 size={16} />}
-            onClick={() => remove(team)}
-          />
-        </>
-      ),
-    },
+      editLabel: (team) => t("teams.editNamed", { name: team.name }),
+      deleteLabel: (team) => t("teams.deleteNamed", { name: team.name }),
+      onEdit: setEditing,
+      onDelete: remove,
+    }),
   ];
 
   const create = (

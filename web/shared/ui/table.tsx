@@ -1,4 +1,12 @@
-import { ArrowDown, ArrowUp, ArrowUpDown, ChevronLeft, ChevronRight } from "lucide-preact";
+import {
+  ArrowDown,
+  ArrowUp,
+  ArrowUpDown,
+  ChevronLeft,
+  ChevronRight,
+  Pencil,
+  Trash2,
+} from "lucide-preact";
 import type { ComponentChildren } from "preact";
 import { useMemo, useState } from "preact/hooks";
 import { IconButton } from "./button";
@@ -158,3 +166,38 @@ export function Pagination({
 
 export const rangeSummary = (from: number, to: number, total?: number) =>
   total === undefined ? t("common.range", { from, to }) : t("common.rangeOf", { from, to, total });
+
+/** The last column of a list in settings: edit and delete buttons named after their row. */
+export function editDeleteColumn<T>({
+  editLabel,
+  deleteLabel,
+  onEdit,
+  onDelete,
+  class: className,
+}: {
+  editLabel: (row: T) => string;
+  deleteLabel: (row: T) => string;
+  onEdit: (row: T) => void;
+  onDelete: (row: T) => void;
+  class: string;
+}): Column<T> {
+  return {
+    key: "actions",
+    header: <span class="sr-only">{t("common.actions")}</span>,
+    class: className,
+    render: (row) => (
+      <>
+        <IconButton
+          label={editLabel(row)}
+          icon={<Pencil size={16} />}
+          onClick={() => onEdit(row)}
+        />
+        <IconButton
+          label={deleteLabel(row)}
+          icon={<Trash2 size={16} />}
+          onClick={() => onDelete(row)}
+        />
+      </>
+    ),
+  };
+}
