@@ -5,6 +5,7 @@ import type {
   SenderType,
   SystemEvent,
 } from "../worker/db/schema";
+import type { DeliveryUpdate } from "../worker/domain/messaging/contract";
 import { attachmentUrl } from "../worker/lib/files";
 import type { MessageDto } from "../worker/schemas/conversations";
 
@@ -100,13 +101,6 @@ const STATUS_RANK: Record<DeliveryStatus, number> = {
   failed: 2,
   delivered: 3,
   read: 4,
-};
-
-export type DeliveryUpdate = {
-  status: DeliveryStatus;
-  reason?: string | null;
-  event?: string | null;
-  at?: number;
 };
 
 /**

@@ -1,17 +1,19 @@
 import { DurableObject } from "cloudflare:workers";
 import { createDb } from "../worker/db/client";
+import type { DeliveryStatus, MessageKind, SenderType } from "../worker/db/schema";
 import type {
-  Attachment,
-  DeliveryStatus,
-  MessageKind,
-  SenderType,
-  SystemEvent,
-} from "../worker/db/schema";
-import { hubFor } from "../worker/domain/conversations";
-import { emitEvent } from "../worker/domain/events";
-import { reopenSnoozed, resetUnread } from "../worker/domain/projection";
-import { slaBreaches, slaDueTimes } from "../worker/domain/sla";
-import { VISITOR_EVENT_TYPES, visitorView } from "../worker/domain/visitor-view";
+  AppendInput,
+  Audience,
+  ConversationMeta,
+  DeliveryUpdate,
+  OutboundOptions,
+  SlaCheck,
+} from "../worker/domain/messaging/contract";
+import { hubFor } from "../worker/domain/messaging/conversations";
+import { reopenSnoozed, resetUnread } from "../worker/domain/messaging/projection";
+import { VISITOR_EVENT_TYPES, visitorView } from "../worker/domain/messaging/visitor-view";
+import { slaBreaches, slaDueTimes } from "../worker/domain/routing/sla";
+import { emitEvent } from "../worker/domain/webhooks/delivery";
 import { newId } from "../worker/lib/ids";
 import { type LimitCheck, type RequestLimit, TokenBuckets } from "../worker/lib/token-bucket";
 import {
@@ -21,7 +23,6 @@ import {
 } from "../worker/schemas/conversations";
 import {
   advanceDelivery,
-  type DeliveryUpdate,
   deliveryEventsDto,
   MetaStore,
   messageDto,
@@ -29,35 +30,6 @@ import {
   senderScopedId,
 } from "./conversation-storage";
 import { answerClose, sendAll } from "./sockets";
-
-export type Audience = "agent" | "visitor";
-export type ConversationMeta = {
-  conversationId: string;
-  workspaceId: string;
-  channelId: string;
-  contactId: string;
-};
-export type AppendInput = {
-  kind: MessageKind;
-  sender: { type: SenderType; id: string | null; name: string | null };
-  text?: string | null;
-  attachment?: Attachment | null;
-  event?: SystemEvent | null;
-  status?: DeliveryStatus | null;
-  /** A platform or client message id: the same id from the same sender is stored once. */
-  externalId?: string | null;
-  /** Who stands behind a sender without an id of their own (the API key of a `bot` message). */
-  senderKey?: string | null;
-  /** How an outbound message is to be sent (template, HUMAN_AGENT tag, email subject …). */
-  outbound?: OutboundOptions | null;
-};
-export type OutboundOptions = {
-  template?: { name: string; language: string; variables: string[] };
-  humanAgentTag?: boolean;
-  subject?: string;
-  area?: string;
-};
-export type SlaCheck = { target: "first_response" | "resolution"; at: number };
 
 type SocketState = { audience: Audience; userId: string | null; name: string | null };
 

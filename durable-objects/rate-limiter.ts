@@ -1,7 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
+import type { RateLimit } from "../worker/channels/rules";
 import { type RequestLimit, TokenBuckets } from "../worker/lib/token-bucket";
-
-export type RateLimit = { perSecond: number; perRecipientPerSecond?: number };
 
 /**
  * One per channel: token buckets for the channel as a whole and per recipient, so sends stay

@@ -3,9 +3,9 @@ import { eq } from "drizzle-orm";
 import { createDb } from "../worker/db/client";
 import { memberships, webhookSubscriptions } from "../worker/db/schema";
 import { inWorkspace } from "../worker/db/scope";
-import { assignWaiting, teamsOf } from "../worker/domain/assignment";
-import { emitEvent } from "../worker/domain/events";
-import { type ProjectionItem, projectMessages } from "../worker/domain/projection";
+import { type ProjectionItem, projectMessages } from "../worker/domain/messaging/projection";
+import { assignWaiting, teamsOf } from "../worker/domain/routing/assignment";
+import { emitEvent } from "../worker/domain/webhooks/delivery";
 import type { ConversationDto } from "../worker/schemas/conversations";
 import { answerClose, sendAll } from "./sockets";
 

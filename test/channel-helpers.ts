@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import type { toDeliveryDto } from "../worker/domain/webhook-subscriptions";
+import type { toDeliveryDto } from "../worker/domain/webhooks/subscriptions";
 import { targetFetch } from "../worker/lib/targets";
 import type { ConversationDto, MessageDto } from "../worker/schemas/conversations";
 import { api, json } from "./helpers";

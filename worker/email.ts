@@ -2,7 +2,7 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import { conversationIdFromAddress, parseInboundEmail } from "./channels/email-inbound";
 import { acrossWorkspaces, createDb } from "./db/client";
 import { channels } from "./db/schema";
-import { ingestEmailMessage } from "./domain/inbound";
+import { ingestEmailMessage } from "./domain/channels/inbound";
 
 /** `support+cv_123@acme.test` and `support@acme.test` are the same inbox. */
 const withoutTag = (address: string) => address.toLowerCase().replace(/\+[^@]*@/, "@");

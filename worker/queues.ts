@@ -1,8 +1,8 @@
 import { createDb } from "./db/client";
-import { channelNamedPublicly } from "./domain/channels";
-import { attemptDelivery, type WebhookJob } from "./domain/events";
-import { type InboundJob, ingestEvent, NotYetKnown } from "./domain/inbound";
-import { deliverOutbound, type OutboundJob, queueOutbound } from "./domain/outbound";
+import { channelNamedPublicly } from "./domain/channels/channels";
+import { type InboundJob, ingestEvent, NotYetKnown } from "./domain/channels/inbound";
+import { deliverOutbound, type OutboundJob, queueOutbound } from "./domain/channels/outbound";
+import { attemptDelivery, type WebhookJob } from "./domain/webhooks/delivery";
 
 export const INBOUND_QUEUE = "conversa-inbound";
 export const OUTBOUND_QUEUE = "conversa-outbound";

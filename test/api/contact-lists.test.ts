@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { contactIdentities } from "../../worker/db/schema";
-import type { ContactDto } from "../../worker/domain/contacts";
+import type { ContactDto } from "../../worker/domain/contacts/contacts";
 import type { ConversationDto } from "../../worker/schemas/conversations";
 import {
   api,

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { workspaces } from "../../worker/db/schema";
-import type { ContactDto } from "../../worker/domain/contacts";
+import type { ContactDto } from "../../worker/domain/contacts/contacts";
 import { api, createKey, db, expectProblem, json, newWorkspace } from "../helpers";
 
 type Page = { data: ContactDto[]; next_cursor: string | null };

@@ -5,7 +5,7 @@ import type { ConversationDO } from "../../durable-objects/conversation";
 import type { WorkspaceHub } from "../../durable-objects/workspace-hub";
 import { createApp } from "../../worker/app";
 import { createDb } from "../../worker/db/client";
-import { listQuery } from "../../worker/domain/conversations";
+import { listQuery } from "../../worker/domain/messaging/conversations";
 import type { Principal } from "../../worker/lib/context";
 import type { ConversationDto, MessageDto } from "../../worker/schemas/conversations";
 import {
@@ -508,7 +508,7 @@ describe("projection to D1", () => {
 
   it("applying the same projection twice changes nothing", async () => {
     const { ws, conversationId } = await setup();
-    const { projectMessages } = await import("../../worker/domain/projection");
+    const { projectMessages } = await import("../../worker/domain/messaging/projection");
     const conversation = await json<ConversationDto>(
       await api(`/api/v1/conversations/${conversationId}`, { cookie: ws.ownerCookie }),
     );

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { verifyConversaSignature } from "../../examples/verify-webhook.mjs";
 import { acrossWorkspaces, createDb } from "../../worker/db/client";
 import { webhookDeliveries, webhookSubscriptions } from "../../worker/db/schema";
-import { attemptDelivery, DISABLE_AFTER } from "../../worker/domain/events";
+import { attemptDelivery, DISABLE_AFTER } from "../../worker/domain/webhooks/delivery";
 import { eventually, fakeRequests, fakeUrl, scriptFake, uniqueDigits } from "../channel-helpers";
 import {
   api,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Candidate, pickAgent } from "../../worker/domain/assignment";
+import { type Candidate, pickAgent } from "../../worker/domain/routing/assignment";
 
 const agents = (...open: number[]): Candidate[] =>
   open.map((n, i) => ({ userId: `usr_${i}`, open: n, capacity: 1_000_000 }));

@@ -6,7 +6,7 @@ import {
   isOpen,
   localParts,
   nextOpening,
-} from "../../worker/domain/hours";
+} from "../../worker/domain/routing/hours";
 
 const weekdays = (open: string, close: string) =>
   [1, 2, 3, 4, 5].map((day) => ({ day, open, close }));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { renderVariables, unknownVariables } from "../../worker/domain/variables";
+import { renderVariables, unknownVariables } from "../../worker/domain/messaging/variables";
 
 const context = {
   contact: {

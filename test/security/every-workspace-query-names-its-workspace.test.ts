@@ -14,12 +14,13 @@ import { newWorkspace } from "../helpers";
 const ALLOWED_ACROSS_WORKSPACES: Record<string, string> = {
   "worker/db/client.ts": "defines it",
   "worker/lib/auth.ts": "a session cookie names its workspace",
-  "worker/domain/api-keys.ts": "an API key's secret names its workspace",
-  "worker/domain/sessions.ts": "a person's own memberships and sessions span workspaces",
-  "worker/domain/invitations.ts": "an invitation token names its workspace",
-  "worker/domain/channels.ts": "a channel id in a public URL (webhooks, widget) or an inbound job",
+  "worker/domain/workspace/api-keys.ts": "an API key's secret names its workspace",
+  "worker/domain/workspace/sessions.ts": "a person's own memberships and sessions span workspaces",
+  "worker/domain/workspace/invitations.ts": "an invitation token names its workspace",
+  "worker/domain/channels/channels.ts":
+    "a channel id in a public URL (webhooks, widget) or an inbound job",
   "worker/email.ts": "an inbound email's address names its channel",
-  "worker/domain/events.ts": "a queued webhook delivery's id names its workspace",
+  "worker/domain/webhooks/delivery.ts": "a queued webhook delivery's id names its workspace",
   "worker/routes/demo.ts": "the local demo page shows the deployment's first web chat",
 };
 

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { searchMessages } from "../../worker/domain/search";
+import { searchMessages } from "../../worker/domain/messaging/search";
 import { api, expectProblem, newVisitorConversation, newWorkspace } from "../helpers";
 
 describe("message search", () => {

@@ -3,8 +3,8 @@ import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { channels } from "../../worker/db/schema";
 import { inWorkspace } from "../../worker/db/scope";
-import { REVALIDATE_MS } from "../../worker/domain/honoured-tokens";
-import { visitorFromToken } from "../../worker/domain/visitors";
+import { REVALIDATE_MS } from "../../worker/domain/webchat/honoured-tokens";
+import { visitorFromToken } from "../../worker/domain/webchat/visitors";
 import { hmacHex } from "../channel-helpers";
 import {
   api,

@@ -1,5 +1,7 @@
-import type { RateLimit } from "../../durable-objects/rate-limiter";
 import type { ChannelType } from "../db/schema";
+
+/** A platform's send rate: for the channel as a whole, and per recipient. */
+export type RateLimit = { perSecond: number; perRecipientPerSecond?: number };
 
 const HOUR = 60 * 60 * 1000;
 

@@ -4,7 +4,7 @@ import { createMiddleware } from "hono/factory";
 import { acrossWorkspaces } from "../db/client";
 import { apiKeys, memberships, type Role, sessions } from "../db/schema";
 import { inWorkspace } from "../db/scope";
-import { usableApiKey } from "../domain/api-keys";
+import { usableApiKey } from "../domain/workspace/api-keys";
 import type { AppEnv, Principal } from "./context";
 import { sha256Hex } from "./crypto";
 import { forbidden, unauthorized } from "./errors";

@@ -5,8 +5,8 @@ import {
   createApiKey,
   listApiKeys,
   revokeApiKey,
-} from "../domain/api-keys";
-import { audit } from "../domain/audit";
+} from "../domain/workspace/api-keys";
+import { audit } from "../domain/workspace/audit";
 import { requireRole } from "../lib/auth";
 import { authenticated, createRouter } from "../lib/router";
 import {

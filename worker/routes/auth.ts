@@ -6,7 +6,7 @@ import {
   acceptWithPassword,
   invitationByToken,
   previewInvitation,
-} from "../domain/invitations";
+} from "../domain/workspace/invitations";
 import {
   endSession,
   login,
@@ -14,7 +14,7 @@ import {
   switchWorkspace,
   type WorkspaceChoice,
   workspacesOf,
-} from "../domain/sessions";
+} from "../domain/workspace/sessions";
 import { assertSameOrigin, SESSION_COOKIE } from "../lib/auth";
 import type { AppEnv } from "../lib/context";
 import { sha256Hex } from "../lib/crypto";

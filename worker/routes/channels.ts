@@ -1,5 +1,4 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { audit } from "../domain/audit";
 import {
   checkChannel,
   createChannel,
@@ -9,8 +8,14 @@ import {
   testSend,
   toChannelDto,
   updateChannel,
-} from "../domain/channels";
-import { listTemplates, registerTemplate, syncTemplates, toTemplateDto } from "../domain/templates";
+} from "../domain/channels/channels";
+import {
+  listTemplates,
+  registerTemplate,
+  syncTemplates,
+  toTemplateDto,
+} from "../domain/channels/templates";
+import { audit } from "../domain/workspace/audit";
 import { requireRole } from "../lib/auth";
 import { authenticated, createRouter } from "../lib/router";
 import { ChannelCreate, ChannelPatch, ChannelSchema } from "../schemas/channels";

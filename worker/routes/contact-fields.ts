@@ -5,7 +5,7 @@ import {
   type FieldDefinition,
   listContactFields,
   updateContactField,
-} from "../domain/contact-fields";
+} from "../domain/contacts/fields";
 import { requireRole } from "../lib/auth";
 import { authenticated, createRouter } from "../lib/router";
 import { errorResponses, IdParam, jsonBody, jsonResponse, toIso } from "../schemas/common";

@@ -9,9 +9,9 @@ import {
   removeTag,
   tagCounts,
   updateContact,
-} from "../domain/contacts";
-import { listContactConversations } from "../domain/conversations";
-import { emitEvent } from "../domain/events";
+} from "../domain/contacts/contacts";
+import { listContactConversations } from "../domain/messaging/conversations";
+import { emitEvent } from "../domain/webhooks/delivery";
 import { requireRole } from "../lib/auth";
 import { authenticated, createRouter } from "../lib/router";
 import { errorResponses, IdParam, jsonBody, jsonResponse } from "../schemas/common";

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { applyBulk } from "../domain/bulk";
+import { applyBulk } from "../domain/messaging/bulk";
 import {
   addLabels,
   assignConversation,
@@ -11,11 +11,11 @@ import {
   listConversations,
   publishToInbox,
   removeLabels,
-} from "../domain/conversations";
-import { markMentionsRead } from "../domain/mentions";
-import { MAX_UPLOAD_BYTES, sendAgentFile, sendAgentMessage } from "../domain/messages";
-import { searchMessages } from "../domain/search";
-import { getMember } from "../domain/users";
+} from "../domain/messaging/conversations";
+import { markMentionsRead } from "../domain/messaging/mentions";
+import { MAX_UPLOAD_BYTES, sendAgentFile, sendAgentMessage } from "../domain/messaging/messages";
+import { searchMessages } from "../domain/messaging/search";
+import { getMember } from "../domain/workspace/users";
 import { assertSameOrigin } from "../lib/auth";
 import type { AppEnv } from "../lib/context";
 import { forbidden, payloadTooLarge, validationFailed } from "../lib/errors";

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { html } from "hono/html";
 import { acrossWorkspaces } from "../db/client";
-import { getWebchatChannel } from "../domain/channels";
+import { getWebchatChannel } from "../domain/channels/channels";
 import type { AppEnv, Db } from "../lib/context";
 import { notFound } from "../lib/errors";
 

@@ -5,8 +5,8 @@ import {
   listOpenInvitations,
   resendInvitation,
   revokeInvitation,
-} from "../domain/invitations";
-import { workspacesOf } from "../domain/sessions";
+} from "../domain/workspace/invitations";
+import { workspacesOf } from "../domain/workspace/sessions";
 import { requireRole } from "../lib/auth";
 import { authenticated, createRouter } from "../lib/router";
 import { errorResponses, IdParam, jsonBody, jsonResponse } from "../schemas/common";

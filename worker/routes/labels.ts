@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createLabel, deleteLabel, listLabels, updateLabel } from "../domain/labels";
+import { createLabel, deleteLabel, listLabels, updateLabel } from "../domain/messaging/labels";
 import { requireRole } from "../lib/auth";
 import { authenticated, createRouter } from "../lib/router";
 import { errorResponses, IdParam, jsonBody, jsonResponse } from "../schemas/common";

@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
 import { workspaces } from "../db/schema";
-import { workspacesOf } from "../domain/sessions";
-import { changePassword, getMember, preferencesOf, updateSelf } from "../domain/users";
+import { workspacesOf } from "../domain/workspace/sessions";
+import { changePassword, getMember, preferencesOf, updateSelf } from "../domain/workspace/users";
 import type { Db, Principal } from "../lib/context";
 import { notFound } from "../lib/errors";
 import { authenticated, createRouter } from "../lib/router";

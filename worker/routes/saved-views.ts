@@ -5,7 +5,7 @@ import {
   listSavedViews,
   toSavedViewDto,
   updateSavedView,
-} from "../domain/saved-views";
+} from "../domain/messaging/saved-views";
 import { createRouter } from "../lib/router";
 import { errorResponses, IdParam, jsonBody, jsonResponse } from "../schemas/common";
 import { SavedViewCreate, SavedViewPatch, SavedViewSchema } from "../schemas/saved-views";

@@ -1,6 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
-import { checkAddress } from "../domain/address-check";
-import { getMessage, sendToAddress } from "../domain/send";
+import { checkAddress } from "../domain/channels/address-check";
+import { getMessage, sendToAddress } from "../domain/messaging/send";
 import { authenticated, createRouter } from "../lib/router";
 import { errorResponses, IdParam, jsonBody, jsonResponse } from "../schemas/common";
 import { MessageSchema } from "../schemas/conversations";

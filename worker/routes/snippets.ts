@@ -6,7 +6,7 @@ import {
   renderForConversation,
   toSnippetDto,
   updateSnippet,
-} from "../domain/snippets";
+} from "../domain/messaging/snippets";
 import { requireRole } from "../lib/auth";
 import { authenticated, createRouter } from "../lib/router";
 import { errorResponses, IdParam, jsonBody, jsonResponse } from "../schemas/common";

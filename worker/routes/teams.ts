@@ -15,7 +15,7 @@ import {
   updateTeam,
   updateWorkspaceSettings,
   workspaceSettings,
-} from "../domain/teams";
+} from "../domain/routing/teams";
 import { requireRole } from "../lib/auth";
 import { authenticated, createRouter } from "../lib/router";
 import { errorResponses, IdParam, jsonBody, jsonResponse } from "../schemas/common";

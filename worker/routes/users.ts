@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { offerCapacity } from "../domain/assignment";
-import { audit } from "../domain/audit";
-import { getMember, listMembers, updateMember } from "../domain/users";
+import { offerCapacity } from "../domain/routing/assignment";
+import { audit } from "../domain/workspace/audit";
+import { getMember, listMembers, updateMember } from "../domain/workspace/users";
 import { requireRole } from "../lib/auth";
 import { authenticated, createRouter } from "../lib/router";
 import { errorResponses, IdParam, jsonBody, jsonResponse } from "../schemas/common";

@@ -1,8 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { WEBHOOK_EVENTS } from "../db/schema";
-import { auditFacets, listAudit } from "../domain/audit";
-import { hubFor } from "../domain/conversations";
-import { replayDelivery } from "../domain/events";
+import { hubFor } from "../domain/messaging/conversations";
+import { replayDelivery } from "../domain/webhooks/delivery";
 import {
   createSubscription,
   deleteSubscription,
@@ -12,7 +11,8 @@ import {
   toDeliveryDto,
   toSubscriptionDto,
   updateSubscription,
-} from "../domain/webhook-subscriptions";
+} from "../domain/webhooks/subscriptions";
+import { auditFacets, listAudit } from "../domain/workspace/audit";
 import { requireRole } from "../lib/auth";
 import { notFound } from "../lib/errors";
 import { authenticated, createRouter } from "../lib/router";

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { answerHandshake, receiveWebhook, WEBHOOK_PATH_NAMES } from "../domain/webhooks";
+import { answerHandshake, receiveWebhook, WEBHOOK_PATH_NAMES } from "../domain/channels/receive";
 import { createRouter } from "../lib/router";
 import { errorResponses } from "../schemas/common";
 

@@ -5,9 +5,13 @@ import { cors } from "hono/cors";
 import { createMiddleware } from "hono/factory";
 import { conversations } from "../db/schema";
 import { inWorkspace } from "../db/scope";
-import { getWebchatChannel } from "../domain/channels";
-import { conversationStub } from "../domain/conversations";
-import { MAX_UPLOAD_BYTES, sendVisitorFile, sendVisitorMessage } from "../domain/messages";
+import { getWebchatChannel } from "../domain/channels/channels";
+import { conversationStub } from "../domain/messaging/conversations";
+import {
+  MAX_UPLOAD_BYTES,
+  sendVisitorFile,
+  sendVisitorMessage,
+} from "../domain/messaging/messages";
 import {
   currentToken,
   renewedToken,
@@ -15,8 +19,12 @@ import {
   startVisitorSession,
   type Visitor,
   visitorFromToken,
-} from "../domain/visitors";
-import { updateVisitorContact, visitorConversations, widgetChannel } from "../domain/widget";
+} from "../domain/webchat/visitors";
+import {
+  updateVisitorContact,
+  visitorConversations,
+  widgetChannel,
+} from "../domain/webchat/widget";
 import { bearerToken } from "../lib/auth";
 import type { AppEnv } from "../lib/context";
 import {

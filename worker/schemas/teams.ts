@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { isSupportedCountry } from "libphonenumber-js";
 import { ASSIGNMENT_STRATEGIES } from "../db/schema";
-import { isTimezone } from "../domain/hours";
+import { isTimezone } from "../domain/routing/hours";
 import { multiLine, singleLine, Timestamp } from "./common";
 import { UI_LANGUAGES } from "./languages";
 

@@ -1,9 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { PRESENCE, ROLES } from "../db/schema";
-import type { Invitation } from "../domain/invitations";
-import { invitationStatus } from "../domain/invitations";
-import type { WorkspaceChoice } from "../domain/sessions";
-import type { Member } from "../domain/users";
+import type { Invitation } from "../domain/workspace/invitations";
+import { invitationStatus } from "../domain/workspace/invitations";
+import type { WorkspaceChoice } from "../domain/workspace/sessions";
+import type { Member } from "../domain/workspace/users";
 import { ProblemSchema, singleLine, Timestamp, toIso } from "./common";
 
 export const Password = z.string().min(8).max(256);

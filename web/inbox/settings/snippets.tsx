@@ -1,7 +1,7 @@
 import { MessageSquareText, Plus, Search } from "lucide-preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { components } from "../../../client/schema";
-import { renderVariables } from "../../../worker/domain/variables";
+import { renderVariables } from "../../../worker/domain/messaging/variables";
 import { request } from "../../shared/api";
 import {
   Button,

@@ -1,0 +1,243 @@
+import { and, asc, desc, eq, gt } from "drizzle-orm";
+import { adapterFor, isPlatformChannel } from "../../channels/index";
+import { RATE_LIMITS } from "../../channels/rules";
+import { type Outbound, SendError } from "../../channels/types";
+import {
+  channelMessages,
+  channels,
+  contactIdentities,
+  contacts,
+  conversations,
+  emailSends,
+} from "../../db/schema";
+import { inWorkspace } from "../../db/scope";
+import type { Db } from "../../lib/context";
+import { targetFetch } from "../../lib/targets";
+import type { ChannelConfigOf } from "../../schemas/channels";
+import type { OutboundOptions } from "../messaging/contract";
+import { conversationStub } from "../messaging/conversations";
+import { emitEvent } from "../webhooks/delivery";
+import { adapterConfig, type ChannelRow } from "./channels";
+import { identityKind, recordInLedger } from "./ledger";
+
+/** A stored outbound message to hand to its platform; `origin` is where status callbacks go. */
+export type OutboundJob = { conversationId: string; seq: number; origin?: string | undefined };
+/** A job with the workspace its conversation object says it belongs to. */
+type Sending = OutboundJob & { workspaceId: string };
+
+/** What the queue consumer should do with the job next. */
+export type DeliveryOutcome =
+  | { kind: "done" }
+  | { kind: "retry"; delaySeconds: number }
+  /** Not an attempt: the channel's cap or limit makes it wait; it is sent later, never dropped. */
+  | { kind: "wait"; delaySeconds: number };
+
+const BACKOFF_SECONDS = [5, 30, 120, 600, 1800, 3600];
+export const MAX_SEND_ATTEMPTS = 8;
+const MAX_QUEUE_DELAY_SECONDS = 12 * 60 * 60;
+
+export async function queueOutbound(env: Env, job: OutboundJob, delaySeconds = 0) {
+  await env.OUTBOUND.send(job, {
+    delaySeconds: Math.min(Math.ceil(delaySeconds), MAX_QUEUE_DELAY_SECONDS),
+  });
+}
+
+/** The contact's address on the channel: phone, email, or the platform identity. */
+async function recipientFor(db: Db, channel: ChannelRow, contactId: string) {
+  if (channel.type === "whatsapp" || channel.type === "twilio_sms" || channel.type === "email") {
+    const contact = await db.query.contacts.findFirst({
+      columns: { phone: true, email: true },
+      where: inWorkspace(contacts, channel.workspaceId, eq(contacts.id, contactId)),
+    });
+    return (channel.type === "email" ? contact?.email : contact?.phone) ?? null;
+  }
+  const identity = await db.query.contactIdentities.findFirst({
+    where: inWorkspace(
+      contactIdentities,
+      channel.workspaceId,
+      eq(contactIdentities.kind, identityKind(channel)),
+      eq(contactIdentities.contactId, contactId),
+    ),
+  });
+  return identity?.value ?? null;
+}
+
+type EmailConfig = ChannelConfigOf<"email">;
+type SenderAccount = EmailConfig["from_accounts"][number];
+
+const senderAccount = (config: EmailConfig, area: string | undefined) =>
+  config.from_accounts.find((a) => a.area === (area ?? "all")) ??
+  config.from_accounts.find((a) => a.area === "all") ??
+  config.from_accounts[0];
+
+/** Seconds until the sender account may send again under its cap; 0 when it may now. */
+async function capWait(db: Db, channelId: string, account: SenderAccount, now: number) {
+  if (!account.cap_count || !account.cap_hours) return 0;
+  const windowMs = account.cap_hours * 60 * 60 * 1000;
+  const recent = await db
+    .select({ sentAt: emailSends.sentAt })
+    .from(emailSends)
+    .where(
+      and(
+        eq(emailSends.channelId, channelId),
+        eq(emailSends.sender, account.from),
+        gt(emailSends.sentAt, now - windowMs),
+      ),
+    )
+    .orderBy(asc(emailSends.sentAt));
+  if (recent.length < account.cap_count) return 0;
+  const frees = (recent[recent.length - account.cap_count]?.sentAt ?? now) + windowMs;
+  return Math.max(1, Math.ceil((frees - now) / 1000));
+}
+
+/** The customer's latest email in the conversation, so the reply threads under it. */
+async function lastInboundId(db: Db, sending: Sending) {
+  const row = await db.query.channelMessages.findFirst({
+    columns: { externalId: true },
+    where: inWorkspace(
+      channelMessages,
+      sending.workspaceId,
+      eq(channelMessages.conversationId, sending.conversationId),
+      eq(channelMessages.direction, "in"),
+    ),
+    orderBy: desc(channelMessages.seq),
+  });
+  return row?.externalId;
+}
+
+async function emailFields(
+  db: Db,
+  channel: ChannelRow,
+  config: EmailConfig,
+  sending: Sending,
+  options: OutboundOptions,
+) {
+  const account = senderAccount(config, options.area);
+  return {
+    account,
+    fields: {
+      from: account?.from,
+      subject: options.subject ?? `Re: your conversation with ${channel.name}`,
+      inReplyTo: await lastInboundId(db, sending),
+    },
+  };
+}
+
+const statusEvent = (db: Db, env: Env, sending: Sending, status: string, reason?: string) =>
+  emitEvent(db, env, sending.workspaceId, "message.status", {
+    conversation_id: sending.conversationId,
+    seq: sending.seq,
+    status,
+    reason: reason ?? null,
+  });
+
+async function failed(
+  db: Db,
+  env: Env,
+  sending: Sending,
+  reason: string,
+): Promise<DeliveryOutcome> {
+  await conversationStub(env, sending.conversationId).applyStatus(sending.seq, {
+    status: "failed",
+    reason,
+  });
+  await statusEvent(db, env, sending, "failed", reason);
+  return { kind: "done" };
+}
+
+/**
+ * Sends one queued message on its conversation's channel. Redelivery is harmless: a message
+ * that is no longer `queued` was already handled.
+ */
+export async function deliverOutbound(
+  db: Db,
+  env: Env,
+  job: OutboundJob,
+  attempt: number,
+  now: number,
+): Promise<DeliveryOutcome> {
+  const stub = conversationStub(env, job.conversationId);
+  const stored = await stub.outboundMessage(job.seq);
+  if (stored?.message.status !== "queued") return { kind: "done" };
+  const sending: Sending = { ...job, workspaceId: stored.workspaceId };
+  const conversation = await db.query.conversations.findFirst({
+    where: inWorkspace(
+      conversations,
+      sending.workspaceId,
+      eq(conversations.id, job.conversationId),
+    ),
+  });
+  const channel = conversation
+    ? await db.query.channels.findFirst({
+        where: inWorkspace(channels, sending.workspaceId, eq(channels.id, conversation.channelId)),
+      })
+    : undefined;
+  if (!conversation || !channel || !isPlatformChannel(channel.type))
+    return failed(db, env, sending, "The conversation has no platform channel.");
+  if (channel.deletedAt !== null) return failed(db, env, sending, "The channel is disconnected.");
+  const to = await recipientFor(db, channel, conversation.contactId);
+  if (!to) return failed(db, env, sending, "The contact has no address on this channel.");
+  const config = await adapterConfig<ChannelConfigOf<typeof channel.type>>(env, channel);
+  const { message, options } = stored;
+  const outbound: Outbound = {
+    to,
+    text: message.text,
+    template: options.template,
+    humanAgentTag: options.humanAgentTag,
+    reference: message.id,
+    statusCallbackUrl: job.origin
+      ? `${job.origin}/webhooks/twilio/${channel.id}/status`
+      : undefined,
+    media:
+      message.attachment && job.origin
+        ? {
+            url: `${job.origin}${message.attachment.url}`,
+            contentType: message.attachment.content_type,
+            name: message.attachment.name,
+          }
+        : undefined,
+  };
+  let account: SenderAccount | undefined;
+  if (channel.type === "email") {
+    const email = await emailFields(db, channel, config as EmailConfig, sending, options);
+    account = email.account;
+    const wait = account ? await capWait(db, channel.id, account, now) : 0;
+    if (wait > 0) return { kind: "wait", delaySeconds: wait };
+    Object.assign(outbound, email.fields);
+  }
+  const limiter = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(channel.id));
+  const waitMs = await limiter.acquire(RATE_LIMITS[channel.type], to);
+  if (waitMs > 0) return { kind: "wait", delaySeconds: Math.ceil(waitMs / 1000) };
+  try {
+    const { externalId } = await adapterFor(channel.type).send(config, outbound, targetFetch(env));
+    await recordInLedger(db, {
+      channelId: channel.id,
+      externalId,
+      workspaceId: channel.workspaceId,
+      conversationId: job.conversationId,
+      seq: job.seq,
+      direction: "out",
+      createdAt: now,
+    });
+    if (account)
+      await db
+        .insert(emailSends)
+        .values({
+          channelId: channel.id,
+          sender: account.from,
+          messageKey: message.id,
+          sentAt: now,
+        })
+        .onConflictDoNothing();
+    await stub.applyStatus(job.seq, { status: "sent" });
+    await statusEvent(db, env, sending, "sent");
+    return { kind: "done" };
+  } catch (error) {
+    const retryable = !(error instanceof SendError) || error.retryable;
+    const reason = error instanceof SendError ? error.message : String(error);
+    if (!retryable || attempt >= MAX_SEND_ATTEMPTS) return failed(db, env, sending, reason);
+    const platformSays = error instanceof SendError ? error.retryAfterSeconds : undefined;
+    const backoff = BACKOFF_SECONDS[Math.min(attempt - 1, BACKOFF_SECONDS.length - 1)] ?? 3600;
+    return { kind: "retry", delaySeconds: platformSays ?? backoff };
+  }
+}

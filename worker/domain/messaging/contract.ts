@@ -1,0 +1,55 @@
+import type {
+  Attachment,
+  DeliveryStatus,
+  MessageKind,
+  SenderType,
+  SystemEvent,
+} from "../../db/schema";
+
+/**
+ * What the Worker and a conversation object say to each other: the object's methods take and
+ * give these, so both sides share one definition without the Worker importing the object.
+ */
+
+/** Who watches a conversation: its agents, or the visitor (who sees no notes). */
+export type Audience = "agent" | "visitor";
+
+export type ConversationMeta = {
+  conversationId: string;
+  workspaceId: string;
+  channelId: string;
+  contactId: string;
+};
+
+/** How an outbound message is to be sent (template, HUMAN_AGENT tag, email subject …). */
+export type OutboundOptions = {
+  template?: { name: string; language: string; variables: string[] };
+  humanAgentTag?: boolean;
+  subject?: string;
+  area?: string;
+};
+
+export type AppendInput = {
+  kind: MessageKind;
+  sender: { type: SenderType; id: string | null; name: string | null };
+  text?: string | null;
+  attachment?: Attachment | null;
+  event?: SystemEvent | null;
+  status?: DeliveryStatus | null;
+  /** A platform or client message id: the same id from the same sender is stored once. */
+  externalId?: string | null;
+  /** Who stands behind a sender without an id of their own (the API key of a `bot` message). */
+  senderKey?: string | null;
+  outbound?: OutboundOptions | null;
+};
+
+/** A delivery status report for one message; the status only ever moves forward. */
+export type DeliveryUpdate = {
+  status: DeliveryStatus;
+  reason?: string | null;
+  event?: string | null;
+  at?: number;
+};
+
+/** A due time at which the object checks an SLA target. */
+export type SlaCheck = { target: "first_response" | "resolution"; at: number };

@@ -1,0 +1,384 @@
+import { eq, isNull } from "drizzle-orm";
+import type { z } from "zod";
+import { isPlatformChannel } from "../../channels/index";
+import { replyPolicy } from "../../channels/rules";
+import { type Attachment, conversations, users } from "../../db/schema";
+import { inWorkspace } from "../../db/scope";
+import type { Db, Principal } from "../../lib/context";
+import { notFound, validationFailed } from "../../lib/errors";
+import { storeAttachment } from "../../lib/files";
+import { newId } from "../../lib/ids";
+import { rateLimited, WIDGET_LIMIT } from "../../lib/rate-limit";
+import type { AgentMessageCreate, ConversationDto } from "../../schemas/conversations";
+import { type ChannelRow, getChannelRow } from "../channels/channels";
+import { queueOutbound } from "../channels/outbound";
+import { approvedTemplate, renderTemplate } from "../channels/templates";
+import { isOptedOut } from "../contacts/consent";
+import { routeCustomerMessage } from "../routing/routing";
+import type { Visitor } from "../webchat/visitors";
+import type { AppendInput, OutboundOptions } from "./contract";
+import {
+  conversationStub,
+  findActiveConversation,
+  getConversation,
+  openConversation,
+} from "./conversations";
+import { checkMentions, recordMentions } from "./mentions";
+import { checkVariables, contactVariables, renderForContact } from "./snippets";
+import type { VariableContext } from "./variables";
+
+export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+
+const clientKey = (id: string | undefined) => (id ? `client:${id}` : null);
+
+type AgentMessageBody = z.infer<typeof AgentMessageCreate>;
+
+async function senderOf(db: Db, principal: Principal) {
+  const user = principal.userId
+    ? await db.query.users.findFirst({ where: eq(users.id, principal.userId) })
+    : null;
+  return {
+    type: principal.userId ? ("agent" as const) : ("bot" as const),
+    id: principal.userId,
+    name: user?.name ?? "API",
+  };
+}
+
+/**
+ * Whom a reply goes to, as far as its checks need: the channel, the contact (`id` null when it
+ * is only about to be created) and when the customer last wrote.
+ */
+export type ReplyTarget = {
+  channel: ChannelRow;
+  contactId: string | null;
+  contact: VariableContext["contact"];
+  lastInboundAt: number | null;
+};
+
+/** A reply checked against the channel's rules, its variables filled: nothing is written yet. */
+export type PreparedReply = {
+  sender: Awaited<ReturnType<typeof senderOf>>;
+  note: boolean;
+  /** Goes out through the platform: stored `queued` and handed to the outbound queue. */
+  platform: boolean;
+  text: string | undefined;
+  outbound?: OutboundOptions;
+  externalId: string | null;
+  /** The API key it is sent with: each key's client_message_ids are its own. */
+  senderKey: string | null;
+  workspaceId: string;
+};
+
+/** Text or a template for a platform channel, checked against its rules (window, consent). */
+async function platformReply(
+  db: Db,
+  target: ReplyTarget,
+  body: AgentMessageBody,
+  senderType: "agent" | "bot",
+  now: number,
+  fill: (text: string, path: string) => Promise<string>,
+): Promise<{ text: string; outbound: OutboundOptions }> {
+  const { channel } = target;
+  if (target.contactId && (await isOptedOut(db, channel.workspaceId, target.contactId, channel)))
+    throw validationFailed([
+      { path: "text", message: "The contact has opted out of messages on this channel" },
+    ]);
+  const email = { subject: body.subject, area: body.area };
+  if (body.template) {
+    if (channel.type !== "whatsapp")
+      throw validationFailed([{ path: "template", message: "Templates are for WhatsApp" }]);
+    const template = await approvedTemplate(db, channel, body.template);
+    // template variables may use the variable engine: {{contact.first_name|there}}
+    const variables = await Promise.all(
+      body.template.variables.map((v, i) => fill(v, `template.variables.${i}`)),
+    );
+    return {
+      text: renderTemplate(template.body, variables),
+      outbound: { template: { name: template.name, language: template.language, variables } },
+    };
+  }
+  const decision = replyPolicy(channel.type, target.lastInboundAt, now, senderType);
+  if (!decision.allowed) throw validationFailed([{ path: "text", message: decision.reason }]);
+  return {
+    text: body.text ?? "",
+    outbound: {
+      ...(decision.humanAgentTag ? { humanAgentTag: true } : {}),
+      ...withoutUndefined(email),
+    },
+  };
+}
+
+const withoutUndefined = <T extends object>(o: T) =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+
+/**
+ * Checks an agent's (or the API's) message against everything that can refuse it and fills its
+ * variables, before anything is stored: a refused message leaves nothing behind.
+ */
+export async function prepareAgentMessage(
+  db: Db,
+  principal: Principal,
+  target: ReplyTarget,
+  body: AgentMessageBody,
+  now: number,
+): Promise<PreparedReply> {
+  const sender = await senderOf(db, principal);
+  const externalId = clientKey(body.client_message_id);
+  if (body.private || !isPlatformChannel(target.channel.type)) {
+    if (body.template)
+      throw validationFailed([{ path: "template", message: "Templates are for WhatsApp" }]);
+    return {
+      sender,
+      note: body.private,
+      platform: false,
+      text: body.text,
+      externalId,
+      senderKey: principal.apiKeyId,
+      workspaceId: principal.workspaceId,
+    };
+  }
+  const fill = async (text: string, path: string) => {
+    await checkVariables(db, principal.workspaceId, text, path);
+    const rendered = (await renderForContact(db, principal, target.contact, text)).text;
+    if (!rendered.trim())
+      throw validationFailed([{ path, message: "is empty for this contact; give a default" }]);
+    return rendered;
+  };
+  const { text, outbound } = await platformReply(db, target, body, sender.type, now, fill);
+  return {
+    sender,
+    note: false,
+    platform: true,
+    text: text || undefined,
+    outbound,
+    externalId,
+    senderKey: principal.apiKeyId,
+    workspaceId: principal.workspaceId,
+  };
+}
+
+/** Stores a prepared message in the conversation, and queues it when it goes to a platform. */
+export async function deliverAgentMessage(
+  db: Db,
+  env: Env,
+  conversationId: string,
+  reply: PreparedReply,
+  context: { now: number; origin: string; attachment?: Attachment | undefined },
+) {
+  const stub = conversationStub(env, conversationId);
+  const attachment = context.attachment ?? null;
+  const kind = reply.note ? "note" : attachment ? "file" : "text";
+  if (!reply.platform) {
+    const message = await stub.append({
+      kind,
+      sender: reply.sender,
+      text: reply.text,
+      attachment,
+      externalId: reply.externalId,
+      senderKey: reply.senderKey,
+    });
+    if (!reply.note) await recordFirstResponse(db, reply, conversationId, context.now);
+    return message;
+  }
+  const { message, created } = await stub.appendOnce({
+    kind,
+    sender: reply.sender,
+    text: reply.text ?? null,
+    attachment,
+    status: "queued",
+    outbound: reply.outbound ?? null,
+    externalId: reply.externalId,
+    senderKey: reply.senderKey,
+  });
+  if (created)
+    await queueOutbound(env, { conversationId, seq: message.seq, origin: context.origin });
+  await recordFirstResponse(db, reply, conversationId, context.now);
+  return message;
+}
+
+/** Whom a reply in this conversation goes to. */
+async function conversationTarget(
+  db: Db,
+  workspaceId: string,
+  conversation: ConversationDto,
+): Promise<ReplyTarget> {
+  return {
+    channel: await getChannelRow(db, workspaceId, conversation.channel_id),
+    contactId: conversation.contact.id,
+    contact: await contactVariables(db, workspaceId, conversation.contact.id),
+    lastInboundAt: conversation.last_inbound_at ? Date.parse(conversation.last_inbound_at) : null,
+  };
+}
+
+/**
+ * An agent's (or API) message. On a platform channel it is stored `queued` and handed to the
+ * outbound queue; notes and web chat replies are simply stored.
+ */
+export async function sendAgentMessage(
+  db: Db,
+  env: Env,
+  principal: Principal,
+  conversationId: string,
+  body: AgentMessageBody,
+  context: { now: number; origin: string },
+) {
+  const conversation = await getConversation(db, principal.workspaceId, conversationId);
+  const mentioned = await checkMentions(db, principal.workspaceId, body.mention_ids ?? []);
+  const target = await conversationTarget(db, principal.workspaceId, conversation);
+  const reply = await prepareAgentMessage(db, principal, target, body, context.now);
+  const message = await deliverAgentMessage(db, env, conversationId, reply, context);
+  await recordMentions(
+    db,
+    env,
+    {
+      workspaceId: principal.workspaceId,
+      conversationId,
+      seq: message.seq,
+      text: message.text,
+      by: { id: reply.sender.id, name: reply.sender.name },
+    },
+    mentioned,
+    context.now,
+  );
+  return message;
+}
+
+/** A file from the inbox composer: checked like any reply before the file is stored. */
+export async function sendAgentFile(
+  db: Db,
+  env: Env,
+  principal: Principal,
+  conversationId: string,
+  file: File,
+  caption: string | undefined,
+  context: { now: number; origin: string },
+) {
+  const conversation = await getConversation(db, principal.workspaceId, conversationId);
+  const target = await conversationTarget(db, principal.workspaceId, conversation);
+  const body = { text: caption, private: false };
+  const reply = await prepareAgentMessage(db, principal, target, body, context.now);
+  const attachment = await storeAttachment(
+    env,
+    {
+      workspaceId: principal.workspaceId,
+      conversationId,
+      fileId: newId("file", context.now),
+    },
+    {
+      body: file.stream(),
+      name: file.name || "file",
+      contentType: file.type || "application/octet-stream",
+      size: file.size,
+    },
+  );
+  return deliverAgentMessage(db, env, conversationId, reply, { ...context, attachment });
+}
+
+/** The first public reply by a person stops the first-response SLA clock. */
+async function recordFirstResponse(
+  db: Db,
+  reply: PreparedReply,
+  conversationId: string,
+  now: number,
+) {
+  if (reply.sender.type !== "agent") return;
+  await db
+    .update(conversations)
+    .set({ firstResponseAt: now })
+    .where(
+      inWorkspace(
+        conversations,
+        reply.workspaceId,
+        eq(conversations.id, conversationId),
+        isNull(conversations.firstResponseAt),
+      ),
+    );
+}
+
+/** The visitor's open conversation on the channel, or a new one. */
+async function visitorConversation(db: Db, env: Env, visitor: Visitor, now: number) {
+  const active = await findActiveConversation(
+    db,
+    visitor.workspaceId,
+    visitor.contactId,
+    visitor.channelId,
+  );
+  return active ?? openConversation(db, env, visitor, now);
+}
+
+export async function sendVisitorMessage(
+  db: Db,
+  env: Env,
+  visitor: Visitor,
+  body: {
+    text: string;
+    client_message_id?: string | undefined;
+    conversation_id?: string | undefined;
+  },
+  now: number,
+) {
+  const input: AppendInput = {
+    kind: "text",
+    sender: { type: "visitor", id: visitor.contactId, name: visitor.name },
+    text: body.text,
+    externalId: clientKey(body.client_message_id),
+  };
+  if (body.conversation_id) {
+    // the hot path: the widget names its conversation and the object checks it is theirs
+    const sent = await appendAsVisitor(db, env, body.conversation_id, visitor, input, now);
+    if (sent) return sent;
+  }
+  const conversationId = await visitorConversation(db, env, visitor, now);
+  const sent = await appendAsVisitor(db, env, conversationId, visitor, input, now);
+  if (!sent) throw notFound("Conversation");
+  return sent;
+}
+
+/**
+ * Appends to the visitor's conversation, within their request limit (kept by the conversation);
+ * null when it is closed.
+ */
+async function appendAsVisitor(
+  db: Db,
+  env: Env,
+  conversationId: string,
+  visitor: Visitor,
+  input: AppendInput,
+  now: number,
+) {
+  const result = await conversationStub(env, conversationId).appendFromVisitor(
+    visitor,
+    input,
+    WIDGET_LIMIT,
+  );
+  if (result.ok) {
+    if (!result.routed) {
+      const ref = { workspaceId: visitor.workspaceId, conversationId };
+      await routeCustomerMessage(db, env, ref, input.text ?? "", now);
+    }
+    return { conversation_id: conversationId, message: result.message, limit: result.limit };
+  }
+  if (result.reason === "rate_limited") throw rateLimited(WIDGET_LIMIT, result.limit);
+  if (result.reason === "not_found") throw notFound("Conversation");
+  return null;
+}
+
+export async function sendVisitorFile(db: Db, env: Env, visitor: Visitor, file: File, now: number) {
+  const conversationId = await visitorConversation(db, env, visitor, now);
+  const attachment = await storeAttachment(
+    env,
+    { workspaceId: visitor.workspaceId, conversationId, fileId: newId("file", now) },
+    {
+      body: file.stream(),
+      name: file.name || "file",
+      contentType: file.type || "application/octet-stream",
+      size: file.size,
+    },
+  );
+  const message = await conversationStub(env, conversationId).append({
+    kind: "file",
+    sender: { type: "visitor", id: visitor.contactId, name: visitor.name },
+    attachment,
+  });
+  return { conversation_id: conversationId, message };
+}

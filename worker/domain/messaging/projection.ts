@@ -1,0 +1,189 @@
+import { eq, lt, lte, sql } from "drizzle-orm";
+import { createDb, preparedOnce, Reusable } from "../../db/client";
+import {
+  contacts,
+  conversations,
+  type MessageKind,
+  messages,
+  type SenderType,
+} from "../../db/schema";
+import { inWorkspace } from "../../db/scope";
+import type { Db } from "../../lib/context";
+import type { ConversationDto } from "../../schemas/conversations";
+import { conversationFromRead, conversationRead } from "./conversations";
+
+export type ProjectedMessage = {
+  id: string;
+  seq: number;
+  kind: MessageKind;
+  senderType: SenderType;
+  senderId: string | null;
+  text: string | null;
+  hasAttachment: boolean;
+  createdAt: number;
+};
+export type ConversationRef = { conversationId: string; workspaceId: string };
+
+const CUSTOMER: SenderType[] = ["visitor", "contact"];
+const PREVIEW_LENGTH = 140;
+
+function preview(message: ProjectedMessage): string | null {
+  if (message.kind === "text") return (message.text ?? "").slice(0, PREVIEW_LENGTH);
+  if (message.kind === "file") return message.text?.slice(0, PREVIEW_LENGTH) || "📎 Attachment";
+  return null;
+}
+
+export type ProjectionItem = {
+  ref: ConversationRef;
+  message: ProjectedMessage;
+  /** The conversation as the inbox now shows it is wanted back, even with no one watching. */
+  wantsConversation?: boolean;
+};
+
+const ph = sql.placeholder;
+
+/**
+ * The projection's writes, built once: an idempotent message insert, and a conversation update
+ * that only applies to a newer seq. Null placeholders leave a column as it is.
+ */
+const projectionStatements = preparedOnce((db) => ({
+  insertMessage: new Reusable(
+    db,
+    db
+      .insert(messages)
+      .values({
+        id: ph("id"),
+        workspaceId: ph("workspaceId"),
+        conversationId: ph("conversationId"),
+        seq: ph("seq"),
+        kind: ph("kind"),
+        senderType: ph("senderType"),
+        senderId: ph("senderId"),
+        text: ph("text"),
+        createdAt: ph("createdAt"),
+      })
+      .onConflictDoNothing()
+      .prepare(),
+  ),
+  updateConversation: new Reusable(
+    db,
+    db
+      .update(conversations)
+      .set({
+        lastSeq: sql`${ph("seq")}`,
+        lastMessagePreview: sql`coalesce(${ph("preview")}, ${conversations.lastMessagePreview})`,
+        lastMessageSenderType: sql`CASE WHEN ${ph("preview")} IS NULL THEN ${conversations.lastMessageSenderType} ELSE ${ph("senderType")} END`,
+        lastMessageAt: sql`CASE WHEN ${ph("preview")} IS NULL THEN ${conversations.lastMessageAt} ELSE ${ph("createdAt")} END`,
+        lastActivityAt: sql`coalesce(${ph("activityAt")}, ${conversations.lastActivityAt})`,
+        // a customer writing counts as unread and wakes a snoozed or pending conversation
+        unreadCount: sql`${conversations.unreadCount} + ${ph("unread")}`,
+        lastInboundAt: sql`coalesce(${ph("inboundAt")}, ${conversations.lastInboundAt})`,
+        status: sql`CASE WHEN ${ph("inboundAt")} IS NOT NULL AND ${conversations.status} IN ('snoozed', 'pending') THEN 'open' ELSE ${conversations.status} END`,
+        snoozeUntil: sql`CASE WHEN ${ph("inboundAt")} IS NULL THEN ${conversations.snoozeUntil} END`,
+      })
+      .where(
+        inWorkspace(
+          conversations,
+          ph("workspaceId"),
+          eq(conversations.id, ph("conversationId")),
+          lt(conversations.lastSeq, ph("seq")),
+        ),
+      )
+      .prepare(),
+  ),
+  // the contact's last activity follows their conversations' (for the contacts list's sort)
+  touchContact: new Reusable(
+    db,
+    db
+      .update(contacts)
+      .set({ lastActivityAt: sql`${ph("activityAt")}` })
+      .where(
+        inWorkspace(
+          contacts,
+          ph("workspaceId"),
+          sql`${contacts.id} = (select ${conversations.contactId} from ${conversations} where ${conversations.workspaceId} = ${ph("workspaceId")} and ${conversations.id} = ${ph("conversationId")})`,
+          sql`coalesce(${contacts.lastActivityAt}, 0) < ${ph("activityAt")}`,
+        ),
+      )
+      .prepare(),
+  ),
+}));
+
+/** Statements `writes` gives per item; the first is the message insert. */
+const WRITES_PER_ITEM = 3;
+
+function writes(db: Db, { ref, message }: ProjectionItem) {
+  const { insertMessage, updateConversation, touchContact } = projectionStatements(db);
+  const fromCustomer = CUSTOMER.includes(message.senderType);
+  const keys = { workspaceId: ref.workspaceId, conversationId: ref.conversationId };
+  const activityAt = message.kind !== "event" ? message.createdAt : null;
+  return [
+    insertMessage.bind({ ...keys, ...message }),
+    updateConversation.bind({
+      ...keys,
+      seq: message.seq,
+      preview: preview(message),
+      senderType: message.senderType,
+      createdAt: message.createdAt,
+      activityAt,
+      unread: fromCustomer ? 1 : 0,
+      inboundAt: fromCustomer ? message.createdAt : null,
+    }),
+    touchContact.bind({ ...keys, activityAt }),
+  ];
+}
+
+/**
+ * Writes messages into the D1 projection in one transaction, then reads back each touched
+ * conversation that `readBack` asks for, as the live inbox shows it. Safe to repeat: a message
+ * insert ignores a seq it already has, and a conversation update only applies to a newer seq.
+ * `created` are the items whose message was not there before (a repeat creates none).
+ */
+export async function projectMessages(
+  d1: D1Database,
+  items: ProjectionItem[],
+  readBack: (item: ProjectionItem) => boolean = () => true,
+): Promise<{ conversations: Map<string, ConversationDto>; created: ProjectionItem[] }> {
+  const conversationsById = new Map<string, ConversationDto>();
+  if (items.length === 0) return { conversations: conversationsById, created: [] };
+  const db = createDb(d1);
+  const touched = [
+    ...new Map(items.filter(readBack).map((i) => [i.ref.conversationId, i.ref])).values(),
+  ];
+  const results = await d1.batch([
+    ...items.flatMap((item) => writes(db, item)),
+    ...touched.map((ref) => conversationRead(db, ref.workspaceId, ref.conversationId)),
+  ]);
+  const created = items.filter((_, i) => (results[i * WRITES_PER_ITEM]?.meta.changes ?? 0) > 0);
+  const reads = results.slice(items.length * WRITES_PER_ITEM);
+  touched.forEach((ref, i) => {
+    const dto = conversationFromRead(db, reads[i] as D1Result);
+    if (dto) conversationsById.set(ref.conversationId, dto);
+  });
+  return { conversations: conversationsById, created };
+}
+
+export async function resetUnread(d1: D1Database, ref: ConversationRef) {
+  await createDb(d1)
+    .update(conversations)
+    .set({ unreadCount: 0 })
+    .where(inWorkspace(conversations, ref.workspaceId, eq(conversations.id, ref.conversationId)));
+}
+
+/** Wakes a snoozed conversation whose time has come; false when it was already changed. */
+export async function reopenSnoozed(d1: D1Database, ref: ConversationRef, now: number) {
+  const rows = await createDb(d1)
+    .update(conversations)
+    .set({ status: "open", snoozeUntil: null, lastActivityAt: now })
+    .where(
+      inWorkspace(
+        conversations,
+        ref.workspaceId,
+        eq(conversations.id, ref.conversationId),
+        eq(conversations.status, "snoozed"),
+        lte(conversations.snoozeUntil, now),
+      ),
+    )
+    .returning({ id: conversations.id });
+  return rows.length > 0;
+}

@@ -1,0 +1,185 @@
+import { eq } from "drizzle-orm";
+import { isPlatformChannel } from "../../channels/index";
+import {
+  businessHours,
+  type ChatMenu,
+  channels,
+  conversations,
+  teams,
+  workspaces,
+} from "../../db/schema";
+import { inWorkspace } from "../../db/scope";
+import type { Db } from "../../lib/context";
+import { queueOutbound } from "../channels/outbound";
+import { conversationStub, hubFor, publishConversation } from "../messaging/conversations";
+import type { ConversationRef } from "../messaging/projection";
+import { addBusinessMinutes, isOpen } from "./hours";
+
+const MINUTE = 60_000;
+
+type ConversationRow = typeof conversations.$inferSelect;
+type ChannelRow = typeof channels.$inferSelect;
+type TeamRow = typeof teams.$inferSelect;
+
+/** A message from Conversa to the customer: queued for the platform, or simply stored for web chat. */
+export async function sayToCustomer(
+  env: Env,
+  conversation: { id: string },
+  channel: { type: ChannelRow["type"] },
+  text: string,
+) {
+  const platform = isPlatformChannel(channel.type);
+  const message = await conversationStub(env, conversation.id).append({
+    kind: "text",
+    sender: { type: "bot", id: null, name: "Conversa" },
+    text,
+    status: platform ? "queued" : null,
+  });
+  if (platform) await queueOutbound(env, { conversationId: conversation.id, seq: message.seq });
+  return message;
+}
+
+export const menuText = (menu: ChatMenu) =>
+  [menu.prompt, ...menu.options.map((o) => `${o.key}. ${o.label}`)].join("\n");
+
+/** The option the customer chose: its key ("2") or its label ("support"), case-insensitive. */
+export function chosenOption(menu: ChatMenu, answer: string) {
+  const normalized = answer.trim().toLowerCase().replace(/[.)]$/, "");
+  return (
+    menu.options.find(
+      (o) => o.key.toLowerCase() === normalized || o.label.toLowerCase() === normalized,
+    ) ?? null
+  );
+}
+
+async function update(db: Db, conversation: ConversationRow, values: Partial<ConversationRow>) {
+  await db
+    .update(conversations)
+    .set(values)
+    .where(
+      inWorkspace(conversations, conversation.workspaceId, eq(conversations.id, conversation.id)),
+    );
+}
+
+/** The most specific business hours: the team's, else the channel's, else the workspace's. */
+async function hoursFor(db: Db, team: TeamRow, channel: ChannelRow) {
+  const workspace = await db.query.workspaces.findFirst({
+    columns: { businessHoursId: true },
+    where: eq(workspaces.id, team.workspaceId),
+  });
+  const id =
+    team.businessHoursId ?? channel.routing?.business_hours_id ?? workspace?.businessHoursId;
+  if (!id) return null;
+  return (
+    (await db.query.businessHours.findFirst({
+      where: inWorkspace(businessHours, team.workspaceId, eq(businessHours.id, id)),
+    })) ?? null
+  );
+}
+
+function slaDue(hours: Awaited<ReturnType<typeof hoursFor>>, from: number, minutes: number | null) {
+  if (!minutes) return null;
+  return hours ? addBusinessMinutes(hours, from, minutes) : from + minutes * MINUTE;
+}
+
+/**
+ * The conversation joins the team: SLA clocks start (in business time); out of hours the
+ * customer hears the away message once and the conversation waits for the next shift; in hours
+ * the welcome message, then auto-assignment — and the busy message once when nobody has room.
+ */
+async function enterTeam(
+  db: Db,
+  env: Env,
+  conversation: ConversationRow,
+  channel: ChannelRow,
+  teamId: string | null | undefined,
+  now: number,
+) {
+  const team = teamId
+    ? await db.query.teams.findFirst({
+        where: inWorkspace(teams, conversation.workspaceId, eq(teams.id, teamId)),
+      })
+    : undefined;
+  await conversationStub(env, conversation.id).markRouted();
+  if (!team) {
+    await update(db, conversation, { menuAttempts: null });
+    return;
+  }
+  const hours = await hoursFor(db, team, channel);
+  await update(db, conversation, {
+    teamId: team.id,
+    menuAttempts: null,
+    firstResponseDueAt: slaDue(hours, now, team.slaFirstResponseMinutes),
+    resolutionDueAt: slaDue(hours, now, team.slaResolutionMinutes),
+  });
+  await conversationStub(env, conversation.id).append({
+    kind: "event",
+    sender: { type: "system", id: null, name: "Conversa" },
+    event: { type: "routed", data: { team_id: team.id, team: team.name } },
+  });
+  const open = hours ? isOpen(hours, now) : true;
+  if (!open) {
+    if (team.awayMessage && conversation.awayNotifiedAt === null) {
+      await sayToCustomer(env, conversation, channel, team.awayMessage);
+      await update(db, conversation, { awayNotifiedAt: now });
+    }
+  } else {
+    if (team.welcomeMessage) await sayToCustomer(env, conversation, channel, team.welcomeMessage);
+    const assigned = await hubFor(env, team.workspaceId).assignWaiting(team.workspaceId, team.id);
+    const mine = assigned.some((a) => a.conversationId === conversation.id);
+    if (
+      !mine &&
+      team.assignment !== "manual" &&
+      team.busyMessage &&
+      conversation.busyNotifiedAt === null
+    ) {
+      await sayToCustomer(env, conversation, channel, team.busyMessage);
+      await update(db, conversation, { busyNotifiedAt: now });
+    }
+  }
+  await conversationStub(env, conversation.id).watchSla();
+  await publishConversation(db, env, conversation.workspaceId, conversation.id);
+}
+
+/**
+ * Runs on a customer's message while the conversation is not routed yet: the channel's chat menu
+ * (asked, answered, asked again up to its limit, then the default team), or its team.
+ */
+export async function routeCustomerMessage(
+  db: Db,
+  env: Env,
+  ref: ConversationRef,
+  text: string | null,
+  now: number,
+) {
+  const conversation = await db.query.conversations.findFirst({
+    where: inWorkspace(conversations, ref.workspaceId, eq(conversations.id, ref.conversationId)),
+  });
+  const channel = conversation
+    ? await db.query.channels.findFirst({
+        where: inWorkspace(channels, ref.workspaceId, eq(channels.id, conversation.channelId)),
+      })
+    : undefined;
+  if (!conversation || !channel) return;
+  if (conversation.teamId) return conversationStub(env, conversation.id).markRouted();
+  const routing = channel.routing ?? {};
+  const menu = routing.menu;
+  if (!menu) return enterTeam(db, env, conversation, channel, routing.team_id, now);
+  if (conversation.menuAttempts === null) {
+    await update(db, conversation, { menuAttempts: 0 });
+    await sayToCustomer(env, conversation, channel, menuText(menu));
+    return;
+  }
+  const choice = text ? chosenOption(menu, text) : null;
+  if (choice) return enterTeam(db, env, conversation, channel, choice.team_id, now);
+  const attempts = conversation.menuAttempts + 1;
+  if (attempts >= menu.max_attempts)
+    return enterTeam(db, env, conversation, channel, menu.default_team_id ?? routing.team_id, now);
+  await update(db, conversation, { menuAttempts: attempts });
+  await sayToCustomer(
+    env,
+    conversation,
+    channel,
+    `Please answer with one of the options.\n${menuText(menu)}`,
+  );
+}
