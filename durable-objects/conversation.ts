@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { createDb } from "../worker/db/client";
 import type { DeliveryStatus, MessageKind, SenderType } from "../worker/db/schema";
+import { record } from "../worker/domain/events/record";
 import type {
   AppendInput,
   Audience,
@@ -9,11 +10,10 @@ import type {
   OutboundOptions,
   SlaCheck,
 } from "../worker/domain/messaging/contract";
-import { hubFor } from "../worker/domain/messaging/conversations";
 import { reopenSnoozed, resetUnread } from "../worker/domain/messaging/projection";
+import { hubFor } from "../worker/domain/messaging/stubs";
 import { VISITOR_EVENT_TYPES, visitorView } from "../worker/domain/messaging/visitor-view";
-import { slaBreaches, slaDueTimes } from "../worker/domain/routing/sla";
-import { emitEvent } from "../worker/domain/webhooks/delivery";
+import { slaBreaches } from "../worker/domain/routing/sla";
 import { newId } from "../worker/lib/ids";
 import { type LimitCheck, type RequestLimit, TokenBuckets } from "../worker/lib/token-bucket";
 import {
@@ -101,15 +101,14 @@ export class ConversationDO extends DurableObject<Env> {
     this.metaStore.set("routed", "1");
   }
 
-  /** Schedules breach checks at the conversation's SLA due times (read from the projection). */
-  async watchSla(): Promise<void> {
-    const meta = this.meta();
-    const row = await slaDueTimes(this.env.DB, meta);
+  /** Schedules breach checks at the conversation's SLA due times. */
+  private watchSla(sla: ConversationDto["sla"]) {
     const due: SlaCheck[] = [];
-    if (row?.firstResponseDueAt) due.push({ target: "first_response", at: row.firstResponseDueAt });
-    if (row?.resolutionDueAt) due.push({ target: "resolution", at: row.resolutionDueAt });
+    if (sla.first_response_due_at)
+      due.push({ target: "first_response", at: Date.parse(sla.first_response_due_at) });
+    if (sla.resolution_due_at)
+      due.push({ target: "resolution", at: Date.parse(sla.resolution_due_at) });
     this.metaStore.set("sla", JSON.stringify(due));
-    await this.scheduleAlarm();
   }
 
   private slaChecks(): SlaCheck[] {
@@ -126,7 +125,8 @@ export class ConversationDO extends DurableObject<Env> {
     const meta = this.meta();
     const breached = await slaBreaches(this.env.DB, meta, due);
     for (const check of breached) {
-      await emitEvent(createDb(this.env.DB), this.env, meta.workspaceId, "sla.breached", {
+      await record({ db: createDb(this.env.DB), env: this.env }, meta.workspaceId, {
+        type: "sla.breached",
         conversation_id: meta.conversationId,
         target: check.target,
         due_at: new Date(check.at).toISOString(),
@@ -258,9 +258,16 @@ export class ConversationDO extends DurableObject<Env> {
     };
   }
 
-  /** Conversation-level changes (assignment, status) for the agents watching it. */
-  async publish(frame: { type: "conversation"; conversation: ConversationDto }): Promise<void> {
+  /**
+   * Conversation-level changes (assignment, status) for the agents watching it; `watchSla` once
+   * it is routed, when its SLA clocks start.
+   */
+  async publish(
+    frame: { type: "conversation"; conversation: ConversationDto },
+    options: { watchSla?: boolean } = {},
+  ): Promise<void> {
     const { status, snooze_until } = frame.conversation;
+    if (options.watchSla) this.watchSla(frame.conversation.sla);
     this.metaStore.set("status", status);
     if (status === "snoozed" && snooze_until)
       this.metaStore.set("wake_at", String(Date.parse(snooze_until)));

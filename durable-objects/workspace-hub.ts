@@ -1,11 +1,11 @@
 import { DurableObject } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { createDb } from "../worker/db/client";
-import { memberships, webhookSubscriptions } from "../worker/db/schema";
+import { memberships } from "../worker/db/schema";
 import { inWorkspace } from "../worker/db/scope";
+import { type DomainEvent, recordAll } from "../worker/domain/events/record";
 import { type ProjectionItem, projectMessages } from "../worker/domain/messaging/projection";
 import { assignWaiting, teamsOf } from "../worker/domain/routing/assignment";
-import { emitEvent } from "../worker/domain/webhooks/delivery";
 import type { ConversationDto } from "../worker/schemas/conversations";
 import { answerClose, sendAll } from "./sockets";
 
@@ -21,7 +21,6 @@ const GROUP_LIMIT = 100;
  * since: a D1 call costs far more than a row in it. A message after a quiet spell goes at once.
  */
 const WRITE_INTERVAL_MS = 25;
-const SUBSCRIBER_CACHE_MS = 10_000;
 
 /**
  * One per workspace: the live inbox and the projection writer. Agents' list sockets hibernate
@@ -82,57 +81,36 @@ export class WorkspaceHub extends DurableObject<Env> {
       for (const item of group) item.done(null, conversations.get(item.ref.conversationId));
       // a message projected again (a retry, a restarted object) is announced only the first time
       await this.announceMessages(created).catch((error) =>
-        console.error("message.created webhooks could not be queued", error),
+        console.error("message events could not be recorded", error),
       );
     }
   }
 
-  private wantsMessages: { value: boolean; at: number } | null = null;
-
-  /** Whether any subscription wants message.created, checked at most every few seconds. */
-  private async messageSubscribers(workspaceId: string) {
-    const now = Date.now();
-    if (!this.wantsMessages || now - this.wantsMessages.at > SUBSCRIBER_CACHE_MS) {
-      const subscriptions = await createDb(this.env.DB).query.webhookSubscriptions.findMany({
-        columns: { events: true },
-        where: inWorkspace(
-          webhookSubscriptions,
-          workspaceId,
-          eq(webhookSubscriptions.active, true),
-        ),
-      });
-      this.wantsMessages = {
-        value: subscriptions.some((s) => s.events.includes("message.created")),
-        at: now,
-      };
-    }
-    return this.wantsMessages.value;
-  }
-
-  /** Subscriptions changed: the next message looks again. */
-  async subscriptionsChanged(): Promise<void> {
-    this.wantsMessages = null;
-  }
-
+  /** Customer and agent messages stored for the first time: listeners hear of each once. */
   private async announceMessages(group: ProjectionItem[]) {
     const workspaceId = group[0]?.ref.workspaceId;
-    if (!workspaceId || !(await this.messageSubscribers(workspaceId))) return;
-    const db = createDb(this.env.DB);
-    for (const { ref, message } of group) {
-      if (message.kind === "note" || message.kind === "event") continue;
-      await emitEvent(db, this.env, ref.workspaceId, "message.created", {
-        conversation_id: ref.conversationId,
-        message: {
-          id: message.id,
-          seq: message.seq,
-          kind: message.kind,
-          sender_type: message.senderType,
-          text: message.text,
-          has_attachment: message.hasAttachment,
-          created_at: new Date(message.createdAt).toISOString(),
+    if (!workspaceId) return;
+    const events = group.flatMap(({ ref, message }): DomainEvent[] => {
+      if (message.kind === "note" || message.kind === "event") return [];
+      const fromCustomer = message.senderType === "contact" || message.senderType === "visitor";
+      return [
+        {
+          type: fromCustomer ? "message.received" : "message.sent",
+          conversation_id: ref.conversationId,
+          message: {
+            id: message.id,
+            seq: message.seq,
+            kind: message.kind,
+            sender_type: message.senderType,
+            text: message.text,
+            has_attachment: message.hasAttachment,
+            created_at: new Date(message.createdAt).toISOString(),
+          },
         },
-      });
-    }
+      ];
+    });
+    if (events.length)
+      await recordAll({ db: createDb(this.env.DB), env: this.env }, workspaceId, events);
   }
 
   override async fetch(request: Request): Promise<Response> {

@@ -1,10 +1,14 @@
 import { createApp } from "./app";
+import { wireListeners } from "./domain/events/record";
 import { receiveEmail } from "./email";
+import { LISTENERS } from "./listeners";
 import { handleQueue } from "./queues";
 
 export { ConversationDO } from "../durable-objects/conversation";
 export { RateLimiter } from "../durable-objects/rate-limiter";
 export { WorkspaceHub } from "../durable-objects/workspace-hub";
+
+wireListeners(LISTENERS);
 
 const app = createApp();
 

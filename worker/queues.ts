@@ -2,11 +2,13 @@ import { createDb } from "./db/client";
 import { channelNamedPublicly } from "./domain/channels/channels";
 import { type InboundJob, ingestEvent, NotYetKnown } from "./domain/channels/inbound";
 import { deliverOutbound, type OutboundJob, queueOutbound } from "./domain/channels/outbound";
+import { deliverQueued, type EventJob } from "./domain/events/record";
 import { attemptDelivery, type WebhookJob } from "./domain/webhooks/delivery";
 
 export const INBOUND_QUEUE = "conversa-inbound";
 export const OUTBOUND_QUEUE = "conversa-outbound";
 export const WEBHOOKS_QUEUE = "conversa-webhooks";
+export const EVENTS_QUEUE = "conversa-events";
 
 /** A status can overtake the send that created its message id: it waits this long, this often. */
 const EARLY_STATUS_DELAY_SECONDS = 2;
@@ -75,9 +77,25 @@ async function consumeWebhooks(batch: MessageBatch<WebhookJob>, env: Env) {
   }
 }
 
+/** Each message is one event for one listener; a failing listener gets it again, alone. */
+async function consumeEvents(batch: MessageBatch<EventJob>, env: Env) {
+  const scope = { db: createDb(env.DB), env };
+  for (const message of batch.messages) {
+    try {
+      await deliverQueued(scope, message.body);
+      message.ack();
+    } catch (error) {
+      const { listener, event } = message.body;
+      console.error(`${listener} could not handle ${event.type} ${event.id}`, error);
+      message.retry({ delaySeconds: retryDelay(message.attempts) });
+    }
+  }
+}
+
 export async function handleQueue(batch: MessageBatch, env: Env) {
   if (batch.queue === WEBHOOKS_QUEUE)
     return consumeWebhooks(batch as MessageBatch<WebhookJob>, env);
+  if (batch.queue === EVENTS_QUEUE) return consumeEvents(batch as MessageBatch<EventJob>, env);
   if (batch.queue === INBOUND_QUEUE) return consumeInbound(batch as MessageBatch<InboundJob>, env);
   if (batch.queue === OUTBOUND_QUEUE)
     return consumeOutbound(batch as MessageBatch<OutboundJob>, env);

@@ -223,7 +223,11 @@ describe("hours, busy and SLA", () => {
       .set({ firstResponseDueAt: Date.now() - 1000 })
       .where(eq(conversations.id, id));
     const stub = env.CONVERSATIONS.get(env.CONVERSATIONS.idFromName(id));
-    await stub.watchSla();
+    // its object watches the due times it is given when the conversation is routed
+    await stub.publish(
+      { type: "conversation", conversation: await conversation(ws, id) },
+      { watchSla: true },
+    );
     await runDurableObjectAlarm(stub);
     const events = (await messagesOf(ws, id)).filter((m) => m.event?.type === "sla_breached");
     expect(events.map((e) => e.event?.data.target)).toEqual(["first_response"]);

@@ -682,7 +682,11 @@ export const webhookDeliveries = sqliteTable(
     createdAt: createdAt(),
     updatedAt: millis("updated_at").notNull(),
   },
-  (t) => [index("webhook_deliveries_subscription_idx").on(t.subscriptionId, t.createdAt)],
+  (t) => [
+    index("webhook_deliveries_subscription_idx").on(t.subscriptionId, t.createdAt),
+    // an event is delivered to a subscription once, however often it reaches the fan-out
+    uniqueIndex("webhook_deliveries_event_idx").on(t.subscriptionId, t.eventId),
+  ],
 );
 
 /** First answers to POSTs sent with an Idempotency-Key, kept 24 hours. */

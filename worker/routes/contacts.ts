@@ -11,7 +11,6 @@ import {
   updateContact,
 } from "../domain/contacts/contacts";
 import { listContactConversations } from "../domain/messaging/conversations";
-import { emitEvent } from "../domain/webhooks/delivery";
 import { requireRole } from "../lib/auth";
 import { authenticated, createRouter } from "../lib/router";
 import { errorResponses, IdParam, jsonBody, jsonResponse } from "../schemas/common";
@@ -154,13 +153,11 @@ export const contactsRouter = createRouter()
   .openapi(createContactRoute, async (c) => {
     const contact = await createContact(
       c.get("db"),
+      c.env,
       c.get("principal"),
       c.req.valid("json"),
       c.get("clock").now(),
     );
-    await emitEvent(c.get("db"), c.env, c.get("principal").workspaceId, "contact.created", {
-      contact,
-    });
     return c.json(contact, 201);
   })
   .openapi(getRoute, async (c) => {
@@ -172,14 +169,12 @@ export const contactsRouter = createRouter()
   .openapi(updateRoute, async (c) => {
     const contact = await updateContact(
       c.get("db"),
+      c.env,
       c.get("principal"),
       c.req.valid("param").id,
       c.req.valid("json"),
       c.get("clock").now(),
     );
-    await emitEvent(c.get("db"), c.env, c.get("principal").workspaceId, "contact.updated", {
-      contact,
-    });
     return c.json(contact, 200);
   })
   .openapi(deleteRoute, async (c) => {
@@ -207,6 +202,7 @@ export const contactsRouter = createRouter()
     const { workspaceId } = c.get("principal");
     const contact = await addTags(
       c.get("db"),
+      c.env,
       workspaceId,
       c.req.valid("param").id,
       c.req.valid("json").tags,
@@ -218,6 +214,7 @@ export const contactsRouter = createRouter()
     const { id, tag } = c.req.valid("param");
     const contact = await removeTag(
       c.get("db"),
+      c.env,
       c.get("principal").workspaceId,
       id,
       tag,

@@ -5,16 +5,14 @@ import {
   addLabels,
   assignConversation,
   changeStatus,
-  conversationStub,
   getConversation,
-  hubFor,
   listConversations,
-  publishToInbox,
+  markConversationRead,
   removeLabels,
 } from "../domain/messaging/conversations";
-import { markMentionsRead } from "../domain/messaging/mentions";
 import { MAX_UPLOAD_BYTES, sendAgentFile, sendAgentMessage } from "../domain/messaging/messages";
 import { searchMessages } from "../domain/messaging/search";
+import { conversationStub, hubFor } from "../domain/messaging/stubs";
 import { getMember } from "../domain/workspace/users";
 import { assertSameOrigin } from "../lib/auth";
 import type { AppEnv } from "../lib/context";
@@ -381,11 +379,7 @@ export const conversationsRouter = createRouter()
   })
   .openapi(readRoute, async (c) => {
     const { id } = c.req.valid("param");
-    const { workspaceId } = c.get("principal");
-    const conversation = await getConversation(c.get("db"), workspaceId, id);
-    await conversationStub(c.env, id).markRead("agent", conversation.last_seq);
-    await markMentionsRead(c.get("db"), c.get("principal"), id, c.get("clock").now());
-    await publishToInbox(c.get("db"), c.env, workspaceId, id);
+    await markConversationRead(c.get("db"), c.env, c.get("principal"), id, c.get("clock").now());
     return c.body(null, 204);
   })
   .openapi(socketRoute, async (c) => {

@@ -1,5 +1,4 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { offerCapacity } from "../domain/routing/assignment";
 import { audit } from "../domain/workspace/audit";
 import { getMember, listMembers, updateMember } from "../domain/workspace/users";
 import { requireRole } from "../lib/auth";
@@ -74,15 +73,12 @@ export const usersRouter = createRouter()
   .openapi(updateRoute, async (c) => {
     const member = await updateMember(
       c.get("db"),
+      c.env,
       c.get("principal"),
       c.req.valid("param").id,
       c.req.valid("json"),
       c.get("clock").now(),
     );
-    const { capacity, team_ids } = c.req.valid("json");
-    // more room or new teams may let waiting conversations through
-    if (capacity !== undefined || team_ids !== undefined)
-      await offerCapacity(c.get("db"), c.env, c.get("principal").workspaceId, member.id);
     await audit(
       c.get("db"),
       c.get("principal"),

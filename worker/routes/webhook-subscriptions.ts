@@ -1,6 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { WEBHOOK_EVENTS } from "../db/schema";
-import { hubFor } from "../domain/messaging/conversations";
 import { replayDelivery } from "../domain/webhooks/delivery";
 import {
   createSubscription,
@@ -274,7 +273,6 @@ export const webhookSubscriptionsRouter = createRouter()
       c.req.valid("json"),
       c.get("clock").now(),
     );
-    await hubFor(c.env, row.workspaceId).subscriptionsChanged();
     return c.json({ ...toSubscriptionDto(row), secret }, 201);
   })
   .openapi(updateRoute, async (c) => {
@@ -285,12 +283,10 @@ export const webhookSubscriptionsRouter = createRouter()
       c.req.valid("param").id,
       c.req.valid("json"),
     );
-    await hubFor(c.env, row.workspaceId).subscriptionsChanged();
     return c.json({ ...toSubscriptionDto(row), ...(secret ? { secret } : {}) }, 200);
   })
   .openapi(deleteRoute, async (c) => {
     await deleteSubscription(c.get("db"), c.get("principal"), c.req.valid("param").id);
-    await hubFor(c.env, c.get("principal").workspaceId).subscriptionsChanged();
     return c.body(null, 204);
   })
   .openapi(deliveriesRoute, async (c) => {

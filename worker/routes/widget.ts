@@ -6,12 +6,12 @@ import { createMiddleware } from "hono/factory";
 import { conversations } from "../db/schema";
 import { inWorkspace } from "../db/scope";
 import { getWebchatChannel } from "../domain/channels/channels";
-import { conversationStub } from "../domain/messaging/conversations";
 import {
   MAX_UPLOAD_BYTES,
   sendVisitorFile,
   sendVisitorMessage,
 } from "../domain/messaging/messages";
+import { conversationStub } from "../domain/messaging/stubs";
 import {
   currentToken,
   renewedToken,

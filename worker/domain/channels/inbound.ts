@@ -24,13 +24,10 @@ import { newId } from "../../lib/ids";
 import { targetFetch } from "../../lib/targets";
 import { recordKeywordConsent } from "../contacts/consent";
 import { normalizePhone } from "../contacts/contacts";
-import {
-  conversationStub,
-  findActiveConversation,
-  openConversation,
-} from "../messaging/conversations";
+import { record } from "../events/record";
+import { findActiveConversation, openConversation } from "../messaging/conversations";
+import { conversationStub } from "../messaging/stubs";
 import { routeCustomerMessage } from "../routing/routing";
-import { emitEvent } from "../webhooks/delivery";
 import { adapterConfig, type ChannelRow } from "./channels";
 import { identityKind, ledgerEntry, recordInLedger } from "./ledger";
 
@@ -79,7 +76,8 @@ async function insertContact(
     .onConflictDoNothing()
     .returning({ id: contacts.id });
   if (inserted.length)
-    await emitEvent(db, env, workspaceId, "contact.created", {
+    await record({ db, env }, workspaceId, {
+      type: "contact.created",
       contact: { id, ...fields, source: "channel" },
     });
   return id;
@@ -300,7 +298,8 @@ async function ingestStatus(db: Db, env: Env, channel: ChannelRow, status: Inbou
     event: status.event ?? null,
     at: status.timestamp,
   });
-  await emitEvent(db, env, channel.workspaceId, "message.status", {
+  await record({ db, env }, channel.workspaceId, {
+    type: "message.status",
     conversation_id: entry.conversationId,
     seq: entry.seq,
     status: now,

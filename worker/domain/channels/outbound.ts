@@ -14,9 +14,9 @@ import { inWorkspace } from "../../db/scope";
 import type { Db } from "../../lib/context";
 import { targetFetch } from "../../lib/targets";
 import type { ChannelConfigOf } from "../../schemas/channels";
+import { record } from "../events/record";
 import type { OutboundOptions } from "../messaging/contract";
-import { conversationStub } from "../messaging/conversations";
-import { emitEvent } from "../webhooks/delivery";
+import { conversationStub } from "../messaging/stubs";
 import { adapterConfig, type ChannelRow } from "./channels";
 import { identityKind, recordInLedger } from "./ledger";
 
@@ -124,7 +124,8 @@ async function emailFields(
 }
 
 const statusEvent = (db: Db, env: Env, sending: Sending, status: string, reason?: string) =>
-  emitEvent(db, env, sending.workspaceId, "message.status", {
+  record({ db, env }, sending.workspaceId, {
+    type: "message.status",
     conversation_id: sending.conversationId,
     seq: sending.seq,
     status,

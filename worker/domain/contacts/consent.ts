@@ -3,7 +3,8 @@ import { type ConsentStatus, consentChannelOf, contacts } from "../../db/schema"
 import { inWorkspace } from "../../db/scope";
 import type { Db } from "../../lib/context";
 import type { ChannelRow } from "../channels/channels";
-import { conversationStub } from "../messaging/conversations";
+import { record } from "../events/record";
+import { conversationStub } from "../messaging/stubs";
 import { sayToCustomer } from "../routing/routing";
 
 const CONFIRMATIONS = {
@@ -66,6 +67,12 @@ export async function recordKeywordConsent(
       kind: "event",
       sender: { type: "system", id: null, name: null },
       event: { type: "consent_changed", data: { channel: consentChannelOf(channel.type), status } },
+    });
+    await record({ db, env }, channel.workspaceId, {
+      type: "contact.consent_changed",
+      contact_id: contactId,
+      channel: consentChannelOf(channel.type),
+      status,
     });
   }
   await sayToCustomer(env, { id: conversationId }, channel, CONFIRMATIONS[keyword]);

@@ -25,6 +25,7 @@ import {
   type ContactPatchInput,
   encodeContactCursor,
 } from "../../schemas/contacts";
+import { type DomainEvent, type EventScope, record, recordAll } from "../events/record";
 import { forgetHonouredTokens } from "../webchat/honoured-tokens";
 import { fieldFilterConditions, listContactFields, mergeCustomFields } from "./fields";
 
@@ -314,6 +315,7 @@ async function checkCustomFields(
 
 export async function createContact(
   db: Db,
+  env: Env,
   actor: Principal,
   input: ContactCreateInput,
   now: number,
@@ -345,11 +347,14 @@ export async function createContact(
   } catch (error) {
     rethrowUniqueViolation(error);
   }
-  return toContactDto(row, tags.sort());
+  const contact = toContactDto(row, tags.sort());
+  await record({ db, env }, ws, { type: "contact.created", contact });
+  return contact;
 }
 
 export async function updateContact(
   db: Db,
+  env: Env,
   actor: Principal,
   id: string,
   patch: ContactPatchInput,
@@ -384,6 +389,7 @@ export async function updateContact(
   };
   const where = inWorkspace(contacts, ws, eq(contacts.id, id));
   const tags = patch.tags ? normalizeTags(patch.tags) : null;
+  const tagsBefore = tags ? ((await tagsOf(db, ws, [id])).get(id) ?? []) : [];
   try {
     await db.batch([
       db.update(contacts).set(changes).where(where),
@@ -399,7 +405,43 @@ export async function updateContact(
   } catch (error) {
     rethrowUniqueViolation(error);
   }
-  return getContact(db, ws, id);
+  const contact = await getContact(db, ws, id);
+  await record({ db, env }, ws, { type: "contact.updated", contact });
+  await recordChanges({ db, env }, ws, id, {
+    tags: tags ? [tagsBefore, contact.tags] : null,
+    fields: [current.customFields, customFields],
+  });
+  return contact;
+}
+
+/** Tags added or removed and custom fields changed, each as its own event. */
+async function recordChanges(
+  scope: EventScope,
+  workspaceId: string,
+  contactId: string,
+  change: {
+    tags: [string[], string[]] | null;
+    fields?: [Record<string, CustomFieldValue>, Record<string, CustomFieldValue>];
+  },
+) {
+  const events: DomainEvent[] = [];
+  if (change.tags) {
+    const [before, after] = change.tags;
+    for (const tag of after.filter((t) => !before.includes(t)))
+      events.push({ type: "contact.tag_added", contact_id: contactId, tag });
+    for (const tag of before.filter((t) => !after.includes(t)))
+      events.push({ type: "contact.tag_removed", contact_id: contactId, tag });
+  }
+  if (change.fields) {
+    const [before, after] = change.fields;
+    for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+      const from = before[key] ?? null;
+      const to = after[key] ?? null;
+      if (JSON.stringify(from) !== JSON.stringify(to))
+        events.push({ type: "contact.field_changed", contact_id: contactId, key, from, to });
+    }
+  }
+  if (events.length) await recordAll(scope, workspaceId, events);
 }
 
 export async function deleteContact(db: Db, workspaceId: string, id: string) {
@@ -424,12 +466,13 @@ export async function deleteContact(db: Db, workspaceId: string, id: string) {
 
 export async function addTags(
   db: Db,
+  env: Env,
   workspaceId: string,
   id: string,
   tags: string[],
   now: number,
 ) {
-  await findRow(db, workspaceId, id);
+  const before = (await getContact(db, workspaceId, id)).tags;
   await db.batch([
     db
       .update(contacts)
@@ -437,11 +480,20 @@ export async function addTags(
       .where(inWorkspace(contacts, workspaceId, eq(contacts.id, id))),
     ...tagInserts(db, workspaceId, id, normalizeTags(tags)),
   ]);
-  return getContact(db, workspaceId, id);
+  const contact = await getContact(db, workspaceId, id);
+  await recordChanges({ db, env }, workspaceId, id, { tags: [before, contact.tags] });
+  return contact;
 }
 
-export async function removeTag(db: Db, workspaceId: string, id: string, tag: string, now: number) {
-  await findRow(db, workspaceId, id);
+export async function removeTag(
+  db: Db,
+  env: Env,
+  workspaceId: string,
+  id: string,
+  tag: string,
+  now: number,
+) {
+  const before = (await getContact(db, workspaceId, id)).tags;
   await db.batch([
     db
       .delete(contactTags)
@@ -458,7 +510,9 @@ export async function removeTag(db: Db, workspaceId: string, id: string, tag: st
       .set({ updatedAt: now })
       .where(inWorkspace(contacts, workspaceId, eq(contacts.id, id))),
   ]);
-  return getContact(db, workspaceId, id);
+  const contact = await getContact(db, workspaceId, id);
+  await recordChanges({ db, env }, workspaceId, id, { tags: [before, contact.tags] });
+  return contact;
 }
 
 /** How the contact is known on platform channels: `<type>:<channel id>` identities, named. */

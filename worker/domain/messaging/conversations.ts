@@ -22,16 +22,10 @@ import { newId } from "../../lib/ids";
 import { toIso } from "../../schemas/common";
 import type { ConversationDto, ConversationListQuery } from "../../schemas/conversations";
 import { normalizeTags } from "../contacts/contacts";
-import { offerCapacity } from "../routing/assignment";
-import { emitEvent } from "../webhooks/delivery";
+import { type DomainEvent, record } from "../events/record";
 import type { AppendInput } from "./contract";
-import { afterMentionCursor, byLatestMention, latestMentions } from "./mentions";
-
-export const conversationStub = (env: Env, conversationId: string) =>
-  env.CONVERSATIONS.get(env.CONVERSATIONS.idFromName(conversationId));
-
-const hubStub = (env: Env, workspaceId: string) =>
-  env.WORKSPACE_HUB.get(env.WORKSPACE_HUB.idFromName(workspaceId));
+import { afterMentionCursor, byLatestMention, latestMentions, markMentionsRead } from "./mentions";
+import { conversationStub } from "./stubs";
 
 const listColumns = {
   conversation: conversations,
@@ -304,7 +298,8 @@ export async function openConversation(
   const id = newId("cv", now);
   await db.insert(conversations).values({ id, ...ref, lastActivityAt: now, createdAt: now });
   await conversationStub(env, id).init({ conversationId: id, ...ref });
-  await emitEvent(db, env, ref.workspaceId, "conversation.created", {
+  await record({ db, env }, ref.workspaceId, {
+    type: "conversation.opened",
     conversation: { id, channel_id: ref.channelId, contact_id: ref.contactId },
   });
   return id;
@@ -333,22 +328,6 @@ export async function findActiveConversation(
     .limit(1);
   return row?.id ?? null;
 }
-
-/** Tells the workspace's live inbox what the conversation looks like now. */
-export async function publishToInbox(db: Db, env: Env, workspaceId: string, id: string) {
-  const conversation = await getConversation(db, workspaceId, id);
-  await hubStub(env, workspaceId).publish({ type: "conversation", conversation });
-  return conversation;
-}
-
-/** …and the agents who have the conversation open. */
-export async function publishConversation(db: Db, env: Env, workspaceId: string, id: string) {
-  const conversation = await publishToInbox(db, env, workspaceId, id);
-  await conversationStub(env, id).publish({ type: "conversation", conversation });
-  return conversation;
-}
-
-export const hubFor = hubStub;
 
 export async function actorName(db: Db, principal: Principal) {
   if (!principal.userId) return principal.via === "system" ? "Conversa" : "API";
@@ -414,10 +393,12 @@ export async function assignConversation(
     // the widget tells the visitor who joined
     to_name: assignee?.name ?? null,
   });
-  const conversation = await publishConversation(db, env, principal.workspaceId, id);
-  await emitEvent(db, env, principal.workspaceId, "conversation.assigned", { conversation });
-  if (current.assignee_id && current.status !== "closed")
-    await offerCapacity(db, env, principal.workspaceId, current.assignee_id);
+  const conversation = await getConversation(db, principal.workspaceId, id);
+  await record({ db, env }, principal.workspaceId, {
+    type: "conversation.assigned",
+    conversation,
+    from: current.assignee_id,
+  });
   return conversation;
 }
 
@@ -491,17 +472,25 @@ export async function changeStatus(
       ...(change.status === "closed" && change.reason ? { reason: change.reason } : {}),
     });
   }
-  const conversation = await publishConversation(db, env, principal.workspaceId, id);
-  if (change.status === "closed" && current.status !== "closed")
-    await emitEvent(db, env, principal.workspaceId, "conversation.closed", {
-      conversation,
-      reason: change.reason ?? null,
-    });
-  const freed =
-    ["open", "pending"].includes(current.status) && !["open", "pending"].includes(change.status);
-  if (freed && current.assignee_id)
-    await offerCapacity(db, env, principal.workspaceId, current.assignee_id);
+  const conversation = await getConversation(db, principal.workspaceId, id);
+  const event = statusEvent(current.status, conversation, change.reason);
+  if (event) await record({ db, env }, principal.workspaceId, event);
   return conversation;
+}
+
+/** What a status change amounts to; a snooze counts every time (its wake-up time moves). */
+function statusEvent(
+  from: ConversationStatus,
+  conversation: ConversationDto,
+  reason: string | undefined,
+): DomainEvent | null {
+  const to = conversation.status;
+  if (to === "snoozed") return { type: "conversation.snoozed", conversation, from };
+  if (to === from) return null;
+  if (to === "closed")
+    return { type: "conversation.closed", conversation, from, reason: reason ?? null };
+  if (to === "open") return { type: "conversation.reopened", conversation, from };
+  return { type: "conversation.pending", conversation, from };
 }
 
 export async function addLabels(
@@ -525,7 +514,7 @@ export async function addLabels(
     ),
   );
   await recordEvent(db, env, principal, id, "labels_changed", { added });
-  return publishConversation(db, env, principal.workspaceId, id);
+  return labelsChanged(db, env, principal.workspaceId, id, { added, removed: [] });
 }
 
 export async function removeLabels(
@@ -548,5 +537,36 @@ export async function removeLabels(
       ),
     );
   await recordEvent(db, env, principal, id, "labels_changed", { removed });
-  return publishConversation(db, env, principal.workspaceId, id);
+  return labelsChanged(db, env, principal.workspaceId, id, { added: [], removed });
+}
+
+async function labelsChanged(
+  db: Db,
+  env: Env,
+  workspaceId: string,
+  id: string,
+  change: { added: string[]; removed: string[] },
+) {
+  const conversation = await getConversation(db, workspaceId, id);
+  await record({ db, env }, workspaceId, {
+    type: "conversation.labels_changed",
+    conversation,
+    ...change,
+  });
+  return conversation;
+}
+
+/** An agent read the conversation up to its last message: its unread count is back to zero. */
+export async function markConversationRead(
+  db: Db,
+  env: Env,
+  principal: Principal,
+  id: string,
+  now: number,
+) {
+  const current = await getConversation(db, principal.workspaceId, id);
+  await conversationStub(env, id).markRead("agent", current.last_seq);
+  await markMentionsRead(db, principal, id, now);
+  const conversation = await getConversation(db, principal.workspaceId, id);
+  await record({ db, env }, principal.workspaceId, { type: "conversation.read", conversation });
 }

@@ -17,14 +17,10 @@ import { isOptedOut } from "../contacts/consent";
 import { routeCustomerMessage } from "../routing/routing";
 import type { Visitor } from "../webchat/visitors";
 import type { AppendInput, OutboundOptions } from "./contract";
-import {
-  conversationStub,
-  findActiveConversation,
-  getConversation,
-  openConversation,
-} from "./conversations";
+import { findActiveConversation, getConversation, openConversation } from "./conversations";
 import { checkMentions, recordMentions } from "./mentions";
 import { checkVariables, contactVariables, renderForContact } from "./snippets";
+import { conversationStub } from "./stubs";
 import type { VariableContext } from "./variables";
 
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;

@@ -11,14 +11,10 @@ import { fetchTarget, TargetRefused } from "../../lib/targets";
 import type { SendRequest } from "../../schemas/send";
 import { type ChannelRow, getChannel } from "../channels/channels";
 import { contactForSender, findSender } from "../channels/inbound";
-import {
-  conversationStub,
-  findActiveConversation,
-  getConversation,
-  openConversation,
-} from "./conversations";
+import { findActiveConversation, getConversation, openConversation } from "./conversations";
 import { deliverAgentMessage, prepareAgentMessage } from "./messages";
 import { contactVariables } from "./snippets";
+import { conversationStub } from "./stubs";
 
 type Input = z.infer<typeof SendRequest>;
 

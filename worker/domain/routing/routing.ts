@@ -11,8 +11,10 @@ import {
 import { inWorkspace } from "../../db/scope";
 import type { Db } from "../../lib/context";
 import { queueOutbound } from "../channels/outbound";
-import { conversationStub, hubFor, publishConversation } from "../messaging/conversations";
+import { record } from "../events/record";
+import { getConversation } from "../messaging/conversations";
 import type { ConversationRef } from "../messaging/projection";
+import { conversationStub, hubFor } from "../messaging/stubs";
 import { addBusinessMinutes, isOpen } from "./hours";
 
 const MINUTE = 60_000;
@@ -137,8 +139,11 @@ async function enterTeam(
       await update(db, conversation, { busyNotifiedAt: now });
     }
   }
-  await conversationStub(env, conversation.id).watchSla();
-  await publishConversation(db, env, conversation.workspaceId, conversation.id);
+  // the conversation's object starts watching its SLA from the routed conversation's due times
+  await record({ db, env }, conversation.workspaceId, {
+    type: "conversation.routed",
+    conversation: await getConversation(db, conversation.workspaceId, conversation.id),
+  });
 }
 
 /**

@@ -24,15 +24,14 @@ import type {
   TeamPatch,
   WorkspaceSettings,
 } from "../../schemas/teams";
+import { record } from "../events/record";
 import {
   actorName,
   assignConversation,
   checkAssignee,
-  conversationStub,
   getConversation,
-  hubFor,
-  publishConversation,
 } from "../messaging/conversations";
+import { conversationStub, hubFor } from "../messaging/stubs";
 import { isOpen, nextOpening } from "./hours";
 
 type TeamRow = typeof teams.$inferSelect;
@@ -340,7 +339,14 @@ export async function transferConversation(
   await assignConversation(db, env, principal, id, assignee);
   if (teamId && assignee === null)
     await hubFor(env, principal.workspaceId).assignWaiting(principal.workspaceId, teamId);
-  return publishConversation(db, env, principal.workspaceId, id);
+  const conversation = await getConversation(db, principal.workspaceId, id);
+  await record({ db, env }, principal.workspaceId, {
+    type: "conversation.transferred",
+    conversation,
+    from_team: current.team_id,
+    to_team: teamId,
+  });
+  return conversation;
 }
 
 /** Each [path, team id] must name a team of the workspace. */

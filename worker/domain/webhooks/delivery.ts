@@ -1,5 +1,5 @@
-import { eq, sql } from "drizzle-orm";
-import { rowChunks } from "../../db/chunks";
+import { eq, inArray, sql } from "drizzle-orm";
+import { chunksFor, rowChunks } from "../../db/chunks";
 import { acrossWorkspaces, writeTogether } from "../../db/client";
 import { type WebhookEvent, webhookDeliveries, webhookSubscriptions } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
@@ -20,51 +20,87 @@ const QUEUE_BATCH_LIMIT = 100;
 /** Deliveries that finally failed in a row before a subscription is switched off. */
 export const DISABLE_AFTER = 5;
 
+/** An event as webhook receivers get it: its id is the domain event's, the same on every redelivery. */
+export type WebhookEventOut = {
+  id: string;
+  type: WebhookEvent;
+  workspaceId: string;
+  at: number;
+  data: Record<string, unknown>;
+};
+
 /**
- * Publishes a domain event to every active subscription of the workspace that wants it: one
- * logged delivery each, handed to the webhooks queue.
+ * Hands an event to every active subscription of the workspace that wants it: one logged
+ * delivery each, queued for the webhooks consumer. Idempotent: an event seen again (a queue
+ * redelivery) finds its deliveries already logged and queues none.
  */
-export async function emitEvent(
-  db: Db,
-  env: Env,
-  workspaceId: string,
-  type: WebhookEvent,
-  data: Record<string, unknown>,
-  now = Date.now(),
-) {
+export async function fanOut(db: Db, env: Env, event: WebhookEventOut, now = Date.now()) {
   const subscriptions = await db.query.webhookSubscriptions.findMany({
     columns: { id: true, events: true },
-    where: inWorkspace(webhookSubscriptions, workspaceId, eq(webhookSubscriptions.active, true)),
+    where: inWorkspace(
+      webhookSubscriptions,
+      event.workspaceId,
+      eq(webhookSubscriptions.active, true),
+    ),
   });
-  const wanted = subscriptions.filter((s) => s.events.includes(type));
+  const wanted = subscriptions.filter((s) => s.events.includes(event.type));
   if (wanted.length === 0) return;
-  const eventId = newId("evt", now);
   const payload = JSON.stringify({
-    id: eventId,
-    type,
-    created_at: new Date(now).toISOString(),
-    workspace_id: workspaceId,
-    data,
+    id: event.id,
+    type: event.type,
+    created_at: new Date(event.at).toISOString(),
+    workspace_id: event.workspaceId,
+    data: event.data,
   });
-  const deliveries = wanted.map((s) => ({
+  const rows = wanted.map((s) => ({
     id: newId("dlv", now),
-    workspaceId,
+    workspaceId: event.workspaceId,
     subscriptionId: s.id,
-    eventId,
-    eventType: type,
+    eventId: event.id,
+    eventType: event.type,
     payload,
     createdAt: now,
     updatedAt: now,
   }));
-  await writeTogether(
-    db,
-    rowChunks(webhookDeliveries, deliveries).map((chunk) =>
-      db.insert(webhookDeliveries).values(chunk),
-    ),
+  const [first, ...rest] = rowChunks(webhookDeliveries, rows).map((chunk) =>
+    db
+      .insert(webhookDeliveries)
+      .values(chunk)
+      .onConflictDoNothing()
+      .returning({ id: webhookDeliveries.id }),
   );
-  for (let i = 0; i < deliveries.length; i += QUEUE_BATCH_LIMIT) {
-    const batch = deliveries.slice(i, i + QUEUE_BATCH_LIMIT);
-    await env.WEBHOOKS.sendBatch(batch.map((d) => ({ body: { deliveryId: d.id } })));
+  const inserted = first ? (await db.batch([first, ...rest])).flat() : [];
+  await queueDeliveries(
+    db,
+    env,
+    event.workspaceId,
+    inserted.map((d) => d.id),
+  );
+}
+
+/**
+ * Queues new deliveries; the ones that could not be queued are taken back out of the log, so a
+ * redelivered event logs and queues them again rather than leaving them pending for ever.
+ */
+async function queueDeliveries(db: Db, env: Env, workspaceId: string, ids: string[]) {
+  for (let i = 0; i < ids.length; i += QUEUE_BATCH_LIMIT) {
+    const batch = ids.slice(i, i + QUEUE_BATCH_LIMIT);
+    try {
+      await env.WEBHOOKS.sendBatch(batch.map((deliveryId) => ({ body: { deliveryId } })));
+    } catch (error) {
+      const unqueued = ids.slice(i);
+      await writeTogether(
+        db,
+        chunksFor(unqueued, 1, 1).map((chunk) =>
+          db
+            .delete(webhookDeliveries)
+            .where(
+              inWorkspace(webhookDeliveries, workspaceId, inArray(webhookDeliveries.id, chunk)),
+            ),
+        ),
+      );
+      throw error;
+    }
   }
 }
 

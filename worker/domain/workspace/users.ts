@@ -15,6 +15,7 @@ import { hashPassword, verifyPassword } from "../../lib/crypto";
 import { conflict, forbidden, notFound, validationFailed } from "../../lib/errors";
 import { assertMayGrant, roleAtLeast } from "../../lib/roles";
 import type { UiLanguage } from "../../schemas/languages";
+import { record } from "../events/record";
 import { revokeKeysMadeBy } from "./api-keys";
 import { revokeInvitationsSentBy } from "./invitations";
 import { endOtherSessions, endWorkspaceSessions } from "./sessions";
@@ -89,6 +90,7 @@ type MemberChange = {
 
 export async function updateMember(
   db: Db,
+  env: Env,
   actor: Principal,
   userId: string,
   change: MemberChange,
@@ -119,6 +121,15 @@ export async function updateMember(
     await revokeKeysMadeBy(db, actor, userId, now);
     await revokeInvitationsSentBy(db, actor, userId, now);
   }
+  const capacityChanged = change.capacity !== undefined;
+  const teamsChanged = change.team_ids !== undefined;
+  if (capacityChanged || teamsChanged)
+    await record({ db, env }, actor.workspaceId, {
+      type: "member.updated",
+      user_id: userId,
+      capacity_changed: capacityChanged,
+      teams_changed: teamsChanged,
+    });
   return getMember(db, actor.workspaceId, userId);
 }
 

@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX `webhook_deliveries_event_idx` ON `webhook_deliveries` (`subscription_id`,`event_id`);

@@ -1,0 +1,200 @@
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { createDb } from "../../worker/db/client";
+import { webhookDeliveries } from "../../worker/db/schema";
+import {
+  type EventJob,
+  type Listener,
+  type Recorded,
+  record,
+  wireListeners,
+} from "../../worker/domain/events/record";
+import { LISTENERS } from "../../worker/listeners";
+import { EVENTS_QUEUE, handleQueue } from "../../worker/queues";
+import { deliveryOf, eventually, fakeRequests, subscribeAtFake } from "../channel-helpers";
+import {
+  api,
+  db,
+  json,
+  messageFrames,
+  newWebchat,
+  newWorkspace,
+  openSocket,
+  visitorSays,
+  visitorSession,
+} from "../helpers";
+
+/** The listeners as the Worker wires them, plus `extra` for one test. */
+function wireWith(extra: {
+  immediate?: Wiring["immediate"];
+  queued?: Wiring["queued"];
+  listeners?: Wiring["listeners"];
+}) {
+  const merge = <T>(base: Partial<Record<string, T[]>>, more: Partial<Record<string, T[]>> = {}) =>
+    Object.fromEntries(
+      [...new Set([...Object.keys(base), ...Object.keys(more)])].map((type) => [
+        type,
+        [...(base[type] ?? []), ...(more[type] ?? [])],
+      ]),
+    );
+  wireListeners({
+    immediate: merge(LISTENERS.immediate, extra.immediate),
+    queued: merge(LISTENERS.queued, extra.queued),
+    listeners: { ...LISTENERS.listeners, ...extra.listeners },
+  });
+}
+type Wiring = typeof LISTENERS;
+
+afterEach(() => {
+  wireListeners(LISTENERS);
+  vi.restoreAllMocks();
+});
+
+/** Failures the test causes on purpose are logged; they are kept out of the test output. */
+const quietErrors = () => vi.spyOn(console, "error").mockImplementation(() => undefined);
+
+/** Runs the events queue's consumer over these jobs, as the queue would deliver them. */
+async function consume(jobs: EventJob[], attempts = 1) {
+  const batch = createMessageBatch<EventJob>(
+    EVENTS_QUEUE,
+    jobs.map((body, i) => ({
+      id: `msg-${i}-${crypto.randomUUID()}`,
+      timestamp: new Date(),
+      attempts,
+      body,
+    })),
+  );
+  await handleQueue(batch, env);
+  return getQueueResult(batch, createExecutionContext());
+}
+
+describe("domain events", () => {
+  it("a queued event delivered again makes no second webhook delivery", async () => {
+    const ws = await newWorkspace();
+    const { id: subscriptionId, path } = await subscribeAtFake(ws.ownerCookie);
+    const event = {
+      type: "contact.created",
+      contact: { id: "ct_redelivered", name: "Twice", source: "channel" },
+      id: `evt_redelivered${crypto.randomUUID().slice(0, 8)}`,
+      workspace_id: ws.id,
+      at: Date.now(),
+    } as Recorded;
+    const job: EventJob = { listener: "webhooks", event };
+    expect((await consume([job])).explicitAcks).toHaveLength(1);
+    expect((await consume([job], 2)).explicitAcks).toHaveLength(1);
+    const rows = await db().query.webhookDeliveries.findMany({
+      where: eq(webhookDeliveries.eventId, event.id),
+    });
+    expect(rows.map((r) => r.subscriptionId)).toEqual([subscriptionId]);
+    const delivered = await deliveryOf(
+      ws.ownerCookie,
+      subscriptionId,
+      (d) => d.event_id === event.id && d.state === "succeeded",
+      "the one delivery",
+    );
+    expect(delivered.attempts).toBe(1);
+    const posts = (await fakeRequests(path)).filter(
+      (r) => r.headers["conversa-event-id"] === event.id,
+    );
+    expect(posts).toHaveLength(1);
+  });
+
+  it("the events consumer hands each event to each of its listeners, and retries only the one that failed", async () => {
+    const ws = await newWorkspace();
+    const logged = quietErrors();
+    const heard: { listener: string; id: string }[] = [];
+    let failures = 1;
+    const steady: Listener = async (_, event) => {
+      heard.push({ listener: "steady", id: event.id });
+    };
+    const flaky: Listener = async (_, event) => {
+      heard.push({ listener: "flaky", id: event.id });
+      if (failures-- > 0) throw new Error("not now");
+    };
+    wireWith({
+      queued: { "contact.tag_added": ["steady", "flaky"] },
+      listeners: { steady, flaky },
+    });
+    const scope = { db: createDb(env.DB), env };
+    const tagged = await record(scope, ws.id, {
+      type: "contact.tag_added",
+      contact_id: "ct_x",
+      tag: "vip",
+    });
+    const untouched = await record(scope, ws.id, {
+      type: "contact.tag_removed",
+      contact_id: "ct_x",
+      tag: "vip",
+    });
+    await eventually(
+      async () => heard.filter((h) => h.listener === "flaky").length === 2,
+      "the failed listener's second try",
+    );
+    expect(heard.filter((h) => h.listener === "steady")).toEqual([
+      { listener: "steady", id: tagged.id },
+    ]);
+    expect(heard.filter((h) => h.listener === "flaky")).toEqual([
+      { listener: "flaky", id: tagged.id },
+      { listener: "flaky", id: tagged.id },
+    ]);
+    expect(heard.some((h) => h.id === untouched.id)).toBe(false);
+    expect(logged).toHaveBeenCalledWith(
+      `flaky could not handle contact.tag_added ${tagged.id}`,
+      expect.any(Error),
+    );
+  });
+
+  it("a listener that throws stops neither the message, its frame, nor the other listeners", async () => {
+    const ws = await newWorkspace();
+    const { id: subscriptionId } = await subscribeAtFake(ws.ownerCookie);
+    await api(`/api/v1/webhook-subscriptions/${subscriptionId}`, {
+      method: "PATCH",
+      cookie: ws.ownerCookie,
+      body: { events: ["conversation.created", "message.created"] },
+    });
+    const logged = quietErrors();
+    const broken: Listener = async () => {
+      throw new Error("a broken listener");
+    };
+    wireWith({
+      immediate: { "conversation.opened": [broken], "conversation.assigned": [broken] },
+      queued: { "message.received": ["broken"] },
+      listeners: { broken },
+    });
+    const channel = await newWebchat(ws.ownerCookie);
+    const visitor = await visitorSession(channel.id);
+    const { conversation_id: id } = await visitorSays(visitor.token, "first");
+    const agent = await openSocket(`/api/v1/conversations/${id}/ws?after_seq=0`, {
+      cookie: ws.ownerCookie,
+    });
+    await visitorSays(visitor.token, "second");
+    await agent.until((f) => messageFrames(f).some((m) => m.text === "second"));
+    const assigned = await api(`/api/v1/conversations/${id}/assign`, {
+      method: "POST",
+      cookie: ws.ownerCookie,
+      body: { user_id: ws.owner.id },
+    });
+    expect(assigned.status).toBe(200);
+    expect((await json<{ assignee_id: string }>(assigned)).assignee_id).toBe(ws.owner.id);
+    await agent.until((f) =>
+      f.some(
+        (frame) =>
+          frame.type === "conversation" &&
+          (frame.conversation as { assignee_id: string }).assignee_id === ws.owner.id,
+      ),
+    );
+    agent.close();
+    const { data } = await json<{ data: { kind: string; text: string }[] }>(
+      await api(`/api/v1/conversations/${id}/messages`, { cookie: ws.ownerCookie }),
+    );
+    expect(data.filter((m) => m.kind === "text").map((m) => m.text)).toEqual(["first", "second"]);
+    for (const type of ["conversation.created", "message.created"])
+      await deliveryOf(ws.ownerCookie, subscriptionId, (d) => d.event_type === type, type);
+    expect(logged).toHaveBeenCalledWith(
+      expect.stringMatching(/^a listener of conversation\.assigned evt_/),
+      expect.any(Error),
+    );
+  });
+});

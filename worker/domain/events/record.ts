@@ -1,0 +1,93 @@
+import type { Db } from "../../lib/context";
+import { newId } from "../../lib/ids";
+import type { DomainEvent, EventType, Recorded } from "./catalogue";
+
+export type { DomainEvent, EventType, Recorded } from "./catalogue";
+
+/** What recording an event and reacting to it needs. */
+export type EventScope = { db: Db; env: Env };
+
+export type Listener = (scope: EventScope, event: Recorded) => Promise<void>;
+
+/**
+ * Who reacts to what. `immediate` listeners run before `record` returns (realtime frames,
+ * assignment); `queued` ones get each event through the events queue, one message per listener,
+ * so a slow or failing one never holds up the request or the message that caused it.
+ */
+export type Wiring = {
+  immediate: Partial<Record<EventType, Listener[]>>;
+  queued: Partial<Record<EventType, string[]>>;
+  listeners: Record<string, Listener>;
+};
+
+/** An event on its way to one queued listener. */
+export type EventJob = { listener: string; event: Recorded };
+
+/** A queue takes at most this many messages per sendBatch. */
+const QUEUE_BATCH_LIMIT = 100;
+
+let wiring: Wiring | null = null;
+
+/** Installed once by the Worker's entry point (worker/listeners/index.ts says who listens). */
+export function wireListeners(table: Wiring) {
+  wiring = table;
+}
+
+function wired(): Wiring {
+  if (!wiring) throw new Error("domain events are not wired to their listeners");
+  return wiring;
+}
+
+/** Runs one listener; a failing one is logged and never stops the others or the caller. */
+async function react(scope: EventScope, listener: Listener, event: Recorded) {
+  try {
+    await listener(scope, event);
+  } catch (error) {
+    console.error(`a listener of ${event.type} ${event.id} failed`, error);
+  }
+}
+
+/** Records what happened in a workspace; listeners react (see `Wiring`). */
+export async function record(
+  scope: EventScope,
+  workspaceId: string,
+  event: DomainEvent,
+  now = Date.now(),
+): Promise<Recorded> {
+  const [recorded] = await recordAll(scope, workspaceId, [event], now);
+  return recorded as Recorded;
+}
+
+/** Several events at once: the queued listeners get them in as few queue calls as possible. */
+export async function recordAll(
+  scope: EventScope,
+  workspaceId: string,
+  events: DomainEvent[],
+  now = Date.now(),
+): Promise<Recorded[]> {
+  const { immediate, queued } = wired();
+  const recorded = events.map(
+    (event) =>
+      ({ ...event, id: newId("evt", now), workspace_id: workspaceId, at: now }) as Recorded,
+  );
+  for (const event of recorded)
+    for (const listener of immediate[event.type] ?? []) await react(scope, listener, event);
+  const jobs = recorded.flatMap((event) =>
+    (queued[event.type] ?? []).map((listener) => ({
+      body: { listener, event } satisfies EventJob,
+    })),
+  );
+  for (let i = 0; i < jobs.length; i += QUEUE_BATCH_LIMIT)
+    await scope.env.EVENTS.sendBatch(jobs.slice(i, i + QUEUE_BATCH_LIMIT));
+  return recorded;
+}
+
+/**
+ * Hands a queued event to its listener. Throws when the listener fails, so the queue delivers
+ * it again: queued listeners are idempotent on the event's id.
+ */
+export async function deliverQueued(scope: EventScope, job: EventJob) {
+  const listener = wired().listeners[job.listener];
+  if (!listener) throw new Error(`no queued listener named ${job.listener}`);
+  await listener(scope, job.event);
+}

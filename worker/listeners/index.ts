@@ -1,0 +1,27 @@
+import type { EventType, Listener, Wiring } from "../domain/events/record";
+import { offerFreedCapacity } from "./assignment";
+import { pushConversation } from "./realtime";
+import { deliverWebhooks, WEBHOOK_SOURCES } from "./webhooks";
+
+/** Every listener of domain events, in one place: what reacts at once and what goes by queue. */
+const immediate: Partial<Record<EventType, Listener[]>> = {
+  "conversation.assigned": [pushConversation, offerFreedCapacity],
+  "conversation.closed": [pushConversation, offerFreedCapacity],
+  "conversation.snoozed": [pushConversation, offerFreedCapacity],
+  "conversation.pending": [pushConversation, offerFreedCapacity],
+  "conversation.reopened": [pushConversation, offerFreedCapacity],
+  "conversation.labels_changed": [pushConversation],
+  "conversation.routed": [pushConversation],
+  "conversation.transferred": [pushConversation],
+  "conversation.read": [pushConversation],
+  "member.updated": [offerFreedCapacity],
+};
+
+/** Listeners that do I/O off the message path, by the name their queue messages carry. */
+const listeners: Record<string, Listener> = { webhooks: deliverWebhooks };
+
+const queued: Partial<Record<EventType, string[]>> = Object.fromEntries(
+  WEBHOOK_SOURCES.map((type) => [type, ["webhooks"]]),
+);
+
+export const LISTENERS: Wiring = { immediate, queued, listeners };
