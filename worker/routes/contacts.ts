@@ -182,11 +182,11 @@ export const contactsRouter = createRouter()
     return c.body(null, 204);
   })
   .openapi(conversationsRoute, async (c) => {
-    const { workspaceId } = c.get("principal");
+    const principal = c.get("principal");
     const { id } = c.req.valid("param");
-    await getContact(c.get("db"), workspaceId, id);
+    await getContact(c.get("db"), principal.workspaceId, id);
     return c.json(
-      await listContactConversations(c.get("db"), workspaceId, id, c.req.valid("query")),
+      await listContactConversations(c.get("db"), principal, id, c.req.valid("query")),
       200,
     );
   })

@@ -267,25 +267,19 @@ export async function listConversations(db: Db, principal: Principal, filter: Li
   return pageOf(db, principal.workspaceId, rows, filter.limit);
 }
 
-/** Every conversation of one contact, on any channel, newest activity first. */
-export async function listContactConversations(
+/** Every conversation of one contact, on any channel, newest activity first: the inbox list's query. */
+export function listContactConversations(
   db: Db,
-  workspaceId: string,
+  principal: Principal,
   contactId: string,
   page: { cursor?: string | undefined; limit: number },
 ) {
-  const rows = await baseQuery(db)
-    .where(
-      inWorkspace(
-        conversations,
-        workspaceId,
-        eq(conversations.contactId, contactId),
-        page.cursor ? afterCursor("newest", page.cursor) : undefined,
-      ),
-    )
-    .orderBy(desc(conversations.lastActivityAt), desc(conversations.id))
-    .limit(page.limit + 1);
-  return pageOf(db, workspaceId, rows, page.limit);
+  return listConversations(db, principal, {
+    view: "all",
+    sort: "newest",
+    contact_id: contactId,
+    ...page,
+  });
 }
 
 /** Opens a new conversation: the D1 row first, then its Durable Object. */
