@@ -1,0 +1,126 @@
+import { sql } from "drizzle-orm";
+import {
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
+import type { ChannelType } from "./channels";
+import { createdAt, millis } from "./columns";
+import { workspaceId } from "./workspace";
+
+/** Consent is kept per kind of channel a contact can be reached on. */
+export const CONSENT_CHANNELS = [
+  "webchat",
+  "whatsapp",
+  "messenger",
+  "instagram",
+  "telegram",
+  "sms",
+  "email",
+  "custom",
+] as const;
+
+export type ConsentChannel = (typeof CONSENT_CHANNELS)[number];
+
+export const consentChannelOf = (type: ChannelType): ConsentChannel =>
+  type === "twilio_sms" ? "sms" : type;
+
+export type ConsentStatus = "opted_in" | "opted_out";
+
+export type ConsentRecord = { status: ConsentStatus; at: number; source: string };
+
+export type ConsentByChannel = Partial<Record<ConsentChannel, ConsentRecord>>;
+
+export type CustomFieldValue = string | number | boolean;
+
+export const contacts = sqliteTable(
+  "contacts",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceId(),
+    name: text("name"),
+    /** E.164 */
+    phone: text("phone"),
+    /** lower-cased */
+    email: text("email"),
+    language: text("language"),
+    timezone: text("timezone"),
+    customFields: text("custom_fields", { mode: "json" })
+      .$type<Record<string, CustomFieldValue>>()
+      .notNull()
+      .default({}),
+    consent: text("consent", { mode: "json" }).$type<ConsentByChannel>().notNull().default({}),
+    /** When the contact last wrote or was written to (their creation until then). */
+    lastActivityAt: millis("last_activity_at"),
+    createdAt: createdAt(),
+    updatedAt: millis("updated_at").notNull(),
+    /** Sort keys, kept by SQLite: a contact may have no name, nor any activity yet. */
+    sortName: text("sort_name").generatedAlwaysAs(sql`lower(coalesce(name, email, phone, ''))`, {
+      mode: "virtual",
+    }),
+    sortActivity: integer("sort_activity").generatedAlwaysAs(
+      sql`coalesce(last_activity_at, created_at)`,
+      { mode: "virtual" },
+    ),
+  },
+  (t) => [
+    index("contacts_workspace_idx").on(t.workspaceId, t.id),
+    index("contacts_name_sort_idx").on(t.workspaceId, t.sortName, t.id),
+    index("contacts_activity_sort_idx").on(t.workspaceId, t.sortActivity, t.id),
+    uniqueIndex("contacts_phone_idx").on(t.workspaceId, t.phone),
+    uniqueIndex("contacts_email_idx").on(t.workspaceId, t.email),
+  ],
+);
+
+export const contactTags = sqliteTable(
+  "contact_tags",
+  {
+    workspaceId: workspaceId(),
+    contactId: text("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+    tag: text("tag").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.contactId, t.tag] }),
+    index("contact_tags_tag_idx").on(t.workspaceId, t.tag, t.contactId),
+  ],
+);
+
+export const FIELD_TYPES = ["text", "number", "date", "select", "boolean"] as const;
+
+export type FieldType = (typeof FIELD_TYPES)[number];
+
+export const contactFields = sqliteTable(
+  "contact_fields",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceId(),
+    key: text("key").notNull(),
+    label: text("label").notNull(),
+    type: text("type", { enum: FIELD_TYPES }).notNull(),
+    options: text("options", { mode: "json" }).$type<string[]>().notNull().default([]),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("contact_fields_key_idx").on(t.workspaceId, t.key)],
+);
+
+/** How a contact is known on a channel: a verified web-chat identifier, a wa_id, a PSID… */
+export const contactIdentities = sqliteTable(
+  "contact_identities",
+  {
+    workspaceId: workspaceId(),
+    kind: text("kind").notNull(),
+    value: text("value").notNull(),
+    contactId: text("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.kind, t.value] }),
+    index("contact_identities_contact_idx").on(t.contactId),
+  ],
+);

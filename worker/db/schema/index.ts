@@ -1,0 +1,7 @@
+/** The drizzle schema, one file per capability: the single source of table shapes. */
+export * from "./channels";
+export * from "./contacts";
+export * from "./messaging";
+export * from "./routing";
+export * from "./webhooks";
+export * from "./workspace";

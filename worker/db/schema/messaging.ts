@@ -1,0 +1,233 @@
+import {
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
+import { channels } from "./channels";
+import { createdAt, millis } from "./columns";
+import { contacts } from "./contacts";
+import { users, workspaceId } from "./workspace";
+
+export const CONVERSATION_STATUSES = ["open", "pending", "snoozed", "closed"] as const;
+
+export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
+
+export const SENDER_TYPES = ["visitor", "contact", "agent", "system", "bot"] as const;
+
+export type SenderType = (typeof SENDER_TYPES)[number];
+
+/** The inbox projection of a conversation; its Durable Object owns the messages. */
+export const conversations = sqliteTable(
+  "conversations",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceId(),
+    channelId: text("channel_id")
+      .notNull()
+      .references(() => channels.id),
+    contactId: text("contact_id")
+      .notNull()
+      .references(() => contacts.id),
+    status: text("status", { enum: CONVERSATION_STATUSES }).notNull().default("open"),
+    assigneeId: text("assignee_id"),
+    teamId: text("team_id"),
+    snoozeUntil: millis("snooze_until"),
+    lastSeq: integer("last_seq").notNull().default(0),
+    lastMessagePreview: text("last_message_preview"),
+    lastMessageSenderType: text("last_message_sender_type", { enum: SENDER_TYPES }),
+    lastMessageAt: millis("last_message_at"),
+    lastActivityAt: millis("last_activity_at").notNull(),
+    unreadCount: integer("unread_count").notNull().default(0),
+    /** When the customer last wrote: platforms' reply windows (WhatsApp 24 h, Messenger) count from it. */
+    lastInboundAt: millis("last_inbound_at"),
+    /** Chat menu answers so far; null once routed (or when the channel has no menu). */
+    menuAttempts: integer("menu_attempts"),
+    awayNotifiedAt: millis("away_notified_at"),
+    busyNotifiedAt: millis("busy_notified_at"),
+    firstResponseAt: millis("first_response_at"),
+    /** SLA targets of the team, counted in business hours. */
+    firstResponseDueAt: millis("first_response_due_at"),
+    resolutionDueAt: millis("resolution_due_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("conversations_activity_idx").on(t.workspaceId, t.lastActivityAt, t.id),
+    index("conversations_status_idx").on(t.workspaceId, t.status, t.lastActivityAt, t.id),
+    index("conversations_assignee_idx").on(t.workspaceId, t.assigneeId, t.lastActivityAt, t.id),
+    index("conversations_assignee_status_idx").on(
+      t.workspaceId,
+      t.assigneeId,
+      t.status,
+      t.lastActivityAt,
+      t.id,
+    ),
+    index("conversations_contact_idx").on(t.workspaceId, t.contactId, t.channelId, t.status),
+    index("conversations_team_queue_idx").on(
+      t.workspaceId,
+      t.teamId,
+      t.status,
+      t.assigneeId,
+      t.createdAt,
+    ),
+  ],
+);
+
+export const conversationLabels = sqliteTable(
+  "conversation_labels",
+  {
+    workspaceId: workspaceId(),
+    conversationId: text("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    label: text("label").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.conversationId, t.label] }),
+    index("conversation_labels_label_idx").on(t.workspaceId, t.label, t.conversationId),
+  ],
+);
+
+/** The workspace's label catalogue: the names conversations are labelled with, and their colours. */
+export const labels = sqliteTable(
+  "labels",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceId(),
+    /** lower-case, as conversation labels are stored */
+    name: text("name").notNull(),
+    /** #rrggbb */
+    colour: text("colour").notNull(),
+    description: text("description"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("labels_name_idx").on(t.workspaceId, t.name)],
+);
+
+export const MESSAGE_KINDS = ["text", "file", "note", "event"] as const;
+
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
+
+export const DELIVERY_STATUSES = ["queued", "sent", "delivered", "read", "failed"] as const;
+
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+export type Attachment = { key: string; name: string; content_type: string; size: number };
+
+export type EventValue = string | number | boolean | null | string[];
+
+export type SystemEvent = { type: string; data: Record<string, EventValue> };
+
+/** Projection of each conversation's messages, for search and reports. */
+export const messages = sqliteTable(
+  "messages",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceId(),
+    conversationId: text("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    seq: integer("seq").notNull(),
+    kind: text("kind", { enum: MESSAGE_KINDS }).notNull(),
+    senderType: text("sender_type", { enum: SENDER_TYPES }).notNull(),
+    senderId: text("sender_id"),
+    text: text("text"),
+    createdAt: millis("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("messages_conversation_seq_idx").on(t.conversationId, t.seq)],
+);
+
+/** An agent named in a note: their "Mentions" view and notification, read once they open it. */
+export const mentions = sqliteTable(
+  "mentions",
+  {
+    workspaceId: workspaceId(),
+    conversationId: text("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    /** the note's seq in the conversation */
+    seq: integer("seq").notNull(),
+    mentionedUserId: text("mentioned_user_id")
+      .notNull()
+      .references(() => users.id),
+    /** null when an API key wrote the note */
+    byUserId: text("by_user_id").references(() => users.id),
+    createdAt: millis("created_at").notNull(),
+    readAt: millis("read_at"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.conversationId, t.seq, t.mentionedUserId] }),
+    index("mentions_user_idx").on(t.workspaceId, t.mentionedUserId, t.createdAt),
+  ],
+);
+
+export const DIRECTIONS = ["in", "out"] as const;
+
+/**
+ * Every platform message id Conversa has seen or been given, per channel: inbound deliveries are
+ * stored once however often the platform retries, and status webhooks find their message.
+ */
+export const channelMessages = sqliteTable(
+  "channel_messages",
+  {
+    channelId: text("channel_id")
+      .notNull()
+      .references(() => channels.id),
+    externalId: text("external_id").notNull(),
+    workspaceId: workspaceId(),
+    conversationId: text("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    seq: integer("seq").notNull(),
+    direction: text("direction", { enum: DIRECTIONS }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.channelId, t.externalId] }),
+    index("channel_messages_conversation_idx").on(t.conversationId, t.seq),
+  ],
+);
+
+/** Canned replies: `/shortcut` in the composer expands to the body, variables filled. */
+export const snippets = sqliteTable(
+  "snippets",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceId(),
+    shortcut: text("shortcut").notNull(),
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    createdBy: text("created_by"),
+    createdAt: createdAt(),
+    updatedAt: millis("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("snippets_shortcut_idx").on(t.workspaceId, t.shortcut)],
+);
+
+/** Filters of the inbox list with a name, kept per person: `SavedViewFilters` in the API. */
+export type SavedViewFilters = {
+  view?: string;
+  status?: string;
+  team_id?: string;
+  label?: string;
+  sort?: string;
+};
+
+/** An agent's own named filter sets, listed under the inbox's built-in views. */
+export const savedViews = sqliteTable(
+  "saved_views",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceId(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    name: text("name").notNull(),
+    filters: text("filters", { mode: "json" }).$type<SavedViewFilters>().notNull(),
+    createdAt: createdAt(),
+    updatedAt: millis("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("saved_views_name_idx").on(t.workspaceId, t.userId, t.name)],
+);
