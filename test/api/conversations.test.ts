@@ -5,7 +5,7 @@ import type { ConversationDO } from "../../durable-objects/conversation";
 import type { WorkspaceHub } from "../../durable-objects/workspace-hub";
 import { createApp } from "../../worker/app";
 import { createDb } from "../../worker/db/client";
-import { listQuery } from "../../worker/domain/messaging/conversations";
+import { listQuery } from "../../worker/domain/messaging/conversation-list";
 import type { Principal } from "../../worker/lib/context";
 import type { ConversationDto, MessageDto } from "../../worker/schemas/conversations";
 import {

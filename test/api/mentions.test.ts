@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../../worker/db/client";
 import { memberships, mentions } from "../../worker/db/schema";
-import { mentionsQuery } from "../../worker/domain/messaging/conversations";
+import { mentionsQuery } from "../../worker/domain/messaging/conversation-list";
 import type { Principal } from "../../worker/lib/context";
 import type { ConversationDto, MessageDto } from "../../worker/schemas/conversations";
 import {

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../../worker/db/client";
-import { changeStatus } from "../../worker/domain/messaging/conversations";
+import { changeStatus } from "../../worker/domain/messaging/conversation-actions";
 import type { MessageDto } from "../../worker/schemas/conversations";
 import { api, expectProblem, json, newVisitorConversation } from "../helpers";
 

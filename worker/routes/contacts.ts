@@ -10,7 +10,7 @@ import {
   tagCounts,
   updateContact,
 } from "../domain/contacts/contacts";
-import { listContactConversations } from "../domain/messaging/conversations";
+import { listContactConversations } from "../domain/messaging/conversation-list";
 import { requireRole } from "../lib/auth";
 import { authenticated, createRouter } from "../lib/router";
 import { errorResponses, IdParam, jsonBody, jsonResponse } from "../schemas/common";

@@ -5,11 +5,11 @@ import {
   addLabels,
   assignConversation,
   changeStatus,
-  getConversation,
-  listConversations,
   markConversationRead,
   removeLabels,
-} from "../domain/messaging/conversations";
+} from "../domain/messaging/conversation-actions";
+import { listConversations } from "../domain/messaging/conversation-list";
+import { getConversation } from "../domain/messaging/conversations";
 import { MAX_UPLOAD_BYTES, sendAgentFile, sendAgentMessage } from "../domain/messaging/messages";
 import { searchMessages } from "../domain/messaging/search";
 import { conversationStub, hubFor } from "../domain/messaging/stubs";

@@ -13,7 +13,7 @@ import {
   checkAssignee,
   checkClosing,
   removeLabels,
-} from "./conversations";
+} from "./conversation-actions";
 
 type Action = z.infer<typeof BulkAction>;
 type Results = z.infer<typeof BulkResult>["results"];

@@ -8,7 +8,7 @@ import {
 } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
 import type { Db, Principal } from "../../lib/context";
-import { assignConversation } from "../messaging/conversations";
+import { assignConversation } from "../messaging/conversation-actions";
 
 export type Candidate = { userId: string; open: number; capacity: number };
 

@@ -25,12 +25,8 @@ import type {
   WorkspaceSettings,
 } from "../../schemas/teams";
 import { record } from "../events/record";
-import {
-  actorName,
-  assignConversation,
-  checkAssignee,
-  getConversation,
-} from "../messaging/conversations";
+import { actorName, assignConversation, checkAssignee } from "../messaging/conversation-actions";
+import { getConversation } from "../messaging/conversations";
 import { conversationStub, hubFor } from "../messaging/stubs";
 import { isOpen, nextOpening } from "./hours";
 

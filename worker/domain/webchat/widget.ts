@@ -1,11 +1,10 @@
-import { and, desc, eq, inArray, ne } from "drizzle-orm";
+import { desc, eq, ne } from "drizzle-orm";
 import {
   businessHours,
   contacts,
   conversations,
   memberships,
   type PrechatField,
-  teamMembers,
   teams,
   workspaces,
 } from "../../db/schema";
