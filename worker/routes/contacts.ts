@@ -1,15 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { listContacts, tagCounts } from "../domain/contacts/contact-list";
 import {
-  addTags,
   contactIdentitiesOf,
   createContact,
   deleteContact,
   getContact,
-  listContacts,
-  removeTag,
-  tagCounts,
   updateContact,
 } from "../domain/contacts/contacts";
+import { addTags, removeTag } from "../domain/contacts/tags";
 import { listContactConversations } from "../domain/messaging/conversation-list";
 import { requireRole } from "../lib/auth";
 import { authenticated, createRouter } from "../lib/router";

@@ -1,8 +1,7 @@
-import { and, asc, desc, eq, gt, inArray, like, lt, or, type SQL, sql } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import { type CountryCode, parsePhoneNumberFromString } from "libphonenumber-js";
 import { readInChunks, rowChunks } from "../../db/chunks";
 import {
-  type ChannelType,
   type ConsentByChannel,
   type ConsentChannel,
   type CustomFieldValue,
@@ -18,18 +17,12 @@ import type { Db, Principal } from "../../lib/context";
 import { conflict, type FieldError, notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { toIso } from "../../schemas/common";
-import {
-  type ContactCreateInput,
-  type ContactCursorValue,
-  type ContactListFilter,
-  type ContactPatchInput,
-  encodeContactCursor,
-} from "../../schemas/contacts";
+import type { ContactCreateInput, ContactPatchInput } from "../../schemas/contacts";
 import { type DomainEvent, type EventScope, record, recordAll } from "../events/record";
 import { forgetHonouredTokens } from "../webchat/honoured-tokens";
-import { fieldFilterConditions, listContactFields, mergeCustomFields } from "./fields";
+import { listContactFields, mergeCustomFields } from "./fields";
 
-type ContactRow = typeof contacts.$inferSelect;
+export type ContactRow = typeof contacts.$inferSelect;
 
 export function toContactDto(row: Omit<ContactRow, "sortName" | "sortActivity">, tags: string[]) {
   return {
@@ -61,9 +54,7 @@ export const normalizeTags = (tags: string[]) => [
   ...new Set(tags.map((t) => t.trim().toLowerCase())),
 ];
 
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
-
-async function tagsOf(db: Db, workspaceId: string, contactIds: string[]) {
+export async function tagsOf(db: Db, workspaceId: string, contactIds: string[]) {
   const byContact = new Map<string, string[]>(contactIds.map((id) => [id, []]));
   const rows = await readInChunks(contactIds, (ids) =>
     db
@@ -77,7 +68,7 @@ async function tagsOf(db: Db, workspaceId: string, contactIds: string[]) {
 }
 
 /** The contact's tags as multi-row inserts, each within D1's parameter limit. */
-const tagInserts = (db: Db, workspaceId: string, contactId: string, tags: string[]) =>
+export const tagInserts = (db: Db, workspaceId: string, contactId: string, tags: string[]) =>
   rowChunks(
     contactTags,
     tags.map((tag) => ({ workspaceId, contactId, tag })),
@@ -95,136 +86,6 @@ export async function getContact(db: Db, workspaceId: string, id: string) {
   const row = await findRow(db, workspaceId, id);
   const tags = await tagsOf(db, workspaceId, [id]);
   return toContactDto(row, tags.get(id) ?? []);
-}
-
-const SORT_KEYS = {
-  created: contacts.id,
-  name: contacts.sortName,
-  last_activity: contacts.sortActivity,
-} as const;
-
-type SortableRow = Pick<ContactRow, "id" | "sortName" | "sortActivity">;
-const sortValueOf = (row: SortableRow, sort: ContactListFilter["sort"]) =>
-  sort === "created" ? row.id : sort === "name" ? (row.sortName ?? "") : (row.sortActivity ?? 0);
-
-/** Rows after the cursor in the page's order: by the sort key, then by id. */
-function afterCursor(cursor: ContactCursorValue) {
-  const key = SORT_KEYS[cursor.sort];
-  const beyond = cursor.order === "asc" ? gt : lt;
-  if (cursor.sort === "created") return beyond(contacts.id, cursor.id);
-  return or(beyond(key, cursor.value), and(eq(key, cursor.value), beyond(contacts.id, cursor.id)));
-}
-
-function searchCondition(q: string) {
-  const pattern = `%${escapeLike(q)}%`;
-  const digits = q.replace(/\D/g, "");
-  return or(
-    sql`${contacts.name} like ${pattern} escape '\\'`,
-    sql`${contacts.email} like ${pattern.toLowerCase()} escape '\\'`,
-    digits.length >= 3 ? like(contacts.phone, `%${digits}%`) : undefined,
-  );
-}
-
-function tagCondition(db: Db, workspaceId: string, tag: string) {
-  return inArray(
-    contacts.id,
-    db
-      .select({ id: contactTags.contactId })
-      .from(contactTags)
-      .where(inWorkspace(contactTags, workspaceId, eq(contactTags.tag, tag.toLowerCase()))),
-  );
-}
-
-/** Contacts counted up to this many; past it a list says "10,000+". */
-export const COUNT_CAP = 10_000;
-
-async function countUpTo(db: Db, where: SQL) {
-  const capped = db
-    .select({ one: sql`1` })
-    .from(contacts)
-    .where(where)
-    .limit(COUNT_CAP + 1)
-    .as("capped");
-  const [row] = await db.select({ n: sql<number>`count(*)` }).from(capped);
-  const n = row?.n ?? 0;
-  return { total: Math.min(n, COUNT_CAP), total_capped: n > COUNT_CAP };
-}
-
-/** The channel types each contact has talked on, for the list's icons. */
-async function channelTypesOf(db: Db, workspaceId: string, contactIds: string[]) {
-  const byContact = new Map<string, ChannelType[]>(contactIds.map((id) => [id, []]));
-  const rows = await readInChunks(contactIds, (ids) =>
-    db
-      .selectDistinct({ contactId: conversations.contactId, type: channels.type })
-      .from(conversations)
-      .innerJoin(channels, eq(channels.id, conversations.channelId))
-      .where(inWorkspace(conversations, workspaceId, inArray(conversations.contactId, ids)))
-      .orderBy(channels.type),
-  );
-  for (const row of rows) byContact.get(row.contactId)?.push(row.type);
-  return byContact;
-}
-
-/**
- * A page of contacts: searched, filtered by tag and custom fields, sorted by creation, name or
- * last activity and paged by keyset (every sort has an index). The first page counts the
- * matches, up to COUNT_CAP.
- */
-export async function listContacts(db: Db, workspaceId: string, filter: ContactListFilter) {
-  const order = filter.order ?? (filter.sort === "name" ? "asc" : "desc");
-  const cursor = filter.cursor;
-  if (cursor && (cursor.sort !== filter.sort || cursor.order !== order)) {
-    throw validationFailed([
-      {
-        path: "query.cursor",
-        message: "this cursor belongs to another sort; start again without it",
-      },
-    ]);
-  }
-  const fieldConditions = fieldFilterConditions(
-    await listContactFields(db, workspaceId),
-    filter.field ?? [],
-  );
-  const matching = inWorkspace(
-    contacts,
-    workspaceId,
-    filter.q ? searchCondition(filter.q) : undefined,
-    filter.tag ? tagCondition(db, workspaceId, filter.tag) : undefined,
-    ...fieldConditions,
-  );
-  const direction = order === "asc" ? asc : desc;
-  const key = SORT_KEYS[filter.sort];
-  const rows = await db
-    .select()
-    .from(contacts)
-    .where(cursor ? and(matching, afterCursor(cursor)) : matching)
-    .orderBy(...(filter.sort === "created" ? [] : [direction(key)]), direction(contacts.id))
-    .limit(filter.limit + 1);
-  const page = rows.slice(0, filter.limit);
-  const ids = page.map((r) => r.id);
-  const [tags, channelTypes, count] = await Promise.all([
-    tagsOf(db, workspaceId, ids),
-    channelTypesOf(db, workspaceId, ids),
-    cursor ? null : countUpTo(db, matching),
-  ]);
-  const last = page.at(-1);
-  return {
-    data: page.map((row) => ({
-      ...toContactDto(row, tags.get(row.id) ?? []),
-      channel_types: channelTypes.get(row.id) ?? [],
-    })),
-    next_cursor:
-      rows.length > filter.limit && last
-        ? encodeContactCursor({
-            sort: filter.sort,
-            order,
-            value: sortValueOf(last, filter.sort),
-            id: last.id,
-          })
-        : null,
-    total: count?.total ?? null,
-    total_capped: count?.total_capped ?? false,
-  };
 }
 
 type Identity = { phone?: string | null | undefined; email?: string | null | undefined };
@@ -415,7 +276,7 @@ export async function updateContact(
 }
 
 /** Tags added or removed and custom fields changed, each as its own event. */
-async function recordChanges(
+export async function recordChanges(
   scope: EventScope,
   workspaceId: string,
   contactId: string,
@@ -464,57 +325,6 @@ export async function deleteContact(db: Db, workspaceId: string, id: string) {
   forgetHonouredTokens();
 }
 
-export async function addTags(
-  db: Db,
-  env: Env,
-  workspaceId: string,
-  id: string,
-  tags: string[],
-  now: number,
-) {
-  const before = (await getContact(db, workspaceId, id)).tags;
-  await db.batch([
-    db
-      .update(contacts)
-      .set({ updatedAt: now })
-      .where(inWorkspace(contacts, workspaceId, eq(contacts.id, id))),
-    ...tagInserts(db, workspaceId, id, normalizeTags(tags)),
-  ]);
-  const contact = await getContact(db, workspaceId, id);
-  await recordChanges({ db, env }, workspaceId, id, { tags: [before, contact.tags] });
-  return contact;
-}
-
-export async function removeTag(
-  db: Db,
-  env: Env,
-  workspaceId: string,
-  id: string,
-  tag: string,
-  now: number,
-) {
-  const before = (await getContact(db, workspaceId, id)).tags;
-  await db.batch([
-    db
-      .delete(contactTags)
-      .where(
-        inWorkspace(
-          contactTags,
-          workspaceId,
-          eq(contactTags.contactId, id),
-          eq(contactTags.tag, tag.trim().toLowerCase()),
-        ),
-      ),
-    db
-      .update(contacts)
-      .set({ updatedAt: now })
-      .where(inWorkspace(contacts, workspaceId, eq(contacts.id, id))),
-  ]);
-  const contact = await getContact(db, workspaceId, id);
-  await recordChanges({ db, env }, workspaceId, id, { tags: [before, contact.tags] });
-  return contact;
-}
-
 /** How the contact is known on platform channels: `<type>:<channel id>` identities, named. */
 export async function contactIdentitiesOf(db: Db, workspaceId: string, id: string) {
   await findRow(db, workspaceId, id);
@@ -540,17 +350,3 @@ export async function contactIdentitiesOf(db: Db, workspaceId: string, id: strin
     };
   });
 }
-
-/** The workspace's contact tags, most used first, for suggestions and filters. */
-export async function tagCounts(db: Db, workspaceId: string) {
-  const count = sql<number>`count(*)`;
-  return db
-    .select({ tag: contactTags.tag, count })
-    .from(contactTags)
-    .where(inWorkspace(contactTags, workspaceId))
-    .groupBy(contactTags.tag)
-    .orderBy(desc(count), asc(contactTags.tag))
-    .limit(TAG_SUGGESTIONS);
-}
-
-export const TAG_SUGGESTIONS = 200;
