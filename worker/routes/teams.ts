@@ -1,21 +1,16 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import {
   createBusinessHours,
-  createTeam,
   deleteBusinessHours,
-  deleteTeam,
   getBusinessHours,
-  getTeam,
   listBusinessHours,
-  listTeams,
-  setChannelRouting,
   toHoursDto,
-  transferConversation,
   updateBusinessHours,
-  updateTeam,
-  updateWorkspaceSettings,
-  workspaceSettings,
-} from "../domain/routing/teams";
+} from "../domain/routing/business-hours";
+import { setChannelRouting } from "../domain/routing/channel-routing";
+import { createTeam, deleteTeam, getTeam, listTeams, updateTeam } from "../domain/routing/teams";
+import { transferConversation } from "../domain/routing/transfer";
+import { updateWorkspaceSettings, workspaceSettings } from "../domain/workspace/settings";
 import { requireRole } from "../lib/auth";
 import { authenticated, createRouter } from "../lib/router";
 import { errorResponses, IdParam, jsonBody, jsonResponse } from "../schemas/common";

@@ -1,37 +1,18 @@
 import type { z } from "@hono/zod-openapi";
-import { asc, eq, inArray, isNull } from "drizzle-orm";
+import { asc, eq, inArray } from "drizzle-orm";
 import { readInChunks, rowChunks } from "../../db/chunks";
 import { writeTogether } from "../../db/client";
-import {
-  businessHours,
-  channels,
-  conversations,
-  memberships,
-  teamMembers,
-  teams,
-  workspaces,
-} from "../../db/schema";
+import { conversations, memberships, teamMembers, teams } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
-import type { Db, Principal } from "../../lib/context";
+import type { Db } from "../../lib/context";
 import { conflict, notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { toIso } from "../../schemas/common";
-import type {
-  BusinessHoursCreate,
-  BusinessHoursPatch,
-  ChannelRoutingSchema,
-  TeamCreate,
-  TeamPatch,
-  WorkspaceSettings,
-} from "../../schemas/teams";
-import { record } from "../events/record";
-import { actorName, assignConversation, checkAssignee } from "../messaging/conversation-actions";
-import { getConversation } from "../messaging/conversations";
-import { conversationStub, hubFor } from "../messaging/stubs";
-import { isOpen, nextOpening } from "./hours";
+import type { TeamCreate, TeamPatch } from "../../schemas/teams";
+import { hubFor } from "../messaging/stubs";
+import { checkHours } from "./business-hours";
 
 type TeamRow = typeof teams.$inferSelect;
-type HoursRow = typeof businessHours.$inferSelect;
 
 export const toTeamDto = (row: TeamRow, memberIds: string[]) => ({
   id: row.id,
@@ -46,19 +27,6 @@ export const toTeamDto = (row: TeamRow, memberIds: string[]) => ({
   member_ids: memberIds,
   created_at: toIso(row.createdAt),
 });
-
-export const toHoursDto = (row: HoursRow, now: number) => {
-  const next = nextOpening(row, now);
-  return {
-    id: row.id,
-    name: row.name,
-    timezone: row.timezone,
-    weekly: row.weekly,
-    closures: row.closures,
-    open_now: isOpen(row, now),
-    next_opening: next === null ? null : toIso(next),
-  };
-};
 
 async function membersOf(db: Db, workspaceId: string, teamIds: string[]) {
   const rows = await readInChunks(teamIds, (chunk) =>
@@ -107,15 +75,6 @@ async function checkMembers(db: Db, workspaceId: string, userIds: string[]) {
     throw validationFailed([
       { path: `member_ids.${unknown}`, message: "not a member of this workspace" },
     ]);
-}
-
-async function checkHours(db: Db, workspaceId: string, id: string | null | undefined) {
-  if (!id) return;
-  const row = await db.query.businessHours.findFirst({
-    where: inWorkspace(businessHours, workspaceId, eq(businessHours.id, id)),
-  });
-  if (!row)
-    throw validationFailed([{ path: "business_hours_id", message: "no such business hours" }]);
 }
 
 /** The statements that make `userIds` the team's members, to run in one batch. */
@@ -203,150 +162,8 @@ export async function deleteTeam(db: Db, workspaceId: string, id: string) {
   ]);
 }
 
-export async function createBusinessHours(
-  db: Db,
-  workspaceId: string,
-  input: z.infer<typeof BusinessHoursCreate>,
-  now: number,
-) {
-  const [row] = await db
-    .insert(businessHours)
-    .values({ id: newId("bh", now), workspaceId, ...input, createdAt: now })
-    .returning();
-  if (!row) throw new Error("insert returned no row");
-  return row;
-}
-
-export const listBusinessHours = (db: Db, workspaceId: string) =>
-  db.query.businessHours.findMany({
-    where: inWorkspace(businessHours, workspaceId),
-    orderBy: asc(businessHours.name),
-  });
-
-export async function getBusinessHours(db: Db, workspaceId: string, id: string) {
-  const row = await db.query.businessHours.findFirst({
-    where: inWorkspace(businessHours, workspaceId, eq(businessHours.id, id)),
-  });
-  if (!row) throw notFound("Business hours");
-  return row;
-}
-
-export async function updateBusinessHours(
-  db: Db,
-  workspaceId: string,
-  id: string,
-  input: z.infer<typeof BusinessHoursPatch>,
-) {
-  await getBusinessHours(db, workspaceId, id);
-  const values = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
-  if (Object.keys(values).length)
-    await db
-      .update(businessHours)
-      .set(values)
-      .where(inWorkspace(businessHours, workspaceId, eq(businessHours.id, id)));
-  return getBusinessHours(db, workspaceId, id);
-}
-
-/** Who follows a schedule: the workspace, its teams and its channels, by name. */
-async function usersOfHours(db: Db, workspaceId: string, id: string) {
-  const [workspace, teamRows, channelRows] = await Promise.all([
-    db.query.workspaces.findFirst({ where: eq(workspaces.id, workspaceId) }),
-    db.query.teams.findMany({
-      columns: { name: true },
-      where: inWorkspace(teams, workspaceId, eq(teams.businessHoursId, id)),
-    }),
-    db.query.channels.findMany({
-      columns: { name: true, routing: true },
-      where: inWorkspace(channels, workspaceId, isNull(channels.deletedAt)),
-    }),
-  ]);
-  return [
-    ...(workspace?.businessHoursId === id ? ["the workspace"] : []),
-    ...teamRows.map((t) => `team "${t.name}"`),
-    ...channelRows
-      .filter((c) => c.routing?.business_hours_id === id)
-      .map((c) => `channel "${c.name}"`),
-  ];
-}
-
-/** Deletes a schedule nobody follows; one still in use is refused, naming who uses it. */
-export async function deleteBusinessHours(db: Db, workspaceId: string, id: string) {
-  await getBusinessHours(db, workspaceId, id);
-  const usedBy = await usersOfHours(db, workspaceId, id);
-  if (usedBy.length)
-    throw conflict(`These hours are used by ${usedBy.join(", ")}; give them other hours first.`);
-  await db
-    .delete(businessHours)
-    .where(inWorkspace(businessHours, workspaceId, eq(businessHours.id, id)));
-}
-
-/**
- * Moves a conversation to a team and/or agent, with an optional note for the next person.
- * Sent to a team without an agent, it waits there for auto-assignment.
- */
-export async function transferConversation(
-  db: Db,
-  env: Env,
-  principal: Principal,
-  id: string,
-  target: {
-    team_id?: string | null | undefined;
-    user_id?: string | null | undefined;
-    note?: string | undefined;
-  },
-) {
-  const current = await getConversation(db, principal.workspaceId, id);
-  const teamId = target.team_id === undefined ? current.team_id : target.team_id;
-  const assignee =
-    target.user_id !== undefined
-      ? target.user_id
-      : target.team_id !== undefined
-        ? null
-        : current.assignee_id;
-  // everything is checked before the note, the team or the assignee is written
-  await checkTeams(db, principal.workspaceId, [["team_id", teamId]]);
-  if (assignee && assignee !== current.assignee_id)
-    await checkAssignee(db, principal.workspaceId, assignee);
-  const name = await actorName(db, principal);
-  if (target.note)
-    await conversationStub(env, id).append({
-      kind: "note",
-      sender: { type: "agent", id: principal.userId, name },
-      text: target.note,
-    });
-  if (teamId !== current.team_id) {
-    await db
-      .update(conversations)
-      .set({ teamId })
-      .where(inWorkspace(conversations, principal.workspaceId, eq(conversations.id, id)));
-    await conversationStub(env, id).append({
-      kind: "event",
-      sender: { type: "system", id: principal.userId, name },
-      event: {
-        type: "transferred",
-        data: {
-          from_team: current.team_id,
-          to_team: teamId,
-          ...(target.note ? { note: target.note } : {}),
-        },
-      },
-    });
-  }
-  await assignConversation(db, env, principal, id, assignee);
-  if (teamId && assignee === null)
-    await hubFor(env, principal.workspaceId).assignWaiting(principal.workspaceId, teamId);
-  const conversation = await getConversation(db, principal.workspaceId, id);
-  await record({ db, env }, principal.workspaceId, {
-    type: "conversation.transferred",
-    conversation,
-    from_team: current.team_id,
-    to_team: teamId,
-  });
-  return conversation;
-}
-
 /** Each [path, team id] must name a team of the workspace. */
-async function checkTeams(
+export async function checkTeams(
   db: Db,
   workspaceId: string,
   refs: [string, string | null | undefined][],
@@ -358,67 +175,4 @@ async function checkTeams(
     });
     if (!row) throw validationFailed([{ path, message: "no such team" }]);
   }
-}
-
-/** Where a channel's new conversations go; checked against the workspace's teams and hours. */
-export async function setChannelRouting(
-  db: Db,
-  workspaceId: string,
-  channelId: string,
-  routing: z.infer<typeof ChannelRoutingSchema>,
-) {
-  await checkTeams(db, workspaceId, [["team_id", routing.team_id]]);
-  await checkHours(db, workspaceId, routing.business_hours_id);
-  if (routing.menu) {
-    await checkTeams(db, workspaceId, [
-      ...routing.menu.options.map((o, i): [string, string] => [
-        `menu.options.${i}.team_id`,
-        o.team_id,
-      ]),
-      ["menu.default_team_id", routing.menu.default_team_id],
-    ]);
-  }
-  const [row] = await db
-    .update(channels)
-    .set({ routing })
-    .where(inWorkspace(channels, workspaceId, eq(channels.id, channelId)))
-    .returning({ routing: channels.routing });
-  if (!row) throw notFound("Channel");
-  return row.routing ?? {};
-}
-
-export async function workspaceSettings(db: Db, workspaceId: string) {
-  const row = await db.query.workspaces.findFirst({ where: eq(workspaces.id, workspaceId) });
-  if (!row) throw notFound("Workspace");
-  return {
-    name: row.name,
-    timezone: row.timezone,
-    default_country: row.defaultCountry,
-    language: row.language,
-    business_hours_id: row.businessHoursId,
-    close_reasons: row.closeReasons,
-    require_close_note: row.requireCloseNote,
-  };
-}
-
-const settingsColumns = (input: z.infer<typeof WorkspaceSettings>) => ({
-  ...(input.name !== undefined ? { name: input.name } : {}),
-  ...(input.timezone !== undefined ? { timezone: input.timezone } : {}),
-  ...(input.default_country !== undefined ? { defaultCountry: input.default_country } : {}),
-  ...(input.language !== undefined ? { language: input.language } : {}),
-  ...(input.business_hours_id !== undefined ? { businessHoursId: input.business_hours_id } : {}),
-  ...(input.close_reasons !== undefined ? { closeReasons: input.close_reasons } : {}),
-  ...(input.require_close_note !== undefined ? { requireCloseNote: input.require_close_note } : {}),
-});
-
-export async function updateWorkspaceSettings(
-  db: Db,
-  workspaceId: string,
-  input: z.infer<typeof WorkspaceSettings>,
-) {
-  await checkHours(db, workspaceId, input.business_hours_id);
-  const values = settingsColumns(input);
-  if (Object.keys(values).length)
-    await db.update(workspaces).set(values).where(eq(workspaces.id, workspaceId));
-  return workspaceSettings(db, workspaceId);
 }
