@@ -37,7 +37,9 @@ import { filesRouter } from "./routes/files";
 import { invitationsRouter } from "./routes/invitations";
 import { labelsRouter } from "./routes/labels";
 import { meRouter } from "./routes/me";
+import { realtimeRouter } from "./routes/realtime";
 import { savedViewsRouter } from "./routes/saved-views";
+import { searchRouter } from "./routes/search";
 import { sendRouter } from "./routes/send";
 import { snippetsRouter } from "./routes/snippets";
 import { teamsRouter } from "./routes/teams";
@@ -164,6 +166,8 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
     .route(API, contactFieldsRouter)
     .route(API, channelsRouter)
     .route(API, conversationsRouter)
+    .route(API, realtimeRouter)
+    .route(API, searchRouter)
     .route(API, snippetsRouter)
     .route(API, savedViewsRouter)
     .route(API, labelsRouter)
