@@ -6,6 +6,8 @@ import type {
   SystemEvent,
 } from "../worker/db/schema";
 import type { DeliveryUpdate } from "../worker/domain/messaging/contract";
+import type { ProjectedMessage } from "../worker/domain/messaging/projection";
+import { VISITOR_EVENT_TYPES } from "../worker/domain/messaging/visitor-view";
 import { attachmentUrl } from "../worker/lib/files";
 import type { MessageDto } from "../worker/schemas/conversations";
 
@@ -155,5 +157,52 @@ export async function messageDto(env: Env, row: Row, conversationId: string): Pr
       ? deliveryEventsDto(JSON.parse(String(row.delivery_events)) as DeliveryEvent[])
       : [],
     created_at: new Date(Number(row.created_at)).toISOString(),
+  };
+}
+
+/** Messages after or before a seq, in order; a visitor sees no notes and only their events. */
+export function readMessages(
+  sql: SqlStorage,
+  options: {
+    afterSeq?: number | undefined;
+    beforeSeq?: number | undefined;
+    limit: number;
+    audience: "agent" | "visitor";
+  },
+): Row[] {
+  const visitorEvents = VISITOR_EVENT_TYPES.map((t) => `'${t}'`).join(", ");
+  const hideNotes =
+    options.audience === "visitor"
+      ? `AND kind <> 'note' AND (kind <> 'event' OR json_extract(event, '$.type') IN (${visitorEvents}))`
+      : "";
+  if (options.beforeSeq !== undefined)
+    return sql
+      .exec(
+        `SELECT * FROM messages WHERE seq < ? ${hideNotes} ORDER BY seq DESC LIMIT ?`,
+        options.beforeSeq,
+        options.limit,
+      )
+      .toArray()
+      .reverse();
+  return sql
+    .exec(
+      `SELECT * FROM messages WHERE seq > ? ${hideNotes} ORDER BY seq LIMIT ?`,
+      options.afterSeq ?? 0,
+      options.limit,
+    )
+    .toArray();
+}
+
+/** A stored message as the D1 projection takes it. */
+export function projectedMessage(row: Row): ProjectedMessage {
+  return {
+    id: String(row.id),
+    seq: Number(row.seq),
+    kind: row.kind as MessageKind,
+    senderType: row.sender_type as SenderType,
+    senderId: row.sender_id === null ? null : String(row.sender_id),
+    text: row.text === null ? null : String(row.text),
+    hasAttachment: row.attachment !== null,
+    createdAt: Number(row.created_at),
   };
 }

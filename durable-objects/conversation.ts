@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { createDb } from "../worker/db/client";
-import type { DeliveryStatus, MessageKind, SenderType } from "../worker/db/schema";
+import type { DeliveryStatus } from "../worker/db/schema";
 import { record } from "../worker/domain/events/record";
 import type {
   AppendInput,
@@ -8,11 +8,9 @@ import type {
   ConversationMeta,
   DeliveryUpdate,
   OutboundOptions,
-  SlaCheck,
 } from "../worker/domain/messaging/contract";
 import { reopenSnoozed, resetUnread } from "../worker/domain/messaging/projection";
-import { hubFor } from "../worker/domain/messaging/stubs";
-import { VISITOR_EVENT_TYPES, visitorView } from "../worker/domain/messaging/visitor-view";
+import { visitorView } from "../worker/domain/messaging/visitor-view";
 import { slaBreaches } from "../worker/domain/routing/sla";
 import { newId } from "../worker/lib/ids";
 import { type LimitCheck, type RequestLimit, TokenBuckets } from "../worker/lib/token-bucket";
@@ -21,19 +19,20 @@ import {
   type ConversationDto,
   type MessageDto,
 } from "../worker/schemas/conversations";
+import { ProjectionOutbox } from "./conversation-outbox";
+import { slaChecks, takeDueSlaChecks, watchSla } from "./conversation-sla";
 import {
   advanceDelivery,
   deliveryEventsDto,
   MetaStore,
   messageDto,
   migrateConversationStorage,
+  readMessages,
   senderScopedId,
 } from "./conversation-storage";
 import { answerClose, sendAll } from "./sockets";
 
 type SocketState = { audience: Audience; userId: string | null; name: string | null };
-
-const BACKOFF_MS = [1_000, 5_000, 15_000, 60_000, 300_000];
 
 /**
  * One conversation: the source of truth for message order. Messages get a gap-free
@@ -42,12 +41,19 @@ const BACKOFF_MS = [1_000, 5_000, 15_000, 60_000, 300_000];
 export class ConversationDO extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly metaStore: MetaStore;
-  private drain: Promise<void> | null = null;
+  private readonly outbox: ProjectionOutbox;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.metaStore = new MetaStore(this.sql);
+    this.outbox = new ProjectionOutbox(this.sql, this.metaStore, env, {
+      meta: () => this.meta(),
+      scheduleAlarm: () => this.scheduleAlarm(),
+      // agents on the conversation hear of a status change (a customer waking a snoozed one)
+      statusChanged: (conversation) =>
+        this.broadcast({ type: "conversation", conversation }, "agent"),
+    });
     ctx.blockConcurrencyWhile(async () => migrateConversationStorage(this.sql));
   }
 
@@ -101,27 +107,10 @@ export class ConversationDO extends DurableObject<Env> {
     this.metaStore.set("routed", "1");
   }
 
-  /** Schedules breach checks at the conversation's SLA due times. */
-  private watchSla(sla: ConversationDto["sla"]) {
-    const due: SlaCheck[] = [];
-    if (sla.first_response_due_at)
-      due.push({ target: "first_response", at: Date.parse(sla.first_response_due_at) });
-    if (sla.resolution_due_at)
-      due.push({ target: "resolution", at: Date.parse(sla.resolution_due_at) });
-    this.metaStore.set("sla", JSON.stringify(due));
-  }
-
-  private slaChecks(): SlaCheck[] {
-    const raw = this.metaStore.get("sla");
-    return raw ? (JSON.parse(raw) as SlaCheck[]) : [];
-  }
-
   /** Records a breach as an event when a due time passes with its target unmet. */
   private async checkSla(now: number) {
-    const checks = this.slaChecks();
-    const due = checks.filter((c) => c.at <= now);
+    const due = takeDueSlaChecks(this.metaStore, now);
     if (due.length === 0) return;
-    this.metaStore.set("sla", JSON.stringify(checks.filter((c) => c.at > now)));
     const meta = this.meta();
     const breached = await slaBreaches(this.env.DB, meta, due);
     for (const check of breached) {
@@ -196,7 +185,7 @@ export class ConversationDO extends DurableObject<Env> {
         .one();
       this.sql.exec("INSERT INTO outbox (seq) VALUES (?)", seq);
       // projected entries leave the outbox with the next write rather than in a commit of their own
-      this.sql.exec("DELETE FROM outbox WHERE seq <= ?", this.projectedThrough);
+      this.sql.exec("DELETE FROM outbox WHERE seq <= ?", this.outbox.projectedThrough);
       return inserted;
     });
     this.knownLastSeq = Number(row.seq);
@@ -213,28 +202,7 @@ export class ConversationDO extends DurableObject<Env> {
     audience: Audience;
   }): Promise<MessageDto[]> {
     const meta = this.meta();
-    const visitorEvents = VISITOR_EVENT_TYPES.map((t) => `'${t}'`).join(", ");
-    const hideNotes =
-      options.audience === "visitor"
-        ? `AND kind <> 'note' AND (kind <> 'event' OR json_extract(event, '$.type') IN (${visitorEvents}))`
-        : "";
-    const rows =
-      options.beforeSeq !== undefined
-        ? this.sql
-            .exec(
-              `SELECT * FROM messages WHERE seq < ? ${hideNotes} ORDER BY seq DESC LIMIT ?`,
-              options.beforeSeq,
-              options.limit,
-            )
-            .toArray()
-            .reverse()
-        : this.sql
-            .exec(
-              `SELECT * FROM messages WHERE seq > ? ${hideNotes} ORDER BY seq LIMIT ?`,
-              options.afterSeq ?? 0,
-              options.limit,
-            )
-            .toArray();
+    const rows = readMessages(this.sql, options);
     const messages = await Promise.all(
       rows.map((row) => messageDto(this.env, row, meta.conversationId)),
     );
@@ -267,7 +235,7 @@ export class ConversationDO extends DurableObject<Env> {
     options: { watchSla?: boolean } = {},
   ): Promise<void> {
     const { status, snooze_until } = frame.conversation;
-    if (options.watchSla) this.watchSla(frame.conversation.sla);
+    if (options.watchSla) watchSla(this.metaStore, frame.conversation.sla);
     this.metaStore.set("status", status);
     if (status === "snoozed" && snooze_until)
       this.metaStore.set("wake_at", String(Date.parse(snooze_until)));
@@ -359,7 +327,7 @@ export class ConversationDO extends DurableObject<Env> {
   private async scheduleAlarm() {
     const due = [
       ...["wake_at", "retry_at"].map((key) => Number(this.metaStore.get(key) ?? 0)),
-      ...this.slaChecks().map((c) => c.at),
+      ...slaChecks(this.metaStore).map((c) => c.at),
     ].filter((at) => at > 0);
     if (due.length === 0) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(Math.min(...due));
@@ -443,78 +411,11 @@ export class ConversationDO extends DurableObject<Env> {
     sendAll(this.ctx.getWebSockets(only), frame);
   }
 
-  /** One drain at a time; later callers wait for the running one, which loops until empty. */
-  private flush(): Promise<void> {
-    this.drain ??= this.drainOutbox().finally(() => {
-      this.drain = null;
-    });
-    return this.drain;
-  }
-
-  /**
-   * Outbox entries up to here are in D1. Kept in memory only: after a restart the entries left
-   * are projected again, which the projection ignores as already there.
-   */
-  private projectedThrough = 0;
-
-  private async drainOutbox(): Promise<void> {
-    const meta = this.meta();
-    for (;;) {
-      const pending = this.sql
-        .exec(
-          "SELECT m.*, o.attempts FROM outbox o JOIN messages m ON m.seq = o.seq WHERE o.seq > ? ORDER BY o.seq LIMIT 1",
-          this.projectedThrough,
-        )
-        .toArray()[0];
-      if (!pending) {
-        // alarm bookkeeping only after a failure: the common path touches no alarm
-        if (this.metaStore.get("retry_at") !== null) {
-          this.metaStore.delete("retry_at");
-          await this.scheduleAlarm();
-        }
-        return;
-      }
-      try {
-        const conversation = await hubFor(this.env, meta.workspaceId).project({
-          ref: meta,
-          message: {
-            id: String(pending.id),
-            seq: Number(pending.seq),
-            kind: pending.kind as MessageKind,
-            senderType: pending.sender_type as SenderType,
-            senderId: pending.sender_id === null ? null : String(pending.sender_id),
-            text: pending.text === null ? null : String(pending.text),
-            hasAttachment: pending.attachment !== null,
-            createdAt: Number(pending.created_at),
-          },
-          // a customer's message may wake the conversation, which its agents must hear of
-          wantsConversation: !["open", "closed"].includes(this.metaStore.get("status") ?? ""),
-        });
-        this.projectedThrough = Number(pending.seq);
-        // agents on the conversation hear of a status change (a customer waking a snoozed one)
-        if (conversation && this.metaStore.get("status") !== conversation.status) {
-          this.metaStore.set("status", conversation.status);
-          this.broadcast({ type: "conversation", conversation }, "agent");
-        }
-      } catch (error) {
-        const attempts = Number(pending.attempts) + 1;
-        this.sql.exec("UPDATE outbox SET attempts = ? WHERE seq = ?", attempts, pending.seq);
-        const delay = BACKOFF_MS[Math.min(attempts - 1, BACKOFF_MS.length - 1)] ?? 300_000;
-        console.warn(
-          `projection of ${meta.conversationId}#${pending.seq} failed; retrying in ${delay}ms`,
-          error,
-        );
-        this.metaStore.set("retry_at", String(Date.now() + delay));
-        await this.scheduleAlarm();
-        return;
-      }
-    }
-  }
-
   pendingProjection(): number {
-    return Number(
-      this.sql.exec("SELECT count(*) AS n FROM outbox WHERE seq > ?", this.projectedThrough).one()
-        .n,
-    );
+    return this.outbox.pending();
+  }
+
+  private flush(): Promise<void> {
+    return this.outbox.flush();
   }
 }
