@@ -1,10 +1,11 @@
 import type { ChannelType } from "../db/schema";
 import { custom } from "./custom";
 import { email } from "./email";
-import { instagram, messenger, whatsapp } from "./meta";
+import { instagram, messenger } from "./messenger";
 import { telegram } from "./telegram";
 import { twilioSms } from "./twilio";
 import type { ChannelAdapter } from "./types";
+import { whatsapp } from "./whatsapp";
 
 type PlatformType = Exclude<ChannelType, "webchat">;
 
