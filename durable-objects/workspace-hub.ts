@@ -79,12 +79,15 @@ export class WorkspaceHub extends DurableObject<Env> {
         sendAll(this.ctx.getWebSockets(), { type: "conversation", conversation });
       }
       for (const item of group) item.done(null, conversations.get(item.ref.conversationId));
-      // a message projected again (a retry, a restarted object) is announced only the first time
-      await this.announceMessages(created).catch((error) =>
-        console.error("message events could not be recorded", error),
-      );
+      // a message projected again (a retry, a restarted object) is announced only the first
+      // time; in order, but without holding up the next group's write
+      this.announcing = this.announcing
+        .then(() => this.announceMessages(created))
+        .catch((error) => console.error("message events could not be recorded", error));
     }
   }
+
+  private announcing: Promise<void> = Promise.resolve();
 
   /** Customer and agent messages stored for the first time: listeners hear of each once. */
   private async announceMessages(group: ProjectionItem[]) {

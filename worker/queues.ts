@@ -79,7 +79,7 @@ async function consumeWebhooks(batch: MessageBatch<WebhookJob>, env: Env) {
 
 /** Each message is one event for one listener; a failing listener gets it again, alone. */
 async function consumeEvents(batch: MessageBatch<EventJob>, env: Env) {
-  const scope = { db: createDb(env.DB), env };
+  const scope = { db: createDb(env.DB), env, reads: new Map<string, Promise<unknown>>() };
   for (const message of batch.messages) {
     try {
       await deliverQueued(scope, message.body);

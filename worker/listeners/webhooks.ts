@@ -1,6 +1,6 @@
 import type { WebhookEvent } from "../db/schema";
-import type { EventType, Listener, Recorded } from "../domain/events/record";
-import { fanOut } from "../domain/webhooks/delivery";
+import { type EventType, type Listener, type Recorded, sharedRead } from "../domain/events/record";
+import { activeSubscriptions, fanOut } from "../domain/webhooks/delivery";
 
 type Webhook = { type: WebhookEvent; data: Record<string, unknown> };
 
@@ -52,14 +52,24 @@ export const WEBHOOK_SOURCES: EventType[] = [
 ];
 
 /** Logs and queues one delivery per subscription that wants the event (idempotent on its id). */
-export const deliverWebhooks: Listener = async ({ db, env }, event) => {
+export const deliverWebhooks: Listener = async (scope, event) => {
   const webhook = asWebhook(event);
   if (!webhook) return;
-  await fanOut(db, env, {
-    id: event.id,
-    type: webhook.type,
-    workspaceId: event.workspace_id,
-    at: event.at,
-    data: webhook.data,
-  });
+  const { db, env } = scope;
+  const subscriptions = await sharedRead(scope, `webhooks:${event.workspace_id}`, () =>
+    activeSubscriptions(db, event.workspace_id),
+  );
+  if (!subscriptions.some((s) => s.events.includes(webhook.type))) return;
+  await fanOut(
+    db,
+    env,
+    {
+      id: event.id,
+      type: webhook.type,
+      workspaceId: event.workspace_id,
+      at: event.at,
+      data: webhook.data,
+    },
+    subscriptions,
+  );
 };

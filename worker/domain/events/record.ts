@@ -4,8 +4,22 @@ import type { DomainEvent, EventType, Recorded } from "./catalogue";
 
 export type { DomainEvent, EventType, Recorded } from "./catalogue";
 
-/** What recording an event and reacting to it needs. */
-export type EventScope = { db: Db; env: Env };
+/**
+ * What recording an event and reacting to it needs. `reads` is kept for one batch of queued
+ * events, so their listeners read what they share (a workspace's subscriptions) once.
+ */
+export type EventScope = { db: Db; env: Env; reads?: Map<string, Promise<unknown>> };
+
+/** A read shared by the events of one queue batch, or made afresh outside one. */
+export function sharedRead<T>(scope: EventScope, key: string, read: () => Promise<T>): Promise<T> {
+  if (!scope.reads) return read();
+  let value = scope.reads.get(key) as Promise<T> | undefined;
+  if (!value) {
+    value = read();
+    scope.reads.set(key, value);
+  }
+  return value;
+}
 
 export type Listener = (scope: EventScope, event: Recorded) => Promise<void>;
 

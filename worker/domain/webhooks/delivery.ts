@@ -29,20 +29,27 @@ export type WebhookEventOut = {
   data: Record<string, unknown>;
 };
 
+export type ActiveSubscription = { id: string; events: WebhookEvent[] };
+
+/** The workspace's subscriptions that are switched on, with the events each wants. */
+export const activeSubscriptions = (db: Db, workspaceId: string): Promise<ActiveSubscription[]> =>
+  db.query.webhookSubscriptions.findMany({
+    columns: { id: true, events: true },
+    where: inWorkspace(webhookSubscriptions, workspaceId, eq(webhookSubscriptions.active, true)),
+  });
+
 /**
  * Hands an event to every active subscription of the workspace that wants it: one logged
  * delivery each, queued for the webhooks consumer. Idempotent: an event seen again (a queue
  * redelivery) finds its deliveries already logged and queues none.
  */
-export async function fanOut(db: Db, env: Env, event: WebhookEventOut, now = Date.now()) {
-  const subscriptions = await db.query.webhookSubscriptions.findMany({
-    columns: { id: true, events: true },
-    where: inWorkspace(
-      webhookSubscriptions,
-      event.workspaceId,
-      eq(webhookSubscriptions.active, true),
-    ),
-  });
+export async function fanOut(
+  db: Db,
+  env: Env,
+  event: WebhookEventOut,
+  subscriptions: ActiveSubscription[],
+  now = Date.now(),
+) {
   const wanted = subscriptions.filter((s) => s.events.includes(event.type));
   if (wanted.length === 0) return;
   const payload = JSON.stringify({
