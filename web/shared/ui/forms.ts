@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
 import { ApiError, type Problem } from "../api";
-import { t } from "./i18n";
+import { currentLanguage, t } from "./i18n";
 import { toast } from "./toast";
 
 export type FieldErrors = Record<string, string>;
@@ -54,9 +54,25 @@ const FIELD_WORDINGS: Wording[] = [
   [/^unknown field$/, () => t("common.errors.unknownField")],
 ];
 
+/** `the workspace, team "Sales", channel "Chat"` as the agent would list them. */
+function users(list = "") {
+  const names = [...list.matchAll(/the workspace|(team|channel) "([^"]*)"/g)].map(
+    ([, kind, name]) =>
+      kind === "team"
+        ? t("common.errors.usedByTeam", { name: name ?? "" })
+        : kind === "channel"
+          ? t("common.errors.usedByChannel", { name: name ?? "" })
+          : t("common.errors.usedByWorkspace"),
+  );
+  return new Intl.ListFormat(currentLanguage(), { type: "conjunction" }).format(names);
+}
+
 /** Refusals of a whole request the API words in English (until problems carry a code). */
 const PROBLEM_WORDINGS: Wording[] = [
-  [/^These hours are used by (.+?); /, (m) => t("common.errors.hoursInUse", { names: m[1] ?? "" })],
+  [
+    /^These hours are used by (.+?); /,
+    (m) => t("common.errors.hoursInUse", { names: users(m[1]) }),
+  ],
   [/keeps at least one active owner/, () => t("common.errors.lastOwner")],
   [/^You have (\d+) saved views/, (m) => t("common.errors.tooManyViews", { count: Number(m[1]) })],
   [/cannot change your own role or deactivate yourself/, () => t("common.errors.notYourself")],
