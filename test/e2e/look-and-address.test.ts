@@ -215,6 +215,27 @@ describe("the inbox list's address", () => {
   });
 });
 
+describe("the assign picker", () => {
+  it("shows an agent's presence as it changes", async () => {
+    const { context, page } = await signedIn();
+    await page.goto(`${server.base}/?view=all&status=`);
+    await row(page, "Omar Old").locator(".row-link").click();
+    await page.locator(".action-bar .assign").click();
+    const me = page.locator(".menu [role=menuitem]", { hasText: "Demo Admin" });
+    await me.locator(".presence.online").waitFor();
+    const setPresence = (status: string) =>
+      page.request.put("/api/v1/me/presence", {
+        headers: { origin: server.base },
+        data: { status },
+      });
+    expect((await setPresence("away")).status()).toBe(204);
+    await me.locator(".presence.away").waitFor();
+    await setPresence("online");
+    await me.locator(".presence.online").waitFor();
+    await context.close();
+  });
+});
+
 describe("server refusals in Spanish", () => {
   it("says why business hours in use cannot be deleted, and that a label name is taken", async () => {
     const { context, page } = await signedIn({ locale: "es-ES" });

@@ -28,6 +28,7 @@ import {
   useTabTitle,
   type Viewer,
 } from "./notifications";
+import { type PresenceChange, presenceChanged } from "./presence";
 import { ShortcutsSheet, useShortcutSheet, useShortcuts } from "./shortcuts";
 
 type Page = { data: Conversation[]; next_cursor: string | null };
@@ -164,6 +165,7 @@ export function Inbox({ me, selected }: { me: Me; selected?: string; onSignedOut
       (frame) => {
         if (frame.type === "conversation") onConversation(frame.conversation as Conversation);
         if (frame.type === "mention") onMention(frame as unknown as MentionFrame);
+        if (frame.type === "presence") presenceChanged(frame as unknown as PresenceChange);
         clearTimeout(countTimer);
         countTimer = setTimeout(refreshCounts, 1500);
       },
