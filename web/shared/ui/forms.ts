@@ -42,15 +42,11 @@ const FIELD_WORDINGS: Wording[] = [
   ],
   [/expected number|expected int/i, () => t("common.errors.number")],
   [/^Invalid option/i, () => t("common.errors.option")],
-  [/valid phone|not a phone/i, () => t("common.errors.phone")],
   [/IANA time ?zone/i, () => t("common.errors.timezone")],
   [/ISO 3166 country/i, () => t("common.errors.country")],
   [/already a member of the workspace/i, () => t("common.errors.alreadyMember")],
   [/already has a pending invitation/i, () => t("common.errors.alreadyInvited")],
-  [
-    / (exists|is taken)\.$|^Another contact|^You already have a view named/,
-    () => t("common.errors.taken"),
-  ],
+  [/ (exists|is taken)\.$|^You already have a view named/, () => t("common.errors.taken")],
   [/^unknown field$/, () => t("common.errors.unknownField")],
 ];
 
