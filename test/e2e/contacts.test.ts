@@ -249,5 +249,5 @@ async function conversationLinkOpens() {
   await waitForRows(["Vera Lind"]);
   await page.locator(".contacts-table").getByRole("link", { name: "Vera Lind" }).click();
   await page.locator(".contact-conversation").click();
-  await page.waitForURL(new RegExp(`/c/${visitorConversation}$`));
+  await page.waitForURL((url) => url.pathname === `/c/${visitorConversation}`);
 }

@@ -110,7 +110,7 @@ describe("workspace configuration screens", () => {
     await page.getByText(/webhooks\/telegram\/ch_/).waitFor();
 
     await page.getByRole("button", { name: "Check connection" }).click();
-    await page.locator(".channel-title .badge", { hasText: "Connected" }).waitFor();
+    await page.locator(".channel-detail .page-head .badge", { hasText: "Connected" }).waitFor();
     const checks = (await (await fetch(`${fake.url}/__fake/requests?path=/getMe`)).json()) as {
       path: string;
     }[];

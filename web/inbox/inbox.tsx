@@ -8,10 +8,11 @@ import {
   compareFor,
   DEFAULT_FILTERS,
   type Filters,
+  filtersInQuery,
   matches,
   queryOf,
   type SavedView,
-  sameFilters,
+  searchOf,
   type View,
 } from "./list/filters";
 import type { Label, Member } from "./list/row";
@@ -27,6 +28,7 @@ import {
   useTabTitle,
   type Viewer,
 } from "./notifications";
+import { type PresenceChange, presenceChanged } from "./presence";
 import { ShortcutsSheet, useShortcutSheet, useShortcuts } from "./shortcuts";
 
 type Page = { data: Conversation[]; next_cursor: string | null };
@@ -74,11 +76,18 @@ function useDirectory() {
 
 /** The inbox: views column, conversation list and the open conversation. */
 export function Inbox({ me, selected }: { me: Me; selected?: string; onSignedOut?: () => void }) {
-  const { route } = useLocation();
+  const { route, query, path } = useLocation();
   const meId = me.user?.id ?? null;
   const { teams, members, labels, savedViews, setSavedViews } = useDirectory();
-  const [filters, setFilters] = useState<Filters>(rememberedFilters);
-  const [activeSaved, setActiveSaved] = useState<string | null>(null);
+  // the address holds the filters (a reload, back / forward and a shared link keep them); a bare
+  // address takes the ones last used, written back into it
+  const named = filtersInQuery(query);
+  const filters = useMemo(() => named ?? rememberedFilters(), [named && searchOf(named)]);
+  const activeSaved = named ? (query.saved ?? null) : null;
+  const search = searchOf(filters, activeSaved);
+  useEffect(() => {
+    if (!named) route(`${path}${search}`, true);
+  }, [named === null, path]);
   const [items, setItems] = useState<Conversation[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
@@ -97,8 +106,8 @@ export function Inbox({ me, selected }: { me: Me; selected?: string; onSignedOut
     [teams, meId],
   );
   // the socket handler reads the latest of these
-  const live = useRef({ filters, viewer, selected, prefs });
-  live.current = { filters, viewer, selected, prefs };
+  const live = useRef({ filters, viewer, selected, prefs, search });
+  live.current = { filters, viewer, selected, prefs, search };
   const known = useRef(new Map<string, Conversation>());
 
   // a page asked for under older filters must not replace the current one
@@ -156,6 +165,7 @@ export function Inbox({ me, selected }: { me: Me; selected?: string; onSignedOut
       (frame) => {
         if (frame.type === "conversation") onConversation(frame.conversation as Conversation);
         if (frame.type === "mention") onMention(frame as unknown as MentionFrame);
+        if (frame.type === "presence") presenceChanged(frame as unknown as PresenceChange);
         clearTimeout(countTimer);
         countTimer = setTimeout(refreshCounts, 1500);
       },
@@ -166,7 +176,7 @@ export function Inbox({ me, selected }: { me: Me; selected?: string; onSignedOut
     };
   }, []);
 
-  const openConversation = (id: string) => route(`/c/${id}`);
+  const openConversation = (id: string) => route(`/c/${id}${live.current.search}`);
 
   function onConversation(c: Conversation) {
     const { filters: f, viewer: v, selected: open, prefs: p } = live.current;
@@ -205,8 +215,7 @@ export function Inbox({ me, selected }: { me: Me; selected?: string; onSignedOut
   useTabTitle(unreadMine.size);
 
   const chooseFilters = (next: Filters, saved?: SavedView) => {
-    setActiveSaved(saved?.id ?? null);
-    if (!sameFilters(next, filters)) setFilters(next);
+    route(`${path}${searchOf(next, saved?.id)}`);
     setViewsOpen(false);
   };
 
@@ -239,7 +248,7 @@ export function Inbox({ me, selected }: { me: Me; selected?: string; onSignedOut
       assignToMe: () => act("assign", { user_id: meId }, t("inbox.shortcuts.assignedToYou")),
       close: () => act("status", { status: "closed" }, t("inbox.shortcuts.closed")),
       search: () => searchRef.current?.focus(),
-      inbox: () => route("/"),
+      inbox: () => route(`/${search}`),
     },
     sheet.show,
   );
@@ -274,6 +283,7 @@ export function Inbox({ me, selected }: { me: Me; selected?: string; onSignedOut
           hasMore={cursor !== null}
           onMore={() => load(cursor)}
           selected={selected}
+          search={search}
           members={members}
           labels={labels}
           meId={meId}
@@ -286,7 +296,7 @@ export function Inbox({ me, selected }: { me: Me; selected?: string; onSignedOut
         />
       </div>
       {selected ? (
-        <ConversationPane key={selected} id={selected} me={me} onBack={() => route("/")} />
+        <ConversationPane key={selected} id={selected} me={me} onBack={() => route(`/${search}`)} />
       ) : (
         <section class="pane empty" aria-label={t("inbox.pane.label")}>
           <p>{t("inbox.pane.pick")}</p>

@@ -3,6 +3,8 @@ import type { ConversationDto, MessageDto } from "../../worker/schemas/conversat
 export type { ConversationDto as Conversation, MessageDto as Message };
 
 export type Problem = {
+  /** https://conversa.dev/problems/<kind>: conflict, forbidden, not-found, rate-limited … */
+  type?: string;
   title: string;
   status: number;
   detail?: string;

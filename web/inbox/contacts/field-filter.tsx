@@ -1,5 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
-import { Button, Dialog, Field, formatDate, Select, t } from "../../shared/ui";
+import { Dialog, Field, FormFooter, formatDate, Select, t } from "../../shared/ui";
 import type { ContactField, FieldValue } from "./api";
 import { FieldInput } from "./field-input";
 
@@ -98,12 +98,7 @@ export function FieldFilterDialog({
       onClose={onClose}
       title={t("contacts.filter.title")}
       footer={
-        <>
-          <Button onClick={onClose}>{t("common.cancel")}</Button>
-          <Button variant="primary" type="submit" form="field-filter">
-            {t("contacts.filter.apply")}
-          </Button>
-        </>
+        <FormFooter form="field-filter" onCancel={onClose} submit={t("contacts.filter.apply")} />
       }
     >
       <form id="field-filter" class="form" onSubmit={apply}>

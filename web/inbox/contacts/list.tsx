@@ -9,11 +9,11 @@ import {
   formatDate,
   formatNumber,
   formatRelative,
+  ListState,
+  PageHeader,
   Pagination,
-  problemMessage,
   rangeSummary,
   Select,
-  SkeletonRows,
   t,
 } from "../../shared/ui";
 import {
@@ -57,7 +57,7 @@ function usePagedContacts(query: ListQuery) {
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const [page, setPage] = useState<ContactPage | null>(null);
   const [total, setTotal] = useState<{ count: number; capped: boolean } | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(true);
   const [reload, setReload] = useState(0);
   const key = JSON.stringify(query);
@@ -77,7 +77,7 @@ function usePagedContacts(query: ListQuery) {
       },
       (e) => {
         if (!live) return;
-        setError(problemMessage(e));
+        setError(e);
         setLoading(false);
       },
     );
@@ -132,15 +132,15 @@ export default function ContactList() {
 
   return (
     <main class="page contacts-page" id="main">
-      <div class="page-head">
-        <div>
-          <h1>{t("app.contacts")}</h1>
-          <p>{t("contacts.list.description")}</p>
-        </div>
-        <Button variant="primary" icon={<UserPlus size={16} />} onClick={() => setCreating(true)}>
-          {t("contacts.new")}
-        </Button>
-      </div>
+      <PageHeader
+        title={t("app.contacts")}
+        description={t("contacts.list.description")}
+        actions={
+          <Button variant="primary" icon={<UserPlus size={16} />} onClick={() => setCreating(true)}>
+            {t("contacts.new")}
+          </Button>
+        }
+      />
 
       <div class="toolbar contacts-toolbar">
         <label class="search-box">
@@ -212,39 +212,43 @@ export default function ContactList() {
         </ul>
       )}
 
-      {paged.loading && !paged.page ? (
-        <div class="table-wrap">
-          <SkeletonRows rows={8} />
-        </div>
-      ) : paged.error ? (
-        <EmptyState icon={<ContactIcon size={22} />} title={t("contacts.list.loadFailed")}>
-          {paged.error}
-        </EmptyState>
-      ) : rows.length === 0 ? (
-        filtered ? (
-          <EmptyState icon={<Search size={22} />} title={t("contacts.list.noMatches")}>
-            {t("contacts.list.noMatchesHint")}
-          </EmptyState>
-        ) : (
-          <EmptyState
-            icon={<ContactIcon size={22} />}
-            title={t("contacts.list.emptyTitle")}
-            action={
-              <Button variant="primary" icon={<Plus size={16} />} onClick={() => setCreating(true)}>
-                {t("contacts.new")}
-              </Button>
-            }
-          >
-            {t("contacts.list.emptyBody")}
-          </EmptyState>
-        )
-      ) : (
-        <div aria-busy={paged.loading || undefined}>
-          <ContactTable rows={rows} />
-          <ContactCards rows={rows} />
-          <Pagination summary={summary} onPrevious={paged.previous} onNext={paged.next} />
-        </div>
-      )}
+      <ListState
+        data={paged.error ? undefined : paged.page?.data}
+        error={paged.error}
+        onRetry={paged.refresh}
+        rows={8}
+        empty={
+          filtered ? (
+            <EmptyState icon={<Search size={22} />} title={t("contacts.list.noMatches")}>
+              {t("contacts.list.noMatchesHint")}
+            </EmptyState>
+          ) : (
+            <EmptyState
+              icon={<ContactIcon size={22} />}
+              title={t("contacts.list.emptyTitle")}
+              action={
+                <Button
+                  variant="primary"
+                  icon={<Plus size={16} />}
+                  onClick={() => setCreating(true)}
+                >
+                  {t("contacts.new")}
+                </Button>
+              }
+            >
+              {t("contacts.list.emptyBody")}
+            </EmptyState>
+          )
+        }
+      >
+        {(shown) => (
+          <div aria-busy={paged.loading || undefined}>
+            <ContactTable rows={shown} />
+            <ContactCards rows={shown} />
+            <Pagination summary={summary} onPrevious={paged.previous} onNext={paged.next} />
+          </div>
+        )}
+      </ListState>
 
       <NewContactDialog
         open={creating}

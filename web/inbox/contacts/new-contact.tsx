@@ -1,5 +1,5 @@
 import { useState } from "preact/hooks";
-import { Button, Dialog, Field, TextInput, t, useSubmit } from "../../shared/ui";
+import { Dialog, Field, FormFooter, TextInput, t, useSubmit } from "../../shared/ui";
 import { type Contact, createContact, identityError } from "./api";
 
 const EMPTY = { name: "", phone: "", email: "" };
@@ -44,12 +44,7 @@ export function NewContactDialog({
       onClose={close}
       title={t("contacts.new")}
       footer={
-        <>
-          <Button onClick={close}>{t("common.cancel")}</Button>
-          <Button variant="primary" type="submit" form="new-contact" loading={busy}>
-            {t("common.create")}
-          </Button>
-        </>
+        <FormFooter form="new-contact" busy={busy} onCancel={close} submit={t("common.create")} />
       }
     >
       <form id="new-contact" class="form" onSubmit={submit} noValidate>

@@ -4,6 +4,7 @@ import {
   Button,
   Dialog,
   Field,
+  FormFooter,
   formatDate,
   Select,
   TextArea,
@@ -54,12 +55,12 @@ export function TransferDialog({
       onClose={onClose}
       title={t("conversation.transferTitle")}
       footer={
-        <>
-          <Button onClick={onClose}>{t("common.cancel")}</Button>
-          <Button variant="primary" type="submit" form="transfer-form" loading={busy}>
-            {t("conversation.transfer")}
-          </Button>
-        </>
+        <FormFooter
+          form="transfer-form"
+          busy={busy}
+          onCancel={onClose}
+          submit={t("conversation.transfer")}
+        />
       }
     >
       <form id="transfer-form" class="form" onSubmit={submit}>
@@ -154,12 +155,12 @@ export function SnoozeDialog({ open, conversation, onClose, onDone }: DialogProp
       onClose={onClose}
       title={t("conversation.snoozeTitle")}
       footer={
-        <>
-          <Button onClick={onClose}>{t("common.cancel")}</Button>
-          <Button variant="primary" type="submit" form="snooze-form" loading={busy}>
-            {t("conversation.snooze")}
-          </Button>
-        </>
+        <FormFooter
+          form="snooze-form"
+          busy={busy}
+          onCancel={onClose}
+          submit={t("conversation.snooze")}
+        />
       }
     >
       <form id="snooze-form" class="form" onSubmit={submit}>
@@ -229,12 +230,12 @@ export function CloseDialog({
       onClose={onClose}
       title={t("conversation.closeTitle")}
       footer={
-        <>
-          <Button onClick={onClose}>{t("common.cancel")}</Button>
-          <Button variant="primary" type="submit" form="close-form" loading={busy}>
-            {t("conversation.closeConfirm")}
-          </Button>
-        </>
+        <FormFooter
+          form="close-form"
+          busy={busy}
+          onCancel={onClose}
+          submit={t("conversation.closeConfirm")}
+        />
       }
     >
       <form id="close-form" class="form" onSubmit={submit}>

@@ -12,6 +12,7 @@ import {
 import { replyRestriction } from "../../shared/channels";
 import { problemMessage, SkeletonRows, t, toast } from "../../shared/ui";
 import type { Me } from "../me";
+import { onPresence } from "../presence";
 import { ActionBar } from "./action-bar";
 import { channelLabel } from "./channel-icon";
 import { Composer, type Draft } from "./composer";
@@ -64,6 +65,13 @@ function useDirectory() {
       quiet(request<Directory["rules"]>("/api/v1/workspace/settings"), emptyDirectory.rules),
     ]).then(([users, teams, labels, rules]) =>
       setDirectory({ users: users.data, teams: teams.data, labels: labels.data, rules }),
+    );
+    // the assign and transfer pickers show who is online as it changes
+    return onPresence(({ user_id, status }) =>
+      setDirectory((d) => ({
+        ...d,
+        users: d.users.map((u) => (u.id === user_id ? { ...u, presence: status } : u)),
+      })),
     );
   }, []);
   return directory;

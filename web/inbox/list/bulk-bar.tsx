@@ -6,6 +6,7 @@ import {
   confirmAction,
   Dialog,
   Field,
+  FormFooter,
   IconButton,
   Menu,
   problemMessage,
@@ -95,12 +96,12 @@ function LabelDialog({
       onClose={onClose}
       title={t("inbox.bulk.labelTitle")}
       footer={
-        <>
-          <Button onClick={onClose}>{t("common.cancel")}</Button>
-          <Button variant="primary" type="submit" form="bulk-label-form" loading={busy}>
-            {t("inbox.bulk.applyLabel")}
-          </Button>
-        </>
+        <FormFooter
+          form="bulk-label-form"
+          busy={busy}
+          onCancel={onClose}
+          submit={t("inbox.bulk.applyLabel")}
+        />
       }
     >
       <form id="bulk-label-form" class="form" onSubmit={submit}>

@@ -121,6 +121,7 @@ export function ConversationList({
   hasMore,
   onMore,
   selected,
+  search,
   members,
   labels,
   meId,
@@ -136,6 +137,8 @@ export function ConversationList({
   hasMore: boolean;
   onMore: () => void;
   selected?: string;
+  /** the list's filters in the address, kept by the links into conversations */
+  search: string;
   members: Member[];
   labels: Label[];
   meId: string | null;
@@ -232,7 +235,7 @@ export function ConversationList({
               <ul class="hit-list">
                 {hits.map((h) => (
                   <li key={`${h.conversation_id}-${h.seq}`}>
-                    <a href={`/c/${h.conversation_id}`}>
+                    <a href={`/c/${h.conversation_id}${search}`}>
                       <Snippet text={h.snippet} />
                     </a>
                   </li>
@@ -251,6 +254,7 @@ export function ConversationList({
                 key={c.id}
                 c={c}
                 selected={c.id === selected}
+                href={`/c/${c.id}${search}`}
                 checked={checked.has(c.id)}
                 onCheck={(on) => check(c.id, on)}
                 members={byId}

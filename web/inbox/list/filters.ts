@@ -30,6 +30,33 @@ export function queryOf(filters: Filters, extra: Record<string, string> = {}) {
   return params;
 }
 
+const oneOf = <T extends string>(value: string | undefined, allowed: readonly T[], fallback: T) =>
+  allowed.includes(value as T) ? (value as T) : fallback;
+
+const IN_ADDRESS = ["view", "status", "team_id", "label", "sort"];
+
+/**
+ * The filters the address names (`?view=mine&status=open&sort=oldest`): what it leaves out does not
+ * narrow. Null when it names none (a bare `/`), for the remembered filters to apply.
+ */
+export function filtersInQuery(query: Record<string, string | undefined>): Filters | null {
+  if (!IN_ADDRESS.some((key) => query[key] !== undefined)) return null;
+  return {
+    view: oneOf(query.view, VIEWS, "all"),
+    status: oneOf(query.status, STATUSES, ""),
+    team_id: query.team_id ?? "",
+    label: query.label ?? "",
+    sort: oneOf(query.sort, SORTS, "newest"),
+  };
+}
+
+/** The address's query for `filters`, with the saved view they were picked from. */
+export function searchOf(filters: Filters, saved?: string | null) {
+  const params = queryOf(filters);
+  if (saved) params.set("saved", saved);
+  return `?${params}`;
+}
+
 /** A saved view's filters over the defaults (a view saved with fewer keys). */
 export function filtersOf(view: SavedView): Filters {
   const f = view.filters;

@@ -1,4 +1,4 @@
-import { Clock } from "lucide-preact";
+import { Clock, Paperclip } from "lucide-preact";
 import type { Conversation } from "../../shared/api";
 import { CHANNEL_LOOK } from "../../shared/channels";
 import { Avatar, Badge, formatDate, formatRelative, t } from "../../shared/ui";
@@ -69,10 +69,25 @@ function statusText(status: Conversation["status"]) {
   return t("inbox.status.closed");
 }
 
+/** What the server says for a message that is only a file (until it sends the kind instead). */
+const FILE_ONLY_PREVIEW = "📎 Attachment";
+
+/** The last message's preview; a file alone is a paperclip and "Attachment" in the agent's language. */
+export function PreviewText({ preview }: { preview: string | undefined }) {
+  if (preview !== FILE_ONLY_PREVIEW) return <>{preview ?? t("inbox.row.noMessages")}</>;
+  return (
+    <span class="row-attachment">
+      <Paperclip size={12} aria-hidden="true" class="icon" />
+      {t("inbox.row.attachment")}
+    </span>
+  );
+}
+
 /** One conversation in the list: who, where, who handles it, how urgent, what was said last. */
 export function ConversationRow({
   c,
   selected,
+  href,
   checked,
   onCheck,
   members,
@@ -81,6 +96,7 @@ export function ConversationRow({
 }: {
   c: Conversation;
   selected: boolean;
+  href: string;
   checked: boolean;
   onCheck: (checked: boolean) => void;
   members: Map<string, Member>;
@@ -109,7 +125,7 @@ export function ConversationRow({
         aria-label={t("inbox.bulk.select", { name })}
         onChange={(e) => onCheck(e.currentTarget.checked)}
       />
-      <a href={`/c/${c.id}`} class="row-link" aria-current={selected ? "page" : undefined}>
+      <a href={href} class="row-link" aria-current={selected ? "page" : undefined}>
         <span class="row-avatar">
           <Avatar name={name} size={36} />
           <span class="row-channel" title={look.label}>
@@ -133,7 +149,7 @@ export function ConversationRow({
               {c.last_message?.sender_type === "agent" && (
                 <span class="muted">{t("inbox.row.youWrote")} </span>
               )}
-              {c.last_message?.preview ?? t("inbox.row.noMessages")}
+              <PreviewText preview={c.last_message?.preview} />
             </span>
             {unread && (
               <>

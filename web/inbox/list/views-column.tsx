@@ -14,10 +14,10 @@ import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
 import { request } from "../../shared/api";
 import {
-  Button,
   confirmAction,
   Dialog,
   Field,
+  FormFooter,
   formatNumber,
   IconButton,
   Menu,
@@ -103,14 +103,7 @@ function SavedViewDialog({
       open={editing !== null}
       onClose={onClose}
       title={current ? t("inbox.saved.renameTitle") : t("inbox.saved.createTitle")}
-      footer={
-        <>
-          <Button onClick={onClose}>{t("common.cancel")}</Button>
-          <Button variant="primary" type="submit" form="saved-view-form" loading={busy}>
-            {t("common.save")}
-          </Button>
-        </>
-      }
+      footer={<FormFooter form="saved-view-form" busy={busy} onCancel={onClose} />}
     >
       <form id="saved-view-form" class="form" onSubmit={submit}>
         <Field

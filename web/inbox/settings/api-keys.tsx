@@ -1,25 +1,26 @@
 import { BookOpen, KeyRound, Plus, Trash2 } from "lucide-preact";
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import type { components } from "../../../client/schema";
 import { request } from "../../shared/api";
 import {
   Badge,
   Button,
   type Column,
-  confirmAction,
   DataTable,
   Dialog,
+  deleteAfterConfirm,
   EmptyState,
   Field,
+  FormFooter,
   formatDate,
   formatRelative,
   IconButton,
-  problemMessage,
+  ListState,
+  PageHeader,
   Select,
-  SkeletonRows,
   TextInput,
   t,
-  toast,
+  useList,
   useSubmit,
 } from "../../shared/ui";
 import { useSession } from "../session";
@@ -156,12 +157,12 @@ function CreateKeyDialog({ onClose, onCreated }: { onClose: () => void; onCreate
       onClose={onClose}
       title={t("api-keys.createTitle")}
       footer={
-        <>
-          <Button onClick={onClose}>{t("common.cancel")}</Button>
-          <Button variant="primary" type="submit" form="api-key-form" loading={busy}>
-            {t("api-keys.create")}
-          </Button>
-        </>
+        <FormFooter
+          form="api-key-form"
+          busy={busy}
+          onCancel={onClose}
+          submit={t("api-keys.create")}
+        />
       }
     >
       <form id="api-key-form" class="form" onSubmit={submit} noValidate>
@@ -188,31 +189,17 @@ function CreateKeyDialog({ onClose, onCreated }: { onClose: () => void; onCreate
 }
 
 export default function ApiKeys() {
-  const [keys, setKeys] = useState<ApiKey[] | null>(null);
+  const { items: keys, error, reload: load } = useList<ApiKey>("/api/v1/api-keys");
   const [creating, setCreating] = useState(false);
-  const load = () =>
-    request<{ data: ApiKey[] }>("/api/v1/api-keys").then(
-      (r) => setKeys(r.data),
-      (e) => toast.error(problemMessage(e)),
-    );
-  useEffect(() => {
-    load();
-  }, []);
   const revoke = async (key: ApiKey) => {
-    const sure = await confirmAction({
+    const gone = await deleteAfterConfirm({
+      url: `/api/v1/api-keys/${key.id}`,
       title: t("api-keys.revokeTitle", { name: key.name }),
       body: t("api-keys.revokeBody"),
       confirm: t("api-keys.revoke"),
-      danger: true,
+      done: t("api-keys.revoked", { name: key.name }),
     });
-    if (!sure) return;
-    try {
-      await request(`/api/v1/api-keys/${key.id}`, { method: "DELETE" });
-      toast.success(t("api-keys.revoked", { name: key.name }));
-      load();
-    } catch (e) {
-      toast.error(problemMessage(e));
-    }
+    if (gone) load();
   };
   const createButton = (
     <Button variant="primary" icon={<Plus size={16} />} onClick={() => setCreating(true)}>
@@ -220,40 +207,46 @@ export default function ApiKeys() {
     </Button>
   );
   return (
-    <div class="developers-screen">
-      <header class="page-head">
-        <div>
-          <h1>{t("settings.nav.api-keys")}</h1>
-          <p>
+    <div class="page">
+      <PageHeader
+        title={t("settings.nav.api-keys")}
+        description={
+          <>
             {t("api-keys.description")}{" "}
             <a href="/api/docs" target="_blank" rel="noreferrer" class="inline-link">
               <BookOpen size={14} aria-hidden="true" class="icon" />
               {t("api-keys.docs")}
             </a>
-          </p>
-        </div>
-        {keys && keys.length > 0 && createButton}
-      </header>
-      {keys === null ? (
-        <SkeletonRows rows={3} />
-      ) : keys.length === 0 ? (
-        <div class="card">
-          <EmptyState
-            icon={<KeyRound size={22} />}
-            title={t("api-keys.emptyTitle")}
-            action={createButton}
-          >
-            {t("api-keys.emptyBody")}
-          </EmptyState>
-        </div>
-      ) : (
-        <DataTable
-          label={t("settings.nav.api-keys")}
-          rows={keys}
-          rowKey={(k) => k.id}
-          columns={columns(revoke)}
-        />
-      )}
+          </>
+        }
+        actions={keys?.length ? createButton : null}
+      />
+      <ListState
+        data={keys}
+        error={error}
+        onRetry={load}
+        rows={3}
+        empty={
+          <div class="card">
+            <EmptyState
+              icon={<KeyRound size={22} />}
+              title={t("api-keys.emptyTitle")}
+              action={createButton}
+            >
+              {t("api-keys.emptyBody")}
+            </EmptyState>
+          </div>
+        }
+      >
+        {(rows) => (
+          <DataTable
+            label={t("settings.nav.api-keys")}
+            rows={rows}
+            rowKey={(k) => k.id}
+            columns={columns(revoke)}
+          />
+        )}
+      </ListState>
       {creating && <CreateKeyDialog onClose={() => setCreating(false)} onCreated={load} />}
     </div>
   );

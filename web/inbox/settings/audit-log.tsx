@@ -12,12 +12,13 @@ import {
   Field,
   fieldErrorsOf,
   formatDate,
+  ListState,
   type Option,
+  PageHeader,
   Pagination,
   problemMessage,
   rangeSummary,
   Select,
-  SkeletonRows,
   TextInput,
   t,
   toast,
@@ -196,13 +197,8 @@ export default function AuditLog() {
   const first = (cursors.length - 1) * PAGE_SIZE + 1;
 
   return (
-    <div class="developers-screen">
-      <header class="page-head">
-        <div>
-          <h1>{t("settings.nav.audit-log")}</h1>
-          <p>{t("audit-log.description")}</p>
-        </div>
-      </header>
+    <div class="page">
+      <PageHeader title={t("settings.nav.audit-log")} description={t("audit-log.description")} />
       <search class="card audit-filters" aria-label={t("audit-log.filters")}>
         <Field label={t("audit-log.actor")}>
           <Select
@@ -254,37 +250,41 @@ export default function AuditLog() {
           </Button>
         )}
       </search>
-      {page === null ? (
-        <SkeletonRows rows={6} />
-      ) : page.data.length === 0 ? (
-        <div class="card">
-          <EmptyState
-            icon={<ScrollText size={22} />}
-            title={filtered ? t("audit-log.noMatches") : t("audit-log.emptyTitle")}
-          >
-            {filtered ? t("audit-log.noMatchesBody") : t("audit-log.emptyBody")}
-          </EmptyState>
-        </div>
-      ) : (
-        <>
-          <DataTable
-            label={t("settings.nav.audit-log")}
-            rows={page.data}
-            rowKey={(e) => e.id}
-            columns={columns()}
-            pageSize={PAGE_SIZE}
-          />
-          <Pagination
-            summary={rangeSummary(first, first + page.data.length - 1)}
-            onPrevious={cursors.length > 1 ? () => setCursors(cursors.slice(0, -1)) : undefined}
-            onNext={
-              page.next_cursor
-                ? () => setCursors([...cursors, page.next_cursor as string])
-                : undefined
-            }
-          />
-        </>
-      )}
+      <ListState
+        data={page?.data}
+        rows={6}
+        empty={
+          <div class="card">
+            <EmptyState
+              icon={<ScrollText size={22} />}
+              title={filtered ? t("audit-log.noMatches") : t("audit-log.emptyTitle")}
+            >
+              {filtered ? t("audit-log.noMatchesBody") : t("audit-log.emptyBody")}
+            </EmptyState>
+          </div>
+        }
+      >
+        {(rows) => (
+          <>
+            <DataTable
+              label={t("settings.nav.audit-log")}
+              rows={rows}
+              rowKey={(e) => e.id}
+              columns={columns()}
+              pageSize={PAGE_SIZE}
+            />
+            <Pagination
+              summary={rangeSummary(first, first + rows.length - 1)}
+              onPrevious={cursors.length > 1 ? () => setCursors(cursors.slice(0, -1)) : undefined}
+              onNext={
+                page?.next_cursor
+                  ? () => setCursors([...cursors, page.next_cursor as string])
+                  : undefined
+              }
+            />
+          </>
+        )}
+      </ListState>
     </div>
   );
 }

@@ -1,17 +1,17 @@
 import { MessagesSquare, MoreHorizontal, PlugZap, Plus, Settings2, Unplug } from "lucide-preact";
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
-import { request } from "../../shared/api";
 import {
   Button,
   Dialog,
   EmptyState,
   IconButton,
+  ListState,
   Menu,
-  problemMessage,
-  SkeletonRows,
+  PageHeader,
   t,
   toast,
+  useList,
 } from "../../shared/ui";
 import { ConnectDialog, type Connected } from "./channels/connect";
 import { CopyBox } from "./channels/copy";
@@ -103,28 +103,17 @@ function IdentitySecret({ secret, onClose }: { secret: string | null; onClose: (
 /** Channels: every connected platform with its state; one opens to its settings. */
 export default function ChannelsScreen() {
   const { query, route } = useLocation();
-  const [channels, setChannels] = useState<Channel[] | null>(null);
+  const { items: channels, error, reload, setItems, drop } = useList<Channel>("/api/v1/channels");
   const [connecting, setConnecting] = useState(false);
   const [secret, setSecret] = useState<string | null>(null);
-  const load = () =>
-    request<{ data: Channel[] }>("/api/v1/channels")
-      .then(({ data }) => setChannels(data))
-      .catch((error) => {
-        toast.error(problemMessage(error));
-        setChannels([]);
-      });
-  useEffect(() => {
-    load();
-  }, []);
 
   const open = (id: string | null) =>
     route(id ? `/settings/channels?id=${id}` : "/settings/channels");
   const replace = (next: Channel) =>
-    setChannels((list) => list?.map((c) => (c.id === next.id ? { ...c, ...next } : c)) ?? null);
-  const remove = (id: string) => setChannels((list) => list?.filter((c) => c.id !== id) ?? null);
+    setItems((list) => list.map((c) => (c.id === next.id ? { ...c, ...next } : c)));
   const connected = (channel: Connected) => {
     const { identity_secret, ...rest } = channel;
-    setChannels((list) => [...(list ?? []), rest]);
+    setItems((list) => [...list, rest]);
     toast.success(t("channels.connected", { name: channel.name }));
     if (identity_secret) setSecret(identity_secret);
     open(channel.id);
@@ -140,7 +129,7 @@ export default function ChannelsScreen() {
           onBack={() => open(null)}
           onChanged={replace}
           onGone={() => {
-            remove(selected.id);
+            drop(selected.id);
             open(null);
           }}
         />
@@ -155,36 +144,39 @@ export default function ChannelsScreen() {
   );
   return (
     <div class="page">
-      <header class="page-head">
-        <div>
-          <h1>{t("channels.title")}</h1>
-          <p>{t("channels.description")}</p>
-        </div>
-        {connectButton}
-      </header>
-      {channels === null ? (
-        <SkeletonRows />
-      ) : channels.length === 0 ? (
-        <EmptyState
-          icon={<MessagesSquare size={22} />}
-          title={t("channels.empty")}
-          action={connectButton}
-        >
-          {t("channels.emptyHint")}
-        </EmptyState>
-      ) : (
-        <ul class="channel-list" aria-label={t("channels.title")}>
-          {channels.map((channel) => (
-            <ChannelRow
-              key={channel.id}
-              channel={channel}
-              onOpen={() => open(channel.id)}
-              onChanged={replace}
-              onGone={() => remove(channel.id)}
-            />
-          ))}
-        </ul>
-      )}
+      <PageHeader
+        title={t("channels.title")}
+        description={t("channels.description")}
+        actions={connectButton}
+      />
+      <ListState
+        data={channels}
+        error={error}
+        onRetry={reload}
+        empty={
+          <EmptyState
+            icon={<MessagesSquare size={22} />}
+            title={t("channels.empty")}
+            action={connectButton}
+          >
+            {t("channels.emptyHint")}
+          </EmptyState>
+        }
+      >
+        {(rows) => (
+          <ul class="channel-list" aria-label={t("channels.title")}>
+            {rows.map((channel) => (
+              <ChannelRow
+                key={channel.id}
+                channel={channel}
+                onOpen={() => open(channel.id)}
+                onChanged={replace}
+                onGone={() => drop(channel.id)}
+              />
+            ))}
+          </ul>
+        )}
+      </ListState>
       <ConnectDialog
         open={connecting}
         onClose={() => setConnecting(false)}

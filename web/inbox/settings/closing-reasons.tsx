@@ -7,12 +7,14 @@ import {
   EmptyState,
   Field,
   IconButton,
+  ListState,
+  PageHeader,
   problemMessage,
-  SkeletonRows,
   Switch,
   TextInput,
   t,
   toast,
+  useResource,
   useSubmit,
 } from "../../shared/ui";
 import "./config.css";
@@ -150,12 +152,12 @@ function ReasonsEditor({
 
 /** Closing reasons: what agents choose from when closing, and whether a note is required. */
 export default function ClosingReasonsScreen() {
-  const [settings, setSettings] = useState<ClosingSettings | null>(null);
-  useEffect(() => {
-    request<ClosingSettings>("/api/v1/workspace/settings")
-      .then(setSettings)
-      .catch((error) => toast.error(problemMessage(error)));
-  }, []);
+  const {
+    data: settings,
+    error,
+    reload,
+    setData: setSettings,
+  } = useResource<ClosingSettings>("/api/v1/workspace/settings");
   const toggleNote = async (require_close_note: boolean) => {
     if (!settings) return;
     setSettings({ ...settings, require_close_note });
@@ -171,31 +173,29 @@ export default function ClosingReasonsScreen() {
   };
   return (
     <div class="page">
-      <header class="page-head">
-        <div>
-          <h1>{t("closing-reasons.title")}</h1>
-          <p>{t("closing-reasons.description")}</p>
-        </div>
-      </header>
-      {settings === null ? (
-        <SkeletonRows rows={3} />
-      ) : (
-        <>
-          <ReasonsEditor
-            saved={settings.close_reasons}
-            onSaved={(close_reasons) => setSettings({ ...settings, close_reasons })}
-          />
-          <section class="card" aria-labelledby="note-title">
-            <h2 id="note-title">{t("closing-reasons.note")}</h2>
-            <p class="muted">{t("closing-reasons.noteHint")}</p>
-            <Switch
-              checked={settings.require_close_note}
-              onChange={toggleNote}
-              label={t("closing-reasons.requireNote")}
+      <PageHeader
+        title={t("closing-reasons.title")}
+        description={t("closing-reasons.description")}
+      />
+      <ListState data={settings} error={error} onRetry={reload} rows={3}>
+        {(loaded) => (
+          <>
+            <ReasonsEditor
+              saved={loaded.close_reasons}
+              onSaved={(close_reasons) => setSettings({ ...loaded, close_reasons })}
             />
-          </section>
-        </>
-      )}
+            <section class="card" aria-labelledby="note-title">
+              <h2 id="note-title">{t("closing-reasons.note")}</h2>
+              <p class="muted">{t("closing-reasons.noteHint")}</p>
+              <Switch
+                checked={loaded.require_close_note}
+                onChange={toggleNote}
+                label={t("closing-reasons.requireNote")}
+              />
+            </section>
+          </>
+        )}
+      </ListState>
     </div>
   );
 }

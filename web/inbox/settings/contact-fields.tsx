@@ -5,18 +5,19 @@ import { request } from "../../shared/api";
 import {
   Badge,
   Button,
-  confirmAction,
   DataTable,
   Dialog,
+  deleteAfterConfirm,
   EmptyState,
   editDeleteColumn,
   Field,
-  problemMessage,
+  FormFooter,
+  ListState,
+  PageHeader,
   Select,
-  SkeletonRows,
   TextInput,
   t,
-  toast,
+  useList,
   useSubmit,
 } from "../../shared/ui";
 import "./config.css";
@@ -152,14 +153,7 @@ function FieldDialog({
       open={field !== null}
       onClose={onClose}
       title={editing ? t("contact-fields.edit") : t("contact-fields.new")}
-      footer={
-        <>
-          <Button onClick={onClose}>{t("common.cancel")}</Button>
-          <Button variant="primary" type="submit" form="field-form" loading={busy}>
-            {t("common.save")}
-          </Button>
-        </>
-      }
+      footer={<FormFooter form="field-form" busy={busy} onCancel={onClose} />}
     >
       <form id="field-form" class="form" onSubmit={submit} noValidate>
         <Field label={t("contact-fields.label")} error={errors.label}>
@@ -228,35 +222,26 @@ function FieldDialog({
 
 /** Contact fields: the typed attributes every contact can carry (plan, balance, birthday …). */
 export default function ContactFieldsScreen() {
-  const [fields, setFields] = useState<ContactField[] | null>(null);
+  const {
+    items: fields,
+    error,
+    reload,
+    put,
+    drop,
+  } = useList<ContactField>("/api/v1/contact-fields");
   const [editing, setEditing] = useState<ContactField | "new" | null>(null);
-  useEffect(() => {
-    request<{ data: ContactField[] }>("/api/v1/contact-fields")
-      .then(({ data }) => setFields(data))
-      .catch((error) => {
-        toast.error(problemMessage(error));
-        setFields([]);
-      });
-  }, []);
   const saved = (field: ContactField) => {
-    setFields((list) => [...(list ?? []).filter((f) => f.id !== field.id), field]);
+    put(field);
     setEditing(null);
   };
   const remove = async (field: ContactField) => {
-    const ok = await confirmAction({
+    const gone = await deleteAfterConfirm({
+      url: `/api/v1/contact-fields/${field.id}`,
       title: t("contact-fields.deleteTitle", { label: field.label }),
       body: t("contact-fields.deleteBody", { label: field.label }),
-      confirm: t("common.delete"),
-      danger: true,
+      done: t("contact-fields.deleted"),
     });
-    if (!ok) return;
-    try {
-      await request(`/api/v1/contact-fields/${field.id}`, { method: "DELETE" });
-      setFields((list) => list?.filter((f) => f.id !== field.id) ?? null);
-      toast.success(t("contact-fields.deleted"));
-    } catch (error) {
-      toast.error(problemMessage(error));
-    }
+    if (gone) drop(field.id);
   };
   const createButton = (
     <Button variant="primary" icon={<Plus size={16} />} onClick={() => setEditing("new")}>
@@ -265,65 +250,68 @@ export default function ContactFieldsScreen() {
   );
   return (
     <div class="page">
-      <header class="page-head">
-        <div>
-          <h1>{t("contact-fields.title")}</h1>
-          <p>{t("contact-fields.description")}</p>
-        </div>
-        {createButton}
-      </header>
-      {fields === null ? (
-        <SkeletonRows />
-      ) : fields.length === 0 ? (
-        <EmptyState
-          icon={<ListChecks size={22} />}
-          title={t("contact-fields.empty")}
-          action={createButton}
-        >
-          {t("contact-fields.emptyHint")}
-        </EmptyState>
-      ) : (
-        <DataTable
-          label={t("contact-fields.title")}
-          rows={fields}
-          rowKey={(f) => f.id}
-          initialSort={{ key: "label", direction: "asc" }}
-          columns={[
-            {
-              key: "label",
-              header: t("contact-fields.label"),
-              render: (f) => <strong>{f.label}</strong>,
-              sortBy: (f) => f.label,
-            },
-            {
-              key: "key",
-              header: t("contact-fields.key"),
-              render: (f) => <code>{f.key}</code>,
-              sortBy: (f) => f.key,
-            },
-            {
-              key: "type",
-              header: t("contact-fields.typeField"),
-              render: (f) => (
-                <span>
-                  {typeLabel(f.type)}
-                  {f.type === "select" && (
-                    <span class="muted small"> · {f.options.join(", ")}</span>
-                  )}
-                </span>
-              ),
-              sortBy: (f) => f.type,
-            },
-            editDeleteColumn({
-              class: "row-end",
-              editLabel: (f) => t("contact-fields.editNamed", { label: f.label }),
-              deleteLabel: (f) => t("contact-fields.deleteNamed", { label: f.label }),
-              onEdit: setEditing,
-              onDelete: remove,
-            }),
-          ]}
-        />
-      )}
+      <PageHeader
+        title={t("contact-fields.title")}
+        description={t("contact-fields.description")}
+        actions={createButton}
+      />
+      <ListState
+        data={fields}
+        error={error}
+        onRetry={reload}
+        empty={
+          <EmptyState
+            icon={<ListChecks size={22} />}
+            title={t("contact-fields.empty")}
+            action={createButton}
+          >
+            {t("contact-fields.emptyHint")}
+          </EmptyState>
+        }
+      >
+        {(rows) => (
+          <DataTable
+            label={t("contact-fields.title")}
+            rows={rows}
+            rowKey={(f) => f.id}
+            initialSort={{ key: "label", direction: "asc" }}
+            columns={[
+              {
+                key: "label",
+                header: t("contact-fields.label"),
+                render: (f) => <strong>{f.label}</strong>,
+                sortBy: (f) => f.label,
+              },
+              {
+                key: "key",
+                header: t("contact-fields.key"),
+                render: (f) => <code>{f.key}</code>,
+                sortBy: (f) => f.key,
+              },
+              {
+                key: "type",
+                header: t("contact-fields.typeField"),
+                render: (f) => (
+                  <span>
+                    {typeLabel(f.type)}
+                    {f.type === "select" && (
+                      <span class="muted small"> · {f.options.join(", ")}</span>
+                    )}
+                  </span>
+                ),
+                sortBy: (f) => f.type,
+              },
+              editDeleteColumn({
+                class: "row-end",
+                editLabel: (f) => t("contact-fields.editNamed", { label: f.label }),
+                deleteLabel: (f) => t("contact-fields.deleteNamed", { label: f.label }),
+                onEdit: setEditing,
+                onDelete: remove,
+              }),
+            ]}
+          />
+        )}
+      </ListState>
       <FieldDialog field={editing} onClose={() => setEditing(null)} onSaved={saved} />
     </div>
   );

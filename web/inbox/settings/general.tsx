@@ -6,16 +6,17 @@ import {
   Button,
   Combobox,
   Field,
+  ListState,
+  PageHeader,
   Select,
-  SkeletonRows,
   TextInput,
   t,
+  useResource,
   useSubmit,
 } from "../../shared/ui";
 import { useSession } from "../session";
 import "./people.css";
 import { countryOptions, timezoneOptions } from "./places";
-import { useLoad } from "./use-load";
 
 type Settings = components["schemas"]["WorkspaceSettingsResult"];
 type Form = Pick<Settings, "name" | "timezone" | "default_country" | "language">;
@@ -83,31 +84,26 @@ function GeneralForm({ initial, onSaved }: { initial: Settings; onSaved: () => v
 }
 
 export default function GeneralScreen() {
-  const { data, reload } = useLoad<Settings>("/api/v1/workspace/settings");
+  const { data, error, reload } = useResource<Settings>("/api/v1/workspace/settings");
   const { refresh } = useSession();
   const [version, setVersion] = useState(0);
   useEffect(() => setVersion((v) => v + 1), [data]);
   return (
     <div class="page">
-      <div class="page-head">
-        <div>
-          <h1>{t("general.title")}</h1>
-          <p>{t("general.description")}</p>
-        </div>
-      </div>
-      {data ? (
-        <GeneralForm
-          key={version}
-          initial={data}
-          onSaved={() => {
-            reload();
-            // the workspace's name shows in the rail and switcher
-            refresh();
-          }}
-        />
-      ) : (
-        <SkeletonRows rows={4} />
-      )}
+      <PageHeader title={t("general.title")} description={t("general.description")} />
+      <ListState data={data} error={error} onRetry={reload} rows={4}>
+        {(settings) => (
+          <GeneralForm
+            key={version}
+            initial={settings}
+            onSaved={() => {
+              reload();
+              // the workspace's name shows in the rail and switcher
+              refresh();
+            }}
+          />
+        )}
+      </ListState>
     </div>
   );
 }

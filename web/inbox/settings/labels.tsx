@@ -4,19 +4,20 @@ import type { components } from "../../../client/schema";
 import { request } from "../../shared/api";
 import {
   Button,
-  confirmAction,
   DataTable,
   Dialog,
+  deleteAfterConfirm,
   EmptyState,
   editDeleteColumn,
   Field,
+  FormFooter,
   formatNumber,
-  problemMessage,
-  SkeletonRows,
+  ListState,
+  PageHeader,
   TextArea,
   TextInput,
   t,
-  toast,
+  useList,
   useSubmit,
 } from "../../shared/ui";
 import "./config.css";
@@ -111,14 +112,7 @@ function LabelDialog({
       open={label !== null}
       onClose={onClose}
       title={editing ? t("labels.edit") : t("labels.new")}
-      footer={
-        <>
-          <Button onClick={onClose}>{t("common.cancel")}</Button>
-          <Button variant="primary" type="submit" form="label-form" loading={busy}>
-            {t("common.save")}
-          </Button>
-        </>
-      }
+      footer={<FormFooter form="label-form" busy={busy} onCancel={onClose} />}
     >
       <form id="label-form" class="form" onSubmit={submit} noValidate>
         <Field
@@ -164,38 +158,23 @@ function LabelDialog({
 
 /** Labels: the workspace's catalogue of conversation labels, with their colours. */
 export default function LabelsScreen() {
-  const [labels, setLabels] = useState<Label[] | null>(null);
+  const { items: labels, error, reload, put, drop } = useList<Label>("/api/v1/labels");
   const [editing, setEditing] = useState<Label | "new" | null>(null);
-  useEffect(() => {
-    request<{ data: Label[] }>("/api/v1/labels")
-      .then(({ data }) => setLabels(data))
-      .catch((error) => {
-        toast.error(problemMessage(error));
-        setLabels([]);
-      });
-  }, []);
   const saved = (label: Label) => {
-    setLabels((list) => [...(list ?? []).filter((l) => l.id !== label.id), label]);
+    put(label);
     setEditing(null);
   };
   const remove = async (label: Label) => {
-    const ok = await confirmAction({
+    const gone = await deleteAfterConfirm({
+      url: `/api/v1/labels/${label.id}`,
       title: t("labels.deleteTitle", { name: label.name }),
       body:
         label.conversation_count > 0
           ? t("labels.deleteBodyUsed", { count: label.conversation_count })
           : t("labels.deleteBody"),
-      confirm: t("common.delete"),
-      danger: true,
+      done: t("labels.deleted", { name: label.name }),
     });
-    if (!ok) return;
-    try {
-      await request(`/api/v1/labels/${label.id}`, { method: "DELETE" });
-      setLabels((list) => list?.filter((l) => l.id !== label.id) ?? null);
-      toast.success(t("labels.deleted", { name: label.name }));
-    } catch (error) {
-      toast.error(problemMessage(error));
-    }
+    if (gone) drop(label.id);
   };
   const createButton = (
     <Button variant="primary" icon={<Plus size={16} />} onClick={() => setEditing("new")}>
@@ -204,53 +183,56 @@ export default function LabelsScreen() {
   );
   return (
     <div class="page">
-      <header class="page-head">
-        <div>
-          <h1>{t("labels.title")}</h1>
-          <p>{t("labels.intro")}</p>
-        </div>
-        {createButton}
-      </header>
-      {labels === null ? (
-        <SkeletonRows />
-      ) : labels.length === 0 ? (
-        <EmptyState icon={<Tag size={22} />} title={t("labels.empty")} action={createButton}>
-          {t("labels.emptyHint")}
-        </EmptyState>
-      ) : (
-        <DataTable
-          label={t("labels.title")}
-          rows={labels}
-          rowKey={(l) => l.id}
-          initialSort={{ key: "name", direction: "asc" }}
-          columns={[
-            {
-              key: "name",
-              header: t("labels.name"),
-              render: (l) => <LabelChip label={l} />,
-              sortBy: (l) => l.name,
-            },
-            {
-              key: "description",
-              header: t("labels.description"),
-              render: (l) => <span class="clamp muted">{l.description}</span>,
-            },
-            {
-              key: "count",
-              header: t("labels.conversations"),
-              render: (l) => formatNumber(l.conversation_count),
-              sortBy: (l) => l.conversation_count,
-            },
-            editDeleteColumn({
-              class: "row-end",
-              editLabel: (l) => t("labels.editNamed", { name: l.name }),
-              deleteLabel: (l) => t("labels.deleteNamed", { name: l.name }),
-              onEdit: setEditing,
-              onDelete: remove,
-            }),
-          ]}
-        />
-      )}
+      <PageHeader
+        title={t("labels.title")}
+        description={t("labels.intro")}
+        actions={createButton}
+      />
+      <ListState
+        data={labels}
+        error={error}
+        onRetry={reload}
+        empty={
+          <EmptyState icon={<Tag size={22} />} title={t("labels.empty")} action={createButton}>
+            {t("labels.emptyHint")}
+          </EmptyState>
+        }
+      >
+        {(rows) => (
+          <DataTable
+            label={t("labels.title")}
+            rows={rows}
+            rowKey={(l) => l.id}
+            initialSort={{ key: "name", direction: "asc" }}
+            columns={[
+              {
+                key: "name",
+                header: t("labels.name"),
+                render: (l) => <LabelChip label={l} />,
+                sortBy: (l) => l.name,
+              },
+              {
+                key: "description",
+                header: t("labels.description"),
+                render: (l) => <span class="clamp muted">{l.description}</span>,
+              },
+              {
+                key: "count",
+                header: t("labels.conversations"),
+                render: (l) => formatNumber(l.conversation_count),
+                sortBy: (l) => l.conversation_count,
+              },
+              editDeleteColumn({
+                class: "row-end",
+                editLabel: (l) => t("labels.editNamed", { name: l.name }),
+                deleteLabel: (l) => t("labels.deleteNamed", { name: l.name }),
+                onEdit: setEditing,
+                onDelete: remove,
+              }),
+            ]}
+          />
+        )}
+      </ListState>
       <LabelDialog label={editing} onClose={() => setEditing(null)} onSaved={saved} />
     </div>
   );

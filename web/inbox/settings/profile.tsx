@@ -6,6 +6,7 @@ import {
   Badge,
   Button,
   Field,
+  PageHeader,
   Select,
   Switch,
   TextInput,
@@ -203,12 +204,7 @@ export default function ProfileScreen() {
   const person = me.user as Person | null;
   return (
     <div class="page">
-      <div class="page-head">
-        <div>
-          <h1>{t("profile.title")}</h1>
-          <p>{t("profile.description")}</p>
-        </div>
-      </div>
+      <PageHeader title={t("profile.title")} description={t("profile.description")} />
       {person ? (
         <div class="stack">
           <Details person={person} />

@@ -5,18 +5,19 @@ import { renderVariables } from "../../../worker/domain/messaging/variables";
 import { request } from "../../shared/api";
 import {
   Button,
-  confirmAction,
   DataTable,
   Dialog,
+  deleteAfterConfirm,
   EmptyState,
   editDeleteColumn,
   Field,
-  problemMessage,
-  SkeletonRows,
+  FormFooter,
+  ListState,
+  PageHeader,
   TextArea,
   TextInput,
   t,
-  toast,
+  useList,
   useSubmit,
 } from "../../shared/ui";
 import { useSession } from "../session";
@@ -113,14 +114,7 @@ function SnippetDialog({
       onClose={onClose}
       wide
       title={editing ? t("snippets.edit") : t("snippets.new")}
-      footer={
-        <>
-          <Button onClick={onClose}>{t("common.cancel")}</Button>
-          <Button variant="primary" type="submit" form="snippet-form" loading={busy}>
-            {t("common.save")}
-          </Button>
-        </>
-      }
+      footer={<FormFooter form="snippet-form" busy={busy} onCancel={onClose} />}
     >
       <form id="snippet-form" class="form wide-form" onSubmit={submit} noValidate>
         <div class="form-row">
@@ -185,21 +179,10 @@ function SnippetDialog({
 
 /** Snippets: canned replies an agent inserts by typing /shortcut in the composer. */
 export default function SnippetsScreen() {
-  const [snippets, setSnippets] = useState<Snippet[] | null>(null);
-  const [fields, setFields] = useState<ContactField[]>([]);
+  const { items: snippets, error, reload, setItems, drop } = useList<Snippet>("/api/v1/snippets");
+  const fields = useList<ContactField>("/api/v1/contact-fields").items ?? [];
   const [query, setQuery] = useState("");
   const [editing, setEditing] = useState<Snippet | "new" | null>(null);
-  useEffect(() => {
-    request<{ data: Snippet[] }>("/api/v1/snippets")
-      .then(({ data }) => setSnippets(data))
-      .catch((error) => {
-        toast.error(problemMessage(error));
-        setSnippets([]);
-      });
-    request<{ data: ContactField[] }>("/api/v1/contact-fields")
-      .then(({ data }) => setFields(data))
-      .catch(() => setFields([]));
-  }, []);
   const shown = useMemo(() => {
     const q = query.trim().toLowerCase();
     if (!snippets || !q) return snippets ?? [];
@@ -209,27 +192,21 @@ export default function SnippetsScreen() {
   }, [snippets, query]);
 
   const saved = (snippet: Snippet) => {
-    setSnippets((list) => {
-      const rest = (list ?? []).filter((s) => s.id !== snippet.id);
-      return [...rest, snippet].sort((a, b) => a.shortcut.localeCompare(b.shortcut));
-    });
+    setItems((list) =>
+      [...list.filter((s) => s.id !== snippet.id), snippet].sort((a, b) =>
+        a.shortcut.localeCompare(b.shortcut),
+      ),
+    );
     setEditing(null);
   };
   const remove = async (snippet: Snippet) => {
-    const ok = await confirmAction({
+    const gone = await deleteAfterConfirm({
+      url: `/api/v1/snippets/${snippet.id}`,
       title: t("snippets.deleteTitle", { shortcut: snippet.shortcut }),
       body: t("snippets.deleteBody"),
-      confirm: t("common.delete"),
-      danger: true,
+      done: t("snippets.deleted"),
     });
-    if (!ok) return;
-    try {
-      await request(`/api/v1/snippets/${snippet.id}`, { method: "DELETE" });
-      setSnippets((list) => list?.filter((s) => s.id !== snippet.id) ?? null);
-      toast.success(t("snippets.deleted"));
-    } catch (error) {
-      toast.error(problemMessage(error));
-    }
+    if (gone) drop(snippet.id);
   };
 
   const createButton = (
@@ -239,75 +216,78 @@ export default function SnippetsScreen() {
   );
   return (
     <div class="page">
-      <header class="page-head">
-        <div>
-          <h1>{t("snippets.title")}</h1>
-          <p>{t("snippets.description")}</p>
-        </div>
-        {createButton}
-      </header>
-      {snippets === null ? (
-        <SkeletonRows />
-      ) : snippets.length === 0 ? (
-        <EmptyState
-          icon={<MessageSquareText size={22} />}
-          title={t("snippets.empty")}
-          action={createButton}
-        >
-          {t("snippets.emptyHint")}
-        </EmptyState>
-      ) : (
-        <>
-          <div class="toolbar">
-            <span class="search-input">
-              <Search size={16} aria-hidden="true" />
-              <TextInput
-                type="search"
-                aria-label={t("snippets.search")}
-                placeholder={t("snippets.search")}
-                value={query}
-                onInput={(e) => setQuery(e.currentTarget.value)}
+      <PageHeader
+        title={t("snippets.title")}
+        description={t("snippets.description")}
+        actions={createButton}
+      />
+      <ListState
+        data={snippets}
+        error={error}
+        onRetry={reload}
+        empty={
+          <EmptyState
+            icon={<MessageSquareText size={22} />}
+            title={t("snippets.empty")}
+            action={createButton}
+          >
+            {t("snippets.emptyHint")}
+          </EmptyState>
+        }
+      >
+        {() => (
+          <>
+            <div class="toolbar">
+              <span class="search-input">
+                <Search size={16} aria-hidden="true" />
+                <TextInput
+                  type="search"
+                  aria-label={t("snippets.search")}
+                  placeholder={t("snippets.search")}
+                  value={query}
+                  onInput={(e) => setQuery(e.currentTarget.value)}
+                />
+              </span>
+            </div>
+            {shown.length === 0 ? (
+              <p class="muted">{t("snippets.noMatch")}</p>
+            ) : (
+              <DataTable
+                label={t("snippets.title")}
+                rows={shown}
+                rowKey={(s) => s.id}
+                initialSort={{ key: "shortcut", direction: "asc" }}
+                columns={[
+                  {
+                    key: "shortcut",
+                    header: t("snippets.shortcut"),
+                    render: (s) => <code>/{s.shortcut}</code>,
+                    sortBy: (s) => s.shortcut,
+                  },
+                  {
+                    key: "title",
+                    header: t("snippets.titleField"),
+                    render: (s) => s.title,
+                    sortBy: (s) => s.title,
+                  },
+                  {
+                    key: "body",
+                    header: t("snippets.body"),
+                    render: (s) => <span class="clamp muted">{s.body}</span>,
+                  },
+                  editDeleteColumn({
+                    class: "row-end",
+                    editLabel: (s) => t("snippets.editNamed", { shortcut: s.shortcut }),
+                    deleteLabel: (s) => t("snippets.deleteNamed", { shortcut: s.shortcut }),
+                    onEdit: setEditing,
+                    onDelete: remove,
+                  }),
+                ]}
               />
-            </span>
-          </div>
-          {shown.length === 0 ? (
-            <p class="muted">{t("snippets.noMatch")}</p>
-          ) : (
-            <DataTable
-              label={t("snippets.title")}
-              rows={shown}
-              rowKey={(s) => s.id}
-              initialSort={{ key: "shortcut", direction: "asc" }}
-              columns={[
-                {
-                  key: "shortcut",
-                  header: t("snippets.shortcut"),
-                  render: (s) => <code>/{s.shortcut}</code>,
-                  sortBy: (s) => s.shortcut,
-                },
-                {
-                  key: "title",
-                  header: t("snippets.titleField"),
-                  render: (s) => s.title,
-                  sortBy: (s) => s.title,
-                },
-                {
-                  key: "body",
-                  header: t("snippets.body"),
-                  render: (s) => <span class="clamp muted">{s.body}</span>,
-                },
-                editDeleteColumn({
-                  class: "row-end",
-                  editLabel: (s) => t("snippets.editNamed", { shortcut: s.shortcut }),
-                  deleteLabel: (s) => t("snippets.deleteNamed", { shortcut: s.shortcut }),
-                  onEdit: setEditing,
-                  onDelete: remove,
-                }),
-              ]}
-            />
-          )}
-        </>
-      )}
+            )}
+          </>
+        )}
+      </ListState>
       <SnippetDialog
         snippet={editing}
         fields={fields}

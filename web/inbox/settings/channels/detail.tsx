@@ -7,6 +7,7 @@ import {
   confirmAction,
   Field,
   formatRelative,
+  PageHeader,
   Tabs,
   TextArea,
   TextInput,
@@ -216,39 +217,40 @@ export function ChannelDetail({
         <ChevronLeft size={16} class="icon flip-rtl" />
         {t("channels.all")}
       </a>
-      <header class="page-head">
-        <div class="channel-title">
-          <TypeIcon type={channel.type} size={44} />
-          <div>
-            <h1>{channel.name}</h1>
-            <p>
-              {typeName(channel.type)} · <ChannelStatus channel={channel} />{" "}
-              {lastCheck(channel) && <span class="muted">{lastCheck(channel)}</span>}
-            </p>
-            {channel.check?.status === "failing" && channel.check.error && (
-              <p class="check-error" role="status">
-                {t("channels.platformSaid", { error: channel.check.error })}
-              </p>
+      <PageHeader
+        icon={<TypeIcon type={channel.type} size={44} />}
+        title={channel.name}
+        description={
+          <>
+            {typeName(channel.type)} · <ChannelStatus channel={channel} />{" "}
+            {lastCheck(channel) && <span class="muted">{lastCheck(channel)}</span>}
+          </>
+        }
+        actions={
+          <>
+            {channel.check !== null && channel.check !== undefined && (
+              <Button icon={<PlugZap size={16} />} loading={check.busy} onClick={() => check.run()}>
+                {t("channels.check")}
+              </Button>
             )}
-          </div>
-        </div>
-        <div class="head-actions">
-          {channel.check !== null && channel.check !== undefined && (
-            <Button icon={<PlugZap size={16} />} loading={check.busy} onClick={() => check.run()}>
-              {t("channels.check")}
+            <Button
+              variant="danger"
+              icon={<Unplug size={16} />}
+              onClick={async () => {
+                if (await disconnect(channel)) onGone();
+              }}
+            >
+              {t("channels.disconnect")}
             </Button>
-          )}
-          <Button
-            variant="danger"
-            icon={<Unplug size={16} />}
-            onClick={async () => {
-              if (await disconnect(channel)) onGone();
-            }}
-          >
-            {t("channels.disconnect")}
-          </Button>
-        </div>
-      </header>
+          </>
+        }
+      >
+        {channel.check?.status === "failing" && channel.check.error && (
+          <p class="check-error" role="status">
+            {t("channels.platformSaid", { error: channel.check.error })}
+          </p>
+        )}
+      </PageHeader>
       <Setup channel={channel} />
       <Tabs
         tabs={tabs}
