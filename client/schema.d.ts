@@ -6345,6 +6345,433 @@ export interface paths {
       };
     };
   };
+  "/api/v1/automations/{id}/runs": {
+    /** The automation's runs, newest first (filter by status, contact, conversation) */
+    get: {
+      parameters: {
+        query?: {
+          status?: "running" | "waiting" | "completed" | "failed" | "stopped" | "limited";
+          contact_id?: string;
+          conversation_id?: string;
+          /** @description `next_cursor` of the previous page */
+          cursor?: string;
+          limit?: number;
+        };
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Runs */
+        200: {
+          content: {
+            "application/json": {
+              data: components["schemas"]["AutomationRun"][];
+              next_cursor: string | null;
+            };
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    /** Start it now for a contact or a conversation, whatever its trigger and conditions (its frequency limit holds) */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["AutomationManualRun"];
+        };
+      };
+      responses: {
+        /** @description The run, as far as it went */
+        201: {
+          content: {
+            "application/json": components["schemas"]["AutomationRunWithSteps"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/automations/{id}/stats": {
+    /** How often it was triggered, completed, failed, was stopped or held by its limit, and the messages it sent */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Counts */
+        200: {
+          content: {
+            "application/json": components["schemas"]["AutomationStats"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/automation-runs/{id}": {
+    /** A run with each step's outcome, input, output, error and timing */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description The run */
+        200: {
+          content: {
+            "application/json": components["schemas"]["AutomationRunWithSteps"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/automation-runs/{id}/retry": {
+    /** Go on with a failed run from the step that failed */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description The run, as far as it went */
+        200: {
+          content: {
+            "application/json": components["schemas"]["AutomationRunWithSteps"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/automation-settings": {
+    /** The workspace's rules for automations (quiet hours) */
+    get: {
+      responses: {
+        /** @description Settings */
+        200: {
+          content: {
+            "application/json": components["schemas"]["AutomationSettings"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    /** Set or clear the quiet hours automations' messages wait out */
+    patch: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["AutomationSettingsPatch"];
+        };
+      };
+      responses: {
+        /** @description Saved */
+        200: {
+          content: {
+            "application/json": components["schemas"]["AutomationSettings"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/widget/v1/channels/{id}": {
     /** Public look and state of a web-chat channel */
     get: {
@@ -8717,6 +9144,94 @@ export interface components {
        * @enum {string}
        */
       running?: "finish" | "stop";
+    };
+    AutomationRun: {
+      id: string;
+      automation_id: string;
+      version: number;
+      trigger_event_id: string;
+      trigger: {
+        [key: string]: unknown;
+      };
+      contact_id: string | null;
+      conversation_id: string | null;
+      /** @enum {string} */
+      status: "running" | "waiting" | "completed" | "failed" | "stopped" | "limited";
+      next_step_id: string | null;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      resume_at: string | null;
+      error: string | null;
+      messages_sent: number;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      started_at: string;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      finished_at: string | null;
+    };
+    AutomationRunWithSteps: components["schemas"]["AutomationRun"] & {
+      steps: components["schemas"]["AutomationRunStep"][];
+    };
+    AutomationRunStep: {
+      step_id: string;
+      iteration: number;
+      type: string;
+      /** @enum {string} */
+      status: "running" | "waiting" | "completed" | "failed" | "skipped";
+      input: {
+        [key: string]: unknown;
+      } | null;
+      output: {
+        [key: string]: unknown;
+      } | null;
+      error: string | null;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      started_at: string;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      finished_at: string | null;
+    };
+    AutomationManualRun: {
+      contact_id?: string;
+      conversation_id?: string;
+    };
+    AutomationStats: {
+      triggered: number;
+      running: number;
+      completed: number;
+      failed: number;
+      stopped: number;
+      limited: number;
+      messages_sent: number;
+    };
+    AutomationSettings: {
+      /** @description Automations' messages due in this window wait until it ends, in the contact's timezone (the workspace's when unknown) */
+      quiet_hours: {
+        /** @example 09:00 */
+        from: string;
+        /** @example 09:00 */
+        to: string;
+      } | null;
+    };
+    AutomationSettingsPatch: {
+      quiet_hours: {
+        /** @example 09:00 */
+        from: string;
+        /** @example 09:00 */
+        to: string;
+      } | null;
     };
     WidgetChannel: {
       id: string;

@@ -6,6 +6,7 @@ interface __BaseEnv_Env {
 	INBOUND: Queue;
 	OUTBOUND: Queue;
 	WEBHOOKS: Queue;
+	AUTOMATIONS: Queue;
 	ASSETS: Fetcher;
 	ALLOWED_ORIGINS: string;
 	APP_SECRET: string;

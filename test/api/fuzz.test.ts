@@ -158,6 +158,8 @@ describe("random JSON at the write endpoints", () => {
       ["POST", "/api/v1/automations"],
       ["PATCH", `/api/v1/automations/${automation.id}`],
       ["POST", `/api/v1/automations/${automation.id}/deactivate`],
+      ["POST", `/api/v1/automations/${automation.id}/runs`],
+      ["PATCH", "/api/v1/automation-settings"],
       ["POST", "/api/v1/webhook-subscriptions"],
       ["PATCH", `/api/v1/webhook-subscriptions/${subscription.id}`],
       ["PUT", `/api/v1/channels/${channel.id}/routing`],

@@ -75,6 +75,8 @@ const ROUTES_WITHOUT_IDS = new Set([
   "POST /api/v1/webhook-subscriptions",
   "GET /api/v1/audit-log/facets",
   "GET /api/v1/automations",
+  "GET /api/v1/automation-settings",
+  "PATCH /api/v1/automation-settings",
   "POST /widget/v1/attachments",
   "PATCH /widget/v1/contact",
   "GET /widget/v1/conversations",
@@ -273,6 +275,12 @@ const REQUESTS: Record<string, Request> = {
   "POST /api/v1/automations": { body: (own) => automationNaming(own) },
   "PATCH /api/v1/automations/{id}": { body: (own) => automationNaming(own) },
   "POST /api/v1/automations/{id}/deactivate": { body: () => ({ running: "finish" }) },
+  "POST /api/v1/automations/{id}/runs": {
+    body: (own) => ({ contact_id: own.visitor.visitor_id, conversation_id: own.conversationId }),
+  },
+  "GET /api/v1/automations/{id}/runs": {
+    query: (own) => ({ contact_id: own.visitor.visitor_id, conversation_id: own.conversationId }),
+  },
   "PATCH /api/v1/webhook-subscriptions/{id}": { body: () => ({ active: true }) },
   "POST /widget/v1/messages": {
     body: (own) => ({ text: "matrix", conversation_id: own.conversationId }),
@@ -690,6 +698,8 @@ describe("IDOR matrix: workspace A names workspace B's objects", () => {
     expect(filled).toEqual(
       expect.arrayContaining([
         "api_keys",
+        "automation_run_steps",
+        "automation_runs",
         "automation_versions",
         "automations",
         "business_hours",

@@ -109,6 +109,9 @@ export async function workspaceWithEverything(label: string) {
     trigger: { type: "message.received", keywords: [marker] },
     steps: [{ type: "add_tag", tag: LABEL }],
   });
+  const run = await created(cookie, `/api/v1/automations/${automation.id}/runs`, {
+    contact_id: contact.id,
+  });
 
   // last, so that only the contact change below is delivered
   const subscription = await created(cookie, "/api/v1/webhook-subscriptions", {
@@ -153,6 +156,7 @@ export async function workspaceWithEverything(label: string) {
       whk: [subscription.id],
       dlv: [delivery.id],
       aut: [automation.id],
+      run: [run.id],
     } as Record<string, string[]>,
   };
 }

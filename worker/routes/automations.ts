@@ -1,5 +1,14 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import {
+  automationSettingsOf,
+  getRun,
+  listRuns,
+  retryRun,
+  runStats,
+  startManualRun,
+  updateAutomationSettings,
+} from "../domain/automations/runs";
+import {
   activateAutomation,
   createAutomation,
   deactivateAutomation,
@@ -10,13 +19,21 @@ import {
   updateAutomation,
 } from "../domain/automations/store";
 import { requireRole } from "../lib/auth";
+import { pageOf } from "../lib/pagination";
 import { authenticated, createRouter } from "../lib/router";
 import {
   AutomationCreate,
   AutomationListQuery,
   AutomationPatch,
   AutomationSchema,
+  AutomationSettingsPatch,
+  AutomationSettingsSchema,
   DeactivateBody,
+  ManualRunBody,
+  RunListQuery,
+  RunSchema,
+  RunStats,
+  RunWithSteps,
 } from "../schemas/automations";
 import { errorResponses, IdParam, jsonBody, jsonResponse } from "../schemas/common";
 
@@ -24,6 +41,7 @@ const tags = ["Automations"];
 const admin = [requireRole("admin")];
 const supervisor = [requireRole("supervisor")];
 const AutomationId = IdParam("aut");
+const RunId = IdParam("run");
 
 const listRoute = createRoute({
   method: "get",
@@ -118,6 +136,84 @@ const duplicateRoute = createRoute({
   responses: { 201: jsonResponse(AutomationSchema, "The copy"), ...errorResponses },
 });
 
+const runsRoute = createRoute({
+  method: "get",
+  path: "/automations/{id}/runs",
+  tags,
+  summary: "The automation's runs, newest first (filter by status, contact, conversation)",
+  security: authenticated,
+  middleware: supervisor,
+  request: { params: AutomationId, query: RunListQuery },
+  responses: { 200: jsonResponse(pageOf(RunSchema), "Runs"), ...errorResponses },
+});
+
+const manualRunRoute = createRoute({
+  method: "post",
+  path: "/automations/{id}/runs",
+  tags,
+  summary:
+    "Start it now for a contact or a conversation, whatever its trigger and conditions (its frequency limit holds)",
+  security: authenticated,
+  middleware: admin,
+  request: { params: AutomationId, body: jsonBody(ManualRunBody) },
+  responses: { 201: jsonResponse(RunWithSteps, "The run, as far as it went"), ...errorResponses },
+});
+
+const statsRoute = createRoute({
+  method: "get",
+  path: "/automations/{id}/stats",
+  tags,
+  summary:
+    "How often it was triggered, completed, failed, was stopped or held by its limit, and the messages it sent",
+  security: authenticated,
+  middleware: supervisor,
+  request: { params: AutomationId },
+  responses: { 200: jsonResponse(RunStats, "Counts"), ...errorResponses },
+});
+
+const runRoute = createRoute({
+  method: "get",
+  path: "/automation-runs/{id}",
+  tags,
+  summary: "A run with each step's outcome, input, output, error and timing",
+  security: authenticated,
+  middleware: supervisor,
+  request: { params: RunId },
+  responses: { 200: jsonResponse(RunWithSteps, "The run"), ...errorResponses },
+});
+
+const retryRoute = createRoute({
+  method: "post",
+  path: "/automation-runs/{id}/retry",
+  tags,
+  summary: "Go on with a failed run from the step that failed",
+  security: authenticated,
+  middleware: admin,
+  request: { params: RunId },
+  responses: { 200: jsonResponse(RunWithSteps, "The run, as far as it went"), ...errorResponses },
+});
+
+const settingsRoute = createRoute({
+  method: "get",
+  path: "/automation-settings",
+  tags,
+  summary: "The workspace's rules for automations (quiet hours)",
+  security: authenticated,
+  middleware: supervisor,
+  responses: { 200: jsonResponse(AutomationSettingsSchema, "Settings"), ...errorResponses },
+});
+
+const updateSettingsRoute = createRoute({
+  method: "patch",
+  path: "/automation-settings",
+  tags,
+  summary: "Set or clear the quiet hours automations' messages wait out",
+  security: authenticated,
+  middleware: admin,
+  request: { body: jsonBody(AutomationSettingsPatch) },
+  responses: { 200: jsonResponse(AutomationSettingsSchema, "Saved"), ...errorResponses },
+});
+
 export const automationsRouter = createRouter()
   .openapi(listRoute, async (c) => {
     const data = await listAutomations(
@@ -185,4 +281,55 @@ export const automationsRouter = createRouter()
       c.get("clock").now(),
     );
     return c.json(automation, 201);
+  })
+  .openapi(runsRoute, async (c) => {
+    const page = await listRuns(
+      c.get("db"),
+      c.get("principal").workspaceId,
+      c.req.valid("param").id,
+      c.req.valid("query"),
+    );
+    return c.json(page, 200);
+  })
+  .openapi(manualRunRoute, async (c) => {
+    const run = await startManualRun(
+      c.get("db"),
+      c.env,
+      c.get("principal").workspaceId,
+      c.req.valid("param").id,
+      c.req.valid("json"),
+      c.get("clock").now(),
+    );
+    return c.json(run, 201);
+  })
+  .openapi(statsRoute, async (c) =>
+    c.json(
+      await runStats(c.get("db"), c.get("principal").workspaceId, c.req.valid("param").id),
+      200,
+    ),
+  )
+  .openapi(runRoute, async (c) =>
+    c.json(await getRun(c.get("db"), c.get("principal").workspaceId, c.req.valid("param").id), 200),
+  )
+  .openapi(retryRoute, async (c) => {
+    const run = await retryRun(
+      c.get("db"),
+      c.env,
+      c.get("principal").workspaceId,
+      c.req.valid("param").id,
+      c.get("clock").now(),
+    );
+    return c.json(run, 200);
+  })
+  .openapi(settingsRoute, async (c) =>
+    c.json(await automationSettingsOf(c.get("db"), c.get("principal").workspaceId), 200),
+  )
+  .openapi(updateSettingsRoute, async (c) => {
+    const settings = await updateAutomationSettings(
+      c.get("db"),
+      c.get("principal").workspaceId,
+      c.req.valid("json"),
+      c.get("clock").now(),
+    );
+    return c.json(settings, 200);
   });
