@@ -242,7 +242,7 @@ export default function AutomationList() {
           <h1>{t("automations.title")}</h1>
           <p>{t("automations.description")}</p>
         </div>
-        {createButton}
+        {automations?.length ? createButton : null}
       </header>
       {automations === null ? (
         <SkeletonRows />
