@@ -88,7 +88,7 @@ describe("automations", () => {
     await page.goto("/automations");
     await page.getByRole("heading", { name: "No automations yet" }).waitFor();
     await expect(
-      page.getByRole("link", { name: "Automations" }).getAttribute("aria-current"),
+      page.getByRole("link", { name: "Automate" }).getAttribute("aria-current"),
     ).resolves.toBe("page");
     await lookAt("automations-empty");
   });
@@ -127,7 +127,7 @@ describe("automations", () => {
     await expect(errorOf(teamSelect)).resolves.toBe("no such team");
     await expect(step(1, "Send a message").getByRole("alert").count()).resolves.toBe(0);
     expect(page.url()).toMatch(/\/automations\/new$/);
-    await page.getByLabel("Keywords (optional)").focus();
+    await teamSelect.scrollIntoViewIfNeeded();
     await lookAt("automation-editor-error");
 
     // moving the assign step up by keyboard, then removing it
@@ -213,7 +213,7 @@ describe("automations", () => {
   it("pauses, duplicates and deletes from the list", async () => {
     await page
       .getByRole("navigation", { name: "Main" })
-      .getByRole("link", { name: "Automations" })
+      .getByRole("link", { name: "Automate" })
       .click();
     const row = page.locator(`[data-automation="${automationId}"]`);
     await row.getByText("When a message contains “precio”").waitFor();

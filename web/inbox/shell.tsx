@@ -115,7 +115,7 @@ export function Shell({ children }: { children: ComponentChildren }) {
         {canReadAutomations(me) && (
           <RailLink
             href="/automations"
-            label={t("automations.title")}
+            label={t("automations.rail")}
             icon={<Workflow size={20} />}
             active={path.startsWith("/automations")}
           />

@@ -189,7 +189,7 @@ function Editor({ initial, refs }: { initial: Automation | null; refs: Reference
           </FlowCard>
         </div>
         <aside class="editor-side">
-          <section class="card stack" aria-labelledby="details-title">
+          <section class="card stack details-card" aria-labelledby="details-title">
             <h2 id="details-title">{t("automations.details")}</h2>
             <Field label={t("automations.name")} error={errors.name}>
               <TextInput
@@ -198,7 +198,7 @@ function Editor({ initial, refs }: { initial: Automation | null; refs: Reference
                 onInput={(e) => change({ name: e.currentTarget.value })}
               />
             </Field>
-            <Field label={t("automations.description")} error={errors.description}>
+            <Field label={t("automations.descriptionField")} error={errors.description}>
               <TextArea
                 rows={2}
                 value={draft.description ?? ""}

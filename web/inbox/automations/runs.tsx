@@ -246,7 +246,10 @@ export default function RunLog({ id }: { id: string }) {
           {(
             ["triggered", "completed", "failed", "stopped", "limited", "messages_sent"] as const
           ).map((key) => (
-            <div key={key} class={`stat-card ${key}`}>
+            <div
+              key={key}
+              class={`stat-card ${key === "failed" && stats.failed > 0 ? "failed" : ""}`}
+            >
               <dt>{t(`automations.stats.${key}`)}</dt>
               <dd>{formatNumber(stats[key])}</dd>
             </div>
