@@ -5858,6 +5858,920 @@ export interface paths {
       };
     };
   };
+  "/api/v1/automations": {
+    /** The workspace's automations, newest first */
+    get: {
+      parameters: {
+        query?: {
+          status?: "draft" | "active" | "paused";
+        };
+      };
+      responses: {
+        /** @description Automations */
+        200: {
+          content: {
+            "application/json": {
+              data: components["schemas"]["Automation"][];
+            };
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    /**
+     * Create an automation (a draft until activated)
+     * @description Every team, member, channel, snippet, business hours, automation, contact field, label, template and variable it names must exist, or nothing is stored and a 422 names each path (`steps.2.team_id`).
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["AutomationCreate"];
+        };
+      };
+      responses: {
+        /** @description Created */
+        201: {
+          content: {
+            "application/json": components["schemas"]["Automation"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/automations/{id}": {
+    /** One automation as its latest version defines it */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description The automation */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Automation"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    /** Delete an automation, its versions and its run log */
+    delete: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Deleted */
+        204: {
+          content: never;
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    /** Rename it, or change what it does (a new version: runs under way finish on theirs) */
+    patch: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["AutomationPatch"];
+        };
+      };
+      responses: {
+        /** @description Saved */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Automation"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/automations/{id}/activate": {
+    /** Start running it on new events */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Active */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Automation"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/automations/{id}/deactivate": {
+    /** Pause it: contacts under way finish, or stop now */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["AutomationDeactivate"];
+        };
+      };
+      responses: {
+        /** @description Paused */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Automation"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/automations/{id}/duplicate": {
+    /** Copy it as a new draft */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description The copy */
+        201: {
+          content: {
+            "application/json": components["schemas"]["Automation"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/automations/{id}/runs": {
+    /** The automation's runs, newest first (filter by status, contact, conversation) */
+    get: {
+      parameters: {
+        query?: {
+          status?: "running" | "waiting" | "completed" | "failed" | "stopped" | "limited";
+          contact_id?: string;
+          conversation_id?: string;
+          /** @description `next_cursor` of the previous page */
+          cursor?: string;
+          limit?: number;
+        };
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Runs */
+        200: {
+          content: {
+            "application/json": {
+              data: components["schemas"]["AutomationRun"][];
+              next_cursor: string | null;
+            };
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    /** Start it now for a contact or a conversation, whatever its trigger and conditions (its frequency limit holds) */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["AutomationManualRun"];
+        };
+      };
+      responses: {
+        /** @description The run, as far as it went */
+        201: {
+          content: {
+            "application/json": components["schemas"]["AutomationRunWithSteps"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/automations/{id}/stats": {
+    /** How often it was triggered, completed, failed, was stopped or held by its limit, and the messages it sent */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Counts */
+        200: {
+          content: {
+            "application/json": components["schemas"]["AutomationStats"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/automation-runs/{id}": {
+    /** A run with each step's outcome, input, output, error and timing */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description The run */
+        200: {
+          content: {
+            "application/json": components["schemas"]["AutomationRunWithSteps"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/automation-runs/{id}/retry": {
+    /** Go on with a failed run from the step that failed */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description The run, as far as it went */
+        200: {
+          content: {
+            "application/json": components["schemas"]["AutomationRunWithSteps"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/automation-settings": {
+    /** The workspace's rules for automations (quiet hours) */
+    get: {
+      responses: {
+        /** @description Settings */
+        200: {
+          content: {
+            "application/json": components["schemas"]["AutomationSettings"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    /** Set or clear the quiet hours automations' messages wait out */
+    patch: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["AutomationSettingsPatch"];
+        };
+      };
+      responses: {
+        /** @description Saved */
+        200: {
+          content: {
+            "application/json": components["schemas"]["AutomationSettings"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/widget/v1/channels/{id}": {
     /** Public look and state of a web-chat channel */
     get: {
@@ -7894,6 +8808,430 @@ export interface components {
     AuditFacets: {
       actions: string[];
       target_types: string[];
+    };
+    Automation: {
+      id: string;
+      name: string;
+      description: string | null;
+      /** @enum {string} */
+      status: "draft" | "active" | "paused";
+      /** @description Goes up with each change of what it does */
+      version: number;
+      trigger: components["schemas"]["AutomationTrigger"];
+      /** @description A webhook trigger's secret is set */
+      has_secret: boolean;
+      conditions: components["schemas"]["AutomationConditions"];
+      steps: components["schemas"]["AutomationStep"][];
+      timing: components["schemas"]["AutomationTiming"];
+      frequency: components["schemas"]["AutomationFrequency"];
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      created_at: string;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      updated_at: string;
+    };
+    AutomationTrigger: ({
+      /** @enum {string} */
+      type: "message.received";
+      /** @description Any of these, as whole words, ignoring case and accents: `precio` matches “¿Cuál es el PRECIO?” but not “precios” */
+      keywords?: string[];
+      /**
+       * @description `word`: a keyword anywhere as whole words; `exact`: the whole message; `starts_with`: its first words
+       * @default word
+       * @enum {string}
+       */
+      match?: "word" | "exact" | "starts_with";
+      channel_ids?: string[];
+    }) | ({
+      /** @enum {string} */
+      type: "conversation.opened" | "conversation.closed" | "conversation.assigned";
+      channel_ids?: string[];
+    }) | {
+      /** @enum {string} */
+      type: "contact.created";
+    } | ({
+      /** @enum {string} */
+      type: "contact.tag_added" | "contact.tag_removed";
+      /** @example vip */
+      tag: string;
+    }) | {
+      /** @enum {string} */
+      type: "contact.field_changed";
+      field: string;
+    } | {
+      /** @enum {string} */
+      type: "broadcast.replied";
+    } | {
+      /** @enum {string} */
+      type: "webhook";
+      /** @description Signs incoming calls with HMAC-SHA256; write-only (`has_secret` says whether one is set) */
+      secret?: string;
+    } | {
+      /** @enum {string} */
+      type: "schedule";
+      /** @example 0 9 * * 1-5 */
+      cron: string;
+      /**
+       * @description The workspace's when absent
+       * @example Europe/Madrid
+       */
+      timezone?: string;
+    } | {
+      /** @enum {string} */
+      type: "manual";
+    };
+    /** @description Groups of rules: each group needs all or any of its rules; `match` joins groups */
+    AutomationConditions: {
+      /**
+       * @default all
+       * @enum {string}
+       */
+      match?: "all" | "any";
+      groups: ({
+          /**
+           * @default all
+           * @enum {string}
+           */
+          match?: "all" | "any";
+          rules: components["schemas"]["AutomationCondition"][];
+        })[];
+    };
+    /** @description `time_of_day` and `day_of_week` are read in the workspace's timezone; `variable` reads a value an earlier step saved (an HTTP request's `save_as`) */
+    AutomationCondition: ({
+      /** @enum {string} */
+      type: "field";
+      field: string;
+      /** @enum {string} */
+      operator: "eq" | "ne" | "contains" | "gt" | "gte" | "lt" | "lte" | "set" | "unset";
+      value?: string | number | boolean;
+    }) | ({
+      /** @enum {string} */
+      type: "tag";
+      /** @enum {string} */
+      operator: "has" | "lacks";
+      /** @example vip */
+      tag: string;
+    }) | {
+      /** @enum {string} */
+      type: "channel";
+      channel_ids: string[];
+    } | ({
+      /** @enum {string} */
+      type: "business_hours";
+      /** @enum {string} */
+      state: "open" | "closed";
+      /** @description The workspace's business hours when absent */
+      business_hours_id?: string;
+    }) | {
+      /** @enum {string} */
+      type: "time_of_day";
+      /** @example 09:00 */
+      from: string;
+      /** @example 09:00 */
+      to: string;
+    } | {
+      /** @enum {string} */
+      type: "day_of_week";
+      days: number[];
+    } | ({
+      /** @enum {string} */
+      type: "variable";
+      name: string;
+      /** @enum {string} */
+      operator: "eq" | "ne" | "contains" | "gt" | "gte" | "lt" | "lte" | "set" | "unset";
+      value?: string | number | boolean;
+    });
+    AutomationStep: ({
+      /** @description Stable id the run log uses; generated when absent */
+      id?: string;
+      /** @enum {string} */
+      type: "send_message";
+      /** @description Variables: {{contact.first_name|there}}, {{vars.order.status}} … */
+      text?: string;
+      snippet_id?: string;
+      template?: {
+        name: string;
+        /** @example en_US */
+        language: string;
+        /** @default [] */
+        variables?: string[];
+      };
+      /** @description The conversation's channel when absent */
+      channel_id?: string;
+    }) | ({
+      /** @description Stable id the run log uses; generated when absent */
+      id?: string;
+      /** @enum {string} */
+      type: "add_tag" | "remove_tag";
+      /** @example vip */
+      tag: string;
+    }) | {
+      /** @description Stable id the run log uses; generated when absent */
+      id?: string;
+      /** @enum {string} */
+      type: "add_label";
+      label: string;
+    } | ({
+      /** @description Stable id the run log uses; generated when absent */
+      id?: string;
+      /** @enum {string} */
+      type: "update_field";
+      field: string;
+      value: string | number | boolean | null;
+    }) | ({
+      /** @description Stable id the run log uses; generated when absent */
+      id?: string;
+      /** @enum {string} */
+      type: "assign";
+      user_id?: string | null;
+      team_id?: string | null;
+    }) | {
+      /** @description Stable id the run log uses; generated when absent */
+      id?: string;
+      /** @enum {string} */
+      type: "open_conversation";
+    } | {
+      /** @description Stable id the run log uses; generated when absent */
+      id?: string;
+      /** @enum {string} */
+      type: "close_conversation";
+      reason?: string;
+    } | {
+      /** @description Stable id the run log uses; generated when absent */
+      id?: string;
+      /** @enum {string} */
+      type: "snooze_conversation";
+      minutes: number;
+    } | {
+      /** @description Stable id the run log uses; generated when absent */
+      id?: string;
+      /** @enum {string} */
+      type: "add_note";
+      text: string;
+    } | {
+      /** @description Stable id the run log uses; generated when absent */
+      id?: string;
+      /** @enum {string} */
+      type: "wait";
+      minutes?: number;
+      /** @description The next such time (on one of `days`) in the workspace's timezone */
+      until?: {
+        /** @example 09:00 */
+        time: string;
+        days?: number[];
+      };
+    } | ({
+      /** @description Stable id the run log uses; generated when absent */
+      id?: string;
+      /** @enum {string} */
+      type: "http_request";
+      /**
+       * @default POST
+       * @enum {string}
+       */
+      method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+      /** Format: uri */
+      url: string;
+      /** @default {} */
+      headers?: {
+        [key: string]: string;
+      };
+      /** @description Sent as JSON; strings take variables */
+      body?: unknown;
+      /** @default 10 */
+      timeout_seconds?: number;
+      /** @description Later steps read the answer as {{vars.NAME.status}}, {{vars.NAME.body.field}} */
+      save_as?: string;
+    }) | {
+      /** @description Stable id the run log uses; generated when absent */
+      id?: string;
+      /** @enum {string} */
+      type: "start_automation";
+      automation_id: string;
+    } | {
+      /** @description Stable id the run log uses; generated when absent */
+      id?: string;
+      /** @enum {string} */
+      type: "stop";
+    } | {
+      /** @description Stable id the run log uses; generated when absent */
+      id?: string;
+      /** @enum {string} */
+      type: "ai";
+      prompt?: string;
+    } | {
+      /** @description Stable id the run log uses; generated when absent */
+      id?: string;
+      /** @enum {string} */
+      type: "branch";
+      /** @description The first branch whose conditions hold runs */
+      branches: {
+          name?: string;
+          conditions: components["schemas"]["AutomationConditions"];
+          steps: components["schemas"]["AutomationStep"][];
+        }[];
+      /** @default [] */
+      otherwise?: components["schemas"]["AutomationStep"][];
+    } | ({
+      /** @description Stable id the run log uses; generated when absent */
+      id?: string;
+      /** @enum {string} */
+      type: "ask";
+      question: string;
+      /**
+       * @default text
+       * @enum {string}
+       */
+      answer_type?: "text" | "number" | "email" | "phone" | "choice";
+      choices?: string[];
+      save_to_field?: string;
+      /** @default 1 */
+      retries?: number;
+      /** @default 60 */
+      timeout_minutes?: number;
+      /** @default [] */
+      on_answer?: components["schemas"]["AutomationStep"][];
+      /** @default [] */
+      on_timeout?: components["schemas"]["AutomationStep"][];
+    });
+    AutomationTiming: OneOf<[{
+      /** @enum {string} */
+      type: "immediately";
+    }, {
+      /** @enum {string} */
+      type: "delay";
+      minutes: number;
+    }]>;
+    /** @description How often one contact may go through it */
+    AutomationFrequency: OneOf<[{
+      /** @enum {string} */
+      type: "every_time" | "once" | "once_per_day" | "once_per_week";
+    }, {
+      /** @enum {string} */
+      type: "limit";
+      count: number;
+      period_hours: number;
+    }]>;
+    AutomationCreate: {
+      name: string;
+      description?: string | null;
+      trigger: components["schemas"]["AutomationTrigger"];
+      conditions?: components["schemas"]["AutomationConditions"];
+      /** @default [] */
+      steps?: components["schemas"]["AutomationStep"][];
+      timing?: components["schemas"]["AutomationTiming"];
+      frequency?: components["schemas"]["AutomationFrequency"];
+    };
+    /** @description A change of trigger, conditions, steps, timing or frequency makes a new version */
+    AutomationPatch: {
+      name?: string;
+      description?: string | null;
+      trigger?: components["schemas"]["AutomationTrigger"];
+      conditions?: components["schemas"]["AutomationConditions"];
+      steps?: components["schemas"]["AutomationStep"][];
+      timing?: components["schemas"]["AutomationTiming"];
+      frequency?: components["schemas"]["AutomationFrequency"];
+    };
+    AutomationDeactivate: {
+      /**
+       * @description `finish`: contacts already going through it finish; `stop`: they stop now
+       * @default finish
+       * @enum {string}
+       */
+      running?: "finish" | "stop";
+    };
+    AutomationRun: {
+      id: string;
+      automation_id: string;
+      version: number;
+      trigger_event_id: string;
+      trigger: {
+        [key: string]: unknown;
+      };
+      contact_id: string | null;
+      conversation_id: string | null;
+      /** @enum {string} */
+      status: "running" | "waiting" | "completed" | "failed" | "stopped" | "limited";
+      next_step_id: string | null;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      resume_at: string | null;
+      error: string | null;
+      messages_sent: number;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      started_at: string;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      finished_at: string | null;
+    };
+    AutomationRunWithSteps: components["schemas"]["AutomationRun"] & {
+      steps: components["schemas"]["AutomationRunStep"][];
+    };
+    AutomationRunStep: {
+      step_id: string;
+      iteration: number;
+      type: string;
+      /** @enum {string} */
+      status: "running" | "waiting" | "completed" | "failed" | "skipped";
+      input: {
+        [key: string]: unknown;
+      } | null;
+      output: {
+        [key: string]: unknown;
+      } | null;
+      error: string | null;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      started_at: string;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      finished_at: string | null;
+    };
+    AutomationManualRun: {
+      contact_id?: string;
+      conversation_id?: string;
+    };
+    AutomationStats: {
+      triggered: number;
+      running: number;
+      completed: number;
+      failed: number;
+      stopped: number;
+      limited: number;
+      messages_sent: number;
+    };
+    AutomationSettings: {
+      /** @description Automations' messages due in this window wait until it ends, in the contact's timezone (the workspace's when unknown) */
+      quiet_hours: {
+        /** @example 09:00 */
+        from: string;
+        /** @example 09:00 */
+        to: string;
+      } | null;
+    };
+    AutomationSettingsPatch: {
+      quiet_hours: {
+        /** @example 09:00 */
+        from: string;
+        /** @example 09:00 */
+        to: string;
+      } | null;
     };
     WidgetChannel: {
       id: string;

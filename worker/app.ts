@@ -27,6 +27,7 @@ import { routeTable } from "./lib/route-table";
 import { securityHeaders } from "./lib/security-headers";
 import { apiKeysRouter } from "./routes/api-keys";
 import { authRouter } from "./routes/auth";
+import { automationsRouter } from "./routes/automations";
 import { channelsRouter } from "./routes/channels";
 import { contactFieldsRouter } from "./routes/contact-fields";
 import { contactsRouter } from "./routes/contacts";
@@ -174,6 +175,7 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
     .route(API, sendRouter)
     .route(API, teamsRouter)
     .route(API, webhookSubscriptionsRouter)
+    .route(API, automationsRouter)
     .route("/widget/v1", widgetRouter)
     .route("/webhooks", webhooksRouter)
     .route("/", filesRouter)

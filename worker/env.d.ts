@@ -7,6 +7,7 @@ interface __BaseEnv_Env {
 	OUTBOUND: Queue;
 	WEBHOOKS: Queue;
 	EVENTS: Queue;
+	AUTOMATIONS: Queue;
 	ASSETS: Fetcher;
 	ALLOWED_ORIGINS: string;
 	APP_SECRET: string;

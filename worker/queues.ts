@@ -1,14 +1,17 @@
 import { createDb } from "./db/client";
+import { type AutomationJob, continueRun } from "./domain/automations/runner";
 import { channelNamedPublicly } from "./domain/channels/channels";
 import { type InboundJob, ingestEvent, NotYetKnown } from "./domain/channels/inbound";
 import { deliverOutbound, type OutboundJob, queueOutbound } from "./domain/channels/outbound";
 import { deliverQueued, type EventJob } from "./domain/events/record";
 import { attemptDelivery, type WebhookJob } from "./domain/webhooks/delivery";
+import { type Clock, systemClock } from "./lib/clock";
 
 export const INBOUND_QUEUE = "conversa-inbound";
 export const OUTBOUND_QUEUE = "conversa-outbound";
 export const WEBHOOKS_QUEUE = "conversa-webhooks";
 export const EVENTS_QUEUE = "conversa-events";
+export const AUTOMATIONS_QUEUE = "conversa-automations";
 
 /** A status can overtake the send that created its message id: it waits this long, this often. */
 const EARLY_STATUS_DELAY_SECONDS = 2;
@@ -92,7 +95,30 @@ async function consumeEvents(batch: MessageBatch<EventJob>, env: Env) {
   }
 }
 
+/**
+ * Wake-ups of waiting automation runs. A run's steps are logged before they act, so a message
+ * delivered twice never repeats one.
+ */
+export async function consumeAutomations(
+  batch: MessageBatch<AutomationJob>,
+  env: Env,
+  clock: Clock = systemClock,
+) {
+  const db = createDb(env.DB);
+  for (const message of batch.messages) {
+    try {
+      await continueRun(db, env, message.body, clock.now());
+      message.ack();
+    } catch (error) {
+      console.error(`automation run ${message.body.runId} failed to continue`, error);
+      message.retry({ delaySeconds: retryDelay(message.attempts) });
+    }
+  }
+}
+
 export async function handleQueue(batch: MessageBatch, env: Env) {
+  if (batch.queue === AUTOMATIONS_QUEUE)
+    return consumeAutomations(batch as MessageBatch<AutomationJob>, env);
   if (batch.queue === WEBHOOKS_QUEUE)
     return consumeWebhooks(batch as MessageBatch<WebhookJob>, env);
   if (batch.queue === EVENTS_QUEUE) return consumeEvents(batch as MessageBatch<EventJob>, env);

@@ -23,6 +23,10 @@ const TABLES = [
   "snippets",
   "saved_views",
   "webhook_subscriptions",
+  "automations",
+  "automation_versions",
+  "automation_runs",
+  "automation_run_steps",
 ];
 
 /** Everything stored for the workspace (and its members' rows), in a stable order. */
@@ -78,6 +82,14 @@ const FIELD_NAMES = [
   "weekly",
   "closures",
   "to",
+  "trigger",
+  "conditions",
+  "steps",
+  "timing",
+  "frequency",
+  "running",
+  "contact_id",
+  "conversation_id",
 ];
 
 /** Mostly object-shaped bodies with the fields the endpoints know, so validation runs deep. */
@@ -136,7 +148,18 @@ describe("random JSON at the write endpoints", () => {
         body: { name: "Fixture", timezone: "Europe/Madrid", weekly: [] },
       }),
     );
+    const automation = await json<{ id: string }>(
+      await api("/api/v1/automations", {
+        cookie: ws.ownerCookie,
+        body: { name: "Fixture", trigger: { type: "manual" } },
+      }),
+    );
     const endpoints: [string, string][] = [
+      ["POST", "/api/v1/automations"],
+      ["PATCH", `/api/v1/automations/${automation.id}`],
+      ["POST", `/api/v1/automations/${automation.id}/deactivate`],
+      ["POST", `/api/v1/automations/${automation.id}/runs`],
+      ["PATCH", "/api/v1/automation-settings"],
       ["POST", "/api/v1/webhook-subscriptions"],
       ["PATCH", `/api/v1/webhook-subscriptions/${subscription.id}`],
       ["PUT", `/api/v1/channels/${channel.id}/routing`],

@@ -200,7 +200,28 @@ function dnsAnswer(url, accept) {
   ];
 }
 
-function defaultAnswer(method, path, body, base) {
+/** An HTTP endpoint that answers with what it was sent: `/echo/…`, any method, JSON back. */
+function echo(method, path, body, headers) {
+  let parsed = null;
+  try {
+    parsed = body ? JSON.parse(body) : null;
+  } catch {
+    parsed = body;
+  }
+  return [
+    200,
+    {
+      method,
+      path,
+      content_type: headers["content-type"] ?? null,
+      authorization: headers.authorization ?? null,
+      received: parsed,
+    },
+  ];
+}
+
+function defaultAnswer(method, path, body, base, headers = {}) {
+  if (path.startsWith("/echo/")) return echo(method, path, body, headers);
   for (const [routeMethod, pattern, answer] of ROUTES) {
     const match = method === routeMethod ? path.match(pattern) : null;
     if (match) return answer(match, body, base);
@@ -282,7 +303,7 @@ export function startFakePlatforms(port = 0) {
     const [status, answer, headers] =
       url.pathname === "/dns-query" && req.method === "GET"
         ? dnsAnswer(url, req.headers.accept)
-        : defaultAnswer(req.method, url.pathname, body, base);
+        : defaultAnswer(req.method, url.pathname, body, base, req.headers);
     recorded.response = { status, body: Buffer.isBuffer(answer) ? null : answer };
     if (Buffer.isBuffer(answer) || typeof answer === "string") {
       res.writeHead(status, headers ?? {});

@@ -74,6 +74,9 @@ const ROUTES_WITHOUT_IDS = new Set([
   "GET /api/v1/webhook-subscriptions",
   "POST /api/v1/webhook-subscriptions",
   "GET /api/v1/audit-log/facets",
+  "GET /api/v1/automations",
+  "GET /api/v1/automation-settings",
+  "PATCH /api/v1/automation-settings",
   "POST /widget/v1/attachments",
   "PATCH /widget/v1/contact",
   "GET /widget/v1/conversations",
@@ -133,6 +136,9 @@ const REFERENCE_KINDS: Record<string, string> = {
   team_id: "team",
   default_team_id: "team",
   business_hours_id: "bh",
+  channel_ids: "ch",
+  snippet_id: "snp",
+  automation_id: "aut",
 };
 
 let unique = 0;
@@ -152,6 +158,25 @@ type Request = {
   query?: (own: Fixture, other: Fixture) => Record<string, string>;
 };
 const first = (own: Fixture, kind: string) => own.ids[kind]?.[0] ?? "";
+
+/** An automation naming one of each kind of object its definition can name. */
+const automationNaming = (own: Fixture) => {
+  const rules = () => [
+    { type: "channel", channel_ids: [first(own, "ch")] },
+    { type: "business_hours", state: "open", business_hours_id: first(own, "bh") },
+  ];
+  return {
+    name: `matrix ${unique++}`,
+    trigger: { type: "message.received", channel_ids: [first(own, "ch")] },
+    conditions: { groups: [{ rules: rules() }] },
+    steps: [
+      { type: "send_message", snippet_id: first(own, "snp"), channel_id: first(own, "ch") },
+      { type: "assign", user_id: first(own, "usr"), team_id: first(own, "team") },
+      { type: "start_automation", automation_id: first(own, "aut") },
+      { type: "branch", branches: [{ conditions: { groups: [{ rules: rules() }] }, steps: [] }] },
+    ],
+  };
+};
 
 /** What each route needs besides its ids, so a refusal can only come from the id. */
 const REQUESTS: Record<string, Request> = {
@@ -247,6 +272,15 @@ const REQUESTS: Record<string, Request> = {
     }),
   },
   "PATCH /api/v1/labels/{id}": { body: () => ({ colour: "#000000" }) },
+  "POST /api/v1/automations": { body: (own) => automationNaming(own) },
+  "PATCH /api/v1/automations/{id}": { body: (own) => automationNaming(own) },
+  "POST /api/v1/automations/{id}/deactivate": { body: () => ({ running: "finish" }) },
+  "POST /api/v1/automations/{id}/runs": {
+    body: (own) => ({ contact_id: own.visitor.visitor_id, conversation_id: own.conversationId }),
+  },
+  "GET /api/v1/automations/{id}/runs": {
+    query: (own) => ({ contact_id: own.visitor.visitor_id, conversation_id: own.conversationId }),
+  },
   "PATCH /api/v1/webhook-subscriptions/{id}": { body: () => ({ active: true }) },
   "POST /widget/v1/messages": {
     body: (own) => ({ text: "matrix", conversation_id: own.conversationId }),
@@ -278,21 +312,34 @@ const routes: Route[] = [
 ];
 
 /** Dotted paths of the fields of a schema, `[]` for array items. */
-function fieldPaths(schema: Schema | undefined, prefix = "", seen = new Set<string>()): string[] {
+function fieldPaths(
+  schema: Schema | undefined,
+  prefix = "",
+  seen = new Set<string>(),
+  within: ReadonlySet<string> = new Set(),
+): string[] {
   if (!schema) return [];
   if (schema.$ref) {
-    if (seen.has(schema.$ref + prefix)) return [];
+    // a schema inside itself (a step's branches hold steps) is walked once
+    if (seen.has(schema.$ref + prefix) || within.has(schema.$ref)) return [];
     seen.add(schema.$ref + prefix);
     const name = schema.$ref.split("/").pop() ?? "";
-    return fieldPaths(document.components?.schemas?.[name] as Schema, prefix, seen);
+    return fieldPaths(
+      document.components?.schemas?.[name] as Schema,
+      prefix,
+      seen,
+      new Set([...within, schema.$ref]),
+    );
   }
   const nested = [...(schema.anyOf ?? []), ...(schema.oneOf ?? []), ...(schema.allOf ?? [])];
   return [
-    ...nested.flatMap((s) => fieldPaths(s, prefix, seen)),
-    ...(schema.items ? [`${prefix}[]`, ...fieldPaths(schema.items, `${prefix}[]`, seen)] : []),
+    ...nested.flatMap((s) => fieldPaths(s, prefix, seen, within)),
+    ...(schema.items
+      ? [`${prefix}[]`, ...fieldPaths(schema.items, `${prefix}[]`, seen, within)]
+      : []),
     ...Object.entries(schema.properties ?? {}).flatMap(([name, s]) => {
       const path = prefix ? `${prefix}.${name}` : name;
-      return [path, ...fieldPaths(s, path, seen)];
+      return [path, ...fieldPaths(s, path, seen, within)];
     }),
   ];
 }
@@ -333,7 +380,10 @@ function idSlots(route: Route): IdSlot[] {
   return [...inPath, ...inQuery, ...inBody];
 }
 
-/** A copy of `body` with the field at `path` naming `id` (added to a list, first item of a list of objects). */
+/**
+ * A copy of `body` with the field at `path` naming `id` (added to a list; in a list of objects,
+ * the first item that has the next field: lists of steps mix kinds).
+ */
 function withReference(body: unknown, path: string, id: string): unknown {
   const copy = structuredClone(body) as Record<string, unknown>;
   const steps = path.split(".");
@@ -345,8 +395,11 @@ function withReference(body: unknown, path: string, id: string): unknown {
     if (!(name in node)) throw new Error(`the body given for this route lacks ${path}`);
     if (last && list) node[name] = [...(node[name] as unknown[]), id];
     else if (last) node[name] = id;
-    else if (list) node = (node[name] as Record<string, unknown>[])[0] as Record<string, unknown>;
-    else node = node[name] as Record<string, unknown>;
+    else if (list) {
+      const next = steps[i + 1]?.replace(/\[\]$/, "") ?? "";
+      const items = node[name] as Record<string, unknown>[];
+      node = items.find((item) => next in item) ?? (items[0] as Record<string, unknown>);
+    } else node = node[name] as Record<string, unknown>;
   }
   return copy;
 }
@@ -645,6 +698,10 @@ describe("IDOR matrix: workspace A names workspace B's objects", () => {
     expect(filled).toEqual(
       expect.arrayContaining([
         "api_keys",
+        "automation_run_steps",
+        "automation_runs",
+        "automation_versions",
+        "automations",
         "business_hours",
         "channels",
         "contact_fields",

@@ -104,6 +104,15 @@ export async function workspaceWithEverything(label: string) {
     filters: { view: "my_teams", team_id: team.id, label: LABEL },
   });
 
+  const automation = await created(cookie, "/api/v1/automations", {
+    name: marker,
+    trigger: { type: "message.received", keywords: [marker] },
+    steps: [{ type: "add_tag", tag: LABEL }],
+  });
+  const run = await created(cookie, `/api/v1/automations/${automation.id}/runs`, {
+    contact_id: contact.id,
+  });
+
   // last, so that only the contact change below is delivered
   const subscription = await created(cookie, "/api/v1/webhook-subscriptions", {
     url: `${fakeUrl()}/hooks/${marker}`,
@@ -146,6 +155,8 @@ export async function workspaceWithEverything(label: string) {
       bh: [hours.id],
       whk: [subscription.id],
       dlv: [delivery.id],
+      aut: [automation.id],
+      run: [run.id],
     } as Record<string, string[]>,
   };
 }

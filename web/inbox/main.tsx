@@ -17,6 +17,7 @@ import "./shell.css";
 // screens other than the inbox load on first visit
 const Contacts = lazy(() => import("./contacts"));
 const Settings = lazy(() => import("./settings/layout"));
+const Automations = lazy(() => import("./automations"));
 
 function SignedIn({
   me,
@@ -54,6 +55,8 @@ function Routes() {
     <Router>
       <Route path="/contacts/*" component={Contacts} />
       <Route path="/contacts" component={Contacts} />
+      <Route path="/automations/*" component={Automations} />
+      <Route path="/automations" component={Automations} />
       <Route path="/settings/*" component={Settings} />
       <Route path="/settings" component={Settings} />
       <Route default component={NotFound} />

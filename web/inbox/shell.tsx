@@ -7,12 +7,14 @@ import {
   MessageCircle,
   Settings,
   UserRound,
+  Workflow,
 } from "lucide-preact";
 import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { request } from "../shared/api";
 import { Avatar, Menu, type MenuItem, t, toast } from "../shared/ui";
+import { canReadAutomations } from "./automations/api";
 import { useSession } from "./session";
 
 type Presence = "online" | "away" | "offline";
@@ -92,6 +94,7 @@ function ProfileMenu() {
 /** The signed-in frame: a rail of sections (a tab bar on phones) and the current screen. */
 export function Shell({ children }: { children: ComponentChildren }) {
   const { path } = useLocation();
+  const { me } = useSession();
   const inInbox = path === "/" || path.startsWith("/c/");
   return (
     <div class="app">
@@ -109,6 +112,14 @@ export function Shell({ children }: { children: ComponentChildren }) {
           icon={<Contact size={20} />}
           active={path.startsWith("/contacts")}
         />
+        {canReadAutomations(me) && (
+          <RailLink
+            href="/automations"
+            label={t("automations.rail")}
+            icon={<Workflow size={20} />}
+            active={path.startsWith("/automations")}
+          />
+        )}
         <RailLink
           href="/settings"
           label={t("app.settings")}

@@ -1,4 +1,5 @@
 /** The drizzle schema, one file per capability: the single source of table shapes. */
+export * from "./automations";
 export * from "./channels";
 export * from "./contacts";
 export * from "./messaging";

@@ -1,0 +1,256 @@
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startConversa } from "../../scripts/local-server.mjs";
+import {
+  expectAccessible as expectAccessibleWithin,
+  type LocalConversa,
+  launchBrowser,
+  screenshot,
+  signIn,
+  VIEWPORTS,
+} from "./browser";
+
+let server: LocalConversa;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  server = await startConversa(8966);
+  browser = await launchBrowser();
+  const context = await browser.newContext({ viewport: VIEWPORTS.laptop, baseURL: server.base });
+  page = await context.newPage();
+  await signIn(page, server.base);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+/** A JSON call as the signed-in admin. */
+async function call<T = Record<string, unknown>>(method: string, path: string, data?: unknown) {
+  const response = await page.request.fetch(path, {
+    method,
+    data,
+    headers: { origin: server.base },
+  });
+  if (!response.ok())
+    throw new Error(`${method} ${path}: ${response.status()} ${await response.text()}`);
+  return (response.status() === 204 ? undefined : await response.json()) as T;
+}
+
+/** A visitor of the demo web chat writes `text`; the conversation it opened or went on. */
+async function visitorWrites(text: string, name = "Lucía Prado") {
+  const channels = await call<{ data: { id: string; type: string }[] }>("GET", "/api/v1/channels");
+  const webchat = channels.data.find((c) => c.type === "webchat");
+  const session = await page.request.post("/widget/v1/sessions", {
+    data: { channel_id: webchat?.id, name },
+  });
+  const { token } = (await session.json()) as { token: string };
+  const sent = await page.request.post("/widget/v1/messages", {
+    data: { text },
+    headers: { authorization: `Bearer ${token}` },
+  });
+  expect(sent.status()).toBe(201);
+  return ((await sent.json()) as { conversation_id: string }).conversation_id;
+}
+
+/** The automations screens only; the shell around them is the shell tests' to check. */
+async function lookAt(name: string) {
+  await expectAccessibleWithin(page, name, "#main");
+  await screenshot(page, name);
+  await page.setViewportSize(VIEWPORTS.phone);
+  await expectAccessibleWithin(page, `${name} on a phone`, "#main");
+  await screenshot(page, name);
+  await page.setViewportSize(VIEWPORTS.laptop);
+}
+
+const step = (number: number, title: string) =>
+  page.getByRole("region", { name: `Step ${number}: ${title}` });
+
+async function addStep(title: string) {
+  await page.getByRole("button", { name: "Add step", exact: true }).click();
+  await page.getByRole("menuitem", { name: title, exact: true }).click();
+}
+
+/** The message the error beside a control says, through its aria-describedby. */
+async function errorOf(control: ReturnType<Page["locator"]>) {
+  await expect.poll(() => control.getAttribute("aria-invalid")).toBe("true");
+  const describedBy = (await control.getAttribute("aria-describedby")) ?? "";
+  return page.locator(`[id="${describedBy.split(" ").at(-1)}"]`).textContent();
+}
+
+describe("automations", () => {
+  let automationId = "";
+  let snippetTitle = "";
+
+  it("lists none at first, with guidance and a way to create one", async () => {
+    await page.goto("/automations");
+    await page.getByRole("heading", { name: "No automations yet" }).waitFor();
+    await expect(
+      page.getByRole("link", { name: "Automate" }).getAttribute("aria-current"),
+    ).resolves.toBe("page");
+    await lookAt("automations-empty");
+  });
+
+  it("builds “message contains ‘precio’ → reply with a snippet → tag ‘lead’”, naming a missing team on its step", async () => {
+    const snippet = await call<{ id: string; title: string }>("POST", "/api/v1/snippets", {
+      shortcut: "precio",
+      title: "Price list",
+      body: "Hola {{contact.first_name|there}}, our plans start at 10 € a month.",
+    });
+    snippetTitle = snippet.title;
+    const team = await call<{ id: string }>("POST", "/api/v1/teams", { name: "Sales" });
+
+    await page.getByRole("link", { name: "New automation" }).click();
+    await page.getByRole("heading", { name: "New automation", level: 1 }).waitFor();
+    await page.getByLabel("Name", { exact: true }).fill("Price enquiries");
+    const keywords = page.getByLabel("Keywords (optional)");
+    await keywords.fill("precio");
+    await keywords.press("Enter");
+    await page.getByText("When a message contains “precio”").waitFor();
+
+    await addStep("Send a message");
+    await step(1, "Send a message").getByLabel("Reply with").selectOption({ label: "Snippet" });
+    await step(1, "Send a message")
+      .getByLabel("Snippet", { exact: true })
+      .selectOption({ label: `/precio · ${snippetTitle}` });
+    await addStep("Add a tag");
+    await step(2, "Add a tag").getByLabel("Tag").fill("lead");
+    await addStep("Assign");
+    await step(3, "Assign").getByLabel("Team").selectOption({ label: "Sales" });
+
+    // the team goes away before the automation is saved: the API names steps.2.team_id
+    await call("DELETE", `/api/v1/teams/${team.id}`);
+    await page.getByRole("button", { name: "Create automation" }).click();
+    const teamSelect = step(3, "Assign").getByLabel("Team");
+    await expect(errorOf(teamSelect)).resolves.toBe("no such team");
+    await expect(step(1, "Send a message").getByRole("alert").count()).resolves.toBe(0);
+    expect(page.url()).toMatch(/\/automations\/new$/);
+    await teamSelect.scrollIntoViewIfNeeded();
+    await lookAt("automation-editor-error");
+
+    // moving the assign step up by keyboard, then removing it
+    await step(3, "Assign").getByRole("button", { name: "Move step 3 up" }).click();
+    await step(2, "Assign").waitFor();
+    await expect(
+      page.evaluate(() => document.activeElement?.getAttribute("aria-label")),
+    ).resolves.toBe("Move step 2 up");
+    await step(2, "Assign").getByRole("button", { name: "Remove step 2" }).click();
+    await step(2, "Add a tag").waitFor();
+
+    await page.getByRole("button", { name: "Create automation" }).click();
+    await page.waitForURL(/\/automations\/aut_[^/]+$/);
+    automationId = page.url().split("/").at(-1) as string;
+    await page.getByRole("heading", { name: /Price enquiries/, level: 1 }).waitFor();
+    const saved = await call<{
+      steps: { type: string; snippet_id?: string; tag?: string }[];
+      trigger: unknown;
+    }>("GET", `/api/v1/automations/${automationId}`);
+    expect(saved.trigger).toEqual({
+      type: "message.received",
+      keywords: ["precio"],
+      match: "word",
+    });
+    expect(saved.steps.map((s) => [s.type, s.snippet_id ?? s.tag])).toEqual([
+      ["send_message", snippet.id],
+      ["add_tag", "lead"],
+    ]);
+
+    await page.getByRole("button", { name: "Activate" }).click();
+    await page.locator(".page-head .badge", { hasText: "Active" }).waitFor();
+    await lookAt("automation-editor");
+  });
+
+  it("asks before leaving with unsaved changes", async () => {
+    await page.getByLabel("Name", { exact: true }).fill("Price enquiries (draft)");
+    await page.getByText("Unsaved changes").waitFor();
+    await page
+      .getByRole("navigation", { name: "Main" })
+      .getByRole("link", { name: "Contacts" })
+      .click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByRole("heading", { name: "Leave without saving?" }).waitFor();
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await dialog.waitFor({ state: "detached" });
+    expect(page.url()).toContain(`/automations/${automationId}`);
+    await page.getByLabel("Name", { exact: true }).fill("Price enquiries");
+    await expect(page.getByText("Unsaved changes").count()).resolves.toBe(0);
+  });
+
+  it("shows a run started for a conversation in the run log, with its steps", async () => {
+    // Once message events reach automations, this is the visitor's “¿Cuál es el precio?” itself.
+    const conversationId = await visitorWrites("¿Cuál es el precio?");
+    const run = await call<{ status: string; contact_id: string }>(
+      "POST",
+      `/api/v1/automations/${automationId}/runs`,
+      { conversation_id: conversationId },
+    );
+    expect(run.status).toBe("completed");
+    const contact = await call<{ tags: string[] }>("GET", `/api/v1/contacts/${run.contact_id}`);
+    expect(contact.tags).toContain("lead");
+
+    await page.getByRole("link", { name: "Run log" }).click();
+    await page.getByRole("heading", { name: /Run log/, level: 1 }).waitFor();
+    const row = page.locator(".run-row").first();
+    await row.getByText("Lucía Prado").waitFor();
+    await row.getByRole("button", { expanded: false }).click();
+    await row.locator(".run-step", { hasText: "Send a message" }).getByText("Done").waitFor();
+    await row.locator(".run-step", { hasText: "Add a tag" }).getByText("Done").waitFor();
+    await page.getByLabel("Status").selectOption({ label: "Failed" });
+    await page.getByText("No run matches these filters.").waitFor();
+    await page.getByLabel("Status").selectOption({ label: "Completed" });
+    await row.getByText("Lucía Prado").waitFor();
+    await row.getByRole("button", { expanded: false }).click();
+    await row.locator(".run-step").first().waitFor();
+    await lookAt("automation-run-log");
+  });
+
+  it.todo(
+    "answers a visitor's “precio” on the web chat with the snippet and tags them ‘lead’, once message events start automations",
+  );
+
+  it("pauses, duplicates and deletes from the list", async () => {
+    await page
+      .getByRole("navigation", { name: "Main" })
+      .getByRole("link", { name: "Automate" })
+      .click();
+    const row = page.locator(`[data-automation="${automationId}"]`);
+    await row.getByText("When a message contains “precio”").waitFor();
+    await row.locator(".badge", { hasText: "Active" }).waitFor();
+    await expect.poll(() => row.locator(".stats-line dd").first().textContent()).toBe("1");
+    await lookAt("automations-list");
+
+    await row.getByRole("button", { name: "Actions for Price enquiries" }).click();
+    await page.getByRole("menuitem", { name: "Pause" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByText("Contacts already going through it finish").waitFor();
+    await dialog.getByRole("checkbox", { name: /Stop contacts already going through it/ }).check();
+    await screenshot(page, "automations-pause");
+    await dialog.getByRole("button", { name: "Pause" }).click();
+    await row.locator(".badge", { hasText: "Paused" }).waitFor();
+
+    await row.getByRole("button", { name: "Actions for Price enquiries" }).click();
+    await page.getByRole("menuitem", { name: "Duplicate" }).click();
+    const copy = page
+      .locator(".automation-row")
+      .filter({ hasNot: page.locator(`[data-automation="${automationId}"]`) });
+    await expect.poll(() => page.locator(".automation-row").count()).toBe(2);
+    const copyId = await page.locator(".automation-row").first().getAttribute("data-automation");
+    expect(copyId).not.toBe(automationId);
+    const copyName =
+      (await page.locator(".automation-row").first().locator(".automation-name").textContent()) ??
+      "";
+    await copy.first().locator(".badge", { hasText: "Draft" }).waitFor();
+
+    await page
+      .locator(`[data-automation="${copyId}"]`)
+      .getByRole("button", { name: `Actions for ${copyName}` })
+      .click();
+    await page.getByRole("menuitem", { name: "Delete" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Delete", exact: true }).click();
+    await expect.poll(() => page.locator(".automation-row").count()).toBe(1);
+    const left = await call<{ data: { id: string }[] }>("GET", "/api/v1/automations");
+    expect(left.data.map((a) => a.id)).toEqual([automationId]);
+  });
+});

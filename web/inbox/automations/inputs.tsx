@@ -1,0 +1,140 @@
+import { Braces, X } from "lucide-preact";
+import { useRef, useState } from "preact/hooks";
+import { Button, Field, Menu, TextArea, t } from "../../shared/ui";
+import type { ContactField } from "./api";
+
+type ChipsProps = {
+  values: string[];
+  onChange: (values: string[]) => void;
+  placeholder?: string;
+  /** set by Field */
+  id?: string;
+  "aria-invalid"?: "true";
+  "aria-describedby"?: string;
+};
+
+/** A list of short words as chips: Enter or a comma adds what was typed, × or Backspace removes. */
+export function ChipsInput({ values, onChange, placeholder, ...aria }: ChipsProps) {
+  const [text, setText] = useState("");
+  const add = () => {
+    const words = text
+      .split(",")
+      .map((w) => w.trim())
+      .filter((w) => w && !values.includes(w));
+    if (words.length) onChange([...values, ...words]);
+    setText("");
+  };
+  return (
+    <div class="chips" data-invalid={aria["aria-invalid"]}>
+      {values.map((value) => (
+        <span class="chip" key={value}>
+          {value}
+          <button
+            type="button"
+            aria-label={t("automations.removeChip", { value })}
+            onClick={() => onChange(values.filter((v) => v !== value))}
+          >
+            <X size={12} aria-hidden="true" />
+          </button>
+        </span>
+      ))}
+      <input
+        class="chips-input"
+        value={text}
+        placeholder={values.length ? "" : placeholder}
+        onInput={(e) => {
+          const typed = e.currentTarget.value;
+          if (typed.endsWith(",")) {
+            setText(typed);
+            queueMicrotask(add);
+          } else setText(typed);
+        }}
+        onKeyDown={(e) => {
+          if (e.key === "Enter") {
+            e.preventDefault();
+            add();
+          } else if (e.key === "Backspace" && !text && values.length) onChange(values.slice(0, -1));
+        }}
+        onBlur={add}
+        {...aria}
+      />
+    </div>
+  );
+}
+
+const BUILT_IN = [
+  "contact.name",
+  "contact.first_name",
+  "contact.last_name",
+  "contact.email",
+  "contact.phone",
+  "agent.name",
+  "workspace.name",
+];
+
+/** The variables a text may hold: the engine's own, each contact field and earlier HTTP answers. */
+export function variablesFor(fields: ContactField[], savedAs: string[]) {
+  return [
+    ...BUILT_IN,
+    ...fields.map((f) => `contact.fields.${f.key}`),
+    ...savedAs.flatMap((name) => [`vars.${name}.status`, `vars.${name}.body`]),
+  ];
+}
+
+/** A text area with a menu that inserts `{{variable}}` tokens where the cursor is. */
+export function VariableText({
+  label,
+  value,
+  onChange,
+  variables,
+  error,
+  hint,
+  rows = 3,
+  name,
+}: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  variables: string[];
+  error?: string;
+  hint?: string;
+  rows?: number;
+  name?: string;
+}) {
+  const area = useRef<HTMLTextAreaElement>(null);
+  const insert = (variable: string) => {
+    const token = `{{${variable}}}`;
+    const at = area.current?.selectionStart ?? value.length;
+    const end = area.current?.selectionEnd ?? at;
+    onChange(value.slice(0, at) + token + value.slice(end));
+    requestAnimationFrame(() => {
+      area.current?.focus();
+      area.current?.setSelectionRange(at + token.length, at + token.length);
+    });
+  };
+  return (
+    <div class="variable-text">
+      <Field label={label} error={error} hint={hint}>
+        <TextArea
+          ref={area}
+          name={name}
+          rows={rows}
+          value={value}
+          onInput={(e) => onChange(e.currentTarget.value)}
+        />
+      </Field>
+      <Menu
+        align="end"
+        trigger={(props) => (
+          <Button size="sm" variant="ghost" icon={<Braces size={14} />} {...props}>
+            {t("automations.insertVariable")}
+          </Button>
+        )}
+        items={variables.map((v) => ({
+          label: <code>{`{{${v}}}`}</code>,
+          onSelect: () => insert(v),
+        }))}
+      />
+    </div>
+  );
+}

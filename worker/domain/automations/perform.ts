@@ -1,0 +1,319 @@
+import { eq } from "drizzle-orm";
+import type { automationRuns } from "../../db/schema";
+import { automationSettings, snippets } from "../../db/schema";
+import { inWorkspace } from "../../db/scope";
+import type { Db } from "../../lib/context";
+import { excerpt, fetchTarget, TargetRefused } from "../../lib/targets";
+import type { Step } from "../../schemas/automations";
+import { conditionsHold, readPath } from "./conditions";
+import {
+  assign,
+  contactOf,
+  conversationOf,
+  labelConversation,
+  type RunScope,
+  renderForRun,
+  sendFromAutomation,
+  setContactField,
+  setConversationStatus,
+  tagContact,
+  untagContact,
+  workspaceOf,
+} from "./effects";
+import { factsFor } from "./facts";
+import { loopVerdict } from "./limits";
+import type { StepTree } from "./steps";
+import { nextLocalTime, quietUntil } from "./timing";
+
+type RunRow = typeof automationRuns.$inferSelect;
+
+/** What a step sees: the run, its scope, values saved so far, and how to start another automation. */
+export type StepContext = {
+  db: Db;
+  env: Env;
+  run: RunRow;
+  now: number;
+  tree: StepTree;
+  scope: RunScope;
+  automationName: string;
+  vars: Record<string, unknown>;
+  messagesSent: number;
+  startAutomation: (automationId: string, eventId: string, chain: string[]) => Promise<string[]>;
+};
+
+export type StepResult =
+  | { status: "completed" | "skipped"; output?: Record<string, unknown>; error?: string }
+  | { status: "waiting"; until: number; output: Record<string, unknown> }
+  | { status: "failed"; error: string; output?: Record<string, unknown> };
+
+/** Thrown by a step that cannot do its work; the run fails with this message. */
+class StepFailed extends Error {}
+
+const need = <T>(value: T | null | undefined, what: string): T => {
+  if (value === null || value === undefined) throw new StepFailed(`the run has no ${what}`);
+  return value;
+};
+
+const RUN_VARIABLE = /\{\{\s*vars\.([^{}|\s]+)\s*(?:\|([^{}]*))?\}\}/g;
+
+/**
+ * Fills a text: `{{vars.NAME.path}}` from values earlier steps saved, the rest through the
+ * variable engine. Saved values go in as they are, never read again as variables.
+ */
+async function fill(ctx: StepContext, text: string) {
+  let out = "";
+  let last = 0;
+  for (const match of text.matchAll(RUN_VARIABLE)) {
+    const index = match.index ?? 0;
+    out += (await renderForRun(ctx.db, ctx.scope, text.slice(last, index))).text;
+    const value = readPath(ctx.vars, match[1] ?? "");
+    const shown =
+      value === undefined || value === null
+        ? (match[2] ?? "").trim()
+        : typeof value === "object"
+          ? JSON.stringify(value)
+          : String(value);
+    out += shown;
+    last = index + match[0].length;
+  }
+  return out + (await renderForRun(ctx.db, ctx.scope, text.slice(last))).text;
+}
+
+/** Strings anywhere in a JSON value filled like texts. */
+async function fillJson(ctx: StepContext, value: unknown): Promise<unknown> {
+  if (typeof value === "string") return fill(ctx, value);
+  if (Array.isArray(value)) return Promise.all(value.map((v) => fillJson(ctx, v)));
+  if (value && typeof value === "object")
+    return Object.fromEntries(
+      await Promise.all(
+        Object.entries(value).map(async ([k, v]) => [k, await fillJson(ctx, v)] as const),
+      ),
+    );
+  return value;
+}
+
+/** When quiet hours hold a message back: the end of the window in the contact's timezone. */
+async function quietHoursEnd(ctx: StepContext) {
+  const settings = await ctx.db.query.automationSettings.findFirst({
+    where: eq(automationSettings.workspaceId, ctx.scope.workspaceId),
+  });
+  if (!settings?.quietFrom || !settings.quietTo) return null;
+  const contact = ctx.scope.contactId
+    ? await contactOf(ctx.db, ctx.scope.workspaceId, ctx.scope.contactId).catch(() => null)
+    : null;
+  const timezone = contact?.timezone ?? (await workspaceOf(ctx.db, ctx.scope.workspaceId)).timezone;
+  return quietUntil(ctx.now, { from: settings.quietFrom, to: settings.quietTo }, timezone);
+}
+
+async function sendMessage(
+  ctx: StepContext,
+  step: Extract<Step, { type: "send_message" }>,
+): Promise<StepResult> {
+  const quietEnd = await quietHoursEnd(ctx);
+  if (quietEnd !== null)
+    return {
+      status: "waiting",
+      until: quietEnd,
+      output: { reason: "quiet_hours", until: new Date(quietEnd).toISOString() },
+    };
+  let text: string | undefined;
+  if (step.snippet_id) {
+    const snippet = await ctx.db.query.snippets.findFirst({
+      where: inWorkspace(snippets, ctx.scope.workspaceId, eq(snippets.id, step.snippet_id)),
+    });
+    text = await fill(ctx, need(snippet, "snippet: it was deleted").body);
+  } else if (step.text) text = await fill(ctx, step.text);
+  if (text !== undefined && !text.trim())
+    throw new StepFailed("the message is empty for this contact");
+  const sent = await sendFromAutomation(
+    ctx.db,
+    ctx.env,
+    ctx.scope,
+    { text, template: step.template, channelId: step.channel_id },
+    ctx.automationName,
+    ctx.now,
+  );
+  ctx.messagesSent += 1;
+  // a message on another channel opens or finds a conversation there: later steps act on it
+  ctx.scope = { ...ctx.scope, conversationId: sent.conversationId };
+  return {
+    status: "completed",
+    output: { conversation_id: sent.conversationId, seq: sent.seq, ...(text ? { text } : {}) },
+  };
+}
+
+const MAX_ANSWER_BYTES = 64 * 1024;
+
+async function readAnswer(response: Response) {
+  const text = (await response.text()).slice(0, MAX_ANSWER_BYTES);
+  if (response.headers.get("content-type")?.includes("json")) {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      // not the JSON it says it is: kept as a short excerpt
+    }
+  }
+  return excerpt(text);
+}
+
+async function httpRequest(
+  ctx: StepContext,
+  step: Extract<Step, { type: "http_request" }>,
+): Promise<StepResult> {
+  const headers: Record<string, string> = { accept: "application/json" };
+  for (const [name, value] of Object.entries(step.headers))
+    headers[name.toLowerCase()] = await fill(ctx, value);
+  const hasBody = step.body !== undefined && !["GET", "DELETE"].includes(step.method);
+  if (hasBody) headers["content-type"] = "application/json";
+  let response: Response;
+  try {
+    response = await fetchTarget(ctx.env, step.url, {
+      method: step.method,
+      headers,
+      ...(hasBody ? { body: JSON.stringify(await fillJson(ctx, step.body)) } : {}),
+      signal: AbortSignal.timeout(step.timeout_seconds * 1000),
+    });
+  } catch (error) {
+    if (error instanceof TargetRefused) throw new StepFailed(`${error.title}: ${error.detail}`);
+    if (error instanceof Error && error.name === "TimeoutError")
+      throw new StepFailed(`no answer within ${step.timeout_seconds} s`);
+    throw new StepFailed(
+      `the request failed (${error instanceof Error ? error.message : "network error"})`,
+    );
+  }
+  const answer = { status: response.status, body: await readAnswer(response) };
+  if (step.save_as) ctx.vars[step.save_as] = answer;
+  const output = { status: answer.status, body: answer.body };
+  if (!response.ok)
+    return { status: "failed", error: `the target answered HTTP ${response.status}`, output };
+  return { status: "completed", output };
+}
+
+async function startAutomation(
+  ctx: StepContext,
+  step: Extract<Step, { type: "start_automation" }>,
+): Promise<StepResult> {
+  const chain = [...ctx.run.chain, ctx.run.automationId];
+  const verdict = loopVerdict(chain, step.automation_id);
+  if (verdict !== "allowed")
+    return {
+      status: "skipped",
+      error:
+        verdict === "self"
+          ? "loop guard: the automation already re-triggered itself in this chain"
+          : "loop guard: too many automations in this chain",
+    };
+  const eventId = `${ctx.run.id}/${step.id}/${ctx.run.attempt}`;
+  const runs = await ctx.startAutomation(step.automation_id, eventId, chain);
+  return { status: "completed", output: { run_ids: runs } };
+}
+
+async function branch(
+  ctx: StepContext,
+  step: Extract<Step, { type: "branch" }>,
+): Promise<StepResult> {
+  const conversation = ctx.scope.conversationId;
+  const facts = await factsFor(
+    ctx.db,
+    { ...ctx.scope, channelId: conversation ? await channelOf(ctx, conversation) : null },
+    ctx.vars,
+    ctx.now,
+  );
+  const chosen = step.branches.findIndex((b) => conditionsHold(b.conditions, facts));
+  return { status: "completed", output: { branch: chosen >= 0 ? chosen : "otherwise" } };
+}
+
+async function channelOf(ctx: StepContext, conversationId: string) {
+  return (await conversationOf(ctx.db, ctx.scope.workspaceId, conversationId)).channel_id;
+}
+
+async function wait(ctx: StepContext, step: Extract<Step, { type: "wait" }>): Promise<StepResult> {
+  const timezone = (await workspaceOf(ctx.db, ctx.scope.workspaceId)).timezone;
+  const until = step.minutes
+    ? ctx.now + step.minutes * 60_000
+    : nextLocalTime(ctx.now, step.until?.time ?? "00:00", timezone, step.until?.days);
+  return { status: "waiting", until, output: { until: new Date(until).toISOString() } };
+}
+
+/** Does one step's work. Throws (or answers `failed`) when it cannot. */
+export async function performStep(ctx: StepContext, step: Step): Promise<StepResult> {
+  const { db, env, scope, now } = ctx;
+  const contact = () => need(scope.contactId, "contact");
+  const conversation = () => need(scope.conversationId, "conversation");
+  try {
+    switch (step.type) {
+      case "send_message":
+        return await sendMessage(ctx, step);
+      case "add_note": {
+        const text = await fill(ctx, step.text);
+        const sent = await sendFromAutomation(
+          db,
+          env,
+          scope,
+          { text, note: true },
+          ctx.automationName,
+          now,
+        );
+        return { status: "completed", output: { seq: sent.seq, text } };
+      }
+      case "add_tag":
+        await tagContact(db, env, scope, contact(), step.tag, now);
+        return { status: "completed", output: { tag: step.tag.toLowerCase() } };
+      case "remove_tag":
+        await untagContact(db, env, scope, contact(), step.tag, now);
+        return { status: "completed", output: { tag: step.tag.toLowerCase() } };
+      case "add_label":
+        await labelConversation(db, env, scope, conversation(), step.label);
+        return { status: "completed", output: { label: step.label.toLowerCase() } };
+      case "update_field":
+        await setContactField(db, env, scope, contact(), step.field, step.value, now);
+        return { status: "completed", output: { [step.field]: step.value } };
+      case "assign": {
+        const after = await assign(db, env, scope, conversation(), step);
+        return {
+          status: "completed",
+          output: { assignee_id: after.assignee_id, team_id: after.team_id },
+        };
+      }
+      case "open_conversation":
+      case "close_conversation":
+      case "snooze_conversation": {
+        const status =
+          step.type === "open_conversation"
+            ? "open"
+            : step.type === "close_conversation"
+              ? "closed"
+              : "snoozed";
+        const snoozeUntil =
+          step.type === "snooze_conversation" ? now + step.minutes * 60_000 : null;
+        const reason = step.type === "close_conversation" ? step.reason : undefined;
+        await setConversationStatus(
+          db,
+          env,
+          scope,
+          conversation(),
+          { status, snoozeUntil, reason },
+          now,
+        );
+        return { status: "completed", output: { status } };
+      }
+      case "wait":
+        return await wait(ctx, step);
+      case "http_request":
+        return await httpRequest(ctx, step);
+      case "start_automation":
+        return await startAutomation(ctx, step);
+      case "stop":
+        return { status: "completed", output: { stopped: true } };
+      case "branch":
+        return await branch(ctx, step);
+      case "ask":
+        return { status: "failed", error: "questions are not available yet" };
+      case "ai":
+        return { status: "failed", error: "AI steps are not available yet" };
+    }
+  } catch (error) {
+    if (error instanceof StepFailed) return { status: "failed", error: error.message };
+    throw error;
+  }
+}

@@ -1,0 +1,515 @@
+import { z } from "@hono/zod-openapi";
+import { AUTOMATION_STATUSES, RUN_STATUSES, STEP_STATUSES } from "../db/schema";
+import { multiLine, singleLine, Timestamp } from "./common";
+import { FieldKey, TagName } from "./contacts";
+import { AgentMessageFields } from "./conversations";
+
+const Id = z.string().max(64);
+const Name = z.string().trim().min(1).max(100).check(singleLine);
+const Text = z.string().trim().min(1).max(4096).check(multiLine);
+const LabelName = z.string().trim().min(1).max(64).check(singleLine);
+const HourMinute = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "a time as HH:MM (00:00 to 23:59)")
+  .openapi({ example: "09:00" });
+const Weekday = z.number().int().min(0).max(6).openapi({ description: "0 is Sunday" });
+const Timezone = z
+  .string()
+  .max(64)
+  .refine((tz) => {
+    try {
+      new Intl.DateTimeFormat("en", { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, "an IANA timezone such as Europe/Madrid")
+  .openapi({ example: "Europe/Madrid" });
+const ChannelIds = z.array(Id).min(1).max(50);
+
+/** Five fields (minute hour day month weekday) of numbers, ranges, lists, steps and `*`. */
+const CRON_FIELD = /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/;
+const CRON_RANGES: [number, number][] = [
+  [0, 59],
+  [0, 23],
+  [1, 31],
+  [1, 12],
+  [0, 7],
+];
+export function cronProblem(expression: string): string | null {
+  const fields = expression.trim().split(/\s+/);
+  if (fields.length !== 5) return "five fields: minute hour day-of-month month day-of-week";
+  for (const [i, field] of fields.entries()) {
+    if (!CRON_FIELD.test(field)) return `field ${i + 1} ("${field}") is not a cron field`;
+    const [min, max] = CRON_RANGES[i] ?? [0, 0];
+    const numbers = field.match(/\d+/g)?.map(Number) ?? [];
+    const steps = [...field.matchAll(/\/(\d+)/g)].map((m) => Number(m[1]));
+    const values = numbers.filter((n) => !steps.includes(n) || field.indexOf(`/${n}`) < 0);
+    if (values.some((n) => n < min || n > max))
+      return `field ${i + 1} ("${field}") must stay within ${min}-${max}`;
+    if (steps.some((n) => n < 1)) return `field ${i + 1} ("${field}") has a step of 0`;
+  }
+  return null;
+}
+
+const Keywords = z.array(z.string().trim().min(1).max(60).check(singleLine)).min(1).max(50);
+
+export const TriggerSchema = z
+  .discriminatedUnion("type", [
+    z.strictObject({
+      type: z.literal("message.received"),
+      keywords: Keywords.optional().openapi({
+        description:
+          "Any of these, as whole words, ignoring case and accents: `precio` matches “¿Cuál es el PRECIO?” but not “precios”",
+      }),
+      match: z.enum(["word", "exact", "starts_with"]).default("word").openapi({
+        description:
+          "`word`: a keyword anywhere as whole words; `exact`: the whole message; `starts_with`: its first words",
+      }),
+      channel_ids: ChannelIds.optional(),
+    }),
+    z.strictObject({
+      type: z.enum(["conversation.opened", "conversation.closed", "conversation.assigned"]),
+      channel_ids: ChannelIds.optional(),
+    }),
+    z.strictObject({ type: z.literal("contact.created") }),
+    z.strictObject({
+      type: z.enum(["contact.tag_added", "contact.tag_removed"]),
+      tag: TagName,
+    }),
+    z.strictObject({ type: z.literal("contact.field_changed"), field: FieldKey }),
+    z.strictObject({ type: z.literal("broadcast.replied") }),
+    z.strictObject({
+      type: z.literal("webhook"),
+      secret: z.string().min(16).max(200).check(singleLine).optional().openapi({
+        description:
+          "Signs incoming calls with HMAC-SHA256; write-only (`has_secret` says whether one is set)",
+      }),
+    }),
+    z.strictObject({
+      type: z.literal("schedule"),
+      cron: z
+        .string()
+        .max(100)
+        .superRefine((cron, ctx) => {
+          const problem = cronProblem(cron);
+          if (problem) ctx.addIssue({ code: "custom", message: problem });
+        })
+        .openapi({ example: "0 9 * * 1-5" }),
+      timezone: Timezone.optional().openapi({ description: "The workspace's when absent" }),
+    }),
+    z.strictObject({ type: z.literal("manual") }),
+  ])
+  .openapi("AutomationTrigger");
+export type Trigger = z.infer<typeof TriggerSchema>;
+export type TriggerType = Trigger["type"];
+
+const FieldValue = z.union([z.string().max(1000).check(multiLine), z.number(), z.boolean()]);
+
+export const ConditionSchema = z
+  .discriminatedUnion("type", [
+    z.strictObject({
+      type: z.literal("field"),
+      field: FieldKey,
+      operator: z.enum(["eq", "ne", "contains", "gt", "gte", "lt", "lte", "set", "unset"]),
+      value: FieldValue.optional(),
+    }),
+    z.strictObject({ type: z.literal("tag"), operator: z.enum(["has", "lacks"]), tag: TagName }),
+    z.strictObject({ type: z.literal("channel"), channel_ids: ChannelIds }),
+    z.strictObject({
+      type: z.literal("business_hours"),
+      state: z.enum(["open", "closed"]),
+      business_hours_id: Id.optional().openapi({
+        description: "The workspace's business hours when absent",
+      }),
+    }),
+    z.strictObject({ type: z.literal("time_of_day"), from: HourMinute, to: HourMinute }),
+    z.strictObject({ type: z.literal("day_of_week"), days: z.array(Weekday).min(1).max(7) }),
+    z.strictObject({
+      type: z.literal("variable"),
+      name: z
+        .string()
+        .regex(/^[a-z][a-z0-9_]*(\.[A-Za-z0-9_]+)*$/, "a saved value such as order.status")
+        .max(200),
+      operator: z.enum(["eq", "ne", "contains", "gt", "gte", "lt", "lte", "set", "unset"]),
+      value: FieldValue.optional(),
+    }),
+  ])
+  .openapi("AutomationCondition", {
+    description:
+      "`time_of_day` and `day_of_week` are read in the workspace's timezone; `variable` reads a value an earlier step saved (an HTTP request's `save_as`)",
+  });
+export type Condition = z.infer<typeof ConditionSchema>;
+
+export const ConditionsSchema = z
+  .strictObject({
+    match: z.enum(["all", "any"]).default("all"),
+    groups: z
+      .array(
+        z.strictObject({
+          match: z.enum(["all", "any"]).default("all"),
+          rules: z.array(ConditionSchema).min(1).max(20),
+        }),
+      )
+      .max(10),
+  })
+  .openapi("AutomationConditions", {
+    description: "Groups of rules: each group needs all or any of its rules; `match` joins groups",
+  });
+export type Conditions = z.infer<typeof ConditionsSchema>;
+
+const StepId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,40}$/, "letters, digits, - and _ (up to 40)")
+  .optional()
+  .openapi({ description: "Stable id the run log uses; generated when absent" });
+
+const Template = AgentMessageFields.shape.template.unwrap().extend({
+  language: z.string().min(2).max(15).check(singleLine).openapi({ example: "en_US" }),
+});
+
+const leafSteps = [
+  z.strictObject({
+    id: StepId,
+    type: z.literal("send_message"),
+    text: Text.optional().openapi({
+      description: "Variables: {{contact.first_name|there}}, {{vars.order.status}} …",
+    }),
+    snippet_id: Id.optional(),
+    template: Template.optional(),
+    channel_id: Id.optional().openapi({
+      description: "The conversation's channel when absent",
+    }),
+  }),
+  z.strictObject({ id: StepId, type: z.enum(["add_tag", "remove_tag"]), tag: TagName }),
+  z.strictObject({ id: StepId, type: z.literal("add_label"), label: LabelName }),
+  z.strictObject({
+    id: StepId,
+    type: z.literal("update_field"),
+    field: FieldKey,
+    value: FieldValue.nullable(),
+  }),
+  z.strictObject({
+    id: StepId,
+    type: z.literal("assign"),
+    user_id: Id.nullable().optional(),
+    team_id: Id.nullable().optional(),
+  }),
+  z.strictObject({ id: StepId, type: z.literal("open_conversation") }),
+  z.strictObject({
+    id: StepId,
+    type: z.literal("close_conversation"),
+    reason: z.string().trim().min(1).max(100).check(singleLine).optional(),
+  }),
+  z.strictObject({
+    id: StepId,
+    type: z.literal("snooze_conversation"),
+    minutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(60 * 24 * 30),
+  }),
+  z.strictObject({ id: StepId, type: z.literal("add_note"), text: Text }),
+  z.strictObject({
+    id: StepId,
+    type: z.literal("wait"),
+    minutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(60 * 24 * 90)
+      .optional(),
+    until: z
+      .strictObject({ time: HourMinute, days: z.array(Weekday).min(1).max(7).optional() })
+      .optional()
+      .openapi({
+        description: "The next such time (on one of `days`) in the workspace's timezone",
+      }),
+  }),
+  z.strictObject({
+    id: StepId,
+    type: z.literal("http_request"),
+    method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"]).default("POST"),
+    url: z.url({ protocol: /^https?$/ }).max(2000),
+    headers: z
+      .record(
+        z.string().regex(/^[A-Za-z0-9-]{1,64}$/, "a header name"),
+        z.string().max(2000).check(singleLine),
+      )
+      .default({}),
+    body: z.unknown().optional().openapi({ description: "Sent as JSON; strings take variables" }),
+    timeout_seconds: z.number().int().min(1).max(30).default(10),
+    save_as: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{0,39}$/, "lower-case letters, digits and _")
+      .optional()
+      .openapi({
+        description:
+          "Later steps read the answer as {{vars.NAME.status}}, {{vars.NAME.body.field}}",
+      }),
+  }),
+  z.strictObject({ id: StepId, type: z.literal("start_automation"), automation_id: Id }),
+  z.strictObject({ id: StepId, type: z.literal("stop") }),
+  z.strictObject({
+    id: StepId,
+    type: z.literal("ai"),
+    prompt: Text.optional(),
+  }),
+] as const;
+
+type LeafStep = z.infer<(typeof leafSteps)[number]>;
+export type BranchStep = {
+  id?: string | undefined;
+  type: "branch";
+  branches: { name?: string | undefined; conditions: Conditions; steps: Step[] }[];
+  otherwise: Step[];
+};
+export type AskStep = {
+  id?: string | undefined;
+  type: "ask";
+  question: string;
+  answer_type: "text" | "number" | "email" | "phone" | "choice";
+  choices?: string[] | undefined;
+  save_to_field?: string | undefined;
+  retries: number;
+  timeout_minutes: number;
+  on_answer: Step[];
+  on_timeout: Step[];
+};
+export type Step = LeafStep | BranchStep | AskStep;
+
+const stepList = () => z.array(StepSchema).max(100);
+
+const BranchStepSchema = z.strictObject({
+  id: StepId,
+  type: z.literal("branch"),
+  get branches() {
+    return z
+      .array(
+        z.strictObject({
+          name: Name.optional(),
+          conditions: ConditionsSchema,
+          steps: stepList(),
+        }),
+      )
+      .min(1)
+      .max(10)
+      .openapi({ description: "The first branch whose conditions hold runs" });
+  },
+  get otherwise() {
+    return stepList().default([]);
+  },
+});
+
+const AskStepSchema = z.strictObject({
+  id: StepId,
+  type: z.literal("ask"),
+  question: Text,
+  answer_type: z.enum(["text", "number", "email", "phone", "choice"]).default("text"),
+  choices: z.array(Name).min(1).max(20).optional(),
+  save_to_field: FieldKey.optional(),
+  retries: z.number().int().min(0).max(5).default(1),
+  timeout_minutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(60 * 24 * 7)
+    .default(60),
+  get on_answer() {
+    return stepList().default([]);
+  },
+  get on_timeout() {
+    return stepList().default([]);
+  },
+});
+
+export const StepSchema: z.ZodType<Step> = z
+  .discriminatedUnion("type", [...leafSteps, BranchStepSchema, AskStepSchema])
+  .openapi("AutomationStep") as unknown as z.ZodType<Step>;
+
+export const TimingSchema = z
+  .discriminatedUnion("type", [
+    z.strictObject({ type: z.literal("immediately") }),
+    z.strictObject({
+      type: z.literal("delay"),
+      minutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(60 * 24 * 90),
+    }),
+  ])
+  .openapi("AutomationTiming");
+
+export const FrequencySchema = z
+  .discriminatedUnion("type", [
+    z.strictObject({ type: z.enum(["every_time", "once", "once_per_day", "once_per_week"]) }),
+    z.strictObject({
+      type: z.literal("limit"),
+      count: z.number().int().min(1).max(1000),
+      period_hours: z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 366),
+    }),
+  ])
+  .openapi("AutomationFrequency", { description: "How often one contact may go through it" });
+export type Frequency = z.infer<typeof FrequencySchema>;
+
+const definitionFields = {
+  trigger: TriggerSchema,
+  conditions: ConditionsSchema.default({ match: "all", groups: [] }),
+  steps: z.array(StepSchema).max(100).default([]),
+  timing: TimingSchema.default({ type: "immediately" }),
+  frequency: FrequencySchema.default({ type: "every_time" }),
+};
+
+export const AutomationCreate = z
+  .strictObject({
+    name: Name,
+    description: z.string().trim().max(500).check(multiLine).nullable().optional(),
+    ...definitionFields,
+  })
+  .openapi("AutomationCreate");
+
+export const AutomationPatch = z
+  .strictObject({
+    name: Name.optional(),
+    description: z.string().trim().max(500).check(multiLine).nullable().optional(),
+    trigger: TriggerSchema.optional(),
+    conditions: ConditionsSchema.optional(),
+    steps: z.array(StepSchema).max(100).optional(),
+    timing: TimingSchema.optional(),
+    frequency: FrequencySchema.optional(),
+  })
+  .openapi("AutomationPatch", {
+    description: "A change of trigger, conditions, steps, timing or frequency makes a new version",
+  });
+
+/** What an automation does, as one version holds it (step ids all given). */
+export type Definition = {
+  trigger: Trigger;
+  conditions: Conditions;
+  steps: Step[];
+  timing: z.infer<typeof TimingSchema>;
+  frequency: Frequency;
+};
+
+export const AutomationSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string().nullable(),
+    status: z.enum(AUTOMATION_STATUSES),
+    version: z.number().int().openapi({ description: "Goes up with each change of what it does" }),
+    trigger: TriggerSchema,
+    has_secret: z.boolean().openapi({ description: "A webhook trigger's secret is set" }),
+    conditions: ConditionsSchema,
+    steps: z.array(StepSchema),
+    timing: TimingSchema,
+    frequency: FrequencySchema,
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  })
+  .openapi("Automation");
+
+export const AutomationListQuery = z.object({
+  status: z.enum(AUTOMATION_STATUSES).optional(),
+});
+
+export const DeactivateBody = z
+  .strictObject({
+    running: z.enum(["finish", "stop"]).default("finish").openapi({
+      description: "`finish`: contacts already going through it finish; `stop`: they stop now",
+    }),
+  })
+  .openapi("AutomationDeactivate");
+
+export const ManualRunBody = z
+  .strictObject({
+    contact_id: Id.optional(),
+    conversation_id: Id.optional(),
+  })
+  .refine((b) => b.contact_id || b.conversation_id, {
+    message: "give contact_id or conversation_id",
+    path: ["contact_id"],
+  })
+  .openapi("AutomationManualRun");
+
+export const RunListQuery = z.object({
+  status: z.enum(RUN_STATUSES).optional(),
+  contact_id: Id.optional(),
+  conversation_id: Id.optional(),
+  cursor: z
+    .string()
+    .regex(/^run_[0-9A-Z]{26}$/, "not a cursor returned by this API")
+    .optional()
+    .openapi({ description: "`next_cursor` of the previous page" }),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+});
+
+const RunStepSchema = z
+  .object({
+    step_id: z.string(),
+    iteration: z.number().int(),
+    type: z.string(),
+    status: z.enum(STEP_STATUSES),
+    input: z.record(z.string(), z.unknown()).nullable(),
+    output: z.record(z.string(), z.unknown()).nullable(),
+    error: z.string().nullable(),
+    started_at: Timestamp,
+    finished_at: Timestamp.nullable(),
+  })
+  .openapi("AutomationRunStep");
+
+export const RunSchema = z
+  .object({
+    id: z.string(),
+    automation_id: z.string(),
+    version: z.number().int(),
+    trigger_event_id: z.string(),
+    trigger: z.record(z.string(), z.unknown()),
+    contact_id: z.string().nullable(),
+    conversation_id: z.string().nullable(),
+    status: z.enum(RUN_STATUSES),
+    next_step_id: z.string().nullable(),
+    resume_at: Timestamp.nullable(),
+    error: z.string().nullable(),
+    messages_sent: z.number().int(),
+    started_at: Timestamp,
+    finished_at: Timestamp.nullable(),
+  })
+  .openapi("AutomationRun");
+
+export const RunWithSteps = RunSchema.extend({ steps: z.array(RunStepSchema) }).openapi(
+  "AutomationRunWithSteps",
+);
+
+export const RunStats = z
+  .object({
+    triggered: z.number().int(),
+    running: z.number().int(),
+    completed: z.number().int(),
+    failed: z.number().int(),
+    stopped: z.number().int(),
+    limited: z.number().int(),
+    messages_sent: z.number().int(),
+  })
+  .openapi("AutomationStats");
+
+export const AutomationSettingsSchema = z
+  .object({
+    quiet_hours: z.object({ from: HourMinute, to: HourMinute }).nullable().openapi({
+      description:
+        "Automations' messages due in this window wait until it ends, in the contact's timezone (the workspace's when unknown)",
+    }),
+  })
+  .openapi("AutomationSettings");
+
+export const AutomationSettingsPatch = z
+  .strictObject({
+    quiet_hours: z.strictObject({ from: HourMinute, to: HourMinute }).nullable(),
+  })
+  .openapi("AutomationSettingsPatch");
