@@ -206,6 +206,30 @@ describe("automation runs", () => {
     ]);
   });
 
+  it("start after the automation's delay", async () => {
+    const { ws, cookie, conversationId, contactId } = await conversationSetup();
+    await newAutomation(cookie, {
+      trigger: { type: "conversation.opened" },
+      timing: { type: "delay", minutes: 30 },
+      steps: [{ id: "mark", type: "add_tag", tag: "delayed" }],
+    });
+    const start = Date.now();
+    const [run] = await startRuns(
+      db(),
+      env,
+      event(ws.id, "conversation.opened", { conversationId, at: start }),
+    );
+    expect(await runOf(cookie, run?.id ?? "")).toMatchObject({
+      status: "waiting",
+      next_step_id: "mark",
+      resume_at: new Date(start + 30 * 60_000).toISOString(),
+      steps: [],
+    });
+    await deliverWakeUp(ws.id, run?.id ?? "", start + 30 * 60_000);
+    expect((await runOf(cookie, run?.id ?? "")).status).toBe("completed");
+    expect(await tagsOf(cookie, contactId)).toEqual(["delayed"]);
+  });
+
   it("are woken by the real automations queue: an early wake-up sleeps again for the time left", async () => {
     const { ws, cookie, conversationId, contactId } = await conversationSetup();
     await newAutomation(cookie, {
@@ -310,7 +334,10 @@ describe("automation runs", () => {
     expect(started.status).toBe(201);
     const runs = (await runsOf(cookie, created.id)).data;
     expect(runs).toHaveLength(2);
-    const [second, first] = await Promise.all(runs.map((r) => runOf(cookie, r.id)));
+    // both start in the same instant: told apart by their logs
+    const details = await Promise.all(runs.map((r) => runOf(cookie, r.id)));
+    const first = details.find((d) => d.steps[0]?.status === "completed");
+    const second = details.find((d) => d !== first);
     expect(first?.steps[0]).toMatchObject({
       status: "completed",
       output: { run_ids: [second?.id] },

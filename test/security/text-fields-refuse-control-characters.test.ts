@@ -129,14 +129,18 @@ type Probe = { method: string; url: string; body?: unknown; field: string; visit
 const NOT_TEXT =
   /^(password|current_password|new_password|token|identifier_hash|cursor|id|.*_ids?)$/;
 
-/** Where a string goes, with the values (discriminators) that pick its variant of a union. */
-type Slot = { path: (string | number)[]; skeleton: Record<string, unknown> };
+/**
+ * Where a string goes, with the values (discriminators) that pick its variant of a union, and
+ * the schemas it is inside of (a schema inside itself, as steps in a branch, is walked once).
+ */
+type Slot = { path: (string | number)[]; skeleton: Record<string, unknown>; within?: string[] };
 
 function slots(doc: OpenApiDocument, schema: Schema, at: Slot): Slot[] {
   if (schema.$ref) {
+    if (at.within?.includes(schema.$ref)) return [];
     const name = schema.$ref.split("/").pop() ?? "";
     const target = doc.components.schemas[name];
-    return target ? slots(doc, target, at) : [];
+    return target ? slots(doc, target, { ...at, within: [...(at.within ?? []), schema.$ref] }) : [];
   }
   if (schema.oneOf)
     return schema.oneOf.flatMap((variant) => {
@@ -145,7 +149,7 @@ function slots(doc: OpenApiDocument, schema: Schema, at: Slot): Slot[] {
       );
       const skeleton = { ...at.skeleton };
       for (const [key, property] of chosen) setAt(skeleton, [...at.path, key], property.enum?.[0]);
-      return slots(doc, { ...variant, oneOf: undefined }, { path: at.path, skeleton });
+      return slots(doc, { ...variant, oneOf: undefined }, { ...at, skeleton });
     });
   if (schema.anyOf) return schema.anyOf.flatMap((option) => slots(doc, option, at));
   const types = [schema.type ?? []].flat();
@@ -156,7 +160,7 @@ function slots(doc: OpenApiDocument, schema: Schema, at: Slot): Slot[] {
     const skeleton = structuredClone(at.skeleton);
     for (const [key, property] of Object.entries(schema.properties ?? {}))
       if (property.enum?.length) setAt(skeleton, [...at.path, key], property.enum[0]);
-    const inside = { path: at.path, skeleton };
+    const inside = { ...at, skeleton };
     const properties = Object.entries(schema.properties ?? {}).flatMap(([key, property]) =>
       slots(doc, property, { ...inside, path: [...at.path, key] }),
     );
