@@ -1,5 +1,4 @@
 import { useState } from "preact/hooks";
-import type { components } from "../../../client/schema";
 import { request } from "../../shared/api";
 import {
   Dialog,
@@ -12,26 +11,9 @@ import {
   useSubmit,
 } from "../../shared/ui";
 import { MemberPicker } from "./team-members";
-
-export type Team = components["schemas"]["Team"];
-export type User = NonNullable<components["schemas"]["User"]>;
-export type Hours = components["schemas"]["BusinessHours"];
+import type { Draft, Hours, Team, User } from "./team-model";
 
 const STRATEGIES = ["round_robin", "least_busy", "random", "manual"] as const;
-
-export type Draft = {
-  name: string;
-  member_ids: string[];
-  assignment: Team["assignment"];
-  business_hours_id: string;
-  sla_first_response_minutes: string;
-  sla_resolution_minutes: string;
-  welcome_message: string;
-  away_message: string;
-  busy_message: string;
-  /** member id → capacity as typed, for members whose capacity changes */
-  capacities: Record<string, string>;
-};
 
 const draftOf = (team: Team | null): Draft => ({
   name: team?.name ?? "",

@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
 import { Avatar, Checkbox, TextInput, t } from "../../shared/ui";
-import type { Draft, User } from "./team-drawer";
+import type { Draft, User } from "./team-model";
 
 export function MemberPicker({
   users,

@@ -14,8 +14,9 @@ import {
   useList,
 } from "../../shared/ui";
 import "./people.css";
-import { type Hours, type Team, TeamDrawer, type User } from "./team-drawer";
+import { TeamDrawer } from "./team-drawer";
 import { MemberStack } from "./team-members";
+import type { Hours, Team, User } from "./team-model";
 
 const slaText = (team: Team) =>
   [
