@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { createDb } from "../worker/db/client";
 import { memberships } from "../worker/db/schema";
 import { inWorkspace } from "../worker/db/scope";
-import { type DomainEvent, recordAll } from "../worker/domain/events/record";
+import { type DomainEvent, InterestMemo, recordAll } from "../worker/domain/events/record";
 import { type ProjectionItem, projectMessages } from "../worker/domain/messaging/projection";
 import { assignWaiting, teamsOf } from "../worker/domain/routing/assignment";
 import type { ConversationDto } from "../worker/schemas/conversations";
@@ -89,6 +89,14 @@ export class WorkspaceHub extends DurableObject<Env> {
 
   private announcing: Promise<void> = Promise.resolve();
 
+  /** What the queued listeners want, so a message nobody listens for is never queued. */
+  private interest = new InterestMemo();
+
+  /** Webhook subscriptions or automations changed: the next message asks again. */
+  async interestChanged(): Promise<void> {
+    this.interest.forget();
+  }
+
   /** Customer and agent messages stored for the first time: listeners hear of each once. */
   private async announceMessages(group: ProjectionItem[]) {
     const workspaceId = group[0]?.ref.workspaceId;
@@ -113,7 +121,11 @@ export class WorkspaceHub extends DurableObject<Env> {
       ];
     });
     if (events.length)
-      await recordAll({ db: createDb(this.env.DB), env: this.env }, workspaceId, events);
+      await recordAll(
+        { db: createDb(this.env.DB), env: this.env, interest: this.interest },
+        workspaceId,
+        events,
+      );
   }
 
   override async fetch(request: Request): Promise<Response> {

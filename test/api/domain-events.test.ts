@@ -6,6 +6,7 @@ import { createDb } from "../../worker/db/client";
 import { webhookDeliveries } from "../../worker/db/schema";
 import {
   type EventJob,
+  type EventType,
   type Listener,
   type Recorded,
   record,
@@ -31,6 +32,7 @@ function wireWith(extra: {
   immediate?: Wiring["immediate"];
   queued?: Wiring["queued"];
   listeners?: Wiring["listeners"];
+  interest?: Wiring["interest"];
 }) {
   const merge = <T>(base: Partial<Record<string, T[]>>, more: Partial<Record<string, T[]>> = {}) =>
     Object.fromEntries(
@@ -43,6 +45,7 @@ function wireWith(extra: {
     immediate: merge(LISTENERS.immediate, extra.immediate),
     queued: merge(LISTENERS.queued, extra.queued),
     listeners: { ...LISTENERS.listeners, ...extra.listeners },
+    interest: { ...LISTENERS.interest, ...extra.interest },
   });
 }
 type Wiring = typeof LISTENERS;
@@ -196,5 +199,38 @@ describe("domain events", () => {
       expect.stringMatching(/^a listener of conversation\.assigned evt_/),
       expect.any(Error),
     );
+  });
+
+  it("the hub queues a message only for listeners that want it, and asks again when subscriptions change", async () => {
+    const ws = await newWorkspace();
+    const heard: string[] = [];
+    const wanted = new Set<EventType>();
+    const counter: Listener = async (_, event) => {
+      if (event.type === "message.received") heard.push(event.message.text ?? "");
+    };
+    wireWith({
+      queued: { "message.received": ["counter"] },
+      listeners: { counter },
+      interest: { counter: async () => wanted },
+    });
+    const channel = await newWebchat(ws.ownerCookie);
+    const visitor = await visitorSession(channel.id);
+    await visitorSays(visitor.token, "nobody listens yet");
+    wanted.add("message.received");
+    const { id: subscriptionId } = await subscribeAtFake(ws.ownerCookie);
+    await api(`/api/v1/webhook-subscriptions/${subscriptionId}`, {
+      method: "PATCH",
+      cookie: ws.ownerCookie,
+      body: { events: ["message.created"] },
+    });
+    await visitorSays(visitor.token, "now they do");
+    await eventually(async () => heard.includes("now they do"), "the listener hears the message");
+    await deliveryOf(
+      ws.ownerCookie,
+      subscriptionId,
+      (d) => d.event_type === "message.created",
+      "the new subscription's message.created",
+    );
+    expect(heard).toEqual(["now they do"]);
   });
 });

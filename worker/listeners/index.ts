@@ -1,7 +1,7 @@
 import type { EventType, Listener, Wiring } from "../domain/events/record";
 import { offerFreedCapacity } from "./assignment";
 import { pushConversation } from "./realtime";
-import { deliverWebhooks, WEBHOOK_SOURCES } from "./webhooks";
+import { deliverWebhooks, WEBHOOK_SOURCES, webhookInterest } from "./webhooks";
 
 /** Every listener of domain events, in one place: what reacts at once and what goes by queue. */
 const immediate: Partial<Record<EventType, Listener[]>> = {
@@ -24,4 +24,6 @@ const queued: Partial<Record<EventType, string[]>> = Object.fromEntries(
   WEBHOOK_SOURCES.map((type) => [type, ["webhooks"]]),
 );
 
-export const LISTENERS: Wiring = { immediate, queued, listeners };
+const interest: Wiring["interest"] = { webhooks: webhookInterest };
+
+export const LISTENERS: Wiring = { immediate, queued, listeners, interest };

@@ -1,5 +1,11 @@
 import type { WebhookEvent } from "../db/schema";
-import { type EventType, type Listener, type Recorded, sharedRead } from "../domain/events/record";
+import {
+  type EventType,
+  type Interest,
+  type Listener,
+  type Recorded,
+  sharedRead,
+} from "../domain/events/record";
 import { activeSubscriptions, fanOut } from "../domain/webhooks/delivery";
 
 type Webhook = { type: WebhookEvent; data: Record<string, unknown> };
@@ -38,18 +44,28 @@ function asWebhook(event: Recorded): Webhook | null {
   }
 }
 
+/** Which domain events each public webhook name is made from (the reverse of `asWebhook`). */
+const SOURCES: Record<WebhookEvent, EventType[]> = {
+  "conversation.created": ["conversation.opened"],
+  "conversation.assigned": ["conversation.assigned"],
+  "conversation.closed": ["conversation.closed"],
+  "message.created": ["message.received", "message.sent"],
+  "message.status": ["message.status"],
+  "contact.created": ["contact.created"],
+  "contact.updated": ["contact.updated"],
+  "sla.breached": ["sla.breached"],
+};
+
 /** The domain events that become webhooks. */
-export const WEBHOOK_SOURCES: EventType[] = [
-  "conversation.opened",
-  "conversation.assigned",
-  "conversation.closed",
-  "message.received",
-  "message.sent",
-  "message.status",
-  "contact.created",
-  "contact.updated",
-  "sla.breached",
-];
+export const WEBHOOK_SOURCES: EventType[] = Object.values(SOURCES).flat();
+
+/** The domain events the workspace's active subscriptions want. */
+export const webhookInterest: Interest = async (scope, workspaceId) =>
+  new Set(
+    (await activeSubscriptions(scope.db, workspaceId)).flatMap((s) =>
+      s.events.flatMap((name) => SOURCES[name]),
+    ),
+  );
 
 /** Logs and queues one delivery per subscription that wants the event (idempotent on its id). */
 export const deliverWebhooks: Listener = async (scope, event) => {

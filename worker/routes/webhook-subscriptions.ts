@@ -286,7 +286,7 @@ export const webhookSubscriptionsRouter = createRouter()
     return c.json({ ...toSubscriptionDto(row), ...(secret ? { secret } : {}) }, 200);
   })
   .openapi(deleteRoute, async (c) => {
-    await deleteSubscription(c.get("db"), c.get("principal"), c.req.valid("param").id);
+    await deleteSubscription(c.get("db"), c.env, c.get("principal"), c.req.valid("param").id);
     return c.body(null, 204);
   })
   .openapi(deliveriesRoute, async (c) => {

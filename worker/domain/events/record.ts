@@ -8,7 +8,13 @@ export type { DomainEvent, EventType, Recorded } from "./catalogue";
  * What recording an event and reacting to it needs. `reads` is kept for one batch of queued
  * events, so their listeners read what they share (a workspace's subscriptions) once.
  */
-export type EventScope = { db: Db; env: Env; reads?: Map<string, Promise<unknown>> };
+export type EventScope = {
+  db: Db;
+  env: Env;
+  reads?: Map<string, Promise<unknown>>;
+  /** A long-lived recorder's memory of what queued listeners want (see `InterestMemo`). */
+  interest?: InterestMemo;
+};
 
 /** A read shared by the events of one queue batch, or made afresh outside one. */
 export function sharedRead<T>(scope: EventScope, key: string, read: () => Promise<T>): Promise<T> {
@@ -23,6 +29,9 @@ export function sharedRead<T>(scope: EventScope, key: string, read: () => Promis
 
 export type Listener = (scope: EventScope, event: Recorded) => Promise<void>;
 
+/** The event types a queued listener wants in a workspace now (its subscriptions, its automations). */
+export type Interest = (scope: EventScope, workspaceId: string) => Promise<ReadonlySet<EventType>>;
+
 /**
  * Who reacts to what. `immediate` listeners run before `record` returns (realtime frames,
  * assignment); `queued` ones get each event through the events queue, one message per listener,
@@ -32,6 +41,11 @@ export type Wiring = {
   immediate: Partial<Record<EventType, Listener[]>>;
   queued: Partial<Record<EventType, string[]>>;
   listeners: Record<string, Listener>;
+  /**
+   * What a queued listener wants, asked by recorders that remember it (`InterestMemo`); one
+   * that is not here gets every event it is queued for.
+   */
+  interest: Record<string, Interest>;
 };
 
 /** An event on its way to one queued listener. */
@@ -50,6 +64,54 @@ export function wireListeners(table: Wiring) {
 function wired(): Wiring {
   if (!wiring) throw new Error("domain events are not wired to their listeners");
   return wiring;
+}
+
+const INTEREST_MEMORY_MS = 10_000;
+
+/**
+ * What the queued listeners want in a workspace, remembered by a recorder that lives long (the
+ * workspace hub, which records every message), so an event nobody wants is never queued. It is
+ * forgotten when subscriptions or automations change, and after a few seconds anyway.
+ */
+export class InterestMemo {
+  private memory = new Map<string, { at: number; wants: Promise<ReadonlySet<EventType>> }>();
+
+  /** The event types `listener` wants, or null when it says nothing (it gets every event). */
+  wants(
+    scope: EventScope,
+    workspaceId: string,
+    listener: string,
+    now = Date.now(),
+  ): Promise<ReadonlySet<EventType>> | null {
+    const key = `${workspaceId}:${listener}`;
+    const known = this.memory.get(key);
+    if (known && now - known.at < INTEREST_MEMORY_MS) return known.wants;
+    const ask = wired().interest[listener];
+    if (!ask) return null;
+    const wants = ask(scope, workspaceId);
+    // a failed read is asked again next time rather than remembered
+    wants.catch(() => this.memory.delete(key));
+    this.memory.set(key, { at: now, wants });
+    return wants;
+  }
+
+  forget() {
+    this.memory.clear();
+  }
+}
+
+/** The queued listeners that get an event: all, unless the recorder knows who wants what. */
+async function queuedListenersOf(scope: EventScope, event: Recorded): Promise<string[]> {
+  const names = wired().queued[event.type] ?? [];
+  const { interest } = scope;
+  if (!interest) return names;
+  const wanted = await Promise.all(
+    names.map(async (name) => {
+      const wants = interest.wants(scope, event.workspace_id, name);
+      return !wants || (await wants).has(event.type);
+    }),
+  );
+  return names.filter((_, i) => wanted[i]);
 }
 
 /** Runs one listener; a failing one is logged and never stops the others or the caller. */
@@ -79,18 +141,17 @@ export async function recordAll(
   events: DomainEvent[],
   now = Date.now(),
 ): Promise<Recorded[]> {
-  const { immediate, queued } = wired();
+  const { immediate } = wired();
   const recorded = events.map(
     (event) =>
       ({ ...event, id: newId("evt", now), workspace_id: workspaceId, at: now }) as Recorded,
   );
   for (const event of recorded)
     for (const listener of immediate[event.type] ?? []) await react(scope, listener, event);
-  const jobs = recorded.flatMap((event) =>
-    (queued[event.type] ?? []).map((listener) => ({
-      body: { listener, event } satisfies EventJob,
-    })),
-  );
+  const jobs: { body: EventJob }[] = [];
+  for (const event of recorded)
+    for (const listener of await queuedListenersOf(scope, event))
+      jobs.push({ body: { listener, event } });
   for (let i = 0; i < jobs.length; i += QUEUE_BATCH_LIMIT)
     await scope.env.EVENTS.sendBatch(jobs.slice(i, i + QUEUE_BATCH_LIMIT));
   return recorded;

@@ -8,6 +8,7 @@ import { newId } from "../../lib/ids";
 import { seal } from "../../lib/secret-box";
 import { targetFieldError } from "../../lib/targets";
 import { toIso } from "../../schemas/common";
+import { hubFor } from "../messaging/stubs";
 import { audit } from "../workspace/audit";
 
 type SubscriptionRow = typeof webhookSubscriptions.$inferSelect;
@@ -66,6 +67,7 @@ export async function createSubscription(
     })
     .returning();
   if (!row) throw new Error("insert returned no row");
+  await hubFor(env, principal.workspaceId).interestChanged();
   await audit(
     db,
     principal,
@@ -132,6 +134,7 @@ export async function updateSubscription(
       inWorkspace(webhookSubscriptions, principal.workspaceId, eq(webhookSubscriptions.id, id)),
     )
     .returning();
+  await hubFor(env, principal.workspaceId).interestChanged();
   await audit(
     db,
     principal,
@@ -142,13 +145,14 @@ export async function updateSubscription(
   return { row: row ?? current, secret };
 }
 
-export async function deleteSubscription(db: Db, principal: Principal, id: string) {
+export async function deleteSubscription(db: Db, env: Env, principal: Principal, id: string) {
   await getSubscription(db, principal.workspaceId, id);
   await db
     .delete(webhookSubscriptions)
     .where(
       inWorkspace(webhookSubscriptions, principal.workspaceId, eq(webhookSubscriptions.id, id)),
     );
+  await hubFor(env, principal.workspaceId).interestChanged();
   await audit(db, principal, "webhook.deleted", { type: "webhook", id });
 }
 
