@@ -225,7 +225,7 @@ export async function activateAutomation(db: Db, workspaceId: string, id: string
   await getAutomationRow(db, workspaceId, id);
   await db
     .update(automations)
-    .set({ status: "active", updatedAt: now })
+    .set({ status: "active", activatedAt: now, updatedAt: now })
     .where(inWorkspace(automations, workspaceId, eq(automations.id, id)));
   return getAutomation(db, workspaceId, id);
 }
