@@ -35,9 +35,14 @@ async function finishedRuns(cookie: string, automationId: string, count: number)
 
 const messagesOf = async (cookie: string, conversationId: string) =>
   (
-    await json<{ data: { kind: string; text: string | null; sender: { type: string } }[] }>(
-      await api(`/api/v1/conversations/${conversationId}/messages`, { cookie }),
-    )
+    await json<{
+      data: {
+        kind: string;
+        text: string | null;
+        sender: { type: string };
+        event: { type: string; data: Record<string, unknown> } | null;
+      }[];
+    }>(await api(`/api/v1/conversations/${conversationId}/messages`, { cookie }))
   ).data;
 
 const tagsOf = async (cookie: string, contactId: string) =>
@@ -92,6 +97,27 @@ describe("domain events start automations", () => {
       ["visitor", "¿Cuál es el PRECIO?"],
       ["bot", "Prices start at 10 €."],
     ]);
+    // agents see what the automation did in the timeline; the visitor sees its reply only
+    const lines = (await messagesOf(cookie, conversationId))
+      .filter((m) => m.kind === "event")
+      .map((m) => m.event);
+    expect(lines).toEqual([
+      {
+        type: "automation",
+        data: expect.objectContaining({ automation: "Prices", action: "replied" }),
+      },
+      {
+        type: "automation",
+        data: expect.objectContaining({ automation: "Prices", action: "tagged", tag: "lead" }),
+      },
+    ]);
+    const seen = await json<{ data: { kind: string }[] }>(
+      await api(`/widget/v1/conversations/${conversationId}/messages`, {
+        headers: { authorization: `Bearer ${visitor.token}` },
+        origin: null,
+      }),
+    );
+    expect(seen.data.map((m) => m.kind)).toEqual(["text", "text", "text"]);
     // the reply is not a customer's message: asking once more is the only other run
     await visitorSays(visitor.token, "precio otra vez");
     const runs = await finishedRuns(cookie, automation.id, 2);
