@@ -8,6 +8,7 @@ export type AutomationDto = {
   trigger: Record<string, unknown>;
   steps: ({ id: string; type: string } & Record<string, unknown>)[];
   has_secret: boolean;
+  updated_at: string;
 };
 
 export type RunDto = {

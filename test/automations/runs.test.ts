@@ -239,12 +239,13 @@ describe("automation runs", () => {
         { id: "later", type: "add_tag", tag: "woken" },
       ],
     });
-    // started 58 s ago: two seconds of the wait are left
+    // the engine's clock says it started 58 s ago: two seconds of the wait are left
     const start = Date.now() - 58_000;
     const [run] = await startRuns(
       db(),
       env,
-      event(ws.id, "conversation.opened", { conversationId, at: start }),
+      event(ws.id, "conversation.opened", { conversationId }),
+      start,
     );
     const runId = run?.id ?? "";
     // a wake-up a second early goes back on the queue for the second left

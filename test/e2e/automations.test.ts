@@ -15,7 +15,7 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  server = await startConversa(8966);
+  server = await startConversa(8970);
   browser = await launchBrowser();
   const context = await browser.newContext({ viewport: VIEWPORTS.laptop, baseURL: server.base });
   page = await context.newPage();
@@ -37,22 +37,6 @@ async function call<T = Record<string, unknown>>(method: string, path: string, d
   if (!response.ok())
     throw new Error(`${method} ${path}: ${response.status()} ${await response.text()}`);
   return (response.status() === 204 ? undefined : await response.json()) as T;
-}
-
-/** A visitor of the demo web chat writes `text`; the conversation it opened or went on. */
-async function visitorWrites(text: string, name = "Lucía Prado") {
-  const channels = await call<{ data: { id: string; type: string }[] }>("GET", "/api/v1/channels");
-  const webchat = channels.data.find((c) => c.type === "webchat");
-  const session = await page.request.post("/widget/v1/sessions", {
-    data: { channel_id: webchat?.id, name },
-  });
-  const { token } = (await session.json()) as { token: string };
-  const sent = await page.request.post("/widget/v1/messages", {
-    data: { text },
-    headers: { authorization: `Bearer ${token}` },
-  });
-  expect(sent.status()).toBe(201);
-  return ((await sent.json()) as { conversation_id: string }).conversation_id;
 }
 
 /** The automations screens only; the shell around them is the shell tests' to check. */
@@ -178,37 +162,49 @@ describe("automations", () => {
     await expect(page.getByText("Unsaved changes").count()).resolves.toBe(0);
   });
 
-  it("shows a run started for a conversation in the run log, with its steps", async () => {
-    // Once message events reach automations, this is the visitor's “¿Cuál es el precio?” itself.
-    const conversationId = await visitorWrites("¿Cuál es el precio?");
-    const run = await call<{ status: string; contact_id: string }>(
-      "POST",
+  it("answers a visitor's “precio” typed in the web chat with the snippet, tags them ‘lead’ and shows the run in the run log", async () => {
+    const visitor = await browser.newPage({ viewport: VIEWPORTS.laptop });
+    await visitor.goto(`${server.base}/demo`);
+    await visitor.locator("#conversa-widget button[aria-label=Chat]").click();
+    await visitor.locator("#conversa-widget button.send:not([disabled])").waitFor();
+    const composer = visitor.locator("#conversa-widget input[aria-label=Message]");
+    await composer.fill("¿Cuál es el PRECIO?");
+    await composer.press("Enter");
+    const reply = visitor.locator("#conversa-widget .msg.them", {
+      hasText: "our plans start at 10 € a month",
+    });
+    await reply.waitFor({ timeout: 20_000 });
+    await screenshot(visitor, "automation-widget-reply");
+    await visitor.close();
+
+    const runs = await call<{ data: { status: string; contact_id: string }[] }>(
+      "GET",
       `/api/v1/automations/${automationId}/runs`,
-      { conversation_id: conversationId },
     );
-    expect(run.status).toBe("completed");
-    const contact = await call<{ tags: string[] }>("GET", `/api/v1/contacts/${run.contact_id}`);
-    expect(contact.tags).toContain("lead");
+    expect(runs.data.map((r) => r.status)).toEqual(["completed"]);
+    const contactId = runs.data[0]?.contact_id ?? "";
+    const contact = await call<{ tags: string[]; name: string }>(
+      "GET",
+      `/api/v1/contacts/${contactId}`,
+    );
+    expect(contact.tags).toEqual(["lead"]);
 
     await page.getByRole("link", { name: "Run log" }).click();
     await page.getByRole("heading", { name: /Run log/, level: 1 }).waitFor();
+    await expect.poll(() => page.locator(".run-row").count()).toBe(1);
     const row = page.locator(".run-row").first();
-    await row.getByText("Lucía Prado").waitFor();
+    await row.getByText(contact.name).waitFor();
     await row.getByRole("button", { expanded: false }).click();
     await row.locator(".run-step", { hasText: "Send a message" }).getByText("Done").waitFor();
     await row.locator(".run-step", { hasText: "Add a tag" }).getByText("Done").waitFor();
     await page.getByLabel("Status").selectOption({ label: "Failed" });
     await page.getByText("No run matches these filters.").waitFor();
     await page.getByLabel("Status").selectOption({ label: "Completed" });
-    await row.getByText("Lucía Prado").waitFor();
+    await row.getByText(contact.name).waitFor();
     await row.getByRole("button", { expanded: false }).click();
     await row.locator(".run-step").first().waitFor();
     await lookAt("automation-run-log");
   });
-
-  it.todo(
-    "answers a visitor's “precio” on the web chat with the snippet and tags them ‘lead’, once message events start automations",
-  );
 
   it("pauses, duplicates and deletes from the list", async () => {
     await page

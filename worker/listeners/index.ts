@@ -1,5 +1,6 @@
 import type { EventType, Listener, Wiring } from "../domain/events/record";
 import { offerFreedCapacity } from "./assignment";
+import { AUTOMATION_SOURCES, automationInterest, startAutomations } from "./automations";
 import { pushConversation } from "./realtime";
 import { deliverWebhooks, WEBHOOK_SOURCES, webhookInterest } from "./webhooks";
 
@@ -18,12 +19,21 @@ const immediate: Partial<Record<EventType, Listener[]>> = {
 };
 
 /** Listeners that do I/O off the message path, by the name their queue messages carry. */
-const listeners: Record<string, Listener> = { webhooks: deliverWebhooks };
+const listeners: Record<string, Listener> = {
+  webhooks: deliverWebhooks,
+  automations: startAutomations,
+};
 
-const queued: Partial<Record<EventType, string[]>> = Object.fromEntries(
-  WEBHOOK_SOURCES.map((type) => [type, ["webhooks"]]),
-);
+const queued: Partial<Record<EventType, string[]>> = {};
+const queue = (types: readonly EventType[], listener: string) => {
+  for (const type of types) queued[type] = [...(queued[type] ?? []), listener];
+};
+queue(WEBHOOK_SOURCES, "webhooks");
+queue(AUTOMATION_SOURCES, "automations");
 
-const interest: Wiring["interest"] = { webhooks: webhookInterest };
+const interest: Wiring["interest"] = {
+  webhooks: webhookInterest,
+  automations: automationInterest,
+};
 
 export const LISTENERS: Wiring = { immediate, queued, listeners, interest };

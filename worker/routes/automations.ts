@@ -257,6 +257,7 @@ export const automationsRouter = createRouter()
   .openapi(activateRoute, async (c) => {
     const automation = await activateAutomation(
       c.get("db"),
+      c.env,
       c.get("principal").workspaceId,
       c.req.valid("param").id,
       c.get("clock").now(),

@@ -64,6 +64,21 @@ function labelsChanged(m: Message, data: EventData, directory: Directory) {
   return t("conversation.event.labelsRemoved", { actor, labels: list(data.removed) });
 }
 
+const AUTOMATION_LINES: Record<string, string> = {
+  replied: "conversation.event.automationReplied",
+  tagged: "conversation.event.automationTagged",
+  untagged: "conversation.event.automationUntagged",
+  field_updated: "conversation.event.automationFieldUpdated",
+};
+
+/** What an automation's run did here: “Automation “Prices” tagged lead”. */
+function automationActed(m: Message, data: EventData) {
+  const key = AUTOMATION_LINES[String(data.action)];
+  const automation = String(data.automation ?? m.sender.name ?? "");
+  if (!key) return t("conversation.event.other", { actor: automation, type: String(data.action) });
+  return t(key, { automation, tag: String(data.tag ?? ""), field: String(data.field ?? "") });
+}
+
 /** One line saying what happened, who did it and to whom, in the agent's language. */
 export function describeEvent(m: Message, directory: Directory): string {
   const event = m.event;
@@ -78,6 +93,8 @@ export function describeEvent(m: Message, directory: Directory): string {
       return statusChanged(m, data, directory);
     case "labels_changed":
       return labelsChanged(m, data, directory);
+    case "automation":
+      return automationActed(m, data);
     case "routed":
       return t("conversation.event.routed", {
         team: teamName(directory, data.team_id) ?? String(data.team ?? ""),

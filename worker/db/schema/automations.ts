@@ -29,6 +29,8 @@ export const automations = sqliteTable(
     version: integer("version").notNull(),
     /** The incoming webhook trigger's HMAC secret, AES-GCM sealed; never returned. */
     webhookSecret: text("webhook_secret"),
+    /** When it was last activated: events from before then start no run of it. */
+    activatedAt: millis("activated_at"),
     createdAt: createdAt(),
     updatedAt: millis("updated_at").notNull(),
   },

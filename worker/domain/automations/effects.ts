@@ -10,6 +10,7 @@ import type { Db, Principal } from "../../lib/context";
 import { getChannelRow } from "../channels/channels";
 import { getContact, updateContact } from "../contacts/contacts";
 import { addTags, removeTag } from "../contacts/tags";
+import type { AppendInput } from "../messaging/contract";
 import { addLabels, assignConversation, changeStatus } from "../messaging/conversation-actions";
 import {
   findActiveConversation,
@@ -18,6 +19,7 @@ import {
 } from "../messaging/conversations";
 import { deliverAgentMessage, prepareAgentMessage } from "../messaging/messages";
 import { contactVariables, renderForContact } from "../messaging/snippets";
+import { conversationStub } from "../messaging/stubs";
 import { listBusinessHours } from "../routing/business-hours";
 import { transferConversation } from "../routing/transfer";
 
@@ -209,3 +211,36 @@ export const setConversationStatus = (
   },
   now: number,
 ) => changeStatus(db, env, automationPrincipal(scope.workspaceId), id, change, now);
+
+/** What an automation did, as its line in a conversation's timeline says it. */
+export type Activity = {
+  action: "replied" | "tagged" | "untagged" | "field_updated";
+  tag?: string;
+  field?: string;
+};
+
+/**
+ * A line in the conversation's timeline saying what the automation did (agents see it, the
+ * visitor does not), like an agent's assignment or transfer.
+ */
+export async function showInTimeline(
+  env: Env,
+  conversationId: string,
+  automation: { id: string; name: string; runId: string },
+  activity: Activity,
+) {
+  const event: AppendInput = {
+    kind: "event",
+    sender: { type: "system", id: null, name: automation.name },
+    event: {
+      type: "automation",
+      data: {
+        automation_id: automation.id,
+        automation: automation.name,
+        run_id: automation.runId,
+        ...activity,
+      },
+    },
+  };
+  await conversationStub(env, conversationId).append(event);
+}

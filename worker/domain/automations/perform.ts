@@ -7,6 +7,7 @@ import { excerpt, fetchTarget, TargetRefused } from "../../lib/targets";
 import type { Step } from "../../schemas/automations";
 import { conditionsHold, readPath } from "./conditions";
 import {
+  type Activity,
   assign,
   contactOf,
   conversationOf,
@@ -16,6 +17,7 @@ import {
   sendFromAutomation,
   setContactField,
   setConversationStatus,
+  showInTimeline,
   tagContact,
   untagContact,
   workspaceOf,
@@ -235,8 +237,41 @@ async function wait(ctx: StepContext, step: Extract<Step, { type: "wait" }>): Pr
   return { status: "waiting", until, output: { until: new Date(until).toISOString() } };
 }
 
-/** Does one step's work. Throws (or answers `failed`) when it cannot. */
+/** What a done step shows in the conversation's timeline, if anything. */
+function activityOf(step: Step): Activity | null {
+  switch (step.type) {
+    case "send_message":
+      return { action: "replied" };
+    case "add_tag":
+      return { action: "tagged", tag: step.tag.toLowerCase() };
+    case "remove_tag":
+      return { action: "untagged", tag: step.tag.toLowerCase() };
+    case "update_field":
+      return { action: "field_updated", field: step.field };
+    default:
+      return null;
+  }
+}
+
+/**
+ * Does one step's work and, once it is done, says so in the conversation's timeline. Throws
+ * (or answers `failed`) when it cannot.
+ */
 export async function performStep(ctx: StepContext, step: Step): Promise<StepResult> {
+  const result = await doStep(ctx, step);
+  const activity = activityOf(step);
+  const conversationId = ctx.scope.conversationId;
+  if (result.status === "completed" && activity && conversationId)
+    await showInTimeline(
+      ctx.env,
+      conversationId,
+      { id: ctx.run.automationId, name: ctx.automationName, runId: ctx.run.id },
+      activity,
+    );
+  return result;
+}
+
+async function doStep(ctx: StepContext, step: Step): Promise<StepResult> {
   const { db, env, scope, now } = ctx;
   const contact = () => need(scope.contactId, "contact");
   const conversation = () => need(scope.conversationId, "conversation");

@@ -5,6 +5,7 @@ import type { Db } from "../../lib/context";
 import { Problem } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import type { Definition, Step, Trigger, TriggerType } from "../../schemas/automations";
+import { recordingFor } from "../events/record";
 import { conditionsHold } from "./conditions";
 import { conversationOf } from "./effects";
 import { factsFor } from "./facts";
@@ -125,8 +126,13 @@ async function startOne(
   { automation, version }: Candidate,
   now: number,
 ) {
+  // an event from before the automation was turned on, reaching it late through the queue
+  if (!event.automationId && automation.activatedAt !== null && event.at < automation.activatedAt)
+    return null;
   const definition = definitionOf(version);
-  if (!event.automationId && !triggerMatches(definition.trigger, event)) return null;
+  const channelId = event.channelId ?? scope.channelId ?? undefined;
+  if (!event.automationId && !triggerMatches(definition.trigger, { ...event, channelId }))
+    return null;
   if (loopVerdict(event.chain ?? [], automation.id, event.chainDepth) !== "allowed") return null;
   const facts = event.byPerson ? null : await factsFor(db, scope, {}, now);
   if (facts && !conditionsHold(definition.conditions, facts)) return null;
@@ -281,7 +287,9 @@ async function runStepOnce(ctx: StepContext, step: Step): Promise<Outcome> {
   }
   let result: StepResult;
   try {
-    result = await performStep(ctx, step);
+    // what the step changes is recorded as caused by this run's chain of automations
+    const chain = [...run.chain, run.automationId];
+    result = await recordingFor(chain, () => performStep(ctx, step));
   } catch (error) {
     result = { status: "failed", error: errorText(error) };
   }

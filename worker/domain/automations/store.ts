@@ -18,6 +18,7 @@ import type {
   Definition,
 } from "../../schemas/automations";
 import { toIso } from "../../schemas/common";
+import { hubFor } from "../messaging/stubs";
 import { checkDefinition, normalizeDefinition } from "./definition";
 
 type AutomationRow = typeof automations.$inferSelect;
@@ -198,6 +199,7 @@ export async function updateAutomation(
         ),
       ),
   ]);
+  if (current.status === "active") await hubFor(env, workspaceId).interestChanged();
   return getAutomation(db, workspaceId, id);
 }
 
@@ -221,12 +223,19 @@ export async function deleteAutomation(db: Db, workspaceId: string, id: string) 
   ]);
 }
 
-export async function activateAutomation(db: Db, workspaceId: string, id: string, now: number) {
+export async function activateAutomation(
+  db: Db,
+  env: Env,
+  workspaceId: string,
+  id: string,
+  now: number,
+) {
   await getAutomationRow(db, workspaceId, id);
   await db
     .update(automations)
-    .set({ status: "active", updatedAt: now })
+    .set({ status: "active", activatedAt: now, updatedAt: now })
     .where(inWorkspace(automations, workspaceId, eq(automations.id, id)));
+  await hubFor(env, workspaceId).interestChanged();
   return getAutomation(db, workspaceId, id);
 }
 
@@ -291,6 +300,16 @@ export async function duplicateAutomation(db: Db, workspaceId: string, id: strin
     db.insert(automationVersions).values(version),
   ]);
   return getAutomation(db, workspaceId, copyId);
+}
+
+/** The trigger types of the workspace's active automations: the events they want. */
+export async function activeTriggerTypes(db: Db, workspaceId: string): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ type: automationVersions.triggerType })
+    .from(automations)
+    .innerJoin(automationVersions, eq(automationVersions.id, automations.versionId))
+    .where(inWorkspace(automations, workspaceId, eq(automations.status, "active")));
+  return rows.map((r) => r.type);
 }
 
 /** Active automations whose trigger is of this type, with the version new runs start on. */

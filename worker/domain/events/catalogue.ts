@@ -97,9 +97,13 @@ export type DomainEvent =
 export type EventType = DomainEvent["type"];
 export type EventOf<T extends EventType> = Extract<DomainEvent, { type: T }>;
 
-/** An event as listeners get it: with its id (the same on every redelivery), workspace and time. */
+/**
+ * An event as listeners get it: with its id (the same on every redelivery), workspace and time,
+ * and, when automations' steps caused it, `chain`: those automations, oldest first.
+ */
 export type Recorded<T extends EventType = EventType> = EventOf<T> & {
   id: string;
   workspace_id: string;
   at: number;
+  chain?: string[];
 };

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { Db } from "../../lib/context";
 import { newId } from "../../lib/ids";
 import type { DomainEvent, EventType, Recorded } from "./catalogue";
@@ -55,6 +56,17 @@ export type EventJob = { listener: string; event: Recorded };
 const QUEUE_BATCH_LIMIT = 100;
 
 let wiring: Wiring | null = null;
+
+/** The chain of automations whose steps are running now, if any (see `recordingFor`). */
+const causes = new AsyncLocalStorage<string[]>();
+
+/**
+ * Runs an automation's step: the events it records, however deep in the domain, carry `chain`,
+ * so the automations they start know what led to them (the loop guard reads it).
+ */
+export function recordingFor<T>(chain: string[], work: () => Promise<T>): Promise<T> {
+  return causes.run(chain, work);
+}
 
 /** Installed once by the Worker's entry point (worker/listeners/index.ts says who listens). */
 export function wireListeners(table: Wiring) {
@@ -142,9 +154,17 @@ export async function recordAll(
   now = Date.now(),
 ): Promise<Recorded[]> {
   const { immediate } = wired();
+  const chain = causes.getStore();
+  const caused = chain?.length ? { chain } : {};
   const recorded = events.map(
     (event) =>
-      ({ ...event, id: newId("evt", now), workspace_id: workspaceId, at: now }) as Recorded,
+      ({
+        ...event,
+        id: newId("evt", now),
+        workspace_id: workspaceId,
+        at: now,
+        ...caused,
+      }) as Recorded,
   );
   for (const event of recorded)
     for (const listener of immediate[event.type] ?? []) await react(scope, listener, event);

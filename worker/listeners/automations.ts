@@ -1,0 +1,80 @@
+import type { AutomationEvent } from "../domain/automations/runner";
+import { startRuns } from "../domain/automations/runner";
+import { activeTriggerTypes } from "../domain/automations/store";
+import type { EventType, Interest, Listener, Recorded } from "../domain/events/record";
+
+/** Who wrote a message the customer sent: an automation's own reply never counts as one. */
+const CUSTOMERS = ["contact", "visitor"];
+
+/** The domain events automations start on (their triggers bear the same names). */
+export const AUTOMATION_SOURCES = [
+  "conversation.opened",
+  "conversation.closed",
+  "conversation.assigned",
+  "message.received",
+  "contact.created",
+  "contact.tag_added",
+  "contact.tag_removed",
+  "contact.field_changed",
+] as const satisfies EventType[];
+
+/**
+ * A domain event in the engine's shape. Its id is the trigger event id, so a redelivered event
+ * starts no second run; its chain says which automations led to it.
+ */
+export function asAutomationEvent(event: Recorded): AutomationEvent | null {
+  const base = {
+    id: event.id,
+    workspaceId: event.workspace_id,
+    at: event.at,
+    chain: event.chain ?? [],
+  };
+  switch (event.type) {
+    case "conversation.opened":
+      return {
+        ...base,
+        type: event.type,
+        conversationId: event.conversation.id,
+        contactId: event.conversation.contact_id,
+        channelId: event.conversation.channel_id,
+      };
+    case "conversation.closed":
+    case "conversation.assigned":
+      return {
+        ...base,
+        type: event.type,
+        conversationId: event.conversation.id,
+        contactId: event.conversation.contact.id,
+        channelId: event.conversation.channel_id,
+      };
+    case "message.received":
+      if (!CUSTOMERS.includes(event.message.sender_type)) return null;
+      return {
+        ...base,
+        type: event.type,
+        conversationId: event.conversation_id,
+        messageText: event.message.text ?? "",
+      };
+    case "contact.created":
+      return { ...base, type: event.type, contactId: event.contact.id };
+    case "contact.tag_added":
+    case "contact.tag_removed":
+      return { ...base, type: event.type, contactId: event.contact_id, tag: event.tag };
+    case "contact.field_changed":
+      return { ...base, type: event.type, contactId: event.contact_id, field: event.key };
+    default:
+      return null;
+  }
+}
+
+/** Starts the automations an event triggers (the engine skips the ones failing alone). */
+export const startAutomations: Listener = async ({ db, env }, event) => {
+  const automationEvent = asAutomationEvent(event);
+  if (automationEvent) await startRuns(db, env, automationEvent);
+};
+
+/** The events the workspace's active automations start on. */
+export const automationInterest: Interest = async ({ db }, workspaceId) => {
+  const types = new Set(await activeTriggerTypes(db, workspaceId));
+  return new Set(AUTOMATION_SOURCES.filter((type) => types.has(type)));
+};
