@@ -177,10 +177,9 @@ describe("automations", () => {
     await screenshot(visitor, "automation-widget-reply");
     await visitor.close();
 
-    const runs = await call<{ data: { status: string; contact_id: string }[] }>(
-      "GET",
-      `/api/v1/automations/${automationId}/runs`,
-    );
+    const runs = await call<{
+      data: { status: string; contact_id: string; conversation_id: string }[];
+    }>("GET", `/api/v1/automations/${automationId}/runs`);
     expect(runs.data.map((r) => r.status)).toEqual(["completed"]);
     const contactId = runs.data[0]?.contact_id ?? "";
     const contact = await call<{ tags: string[]; name: string }>(
@@ -188,6 +187,16 @@ describe("automations", () => {
       `/api/v1/contacts/${contactId}`,
     );
     expect(contact.tags).toEqual(["lead"]);
+
+    // the conversation's timeline says what the automation did there
+    const conversationId = runs.data[0]?.conversation_id ?? "";
+    await page.goto(`/c/${conversationId}`);
+    const lines = page.locator('.event-line[data-event="automation"]');
+    await lines.filter({ hasText: "Automation “Price enquiries” replied" }).waitFor();
+    await lines.filter({ hasText: "Automation “Price enquiries” tagged lead" }).waitFor();
+    await screenshot(page, "automation-timeline");
+    await page.goto(`/automations/${automationId}`);
+    await page.getByRole("heading", { name: /Price enquiries/, level: 1 }).waitFor();
 
     await page.getByRole("link", { name: "Run log" }).click();
     await page.getByRole("heading", { name: /Run log/, level: 1 }).waitFor();
