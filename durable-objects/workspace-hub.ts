@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { createDb } from "../worker/db/client";
 import { memberships } from "../worker/db/schema";
 import { inWorkspace } from "../worker/db/scope";
-import { type DomainEvent, InterestMemo, recordAll } from "../worker/domain/events/record";
+import { type Happening, InterestMemo, recordAll } from "../worker/domain/events/record";
 import { type ProjectionItem, projectMessages } from "../worker/domain/messaging/projection";
 import { assignWaiting, teamsOf } from "../worker/domain/routing/assignment";
 import type { ConversationDto } from "../worker/schemas/conversations";
@@ -101,11 +101,12 @@ export class WorkspaceHub extends DurableObject<Env> {
   private async announceMessages(group: ProjectionItem[]) {
     const workspaceId = group[0]?.ref.workspaceId;
     if (!workspaceId) return;
-    const events = group.flatMap(({ ref, message }): DomainEvent[] => {
+    const events = group.flatMap(({ ref, message }): Happening[] => {
       if (message.kind === "note" || message.kind === "event") return [];
       const fromCustomer = message.senderType === "contact" || message.senderType === "visitor";
       return [
         {
+          id: `evt_${message.id}`,
           type: fromCustomer ? "message.received" : "message.sent",
           conversation_id: ref.conversationId,
           message: {

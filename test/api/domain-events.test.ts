@@ -10,6 +10,7 @@ import {
   type Listener,
   type Recorded,
   record,
+  recordAll,
   wireListeners,
 } from "../../worker/domain/events/record";
 import { LISTENERS } from "../../worker/listeners";
@@ -232,5 +233,46 @@ describe("domain events", () => {
       "the new subscription's message.created",
     );
     expect(heard).toEqual(["now they do"]);
+  });
+
+  it("a message's event takes its id from the message, so announcing it again is heard once", async () => {
+    const ws = await newWorkspace();
+    const { id: subscriptionId } = await subscribeAtFake(ws.ownerCookie);
+    await api(`/api/v1/webhook-subscriptions/${subscriptionId}`, {
+      method: "PATCH",
+      cookie: ws.ownerCookie,
+      body: { events: ["message.created"] },
+    });
+    const channel = await newWebchat(ws.ownerCookie);
+    const visitor = await visitorSession(channel.id);
+    const { conversation_id: id, message } = await visitorSays(visitor.token, "only once");
+    const first = await deliveryOf(
+      ws.ownerCookie,
+      subscriptionId,
+      (d) => d.event_type === "message.created",
+      "the message's delivery",
+    );
+    expect(first.event_id).toBe(`evt_${message.id}`);
+    const again = await recordAll({ db: createDb(env.DB), env }, ws.id, [
+      {
+        id: first.event_id,
+        type: "message.received",
+        conversation_id: id,
+        message: {
+          id: message.id,
+          seq: message.seq,
+          kind: "text",
+          sender_type: "visitor",
+          text: "only once",
+          has_attachment: false,
+          created_at: new Date().toISOString(),
+        },
+      },
+    ]);
+    await consume([{ listener: "webhooks", event: again[0] as Recorded }]);
+    const rows = await db().query.webhookDeliveries.findMany({
+      where: eq(webhookDeliveries.eventId, first.event_id),
+    });
+    expect(rows).toHaveLength(1);
   });
 });

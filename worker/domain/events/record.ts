@@ -146,11 +146,17 @@ export async function record(
   return recorded as Recorded;
 }
 
+/**
+ * An event to record. `id` is given when the same happening can be recorded again (a message
+ * projected a second time): listeners are idempotent on it, so it is heard once.
+ */
+export type Happening = DomainEvent & { id?: string };
+
 /** Several events at once: the queued listeners get them in as few queue calls as possible. */
 export async function recordAll(
   scope: EventScope,
   workspaceId: string,
-  events: DomainEvent[],
+  events: Happening[],
   now = Date.now(),
 ): Promise<Recorded[]> {
   const { immediate } = wired();
@@ -160,7 +166,7 @@ export async function recordAll(
     (event) =>
       ({
         ...event,
-        id: newId("evt", now),
+        id: event.id ?? newId("evt", now),
         workspace_id: workspaceId,
         at: now,
         ...caused,
