@@ -22,6 +22,13 @@ import { requireRole } from "../lib/auth";
 import { pageOf } from "../lib/pagination";
 import { authenticated, createRouter } from "../lib/router";
 import {
+  ManualRunBody,
+  RunListQuery,
+  RunSchema,
+  RunStats,
+  RunWithSteps,
+} from "../schemas/automation-runs";
+import {
   AutomationCreate,
   AutomationListQuery,
   AutomationPatch,
@@ -29,11 +36,6 @@ import {
   AutomationSettingsPatch,
   AutomationSettingsSchema,
   DeactivateBody,
-  ManualRunBody,
-  RunListQuery,
-  RunSchema,
-  RunStats,
-  RunWithSteps,
 } from "../schemas/automations";
 import { errorResponses, IdParam, jsonBody, jsonResponse } from "../schemas/common";
 

@@ -13,12 +13,8 @@ import type { Db } from "../../lib/context";
 import { conflict, notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { toPage } from "../../lib/pagination";
-import type {
-  AutomationSettingsPatch,
-  RunListQuery,
-  RunSchema,
-  RunStats,
-} from "../../schemas/automations";
+import type { RunListQuery, RunSchema, RunStats } from "../../schemas/automation-runs";
+import type { AutomationSettingsPatch } from "../../schemas/automations";
 import { toIso } from "../../schemas/common";
 import { retryFailedRun, startRuns } from "./runner";
 import { assertNotPaused, getAutomationRow } from "./store";
