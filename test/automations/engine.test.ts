@@ -8,7 +8,8 @@ import {
 } from "../../worker/domain/automations/limits";
 import { StepTree } from "../../worker/domain/automations/steps";
 import { nextLocalTime, quietUntil } from "../../worker/domain/automations/timing";
-import type { Conditions, Step } from "../../worker/schemas/automations";
+import type { Conditions } from "../../worker/schemas/automation-rules";
+import type { Step } from "../../worker/schemas/automations";
 
 const HOUR = 3_600_000;
 

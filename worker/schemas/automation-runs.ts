@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { RUN_STATUSES, STEP_STATUSES } from "../db/schema";
-import { Id } from "./automations";
+import { Id } from "./automation-rules";
 import { Timestamp } from "./common";
 
 /** An automation's runs as the API shows them: the log, each run's steps, the stats. */

@@ -1,4 +1,4 @@
-import type { Condition, Conditions } from "../../schemas/automations";
+import type { Condition, Conditions } from "../../schemas/automation-rules";
 import { inWindow, localClock } from "./timing";
 
 type Value = string | number | boolean | null | undefined;

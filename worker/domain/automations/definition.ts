@@ -14,7 +14,8 @@ import { inWorkspace } from "../../db/scope";
 import type { Db } from "../../lib/context";
 import { type FieldError, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
-import type { Condition, Conditions, Definition, Step } from "../../schemas/automations";
+import type { Condition, Conditions } from "../../schemas/automation-rules";
+import type { Definition, Step } from "../../schemas/automations";
 import { unknownVariables } from "./effects";
 import { walkSteps, withStepIds } from "./steps";
 
