@@ -3,9 +3,10 @@ import { type AutomationJob, continueRun } from "./domain/automations/runner";
 import { channelNamedPublicly } from "./domain/channels/channels";
 import { type InboundJob, ingestEvent, NotYetKnown } from "./domain/channels/inbound";
 import { deliverOutbound, type OutboundJob, queueOutbound } from "./domain/channels/outbound";
-import { deliverQueued, type EventJob } from "./domain/events/record";
+import { deliverQueued, type EventJob, subjectOf } from "./domain/events/record";
 import { attemptDelivery, type WebhookJob } from "./domain/webhooks/delivery";
 import { type Clock, systemClock } from "./lib/clock";
+import { inOrderPerKey } from "./lib/in-order";
 
 export const INBOUND_QUEUE = "conversa-inbound";
 export const OUTBOUND_QUEUE = "conversa-outbound";
@@ -80,19 +81,30 @@ async function consumeWebhooks(batch: MessageBatch<WebhookJob>, env: Env) {
   }
 }
 
-/** Each message is one event for one listener; a failing listener gets it again, alone. */
+/** How many subjects' events a batch of the events queue handles side by side. */
+const EVENT_LANES = 16;
+
+/**
+ * Each message is one event for one listener; a failing listener gets it again, alone. A
+ * conversation's (or contact's) events are handled in order, different ones side by side.
+ */
 async function consumeEvents(batch: MessageBatch<EventJob>, env: Env) {
   const scope = { db: createDb(env.DB), env, reads: new Map<string, Promise<unknown>>() };
-  for (const message of batch.messages) {
-    try {
-      await deliverQueued(scope, message.body);
-      message.ack();
-    } catch (error) {
-      const { listener, event } = message.body;
-      console.error(`${listener} could not handle ${event.type} ${event.id}`, error);
-      message.retry({ delaySeconds: retryDelay(message.attempts) });
-    }
-  }
+  await inOrderPerKey(
+    batch.messages,
+    (message) => subjectOf(message.body.event),
+    EVENT_LANES,
+    async (message) => {
+      try {
+        await deliverQueued(scope, message.body);
+        message.ack();
+      } catch (error) {
+        const { listener, event } = message.body;
+        console.error(`${listener} could not handle ${event.type} ${event.id}`, error);
+        message.retry({ delaySeconds: retryDelay(message.attempts) });
+      }
+    },
+  );
 }
 
 /**

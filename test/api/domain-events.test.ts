@@ -150,6 +150,51 @@ describe("domain events", () => {
     );
   });
 
+  it("the events consumer handles a conversation's events in order, and other conversations' side by side", async () => {
+    const ws = await newWorkspace();
+    const busy = new Map<string, number>();
+    const overlaps: string[] = [];
+    const handled: string[] = [];
+    const ordered: Listener = async (_, event) => {
+      const conversation = "conversation_id" in event ? event.conversation_id : "";
+      busy.set(conversation, (busy.get(conversation) ?? 0) + 1);
+      if ([...busy.values()].filter((n) => n > 0).length > 1) overlaps.push(event.id);
+      // a listener that waits on I/O, as the automations one does
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      handled.push(event.id);
+      busy.set(conversation, (busy.get(conversation) ?? 0) - 1);
+      expect(busy.get(conversation)).toBe(0);
+    };
+    wireWith({ listeners: { ordered } });
+    const said = (conversation: string, n: number): EventJob => ({
+      listener: "ordered",
+      event: {
+        type: "message.received",
+        id: `evt_${conversation}_${n}`,
+        workspace_id: ws.id,
+        at: Date.now(),
+        conversation_id: conversation,
+        message: {
+          id: `msg_${n}`,
+          seq: n,
+          kind: "text",
+          text: `#${n}`,
+          created_at: "",
+          sender_type: "visitor",
+          has_attachment: false,
+        },
+      },
+    });
+    const jobs = [1, 2, 3, 4].flatMap((n) => [said("cv_a", n), said("cv_b", n)]);
+    const result = await consume(jobs);
+    expect(result.explicitAcks).toHaveLength(jobs.length);
+    for (const conversation of ["cv_a", "cv_b"])
+      expect(handled.filter((id) => id.startsWith(`evt_${conversation}_`))).toEqual(
+        [1, 2, 3, 4].map((n) => `evt_${conversation}_${n}`),
+      );
+    expect(overlaps.length).toBeGreaterThan(0);
+  });
+
   it("a listener that throws stops neither the message, its frame, nor the other listeners", async () => {
     const ws = await newWorkspace();
     const { id: subscriptionId } = await subscribeAtFake(ws.ownerCookie);

@@ -1,7 +1,13 @@
 import type { AutomationEvent } from "../domain/automations/runner";
-import { startRuns } from "../domain/automations/runner";
-import { activeTriggerTypes } from "../domain/automations/store";
-import type { EventType, Interest, Listener, Recorded } from "../domain/events/record";
+import { startRunsOf } from "../domain/automations/runner";
+import { activeAutomationsFor, activeTriggerTypes } from "../domain/automations/store";
+import {
+  type EventType,
+  type Interest,
+  type Listener,
+  type Recorded,
+  sharedRead,
+} from "../domain/events/record";
 
 /** Who wrote a message the customer sent: an automation's own reply never counts as one. */
 const CUSTOMERS = ["contact", "visitor"];
@@ -67,10 +73,18 @@ export function asAutomationEvent(event: Recorded): AutomationEvent | null {
   }
 }
 
-/** Starts the automations an event triggers (the engine skips the ones failing alone). */
-export const startAutomations: Listener = async ({ db, env }, event) => {
+/**
+ * Starts the automations an event triggers (the engine skips the ones failing alone). The
+ * workspace's active automations are read once for a batch of events.
+ */
+export const startAutomations: Listener = async (scope, event) => {
   const automationEvent = asAutomationEvent(event);
-  if (automationEvent) await startRuns(db, env, automationEvent);
+  if (!automationEvent) return;
+  const { workspaceId, type } = automationEvent;
+  const candidates = await sharedRead(scope, `automations:${workspaceId}:${type}`, () =>
+    activeAutomationsFor(scope.db, workspaceId, type),
+  );
+  await startRunsOf(scope.db, scope.env, automationEvent, candidates);
 };
 
 /** The events the workspace's active automations start on. */

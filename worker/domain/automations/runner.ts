@@ -117,7 +117,7 @@ async function withinLimit(
   );
 }
 
-type Candidate = Awaited<ReturnType<typeof activeAutomationsFor>>[number];
+export type Candidate = Awaited<ReturnType<typeof activeAutomationsFor>>[number];
 
 async function startOne(
   db: Db,
@@ -135,7 +135,9 @@ async function startOne(
   if (!event.automationId && !triggerMatches(definition.trigger, { ...event, channelId }))
     return null;
   if (loopVerdict(event.chain ?? [], automation.id, event.chainDepth) !== "allowed") return null;
-  const facts = event.byPerson ? null : await factsFor(db, scope, {}, now);
+  // with no conditions there is nothing to read them for
+  const unconditional = definition.conditions.groups.length === 0;
+  const facts = event.byPerson || unconditional ? null : await factsFor(db, scope, {}, now);
   if (facts && !conditionsHold(definition.conditions, facts)) return null;
   const allowed = await withinLimit(
     db,
@@ -178,7 +180,7 @@ async function startOne(
   if (!run || status === "limited") return run ?? null;
   if (delayed)
     await wakeLater(env, { workspaceId: run.workspaceId, runId: run.id }, now + delayed, now);
-  else await advance(db, env, run, now);
+  else await advance(db, env, run, now, { name: automation.name, definition });
   return run;
 }
 
@@ -194,6 +196,17 @@ export async function startRuns(db: Db, env: Env, event: AutomationEvent, now = 
     event.type,
     event.automationId,
   );
+  return startRunsOf(db, env, event, candidates, now);
+}
+
+/** `startRuns` for a caller that has read the active automations already (a queue batch). */
+export async function startRunsOf(
+  db: Db,
+  env: Env,
+  event: AutomationEvent,
+  candidates: Candidate[],
+  now = event.at,
+) {
   if (candidates.length === 0) return [];
   const scope = await scopeOf(db, event);
   const started: RunRow[] = [];
@@ -254,7 +267,25 @@ const errorText = (error: unknown) =>
 async function runStepOnce(ctx: StepContext, step: Step): Promise<Outcome> {
   const { db, run, now } = ctx;
   const id = step.id ?? "";
-  const logged = await db.query.automationRunSteps.findFirst({ where: stepKey(run, id) });
+  // the common case, a step not done yet, is claimed at once; a taken claim says what was done
+  const [claimed] = await db
+    .insert(automationRunSteps)
+    .values({
+      workspaceId: run.workspaceId,
+      runId: run.id,
+      stepId: id,
+      iteration: run.attempt,
+      type: step.type,
+      status: "running",
+      input: step as unknown as Record<string, unknown>,
+      startedAt: now,
+    })
+    .onConflictDoNothing()
+    .returning();
+  const logged = claimed
+    ? null
+    : await db.query.automationRunSteps.findFirst({ where: stepKey(run, id) });
+  if (!claimed && !logged) return { kind: "abandon" };
   if (logged?.status === "completed" || logged?.status === "skipped")
     return routeAfter(ctx.tree, step, logged.output);
   if (logged?.status === "running") return { kind: "abandon" };
@@ -269,22 +300,6 @@ async function runStepOnce(ctx: StepContext, step: Step): Promise<Outcome> {
   if (logged?.status === "waiting") {
     // held by quiet hours: it runs now
     await db.update(automationRunSteps).set({ status: "running" }).where(stepKey(run, id));
-  } else {
-    const [claimed] = await db
-      .insert(automationRunSteps)
-      .values({
-        workspaceId: run.workspaceId,
-        runId: run.id,
-        stepId: id,
-        iteration: run.attempt,
-        type: step.type,
-        status: "running",
-        input: step as unknown as Record<string, unknown>,
-        startedAt: now,
-      })
-      .onConflictDoNothing()
-      .returning();
-    if (!claimed) return { kind: "abandon" };
   }
   let result: StepResult;
   try {
@@ -327,14 +342,25 @@ async function saveProgress(ctx: StepContext, change: Partial<RunRow>) {
   return row !== undefined;
 }
 
-/** Runs the steps from the run's cursor until it ends, waits or fails. */
-export async function advance(db: Db, env: Env, run: RunRow, now: number) {
+/** The automation's name and the run's version, read unless the caller knows them. */
+async function automationOfRun(db: Db, run: RunRow) {
   const automation = await db.query.automations.findFirst({
     columns: { name: true },
     where: inWorkspace(automations, run.workspaceId, eq(automations.id, run.automationId)),
   });
   const version = await versionById(db, run.workspaceId, run.versionId);
-  const definition = definitionOf(version);
+  return { name: automation?.name ?? "Automation", definition: definitionOf(version) };
+}
+
+/** Runs the steps from the run's cursor until it ends, waits or fails. */
+export async function advance(
+  db: Db,
+  env: Env,
+  run: RunRow,
+  now: number,
+  known?: { name: string; definition: Definition },
+) {
+  const { name, definition } = known ?? (await automationOfRun(db, run));
   const ctx: StepContext = {
     db,
     env,
@@ -346,7 +372,7 @@ export async function advance(db: Db, env: Env, run: RunRow, now: number) {
       contactId: run.contactId,
       conversationId: run.conversationId,
     },
-    automationName: automation?.name ?? "Automation",
+    automationName: name,
     vars: { ...run.vars },
     messagesSent: run.messagesSent,
     startAutomation: async (automationId, eventId, chain) => {

@@ -184,6 +184,20 @@ export async function recordAll(
 }
 
 /**
+ * What an event is about, for keeping order: its conversation, else its contact (or member),
+ * else the event alone. Events about one subject are handled in the order they were recorded.
+ */
+export function subjectOf(event: Recorded): string {
+  const alone = `event:${event.id}`;
+  if ("conversation_id" in event) return `conversation:${event.conversation_id}`;
+  if ("conversation" in event) return `conversation:${event.conversation.id}`;
+  if ("contact_id" in event) return `contact:${event.contact_id}`;
+  if ("contact" in event) return `contact:${event.contact.id}`;
+  if ("user_id" in event) return `member:${event.user_id}`;
+  return alone;
+}
+
+/**
  * Hands a queued event to its listener. Throws when the listener fails, so the queue delivers
  * it again: queued listeners are idempotent on the event's id.
  */
