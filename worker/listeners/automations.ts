@@ -1,6 +1,7 @@
+import { awaitsAnswers, takeAnswer } from "../domain/automations/intake";
 import type { AutomationEvent } from "../domain/automations/runner";
 import { startRuns } from "../domain/automations/runner";
-import { activeTriggerTypes } from "../domain/automations/store";
+import { activeAutomationsAsk, activeTriggerTypes } from "../domain/automations/store";
 import type { EventType, Interest, Listener, Recorded } from "../domain/events/record";
 
 /** Who wrote a message the customer sent: an automation's own reply never counts as one. */
@@ -67,14 +68,36 @@ export function asAutomationEvent(event: Recorded): AutomationEvent | null {
   }
 }
 
-/** Starts the automations an event triggers (the engine skips the ones failing alone). */
+/**
+ * Starts the automations an event triggers (the engine skips the ones failing alone). A
+ * customer's message goes first to the runs waiting for an answer in its conversation: taken as
+ * an answer, it starts nothing else.
+ */
 export const startAutomations: Listener = async ({ db, env }, event) => {
   const automationEvent = asAutomationEvent(event);
-  if (automationEvent) await startRuns(db, env, automationEvent);
+  if (!automationEvent) return;
+  if (event.type === "message.received") {
+    const answer = {
+      workspaceId: event.workspace_id,
+      conversationId: event.conversation_id,
+      messageId: event.message.id,
+      seq: event.message.seq,
+      text: event.message.text ?? "",
+    };
+    if (await takeAnswer(db, env, answer, event.at)) return;
+  }
+  await startRuns(db, env, automationEvent);
 };
 
-/** The events the workspace's active automations start on. */
+/** The events the workspace's active automations start on, and messages that may be answers. */
 export const automationInterest: Interest = async ({ db }, workspaceId) => {
   const types = new Set(await activeTriggerTypes(db, workspaceId));
+  if (!types.has("message.received")) {
+    const [asks, waiting] = await Promise.all([
+      activeAutomationsAsk(db, workspaceId),
+      awaitsAnswers(db, workspaceId),
+    ]);
+    if (asks || waiting) types.add("message.received");
+  }
   return new Set(AUTOMATION_SOURCES.filter((type) => types.has(type)));
 };

@@ -1,6 +1,8 @@
-import { and, eq, gt, ne } from "drizzle-orm";
+import { and, count, eq, gt, lt, lte, ne, or, sql } from "drizzle-orm";
+import { acrossWorkspaces } from "../../db/client";
 import { automationRunSteps, automationRuns, automations } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
+import { valuesAsSelect } from "../../db/values-as-select";
 import type { Db } from "../../lib/context";
 import { Problem } from "../../lib/errors";
 import { newId } from "../../lib/ids";
@@ -11,7 +13,7 @@ import { conditionsHold } from "./conditions";
 import { conversationOf } from "./effects";
 import { factsFor } from "./facts";
 import { matchesKeyword } from "./keywords";
-import { frequencyAllows, limitWindowStart, loopVerdict } from "./limits";
+import { limitWindow, loopVerdict } from "./limits";
 import { performStep, type StepContext, type StepResult } from "./perform";
 import { StepTree } from "./steps";
 import { activeAutomationsFor, definitionOf, versionById } from "./store";
@@ -87,34 +89,50 @@ async function scopeOf(db: Db, event: AutomationEvent) {
   };
 }
 
-async function withinLimit(
+type NewRun = typeof automationRuns.$inferInsert;
+
+/**
+ * Inserts the run unless the contact reached the automation's frequency limit, as one statement:
+ * concurrent events for one contact cannot both pass the count. Past the limit, it is inserted
+ * as `limited`. Undefined when the event's run exists already (a redelivered event).
+ */
+async function insertWithinLimit(
   db: Db,
-  workspaceId: string,
-  automationId: string,
-  contactId: string | null,
+  run: Required<NewRun>,
   frequency: Definition["frequency"],
   now: number,
-) {
-  const since = limitWindowStart(frequency, now);
-  if (since === null || !contactId) return true;
-  const earlier = await db
-    .select({ startedAt: automationRuns.startedAt })
+): Promise<RunRow | undefined> {
+  const window = limitWindow(frequency, now);
+  if (!window || !run.contactId)
+    return (await db.insert(automationRuns).values(run).onConflictDoNothing().returning())[0];
+  const earlier = db
+    .select({ count: count() })
     .from(automationRuns)
     .where(
       inWorkspace(
         automationRuns,
-        workspaceId,
-        eq(automationRuns.automationId, automationId),
-        eq(automationRuns.contactId, contactId),
+        run.workspaceId,
+        eq(automationRuns.automationId, run.automationId),
+        eq(automationRuns.contactId, run.contactId),
         ne(automationRuns.status, "limited"),
-        gt(automationRuns.startedAt, since),
+        gt(automationRuns.startedAt, window.since),
+        lte(automationRuns.startedAt, now),
       ),
     );
-  return frequencyAllows(
-    frequency,
-    earlier.map((r) => r.startedAt),
-    now,
-  );
+  const [allowed] = await db
+    .insert(automationRuns)
+    .select(sql`select ${valuesAsSelect(automationRuns, run)} where (${earlier}) < ${window.count}`)
+    .onConflictDoNothing()
+    .returning();
+  if (allowed) return allowed;
+  const limited = {
+    ...run,
+    status: "limited" as const,
+    resumeAt: null,
+    error: "the contact reached the automation's frequency limit",
+    finishedAt: now,
+  };
+  return (await db.insert(automationRuns).values(limited).onConflictDoNothing().returning())[0];
 }
 
 type Candidate = Awaited<ReturnType<typeof activeAutomationsFor>>[number];
@@ -137,19 +155,10 @@ async function startOne(
   if (loopVerdict(event.chain ?? [], automation.id, event.chainDepth) !== "allowed") return null;
   const facts = event.byPerson ? null : await factsFor(db, scope, {}, now);
   if (facts && !conditionsHold(definition.conditions, facts)) return null;
-  const allowed = await withinLimit(
-    db,
-    scope.workspaceId,
-    automation.id,
-    scope.contactId,
-    definition.frequency,
-    now,
-  );
   const delayed = definition.timing.type === "delay" ? definition.timing.minutes * 60_000 : 0;
-  const status = !allowed ? "limited" : delayed ? "waiting" : "running";
-  const [run] = await db
-    .insert(automationRuns)
-    .values({
+  const run = await insertWithinLimit(
+    db,
+    {
       id: newId("run", now),
       workspaceId: scope.workspaceId,
       automationId: automation.id,
@@ -163,19 +172,25 @@ async function startOne(
       },
       contactId: scope.contactId,
       conversationId: scope.conversationId,
-      status,
+      status: delayed ? "waiting" : "running",
       cursor: new StepTree(definition.steps).first(),
       resumeAt: delayed ? now + delayed : null,
+      attempt: 0,
+      vars: {},
       chain: event.chain ?? [],
-      error: allowed ? null : "the contact reached the automation's frequency limit",
+      messagesSent: 0,
+      askingIn: null,
+      askedSeq: null,
+      error: null,
       startedAt: now,
-      finishedAt: allowed ? null : now,
+      finishedAt: null,
       updatedAt: now,
-    })
-    .onConflictDoNothing()
-    .returning();
+    },
+    definition.frequency,
+    now,
+  );
   // a redelivered event: its run exists already
-  if (!run || status === "limited") return run ?? null;
+  if (!run || run.status === "limited") return run ?? null;
   if (delayed)
     await wakeLater(env, { workspaceId: run.workspaceId, runId: run.id }, now + delayed, now);
   else await advance(db, env, run, now);
@@ -231,14 +246,49 @@ function routeAfter(tree: StepTree, step: Step, output: Record<string, unknown> 
     const list = typeof chosen === "number" ? (step.branches[chosen]?.steps ?? []) : step.otherwise;
     return { kind: "next", next: tree.enter(list, id) };
   }
+  if (step.type === "ask")
+    return {
+      kind: "next",
+      next: tree.enter(output?.reason ? step.on_timeout : step.on_answer, id),
+    };
   return { kind: "next", next: tree.after(id) };
 }
 
 type Outcome =
   | Route
-  | { kind: "wait"; until: number }
+  | { kind: "wait"; until: number; asking: { conversationId: string; seq: number } | null }
   | { kind: "fail"; error: string }
+  | { kind: "busy"; until: number }
   | { kind: "abandon" };
+
+/** How long a worker holds a step it runs before it is taken for dead. */
+export const STEP_LEASE_MS = 2 * 60_000;
+/** An HTTP request holds its step for its own timeout, and a little for the rest of the step. */
+const HTTP_LEASE_SLACK_MS = 15_000;
+export const INTERRUPTED = "interrupted; retry from the run log";
+
+const leaseFor = (step: Step) =>
+  step.type === "http_request" ? step.timeout_seconds * 1000 + HTTP_LEASE_SLACK_MS : STEP_LEASE_MS;
+
+/**
+ * A step another delivery holds: still leased, it is tried again later through the queue; past
+ * its lease, its worker died mid-step. It may have had effects, so it is not done again: it
+ * fails, and a person retries it from the run log.
+ */
+async function heldStep(
+  ctx: StepContext,
+  id: string,
+  held: typeof automationRunSteps.$inferSelect,
+): Promise<Outcome> {
+  if (held.leaseUntil !== null && held.leaseUntil > ctx.now)
+    return { kind: "busy", until: held.leaseUntil };
+  const [failed] = await ctx.db
+    .update(automationRunSteps)
+    .set({ status: "failed", error: INTERRUPTED, leaseUntil: null, finishedAt: ctx.now })
+    .where(and(stepKey(ctx.run, id), eq(automationRunSteps.status, "running")))
+    .returning({ stepId: automationRunSteps.stepId });
+  return failed ? { kind: "fail", error: INTERRUPTED } : { kind: "abandon" };
+}
 
 const errorText = (error: unknown) =>
   error instanceof Problem
@@ -257,7 +307,7 @@ async function runStepOnce(ctx: StepContext, step: Step): Promise<Outcome> {
   const logged = await db.query.automationRunSteps.findFirst({ where: stepKey(run, id) });
   if (logged?.status === "completed" || logged?.status === "skipped")
     return routeAfter(ctx.tree, step, logged.output);
-  if (logged?.status === "running") return { kind: "abandon" };
+  if (logged?.status === "running") return heldStep(ctx, id, logged);
   if (logged?.status === "failed") return { kind: "fail", error: logged.error ?? "failed" };
   if (logged?.status === "waiting" && step.type === "wait") {
     await db
@@ -266,9 +316,15 @@ async function runStepOnce(ctx: StepContext, step: Step): Promise<Outcome> {
       .where(stepKey(run, id));
     return routeAfter(ctx.tree, step, logged.output);
   }
+  const leaseUntil = now + leaseFor(step);
   if (logged?.status === "waiting") {
-    // held by quiet hours: it runs now
-    await db.update(automationRunSteps).set({ status: "running" }).where(stepKey(run, id));
+    // held by quiet hours, or a question whose answer (or timeout) came: it goes on now
+    const [resumed] = await db
+      .update(automationRunSteps)
+      .set({ status: "running", leaseUntil })
+      .where(and(stepKey(run, id), eq(automationRunSteps.status, "waiting")))
+      .returning({ stepId: automationRunSteps.stepId });
+    if (!resumed) return { kind: "abandon" };
   } else {
     const [claimed] = await db
       .insert(automationRunSteps)
@@ -281,6 +337,7 @@ async function runStepOnce(ctx: StepContext, step: Step): Promise<Outcome> {
         status: "running",
         input: step as unknown as Record<string, unknown>,
         startedAt: now,
+        leaseUntil,
       })
       .onConflictDoNothing()
       .returning();
@@ -290,14 +347,19 @@ async function runStepOnce(ctx: StepContext, step: Step): Promise<Outcome> {
   try {
     // what the step changes is recorded as caused by this run's chain of automations
     const chain = [...run.chain, run.automationId];
-    result = await recordingFor(chain, () => performStep(ctx, step));
+    result = await recordingFor(chain, () =>
+      performStep(ctx, step, logged?.status === "waiting" ? logged.output : null),
+    );
   } catch (error) {
     result = { status: "failed", error: errorText(error) };
   }
   const output = result.output ?? null;
   if (result.status === "waiting") {
-    await db.update(automationRunSteps).set({ status: "waiting", output }).where(stepKey(run, id));
-    return { kind: "wait", until: result.until };
+    await db
+      .update(automationRunSteps)
+      .set({ status: "waiting", output, leaseUntil: null })
+      .where(stepKey(run, id));
+    return { kind: "wait", until: result.until, asking: result.asking ?? null };
   }
   await db
     .update(automationRunSteps)
@@ -305,6 +367,7 @@ async function runStepOnce(ctx: StepContext, step: Step): Promise<Outcome> {
       status: result.status,
       output,
       error: "error" in result ? (result.error ?? null) : null,
+      leaseUntil: null,
       finishedAt: now,
     })
     .where(stepKey(run, id));
@@ -385,8 +448,19 @@ export async function advance(db: Db, env: Env, run: RunRow, now: number) {
       await saveProgress(ctx, { status: "failed", cursor, error: outcome.error, finishedAt: now });
       return;
     }
+    if (outcome.kind === "busy") {
+      await wakeLater(env, { workspaceId: run.workspaceId, runId: run.id }, outcome.until, now);
+      return;
+    }
     if (outcome.kind === "wait") {
-      if (await saveProgress(ctx, { status: "waiting", cursor, resumeAt: outcome.until }))
+      const waiting = await saveProgress(ctx, {
+        status: "waiting",
+        cursor,
+        resumeAt: outcome.until,
+        askingIn: outcome.asking?.conversationId ?? null,
+        askedSeq: outcome.asking?.seq ?? null,
+      });
+      if (waiting)
         await wakeLater(env, { workspaceId: run.workspaceId, runId: run.id }, outcome.until, now);
       return;
     }
@@ -396,18 +470,23 @@ export async function advance(db: Db, env: Env, run: RunRow, now: number) {
   await saveProgress(ctx, { status: "completed", cursor: null, finishedAt: now });
 }
 
-/** A queued wake-up: the run goes on when its time has come, else waits for the next hop. */
+/**
+ * A queued wake-up: the run goes on when its time has come, else waits for the next hop. A run
+ * left running (its worker died, or a step was busy) goes on from its cursor: its step log says
+ * what was done.
+ */
 export async function continueRun(db: Db, env: Env, job: AutomationJob, now: number) {
   const key = inWorkspace(automationRuns, job.workspaceId, eq(automationRuns.id, job.runId));
   const run = await db.query.automationRuns.findFirst({ where: key });
-  if (!run || run.status !== "waiting") return;
+  if (run?.status === "running") return advance(db, env, run, now);
+  if (run?.status !== "waiting") return;
   if (run.resumeAt !== null && run.resumeAt > now) {
     await wakeLater(env, job, run.resumeAt, now);
     return;
   }
   const [claimed] = await db
     .update(automationRuns)
-    .set({ status: "running", resumeAt: null, updatedAt: now })
+    .set({ status: "running", resumeAt: null, askingIn: null, updatedAt: now })
     .where(and(key, eq(automationRuns.status, "waiting")))
     .returning();
   if (claimed) await advance(db, env, claimed, now);
@@ -439,4 +518,26 @@ export async function retryFailedRun(
     .returning();
   if (claimed) await advance(db, env, claimed, now);
   return claimed ?? false;
+}
+
+/**
+ * Wakes runs stuck past their time: running with no progress for longer than a step's lease
+ * (their worker died), or waiting past their resume time (their wake-up was lost). The
+ * wake-up decides what happens; a step that was running is not done again. Returns how many.
+ */
+export async function sweepStuckRuns(db: Db, env: Env, now: number, limit = 100) {
+  const stale = now - STEP_LEASE_MS;
+  // across every workspace: the periodic sweep is the platform's, not a tenant's
+  const stuck = await acrossWorkspaces(db)
+    .select({ workspaceId: automationRuns.workspaceId, runId: automationRuns.id })
+    .from(automationRuns)
+    .where(
+      or(
+        and(eq(automationRuns.status, "running"), lt(automationRuns.updatedAt, stale)),
+        and(eq(automationRuns.status, "waiting"), lt(automationRuns.resumeAt, stale)),
+      ),
+    )
+    .limit(limit);
+  if (stuck.length) await env.AUTOMATIONS.sendBatch(stuck.map((job) => ({ body: job })));
+  return stuck.length;
 }
