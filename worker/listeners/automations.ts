@@ -1,6 +1,11 @@
+import { awaitsAnswers, takeAnswer } from "../domain/automations/intake";
 import type { AutomationEvent } from "../domain/automations/runner";
 import { startRunsOf } from "../domain/automations/runner";
-import { activeAutomationsFor, activeTriggerTypes } from "../domain/automations/store";
+import {
+  activeAutomationsAsk,
+  activeAutomationsFor,
+  activeTriggerTypes,
+} from "../domain/automations/store";
 import {
   type EventType,
   type Interest,
@@ -74,21 +79,41 @@ export function asAutomationEvent(event: Recorded): AutomationEvent | null {
 }
 
 /**
- * Starts the automations an event triggers (the engine skips the ones failing alone). The
- * workspace's active automations are read once for a batch of events.
+ * Starts the automations an event triggers (the engine skips the ones failing alone). A
+ * customer's message goes first to the runs waiting for an answer in its conversation: taken as
+ * an answer, it starts nothing else.
  */
 export const startAutomations: Listener = async (scope, event) => {
+  const { db, env } = scope;
   const automationEvent = asAutomationEvent(event);
   if (!automationEvent) return;
+  if (event.type === "message.received") {
+    const answer = {
+      workspaceId: event.workspace_id,
+      conversationId: event.conversation_id,
+      messageId: event.message.id,
+      seq: event.message.seq,
+      text: event.message.text ?? "",
+    };
+    if (await takeAnswer(db, env, answer, event.at)) return;
+  }
+  // the workspace's active automations are read once for a batch of events
   const { workspaceId, type } = automationEvent;
   const candidates = await sharedRead(scope, `automations:${workspaceId}:${type}`, () =>
-    activeAutomationsFor(scope.db, workspaceId, type),
+    activeAutomationsFor(db, workspaceId, type),
   );
-  await startRunsOf(scope.db, scope.env, automationEvent, candidates);
+  await startRunsOf(db, env, automationEvent, candidates);
 };
 
-/** The events the workspace's active automations start on. */
+/** The events the workspace's active automations start on, and messages that may be answers. */
 export const automationInterest: Interest = async ({ db }, workspaceId) => {
   const types = new Set(await activeTriggerTypes(db, workspaceId));
+  if (!types.has("message.received")) {
+    const [asks, waiting] = await Promise.all([
+      activeAutomationsAsk(db, workspaceId),
+      awaitsAnswers(db, workspaceId),
+    ]);
+    if (asks || waiting) types.add("message.received");
+  }
   return new Set(AUTOMATION_SOURCES.filter((type) => types.has(type)));
 };

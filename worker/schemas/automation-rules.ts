@@ -56,18 +56,23 @@ export const Keywords = z.array(z.string().trim().min(1).max(60).check(singleLin
 
 export const TriggerSchema = z
   .discriminatedUnion("type", [
-    z.strictObject({
-      type: z.literal("message.received"),
-      keywords: Keywords.optional().openapi({
+    z
+      .strictObject({
+        type: z.literal("message.received"),
+        keywords: Keywords.optional().openapi({
+          description:
+            "Any of these, as whole words, ignoring case and accents: `precio` matches “¿Cuál es el PRECIO?” but not “precios”",
+        }),
+        match: z.enum(["word", "exact", "starts_with"]).default("word").openapi({
+          description:
+            "`word`: a keyword anywhere as whole words; `exact`: the whole message; `starts_with`: its first words",
+        }),
+        channel_ids: ChannelIds.optional(),
+      })
+      .openapi({
         description:
-          "Any of these, as whole words, ignoring case and accents: `precio` matches “¿Cuál es el PRECIO?” but not “precios”",
+          "A customer's message. One taken as the answer to an automation's question (an `ask` step waiting in that conversation) starts no automation",
       }),
-      match: z.enum(["word", "exact", "starts_with"]).default("word").openapi({
-        description:
-          "`word`: a keyword anywhere as whole words; `exact`: the whole message; `starts_with`: its first words",
-      }),
-      channel_ids: ChannelIds.optional(),
-    }),
     z.strictObject({
       type: z.enum(["conversation.opened", "conversation.closed", "conversation.assigned"]),
       channel_ids: ChannelIds.optional(),

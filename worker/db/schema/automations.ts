@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import {
   index,
   integer,
@@ -94,6 +95,10 @@ export const automationRuns = sqliteTable(
     /** The automations whose runs led to this one, oldest first (loop guard). */
     chain: text("chain", { mode: "json" }).$type<string[]>().notNull().default([]),
     messagesSent: integer("messages_sent").notNull().default(0),
+    /** The conversation a waiting question expects its answer in (null: not asking). */
+    askingIn: text("asking_in"),
+    /** The question's message seq: only a later message there answers it. */
+    askedSeq: integer("asked_seq"),
     error: text("error"),
     startedAt: millis("started_at").notNull(),
     finishedAt: millis("finished_at"),
@@ -108,6 +113,10 @@ export const automationRuns = sqliteTable(
       t.contactId,
       t.startedAt,
     ),
+    // runs stuck past a step's lease or their resume time (see sweepStuckRuns)
+    index("automation_runs_status_updated_idx").on(t.status, t.updatedAt),
+    index("automation_runs_status_resume_idx").on(t.status, t.resumeAt),
+    index("automation_runs_asking_idx").on(t.askingIn, t.status).where(sql`asking_in IS NOT NULL`),
   ],
 );
 
@@ -129,9 +138,31 @@ export const automationRunSteps = sqliteTable(
     output: text("output", { mode: "json" }).$type<Record<string, unknown>>(),
     error: text("error"),
     startedAt: millis("started_at").notNull(),
+    /** A running step's worker holds it until then; past it, the worker is taken for dead. */
+    leaseUntil: millis("lease_until"),
     finishedAt: millis("finished_at"),
   },
   (t) => [primaryKey({ columns: [t.runId, t.stepId, t.iteration] })],
+);
+
+/**
+ * Customer messages taken as answers to a run's question: each message answers once, and a
+ * message taken as an answer starts no automation of its own.
+ */
+export const automationAnswers = sqliteTable(
+  "automation_answers",
+  {
+    messageId: text("message_id").primaryKey(),
+    workspaceId: workspaceId(),
+    runId: text("run_id")
+      .notNull()
+      .references(() => automationRuns.id, { onDelete: "cascade" }),
+    stepId: text("step_id").notNull(),
+    seq: integer("seq").notNull(),
+    text: text("text").notNull(),
+    receivedAt: millis("received_at").notNull(),
+  },
+  (t) => [index("automation_answers_run_idx").on(t.runId, t.stepId, t.seq)],
 );
 
 /** A workspace's rules for automations: the quiet hours their messages wait out. */

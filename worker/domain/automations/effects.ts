@@ -44,7 +44,11 @@ export const automationPrincipal = (workspaceId: string): Principal => ({
 
 export async function workspaceOf(db: Db, workspaceId: string) {
   const row = await db.query.workspaces.findFirst({ where: eq(workspaces.id, workspaceId) });
-  return { timezone: row?.timezone ?? "UTC", businessHoursId: row?.businessHoursId ?? null };
+  return {
+    timezone: row?.timezone ?? "UTC",
+    businessHoursId: row?.businessHoursId ?? null,
+    defaultCountry: row?.defaultCountry ?? "US",
+  };
 }
 
 export const contactOf = (db: Db, workspaceId: string, contactId: string) =>

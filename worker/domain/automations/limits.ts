@@ -18,11 +18,14 @@ function allowance(frequency: Frequency): { count: number; windowMs: number } | 
   }
 }
 
-/** Since when earlier runs count against the limit (null: the limit counts none). */
-export function limitWindowStart(frequency: Frequency, now: number): number | null {
+/**
+ * Since when earlier runs count against the limit, and how many may have started since then
+ * (null: the limit counts none).
+ */
+export function limitWindow(frequency: Frequency, now: number) {
   const rule = allowance(frequency);
   if (!rule) return null;
-  return Number.isFinite(rule.windowMs) ? now - rule.windowMs : 0;
+  return { since: Number.isFinite(rule.windowMs) ? now - rule.windowMs : 0, count: rule.count };
 }
 
 /**

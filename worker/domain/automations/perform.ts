@@ -1,19 +1,15 @@
 import { eq } from "drizzle-orm";
-import type { automationRuns } from "../../db/schema";
-import { automationSettings, snippets } from "../../db/schema";
+import { snippets } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
-import type { Db } from "../../lib/context";
 import { excerpt, fetchTarget, TargetRefused } from "../../lib/targets";
 import type { Step } from "../../schemas/automations";
-import { conditionsHold, readPath } from "./conditions";
+import { ask } from "./ask";
+import { conditionsHold } from "./conditions";
 import {
   type Activity,
   assign,
-  contactOf,
   conversationOf,
   labelConversation,
-  type RunScope,
-  renderForRun,
   sendFromAutomation,
   setContactField,
   setConversationStatus,
@@ -24,88 +20,18 @@ import {
 } from "./effects";
 import { factsFor } from "./facts";
 import { loopVerdict } from "./limits";
-import type { StepTree } from "./steps";
-import { nextLocalTime, quietUntil } from "./timing";
+import {
+  fill,
+  fillJson,
+  need,
+  quietHoursEnd,
+  type StepContext,
+  StepFailed,
+  type StepResult,
+} from "./step-context";
+import { nextLocalTime } from "./timing";
 
-type RunRow = typeof automationRuns.$inferSelect;
-
-/** What a step sees: the run, its scope, values saved so far, and how to start another automation. */
-export type StepContext = {
-  db: Db;
-  env: Env;
-  run: RunRow;
-  now: number;
-  tree: StepTree;
-  scope: RunScope;
-  automationName: string;
-  vars: Record<string, unknown>;
-  messagesSent: number;
-  startAutomation: (automationId: string, eventId: string, chain: string[]) => Promise<string[]>;
-};
-
-export type StepResult =
-  | { status: "completed" | "skipped"; output?: Record<string, unknown>; error?: string }
-  | { status: "waiting"; until: number; output: Record<string, unknown> }
-  | { status: "failed"; error: string; output?: Record<string, unknown> };
-
-/** Thrown by a step that cannot do its work; the run fails with this message. */
-class StepFailed extends Error {}
-
-const need = <T>(value: T | null | undefined, what: string): T => {
-  if (value === null || value === undefined) throw new StepFailed(`the run has no ${what}`);
-  return value;
-};
-
-const RUN_VARIABLE = /\{\{\s*vars\.([^{}|\s]+)\s*(?:\|([^{}]*))?\}\}/g;
-
-/**
- * Fills a text: `{{vars.NAME.path}}` from values earlier steps saved, the rest through the
- * variable engine. Saved values go in as they are, never read again as variables.
- */
-async function fill(ctx: StepContext, text: string) {
-  let out = "";
-  let last = 0;
-  for (const match of text.matchAll(RUN_VARIABLE)) {
-    const index = match.index ?? 0;
-    out += (await renderForRun(ctx.db, ctx.scope, text.slice(last, index))).text;
-    const value = readPath(ctx.vars, match[1] ?? "");
-    const shown =
-      value === undefined || value === null
-        ? (match[2] ?? "").trim()
-        : typeof value === "object"
-          ? JSON.stringify(value)
-          : String(value);
-    out += shown;
-    last = index + match[0].length;
-  }
-  return out + (await renderForRun(ctx.db, ctx.scope, text.slice(last))).text;
-}
-
-/** Strings anywhere in a JSON value filled like texts. */
-async function fillJson(ctx: StepContext, value: unknown): Promise<unknown> {
-  if (typeof value === "string") return fill(ctx, value);
-  if (Array.isArray(value)) return Promise.all(value.map((v) => fillJson(ctx, v)));
-  if (value && typeof value === "object")
-    return Object.fromEntries(
-      await Promise.all(
-        Object.entries(value).map(async ([k, v]) => [k, await fillJson(ctx, v)] as const),
-      ),
-    );
-  return value;
-}
-
-/** When quiet hours hold a message back: the end of the window in the contact's timezone. */
-async function quietHoursEnd(ctx: StepContext) {
-  const settings = await ctx.db.query.automationSettings.findFirst({
-    where: eq(automationSettings.workspaceId, ctx.scope.workspaceId),
-  });
-  if (!settings?.quietFrom || !settings.quietTo) return null;
-  const contact = ctx.scope.contactId
-    ? await contactOf(ctx.db, ctx.scope.workspaceId, ctx.scope.contactId).catch(() => null)
-    : null;
-  const timezone = contact?.timezone ?? (await workspaceOf(ctx.db, ctx.scope.workspaceId)).timezone;
-  return quietUntil(ctx.now, { from: settings.quietFrom, to: settings.quietTo }, timezone);
-}
+export type { StepContext, StepResult } from "./step-context";
 
 async function sendMessage(
   ctx: StepContext,
@@ -253,12 +179,19 @@ function activityOf(step: Step): Activity | null {
   }
 }
 
+/** What a step that waited had logged before (null: it runs for the first time). */
+type Resumed = Record<string, unknown> | null;
+
 /**
  * Does one step's work and, once it is done, says so in the conversation's timeline. Throws
  * (or answers `failed`) when it cannot.
  */
-export async function performStep(ctx: StepContext, step: Step): Promise<StepResult> {
-  const result = await doStep(ctx, step);
+export async function performStep(
+  ctx: StepContext,
+  step: Step,
+  resumed: Resumed,
+): Promise<StepResult> {
+  const result = await doStep(ctx, step, resumed);
   const activity = activityOf(step);
   const conversationId = ctx.scope.conversationId;
   if (result.status === "completed" && activity && conversationId)
@@ -271,7 +204,7 @@ export async function performStep(ctx: StepContext, step: Step): Promise<StepRes
   return result;
 }
 
-async function doStep(ctx: StepContext, step: Step): Promise<StepResult> {
+async function doStep(ctx: StepContext, step: Step, resumed: Resumed): Promise<StepResult> {
   const { db, env, scope, now } = ctx;
   const contact = () => need(scope.contactId, "contact");
   const conversation = () => need(scope.conversationId, "conversation");
@@ -343,7 +276,7 @@ async function doStep(ctx: StepContext, step: Step): Promise<StepResult> {
       case "branch":
         return await branch(ctx, step);
       case "ask":
-        return { status: "failed", error: "questions are not available yet" };
+        return await ask(ctx, step, resumed);
       case "ai":
         return { status: "failed", error: "AI steps are not available yet" };
     }

@@ -20,6 +20,7 @@ import type {
 import { toIso } from "../../schemas/common";
 import { hubFor } from "../messaging/stubs";
 import { checkDefinition, normalizeDefinition } from "./definition";
+import { walkSteps } from "./steps";
 
 type AutomationRow = typeof automations.$inferSelect;
 type VersionRow = typeof automationVersions.$inferSelect;
@@ -310,6 +311,20 @@ export async function activeTriggerTypes(db: Db, workspaceId: string): Promise<s
     .innerJoin(automationVersions, eq(automationVersions.id, automations.versionId))
     .where(inWorkspace(automations, workspaceId, eq(automations.status, "active")));
   return rows.map((r) => r.type);
+}
+
+/** Does an active automation ask questions (its runs will wait for customers' answers)? */
+export async function activeAutomationsAsk(db: Db, workspaceId: string) {
+  const rows = await db
+    .select({ definition: automationVersions.definition })
+    .from(automations)
+    .innerJoin(automationVersions, eq(automationVersions.id, automations.versionId))
+    .where(inWorkspace(automations, workspaceId, eq(automations.status, "active")));
+  return rows.some((row) =>
+    [...walkSteps((row.definition as unknown as Definition).steps)].some(
+      ({ step }) => step.type === "ask",
+    ),
+  );
 }
 
 /** Active automations whose trigger is of this type, with the version new runs start on. */
