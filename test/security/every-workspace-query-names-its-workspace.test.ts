@@ -22,6 +22,8 @@ const ALLOWED_ACROSS_WORKSPACES: Record<string, string> = {
   "worker/email.ts": "an inbound email's address names its channel",
   "worker/domain/webhooks/delivery.ts": "a queued webhook delivery's id names its workspace",
   "worker/routes/demo.ts": "the local demo page shows the deployment's first web chat",
+  "worker/domain/automations/schedule.ts":
+    "the cron tick finds every workspace's scheduled automations; each names its workspace",
 };
 
 const sources = import.meta.glob(["../../worker/**/*.ts", "../../durable-objects/**/*.ts"], {

@@ -38,8 +38,11 @@ export type AutomationEvent = {
   automationId?: string | undefined;
   /** Started by a person, who chose the contact: the automation's conditions are not asked. */
   byPerson?: boolean | undefined;
+  /** What an incoming webhook sent: steps read it as `{{trigger.data.…}}`. */
+  data?: Record<string, unknown> | undefined;
 };
 
+/** A waiting run's wake-up. */
 export type AutomationJob = { workspaceId: string; runId: string };
 type RunRow = typeof automationRuns.$inferSelect;
 
@@ -160,6 +163,7 @@ async function startOne(
         ...(event.messageText !== undefined ? { message_text: event.messageText } : {}),
         ...(event.tag ? { tag: event.tag } : {}),
         ...(event.field ? { field: event.field } : {}),
+        ...(event.data ? { data: event.data } : {}),
       },
       contactId: scope.contactId,
       conversationId: scope.conversationId,
