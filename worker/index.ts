@@ -3,6 +3,7 @@ import { wireListeners } from "./domain/events/record";
 import { receiveEmail } from "./email";
 import { LISTENERS } from "./listeners";
 import { handleQueue } from "./queues";
+import { handleScheduled } from "./scheduled";
 
 export { ConversationDO } from "../durable-objects/conversation";
 export { RateLimiter } from "../durable-objects/rate-limiter";
@@ -16,4 +17,5 @@ export default {
   fetch: app.fetch,
   queue: handleQueue,
   email: receiveEmail,
+  scheduled: handleScheduled,
 } satisfies ExportedHandler<Env>;

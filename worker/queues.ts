@@ -1,5 +1,6 @@
 import { createDb } from "./db/client";
 import { type AutomationJob, continueRun } from "./domain/automations/runner";
+import { runSchedulePage, type ScheduleJob } from "./domain/automations/schedule";
 import { channelNamedPublicly } from "./domain/channels/channels";
 import { type InboundJob, ingestEvent, NotYetKnown } from "./domain/channels/inbound";
 import { deliverOutbound, type OutboundJob, queueOutbound } from "./domain/channels/outbound";
@@ -107,22 +108,28 @@ async function consumeEvents(batch: MessageBatch<EventJob>, env: Env) {
   );
 }
 
+const isScheduleJob = (job: AutomationJob | ScheduleJob): job is ScheduleJob =>
+  "kind" in job && job.kind === "schedule";
+
 /**
- * Wake-ups of waiting automation runs. A run's steps are logged before they act, so a message
- * delivered twice never repeats one.
+ * Wake-ups of waiting automation runs, and pages of contacts a schedule starts runs for. A run's
+ * steps are logged before they act, so a message delivered twice never repeats one.
  */
 export async function consumeAutomations(
-  batch: MessageBatch<AutomationJob>,
+  batch: MessageBatch<AutomationJob | ScheduleJob>,
   env: Env,
   clock: Clock = systemClock,
 ) {
   const db = createDb(env.DB);
   for (const message of batch.messages) {
+    const job = message.body;
     try {
-      await continueRun(db, env, message.body, clock.now());
+      if (isScheduleJob(job)) await runSchedulePage(db, env, job, clock.now());
+      else await continueRun(db, env, job, clock.now());
       message.ack();
     } catch (error) {
-      console.error(`automation run ${message.body.runId} failed to continue`, error);
+      const what = isScheduleJob(job) ? `schedule page of ${job.automationId}` : `run ${job.runId}`;
+      console.error(`automation ${what} failed to continue`, error);
       message.retry({ delaySeconds: retryDelay(message.attempts) });
     }
   }
@@ -130,7 +137,7 @@ export async function consumeAutomations(
 
 export async function handleQueue(batch: MessageBatch, env: Env) {
   if (batch.queue === AUTOMATIONS_QUEUE)
-    return consumeAutomations(batch as MessageBatch<AutomationJob>, env);
+    return consumeAutomations(batch as MessageBatch<AutomationJob | ScheduleJob>, env);
   if (batch.queue === WEBHOOKS_QUEUE)
     return consumeWebhooks(batch as MessageBatch<WebhookJob>, env);
   if (batch.queue === EVENTS_QUEUE) return consumeEvents(batch as MessageBatch<EventJob>, env);

@@ -1,4 +1,4 @@
-// Secrets are not in wrangler.jsonc, so `wrangler types` cannot see them.
+// Secrets are not in wrangler.toml, so `wrangler types` cannot see them.
 // Local dev reads them from .dev.vars (written by `npm run dev`); production from `wrangler secret put`.
 interface Env {
   /** Signs visitor tokens and file URLs. */
@@ -7,7 +7,7 @@ interface Env {
   SECRETS_KEY: string;
 }
 
-/** Optional settings, absent from wrangler.jsonc. */
+/** Optional settings, absent from wrangler.toml. */
 interface Env {
   /** The DNS-over-HTTPS resolver (JSON API) that checks where user-chosen URLs point; Cloudflare's by default. */
   DOH_RESOLVER_URL?: string;

@@ -52,6 +52,53 @@ export function cronProblem(expression: string): string | null {
   return null;
 }
 
+/** A local wall-clock minute, as a cron expression reads it (weekday 0 is Sunday). */
+export type CronTime = {
+  minute: number;
+  hour: number;
+  day: number;
+  month: number;
+  weekday: number;
+};
+
+const CRON_FIELD_INDEX = { minute: 0, hour: 1, day: 2, month: 3, weekday: 4 } as const;
+
+function cronFieldMatches(field: string, value: number, index: number) {
+  const [min, max] = CRON_RANGES[index] ?? [0, 0];
+  // weekday 7 is Sunday too
+  const values = index === CRON_FIELD_INDEX.weekday && value === 0 ? [0, 7] : [value];
+  return field.split(",").some((part) => {
+    const [range = "*", stepText] = part.split("/");
+    const step = stepText ? Number(stepText) : 1;
+    const [from, to] = range === "*" ? [min, max] : range.split("-").map(Number);
+    const low = from ?? min;
+    const high = to ?? (stepText ? max : low);
+    return values.some((v) => v >= low && v <= high && (v - low) % step === 0);
+  });
+}
+
+/**
+ * Whether a valid expression (see `cronProblem`) names this minute. As in classic cron, when both
+ * day-of-month and day-of-week are restricted, either one matching is enough.
+ */
+export function cronMatches(expression: string, time: CronTime) {
+  const [minute = "*", hour = "*", day = "*", month = "*", weekday = "*"] = expression
+    .trim()
+    .split(/\s+/);
+  const dayMatches = cronFieldMatches(day, time.day, CRON_FIELD_INDEX.day);
+  const weekdayMatches = cronFieldMatches(weekday, time.weekday, CRON_FIELD_INDEX.weekday);
+  const eitherDay =
+    day.startsWith("*") || weekday.startsWith("*")
+      ? dayMatches && weekdayMatches
+      : dayMatches || weekdayMatches;
+  return (
+    cronFieldMatches(minute, time.minute, CRON_FIELD_INDEX.minute) &&
+    cronFieldMatches(hour, time.hour, CRON_FIELD_INDEX.hour) &&
+    cronFieldMatches(month, time.month, CRON_FIELD_INDEX.month) &&
+    eitherDay
+  );
+}
+
 export const Keywords = z.array(z.string().trim().min(1).max(60).check(singleLine)).min(1).max(50);
 
 export const TriggerSchema = z
@@ -91,18 +138,23 @@ export const TriggerSchema = z
           "Signs incoming calls with HMAC-SHA256; write-only (`has_secret` says whether one is set)",
       }),
     }),
-    z.strictObject({
-      type: z.literal("schedule"),
-      cron: z
-        .string()
-        .max(100)
-        .superRefine((cron, ctx) => {
-          const problem = cronProblem(cron);
-          if (problem) ctx.addIssue({ code: "custom", message: problem });
-        })
-        .openapi({ example: "0 9 * * 1-5" }),
-      timezone: Timezone.optional().openapi({ description: "The workspace's when absent" }),
-    }),
+    z
+      .strictObject({
+        type: z.literal("schedule"),
+        cron: z
+          .string()
+          .max(100)
+          .superRefine((cron, ctx) => {
+            const problem = cronProblem(cron);
+            if (problem) ctx.addIssue({ code: "custom", message: problem });
+          })
+          .openapi({ example: "0 9 * * 1-5" }),
+        timezone: Timezone.optional().openapi({ description: "The workspace's when absent" }),
+      })
+      .openapi({
+        description:
+          "Fires at each minute the cron names in the timezone (each minute once, late ticks caught up within 5 minutes). When the conditions name contact facts (tags, fields) it runs for each contact matching the conditions, in pages through the queue; otherwise it makes one run without a contact.",
+      }),
     z.strictObject({ type: z.literal("manual") }),
   ])
   .openapi("AutomationTrigger");

@@ -30,6 +30,10 @@ export const automations = sqliteTable(
     version: integer("version").notNull(),
     /** The incoming webhook trigger's HMAC secret, AES-GCM sealed; never returned. */
     webhookSecret: text("webhook_secret"),
+    /** The unguessable path part of the incoming webhook trigger's URL; rotated on request. */
+    webhookToken: text("webhook_token"),
+    /** The schedule trigger's last slot fired (its minute): no slot fires twice. */
+    scheduleSlot: millis("schedule_slot"),
     /** When it was last activated: events from before then start no run of it. */
     activatedAt: millis("activated_at"),
     createdAt: createdAt(),
@@ -38,6 +42,7 @@ export const automations = sqliteTable(
   (t) => [
     index("automations_workspace_idx").on(t.workspaceId, t.id),
     index("automations_status_idx").on(t.workspaceId, t.status),
+    uniqueIndex("automations_webhook_token_idx").on(t.webhookToken),
   ],
 );
 

@@ -257,8 +257,9 @@ async function templateErrors(db: Db, workspaceId: string, wanted: References["t
   return errors;
 }
 
-/** `{{vars.…}}` are filled by the run itself; the variable engine checks the rest. */
-const withoutRunVariables = (text: string) => text.replace(/\{\{\s*vars\.[^{}]*\}\}/g, "");
+/** `{{vars.…}}` and `{{trigger.…}}` are filled by the run itself; the variable engine checks the rest. */
+const withoutRunVariables = (text: string) =>
+  text.replace(/\{\{\s*(vars|trigger)\.[^{}]*\}\}/g, "");
 
 /**
  * Refuses a definition that names what the workspace does not have (teams, members, channels,

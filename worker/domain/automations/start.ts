@@ -39,6 +39,8 @@ export type AutomationEvent = {
   automationId?: string | undefined;
   /** Started by a person, who chose the contact: the automation's conditions are not asked. */
   byPerson?: boolean | undefined;
+  /** What an incoming webhook sent: steps read it as `{{trigger.data.…}}`. */
+  data?: Record<string, unknown> | undefined;
 };
 
 function triggerMatches(trigger: Trigger, event: AutomationEvent) {
@@ -156,6 +158,7 @@ async function startOne(
         ...(event.messageText !== undefined ? { message_text: event.messageText } : {}),
         ...(event.tag ? { tag: event.tag } : {}),
         ...(event.field ? { field: event.field } : {}),
+        ...(event.data ? { data: event.data } : {}),
       },
       contactId: scope.contactId,
       conversationId: scope.conversationId,

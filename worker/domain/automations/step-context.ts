@@ -42,11 +42,12 @@ export const need = <T>(value: T | null | undefined, what: string): T => {
   return value;
 };
 
-const RUN_VARIABLE = /\{\{\s*vars\.([^{}|\s]+)\s*(?:\|([^{}]*))?\}\}/g;
+const RUN_VARIABLE = /\{\{\s*(vars|trigger)\.([^{}|\s]+)\s*(?:\|([^{}]*))?\}\}/g;
 
 /**
- * Fills a text: `{{vars.NAME.path}}` from values earlier steps saved, the rest through the
- * variable engine. Saved values go in as they are, never read again as variables.
+ * Fills a text: `{{vars.NAME.path}}` from values earlier steps saved, `{{trigger.data.path}}`
+ * from what started the run (an incoming webhook's data), the rest through the variable engine.
+ * These values go in as they are, never read again as variables.
  */
 export async function fill(ctx: StepContext, text: string) {
   let out = "";
@@ -54,10 +55,11 @@ export async function fill(ctx: StepContext, text: string) {
   for (const match of text.matchAll(RUN_VARIABLE)) {
     const index = match.index ?? 0;
     out += (await renderForRun(ctx.db, ctx.scope, text.slice(last, index))).text;
-    const value = readPath(ctx.vars, match[1] ?? "");
+    const source = match[1] === "trigger" ? ctx.run.trigger : ctx.vars;
+    const value = readPath(source, match[2] ?? "");
     const shown =
       value === undefined || value === null
-        ? (match[2] ?? "").trim()
+        ? (match[3] ?? "").trim()
         : typeof value === "object"
           ? JSON.stringify(value)
           : String(value);
