@@ -3510,7 +3510,7 @@ export interface paths {
     };
   };
   "/api/v1/search/messages": {
-    /** Full-text search over messages and notes */
+    /** Full-text search over messages and notes; `#1042` finds conversation number 1042 too */
     get: {
       parameters: {
         query: {
@@ -7864,6 +7864,11 @@ export interface components {
     };
     Conversation: {
       id: string;
+      /**
+       * @description Sequential per workspace, the ticket number people say (`#1042`)
+       * @example 1042
+       */
+      number: number;
       channel_id: string;
       /** @enum {string} */
       channel_type: "webchat" | "whatsapp" | "messenger" | "instagram" | "telegram" | "twilio_sms" | "email" | "custom";
@@ -8382,13 +8387,14 @@ export interface components {
       status: "online" | "away" | "offline";
     };
     MessageSearchResults: {
-      data: {
+      data: ({
           conversation_id: string;
-          message_id: string;
+          /** @description Null for the conversation a number (`#1042`) names */
+          message_id: string | null;
           seq: number;
           snippet: string;
           created_at: string;
-        }[];
+        })[];
     };
     Snippet: {
       id: string;
