@@ -8907,7 +8907,7 @@ export interface components {
           rules: components["schemas"]["AutomationCondition"][];
         })[];
     };
-    /** @description `time_of_day` and `day_of_week` are read in the workspace's timezone; `variable` reads a value an earlier step saved (an HTTP request's `save_as`) */
+    /** @description `time_of_day` and `day_of_week` are read in the workspace's timezone; `variable` reads a value an earlier step saved (an HTTP request's `save_as`); `agents_available`: an online agent (of the team) has room below their capacity, as routing counts it; `customer_replied`: the customer wrote in the conversation since the run started */
     AutomationCondition: ({
       /** @enum {string} */
       type: "field";
@@ -8951,7 +8951,17 @@ export interface components {
       /** @enum {string} */
       operator: "eq" | "ne" | "contains" | "gt" | "gte" | "lt" | "lte" | "set" | "unset";
       value?: string | number | boolean;
-    });
+    }) | {
+      /** @enum {string} */
+      type: "agents_available";
+      available: boolean;
+      /** @description Any agent of the workspace when absent */
+      team_id?: string;
+    } | {
+      /** @enum {string} */
+      type: "customer_replied";
+      replied: boolean;
+    };
     AutomationStep: ({
       /** @description Stable id the run log uses; generated when absent */
       id?: string;

@@ -135,7 +135,7 @@ async function startOne(
   if (!event.automationId && !triggerMatches(definition.trigger, { ...event, channelId }))
     return null;
   if (loopVerdict(event.chain ?? [], automation.id, event.chainDepth) !== "allowed") return null;
-  const facts = event.byPerson ? null : await factsFor(db, scope, {}, now);
+  const facts = event.byPerson ? null : await factsFor(db, scope, {}, now, [definition.conditions]);
   if (facts && !conditionsHold(definition.conditions, facts)) return null;
   const allowed = await withinLimit(
     db,
