@@ -6772,6 +6772,137 @@ export interface paths {
       };
     };
   };
+  "/api/v1/automation-templates": {
+    /** Ready-made automations to start from, with the inputs each one asks */
+    get: {
+      parameters: {
+        query?: {
+          /** @description The app's language; templates read in Spanish for `es`, else in English */
+          lang?: string;
+        };
+      };
+      responses: {
+        /** @description Templates */
+        200: {
+          content: {
+            "application/json": {
+              data: components["schemas"]["AutomationTemplate"][];
+            };
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/automation-templates/{key}/install": {
+    /**
+     * Make a draft automation from a template and its inputs
+     * @description The inputs are checked (422 at `inputs.team_id` …), then the automation goes through the same checks as `POST /automations`.
+     */
+    post: {
+      parameters: {
+        path: {
+          key: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["AutomationTemplateInstall"];
+        };
+      };
+      responses: {
+        /** @description The draft */
+        201: {
+          content: {
+            "application/json": components["schemas"]["Automation"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/widget/v1/channels/{id}": {
     /** Public look and state of a web-chat channel */
     get: {
@@ -9248,6 +9379,47 @@ export interface components {
         /** @example 09:00 */
         to: string;
       } | null;
+    };
+    AutomationTemplate: {
+      key: string;
+      /** @enum {string} */
+      category: "routing" | "replies" | "surveys" | "follow_up" | "keywords";
+      name: string;
+      description: string;
+      inputs: ({
+          key: string;
+          /** @enum {string} */
+          kind: "team" | "channels" | "label" | "field" | "tag" | "message" | "keywords" | "count" | "choice";
+          required: boolean;
+          label: string;
+          /** @description A sample answer */
+          default?: unknown;
+          min?: number;
+          max?: number;
+        })[];
+      /** @description The trigger, conditions and steps it makes, with sample inputs */
+      preview: {
+        trigger: components["schemas"]["AutomationTrigger"];
+        conditions?: components["schemas"]["AutomationConditions"];
+        /** @default [] */
+        steps?: components["schemas"]["AutomationStep"][];
+        timing?: components["schemas"]["AutomationTiming"];
+        frequency?: components["schemas"]["AutomationFrequency"];
+      };
+    };
+    AutomationTemplateInstall: {
+      /**
+       * @description The template's inputs by key (`team_id`, `keywords` …)
+       * @default {}
+       */
+      inputs?: {
+        team_id?: string;
+        channel_ids?: string[];
+        [key: string]: unknown;
+      };
+      name?: string;
+      /** @description The language of the automation's name and messages (`es` or English) */
+      lang?: string;
     };
     WidgetChannel: {
       id: string;
