@@ -28,6 +28,10 @@ const samplesOf = (template: Template): Values =>
     template.inputs.map((i) => [i.key, i.default ?? (i.kind === "channels" ? [] : "")]),
   );
 
+/** The inputs filled in: an empty one is left out, so the server names it as missing. */
+const given = (values: Values) =>
+  Object.fromEntries(Object.entries(values).filter(([, v]) => v !== "" && v !== undefined));
+
 /** One input of a template, drawn by its kind from the workspace's own teams, labels, fields. */
 function InputField({
   input,
@@ -114,7 +118,7 @@ function InstallDialog({ template, onClose }: { template: Template; onClose: () 
   const { busy, errors, submit } = useSubmit(async () => {
     const automation = await request<Automation>(
       `/api/v1/automation-templates/${template.key}/install`,
-      { method: "POST", json: { inputs: values, lang: currentLanguage() } },
+      { method: "POST", json: { inputs: given(values), lang: currentLanguage() } },
     );
     route(`/automations/${automation.id}`);
   });
