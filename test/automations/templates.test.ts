@@ -187,10 +187,13 @@ describe("the automation template library", () => {
     const numbers: number[] = [];
     for (let ticket = 1; ticket <= 3; ticket++) {
       const { conversation_id: id } = await visitorSays(visitor.token, "Necesito SOPORTE");
-      await eventually(
-        async () => (await runsOf(cookie, automation.id)).data.length >= ticket,
-        `run ${ticket}`,
-      );
+      // this ticket's run has finished (or was held by the limit)
+      await eventually(async () => {
+        const { data } = await runsOf(cookie, automation.id);
+        return (
+          data.length >= ticket && data.every((r) => !["running", "waiting"].includes(r.status))
+        );
+      }, `run ${ticket}`);
       const conversation = await eventually(async () => {
         const c = await json<{ number: number; team_id: string | null; labels: string[] }>(
           await api(`/api/v1/conversations/${id}`, { cookie }),
