@@ -3510,7 +3510,7 @@ export interface paths {
     };
   };
   "/api/v1/search/messages": {
-    /** Full-text search over messages and notes */
+    /** Full-text search over messages and notes; `#1042` finds conversation number 1042 too */
     get: {
       parameters: {
         query: {
@@ -6772,6 +6772,137 @@ export interface paths {
       };
     };
   };
+  "/api/v1/automation-templates": {
+    /** Ready-made automations to start from, with the inputs each one asks */
+    get: {
+      parameters: {
+        query?: {
+          /** @description The app's language; templates read in Spanish for `es`, else in English */
+          lang?: string;
+        };
+      };
+      responses: {
+        /** @description Templates */
+        200: {
+          content: {
+            "application/json": {
+              data: components["schemas"]["AutomationTemplate"][];
+            };
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/automation-templates/{key}/install": {
+    /**
+     * Make a draft automation from a template and its inputs
+     * @description The inputs are checked (422 at `inputs.team_id` …), then the automation goes through the same checks as `POST /automations`.
+     */
+    post: {
+      parameters: {
+        path: {
+          key: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["AutomationTemplateInstall"];
+        };
+      };
+      responses: {
+        /** @description The draft */
+        201: {
+          content: {
+            "application/json": components["schemas"]["Automation"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/widget/v1/channels/{id}": {
     /** Public look and state of a web-chat channel */
     get: {
@@ -7864,6 +7995,11 @@ export interface components {
     };
     Conversation: {
       id: string;
+      /**
+       * @description Sequential per workspace, the ticket number people say (`#1042`)
+       * @example 1042
+       */
+      number: number;
       channel_id: string;
       /** @enum {string} */
       channel_type: "webchat" | "whatsapp" | "messenger" | "instagram" | "telegram" | "twilio_sms" | "email" | "custom";
@@ -8382,13 +8518,14 @@ export interface components {
       status: "online" | "away" | "offline";
     };
     MessageSearchResults: {
-      data: {
+      data: ({
           conversation_id: string;
-          message_id: string;
+          /** @description Null for the conversation a number (`#1042`) names */
+          message_id: string | null;
           seq: number;
           snippet: string;
           created_at: string;
-        }[];
+        })[];
     };
     Snippet: {
       id: string;
@@ -8901,7 +9038,7 @@ export interface components {
           rules: components["schemas"]["AutomationCondition"][];
         })[];
     };
-    /** @description `time_of_day` and `day_of_week` are read in the workspace's timezone; `variable` reads a value an earlier step saved (an HTTP request's `save_as`) */
+    /** @description `time_of_day` and `day_of_week` are read in the workspace's timezone; `variable` reads a value an earlier step saved (an HTTP request's `save_as`); `agents_available`: an online agent (of the team) has room below their capacity, as routing counts it; `customer_replied`: the customer wrote in the conversation since the run started */
     AutomationCondition: ({
       /** @enum {string} */
       type: "field";
@@ -8945,7 +9082,17 @@ export interface components {
       /** @enum {string} */
       operator: "eq" | "ne" | "contains" | "gt" | "gte" | "lt" | "lte" | "set" | "unset";
       value?: string | number | boolean;
-    });
+    }) | {
+      /** @enum {string} */
+      type: "agents_available";
+      available: boolean;
+      /** @description Any agent of the workspace when absent */
+      team_id?: string;
+    } | {
+      /** @enum {string} */
+      type: "customer_replied";
+      replied: boolean;
+    };
     AutomationStep: ({
       /** @description Stable id the run log uses; generated when absent */
       id?: string;
@@ -9232,6 +9379,47 @@ export interface components {
         /** @example 09:00 */
         to: string;
       } | null;
+    };
+    AutomationTemplate: {
+      key: string;
+      /** @enum {string} */
+      category: "routing" | "replies" | "surveys" | "follow_up" | "keywords";
+      name: string;
+      description: string;
+      inputs: ({
+          key: string;
+          /** @enum {string} */
+          kind: "team" | "channels" | "label" | "field" | "tag" | "message" | "keywords" | "count" | "choice";
+          required: boolean;
+          label: string;
+          /** @description A sample answer */
+          default?: unknown;
+          min?: number;
+          max?: number;
+        })[];
+      /** @description The trigger, conditions and steps it makes, with sample inputs */
+      preview: {
+        trigger: components["schemas"]["AutomationTrigger"];
+        conditions?: components["schemas"]["AutomationConditions"];
+        /** @default [] */
+        steps?: components["schemas"]["AutomationStep"][];
+        timing?: components["schemas"]["AutomationTiming"];
+        frequency?: components["schemas"]["AutomationFrequency"];
+      };
+    };
+    AutomationTemplateInstall: {
+      /**
+       * @description The template's inputs by key (`team_id`, `keywords` …)
+       * @default {}
+       */
+      inputs?: {
+        team_id?: string;
+        channel_ids?: string[];
+        [key: string]: unknown;
+      };
+      name?: string;
+      /** @description The language of the automation's name and messages (`es` or English) */
+      lang?: string;
     };
     WidgetChannel: {
       id: string;

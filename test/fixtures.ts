@@ -1,3 +1,4 @@
+import { eq, max } from "drizzle-orm";
 import { rowChunks } from "../worker/db/chunks";
 import {
   contacts,
@@ -68,11 +69,16 @@ export async function insertConversations(
   contactIds: string[],
   from = Date.now(),
 ) {
+  const [last] = await db()
+    .select({ number: max(conversations.number) })
+    .from(conversations)
+    .where(eq(conversations.workspaceId, workspaceId));
   const rows = contactIds.map((contactId, i) => ({
     id: newId("cv", from + i),
     workspaceId,
     channelId,
     contactId,
+    number: (last?.number ?? 0) + i + 1,
     lastActivityAt: from + i,
     createdAt: from + i,
   }));

@@ -27,6 +27,7 @@ import { routeTable } from "./lib/route-table";
 import { securityHeaders } from "./lib/security-headers";
 import { apiKeysRouter } from "./routes/api-keys";
 import { authRouter } from "./routes/auth";
+import { automationTemplatesRouter } from "./routes/automation-templates";
 import { automationsRouter } from "./routes/automations";
 import { channelsRouter } from "./routes/channels";
 import { contactFieldsRouter } from "./routes/contact-fields";
@@ -176,6 +177,7 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
     .route(API, teamsRouter)
     .route(API, webhookSubscriptionsRouter)
     .route(API, automationsRouter)
+    .route(API, automationTemplatesRouter)
     .route("/widget/v1", widgetRouter)
     .route("/webhooks", webhooksRouter)
     .route("/", filesRouter)

@@ -45,6 +45,9 @@ const facts = (over: Partial<Facts> = {}): Facts => ({
   channelId: "ch_1",
   hoursOpen: (id) => id !== "bh_closed",
   vars: { order: { status: 200, body: { state: "shipped" } } },
+  agentsAvailable: new Map(),
+  lastInboundAt: null,
+  runStartedAt: null,
   ...over,
 });
 
@@ -194,5 +197,17 @@ describe("step tree", () => {
     const branch = tree.get("b");
     if (branch?.type !== "branch") throw new Error("not a branch");
     expect(tree.enter(branch.otherwise, "b")).toBe("c");
+  });
+  it("agents_available and customer_replied read what routing and the conversation say", () => {
+    const busy = all({ type: "agents_available", available: false });
+    expect(conditionsHold(busy, facts({ agentsAvailable: new Map([["", false]]) }))).toBe(true);
+    expect(conditionsHold(busy, facts({ agentsAvailable: new Map([["", true]]) }))).toBe(false);
+    const team = all({ type: "agents_available", available: true, team_id: "team_1" });
+    expect(conditionsHold(team, facts({ agentsAvailable: new Map([["team_1", true]]) }))).toBe(
+      true,
+    );
+    const silent = all({ type: "customer_replied", replied: false });
+    expect(conditionsHold(silent, facts({ lastInboundAt: 100, runStartedAt: 100 }))).toBe(true);
+    expect(conditionsHold(silent, facts({ lastInboundAt: 101, runStartedAt: 100 }))).toBe(false);
   });
 });

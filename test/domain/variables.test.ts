@@ -13,6 +13,16 @@ const context = {
 };
 
 describe("the variable engine", () => {
+  it("fills the conversation's number, and knows it as a variable", () => {
+    const text = "Ticket #{{conversation.number}} · {{conversation.number|new}}";
+    expect(renderVariables(text, { conversation: { number: 1042 } }).text).toBe(
+      "Ticket #1042 · 1042",
+    );
+    expect(renderVariables("#{{conversation.number|—}}", {}).text).toBe("#—");
+    expect(unknownVariables(text, [])).toEqual([]);
+    expect(unknownVariables("{{conversation.id}}", [])).toEqual(["{{conversation.id}}"]);
+  });
+
   it("fills contact, custom field, agent and workspace variables", () => {
     expect(
       renderVariables(

@@ -75,6 +75,7 @@ const ROUTES_WITHOUT_IDS = new Set([
   "POST /api/v1/webhook-subscriptions",
   "GET /api/v1/audit-log/facets",
   "GET /api/v1/automations",
+  "GET /api/v1/automation-templates",
   "GET /api/v1/automation-settings",
   "PATCH /api/v1/automation-settings",
   "POST /widget/v1/attachments",
@@ -164,6 +165,7 @@ const automationNaming = (own: Fixture) => {
   const rules = () => [
     { type: "channel", channel_ids: [first(own, "ch")] },
     { type: "business_hours", state: "open", business_hours_id: first(own, "bh") },
+    { type: "agents_available", available: false, team_id: first(own, "team") },
   ];
   return {
     name: `matrix ${unique++}`,
@@ -275,6 +277,9 @@ const REQUESTS: Record<string, Request> = {
   "POST /api/v1/automations": { body: (own) => automationNaming(own) },
   "PATCH /api/v1/automations/{id}": { body: (own) => automationNaming(own) },
   "POST /api/v1/automations/{id}/deactivate": { body: () => ({ running: "finish" }) },
+  "POST /api/v1/automation-templates/{key}/install": {
+    body: (own) => ({ inputs: { channel_ids: [first(own, "ch")], team_id: first(own, "team") } }),
+  },
   "POST /api/v1/automations/{id}/runs": {
     body: (own) => ({ contact_id: own.visitor.visitor_id, conversation_id: own.conversationId }),
   },

@@ -3,7 +3,11 @@ import { deliveryOf, eventually, fakeUrl, uniqueDigits } from "../channel-helper
 import { api, json, newWorkspace, visitorSays, visitorSession } from "../helpers";
 
 /** Path parameters that are not ids: every fixture has a conversation label and a contact tag. */
-export const PATH_VALUES: Record<string, string> = { label: "vip", tag: "vip" };
+export const PATH_VALUES: Record<string, string> = {
+  label: "vip",
+  tag: "vip",
+  key: "sales-round-robin",
+};
 const LABEL = "vip";
 
 async function created<T = { id: string }>(

@@ -10,7 +10,7 @@ const searchRoute = createRoute({
   method: "get",
   path: "/search/messages",
   tags,
-  summary: "Full-text search over messages and notes",
+  summary: "Full-text search over messages and notes; `#1042` finds conversation number 1042 too",
   security,
   request: {
     query: z.object({
@@ -25,7 +25,9 @@ const searchRoute = createRoute({
           data: z.array(
             z.object({
               conversation_id: z.string(),
-              message_id: z.string(),
+              message_id: z.string().nullable().openapi({
+                description: "Null for the conversation a number (`#1042`) names",
+              }),
               seq: z.number().int(),
               snippet: z.string(),
               created_at: z.string(),

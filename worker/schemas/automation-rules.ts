@@ -191,10 +191,16 @@ export const ConditionSchema = z
       operator: z.enum(["eq", "ne", "contains", "gt", "gte", "lt", "lte", "set", "unset"]),
       value: FieldValue.optional(),
     }),
+    z.strictObject({
+      type: z.literal("agents_available"),
+      available: z.boolean(),
+      team_id: Id.optional().openapi({ description: "Any agent of the workspace when absent" }),
+    }),
+    z.strictObject({ type: z.literal("customer_replied"), replied: z.boolean() }),
   ])
   .openapi("AutomationCondition", {
     description:
-      "`time_of_day` and `day_of_week` are read in the workspace's timezone; `variable` reads a value an earlier step saved (an HTTP request's `save_as`)",
+      "`time_of_day` and `day_of_week` are read in the workspace's timezone; `variable` reads a value an earlier step saved (an HTTP request's `save_as`); `agents_available`: an online agent (of the team) has room below their capacity, as routing counts it; `customer_replied`: the customer wrote in the conversation since the run started",
   });
 export type Condition = z.infer<typeof ConditionSchema>;
 

@@ -64,6 +64,10 @@ export const MessagePage = z.object({ data: z.array(MessageSchema) }).openapi("M
 export const ConversationSchema = z
   .object({
     id: z.string(),
+    number: z.number().int().openapi({
+      description: "Sequential per workspace, the ticket number people say (`#1042`)",
+      example: 1042,
+    }),
     channel_id: z.string(),
     channel_type: z.enum(CHANNEL_TYPES),
     contact: z.object({

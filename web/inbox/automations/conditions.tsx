@@ -289,7 +289,68 @@ function RuleOptions({
           onChange={(days) => onChange({ ...rule, days })}
         />
       );
+    case "agents_available":
+      return (
+        <>
+          <Field label={t("automations.conditions.agents")}>
+            <YesNo
+              value={rule.available}
+              yes={t("automations.conditions.someoneFree")}
+              no={t("automations.conditions.allBusy")}
+              onChange={(available) => onChange({ ...rule, available })}
+            />
+          </Field>
+          <Field label={t("automations.team")} error={err("team_id")}>
+            <Select
+              value={rule.team_id ?? ""}
+              options={[
+                { value: "", label: t("automations.conditions.anyTeam") },
+                ...refs.teams.map((team) => ({ value: team.id, label: team.name })),
+              ]}
+              onChange={(e) => {
+                const { team_id: _, ...rest } = rule;
+                const team = e.currentTarget.value;
+                onChange(team ? { ...rest, team_id: team } : rest);
+              }}
+            />
+          </Field>
+        </>
+      );
+    case "customer_replied":
+      return (
+        <Field label={t("automations.conditions.sinceStart")}>
+          <YesNo
+            value={rule.replied}
+            yes={t("automations.conditions.replied")}
+            no={t("automations.conditions.notReplied")}
+            onChange={(replied) => onChange({ ...rule, replied })}
+          />
+        </Field>
+      );
   }
+}
+
+function YesNo({
+  value,
+  yes,
+  no,
+  onChange,
+}: {
+  value: boolean;
+  yes: string;
+  no: string;
+  onChange: (value: boolean) => void;
+}) {
+  return (
+    <Select
+      value={value ? "yes" : "no"}
+      options={[
+        { value: "yes", label: yes },
+        { value: "no", label: no },
+      ]}
+      onChange={(e) => onChange(e.currentTarget.value === "yes")}
+    />
+  );
 }
 
 /** Channels to pick from; none picked means any channel. */

@@ -70,6 +70,7 @@ const BUILT_IN = [
   "contact.phone",
   "agent.name",
   "workspace.name",
+  "conversation.number",
 ];
 
 /** The variables a text may hold: the engine's own, each contact field and earlier HTTP answers. */

@@ -45,6 +45,7 @@ import {
   saveAutomation,
 } from "./api";
 import { triggerSummary } from "./describe";
+import { TemplateLibrary, TemplatesButton } from "./library";
 
 const STATUS_TONE: Record<AutomationStatus, Tone> = {
   draft: "neutral",
@@ -172,6 +173,7 @@ export default function AutomationList() {
   const [automations, setAutomations] = useState<Automation[] | null>(null);
   const [stats, setStats] = useState<Record<string, Stats>>({});
   const [renaming, setRenaming] = useState<Automation | null>(null);
+  const [libraryOpen, setLibraryOpen] = useState(false);
   useEffect(() => {
     listAutomations()
       .then(setAutomations)
@@ -230,13 +232,17 @@ export default function AutomationList() {
   ];
 
   const createButton = editable && (
-    <a class="btn primary" href="/automations/new">
-      <Plus size={16} />
-      {t("automations.new")}
-    </a>
+    <div class="head-actions">
+      <TemplatesButton onOpen={() => setLibraryOpen(true)} />
+      <a class="btn primary" href="/automations/new">
+        <Plus size={16} />
+        {t("automations.new")}
+      </a>
+    </div>
   );
   return (
     <main class="page automations-page" id="main">
+      {libraryOpen && <TemplateLibrary onClose={() => setLibraryOpen(false)} />}
       <header class="page-head">
         <div>
           <h1>{t("automations.title")}</h1>

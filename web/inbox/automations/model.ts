@@ -51,6 +51,8 @@ export const CONDITION_TYPES: Condition["type"][] = [
   "time_of_day",
   "day_of_week",
   "variable",
+  "agents_available",
+  "customer_replied",
 ];
 
 export const COMPARISONS = [
@@ -112,6 +114,10 @@ export function defaultCondition(type: Condition["type"]): Condition {
       return { type, days: [1, 2, 3, 4, 5] };
     case "variable":
       return { type, name: "", operator: "eq", value: "" };
+    case "agents_available":
+      return { type, available: false };
+    case "customer_replied":
+      return { type, replied: false };
   }
 }
 

@@ -58,6 +58,9 @@ export function PaneHeader({
       <div class="who">
         <h2 class="contact-name">{name}</h2>
         <p class="reach">
+          <span class="conversation-number" title={t("conversation.numberTitle")}>
+            {t("conversation.number", { number: conversation.number })}
+          </span>
           <ChannelIcon type={conversation.channel_type} size={14} showLabel />
           {reach.map((r) => (
             <span key={r} class="reach-item" dir="auto">

@@ -159,6 +159,7 @@ export function ConversationRow({
             )}
           </span>
           <span class="row-meta">
+            <span class="row-number">{t("inbox.row.number", { number: c.number })}</span>
             <span class={`pill ${STATUS_TONE[c.status]}`}>{statusText(c.status)}</span>
             <SlaBadge c={c} />
             <Labels names={c.labels} labels={labels} />

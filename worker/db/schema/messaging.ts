@@ -31,6 +31,8 @@ export const conversations = sqliteTable(
     contactId: text("contact_id")
       .notNull()
       .references(() => contacts.id),
+    /** The ticket number people say ("#1042"): sequential per workspace, given on insert. */
+    number: integer("number").notNull().default(0),
     status: text("status", { enum: CONVERSATION_STATUSES }).notNull().default("open"),
     assigneeId: text("assignee_id"),
     teamId: text("team_id"),
@@ -54,6 +56,7 @@ export const conversations = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [
+    uniqueIndex("conversations_number_idx").on(t.workspaceId, t.number),
     index("conversations_activity_idx").on(t.workspaceId, t.lastActivityAt, t.id),
     index("conversations_status_idx").on(t.workspaceId, t.status, t.lastActivityAt, t.id),
     index("conversations_assignee_idx").on(t.workspaceId, t.assigneeId, t.lastActivityAt, t.id),

@@ -14,6 +14,11 @@ export type Facts = {
   /** Whether business hours are open now, by id; `workspace` for the workspace's own. */
   hoursOpen: (businessHoursId: string | undefined) => boolean;
   vars: Record<string, unknown>;
+  /** Whether an online agent has room, by team id (`""`: any team), for the rules that ask. */
+  agentsAvailable: ReadonlyMap<string, boolean>;
+  /** When the customer last wrote in the conversation, and when the run started. */
+  lastInboundAt: number | null;
+  runStartedAt: number | null;
 };
 
 /** A saved value by dotted path (`order.body.status`), reading own properties only. */
@@ -79,6 +84,15 @@ export function ruleHolds(rule: Condition, facts: Facts): boolean {
       return rule.days.includes(localClock(facts.now, facts.timezone).day);
     case "variable":
       return compare(rule.operator, readPath(facts.vars, rule.name), rule.value);
+    case "agents_available":
+      return (facts.agentsAvailable.get(rule.team_id ?? "") ?? false) === rule.available;
+    case "customer_replied": {
+      const replied =
+        facts.lastInboundAt !== null &&
+        facts.runStartedAt !== null &&
+        facts.lastInboundAt > facts.runStartedAt;
+      return replied === rule.replied;
+    }
   }
 }
 

@@ -58,6 +58,8 @@ function ruleReferences(rule: Condition, path: string, refs: References) {
   if (rule.type === "channel")
     for (const [i, id] of rule.channel_ids.entries())
       refs.channels.push({ path: `${path}.channel_ids.${i}`, id });
+  if (rule.type === "agents_available" && rule.team_id)
+    refs.teams.push({ path: `${path}.team_id`, id: rule.team_id });
   if (rule.type === "business_hours" && rule.business_hours_id)
     refs.hours.push({ path: `${path}.business_hours_id`, id: rule.business_hours_id });
 }

@@ -59,12 +59,24 @@ export const conversationOf = (db: Db, workspaceId: string, conversationId: stri
 
 export const businessHoursOf = listBusinessHours;
 
-/** Fills `{{contact.…}}`, `{{workspace.…}}` for the run's contact (no agent: Conversa writes). */
+/**
+ * Fills `{{contact.…}}`, `{{workspace.…}}`, `{{conversation.number}}` for the run's contact and
+ * conversation (no agent: Conversa writes).
+ */
 export async function renderForRun(db: Db, scope: RunScope, text: string) {
-  const contact = scope.contactId
-    ? await contactVariables(db, scope.workspaceId, scope.contactId)
-    : null;
-  return renderForContact(db, automationPrincipal(scope.workspaceId), contact, text);
+  const [contact, conversation] = await Promise.all([
+    scope.contactId ? contactVariables(db, scope.workspaceId, scope.contactId) : null,
+    scope.conversationId
+      ? getConversation(db, scope.workspaceId, scope.conversationId).catch(() => null)
+      : null,
+  ]);
+  return renderForContact(
+    db,
+    automationPrincipal(scope.workspaceId),
+    contact,
+    text,
+    conversation ? { number: conversation.number } : null,
+  );
 }
 
 type Outgoing = {

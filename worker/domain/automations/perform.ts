@@ -143,9 +143,14 @@ async function branch(
   const conversation = ctx.scope.conversationId;
   const facts = await factsFor(
     ctx.db,
-    { ...ctx.scope, channelId: conversation ? await channelOf(ctx, conversation) : null },
+    {
+      ...ctx.scope,
+      channelId: conversation ? await channelOf(ctx, conversation) : null,
+      runStartedAt: ctx.run.startedAt,
+    },
     ctx.vars,
     ctx.now,
+    step.branches.map((b) => b.conditions),
   );
   const chosen = step.branches.findIndex((b) => conditionsHold(b.conditions, facts));
   return { status: "completed", output: { branch: chosen >= 0 ? chosen : "otherwise" } };

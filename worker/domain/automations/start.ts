@@ -142,7 +142,10 @@ async function startOne(
   if (loopVerdict(event.chain ?? [], automation.id, event.chainDepth) !== "allowed") return null;
   // with no conditions there is nothing to read them for
   const unconditional = definition.conditions.groups.length === 0;
-  const facts = event.byPerson || unconditional ? null : await factsFor(db, scope, {}, now);
+  const facts =
+    event.byPerson || unconditional
+      ? null
+      : await factsFor(db, scope, {}, now, [definition.conditions]);
   if (facts && !conditionsHold(definition.conditions, facts)) return null;
   const delayed = definition.timing.type === "delay" ? definition.timing.minutes * 60_000 : 0;
   const run = await insertWithinLimit(

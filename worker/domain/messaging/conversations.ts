@@ -34,6 +34,7 @@ export function toDto(row: ListRow, labels: string[]): ConversationDto {
   const c = row.conversation;
   return {
     id: c.id,
+    number: c.number,
     channel_id: c.channelId,
     channel_type: row.channelType,
     contact: {
@@ -138,6 +139,13 @@ export async function getConversation(
   return conversation;
 }
 
+/**
+ * The workspace's next conversation number, read inside the insert itself: D1 runs one
+ * statement at a time, so two conversations opened together never get the same number.
+ */
+const nextNumber = (workspaceId: string) =>
+  sql<number>`(SELECT COALESCE(MAX(${conversations.number}), 0) + 1 FROM ${conversations} WHERE ${conversations.workspaceId} = ${workspaceId})`;
+
 /** Opens a new conversation: the D1 row first, then its Durable Object. */
 export async function openConversation(
   db: Db,
@@ -146,7 +154,13 @@ export async function openConversation(
   now: number,
 ) {
   const id = newId("cv", now);
-  await db.insert(conversations).values({ id, ...ref, lastActivityAt: now, createdAt: now });
+  await db.insert(conversations).values({
+    id,
+    ...ref,
+    number: nextNumber(ref.workspaceId),
+    lastActivityAt: now,
+    createdAt: now,
+  });
   await conversationStub(env, id).init({ conversationId: id, ...ref });
   await record({ db, env }, ref.workspaceId, {
     type: "conversation.opened",

@@ -129,6 +129,7 @@ export async function renderForContact(
   principal: Principal,
   contact: VariableContext["contact"],
   text: string,
+  conversation: VariableContext["conversation"] = null,
 ) {
   const [agent, workspace] = await Promise.all([
     principal.userId
@@ -140,6 +141,7 @@ export async function renderForContact(
     contact,
     agent: agent ? { name: agent.name, email: agent.email } : null,
     workspace: workspace ? { name: workspace.name } : null,
+    conversation,
   });
 }
 
@@ -152,5 +154,5 @@ export async function renderForConversation(
 ) {
   const conversation = await getConversation(db, principal.workspaceId, conversationId);
   const contact = await contactVariables(db, principal.workspaceId, conversation.contact.id);
-  return renderForContact(db, principal, contact, text);
+  return renderForContact(db, principal, contact, text, { number: conversation.number });
 }

@@ -1,6 +1,7 @@
 /**
  * The one variable engine for snippets, templates, broadcasts and automations:
  * `{{contact.first_name}}`, `{{contact.fields.balance}}`, `{{agent.name}}`, `{{workspace.name}}`,
+ * `{{conversation.number}}`,
  * with a default after a bar (`{{contact.first_name|there}}`), the `%name%` placeholders of older
  * systems as aliases, and `\{{` for literal braces. Nothing unknown is ever sent as raw braces.
  */
@@ -14,11 +15,13 @@ export type VariableContext = {
   } | null;
   agent?: { name?: string | null; email?: string | null } | null;
   workspace?: { name?: string | null } | null;
+  conversation?: { number?: number | null } | null;
 };
 
 const CONTACT_KEYS = ["name", "first_name", "last_name", "phone", "email"] as const;
 const AGENT_KEYS = ["name", "first_name", "email"] as const;
 const WORKSPACE_KEYS = ["name"] as const;
+const CONVERSATION_KEYS = ["number"] as const;
 
 /**
  * Older systems' placeholders and the variable each stands for. A Map, so a placeholder such as
@@ -91,6 +94,10 @@ function lookup(path: string, context: VariableContext): string | null {
     if (key === "name" || key === "email") return context.agent?.[key] ?? null;
   }
   if (scope === "workspace" && key === "name") return context.workspace?.name ?? null;
+  if (scope === "conversation" && key === "number") {
+    const number = context.conversation?.number;
+    return number === undefined || number === null ? null : String(number);
+  }
   return null;
 }
 
@@ -103,6 +110,7 @@ export function isKnownVariable(path: string, fieldKeys: string[]) {
   if (scope === "contact") return (CONTACT_KEYS as readonly string[]).includes(key ?? "");
   if (scope === "agent") return (AGENT_KEYS as readonly string[]).includes(key ?? "");
   if (scope === "workspace") return (WORKSPACE_KEYS as readonly string[]).includes(key ?? "");
+  if (scope === "conversation") return (CONVERSATION_KEYS as readonly string[]).includes(key ?? "");
   return false;
 }
 

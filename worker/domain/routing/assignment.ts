@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray, isNull } from "drizzle-orm";
+import { and, asc, count, eq, inArray, isNotNull, isNull } from "drizzle-orm";
 import {
   type AssignmentStrategy,
   conversations,
@@ -91,6 +91,47 @@ async function candidatesOf(db: Db, workspaceId: string, teamId: string): Promis
     .groupBy(conversations.assigneeId);
   const open = new Map(counts.map((c) => [c.userId, c.open]));
   return members.map((m) => ({ ...m, open: open.get(m.userId) ?? 0 }));
+}
+
+/** The workspace's online, active members (in any team or none) with their open conversation counts. */
+async function workspaceCandidates(db: Db, workspaceId: string): Promise<Candidate[]> {
+  const members = await db
+    .select({ userId: memberships.userId, capacity: memberships.capacity })
+    .from(memberships)
+    .where(
+      inWorkspace(
+        memberships,
+        workspaceId,
+        eq(memberships.active, true),
+        eq(memberships.presence, "online"),
+      ),
+    );
+  if (members.length === 0) return [];
+  const counts = await db
+    .select({ userId: conversations.assigneeId, open: count() })
+    .from(conversations)
+    .where(
+      inWorkspace(
+        conversations,
+        workspaceId,
+        isNotNull(conversations.assigneeId),
+        inArray(conversations.status, ["open", "pending"]),
+      ),
+    )
+    .groupBy(conversations.assigneeId);
+  const open = new Map(counts.map((c) => [c.userId, c.open]));
+  return members.map((m) => ({ ...m, open: open.get(m.userId) ?? 0 }));
+}
+
+/**
+ * Whether an online agent (of the team, else of the workspace) has room for another
+ * conversation, counted as assignment counts it: open and pending conversations below capacity.
+ */
+export async function hasAgentWithRoom(db: Db, workspaceId: string, teamId: string | null) {
+  const candidates = teamId
+    ? await candidatesOf(db, workspaceId, teamId)
+    : await workspaceCandidates(db, workspaceId);
+  return candidates.some((c) => c.open < c.capacity);
 }
 
 /** Conversations waiting in the team for an agent, oldest first. */
