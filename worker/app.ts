@@ -41,6 +41,7 @@ import { meRouter } from "./routes/me";
 import { realtimeRouter } from "./routes/realtime";
 import { savedViewsRouter } from "./routes/saved-views";
 import { searchRouter } from "./routes/search";
+import { segmentsRouter } from "./routes/segments";
 import { sendRouter } from "./routes/send";
 import { snippetsRouter } from "./routes/snippets";
 import { teamsRouter } from "./routes/teams";
@@ -176,6 +177,7 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
     .route(API, teamsRouter)
     .route(API, webhookSubscriptionsRouter)
     .route(API, automationsRouter)
+    .route(API, segmentsRouter)
     .route("/widget/v1", widgetRouter)
     .route("/webhooks", webhooksRouter)
     .route("/", filesRouter)
