@@ -1,9 +1,13 @@
 import { env } from "cloudflare:workers";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../../worker/db/client";
 import { contactIdentities, contacts } from "../../worker/db/schema";
-import { contactsInSegment, previewSegment } from "../../worker/domain/segments/segments";
+import {
+  compileSegment,
+  contactsInSegment,
+  previewSegment,
+} from "../../worker/domain/segments/segments";
 import type { SegmentRule, SegmentRulesValue } from "../../worker/schemas/segments";
 import { api, db, json, newWebchat, newWorkspace, visitorSays, visitorSession } from "../helpers";
 
@@ -279,5 +283,38 @@ describe("segment rules", () => {
         ],
       }),
     ).toEqual([own]);
+  });
+
+  it("counts through indexes: tags by their tag index, contacts by the workspace's", async () => {
+    const ws = await newWorkspace();
+    await field(ws, { key: "city", label: "City", type: "text" });
+    const scoped = createDb(env.DB);
+    const where = await compileSegment(
+      scoped,
+      ws.id,
+      {
+        match: "all",
+        groups: [
+          {
+            match: "all",
+            rules: [
+              { type: "tag", operator: "has_all", tags: ["vip", "lisboa"] },
+              { type: "field", field: "city", operator: "eq", value: "Lisboa" },
+            ],
+          },
+        ],
+      },
+      NOW,
+    );
+    const query = scoped.select({ n: sql`count(*)` }).from(contacts).where(where).toSQL();
+    const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${query.sql}`)
+      .bind(...query.params)
+      .all<{ detail: string }>();
+    const steps = plan.results.map((r) => r.detail).join("\n");
+    expect(steps).toMatch(/contact_tags USING (COVERING )?INDEX contact_tags_tag_idx/);
+    expect(steps).toMatch(
+      /contacts USING (COVERING )?INDEX|contacts USING INTEGER PRIMARY KEY|contacts USING INDEX/,
+    );
+    expect(steps).not.toMatch(/SCAN contacts\b(?! USING)/);
   });
 });

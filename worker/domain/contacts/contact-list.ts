@@ -66,7 +66,7 @@ async function segmentCondition(db: Db, workspaceId: string, segmentId: string, 
   const segment = await db.query.segments.findFirst({
     where: inWorkspace(segments, workspaceId, eq(segments.id, segmentId)),
   });
-  if (!segment) throw validationFailed([{ path: "query.segment_id", message: "no such segment" }]);
+  if (!segment) throw validationFailed([{ path: "segment_id", message: "no such segment" }]);
   return compileSegment(db, workspaceId, segment.rules as SegmentRulesValue, now);
 }
 
