@@ -1158,6 +1158,8 @@ export interface paths {
           /** @description Matches name, phone or email */
           q?: string;
           tag?: string;
+          /** @description Only the contacts this segment takes in */
+          segment_id?: string;
           /** @description Custom field filters, `key:operator:value` (repeatable, all must hold). Operators by type — text: eq, ne, contains; number and date: eq, ne, gt, gte, lt, lte; boolean: eq (true/false); select: eq, ne; any: set, unset. */
           field?: string[];
           sort?: "created" | "name" | "last_activity";
@@ -6903,6 +6905,423 @@ export interface paths {
       };
     };
   };
+  "/api/v1/segments": {
+    /** The workspace's segments (audiences defined by rules), by name */
+    get: {
+      responses: {
+        /** @description The segments */
+        200: {
+          content: {
+            "application/json": components["schemas"]["SegmentList"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    /** Save a segment */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["SegmentCreate"];
+        };
+      };
+      responses: {
+        /** @description Saved */
+        201: {
+          content: {
+            "application/json": components["schemas"]["Segment"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/segments/preview": {
+    /** How many contacts unsaved rules take in, with a sample of them */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["SegmentPreview"];
+        };
+      };
+      responses: {
+        /** @description The count and sample */
+        200: {
+          content: {
+            "application/json": components["schemas"]["SegmentPreviewResult"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/segments/{id}": {
+    /** One segment */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description The segment */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Segment"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    /** Delete a segment */
+    delete: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Deleted */
+        204: {
+          content: never;
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    /** Rename a segment, or change its description or rules */
+    patch: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["SegmentPatch"];
+        };
+      };
+      responses: {
+        /** @description Saved */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Segment"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/segments/{id}/contacts": {
+    /** The contacts a segment takes in now, in id order, page by page */
+    get: {
+      parameters: {
+        query?: {
+          /** @description The last contact id of the previous page */
+          after?: string;
+          limit?: number;
+        };
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description A page */
+        200: {
+          content: {
+            "application/json": components["schemas"]["SegmentContactPage"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/widget/v1/channels/{id}": {
     /** Public look and state of a web-chat channel */
     get: {
@@ -9420,6 +9839,129 @@ export interface components {
       name?: string;
       /** @description The language of the automation's name and messages (`es` or English) */
       lang?: string;
+    };
+    SegmentList: {
+      data: components["schemas"]["Segment"][];
+    };
+    Segment: {
+      /** @example seg_01JD0000000000000000000000 */
+      id: string;
+      name: string;
+      description: string | null;
+      rules: components["schemas"]["SegmentRules"];
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      created_at: string;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      updated_at: string;
+    };
+    /** @description Groups of rules: each group needs all or any of its rules; `match` joins the groups. No groups: every contact */
+    SegmentRules: {
+      /**
+       * @default all
+       * @enum {string}
+       */
+      match?: "all" | "any";
+      groups: ({
+          /**
+           * @default all
+           * @enum {string}
+           */
+          match?: "all" | "any";
+          rules: components["schemas"]["SegmentRule"][];
+        })[];
+    };
+    /** @description `tag`: has or lacks any or all of the tags. `field`: a custom field compared by its type — text: eq, ne, contains, set, unset; number: eq, ne, gt, gte, lt, lte, set, unset; date: before, after, within_last (value in days), eq, set, unset; boolean: eq; select: eq, ne, in (a list), set, unset. `channel_kind`: reachable on that kind of channel (a phone for whatsapp and sms, an email address for email, otherwise an identity or a conversation there). `channel`: has an identity or a conversation on that channel. `consent`: their consent on a kind of channel (`not_opted_out` includes no answer yet). `last_activity`: wrote or was written to within the last N days, or not. `created`: created before or after a date (UTC), or within the last N days. */
+    SegmentRule: ({
+      /** @enum {string} */
+      type: "tag";
+      /** @enum {string} */
+      operator: "has_any" | "has_all" | "lacks_any" | "lacks_all";
+      tags: string[];
+    }) | ({
+      /** @enum {string} */
+      type: "field";
+      field: string;
+      /** @enum {string} */
+      operator: "eq" | "ne" | "contains" | "set" | "unset" | "gt" | "gte" | "lt" | "lte" | "before" | "after" | "within_last" | "in";
+      value?: string | number | boolean | string[];
+    }) | ({
+      /** @enum {string} */
+      type: "channel_kind";
+      /** @enum {string} */
+      operator: "has" | "lacks";
+      /** @enum {string} */
+      kind: "webchat" | "whatsapp" | "messenger" | "instagram" | "telegram" | "sms" | "email" | "custom";
+    }) | ({
+      /** @enum {string} */
+      type: "channel";
+      /** @enum {string} */
+      operator: "has" | "lacks";
+      channel_id: string;
+    }) | ({
+      /** @enum {string} */
+      type: "consent";
+      /** @enum {string} */
+      channel: "webchat" | "whatsapp" | "messenger" | "instagram" | "telegram" | "sms" | "email" | "custom";
+      /** @enum {string} */
+      status: "opted_in" | "opted_out" | "not_opted_out";
+    }) | ({
+      /** @enum {string} */
+      type: "last_activity";
+      /** @enum {string} */
+      operator: "within" | "not_within";
+      days: number;
+    }) | ({
+      /** @enum {string} */
+      type: "created";
+      /** @enum {string} */
+      operator: "before" | "after" | "within_last";
+      /**
+       * Format: date
+       * @example 2026-01-31
+       */
+      date?: string;
+      days?: number;
+    }) | ({
+      /** @enum {string} */
+      type: "language";
+      /** @enum {string} */
+      operator: "in" | "not_in";
+      values: string[];
+    }) | ({
+      /** @enum {string} */
+      type: "timezone";
+      /** @enum {string} */
+      operator: "in" | "not_in";
+      values: string[];
+    });
+    SegmentPreviewResult: {
+      count: number;
+      /** @description The newest matches */
+      sample: components["schemas"]["Contact"][];
+    };
+    SegmentPreview: {
+      rules: components["schemas"]["SegmentRules"];
+    };
+    SegmentCreate: {
+      name: string;
+      description?: string | null;
+      rules: components["schemas"]["SegmentRules"];
+    };
+    SegmentContactPage: {
+      data: components["schemas"]["Contact"][];
+      /** @description Pass as `after` for the next page */
+      next_after: string | null;
+    };
+    SegmentPatch: {
+      name?: string;
+      description?: string | null;
+      rules?: components["schemas"]["SegmentRules"];
     };
     WidgetChannel: {
       id: string;

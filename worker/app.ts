@@ -42,6 +42,7 @@ import { meRouter } from "./routes/me";
 import { realtimeRouter } from "./routes/realtime";
 import { savedViewsRouter } from "./routes/saved-views";
 import { searchRouter } from "./routes/search";
+import { segmentsRouter } from "./routes/segments";
 import { sendRouter } from "./routes/send";
 import { snippetsRouter } from "./routes/snippets";
 import { teamsRouter } from "./routes/teams";
@@ -178,6 +179,7 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
     .route(API, webhookSubscriptionsRouter)
     .route(API, automationsRouter)
     .route(API, automationTemplatesRouter)
+    .route(API, segmentsRouter)
     .route("/widget/v1", widgetRouter)
     .route("/webhooks", webhooksRouter)
     .route("/", filesRouter)

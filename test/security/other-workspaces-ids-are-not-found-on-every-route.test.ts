@@ -53,7 +53,6 @@ const ROUTES_WITHOUT_IDS = new Set([
   "POST /api/v1/invitations",
   "GET /api/v1/api-keys",
   "POST /api/v1/api-keys",
-  "GET /api/v1/contacts",
   "POST /api/v1/contacts",
   "GET /api/v1/contact-tags",
   "GET /api/v1/contact-fields",
@@ -76,6 +75,7 @@ const ROUTES_WITHOUT_IDS = new Set([
   "GET /api/v1/audit-log/facets",
   "GET /api/v1/automations",
   "GET /api/v1/automation-templates",
+  "GET /api/v1/segments",
   "GET /api/v1/automation-settings",
   "PATCH /api/v1/automation-settings",
   "POST /widget/v1/attachments",
@@ -140,6 +140,7 @@ const REFERENCE_KINDS: Record<string, string> = {
   channel_ids: "ch",
   snippet_id: "snp",
   automation_id: "aut",
+  segment_id: "seg",
 };
 
 let unique = 0;
@@ -179,6 +180,14 @@ const automationNaming = (own: Fixture) => {
     ],
   };
 };
+
+/** A segment whose rules name one of the caller's channels. */
+const segmentNaming = (own: Fixture, name?: string) => ({
+  ...(name ? { name } : {}),
+  rules: {
+    groups: [{ rules: [{ type: "channel", operator: "has", channel_id: first(own, "ch") }] }],
+  },
+});
 
 /** What each route needs besides its ids, so a refusal can only come from the id. */
 const REQUESTS: Record<string, Request> = {
@@ -286,6 +295,10 @@ const REQUESTS: Record<string, Request> = {
   "GET /api/v1/automations/{id}/runs": {
     query: (own) => ({ contact_id: own.visitor.visitor_id, conversation_id: own.conversationId }),
   },
+  "GET /api/v1/contacts": { query: (own) => ({ segment_id: first(own, "seg") }) },
+  "POST /api/v1/segments": { body: (own) => segmentNaming(own, `matrix ${unique++}`) },
+  "PATCH /api/v1/segments/{id}": { body: (own) => segmentNaming(own) },
+  "POST /api/v1/segments/preview": { body: (own) => segmentNaming(own) },
   "PATCH /api/v1/webhook-subscriptions/{id}": { body: () => ({ active: true }) },
   "POST /widget/v1/messages": {
     body: (own) => ({ text: "matrix", conversation_id: own.conversationId }),

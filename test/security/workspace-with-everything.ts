@@ -117,6 +117,11 @@ export async function workspaceWithEverything(label: string) {
     contact_id: contact.id,
   });
 
+  const segment = await created(cookie, "/api/v1/segments", {
+    name: marker,
+    rules: { groups: [{ rules: [{ type: "channel", operator: "has", channel_id: webchat.id }] }] },
+  });
+
   // last, so that only the contact change below is delivered
   const subscription = await created(cookie, "/api/v1/webhook-subscriptions", {
     url: `${fakeUrl()}/hooks/${marker}`,
@@ -161,6 +166,7 @@ export async function workspaceWithEverything(label: string) {
       dlv: [delivery.id],
       aut: [automation.id],
       run: [run.id],
+      seg: [segment.id],
     } as Record<string, string[]>,
   };
 }

@@ -146,7 +146,9 @@ const removeTagRoute = createRoute({
 export const contactsRouter = createRouter()
   .openapi(listRoute, async (c) => {
     const query = c.req.valid("query");
-    return c.json(await listContacts(c.get("db"), c.get("principal").workspaceId, query), 200);
+    const { workspaceId } = c.get("principal");
+    const page = await listContacts(c.get("db"), workspaceId, query, c.get("clock").now());
+    return c.json(page, 200);
   })
   .openapi(createContactRoute, async (c) => {
     const contact = await createContact(

@@ -231,6 +231,11 @@ export const ContactListQuery = z.object({
     .optional()
     .openapi({ description: "Matches name, phone or email" }),
   tag: TagName.optional(),
+  segment_id: z
+    .string()
+    .max(64)
+    .optional()
+    .openapi({ description: "Only the contacts this segment takes in" }),
   field: FieldFilters.openapi({
     description:
       "Custom field filters, `key:operator:value` (repeatable, all must hold). Operators by type — text: eq, ne, contains; number and date: eq, ne, gt, gte, lt, lte; boolean: eq (true/false); select: eq, ne; any: set, unset.",

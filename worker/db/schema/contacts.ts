@@ -70,6 +70,7 @@ export const contacts = sqliteTable(
     index("contacts_workspace_idx").on(t.workspaceId, t.id),
     index("contacts_name_sort_idx").on(t.workspaceId, t.sortName, t.id),
     index("contacts_activity_sort_idx").on(t.workspaceId, t.sortActivity, t.id),
+    index("contacts_created_idx").on(t.workspaceId, t.createdAt),
     uniqueIndex("contacts_phone_idx").on(t.workspaceId, t.phone),
     uniqueIndex("contacts_email_idx").on(t.workspaceId, t.email),
   ],
@@ -123,4 +124,20 @@ export const contactIdentities = sqliteTable(
     primaryKey({ columns: [t.workspaceId, t.kind, t.value] }),
     index("contact_identities_contact_idx").on(t.contactId),
   ],
+);
+
+/** A workspace's named audience: rules over contacts, read again each time it is used. */
+export const segments = sqliteTable(
+  "segments",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceId(),
+    name: text("name").notNull(),
+    description: text("description"),
+    /** `SegmentRules` (worker/schemas/segments.ts) */
+    rules: text("rules", { mode: "json" }).$type<unknown>().notNull(),
+    createdAt: createdAt(),
+    updatedAt: millis("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("segments_name_idx").on(t.workspaceId, t.name)],
 );

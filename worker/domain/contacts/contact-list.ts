@@ -1,6 +1,13 @@
 import { and, asc, desc, eq, gt, inArray, like, lt, or, type SQL, sql } from "drizzle-orm";
 import { readInChunks } from "../../db/chunks";
-import { type ChannelType, channels, contacts, contactTags, conversations } from "../../db/schema";
+import {
+  type ChannelType,
+  channels,
+  contacts,
+  contactTags,
+  conversations,
+  segments,
+} from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
 import type { Db } from "../../lib/context";
 import { validationFailed } from "../../lib/errors";
@@ -9,6 +16,8 @@ import {
   type ContactListFilter,
   encodeContactCursor,
 } from "../../schemas/contacts";
+import type { SegmentRulesValue } from "../../schemas/segments";
+import { compileSegment } from "../segments/segments";
 import { type ContactRow, tagsOf, toContactDto } from "./contacts";
 import { fieldFilterConditions, listContactFields } from "./fields";
 
@@ -53,6 +62,14 @@ function tagCondition(db: Db, workspaceId: string, tag: string) {
   );
 }
 
+async function segmentCondition(db: Db, workspaceId: string, segmentId: string, now: number) {
+  const segment = await db.query.segments.findFirst({
+    where: inWorkspace(segments, workspaceId, eq(segments.id, segmentId)),
+  });
+  if (!segment) throw validationFailed([{ path: "segment_id", message: "no such segment" }]);
+  return compileSegment(db, workspaceId, segment.rules as SegmentRulesValue, now);
+}
+
 /** Contacts counted up to this many; past it a list says "10,000+". */
 export const COUNT_CAP = 10_000;
 
@@ -88,7 +105,12 @@ async function channelTypesOf(db: Db, workspaceId: string, contactIds: string[])
  * last activity and paged by keyset (every sort has an index). The first page counts the
  * matches, up to COUNT_CAP.
  */
-export async function listContacts(db: Db, workspaceId: string, filter: ContactListFilter) {
+export async function listContacts(
+  db: Db,
+  workspaceId: string,
+  filter: ContactListFilter,
+  now: number,
+) {
   const order = filter.order ?? (filter.sort === "name" ? "asc" : "desc");
   const cursor = filter.cursor;
   if (cursor && (cursor.sort !== filter.sort || cursor.order !== order)) {
@@ -109,6 +131,7 @@ export async function listContacts(db: Db, workspaceId: string, filter: ContactL
     filter.q ? searchCondition(filter.q) : undefined,
     filter.tag ? tagCondition(db, workspaceId, filter.tag) : undefined,
     ...fieldConditions,
+    filter.segment_id ? await segmentCondition(db, workspaceId, filter.segment_id, now) : undefined,
   );
   const direction = order === "asc" ? asc : desc;
   const key = SORT_KEYS[filter.sort];

@@ -95,7 +95,7 @@ export async function deleteContactField(db: Db, workspaceId: string, id: string
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-const isIsoDate = (v: string) =>
+export const isIsoDate = (v: string) =>
   ISO_DATE.test(v) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v);
 
 function checkValue(field: FieldDefinition, value: CustomFieldValue): string | null {
@@ -185,7 +185,8 @@ const STORED_TYPES: Record<FieldType, string[]> = {
   boolean: ["true", "false"],
 };
 
-function fieldCondition(field: FieldDefinition, op: FieldOperator, value: CustomFieldValue): SQL {
+/** A field's stored value, its JSON type, and whether that type is the field's. */
+export function storedField(field: FieldDefinition) {
   const path = `$.${field.key}`;
   const stored = sql`json_extract(${contacts.customFields}, ${path})`;
   const type = sql`json_type(${contacts.customFields}, ${path})`;
@@ -194,6 +195,15 @@ function fieldCondition(field: FieldDefinition, op: FieldOperator, value: Custom
     STORED_TYPES[field.type].map((t) => sql`${t}`),
     sql`, `,
   )})`;
+  return { stored, type, typed };
+}
+
+export function fieldCondition(
+  field: FieldDefinition,
+  op: FieldOperator,
+  value: CustomFieldValue,
+): SQL {
+  const { stored, type, typed } = storedField(field);
   const caseless = field.type === "text";
   const equal = caseless ? sql`lower(${stored}) = lower(${value})` : sql`${stored} = ${value}`;
   switch (op) {
