@@ -27,6 +27,8 @@ const TABLES = [
   "automation_versions",
   "automation_runs",
   "automation_run_steps",
+  "automation_answers",
+  "segments",
 ];
 
 /** Everything stored for the workspace (and its members' rows), in a stable order. */
@@ -160,6 +162,8 @@ describe("random JSON at the write endpoints", () => {
       ["POST", `/api/v1/automations/${automation.id}/deactivate`],
       ["POST", `/api/v1/automations/${automation.id}/runs`],
       ["PATCH", "/api/v1/automation-settings"],
+      ["POST", "/api/v1/segments"],
+      ["POST", "/api/v1/segments/preview"],
       ["POST", "/api/v1/webhook-subscriptions"],
       ["PATCH", `/api/v1/webhook-subscriptions/${subscription.id}`],
       ["PUT", `/api/v1/channels/${channel.id}/routing`],
