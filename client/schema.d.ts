@@ -5869,11 +5869,11 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Automations */
+        /** @description Automations, each with its runs of the last 7 days */
         200: {
           content: {
             "application/json": {
-              data: components["schemas"]["Automation"][];
+              data: components["schemas"]["AutomationListItem"][];
             };
           };
         };
@@ -6355,6 +6355,10 @@ export interface paths {
           status?: "running" | "waiting" | "completed" | "failed" | "stopped" | "limited";
           contact_id?: string;
           conversation_id?: string;
+          /** @description Runs started at or after this */
+          started_from?: string;
+          /** @description Runs started before this */
+          started_to?: string;
           /** @description `next_cursor` of the previous page */
           cursor?: string;
           limit?: number;
@@ -9365,31 +9369,8 @@ export interface components {
       actions: string[];
       target_types: string[];
     };
-    Automation: {
-      id: string;
-      name: string;
-      description: string | null;
-      /** @enum {string} */
-      status: "draft" | "active" | "paused";
-      /** @description Goes up with each change of what it does */
-      version: number;
-      trigger: components["schemas"]["AutomationTrigger"];
-      /** @description A webhook trigger's secret is set */
-      has_secret: boolean;
-      conditions: components["schemas"]["AutomationConditions"];
-      steps: components["schemas"]["AutomationStep"][];
-      timing: components["schemas"]["AutomationTiming"];
-      frequency: components["schemas"]["AutomationFrequency"];
-      /**
-       * Format: date-time
-       * @example 2026-11-22T10:00:00.000Z
-       */
-      created_at: string;
-      /**
-       * Format: date-time
-       * @example 2026-11-22T10:00:00.000Z
-       */
-      updated_at: string;
+    AutomationListItem: components["schemas"]["Automation"] & {
+      recent_stats: components["schemas"]["AutomationRecentStats"];
     };
     AutomationTrigger: ({
       /** @enum {string} */
@@ -9683,6 +9664,38 @@ export interface components {
       count: number;
       period_hours: number;
     }]>;
+    /** @description Runs started in the last 7 days */
+    AutomationRecentStats: {
+      triggered: number;
+      completed: number;
+      failed: number;
+    };
+    Automation: {
+      id: string;
+      name: string;
+      description: string | null;
+      /** @enum {string} */
+      status: "draft" | "active" | "paused";
+      /** @description Goes up with each change of what it does */
+      version: number;
+      trigger: components["schemas"]["AutomationTrigger"];
+      /** @description A webhook trigger's secret is set */
+      has_secret: boolean;
+      conditions: components["schemas"]["AutomationConditions"];
+      steps: components["schemas"]["AutomationStep"][];
+      timing: components["schemas"]["AutomationTiming"];
+      frequency: components["schemas"]["AutomationFrequency"];
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      created_at: string;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      updated_at: string;
+    };
     AutomationCreate: {
       name: string;
       description?: string | null;
@@ -9720,6 +9733,11 @@ export interface components {
         [key: string]: unknown;
       };
       contact_id: string | null;
+      /** @description Who the run is for, named for the run log */
+      contact: ({
+        id: string;
+        name: string | null;
+      }) | null;
       conversation_id: string | null;
       /** @enum {string} */
       status: "running" | "waiting" | "completed" | "failed" | "stopped" | "limited";

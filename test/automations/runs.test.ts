@@ -6,7 +6,7 @@ import { type AutomationEvent, startRuns } from "../../worker/domain/automations
 import { AUTOMATIONS_QUEUE, consumeAutomations } from "../../worker/queues";
 import { eventually, fakeUrl, scriptFake } from "../channel-helpers";
 import { api, json, newVisitorConversation } from "../helpers";
-import { newAutomation, type RunDto, runOf, runsOf } from "./helpers";
+import { newAutomation, type RunDto, refusedPaths, runOf, runsOf } from "./helpers";
 
 const HOUR = 3_600_000;
 const db = () => createDb(env.DB);
@@ -590,5 +590,55 @@ describe("automation runs", () => {
     expect(rest.next_cursor).toBeNull();
     const notes = (await messagesOf(cookie, conversationId)).filter((m) => m.kind === "note");
     expect(notes.map((n) => n.text)).toEqual(Array(3).fill("Checked without an email"));
+  });
+
+  it("name the contact in the run log, filter it by start time, and count the last 7 days in the list", async () => {
+    const { ws, cookie, conversationId, contactId } = await conversationSetup();
+    const renamed = await api(`/api/v1/contacts/${contactId}`, {
+      cookie,
+      method: "PATCH",
+      body: { name: "Ana Souza" },
+    });
+    expect(renamed.status).toBe(200);
+    const automation = await newAutomation(cookie, {
+      trigger: { type: "manual" },
+      steps: [{ type: "add_tag", tag: "seen" }],
+    });
+    const weekAgo = Date.now() - 8 * 24 * HOUR;
+    const manual = (at: number) =>
+      event(ws.id, "manual", {
+        at,
+        automationId: automation.id,
+        contactId,
+        conversationId,
+        byPerson: true,
+      });
+    expect(await startRuns(db(), env, manual(weekAgo))).toHaveLength(1);
+    expect(await startRuns(db(), env, manual(Date.now()))).toHaveLength(1);
+
+    const all = await runsOf(cookie, automation.id);
+    expect(all.data.map((r) => (r as RunDto & { contact: unknown }).contact)).toEqual([
+      { id: contactId, name: "Ana Souza" },
+      { id: contactId, name: "Ana Souza" },
+    ]);
+    const since = new Date(Date.now() - 24 * HOUR).toISOString();
+    expect((await runsOf(cookie, automation.id, `?started_from=${since}`)).data).toHaveLength(1);
+    expect((await runsOf(cookie, automation.id, `?started_to=${since}`)).data).toHaveLength(1);
+    const bad = await api(`/api/v1/automations/${automation.id}/runs?started_from=yesterday`, {
+      cookie,
+    });
+    expect(await refusedPaths(bad)).toEqual(["query.started_from"]);
+
+    const { data } = await json<{
+      data: {
+        id: string;
+        recent_stats: { triggered: number; completed: number; failed: number };
+      }[];
+    }>(await api("/api/v1/automations", { cookie }));
+    expect(data.find((a) => a.id === automation.id)?.recent_stats).toEqual({
+      triggered: 1,
+      completed: 1,
+      failed: 0,
+    });
   });
 });

@@ -3,6 +3,7 @@ import {
   automationSettingsOf,
   getRun,
   listRuns,
+  recentRunStats,
   retryRun,
   runStats,
   startManualRun,
@@ -23,6 +24,7 @@ import { pageOf } from "../lib/pagination";
 import { authenticated, createRouter } from "../lib/router";
 import {
   ManualRunBody,
+  RecentRunStats,
   RunListQuery,
   RunSchema,
   RunStats,
@@ -45,6 +47,10 @@ const supervisor = [requireRole("supervisor")];
 const AutomationId = IdParam("aut");
 const RunId = IdParam("run");
 
+const AutomationListItem = AutomationSchema.extend({ recent_stats: RecentRunStats }).openapi(
+  "AutomationListItem",
+);
+
 const listRoute = createRoute({
   method: "get",
   path: "/automations",
@@ -54,7 +60,10 @@ const listRoute = createRoute({
   middleware: supervisor,
   request: { query: AutomationListQuery },
   responses: {
-    200: jsonResponse(z.object({ data: z.array(AutomationSchema) }), "Automations"),
+    200: jsonResponse(
+      z.object({ data: z.array(AutomationListItem) }),
+      "Automations, each with its runs of the last 7 days",
+    ),
     ...errorResponses,
   },
 });
@@ -218,11 +227,13 @@ const updateSettingsRoute = createRoute({
 
 export const automationsRouter = createRouter()
   .openapi(listRoute, async (c) => {
-    const data = await listAutomations(
-      c.get("db"),
-      c.get("principal").workspaceId,
-      c.req.valid("query"),
-    );
+    const { workspaceId } = c.get("principal");
+    const [list, stats] = await Promise.all([
+      listAutomations(c.get("db"), workspaceId, c.req.valid("query")),
+      recentRunStats(c.get("db"), workspaceId, c.get("clock").now()),
+    ]);
+    const none = { triggered: 0, completed: 0, failed: 0 };
+    const data = list.map((a) => ({ ...a, recent_stats: stats.get(a.id) ?? none }));
     return c.json({ data }, 200);
   })
   .openapi(createAutomationRoute, async (c) => {

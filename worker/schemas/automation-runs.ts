@@ -19,6 +19,8 @@ export const RunListQuery = z.object({
   status: z.enum(RUN_STATUSES).optional(),
   contact_id: Id.optional(),
   conversation_id: Id.optional(),
+  started_from: Timestamp.optional().openapi({ description: "Runs started at or after this" }),
+  started_to: Timestamp.optional().openapi({ description: "Runs started before this" }),
   cursor: z
     .string()
     .regex(/^run_[0-9A-Z]{26}$/, "not a cursor returned by this API")
@@ -49,6 +51,10 @@ export const RunSchema = z
     trigger_event_id: z.string(),
     trigger: z.record(z.string(), z.unknown()),
     contact_id: z.string().nullable(),
+    contact: z
+      .object({ id: z.string(), name: z.string().nullable() })
+      .nullable()
+      .openapi({ description: "Who the run is for, named for the run log" }),
     conversation_id: z.string().nullable(),
     status: z.enum(RUN_STATUSES),
     next_step_id: z.string().nullable(),
@@ -75,3 +81,11 @@ export const RunStats = z
     messages_sent: z.number().int(),
   })
   .openapi("AutomationStats");
+
+export const RecentRunStats = z
+  .object({
+    triggered: z.number().int(),
+    completed: z.number().int(),
+    failed: z.number().int(),
+  })
+  .openapi("AutomationRecentStats", { description: "Runs started in the last 7 days" });

@@ -15,6 +15,7 @@ export type StepType = Step["type"];
 export type Timing = Schemas["AutomationTiming"];
 export type Frequency = Schemas["AutomationFrequency"];
 export type Stats = Schemas["AutomationStats"];
+export type ListedAutomation = Schemas["AutomationListItem"];
 export type Run = Schemas["AutomationRun"];
 export type RunStatus = Run["status"];
 export type RunWithSteps = Schemas["AutomationRunWithSteps"];
@@ -54,8 +55,9 @@ export const canReadAutomations = (me: Me) =>
   me.role === "owner" || me.role === "admin" || me.role === "supervisor";
 export const canEditAutomations = (me: Me) => me.role === "owner" || me.role === "admin";
 
+/** Every automation, each with its runs of the last 7 days. */
 export const listAutomations = () =>
-  request<{ data: Automation[] }>(base).then((answer) => answer.data);
+  request<{ data: ListedAutomation[] }>(base).then((answer) => answer.data);
 export const getAutomation = (id: string) => request<Automation>(`${base}/${id}`);
 export const automationStats = (id: string) => request<Stats>(`${base}/${id}/stats`);
 export const createAutomation = (draft: Draft) =>
@@ -70,12 +72,21 @@ export const activateAutomation = (id: string) =>
 export const pauseAutomation = (id: string, running: "finish" | "stop") =>
   request<Automation>(`${base}/${id}/deactivate`, { method: "POST", json: { running } });
 
-export type RunFilter = { status: RunStatus | ""; contactId: string };
+/** `from` and `to` are days (yyyy-mm-dd) on the agent's clock; `to` includes its whole day. */
+export type RunFilter = { status: RunStatus | ""; contactId: string; from: string; to: string };
+
+const startOfDay = (day: string, later = 0) => {
+  const d = new Date(`${day}T00:00`);
+  d.setDate(d.getDate() + later);
+  return d.toISOString();
+};
 
 export function listRuns(id: string, filter: RunFilter, cursor: string | null) {
   const params = new URLSearchParams({ limit: "25" });
   if (filter.status) params.set("status", filter.status);
   if (filter.contactId) params.set("contact_id", filter.contactId);
+  if (filter.from) params.set("started_from", startOfDay(filter.from));
+  if (filter.to) params.set("started_to", startOfDay(filter.to, 1));
   if (cursor) params.set("cursor", cursor);
   return request<{ data: Run[]; next_cursor: string | null }>(`${base}/${id}/runs?${params}`);
 }

@@ -35,13 +35,12 @@ import {
   type Automation,
   type AutomationStatus,
   activateAutomation,
-  automationStats,
   canEditAutomations,
   deleteAutomation,
   duplicateAutomation,
+  type ListedAutomation,
   listAutomations,
   pauseAutomation,
-  type Stats,
   saveAutomation,
 } from "./api";
 import { triggerSummary } from "./describe";
@@ -146,10 +145,10 @@ function RenameDialog({
   );
 }
 
-function StatsLine({ stats }: { stats: Stats | undefined }) {
-  if (!stats) return <span class="muted small">…</span>;
+/** The automation's runs of the last 7 days. */
+function StatsLine({ stats }: { stats: ListedAutomation["recent_stats"] }) {
   return (
-    <dl class="stats-line">
+    <dl class="stats-line" title={t("automations.stats.last7")}>
       <div>
         <dt>{t("automations.stats.runs")}</dt>
         <dd>{formatNumber(stats.triggered)}</dd>
@@ -170,8 +169,7 @@ function StatsLine({ stats }: { stats: Stats | undefined }) {
 export default function AutomationList() {
   const { me } = useSession();
   const editable = canEditAutomations(me);
-  const [automations, setAutomations] = useState<Automation[] | null>(null);
-  const [stats, setStats] = useState<Record<string, Stats>>({});
+  const [automations, setAutomations] = useState<ListedAutomation[] | null>(null);
   const [renaming, setRenaming] = useState<Automation | null>(null);
   const [libraryOpen, setLibraryOpen] = useState(false);
   useEffect(() => {
@@ -182,16 +180,14 @@ export default function AutomationList() {
         setAutomations([]);
       });
   }, []);
-  useEffect(() => {
-    for (const a of automations ?? [])
-      if (!stats[a.id])
-        automationStats(a.id)
-          .then((s) => setStats((all) => ({ ...all, [a.id]: s })))
-          .catch(() => {});
-  }, [automations]);
 
   const put = (automation: Automation) =>
-    setAutomations((list) => list?.map((a) => (a.id === automation.id ? automation : a)) ?? null);
+    setAutomations(
+      (list) =>
+        list?.map((a) =>
+          a.id === automation.id ? { ...automation, recent_stats: a.recent_stats } : a,
+        ) ?? null,
+    );
   const { pause, dialog } = usePause(put);
   const act = (action: () => Promise<void>) => () =>
     action().catch((e) => toast.error(problemMessage(e)));
@@ -204,7 +200,8 @@ export default function AutomationList() {
   const duplicate = (a: Automation) =>
     act(async () => {
       const copy = await duplicateAutomation(a.id);
-      setAutomations((list) => [copy, ...(list ?? [])]);
+      const none = { triggered: 0, completed: 0, failed: 0 };
+      setAutomations((list) => [{ ...copy, recent_stats: none }, ...(list ?? [])]);
       toast.success(t("automations.duplicated", { name: copy.name }));
     });
   const remove = (a: Automation) =>
@@ -271,7 +268,7 @@ export default function AutomationList() {
                 <span class="muted small">{triggerSummary(a.trigger)}</span>
               </div>
               <StatusBadge status={a.status} />
-              <StatsLine stats={stats[a.id]} />
+              <StatsLine stats={a.recent_stats} />
               <span class="muted small automation-edited">
                 {t("automations.edited", { when: formatRelative(a.updated_at) })}
               </span>

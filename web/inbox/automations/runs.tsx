@@ -11,6 +11,7 @@ import {
   problemMessage,
   Select,
   SkeletonRows,
+  TextInput,
   type Tone,
   t,
   toast,
@@ -22,7 +23,6 @@ import {
   type Contact,
   canEditAutomations,
   getAutomation,
-  getContact,
   getRun,
   listRuns,
   RUN_STATUSES,
@@ -102,14 +102,31 @@ function RunSteps({ run }: { run: RunWithSteps }) {
   );
 }
 
+const contactName = (run: Run) =>
+  run.contact
+    ? (run.contact.name ?? t("automations.runs.unnamed"))
+    : t("automations.runs.noContact");
+
+/** The run's conversation, opened in the inbox. */
+function ConversationLink({ run }: { run: Run }) {
+  if (!run.conversation_id) return null;
+  return (
+    <a
+      class="run-conversation small"
+      href={`/c/${run.conversation_id}`}
+      title={t("automations.runs.openConversation")}
+    >
+      {t("automations.runs.conversation")}
+    </a>
+  );
+}
+
 function RunRow({
   run,
-  contact,
   editable,
   onChanged,
 }: {
   run: Run;
-  contact: string;
   editable: boolean;
   onChanged: (run: Run) => void;
 }) {
@@ -149,13 +166,14 @@ function RunRow({
         <Badge tone={RUN_TONE[run.status]} dot>
           {t(`automations.runStatus.${run.status}`)}
         </Badge>
-        <span class="run-contact">{contact}</span>
+        <span class="run-contact">{contactName(run)}</span>
         <span class="muted small run-event">{event}</span>
         <span class="muted small run-when">
           {formatDate(run.started_at)}
           {run.finished_at && ` · ${duration(run.started_at, run.finished_at)}`}
         </span>
       </button>
+      <ConversationLink run={run} />
       {open && (
         <div id={panel} class="run-detail">
           {run.error && <p class="run-error">{run.error}</p>}
@@ -171,33 +189,20 @@ function RunRow({
   );
 }
 
-/** Names for the contacts the runs name, fetched once each. */
-function useContactNames(runs: Run[], known: Contact[]) {
-  const [names, setNames] = useState<Record<string, string>>({});
-  useEffect(() => {
-    const have = { ...names, ...Object.fromEntries(known.map((c) => [c.id, c.name ?? c.id])) };
-    const wanted = [
-      ...new Set(runs.map((r) => r.contact_id).filter((id): id is string => !!id)),
-    ].filter((id) => !have[id]);
-    setNames(have);
-    for (const id of wanted)
-      getContact(id)
-        .then((c) => setNames((all) => ({ ...all, [id]: c.name ?? c.phone ?? c.email ?? id })))
-        .catch(() => {});
-  }, [runs, known]);
-  return names;
-}
-
 /** /automations/:id/runs: each run with its outcome; open one to see its steps. */
 export default function RunLog({ id }: { id: string }) {
   const { me } = useSession();
   const [automation, setAutomation] = useState<Automation | null>(null);
   const [stats, setStats] = useState<Stats | null>(null);
-  const [filter, setFilter] = useState<RunFilter>({ status: "", contactId: "" });
+  const [filter, setFilter] = useState<RunFilter>({
+    status: "",
+    contactId: "",
+    from: "",
+    to: "",
+  });
   const [runs, setRuns] = useState<Run[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
   const [contacts, setContacts] = useState<Contact[]>([]);
-  const names = useContactNames(runs ?? [], contacts);
   useEffect(() => {
     getAutomation(id).then(setAutomation, (e) => toast.error(problemMessage(e)));
     automationStats(id).then(setStats, () => {});
@@ -274,12 +279,30 @@ export default function RunLog({ id }: { id: string }) {
             onChange={(contactId) => setFilter({ ...filter, contactId })}
           />
         </Field>
+        <Field label={t("automations.runs.from")}>
+          <TextInput
+            type="date"
+            name="from"
+            value={filter.from}
+            max={filter.to || undefined}
+            onChange={(e) => setFilter({ ...filter, from: e.currentTarget.value })}
+          />
+        </Field>
+        <Field label={t("automations.runs.to")}>
+          <TextInput
+            type="date"
+            name="to"
+            value={filter.to}
+            min={filter.from || undefined}
+            onChange={(e) => setFilter({ ...filter, to: e.currentTarget.value })}
+          />
+        </Field>
       </div>
       {runs === null ? (
         <SkeletonRows />
       ) : runs.length === 0 ? (
         <EmptyState icon={<History size={22} />} title={t("automations.runs.empty")}>
-          {filter.status || filter.contactId
+          {filter.status || filter.contactId || filter.from || filter.to
             ? t("automations.runs.emptyFiltered")
             : t("automations.runs.emptyHint")}
         </EmptyState>
@@ -290,9 +313,6 @@ export default function RunLog({ id }: { id: string }) {
               <RunRow
                 key={run.id}
                 run={run}
-                contact={
-                  run.contact_id ? (names[run.contact_id] ?? "…") : t("automations.runs.noContact")
-                }
                 editable={canEditAutomations(me)}
                 onChanged={changed}
               />

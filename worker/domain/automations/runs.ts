@@ -1,5 +1,5 @@
 import type { z } from "@hono/zod-openapi";
-import { count, desc, eq, lt, sql } from "drizzle-orm";
+import { and, count, desc, eq, gte, lt, sql } from "drizzle-orm";
 import {
   automationRunSteps,
   automationRuns,
@@ -13,7 +13,12 @@ import type { Db } from "../../lib/context";
 import { conflict, notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { toPage } from "../../lib/pagination";
-import type { RunListQuery, RunSchema, RunStats } from "../../schemas/automation-runs";
+import type {
+  RecentRunStats,
+  RunListQuery,
+  RunSchema,
+  RunStats,
+} from "../../schemas/automation-runs";
 import type { AutomationSettingsPatch } from "../../schemas/automations";
 import { toIso } from "../../schemas/common";
 import { retryFailedRun, startRuns } from "./runner";
@@ -24,13 +29,20 @@ type StepRow = typeof automationRunSteps.$inferSelect;
 
 const isoOrNull = (ms: number | null) => (ms === null ? null : toIso(ms));
 
-export const toRunDto = (row: RunRow, version: number): z.infer<typeof RunSchema> => ({
+type RunContact = { id: string; name: string | null } | null;
+
+const toRunDto = (
+  row: RunRow,
+  version: number,
+  contact: RunContact,
+): z.infer<typeof RunSchema> => ({
   id: row.id,
   automation_id: row.automationId,
   version,
   trigger_event_id: row.triggerEventId,
   trigger: row.trigger,
   contact_id: row.contactId,
+  contact,
   conversation_id: row.conversationId,
   status: row.status,
   next_step_id: row.cursor,
@@ -53,12 +65,29 @@ const toStepDto = (row: StepRow) => ({
   finished_at: isoOrNull(row.finishedAt),
 });
 
+/** Runs with their version number and their contact's name, in one query. */
 const withVersion = (db: Db) =>
   db
-    .select({ run: automationRuns, version: automationVersions.version })
+    .select({
+      run: automationRuns,
+      version: automationVersions.version,
+      contactName: contacts.name,
+    })
     .from(automationRuns)
     .innerJoin(automationVersions, eq(automationVersions.id, automationRuns.versionId))
+    .leftJoin(
+      contacts,
+      and(
+        eq(contacts.id, automationRuns.contactId),
+        eq(contacts.workspaceId, automationRuns.workspaceId),
+      ),
+    )
     .$dynamic();
+
+type JoinedRun = { run: RunRow; version: number; contactName: string | null };
+
+const dtoOf = ({ run, version, contactName }: JoinedRun) =>
+  toRunDto(run, version, run.contactId ? { id: run.contactId, name: contactName } : null);
 
 /** An automation's runs, newest first, by keyset pages. */
 export async function listRuns(
@@ -79,15 +108,16 @@ export async function listRuns(
         query.conversation_id
           ? eq(automationRuns.conversationId, query.conversation_id)
           : undefined,
+        query.started_from
+          ? gte(automationRuns.startedAt, Date.parse(query.started_from))
+          : undefined,
+        query.started_to ? lt(automationRuns.startedAt, Date.parse(query.started_to)) : undefined,
         query.cursor ? lt(automationRuns.id, query.cursor) : undefined,
       ),
     )
     .orderBy(desc(automationRuns.id))
     .limit(query.limit + 1);
-  return toPage(
-    rows.map((r) => toRunDto(r.run, r.version)),
-    query.limit,
-  );
+  return toPage(rows.map(dtoOf), query.limit);
 }
 
 /** A run with each step it took, in order, every attempt. */
@@ -102,7 +132,7 @@ export async function getRun(db: Db, workspaceId: string, runId: string) {
     .where(inWorkspace(automationRunSteps, workspaceId, eq(automationRunSteps.runId, runId)))
     // in the order they were taken (several can start in the same millisecond)
     .orderBy(sql`rowid`);
-  return { ...toRunDto(row.run, row.version), steps: steps.map(toStepDto) };
+  return { ...dtoOf(row), steps: steps.map(toStepDto) };
 }
 
 export async function retryRun(db: Db, env: Env, workspaceId: string, runId: string, now: number) {
@@ -138,6 +168,39 @@ export async function runStats(
     limited: of("limited"),
     messages_sent: rows.reduce((sum, r) => sum + Number(r.sent), 0),
   };
+}
+
+const WEEK = 7 * 24 * 3_600_000;
+
+export type RecentStats = z.infer<typeof RecentRunStats>;
+
+/**
+ * Runs of the last 7 days of each of the workspace's automations (triggered, completed, failed),
+ * in one grouped query; automations without runs are absent.
+ */
+export async function recentRunStats(
+  db: Db,
+  workspaceId: string,
+  now: number,
+): Promise<Map<string, RecentStats>> {
+  const rows = await db
+    .select({
+      automationId: automationRuns.automationId,
+      status: automationRuns.status,
+      n: count(),
+    })
+    .from(automationRuns)
+    .where(inWorkspace(automationRuns, workspaceId, gte(automationRuns.startedAt, now - WEEK)))
+    .groupBy(automationRuns.automationId, automationRuns.status);
+  const stats = new Map<string, RecentStats>();
+  for (const { automationId, status, n } of rows) {
+    const of = stats.get(automationId) ?? { triggered: 0, completed: 0, failed: 0 };
+    of.triggered += n;
+    if (status === "completed") of.completed += n;
+    if (status === "failed") of.failed += n;
+    stats.set(automationId, of);
+  }
+  return stats;
 }
 
 async function checkTarget(
