@@ -5,12 +5,12 @@ import { inWorkspace } from "../../db/scope";
 import type { Db } from "../../lib/context";
 import type { Definition } from "../../schemas/automations";
 import type { StepContext } from "./perform";
-import { startRuns } from "./start";
+import { type AutomationEvent, type Candidate, openRun, scopeOf } from "./start";
 import { runStepOnce, STEP_LEASE_MS } from "./step-once";
 import { StepTree } from "./steps";
-import { definitionOf, versionById } from "./store";
+import { activeAutomationsFor, definitionOf, versionById } from "./store";
 
-export { type AutomationEvent, type Candidate, startRuns, startRunsOf } from "./start";
+export type { AutomationEvent, Candidate } from "./start";
 export { INTERRUPTED, STEP_LEASE_MS } from "./step-once";
 
 export type AutomationJob = { workspaceId: string; runId: string };
@@ -134,6 +134,58 @@ export async function advance(
     if (!(await saveProgress(ctx, { cursor }))) return;
   }
   await saveProgress(ctx, { status: "completed", cursor: null, finishedAt: now });
+}
+
+/**
+ * The engine's entry: starts a run of each active automation whose trigger and conditions match
+ * the event, within its frequency limit and the loop guard. One automation failing never keeps
+ * the others from running. Returns the runs started (limited ones included).
+ */
+export async function startRuns(db: Db, env: Env, event: AutomationEvent, now = event.at) {
+  const candidates = await activeAutomationsFor(
+    db,
+    event.workspaceId,
+    event.type,
+    event.automationId,
+  );
+  return startRunsOf(db, env, event, candidates, now);
+}
+
+/** `startRuns` for a caller that has read the active automations already (a queue batch). */
+export async function startRunsOf(
+  db: Db,
+  env: Env,
+  event: AutomationEvent,
+  candidates: Candidate[],
+  now = event.at,
+) {
+  if (candidates.length === 0) return [];
+  const scope = await scopeOf(db, event);
+  const started: RunRow[] = [];
+  for (const candidate of candidates) {
+    try {
+      const opened = await openRun(db, event, scope, candidate, now);
+      if (!opened) continue;
+      started.push(opened.run);
+      await begin(db, env, opened, now);
+    } catch (error) {
+      console.error(`automation ${candidate.automation.id} could not start on ${event.id}`, error);
+    }
+  }
+  return started;
+}
+
+/** A run just opened goes on now, or wakes when its delay is over; a limited one ends there. */
+async function begin(
+  db: Db,
+  env: Env,
+  { run, name, definition }: NonNullable<Awaited<ReturnType<typeof openRun>>>,
+  now: number,
+) {
+  const job = { workspaceId: run.workspaceId, runId: run.id };
+  if (run.status === "waiting" && run.resumeAt !== null)
+    await wakeLater(env, job, run.resumeAt, now);
+  else if (run.status === "running") await advance(db, env, run, now, { name, definition });
 }
 
 /**

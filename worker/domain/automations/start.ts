@@ -11,9 +11,8 @@ import { conversationOf } from "./effects";
 import { factsFor } from "./facts";
 import { matchesKeyword } from "./keywords";
 import { limitWindow, loopVerdict } from "./limits";
-import { advance, wakeLater } from "./runner";
 import { StepTree } from "./steps";
-import { activeAutomationsFor, definitionOf } from "./store";
+import { type activeAutomationsFor, definitionOf } from "./store";
 
 type RunRow = typeof automationRuns.$inferSelect;
 
@@ -64,7 +63,7 @@ function triggerMatches(trigger: Trigger, event: AutomationEvent) {
 }
 
 /** The contact, conversation and channel an event is about, filled in from its conversation. */
-async function scopeOf(db: Db, event: AutomationEvent) {
+export async function scopeOf(db: Db, event: AutomationEvent) {
   const conversation = event.conversationId
     ? await conversationOf(db, event.workspaceId, event.conversationId).catch(() => null)
     : null;
@@ -122,13 +121,19 @@ async function insertWithinLimit(
   return (await db.insert(automationRuns).values(limited).onConflictDoNothing().returning())[0];
 }
 
+type RunScopeOf = Awaited<ReturnType<typeof scopeOf>>;
+
 export type Candidate = Awaited<ReturnType<typeof activeAutomationsFor>>[number];
 
-async function startOne(
+/**
+ * Opens the event's run of one candidate automation if its trigger, conditions and the loop guard
+ * allow: running, waiting out its delay, or `limited` past the frequency limit. Null when it does
+ * not start (or a redelivered event's run exists already); the runner takes it on from there.
+ */
+export async function openRun(
   db: Db,
-  env: Env,
   event: AutomationEvent,
-  scope: Awaited<ReturnType<typeof scopeOf>>,
+  scope: RunScopeOf,
   { automation, version }: Candidate,
   now: number,
 ) {
@@ -182,47 +187,5 @@ async function startOne(
     definition.frequency,
     now,
   );
-  // a redelivered event: its run exists already
-  if (!run || run.status === "limited") return run ?? null;
-  if (delayed)
-    await wakeLater(env, { workspaceId: run.workspaceId, runId: run.id }, now + delayed, now);
-  else await advance(db, env, run, now, { name: automation.name, definition });
-  return run;
-}
-
-/**
- * The engine's entry: starts a run of each active automation whose trigger and conditions match
- * the event, within its frequency limit and the loop guard. One automation failing never keeps
- * the others from running. Returns the runs started (limited ones included).
- */
-export async function startRuns(db: Db, env: Env, event: AutomationEvent, now = event.at) {
-  const candidates = await activeAutomationsFor(
-    db,
-    event.workspaceId,
-    event.type,
-    event.automationId,
-  );
-  return startRunsOf(db, env, event, candidates, now);
-}
-
-/** `startRuns` for a caller that has read the active automations already (a queue batch). */
-export async function startRunsOf(
-  db: Db,
-  env: Env,
-  event: AutomationEvent,
-  candidates: Candidate[],
-  now = event.at,
-) {
-  if (candidates.length === 0) return [];
-  const scope = await scopeOf(db, event);
-  const started: RunRow[] = [];
-  for (const candidate of candidates) {
-    try {
-      const run = await startOne(db, env, event, scope, candidate, now);
-      if (run) started.push(run);
-    } catch (error) {
-      console.error(`automation ${candidate.automation.id} could not start on ${event.id}`, error);
-    }
-  }
-  return started;
+  return run ? { run, name: automation.name, definition } : null;
 }
