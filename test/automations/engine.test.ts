@@ -1,11 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { conditionsHold, type Facts } from "../../worker/domain/automations/conditions";
 import { matchesKeyword } from "../../worker/domain/automations/keywords";
-import {
-  frequencyAllows,
-  loopVerdict,
-  MAX_CHAIN_DEPTH,
-} from "../../worker/domain/automations/limits";
+import { limitWindow, loopVerdict, MAX_CHAIN_DEPTH } from "../../worker/domain/automations/limits";
 import { StepTree } from "../../worker/domain/automations/steps";
 import { nextLocalTime, quietUntil } from "../../worker/domain/automations/timing";
 import type { Conditions } from "../../worker/schemas/automation-rules";
@@ -109,18 +105,19 @@ describe("conditions", () => {
 
 describe("frequency limit", () => {
   const now = Date.parse("2031-01-15T12:00:00Z");
-  it("allows every time, once, once a day or week, and N per period, on rolling windows", () => {
-    expect(frequencyAllows({ type: "every_time" }, [now - 1, now - 2], now)).toBe(true);
-    expect(frequencyAllows({ type: "once" }, [], now)).toBe(true);
-    expect(frequencyAllows({ type: "once" }, [now - 400 * 24 * HOUR], now)).toBe(false);
-    expect(frequencyAllows({ type: "once_per_day" }, [now - 23 * HOUR], now)).toBe(false);
-    expect(frequencyAllows({ type: "once_per_day" }, [now - 25 * HOUR], now)).toBe(true);
-    expect(frequencyAllows({ type: "once_per_week" }, [now - 6 * 24 * HOUR], now)).toBe(false);
-    expect(frequencyAllows({ type: "once_per_week" }, [now - 8 * 24 * HOUR], now)).toBe(true);
+  it("counts runs since the start of a rolling window: every time, once, once a day or week, N per period", () => {
+    expect(limitWindow({ type: "every_time" }, now)).toBeNull();
+    expect(limitWindow({ type: "once" }, now)).toEqual({ since: 0, count: 1 });
+    expect(limitWindow({ type: "once_per_day" }, now)).toEqual({
+      since: now - 24 * HOUR,
+      count: 1,
+    });
+    expect(limitWindow({ type: "once_per_week" }, now)).toEqual({
+      since: now - 7 * 24 * HOUR,
+      count: 1,
+    });
     const twoADay = { type: "limit" as const, count: 2, period_hours: 24 };
-    expect(frequencyAllows(twoADay, [now - HOUR], now)).toBe(true);
-    expect(frequencyAllows(twoADay, [now - HOUR, now - 2 * HOUR], now)).toBe(false);
-    expect(frequencyAllows(twoADay, [now - HOUR, now - 30 * HOUR], now)).toBe(true);
+    expect(limitWindow(twoADay, now)).toEqual({ since: now - 24 * HOUR, count: 2 });
   });
 });
 

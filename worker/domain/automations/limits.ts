@@ -28,18 +28,6 @@ export function limitWindow(frequency: Frequency, now: number) {
   return { since: Number.isFinite(rule.windowMs) ? now - rule.windowMs : 0, count: rule.count };
 }
 
-/**
- * May the contact go through the automation again, given when their earlier runs started
- * (runs held back by the limit itself do not count)? Windows roll: "once per day" is once in
- * any 24 hours.
- */
-export function frequencyAllows(frequency: Frequency, earlierStarts: number[], now: number) {
-  const rule = allowance(frequency);
-  if (!rule) return true;
-  const since = now - rule.windowMs;
-  return earlierStarts.filter((at) => at > since && at <= now).length < rule.count;
-}
-
 /** How deep a chain of automations starting each other (or changing what triggers them) may go. */
 export const MAX_CHAIN_DEPTH = 5;
 /** How often one automation may be started again by its own chain of events. */
