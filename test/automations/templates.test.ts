@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { eventually } from "../channel-helpers";
 import { api, json, newWebchat, newWorkspace, visitorSays, visitorSession } from "../helpers";
-import { type AutomationDto, refusedPaths, runsOf } from "./helpers";
+import { type AutomationDto, newAutomation, refusedPaths, runsOf } from "./helpers";
 
 type TemplateDto = {
   key: string;
@@ -211,5 +211,51 @@ describe("the automation template library", () => {
     expect(new Set(numbers).size).toBe(2);
     const { data: runs } = await runsOf(cookie, automation.id);
     expect(runs.map((r) => r.status).sort()).toEqual(["completed", "completed", "limited"]);
+  });
+
+  it("out of hours replies once a day while the workspace's hours are closed, never while open", async () => {
+    const { cookie, channel, install } = await library();
+    const hours = await json<{ id: string }>(
+      await api("/api/v1/business-hours", {
+        cookie,
+        body: { name: "Office", timezone: "Europe/Madrid", weekly: [] },
+      }),
+    );
+    await api("/api/v1/workspace/settings", {
+      cookie,
+      method: "PATCH",
+      body: { business_hours_id: hours.id },
+    });
+    const setWeekly = (weekly: unknown[]) =>
+      api(`/api/v1/business-hours/${hours.id}`, { cookie, method: "PATCH", body: { weekly } });
+    const automation = await installed(
+      await install("out-of-hours", { message: "We are closed; back soon." }),
+    );
+    await activate(cookie, automation.id);
+    const runsDone = (count: number) =>
+      eventually(async () => {
+        const { data } = await runsOf(cookie, automation.id);
+        return data.length >= count && data;
+      }, `${count} runs`);
+
+    const early = await visitorSession(channel.id);
+    const { conversation_id: closedHours } = await visitorSays(early.token, "hello?");
+    await visitorSays(early.token, "anyone there?");
+    const both = await runsDone(2);
+    expect(both.map((r) => r.status).sort()).toEqual(["completed", "limited"]);
+    expect(await botReplies(cookie, closedHours)).toEqual(["We are closed; back soon."]);
+
+    // a witness: once its run for "ping" exists, the messages before it were taken in order
+    const witness = await newAutomation(cookie, {
+      trigger: { type: "message.received", keywords: ["ping"], match: "word" },
+      steps: [{ type: "add_tag", tag: "seen" }],
+    });
+    await setWeekly([0, 1, 2, 3, 4, 5, 6].map((day) => ({ day, open: "00:00", close: "24:00" })));
+    const late = await visitorSession(channel.id);
+    const { conversation_id: openHours } = await visitorSays(late.token, "hello, open?");
+    await visitorSays(late.token, "ping");
+    await eventually(async () => (await runsOf(cookie, witness.id)).data.length === 1, "witness");
+    expect(await botReplies(cookie, openHours)).toEqual([]);
+    expect((await runsOf(cookie, automation.id)).data.length).toBe(2);
   });
 });
