@@ -201,6 +201,7 @@ describe("ask steps", () => {
     const { ws, cookie, conversationId, contactId, runId } = await asking({
       answer_type: "number",
       save_to_field: "budget",
+      retries: 2,
     });
     let seq = await lastQuestionSeq(cookie, runId);
     await customerSays(ws.id, conversationId, "a lot", seq + 1);
@@ -211,9 +212,20 @@ describe("ask steps", () => {
       expect.objectContaining({ answer: "a lot", valid: false }),
       expect.objectContaining({ question: "Please answer with a number.\nWhich colour?" }),
     ]);
+    // the hint speaks the customer's language once it is known
+    await api(`/api/v1/contacts/${contactId}`, {
+      cookie,
+      method: "PATCH",
+      body: { language: "pt-BR" },
+    });
+    seq = await lastQuestionSeq(cookie, runId);
+    await customerSays(ws.id, conversationId, "muito", seq + 1);
+    expect((await runOf(cookie, runId)).steps[0]?.output?.tries).toContainEqual(
+      expect.objectContaining({ question: "Por favor, responda com um número.\nWhich colour?" }),
+    );
     seq = await lastQuestionSeq(cookie, runId);
     await customerSays(ws.id, conversationId, "12,5", seq + 1);
-    expect(await runOf(cookie, runId)).toMatchObject({ status: "completed", messages_sent: 2 });
+    expect(await runOf(cookie, runId)).toMatchObject({ status: "completed", messages_sent: 3 });
     const contact = await json<{ custom_fields: Record<string, unknown> }>(
       await api(`/api/v1/contacts/${contactId}`, { cookie }),
     );

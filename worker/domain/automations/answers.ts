@@ -73,13 +73,59 @@ export function questionText(question: string, step: Pick<AskStep, "answer_type"
   return `${question}\n${step.choices.map((choice, i) => `${i + 1}. ${choice}`).join("\n")}`;
 }
 
-const HINTS: Record<AnswerType, string> = {
-  text: "Please write your answer.",
-  number: "Please answer with a number.",
-  email: "Please answer with an email address, like name@example.com.",
-  phone: "Please answer with a phone number, like +1 212 555 0100.",
-  choice: "Please answer with one of the options, or its number.",
+type Hints = Record<AnswerType, string>;
+
+/** The hints in the languages the apps speak; a customer in any other reads English. */
+const HINTS: Record<string, Hints> = {
+  en: {
+    text: "Please write your answer.",
+    number: "Please answer with a number.",
+    email: "Please answer with an email address, like name@example.com.",
+    phone: "Please answer with a phone number, like +1 212 555 0100.",
+    choice: "Please answer with one of the options, or its number.",
+  },
+  es: {
+    text: "Por favor, escribe tu respuesta.",
+    number: "Por favor, responde con un número.",
+    email: "Por favor, responde con un correo electrónico, como nombre@ejemplo.com.",
+    phone: "Por favor, responde con un número de teléfono, como +34 612 345 678.",
+    choice: "Por favor, responde con una de las opciones o su número.",
+  },
+  pt: {
+    text: "Por favor, escreva sua resposta.",
+    number: "Por favor, responda com um número.",
+    email: "Por favor, responda com um e-mail, como nome@exemplo.com.",
+    phone: "Por favor, responda com um número de telefone, como +55 11 98765 4321.",
+    choice: "Por favor, responda com uma das opções ou o número dela.",
+  },
+  fr: {
+    text: "Merci d'écrire votre réponse.",
+    number: "Merci de répondre par un nombre.",
+    email: "Merci de répondre par une adresse e-mail, comme nom@exemple.com.",
+    phone: "Merci de répondre par un numéro de téléphone, comme +33 6 12 34 56 78.",
+    choice: "Merci de répondre par l'une des options, ou son numéro.",
+  },
+  tr: {
+    text: "Lütfen cevabınızı yazın.",
+    number: "Lütfen bir sayı ile cevap verin.",
+    email: "Lütfen ad@ornek.com gibi bir e-posta adresiyle cevap verin.",
+    phone: "Lütfen +90 532 123 45 67 gibi bir telefon numarasıyla cevap verin.",
+    choice: "Lütfen seçeneklerden biriyle ya da numarasıyla cevap verin.",
+  },
+  ar: {
+    text: "يرجى كتابة إجابتك.",
+    number: "يرجى الإجابة برقم.",
+    email: "يرجى الإجابة بعنوان بريد إلكتروني، مثل name@example.com.",
+    phone: "يرجى الإجابة برقم هاتف، مثل ‎+971 50 123 4567.",
+    choice: "يرجى الإجابة بأحد الخيارات أو برقمه.",
+  },
 };
 
-/** The short hint an invalid answer gets before the question is asked again. */
-export const hintFor = (type: AnswerType) => HINTS[type];
+/**
+ * The short hint an invalid answer gets before the question is asked again, in the customer's
+ * language ("pt-BR" reads Portuguese), English when it is unknown or not one of ours.
+ */
+export function hintFor(type: AnswerType, language?: string | null) {
+  const base = language?.toLowerCase().split("-")[0] ?? "en";
+  return (HINTS[base] ?? (HINTS.en as Hints))[type];
+}

@@ -90,14 +90,16 @@ function answerAfter(ctx: StepContext, step: AskStep, seq: number) {
   });
 }
 
+const customerOf = (ctx: StepContext) =>
+  ctx.scope.contactId
+    ? contactOf(ctx.db, ctx.scope.workspaceId, ctx.scope.contactId).catch(() => null)
+    : Promise.resolve(null);
+
 /** Where a phone answer without a +prefix is read: the contact's own number's, else the workspace's. */
 async function countryOf(ctx: StepContext) {
-  const { workspaceId, contactId } = ctx.scope;
-  const contact = contactId
-    ? await contactOf(ctx.db, workspaceId, contactId).catch(() => null)
-    : null;
+  const contact = await customerOf(ctx);
   const own = contact?.phone ? parsePhoneNumberFromString(contact.phone)?.country : undefined;
-  return own ?? (await workspaceOf(ctx.db, workspaceId)).defaultCountry;
+  return own ?? (await workspaceOf(ctx.db, ctx.scope.workspaceId)).defaultCountry;
 }
 
 async function readTry(
@@ -135,6 +137,7 @@ async function readTry(
   const invalid = tries.filter((t) => "answer" in t && !t.valid).length;
   if (invalid > step.retries)
     return { status: "completed", output: { ...asked, tries, reason: "invalid" } };
-  const again = `${hintFor(step.answer_type)}\n${await fill(ctx, step.question)}`;
+  const language = (await customerOf(ctx))?.language;
+  const again = `${hintFor(step.answer_type, language)}\n${await fill(ctx, step.question)}`;
   return sendQuestion(ctx, step, tries, again);
 }
