@@ -16,8 +16,7 @@ const base = "/api/v1/segments";
 export const canEditSegments = (me: Me) =>
   me.role === "owner" || me.role === "admin" || me.role === "supervisor";
 
-export const listSegments = () =>
-  request<{ data: Segment[] }>(base).then((answer) => answer.data);
+export const listSegments = () => request<{ data: Segment[] }>(base).then((answer) => answer.data);
 
 export const getSegment = (id: string) => request<Segment>(`${base}/${id}`);
 
@@ -27,8 +26,7 @@ export const createSegment = (json: SegmentDraft) =>
 export const saveSegment = (id: string, json: Partial<SegmentDraft>) =>
   request<Segment>(`${base}/${id}`, { method: "PATCH", json });
 
-export const deleteSegment = (id: string) =>
-  request<void>(`${base}/${id}`, { method: "DELETE" });
+export const deleteSegment = (id: string) => request<void>(`${base}/${id}`, { method: "DELETE" });
 
 export const previewSegment = (rules: SegmentRules, signal?: AbortSignal) =>
   request<SegmentPreview>(`${base}/preview`, { method: "POST", json: { rules }, signal });
