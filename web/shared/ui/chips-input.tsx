@@ -24,7 +24,7 @@ export function ChipsInput({ values, onChange, placeholder, ...aria }: ChipsProp
     setText("");
   };
   return (
-    <div class="chips" data-invalid={aria["aria-invalid"]}>
+    <div class="chips-box" data-invalid={aria["aria-invalid"]}>
       {values.map((value) => (
         <span class="chip" key={value}>
           {value}

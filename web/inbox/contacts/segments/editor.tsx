@@ -74,7 +74,7 @@ export default function SegmentEditor({ id }: { id?: string }) {
 }
 
 function Editor({
-  segment,
+  segment: loaded,
   initial,
   refs,
 }: {
@@ -85,7 +85,8 @@ function Editor({
   const { me } = useSession();
   const { route } = useLocation();
   const editable = canEditSegments(me);
-  const [saved, setSaved] = useState(segment ? initial : null);
+  const [segment, setSegment] = useState(loaded);
+  const [saved, setSaved] = useState(loaded ? initial : null);
   const [draft, setDraft] = useState(initial);
   const dirty = useMemo(() => JSON.stringify(draft) !== JSON.stringify(saved), [draft, saved]);
   const change = (part: Partial<SegmentDraft>) => setDraft((d) => ({ ...d, ...part }));
@@ -97,6 +98,7 @@ function Editor({
       const body = { ...draft, description: draft.description?.trim() || null };
       const next = segment ? await saveSegment(segment.id, body) : await createSegment(body);
       setSaved(draft);
+      setSegment(next);
       if (!segment) route(`/contacts/segments/${next.id}`, true);
     },
     { success: t("segments.saved") },

@@ -47,6 +47,10 @@ export function SegmentRuleInputs({
   );
 }
 
+/** The error at `at`, or at one of its items ("values.1" shows under the values). */
+const errorAt = (errors: FieldErrors, at: string) =>
+  errors[at] ?? Object.entries(errors).find(([path]) => path.startsWith(`${at}.`))?.[1];
+
 const options = <T extends string>(values: readonly T[], label: (value: T) => string) =>
   values.map((value) => ({ value, label: label(value) }));
 
