@@ -124,6 +124,7 @@ describe("the segments screen", () => {
     ]);
 
     await page.setViewportSize(VIEWPORTS.phone);
+    await expect.poll(() => count().textContent(), { timeout: 15_000 }).toBe("2 contacts");
     await screenshot(page, "segments-editor");
     await page.setViewportSize(VIEWPORTS.laptop);
 
@@ -164,6 +165,25 @@ describe("the segments screen", () => {
     await page.getByRole("dialog").getByRole("button", { name: "Delete" }).click();
     await page.getByRole("heading", { name: "No segments yet" }).waitFor();
     await expect(call("GET", "/api/v1/segments")).resolves.toEqual({ data: [] });
+  });
+
+  it("shows the API's objection to a rule beside that rule's input", async () => {
+    await page.goto("/contacts/segments/new");
+    await editor().getByRole("button", { name: "Add condition group" }).click();
+    await rule(0).getByLabel("Rule", { exact: true }).selectOption({ label: "Timezone" });
+    const zones = rule(0).getByLabel("Timezones", { exact: true });
+    await zones.fill("Mars/Olympus");
+    await zones.press("Enter");
+    const field = rule(0).locator(".field", { has: zones });
+    await expect.poll(() => field.locator(".field-error").count(), { timeout: 15_000 }).toBe(1);
+    await expect(count().textContent()).resolves.toBe(
+      "Fix the rules marked in red to see a count.",
+    );
+    await rule(0).getByRole("button", { name: "Remove Mars/Olympus" }).click();
+    await zones.fill("Europe/Madrid");
+    await zones.press("Enter");
+    await expect.poll(() => field.locator(".field-error").count(), { timeout: 15_000 }).toBe(0);
+    await expect.poll(() => count().textContent()).toMatch(/^\d+ contacts?$/);
   });
 
   it("reads right to left in Arabic", async () => {

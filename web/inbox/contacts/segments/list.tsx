@@ -29,7 +29,7 @@ function SegmentCount({ segment }: { segment: Segment }) {
     );
     return () => abort.abort();
   }, [segment.updated_at]);
-  return count === null ? <span class="muted">…</span> : <>{formatNumber(count)}</>;
+  return count === null ? <span class="muted">…</span> : formatNumber(count);
 }
 
 /** /contacts/segments: the workspace's saved audiences. */

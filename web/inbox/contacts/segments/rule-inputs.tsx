@@ -67,7 +67,7 @@ function RuleOptions({
   errors: FieldErrors;
   path: string;
 }) {
-  const err = (name: string) => errors[`${path}.${name}`];
+  const err = (name: string) => errorAt(errors, `${path}.${name}`);
   const operator = (values: readonly string[]) => (
     <Field label={t("segments.rule.operator")} error={err("operator")}>
       <Select
