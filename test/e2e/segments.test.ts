@@ -174,7 +174,9 @@ describe("the segments screen", () => {
     const zones = rule(0).getByLabel("Timezones", { exact: true });
     await zones.fill("Mars/Olympus");
     await zones.press("Enter");
-    const field = rule(0).locator(".field", { has: zones });
+    const field = rule(0).locator(".field", {
+      has: page.getByLabel("Timezones", { exact: true }),
+    });
     await expect.poll(() => field.locator(".field-error").count(), { timeout: 15_000 }).toBe(1);
     await expect(count().textContent()).resolves.toBe(
       "Fix the rules marked in red to see a count.",
