@@ -1,6 +1,6 @@
-import { Field, Select, TextInput, t } from "../../shared/ui";
+import { ChipsInput, Field, Select, TextInput, t } from "../../shared/ui";
 import type { Step } from "./api";
-import { ChipsInput, VariableText } from "./inputs";
+import { VariableText } from "./inputs";
 import { int, type StepFormProps } from "./step-form-kit";
 
 type AskStep = Extract<Step, { type: "ask" }>;

@@ -1,25 +1,16 @@
-import { Plus, Trash2 } from "lucide-preact";
 import {
   Button,
   Checkbox,
   Field,
   type FieldErrors,
   formatDate,
-  IconButton,
+  RuleGroups,
   Select,
   TextInput,
   t,
 } from "../../shared/ui";
-import type { Condition, ConditionGroup, Conditions, References } from "./api";
-import {
-  COMPARISONS,
-  CONDITION_TYPES,
-  defaultCondition,
-  emptyGroup,
-  removed,
-  replaced,
-  WEEKDAYS,
-} from "./model";
+import type { Condition, Conditions, References } from "./api";
+import { COMPARISONS, CONDITION_TYPES, defaultCondition, WEEKDAYS } from "./model";
 
 type Props = {
   value: Conditions;
@@ -34,132 +25,30 @@ type Props = {
 export const weekdayName = (day: number) =>
   formatDate(Date.UTC(2023, 0, 1 + day), { weekday: "short", timeZone: "UTC" });
 
-const matchOptions = () => [
-  { value: "all", label: t("automations.conditions.all") },
-  { value: "any", label: t("automations.conditions.any") },
-];
-
 /** Groups of rules: each group needs all or any of its rules, and the groups join the same way. */
 export function ConditionsEditor({ value, onChange, path, errors, refs }: Props) {
-  const setGroup = (at: number, group: ConditionGroup) =>
-    onChange({ ...value, groups: replaced(value.groups, at, group) });
   return (
-    <div class="conditions">
-      {value.groups.length > 1 && (
-        <Field label={t("automations.conditions.groupsJoin")}>
-          <Select
-            value={value.match ?? "all"}
-            options={matchOptions()}
-            onChange={(e) => onChange({ ...value, match: e.currentTarget.value as "all" })}
-          />
-        </Field>
+    <RuleGroups<Condition>
+      value={value}
+      onChange={(next) => onChange(next as Conditions)}
+      newRule={() => defaultCondition("tag")}
+      path={path}
+      renderRule={(rule, change, rulePath) => (
+        <>
+          <Field label={t("automations.conditions.type")}>
+            <Select
+              value={rule.type}
+              options={CONDITION_TYPES.map((type) => ({
+                value: type,
+                label: t(`automations.rule.${type}`),
+              }))}
+              onChange={(e) => change(defaultCondition(e.currentTarget.value as Condition["type"]))}
+            />
+          </Field>
+          <RuleOptions rule={rule} onChange={change} refs={refs} errors={errors} path={rulePath} />
+        </>
       )}
-      {value.groups.map((group, g) => (
-        <div key={g} class="condition-group-wrap">
-          {g > 0 && (
-            <span class="joiner">
-              {value.match === "any"
-                ? t("automations.conditions.or")
-                : t("automations.conditions.and")}
-            </span>
-          )}
-          <fieldset class="condition-group">
-            <legend>{t("automations.conditions.group", { number: g + 1 })}</legend>
-            <div class="group-head">
-              <Select
-                aria-label={t("automations.conditions.groupMatch", { number: g + 1 })}
-                value={group.match ?? "all"}
-                options={matchOptions()}
-                onChange={(e) => setGroup(g, { ...group, match: e.currentTarget.value as "all" })}
-              />
-              <IconButton
-                size="sm"
-                label={t("automations.conditions.removeGroup", { number: g + 1 })}
-                icon={<Trash2 size={15} />}
-                onClick={() => onChange({ ...value, groups: removed(value.groups, g) })}
-              />
-            </div>
-            {group.rules.map((rule, r) => (
-              <RuleRow
-                key={r}
-                rule={rule}
-                refs={refs}
-                errors={errors}
-                path={`${path}.groups.${g}.rules.${r}`}
-                onChange={(next) =>
-                  setGroup(g, { ...group, rules: replaced(group.rules, r, next) })
-                }
-                onRemove={
-                  group.rules.length > 1
-                    ? () => setGroup(g, { ...group, rules: removed(group.rules, r) })
-                    : undefined
-                }
-              />
-            ))}
-            <Button
-              size="sm"
-              variant="ghost"
-              icon={<Plus size={14} />}
-              onClick={() =>
-                setGroup(g, { ...group, rules: [...group.rules, defaultCondition("tag")] })
-              }
-            >
-              {t("automations.conditions.addRule")}
-            </Button>
-          </fieldset>
-        </div>
-      ))}
-      <div>
-        <Button
-          size="sm"
-          icon={<Plus size={14} />}
-          onClick={() => onChange({ ...value, groups: [...value.groups, emptyGroup()] })}
-        >
-          {t("automations.conditions.addGroup")}
-        </Button>
-      </div>
-    </div>
-  );
-}
-
-function RuleRow({
-  rule,
-  onChange,
-  onRemove,
-  refs,
-  errors,
-  path,
-}: {
-  rule: Condition;
-  onChange: (rule: Condition) => void;
-  onRemove?: () => void;
-  refs: References;
-  errors: FieldErrors;
-  path: string;
-}) {
-  return (
-    <div class="rule">
-      <Field label={t("automations.conditions.type")}>
-        <Select
-          value={rule.type}
-          options={CONDITION_TYPES.map((type) => ({
-            value: type,
-            label: t(`automations.rule.${type}`),
-          }))}
-          onChange={(e) => onChange(defaultCondition(e.currentTarget.value as Condition["type"]))}
-        />
-      </Field>
-      <RuleOptions rule={rule} onChange={onChange} refs={refs} errors={errors} path={path} />
-      {onRemove && (
-        <IconButton
-          class="rule-remove"
-          size="sm"
-          label={t("automations.conditions.removeRule")}
-          icon={<Trash2 size={15} />}
-          onClick={onRemove}
-        />
-      )}
-    </div>
+    />
   );
 }
 

@@ -1,7 +1,14 @@
-import { Combobox, Field, type FieldErrors, Select, TextInput, t } from "../../shared/ui";
+import {
+  ChipsInput,
+  Combobox,
+  Field,
+  type FieldErrors,
+  Select,
+  TextInput,
+  t,
+} from "../../shared/ui";
 import type { References, Trigger } from "./api";
 import { ChannelChecks } from "./conditions";
-import { ChipsInput } from "./inputs";
 import { defaultTrigger, TRIGGER_TYPES } from "./model";
 
 type Props = {

@@ -15,6 +15,8 @@ export type FieldValue = Contact["custom_fields"][string];
 export type ListQuery = {
   q: string;
   tag: string;
+  /** a saved segment's id, or "" */
+  segment: string;
   fields: string[];
   sort: "created" | "name" | "last_activity";
   order: "asc" | "desc";
@@ -30,6 +32,7 @@ export function listContacts(query: ListQuery, cursor: string | null) {
   });
   if (query.q.trim()) params.set("q", query.q.trim());
   if (query.tag) params.set("tag", query.tag);
+  if (query.segment) params.set("segment_id", query.segment);
   for (const f of query.fields) params.append("field", f);
   if (cursor) params.set("cursor", cursor);
   return request<ContactPage>(`/api/v1/contacts?${params}`);

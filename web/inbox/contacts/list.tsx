@@ -27,9 +27,11 @@ import {
   listContacts,
   PAGE_SIZE,
 } from "./api";
+import { ContactsTabs } from "./area-tabs";
 import { ChannelBadge } from "./channels";
 import { describeFilter, FieldFilterDialog } from "./field-filter";
 import { NewContactDialog } from "./new-contact";
+import { SaveAsSegment, SegmentSelect } from "./segments/contacts-filter";
 
 const SORTS = [
   { value: "created:desc", label: () => t("contacts.sort.newest") },
@@ -40,7 +42,14 @@ const SORTS = [
   { value: "last_activity:asc", label: () => t("contacts.sort.leastActivity") },
 ];
 
-const INITIAL: ListQuery = { q: "", tag: "", fields: [], sort: "created", order: "desc" };
+const INITIAL: ListQuery = {
+  q: "",
+  tag: "",
+  segment: "",
+  fields: [],
+  sort: "created",
+  order: "desc",
+};
 
 /** Waits until typing pauses before the value changes. */
 function useDebounced<T>(value: T, ms = 250) {
@@ -101,9 +110,10 @@ function usePagedContacts(query: ListQuery) {
 }
 
 export default function ContactList() {
-  const { route } = useLocation();
+  const { route, query: params } = useLocation();
   const [search, setSearch] = useState("");
-  const [query, setQuery] = useState<ListQuery>(INITIAL);
+  // "Show contacts" on a segment links here with ?segment=
+  const [query, setQuery] = useState<ListQuery>({ ...INITIAL, segment: params.segment ?? "" });
   const q = useDebounced(search);
   const effective = useMemo(() => ({ ...query, q }), [query, q]);
   const paged = usePagedContacts(effective);
@@ -117,7 +127,7 @@ export default function ContactList() {
     contactTags().then(setTags, () => setTags([]));
   }, []);
 
-  const filtered = Boolean(q || query.tag || query.fields.length);
+  const filtered = Boolean(q || query.tag || query.segment || query.fields.length);
   const rows = paged.page?.data ?? [];
   const to = paged.from + rows.length - 1;
   const summary = !paged.page
@@ -141,6 +151,7 @@ export default function ContactList() {
           </Button>
         }
       />
+      <ContactsTabs current="all" />
 
       <div class="toolbar contacts-toolbar">
         <label class="search-box">
@@ -161,6 +172,10 @@ export default function ContactList() {
           options={tags.map((tag) => ({ value: tag, label: tag }))}
           onChange={(e) => setQuery({ ...query, tag: e.currentTarget.value })}
         />
+        <SegmentSelect
+          value={query.segment}
+          onChange={(segment) => setQuery({ ...query, segment })}
+        />
         <Button
           icon={<ListFilter size={16} />}
           onClick={() => setFiltering(true)}
@@ -169,6 +184,7 @@ export default function ContactList() {
         >
           {t("contacts.list.fieldFilter")}
         </Button>
+        <SaveAsSegment query={effective} fields={fields} />
         <Select
           aria-label={t("contacts.list.sortBy")}
           value={`${query.sort}:${query.order}`}

@@ -1,4 +1,5 @@
 export * from "./button";
+export * from "./chips-input";
 export * from "./choice";
 export * from "./combobox";
 export * from "./dialog";
@@ -10,6 +11,7 @@ export * from "./i18n";
 export * from "./list-state";
 export * from "./menu";
 export * from "./page-header";
+export * from "./rule-groups";
 export * from "./table";
 export * from "./tabs";
 export * from "./toast";
