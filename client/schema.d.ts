@@ -7326,6 +7326,378 @@ export interface paths {
       };
     };
   };
+  "/api/v1/outbound-messages": {
+    /**
+     * Every message sent to customers, on every channel, newest first
+     * @description kind=manual: sent by a person or an API key; kind=automatic: by automations, bots, broadcasts or schedules.
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Sent at or after this time */
+          from?: string;
+          /** @description Sent before this time */
+          to?: string;
+          channel_id?: string;
+          status?: "queued" | "sent" | "delivered" | "read" | "failed";
+          kind?: "automatic" | "manual";
+          contact_id?: string;
+          /** @description The text contains this (case-insensitive) */
+          q?: string;
+          /** @description `next_cursor` of the previous page */
+          cursor?: string;
+          limit?: number;
+        };
+      };
+      responses: {
+        /** @description A page */
+        200: {
+          content: {
+            "application/json": components["schemas"]["OutboundMessagePage"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/outbound-messages/resend": {
+    /**
+     * Send messages again, each as a new message in its conversation
+     * @description Each goes the way an agent's reply goes, so the channel's rules apply again: a message the channel refuses now (a closed WhatsApp window, an opt-out) is answered `refused` with the reason.
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["ResendRequest"];
+        };
+      };
+      responses: {
+        /** @description One result per id */
+        200: {
+          content: {
+            "application/json": components["schemas"]["ResendResponse"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/outbound-messages/saved-filters": {
+    /** Your saved filters of the sent-message history, by name */
+    get: {
+      responses: {
+        /** @description Your filters */
+        200: {
+          content: {
+            "application/json": components["schemas"]["OutboundSavedFilterList"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    /** Save the history's current filters under a name */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["OutboundSavedFilterCreate"];
+        };
+      };
+      responses: {
+        /** @description Saved */
+        201: {
+          content: {
+            "application/json": components["schemas"]["OutboundSavedFilter"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/outbound-messages/saved-filters/{id}": {
+    /** Delete a saved filter */
+    delete: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Deleted */
+        204: {
+          content: never;
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    /** Rename a saved filter or change it */
+    patch: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["OutboundSavedFilterPatch"];
+        };
+      };
+      responses: {
+        /** @description Saved */
+        200: {
+          content: {
+            "application/json": components["schemas"]["OutboundSavedFilter"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/widget/v1/channels/{id}": {
     /** Public look and state of a web-chat channel */
     get: {
@@ -9980,6 +10352,109 @@ export interface components {
       name?: string;
       description?: string | null;
       rules?: components["schemas"]["SegmentRules"];
+    };
+    OutboundMessagePage: {
+      data: components["schemas"]["OutboundMessage"][];
+      next_cursor: string | null;
+    };
+    OutboundMessage: {
+      id: string;
+      conversation_id: string;
+      conversation_number: number;
+      /** @description The text's first 140 characters */
+      preview: string;
+      attachments_count: number;
+      /**
+       * @description null for web chat, which has no delivery reports
+       * @enum {string|null}
+       */
+      status: "queued" | "sent" | "delivered" | "read" | "failed" | null;
+      status_reason: string | null;
+      /** @enum {string} */
+      kind: "automatic" | "manual";
+      channel: {
+        id: string;
+        /** @enum {string} */
+        kind: "webchat" | "whatsapp" | "messenger" | "instagram" | "telegram" | "twilio_sms" | "email" | "custom";
+        name: string;
+      };
+      contact: {
+        id: string;
+        name: string | null;
+      };
+      sender: {
+        /** @enum {string} */
+        type: "agent" | "api" | "automation" | "bot" | "broadcast" | "scheduled";
+        name: string | null;
+      };
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      created_at: string;
+    };
+    ResendResponse: {
+      results: components["schemas"]["ResendResult"][];
+    };
+    ResendResult: {
+      message_id: string;
+      /** @enum {string} */
+      outcome: "sent" | "refused";
+      /** @description Why it was refused */
+      reason?: string;
+      new_message_id?: string;
+      conversation_id?: string;
+    };
+    ResendRequest: {
+      message_ids: string[];
+    };
+    OutboundSavedFilterList: {
+      data: components["schemas"]["OutboundSavedFilter"][];
+    };
+    OutboundSavedFilter: {
+      id: string;
+      name: string;
+      filters: components["schemas"]["OutboundFilters"];
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      created_at: string;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      updated_at: string;
+    };
+    OutboundFilters: {
+      /**
+       * Format: date-time
+       * @description Sent at or after this time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      from?: string;
+      /**
+       * Format: date-time
+       * @description Sent before this time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      to?: string;
+      channel_id?: string;
+      /** @enum {string} */
+      status?: "queued" | "sent" | "delivered" | "read" | "failed";
+      /** @enum {string} */
+      kind?: "automatic" | "manual";
+      contact_id?: string;
+      /** @description The text contains this (case-insensitive) */
+      q?: string;
+    };
+    OutboundSavedFilterCreate: {
+      name: string;
+      filters: components["schemas"]["OutboundFilters"];
+    };
+    OutboundSavedFilterPatch: {
+      name?: string;
+      filters?: components["schemas"]["OutboundFilters"];
     };
     WidgetChannel: {
       id: string;

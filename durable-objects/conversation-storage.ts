@@ -2,6 +2,7 @@ import type {
   Attachment,
   DeliveryStatus,
   MessageKind,
+  MessageOrigin,
   SenderType,
   SystemEvent,
 } from "../worker/db/schema";
@@ -44,6 +45,7 @@ export function migrateConversationStorage(sql: SqlStorage) {
     ["status_reason", "TEXT"],
     ["delivery_events", "TEXT"],
     ["outbound", "TEXT"],
+    ["origin", "TEXT"],
   ] as const) {
     if (!columns.has(column)) sql.exec(`ALTER TABLE messages ADD COLUMN ${column} ${type}`);
   }
@@ -202,7 +204,11 @@ export function projectedMessage(row: Row): ProjectedMessage {
     senderType: row.sender_type as SenderType,
     senderId: row.sender_id === null ? null : String(row.sender_id),
     text: row.text === null ? null : String(row.text),
+    senderName: row.sender_name === null ? null : String(row.sender_name),
     hasAttachment: row.attachment !== null,
+    origin: (row.origin as MessageOrigin | null) ?? null,
+    status: (row.status as DeliveryStatus | null) ?? null,
+    statusReason: row.status_reason ? String(row.status_reason) : null,
     createdAt: Number(row.created_at),
   };
 }

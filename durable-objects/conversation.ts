@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { createDb } from "../worker/db/client";
-import type { DeliveryStatus } from "../worker/db/schema";
+import type { Attachment, DeliveryStatus } from "../worker/db/schema";
 import { record } from "../worker/domain/events/record";
 import type {
   AppendInput,
@@ -9,7 +9,11 @@ import type {
   DeliveryUpdate,
   OutboundOptions,
 } from "../worker/domain/messaging/contract";
-import { reopenSnoozed, resetUnread } from "../worker/domain/messaging/projection";
+import {
+  projectDeliveryStatus,
+  reopenSnoozed,
+  resetUnread,
+} from "../worker/domain/messaging/projection";
 import { visitorView } from "../worker/domain/messaging/visitor-view";
 import { slaBreaches } from "../worker/domain/routing/sla";
 import { newId } from "../worker/lib/ids";
@@ -166,8 +170,8 @@ export class ConversationDO extends DurableObject<Env> {
       const seq = this.lastSeq() + 1;
       const inserted = this.sql
         .exec(
-          `INSERT INTO messages (seq, id, kind, sender_type, sender_id, sender_name, text, attachment, event, status, external_id, outbound, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+          `INSERT INTO messages (seq, id, kind, sender_type, sender_id, sender_name, text, attachment, event, status, external_id, outbound, origin, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
           seq,
           newId("msg", now),
           input.kind,
@@ -180,6 +184,7 @@ export class ConversationDO extends DurableObject<Env> {
           input.status ?? null,
           dedupeKey,
           input.outbound ? JSON.stringify(input.outbound) : null,
+          input.origin ?? null,
           now,
         )
         .one();
@@ -348,14 +353,20 @@ export class ConversationDO extends DurableObject<Env> {
   }
 
   /** One message with how it is to be sent, for the outbound queue. */
-  async outboundMessage(
-    seq: number,
-  ): Promise<{ message: MessageDto; options: OutboundOptions; workspaceId: string } | null> {
+  async outboundMessage(seq: number): Promise<{
+    message: MessageDto;
+    options: OutboundOptions;
+    workspaceId: string;
+    /** the stored file itself, for sending it again */
+    attachment: Attachment | null;
+  } | null> {
     const row = this.sql.exec("SELECT * FROM messages WHERE seq = ?", seq).toArray()[0];
     if (!row) return null;
     const options = row.outbound ? (JSON.parse(String(row.outbound)) as OutboundOptions) : {};
+    const attachment = row.attachment ? (JSON.parse(String(row.attachment)) as Attachment) : null;
     const { conversationId, workspaceId } = this.meta();
-    return { message: await messageDto(this.env, row, conversationId), options, workspaceId };
+    const message = await messageDto(this.env, row, conversationId);
+    return { message, options, workspaceId, attachment };
   }
 
   /**
@@ -377,6 +388,7 @@ export class ConversationDO extends DurableObject<Env> {
       events.length ? JSON.stringify(events) : null,
       seq,
     );
+    await this.projectStatus(seq, status, reason);
     this.broadcast({
       type: "status",
       seq,
@@ -385,6 +397,15 @@ export class ConversationDO extends DurableObject<Env> {
       delivery_events: deliveryEventsDto(events),
     });
     return status;
+  }
+
+  /**
+   * The sent-message history reads statuses from D1. Projection first, so the message is there;
+   * when that projection is still failing, its retry carries the status.
+   */
+  private async projectStatus(seq: number, status: DeliveryStatus, reason: string | null) {
+    await this.flush();
+    await projectDeliveryStatus(this.env.DB, this.meta(), seq, { status, reason });
   }
 
   /** Messenger read receipts: every outbound message up to the watermark is read. */

@@ -39,6 +39,7 @@ import { filesRouter } from "./routes/files";
 import { invitationsRouter } from "./routes/invitations";
 import { labelsRouter } from "./routes/labels";
 import { meRouter } from "./routes/me";
+import { outboundMessagesRouter } from "./routes/outbound-messages";
 import { realtimeRouter } from "./routes/realtime";
 import { savedViewsRouter } from "./routes/saved-views";
 import { searchRouter } from "./routes/search";
@@ -180,6 +181,7 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
     .route(API, automationsRouter)
     .route(API, automationTemplatesRouter)
     .route(API, segmentsRouter)
+    .route(API, outboundMessagesRouter)
     .route("/widget/v1", widgetRouter)
     .route("/webhooks", webhooksRouter)
     .route("/", filesRouter)

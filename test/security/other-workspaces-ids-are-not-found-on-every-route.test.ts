@@ -76,6 +76,7 @@ const ROUTES_WITHOUT_IDS = new Set([
   "GET /api/v1/automations",
   "GET /api/v1/automation-templates",
   "GET /api/v1/segments",
+  "GET /api/v1/outbound-messages/saved-filters",
   "GET /api/v1/automation-settings",
   "PATCH /api/v1/automation-settings",
   "POST /widget/v1/attachments",
@@ -141,6 +142,7 @@ const REFERENCE_KINDS: Record<string, string> = {
   snippet_id: "snp",
   automation_id: "aut",
   segment_id: "seg",
+  message_ids: "msg",
 };
 
 let unique = 0;
@@ -274,6 +276,21 @@ const REQUESTS: Record<string, Request> = {
   },
   "PATCH /api/v1/saved-views/{id}": {
     body: (own) => ({ filters: { team_id: first(own, "team") } }),
+  },
+  "GET /api/v1/outbound-messages": {
+    query: (own) => ({ channel_id: first(own, "ch"), contact_id: first(own, "ct") }),
+  },
+  "POST /api/v1/outbound-messages/resend": {
+    body: (own) => ({ message_ids: [first(own, "msg")] }),
+  },
+  "POST /api/v1/outbound-messages/saved-filters": {
+    body: (own) => ({
+      name: `matrix ${unique++}`,
+      filters: { channel_id: first(own, "ch"), contact_id: first(own, "ct") },
+    }),
+  },
+  "PATCH /api/v1/outbound-messages/saved-filters/{id}": {
+    body: (own) => ({ filters: { channel_id: first(own, "ch"), contact_id: first(own, "ct") } }),
   },
   "POST /api/v1/conversations/bulk": {
     body: (own) => ({

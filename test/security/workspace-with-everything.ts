@@ -108,6 +108,15 @@ export async function workspaceWithEverything(label: string) {
     filters: { view: "my_teams", team_id: team.id, label: LABEL },
   });
 
+  const savedFilter = await created(
+    await admin.login(),
+    "/api/v1/outbound-messages/saved-filters",
+    {
+      name: marker,
+      filters: { status: "failed", channel_id: webchat.id, contact_id: contact.id },
+    },
+  );
+
   const automation = await created(cookie, "/api/v1/automations", {
     name: marker,
     trigger: { type: "message.received", keywords: [marker] },
@@ -159,6 +168,7 @@ export async function workspaceWithEverything(label: string) {
       msg: [reply.id],
       snp: [snippet.id],
       sv: [savedView.id],
+      sf: [savedFilter.id],
       lab: [catalogueLabel.id],
       team: [team.id],
       bh: [hours.id],

@@ -18,6 +18,7 @@ import "./shell.css";
 const Contacts = lazy(() => import("./contacts"));
 const Settings = lazy(() => import("./settings/layout"));
 const Automations = lazy(() => import("./automations"));
+const SentHistory = lazy(() => import("./sent"));
 
 function SignedIn({
   me,
@@ -57,6 +58,7 @@ function Routes() {
       <Route path="/contacts" component={Contacts} />
       <Route path="/automations/*" component={Automations} />
       <Route path="/automations" component={Automations} />
+      <Route path="/sent" component={SentHistory} />
       <Route path="/settings/*" component={Settings} />
       <Route path="/settings" component={Settings} />
       <Route default component={NotFound} />

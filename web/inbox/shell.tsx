@@ -5,6 +5,7 @@ import {
   Keyboard,
   LogOut,
   MessageCircle,
+  Send,
   Settings,
   UserRound,
   Workflow,
@@ -120,6 +121,12 @@ export function Shell({ children }: { children: ComponentChildren }) {
             active={path.startsWith("/automations")}
           />
         )}
+        <RailLink
+          href="/sent"
+          label={t("sent.rail")}
+          icon={<Send size={20} />}
+          active={path.startsWith("/sent")}
+        />
         <RailLink
           href="/settings"
           label={t("app.settings")}

@@ -21,3 +21,7 @@ function randomChars(length: number): string {
 export function newId(prefix: string, now = Date.now()): string {
   return `${prefix}_${encodeTime(now)}${randomChars(16)}`;
 }
+
+/** The smallest id `newId` can give at this time: a bound for ranges of time-ordered ids. */
+export const firstIdAt = (prefix: string, ms: number) =>
+  `${prefix}_${encodeTime(ms)}${"0".repeat(16)}`;

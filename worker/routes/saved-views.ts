@@ -8,7 +8,14 @@ import {
 } from "../domain/messaging/saved-views";
 import { createRouter } from "../lib/router";
 import { errorResponses, IdParam, jsonBody, jsonResponse } from "../schemas/common";
-import { SavedViewCreate, SavedViewPatch, SavedViewSchema } from "../schemas/saved-views";
+import {
+  SavedViewCreate,
+  type SavedViewFilters,
+  SavedViewPatch,
+  SavedViewSchema,
+} from "../schemas/saved-views";
+
+type Filters = z.infer<typeof SavedViewFilters>;
 
 const tags = ["Saved views"];
 // a person's own filter sets: API keys have none
@@ -62,29 +69,31 @@ const deleteRoute = createRoute({
 
 export const savedViewsRouter = createRouter()
   .openapi(listRoute, async (c) => {
-    const rows = await listSavedViews(c.get("db"), c.get("principal"));
-    return c.json({ data: rows.map(toSavedViewDto) }, 200);
+    const rows = await listSavedViews(c.get("db"), c.get("principal"), "inbox");
+    return c.json({ data: rows.map((row) => toSavedViewDto<Filters>(row)) }, 200);
   })
   .openapi(createViewRoute, async (c) => {
     const row = await createSavedView(
       c.get("db"),
       c.get("principal"),
+      "inbox",
       c.req.valid("json"),
       c.get("clock").now(),
     );
-    return c.json(toSavedViewDto(row), 201);
+    return c.json(toSavedViewDto<Filters>(row), 201);
   })
   .openapi(updateRoute, async (c) => {
     const row = await updateSavedView(
       c.get("db"),
       c.get("principal"),
+      "inbox",
       c.req.valid("param").id,
       c.req.valid("json"),
       c.get("clock").now(),
     );
-    return c.json(toSavedViewDto(row), 200);
+    return c.json(toSavedViewDto<Filters>(row), 200);
   })
   .openapi(deleteRoute, async (c) => {
-    await deleteSavedView(c.get("db"), c.get("principal"), c.req.valid("param").id);
+    await deleteSavedView(c.get("db"), c.get("principal"), "inbox", c.req.valid("param").id);
     return c.body(null, 204);
   });

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import {
   index,
   integer,
@@ -117,6 +118,21 @@ export const DELIVERY_STATUSES = ["queued", "sent", "delivered", "read", "failed
 
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
+/**
+ * Who sent an outbound message, as the sent-message history tells them apart: a person or an
+ * API key by hand, or Conversa on its own (automations, bots' auto-replies, broadcasts, schedules).
+ */
+export const MESSAGE_ORIGINS = [
+  "agent",
+  "api",
+  "automation",
+  "bot",
+  "broadcast",
+  "scheduled",
+] as const;
+
+export type MessageOrigin = (typeof MESSAGE_ORIGINS)[number];
+
 export type Attachment = { key: string; name: string; content_type: string; size: number };
 
 export type EventValue = string | number | boolean | null | string[];
@@ -137,9 +153,22 @@ export const messages = sqliteTable(
     senderType: text("sender_type", { enum: SENDER_TYPES }).notNull(),
     senderId: text("sender_id"),
     text: text("text"),
+    /** Set on outbound messages only (agent and Conversa messages to the customer). */
+    origin: text("origin", { enum: MESSAGE_ORIGINS }),
+    senderName: text("sender_name"),
+    status: text("status", { enum: DELIVERY_STATUSES }),
+    statusReason: text("status_reason"),
+    attachmentCount: integer("attachment_count").notNull().default(0),
     createdAt: millis("created_at").notNull(),
   },
-  (t) => [uniqueIndex("messages_conversation_seq_idx").on(t.conversationId, t.seq)],
+  (t) => [
+    uniqueIndex("messages_conversation_seq_idx").on(t.conversationId, t.seq),
+    // the sent-message history, newest first (ids are time-ordered), overall and by status
+    index("messages_outbound_idx").on(t.workspaceId, t.id).where(sql`${t.origin} IS NOT NULL`),
+    index("messages_outbound_status_idx")
+      .on(t.workspaceId, t.status, t.id)
+      .where(sql`${t.origin} IS NOT NULL`),
+  ],
 );
 
 /** An agent named in a note: their "Mentions" view and notification, read once they open it. */
@@ -218,7 +247,12 @@ export type SavedViewFilters = {
   sort?: string;
 };
 
-/** An agent's own named filter sets, listed under the inbox's built-in views. */
+/** Where a saved view applies: the inbox's conversation list or the sent-message history. */
+export const SAVED_VIEW_SCREENS = ["inbox", "sent_messages"] as const;
+
+export type SavedViewScreen = (typeof SAVED_VIEW_SCREENS)[number];
+
+/** An agent's own named filter sets, listed under the inbox's built-in views or the history's. */
 export const savedViews = sqliteTable(
   "saved_views",
   {
@@ -227,10 +261,13 @@ export const savedViews = sqliteTable(
     userId: text("user_id")
       .notNull()
       .references(() => users.id),
+    screen: text("screen", { enum: SAVED_VIEW_SCREENS }).notNull().default("inbox"),
     name: text("name").notNull(),
-    filters: text("filters", { mode: "json" }).$type<SavedViewFilters>().notNull(),
+    filters: text("filters", { mode: "json" })
+      .$type<SavedViewFilters | Record<string, string>>()
+      .notNull(),
     createdAt: createdAt(),
     updatedAt: millis("updated_at").notNull(),
   },
-  (t) => [uniqueIndex("saved_views_name_idx").on(t.workspaceId, t.userId, t.name)],
+  (t) => [uniqueIndex("saved_views_name_idx").on(t.workspaceId, t.userId, t.screen, t.name)],
 );

@@ -156,7 +156,7 @@ export async function sendFromAutomation(
     db,
     env,
     conversationId,
-    { ...reply, sender: { type: "bot", id: null, name: senderName } },
+    { ...reply, sender: { type: "bot", id: null, name: senderName }, origin: "automation" },
     { now, origin: "" },
   );
   return { conversationId, seq: message.seq, platform: isPlatformChannel(channel.type) };

@@ -2,6 +2,7 @@ import type {
   Attachment,
   DeliveryStatus,
   MessageKind,
+  MessageOrigin,
   SenderType,
   SystemEvent,
 } from "../../db/schema";
@@ -41,6 +42,8 @@ export type AppendInput = {
   /** Who stands behind a sender without an id of their own (the API key of a `bot` message). */
   senderKey?: string | null;
   outbound?: OutboundOptions | null;
+  /** How an outbound message came to be sent, when its sender type alone does not tell. */
+  origin?: MessageOrigin | null;
 };
 
 /** A delivery status report for one message; the status only ever moves forward. */

@@ -2,7 +2,7 @@ import { eq, isNull } from "drizzle-orm";
 import type { z } from "zod";
 import { isPlatformChannel } from "../../channels/index";
 import { replyPolicy } from "../../channels/rules";
-import { type Attachment, conversations, users } from "../../db/schema";
+import { type Attachment, conversations, type MessageOrigin, users } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
 import type { Db, Principal } from "../../lib/context";
 import { notFound, validationFailed } from "../../lib/errors";
@@ -54,6 +54,8 @@ export type ReplyTarget = {
 /** A reply checked against the channel's rules, its variables filled: nothing is written yet. */
 export type PreparedReply = {
   sender: Awaited<ReturnType<typeof senderOf>>;
+  /** How the history tells it apart: by hand through the API, or sent by an automation … */
+  origin?: MessageOrigin | undefined;
   note: boolean;
   /** Goes out through the platform: stored `queued` and handed to the outbound queue. */
   platform: boolean;
@@ -119,12 +121,14 @@ export async function prepareAgentMessage(
   now: number,
 ): Promise<PreparedReply> {
   const sender = await senderOf(db, principal);
+  const origin = principal.apiKeyId ? ("api" as const) : undefined;
   const externalId = clientKey(body.client_message_id);
   if (body.private || !isPlatformChannel(target.channel.type)) {
     if (body.template)
       throw validationFailed([{ path: "template", message: "Templates are for WhatsApp" }]);
     return {
       sender,
+      origin,
       note: body.private,
       platform: false,
       text: body.text,
@@ -143,6 +147,7 @@ export async function prepareAgentMessage(
   const { text, outbound } = await platformReply(db, target, body, sender.type, now, fill);
   return {
     sender,
+    origin,
     note: false,
     platform: true,
     text: text || undefined,
@@ -168,6 +173,7 @@ export async function deliverAgentMessage(
     const message = await stub.append({
       kind,
       sender: reply.sender,
+      origin: reply.origin ?? null,
       text: reply.text,
       attachment,
       externalId: reply.externalId,
@@ -182,6 +188,7 @@ export async function deliverAgentMessage(
     text: reply.text ?? null,
     attachment,
     status: "queued",
+    origin: reply.origin ?? null,
     outbound: reply.outbound ?? null,
     externalId: reply.externalId,
     senderKey: reply.senderKey,
@@ -193,7 +200,7 @@ export async function deliverAgentMessage(
 }
 
 /** Whom a reply in this conversation goes to. */
-async function conversationTarget(
+export async function conversationTarget(
   db: Db,
   workspaceId: string,
   conversation: ConversationDto,

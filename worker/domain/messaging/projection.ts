@@ -3,7 +3,9 @@ import { createDb, preparedOnce, Reusable } from "../../db/client";
 import {
   contacts,
   conversations,
+  type DeliveryStatus,
   type MessageKind,
+  type MessageOrigin,
   messages,
   type SenderType,
 } from "../../db/schema";
@@ -19,7 +21,11 @@ export type ProjectedMessage = {
   senderType: SenderType;
   senderId: string | null;
   text: string | null;
+  senderName: string | null;
   hasAttachment: boolean;
+  origin: MessageOrigin | null;
+  status: DeliveryStatus | null;
+  statusReason: string | null;
   createdAt: number;
 };
 export type ConversationRef = { conversationId: string; workspaceId: string };
@@ -60,6 +66,11 @@ const projectionStatements = preparedOnce((db) => ({
         senderType: ph("senderType"),
         senderId: ph("senderId"),
         text: ph("text"),
+        origin: ph("origin"),
+        senderName: ph("senderName"),
+        status: ph("status"),
+        statusReason: ph("statusReason"),
+        attachmentCount: ph("attachmentCount"),
         createdAt: ph("createdAt"),
       })
       .onConflictDoNothing()
@@ -109,6 +120,37 @@ const projectionStatements = preparedOnce((db) => ({
   ),
 }));
 
+/**
+ * Messages to the customer carry their origin into the history: the one given when sent, else
+ * what the sender type says (a person by hand, or Conversa's bot). Null for everything else.
+ */
+function outboundOrigin(message: ProjectedMessage): MessageOrigin | null {
+  if (message.kind !== "text" && message.kind !== "file") return null;
+  if (message.senderType === "agent") return message.origin ?? "agent";
+  if (message.senderType === "bot") return message.origin ?? "bot";
+  return null;
+}
+
+/** A delivery status reaching the history; a message not projected yet is left to its projection. */
+export async function projectDeliveryStatus(
+  d1: D1Database,
+  ref: ConversationRef,
+  seq: number,
+  delivery: { status: DeliveryStatus; reason: string | null },
+) {
+  await createDb(d1)
+    .update(messages)
+    .set({ status: delivery.status, statusReason: delivery.reason })
+    .where(
+      inWorkspace(
+        messages,
+        ref.workspaceId,
+        eq(messages.conversationId, ref.conversationId),
+        eq(messages.seq, seq),
+      ),
+    );
+}
+
 /** Statements `writes` gives per item; the first is the message insert. */
 const WRITES_PER_ITEM = 3;
 
@@ -118,7 +160,12 @@ function writes(db: Db, { ref, message }: ProjectionItem) {
   const keys = { workspaceId: ref.workspaceId, conversationId: ref.conversationId };
   const activityAt = message.kind !== "event" ? message.createdAt : null;
   return [
-    insertMessage.bind({ ...keys, ...message }),
+    insertMessage.bind({
+      ...keys,
+      ...message,
+      origin: outboundOrigin(message),
+      attachmentCount: message.hasAttachment ? 1 : 0,
+    }),
     updateConversation.bind({
       ...keys,
       seq: message.seq,

@@ -1,0 +1,243 @@
+import { RotateCw, Search, Send } from "lucide-preact";
+import { useEffect, useMemo, useState } from "preact/hooks";
+import {
+  Button,
+  confirmAction,
+  EmptyState,
+  ListState,
+  PageHeader,
+  Pagination,
+  problemMessage,
+  rangeSummary,
+  t,
+  toast,
+} from "../../shared/ui";
+import {
+  channelsOf,
+  deleteFilter,
+  type Filters,
+  listSent,
+  type OutboundPage,
+  PAGE_SIZE,
+  resend,
+  type SavedFilter,
+  savedFilters,
+} from "./api";
+import { ClearFilters, FilterBar, SavedFiltersMenu, SaveFilterDialog } from "./filters";
+import { type Selection, SentCards, SentTable } from "./rows";
+import "./sent.css";
+
+/** Waits until typing pauses before the value changes. */
+function useDebounced<T>(value: T, ms = 250) {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return settled;
+}
+
+/** Pages read by cursor: the cursors behind us make "previous" possible. */
+function usePagedHistory(filters: Filters) {
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const [page, setPage] = useState<OutboundPage | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [reload, setReload] = useState(0);
+  const key = JSON.stringify(filters);
+  useEffect(() => setCursors([null]), [key]);
+  const cursor = cursors.at(-1) ?? null;
+  useEffect(() => {
+    let live = true;
+    listSent(filters, cursor).then(
+      (next) => {
+        if (!live) return;
+        setPage(next);
+        setError(null);
+      },
+      (e) => {
+        if (live) setError(e);
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [key, cursor, reload]);
+  // a message still queued gets its delivery status in a moment: look again until none is
+  const queued = page?.data.some((m) => m.status === "queued") ?? false;
+  useEffect(() => {
+    if (!queued) return;
+    const timer = setTimeout(() => setReload((n) => n + 1), 2000);
+    return () => clearTimeout(timer);
+  }, [queued, page]);
+  const index = cursors.length - 1;
+  return {
+    page,
+    error,
+    from: index * PAGE_SIZE + 1,
+    next: page?.next_cursor
+      ? () => setCursors((c) => [...c, page.next_cursor as string])
+      : undefined,
+    previous: index > 0 ? () => setCursors((c) => c.slice(0, -1)) : undefined,
+    refresh: () => setReload((n) => n + 1),
+  };
+}
+
+/** Sends the selected messages again and says how it went. */
+async function resendSelected(ids: string[]) {
+  const ok = await confirmAction({
+    title: t("sent.resend.confirmTitle", { count: ids.length }),
+    body: t("sent.resend.confirmBody"),
+    confirm: t("sent.resend.action"),
+  });
+  if (!ok) return false;
+  try {
+    const results = await resend(ids);
+    const sent = results.filter((r) => r.outcome === "sent").length;
+    if (sent) toast.success(t("sent.resend.sent", { count: sent }));
+    for (const r of results.filter((r) => r.outcome === "refused"))
+      toast.error(t("sent.resend.refused", { reason: r.reason ?? "" }));
+    return true;
+  } catch (error) {
+    toast.error(problemMessage(error));
+    return false;
+  }
+}
+
+export default function SentHistory() {
+  const [filters, setFilters] = useState<Filters>({});
+  const [search, setSearch] = useState("");
+  const q = useDebounced(search.trim());
+  const effective = useMemo(() => ({ ...filters, q: q || undefined }), [filters, q]);
+  const paged = usePagedHistory(effective);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [channels, setChannels] = useState<{ id: string; name: string }[]>([]);
+  const [saved, setSaved] = useState<SavedFilter[]>([]);
+  const [saving, setSaving] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    channelsOf().then(setChannels, () => setChannels([]));
+    savedFilters().then(setSaved, () => setSaved([]));
+  }, []);
+  useEffect(() => setSelected(new Set()), [JSON.stringify(effective)]);
+
+  const selection: Selection = {
+    has: (id) => selected.has(id),
+    toggle: (id) =>
+      setSelected((s) => {
+        const next = new Set(s);
+        if (!next.delete(id)) next.add(id);
+        return next;
+      }),
+  };
+  const rows = paged.page?.data ?? [];
+  const filtered = Object.values(effective).some(Boolean);
+  const apply = (filter: SavedFilter) => {
+    setFilters({ ...filter.filters, q: undefined });
+    setSearch(filter.filters.q ?? "");
+  };
+  const remove = async (filter: SavedFilter) => {
+    try {
+      await deleteFilter(filter.id);
+      setSaved((list) => list.filter((f) => f.id !== filter.id));
+      toast.success(t("sent.saved.deleted"));
+    } catch (error) {
+      toast.error(problemMessage(error));
+    }
+  };
+  const resendNow = async () => {
+    setBusy(true);
+    if (await resendSelected([...selected])) {
+      setSelected(new Set());
+      paged.refresh();
+    }
+    setBusy(false);
+  };
+
+  return (
+    <main class="page sent-page" id="main">
+      <PageHeader
+        title={t("sent.title")}
+        description={t("sent.description")}
+        actions={
+          <SavedFiltersMenu
+            saved={saved}
+            onApply={apply}
+            onSave={() => setSaving(true)}
+            onDelete={remove}
+          />
+        }
+      />
+      <FilterBar
+        filters={filters}
+        search={search}
+        channels={channels}
+        onSearch={setSearch}
+        onChange={setFilters}
+      />
+      {(selected.size > 0 || filtered) && (
+        <div class="sent-actions" role="toolbar" aria-label={t("sent.resend.toolbar")}>
+          {selected.size > 0 && (
+            <>
+              <span class="bulk-count">{t("sent.selected", { count: selected.size })}</span>
+              <Button
+                variant="primary"
+                size="sm"
+                icon={<RotateCw size={16} />}
+                loading={busy}
+                onClick={resendNow}
+              >
+                {t("sent.resend.action")}
+              </Button>
+            </>
+          )}
+          {filtered && (
+            <ClearFilters
+              onClear={() => {
+                setFilters({});
+                setSearch("");
+              }}
+            />
+          )}
+        </div>
+      )}
+      <ListState
+        data={paged.error ? undefined : paged.page?.data}
+        error={paged.error}
+        onRetry={paged.refresh}
+        rows={8}
+        empty={
+          filtered ? (
+            <EmptyState icon={<Search size={22} />} title={t("sent.noMatches")}>
+              {t("sent.noMatchesHint")}
+            </EmptyState>
+          ) : (
+            <EmptyState icon={<Send size={22} />} title={t("sent.emptyTitle")}>
+              {t("sent.emptyBody")}
+            </EmptyState>
+          )
+        }
+      >
+        {(shown) => (
+          <div>
+            <SentTable rows={shown} selection={selection} />
+            <SentCards rows={shown} selection={selection} />
+            <Pagination
+              summary={rangeSummary(rows.length ? paged.from : 0, paged.from + rows.length - 1)}
+              onPrevious={paged.previous}
+              onNext={paged.next}
+            />
+          </div>
+        )}
+      </ListState>
+      <SaveFilterDialog
+        open={saving}
+        filters={effective}
+        onClose={() => setSaving(false)}
+        onSaved={(filter) =>
+          setSaved((list) => [...list, filter].sort((a, b) => a.name.localeCompare(b.name)))
+        }
+      />
+    </main>
+  );
+}
