@@ -148,7 +148,7 @@ describe("running an automation from a conversation", () => {
       // on a phone the details panel covers the conversation: close it first
       const details = arabic.getByRole("complementary", { name: "التفاصيل" });
       if (viewport.width < 600 && (await details.count()))
-        await details.getByRole("button", { name: "إغلاق" }).click();
+        await details.getByRole("button", { name: "إخفاء التفاصيل" }).click();
       await arabic.getByRole("button", { name: "إجراءات أخرى" }).click();
       // the menu opens toward the side of the pane with room, never under the list beside it
       const menu = await arabic.getByRole("menu").boundingBox();
