@@ -5866,6 +5866,8 @@ export interface paths {
       parameters: {
         query?: {
           status?: "draft" | "active" | "paused";
+          /** @description Only those started by this trigger (`manual`: run by hand) */
+          trigger?: "message.received" | "conversation.opened" | "conversation.closed" | "conversation.assigned" | "contact.created" | "contact.tag_added" | "contact.tag_removed" | "contact.field_changed" | "broadcast.replied" | "webhook" | "schedule" | "manual";
         };
       };
       responses: {

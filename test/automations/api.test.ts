@@ -106,6 +106,22 @@ describe("automations API", () => {
     expect(await rowsOf(ws.id)).toEqual([1, 1]);
   });
 
+  it("lists only the active automations a trigger type starts, such as those run by hand", async () => {
+    const { cookie, team, snippet } = await workspaceWithRefs();
+    const manual = await newAutomation(cookie, { name: "Follow up", trigger: { type: "manual" } });
+    await newAutomation(cookie, { name: "Draft", trigger: { type: "manual" } }, { draft: true });
+    await newAutomation(cookie, keywordReply(snippet.id, team.id));
+    const listed = await json<{ data: AutomationDto[] }>(
+      await api("/api/v1/automations?trigger=manual&status=active", { cookie }),
+    );
+    expect(listed.data.map((a) => a.name)).toEqual([manual.name]);
+    const problem = await expectProblem(
+      await api("/api/v1/automations?trigger=sometimes", { cookie }),
+      422,
+    );
+    expect(problem.errors?.map((e) => e.path)).toEqual(["query.trigger"]);
+  });
+
   it("makes a new version for each change of what it does, keeping step ids", async () => {
     const { cookie, team, snippet } = await workspaceWithRefs();
     const created = await newAutomation(cookie, keywordReply(snippet.id, team.id));

@@ -11,6 +11,7 @@ import {
   Text,
   type Trigger,
   TriggerSchema,
+  type TriggerType,
   Weekday,
 } from "./automation-rules";
 import { multiLine, singleLine, Timestamp } from "./common";
@@ -274,8 +275,18 @@ export const AutomationSchema = z
   })
   .openapi("Automation");
 
+/** Every trigger type the union names, read from its discriminator. */
+const TRIGGER_TYPES = [...(TriggerSchema._zod.propValues.type ?? [])] as [
+  TriggerType,
+  ...TriggerType[],
+];
+
 export const AutomationListQuery = z.object({
   status: z.enum(AUTOMATION_STATUSES).optional(),
+  trigger: z
+    .enum(TRIGGER_TYPES)
+    .optional()
+    .openapi({ description: "Only those started by this trigger (`manual`: run by hand)" }),
 });
 
 export const DeactivateBody = z

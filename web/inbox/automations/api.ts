@@ -58,6 +58,11 @@ export const canEditAutomations = (me: Me) => me.role === "owner" || me.role ===
 /** Every automation, each with its runs of the last 7 days. */
 export const listAutomations = () =>
   request<{ data: ListedAutomation[] }>(base).then((answer) => answer.data);
+/** The active automations an agent starts by hand (trigger `manual`). */
+export const listManualAutomations = () =>
+  request<{ data: ListedAutomation[] }>(`${base}?trigger=manual&status=active`).then(
+    (answer) => answer.data,
+  );
 export const getAutomation = (id: string) => request<Automation>(`${base}/${id}`);
 export const automationStats = (id: string) => request<Stats>(`${base}/${id}/stats`);
 export const createAutomation = (draft: Draft) =>
@@ -90,6 +95,11 @@ export function listRuns(id: string, filter: RunFilter, cursor: string | null) {
   if (cursor) params.set("cursor", cursor);
   return request<{ data: Run[]; next_cursor: string | null }>(`${base}/${id}/runs?${params}`);
 }
+export const startRunFor = (id: string, conversationId: string) =>
+  request<RunWithSteps>(`${base}/${id}/runs`, {
+    method: "POST",
+    json: { conversation_id: conversationId },
+  });
 export const getRun = (id: string) => request<RunWithSteps>(`/api/v1/automation-runs/${id}`);
 export const retryRun = (id: string) =>
   request<RunWithSteps>(`/api/v1/automation-runs/${id}/retry`, { method: "POST" });

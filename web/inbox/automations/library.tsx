@@ -142,7 +142,9 @@ function InstallDialog({ template, onClose }: { template: Template; onClose: () 
       }
     >
       <form id="template-form" class="stack" onSubmit={submit}>
-        <p class="muted">{template.description}</p>
+        <p class="muted" dir="auto">
+          {template.description}
+        </p>
         {refs &&
           template.inputs.map((input) => (
             <InputField
@@ -180,8 +182,10 @@ export function TemplateLibrary({ onClose }: { onClose: () => void }) {
             <ul class="template-cards">
               {cards.map((template) => (
                 <li key={template.key} class="template-card" data-template={template.key}>
-                  <strong>{template.name}</strong>
-                  <p class="muted small">{template.description}</p>
+                  <strong dir="auto">{template.name}</strong>
+                  <p class="muted small" dir="auto">
+                    {template.description}
+                  </p>
                   <Button size="sm" onClick={() => setChosen(template)}>
                     {t("automations.library.use")}
                   </Button>

@@ -210,7 +210,11 @@ function StepCard({
         </span>
         <div class="step-title">
           <h3>{title}</h3>
-          {summary && <span class="muted small step-summary">{summary}</span>}
+          {summary && (
+            <span class="muted small step-summary" dir="auto">
+              {summary}
+            </span>
+          )}
         </div>
         <div class="step-actions">
           <IconButton

@@ -13,6 +13,7 @@ import type { Me } from "../me";
 import { CloseDialog, SnoozeDialog, TransferDialog } from "./action-dialogs";
 import { act, type Directory } from "./directory";
 import { LabelPicker } from "./labels";
+import { MoreActions } from "./run-automation";
 
 type ActionBarProps = {
   conversation: Conversation;
@@ -125,6 +126,7 @@ export function ActionBar({ conversation, directory, me, onChange }: ActionBarPr
           </Button>
         </>
       )}
+      <MoreActions conversation={conversation} me={me} />
       <TransferDialog
         open={dialog === "transfer"}
         conversation={conversation}

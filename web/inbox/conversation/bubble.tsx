@@ -112,7 +112,11 @@ export function Bubble({
           </span>
         )}
         {m.attachment && <Attachment file={m.attachment} />}
-        {m.text && <span class="text">{m.text}</span>}
+        {m.text && (
+          <span class="text" dir="auto">
+            {m.text}
+          </span>
+        )}
         <span class="meta">
           <time dateTime={m.created_at} title={formatDate(m.created_at)}>
             {formatDate(m.created_at, { timeStyle: "short" })}

@@ -14,7 +14,8 @@ type ComboboxProps = {
   "aria-label"?: string;
 };
 
-const fold = (text: string) =>
+/** Text folded for matching: lower case, accents dropped (“Éxito” finds “exito”). */
+export const fold = (text: string) =>
   text
     .normalize("NFD")
     .replace(/\p{Diacritic}/gu, "")

@@ -97,7 +97,7 @@ export async function getAutomation(db: Db, workspaceId: string, id: string) {
 export async function listAutomations(
   db: Db,
   workspaceId: string,
-  filter: { status?: AutomationRow["status"] | undefined },
+  filter: { status?: AutomationRow["status"] | undefined; trigger?: string | undefined },
 ) {
   const rows = await db
     .select({ automation: automations, version: automationVersions })
@@ -108,6 +108,7 @@ export async function listAutomations(
         automations,
         workspaceId,
         filter.status ? eq(automations.status, filter.status) : undefined,
+        filter.trigger ? eq(automationVersions.triggerType, filter.trigger) : undefined,
       ),
     )
     .orderBy(desc(automations.id))
