@@ -5,6 +5,7 @@ CREATE TABLE `broadcast_recipients` (
 	`status` text NOT NULL,
 	`reason` text,
 	`attempts` integer DEFAULT 0 NOT NULL,
+	`round` integer DEFAULT 0 NOT NULL,
 	`lease_until` integer,
 	`message_id` text,
 	`conversation_id` text,

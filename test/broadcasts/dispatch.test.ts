@@ -125,7 +125,7 @@ describe("broadcast dispatch", () => {
     ]);
     const row = await getBroadcast(db, s.ws.id, broadcast.id);
     const channel = await getChannelRow(db, s.ws.id, s.channel.id);
-    await sendToRecipient(db, env, row, channel, wrote.id, now);
+    await sendToRecipient(db, env, row, channel, { contactId: wrote.id, round: 0 }, now);
     // within the lease, another delivery leaves them alone
     const during = claims.every((c) => c.kind === "claimed")
       ? await claimRecipient(db, job, died.id, now + 1000)

@@ -62,7 +62,7 @@ export async function addContacts(
   const now = Date.now();
   const rows = Array.from({ length: n }, (_, i) => ({
     id: newId("ct", now + i),
-    chatId: uniqueDigits(9),
+    chatId: `1${uniqueDigits(8)}`,
   }));
   for (const row of rows) {
     await db()

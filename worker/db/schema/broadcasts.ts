@@ -74,6 +74,8 @@ export const broadcastRecipients = sqliteTable(
     /** Why it was excluded or failed: `opted_out`, `no_address`, or the platform's words. */
     reason: text("reason"),
     attempts: integer("attempts").notNull().default(0),
+    /** Times a person retried it after it failed: each round writes a message of its own. */
+    round: integer("round").notNull().default(0),
     /** A `sending` row's worker holds it until then. */
     leaseUntil: millis("lease_until"),
     messageId: text("message_id"),

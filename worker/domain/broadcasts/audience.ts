@@ -100,7 +100,7 @@ export async function expandPage(
   await db
     .insert(broadcastRecipients)
     .select(
-      sql`select ${broadcast.workspaceId}, ${broadcast.id}, ${contacts.id}, ${status}, ${reason}, 0, null, null, null, null, null, null, null, null, ${now}, ${now} from ${contacts} where ${and(
+      sql`select ${broadcast.workspaceId}, ${broadcast.id}, ${contacts.id}, ${status}, ${reason}, 0, 0, null, null, null, null, null, null, null, null, ${now}, ${now} from ${contacts} where ${and(
         inPage,
         lte(contacts.id, last),
       )}`,

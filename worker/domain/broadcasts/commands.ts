@@ -88,7 +88,13 @@ export async function retryFailed(db: Db, env: Env, workspaceId: string, id: str
     });
   const requeued = await db
     .update(broadcastRecipients)
-    .set({ status: "queued", reason: null, attempts: 0, updatedAt: now })
+    .set({
+      status: "queued",
+      reason: null,
+      attempts: 0,
+      round: sql`${broadcastRecipients.round} + 1`,
+      updatedAt: now,
+    })
     .where(
       inWorkspace(
         broadcastRecipients,

@@ -56,7 +56,10 @@ export function sendJobs(broadcast: Pick<BroadcastRow, "id" | "workspaceId">, id
   return jobs;
 }
 
-type Claim = { kind: "claimed" } | { kind: "held"; until: number } | { kind: "gone" };
+type Claim =
+  | { kind: "claimed"; round: number }
+  | { kind: "held"; until: number }
+  | { kind: "gone" };
 
 /**
  * Takes the recipient's ledger row for this send (`queued`, or `sending` whose holder's lease
@@ -99,8 +102,8 @@ export async function claimRecipient(
         exists(running),
       ),
     )
-    .returning({ attempts: broadcastRecipients.attempts });
-  if (claimed) return { kind: "claimed" };
+    .returning({ round: broadcastRecipients.round });
+  if (claimed) return { kind: "claimed", round: claimed.round };
   const row = await db.query.broadcastRecipients.findFirst({
     columns: { status: true, leaseUntil: true },
     where: recipientKey(job.workspaceId, job.broadcastId, contactId),
@@ -215,7 +218,7 @@ export async function sendBatch(
       await queueJobs(env, sendJobs(broadcast, rest), at.retryInMs / 1000);
       break;
     }
-    await sendOne(db, env, { broadcast, channel, contactId, at }, now);
+    await sendOne(db, env, { broadcast, channel, contactId, round: claim.round, at }, now);
   }
   if (later.length) await queueJobs(env, sendJobs(broadcast, later), (laterAt - now()) / 1000);
   await completeIfDone(db, job.workspaceId, job.broadcastId, now());
@@ -228,6 +231,7 @@ async function sendOne(
     broadcast: BroadcastRow;
     channel: Awaited<ReturnType<typeof getChannelRow>>;
     contactId: string;
+    round: number;
     at: number;
   },
   now: () => number,
@@ -235,7 +239,8 @@ async function sendOne(
   const { broadcast, channel, contactId } = send;
   const job = { workspaceId: broadcast.workspaceId, broadcastId: broadcast.id };
   try {
-    const written = await sendToRecipient(db, env, broadcast, channel, contactId, now());
+    const recipient = { contactId, round: send.round };
+    const written = await sendToRecipient(db, env, broadcast, channel, recipient, now());
     await settle(db, job, contactId, { status: "sent", sentAt: send.at, ...written }, now());
   } catch (error) {
     if (error instanceof Refused) {

@@ -30,18 +30,20 @@ const refusal = (problem: Problem) => {
  * Writes the broadcast's message to one contact the way an automation's message goes: into the
  * contact's open conversation on the channel (opened if needed), checked by the channel's rules
  * (consent, the reply window, templates), then out through the outbound queue like any reply.
- * The message carries the broadcast as its client id, so a conversation never takes it twice:
- * a send retried after a crash finds the message it already wrote and queues nothing more.
+ * The message carries the broadcast (and the retry round) as its client id, so a conversation
+ * never takes it twice: a send retried after a crash finds the message it already wrote and
+ * queues nothing more.
  */
 export async function sendToRecipient(
   db: Db,
   env: Env,
   broadcast: BroadcastRow,
   channel: ChannelRow,
-  contactId: string,
+  recipient: { contactId: string; round: number },
   now: number,
 ) {
   const { workspaceId } = broadcast;
+  const { contactId } = recipient;
   const principal = automationPrincipal(workspaceId);
   const contact = await contactVariables(db, workspaceId, contactId);
   if (!contact) throw new Refused("The contact was deleted.");
@@ -68,7 +70,7 @@ export async function sendToRecipient(
         ? { ...body.template, variables: body.template.variables }
         : undefined,
       private: false,
-      client_message_id: `broadcast:${broadcast.id}`,
+      client_message_id: `broadcast:${broadcast.id}:${recipient.round}`,
     },
     now,
   ).catch((error: unknown) => {
