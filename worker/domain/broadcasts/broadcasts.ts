@@ -5,7 +5,7 @@ import { readInChunks } from "../../db/chunks";
 import { type BroadcastStatus, broadcasts, contacts, segments } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
 import type { Db } from "../../lib/context";
-import { conflict, type FieldError, notFound, validationFailed } from "../../lib/errors";
+import { conflict, type FieldError, notFound, Problem, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { toPage } from "../../lib/pagination";
 import type {
@@ -107,7 +107,10 @@ async function messageProblems(
       : [{ path: "message.template", message: "Templates are for WhatsApp" }];
   return checkVariables(db, workspaceId, message.text, "message.text").then(
     () => [],
-    (problem: { errors?: FieldError[] }) => problem.errors ?? [],
+    (error: unknown) => {
+      if (error instanceof Problem) return (error.extra.errors as FieldError[] | undefined) ?? [];
+      throw error;
+    },
   );
 }
 
