@@ -112,7 +112,7 @@ describe("broadcast dispatch", () => {
       .set({ status: "running", startedAt: Date.now() })
       .where(and(eq(broadcasts.workspaceId, s.ws.id), eq(broadcasts.id, broadcast.id)));
     const running = await getBroadcast(db, s.ws.id, broadcast.id);
-    await expandPage(db, running, null, Date.now());
+    await expandPage(db, running, { pass: "rules", after: null }, Date.now());
     await markExpanded(db, running, Date.now());
     const [died, wrote] = readers;
     if (!died || !wrote) throw new Error("two readers");

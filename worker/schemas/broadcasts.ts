@@ -12,14 +12,20 @@ const Id = z.string().max(64);
 export const MAX_AUDIENCE_CONTACTS = 1000;
 
 export const BroadcastAudience = z
-  .union([
-    z.strictObject({ segment_id: Id }),
-    z.strictObject({ tags: z.array(TagName).min(1).max(20) }),
-    z.strictObject({ contact_ids: z.array(Id).min(1).max(MAX_AUDIENCE_CONTACTS) }),
-  ])
+  .strictObject({
+    segment_id: Id.optional(),
+    tags: z.array(TagName).min(1).max(20).optional(),
+    contact_ids: z.array(Id).min(1).max(MAX_AUDIENCE_CONTACTS).optional(),
+  })
+  .superRefine((audience, ctx) => {
+    if (audience.segment_id && audience.tags)
+      ctx.addIssue({ code: "custom", path: ["tags"], message: "give a segment or tags, not both" });
+    if (!audience.segment_id && !audience.tags && !audience.contact_ids)
+      ctx.addIssue({ code: "custom", message: "give a segment_id, tags or contact_ids" });
+  })
   .openapi("BroadcastAudience", {
     description:
-      "A saved segment, contacts with any of the tags, or contacts by id. Opted-out contacts and contacts the channel cannot reach are excluded and counted",
+      "A saved segment or contacts with any of the tags, and/or contacts by id. Opted-out contacts and contacts the channel cannot reach are excluded and counted",
   });
 
 export const BroadcastMessage = z

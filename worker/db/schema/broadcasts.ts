@@ -14,11 +14,15 @@ export const BROADCAST_STATUSES = [
 ] as const;
 export type BroadcastStatus = (typeof BROADCAST_STATUSES)[number];
 
-/** Who a broadcast goes to: a saved segment, contacts with any of some tags, or named contacts. */
-export type BroadcastAudience =
-  | { segment_id: string }
-  | { tags: string[] }
-  | { contact_ids: string[] };
+/**
+ * Who a broadcast goes to: a saved segment's contacts or those with any of some tags, and/or
+ * contacts named one by one (each contact once, whichever way it is named).
+ */
+export type BroadcastAudience = {
+  segment_id?: string | undefined;
+  tags?: string[] | undefined;
+  contact_ids?: string[] | undefined;
+};
 
 /** What it says: text (with variables), a saved snippet, or an approved WhatsApp template. */
 export type BroadcastMessage =

@@ -21,17 +21,30 @@ export const AUDIENCE_PAGE = 500;
 /** Contacts named one by one go in pages that fit D1's parameter limit with the rest. */
 const NAMED_PAGE = 80;
 
-/** The audience's condition on contacts, and how many contacts one page takes. */
+/**
+ * The audience is put in the ledger in two passes: the contacts its rules (segment or tags)
+ * take in, then those named one by one. A contact in both is put in once.
+ */
+export type AudiencePass = "rules" | "named";
+
+/** The pass an audience starts with, and the one after `pass` (null: none left). */
+export const firstPass = (audience: BroadcastAudience): AudiencePass =>
+  audience.segment_id || audience.tags ? "rules" : "named";
+export const passAfter = (audience: BroadcastAudience, pass: AudiencePass) =>
+  pass === "rules" && audience.contact_ids ? ("named" as const) : null;
+
+/** The pass's condition on contacts, and how many contacts one page takes. */
 async function audienceWhere(
   db: Db,
   broadcast: BroadcastRow,
+  pass: AudiencePass,
   after: string | null,
   now: number,
 ): Promise<{ where: SQL; pageSize: number }> {
   const audience: BroadcastAudience = broadcast.audience;
   const { workspaceId } = broadcast;
-  if ("contact_ids" in audience) {
-    const page = [...new Set(audience.contact_ids)]
+  if (pass === "named") {
+    const page = [...new Set(audience.contact_ids ?? [])]
       .sort()
       .filter((id) => after === null || id > after)
       .slice(0, NAMED_PAGE);
@@ -40,15 +53,17 @@ async function audienceWhere(
       pageSize: NAMED_PAGE,
     };
   }
-  const rules: SegmentRulesValue =
-    "segment_id" in audience
-      ? ((await getSegment(db, workspaceId, audience.segment_id)).rules as SegmentRulesValue)
-      : {
-          match: "all",
-          groups: [
-            { match: "all", rules: [{ type: "tag", operator: "has_any", tags: audience.tags }] },
-          ],
-        };
+  const rules: SegmentRulesValue = audience.segment_id
+    ? ((await getSegment(db, workspaceId, audience.segment_id)).rules as SegmentRulesValue)
+    : {
+        match: "all",
+        groups: [
+          {
+            match: "all",
+            rules: [{ type: "tag", operator: "has_any", tags: audience.tags ?? [] }],
+          },
+        ],
+      };
   return { where: await compileSegment(db, workspaceId, rules, now), pageSize: AUDIENCE_PAGE };
 }
 
@@ -74,7 +89,7 @@ function exclusion(channel: { id: string; type: ChannelType; workspaceId: string
 }
 
 /**
- * Puts one page of the audience (contacts after `after`, in id order) in the ledger, those who
+ * Puts one page of a pass over the audience (contacts after `after`, in id order) in the ledger, those who
  * cannot be sent to as `excluded` with the reason. A contact already there is left as it is, so
  * a page done twice changes nothing. Returns the page's queued contacts and where the next page
  * starts (null: the audience is all in).
@@ -82,10 +97,11 @@ function exclusion(channel: { id: string; type: ChannelType; workspaceId: string
 export async function expandPage(
   db: Db,
   broadcast: BroadcastRow,
-  after: string | null,
+  page: { pass: AudiencePass; after: string | null },
   now: number,
 ) {
-  const { where, pageSize } = await audienceWhere(db, broadcast, after, now);
+  const { after } = page;
+  const { where, pageSize } = await audienceWhere(db, broadcast, page.pass, after, now);
   const inPage = after ? and(where, gt(contacts.id, after)) : where;
   const ids = await db
     .select({ id: contacts.id })

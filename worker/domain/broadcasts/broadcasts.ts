@@ -71,24 +71,27 @@ async function audienceProblems(
   workspaceId: string,
   audience: z.infer<typeof BroadcastAudience>,
 ): Promise<FieldError[]> {
-  if ("segment_id" in audience) {
-    const found = await db.query.segments.findFirst({
-      columns: { id: true },
-      where: inWorkspace(segments, workspaceId, eq(segments.id, audience.segment_id)),
-    });
-    return found ? [] : [missing("audience.segment_id", "segment")];
-  }
-  if (!("contact_ids" in audience)) return [];
-  const found = await readInChunks(audience.contact_ids, (chunk) =>
+  const segment = audience.segment_id
+    ? await db.query.segments.findFirst({
+        columns: { id: true },
+        where: inWorkspace(segments, workspaceId, eq(segments.id, audience.segment_id)),
+      })
+    : null;
+  const segmentErrors = segment === undefined ? [missing("audience.segment_id", "segment")] : [];
+  const named = audience.contact_ids ?? [];
+  const found = await readInChunks(named, (chunk) =>
     db
       .select({ id: contacts.id })
       .from(contacts)
       .where(inWorkspace(contacts, workspaceId, inArray(contacts.id, chunk))),
   );
   const known = new Set(found.map((c) => c.id));
-  return audience.contact_ids.flatMap((id, i) =>
-    known.has(id) ? [] : [missing(`audience.contact_ids.${i}`, "contact")],
-  );
+  return [
+    ...segmentErrors,
+    ...named.flatMap((id, i) =>
+      known.has(id) ? [] : [missing(`audience.contact_ids.${i}`, "contact")],
+    ),
+  ];
 }
 
 async function messageProblems(

@@ -5,13 +5,19 @@ import { broadcastRecipients, broadcasts } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
 import type { Db } from "../../lib/context";
 import { getChannelRow } from "../channels/channels";
-import { expandPage, markExpanded } from "./audience";
+import { type AudiencePass, expandPage, firstPass, markExpanded, passAfter } from "./audience";
 import type { BroadcastRow } from "./broadcasts";
 import { Refused, sendToRecipient } from "./send";
 
 /** Work on the broadcasts queue: a page of the audience into the ledger, or a few sends. */
 export type BroadcastJob =
-  | { kind: "expand"; workspaceId: string; broadcastId: string; after: string | null }
+  | {
+      kind: "expand";
+      workspaceId: string;
+      broadcastId: string;
+      pass?: AudiencePass;
+      after: string | null;
+    }
   | { kind: "requeue"; workspaceId: string; broadcastId: string; after: string | null }
   | { kind: "send"; workspaceId: string; broadcastId: string; contactIds: string[] };
 
@@ -271,10 +277,16 @@ export async function expandBatch(
     where: inWorkspace(broadcasts, job.workspaceId, eq(broadcasts.id, job.broadcastId)),
   });
   if (!broadcast || (broadcast.status !== "running" && broadcast.status !== "paused")) return;
-  const { queued, next } = await expandPage(db, broadcast, job.after, now);
-  const following: BroadcastJob[] = next ? [{ ...job, after: next }] : [];
+  const pass = job.pass ?? firstPass(broadcast.audience);
+  const { queued, next } = await expandPage(db, broadcast, { pass, after: job.after }, now);
+  const nextPass = passAfter(broadcast.audience, pass);
+  const following: BroadcastJob[] = next
+    ? [{ ...job, pass, after: next }]
+    : nextPass
+      ? [{ ...job, pass: nextPass, after: null }]
+      : [];
   await queueJobs(env, [...sendJobs(broadcast, queued), ...following]);
-  if (next) return;
+  if (following.length) return;
   await markExpanded(db, broadcast, now);
   await completeIfDone(db, job.workspaceId, job.broadcastId, now);
 }
