@@ -84,6 +84,33 @@ describe("broadcast dispatch", () => {
     ]);
   });
 
+  it("a segment and named contacts together reach each contact once", async () => {
+    const s = await setup();
+    const tagged = await addContacts(s, 3, "reachable", "vip");
+    const [extra] = await addContacts(s, 1, "reachable", "other");
+    if (!extra) throw new Error("one more reader");
+    const segment = await json<{ id: string }>(
+      await api("/api/v1/segments", {
+        cookie: s.cookie,
+        body: {
+          name: "VIPs",
+          rules: { groups: [{ rules: [{ type: "tag", operator: "has_any", tags: ["vip"] }] }] },
+        },
+      }),
+    );
+    const named = [tagged[0]?.id ?? "", extra.id];
+    const broadcast = await newBroadcast(s, {
+      audience: { segment_id: segment.id, contact_ids: named },
+    });
+    await act(s, broadcast.id, "start");
+    expect(await finished(s, broadcast.id)).toMatchObject({ targeted: 4, sent: 4, excluded: 0 });
+    const sends = await eventually(async () => {
+      const counts = await sendsByChat(s);
+      return counts.size === 4 ? counts : undefined;
+    }, "four chats written to");
+    for (const reader of [...tagged, extra]) expect(sends.get(reader.chatId)).toBe(1);
+  });
+
   it("a redelivered batch and a second audience pass send nothing twice", async () => {
     const s = await setup();
     const { readers, broadcast } = await startedByHand(s, 3);
