@@ -10765,13 +10765,12 @@ export interface components {
       tags?: string[];
       contact_ids?: string[];
     };
-    /** @description Text (variables like `{{contact.first_name|there}}` filled per contact), a saved snippet, or an approved WhatsApp template (the only message WhatsApp allows outside the 24-hour window) */
+    /** @description One of: text (variables like `{{contact.first_name|there}}` filled per contact), a saved snippet, or an approved WhatsApp template (the only message WhatsApp allows outside the 24-hour window) */
     BroadcastMessage: {
-      text: string;
-    } | {
-      snippet_id: string;
-    } | {
-      template: {
+      text?: string;
+      snippet_id?: string;
+      /** @description WhatsApp: an approved template, the only thing allowed outside the 24-hour window */
+      template?: {
         name: string;
         /** @example en_US */
         language?: string;

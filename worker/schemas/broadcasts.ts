@@ -29,14 +29,21 @@ export const BroadcastAudience = z
   });
 
 export const BroadcastMessage = z
-  .union([
-    z.strictObject({ text: z.string().trim().min(1).max(4096).check(multiLine) }),
-    z.strictObject({ snippet_id: Id }),
-    z.strictObject({ template: AgentMessageFields.shape.template.unwrap() }),
-  ])
+  .strictObject({
+    text: z.string().trim().min(1).max(4096).check(multiLine).optional(),
+    snippet_id: Id.optional(),
+    template: AgentMessageFields.shape.template,
+  })
+  .superRefine((message, ctx) => {
+    const given = [message.text, message.snippet_id, message.template].filter(
+      (part) => part !== undefined,
+    );
+    if (given.length !== 1)
+      ctx.addIssue({ code: "custom", message: "give one of text, snippet_id or template" });
+  })
   .openapi("BroadcastMessage", {
     description:
-      "Text (variables like `{{contact.first_name|there}}` filled per contact), a saved snippet, or an approved WhatsApp template (the only message WhatsApp allows outside the 24-hour window)",
+      "One of: text (variables like `{{contact.first_name|there}}` filled per contact), a saved snippet, or an approved WhatsApp template (the only message WhatsApp allows outside the 24-hour window)",
   });
 
 const SendAt = Timestamp.openapi({

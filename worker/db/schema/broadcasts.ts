@@ -24,11 +24,12 @@ export type BroadcastAudience = {
   contact_ids?: string[] | undefined;
 };
 
-/** What it says: text (with variables), a saved snippet, or an approved WhatsApp template. */
-export type BroadcastMessage =
-  | { text: string }
-  | { snippet_id: string }
-  | { template: { name: string; language?: string | undefined; variables: string[] } };
+/** What it says, one of: text (with variables), a saved snippet, an approved WhatsApp template. */
+export type BroadcastMessage = {
+  text?: string | undefined;
+  snippet_id?: string | undefined;
+  template?: { name: string; language?: string | undefined; variables: string[] } | undefined;
+};
 
 /** One message to an audience on one channel, sent at the channel's pace. */
 export const broadcasts = sqliteTable(

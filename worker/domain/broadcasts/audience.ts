@@ -14,7 +14,7 @@ import type { SegmentRulesValue } from "../../schemas/segments";
 import { getChannelRow } from "../channels/channels";
 import { identityKind } from "../channels/ledger";
 import { compileSegment, getSegment } from "../segments/segments";
-import type { BroadcastRow } from "./broadcasts";
+import { type BroadcastRow, nullIfGone } from "./broadcasts";
 
 /** Contacts put in the ledger by one page of the audience. */
 export const AUDIENCE_PAGE = 500;
@@ -53,8 +53,13 @@ async function audienceWhere(
       pageSize: NAMED_PAGE,
     };
   }
-  const rules: SegmentRulesValue = audience.segment_id
-    ? ((await getSegment(db, workspaceId, audience.segment_id)).rules as SegmentRulesValue)
+  const segment = audience.segment_id
+    ? await getSegment(db, workspaceId, audience.segment_id).catch(nullIfGone)
+    : undefined;
+  // a segment deleted since the broadcast was saved takes no one in
+  if (segment === null) return { where: inWorkspace(contacts, workspaceId, sql`0`), pageSize: 1 };
+  const rules: SegmentRulesValue = segment
+    ? (segment.rules as SegmentRulesValue)
     : {
         match: "all",
         groups: [

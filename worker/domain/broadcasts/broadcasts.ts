@@ -21,6 +21,12 @@ import { checkVariables, getSnippet } from "../messaging/snippets";
 
 export type BroadcastRow = typeof broadcasts.$inferSelect;
 
+/** For something a broadcast names that may have been deleted since: null when it is gone. */
+export function nullIfGone(error: unknown): null {
+  if (error instanceof Problem && error.status === 404) return null;
+  throw error;
+}
+
 const isoOrNull = (ms: number | null) => (ms === null ? null : toIso(ms));
 
 export const toBroadcastDto = (row: BroadcastRow): z.infer<typeof BroadcastSchema> => ({
@@ -100,14 +106,15 @@ async function messageProblems(
   message: z.infer<typeof BroadcastMessage>,
   channelType: string | null,
 ): Promise<FieldError[]> {
-  if ("snippet_id" in message) {
-    const found = await getSnippet(db, workspaceId, message.snippet_id).catch(() => null);
+  if (message.snippet_id) {
+    const found = await getSnippet(db, workspaceId, message.snippet_id).catch(nullIfGone);
     return found ? [] : [missing("message.snippet_id", "snippet")];
   }
-  if ("template" in message)
+  if (message.template)
     return channelType === null || channelType === "whatsapp"
       ? []
       : [{ path: "message.template", message: "Templates are for WhatsApp" }];
+  if (message.text === undefined) return [];
   return checkVariables(db, workspaceId, message.text, "message.text").then(
     () => [],
     (error: unknown) => {

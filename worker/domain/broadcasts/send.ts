@@ -9,16 +9,20 @@ import {
 } from "../messaging/conversations";
 import { deliverAgentMessage, prepareAgentMessage } from "../messaging/messages";
 import { contactVariables, getSnippet, renderForContact } from "../messaging/snippets";
-import type { BroadcastRow } from "./broadcasts";
+import { type BroadcastRow, nullIfGone } from "./broadcasts";
 
 /** What the channel or the message refused for this contact: recorded, never retried. */
 export class Refused extends Error {}
 
 async function messageBody(db: Db, broadcast: BroadcastRow) {
   const { message } = broadcast;
-  if ("template" in message) return { template: message.template };
-  if ("text" in message) return { text: message.text };
-  return { text: (await getSnippet(db, broadcast.workspaceId, message.snippet_id)).body };
+  if (message.template) return { template: message.template };
+  if (message.text !== undefined) return { text: message.text };
+  const snippet = message.snippet_id
+    ? await getSnippet(db, broadcast.workspaceId, message.snippet_id).catch(nullIfGone)
+    : null;
+  if (!snippet) throw new Refused("The snippet was deleted.");
+  return { text: snippet.body };
 }
 
 const refusal = (problem: Problem) => {
