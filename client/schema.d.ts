@@ -7700,6 +7700,731 @@ export interface paths {
       };
     };
   };
+  "/api/v1/broadcasts": {
+    /** The workspace's broadcasts, newest first */
+    get: {
+      parameters: {
+        query?: {
+          /** @description `next_cursor` of the previous page */
+          cursor?: string;
+          limit?: number;
+        };
+      };
+      responses: {
+        /** @description A page */
+        200: {
+          content: {
+            "application/json": components["schemas"]["BroadcastList"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    /** Save a broadcast: a draft, or scheduled when it has `send_at` */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["BroadcastCreate"];
+        };
+      };
+      responses: {
+        /** @description Saved */
+        201: {
+          content: {
+            "application/json": components["schemas"]["Broadcast"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/broadcasts/{id}": {
+    /** One broadcast */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description The broadcast */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Broadcast"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    /** Delete a broadcast that has not started */
+    delete: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Deleted */
+        204: {
+          content: never;
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    /** Change a broadcast that has not started */
+    patch: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["BroadcastPatch"];
+        };
+      };
+      responses: {
+        /** @description Saved */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Broadcast"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/broadcasts/{id}/start": {
+    /** Start sending now: the audience goes into the send ledger and out at the channel's pace */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description The broadcast */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Broadcast"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/broadcasts/{id}/pause": {
+    /** Stop further sends until resumed */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description The broadcast */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Broadcast"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/broadcasts/{id}/resume": {
+    /** Go on sending to the recipients still waiting */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description The broadcast */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Broadcast"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/broadcasts/{id}/cancel": {
+    /** Stop for good; what was sent stays counted */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description The broadcast */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Broadcast"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/broadcasts/{id}/retry-failed": {
+    /** Send again to the recipients whose send failed */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description How many were queued again */
+        200: {
+          content: {
+            "application/json": components["schemas"]["BroadcastRetryResult"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/broadcasts/{id}/stats": {
+    /** Counts of the send ledger, live while it sends */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description The counts */
+        200: {
+          content: {
+            "application/json": components["schemas"]["BroadcastStats"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/broadcasts/{id}/recipients": {
+    /** The send ledger, by contact id, optionally of one status */
+    get: {
+      parameters: {
+        query?: {
+          status?: "queued" | "sending" | "sent" | "failed" | "excluded";
+          /** @description `next_cursor` of the previous page */
+          cursor?: string;
+          limit?: number;
+        };
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description A page */
+        200: {
+          content: {
+            "application/json": components["schemas"]["BroadcastRecipientPage"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/widget/v1/channels/{id}": {
     /** Public look and state of a web-chat channel */
     get: {
@@ -9061,6 +9786,8 @@ export interface components {
          */
         api_base_url?: string;
         api_version?: string;
+        /** @description Messages a second this channel sends at most (replies and broadcasts together); the platform's published limit when absent */
+        max_per_second?: number;
       };
     } | {
       /** @enum {string} */
@@ -9079,6 +9806,8 @@ export interface components {
          */
         api_base_url?: string;
         api_version?: string;
+        /** @description Messages a second this channel sends at most (replies and broadcasts together); the platform's published limit when absent */
+        max_per_second?: number;
       };
     } | {
       /** @enum {string} */
@@ -9097,6 +9826,8 @@ export interface components {
          */
         api_base_url?: string;
         api_version?: string;
+        /** @description Messages a second this channel sends at most (replies and broadcasts together); the platform's published limit when absent */
+        max_per_second?: number;
       };
     } | {
       /** @enum {string} */
@@ -9112,6 +9843,8 @@ export interface components {
          * @description The platform's API base URL; point it at a local fake for testing
          */
         api_base_url?: string;
+        /** @description Messages a second this channel sends at most (replies and broadcasts together); the platform's published limit when absent */
+        max_per_second?: number;
       };
     } | {
       /** @enum {string} */
@@ -9128,6 +9861,8 @@ export interface components {
          * @description The platform's API base URL; point it at a local fake for testing
          */
         api_base_url?: string;
+        /** @description Messages a second this channel sends at most (replies and broadcasts together); the platform's published limit when absent */
+        max_per_second?: number;
       };
     } | ({
       /** @enum {string} */
@@ -9155,6 +9890,8 @@ export interface components {
          * @description The platform's API base URL; point it at a local fake for testing
          */
         api_base_url?: string;
+        /** @description Messages a second this channel sends at most (replies and broadcasts together); the platform's published limit when absent */
+        max_per_second?: number;
       };
     }) | {
       /** @enum {string} */
@@ -9165,6 +9902,8 @@ export interface components {
         inbound_secret: string;
         /** Format: uri */
         outbound_url: string;
+        /** @description Messages a second this channel sends at most (replies and broadcasts together); the platform's published limit when absent */
+        max_per_second?: number;
       };
     };
     ChannelPatch: {
@@ -10457,6 +11196,147 @@ export interface components {
     OutboundSavedFilterPatch: {
       name?: string;
       filters?: components["schemas"]["OutboundFilters"];
+    };
+    BroadcastList: {
+      data: components["schemas"]["Broadcast"][];
+      next_cursor: string | null;
+    };
+    Broadcast: {
+      /** @example brd_01JD0000000000000000000000 */
+      id: string;
+      name: string;
+      channel_id: string;
+      audience: components["schemas"]["BroadcastAudience"];
+      message: components["schemas"]["BroadcastMessage"];
+      /** @enum {string} */
+      status: "draft" | "scheduled" | "running" | "paused" | "completed" | "cancelled";
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      send_at: string | null;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      started_at: string | null;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      finished_at: string | null;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      created_at: string;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      updated_at: string;
+    };
+    /** @description A saved segment or contacts with any of the tags, and/or contacts by id. Opted-out contacts and contacts the channel cannot reach are excluded and counted */
+    BroadcastAudience: {
+      segment_id?: string;
+      tags?: string[];
+      contact_ids?: string[];
+    };
+    /** @description One of: text (variables like `{{contact.first_name|there}}` filled per contact), a saved snippet, or an approved WhatsApp template (the only message WhatsApp allows outside the 24-hour window) */
+    BroadcastMessage: {
+      text?: string;
+      snippet_id?: string;
+      /** @description WhatsApp: an approved template, the only thing allowed outside the 24-hour window */
+      template?: {
+        name: string;
+        /** @example en_US */
+        language?: string;
+        /** @default [] */
+        variables?: string[];
+      };
+    };
+    BroadcastCreate: {
+      name: string;
+      channel_id: string;
+      audience: components["schemas"]["BroadcastAudience"];
+      message: components["schemas"]["BroadcastMessage"];
+      /**
+       * Format: date-time
+       * @description Start then (within the minute); without it, the broadcast starts when asked
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      send_at?: string | null;
+    };
+    /** @description Only a draft or a scheduled broadcast changes */
+    BroadcastPatch: {
+      name?: string;
+      channel_id?: string;
+      audience?: components["schemas"]["BroadcastAudience"];
+      message?: components["schemas"]["BroadcastMessage"];
+      /**
+       * Format: date-time
+       * @description Start then (within the minute); without it, the broadcast starts when asked
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      send_at?: string | null;
+    };
+    BroadcastRetryResult: {
+      requeued: number;
+    };
+    BroadcastStats: {
+      /** @enum {string} */
+      status: "draft" | "scheduled" | "running" | "paused" | "completed" | "cancelled";
+      /** @description Every contact of the audience */
+      targeted: number;
+      excluded: number;
+      /**
+       * @example {
+       *   "opted_out": 3,
+       *   "no_address": 1
+       * }
+       */
+      excluded_by_reason: {
+        [key: string]: number;
+      };
+      /** @description Waiting to be sent, or being sent */
+      queued: number;
+      sent: number;
+      delivered: number;
+      read: number;
+      replied: number;
+      failed: number;
+    };
+    BroadcastRecipientPage: {
+      data: components["schemas"]["BroadcastRecipient"][];
+      next_cursor: string | null;
+    };
+    BroadcastRecipient: {
+      contact_id: string;
+      /** @enum {string} */
+      status: "queued" | "sending" | "sent" | "failed" | "excluded";
+      reason: string | null;
+      message_id: string | null;
+      conversation_id: string | null;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      sent_at: string | null;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      delivered_at: string | null;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      read_at: string | null;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      replied_at: string | null;
     };
     WidgetChannel: {
       id: string;

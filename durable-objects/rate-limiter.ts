@@ -24,6 +24,15 @@ export class RateLimiter extends DurableObject<Env> {
     return this.buckets.take(recipientKey, perRecipient, now);
   }
 
+  /**
+   * Paces a stream of sends (a broadcast's) at `perSecond`, one token deep so no burst goes
+   * over the rate: `waitMs` 0 means a token was taken at `at`, this object's clock.
+   */
+  async pace(key: string, perSecond: number): Promise<{ waitMs: number; at: number }> {
+    const at = Date.now();
+    return { waitMs: this.buckets.take(key, perSecond, at, 1), at };
+  }
+
   /** Takes a token from `key`'s request bucket, or says how long until one is free. */
   async check(key: string, limit: Pick<RequestLimit, "perSecond" | "burst">) {
     return this.buckets.check(key, limit, Date.now());

@@ -29,6 +29,7 @@ import { apiKeysRouter } from "./routes/api-keys";
 import { authRouter } from "./routes/auth";
 import { automationTemplatesRouter } from "./routes/automation-templates";
 import { automationsRouter } from "./routes/automations";
+import { broadcastsRouter } from "./routes/broadcasts";
 import { channelsRouter } from "./routes/channels";
 import { contactFieldsRouter } from "./routes/contact-fields";
 import { contactsRouter } from "./routes/contacts";
@@ -182,6 +183,7 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
     .route(API, automationTemplatesRouter)
     .route(API, segmentsRouter)
     .route(API, outboundMessagesRouter)
+    .route(API, broadcastsRouter)
     .route("/widget/v1", widgetRouter)
     .route("/webhooks", webhooksRouter)
     .route("/", filesRouter)

@@ -8,6 +8,7 @@ interface __BaseEnv_Env {
 	WEBHOOKS: Queue;
 	EVENTS: Queue;
 	AUTOMATIONS: Queue;
+	BROADCASTS: Queue;
 	ASSETS: Fetcher;
 	ALLOWED_ORIGINS: string;
 	APP_SECRET: string;

@@ -1,6 +1,12 @@
 import { createDb } from "./db/client";
 import { type AutomationJob, continueRun } from "./domain/automations/runner";
 import { runSchedulePage, type ScheduleJob } from "./domain/automations/schedule";
+import {
+  type BroadcastJob,
+  expandBatch,
+  requeueBatch,
+  sendBatch,
+} from "./domain/broadcasts/dispatch";
 import { channelNamedPublicly } from "./domain/channels/channels";
 import { type InboundJob, ingestEvent, NotYetKnown } from "./domain/channels/inbound";
 import { deliverOutbound, type OutboundJob, queueOutbound } from "./domain/channels/outbound";
@@ -14,6 +20,7 @@ export const OUTBOUND_QUEUE = "conversa-outbound";
 export const WEBHOOKS_QUEUE = "conversa-webhooks";
 export const EVENTS_QUEUE = "conversa-events";
 export const AUTOMATIONS_QUEUE = "conversa-automations";
+export const BROADCASTS_QUEUE = "conversa-broadcasts";
 
 /** A status can overtake the send that created its message id: it waits this long, this often. */
 const EARLY_STATUS_DELAY_SECONDS = 2;
@@ -135,9 +142,35 @@ export async function consumeAutomations(
   }
 }
 
+/**
+ * Broadcast work: audience pages into the ledger, and small batches of sends. Each send claims
+ * its ledger row first, so a batch delivered twice, or retried after a crash, sends nothing twice.
+ */
+export async function consumeBroadcasts(
+  batch: MessageBatch<BroadcastJob>,
+  env: Env,
+  clock: Clock = systemClock,
+) {
+  const db = createDb(env.DB);
+  for (const message of batch.messages) {
+    const job = message.body;
+    try {
+      if (job.kind === "send") await sendBatch(db, env, job, () => clock.now());
+      else if (job.kind === "expand") await expandBatch(db, env, job, clock.now());
+      else await requeueBatch(db, env, job, clock.now());
+      message.ack();
+    } catch (error) {
+      console.error(`broadcast ${job.broadcastId} ${job.kind} failed`, error);
+      message.retry({ delaySeconds: retryDelay(message.attempts) });
+    }
+  }
+}
+
 export async function handleQueue(batch: MessageBatch, env: Env) {
   if (batch.queue === AUTOMATIONS_QUEUE)
     return consumeAutomations(batch as MessageBatch<AutomationJob | ScheduleJob>, env);
+  if (batch.queue === BROADCASTS_QUEUE)
+    return consumeBroadcasts(batch as MessageBatch<BroadcastJob>, env);
   if (batch.queue === WEBHOOKS_QUEUE)
     return consumeWebhooks(batch as MessageBatch<WebhookJob>, env);
   if (batch.queue === EVENTS_QUEUE) return consumeEvents(batch as MessageBatch<EventJob>, env);

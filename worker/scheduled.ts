@@ -1,12 +1,17 @@
 import { createDb } from "./db/client";
 import { sweepStuckRuns } from "./domain/automations/runner";
 import { fireScheduleTriggers } from "./domain/automations/schedule";
+import { runDueBroadcasts } from "./domain/broadcasts/commands";
 import type { Db } from "./lib/context";
 
 export type PeriodicJob = (db: Db, env: Env, now: number) => Promise<unknown>;
 
 /** What the every-minute cron trigger runs, in order; each job fails alone. */
-export const PERIODIC_JOBS: PeriodicJob[] = [fireScheduleTriggers, sweepStuckRuns];
+export const PERIODIC_JOBS: PeriodicJob[] = [
+  fireScheduleTriggers,
+  sweepStuckRuns,
+  runDueBroadcasts,
+];
 
 export async function runPeriodicJobs(env: Env, now: number, jobs = PERIODIC_JOBS) {
   const db = createDb(env.DB);

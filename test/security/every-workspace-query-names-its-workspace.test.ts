@@ -26,6 +26,8 @@ const ALLOWED_ACROSS_WORKSPACES: Record<string, string> = {
     "the periodic sweep finds stuck runs in every workspace; each wake-up names its workspace",
   "worker/domain/automations/schedule.ts":
     "the cron tick finds every workspace's scheduled automations; each names its workspace",
+  "worker/domain/broadcasts/commands.ts":
+    "the cron tick finds every workspace's due broadcasts and stuck sends; each names its workspace",
 };
 
 const sources = import.meta.glob(["../../worker/**/*.ts", "../../durable-objects/**/*.ts"], {

@@ -77,6 +77,7 @@ const ROUTES_WITHOUT_IDS = new Set([
   "GET /api/v1/automation-templates",
   "GET /api/v1/segments",
   "GET /api/v1/outbound-messages/saved-filters",
+  "GET /api/v1/broadcasts",
   "GET /api/v1/automation-settings",
   "PATCH /api/v1/automation-settings",
   "POST /widget/v1/attachments",
@@ -143,6 +144,7 @@ const REFERENCE_KINDS: Record<string, string> = {
   automation_id: "aut",
   segment_id: "seg",
   message_ids: "msg",
+  contact_ids: "ct",
 };
 
 let unique = 0;
@@ -189,6 +191,14 @@ const segmentNaming = (own: Fixture, name?: string) => ({
   rules: {
     groups: [{ rules: [{ type: "channel", operator: "has", channel_id: first(own, "ch") }] }],
   },
+});
+
+/** A broadcast on the caller's WhatsApp channel naming one of each kind of object it can. */
+const broadcastNaming = (own: Fixture, name?: string) => ({
+  ...(name ? { name } : {}),
+  channel_id: own.ids.ch?.[1] ?? "",
+  audience: { segment_id: first(own, "seg"), contact_ids: [first(own, "ct")] },
+  message: { snippet_id: first(own, "snp") },
 });
 
 /** What each route needs besides its ids, so a refusal can only come from the id. */
@@ -316,6 +326,8 @@ const REQUESTS: Record<string, Request> = {
   "POST /api/v1/segments": { body: (own) => segmentNaming(own, `matrix ${unique++}`) },
   "PATCH /api/v1/segments/{id}": { body: (own) => segmentNaming(own) },
   "POST /api/v1/segments/preview": { body: (own) => segmentNaming(own) },
+  "POST /api/v1/broadcasts": { body: (own) => broadcastNaming(own, `matrix ${unique++}`) },
+  "PATCH /api/v1/broadcasts/{id}": { body: (own) => broadcastNaming(own) },
   "PATCH /api/v1/webhook-subscriptions/{id}": { body: () => ({ active: true }) },
   "POST /widget/v1/messages": {
     body: (own) => ({ text: "matrix", conversation_id: own.conversationId }),

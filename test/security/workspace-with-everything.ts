@@ -131,6 +131,13 @@ export async function workspaceWithEverything(label: string) {
     rules: { groups: [{ rules: [{ type: "channel", operator: "has", channel_id: webchat.id }] }] },
   });
 
+  const broadcast = await created(cookie, "/api/v1/broadcasts", {
+    name: marker,
+    channel_id: whatsapp.id,
+    audience: { segment_id: segment.id, contact_ids: [contact.id] },
+    message: { snippet_id: snippet.id },
+  });
+
   // last, so that only the contact change below is delivered
   const subscription = await created(cookie, "/api/v1/webhook-subscriptions", {
     url: `${fakeUrl()}/hooks/${marker}`,
@@ -177,6 +184,7 @@ export async function workspaceWithEverything(label: string) {
       aut: [automation.id],
       run: [run.id],
       seg: [segment.id],
+      brd: [broadcast.id],
     } as Record<string, string[]>,
   };
 }

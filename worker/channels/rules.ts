@@ -72,3 +72,23 @@ export const RATE_LIMITS: Record<Exclude<ChannelType, "webchat">, RateLimit> = {
   email: { perSecond: 10 },
   custom: { perSecond: 50 },
 };
+
+/** The channel's send rate: its configured `max_per_second`, or the platform's published limit. */
+export function sendRate(
+  type: Exclude<ChannelType, "webchat">,
+  config: { max_per_second?: number | undefined },
+): RateLimit {
+  const published = RATE_LIMITS[type];
+  return config.max_per_second ? { ...published, perSecond: config.max_per_second } : published;
+}
+
+/**
+ * Broadcasts draw from their own bucket refilled at this share of the channel's rate, on top of
+ * the channel's bucket every outbound message takes from (`deliverOutbound`). So broadcasts
+ * never hold more than this share of the budget: the rest is always there for live replies,
+ * which wait behind no broadcast.
+ */
+export const BROADCAST_SHARE = 0.8;
+
+/** Broadcast messages a second on a channel (at least one every two seconds). */
+export const broadcastRate = (limit: RateLimit) => Math.max(0.5, limit.perSecond * BROADCAST_SHARE);

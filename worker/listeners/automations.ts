@@ -27,6 +27,7 @@ export const AUTOMATION_SOURCES = [
   "contact.tag_added",
   "contact.tag_removed",
   "contact.field_changed",
+  "broadcast.replied",
 ] as const satisfies EventType[];
 
 /**
@@ -73,6 +74,13 @@ export function asAutomationEvent(event: Recorded): AutomationEvent | null {
       return { ...base, type: event.type, contactId: event.contact_id, tag: event.tag };
     case "contact.field_changed":
       return { ...base, type: event.type, contactId: event.contact_id, field: event.key };
+    case "broadcast.replied":
+      return {
+        ...base,
+        type: event.type,
+        contactId: event.contact_id,
+        conversationId: event.conversation_id,
+      };
     default:
       return null;
   }

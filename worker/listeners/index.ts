@@ -1,6 +1,7 @@
 import type { EventType, Listener, Wiring } from "../domain/events/record";
 import { offerFreedCapacity } from "./assignment";
 import { AUTOMATION_SOURCES, automationInterest, startAutomations } from "./automations";
+import { BROADCAST_SOURCES, broadcastInterest, followBroadcasts } from "./broadcasts";
 import { pushConversation } from "./realtime";
 import { deliverWebhooks, WEBHOOK_SOURCES, webhookInterest } from "./webhooks";
 
@@ -22,6 +23,7 @@ const immediate: Partial<Record<EventType, Listener[]>> = {
 const listeners: Record<string, Listener> = {
   webhooks: deliverWebhooks,
   automations: startAutomations,
+  broadcasts: followBroadcasts,
 };
 
 const queued: Partial<Record<EventType, string[]>> = {};
@@ -30,10 +32,12 @@ const queue = (types: readonly EventType[], listener: string) => {
 };
 queue(WEBHOOK_SOURCES, "webhooks");
 queue(AUTOMATION_SOURCES, "automations");
+queue(BROADCAST_SOURCES, "broadcasts");
 
 const interest: Wiring["interest"] = {
   webhooks: webhookInterest,
   automations: automationInterest,
+  broadcasts: broadcastInterest,
 };
 
 export const LISTENERS: Wiring = { immediate, queued, listeners, interest };

@@ -17,6 +17,10 @@ const baseUrl = z
   .optional()
   .openapi({ description: "The platform's API base URL; point it at a local fake for testing" });
 const name = z.string().trim().min(1).max(100).check(singleLine);
+const max_per_second = z.number().min(0.1).max(1000).optional().openapi({
+  description:
+    "Messages a second this channel sends at most (replies and broadcasts together); the platform's published limit when absent",
+});
 
 /** The languages the widget speaks. */
 export const WIDGET_LANGUAGES = ["en", "es", "pt-BR", "fr", "ar", "tr"] as const;
@@ -63,6 +67,7 @@ const whatsapp = z.strictObject({
     .string()
     .regex(/^v\d+\.\d+$/)
     .optional(),
+  max_per_second,
 });
 
 const metaPage = z.strictObject({
@@ -75,6 +80,7 @@ const metaPage = z.strictObject({
     .string()
     .regex(/^v\d+\.\d+$/)
     .optional(),
+  max_per_second,
 });
 
 const telegram = z.strictObject({
@@ -83,6 +89,7 @@ const telegram = z.strictObject({
     z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, "1–256 of A-Z a-z 0-9 _ -"),
   ),
   api_base_url: baseUrl,
+  max_per_second,
 });
 
 const twilio = z.strictObject({
@@ -95,6 +102,7 @@ const twilio = z.strictObject({
     .check(singleLine)
     .openapi({ description: "Sender number (E.164) or MG… messaging service" }),
   api_base_url: baseUrl,
+  max_per_second,
 });
 
 export const EMAIL_AREAS = ["tickets", "invoices", "customers", "all"] as const;
@@ -124,11 +132,13 @@ const email = z.strictObject({
     .min(1)
     .max(20),
   api_base_url: baseUrl,
+  max_per_second,
 });
 
 const custom = z.strictObject({
   inbound_secret: secret("Signs requests to the inbound webhook (hex HMAC-SHA256 of the body)"),
   outbound_url: z.url({ protocol: /^https?$/ }).max(500),
+  max_per_second,
 });
 
 export const CHANNEL_CONFIGS = {

@@ -1,5 +1,6 @@
 /** The drizzle schema, one file per capability: the single source of table shapes. */
 export * from "./automations";
+export * from "./broadcasts";
 export * from "./channels";
 export * from "./contacts";
 export * from "./messaging";

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt } from "drizzle-orm";
 import { adapterFor, isPlatformChannel } from "../../channels/index";
-import { RATE_LIMITS } from "../../channels/rules";
+import { sendRate } from "../../channels/rules";
 import { type Outbound, SendError } from "../../channels/types";
 import {
   channelMessages,
@@ -207,7 +207,7 @@ export async function deliverOutbound(
     Object.assign(outbound, email.fields);
   }
   const limiter = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(channel.id));
-  const waitMs = await limiter.acquire(RATE_LIMITS[channel.type], to);
+  const waitMs = await limiter.acquire(sendRate(channel.type, config), to);
   if (waitMs > 0) return { kind: "wait", delaySeconds: Math.ceil(waitMs / 1000) };
   try {
     const { externalId } = await adapterFor(channel.type).send(config, outbound, targetFetch(env));

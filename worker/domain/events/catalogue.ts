@@ -91,6 +91,13 @@ export type DomainEvent =
       target: "first_response" | "resolution";
       due_at: string;
     }
+  /** The contact wrote in a conversation a broadcast reached within the last 72 hours. */
+  | {
+      type: "broadcast.replied";
+      broadcast_id: string;
+      contact_id: string;
+      conversation_id: string;
+    }
   /** A member's capacity or teams changed: their teams' waiting conversations may move. */
   | { type: "member.updated"; user_id: string; capacity_changed: boolean; teams_changed: boolean };
 

@@ -35,7 +35,7 @@ export function listSnippets(db: Db, workspaceId: string, q?: string) {
   });
 }
 
-async function getSnippet(db: Db, workspaceId: string, id: string) {
+export async function getSnippet(db: Db, workspaceId: string, id: string) {
   const row = await db.query.snippets.findFirst({
     where: inWorkspace(snippets, workspaceId, eq(snippets.id, id)),
   });

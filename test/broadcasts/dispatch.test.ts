@@ -1,0 +1,180 @@
+import { env } from "cloudflare:workers";
+import { and, eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { createDb } from "../../worker/db/client";
+import { broadcasts } from "../../worker/db/schema";
+import { expandPage, markExpanded } from "../../worker/domain/broadcasts/audience";
+import { getBroadcast } from "../../worker/domain/broadcasts/broadcasts";
+import { claimRecipient, SEND_LEASE_MS, sendJobs } from "../../worker/domain/broadcasts/dispatch";
+import { sendToRecipient } from "../../worker/domain/broadcasts/send";
+import { getChannelRow } from "../../worker/domain/channels/channels";
+import { eventually } from "../channel-helpers";
+import { api, json } from "../helpers";
+import {
+  act,
+  addContacts,
+  consume,
+  finished,
+  ledgerOf,
+  newBroadcast,
+  type Setup,
+  sendsByChat,
+  setup,
+  statsOf,
+} from "./helpers";
+
+const workerDb = () => createDb(env.DB);
+
+/** A started broadcast whose sends this test hands to the consumer itself. */
+async function startedByHand(s: Setup, n: number) {
+  const readers = await addContacts(s, n);
+  const broadcast = await newBroadcast(s);
+  await act(s, broadcast.id, "start");
+  // the audience goes in (and its sends out) through the real queue: wait for the ledger
+  await eventually(
+    async () => (await ledgerOf(s.ws.id, broadcast.id)).length === n,
+    "the ledger filled",
+  );
+  return { readers, broadcast };
+}
+
+describe("broadcast dispatch", () => {
+  it("sends once to each reachable contact; opt-outs and contacts without the channel are counted apart", async () => {
+    const s = await setup();
+    const readers = await addContacts(s, 4);
+    await addContacts(s, 2, "opted_out");
+    await addContacts(s, 1, "no_address");
+    const broadcast = await newBroadcast(s);
+    await act(s, broadcast.id, "start");
+    const stats = await finished(s, broadcast.id);
+    expect(stats).toMatchObject({
+      targeted: 7,
+      excluded: 3,
+      excluded_by_reason: { opted_out: 2, no_address: 1 },
+      sent: 4,
+      queued: 0,
+      failed: 0,
+    });
+    const sends = await eventually(async () => {
+      const counts = await sendsByChat(s);
+      return counts.size === 4 ? counts : undefined;
+    }, "four chats written to");
+    for (const reader of readers) expect(sends.get(reader.chatId)).toBe(1);
+    // the message is a normal outbound message in the contact's conversation, variables filled
+    const [first] = await ledgerOf(s.ws.id, broadcast.id).then((rows) =>
+      rows.filter((r) => r.status === "sent"),
+    );
+    const messages = await json<{ data: { text: string; sender: { name: string } }[] }>(
+      await api(`/api/v1/conversations/${first?.conversationId}/messages?after_seq=0`, {
+        cookie: s.cookie,
+      }),
+    );
+    expect(messages.data.map((m) => [m.text, m.sender.name])).toEqual([
+      [expect.stringMatching(/^Hello Reader \d+, the sale starts today$/), "Winter sale"],
+    ]);
+    // and the sent-message history lists it as the broadcast's, sent automatically
+    const history = await json<{ data: { kind: string; sender: { type: string } }[] }>(
+      await api(`/api/v1/outbound-messages?contact_id=${first?.contactId}`, { cookie: s.cookie }),
+    );
+    expect(history.data.map((m) => [m.kind, m.sender.type])).toEqual([["automatic", "broadcast"]]);
+    const excluded = await json<{ data: { status: string; reason: string }[] }>(
+      await api(`/api/v1/broadcasts/${broadcast.id}/recipients?status=excluded`, {
+        cookie: s.cookie,
+      }),
+    );
+    expect(excluded.data.map((r) => r.reason).sort()).toEqual([
+      "no_address",
+      "opted_out",
+      "opted_out",
+    ]);
+  });
+
+  it("a segment and named contacts together reach each contact once", async () => {
+    const s = await setup();
+    const tagged = await addContacts(s, 3, "reachable", "vip");
+    const [extra] = await addContacts(s, 1, "reachable", "other");
+    if (!extra) throw new Error("one more reader");
+    const segment = await json<{ id: string }>(
+      await api("/api/v1/segments", {
+        cookie: s.cookie,
+        body: {
+          name: "VIPs",
+          rules: { groups: [{ rules: [{ type: "tag", operator: "has_any", tags: ["vip"] }] }] },
+        },
+      }),
+    );
+    const named = [tagged[0]?.id ?? "", extra.id];
+    const broadcast = await newBroadcast(s, {
+      audience: { segment_id: segment.id, contact_ids: named },
+    });
+    await act(s, broadcast.id, "start");
+    expect(await finished(s, broadcast.id)).toMatchObject({ targeted: 4, sent: 4, excluded: 0 });
+    const sends = await eventually(async () => {
+      const counts = await sendsByChat(s);
+      return counts.size === 4 ? counts : undefined;
+    }, "four chats written to");
+    for (const reader of [...tagged, extra]) expect(sends.get(reader.chatId)).toBe(1);
+  });
+
+  it("a redelivered batch and a second audience pass send nothing twice", async () => {
+    const s = await setup();
+    const { readers, broadcast } = await startedByHand(s, 3);
+    await finished(s, broadcast.id);
+    const row = await getBroadcast(workerDb(), s.ws.id, broadcast.id);
+    const ids = readers.map((r) => r.id);
+    // the same batch, delivered twice more, and the audience expanded again
+    await consume([...sendJobs(row, ids), ...sendJobs(row, ids)]);
+    await consume([
+      { kind: "expand", workspaceId: s.ws.id, broadcastId: broadcast.id, after: null },
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await ledgerOf(s.ws.id, broadcast.id)).toHaveLength(3);
+    const sends = await sendsByChat(s);
+    for (const reader of readers) expect(sends.get(reader.chatId)).toBe(1);
+  });
+
+  it("a send whose consumer died after its claim (or after writing) is taken again once its lease runs out, and sent once", async () => {
+    const s = await setup();
+    const readers = await addContacts(s, 2);
+    const broadcast = await newBroadcast(s);
+    const db = workerDb();
+    // running, its audience put in the ledger by hand: no queued send races this test
+    await db
+      .update(broadcasts)
+      .set({ status: "running", startedAt: Date.now() })
+      .where(and(eq(broadcasts.workspaceId, s.ws.id), eq(broadcasts.id, broadcast.id)));
+    const running = await getBroadcast(db, s.ws.id, broadcast.id);
+    await expandPage(db, running, { pass: "rules", after: null }, Date.now());
+    await markExpanded(db, running, Date.now());
+    const [died, wrote] = readers;
+    if (!died || !wrote) throw new Error("two readers");
+    const now = Date.now();
+    const job = { workspaceId: s.ws.id, broadcastId: broadcast.id };
+    // both claimed by a consumer that then dies: one before writing, one after
+    const claims = await Promise.all([
+      claimRecipient(db, job, died.id, now),
+      claimRecipient(db, job, wrote.id, now),
+    ]);
+    const row = await getBroadcast(db, s.ws.id, broadcast.id);
+    const channel = await getChannelRow(db, s.ws.id, s.channel.id);
+    await sendToRecipient(db, env, row, channel, { contactId: wrote.id, round: 0 }, now);
+    // within the lease, another delivery leaves them alone
+    const during = claims.every((c) => c.kind === "claimed")
+      ? await claimRecipient(db, job, died.id, now + 1000)
+      : null;
+    expect(during).toEqual({ kind: "held", until: now + SEND_LEASE_MS });
+    // past it, the redelivered batch takes both again
+    const later = now + SEND_LEASE_MS + 1000;
+    await consume(sendJobs(row, [died.id, wrote.id]), () => later);
+    const ledger = await ledgerOf(s.ws.id, broadcast.id);
+    expect(ledger.map((r) => r.status)).toEqual(["sent", "sent"]);
+    const sends = await eventually(async () => {
+      const counts = await sendsByChat(s);
+      return counts.size === 2 ? counts : undefined;
+    }, "both written to");
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(sends.get(died.chatId)).toBe(1);
+    expect((await sendsByChat(s)).get(wrote.chatId)).toBe(1);
+    expect((await statsOf(s, broadcast.id)).status).toBe("completed");
+  });
+});

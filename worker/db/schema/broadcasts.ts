@@ -1,0 +1,104 @@
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { channels } from "./channels";
+import { createdAt, millis } from "./columns";
+import { workspaceId } from "./workspace";
+
+export const BROADCAST_STATUSES = [
+  "draft",
+  "scheduled",
+  "running",
+  "paused",
+  "completed",
+  "cancelled",
+] as const;
+export type BroadcastStatus = (typeof BROADCAST_STATUSES)[number];
+
+/**
+ * Who a broadcast goes to: a saved segment's contacts or those with any of some tags, and/or
+ * contacts named one by one (each contact once, whichever way it is named).
+ */
+export type BroadcastAudience = {
+  segment_id?: string | undefined;
+  tags?: string[] | undefined;
+  contact_ids?: string[] | undefined;
+};
+
+/** What it says, one of: text (with variables), a saved snippet, an approved WhatsApp template. */
+export type BroadcastMessage = {
+  text?: string | undefined;
+  snippet_id?: string | undefined;
+  template?: { name: string; language?: string | undefined; variables: string[] } | undefined;
+};
+
+/** One message to an audience on one channel, sent at the channel's pace. */
+export const broadcasts = sqliteTable(
+  "broadcasts",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceId(),
+    name: text("name").notNull(),
+    channelId: text("channel_id")
+      .notNull()
+      .references(() => channels.id),
+    audience: text("audience", { mode: "json" }).$type<BroadcastAudience>().notNull(),
+    message: text("message", { mode: "json" }).$type<BroadcastMessage>().notNull(),
+    status: text("status", { enum: BROADCAST_STATUSES }).notNull().default("draft"),
+    /** When a scheduled broadcast starts (the minute's cron starts it). */
+    sendAt: millis("send_at"),
+    startedAt: millis("started_at"),
+    /** When the whole audience was in the ledger: it cannot complete before. */
+    expandedAt: millis("expanded_at"),
+    finishedAt: millis("finished_at"),
+    createdAt: createdAt(),
+    updatedAt: millis("updated_at").notNull(),
+  },
+  (t) => [
+    index("broadcasts_workspace_idx").on(t.workspaceId, t.id),
+    index("broadcasts_due_idx").on(t.status, t.sendAt),
+  ],
+);
+
+export const RECIPIENT_STATUSES = ["queued", "sending", "sent", "failed", "excluded"] as const;
+export type RecipientStatus = (typeof RECIPIENT_STATUSES)[number];
+
+/**
+ * The send ledger: one row per broadcast and contact, never two. A send claims its row
+ * (`queued` → `sending` with a lease) before it writes, so a redelivered batch or a crashed
+ * consumer never sends twice.
+ */
+export const broadcastRecipients = sqliteTable(
+  "broadcast_recipients",
+  {
+    workspaceId: workspaceId(),
+    broadcastId: text("broadcast_id")
+      .notNull()
+      .references(() => broadcasts.id, { onDelete: "cascade" }),
+    contactId: text("contact_id").notNull(),
+    status: text("status", { enum: RECIPIENT_STATUSES }).notNull(),
+    /** Why it was excluded or failed: `opted_out`, `no_address`, or the platform's words. */
+    reason: text("reason"),
+    attempts: integer("attempts").notNull().default(0),
+    /** Times a person retried it after it failed: each round writes a message of its own. */
+    round: integer("round").notNull().default(0),
+    /** A `sending` row's worker holds it until then. */
+    leaseUntil: millis("lease_until"),
+    messageId: text("message_id"),
+    conversationId: text("conversation_id"),
+    seq: integer("seq"),
+    /** When the channel's pacer let it go: the ledger's send times respect `max_per_second`. */
+    sentAt: millis("sent_at"),
+    deliveredAt: millis("delivered_at"),
+    readAt: millis("read_at"),
+    repliedAt: millis("replied_at"),
+    createdAt: millis("created_at").notNull(),
+    updatedAt: millis("updated_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.broadcastId, t.contactId] }),
+    index("broadcast_recipients_status_idx").on(t.workspaceId, t.broadcastId, t.status),
+    index("broadcast_recipients_conversation_idx")
+      .on(t.conversationId, t.seq)
+      .where(sql`conversation_id IS NOT NULL`),
+  ],
+);

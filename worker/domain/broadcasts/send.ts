@@ -1,0 +1,94 @@
+import type { Db } from "../../lib/context";
+import { Problem } from "../../lib/errors";
+import { automationPrincipal } from "../automations/effects";
+import type { ChannelRow } from "../channels/channels";
+import {
+  findActiveConversation,
+  getConversation,
+  openConversation,
+} from "../messaging/conversations";
+import { deliverAgentMessage, prepareAgentMessage } from "../messaging/messages";
+import { contactVariables, getSnippet, renderForContact } from "../messaging/snippets";
+import { type BroadcastRow, nullIfGone } from "./broadcasts";
+
+/** What the channel or the message refused for this contact: recorded, never retried. */
+export class Refused extends Error {}
+
+async function messageBody(db: Db, broadcast: BroadcastRow) {
+  const { message } = broadcast;
+  if (message.template) return { template: message.template };
+  if (message.text !== undefined) return { text: message.text };
+  const snippet = message.snippet_id
+    ? await getSnippet(db, broadcast.workspaceId, message.snippet_id).catch(nullIfGone)
+    : null;
+  if (!snippet) throw new Refused("The snippet was deleted.");
+  return { text: snippet.body };
+}
+
+const refusal = (problem: Problem) => {
+  const errors = (problem.extra.errors as { message: string }[] | undefined) ?? [];
+  return errors.map((e) => e.message).join("; ") || (problem.detail ?? problem.title);
+};
+
+/**
+ * Writes the broadcast's message to one contact the way an automation's message goes: into the
+ * contact's open conversation on the channel (opened if needed), checked by the channel's rules
+ * (consent, the reply window, templates), then out through the outbound queue like any reply.
+ * The message carries the broadcast (and the retry round) as its client id, so a conversation
+ * never takes it twice: a send retried after a crash finds the message it already wrote and
+ * queues nothing more.
+ */
+export async function sendToRecipient(
+  db: Db,
+  env: Env,
+  broadcast: BroadcastRow,
+  channel: ChannelRow,
+  recipient: { contactId: string; round: number },
+  now: number,
+) {
+  const { workspaceId } = broadcast;
+  const { contactId } = recipient;
+  const principal = automationPrincipal(workspaceId);
+  const contact = await contactVariables(db, workspaceId, contactId);
+  if (!contact) throw new Refused("The contact was deleted.");
+  const open = await findActiveConversation(db, workspaceId, contactId, channel.id);
+  const conversation = open ? await getConversation(db, workspaceId, open) : null;
+  const body = await messageBody(db, broadcast);
+  const text = body.text
+    ? (await renderForContact(db, principal, contact, body.text)).text
+    : undefined;
+  const reply = await prepareAgentMessage(
+    db,
+    principal,
+    {
+      channel,
+      contactId,
+      contact,
+      lastInboundAt: conversation?.last_inbound_at
+        ? Date.parse(conversation.last_inbound_at)
+        : null,
+    },
+    {
+      text,
+      template: body.template
+        ? { ...body.template, variables: body.template.variables }
+        : undefined,
+      private: false,
+      client_message_id: `broadcast:${broadcast.id}:${recipient.round}`,
+    },
+    now,
+  ).catch((error: unknown) => {
+    throw error instanceof Problem && error.status === 422 ? new Refused(refusal(error)) : error;
+  });
+  const conversationId =
+    open ??
+    (await openConversation(db, env, { workspaceId, channelId: channel.id, contactId }, now));
+  const message = await deliverAgentMessage(
+    db,
+    env,
+    conversationId,
+    { ...reply, sender: { type: "bot", id: null, name: broadcast.name }, origin: "broadcast" },
+    { now, origin: "" },
+  );
+  return { messageId: message.id, conversationId, seq: message.seq };
+}
