@@ -28,6 +28,7 @@ import { securityHeaders } from "./lib/security-headers";
 import { apiKeysRouter } from "./routes/api-keys";
 import { authRouter } from "./routes/auth";
 import { automationTemplatesRouter } from "./routes/automation-templates";
+import { automationWebhookRouter } from "./routes/automation-webhook";
 import { automationsRouter } from "./routes/automations";
 import { channelsRouter } from "./routes/channels";
 import { contactFieldsRouter } from "./routes/contact-fields";
@@ -181,6 +182,8 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
     .route(API, automationTemplatesRouter)
     .route(API, segmentsRouter)
     .route("/widget/v1", widgetRouter)
+    // before the channels' /webhooks/{platform}/{id}, which would take the path too
+    .route("/webhooks", automationWebhookRouter)
     .route("/webhooks", webhooksRouter)
     .route("/", filesRouter)
     .route("/", demoRouter)
