@@ -1,5 +1,6 @@
 export * from "./button";
 export * from "./choice";
+export * from "./clipboard";
 export * from "./combobox";
 export * from "./dialog";
 export * from "./display";
