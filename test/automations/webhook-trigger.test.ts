@@ -165,6 +165,11 @@ describe("the incoming webhook trigger", () => {
       }),
     );
     expect(patched.webhook_url).toBe(url);
+    const copy = await json<WebhookAutomation>(
+      await api(`/api/v1/automations/${automation.id}/duplicate`, { cookie, method: "POST" }),
+    );
+    expect(copy.webhook_url).toMatch(/\/webhooks\/automations\//);
+    expect(copy.webhook_url).not.toBe(url);
     const rotated = await api(`/api/v1/automations/${automation.id}/webhook-token/rotate`, {
       cookie,
       method: "POST",

@@ -21,7 +21,8 @@ beforeAll(async () => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.base });
   page = await context.newPage();
   await signIn(page, server.base);
-});
+  // a migrated, seeded local server starts slowly on a busy machine
+}, 420_000);
 
 afterAll(async () => {
   await browser?.close();
