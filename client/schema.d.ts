@@ -6164,6 +6164,66 @@ export interface paths {
       };
     };
   };
+  "/api/v1/automations/{id}/webhook-token/rotate": {
+    /** Give its webhook trigger a new URL: the old one answers 404 from now on */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description With its new `webhook_url` */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Automation"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/api/v1/automations/{id}/activate": {
     /** Start running it on new events */
     post: {
@@ -8912,6 +8972,74 @@ export interface paths {
       };
     };
   };
+  "/webhooks/automations/{token}": {
+    /**
+     * Start an automation triggered by a webhook (its `webhook_url`)
+     * @description The URL's token is the credential. When the trigger has a secret, sign the raw body: `X-Conversa-Signature: sha256=<hex HMAC-SHA256 of the body with the secret>`; a missing or wrong signature gets 401 and nothing is stored. A repeated `Idempotency-Key` starts no second run and answers the first call's runs. Bodies are JSON up to 64 KB. An unknown URL or an automation that is not active gets 404.
+     */
+    post: {
+      parameters: {
+        path: {
+          token: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["AutomationWebhookCall"];
+        };
+      };
+      responses: {
+        /** @description Started */
+        202: {
+          content: {
+            "application/json": components["schemas"]["AutomationWebhookAnswer"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/webhooks/{platform}/{id}": {
     /** Meta's webhook verification (WhatsApp, Messenger, Instagram): echoes hub.challenge */
     get: {
@@ -10794,6 +10922,11 @@ export interface components {
       trigger: components["schemas"]["AutomationTrigger"];
       /** @description A webhook trigger's secret is set */
       has_secret: boolean;
+      /**
+       * Format: uri
+       * @description Where a `webhook` trigger is called (POST); null for other triggers. Keep it secret: rotate it if it leaks
+       */
+      webhook_url: string | null;
       conditions: components["schemas"]["AutomationConditions"];
       steps: components["schemas"]["AutomationStep"][];
       timing: components["schemas"]["AutomationTiming"];
@@ -11421,6 +11554,39 @@ export interface components {
        * @example 2026-11-22T10:00:00.000Z
        */
       created_at: string;
+    };
+    AutomationWebhookAnswer: {
+      /** @description The runs it started (none when its conditions did not hold) */
+      run_ids: string[];
+    };
+    AutomationWebhookCall: {
+      /** @description Found by id, email or phone (any common format); created when given an email or phone no contact has. Without it the run has no contact */
+      contact?: {
+        /** @example Ana García */
+        name?: string | null;
+        /**
+         * Format: email
+         * @example ana@example.com
+         */
+        email?: string | null;
+        /**
+         * @description Any common format; stored as E.164
+         * @example +34 612 34 56 78
+         */
+        phone?: string | null;
+        /** @example ct_01JD0000000000000000000000 */
+        id?: string;
+      };
+      /**
+       * @description Steps read it as `{{trigger.data.<key>}}`
+       * @example {
+       *   "order_id": "A-1001",
+       *   "total": 42
+       * }
+       */
+      data?: {
+        [key: string]: unknown;
+      };
     };
   };
   responses: never;

@@ -28,6 +28,7 @@ import { securityHeaders } from "./lib/security-headers";
 import { apiKeysRouter } from "./routes/api-keys";
 import { authRouter } from "./routes/auth";
 import { automationTemplatesRouter } from "./routes/automation-templates";
+import { automationWebhookRouter } from "./routes/automation-webhook";
 import { automationsRouter } from "./routes/automations";
 import { broadcastsRouter } from "./routes/broadcasts";
 import { channelsRouter } from "./routes/channels";
@@ -185,6 +186,8 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
     .route(API, outboundMessagesRouter)
     .route(API, broadcastsRouter)
     .route("/widget/v1", widgetRouter)
+    // before the channels' /webhooks/{platform}/{id}, which would take the path too
+    .route("/webhooks", automationWebhookRouter)
     .route("/webhooks", webhooksRouter)
     .route("/", filesRouter)
     .route("/", demoRouter)

@@ -24,6 +24,8 @@ const ALLOWED_ACROSS_WORKSPACES: Record<string, string> = {
   "worker/routes/demo.ts": "the local demo page shows the deployment's first web chat",
   "worker/domain/automations/runner.ts":
     "the periodic sweep finds stuck runs in every workspace; each wake-up names its workspace",
+  "worker/domain/automations/webhook.ts":
+    "an incoming webhook's URL token names its automation, and so its workspace",
   "worker/domain/automations/schedule.ts":
     "the cron tick finds every workspace's scheduled automations; each names its workspace",
   "worker/domain/broadcasts/commands.ts":

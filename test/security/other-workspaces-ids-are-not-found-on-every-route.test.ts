@@ -102,6 +102,8 @@ const PUBLIC_ROUTES: Record<string, string> = {
   "GET /webhooks/{platform}/{id}": "the channel's own verify token is the credential",
   "POST /webhooks/{platform}/{id}": "the channel's own signing secret is the credential",
   "POST /webhooks/twilio/{id}/status": "the channel's own signing secret is the credential",
+  "POST /webhooks/automations/{token}":
+    "the automation's unguessable URL token (and its signing secret, when set) is the credential",
 };
 
 /**

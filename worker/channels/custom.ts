@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { hmacSha256Hex, verifyHmacSha256Hex } from "../lib/signed";
+import { hmacSha256Hex, SIGNATURE_HEADER, verifySignatureHeader } from "../lib/signed";
 import { isRetryableStatus, retryAfterSeconds, sendRequest } from "./http";
 import { type ChannelAdapter, type InboundEvent, SendError } from "./types";
 
-export const CUSTOM_SIGNATURE_HEADER = "x-conversa-signature";
+export const CUSTOM_SIGNATURE_HEADER = SIGNATURE_HEADER;
 
 /** Milliseconds since the epoch, or an ISO 8601 date-time. */
 const time = z
@@ -76,11 +76,9 @@ const accepted = z.object({ id: z.string().min(1) });
  * outbound bodies are signed `X-Conversa-Signature: sha256=<hex HMAC-SHA256(secret, body)>`.
  */
 export const custom: ChannelAdapter<"custom"> = {
-  async verify(request, config) {
-    const hex = /^sha256=([0-9a-f]{64})$/i.exec(
-      request.headers.get(CUSTOM_SIGNATURE_HEADER) ?? "",
-    )?.[1];
-    return hex ? verifyHmacSha256Hex(config.inbound_secret, request.rawBytes, hex) : false;
+  verify(request, config) {
+    const header = request.headers.get(CUSTOM_SIGNATURE_HEADER);
+    return verifySignatureHeader(config.inbound_secret, request.rawBytes, header);
   },
   parse(request) {
     const parsed = body.parse(JSON.parse(request.rawBody));

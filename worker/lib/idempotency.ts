@@ -7,7 +7,8 @@ import { conflict, Problem, problemResponse, validationFailed } from "./errors";
 
 const DAY = 24 * 60 * 60 * 1000;
 const WAIT_FOR_FIRST_MS = 10_000;
-const KEY = /^[\x21-\x7e]{1,255}$/;
+/** What an `Idempotency-Key` may be: 1–255 printable ASCII characters. */
+export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /**
  * `Idempotency-Key` on a POST: the first request with a key runs; a retry with the same key and
@@ -18,7 +19,7 @@ const KEY = /^[\x21-\x7e]{1,255}$/;
 export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
   const key = c.req.header("idempotency-key");
   if (c.req.method !== "POST" || key === undefined) return next();
-  if (!KEY.test(key))
+  if (!IDEMPOTENCY_KEY.test(key))
     throw validationFailed([
       { path: "Idempotency-Key", message: "1–255 printable ASCII characters" },
     ]);

@@ -15,6 +15,12 @@ export const WIDGET_SESSION_LIMIT: RequestLimit = {
   perSecond: 2,
   burst: 300,
 };
+/** Per automation webhook URL: a steady 10 calls a second, bursts of 60. */
+export const WEBHOOK_TRIGGER_LIMIT: RequestLimit = {
+  name: "automation-webhook",
+  perSecond: 10,
+  burst: 60,
+};
 /** Per IP on sign-in: ten tries, then one every six seconds. */
 export const LOGIN_LIMIT: RequestLimit = { name: "login", perSecond: 1 / 6, burst: 10 };
 /**

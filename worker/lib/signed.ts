@@ -33,6 +33,19 @@ export async function hmacSha256Hex(secret: string, message: string): Promise<st
   return bytesToHex(signature);
 }
 
+/** The header Conversa's signed JSON bodies carry: `sha256=<hex HMAC-SHA256(secret, body)>`. */
+export const SIGNATURE_HEADER = "x-conversa-signature";
+
+/** Checks a `sha256=<hex>` signature header over the raw body, in constant time. */
+export async function verifySignatureHeader(
+  secret: string,
+  rawBody: Uint8Array<ArrayBuffer>,
+  header: string | null | undefined,
+): Promise<boolean> {
+  const hex = /^sha256=([0-9a-f]{64})$/i.exec(header ?? "")?.[1];
+  return hex ? verifyHmacSha256Hex(secret, rawBody, hex) : false;
+}
+
 /** Constant-time check of a hex HMAC-SHA256 over `message` (text, or the raw bytes as received). */
 export async function verifyHmacSha256Hex(
   secret: string,

@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { installTemplate, listTemplates } from "../domain/automations/install";
+import { withWebhookUrl } from "../domain/automations/webhook";
 import { requireRole } from "../lib/auth";
 import { authenticated, createRouter } from "../lib/router";
 import {
@@ -51,5 +52,5 @@ export const automationTemplatesRouter = createRouter()
       c.req.valid("json"),
       c.get("clock").now(),
     );
-    return c.json(automation, 201);
+    return c.json(withWebhookUrl(automation, c.req.url), 201);
   });

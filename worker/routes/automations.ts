@@ -17,8 +17,10 @@ import {
   duplicateAutomation,
   getAutomation,
   listAutomations,
+  rotateWebhookToken,
   updateAutomation,
 } from "../domain/automations/store";
+import { withWebhookUrl } from "../domain/automations/webhook";
 import { requireRole } from "../lib/auth";
 import { pageOf } from "../lib/pagination";
 import { authenticated, createRouter } from "../lib/router";
@@ -147,6 +149,20 @@ const duplicateRoute = createRoute({
   responses: { 201: jsonResponse(AutomationSchema, "The copy"), ...errorResponses },
 });
 
+const rotateTokenRoute = createRoute({
+  method: "post",
+  path: "/automations/{id}/webhook-token/rotate",
+  tags,
+  summary: "Give its webhook trigger a new URL: the old one answers 404 from now on",
+  security: authenticated,
+  middleware: admin,
+  request: { params: AutomationId },
+  responses: {
+    200: jsonResponse(AutomationSchema, "With its new `webhook_url`"),
+    ...errorResponses,
+  },
+});
+
 const runsRoute = createRoute({
   method: "get",
   path: "/automations/{id}/runs",
@@ -233,7 +249,10 @@ export const automationsRouter = createRouter()
       recentRunStats(c.get("db"), workspaceId, c.get("clock").now()),
     ]);
     const none = { triggered: 0, completed: 0, failed: 0 };
-    const data = list.map((a) => ({ ...a, recent_stats: stats.get(a.id) ?? none }));
+    const data = list.map((a) => ({
+      ...withWebhookUrl(a, c.req.url),
+      recent_stats: stats.get(a.id) ?? none,
+    }));
     return c.json({ data }, 200);
   })
   .openapi(createAutomationRoute, async (c) => {
@@ -244,14 +263,22 @@ export const automationsRouter = createRouter()
       c.req.valid("json"),
       c.get("clock").now(),
     );
-    return c.json(automation, 201);
+    return c.json(withWebhookUrl(automation, c.req.url), 201);
   })
-  .openapi(getRoute, async (c) =>
-    c.json(
-      await getAutomation(c.get("db"), c.get("principal").workspaceId, c.req.valid("param").id),
-      200,
-    ),
-  )
+  .openapi(getRoute, async (c) => {
+    const { workspaceId } = c.get("principal");
+    const automation = await getAutomation(c.get("db"), workspaceId, c.req.valid("param").id);
+    return c.json(withWebhookUrl(automation, c.req.url), 200);
+  })
+  .openapi(rotateTokenRoute, async (c) => {
+    const automation = await rotateWebhookToken(
+      c.get("db"),
+      c.get("principal").workspaceId,
+      c.req.valid("param").id,
+      c.get("clock").now(),
+    );
+    return c.json(withWebhookUrl(automation, c.req.url), 200);
+  })
   .openapi(updateRoute, async (c) => {
     const automation = await updateAutomation(
       c.get("db"),
@@ -261,7 +288,7 @@ export const automationsRouter = createRouter()
       c.req.valid("json"),
       c.get("clock").now(),
     );
-    return c.json(automation, 200);
+    return c.json(withWebhookUrl(automation, c.req.url), 200);
   })
   .openapi(deleteRoute, async (c) => {
     await deleteAutomation(c.get("db"), c.get("principal").workspaceId, c.req.valid("param").id);
@@ -275,7 +302,7 @@ export const automationsRouter = createRouter()
       c.req.valid("param").id,
       c.get("clock").now(),
     );
-    return c.json(automation, 200);
+    return c.json(withWebhookUrl(automation, c.req.url), 200);
   })
   .openapi(deactivateRoute, async (c) => {
     const automation = await deactivateAutomation(
@@ -285,7 +312,7 @@ export const automationsRouter = createRouter()
       c.req.valid("json").running,
       c.get("clock").now(),
     );
-    return c.json(automation, 200);
+    return c.json(withWebhookUrl(automation, c.req.url), 200);
   })
   .openapi(duplicateRoute, async (c) => {
     const automation = await duplicateAutomation(
@@ -294,7 +321,7 @@ export const automationsRouter = createRouter()
       c.req.valid("param").id,
       c.get("clock").now(),
     );
-    return c.json(automation, 201);
+    return c.json(withWebhookUrl(automation, c.req.url), 201);
   })
   .openapi(runsRoute, async (c) => {
     const page = await listRuns(

@@ -266,6 +266,10 @@ export const AutomationSchema = z
     version: z.number().int().openapi({ description: "Goes up with each change of what it does" }),
     trigger: TriggerSchema,
     has_secret: z.boolean().openapi({ description: "A webhook trigger's secret is set" }),
+    webhook_url: z.url().nullable().openapi({
+      description:
+        "Where a `webhook` trigger is called (POST); null for other triggers. Keep it secret: rotate it if it leaks",
+    }),
     conditions: ConditionsSchema,
     steps: z.array(StepSchema),
     timing: TimingSchema,

@@ -33,7 +33,7 @@ const CustomFieldInput = z.union([
   z.null(),
 ]);
 
-const ContactFields = z.strictObject({
+export const ContactFields = z.strictObject({
   name: z
     .string()
     .trim()

@@ -74,6 +74,8 @@ export const duplicateAutomation = (id: string) =>
   request<Automation>(`${base}/${id}/duplicate`, { method: "POST" });
 export const activateAutomation = (id: string) =>
   request<Automation>(`${base}/${id}/activate`, { method: "POST" });
+export const rotateWebhookUrl = (id: string) =>
+  request<Automation>(`${base}/${id}/webhook-token/rotate`, { method: "POST" });
 export const pauseAutomation = (id: string, running: "finish" | "stop") =>
   request<Automation>(`${base}/${id}/deactivate`, { method: "POST", json: { running } });
 

@@ -156,7 +156,9 @@ function Editor({ initial, refs }: { initial: Automation | null; refs: Reference
               onChange={(trigger) => change({ trigger })}
               errors={errors}
               refs={refs}
-              hasSecret={automation?.has_secret ?? false}
+              automation={automation}
+              editable={editable}
+              onRotated={setAutomation}
             />
           </FlowCard>
           <FlowCard

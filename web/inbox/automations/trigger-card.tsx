@@ -7,16 +7,20 @@ import {
   TextInput,
   t,
 } from "../../shared/ui";
-import type { References, Trigger } from "./api";
+import type { Automation, References, Trigger } from "./api";
 import { ChannelChecks } from "./conditions";
 import { defaultTrigger, TRIGGER_TYPES } from "./model";
+import { WebhookAddress } from "./webhook-address";
 
 type Props = {
   trigger: Trigger;
   onChange: (trigger: Trigger) => void;
   errors: FieldErrors;
   refs: References;
-  hasSecret: boolean;
+  /** The automation as saved (null until it is): its webhook URL, and whether a secret is set. */
+  automation: Automation | null;
+  editable: boolean;
+  onRotated: (automation: Automation) => void;
 };
 
 const timezones = () => {
@@ -30,7 +34,8 @@ const timezones = () => {
 };
 
 /** What starts the automation: its type and that type's options. */
-export function TriggerOptions({ trigger, onChange, errors, refs, hasSecret }: Props) {
+export function TriggerOptions(props: Props) {
+  const { trigger, onChange, errors } = props;
   const err = (name: string) => errors[`trigger.${name}`];
   return (
     <div class="stack">
@@ -45,14 +50,7 @@ export function TriggerOptions({ trigger, onChange, errors, refs, hasSecret }: P
           onChange={(e) => onChange(defaultTrigger(e.currentTarget.value as Trigger["type"]))}
         />
       </Field>
-      <TypeOptions
-        trigger={trigger}
-        onChange={onChange}
-        errors={errors}
-        refs={refs}
-        hasSecret={hasSecret}
-        err={err}
-      />
+      <TypeOptions {...props} err={err} />
     </div>
   );
 }
@@ -61,9 +59,12 @@ function TypeOptions({
   trigger,
   onChange,
   refs,
-  hasSecret,
+  automation,
+  editable,
+  onRotated,
   err,
 }: Props & { err: (name: string) => string | undefined }) {
+  const hasSecret = automation?.has_secret ?? false;
   const channelFilter = (ids: string[] | undefined) => (
     <ChannelChecks
       label={t("automations.trigger.onlyChannels")}
@@ -132,31 +133,34 @@ function TypeOptions({
       );
     case "schedule":
       return (
-        <div class="form-row">
-          <Field
-            label={t("automations.trigger.cron")}
-            hint={t("automations.trigger.cronHint")}
-            error={err("cron")}
-          >
-            <TextInput
-              class="input mono"
-              value={trigger.cron}
-              onInput={(e) => onChange({ ...trigger, cron: e.currentTarget.value })}
-            />
-          </Field>
-          <Field label={t("automations.trigger.timezone")} error={err("timezone")}>
-            <Combobox
-              value={trigger.timezone ?? ""}
-              options={timezones()}
-              onChange={(timezone) => onChange({ ...trigger, timezone: timezone || undefined })}
-            />
-          </Field>
-        </div>
+        <>
+          <p class="muted small">{t("automations.triggerHint.schedule")}</p>
+          <div class="form-row">
+            <Field
+              label={t("automations.trigger.cron")}
+              hint={t("automations.trigger.cronHint")}
+              error={err("cron")}
+            >
+              <TextInput
+                class="input mono"
+                value={trigger.cron}
+                onInput={(e) => onChange({ ...trigger, cron: e.currentTarget.value })}
+              />
+            </Field>
+            <Field label={t("automations.trigger.timezone")} error={err("timezone")}>
+              <Combobox
+                value={trigger.timezone ?? ""}
+                options={timezones()}
+                onChange={(timezone) => onChange({ ...trigger, timezone: timezone || undefined })}
+              />
+            </Field>
+          </div>
+        </>
       );
     case "webhook":
       return (
         <>
-          <p class="muted small">{t("automations.trigger.webhookUrlSoon")}</p>
+          <WebhookAddress automation={automation} editable={editable} onRotated={onRotated} />
           <Field
             label={t("automations.trigger.secret")}
             hint={

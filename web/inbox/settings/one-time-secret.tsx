@@ -1,18 +1,7 @@
 import { Check, Copy, TriangleAlert } from "lucide-preact";
 import { useState } from "preact/hooks";
-import { Button, t, toast } from "../../shared/ui";
+import { Button, copyText, t, toast } from "../../shared/ui";
 import "./developers.css";
-
-/** Puts `text` on the clipboard, or selects it for the person to copy when the browser will not. */
-async function copyText(text: string, fallback: HTMLInputElement | null) {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    fallback?.select();
-    return false;
-  }
-}
 
 /**
  * A secret shown this once (an API key, a signing secret): a warning that it will not be shown

@@ -1,6 +1,7 @@
 export * from "./button";
 export * from "./chips-input";
 export * from "./choice";
+export * from "./clipboard";
 export * from "./combobox";
 export * from "./dialog";
 export * from "./display";

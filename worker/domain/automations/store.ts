@@ -8,6 +8,7 @@ import {
 } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
 import type { Db } from "../../lib/context";
+import { randomToken } from "../../lib/crypto";
 import { conflict, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { seal } from "../../lib/secret-box";
@@ -27,10 +28,12 @@ type VersionRow = typeof automationVersions.$inferSelect;
 
 export const definitionOf = (version: VersionRow) => version.definition as unknown as Definition;
 
-export function toAutomationDto(
-  row: AutomationRow,
-  version: VersionRow,
-): z.infer<typeof AutomationSchema> {
+/** An automation as its routes answer it, but for `webhook_url`, which needs the request's origin. */
+export type StoredAutomation = Omit<z.infer<typeof AutomationSchema>, "webhook_url"> & {
+  webhook_token: string | null;
+};
+
+export function toAutomationDto(row: AutomationRow, version: VersionRow): StoredAutomation {
   const definition = definitionOf(version);
   return {
     id: row.id,
@@ -40,6 +43,7 @@ export function toAutomationDto(
     version: row.version,
     ...definition,
     has_secret: row.webhookSecret !== null,
+    webhook_token: definition.trigger.type === "webhook" ? row.webhookToken : null,
     created_at: toIso(row.createdAt),
     updated_at: toIso(row.updatedAt),
   };
@@ -68,6 +72,10 @@ const versionRow = (
   definition: definition as unknown as Record<string, unknown>,
   createdAt: now,
 });
+
+/** A webhook trigger's URL token: kept while the trigger stays a webhook, else none. */
+const webhookTokenFor = (definition: Definition, current: string | null = null) =>
+  definition.trigger.type === "webhook" ? (current ?? randomToken()) : null;
 
 async function sealedSecret(env: Env, secret: string | undefined) {
   return secret === undefined ? null : seal(env, { secret });
@@ -138,6 +146,7 @@ export async function createAutomation(
     versionId: version.id,
     version: 1,
     webhookSecret: await sealedSecret(env, secret),
+    webhookToken: webhookTokenFor(definition),
     createdAt: now,
     updatedAt: now,
   };
@@ -187,11 +196,19 @@ export async function updateAutomation(
   const version = versionRow(workspaceId, id, number, definition, now);
   const keepsSecret = definition.trigger.type === "webhook" && secret === undefined;
   const webhookSecret = keepsSecret ? current.webhookSecret : await sealedSecret(env, secret);
+  const webhookToken = webhookTokenFor(definition, current.webhookToken);
   await db.batch([
     db.insert(automationVersions).values(version),
     db
       .update(automations)
-      .set({ ...names, versionId: version.id, version: number, webhookSecret, updatedAt: now })
+      .set({
+        ...names,
+        versionId: version.id,
+        version: number,
+        webhookSecret,
+        webhookToken,
+        updatedAt: now,
+      })
       .where(
         inWorkspace(
           automations,
@@ -296,12 +313,26 @@ export async function duplicateAutomation(db: Db, workspaceId: string, id: strin
       versionId: version.id,
       version: 1,
       webhookSecret: source.webhookSecret,
+      webhookToken: webhookTokenFor(definition),
       createdAt: now,
       updatedAt: now,
     }),
     db.insert(automationVersions).values(version),
   ]);
   return getAutomation(db, workspaceId, copyId);
+}
+
+/** A new URL for the webhook trigger: the old one answers 404 from now on. */
+export async function rotateWebhookToken(db: Db, workspaceId: string, id: string, now: number) {
+  const row = await getAutomationRow(db, workspaceId, id);
+  const definition = definitionOf(await versionById(db, workspaceId, row.versionId));
+  if (definition.trigger.type !== "webhook")
+    throw conflict("Only an automation triggered by a webhook has a URL to rotate.");
+  await db
+    .update(automations)
+    .set({ webhookToken: randomToken(), updatedAt: now })
+    .where(inWorkspace(automations, workspaceId, eq(automations.id, id)));
+  return getAutomation(db, workspaceId, id);
 }
 
 /** The trigger types of the workspace's active automations: the events they want. */
