@@ -69,7 +69,7 @@ export function FormDialog({
       }
     >
       <form ref={ref} id={id} class={`form ${formClass ?? ""}`} onSubmit={form.submit} noValidate>
-        {description && <p class="muted">{description}</p>}
+        {description && <p class="muted form-description">{description}</p>}
         {form.formError && (
           <p class="form-error" role="alert">
             <CircleAlert size={16} aria-hidden="true" class="icon" />
