@@ -110,6 +110,10 @@ describe("the contacts screen", () => {
 
     await page.getByRole("searchbox").fill("park");
     await waitForRows(["Eli Park"]);
+    // phones are stored in E.164 and shown the way people read them
+    await expect
+      .poll(() => page.locator(".contacts-table tbody tr td:nth-child(2)").allTextContents())
+      .toEqual(["+1 650 555 0177"]);
     await page.getByRole("searchbox").fill("");
 
     await page.getByLabel("Filter by tag").selectOption("wholesale");
@@ -148,10 +152,19 @@ describe("the contacts screen", () => {
     );
     await expect(dialog.getByLabel("Phone").getAttribute("aria-invalid")).resolves.toBe("true");
     await screenshot(page, "contacts-new-error");
+    await page.setViewportSize(VIEWPORTS.phone);
+    await screenshot(page, "contacts-new-error");
+    await page.setViewportSize(VIEWPORTS.laptop);
     await dialog.getByLabel("Phone").fill("+34 600 000 001");
     await dialog.getByRole("button", { name: "Create" }).click();
     await page.getByRole("heading", { level: 1, name: "Frank Ocean" }).waitFor();
     expect(page.url()).toMatch(/\/contacts\/ct_/);
+    const phone = page.locator(".kv-row", { hasText: "Phone" }).getByRole("link");
+    await expect(phone.textContent()).resolves.toBe("+34 600 00 00 01");
+    await expect(phone.getAttribute("href")).resolves.toBe("tel:+34600000001");
+    await page.getByRole("button", { name: "Edit Phone" }).click();
+    await expect(page.getByLabel("Phone").inputValue()).resolves.toBe("+34600000001");
+    await page.getByRole("button", { name: "Cancel" }).click();
   });
 
   it("edits fields in place, tags and untags, then deletes after confirming", async () => {

@@ -227,11 +227,10 @@ describe("the inbox list", () => {
     await page.locator(".item").nth(3).waitFor();
     await page.getByRole("checkbox", { name: "Select all" }).check();
     await page.getByRole("toolbar").getByRole("button", { name: "Close" }).click();
-    await page
-      .getByRole("dialog", { name: "Close 4 conversations?" })
-      .locator(".dialog-foot")
-      .getByRole("button", { name: "Close" })
-      .click();
+    const closing = page.getByRole("dialog", { name: "Close 4 conversations?" });
+    await closing.getByLabel("Note").waitFor();
+    await screenshot(page, "inbox-bulk-close");
+    await closing.locator(".dialog-foot").getByRole("button", { name: "Close" }).click();
     await page.getByRole("heading", { name: "No conversations yet" }).waitFor();
     await page
       .locator(".views-docked")

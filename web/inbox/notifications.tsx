@@ -2,6 +2,7 @@ import { BellRing, X } from "lucide-preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { components } from "../../client/schema";
 import type { Conversation } from "../shared/api";
+import { formatPhone } from "../shared/phone";
 import { Button, IconButton, t } from "../shared/ui";
 import type { Me } from "./me";
 
@@ -100,7 +101,10 @@ export function NotificationBanner({ prefs }: { prefs: NotificationPrefs }) {
 export type Viewer = { userId: string | null; teamIds: Set<string> };
 
 const contactName = (c: Conversation) =>
-  c.contact.name ?? c.contact.phone ?? c.contact.email ?? t("inbox.row.unknown");
+  c.contact.name ??
+  (c.contact.phone && formatPhone(c.contact.phone)) ??
+  c.contact.email ??
+  t("inbox.row.unknown");
 
 const fromCustomer = (c: Conversation) =>
   c.last_message !== null && ["contact", "visitor"].includes(c.last_message.sender_type);

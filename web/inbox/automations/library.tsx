@@ -8,6 +8,7 @@ import {
   currentLanguage,
   Dialog,
   Field,
+  FormDialog,
   Select,
   TextArea,
   TextInput,
@@ -115,49 +116,40 @@ function InstallDialog({ template, onClose }: { template: Template; onClose: () 
   useEffect(() => {
     loadReferences().then(setRefs);
   }, []);
-  const { busy, errors, submit } = useSubmit(async () => {
-    const automation = await request<Automation>(
-      `/api/v1/automation-templates/${template.key}/install`,
-      { method: "POST", json: { inputs: given(values), lang: currentLanguage() } },
-    );
-    route(`/automations/${automation.id}`);
-  });
+  const form = useSubmit(
+    async () => {
+      const automation = await request<Automation>(
+        `/api/v1/automation-templates/${template.key}/install`,
+        { method: "POST", json: { inputs: given(values), lang: currentLanguage() } },
+      );
+      route(`/automations/${automation.id}`);
+    },
+    { inline: true },
+  );
+  const { errors } = form;
   const errorOf = (key: string) =>
     errors[`inputs.${key}`] ??
     Object.entries(errors).find(([path]) => path.startsWith(`inputs.${key}.`))?.[1];
   return (
-    <Dialog
-      open
+    <FormDialog
       onClose={onClose}
       title={template.name}
-      footer={
-        <>
-          <Button variant="ghost" onClick={onClose}>
-            {t("common.cancel")}
-          </Button>
-          <Button variant="primary" type="submit" form="template-form" loading={busy}>
-            {t("automations.library.install")}
-          </Button>
-        </>
-      }
+      description={template.description}
+      submit={t("automations.library.install")}
+      form={form}
     >
-      <form id="template-form" class="stack" onSubmit={submit}>
-        <p class="muted" dir="auto">
-          {template.description}
-        </p>
-        {refs &&
-          template.inputs.map((input) => (
-            <InputField
-              key={input.key}
-              input={input}
-              value={values[input.key]}
-              refs={refs}
-              error={errorOf(input.key)}
-              onChange={(value) => setValues((v) => ({ ...v, [input.key]: value }))}
-            />
-          ))}
-      </form>
-    </Dialog>
+      {refs &&
+        template.inputs.map((input) => (
+          <InputField
+            key={input.key}
+            input={input}
+            value={values[input.key]}
+            refs={refs}
+            error={errorOf(input.key)}
+            onChange={(value) => setValues((v) => ({ ...v, [input.key]: value }))}
+          />
+        ))}
+    </FormDialog>
   );
 }
 

@@ -18,6 +18,7 @@ import {
   Dialog,
   EmptyState,
   Field,
+  FormDialog,
   formatNumber,
   formatRelative,
   Menu,
@@ -116,32 +117,23 @@ function RenameDialog({
 }) {
   const [name, setName] = useState("");
   useEffect(() => setName(automation?.name ?? ""), [automation]);
-  const { busy, errors, submit } = useSubmit(
+  const form = useSubmit(
     async () => {
       if (automation) onRenamed(await saveAutomation(automation.id, { name }));
     },
-    { success: t("automations.renamed") },
+    { success: t("automations.renamed"), inline: true },
   );
   return (
-    <Dialog
+    <FormDialog
       open={automation !== null}
       onClose={onClose}
       title={t("automations.rename")}
-      footer={
-        <>
-          <Button onClick={onClose}>{t("common.cancel")}</Button>
-          <Button variant="primary" type="submit" form="rename-form" loading={busy}>
-            {t("common.save")}
-          </Button>
-        </>
-      }
+      form={form}
     >
-      <form id="rename-form" class="form" onSubmit={submit} noValidate>
-        <Field label={t("automations.name")} error={errors.name}>
-          <TextInput name="name" value={name} onInput={(e) => setName(e.currentTarget.value)} />
-        </Field>
-      </form>
-    </Dialog>
+      <Field label={t("automations.name")} error={form.errors.name}>
+        <TextInput name="name" value={name} onInput={(e) => setName(e.currentTarget.value)} />
+      </Field>
+    </FormDialog>
   );
 }
 

@@ -1,5 +1,6 @@
 import type { components } from "../../../client/schema";
 import { request } from "../../shared/api";
+import { formatPhone } from "../../shared/phone";
 import { t } from "../../shared/ui";
 
 type Schemas = components["schemas"];
@@ -78,7 +79,7 @@ export const displayName = (c: {
   name: string | null;
   email: string | null;
   phone: string | null;
-}) => c.name ?? c.email ?? c.phone ?? "—";
+}) => c.name ?? c.email ?? (c.phone && formatPhone(c.phone)) ?? "—";
 
 /** The server's objection to a phone or email, in the agent's language where it is a known one. */
 export function identityError(message: string | undefined) {

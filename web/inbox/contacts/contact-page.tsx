@@ -2,6 +2,7 @@ import { ChevronLeft, Trash2 } from "lucide-preact";
 import type { ComponentChildren } from "preact";
 import { useEffect, useId, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
+import { PhoneLink } from "../../shared/phone";
 import {
   Avatar,
   Button,
@@ -126,6 +127,7 @@ export default function ContactPage({ id }: { id: string }) {
                 path="phone"
                 type="tel"
                 value={contact.phone}
+                show={(phone) => <PhoneLink phone={phone} />}
                 save={save}
               />
               <TextRow

@@ -89,12 +89,15 @@ export function TextRow({
   path,
   value,
   type = "text",
+  show = (v) => v,
   save,
 }: {
   label: string;
   path: "name" | "phone" | "email";
   value: string | null;
   type?: "text" | "tel" | "email";
+  /** how the value reads when not being edited */
+  show?: (value: string) => ComponentChildren;
   save: Save;
 }) {
   return (
@@ -102,7 +105,7 @@ export function TextRow({
       label={label}
       path={path}
       value={value ?? ""}
-      display={value ?? empty}
+      display={value ? show(value) : empty}
       editor={(draft, setDraft) => (
         <input
           class="input"

@@ -1,6 +1,7 @@
 import { Contact as ContactIcon, ListFilter, Plus, Search, UserPlus, X } from "lucide-preact";
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
+import { formatPhone } from "../../shared/phone";
 import {
   Avatar,
   Badge,
@@ -337,7 +338,9 @@ function ContactTable({ rows }: { rows: ContactListItem[] }) {
                   <span>{displayName(c)}</span>
                 </a>
               </td>
-              <td class="nowrap">{c.phone ?? <span class="muted">—</span>}</td>
+              <td class="nowrap" dir="ltr">
+                {c.phone ? formatPhone(c.phone) : <span class="muted">—</span>}
+              </td>
               <td class="ellipsis">{c.email ?? <span class="muted">—</span>}</td>
               <td>
                 <Tags tags={c.tags} />
@@ -371,7 +374,7 @@ function ContactCards({ rows }: { rows: ContactListItem[] }) {
                 <span class="muted">{formatRelative(c.last_activity_at)}</span>
               </span>
               <span class="muted ellipsis">
-                {[c.phone, c.email].filter(Boolean).join(" · ") || "—"}
+                {[c.phone && formatPhone(c.phone), c.email].filter(Boolean).join(" · ") || "—"}
               </span>
               <span class="contact-card-meta">
                 <Channels kinds={c.channel_types} />

@@ -1,5 +1,5 @@
 import { useState } from "preact/hooks";
-import { Dialog, Field, FormFooter, TextInput, t, useSubmit } from "../../shared/ui";
+import { Field, FormDialog, TextInput, t, useSubmit } from "../../shared/ui";
 import { type Contact, createContact, identityError } from "./api";
 
 const EMPTY = { name: "", phone: "", email: "" };
@@ -14,55 +14,49 @@ export function NewContactDialog({
   onClose: () => void;
   onCreated: (contact: Contact) => void;
 }) {
-  const [form, setForm] = useState(EMPTY);
-  const { busy, errors, submit, setErrors } = useSubmit(
+  const [draft, setDraft] = useState(EMPTY);
+  const form = useSubmit(
     async () => {
       const body = Object.fromEntries(
-        Object.entries(form)
+        Object.entries(draft)
           .map(([k, v]) => [k, v.trim()])
           .filter(([, v]) => v),
       );
       const contact = await createContact(body);
-      setForm(EMPTY);
+      setDraft(EMPTY);
       onCreated(contact);
     },
-    { success: t("contacts.created") },
+    { success: t("contacts.created"), inline: true },
   );
-  const close = () => {
-    setErrors({});
-    onClose();
-  };
+  const { errors } = form;
   const input = (name: keyof typeof EMPTY) => ({
     name,
-    value: form[name],
+    value: draft[name],
     onInput: (e: Event) =>
-      setForm({ ...form, [name]: (e.currentTarget as HTMLInputElement).value }),
+      setDraft({ ...draft, [name]: (e.currentTarget as HTMLInputElement).value }),
   });
   return (
-    <Dialog
+    <FormDialog
       open={open}
-      onClose={close}
+      onClose={onClose}
       title={t("contacts.new")}
-      footer={
-        <FormFooter form="new-contact" busy={busy} onCancel={close} submit={t("common.create")} />
-      }
+      description={t("contacts.newHint")}
+      submit={t("common.create")}
+      form={form}
     >
-      <form id="new-contact" class="form" onSubmit={submit} noValidate>
-        <p class="muted">{t("contacts.newHint")}</p>
-        <Field label={t("contacts.column.name")} error={errors.name}>
-          <TextInput {...input("name")} autocomplete="off" />
-        </Field>
-        <Field
-          label={t("contacts.column.phone")}
-          error={identityError(errors.phone)}
-          hint={t("contacts.phoneHint")}
-        >
-          <TextInput {...input("phone")} type="tel" autocomplete="off" />
-        </Field>
-        <Field label={t("contacts.column.email")} error={identityError(errors.email)}>
-          <TextInput {...input("email")} type="email" autocomplete="off" />
-        </Field>
-      </form>
-    </Dialog>
+      <Field label={t("contacts.column.name")} error={errors.name}>
+        <TextInput {...input("name")} autocomplete="off" />
+      </Field>
+      <Field
+        label={t("contacts.column.phone")}
+        error={identityError(errors.phone)}
+        hint={t("contacts.phoneHint")}
+      >
+        <TextInput {...input("phone")} type="tel" autocomplete="off" />
+      </Field>
+      <Field label={t("contacts.column.email")} error={identityError(errors.email)}>
+        <TextInput {...input("email")} type="email" autocomplete="off" />
+      </Field>
+    </FormDialog>
   );
 }

@@ -4,6 +4,7 @@ import {
   Button,
   Dialog,
   Field,
+  FormDialog,
   FormFooter,
   formatDate,
   Select,
@@ -13,6 +14,7 @@ import {
   toast,
   useSubmit,
 } from "../../shared/ui";
+import { CloseFields, closingBody, startClosing } from "./close-form";
 import { act, type ClosingRules, type Directory } from "./directory";
 
 type DialogProps = {
@@ -204,66 +206,26 @@ export function CloseDialog({
   onClose,
   onDone,
 }: DialogProps & { rules: ClosingRules }) {
-  const [reason, setReason] = useState("");
-  const [note, setNote] = useState("");
+  const [closing, setClosing] = useState(startClosing(rules));
   useEffect(() => {
-    if (!open) return;
-    setReason(rules.close_reasons[0] ?? "");
-    setNote("");
+    if (open) setClosing(startClosing(rules));
   }, [open]);
-  const { busy, errors, submit } = useSubmit(
+  const form = useSubmit(
     async () => {
-      onDone(
-        await act(conversation.id, "status", {
-          status: "closed",
-          ...(reason ? { reason } : {}),
-          ...(note.trim() ? { note: note.trim() } : {}),
-        }),
-      );
+      onDone(await act(conversation.id, "status", { status: "closed", ...closingBody(closing) }));
       onClose();
     },
-    { success: t("conversation.closedToast") },
+    { success: t("conversation.closedToast"), inline: true },
   );
   return (
-    <Dialog
+    <FormDialog
       open={open}
       onClose={onClose}
       title={t("conversation.closeTitle")}
-      footer={
-        <FormFooter
-          form="close-form"
-          busy={busy}
-          onCancel={onClose}
-          submit={t("conversation.closeConfirm")}
-        />
-      }
+      submit={t("conversation.closeConfirm")}
+      form={form}
     >
-      <form id="close-form" class="form" onSubmit={submit}>
-        {rules.close_reasons.length > 0 && (
-          <Field label={t("conversation.closeReason")} error={errors.reason}>
-            <Select
-              value={reason}
-              onChange={(e) => setReason(e.currentTarget.value)}
-              options={rules.close_reasons.map((r) => ({ value: r, label: r }))}
-            />
-          </Field>
-        )}
-        <Field
-          label={
-            rules.require_close_note
-              ? t("conversation.closeNoteRequired")
-              : t("conversation.closeNote")
-          }
-          error={errors.note}
-        >
-          <TextArea
-            rows={3}
-            value={note}
-            aria-required={rules.require_close_note}
-            onInput={(e) => setNote(e.currentTarget.value)}
-          />
-        </Field>
-      </form>
-    </Dialog>
+      <CloseFields rules={rules} value={closing} onChange={setClosing} errors={form.errors} />
+    </FormDialog>
   );
 }

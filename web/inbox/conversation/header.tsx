@@ -1,10 +1,16 @@
 import { ArrowLeft, PanelRightClose, PanelRightOpen } from "lucide-preact";
 import type { Conversation } from "../../shared/api";
+import { formatPhone, PhoneLink } from "../../shared/phone";
 import { Avatar, IconButton, t } from "../../shared/ui";
 import { ChannelIcon } from "./channel-icon";
 
 export function contactNameOf(c: Conversation) {
-  return c.contact.name ?? c.contact.phone ?? c.contact.email ?? t("conversation.unknownContact");
+  return (
+    c.contact.name ??
+    (c.contact.phone && formatPhone(c.contact.phone)) ??
+    c.contact.email ??
+    t("conversation.unknownContact")
+  );
 }
 
 const STATUS_TONES = {
@@ -45,7 +51,6 @@ export function PaneHeader({
   onBack: () => void;
 }) {
   const name = contactNameOf(conversation);
-  const reach = [conversation.contact.phone, conversation.contact.email].filter(Boolean);
   return (
     <div class="pane-identity">
       <IconButton
@@ -62,11 +67,16 @@ export function PaneHeader({
             {t("conversation.number", { number: conversation.number })}
           </span>
           <ChannelIcon type={conversation.channel_type} size={14} showLabel />
-          {reach.map((r) => (
-            <span key={r} class="reach-item" dir="auto">
-              {r}
+          {conversation.contact.phone && (
+            <span class="reach-item">
+              <PhoneLink phone={conversation.contact.phone} />
             </span>
-          ))}
+          )}
+          {conversation.contact.email && (
+            <span class="reach-item" dir="auto">
+              {conversation.contact.email}
+            </span>
+          )}
         </p>
       </div>
       <StatusBadge status={conversation.status} />

@@ -3,19 +3,18 @@ import { useState } from "preact/hooks";
 import { type Conversation, request } from "../../shared/api";
 import {
   Button,
-  confirmAction,
-  Dialog,
   Field,
-  FormFooter,
+  FormDialog,
   IconButton,
   Menu,
   problemMessage,
-  Select,
   TextInput,
   t,
   toast,
   useSubmit,
 } from "../../shared/ui";
+import { CloseFields, type Closing, closingBody, startClosing } from "../conversation/close-form";
+import type { ClosingRules } from "../conversation/directory";
 import type { Label, Member } from "./row";
 
 type BulkResult = { results: { id: string; ok: boolean; conversation?: Conversation }[] };
@@ -23,43 +22,6 @@ type BulkBody =
   | { action: "assign"; user_id: string | null }
   | { action: "label"; labels: string[] }
   | { action: "close"; reason?: string; note?: string };
-
-type ClosingRules = { close_reasons: string[]; require_close_note: boolean };
-
-/** The reason (and note) the workspace asks for on closing, asked once for all the selected. */
-function ClosingQuestions({
-  rules,
-  answer,
-}: {
-  rules: ClosingRules;
-  answer: { reason?: string; note?: string };
-}) {
-  return (
-    <div class="form">
-      <p>{t("inbox.bulk.closeBody")}</p>
-      {rules.close_reasons.length > 0 && (
-        <Field label={t("conversation.closeReason")}>
-          <Select
-            options={rules.close_reasons.map((r) => ({ value: r, label: r }))}
-            value={answer.reason}
-            onChange={(e) => {
-              answer.reason = e.currentTarget.value;
-            }}
-          />
-        </Field>
-      )}
-      {rules.require_close_note && (
-        <Field label={t("conversation.closeNoteRequired")}>
-          <TextInput
-            onInput={(e) => {
-              answer.note = e.currentTarget.value;
-            }}
-          />
-        </Field>
-      )}
-    </div>
-  );
-}
 
 /** Sends one bulk action for the selected conversations; reports how many went through. */
 async function runBulk(ids: string[], body: BulkBody, onDone: (updated: Conversation[]) => void) {
@@ -75,51 +37,79 @@ async function runBulk(ids: string[], body: BulkBody, onDone: (updated: Conversa
 }
 
 function LabelDialog({
-  open,
   onClose,
   labels,
   apply,
 }: {
-  open: boolean;
   onClose: () => void;
   labels: Label[];
   apply: (label: string) => Promise<void>;
 }) {
   const [name, setName] = useState("");
-  const { busy, errors, submit } = useSubmit(async () => {
-    await apply(name);
-    onClose();
-  });
+  const form = useSubmit(
+    async () => {
+      await apply(name);
+      onClose();
+    },
+    { inline: true },
+  );
   return (
-    <Dialog
-      open={open}
+    <FormDialog
       onClose={onClose}
       title={t("inbox.bulk.labelTitle")}
-      footer={
-        <FormFooter
-          form="bulk-label-form"
-          busy={busy}
-          onCancel={onClose}
-          submit={t("inbox.bulk.applyLabel")}
-        />
-      }
+      submit={t("inbox.bulk.applyLabel")}
+      form={form}
     >
-      <form id="bulk-label-form" class="form" onSubmit={submit}>
-        <Field label={t("inbox.bulk.labelName")} error={errors["labels.0"] ?? errors.labels}>
-          <TextInput
-            name="label"
-            list="bulk-label-options"
-            value={name}
-            onInput={(e) => setName(e.currentTarget.value)}
-          />
-        </Field>
-        <datalist id="bulk-label-options">
-          {labels.map((l) => (
-            <option key={l.name} value={l.name} />
-          ))}
-        </datalist>
-      </form>
-    </Dialog>
+      <Field
+        label={t("inbox.bulk.labelName")}
+        error={form.errors["labels.0"] ?? form.errors.labels}
+      >
+        <TextInput
+          name="label"
+          list="bulk-label-options"
+          value={name}
+          onInput={(e) => setName(e.currentTarget.value)}
+        />
+      </Field>
+      <datalist id="bulk-label-options">
+        {labels.map((l) => (
+          <option key={l.name} value={l.name} />
+        ))}
+      </datalist>
+    </FormDialog>
+  );
+}
+
+/** The reason and note the workspace asks for on closing, asked once for all the selected. */
+function BulkCloseDialog({
+  count,
+  rules,
+  onClose,
+  apply,
+}: {
+  count: number;
+  rules: ClosingRules;
+  onClose: () => void;
+  apply: (closing: Closing) => Promise<void>;
+}) {
+  const [closing, setClosing] = useState(startClosing(rules));
+  const form = useSubmit(
+    async () => {
+      await apply(closing);
+      onClose();
+    },
+    { inline: true },
+  );
+  return (
+    <FormDialog
+      onClose={onClose}
+      title={t("inbox.bulk.closeTitle", { count })}
+      description={t("inbox.bulk.closeBody")}
+      submit={t("inbox.bulk.close")}
+      form={form}
+    >
+      <CloseFields rules={rules} value={closing} onChange={setClosing} errors={form.errors} />
+    </FormDialog>
   );
 }
 
@@ -142,19 +132,14 @@ export function BulkBar({
   const [labelling, setLabelling] = useState(false);
   const attempt = (body: BulkBody) =>
     runBulk(ids, body, onDone).catch((error) => toast.error(problemMessage(error)));
-  const close = async () => {
-    const rules = await request<ClosingRules>("/api/v1/workspace/settings").catch(() => ({
-      close_reasons: [],
-      require_close_note: false,
-    }));
-    const answer: { reason?: string; note?: string } = { reason: rules.close_reasons[0] };
-    const ok = await confirmAction({
-      title: t("inbox.bulk.closeTitle", { count: ids.length }),
-      body: <ClosingQuestions rules={rules} answer={answer} />,
-      confirm: t("inbox.bulk.close"),
-    });
-    if (ok) await attempt({ action: "close", ...answer });
-  };
+  const [closingRules, setClosingRules] = useState<ClosingRules | null>(null);
+  const askClosing = async () =>
+    setClosingRules(
+      await request<ClosingRules>("/api/v1/workspace/settings").catch(() => ({
+        close_reasons: [],
+        require_close_note: false,
+      })),
+    );
   const people = [...members].sort((a, b) =>
     a.id === meId ? -1 : b.id === meId ? 1 : a.name.localeCompare(b.name),
   );
@@ -182,7 +167,7 @@ export function BulkBar({
       <Button size="sm" icon={<Tag size={16} />} onClick={() => setLabelling(true)}>
         {t("inbox.bulk.label")}
       </Button>
-      <Button size="sm" icon={<CircleCheck size={16} />} onClick={close}>
+      <Button size="sm" icon={<CircleCheck size={16} />} onClick={askClosing}>
         {t("inbox.bulk.close")}
       </Button>
       <IconButton
@@ -193,10 +178,17 @@ export function BulkBar({
       />
       {labelling && (
         <LabelDialog
-          open
           onClose={() => setLabelling(false)}
           labels={labels}
           apply={(label) => runBulk(ids, { action: "label", labels: [label] }, onDone)}
+        />
+      )}
+      {closingRules && (
+        <BulkCloseDialog
+          count={ids.length}
+          rules={closingRules}
+          onClose={() => setClosingRules(null)}
+          apply={(closing) => runBulk(ids, { action: "close", ...closingBody(closing) }, onDone)}
         />
       )}
     </div>

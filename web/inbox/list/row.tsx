@@ -1,6 +1,7 @@
 import { Clock, Paperclip } from "lucide-preact";
 import type { Conversation } from "../../shared/api";
 import { CHANNEL_LOOK } from "../../shared/channels";
+import { formatPhone } from "../../shared/phone";
 import { Avatar, Badge, formatDate, formatRelative, t } from "../../shared/ui";
 import { slaDue } from "./filters";
 
@@ -8,7 +9,10 @@ export type Member = { id: string; name: string };
 export type Label = { name: string; colour: string | null };
 
 export const contactName = (c: Conversation) =>
-  c.contact.name ?? c.contact.phone ?? c.contact.email ?? t("inbox.row.unknown");
+  c.contact.name ??
+  (c.contact.phone && formatPhone(c.contact.phone)) ??
+  c.contact.email ??
+  t("inbox.row.unknown");
 
 /** The next SLA target still open: its time, red with "overdue" once passed. */
 function SlaBadge({ c }: { c: Conversation }) {

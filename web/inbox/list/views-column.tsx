@@ -15,9 +15,8 @@ import { useState } from "preact/hooks";
 import { request } from "../../shared/api";
 import {
   confirmAction,
-  Dialog,
   Field,
-  FormFooter,
+  FormDialog,
   formatNumber,
   IconButton,
   Menu,
@@ -82,7 +81,7 @@ function SavedViewDialog({
 }) {
   const current = editing !== "new" ? editing : null;
   const [name, setName] = useState(current?.name ?? "");
-  const { busy, errors, submit } = useSubmit(
+  const form = useSubmit(
     async () => {
       const saved = current
         ? await request<SavedView>(`/api/v1/saved-views/${current.id}`, {
@@ -96,30 +95,29 @@ function SavedViewDialog({
       onSaved(saved);
       onClose();
     },
-    { success: current ? t("inbox.saved.renamed") : t("inbox.saved.created") },
+    { success: current ? t("inbox.saved.renamed") : t("inbox.saved.created"), inline: true },
   );
+  const { errors } = form;
   return (
-    <Dialog
+    <FormDialog
       open={editing !== null}
       onClose={onClose}
       title={current ? t("inbox.saved.renameTitle") : t("inbox.saved.createTitle")}
-      footer={<FormFooter form="saved-view-form" busy={busy} onCancel={onClose} />}
+      form={form}
     >
-      <form id="saved-view-form" class="form" onSubmit={submit}>
-        <Field
-          label={t("inbox.saved.name")}
-          error={errors.name}
-          hint={current ? undefined : t("inbox.saved.hint")}
-        >
-          <TextInput
-            name="name"
-            value={name}
-            maxLength={60}
-            onInput={(e) => setName(e.currentTarget.value)}
-          />
-        </Field>
-      </form>
-    </Dialog>
+      <Field
+        label={t("inbox.saved.name")}
+        error={errors.name}
+        hint={current ? undefined : t("inbox.saved.hint")}
+      >
+        <TextInput
+          name="name"
+          value={name}
+          maxLength={60}
+          onInput={(e) => setName(e.currentTarget.value)}
+        />
+      </Field>
+    </FormDialog>
   );
 }
 

@@ -11,7 +11,7 @@ import {
   deleteAfterConfirm,
   EmptyState,
   Field,
-  FormFooter,
+  FormDialog,
   formatDate,
   formatRelative,
   IconButton,
@@ -121,14 +121,18 @@ function CreateKeyDialog({ onClose, onCreated }: { onClose: () => void; onCreate
   const [role, setRole] = useState<Role>("admin");
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
   const grantable = ROLES.filter((r) => RANK[r] <= RANK[me.role as Role]);
-  const { busy, errors, submit } = useSubmit(async () => {
-    const key = await request<CreatedApiKey>("/api/v1/api-keys", {
-      method: "POST",
-      json: { name, role },
-    });
-    setCreated(key);
-    onCreated();
-  });
+  const form = useSubmit(
+    async () => {
+      const key = await request<CreatedApiKey>("/api/v1/api-keys", {
+        method: "POST",
+        json: { name, role },
+      });
+      setCreated(key);
+      onCreated();
+    },
+    { inline: true },
+  );
+  const { errors } = form;
   if (created)
     return (
       <Dialog
@@ -152,39 +156,31 @@ function CreateKeyDialog({ onClose, onCreated }: { onClose: () => void; onCreate
       </Dialog>
     );
   return (
-    <Dialog
+    <FormDialog
       open
       onClose={onClose}
       title={t("api-keys.createTitle")}
-      footer={
-        <FormFooter
-          form="api-key-form"
-          busy={busy}
-          onCancel={onClose}
-          submit={t("api-keys.create")}
-        />
-      }
+      submit={t("api-keys.create")}
+      form={form}
     >
-      <form id="api-key-form" class="form" onSubmit={submit} noValidate>
-        <Field label={t("api-keys.name")} error={errors.name} hint={t("api-keys.nameHint")}>
-          <TextInput
-            name="name"
-            value={name}
-            maxLength={100}
-            autoFocus
-            onInput={(e) => setName(e.currentTarget.value)}
-          />
-        </Field>
-        <Field label={t("api-keys.role")} error={errors.role} hint={t("api-keys.roleHint")}>
-          <Select
-            name="role"
-            value={role}
-            options={grantable.map((r) => ({ value: r, label: roleLabel(r) }))}
-            onChange={(e) => setRole(e.currentTarget.value as Role)}
-          />
-        </Field>
-      </form>
-    </Dialog>
+      <Field label={t("api-keys.name")} error={errors.name} hint={t("api-keys.nameHint")}>
+        <TextInput
+          name="name"
+          value={name}
+          maxLength={100}
+          autoFocus
+          onInput={(e) => setName(e.currentTarget.value)}
+        />
+      </Field>
+      <Field label={t("api-keys.role")} error={errors.role} hint={t("api-keys.roleHint")}>
+        <Select
+          name="role"
+          value={role}
+          options={grantable.map((r) => ({ value: r, label: roleLabel(r) }))}
+          onChange={(e) => setRole(e.currentTarget.value as Role)}
+        />
+      </Field>
+    </FormDialog>
   );
 }
 

@@ -6,12 +6,11 @@ import {
   Badge,
   Button,
   DataTable,
-  Dialog,
   deleteAfterConfirm,
   EmptyState,
   editDeleteColumn,
   Field,
-  FormFooter,
+  FormDialog,
   ListState,
   PageHeader,
   Select,
@@ -132,7 +131,7 @@ function FieldDialog({
     );
     setKeyTouched(false);
   }, [field]);
-  const { busy, errors, submit } = useSubmit(
+  const form = useSubmit(
     async () => {
       const options = draft.type === "select" ? draft.options : undefined;
       const saved = editing
@@ -146,77 +145,76 @@ function FieldDialog({
           });
       onSaved(saved);
     },
-    { success: t("contact-fields.saved") },
+    { success: t("contact-fields.saved"), inline: true },
   );
+  const { errors } = form;
   return (
-    <Dialog
+    <FormDialog
       open={field !== null}
       onClose={onClose}
       title={editing ? t("contact-fields.edit") : t("contact-fields.new")}
-      footer={<FormFooter form="field-form" busy={busy} onCancel={onClose} />}
+      form={form}
     >
-      <form id="field-form" class="form" onSubmit={submit} noValidate>
-        <Field label={t("contact-fields.label")} error={errors.label}>
-          <TextInput
-            name="label"
-            value={draft.label}
-            placeholder={t("contact-fields.labelPlaceholder")}
-            onInput={(e) => {
-              const label = e.currentTarget.value;
-              setDraft({
-                ...draft,
-                label,
-                key: editing || keyTouched ? draft.key : keyFrom(label),
-              });
-            }}
-          />
-        </Field>
-        <Field
-          label={t("contact-fields.key")}
-          hint={editing ? t("contact-fields.keyFixed") : t("contact-fields.keyHint")}
+      <Field label={t("contact-fields.label")} error={errors.label}>
+        <TextInput
+          name="label"
+          value={draft.label}
+          placeholder={t("contact-fields.labelPlaceholder")}
+          onInput={(e) => {
+            const label = e.currentTarget.value;
+            setDraft({
+              ...draft,
+              label,
+              key: editing || keyTouched ? draft.key : keyFrom(label),
+            });
+          }}
+        />
+      </Field>
+      <Field
+        label={t("contact-fields.key")}
+        hint={editing ? t("contact-fields.keyFixed") : t("contact-fields.keyHint")}
+        error={
+          errors.key &&
+          (errors.key.startsWith("lower-case") ? t("contact-fields.keyError") : errors.key)
+        }
+      >
+        <TextInput
+          name="key"
+          value={draft.key}
+          disabled={Boolean(editing)}
+          spellcheck={false}
+          onInput={(e) => {
+            setKeyTouched(true);
+            setDraft({ ...draft, key: e.currentTarget.value });
+          }}
+        />
+      </Field>
+      <Field
+        label={t("contact-fields.typeField")}
+        hint={editing ? t("contact-fields.typeFixed") : undefined}
+        error={errors.type}
+      >
+        <Select
+          name="type"
+          value={draft.type}
+          disabled={Boolean(editing)}
+          options={TYPES.map((type) => ({ value: type, label: typeLabel(type) }))}
+          onChange={(e) => setDraft({ ...draft, type: e.currentTarget.value as FieldType })}
+        />
+      </Field>
+      {draft.type === "select" && (
+        <OptionsEditor
+          options={draft.options}
+          onChange={(options) => setDraft({ ...draft, options })}
           error={
-            errors.key &&
-            (errors.key.startsWith("lower-case") ? t("contact-fields.keyError") : errors.key)
+            errors.options &&
+            (errors.options.includes("needs options")
+              ? t("contact-fields.optionsRequired")
+              : errors.options)
           }
-        >
-          <TextInput
-            name="key"
-            value={draft.key}
-            disabled={Boolean(editing)}
-            spellcheck={false}
-            onInput={(e) => {
-              setKeyTouched(true);
-              setDraft({ ...draft, key: e.currentTarget.value });
-            }}
-          />
-        </Field>
-        <Field
-          label={t("contact-fields.typeField")}
-          hint={editing ? t("contact-fields.typeFixed") : undefined}
-          error={errors.type}
-        >
-          <Select
-            name="type"
-            value={draft.type}
-            disabled={Boolean(editing)}
-            options={TYPES.map((type) => ({ value: type, label: typeLabel(type) }))}
-            onChange={(e) => setDraft({ ...draft, type: e.currentTarget.value as FieldType })}
-          />
-        </Field>
-        {draft.type === "select" && (
-          <OptionsEditor
-            options={draft.options}
-            onChange={(options) => setDraft({ ...draft, options })}
-            error={
-              errors.options &&
-              (errors.options.includes("needs options")
-                ? t("contact-fields.optionsRequired")
-                : errors.options)
-            }
-          />
-        )}
-      </form>
-    </Dialog>
+        />
+      )}
+    </FormDialog>
   );
 }
 

@@ -4,9 +4,8 @@ import { request } from "../../shared/api";
 import {
   Button,
   Combobox,
-  Dialog,
   Field,
-  FormFooter,
+  FormDialog,
   IconButton,
   Switch,
   TextInput,
@@ -183,7 +182,7 @@ export function HoursDrawer({
 }) {
   const [draft, setDraft] = useState<Draft>(() => (editing ? draftOf(editing) : emptyDraft()));
   const zones = useMemo(timezoneOptions, []);
-  const { busy, errors, submit } = useSubmit(
+  const form = useSubmit(
     async () => {
       const body = {
         name: draft.name,
@@ -197,69 +196,66 @@ export function HoursDrawer({
       });
       onSaved();
     },
-    { success: t("business-hours.saved") },
+    { success: t("business-hours.saved"), inline: true },
   );
+  const { errors } = form;
   const setDay = (day: number, intervals: Interval[]) =>
     setDraft({ ...draft, days: draft.days.map((d, i) => (i === day ? intervals : d)) });
   return (
-    <Dialog
+    <FormDialog
       open
       kind="drawer"
       wide
       onClose={onClose}
       title={editing ? t("business-hours.edit") : t("business-hours.new")}
-      footer={<FormFooter form="hours-form" busy={busy} onCancel={onClose} />}
+      form={form}
     >
-      <form id="hours-form" class="form" onSubmit={submit} noValidate>
-        <Field label={t("business-hours.name")} error={errors.name}>
-          <TextInput
-            name="name"
-            value={draft.name}
-            placeholder={t("business-hours.namePlaceholder")}
-            onInput={(e) => setDraft({ ...draft, name: e.currentTarget.value })}
+      <Field label={t("business-hours.name")} error={errors.name}>
+        <TextInput
+          name="name"
+          value={draft.name}
+          placeholder={t("business-hours.namePlaceholder")}
+          onInput={(e) => setDraft({ ...draft, name: e.currentTarget.value })}
+        />
+      </Field>
+      <Field
+        label={t("business-hours.timezone")}
+        error={errors.timezone}
+        hint={t("business-hours.localTime", { time: localTime(draft.timezone) })}
+      >
+        <Combobox
+          options={zones}
+          value={draft.timezone}
+          onChange={(timezone) => setDraft({ ...draft, timezone })}
+        />
+      </Field>
+      <fieldset class="fieldset">
+        <legend>{t("business-hours.weekly")}</legend>
+        {errors.weekly && <span class="field-error">{errors.weekly}</span>}
+        {WEEK.map((day) => (
+          <DayRow
+            key={day}
+            day={day}
+            intervals={draft.days[day] ?? []}
+            onChange={(intervals) => setDay(day, intervals)}
+            errorAt={(i) => {
+              const n = indexInWeekly(draft.days, day, i);
+              return intervalError(
+                errors[`weekly.${n}.close`] ?? errors[`weekly.${n}.open`] ?? errors[`weekly.${n}`],
+              );
+            }}
           />
-        </Field>
-        <Field
-          label={t("business-hours.timezone")}
-          error={errors.timezone}
-          hint={t("business-hours.localTime", { time: localTime(draft.timezone) })}
-        >
-          <Combobox
-            options={zones}
-            value={draft.timezone}
-            onChange={(timezone) => setDraft({ ...draft, timezone })}
-          />
-        </Field>
-        <fieldset class="fieldset">
-          <legend>{t("business-hours.weekly")}</legend>
-          {errors.weekly && <span class="field-error">{errors.weekly}</span>}
-          {WEEK.map((day) => (
-            <DayRow
-              key={day}
-              day={day}
-              intervals={draft.days[day] ?? []}
-              onChange={(intervals) => setDay(day, intervals)}
-              errorAt={(i) => {
-                const n = indexInWeekly(draft.days, day, i);
-                return intervalError(
-                  errors[`weekly.${n}.close`] ??
-                    errors[`weekly.${n}.open`] ??
-                    errors[`weekly.${n}`],
-                );
-              }}
-            />
-          ))}
-        </fieldset>
-        <fieldset class="fieldset">
-          <legend>{t("business-hours.holidays")}</legend>
-          <p class="hint muted">{t("business-hours.holidaysHint")}</p>
-          <ClosureRows
-            closures={draft.closures}
-            errors={errors}
-            onChange={(closures) => setDraft({ ...draft, closures })}
-          />
-        </fieldset>
-      </form>
-    </Dialog>
+        ))}
+      </fieldset>
+      <fieldset class="fieldset">
+        <legend>{t("business-hours.holidays")}</legend>
+        <p class="hint muted">{t("business-hours.holidaysHint")}</p>
+        <ClosureRows
+          closures={draft.closures}
+          errors={errors}
+          onChange={(closures) => setDraft({ ...draft, closures })}
+        />
+      </fieldset>
+    </FormDialog>
   );
 }

@@ -9,6 +9,7 @@ import {
   Dialog,
   deleteAfterConfirm,
   Field,
+  FormDialog,
   formatDate,
   IconButton,
   problemMessage,
@@ -53,63 +54,63 @@ export function InviteDialog({
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<Role>("agent");
   const [link, setLink] = useState<string | null>(null);
-  const { busy, errors, submit } = useSubmit(async () => {
-    const created = await request<{ token: string }>("/api/v1/invitations", {
-      method: "POST",
-      json: { email, role },
-    });
-    setLink(inviteLink(created.token));
-    onInvited();
-  });
-  return (
-    <Dialog
-      open
-      onClose={onClose}
-      title={link ? t("users.invited", { email }) : t("users.invite")}
-      footer={
-        link ? (
+  const form = useSubmit(
+    async () => {
+      const created = await request<{ token: string }>("/api/v1/invitations", {
+        method: "POST",
+        json: { email, role },
+      });
+      setLink(inviteLink(created.token));
+      onInvited();
+    },
+    { inline: true },
+  );
+  if (link)
+    return (
+      <Dialog
+        open
+        onClose={onClose}
+        title={t("users.invited", { email })}
+        footer={
           <Button variant="primary" onClick={onClose}>
             {t("users.done")}
           </Button>
-        ) : (
-          <>
-            <Button onClick={onClose}>{t("common.cancel")}</Button>
-            <Button variant="primary" type="submit" form="invite-form" loading={busy}>
-              {t("users.sendInvite")}
-            </Button>
-          </>
-        )
-      }
-    >
-      {link ? (
+        }
+      >
         <CopyLink link={link} />
-      ) : (
-        <form id="invite-form" class="form" onSubmit={submit} noValidate>
-          <Field label={t("users.email")} error={errors.email}>
-            <TextInput
-              type="email"
-              name="email"
-              autocomplete="off"
-              placeholder="name@company.com"
-              value={email}
-              onInput={(e) => setEmail(e.currentTarget.value)}
-            />
-          </Field>
-          <Field
-            label={t("users.roleLabel")}
-            hint={t(`users.roleHint.${role}`)}
-            error={errors.role}
-          >
-            <Select
-              name="role"
-              value={role}
-              options={grantable(me.role)}
-              onChange={(e) => setRole(e.currentTarget.value as Role)}
-            />
-          </Field>
-        </form>
-      )}
-    </Dialog>
+      </Dialog>
+    );
+  return (
+    <FormDialog
+      open
+      onClose={onClose}
+      title={t("users.invite")}
+      submit={t("users.sendInvite")}
+      form={form}
+    >
+      <Field label={t("users.email")} error={form.errors.email}>
+        <TextInput
+          type="email"
+          name="email"
+          autocomplete="off"
+          placeholder="name@company.com"
+          value={email}
+          onInput={(e) => setEmail(e.currentTarget.value)}
+        />
+      </Field>
+      <Field
+        label={t("users.roleLabel")}
+        hint={t(`users.roleHint.${role}`)}
+        error={form.errors.role}
+      >
+        <Select
+          name="role"
+          value={role}
+          options={grantable(me.role)}
+          onChange={(e) => setRole(e.currentTarget.value as Role)}
+        />
+      </Field>
+    </FormDialog>
   );
 }
 

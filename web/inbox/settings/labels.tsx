@@ -5,12 +5,11 @@ import { request } from "../../shared/api";
 import {
   Button,
   DataTable,
-  Dialog,
   deleteAfterConfirm,
   EmptyState,
   editDeleteColumn,
   Field,
-  FormFooter,
+  FormDialog,
   formatNumber,
   ListState,
   PageHeader,
@@ -91,7 +90,7 @@ function LabelDialog({
         : { name: "", colour: SWATCHES[0] ?? "", description: "" },
     );
   }, [label]);
-  const { busy, errors, submit } = useSubmit(
+  const form = useSubmit(
     async () => {
       const json = {
         name: draft.name,
@@ -105,54 +104,51 @@ function LabelDialog({
         }),
       );
     },
-    { success: t("labels.saved") },
+    { success: t("labels.saved"), inline: true },
   );
+  const { errors } = form;
   return (
-    <Dialog
+    <FormDialog
       open={label !== null}
       onClose={onClose}
       title={editing ? t("labels.edit") : t("labels.new")}
-      footer={<FormFooter form="label-form" busy={busy} onCancel={onClose} />}
+      form={form}
     >
-      <form id="label-form" class="form" onSubmit={submit} noValidate>
-        <Field
-          label={t("labels.name")}
-          hint={editing ? t("labels.renameHint") : t("labels.nameHint")}
-          error={errors.name}
-        >
-          <TextInput
-            name="name"
-            value={draft.name}
-            maxLength={64}
-            placeholder={t("labels.namePlaceholder")}
-            onInput={(e) => setDraft({ ...draft, name: e.currentTarget.value })}
-          />
-        </Field>
-        <div class="field">
-          <Swatches value={draft.colour} onChange={(colour) => setDraft({ ...draft, colour })} />
-          {errors.colour && (
-            <span class="field-error" role="alert">
-              {t("labels.colourError")}
-            </span>
-          )}
-        </div>
-        <Field label={t("labels.description")} error={errors.description}>
-          <TextArea
-            name="description"
-            rows={2}
-            maxLength={280}
-            value={draft.description}
-            onInput={(e) => setDraft({ ...draft, description: e.currentTarget.value })}
-          />
-        </Field>
-        <div class="field">
-          <span class="label">{t("labels.preview")}</span>
-          <LabelChip
-            label={{ name: draft.name.trim().toLowerCase() || "…", colour: draft.colour }}
-          />
-        </div>
-      </form>
-    </Dialog>
+      <Field
+        label={t("labels.name")}
+        hint={editing ? t("labels.renameHint") : t("labels.nameHint")}
+        error={errors.name}
+      >
+        <TextInput
+          name="name"
+          value={draft.name}
+          maxLength={64}
+          placeholder={t("labels.namePlaceholder")}
+          onInput={(e) => setDraft({ ...draft, name: e.currentTarget.value })}
+        />
+      </Field>
+      <div class="field">
+        <Swatches value={draft.colour} onChange={(colour) => setDraft({ ...draft, colour })} />
+        {errors.colour && (
+          <span class="field-error" role="alert">
+            {t("labels.colourError")}
+          </span>
+        )}
+      </div>
+      <Field label={t("labels.description")} error={errors.description}>
+        <TextArea
+          name="description"
+          rows={2}
+          maxLength={280}
+          value={draft.description}
+          onInput={(e) => setDraft({ ...draft, description: e.currentTarget.value })}
+        />
+      </Field>
+      <div class="field">
+        <span class="label">{t("labels.preview")}</span>
+        <LabelChip label={{ name: draft.name.trim().toLowerCase() || "…", colour: draft.colour }} />
+      </div>
+    </FormDialog>
   );
 }
 

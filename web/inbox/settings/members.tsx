@@ -8,9 +8,8 @@ import {
   type Column,
   confirmAction,
   DataTable,
-  Dialog,
   Field,
-  FormFooter,
+  FormDialog,
   IconButton,
   problemMessage,
   Select,
@@ -38,7 +37,7 @@ function EditMember({
   const [role, setRole] = useState<Role>(user.role);
   const [capacity, setCapacity] = useState(String(user.capacity));
   const [teamIds, setTeamIds] = useState<string[]>(user.team_ids);
-  const { busy, errors, submit } = useSubmit(
+  const form = useSubmit(
     async () => {
       await request(`/api/v1/users/${user.id}`, {
         method: "PATCH",
@@ -50,60 +49,59 @@ function EditMember({
       });
       onSaved();
     },
-    { success: t("users.saved", { name: user.name }) },
+    { success: t("users.saved", { name: user.name }), inline: true },
   );
+  const { errors } = form;
   return (
-    <Dialog
+    <FormDialog
       open
       onClose={onClose}
       title={t("users.editTitle", { name: user.name })}
-      footer={<FormFooter form="member-form" busy={busy} onCancel={onClose} />}
+      form={form}
     >
-      <form id="member-form" class="form" onSubmit={submit} noValidate>
-        <Field
-          label={t("users.roleLabel")}
-          hint={self ? t("users.ownRole") : t(`users.roleHint.${role}`)}
-          error={errors.role}
-        >
-          <Select
-            name="role"
-            value={role}
-            disabled={self}
-            options={grantable(me.role)}
-            onChange={(e) => setRole(e.currentTarget.value as Role)}
-          />
-        </Field>
-        <Field
-          label={t("users.capacity")}
-          hint={t("users.capacityHint")}
-          error={errors.capacity && t("users.capacityInvalid")}
-        >
-          <TextInput
-            name="capacity"
-            inputMode="numeric"
-            value={capacity}
-            onInput={(e) => setCapacity(e.currentTarget.value)}
-          />
-        </Field>
-        <fieldset class="fieldset">
-          <legend>{t("users.teams")}</legend>
-          {teams.length === 0 && <p class="muted">{t("users.noTeams")}</p>}
-          <div class="check-grid">
-            {teams.map((team) => (
-              <Checkbox
-                key={team.id}
-                label={team.name}
-                checked={teamIds.includes(team.id)}
-                onChange={(on) =>
-                  setTeamIds(on ? [...teamIds, team.id] : teamIds.filter((id) => id !== team.id))
-                }
-              />
-            ))}
-          </div>
-          {errors.team_ids && <span class="field-error">{errors.team_ids}</span>}
-        </fieldset>
-      </form>
-    </Dialog>
+      <Field
+        label={t("users.roleLabel")}
+        hint={self ? t("users.ownRole") : t(`users.roleHint.${role}`)}
+        error={errors.role}
+      >
+        <Select
+          name="role"
+          value={role}
+          disabled={self}
+          options={grantable(me.role)}
+          onChange={(e) => setRole(e.currentTarget.value as Role)}
+        />
+      </Field>
+      <Field
+        label={t("users.capacity")}
+        hint={t("users.capacityHint")}
+        error={errors.capacity && t("users.capacityInvalid")}
+      >
+        <TextInput
+          name="capacity"
+          inputMode="numeric"
+          value={capacity}
+          onInput={(e) => setCapacity(e.currentTarget.value)}
+        />
+      </Field>
+      <fieldset class="fieldset">
+        <legend>{t("users.teams")}</legend>
+        {teams.length === 0 && <p class="muted">{t("users.noTeams")}</p>}
+        <div class="check-grid">
+          {teams.map((team) => (
+            <Checkbox
+              key={team.id}
+              label={team.name}
+              checked={teamIds.includes(team.id)}
+              onChange={(on) =>
+                setTeamIds(on ? [...teamIds, team.id] : teamIds.filter((id) => id !== team.id))
+              }
+            />
+          ))}
+        </div>
+        {errors.team_ids && <span class="field-error">{errors.team_ids}</span>}
+      </fieldset>
+    </FormDialog>
   );
 }
 

@@ -6,12 +6,11 @@ import { request } from "../../shared/api";
 import {
   Button,
   DataTable,
-  Dialog,
   deleteAfterConfirm,
   EmptyState,
   editDeleteColumn,
   Field,
-  FormFooter,
+  FormDialog,
   ListState,
   PageHeader,
   TextArea,
@@ -85,7 +84,7 @@ function SnippetDialog({
         : { shortcut: "", title: "", body: "" },
     );
   }, [snippet]);
-  const { busy, errors, submit } = useSubmit(
+  const form = useSubmit(
     async () => {
       const saved = await request<Snippet>(
         editing ? `/api/v1/snippets/${editing.id}` : "/api/v1/snippets",
@@ -93,8 +92,9 @@ function SnippetDialog({
       );
       onSaved(saved);
     },
-    { success: t("snippets.saved") },
+    { success: t("snippets.saved"), inline: true },
   );
+  const { errors } = form;
   const insert = (variable: string) => {
     const area = body.current;
     const token = `{{${variable}}}`;
@@ -109,71 +109,70 @@ function SnippetDialog({
   const variables = [...BUILT_IN, ...fields.map((f) => `contact.fields.${f.key}`)];
   const preview = samplePreview(draft.body, fields, me.user?.name ?? "", me.workspace.name);
   return (
-    <Dialog
+    <FormDialog
       open={snippet !== null}
       onClose={onClose}
       wide
       title={editing ? t("snippets.edit") : t("snippets.new")}
-      footer={<FormFooter form="snippet-form" busy={busy} onCancel={onClose} />}
+      form={form}
+      formClass="wide-form"
     >
-      <form id="snippet-form" class="form wide-form" onSubmit={submit} noValidate>
-        <div class="form-row">
-          <Field
-            label={t("snippets.shortcut")}
-            hint={t("snippets.shortcutHint")}
-            error={errors.shortcut && t("snippets.shortcutError")}
-          >
-            <TextInput
-              name="shortcut"
-              value={draft.shortcut}
-              placeholder="refund"
-              autocomplete="off"
-              onInput={(e) => setDraft({ ...draft, shortcut: e.currentTarget.value.toLowerCase() })}
-            />
-          </Field>
-          <Field label={t("snippets.titleField")} error={errors.title}>
-            <TextInput
-              name="title"
-              value={draft.title}
-              onInput={(e) => setDraft({ ...draft, title: e.currentTarget.value })}
-            />
-          </Field>
-        </div>
-        <Field label={t("snippets.body")} error={errors.body}>
-          <TextArea
-            ref={body}
-            name="body"
-            rows={5}
-            value={draft.body}
-            onInput={(e) => setDraft({ ...draft, body: e.currentTarget.value })}
+      <div class="form-row">
+        <Field
+          label={t("snippets.shortcut")}
+          hint={t("snippets.shortcutHint")}
+          error={errors.shortcut && t("snippets.shortcutError")}
+        >
+          <TextInput
+            name="shortcut"
+            value={draft.shortcut}
+            placeholder="refund"
+            autocomplete="off"
+            onInput={(e) => setDraft({ ...draft, shortcut: e.currentTarget.value.toLowerCase() })}
           />
         </Field>
-        <fieldset class="field plain-fieldset">
-          <legend class="label">{t("snippets.variables")}</legend>
-          <div class="variables">
-            {variables.map((v) => (
-              <Button key={v} size="sm" variant="ghost" onClick={() => insert(v)}>
-                {`{{${v}}}`}
-              </Button>
-            ))}
-          </div>
-          <span class="hint">{t("snippets.variablesHint")}</span>
-        </fieldset>
-        {draft.body.trim() && (
-          <div class="field">
-            <span class="label">{t("snippets.preview")}</span>
-            <p class="snippet-preview" data-testid="snippet-preview">
-              {preview.text}
-            </p>
-            <span class="hint">
-              {preview.missing.length
-                ? t("snippets.previewMissing", { names: preview.missing.join(", ") })
-                : t("snippets.previewHint")}
-            </span>
-          </div>
-        )}
-      </form>
-    </Dialog>
+        <Field label={t("snippets.titleField")} error={errors.title}>
+          <TextInput
+            name="title"
+            value={draft.title}
+            onInput={(e) => setDraft({ ...draft, title: e.currentTarget.value })}
+          />
+        </Field>
+      </div>
+      <Field label={t("snippets.body")} error={errors.body}>
+        <TextArea
+          ref={body}
+          name="body"
+          rows={5}
+          value={draft.body}
+          onInput={(e) => setDraft({ ...draft, body: e.currentTarget.value })}
+        />
+      </Field>
+      <fieldset class="field plain-fieldset">
+        <legend class="label">{t("snippets.variables")}</legend>
+        <div class="variables">
+          {variables.map((v) => (
+            <Button key={v} size="sm" variant="ghost" onClick={() => insert(v)}>
+              {`{{${v}}}`}
+            </Button>
+          ))}
+        </div>
+        <span class="hint">{t("snippets.variablesHint")}</span>
+      </fieldset>
+      {draft.body.trim() && (
+        <div class="field">
+          <span class="label">{t("snippets.preview")}</span>
+          <p class="snippet-preview" data-testid="snippet-preview">
+            {preview.text}
+          </p>
+          <span class="hint">
+            {preview.missing.length
+              ? t("snippets.previewMissing", { names: preview.missing.join(", ") })
+              : t("snippets.previewHint")}
+          </span>
+        </div>
+      )}
+    </FormDialog>
   );
 }
 

@@ -1,15 +1,6 @@
 import { useState } from "preact/hooks";
 import { request } from "../../shared/api";
-import {
-  Dialog,
-  Field,
-  FormFooter,
-  Select,
-  TextArea,
-  TextInput,
-  t,
-  useSubmit,
-} from "../../shared/ui";
+import { Field, FormDialog, Select, TextArea, TextInput, t, useSubmit } from "../../shared/ui";
 import { MemberPicker } from "./team-members";
 import type { Draft, Hours, Team, User } from "./team-model";
 
@@ -67,7 +58,7 @@ export function TeamDrawer({
 }) {
   const [draft, setDraft] = useState<Draft>(() => draftOf(editing));
   const set = (patch: Partial<Draft>) => setDraft({ ...draft, ...patch });
-  const { busy, errors, submit } = useSubmit(
+  const form = useSubmit(
     async () => {
       const body = {
         name: draft.name,
@@ -87,8 +78,9 @@ export function TeamDrawer({
       });
       onSaved();
     },
-    { success: t("teams.saved") },
+    { success: t("teams.saved"), inline: true },
   );
+  const { errors } = form;
   const message = (key: "welcome_message" | "away_message" | "busy_message") => (
     <Field label={t(`teams.${key}`)} hint={t(`teams.${key}Hint`)} error={errors[key]}>
       <TextArea
@@ -100,75 +92,73 @@ export function TeamDrawer({
     </Field>
   );
   return (
-    <Dialog
+    <FormDialog
       open
       kind="drawer"
       wide
       onClose={onClose}
       title={editing ? t("teams.edit") : t("teams.new")}
-      footer={<FormFooter form="team-form" busy={busy} onCancel={onClose} />}
+      form={form}
     >
-      <form id="team-form" class="form" onSubmit={submit} noValidate>
-        <Field label={t("teams.name")} error={errors.name}>
-          <TextInput
-            name="name"
-            value={draft.name}
-            placeholder={t("teams.namePlaceholder")}
-            onInput={(e) => set({ name: e.currentTarget.value })}
-          />
-        </Field>
-        <MemberPicker users={users} draft={draft} errors={errors} onChange={setDraft} />
+      <Field label={t("teams.name")} error={errors.name}>
+        <TextInput
+          name="name"
+          value={draft.name}
+          placeholder={t("teams.namePlaceholder")}
+          onInput={(e) => set({ name: e.currentTarget.value })}
+        />
+      </Field>
+      <MemberPicker users={users} draft={draft} errors={errors} onChange={setDraft} />
+      <Field
+        label={t("teams.assignment")}
+        hint={t(`teams.strategyHint.${draft.assignment}`)}
+        error={errors.assignment}
+      >
+        <Select
+          name="assignment"
+          value={draft.assignment}
+          options={STRATEGIES.map((s) => ({ value: s, label: t(`teams.strategy.${s}`) }))}
+          onChange={(e) => set({ assignment: e.currentTarget.value as Team["assignment"] })}
+        />
+      </Field>
+      <Field label={t("teams.hours")} error={errors.business_hours_id}>
+        <Select
+          name="business_hours_id"
+          value={draft.business_hours_id}
+          placeholder={t("teams.workspaceHours")}
+          options={hours.map((h) => ({ value: h.id, label: `${h.name} (${h.timezone})` }))}
+          onChange={(e) => set({ business_hours_id: e.currentTarget.value })}
+        />
+      </Field>
+      <div class="form-row">
         <Field
-          label={t("teams.assignment")}
-          hint={t(`teams.strategyHint.${draft.assignment}`)}
-          error={errors.assignment}
+          label={t("teams.slaFirstResponse")}
+          hint={t("teams.slaHint")}
+          error={errors.sla_first_response_minutes && t("teams.minutesInvalid")}
         >
-          <Select
-            name="assignment"
-            value={draft.assignment}
-            options={STRATEGIES.map((s) => ({ value: s, label: t(`teams.strategy.${s}`) }))}
-            onChange={(e) => set({ assignment: e.currentTarget.value as Team["assignment"] })}
+          <TextInput
+            name="sla_first_response_minutes"
+            inputMode="numeric"
+            value={draft.sla_first_response_minutes}
+            onInput={(e) => set({ sla_first_response_minutes: e.currentTarget.value })}
           />
         </Field>
-        <Field label={t("teams.hours")} error={errors.business_hours_id}>
-          <Select
-            name="business_hours_id"
-            value={draft.business_hours_id}
-            placeholder={t("teams.workspaceHours")}
-            options={hours.map((h) => ({ value: h.id, label: `${h.name} (${h.timezone})` }))}
-            onChange={(e) => set({ business_hours_id: e.currentTarget.value })}
+        <Field
+          label={t("teams.slaResolution")}
+          hint={t("teams.slaHint")}
+          error={errors.sla_resolution_minutes && t("teams.minutesInvalid")}
+        >
+          <TextInput
+            name="sla_resolution_minutes"
+            inputMode="numeric"
+            value={draft.sla_resolution_minutes}
+            onInput={(e) => set({ sla_resolution_minutes: e.currentTarget.value })}
           />
         </Field>
-        <div class="form-row">
-          <Field
-            label={t("teams.slaFirstResponse")}
-            hint={t("teams.slaHint")}
-            error={errors.sla_first_response_minutes && t("teams.minutesInvalid")}
-          >
-            <TextInput
-              name="sla_first_response_minutes"
-              inputMode="numeric"
-              value={draft.sla_first_response_minutes}
-              onInput={(e) => set({ sla_first_response_minutes: e.currentTarget.value })}
-            />
-          </Field>
-          <Field
-            label={t("teams.slaResolution")}
-            hint={t("teams.slaHint")}
-            error={errors.sla_resolution_minutes && t("teams.minutesInvalid")}
-          >
-            <TextInput
-              name="sla_resolution_minutes"
-              inputMode="numeric"
-              value={draft.sla_resolution_minutes}
-              onInput={(e) => set({ sla_resolution_minutes: e.currentTarget.value })}
-            />
-          </Field>
-        </div>
-        {message("welcome_message")}
-        {message("away_message")}
-        {message("busy_message")}
-      </form>
-    </Dialog>
+      </div>
+      {message("welcome_message")}
+      {message("away_message")}
+      {message("busy_message")}
+    </FormDialog>
   );
 }

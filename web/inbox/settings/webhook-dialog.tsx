@@ -4,7 +4,7 @@ import {
   Button,
   Dialog,
   Field,
-  FormFooter,
+  FormDialog,
   Switch,
   TextInput,
   t,
@@ -36,23 +36,31 @@ export function SubscriptionDialog({
   const [events, setEvents] = useState<WebhookEvent[]>(editing?.events ?? []);
   const [active, setActive] = useState(editing?.active ?? true);
   const [secret, setSecret] = useState<string | null>(null);
-  const { busy, errors, submit } = useSubmit(async () => {
-    const saved = editing
-      ? await request<Saved>(`${BASE}/${editing.id}`, {
-          method: "PATCH",
-          json: { url, events, description: description.trim() || null, active },
-        })
-      : await request<Saved>(BASE, {
-          method: "POST",
-          json: { url, events, ...(description.trim() ? { description: description.trim() } : {}) },
-        });
-    onSaved();
-    if (saved.secret) setSecret(saved.secret);
-    else {
-      toast.success(t("webhooks.saved"));
-      onClose();
-    }
-  });
+  const form = useSubmit(
+    async () => {
+      const saved = editing
+        ? await request<Saved>(`${BASE}/${editing.id}`, {
+            method: "PATCH",
+            json: { url, events, description: description.trim() || null, active },
+          })
+        : await request<Saved>(BASE, {
+            method: "POST",
+            json: {
+              url,
+              events,
+              ...(description.trim() ? { description: description.trim() } : {}),
+            },
+          });
+      onSaved();
+      if (saved.secret) setSecret(saved.secret);
+      else {
+        toast.success(t("webhooks.saved"));
+        onClose();
+      }
+    },
+    { inline: true },
+  );
+  const { errors } = form;
   if (secret)
     return (
       <Dialog
@@ -74,56 +82,49 @@ export function SubscriptionDialog({
       </Dialog>
     );
   return (
-    <Dialog
+    <FormDialog
       open
       wide
       onClose={onClose}
       title={editing ? t("webhooks.editTitle") : t("webhooks.createTitle")}
-      footer={
-        <FormFooter
-          form="webhook-form"
-          busy={busy}
-          onCancel={onClose}
-          submit={editing ? t("common.save") : t("webhooks.create")}
-        />
-      }
+      submit={editing ? t("common.save") : t("webhooks.create")}
+      form={form}
+      formClass="webhook-form"
     >
-      <form id="webhook-form" class="form webhook-form" onSubmit={submit} noValidate>
-        <Field
-          label={t("webhooks.url")}
-          error={urlError(errors.url)}
-          hint={editing ? t("webhooks.urlHintEdit") : t("webhooks.urlHint")}
-        >
-          <TextInput
-            name="url"
-            type="url"
-            inputMode="url"
-            dir="ltr"
-            placeholder="https://example.com/hooks/conversa"
-            value={url}
-            autoFocus
-            onInput={(e) => setUrl(e.currentTarget.value)}
-          />
-        </Field>
-        <Field label={t("webhooks.descriptionLabel")} error={errors.description}>
-          <TextInput
-            name="description"
-            value={description}
-            maxLength={200}
-            placeholder={t("webhooks.descriptionPlaceholder")}
-            onInput={(e) => setDescription(e.currentTarget.value)}
-          />
-        </Field>
-        <EventChecklist
-          value={events}
-          onChange={setEvents}
-          // the events are a fixed list: the one way to get them wrong is to pick none
-          error={errors.events ? t("webhooks.pickEvent") : undefined}
+      <Field
+        label={t("webhooks.url")}
+        error={urlError(errors.url)}
+        hint={editing ? t("webhooks.urlHintEdit") : t("webhooks.urlHint")}
+      >
+        <TextInput
+          name="url"
+          type="url"
+          inputMode="url"
+          dir="ltr"
+          placeholder="https://example.com/hooks/conversa"
+          value={url}
+          autoFocus
+          onInput={(e) => setUrl(e.currentTarget.value)}
         />
-        {editing && (
-          <Switch checked={active} onChange={setActive} label={t("webhooks.activeLabel")} />
-        )}
-      </form>
-    </Dialog>
+      </Field>
+      <Field label={t("webhooks.descriptionLabel")} error={errors.description}>
+        <TextInput
+          name="description"
+          value={description}
+          maxLength={200}
+          placeholder={t("webhooks.descriptionPlaceholder")}
+          onInput={(e) => setDescription(e.currentTarget.value)}
+        />
+      </Field>
+      <EventChecklist
+        value={events}
+        onChange={setEvents}
+        // the events are a fixed list: the one way to get them wrong is to pick none
+        error={errors.events ? t("webhooks.pickEvent") : undefined}
+      />
+      {editing && (
+        <Switch checked={active} onChange={setActive} label={t("webhooks.activeLabel")} />
+      )}
+    </FormDialog>
   );
 }

@@ -123,14 +123,20 @@ export function problemMessage(error: unknown): string {
 
 /**
  * A form's submit: tracks busy state, puts field errors beside their fields (`errors[path]`)
- * and everything else in a toast; `success` is toasted when it worked.
+ * and everything else in `formError` — also toasted unless the form shows it `inline`
+ * (a FormDialog does); `success` is toasted when it worked.
  */
 export function useSubmit<A extends unknown[]>(
   action: (...args: A) => Promise<unknown>,
-  { success }: { success?: string } = {},
+  { success, inline }: { success?: string; inline?: boolean } = {},
 ) {
   const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<FieldErrors>({});
+  const [errors, setFieldErrors] = useState<FieldErrors>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const setErrors = (fields: FieldErrors) => {
+    setFieldErrors(fields);
+    setFormError(null);
+  };
   const run = async (...args: A) => {
     setBusy(true);
     setErrors({});
@@ -140,8 +146,11 @@ export function useSubmit<A extends unknown[]>(
       return true;
     } catch (error) {
       const fields = fieldErrorsOf(error);
-      setErrors(fields);
-      if (Object.keys(fields).length === 0) toast.error(problemMessage(error));
+      setFieldErrors(fields);
+      if (Object.keys(fields).length === 0) {
+        setFormError(problemMessage(error));
+        if (!inline) toast.error(problemMessage(error));
+      }
       return false;
     } finally {
       setBusy(false);
@@ -152,5 +161,11 @@ export function useSubmit<A extends unknown[]>(
     event.preventDefault();
     return run(...([] as unknown as A));
   };
-  return { busy, errors, run, submit, setErrors };
+  return { busy, errors, formError, run, submit, setErrors };
 }
+
+/** What a form's frame needs of `useSubmit`: busy state, the errors, the submit handler. */
+export type Submission = Pick<
+  ReturnType<typeof useSubmit>,
+  "busy" | "errors" | "formError" | "submit" | "setErrors"
+>;

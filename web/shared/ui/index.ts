@@ -6,6 +6,7 @@ export * from "./combobox";
 export * from "./dialog";
 export * from "./display";
 export * from "./field";
+export * from "./form-dialog";
 export * from "./form-footer";
 export * from "./forms";
 export * from "./i18n";

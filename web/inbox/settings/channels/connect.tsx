@@ -2,7 +2,7 @@ import { ChevronLeft } from "lucide-preact";
 import { useState } from "preact/hooks";
 import type { ChannelType } from "../../../../worker/db/schema";
 import { request } from "../../../shared/api";
-import { Button, Dialog, Field, TextInput, t, useSubmit } from "../../../shared/ui";
+import { Button, Dialog, Field, FormDialog, TextInput, t, useSubmit } from "../../../shared/ui";
 import { type Channel, TYPE_ORDER, TypeIcon, typeBlurb, typeName } from "./look";
 import { configFrom, PlatformForm, type Values } from "./platform-form";
 
@@ -45,65 +45,63 @@ export function ConnectDialog({
     setName("");
     onClose();
   };
-  const { busy, errors, submit } = useSubmit(async () => {
-    if (!type) return;
-    const channel = await request<Connected>("/api/v1/channels", {
-      method: "POST",
-      json: { type, name: name.trim() || typeName(type), config: configFrom(type, values) },
-    });
-    close();
-    onConnected(channel);
-  });
+  const form = useSubmit(
+    async () => {
+      if (!type) return;
+      const channel = await request<Connected>("/api/v1/channels", {
+        method: "POST",
+        json: { type, name: name.trim() || typeName(type), config: configFrom(type, values) },
+      });
+      close();
+      onConnected(channel);
+    },
+    { inline: true },
+  );
   const pick = (next: ChannelType) => {
     setType(next);
     setValues(initialValues(next));
   };
+  if (type === null)
+    return (
+      <Dialog open={open} onClose={close} wide title={t("channels.connect")}>
+        <TypePicker onPick={pick} />
+      </Dialog>
+    );
   return (
-    <Dialog
+    <FormDialog
       open={open}
       onClose={close}
       wide
-      title={type ? t("channels.connectType", { type: typeName(type) }) : t("channels.connect")}
-      footer={
-        type && (
-          <>
-            <Button
-              variant="ghost"
-              class="push-start"
-              icon={<ChevronLeft size={16} class="icon flip-rtl" />}
-              onClick={() => setType(null)}
-            >
-              {t("channels.otherPlatform")}
-            </Button>
-            <Button onClick={close}>{t("common.cancel")}</Button>
-            <Button variant="primary" type="submit" form="connect-form" loading={busy}>
-              {t("channels.connectAction")}
-            </Button>
-          </>
-        )
+      title={t("channels.connectType", { type: typeName(type) })}
+      description={typeBlurb(type)}
+      submit={t("channels.connectAction")}
+      form={form}
+      formClass="wide-form"
+      footerStart={
+        <Button
+          variant="ghost"
+          class="push-start"
+          icon={<ChevronLeft size={16} class="icon flip-rtl" />}
+          onClick={() => setType(null)}
+        >
+          {t("channels.otherPlatform")}
+        </Button>
       }
     >
-      {type === null ? (
-        <TypePicker onPick={pick} />
-      ) : (
-        <form id="connect-form" class="form wide-form" onSubmit={submit} noValidate>
-          <p class="muted">{typeBlurb(type)}</p>
-          <Field
-            label={t("channels.field.name")}
-            hint={t("channels.hint.name")}
-            error={errors.name}
-          >
-            <TextInput
-              name="name"
-              value={name}
-              placeholder={typeName(type)}
-              onInput={(e) => setName(e.currentTarget.value)}
-            />
-          </Field>
-          <PlatformForm type={type} values={values} onChange={setValues} errors={errors} />
-          {type === "webchat" && <p class="muted">{t("channels.webchatAfterConnect")}</p>}
-        </form>
-      )}
-    </Dialog>
+      <Field
+        label={t("channels.field.name")}
+        hint={t("channels.hint.name")}
+        error={form.errors.name}
+      >
+        <TextInput
+          name="name"
+          value={name}
+          placeholder={typeName(type)}
+          onInput={(e) => setName(e.currentTarget.value)}
+        />
+      </Field>
+      <PlatformForm type={type} values={values} onChange={setValues} errors={form.errors} />
+      {type === "webchat" && <p class="muted">{t("channels.webchatAfterConnect")}</p>}
+    </FormDialog>
   );
 }
