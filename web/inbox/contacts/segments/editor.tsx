@@ -25,9 +25,9 @@ import {
   type SegmentRule,
   saveSegment,
 } from "./api";
-import { defaultRule, emptyRules } from "./model";
+import { defaultRule, emptyRules, type Refs } from "./model";
 import { PreviewPanel, usePreview } from "./preview";
-import { type Refs, SegmentRuleInputs } from "./rule-inputs";
+import { SegmentRuleInputs } from "./rule-inputs";
 
 /** Rules handed over in the address (`?rules=`), as "Save as segment" on the contacts list does. */
 function rulesFromQuery(raw: string | undefined): SegmentDraft["rules"] | null {

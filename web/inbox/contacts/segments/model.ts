@@ -1,6 +1,8 @@
 import type { ContactField } from "../api";
-import type { SegmentRule, SegmentRules } from "./api";
-import type { Refs } from "./rule-inputs";
+import type { Channel, SegmentRule, SegmentRules } from "./api";
+
+/** What the rule inputs offer: the workspace's contact fields, channels and tags. */
+export type Refs = { fields: ContactField[]; channels: Channel[]; tags: string[] };
 
 type FieldRule = Extract<SegmentRule, { type: "field" }>;
 type FieldOperator = FieldRule["operator"];

@@ -10,10 +10,15 @@ import {
 import type { ContactField, FieldValue } from "../api";
 import { channelLabel } from "../channels";
 import { FieldInput } from "../field-input";
-import type { Channel, SegmentRule } from "./api";
-import { CONSENT_CHANNELS, defaultRule, FIELD_OPERATORS, RULE_TYPES, valueAfter } from "./model";
-
-export type Refs = { fields: ContactField[]; channels: Channel[]; tags: string[] };
+import type { SegmentRule } from "./api";
+import {
+  CONSENT_CHANNELS,
+  defaultRule,
+  FIELD_OPERATORS,
+  type Refs,
+  RULE_TYPES,
+  valueAfter,
+} from "./model";
 
 type FieldRule = Extract<SegmentRule, { type: "field" }>;
 
