@@ -173,7 +173,7 @@ async function postVisitorMessage(origin, token, text, conversationId) {
 async function startFloorSystem(port) {
   const persist = mkdtempSync(join(DATA_DIR, "conversa-echo-"));
   const server = await startWorker(
-    ["-c", "test/bench/wrangler.echo.jsonc", "--persist-to", persist],
+    ["-c", "test/bench/wrangler.echo.toml", "--persist-to", persist],
     port,
   );
   const stop = () => {
