@@ -1,7 +1,14 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startConversa } from "../../scripts/local-server.mjs";
-import { type LocalConversa, launchBrowser, screenshot, signIn, VIEWPORTS } from "./browser";
+import {
+  callAs,
+  type LocalConversa,
+  launchBrowser,
+  screenshot,
+  signIn,
+  VIEWPORTS,
+} from "./browser";
 
 let server: LocalConversa;
 let browser: Browser;
@@ -20,16 +27,8 @@ afterAll(async () => {
   server?.stop();
 });
 
-async function call<T = Record<string, unknown>>(method: string, path: string, data?: unknown) {
-  const response = await page.request.fetch(path, {
-    method,
-    data,
-    headers: { origin: server.base },
-  });
-  if (!response.ok())
-    throw new Error(`${method} ${path}: ${response.status()} ${await response.text()}`);
-  return (await response.json()) as T;
-}
+const call = <T = Record<string, unknown>>(method: string, path: string, data?: unknown) =>
+  callAs<T>(page, server.base, method, path, data);
 
 describe("the automation template library", () => {
   it("installs the soporte template from its dialog, and a visitor's “soporte” gets the ticket number", async () => {

@@ -2,6 +2,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startConversa } from "../../scripts/local-server.mjs";
 import {
+  callAs,
   expectAccessible,
   type LocalConversa,
   launchBrowser,
@@ -30,16 +31,8 @@ afterAll(async () => {
 });
 
 /** A JSON call as the signed-in admin. */
-async function call<T = Record<string, unknown>>(method: string, path: string, data?: unknown) {
-  const response = await page.request.fetch(path, {
-    method,
-    data,
-    headers: { origin: server.base },
-  });
-  if (!response.ok())
-    throw new Error(`${method} ${path}: ${response.status()} ${await response.text()}`);
-  return (await response.json()) as T;
-}
+const call = <T = Record<string, unknown>>(method: string, path: string, data?: unknown) =>
+  callAs<T>(page, server.base, method, path, data);
 
 /** The editor only; the shell around it is the shell tests' to check. */
 async function lookAt(name: string) {

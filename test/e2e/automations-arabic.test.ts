@@ -1,7 +1,14 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startConversa } from "../../scripts/local-server.mjs";
-import { type LocalConversa, launchBrowser, screenshot, signIn, VIEWPORTS } from "./browser";
+import {
+  callAs,
+  type LocalConversa,
+  launchBrowser,
+  screenshot,
+  signIn,
+  VIEWPORTS,
+} from "./browser";
 
 /** The automations screens in Arabic (right to left), on a 1280×800 laptop and a phone. */
 const LAPTOP = { width: 1280, height: 800 };
@@ -27,16 +34,8 @@ afterAll(async () => {
   server?.stop();
 });
 
-async function call<T = Record<string, unknown>>(method: string, path: string, data?: unknown) {
-  const response = await page.request.fetch(path, {
-    method,
-    data,
-    headers: { origin: server.base },
-  });
-  if (!response.ok())
-    throw new Error(`${method} ${path}: ${response.status()} ${await response.text()}`);
-  return (await response.json()) as T;
-}
+const call = <T = Record<string, unknown>>(method: string, path: string, data?: unknown) =>
+  callAs<T>(page, server.base, method, path, data);
 
 /** How far any element of the main area reaches past the screen's sides, in pixels. */
 const overflowingWidth = () =>

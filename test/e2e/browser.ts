@@ -20,6 +20,20 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
+/** A JSON call to the API at `base` with the page's session (204: undefined); throws when refused. */
+export async function callAs<T = Record<string, unknown>>(
+  page: Page,
+  base: string,
+  method: string,
+  path: string,
+  data?: unknown,
+) {
+  const response = await page.request.fetch(path, { method, data, headers: { origin: base } });
+  if (!response.ok())
+    throw new Error(`${method} ${path}: ${response.status()} ${await response.text()}`);
+  return (response.status() === 204 ? undefined : await response.json()) as T;
+}
+
 /** Signs the demo admin in to the inbox at `base`, waiting until the inbox shows. */
 export async function signIn(page: Page, base: string) {
   await page.goto(`${base}/`);

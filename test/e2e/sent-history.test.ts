@@ -2,7 +2,14 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startConversa } from "../../scripts/local-server.mjs";
 import { startFakePlatforms } from "../fakes/platforms.mjs";
-import { expectAccessible, type LocalConversa, launchBrowser, screenshot, signIn } from "./browser";
+import {
+  callAs,
+  expectAccessible,
+  type LocalConversa,
+  launchBrowser,
+  screenshot,
+  signIn,
+} from "./browser";
 
 let server: LocalConversa;
 let fake: Awaited<ReturnType<typeof startFakePlatforms>>;
@@ -14,16 +21,8 @@ const PHONE = { width: 390, height: 844 };
 const BLOCKED = "Forbidden: bot was blocked by the user";
 
 /** A JSON call as the signed-in admin on `page`. */
-async function call<T>(method: string, path: string, data?: unknown) {
-  const response = await page.request.fetch(path, {
-    method,
-    data,
-    headers: { origin: server.base },
-  });
-  if (!response.ok())
-    throw new Error(`${method} ${path}: ${response.status()} ${await response.text()}`);
-  return (await response.json()) as T;
-}
+const call = <T = Record<string, unknown>>(method: string, path: string, data?: unknown) =>
+  callAs<T>(page, server.base, method, path, data);
 
 type Message = { id: string; status: string | null };
 
