@@ -17,6 +17,7 @@ import {
   Select,
   t,
 } from "../../shared/ui";
+import { useDebounced } from "../../shared/use-debounced";
 import {
   type ContactField,
   type ContactListItem,
@@ -51,16 +52,6 @@ const INITIAL: ListQuery = {
   sort: "created",
   order: "desc",
 };
-
-/** Waits until typing pauses before the value changes. */
-function useDebounced<T>(value: T, ms = 250) {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return settled;
-}
 
 /** Pages read by cursor: the cursors behind us make "previous" possible. */
 function usePagedContacts(query: ListQuery) {

@@ -26,16 +26,7 @@ import {
 import { ClearFilters, FilterBar, SavedFiltersMenu, SaveFilterDialog } from "./filters";
 import { type Selection, SentCards, SentTable } from "./rows";
 import "./sent.css";
-
-/** Waits until typing pauses before the value changes. */
-function useDebounced<T>(value: T, ms = 250) {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return settled;
-}
+import { useDebounced } from "../../shared/use-debounced";
 
 /** Pages read by cursor: the cursors behind us make "previous" possible. */
 function usePagedHistory(filters: Filters) {
