@@ -1,12 +1,11 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startConversa } from "../../scripts/local-server.mjs";
 import {
   callAs,
   expectAccessible,
   type LocalConversa,
-  launchBrowser,
   screenshot,
+  signedInSession,
   signIn,
   VIEWPORTS,
 } from "./browser";
@@ -16,11 +15,7 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  server = await startConversa(8978);
-  browser = await launchBrowser();
-  const context = await browser.newContext({ viewport: VIEWPORTS.laptop, baseURL: server.base });
-  page = await context.newPage();
-  await signIn(page, server.base);
+  ({ server, browser, page } = await signedInSession(8978));
 });
 
 afterAll(async () => {

@@ -1,25 +1,13 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startConversa } from "../../scripts/local-server.mjs";
-import {
-  callAs,
-  type LocalConversa,
-  launchBrowser,
-  screenshot,
-  signIn,
-  VIEWPORTS,
-} from "./browser";
+import { callAs, type LocalConversa, screenshot, signedInSession, VIEWPORTS } from "./browser";
 
 let server: LocalConversa;
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  server = await startConversa(8975);
-  browser = await launchBrowser();
-  const context = await browser.newContext({ viewport: VIEWPORTS.laptop, baseURL: server.base });
-  page = await context.newPage();
-  await signIn(page, server.base);
+  ({ server, browser, page } = await signedInSession(8975));
 });
 
 afterAll(async () => {

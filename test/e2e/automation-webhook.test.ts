@@ -1,13 +1,11 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startConversa } from "../../scripts/local-server.mjs";
 import {
   callAs,
   expectAccessible,
   type LocalConversa,
-  launchBrowser,
   screenshot,
-  signIn,
+  signedInSession,
   VIEWPORTS,
 } from "./browser";
 
@@ -16,12 +14,9 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  server = await startConversa(8995);
-  browser = await launchBrowser();
-  const context = await browser.newContext({ viewport: VIEWPORTS.laptop, baseURL: server.base });
-  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.base });
-  page = await context.newPage();
-  await signIn(page, server.base);
+  ({ server, browser, page } = await signedInSession(8995, {
+    permissions: ["clipboard-read", "clipboard-write"],
+  }));
   // a migrated, seeded local server starts slowly on a busy machine
 }, 420_000);
 

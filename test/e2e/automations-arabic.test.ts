@@ -1,14 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startConversa } from "../../scripts/local-server.mjs";
-import {
-  callAs,
-  type LocalConversa,
-  launchBrowser,
-  screenshot,
-  signIn,
-  VIEWPORTS,
-} from "./browser";
+import { callAs, type LocalConversa, screenshot, signedInSession, VIEWPORTS } from "./browser";
 
 /** The automations screens in Arabic (right to left), on a 1280×800 laptop and a phone. */
 const LAPTOP = { width: 1280, height: 800 };
@@ -18,15 +10,9 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  server = await startConversa(8979);
-  browser = await launchBrowser();
-  const context = await browser.newContext({
-    locale: "ar",
-    viewport: LAPTOP,
-    baseURL: server.base,
-  });
-  page = await context.newPage();
-  await signIn(page, server.base);
+  ({ server, browser, page } = await signedInSession(8979, {
+    context: { locale: "ar", viewport: LAPTOP },
+  }));
 });
 
 afterAll(async () => {

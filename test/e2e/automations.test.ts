@@ -1,13 +1,11 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startConversa } from "../../scripts/local-server.mjs";
 import {
   callAs,
   expectAccessible as expectAccessibleWithin,
   type LocalConversa,
-  launchBrowser,
   screenshot,
-  signIn,
+  signedInSession,
   VIEWPORTS,
 } from "./browser";
 
@@ -16,11 +14,7 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  server = await startConversa(8970);
-  browser = await launchBrowser();
-  const context = await browser.newContext({ viewport: VIEWPORTS.laptop, baseURL: server.base });
-  page = await context.newPage();
-  await signIn(page, server.base);
+  ({ server, browser, page } = await signedInSession(8970));
 });
 
 afterAll(async () => {

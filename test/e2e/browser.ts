@@ -1,8 +1,8 @@
 import { mkdirSync } from "node:fs";
 import { AxeBuilder } from "@axe-core/playwright";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContextOptions, chromium, type Page } from "playwright-core";
 import { expect } from "vitest";
-import type { startConversa } from "../../scripts/local-server.mjs";
+import { startConversa } from "../../scripts/local-server.mjs";
 import { DEMO_LOGIN } from "../../scripts/seed.mjs";
 
 /** A local Conversa as `startConversa` gives it. */
@@ -32,6 +32,37 @@ export async function callAs<T = Record<string, unknown>>(
   if (!response.ok())
     throw new Error(`${method} ${path}: ${response.status()} ${await response.text()}`);
   return (response.status() === 204 ? undefined : await response.json()) as T;
+}
+
+/**
+ * A fresh Conversa on `port` and a page (laptop-sized unless `context` says otherwise) with the
+ * demo admin signed in; what started is stopped again when the start fails half-way.
+ */
+export async function signedInSession(
+  port: number,
+  {
+    context = {},
+    permissions = [],
+  }: { context?: BrowserContextOptions; permissions?: string[] } = {},
+) {
+  const server = await startConversa(port);
+  let browser: Browser | undefined;
+  try {
+    browser = await launchBrowser();
+    const pages = await browser.newContext({
+      viewport: VIEWPORTS.laptop,
+      ...context,
+      baseURL: server.base,
+    });
+    if (permissions.length) await pages.grantPermissions(permissions, { origin: server.base });
+    const page = await pages.newPage();
+    await signIn(page, server.base);
+    return { server, browser, page };
+  } catch (error) {
+    await browser?.close();
+    server.stop();
+    throw error;
+  }
 }
 
 /** Signs the demo admin in to the inbox at `base`, waiting until the inbox shows. */
