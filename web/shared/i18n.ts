@@ -44,12 +44,21 @@ function lookup(catalog: Catalog | undefined, key: string): CatalogValue | undef
   return catalog?.[key.slice(0, dot)]?.[key.slice(dot + 1)];
 }
 
+// First-strong isolate … pop directional isolate: a name in another script keeps its own order.
+const isolate = (value: string) => `\u2068${value}\u2069`;
+
+/**
+ * Fills `{name}` placeholders. In a right-to-left language every filled-in text is isolated,
+ * so an English automation name or an e-mail address does not reorder the Arabic around it.
+ */
 function interpolate(text: string, params: Params | undefined, language: Language) {
   if (!params) return text;
+  const rtl = directionOf(language) === "rtl";
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = params[name];
     if (value === undefined) return whole;
-    return typeof value === "number" ? new Intl.NumberFormat(language).format(value) : value;
+    if (typeof value === "number") return new Intl.NumberFormat(language).format(value);
+    return rtl && value ? isolate(value) : value;
   });
 }
 
