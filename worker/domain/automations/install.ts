@@ -6,7 +6,6 @@ import { ChannelIds, Id, Keywords, LabelName, Name, Text } from "../../schemas/a
 import { AutomationCreate } from "../../schemas/automations";
 import { FieldKey, TagName } from "../../schemas/contacts";
 import { checkDefinition } from "./definition";
-import { createAutomation } from "./store";
 import {
   type AutomationTemplate,
   type InputKind,
@@ -14,7 +13,8 @@ import {
   TEMPLATES,
   type TemplateInput,
   templateByKey,
-} from "./templates";
+} from "./library";
+import { createAutomation } from "./store";
 
 const PREVIEW = AutomationCreate.omit({ name: true, description: true });
 
