@@ -7400,6 +7400,9 @@ export interface paths {
           from?: string;
           /** @description Sent before this time */
           to?: string;
+          /** @description Sent on channels of this kind (every sender account of it) */
+          channel_kind?: "webchat" | "whatsapp" | "messenger" | "instagram" | "telegram" | "twilio_sms" | "email" | "custom";
+          /** @description Sent from this sender account */
           channel_id?: string;
           status?: "queued" | "sent" | "delivered" | "read" | "failed";
           kind?: "automatic" | "manual";
@@ -11313,6 +11316,12 @@ export interface components {
        * @example 2026-11-22T10:00:00.000Z
        */
       to?: string;
+      /**
+       * @description Sent on channels of this kind (every sender account of it)
+       * @enum {string}
+       */
+      channel_kind?: "webchat" | "whatsapp" | "messenger" | "instagram" | "telegram" | "twilio_sms" | "email" | "custom";
+      /** @description Sent from this sender account */
       channel_id?: string;
       /** @enum {string} */
       status?: "queued" | "sent" | "delivered" | "read" | "failed";

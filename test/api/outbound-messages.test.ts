@@ -163,7 +163,7 @@ describe("sent-message history", () => {
     });
   });
 
-  it("filters by status, kind, channel, contact, text and dates", async () => {
+  it("filters by status, kind, channel kind, sender account, contact, text and dates", async () => {
     const ids = async (query: Record<string, string>) =>
       (await list(s, query)).data.map((m) => m.id);
     expect(await ids({ status: "failed" })).toEqual([s.ids.failed]);
@@ -172,6 +172,9 @@ describe("sent-message history", () => {
       s.ids.failed,
       s.ids.code,
     ]);
+    expect(await ids({ channel_kind: "webchat" })).toEqual([s.ids.chatReply]);
+    expect(await ids({ channel_kind: "telegram", kind: "automatic" })).toEqual([s.ids.away]);
+    expect(await ids({ channel_kind: "twilio_sms" })).toEqual([]);
     const vera = s.all[0]?.contact.id ?? "";
     expect(await ids({ contact_id: vera })).toEqual([s.ids.chatReply]);
     expect(await ids({ q: "hello FROM" })).toEqual([s.ids.chatReply]);
@@ -211,6 +214,7 @@ describe("sent-message history", () => {
       {},
       { status: "failed" as const },
       { kind: "manual" as const, q: "x" },
+      { channel_kind: "telegram" as const },
       { from: "2026-01-01T00:00:00.000Z", channel_id: "ch_x" },
     ]) {
       const query = outboundQuery(db, s.ws.id, filters, { limit: 25 }).toSQL();
@@ -231,6 +235,9 @@ describe("sent-message history", () => {
           422,
         )
       ).errors;
+    expect(await problem("channel_kind=pigeon")).toEqual([
+      expect.objectContaining({ path: "query.channel_kind" }),
+    ]);
     expect(await problem("status=lost")).toEqual([
       expect.objectContaining({ path: "query.status" }),
     ]);

@@ -15,6 +15,7 @@ let server: LocalConversa;
 let fake: Awaited<ReturnType<typeof startFakePlatforms>>;
 let browser: Browser;
 let page: Page;
+let channelId = "";
 
 const LAPTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
@@ -43,6 +44,7 @@ async function seed() {
     name: "Telegram support",
     config: { bot_token: botToken, secret_token: "sent_history", api_base_url: fake.url },
   });
+  channelId = channel.id;
   const to = { platform_id: "55501234", name: "Mira Santos" };
   const welcome = await call<Message>("POST", "/api/v1/messages", {
     channel_id: channel.id,
@@ -149,5 +151,34 @@ describe("the sent-messages screen", () => {
     await screenshot(page, "sent-history");
     await expectAccessible(page, "the sent-messages cards", "#main");
     await page.setViewportSize(LAPTOP);
+  });
+
+  it("narrows to a channel kind, a sender account and a contact found by name", async () => {
+    await call<Message>("POST", "/api/v1/messages", {
+      channel_id: channelId,
+      to: { platform_id: "55507777", name: "Ingrid Okafor" },
+      text: "Your parcel left the warehouse",
+    });
+    await page.goto("/sent");
+    await expect.poll(rowTexts, { timeout: 15_000 }).toContain("Your parcel left the warehouse");
+
+    const accounts = () =>
+      page.getByLabel("Filter by sender account").locator("option").allTextContents();
+    await expect(accounts()).resolves.toContain("Website chat");
+    await page.getByLabel("Filter by channel kind").selectOption("telegram");
+    await expect(accounts()).resolves.toEqual(["Any sender account", "Telegram support"]);
+    await page.getByLabel("Filter by sender account").selectOption({ label: "Telegram support" });
+    const contact = page.getByRole("combobox", { name: "Filter by contact" });
+    await contact.fill("ingrid");
+    await page.getByRole("option", { name: "Ingrid Okafor" }).click();
+    await expect.poll(rowTexts, { timeout: 15_000 }).toEqual(["Your parcel left the warehouse"]);
+    await expect(contact.inputValue()).resolves.toBe("Ingrid Okafor");
+
+    await contact.fill("mira");
+    await page.getByRole("option", { name: "Mira Santos" }).click();
+    await expect
+      .poll(rowTexts, { timeout: 15_000 })
+      .not.toContain("Your parcel left the warehouse");
+    await screenshot(page, "sent-history-contact-filter");
   });
 });

@@ -12,7 +12,11 @@ const RowId = z.string().max(64);
 const filterFields = {
   from: Timestamp.optional().openapi({ description: "Sent at or after this time" }),
   to: Timestamp.optional().openapi({ description: "Sent before this time" }),
-  channel_id: RowId.optional(),
+  channel_kind: z
+    .enum(CHANNEL_TYPES)
+    .optional()
+    .openapi({ description: "Sent on channels of this kind (every sender account of it)" }),
+  channel_id: RowId.optional().openapi({ description: "Sent from this sender account" }),
   status: z.enum(DELIVERY_STATUSES).optional(),
   kind: z.enum(SEND_KINDS).optional(),
   contact_id: RowId.optional(),

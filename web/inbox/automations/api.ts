@@ -135,8 +135,4 @@ export async function loadReferences(): Promise<References> {
   return { teams, members, channels, snippets, fields, labels, automations };
 }
 
-export const searchContacts = (q: string) =>
-  request<{ data: Contact[] }>(
-    `/api/v1/contacts?limit=50${q ? `&q=${encodeURIComponent(q)}` : ""}`,
-  ).then((answer) => answer.data);
 export const getContact = (id: string) => request<Contact>(`/api/v1/contacts/${id}`);

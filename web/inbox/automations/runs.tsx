@@ -3,7 +3,6 @@ import { useEffect, useState } from "preact/hooks";
 import {
   Badge,
   Button,
-  Combobox,
   EmptyState,
   Field,
   formatDate,
@@ -16,11 +15,11 @@ import {
   t,
   toast,
 } from "../../shared/ui";
+import { ContactPicker } from "../contacts/contact-picker";
 import { useSession } from "../session";
 import {
   type Automation,
   automationStats,
-  type Contact,
   canEditAutomations,
   getAutomation,
   getRun,
@@ -33,7 +32,6 @@ import {
   type RunWithSteps,
   retryRun,
   type Stats,
-  searchContacts,
 } from "./api";
 import { stepTitle } from "./describe";
 import { StatusBadge } from "./list";
@@ -202,11 +200,9 @@ export default function RunLog({ id }: { id: string }) {
   });
   const [runs, setRuns] = useState<Run[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
-  const [contacts, setContacts] = useState<Contact[]>([]);
   useEffect(() => {
     getAutomation(id).then(setAutomation, (e) => toast.error(problemMessage(e)));
     automationStats(id).then(setStats, () => {});
-    searchContacts("").then(setContacts, () => {});
   }, [id]);
   useEffect(() => {
     setRuns(null);
@@ -227,10 +223,6 @@ export default function RunLog({ id }: { id: string }) {
   };
   const changed = (run: Run) =>
     setRuns((all) => all?.map((r) => (r.id === run.id ? run : r)) ?? null);
-  const contactOptions = [
-    { value: "", label: t("automations.runs.anyContact") },
-    ...contacts.map((c) => ({ value: c.id, label: c.name ?? c.phone ?? c.email ?? c.id })),
-  ];
   return (
     <main class="page runs-page" id="main">
       <a class="back-link" href={`/automations/${id}`}>
@@ -273,9 +265,8 @@ export default function RunLog({ id }: { id: string }) {
           />
         </Field>
         <Field label={t("automations.runs.contact")}>
-          <Combobox
+          <ContactPicker
             value={filter.contactId}
-            options={contactOptions}
             onChange={(contactId) => setFilter({ ...filter, contactId })}
           />
         </Field>

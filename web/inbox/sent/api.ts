@@ -40,7 +40,6 @@ export const saveFilter = (name: string, filters: Filters) =>
 
 export const deleteFilter = (id: string) => request<void>(`${FILTERS}/${id}`, { method: "DELETE" });
 
+export type Channel = Schemas["Channel"];
 export const channelsOf = () =>
-  request<{ data: { id: string; name: string; type: string }[] }>("/api/v1/channels").then(
-    (r) => r.data,
-  );
+  request<{ data: Channel[] }>("/api/v1/channels").then((r) => r.data);

@@ -1,5 +1,6 @@
 import { Bookmark, BookmarkPlus, Search, Trash2, X } from "lucide-preact";
 import { useState } from "preact/hooks";
+import type { ChannelType } from "../../../worker/db/schema";
 import {
   Button,
   Dialog,
@@ -12,9 +13,11 @@ import {
   t,
   useSubmit,
 } from "../../shared/ui";
+import { ContactPicker } from "../contacts/contact-picker";
+import { typeName } from "../settings/channels/look";
 import { type Filters, type SavedFilter, STATUSES, saveFilter } from "./api";
 
-type Channel = { id: string; name: string };
+type Channel = { id: string; name: string; type: ChannelType };
 
 /** A day picked in the bar ("2026-12-06") as the instant it starts, here; and back. */
 const dayStart = (day: string) => new Date(`${day}T00:00`).toISOString();
@@ -33,7 +36,13 @@ const lastDayOf = (iso: string) => dayOf(new Date(Date.parse(iso) - 1).toISOStri
 
 export const statusLabel = (status: string) => t(`sent.status.${status}`);
 
-/** The history's filters: text, status, manual or automatic, channel and a date range. */
+/** The kinds of channel the workspace has, each once, in the order they were connected. */
+const kindsOf = (channels: Channel[]) => [...new Set(channels.map((c) => c.type))];
+
+/**
+ * The history's filters: text, status, manual or automatic, channel kind, sender account,
+ * contact and a date range. Picking a kind narrows the sender accounts to that kind.
+ */
 export function FilterBar({
   filters,
   search,
@@ -79,12 +88,33 @@ export function FilterBar({
         onChange={(e) => set({ kind: (e.currentTarget.value || undefined) as Filters["kind"] })}
       />
       <Select
+        aria-label={t("sent.filters.channelKind")}
+        value={filters.channel_kind ?? ""}
+        placeholder={t("sent.filters.anyChannelKind")}
+        options={kindsOf(channels).map((kind) => ({ value: kind, label: typeName(kind) }))}
+        onChange={(e) => {
+          const kind = (e.currentTarget.value || undefined) as ChannelType | undefined;
+          const account = channels.find((c) => c.id === filters.channel_id);
+          const keepAccount = !kind || account?.type === kind;
+          set({ channel_kind: kind, channel_id: keepAccount ? filters.channel_id : undefined });
+        }}
+      />
+      <Select
         aria-label={t("sent.filters.channel")}
         value={filters.channel_id ?? ""}
         placeholder={t("sent.filters.anyChannel")}
-        options={channels.map((c) => ({ value: c.id, label: c.name }))}
+        options={channels
+          .filter((c) => !filters.channel_kind || c.type === filters.channel_kind)
+          .map((c) => ({ value: c.id, label: c.name }))}
         onChange={(e) => set({ channel_id: e.currentTarget.value || undefined })}
       />
+      <div class="contact-filter">
+        <ContactPicker
+          aria-label={t("sent.filters.contact")}
+          value={filters.contact_id ?? ""}
+          onChange={(contactId) => set({ contact_id: contactId || undefined })}
+        />
+      </div>
       <label class="date-filter">
         <span>{t("sent.filters.from")}</span>
         <input

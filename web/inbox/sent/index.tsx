@@ -13,6 +13,7 @@ import {
   toast,
 } from "../../shared/ui";
 import {
+  type Channel,
   channelsOf,
   deleteFilter,
   type Filters,
@@ -101,7 +102,7 @@ export default function SentHistory() {
   const effective = useMemo(() => ({ ...filters, q: q || undefined }), [filters, q]);
   const paged = usePagedHistory(effective);
   const [selected, setSelected] = useState<Set<string>>(new Set());
-  const [channels, setChannels] = useState<{ id: string; name: string }[]>([]);
+  const [channels, setChannels] = useState<Channel[]>([]);
   const [saved, setSaved] = useState<SavedFilter[]>([]);
   const [saving, setSaving] = useState(false);
   const [busy, setBusy] = useState(false);

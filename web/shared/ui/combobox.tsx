@@ -7,6 +7,12 @@ type ComboboxProps = {
   value: string;
   onChange: (value: string) => void;
   placeholder?: string;
+  /**
+   * Searches elsewhere (the server) as the person types: `options` are then the answer, shown
+   * as given, and `selectedLabel` names a value that is no longer among them.
+   */
+  onSearch?: (query: string) => void;
+  selectedLabel?: string;
   /** set by Field */
   id?: string;
   "aria-invalid"?: "true";
@@ -22,7 +28,15 @@ export const fold = (text: string) =>
     .toLowerCase();
 
 /** A searchable select (ARIA combobox + listbox): type to filter, arrows to move, Enter to pick. */
-export function Combobox({ options, value, onChange, placeholder, ...aria }: ComboboxProps) {
+export function Combobox({
+  options,
+  value,
+  onChange,
+  placeholder,
+  onSearch,
+  selectedLabel,
+  ...aria
+}: ComboboxProps) {
   const listId = useId();
   const [query, setQuery] = useState<string | null>(null);
   const [active, setActive] = useState(0);
@@ -30,20 +44,24 @@ export function Combobox({ options, value, onChange, placeholder, ...aria }: Com
   const open = query !== null;
   const selected = options.find((o) => o.value === value);
   const shown = useMemo(() => {
-    if (!query) return options.slice(0, 200);
+    if (!query || onSearch) return options.slice(0, 200);
     const q = fold(query);
     return options.filter((o) => fold(o.label).includes(q)).slice(0, 200);
-  }, [options, query]);
+  }, [options, query, onSearch]);
+  const search = (next: string | null) => {
+    setQuery(next);
+    if (next !== null) onSearch?.(next);
+  };
 
   const pick = (option: Option | undefined) => {
     if (option && !option.disabled) onChange(option.value);
-    setQuery(null);
+    search(null);
   };
 
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
       event.preventDefault();
-      if (!open) return setQuery("");
+      if (!open) return search("");
       const step = event.key === "ArrowDown" ? 1 : -1;
       setActive((i) => (i + step + shown.length) % Math.max(shown.length, 1));
     } else if (event.key === "Enter" && open) {
@@ -51,7 +69,7 @@ export function Combobox({ options, value, onChange, placeholder, ...aria }: Com
       pick(shown[active]);
     } else if (event.key === "Escape" && open) {
       event.preventDefault();
-      setQuery(null);
+      search(null);
     }
   };
 
@@ -67,16 +85,16 @@ export function Combobox({ options, value, onChange, placeholder, ...aria }: Com
         aria-activedescendant={open && shown[active] ? `${listId}-${active}` : undefined}
         autocomplete="off"
         placeholder={placeholder ?? t("common.search")}
-        value={open ? query : (selected?.label ?? "")}
+        value={open ? query : (selected?.label ?? (value ? selectedLabel : "") ?? "")}
         onFocus={() => {
-          setQuery("");
+          search("");
           setActive(Math.max(0, options.indexOf(selected as Option)));
         }}
         onInput={(e) => {
-          setQuery(e.currentTarget.value);
+          search(e.currentTarget.value);
           setActive(0);
         }}
-        onBlur={() => setTimeout(() => setQuery(null), 120)}
+        onBlur={() => setTimeout(() => search(null), 120)}
         onKeyDown={onKeyDown}
         {...aria}
       />

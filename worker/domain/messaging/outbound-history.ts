@@ -33,6 +33,7 @@ function conditions(filters: Filters, cursor: string | undefined): (SQL | undefi
     filters.kind
       ? inArray(messages.origin, filters.kind === "manual" ? MANUAL : AUTOMATIC)
       : undefined,
+    filters.channel_kind ? eq(channels.type, filters.channel_kind) : undefined,
     filters.channel_id ? eq(conversations.channelId, filters.channel_id) : undefined,
     filters.contact_id ? eq(conversations.contactId, filters.contact_id) : undefined,
     filters.q ? sql`instr(lower(${messages.text}), lower(${filters.q})) > 0` : undefined,
