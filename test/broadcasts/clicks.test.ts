@@ -27,8 +27,11 @@ const platformTexts = (s: Setup, n: number) =>
   }, "the messages at the platform");
 
 /** Opens a short link as a browser would, without following where it leads. */
-const follow = (code: string) =>
-  exports.default.fetch(`${ORIGIN}/l/${code}`, { redirect: "manual" });
+const follow = (code: string, userAgent = "Mozilla/5.0 (iPhone)") =>
+  exports.default.fetch(`${ORIGIN}/l/${code}`, {
+    redirect: "manual",
+    headers: { "user-agent": userAgent },
+  });
 
 const codesIn = (text: string) => [...text.matchAll(SHORT)].map(([, code]) => code ?? "");
 
@@ -53,6 +56,10 @@ describe("broadcast click tracking", () => {
     expect(otherCodes).toHaveLength(2);
     expect(new Set([saleCode, faqCode, ...otherCodes]).size).toBe(4);
 
+    // the messenger's link preview opens it first: no click yet
+    const preview = await follow(saleCode ?? "", "TelegramBot (like TwitterBot)");
+    expect(preview.headers.get("location")).toBe(SALE);
+    expect((await statsOf(s, broadcast.id)).clicked).toBe(0);
     const first = await follow(saleCode ?? "");
     expect(first.status).toBe(302);
     expect(first.headers.get("location")).toBe(SALE);

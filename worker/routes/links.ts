@@ -20,7 +20,9 @@ const followRoute = createRoute({
 
 /** Short links of broadcast messages: only codes issued here resolve, so none redirects elsewhere. */
 export const linksRouter = createRouter().openapi(followRoute, async (c) => {
-  const url = await followLink(c.get("db"), c.req.valid("param").code, c.get("clock").now());
+  const { code } = c.req.valid("param");
+  const agent = c.req.header("user-agent") ?? "";
+  const url = await followLink(c.get("db"), code, agent, c.get("clock").now());
   if (!url) throw notFound("Link");
   c.header("cache-control", "no-store");
   c.header("referrer-policy", "no-referrer");

@@ -70,17 +70,22 @@ export async function shortenLinks(
   });
 }
 
+/** Messengers and sites that open a link to show its preview: no person clicked it. */
+const PREVIEW_AGENTS =
+  /TelegramBot|WhatsApp|facebookexternalhit|Facebot|Twitterbot|Slackbot|Discordbot|LinkedInBot|SkypeUriPreview|Googlebot|bingbot|Applebot/i;
+
 /**
  * The address a short link stands for, or null for a code never issued. The recipient it was
- * issued to is marked clicked the first time.
+ * issued to is marked clicked the first time a person (not a link preview) opens it.
  */
-export async function followLink(db: Db, code: string, now: number) {
+export async function followLink(db: Db, code: string, userAgent: string, now: number) {
   const [link] = await acrossWorkspaces(db)
     .select()
     .from(broadcastLinks)
     .where(eq(broadcastLinks.code, code))
     .limit(1);
   if (!link) return null;
+  if (PREVIEW_AGENTS.test(userAgent)) return link.url;
   await db
     .update(broadcastRecipients)
     .set({ clickedAt: sql`coalesce(${broadcastRecipients.clickedAt}, ${now})` })

@@ -156,6 +156,13 @@ async function bestVariant(db: Db, broadcast: BroadcastRow) {
   return best.key;
 }
 
+const whyNoWinner = (current: BroadcastRow) =>
+  current.winner
+    ? `Variant ${current.winner} already won.`
+    : current.status === "running" || current.status === "paused"
+      ? "The audience is still being put in the ledger: try again in a moment."
+      : `A ${current.status} broadcast picks no winner.`;
+
 /**
  * Picks the A/B test's winner (`variant`, or the best by the split's measure when null), once:
  * the held recipients get it and go out. A broadcast that is not sending, or whose winner is
@@ -184,15 +191,12 @@ export async function pickWinner(
         eq(broadcasts.id, id),
         isNull(broadcasts.winner),
         inArray(broadcasts.status, ["running", "paused"]),
+        // held rows put in after the release would wait for ever
+        isNotNull(broadcasts.expandedAt),
       ),
     )
     .returning();
-  if (!row)
-    throw conflict(
-      current.winner
-        ? `Variant ${current.winner} already won.`
-        : `A ${current.status} broadcast picks no winner.`,
-    );
+  if (!row) throw conflict(whyNoWinner(current));
   await db
     .update(broadcastRecipients)
     .set({ status: "queued", variant: winner, updatedAt: now })
@@ -219,6 +223,7 @@ export async function decideWinners(db: Db, env: Env, now: number) {
         inArray(broadcasts.status, ["running", "paused"]),
         isNull(broadcasts.winner),
         isNotNull(broadcasts.split),
+        isNotNull(broadcasts.expandedAt),
         sql`${broadcasts.startedAt} + json_extract(${broadcasts.split}, '$.decide_after_hours') * 3600000 <= ${now}`,
       ),
     )
