@@ -31,7 +31,7 @@ const csvRoute = createRoute({
     params: IdParam("brd"),
     body: {
       content: {
-        "text/csv": { schema: z.string() },
+        "text/csv": { schema: z.string().openapi({ format: "binary" }) },
         "multipart/form-data": {
           schema: z.object({ file: z.any().openapi({ type: "string", format: "binary" }) }),
         },

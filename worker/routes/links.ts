@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { followLink } from "../domain/broadcasts/links";
 import { notFound } from "../lib/errors";
 import { createRouter } from "../lib/router";
-import { errorResponses } from "../schemas/common";
+import { errorResponses, singleLine } from "../schemas/common";
 
 const followRoute = createRoute({
   method: "get",
@@ -10,7 +10,9 @@ const followRoute = createRoute({
   tags: ["Broadcasts"],
   summary: "A broadcast's short link: counts the recipient's click and redirects to the address",
   request: {
-    params: z.object({ code: z.string().max(64).openapi({ example: "a1B2c3D4e5" }) }),
+    params: z.object({
+      code: z.string().max(64).check(singleLine).openapi({ example: "a1B2c3D4e5" }),
+    }),
   },
   responses: {
     302: { description: "To the address the message linked to" },
