@@ -8362,6 +8362,71 @@ export interface paths {
       };
     };
   };
+  "/api/v1/broadcasts/{id}/pick-winner": {
+    /** End an A/B test now: the held recipients get this variant */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["BroadcastPickWinner"];
+        };
+      };
+      responses: {
+        /** @description The broadcast */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Broadcast"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/api/v1/broadcasts/{id}/stats": {
     /** Counts of the send ledger, live while it sends */
     get: {
@@ -8427,7 +8492,7 @@ export interface paths {
     get: {
       parameters: {
         query?: {
-          status?: "queued" | "sending" | "sent" | "failed" | "excluded";
+          status?: "queued" | "sending" | "sent" | "failed" | "excluded" | "held";
           /** @description `next_cursor` of the previous page */
           cursor?: string;
           limit?: number;
@@ -8441,6 +8506,78 @@ export interface paths {
         200: {
           content: {
             "application/json": components["schemas"]["BroadcastRecipientPage"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/broadcasts/{id}/audience/csv": {
+    /**
+     * Add a CSV of addresses to a draft's audience (up to 50000 rows, 5 MB)
+     * @description A header names the columns: `phone` (WhatsApp, SMS), `email` (email) or `identity` (the id other channels know a contact by), and optionally `name`. Send the file as `text/csv`, or as the `file` field of a multipart form.
+     */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody?: {
+        content: {
+          "text/csv": string;
+          "multipart/form-data": {
+            /** Format: binary */
+            file?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description What the file added */
+        200: {
+          content: {
+            "application/json": components["schemas"]["BroadcastCsvResult"];
           };
         };
         /** @description Malformed request */
@@ -9175,6 +9312,64 @@ export interface paths {
       responses: {
         /** @description Accepted */
         200: {
+          content: never;
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/l/{code}": {
+    /** A broadcast's short link: counts the recipient's click and redirects to the address */
+    get: {
+      parameters: {
+        path: {
+          code: string;
+        };
+      };
+      responses: {
+        /** @description To the address the message linked to */
+        302: {
           content: never;
         };
         /** @description Malformed request */
@@ -11350,6 +11545,11 @@ export interface components {
       channel_id: string;
       audience: components["schemas"]["BroadcastAudience"];
       message: components["schemas"]["BroadcastMessage"];
+      variants: components["schemas"]["BroadcastVariant"][] | null;
+      split: components["schemas"]["BroadcastSplit"];
+      /** @description The A/B test's winning variant */
+      winner: string | null;
+      track_clicks: boolean;
       /** @enum {string} */
       status: "draft" | "scheduled" | "running" | "paused" | "completed" | "cancelled";
       /**
@@ -11383,8 +11583,13 @@ export interface components {
       segment_id?: string;
       tags?: string[];
       contact_ids?: string[];
+      /**
+       * @description The contacts uploaded with `POST …/{id}/audience/csv` (set by the upload)
+       * @enum {boolean}
+       */
+      csv?: true;
     };
-    /** @description One of: text (variables like `{{contact.first_name|there}}` filled per contact), a saved snippet, or an approved WhatsApp template (the only message WhatsApp allows outside the 24-hour window) */
+    /** @description With variants, the first one's */
     BroadcastMessage: {
       text?: string;
       snippet_id?: string;
@@ -11397,11 +11602,32 @@ export interface components {
         variables?: string[];
       };
     };
+    BroadcastVariant: {
+      /** @example A */
+      key: string;
+      message: components["schemas"]["BroadcastMessage"];
+    };
+    BroadcastSplit: ({
+      /** @description The share of the audience the variants go to first, split evenly */
+      sample_percent: number;
+      /**
+       * @description The variant with the most replies (or clicks) per message sent wins
+       * @enum {string}
+       */
+      winner_by: "replies" | "clicks";
+      /** @description Hours after the start when the winner is picked and the rest is sent */
+      decide_after_hours: number;
+    }) | null;
     BroadcastCreate: {
       name: string;
       channel_id: string;
       audience: components["schemas"]["BroadcastAudience"];
-      message: components["schemas"]["BroadcastMessage"];
+      message?: components["schemas"]["BroadcastMessage"];
+      /** @description An A/B test's messages (2 to 4), instead of `message` */
+      variants?: components["schemas"]["BroadcastVariant"][];
+      split?: components["schemas"]["BroadcastSplit"];
+      /** @description Links in the text go out as short links that count each recipient's first click (default true) */
+      track_clicks?: boolean;
       /**
        * Format: date-time
        * @description Start then (within the minute); without it, the broadcast starts when asked
@@ -11415,6 +11641,11 @@ export interface components {
       channel_id?: string;
       audience?: components["schemas"]["BroadcastAudience"];
       message?: components["schemas"]["BroadcastMessage"];
+      /** @description An A/B test's messages (2 to 4), instead of `message` */
+      variants?: components["schemas"]["BroadcastVariant"][] | null;
+      split?: components["schemas"]["BroadcastSplit"];
+      /** @description Links in the text go out as short links that count each recipient's first click (default true) */
+      track_clicks?: boolean;
       /**
        * Format: date-time
        * @description Start then (within the minute); without it, the broadcast starts when asked
@@ -11424,6 +11655,10 @@ export interface components {
     };
     BroadcastRetryResult: {
       requeued: number;
+    };
+    BroadcastPickWinner: {
+      /** @example B */
+      variant: string;
     };
     BroadcastStats: {
       /** @enum {string} */
@@ -11442,11 +11677,30 @@ export interface components {
       };
       /** @description Waiting to be sent, or being sent */
       queued: number;
+      /** @description Waiting for the A/B test's winner */
+      held: number;
       sent: number;
       delivered: number;
       read: number;
       replied: number;
+      /** @description Recipients who opened a short link */
+      clicked: number;
       failed: number;
+      winner: string | null;
+      variants: components["schemas"]["BroadcastVariantStats"][];
+    };
+    BroadcastVariantStats: {
+      key: string;
+      sent: number;
+      delivered: number;
+      read: number;
+      replied: number;
+      clicked: number;
+      delivered_rate: number;
+      read_rate: number;
+      reply_rate: number;
+      /** @description Per message sent, as each rate */
+      click_rate: number;
     };
     BroadcastRecipientPage: {
       data: components["schemas"]["BroadcastRecipient"][];
@@ -11455,7 +11709,7 @@ export interface components {
     BroadcastRecipient: {
       contact_id: string;
       /** @enum {string} */
-      status: "queued" | "sending" | "sent" | "failed" | "excluded";
+      status: "queued" | "sending" | "sent" | "failed" | "excluded" | "held";
       reason: string | null;
       message_id: string | null;
       conversation_id: string | null;
@@ -11479,6 +11733,25 @@ export interface components {
        * @example 2026-11-22T10:00:00.000Z
        */
       replied_at: string | null;
+      variant: string | null;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      clicked_at: string | null;
+    };
+    BroadcastCsvResult: {
+      /** @description Rows below the header */
+      rows: number;
+      /** @description Rows naming a known contact */
+      matched: number;
+      /** @description Contacts created for unknown addresses */
+      created: number;
+      rejected: {
+          row: number;
+          column: string;
+          reason: string;
+        }[];
     };
     WidgetChannel: {
       id: string;

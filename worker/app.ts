@@ -30,6 +30,7 @@ import { authRouter } from "./routes/auth";
 import { automationTemplatesRouter } from "./routes/automation-templates";
 import { automationWebhookRouter } from "./routes/automation-webhook";
 import { automationsRouter } from "./routes/automations";
+import { broadcastListsRouter } from "./routes/broadcast-lists";
 import { broadcastsRouter } from "./routes/broadcasts";
 import { channelsRouter } from "./routes/channels";
 import { contactFieldsRouter } from "./routes/contact-fields";
@@ -40,6 +41,7 @@ import { docsRouter } from "./routes/docs";
 import { filesRouter } from "./routes/files";
 import { invitationsRouter } from "./routes/invitations";
 import { labelsRouter } from "./routes/labels";
+import { linksRouter } from "./routes/links";
 import { meRouter } from "./routes/me";
 import { outboundMessagesRouter } from "./routes/outbound-messages";
 import { realtimeRouter } from "./routes/realtime";
@@ -65,6 +67,9 @@ const PUBLIC_API_PATHS = new Set([
 ]);
 const JSON_TYPE = /^application\/([\w.-]+\+)?json(;|$)/i;
 const UPLOAD_PATH = /^\/api\/v1\/conversations\/[^/]+\/attachments$/;
+/** A broadcast's CSV audience comes as text/csv or multipart, checked for size by its route. */
+const CSV_PATH = /^\/api\/v1\/broadcasts\/[^/]+\/audience\/csv$/;
+const CSV_TYPE = /^(text\/csv|multipart\/form-data)(;|$)/i;
 /** Widget paths a visitor token is required on. */
 const VISITOR_PATHS = [
   "/widget/v1/messages",
@@ -96,13 +101,17 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
     },
   });
   // file uploads are multipart and checked for size by their route
-  app.use("/api/*", (c, next) => (UPLOAD_PATH.test(c.req.path) ? next() : limitBody(c, next)));
+  app.use("/api/*", (c, next) =>
+    UPLOAD_PATH.test(c.req.path) || CSV_PATH.test(c.req.path) ? next() : limitBody(c, next),
+  );
   app.use("/webhooks/*", limitBody);
 
   app.use("/api/*", async (c, next) => {
     const hasBody = c.req.raw.body !== null && c.req.header("content-length") !== "0";
     const type = c.req.header("content-type") ?? "";
-    const upload = UPLOAD_PATH.test(c.req.path) && type.startsWith("multipart/form-data");
+    const upload =
+      (UPLOAD_PATH.test(c.req.path) && type.startsWith("multipart/form-data")) ||
+      (CSV_PATH.test(c.req.path) && CSV_TYPE.test(type));
     if (hasBody && !upload && !["GET", "HEAD"].includes(c.req.method) && !JSON_TYPE.test(type)) {
       throw unsupportedMediaType("Send request bodies as application/json.");
     }
@@ -185,11 +194,13 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
     .route(API, segmentsRouter)
     .route(API, outboundMessagesRouter)
     .route(API, broadcastsRouter)
+    .route(API, broadcastListsRouter)
     .route("/widget/v1", widgetRouter)
     // before the channels' /webhooks/{platform}/{id}, which would take the path too
     .route("/webhooks", automationWebhookRouter)
     .route("/webhooks", webhooksRouter)
     .route("/", filesRouter)
+    .route("/", linksRouter)
     .route("/", demoRouter)
     .route("/", docsRouter);
 

@@ -34,6 +34,17 @@ export type Stats = {
   read: number;
   replied: number;
   failed: number;
+  held: number;
+  clicked: number;
+  winner: string | null;
+  variants: {
+    key: string;
+    sent: number;
+    replied: number;
+    clicked: number;
+    reply_rate: number;
+    click_rate: number;
+  }[];
 };
 
 /** A workspace with a Telegram bot on the fake platform, sending at most `maxPerSecond`. */
@@ -128,6 +139,17 @@ export const finished = (s: Setup, id: string, timeoutMs = 20_000) =>
     `broadcast ${id} completed`,
     timeoutMs,
   );
+
+/** The texts the fake Telegram got, per chat id. */
+export async function textsByChat(s: Setup) {
+  const requests = await fakeRequests(`/bot${s.botToken}/sendMessage`);
+  const texts = new Map<string, string[]>();
+  for (const request of requests) {
+    const { chat_id, text } = JSON.parse(request.body) as { chat_id: unknown; text: string };
+    texts.set(String(chat_id), [...(texts.get(String(chat_id)) ?? []), text]);
+  }
+  return texts;
+}
 
 /** What the fake Telegram got, per chat id. */
 export async function sendsByChat(s: Setup) {

@@ -30,6 +30,10 @@ const ALLOWED_ACROSS_WORKSPACES: Record<string, string> = {
     "the cron tick finds every workspace's scheduled automations; each names its workspace",
   "worker/domain/broadcasts/commands.ts":
     "the cron tick finds every workspace's due broadcasts and stuck sends; each names its workspace",
+  "worker/domain/broadcasts/variants.ts":
+    "the cron tick finds every workspace's A/B tests due a winner; each names its workspace",
+  "worker/domain/broadcasts/links.ts":
+    "a short link's unguessable code names its broadcast, and so its workspace",
 };
 
 const sources = import.meta.glob(["../../worker/**/*.ts", "../../durable-objects/**/*.ts"], {

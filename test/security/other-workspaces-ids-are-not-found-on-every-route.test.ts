@@ -104,6 +104,8 @@ const PUBLIC_ROUTES: Record<string, string> = {
   "POST /webhooks/twilio/{id}/status": "the channel's own signing secret is the credential",
   "POST /webhooks/automations/{token}":
     "the automation's unguessable URL token (and its signing secret, when set) is the credential",
+  "GET /l/{code}":
+    "a broadcast's short link: its unguessable code is all it takes, and it only redirects",
 };
 
 /**
@@ -160,8 +162,8 @@ type Request = {
   as?: "visitor";
   /** Success ends the caller's session: each call is made with a fresh one. */
   endsSession?: boolean;
-  /** A valid body naming the caller's own objects. */
-  body?: (own: Fixture) => unknown;
+  /** A valid body naming the caller's own objects (one that has `field`, when it is given). */
+  body?: (own: Fixture, field?: string) => unknown;
   form?: () => FormData;
   query?: (own: Fixture, other: Fixture) => Record<string, string>;
 };
@@ -195,12 +197,23 @@ const segmentNaming = (own: Fixture, name?: string) => ({
   },
 });
 
-/** A broadcast on the caller's WhatsApp channel naming one of each kind of object it can. */
-const broadcastNaming = (own: Fixture, name?: string) => ({
+/**
+ * A broadcast on the caller's WhatsApp channel naming one of each kind of object it can: an
+ * A/B test when the field tried is a variant's (a broadcast has a message or variants).
+ */
+const broadcastNaming = (own: Fixture, name?: string, field?: string) => ({
   ...(name ? { name } : {}),
   channel_id: own.ids.ch?.[1] ?? "",
   audience: { segment_id: first(own, "seg"), contact_ids: [first(own, "ct")] },
-  message: { snippet_id: first(own, "snp") },
+  ...(field?.startsWith("variants")
+    ? {
+        variants: [
+          { key: "A", message: { snippet_id: first(own, "snp") } },
+          { key: "B", message: { text: "matrix" } },
+        ],
+        split: { sample_percent: 20, winner_by: "replies", decide_after_hours: 4 },
+      }
+    : { message: { snippet_id: first(own, "snp") } }),
 });
 
 /** What each route needs besides its ids, so a refusal can only come from the id. */
@@ -328,8 +341,18 @@ const REQUESTS: Record<string, Request> = {
   "POST /api/v1/segments": { body: (own) => segmentNaming(own, `matrix ${unique++}`) },
   "PATCH /api/v1/segments/{id}": { body: (own) => segmentNaming(own) },
   "POST /api/v1/segments/preview": { body: (own) => segmentNaming(own) },
-  "POST /api/v1/broadcasts": { body: (own) => broadcastNaming(own, `matrix ${unique++}`) },
-  "PATCH /api/v1/broadcasts/{id}": { body: (own) => broadcastNaming(own) },
+  "POST /api/v1/broadcasts": {
+    body: (own, field) => broadcastNaming(own, `matrix ${unique++}`, field),
+  },
+  "PATCH /api/v1/broadcasts/{id}": { body: (own, field) => broadcastNaming(own, undefined, field) },
+  "POST /api/v1/broadcasts/{id}/pick-winner": { body: () => ({ variant: "A" }) },
+  "POST /api/v1/broadcasts/{id}/audience/csv": {
+    form: () => {
+      const form = new FormData();
+      form.set("file", new File(["phone\n+12127365000\n"], "list.csv", { type: "text/csv" }));
+      return form;
+    },
+  },
   "PATCH /api/v1/webhook-subscriptions/{id}": { body: () => ({ active: true }) },
   "POST /widget/v1/messages": {
     body: (own) => ({ text: "matrix", conversation_id: own.conversationId }),
@@ -584,13 +607,13 @@ function ownPathIds(route: Route): Record<string, string> {
   );
 }
 
-function requestOf(route: Route) {
+function requestOf(route: Route, field?: string) {
   const request = REQUESTS[route.key] ?? {};
   const needsBody = route.operation?.requestBody !== undefined;
   if (needsBody && !request.body && !request.form)
     throw new Error(`${route.key}: give a valid body for it in REQUESTS`);
   return {
-    body: request.body?.(a),
+    body: request.body?.(a, field),
     form: request.form,
     query: request.query?.(a, b),
   };
@@ -687,7 +710,7 @@ describe("IDOR matrix: workspace A names workspace B's objects", () => {
             for (const idOfB of b.ids[kind] ?? []) {
               const where = `${caller.name}: ${route.key} with B's ${kind} in ${slot.in} ${slot.name}`;
               const naming = (id: string) => {
-                const fresh = requestOf(route);
+                const fresh = requestOf(route, slot.name);
                 return slot.in === "query"
                   ? { ...fresh, query: { ...fresh.query, [slot.name]: id } }
                   : { ...fresh, body: withReference(fresh.body, slot.name, id) };

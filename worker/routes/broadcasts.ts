@@ -17,6 +17,7 @@ import {
   retryFailed,
   startBroadcast,
 } from "../domain/broadcasts/commands";
+import { pickWinner } from "../domain/broadcasts/variants";
 import { requireRole } from "../lib/auth";
 import type { AppEnv } from "../lib/context";
 import { authenticated, createRouter } from "../lib/router";
@@ -27,6 +28,7 @@ import {
   BroadcastPatch,
   BroadcastSchema,
   BroadcastStats,
+  PickWinner,
   RecipientPage,
   RecipientQuery,
   RetryResult,
@@ -123,6 +125,17 @@ const retryRoute = createRoute({
   responses: { 200: jsonResponse(RetryResult, "How many were queued again"), ...errorResponses },
 });
 
+const pickWinnerRoute = createRoute({
+  method: "post",
+  path: "/broadcasts/{id}/pick-winner",
+  tags,
+  summary: "End an A/B test now: the held recipients get this variant",
+  security: authenticated,
+  middleware: supervisor,
+  request: { params: BroadcastId, body: jsonBody(PickWinner) },
+  responses: { 200: jsonResponse(BroadcastSchema, "The broadcast"), ...errorResponses },
+});
+
 const statsRoute = createRoute({
   method: "get",
   path: "/broadcasts/{id}/stats",
@@ -157,7 +170,8 @@ export const broadcastsRouter = createRouter()
   })
   .openapi(createBroadcastRoute, async (c) => {
     const { db, workspaceId, now } = scope(c);
-    const row = await createBroadcast(db, workspaceId, c.req.valid("json"), now);
+    const at = { now, origin: new URL(c.req.url).origin };
+    const row = await createBroadcast(db, workspaceId, c.req.valid("json"), at);
     return c.json(toBroadcastDto(row), 201);
   })
   .openapi(getRoute, async (c) => {
@@ -170,7 +184,8 @@ export const broadcastsRouter = createRouter()
   .openapi(updateRoute, async (c) => {
     const { db, workspaceId, now } = scope(c);
     const id = c.req.valid("param").id;
-    const row = await updateBroadcast(db, workspaceId, id, c.req.valid("json"), now);
+    const at = { now, origin: new URL(c.req.url).origin };
+    const row = await updateBroadcast(db, workspaceId, id, c.req.valid("json"), at);
     return c.json(toBroadcastDto(row), 200);
   })
   .openapi(deleteRoute, async (c) => {
@@ -201,6 +216,13 @@ export const broadcastsRouter = createRouter()
   .openapi(retryRoute, async (c) => {
     const { db, workspaceId, now } = scope(c);
     return c.json(await retryFailed(db, c.env, workspaceId, c.req.valid("param").id, now), 200);
+  })
+  .openapi(pickWinnerRoute, async (c) => {
+    const { db, workspaceId, now } = scope(c);
+    const { variant } = c.req.valid("json");
+    const id = c.req.valid("param").id;
+    const row = await pickWinner(db, c.env, workspaceId, id, variant, now);
+    return c.json(toBroadcastDto(row), 200);
   })
   .openapi(statsRoute, async (c) => {
     const { db, workspaceId } = scope(c);

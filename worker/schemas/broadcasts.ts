@@ -16,12 +16,15 @@ export const BroadcastAudience = z
     segment_id: Id.optional(),
     tags: z.array(TagName).min(1).max(20).optional(),
     contact_ids: z.array(Id).min(1).max(MAX_AUDIENCE_CONTACTS).optional(),
+    csv: z.literal(true).optional().openapi({
+      description: "The contacts uploaded with `POST …/{id}/audience/csv` (set by the upload)",
+    }),
   })
   .superRefine((audience, ctx) => {
     if (audience.segment_id && audience.tags)
       ctx.addIssue({ code: "custom", path: ["tags"], message: "give a segment or tags, not both" });
-    if (!audience.segment_id && !audience.tags && !audience.contact_ids)
-      ctx.addIssue({ code: "custom", message: "give a segment_id, tags or contact_ids" });
+    if (!audience.segment_id && !audience.tags && !audience.contact_ids && !audience.csv)
+      ctx.addIssue({ code: "custom", message: "give a segment_id, tags, contact_ids or csv" });
   })
   .openapi("BroadcastAudience", {
     description:
@@ -46,6 +49,64 @@ export const BroadcastMessage = z
       "One of: text (variables like `{{contact.first_name|there}}` filled per contact), a saved snippet, or an approved WhatsApp template (the only message WhatsApp allows outside the 24-hour window)",
   });
 
+export const MAX_VARIANTS = 4;
+
+export const BroadcastVariant = z
+  .strictObject({
+    key: z
+      .string()
+      .regex(/^[A-Z]$/, "one capital letter")
+      .openapi({ example: "A" }),
+    message: BroadcastMessage,
+  })
+  .openapi("BroadcastVariant");
+
+export const BroadcastSplit = z
+  .strictObject({
+    sample_percent: z.number().int().min(1).max(100).openapi({
+      description: "The share of the audience the variants go to first, split evenly",
+    }),
+    winner_by: z.enum(["replies", "clicks"]).openapi({
+      description: "The variant with the most replies (or clicks) per message sent wins",
+    }),
+    decide_after_hours: z.number().int().min(1).max(720).openapi({
+      description: "Hours after the start when the winner is picked and the rest is sent",
+    }),
+  })
+  .openapi("BroadcastSplit");
+
+const Variants = z
+  .array(BroadcastVariant)
+  .min(2)
+  .max(MAX_VARIANTS)
+  .superRefine((variants, ctx) => {
+    const seen = new Set<string>();
+    for (const [i, variant] of variants.entries()) {
+      if (seen.has(variant.key))
+        ctx.addIssue({ code: "custom", path: [i, "key"], message: "is given twice" });
+      seen.add(variant.key);
+    }
+  })
+  .openapi({ description: "An A/B test's messages (2 to 4), instead of `message`" });
+
+const TrackClicks = z.boolean().openapi({
+  description:
+    "Links in the text go out as short links that count each recipient's first click (default true)",
+});
+
+/** Either one message or an A/B test's variants with their split, never both. */
+const checkMessageOrVariants = (
+  input: { message?: unknown; variants?: unknown; split?: unknown },
+  ctx: z.RefinementCtx,
+) => {
+  if (input.message !== undefined && input.variants !== undefined)
+    ctx.addIssue({ code: "custom", path: ["variants"], message: "give message or variants" });
+  if (input.variants !== undefined && input.split === undefined)
+    ctx.addIssue({ code: "custom", path: ["split"], message: "variants need a split" });
+  if (input.split !== undefined && input.variants === undefined)
+    ctx.addIssue({ code: "custom", path: ["split"], message: "a split needs variants" });
+};
+
 const SendAt = Timestamp.openapi({
   description: "Start then (within the minute); without it, the broadcast starts when asked",
 });
@@ -55,8 +116,16 @@ export const BroadcastCreate = z
     name: Name,
     channel_id: Id,
     audience: BroadcastAudience,
-    message: BroadcastMessage,
+    message: BroadcastMessage.optional(),
+    variants: Variants.optional(),
+    split: BroadcastSplit.optional(),
+    track_clicks: TrackClicks.optional(),
     send_at: SendAt.nullish(),
+  })
+  .superRefine((input, ctx) => {
+    if (input.message === undefined && input.variants === undefined)
+      ctx.addIssue({ code: "custom", path: ["message"], message: "give message or variants" });
+    checkMessageOrVariants(input, ctx);
   })
   .openapi("BroadcastCreate");
 
@@ -66,6 +135,9 @@ export const BroadcastPatch = z
     channel_id: Id.optional(),
     audience: BroadcastAudience.optional(),
     message: BroadcastMessage.optional(),
+    variants: Variants.nullish(),
+    split: BroadcastSplit.nullish(),
+    track_clicks: TrackClicks.optional(),
     send_at: SendAt.nullish(),
   })
   .openapi("BroadcastPatch", { description: "Only a draft or a scheduled broadcast changes" });
@@ -76,7 +148,11 @@ export const BroadcastSchema = z
     name: z.string(),
     channel_id: z.string(),
     audience: BroadcastAudience,
-    message: BroadcastMessage,
+    message: BroadcastMessage.openapi({ description: "With variants, the first one's" }),
+    variants: z.array(BroadcastVariant).nullable(),
+    split: BroadcastSplit.nullable(),
+    winner: z.string().nullable().openapi({ description: "The A/B test's winning variant" }),
+    track_clicks: z.boolean(),
     status: z.enum(BROADCAST_STATUSES),
     send_at: Timestamp.nullable(),
     started_at: Timestamp.nullable(),
@@ -89,6 +165,23 @@ export const BroadcastSchema = z
 export const BroadcastList = pageOf(BroadcastSchema).openapi("BroadcastList");
 export const BroadcastListQuery = z.object(pageQuery);
 
+const Rate = z.number().min(0).max(1);
+
+export const VariantStats = z
+  .object({
+    key: z.string(),
+    sent: z.number().int(),
+    delivered: z.number().int(),
+    read: z.number().int(),
+    replied: z.number().int(),
+    clicked: z.number().int(),
+    delivered_rate: Rate,
+    read_rate: Rate,
+    reply_rate: Rate,
+    click_rate: Rate.openapi({ description: "Per message sent, as each rate" }),
+  })
+  .openapi("BroadcastVariantStats");
+
 export const BroadcastStats = z
   .object({
     status: z.enum(BROADCAST_STATUSES),
@@ -98,11 +191,15 @@ export const BroadcastStats = z
       example: { opted_out: 3, no_address: 1 },
     }),
     queued: z.number().int().openapi({ description: "Waiting to be sent, or being sent" }),
+    held: z.number().int().openapi({ description: "Waiting for the A/B test's winner" }),
     sent: z.number().int(),
     delivered: z.number().int(),
     read: z.number().int(),
     replied: z.number().int(),
+    clicked: z.number().int().openapi({ description: "Recipients who opened a short link" }),
     failed: z.number().int(),
+    winner: z.string().nullable(),
+    variants: z.array(VariantStats),
   })
   .openapi("BroadcastStats");
 
@@ -117,6 +214,8 @@ export const RecipientSchema = z
     delivered_at: Timestamp.nullable(),
     read_at: Timestamp.nullable(),
     replied_at: Timestamp.nullable(),
+    variant: z.string().nullable(),
+    clicked_at: Timestamp.nullable(),
   })
   .openapi("BroadcastRecipient");
 
@@ -131,3 +230,7 @@ export const RecipientPage = z
   .openapi("BroadcastRecipientPage");
 
 export const RetryResult = z.object({ requeued: z.number().int() }).openapi("BroadcastRetryResult");
+
+export const PickWinner = z
+  .strictObject({ variant: z.string().max(1).openapi({ example: "B" }) })
+  .openapi("BroadcastPickWinner");

@@ -1,5 +1,12 @@
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import {
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
 import { channels } from "./channels";
 import { createdAt, millis } from "./columns";
 import { workspaceId } from "./workspace";
@@ -16,12 +23,14 @@ export type BroadcastStatus = (typeof BROADCAST_STATUSES)[number];
 
 /**
  * Who a broadcast goes to: a saved segment's contacts or those with any of some tags, and/or
- * contacts named one by one (each contact once, whichever way it is named).
+ * contacts named one by one, and/or an uploaded list (each contact once, whichever way it is named).
  */
 export type BroadcastAudience = {
   segment_id?: string | undefined;
   tags?: string[] | undefined;
   contact_ids?: string[] | undefined;
+  /** The contacts uploaded as a list (`broadcast_members`). */
+  csv?: true | undefined;
 };
 
 /** What it says, one of: text (with variables), a saved snippet, an approved WhatsApp template. */
@@ -29,6 +38,19 @@ export type BroadcastMessage = {
   text?: string | undefined;
   snippet_id?: string | undefined;
   template?: { name: string; language?: string | undefined; variables: string[] } | undefined;
+};
+
+/** One of an A/B test's messages, named by its key (`A`, `B` …). */
+export type BroadcastVariant = { key: string; message: BroadcastMessage };
+
+/**
+ * An A/B test: a sample of the audience, split evenly between the variants, is sent first; the
+ * rest is held until the winner (more replies or clicks per message sent) is picked.
+ */
+export type BroadcastSplit = {
+  sample_percent: number;
+  winner_by: "replies" | "clicks";
+  decide_after_hours: number;
 };
 
 /** One message to an audience on one channel, sent at the channel's pace. */
@@ -52,6 +74,15 @@ export const broadcasts = sqliteTable(
     finishedAt: millis("finished_at"),
     createdAt: createdAt(),
     updatedAt: millis("updated_at").notNull(),
+    /** An A/B test's messages (`message` is then the first's) and how its winner is found. */
+    variants: text("variants", { mode: "json" }).$type<BroadcastVariant[]>(),
+    split: text("split", { mode: "json" }).$type<BroadcastSplit>(),
+    /** The variant the held recipients get, once picked. */
+    winner: text("winner"),
+    winnerAt: millis("winner_at"),
+    /** Links in the text go out as short links on `linkOrigin` that count clicks. */
+    trackClicks: integer("track_clicks", { mode: "boolean" }).notNull().default(true),
+    linkOrigin: text("link_origin"),
   },
   (t) => [
     index("broadcasts_workspace_idx").on(t.workspaceId, t.id),
@@ -59,7 +90,14 @@ export const broadcasts = sqliteTable(
   ],
 );
 
-export const RECIPIENT_STATUSES = ["queued", "sending", "sent", "failed", "excluded"] as const;
+export const RECIPIENT_STATUSES = [
+  "queued",
+  "sending",
+  "sent",
+  "failed",
+  "excluded",
+  "held",
+] as const;
 export type RecipientStatus = (typeof RECIPIENT_STATUSES)[number];
 
 /**
@@ -93,6 +131,10 @@ export const broadcastRecipients = sqliteTable(
     repliedAt: millis("replied_at"),
     createdAt: millis("created_at").notNull(),
     updatedAt: millis("updated_at").notNull(),
+    /** The A/B variant it got (a held recipient gets the winner's when it is picked). */
+    variant: text("variant"),
+    /** When the recipient first opened one of the message's short links. */
+    clickedAt: millis("clicked_at"),
   },
   (t) => [
     primaryKey({ columns: [t.broadcastId, t.contactId] }),
@@ -101,4 +143,36 @@ export const broadcastRecipients = sqliteTable(
       .on(t.conversationId, t.seq)
       .where(sql`conversation_id IS NOT NULL`),
   ],
+);
+
+/**
+ * A short link a broadcast's message carried to one recipient in place of `url`: `/l/{code}`
+ * redirects there and marks the recipient clicked. Only codes issued here resolve.
+ */
+export const broadcastLinks = sqliteTable(
+  "broadcast_links",
+  {
+    code: text("code").primaryKey(),
+    workspaceId: workspaceId(),
+    broadcastId: text("broadcast_id")
+      .notNull()
+      .references(() => broadcasts.id, { onDelete: "cascade" }),
+    contactId: text("contact_id").notNull(),
+    url: text("url").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("broadcast_links_recipient_idx").on(t.broadcastId, t.contactId, t.url)],
+);
+
+/** Contacts added to a broadcast's audience by an uploaded list (CSV). */
+export const broadcastMembers = sqliteTable(
+  "broadcast_members",
+  {
+    workspaceId: workspaceId(),
+    broadcastId: text("broadcast_id")
+      .notNull()
+      .references(() => broadcasts.id, { onDelete: "cascade" }),
+    contactId: text("contact_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.broadcastId, t.contactId] })],
 );

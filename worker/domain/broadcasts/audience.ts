@@ -1,6 +1,7 @@
-import { and, asc, eq, gt, inArray, lte, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, exists, gt, inArray, lte, type SQL, sql } from "drizzle-orm";
 import {
   type BroadcastAudience,
+  broadcastMembers,
   broadcastRecipients,
   broadcasts,
   type ChannelType,
@@ -15,6 +16,7 @@ import { getChannelRow } from "../channels/channels";
 import { identityKind } from "../channels/ledger";
 import { compileSegment, getSegment } from "../segments/segments";
 import { type BroadcastRow, nullIfGone } from "./broadcasts";
+import { assignVariants, isSplit } from "./variants";
 
 /** Contacts put in the ledger by one page of the audience. */
 export const AUDIENCE_PAGE = 500;
@@ -25,13 +27,21 @@ const NAMED_PAGE = 80;
  * The audience is put in the ledger in two passes: the contacts its rules (segment or tags)
  * take in, then those named one by one. A contact in both is put in once.
  */
-export type AudiencePass = "rules" | "named";
+export type AudiencePass = "rules" | "named" | "listed";
+
+const PASSES: AudiencePass[] = ["rules", "named", "listed"];
+const takesPart = (audience: BroadcastAudience, pass: AudiencePass) =>
+  pass === "rules"
+    ? Boolean(audience.segment_id || audience.tags)
+    : pass === "named"
+      ? Boolean(audience.contact_ids)
+      : Boolean(audience.csv);
 
 /** The pass an audience starts with, and the one after `pass` (null: none left). */
 export const firstPass = (audience: BroadcastAudience): AudiencePass =>
-  audience.segment_id || audience.tags ? "rules" : "named";
+  PASSES.find((pass) => takesPart(audience, pass)) ?? "named";
 export const passAfter = (audience: BroadcastAudience, pass: AudiencePass) =>
-  pass === "rules" && audience.contact_ids ? ("named" as const) : null;
+  PASSES.slice(PASSES.indexOf(pass) + 1).find((next) => takesPart(audience, next)) ?? null;
 
 /** The pass's condition on contacts, and how many contacts one page takes. */
 async function audienceWhere(
@@ -53,6 +63,20 @@ async function audienceWhere(
       pageSize: NAMED_PAGE,
     };
   }
+  if (pass === "listed") {
+    const member = db
+      .select({ one: sql`1` })
+      .from(broadcastMembers)
+      .where(
+        inWorkspace(
+          broadcastMembers,
+          workspaceId,
+          eq(broadcastMembers.broadcastId, broadcast.id),
+          sql`${broadcastMembers.contactId} = ${contacts.id}`,
+        ),
+      );
+    return { where: inWorkspace(contacts, workspaceId, exists(member)), pageSize: AUDIENCE_PAGE };
+  }
   const segment = audience.segment_id
     ? await getSegment(db, workspaceId, audience.segment_id).catch(nullIfGone)
     : undefined;
@@ -73,7 +97,10 @@ async function audienceWhere(
 }
 
 /** Why a contact is not sent to on the channel: opted out, or no address there. */
-function exclusion(channel: { id: string; type: ChannelType; workspaceId: string }) {
+function exclusion(
+  channel: { id: string; type: ChannelType; workspaceId: string },
+  included: "queued" | "held",
+) {
   const consent = `$.${consentChannelOf(channel.type)}.status`;
   const optedOut = sql`json_extract(${contacts.consent}, ${consent}) = 'opted_out'`;
   const noAddress =
@@ -88,7 +115,7 @@ function exclusion(channel: { id: string; type: ChannelType; workspaceId: string
             sql`${contactIdentities.contactId} = ${contacts.id}`,
           )})`;
   return {
-    status: sql`case when ${optedOut} or ${noAddress} then 'excluded' else 'queued' end`,
+    status: sql`case when ${optedOut} or ${noAddress} then 'excluded' else ${included} end`,
     reason: sql`case when ${optedOut} then 'opted_out' when ${noAddress} then 'no_address' end`,
   };
 }
@@ -117,16 +144,23 @@ export async function expandPage(
   const last = ids.at(-1)?.id;
   if (!last) return { queued: [], next: null };
   const channel = await getChannelRow(db, broadcast.workspaceId, broadcast.channelId);
-  const { status, reason } = exclusion(channel);
+  const { status, reason } = exclusion(channel, isSplit(broadcast) ? "held" : "queued");
   await db
     .insert(broadcastRecipients)
     .select(
-      sql`select ${broadcast.workspaceId}, ${broadcast.id}, ${contacts.id}, ${status}, ${reason}, 0, 0, null, null, null, null, null, null, null, null, ${now}, ${now} from ${contacts} where ${and(
+      sql`select ${broadcast.workspaceId}, ${broadcast.id}, ${contacts.id}, ${status}, ${reason}, 0, 0, null, null, null, null, null, null, null, null, ${now}, ${now}, null, null from ${contacts} where ${and(
         inPage,
         lte(contacts.id, last),
       )}`,
     )
     .onConflictDoNothing();
+  if (isSplit(broadcast))
+    await assignVariants(
+      db,
+      broadcast,
+      ids.map((r) => r.id),
+      now,
+    );
   const queued = await db
     .select({ id: broadcastRecipients.contactId })
     .from(broadcastRecipients)

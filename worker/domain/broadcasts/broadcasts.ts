@@ -2,7 +2,14 @@ import type { z } from "@hono/zod-openapi";
 import { and, desc, eq, inArray, lt } from "drizzle-orm";
 import { isPlatformChannel } from "../../channels/index";
 import { readInChunks } from "../../db/chunks";
-import { type BroadcastStatus, broadcasts, contacts, segments } from "../../db/schema";
+import {
+  type BroadcastSplit,
+  type BroadcastStatus,
+  type BroadcastVariant,
+  broadcasts,
+  contacts,
+  segments,
+} from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
 import type { Db } from "../../lib/context";
 import { conflict, type FieldError, notFound, Problem, validationFailed } from "../../lib/errors";
@@ -35,6 +42,10 @@ export const toBroadcastDto = (row: BroadcastRow): z.infer<typeof BroadcastSchem
   channel_id: row.channelId,
   audience: row.audience,
   message: row.message,
+  variants: row.variants,
+  split: row.split,
+  winner: row.winner,
+  track_clicks: row.trackClicks,
   status: row.status,
   send_at: isoOrNull(row.sendAt),
   started_at: isoOrNull(row.startedAt),
@@ -105,17 +116,18 @@ async function messageProblems(
   workspaceId: string,
   message: z.infer<typeof BroadcastMessage>,
   channelType: string | null,
+  at = "message",
 ): Promise<FieldError[]> {
   if (message.snippet_id) {
     const found = await getSnippet(db, workspaceId, message.snippet_id).catch(nullIfGone);
-    return found ? [] : [missing("message.snippet_id", "snippet")];
+    return found ? [] : [missing(`${at}.snippet_id`, "snippet")];
   }
   if (message.template)
     return channelType === null || channelType === "whatsapp"
       ? []
-      : [{ path: "message.template", message: "Templates are for WhatsApp" }];
+      : [{ path: `${at}.template`, message: "Templates are for WhatsApp" }];
   if (message.text === undefined) return [];
-  return checkVariables(db, workspaceId, message.text, "message.text").then(
+  return checkVariables(db, workspaceId, message.text, `${at}.text`).then(
     () => [],
     (error: unknown) => {
       if (error instanceof Problem) return (error.extra.errors as FieldError[] | undefined) ?? [];
@@ -124,11 +136,56 @@ async function messageProblems(
   );
 }
 
+/** The message, or each variant's message, checked against the channel. */
+async function contentProblems(
+  db: Db,
+  workspaceId: string,
+  content: Content,
+  channelType: string | null,
+) {
+  if (!content.variants) return messageProblems(db, workspaceId, content.message, channelType);
+  const each = await Promise.all(
+    content.variants.map((variant, i) =>
+      messageProblems(db, workspaceId, variant.message, channelType, `variants.${i}.message`),
+    ),
+  );
+  return each.flat();
+}
+
+/** What a broadcast says: one message, or an A/B test (`message` is then its first variant's). */
+type Content = {
+  message: z.infer<typeof BroadcastMessage>;
+  variants: BroadcastVariant[] | null;
+  split: BroadcastSplit | null;
+};
+
+function contentOf(input: z.infer<typeof BroadcastCreate>): Content {
+  const variants = input.variants ?? null;
+  const message = input.message ?? variants?.[0]?.message;
+  if (!message) throw validationFailed([{ path: "message", message: "give message or variants" }]);
+  return { message, variants, split: input.split ?? null };
+}
+
+/** The content after a patch: a new message alone ends an A/B test, variants start one. */
+function patchedContent(current: BroadcastRow, patch: z.infer<typeof BroadcastPatch>): Content {
+  const variants =
+    patch.variants !== undefined ? patch.variants : patch.message ? null : current.variants;
+  const split = patch.split !== undefined ? patch.split : variants ? current.split : null;
+  const errors: FieldError[] = [];
+  if (variants && !split) errors.push({ path: "split", message: "variants need a split" });
+  if (split && !variants) errors.push({ path: "split", message: "a split needs variants" });
+  if (variants && patch.message)
+    errors.push({ path: "variants", message: "give message or variants" });
+  if (errors.length) throw validationFailed(errors);
+  const message = variants?.[0]?.message ?? patch.message ?? current.message;
+  return { message, variants, split };
+}
+
 /** Everything a broadcast names must exist in the workspace, and fit its channel. */
 async function checkReferences(
   db: Db,
   workspaceId: string,
-  input: Pick<z.infer<typeof BroadcastCreate>, "channel_id" | "audience" | "message">,
+  input: Pick<z.infer<typeof BroadcastCreate>, "channel_id" | "audience"> & Content,
 ) {
   const channel = await getChannel(db, workspaceId, input.channel_id).catch(() => null);
   const channelErrors: FieldError[] = !channel
@@ -139,7 +196,7 @@ async function checkReferences(
   const errors = [
     ...channelErrors,
     ...(await audienceProblems(db, workspaceId, input.audience)),
-    ...(await messageProblems(db, workspaceId, input.message, channel?.type ?? null)),
+    ...(await contentProblems(db, workspaceId, input, channel?.type ?? null)),
   ];
   if (errors.length) throw validationFailed(errors);
 }
@@ -155,9 +212,11 @@ export async function createBroadcast(
   db: Db,
   workspaceId: string,
   input: z.infer<typeof BroadcastCreate>,
-  now: number,
+  at: { now: number; origin: string },
 ) {
-  await checkReferences(db, workspaceId, input);
+  const { now } = at;
+  const content = contentOf(input);
+  await checkReferences(db, workspaceId, { ...input, ...content });
   const sendAt = sendAtOf(input.send_at);
   refusePast(sendAt, now);
   const [row] = await db
@@ -168,7 +227,9 @@ export async function createBroadcast(
       name: input.name,
       channelId: input.channel_id,
       audience: input.audience,
-      message: input.message,
+      ...content,
+      trackClicks: input.track_clicks ?? true,
+      linkOrigin: at.origin,
       status: sendAt === null ? "draft" : "scheduled",
       sendAt,
       createdAt: now,
@@ -186,15 +247,17 @@ export async function updateBroadcast(
   workspaceId: string,
   id: string,
   patch: z.infer<typeof BroadcastPatch>,
-  now: number,
+  at: { now: number; origin: string },
 ) {
+  const { now } = at;
   const current = await getBroadcast(db, workspaceId, id);
   if (!EDITABLE.includes(current.status))
     throw conflict(`A ${current.status} broadcast cannot be changed.`);
+  const content = patchedContent(current, patch);
   await checkReferences(db, workspaceId, {
     channel_id: patch.channel_id ?? current.channelId,
     audience: patch.audience ?? current.audience,
-    message: patch.message ?? current.message,
+    ...content,
   });
   const sendAt = patch.send_at === undefined ? current.sendAt : sendAtOf(patch.send_at);
   if (patch.send_at !== undefined) refusePast(sendAt, now);
@@ -204,7 +267,9 @@ export async function updateBroadcast(
       name: patch.name ?? current.name,
       channelId: patch.channel_id ?? current.channelId,
       audience: patch.audience ?? current.audience,
-      message: patch.message ?? current.message,
+      ...content,
+      trackClicks: patch.track_clicks ?? current.trackClicks,
+      linkOrigin: at.origin,
       sendAt,
       status: sendAt === null ? "draft" : "scheduled",
       updatedAt: now,

@@ -9,6 +9,7 @@ import { toIso } from "../../schemas/common";
 import { hubFor } from "../messaging/stubs";
 import { type BroadcastRow, getBroadcast, transition } from "./broadcasts";
 import { completeIfDone, queueJobs } from "./dispatch";
+import { variantStats } from "./variants";
 
 const jobOf = (row: BroadcastRow) => ({
   workspaceId: row.workspaceId,
@@ -122,6 +123,7 @@ export async function broadcastStats(
       delivered: sql<number>`count(${broadcastRecipients.deliveredAt})`,
       read: sql<number>`count(${broadcastRecipients.readAt})`,
       replied: sql<number>`count(${broadcastRecipients.repliedAt})`,
+      clicked: sql<number>`count(${broadcastRecipients.clickedAt})`,
     })
     .from(broadcastRecipients)
     .where(inWorkspace(broadcastRecipients, workspaceId, eq(broadcastRecipients.broadcastId, id)))
@@ -132,17 +134,22 @@ export async function broadcastStats(
     excluded: 0,
     excluded_by_reason: {} as Record<string, number>,
     queued: 0,
+    held: 0,
     sent: 0,
     delivered: 0,
     read: 0,
     replied: 0,
+    clicked: 0,
     failed: 0,
+    winner: broadcast.winner,
+    variants: await variantStats(db, broadcast),
   };
   for (const group of groups) {
     stats.targeted += group.n;
     stats.delivered += group.delivered;
     stats.read += group.read;
     stats.replied += group.replied;
+    stats.clicked += group.clicked;
     if (group.status === "excluded") {
       stats.excluded += group.n;
       const reason = group.reason ?? "other";
@@ -188,6 +195,8 @@ export async function listRecipients(
     delivered_at: isoOrNull(row.deliveredAt),
     read_at: isoOrNull(row.readAt),
     replied_at: isoOrNull(row.repliedAt),
+    variant: row.variant,
+    clicked_at: isoOrNull(row.clickedAt),
   }));
   const last = data.at(-1);
   return { data, next_cursor: rows.length > query.limit && last ? last.contact_id : null };

@@ -63,7 +63,7 @@ export function sendJobs(broadcast: Pick<BroadcastRow, "id" | "workspaceId">, id
 }
 
 type Claim =
-  | { kind: "claimed"; round: number }
+  | { kind: "claimed"; round: number; variant: string | null }
   | { kind: "held"; until: number }
   | { kind: "gone" };
 
@@ -108,8 +108,8 @@ export async function claimRecipient(
         exists(running),
       ),
     )
-    .returning({ round: broadcastRecipients.round });
-  if (claimed) return { kind: "claimed", round: claimed.round };
+    .returning({ round: broadcastRecipients.round, variant: broadcastRecipients.variant });
+  if (claimed) return { kind: "claimed", ...claimed };
   const row = await db.query.broadcastRecipients.findFirst({
     columns: { status: true, leaseUntil: true },
     where: recipientKey(job.workspaceId, job.broadcastId, contactId),
@@ -173,7 +173,7 @@ export async function completeIfDone(
         broadcastRecipients,
         workspaceId,
         eq(broadcastRecipients.broadcastId, broadcastId),
-        inArray(broadcastRecipients.status, ["queued", "sending"]),
+        inArray(broadcastRecipients.status, ["queued", "sending", "held"]),
       ),
     );
   await db
@@ -224,7 +224,8 @@ export async function sendBatch(
       await queueJobs(env, sendJobs(broadcast, rest), at.retryInMs / 1000);
       break;
     }
-    await sendOne(db, env, { broadcast, channel, contactId, round: claim.round, at }, now);
+    const { round, variant } = claim;
+    await sendOne(db, env, { broadcast, channel, contactId, round, variant, at }, now);
   }
   if (later.length) await queueJobs(env, sendJobs(broadcast, later), (laterAt - now()) / 1000);
   await completeIfDone(db, job.workspaceId, job.broadcastId, now());
@@ -238,6 +239,7 @@ async function sendOne(
     channel: Awaited<ReturnType<typeof getChannelRow>>;
     contactId: string;
     round: number;
+    variant: string | null;
     at: number;
   },
   now: () => number,
@@ -245,7 +247,7 @@ async function sendOne(
   const { broadcast, channel, contactId } = send;
   const job = { workspaceId: broadcast.workspaceId, broadcastId: broadcast.id };
   try {
-    const recipient = { contactId, round: send.round };
+    const recipient = { contactId, round: send.round, variant: send.variant };
     const written = await sendToRecipient(db, env, broadcast, channel, recipient, now());
     await settle(db, job, contactId, { status: "sent", sentAt: send.at, ...written }, now());
   } catch (error) {

@@ -10,12 +10,14 @@ import {
 import { deliverAgentMessage, prepareAgentMessage } from "../messaging/messages";
 import { contactVariables, getSnippet, renderForContact } from "../messaging/snippets";
 import { type BroadcastRow, nullIfGone } from "./broadcasts";
+import { shortenLinks } from "./links";
+import { messageOf } from "./variants";
 
 /** What the channel or the message refused for this contact: recorded, never retried. */
 export class Refused extends Error {}
 
-async function messageBody(db: Db, broadcast: BroadcastRow) {
-  const { message } = broadcast;
+async function messageBody(db: Db, broadcast: BroadcastRow, variant: string | null) {
+  const message = messageOf(broadcast, variant);
   if (message.template) return { template: message.template };
   if (message.text !== undefined) return { text: message.text };
   const snippet = message.snippet_id
@@ -43,7 +45,7 @@ export async function sendToRecipient(
   env: Env,
   broadcast: BroadcastRow,
   channel: ChannelRow,
-  recipient: { contactId: string; round: number },
+  recipient: { contactId: string; round: number; variant: string | null },
   now: number,
 ) {
   const { workspaceId } = broadcast;
@@ -53,10 +55,14 @@ export async function sendToRecipient(
   if (!contact) throw new Refused("The contact was deleted.");
   const open = await findActiveConversation(db, workspaceId, contactId, channel.id);
   const conversation = open ? await getConversation(db, workspaceId, open) : null;
-  const body = await messageBody(db, broadcast);
-  const text = body.text
+  const body = await messageBody(db, broadcast, recipient.variant);
+  const rendered = body.text
     ? (await renderForContact(db, principal, contact, body.text)).text
     : undefined;
+  const text =
+    rendered && broadcast.trackClicks
+      ? await shortenLinks(db, broadcast, contactId, rendered)
+      : rendered;
   const reply = await prepareAgentMessage(
     db,
     principal,
