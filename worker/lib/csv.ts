@@ -1,3 +1,5 @@
+import { CsvError, parse } from "csv-parse/sync";
+
 /** A CSV record and the line of the file it starts on (1-based). */
 export type CsvRecord = { line: number; fields: string[] };
 
@@ -11,63 +13,34 @@ export class CsvSyntaxError extends Error {
   }
 }
 
+type Parsed = { record: string[]; info: { lines: number }; raw: string };
+
+/** The line a record starts on: where it ends, less the line breaks inside its quoted fields. */
+function startLine({ info, raw }: Parsed) {
+  const content = raw.replace(/^(\r?\n)+/, "").replace(/\r?\n$/, "");
+  return info.lines - (content.match(/\n/g)?.length ?? 0);
+}
+
 /**
- * Records of an RFC 4180 file: comma-separated, fields optionally in double quotes (a quote
- * inside written twice, line breaks allowed inside), CRLF or LF line ends, a UTF-8 byte-order
- * mark ignored. Blank lines are skipped. Stops at `maxRecords` + 1 so a caller can refuse more.
+ * Records of an RFC 4180 file: comma-separated, fields optionally in double quotes, CRLF or LF
+ * line ends, a UTF-8 byte-order mark ignored, blank lines skipped; rows may differ in length
+ * (the caller says which is wrong). Reads one record past `maxRecords`, so a caller can
+ * tell a file that is too long.
  */
 export function parseCsv(text: string, maxRecords = Number.POSITIVE_INFINITY): CsvRecord[] {
-  const source = text.startsWith("\uFEFF") ? text.slice(1) : text;
-  const records: CsvRecord[] = [];
-  let fields: string[] = [];
-  let field = "";
-  let line = 1;
-  let recordLine = 1;
-  let i = 0;
-  const endRecord = () => {
-    fields.push(field);
-    if (fields.length > 1 || fields[0] !== "") records.push({ line: recordLine, fields });
-    fields = [];
-    field = "";
-  };
-  while (i < source.length && records.length <= maxRecords) {
-    const char = source[i];
-    if (char === '"' && field === "") {
-      const start = line;
-      i++;
-      for (;;) {
-        if (i >= source.length) throw new CsvSyntaxError(start, "a quoted field is never closed");
-        const inner = source[i];
-        if (inner === '"' && source[i + 1] === '"') {
-          field += '"';
-          i += 2;
-        } else if (inner === '"') {
-          i++;
-          break;
-        } else {
-          if (inner === "\n") line++;
-          field += inner;
-          i++;
-        }
-      }
-      const next = source[i];
-      if (next !== undefined && next !== "," && next !== "\n" && next !== "\r")
-        throw new CsvSyntaxError(line, "text follows a quoted field");
-      continue;
-    }
-    if (char === ",") {
-      fields.push(field);
-      field = "";
-    } else if (char === "\n" || char === "\r") {
-      if (char === "\r" && source[i + 1] === "\n") i++;
-      endRecord();
-      line++;
-      recordLine = line;
-    } else if (char === '"') {
-      throw new CsvSyntaxError(line, "a quote inside an unquoted field");
-    } else field += char;
-    i++;
+  try {
+    const parsed = parse(text, {
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      info: true,
+      raw: true,
+      ...(Number.isFinite(maxRecords) ? { to: maxRecords + 1 } : {}),
+    }) as unknown as Parsed[];
+    return parsed.map((p) => ({ line: startLine(p), fields: p.record }));
+  } catch (error) {
+    if (error instanceof CsvError)
+      throw new CsvSyntaxError(Number(error.lines ?? 0), error.message.replace(/^[^:]*: /, ""));
+    throw error;
   }
-  if (field !== "" || fields.length) endRecord();
-  return records;
 }
