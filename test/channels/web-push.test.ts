@@ -81,6 +81,23 @@ describe("web push channel", () => {
       422,
     );
     expect(badSubject.errors?.map((e) => e.path)).toEqual(["config.subject"]);
+    // there is no address to send a push to: only a contact's subscribed browsers
+    const byAddress = await expectProblem(
+      await api("/api/v1/messages", {
+        cookie: ws.ownerCookie,
+        body: { channel_id: channel.id, to: { platform_id: "wps_somebody" }, text: "Hi" },
+      }),
+      422,
+    );
+    expect(byAddress.errors?.map((e) => e.path)).toEqual(["to.contact_id"]);
+    const testSend = await expectProblem(
+      await api(`/api/v1/channels/${channel.id}/test`, {
+        cookie: ws.ownerCookie,
+        body: { to: "someone", text: "Hi" },
+      }),
+      422,
+    );
+    expect(testSend.errors?.map((e) => e.path)).toEqual(["id"]);
   });
 
   it("refuses malformed subscriptions with the field at fault and stores nothing", async () => {

@@ -307,6 +307,14 @@ export async function testSend(
   const channel = await getChannel(db, workspaceId, id);
   if (!isPlatformChannel(channel.type))
     throw validationFailed([{ path: "id", message: "Web chat has nothing to test-send" }]);
+  if (channel.type === "web_push")
+    throw validationFailed([
+      {
+        path: "id",
+        message:
+          "A test push needs a browser's subscription: subscribe on the site, then message that contact",
+      },
+    ]);
   const config = await adapterConfig<ChannelConfigOf<typeof channel.type>>(env, channel);
   const from =
     channel.type === "email"
