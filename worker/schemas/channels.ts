@@ -145,6 +145,7 @@ const custom = z.strictObject({
 const httpsAddress = z
   .string()
   .max(500)
+  .check(singleLine)
   .regex(/^https:\/\/[^\s]+$/, "an https:// address");
 
 /** What an admin chooses for a web push channel; the VAPID keys are generated on creation. */
@@ -152,6 +153,7 @@ const webPushSettings = z.strictObject({
   subject: z
     .string()
     .max(254)
+    .check(singleLine)
     .regex(
       /^(mailto:[^\s@]+@[^\s@]+|https:\/\/[^\s]+)$/,
       "mailto:you@example.com or an https:// address",

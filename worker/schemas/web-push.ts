@@ -23,7 +23,10 @@ const base64UrlOf = (bytes: number, what: string) =>
 
 /** PushSubscription.toJSON() as the browser gives it; fields it may add are ignored. */
 const BrowserSubscription = z.object({
-  endpoint: z.url({ protocol: /^https$/, error: "an https:// push service address" }).max(1000),
+  endpoint: z
+    .url({ protocol: /^https$/, error: "an https:// push service address" })
+    .max(1000)
+    .check(singleLine),
   expirationTime: z.number().nullable().optional(),
   keys: z.object({
     p256dh: base64UrlOf(65, "the browser's P-256 public key").refine(
@@ -45,7 +48,7 @@ export type PushSubscriptionInput = z.infer<typeof PushSubscriptionCreate>;
 
 export const PushSubscriptionRemove = z.object({
   channel_id: z.string().min(1).max(64),
-  endpoint: z.string().min(1).max(1000),
+  endpoint: z.string().min(1).max(1000).check(singleLine),
 });
 
 export const PushSubscriptionSchema = z
