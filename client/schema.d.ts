@@ -9112,6 +9112,123 @@ export interface paths {
       };
     };
   };
+  "/widget/v1/push-subscriptions": {
+    /** Keep the browser's push subscription for the visitor (they agreed to notifications); records their push consent */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["WidgetPushSubscriptionRequest"];
+        };
+      };
+      responses: {
+        /** @description Subscribed */
+        201: {
+          content: {
+            "application/json": components["schemas"]["WidgetPushSubscription"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    /** Forget the browser's push subscription (the visitor turned notifications off) */
+    delete: {
+      parameters: {
+        query: {
+          channel_id: string;
+          endpoint: string;
+        };
+      };
+      responses: {
+        /** @description Removed */
+        204: {
+          content: never;
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/webhooks/automations/{token}": {
     /**
      * Start an automation triggered by a webhook (its `webhook_url`)
@@ -9646,7 +9763,7 @@ export interface components {
     };
     ContactListItem: components["schemas"]["Contact"] & ({
       /** @description The kinds of channel they have conversations on */
-      channel_types: ("webchat" | "whatsapp" | "messenger" | "instagram" | "telegram" | "twilio_sms" | "email" | "custom")[];
+      channel_types: ("webchat" | "whatsapp" | "messenger" | "instagram" | "telegram" | "twilio_sms" | "email" | "custom" | "web_push")[];
     });
     ConsentRecord: {
       /** @enum {string} */
@@ -9679,6 +9796,7 @@ export interface components {
         sms?: components["schemas"]["ConsentRecord"];
         email?: components["schemas"]["ConsentRecord"];
         custom?: components["schemas"]["ConsentRecord"];
+        web_push?: components["schemas"]["ConsentRecord"];
       };
       /**
        * Format: date-time
@@ -9765,6 +9883,11 @@ export interface components {
           status: "opted_in" | "opted_out";
           source?: string;
         });
+        web_push?: ("opted_in" | "opted_out") | ({
+          /** @enum {string} */
+          status: "opted_in" | "opted_out";
+          source?: string;
+        });
       };
     };
     ContactPatch: {
@@ -9835,6 +9958,11 @@ export interface components {
           status: "opted_in" | "opted_out";
           source?: string;
         });
+        web_push?: ("opted_in" | "opted_out") | ({
+          /** @enum {string} */
+          status: "opted_in" | "opted_out";
+          source?: string;
+        });
       };
     };
     ConversationPage: {
@@ -9850,7 +9978,7 @@ export interface components {
       number: number;
       channel_id: string;
       /** @enum {string} */
-      channel_type: "webchat" | "whatsapp" | "messenger" | "instagram" | "telegram" | "twilio_sms" | "email" | "custom";
+      channel_type: "webchat" | "whatsapp" | "messenger" | "instagram" | "telegram" | "twilio_sms" | "email" | "custom" | "web_push";
       contact: {
         id: string;
         name: string | null;
@@ -9966,7 +10094,7 @@ export interface components {
     Channel: {
       id: string;
       /** @enum {string} */
-      type: "webchat" | "whatsapp" | "messenger" | "instagram" | "telegram" | "twilio_sms" | "email" | "custom";
+      type: "webchat" | "whatsapp" | "messenger" | "instagram" | "telegram" | "twilio_sms" | "email" | "custom" | "web_push";
       name: string;
       /** @description Settings without secrets (admins only) */
       config?: {
@@ -10228,6 +10356,26 @@ export interface components {
         inbound_secret: string;
         /** Format: uri */
         outbound_url: string;
+        /** @description Messages a second this channel sends at most (replies and broadcasts together); the platform's published limit when absent */
+        max_per_second?: number;
+      };
+    } | {
+      /** @enum {string} */
+      type: "web_push";
+      name: string;
+      config: {
+        /** @description How push services reach the sender (VAPID `sub`) */
+        subject: string;
+        /** @description The notification's title; the channel's name when absent */
+        title?: string;
+        icon_url?: string;
+        /** @description Opened when the notification is clicked */
+        click_url?: string;
+        /**
+         * Format: uri
+         * @description Sends every push through this base URL instead of the subscription's own push service (a local fake for testing)
+         */
+        push_service_base_url?: string;
         /** @description Messages a second this channel sends at most (replies and broadcasts together); the platform's published limit when absent */
         max_per_second?: number;
       };
@@ -11358,7 +11506,7 @@ export interface components {
       /** @enum {string} */
       operator: "has" | "lacks";
       /** @enum {string} */
-      kind: "webchat" | "whatsapp" | "messenger" | "instagram" | "telegram" | "sms" | "email" | "custom";
+      kind: "webchat" | "whatsapp" | "messenger" | "instagram" | "telegram" | "sms" | "email" | "custom" | "web_push";
     }) | ({
       /** @enum {string} */
       type: "channel";
@@ -11369,7 +11517,7 @@ export interface components {
       /** @enum {string} */
       type: "consent";
       /** @enum {string} */
-      channel: "webchat" | "whatsapp" | "messenger" | "instagram" | "telegram" | "sms" | "email" | "custom";
+      channel: "webchat" | "whatsapp" | "messenger" | "instagram" | "telegram" | "sms" | "email" | "custom" | "web_push";
       /** @enum {string} */
       status: "opted_in" | "opted_out" | "not_opted_out";
     }) | ({
@@ -11447,7 +11595,7 @@ export interface components {
       channel: {
         id: string;
         /** @enum {string} */
-        kind: "webchat" | "whatsapp" | "messenger" | "instagram" | "telegram" | "twilio_sms" | "email" | "custom";
+        kind: "webchat" | "whatsapp" | "messenger" | "instagram" | "telegram" | "twilio_sms" | "email" | "custom" | "web_push";
         name: string;
       };
       contact: {
@@ -11836,6 +11984,29 @@ export interface components {
        * @example 2026-11-22T10:00:00.000Z
        */
       created_at: string;
+    };
+    WidgetPushSubscription: {
+      id: string;
+      channel_id: string;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      created_at: string;
+    };
+    WidgetPushSubscriptionRequest: {
+      /** @description The web push channel */
+      channel_id: string;
+      subscription: {
+        /** Format: uri */
+        endpoint: string;
+        expirationTime?: number | null;
+        keys: {
+          p256dh: string;
+          auth: string;
+        };
+      };
+      user_agent?: string;
     };
     AutomationWebhookAnswer: {
       /** @description The runs it started (none when its conditions did not hold) */

@@ -24,6 +24,8 @@ export type FakeRequest = {
   query: string;
   headers: Record<string, string>;
   body: string;
+  /** A binary (aes128gcm) body, base64. */
+  body_base64?: string;
   /** When the fake received it (ms). */
   at: number;
   /** What the fake answered. */

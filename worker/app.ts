@@ -55,6 +55,7 @@ import { usersRouter } from "./routes/users";
 import { webhookSubscriptionsRouter } from "./routes/webhook-subscriptions";
 import { webhooksRouter } from "./routes/webhooks";
 import { authenticateVisitor, widgetCors, widgetRouter } from "./routes/widget";
+import { widgetPushRouter } from "./routes/widget-push";
 
 const API = "/api/v1";
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -77,6 +78,7 @@ const VISITOR_PATHS = [
   "/widget/v1/contact",
   "/widget/v1/conversations",
   "/widget/v1/conversations/*",
+  "/widget/v1/push-subscriptions",
 ];
 
 export type AppDeps = { clock?: Clock };
@@ -150,6 +152,7 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
   const visitorLimit = rateLimit(WIDGET_LIMIT, (c) => visitorCaller(c.get("visitor")));
   app.on("POST", ["/widget/v1/attachments", "/widget/v1/conversations/*"], visitorLimit);
   app.patch("/widget/v1/contact", visitorLimit);
+  app.on(["POST", "DELETE"], "/widget/v1/push-subscriptions", visitorLimit);
   app.use(`${API}/*`, idempotency);
   app.use("/widget/v1/*", idempotency);
 
@@ -196,6 +199,7 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
     .route(API, broadcastsRouter)
     .route(API, broadcastListsRouter)
     .route("/widget/v1", widgetRouter)
+    .route("/widget/v1", widgetPushRouter)
     // before the channels' /webhooks/{platform}/{id}, which would take the path too
     .route("/webhooks", automationWebhookRouter)
     .route("/webhooks", webhooksRouter)

@@ -101,7 +101,10 @@ export async function addContacts(
   return rows;
 }
 
-export async function newBroadcast(s: Setup, body: Record<string, unknown> = {}) {
+export async function newBroadcast(
+  s: Pick<Setup, "cookie" | "channel">,
+  body: Record<string, unknown> = {},
+) {
   const response = await api("/api/v1/broadcasts", {
     cookie: s.cookie,
     body: {
@@ -117,7 +120,7 @@ export async function newBroadcast(s: Setup, body: Record<string, unknown> = {})
   return json<BroadcastDto>(response);
 }
 
-export async function act(s: Setup, id: string, verb: string) {
+export async function act(s: Pick<Setup, "cookie">, id: string, verb: string) {
   const response = await api(`/api/v1/broadcasts/${id}/${verb}`, {
     cookie: s.cookie,
     method: "POST",
@@ -127,10 +130,10 @@ export async function act(s: Setup, id: string, verb: string) {
   return json<BroadcastDto>(response);
 }
 
-export const statsOf = async (s: Setup, id: string) =>
+export const statsOf = async (s: Pick<Setup, "cookie">, id: string) =>
   json<Stats>(await api(`/api/v1/broadcasts/${id}/stats`, { cookie: s.cookie }));
 
-export const finished = (s: Setup, id: string, timeoutMs = 20_000) =>
+export const finished = (s: Pick<Setup, "cookie">, id: string, timeoutMs = 20_000) =>
   eventually(
     async () => {
       const stats = await statsOf(s, id);

@@ -16,7 +16,7 @@ const readBody = (req) =>
   new Promise((resolve) => {
     const chunks = [];
     req.on("data", (c) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
   });
 
 const parseJson = (body) => JSON.parse(body || "{}");
@@ -24,6 +24,12 @@ const noDashes = () => randomUUID().replaceAll("-", "");
 
 /** Default answers, in each platform's format: [method, path pattern, (match, body, base) => [status, body, headers?]]. */
 const ROUTES = [
+  // a push service (RFC 8030): `/{push service host}/push/{subscription}` takes a message
+  [
+    "POST",
+    /^\/[^/]+\/push\/([\w-]+)$/,
+    (m) => [201, "", { location: `/message/${m[1]}-${noDashes()}` }],
+  ],
   [
     "POST",
     /^\/v\d+\.\d+\/(\d+)\/messages$/,
@@ -273,7 +279,8 @@ const state = {
 export function startFakePlatforms(port = 0) {
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://fake");
-    const body = await readBody(req);
+    const bytes = await readBody(req);
+    const body = bytes.toString("utf8");
     const base = `http://127.0.0.1:${server.address().port}`;
     if (url.pathname.startsWith("/__fake/")) return control(req.method, url, body, res);
     if (url.pathname.startsWith("/unreachable/")) return req.socket.destroy();
@@ -283,6 +290,10 @@ export function startFakePlatforms(port = 0) {
       query: url.search,
       headers: req.headers,
       body,
+      // an encrypted web push body is binary: kept as base64 for the test to decrypt
+      ...(req.headers["content-encoding"] === "aes128gcm"
+        ? { body_base64: bytes.toString("base64") }
+        : {}),
       at: Date.now(),
       response: null,
     };

@@ -357,6 +357,12 @@ const REQUESTS: Record<string, Request> = {
   "POST /widget/v1/messages": {
     body: (own) => ({ text: "matrix", conversation_id: own.conversationId }),
   },
+  "POST /widget/v1/push-subscriptions": {
+    body: (own) => ({ channel_id: own.pushChannelId, subscription: own.pushSubscription }),
+  },
+  "DELETE /widget/v1/push-subscriptions": {
+    query: (own) => ({ channel_id: own.pushChannelId, endpoint: own.pushSubscription.endpoint }),
+  },
   "GET /widget/v1/conversations/{id}/ws": {
     as: "visitor",
     query: (own) => ({ token: own.visitor.token }),

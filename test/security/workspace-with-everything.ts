@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { deliveryOf, eventually, fakeUrl, uniqueDigits } from "../channel-helpers";
 import { api, json, newWorkspace, visitorSays, visitorSession } from "../helpers";
+import { browserSubscription, subscribeRequest } from "../web-push-helpers";
 
 /** Path parameters that are not ids: every fixture has a conversation label and a contact tag. */
 export const PATH_VALUES: Record<string, string> = {
@@ -91,9 +92,20 @@ export async function workspaceWithEverything(label: string) {
     },
   });
   await created(cookie, `/api/v1/channels/${whatsapp.id}/routing`, { team_id: team.id }, "PUT");
+  const push = await created(cookie, "/api/v1/channels", {
+    type: "web_push",
+    name: marker,
+    config: { subject: `mailto:${marker}@example.com`, push_service_base_url: fakeUrl() },
+  });
 
   const visitor = await visitorSession(webchat.id, { name: marker });
   const { conversation_id: conversationId } = await visitorSays(visitor.token, `${marker} hello`);
+  const pushSubscription = (await browserSubscription()).json;
+  const subscribed = await subscribeRequest(visitor.token, {
+    channel_id: push.id,
+    subscription: pushSubscription,
+  });
+  if (subscribed.status !== 201) throw new Error(`subscribe: ${await subscribed.text()}`);
   const reply = await created(cookie, `/api/v1/conversations/${conversationId}/messages`, {
     text: `${marker} reply`,
   });
@@ -161,6 +173,9 @@ export async function workspaceWithEverything(label: string) {
     visitor,
     conversationId,
     webchatId: webchat.id,
+    pushChannelId: push.id,
+    /** The visitor's browser subscription to the web push channel. */
+    pushSubscription,
     /** The pending invitation's one-time token: a credential, not an id. */
     invitationToken: invitation.token,
     ids: {
@@ -170,6 +185,8 @@ export async function workspaceWithEverything(label: string) {
       inv: [invitation.id],
       ct: [contact.id],
       fld: [field.id],
+      // the web push channel is named by the push routes only (pushChannelId): listing it here
+      // would add a third channel to every route that takes channel ids
       ch: [webchat.id, whatsapp.id],
       cv: [conversationId],
       msg: [reply.id],

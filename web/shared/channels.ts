@@ -1,4 +1,5 @@
 import {
+  BellRing,
   Camera,
   type LucideIcon,
   Mail,
@@ -39,6 +40,7 @@ export const CHANNEL_LOOK: Record<ChannelType, ChannelLook> = {
   twilio_sms: look(Smartphone, "SMS"),
   email: look(Mail, "Email"),
   custom: look(Plug, "Custom"),
+  web_push: look(BellRing, "Web push"),
 };
 
 /** Reply rules the composer shows: null when a free-form reply may go out now. */

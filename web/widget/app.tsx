@@ -10,6 +10,7 @@ import { speaker } from "./i18n";
 import { widgetLanguage } from "./language";
 import { useLiveThread } from "./live";
 import type { LoaderHooks } from "./loader";
+import { pushCommands, usePushCalls } from "./push";
 import { type Options, refused, useRemembered, useVisitorSession } from "./session";
 import { Greeting, ThreadView, TypingLine } from "./thread";
 import css from "./widget.css?inline";
@@ -24,6 +25,7 @@ function Chat({ options, hooks }: { options: Options; hooks: LoaderHooks }) {
   const visitor = useVisitorSession(options, setError);
   const { session, visitorRequest } = visitor;
   const history = useHistory(session, visitorRequest);
+  usePushCalls(session, visitorRequest);
   const { threads, loaded } = history;
   const [told, remember] = useRemembered(channel);
   const list = useRef<HTMLDivElement>(null);
@@ -159,6 +161,7 @@ export function mount(el: HTMLElement, options: Options, hooks: LoaderHooks) {
   render(<Chat options={options} hooks={hooks} />, el);
   return {
     shown: () => shownListener.current(),
+    push: pushCommands,
     destroy: () => {
       render(null, el);
       style.remove();

@@ -1,7 +1,14 @@
 // The embeddable loader: one shadow-DOM host with a launcher; the chat app loads on first open or when idle.
 import { widgetLanguage } from "./language";
 
-type Mounted = { destroy(): void; shown(): void };
+type Mounted = {
+  destroy(): void;
+  shown(): void;
+  push: {
+    subscribe(channelId: string, subscription: PushSubscriptionJSON): Promise<void>;
+    unsubscribe(channelId: string, endpoint: string): Promise<void>;
+  };
+};
 export type LoaderHooks = {
   close(): void;
   /** `text` says the count in words, for the launcher's accessible name. */
@@ -88,9 +95,37 @@ const launcherName = (language: string) =>
   ("requestIdleCallback" in window ? requestIdleCallback : setTimeout)(() => load(), {
     timeout: 5000,
   } as never);
+  // web push: the site's button asks; the browser shows its own consent prompt
+  const { pushChannel, pushKey } = script.dataset;
+  const pushWorker = () =>
+    pushChannel && pushKey && "serviceWorker" in navigator && "PushManager" in window
+      ? navigator.serviceWorker.register("/conversa-push-sw.js")
+      : Promise.resolve(null);
+  /** Asks the visitor to allow notifications; true once their browser is subscribed. */
+  const pushSubscribe = async () => {
+    const registration = await pushWorker();
+    if (!registration || !pushChannel) return false;
+    if ((await Notification.requestPermission()) !== "granted") return false;
+    const subscription = await registration.pushManager.subscribe({
+      userVisibleOnly: true,
+      applicationServerKey: pushKey,
+    });
+    await (await load()).push.subscribe(pushChannel, subscription.toJSON());
+    return true;
+  };
+  /** Turns notifications off in this browser. */
+  const pushUnsubscribe = async () => {
+    const registration = await pushWorker();
+    const subscription = await registration?.pushManager.getSubscription();
+    if (!subscription || !pushChannel) return false;
+    await (await load()).push.unsubscribe(pushChannel, subscription.endpoint);
+    return subscription.unsubscribe();
+  };
   (window as unknown as { Conversa: object }).Conversa = {
     open,
     close,
+    pushSubscribe,
+    pushUnsubscribe,
     destroy: () => {
       app?.then((m) => m.destroy());
       host.remove();

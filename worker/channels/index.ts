@@ -5,9 +5,10 @@ import { instagram, messenger } from "./messenger";
 import { telegram } from "./telegram";
 import { twilioSms } from "./twilio";
 import type { ChannelAdapter } from "./types";
+import { webPush } from "./web-push";
 import { whatsapp } from "./whatsapp";
 
-type PlatformType = Exclude<ChannelType, "webchat">;
+export type PlatformType = Exclude<ChannelType, "webchat">;
 
 const ADAPTERS: { [T in PlatformType]: ChannelAdapter<T> } = {
   whatsapp,
@@ -17,6 +18,7 @@ const ADAPTERS: { [T in PlatformType]: ChannelAdapter<T> } = {
   twilio_sms: twilioSms,
   email,
   custom,
+  web_push: webPush,
 };
 
 export const isPlatformChannel = (type: ChannelType): type is PlatformType => type !== "webchat";

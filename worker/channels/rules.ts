@@ -61,7 +61,8 @@ export function replyPolicy(
 /**
  * Published send limits, kept a little under: WhatsApp 80 messages/s per number; Telegram
  * about 30/s per bot and 1/s per chat; a Twilio long code 1 SMS/s; Meta's Send API and the
- * email providers allow more than one conversation produces.
+ * email providers allow more than one conversation produces. Push services publish no number:
+ * each browser subscription is its own recipient.
  */
 export const RATE_LIMITS: Record<Exclude<ChannelType, "webchat">, RateLimit> = {
   whatsapp: { perSecond: 70 },
@@ -71,6 +72,7 @@ export const RATE_LIMITS: Record<Exclude<ChannelType, "webchat">, RateLimit> = {
   twilio_sms: { perSecond: 1 },
   email: { perSecond: 10 },
   custom: { perSecond: 50 },
+  web_push: { perSecond: 50 },
 };
 
 /** The channel's send rate: its configured `max_per_second`, or the platform's published limit. */

@@ -264,7 +264,7 @@ export const authenticateVisitor = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 /** The visitor `authenticateVisitor` found; a route outside its paths has none and answers 401. */
-function visitorOf(c: Context<AppEnv>): Visitor {
+export function visitorOf(c: Context<AppEnv>): Visitor {
   const visitor = c.get("visitor") as Visitor | undefined;
   if (!visitor) throw unauthorized("Send the visitor token from POST /widget/v1/sessions.");
   return visitor;

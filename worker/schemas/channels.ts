@@ -141,6 +141,49 @@ const custom = z.strictObject({
   max_per_second,
 });
 
+/** An https address a notification points at: shown by the browser, never called by Conversa. */
+const httpsAddress = z
+  .string()
+  .max(500)
+  .check(singleLine)
+  .regex(/^https:\/\/[^\s]+$/, "an https:// address");
+
+/** What an admin chooses for a web push channel; the VAPID keys are generated on creation. */
+const webPushSettings = z.strictObject({
+  subject: z
+    .string()
+    .max(254)
+    .check(singleLine)
+    .regex(
+      /^(mailto:[^\s@]+@[^\s@]+|https:\/\/[^\s]+)$/,
+      "mailto:you@example.com or an https:// address",
+    )
+    .openapi({ description: "How push services reach the sender (VAPID `sub`)" }),
+  title: z.string().trim().min(1).max(100).check(singleLine).optional().openapi({
+    description: "The notification's title; the channel's name when absent",
+  }),
+  icon_url: httpsAddress.optional(),
+  click_url: httpsAddress
+    .optional()
+    .openapi({ description: "Opened when the notification is clicked" }),
+  push_service_base_url: baseUrl.openapi({
+    description:
+      "Sends every push through this base URL instead of the subscription's own push service (a local fake for testing)",
+  }),
+  max_per_second,
+});
+
+/** VAPID keys, base64url: the public key is the uncompressed P-256 point, the private one its `d`. */
+const webPush = webPushSettings.extend({
+  vapid_public_key: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{87}$/)
+    .openapi({ description: "Give it to the browser as applicationServerKey (generated)" }),
+  vapid_private_key: secret("VAPID private key (generated)").pipe(
+    z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  ),
+});
+
 export const CHANNEL_CONFIGS = {
   webchat,
   whatsapp,
@@ -150,6 +193,7 @@ export const CHANNEL_CONFIGS = {
   twilio_sms: twilio,
   email,
   custom,
+  web_push: webPush,
 } satisfies Record<ChannelType, z.ZodObject>;
 
 export type ChannelConfigOf<T extends ChannelType> = z.infer<(typeof CHANNEL_CONFIGS)[T]>;
@@ -179,6 +223,12 @@ export const SECRET_KEYS: Record<ChannelType, string[]> = {
   twilio_sms: ["auth_token"],
   email: ["api_key", "webhook_secret"],
   custom: ["inbound_secret"],
+  web_push: ["vapid_private_key"],
+};
+
+/** Config keys Conversa generates: never given nor changed by an admin. */
+export const GENERATED_KEYS: Partial<Record<ChannelType, string[]>> = {
+  web_push: ["vapid_public_key", "vapid_private_key"],
 };
 
 const variant = <T extends ChannelType>(type: T) =>
@@ -194,6 +244,7 @@ export const ChannelCreate = z
     variant("twilio_sms"),
     variant("email"),
     variant("custom"),
+    z.strictObject({ type: z.literal("web_push"), name, config: webPushSettings }),
   ])
   .openapi("ChannelCreate");
 export type ChannelCreateInput = z.infer<typeof ChannelCreate>;

@@ -1,4 +1,5 @@
 import {
+  BellRing,
   Camera,
   Globe,
   Mail,
@@ -19,7 +20,8 @@ type Kind =
   | "twilio_sms"
   | "sms"
   | "email"
-  | "custom";
+  | "custom"
+  | "web_push";
 
 const ICONS = {
   webchat: Globe,
@@ -31,6 +33,7 @@ const ICONS = {
   sms: Smartphone,
   email: Mail,
   custom: Plug,
+  web_push: BellRing,
 } as const;
 
 /** A channel kind's name in the agent's language (channel types and consent channels alike). */
@@ -51,6 +54,8 @@ export function channelLabel(kind: string) {
       return t("contacts.channel.sms");
     case "email":
       return t("contacts.channel.email");
+    case "web_push":
+      return t("contacts.channel.web_push");
     default:
       return t("contacts.channel.custom");
   }

@@ -36,6 +36,8 @@ function sourceLabel(source: string) {
       return t("contacts.consent.source.api");
     case "keyword":
       return t("contacts.consent.source.keyword");
+    case "widget":
+      return t("contacts.consent.source.widget");
     default:
       return source;
   }

@@ -1,5 +1,6 @@
 import {
   AtSign,
+  BellRing,
   Camera,
   Globe,
   Mail,
@@ -21,6 +22,7 @@ const ICONS: Record<ChannelType, typeof Mail> = {
   twilio_sms: Smartphone,
   email: Mail,
   custom: Plug,
+  web_push: BellRing,
 };
 
 /** The channel's name in the agent's language. */
@@ -34,6 +36,7 @@ export function channelLabel(type: ChannelType) {
     twilio_sms: t("conversation.channel.sms"),
     email: t("conversation.channel.email"),
     custom: t("conversation.channel.custom"),
+    web_push: t("conversation.channel.web_push"),
   };
   return labels[type];
 }

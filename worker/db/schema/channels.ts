@@ -18,6 +18,7 @@ export const CHANNEL_TYPES = [
   "twilio_sms",
   "email",
   "custom",
+  "web_push",
 ] as const;
 
 export type ChannelType = (typeof CHANNEL_TYPES)[number];

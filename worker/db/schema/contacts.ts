@@ -21,6 +21,7 @@ export const CONSENT_CHANNELS = [
   "sms",
   "email",
   "custom",
+  "web_push",
 ] as const;
 
 export type ConsentChannel = (typeof CONSENT_CHANNELS)[number];

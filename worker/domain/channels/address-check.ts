@@ -104,5 +104,7 @@ export async function checkAddress(
     return /^\d{1,30}$/.test(to) ? formOnly(to) : invalid("a page-scoped id is a number");
   if (channel.type === "webchat")
     return invalid("web chat visitors are reached in their own conversation");
+  if (channel.type === "web_push")
+    return invalid("web push reaches a contact's browsers once they subscribe on the site");
   return formOnly(to);
 }

@@ -1,6 +1,7 @@
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { adapterFor, isPlatformChannel } from "../../channels/index";
 import { SendError } from "../../channels/types";
+import { generateVapidKeys } from "../../channels/web-push";
 import { acrossWorkspaces } from "../../db/client";
 import { type ChannelType, channels, type Role, type WebchatConfig } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
@@ -15,6 +16,7 @@ import {
   CHANNEL_CONFIGS,
   type ChannelConfigOf,
   type ChannelCreateInput,
+  GENERATED_KEYS,
   SECRET_KEYS,
   URL_KEYS,
 } from "../../schemas/channels";
@@ -117,7 +119,8 @@ export async function createChannel(
   now: number,
 ) {
   await checkTargets(env, input.type, input.config);
-  const { visible, hidden } = split(input.type, input.config);
+  const generated = input.type === "web_push" ? await generateVapidKeys() : {};
+  const { visible, hidden } = split(input.type, { ...input.config, ...generated });
   const identitySecret = input.type === "webchat" ? randomToken(32) : null;
   if (identitySecret) hidden.identity_secret = identitySecret;
   const [row] = await db
@@ -152,6 +155,17 @@ const endsVisitorTokens = (current: ChannelRow, next: Record<string, unknown>) =
 const withoutCleared = (config: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(config).filter(([, value]) => value !== null));
 
+function refuseGeneratedKeys(type: ChannelType, patch: Record<string, unknown>) {
+  const given = (GENERATED_KEYS[type] ?? []).filter((key) => key in patch);
+  if (given.length)
+    throw validationFailed(
+      given.map((key) => ({
+        path: `config.${key}`,
+        message: "generated when the channel was connected; it cannot be changed",
+      })),
+    );
+}
+
 /** Merges a partial config over the stored one and checks the whole against the type's schema. */
 export async function updateChannel(
   db: Db,
@@ -161,6 +175,7 @@ export async function updateChannel(
   patch: { name?: string | undefined; config?: Record<string, unknown> | undefined },
 ) {
   const current = await getChannel(db, workspaceId, id);
+  refuseGeneratedKeys(current.type, patch.config ?? {});
   const secrets = await unseal(env, current.secrets);
   const stored = Object.keys(secrets).filter((key) => key !== "identity_secret");
   requireSecretsForNewUrl(current.type, current.config, patch.config ?? {}, stored);
@@ -228,7 +243,8 @@ export async function toChannelDto(env: Env, row: ChannelRow, origin: string, vi
     created_at: toIso(row.createdAt),
   };
   if (!roleAtLeast(viewer, "admin")) return seen;
-  const path = row.type === "webchat" ? null : WEBHOOK_PATHS[row.type];
+  const path =
+    row.type in WEBHOOK_PATHS ? WEBHOOK_PATHS[row.type as keyof typeof WEBHOOK_PATHS] : null;
   return {
     ...seen,
     config: row.config,
@@ -291,6 +307,14 @@ export async function testSend(
   const channel = await getChannel(db, workspaceId, id);
   if (!isPlatformChannel(channel.type))
     throw validationFailed([{ path: "id", message: "Web chat has nothing to test-send" }]);
+  if (channel.type === "web_push")
+    throw validationFailed([
+      {
+        path: "id",
+        message:
+          "A test push needs a browser's subscription: subscribe on the site, then message that contact",
+      },
+    ]);
   const config = await adapterConfig<ChannelConfigOf<typeof channel.type>>(env, channel);
   const from =
     channel.type === "email"

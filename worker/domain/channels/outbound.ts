@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt } from "drizzle-orm";
-import { adapterFor, isPlatformChannel } from "../../channels/index";
+import { adapterFor, isPlatformChannel, type PlatformType } from "../../channels/index";
 import { sendRate } from "../../channels/rules";
 import { type Outbound, SendError } from "../../channels/types";
 import {
@@ -17,6 +17,7 @@ import type { ChannelConfigOf } from "../../schemas/channels";
 import { record } from "../events/record";
 import type { OutboundOptions } from "../messaging/contract";
 import { conversationStub } from "../messaging/stubs";
+import { pushToContact, type SendAttempt } from "../web-push/deliver";
 import { adapterConfig, type ChannelRow } from "./channels";
 import { identityKind, recordInLedger } from "./ledger";
 
@@ -146,6 +147,29 @@ async function failed(
   return { kind: "done" };
 }
 
+/** One try through the channel's limiter: web push goes to each of the contact's subscriptions. */
+async function sendOnChannel(
+  db: Db,
+  env: Env,
+  channel: ChannelRow,
+  config: ChannelConfigOf<PlatformType>,
+  outbound: Outbound,
+  contactId: string,
+  now: number,
+): Promise<SendAttempt> {
+  if (channel.type === "web_push") {
+    const push = config as ChannelConfigOf<"web_push">;
+    const subject = outbound.subject ?? push.title ?? channel.name;
+    return pushToContact(db, env, channel, push, { ...outbound, subject }, contactId, now);
+  }
+  const type = channel.type as PlatformType;
+  const limiter = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(channel.id));
+  const waitMs = await limiter.acquire(sendRate(type, config), outbound.to);
+  if (waitMs > 0) return { kind: "wait", delaySeconds: Math.ceil(waitMs / 1000) };
+  const { externalId } = await adapterFor(type).send(config, outbound, targetFetch(env));
+  return { kind: "sent", externalId };
+}
+
 /**
  * Sends one queued message on its conversation's channel. Redelivery is harmless: a message
  * that is no longer `queued` was already handled.
@@ -206,11 +230,18 @@ export async function deliverOutbound(
     if (wait > 0) return { kind: "wait", delaySeconds: wait };
     Object.assign(outbound, email.fields);
   }
-  const limiter = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(channel.id));
-  const waitMs = await limiter.acquire(sendRate(channel.type, config), to);
-  if (waitMs > 0) return { kind: "wait", delaySeconds: Math.ceil(waitMs / 1000) };
   try {
-    const { externalId } = await adapterFor(channel.type).send(config, outbound, targetFetch(env));
+    const attempt = await sendOnChannel(
+      db,
+      env,
+      channel,
+      config,
+      outbound,
+      conversation.contactId,
+      now,
+    );
+    if (attempt.kind === "wait") return attempt;
+    const { externalId } = attempt;
     await recordInLedger(db, {
       channelId: channel.id,
       externalId,

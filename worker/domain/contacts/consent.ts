@@ -27,12 +27,14 @@ export async function isOptedOut(
   return row?.consent[consentChannelOf(channel.type)]?.status === "opted_out";
 }
 
-async function setConsent(
+/** Records the contact's consent on the channel's kind, and where it was given or withdrawn. */
+export async function setConsent(
   db: Db,
   channel: ChannelRow,
   contactId: string,
   status: ConsentStatus,
   now: number,
+  source = "keyword",
 ) {
   const row = await db.query.contacts.findFirst({
     columns: { consent: true },
@@ -41,7 +43,7 @@ async function setConsent(
   if (!row) return;
   const consent = {
     ...row.consent,
-    [consentChannelOf(channel.type)]: { status, at: now, source: "keyword" },
+    [consentChannelOf(channel.type)]: { status, at: now, source },
   };
   await db
     .update(contacts)

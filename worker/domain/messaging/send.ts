@@ -39,6 +39,11 @@ async function findRecipient(
     const { id } = contact;
     return { contactId: id, variables: await contactVariables(db, principal.workspaceId, id) };
   }
+  // a browser subscribes through the widget: there is no address to send to
+  if (channel.type === "web_push")
+    throw validationFailed([
+      { path: "to.contact_id", message: "web push reaches a contact's subscribed browsers" },
+    ]);
   const address =
     channel.type === "email"
       ? to.email

@@ -28,6 +28,7 @@ export const CONSENT_CHANNELS = [
   "sms",
   "email",
   "custom",
+  "web_push",
 ] as const;
 
 /** The operators the API takes for each type of contact field, the likeliest first. */

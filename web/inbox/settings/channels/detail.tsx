@@ -20,11 +20,13 @@ import { type Channel, TypeIcon, typeName } from "./look";
 import { configFrom, PlatformForm, type Values } from "./platform-form";
 import { RoutingSettings } from "./routing";
 import { TemplatesList } from "./templates";
+import { PushSetup } from "./web-push";
 import { WebchatSettings } from "./webchat";
 
 /** The channel's state as a badge: live, connected, failing, or not checked yet. */
 export function ChannelStatus({ channel }: { channel: Channel }) {
-  if (channel.type === "webchat")
+  // nothing to check with a platform: these work as soon as they are connected
+  if (channel.type === "webchat" || channel.type === "web_push")
     return (
       <Badge tone="success" dot>
         {t("channels.status.live")}
@@ -160,6 +162,7 @@ function TestSend({ channel }: { channel: Channel }) {
 
 /** Where to paste what, on the platform's side. */
 function Setup({ channel }: { channel: Channel }) {
+  if (channel.type === "web_push") return <PushSetup channel={channel} />;
   const verifyToken = channel.config?.verify_token;
   if (!channel.webhook_url) return null;
   return (
@@ -202,7 +205,10 @@ export function ChannelDetail({
     ...(channel.type === "whatsapp"
       ? [{ id: "templates" as const, label: t("channels.tab.templates") }]
       : []),
-    ...(isPlatform ? [{ id: "test" as const, label: t("channels.tab.test") }] : []),
+    // a test push needs a browser's subscription: subscribe on the site instead
+    ...(isPlatform && channel.type !== "web_push"
+      ? [{ id: "test" as const, label: t("channels.tab.test") }]
+      : []),
   ];
   return (
     <div class="page channel-detail">

@@ -143,6 +143,38 @@ export function platformFields(type: ChannelType): PlatformField[] {
           placeholder: "https://",
         },
       ];
+    case "web_push":
+      return [
+        {
+          key: "subject",
+          label: t("channels.field.subject"),
+          hint: t("channels.hint.subject"),
+          kind: "text",
+          placeholder: "mailto:support@example.com",
+        },
+        {
+          key: "title",
+          label: t("channels.field.title"),
+          hint: t("channels.hint.title"),
+          kind: "text",
+          optional: true,
+        },
+        {
+          key: "icon_url",
+          label: t("channels.field.icon_url"),
+          kind: "url",
+          optional: true,
+          placeholder: "https://",
+        },
+        {
+          key: "click_url",
+          label: t("channels.field.click_url"),
+          hint: t("channels.hint.click_url"),
+          kind: "url",
+          optional: true,
+          placeholder: "https://",
+        },
+      ];
     case "webchat":
       return [];
   }

@@ -1,4 +1,5 @@
 import {
+  BellRing,
   Camera,
   type LucideIcon,
   Mail,
@@ -26,6 +27,7 @@ export const CHANNEL_TYPES: Record<ChannelType, { icon: LucideIcon; tint: string
   twilio_sms: { icon: Smartphone, tint: "#c8283a" },
   email: { icon: Mail, tint: "#6d4aff" },
   custom: { icon: Plug, tint: "#52606d" },
+  web_push: { icon: BellRing, tint: "#b45309" },
 };
 
 export const TYPE_ORDER = Object.keys(CHANNEL_TYPES) as ChannelType[];
@@ -48,6 +50,8 @@ export function typeName(type: ChannelType) {
       return t("channels.type.email");
     case "custom":
       return t("channels.type.custom");
+    case "web_push":
+      return t("channels.type.web_push");
   }
 }
 
@@ -69,6 +73,8 @@ export function typeBlurb(type: ChannelType) {
       return t("channels.blurb.email");
     case "custom":
       return t("channels.blurb.custom");
+    case "web_push":
+      return t("channels.blurb.web_push");
   }
 }
 
