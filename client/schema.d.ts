@@ -7401,7 +7401,7 @@ export interface paths {
           /** @description Sent before this time */
           to?: string;
           /** @description Sent on channels of this kind (every sender account of it) */
-          channel_kind?: "webchat" | "whatsapp" | "messenger" | "instagram" | "telegram" | "twilio_sms" | "email" | "custom";
+          channel_kind?: "webchat" | "whatsapp" | "messenger" | "instagram" | "telegram" | "twilio_sms" | "email" | "custom" | "web_push";
           /** @description Sent from this sender account */
           channel_id?: string;
           status?: "queued" | "sent" | "delivered" | "read" | "failed";
@@ -11663,7 +11663,7 @@ export interface components {
        * @description Sent on channels of this kind (every sender account of it)
        * @enum {string}
        */
-      channel_kind?: "webchat" | "whatsapp" | "messenger" | "instagram" | "telegram" | "twilio_sms" | "email" | "custom";
+      channel_kind?: "webchat" | "whatsapp" | "messenger" | "instagram" | "telegram" | "twilio_sms" | "email" | "custom" | "web_push";
       /** @description Sent from this sender account */
       channel_id?: string;
       /** @enum {string} */
