@@ -41,6 +41,7 @@ import { filesRouter } from "./routes/files";
 import { invitationsRouter } from "./routes/invitations";
 import { labelsRouter } from "./routes/labels";
 import { meRouter } from "./routes/me";
+import { messageTemplatesRouter } from "./routes/message-templates";
 import { outboundMessagesRouter } from "./routes/outbound-messages";
 import { realtimeRouter } from "./routes/realtime";
 import { savedViewsRouter } from "./routes/saved-views";
@@ -185,6 +186,7 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
     .route(API, segmentsRouter)
     .route(API, outboundMessagesRouter)
     .route(API, broadcastsRouter)
+    .route(API, messageTemplatesRouter)
     .route("/widget/v1", widgetRouter)
     // before the channels' /webhooks/{platform}/{id}, which would take the path too
     .route("/webhooks", automationWebhookRouter)

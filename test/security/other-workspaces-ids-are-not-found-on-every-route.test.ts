@@ -78,6 +78,8 @@ const ROUTES_WITHOUT_IDS = new Set([
   "GET /api/v1/segments",
   "GET /api/v1/outbound-messages/saved-filters",
   "GET /api/v1/broadcasts",
+  "GET /api/v1/message-templates",
+  "POST /api/v1/message-templates",
   "GET /api/v1/automation-settings",
   "PATCH /api/v1/automation-settings",
   "POST /widget/v1/attachments",
@@ -147,6 +149,7 @@ const REFERENCE_KINDS: Record<string, string> = {
   segment_id: "seg",
   message_ids: "msg",
   contact_ids: "ct",
+  message_template_id: "mtpl",
 };
 
 let unique = 0;
@@ -162,6 +165,8 @@ type Request = {
   endsSession?: boolean;
   /** A valid body naming the caller's own objects. */
   body?: (own: Fixture) => unknown;
+  /** The body naming the object at `field`, when one body cannot name them all (one-of choices). */
+  bodyNaming?: (own: Fixture, field: string) => unknown;
   form?: () => FormData;
   query?: (own: Fixture, other: Fixture) => Record<string, string>;
 };
@@ -195,12 +200,18 @@ const segmentNaming = (own: Fixture, name?: string) => ({
   },
 });
 
-/** A broadcast on the caller's WhatsApp channel naming one of each kind of object it can. */
-const broadcastNaming = (own: Fixture, name?: string) => ({
+/**
+ * A broadcast on the caller's WhatsApp channel naming one of each kind of object it can; its
+ * message names a snippet, or the message template when that is the field under test.
+ */
+const broadcastNaming = (own: Fixture, name?: string, field?: string) => ({
   ...(name ? { name } : {}),
   channel_id: own.ids.ch?.[1] ?? "",
   audience: { segment_id: first(own, "seg"), contact_ids: [first(own, "ct")] },
-  message: { snippet_id: first(own, "snp") },
+  message:
+    field === "message.message_template_id"
+      ? { message_template_id: first(own, "mtpl") }
+      : { snippet_id: first(own, "snp") },
 });
 
 /** What each route needs besides its ids, so a refusal can only come from the id. */
@@ -328,8 +339,21 @@ const REQUESTS: Record<string, Request> = {
   "POST /api/v1/segments": { body: (own) => segmentNaming(own, `matrix ${unique++}`) },
   "PATCH /api/v1/segments/{id}": { body: (own) => segmentNaming(own) },
   "POST /api/v1/segments/preview": { body: (own) => segmentNaming(own) },
-  "POST /api/v1/broadcasts": { body: (own) => broadcastNaming(own, `matrix ${unique++}`) },
-  "PATCH /api/v1/broadcasts/{id}": { body: (own) => broadcastNaming(own) },
+  "POST /api/v1/broadcasts": {
+    body: (own) => broadcastNaming(own, `matrix ${unique++}`),
+    bodyNaming: (own, field) => broadcastNaming(own, `matrix ${unique++}`, field),
+  },
+  "PATCH /api/v1/broadcasts/{id}": {
+    body: (own) => broadcastNaming(own),
+    bodyNaming: (own, field) => broadcastNaming(own, undefined, field),
+  },
+  "PATCH /api/v1/message-templates/{id}": { body: () => ({ area: "matrix" }) },
+  "POST /api/v1/message-templates/{id}/preview": {
+    body: (own) => ({ contact_id: first(own, "ct") }),
+  },
+  "POST /api/v1/message-templates/{id}/test-send": {
+    body: (own) => ({ channel_id: first(own, "ch"), contact_id: first(own, "ct") }),
+  },
   "PATCH /api/v1/webhook-subscriptions/{id}": { body: () => ({ active: true }) },
   "POST /widget/v1/messages": {
     body: (own) => ({ text: "matrix", conversation_id: own.conversationId }),
@@ -688,9 +712,10 @@ describe("IDOR matrix: workspace A names workspace B's objects", () => {
               const where = `${caller.name}: ${route.key} with B's ${kind} in ${slot.in} ${slot.name}`;
               const naming = (id: string) => {
                 const fresh = requestOf(route);
+                const body = REQUESTS[route.key]?.bodyNaming?.(a, slot.name) ?? fresh.body;
                 return slot.in === "query"
                   ? { ...fresh, query: { ...fresh.query, [slot.name]: id } }
-                  : { ...fresh, body: withReference(fresh.body, slot.name, id) };
+                  : { ...fresh, body: withReference(body, slot.name, id) };
               };
               const answer = await call(route, caller, ownPathIds(route), naming(idOfB));
               if (slot.in === "body")
@@ -763,6 +788,7 @@ describe("IDOR matrix: workspace A names workspace B's objects", () => {
         "memberships",
         "messages",
         "snippets",
+        "message_templates",
         "team_members",
         "teams",
         "users",

@@ -29,6 +29,7 @@ export type BroadcastMessage = {
   text?: string | undefined;
   snippet_id?: string | undefined;
   template?: { name: string; language?: string | undefined; variables: string[] } | undefined;
+  message_template_id?: string | undefined;
 };
 
 /** One message to an audience on one channel, sent at the channel's pace. */
