@@ -8625,6 +8625,438 @@ export interface paths {
       };
     };
   };
+  "/api/v1/message-templates": {
+    /** Message templates by channel kind and area, WhatsApp's synced ones included */
+    get: {
+      parameters: {
+        query?: {
+          channel_kind?: "sms" | "email" | "telegram" | "messenger" | "instagram" | "webchat" | "web_push" | "whatsapp";
+          area?: string;
+          /** @description Words in the name or the text */
+          q?: string;
+        };
+      };
+      responses: {
+        /** @description Templates */
+        200: {
+          content: {
+            "application/json": {
+              data: components["schemas"]["MessageTemplate"][];
+            };
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    /** Save a message template; unknown variables are refused, HTML is sanitised */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["MessageTemplateCreate"];
+        };
+      };
+      responses: {
+        /** @description Saved */
+        201: {
+          content: {
+            "application/json": components["schemas"]["MessageTemplate"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/message-templates/{id}": {
+    /** One message template */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description The template */
+        200: {
+          content: {
+            "application/json": components["schemas"]["MessageTemplate"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    /** Delete a message template */
+    delete: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Deleted */
+        204: {
+          content: never;
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    /** Change a message template (WhatsApp's synced ones are read-only: 409) */
+    patch: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["MessageTemplatePatch"];
+        };
+      };
+      responses: {
+        /** @description Saved */
+        200: {
+          content: {
+            "application/json": components["schemas"]["MessageTemplate"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/message-templates/{id}/preview": {
+    /** The template filled for a sample contact (the workspace's first without one) */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["MessageTemplatePreviewRequest"];
+        };
+      };
+      responses: {
+        /** @description Each part as the contact would read it */
+        200: {
+          content: {
+            "application/json": components["schemas"]["MessageTemplatePreview"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/message-templates/{id}/test-send": {
+    /** Send the template for real to one contact on a channel of its kind, through the normal send path */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["MessageTemplateTestSend"];
+        };
+      };
+      responses: {
+        /** @description Queued in the contact's conversation */
+        202: {
+          content: {
+            "application/json": components["schemas"]["MessageTemplateTestSent"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/widget/v1/channels/{id}": {
     /** Public look and state of a web-chat channel */
     get: {
@@ -11604,7 +12036,7 @@ export interface components {
       };
       sender: {
         /** @enum {string} */
-        type: "agent" | "api" | "automation" | "bot" | "broadcast" | "scheduled";
+        type: "agent" | "api" | "automation" | "bot" | "broadcast" | "scheduled" | "test";
         name: string | null;
       };
       /**
@@ -11749,6 +12181,8 @@ export interface components {
         /** @default [] */
         variables?: string[];
       };
+      /** @description A message template of the channel's kind, filled per contact */
+      message_template_id?: string;
     };
     BroadcastVariant: {
       /** @example A */
@@ -11900,6 +12334,107 @@ export interface components {
           column: string;
           reason: string;
         }[];
+    };
+    MessageTemplate: {
+      /** @example mtpl_01JD0000000000000000000000 */
+      id: string;
+      name: string;
+      /** @enum {string} */
+      channel_kind: "sms" | "email" | "telegram" | "messenger" | "instagram" | "webchat" | "web_push" | "whatsapp";
+      area: string | null;
+      language: string | null;
+      body: string;
+      subject: string | null;
+      html: string | null;
+      title: string | null;
+      url: string | null;
+      /** @description WhatsApp templates synced from Meta: change them in WhatsApp Manager */
+      read_only: boolean;
+      /** @description WhatsApp: the synced channel */
+      channel_id: string | null;
+      /** @description WhatsApp: Meta's review status */
+      status: string | null;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      updated_at: string;
+    };
+    MessageTemplateCreate: {
+      name: string;
+      /** @enum {string} */
+      channel_kind: "sms" | "email" | "telegram" | "messenger" | "instagram" | "webchat" | "web_push";
+      /**
+       * @description Free text the team sorts by
+       * @example billing
+       */
+      area?: string | null;
+      language?: string | null;
+      /**
+       * @description Text with variables ({{contact.first_name|there}}, {{contact.fields.KEY}}, {{agent.name}}, {{workspace.name}}) or the aliases of older systems (%name%, %first_name%, %phone%, %email% …). Email: the plain-text part; web push: the notification's text
+       * @example Hi %first_name%, your invoice {{contact.fields.invoice|}} is ready.
+       */
+      body: string;
+      /** @description Email only, required there */
+      subject?: string | null;
+      /** @description Email only: the HTML part. Sanitised when saved: only an allow-list of elements and attributes stays; scripts, event handlers and javascript: links are removed */
+      html?: string | null;
+      /** @description Web push only, required there */
+      title?: string | null;
+      /**
+       * Format: uri
+       * @description Web push only: the page the notification opens
+       */
+      url?: string | null;
+    };
+    /** @description A template keeps its channel kind */
+    MessageTemplatePatch: {
+      name?: string;
+      /**
+       * @description Free text the team sorts by
+       * @example billing
+       */
+      area?: string | null;
+      language?: string | null;
+      /**
+       * @description Text with variables ({{contact.first_name|there}}, {{contact.fields.KEY}}, {{agent.name}}, {{workspace.name}}) or the aliases of older systems (%name%, %first_name%, %phone%, %email% …). Email: the plain-text part; web push: the notification's text
+       * @example Hi %first_name%, your invoice {{contact.fields.invoice|}} is ready.
+       */
+      body?: string;
+      /** @description Email only, required there */
+      subject?: string | null;
+      /** @description Email only: the HTML part. Sanitised when saved: only an allow-list of elements and attributes stays; scripts, event handlers and javascript: links are removed */
+      html?: string | null;
+      /** @description Web push only, required there */
+      title?: string | null;
+      /**
+       * Format: uri
+       * @description Web push only: the page the notification opens
+       */
+      url?: string | null;
+    };
+    MessageTemplatePreview: {
+      /** @description The sample contact used */
+      contact_id: string | null;
+      body: string;
+      subject: string | null;
+      html: string | null;
+      title: string | null;
+      url: string | null;
+      /** @description Variables that had no value and no default */
+      missing: string[];
+    };
+    MessageTemplatePreviewRequest: {
+      /** @description The sample contact; the workspace's first contact without it */
+      contact_id?: string;
+    };
+    MessageTemplateTestSent: {
+      conversation_id: string;
+      message_id: string;
+    };
+    MessageTemplateTestSend: {
+      channel_id: string;
+      contact_id: string;
     };
     WidgetChannel: {
       id: string;

@@ -43,6 +43,7 @@ import { invitationsRouter } from "./routes/invitations";
 import { labelsRouter } from "./routes/labels";
 import { linksRouter } from "./routes/links";
 import { meRouter } from "./routes/me";
+import { messageTemplatesRouter } from "./routes/message-templates";
 import { outboundMessagesRouter } from "./routes/outbound-messages";
 import { realtimeRouter } from "./routes/realtime";
 import { savedViewsRouter } from "./routes/saved-views";
@@ -198,6 +199,7 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
     .route(API, outboundMessagesRouter)
     .route(API, broadcastsRouter)
     .route(API, broadcastListsRouter)
+    .route(API, messageTemplatesRouter)
     .route("/widget/v1", widgetRouter)
     .route("/widget/v1", widgetPushRouter)
     // before the channels' /webhooks/{platform}/{id}, which would take the path too

@@ -29,6 +29,7 @@ const TABLES = [
   "automation_run_steps",
   "automation_answers",
   "segments",
+  "message_templates",
 ];
 
 /** Everything stored for the workspace (and its members' rows), in a stable order. */
@@ -156,7 +157,17 @@ describe("random JSON at the write endpoints", () => {
         body: { name: "Fixture", trigger: { type: "manual" } },
       }),
     );
+    const template = await json<{ id: string }>(
+      await api("/api/v1/message-templates", {
+        cookie: ws.ownerCookie,
+        body: { name: "Fixture", channel_kind: "webchat", body: "Hi %first_name%" },
+      }),
+    );
     const endpoints: [string, string][] = [
+      ["POST", "/api/v1/message-templates"],
+      ["PATCH", `/api/v1/message-templates/${template.id}`],
+      ["POST", `/api/v1/message-templates/${template.id}/preview`],
+      ["POST", `/api/v1/message-templates/${template.id}/test-send`],
       ["POST", "/api/v1/automations"],
       ["PATCH", `/api/v1/automations/${automation.id}`],
       ["POST", `/api/v1/automations/${automation.id}/deactivate`],

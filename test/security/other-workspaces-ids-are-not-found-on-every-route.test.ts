@@ -78,6 +78,8 @@ const ROUTES_WITHOUT_IDS = new Set([
   "GET /api/v1/segments",
   "GET /api/v1/outbound-messages/saved-filters",
   "GET /api/v1/broadcasts",
+  "GET /api/v1/message-templates",
+  "POST /api/v1/message-templates",
   "GET /api/v1/automation-settings",
   "PATCH /api/v1/automation-settings",
   "POST /widget/v1/attachments",
@@ -149,6 +151,7 @@ const REFERENCE_KINDS: Record<string, string> = {
   segment_id: "seg",
   message_ids: "msg",
   contact_ids: "ct",
+  message_template_id: "mtpl",
 };
 
 let unique = 0;
@@ -199,7 +202,8 @@ const segmentNaming = (own: Fixture, name?: string) => ({
 
 /**
  * A broadcast on the caller's WhatsApp channel naming one of each kind of object it can: an
- * A/B test when the field tried is a variant's (a broadcast has a message or variants).
+ * A/B test when the field tried is a variant's (a broadcast has a message or variants), its
+ * message naming the message template when that is the field tried, else a snippet.
  */
 const broadcastNaming = (own: Fixture, name?: string, field?: string) => ({
   ...(name ? { name } : {}),
@@ -213,7 +217,12 @@ const broadcastNaming = (own: Fixture, name?: string, field?: string) => ({
         ],
         split: { sample_percent: 20, winner_by: "replies", decide_after_hours: 4 },
       }
-    : { message: { snippet_id: first(own, "snp") } }),
+    : {
+        message:
+          field === "message.message_template_id"
+            ? { message_template_id: first(own, "mtpl") }
+            : { snippet_id: first(own, "snp") },
+      }),
 });
 
 /** What each route needs besides its ids, so a refusal can only come from the id. */
@@ -352,6 +361,13 @@ const REQUESTS: Record<string, Request> = {
       form.set("file", new File(["phone\n+12127365000\n"], "list.csv", { type: "text/csv" }));
       return form;
     },
+  },
+  "PATCH /api/v1/message-templates/{id}": { body: () => ({ area: "matrix" }) },
+  "POST /api/v1/message-templates/{id}/preview": {
+    body: (own) => ({ contact_id: first(own, "ct") }),
+  },
+  "POST /api/v1/message-templates/{id}/test-send": {
+    body: (own) => ({ channel_id: first(own, "ch"), contact_id: first(own, "ct") }),
   },
   "PATCH /api/v1/webhook-subscriptions/{id}": { body: () => ({ active: true }) },
   "POST /widget/v1/messages": {
@@ -792,6 +808,7 @@ describe("IDOR matrix: workspace A names workspace B's objects", () => {
         "memberships",
         "messages",
         "snippets",
+        "message_templates",
         "team_members",
         "teams",
         "users",

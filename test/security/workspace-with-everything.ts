@@ -143,6 +143,12 @@ export async function workspaceWithEverything(label: string) {
     rules: { groups: [{ rules: [{ type: "channel", operator: "has", channel_id: webchat.id }] }] },
   });
 
+  const messageTemplate = await created(cookie, "/api/v1/message-templates", {
+    name: marker,
+    channel_kind: "webchat",
+    body: `Hello %first_name%, ${marker}`,
+  });
+
   const broadcast = await created(cookie, "/api/v1/broadcasts", {
     name: marker,
     channel_id: whatsapp.id,
@@ -202,6 +208,7 @@ export async function workspaceWithEverything(label: string) {
       run: [run.id],
       seg: [segment.id],
       brd: [broadcast.id],
+      mtpl: [messageTemplate.id],
     } as Record<string, string[]>,
   };
 }

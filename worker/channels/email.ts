@@ -211,7 +211,13 @@ type ProviderCall = {
   externalId: (response: Response, answer: unknown) => string;
 };
 
-type Letter = { from: string; to: string; subject: string; text: string };
+type Letter = {
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+  html?: string | undefined;
+};
 
 const threadingHeaders = (message: Outbound): Record<string, string> =>
   message.inReplyTo
@@ -226,7 +232,13 @@ function mailbox(from: string) {
 }
 
 function resendCall(config: EmailConfig, letter: Letter, headers: Record<string, string>) {
-  const body = { from: letter.from, to: [letter.to], subject: letter.subject, text: letter.text };
+  const body = {
+    from: letter.from,
+    to: [letter.to],
+    subject: letter.subject,
+    text: letter.text,
+    ...(letter.html ? { html: letter.html } : {}),
+  };
   return {
     path: "/emails",
     auth: { authorization: `Bearer ${config.api_key}` },
@@ -251,6 +263,7 @@ function postmarkCall(config: EmailConfig, letter: Letter, headers: Record<strin
       To: letter.to,
       Subject: letter.subject,
       TextBody: letter.text,
+      ...(letter.html ? { HtmlBody: letter.html } : {}),
       Headers: Object.entries(headers).map(([Name, Value]) => ({ Name, Value })),
       MessageStream: "outbound",
     },
@@ -272,7 +285,11 @@ function sendgridCall(config: EmailConfig, letter: Letter, headers: Record<strin
     personalizations: [{ to: [{ email: letter.to }] }],
     from: mailbox(letter.from),
     subject: letter.subject,
-    content: [{ type: "text/plain", value: letter.text }],
+    // SendGrid wants text/plain before text/html
+    content: [
+      { type: "text/plain", value: letter.text },
+      ...(letter.html ? [{ type: "text/html", value: letter.html }] : []),
+    ],
   };
   return {
     path: "/v3/mail/send",
@@ -306,6 +323,7 @@ async function send(config: EmailConfig, message: Outbound, net: TargetFetch) {
     from: message.from ?? config.from_accounts[0]?.from ?? config.inbound_address,
     to: message.to,
     subject: message.subject ?? DEFAULT_SUBJECT,
+    html: message.html,
     // files go as a link the customer can open for a while
     text: [message.text, message.media && `${message.media.name}: ${message.media.url}`]
       .filter(Boolean)

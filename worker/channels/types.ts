@@ -71,6 +71,8 @@ export type Outbound = {
   /** Messenger / Instagram: a human agent's reply between 24 h and 7 days after the customer wrote. */
   humanAgentTag?: boolean | undefined;
   subject?: string | undefined;
+  /** Email: an HTML part beside the text. */
+  html?: string | undefined;
   /** Email: the sender account and threading headers. */
   from?: string | undefined;
   inReplyTo?: string | undefined;

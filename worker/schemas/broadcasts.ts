@@ -36,17 +36,26 @@ export const BroadcastMessage = z
     text: z.string().trim().min(1).max(4096).check(multiLine).optional(),
     snippet_id: Id.optional(),
     template: AgentMessageFields.shape.template,
+    message_template_id: Id.optional().openapi({
+      description: "A message template of the channel's kind, filled per contact",
+    }),
   })
   .superRefine((message, ctx) => {
-    const given = [message.text, message.snippet_id, message.template].filter(
-      (part) => part !== undefined,
-    );
+    const given = [
+      message.text,
+      message.snippet_id,
+      message.template,
+      message.message_template_id,
+    ].filter((part) => part !== undefined);
     if (given.length !== 1)
-      ctx.addIssue({ code: "custom", message: "give one of text, snippet_id or template" });
+      ctx.addIssue({
+        code: "custom",
+        message: "give one of text, snippet_id, template or message_template_id",
+      });
   })
   .openapi("BroadcastMessage", {
     description:
-      "One of: text (variables like `{{contact.first_name|there}}` filled per contact), a saved snippet, or an approved WhatsApp template (the only message WhatsApp allows outside the 24-hour window)",
+      "One of: text (variables like `{{contact.first_name|there}}` filled per contact), a saved snippet, an approved WhatsApp template (the only message WhatsApp allows outside the 24-hour window), or a message template of the channel's kind",
   });
 
 export const MAX_VARIANTS = 4;

@@ -2,6 +2,7 @@ import {
   Building2,
   CircleCheckBig,
   Clock,
+  FileText,
   KeyRound,
   ListChecks,
   type LucideIcon,
@@ -73,6 +74,13 @@ export const SECTIONS: Section[] = [
     group: "workspace",
     icon: MessageSquareText,
     load: () => import("./snippets"),
+    visible: isAdmin,
+  },
+  {
+    id: "message-templates",
+    group: "workspace",
+    icon: FileText,
+    load: () => import("./message-templates"),
     visible: isAdmin,
   },
   {

@@ -38,6 +38,7 @@ export type BroadcastMessage = {
   text?: string | undefined;
   snippet_id?: string | undefined;
   template?: { name: string; language?: string | undefined; variables: string[] } | undefined;
+  message_template_id?: string | undefined;
 };
 
 /** One of an A/B test's messages, named by its key (`A`, `B` …). */

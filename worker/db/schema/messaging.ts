@@ -120,7 +120,8 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /**
  * Who sent an outbound message, as the sent-message history tells them apart: a person or an
- * API key by hand, or Conversa on its own (automations, bots' auto-replies, broadcasts, schedules).
+ * API key by hand, or Conversa on its own (automations, bots' auto-replies, broadcasts, schedules),
+ * or a template's test send.
  */
 export const MESSAGE_ORIGINS = [
   "agent",
@@ -129,6 +130,7 @@ export const MESSAGE_ORIGINS = [
   "bot",
   "broadcast",
   "scheduled",
+  "test",
 ] as const;
 
 export type MessageOrigin = (typeof MESSAGE_ORIGINS)[number];

@@ -24,6 +24,8 @@ import type {
 } from "../../schemas/broadcasts";
 import { toIso } from "../../schemas/common";
 import { getChannel } from "../channels/channels";
+import { kindFitsChannel } from "../message-templates/send";
+import { getMessageTemplate } from "../message-templates/templates";
 import { checkVariables, getSnippet } from "../messaging/snippets";
 
 export type BroadcastRow = typeof broadcasts.$inferSelect;
@@ -121,6 +123,15 @@ async function messageProblems(
   if (message.snippet_id) {
     const found = await getSnippet(db, workspaceId, message.snippet_id).catch(nullIfGone);
     return found ? [] : [missing(`${at}.snippet_id`, "snippet")];
+  }
+  if (message.message_template_id) {
+    const found = await getMessageTemplate(db, workspaceId, message.message_template_id).catch(
+      nullIfGone,
+    );
+    if (!found) return [missing("message.message_template_id", "message template")];
+    return channelType === null || kindFitsChannel(found.channelKind, channelType)
+      ? []
+      : [{ path: "message.message_template_id", message: `Not a template for ${channelType}` }];
   }
   if (message.template)
     return channelType === null || channelType === "whatsapp"

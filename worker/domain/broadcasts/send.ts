@@ -2,13 +2,20 @@ import type { Db } from "../../lib/context";
 import { Problem } from "../../lib/errors";
 import { automationPrincipal } from "../automations/effects";
 import type { ChannelRow } from "../channels/channels";
+import { renderTemplateFor } from "../message-templates/send";
+import { getMessageTemplate } from "../message-templates/templates";
 import {
   findActiveConversation,
   getConversation,
   openConversation,
 } from "../messaging/conversations";
 import { deliverAgentMessage, prepareAgentMessage } from "../messaging/messages";
-import { contactVariables, getSnippet, renderForContact } from "../messaging/snippets";
+import {
+  contactVariables,
+  getSnippet,
+  renderForContact,
+  variableContext,
+} from "../messaging/snippets";
 import { type BroadcastRow, nullIfGone } from "./broadcasts";
 import { shortenLinks } from "./links";
 import { messageOf } from "./variants";
@@ -20,6 +27,15 @@ async function messageBody(db: Db, broadcast: BroadcastRow, variant: string | nu
   const message = messageOf(broadcast, variant);
   if (message.template) return { template: message.template };
   if (message.text !== undefined) return { text: message.text };
+  if (message.message_template_id) {
+    const template = await getMessageTemplate(
+      db,
+      broadcast.workspaceId,
+      message.message_template_id,
+    ).catch(nullIfGone);
+    if (!template) throw new Refused("The message template was deleted.");
+    return { messageTemplate: template };
+  }
   const snippet = message.snippet_id
     ? await getSnippet(db, broadcast.workspaceId, message.snippet_id).catch(nullIfGone)
     : null;
@@ -56,9 +72,12 @@ export async function sendToRecipient(
   const open = await findActiveConversation(db, workspaceId, contactId, channel.id);
   const conversation = open ? await getConversation(db, workspaceId, open) : null;
   const body = await messageBody(db, broadcast, recipient.variant);
+  const filled = body.messageTemplate
+    ? await renderTemplateFor(body.messageTemplate, await variableContext(db, principal, contact))
+    : null;
   const rendered = body.text
     ? (await renderForContact(db, principal, contact, body.text)).text
-    : undefined;
+    : filled?.body;
   const text =
     rendered && broadcast.trackClicks
       ? await shortenLinks(db, broadcast, contactId, rendered)
@@ -79,6 +98,7 @@ export async function sendToRecipient(
       template: body.template
         ? { ...body.template, variables: body.template.variables }
         : undefined,
+      subject: filled?.subject ?? undefined,
       private: false,
       client_message_id: `broadcast:${broadcast.id}:${recipient.round}`,
     },
@@ -93,7 +113,12 @@ export async function sendToRecipient(
     db,
     env,
     conversationId,
-    { ...reply, sender: { type: "bot", id: null, name: broadcast.name }, origin: "broadcast" },
+    {
+      ...reply,
+      sender: { type: "bot", id: null, name: broadcast.name },
+      origin: "broadcast",
+      ...(filled?.html ? { outbound: { ...reply.outbound, html: filled.html } } : {}),
+    },
     { now, origin: "" },
   );
   return { messageId: message.id, conversationId, seq: message.seq };

@@ -119,6 +119,7 @@ async function emailFields(
     fields: {
       from: account?.from,
       subject: options.subject ?? `Re: your conversation with ${channel.name}`,
+      html: options.html,
       inReplyTo: await lastInboundId(db, sending),
     },
   };

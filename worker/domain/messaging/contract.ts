@@ -28,6 +28,8 @@ export type OutboundOptions = {
   humanAgentTag?: boolean;
   subject?: string;
   area?: string;
+  /** Email: an HTML part beside the text, already sanitised. */
+  html?: string;
 };
 
 export type AppendInput = {

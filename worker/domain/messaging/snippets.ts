@@ -123,6 +123,27 @@ export async function contactVariables(
     : null;
 }
 
+/** The variables' values for a contact (stored or about to be), the signed-in agent and the workspace. */
+export async function variableContext(
+  db: Db,
+  principal: Principal,
+  contact: VariableContext["contact"],
+  conversation: VariableContext["conversation"] = null,
+): Promise<VariableContext> {
+  const [agent, workspace] = await Promise.all([
+    principal.userId
+      ? db.query.users.findFirst({ where: eq(users.id, principal.userId) })
+      : undefined,
+    db.query.workspaces.findFirst({ where: eq(workspaces.id, principal.workspaceId) }),
+  ]);
+  return {
+    contact,
+    agent: agent ? { name: agent.name, email: agent.email } : null,
+    workspace: workspace ? { name: workspace.name } : null,
+    conversation,
+  };
+}
+
 /** Fills variables for a contact (stored or about to be), the signed-in agent and the workspace. */
 export async function renderForContact(
   db: Db,
@@ -131,18 +152,7 @@ export async function renderForContact(
   text: string,
   conversation: VariableContext["conversation"] = null,
 ) {
-  const [agent, workspace] = await Promise.all([
-    principal.userId
-      ? db.query.users.findFirst({ where: eq(users.id, principal.userId) })
-      : undefined,
-    db.query.workspaces.findFirst({ where: eq(workspaces.id, principal.workspaceId) }),
-  ]);
-  return renderVariables(text, {
-    contact,
-    agent: agent ? { name: agent.name, email: agent.email } : null,
-    workspace: workspace ? { name: workspace.name } : null,
-    conversation,
-  });
+  return renderVariables(text, await variableContext(db, principal, contact, conversation));
 }
 
 /** Fills variables for a conversation: its contact, the signed-in agent, the workspace. */

@@ -33,9 +33,14 @@ export const LEGACY_ALIASES: ReadonlyMap<string, string> = new Map([
   ["first_name", "contact.first_name"],
   ["firstname", "contact.first_name"],
   ["last_name", "contact.last_name"],
+  ["lastname", "contact.last_name"],
+  ["apellido", "contact.last_name"],
   ["phone", "contact.phone"],
   ["telefono", "contact.phone"],
+  ["mobile", "contact.phone"],
+  ["celular", "contact.phone"],
   ["email", "contact.email"],
+  ["correo", "contact.email"],
   ["agent", "agent.name"],
   ["agente", "agent.name"],
   ["company", "workspace.name"],
@@ -125,9 +130,14 @@ export function unknownVariables(text: string, fieldKeys: string[]): string[] {
 
 /**
  * Fills the variables. A missing value takes its default, else becomes empty (and is listed in
- * `missing`); values are inserted as plain text, never re-read as variables.
+ * `missing`); values are inserted as plain text, never re-read as variables. `encode` encodes
+ * values for where they land (HTML), leaving the text's own defaults as written.
  */
-export function renderVariables(text: string, context: VariableContext) {
+export function renderVariables(
+  text: string,
+  context: VariableContext,
+  encode: (value: string) => string = (value) => value,
+) {
   const missing: string[] = [];
   let out = "";
   for (const token of tokens(text)) {
@@ -136,7 +146,7 @@ export function renderVariables(text: string, context: VariableContext) {
       continue;
     }
     const value = lookup(token.path, context);
-    if (value !== null && value !== "") out += value;
+    if (value !== null && value !== "") out += encode(value);
     else if (token.fallback !== undefined) out += token.fallback;
     else missing.push(token.path);
   }
