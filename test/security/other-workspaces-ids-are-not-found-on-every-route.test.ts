@@ -205,25 +205,25 @@ const segmentNaming = (own: Fixture, name?: string) => ({
  * A/B test when the field tried is a variant's (a broadcast has a message or variants), its
  * message naming the message template when that is the field tried, else a snippet.
  */
-const broadcastNaming = (own: Fixture, name?: string, field?: string) => ({
-  ...(name ? { name } : {}),
-  channel_id: own.ids.ch?.[1] ?? "",
-  audience: { segment_id: first(own, "seg"), contact_ids: [first(own, "ct")] },
-  ...(field?.startsWith("variants")
-    ? {
-        variants: [
-          { key: "A", message: { snippet_id: first(own, "snp") } },
-          { key: "B", message: { text: "matrix" } },
-        ],
-        split: { sample_percent: 20, winner_by: "replies", decide_after_hours: 4 },
-      }
-    : {
-        message:
-          field === "message.message_template_id"
-            ? { message_template_id: first(own, "mtpl") }
-            : { snippet_id: first(own, "snp") },
-      }),
-});
+const broadcastNaming = (own: Fixture, name?: string, field?: string) => {
+  const message = field?.endsWith("message.message_template_id")
+    ? { message_template_id: first(own, "mtpl") }
+    : { snippet_id: first(own, "snp") };
+  return {
+    ...(name ? { name } : {}),
+    channel_id: own.ids.ch?.[1] ?? "",
+    audience: { segment_id: first(own, "seg"), contact_ids: [first(own, "ct")] },
+    ...(field?.startsWith("variants")
+      ? {
+          variants: [
+            { key: "A", message },
+            { key: "B", message: { text: "matrix" } },
+          ],
+          split: { sample_percent: 20, winner_by: "replies", decide_after_hours: 4 },
+        }
+      : { message }),
+  };
+};
 
 /** What each route needs besides its ids, so a refusal can only come from the id. */
 const REQUESTS: Record<string, Request> = {

@@ -128,10 +128,10 @@ async function messageProblems(
     const found = await getMessageTemplate(db, workspaceId, message.message_template_id).catch(
       nullIfGone,
     );
-    if (!found) return [missing("message.message_template_id", "message template")];
+    if (!found) return [missing(`${at}.message_template_id`, "message template")];
     return channelType === null || kindFitsChannel(found.channelKind, channelType)
       ? []
-      : [{ path: "message.message_template_id", message: `Not a template for ${channelType}` }];
+      : [{ path: `${at}.message_template_id`, message: `Not a template for ${channelType}` }];
   }
   if (message.template)
     return channelType === null || channelType === "whatsapp"
