@@ -8360,9 +8360,13 @@ export interface paths {
     };
   };
   "/api/v1/broadcasts/{id}/stats": {
-    /** Counts of the send ledger, live while it sends */
+    /** Counts of the send ledger, live while it sends: of every run, or of one */
     get: {
       parameters: {
+        query?: {
+          /** @description One run's counts; every run's without it */
+          run?: number;
+        };
         path: {
           id: string;
         };
@@ -8419,12 +8423,74 @@ export interface paths {
       };
     };
   };
+  "/api/v1/broadcasts/{id}/runs": {
+    /** Each sending of the broadcast (one per period when it recurs), newest first, with its counts */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description The runs */
+        200: {
+          content: {
+            "application/json": components["schemas"]["BroadcastRunList"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/api/v1/broadcasts/{id}/recipients": {
-    /** The send ledger, by contact id, optionally of one status */
+    /** The send ledger of a run (the latest by default), by contact id, optionally of one status */
     get: {
       parameters: {
         query?: {
           status?: "queued" | "sending" | "sent" | "failed" | "excluded";
+          /** @description The latest run's without it */
+          run?: number;
           /** @description `next_cursor` of the previous page */
           cursor?: string;
           limit?: number;
@@ -11348,6 +11414,7 @@ export interface components {
        * @example 2026-11-22T10:00:00.000Z
        */
       send_at: string | null;
+      schedule: components["schemas"]["BroadcastSchedule"];
       /**
        * Format: date-time
        * @example 2026-11-22T10:00:00.000Z
@@ -11388,6 +11455,38 @@ export interface components {
         variables?: string[];
       };
     };
+    BroadcastSchedule: {
+      recurrence: components["schemas"]["BroadcastRecurrence"];
+    } | null;
+    /** @description Sends the broadcast again each period at `time` on the local clock (09:00 stays 09:00 across DST), one run per period however late the tick: daily, weekly on `days_of_week`, monthly on `day_of_month`, yearly on `month` and `day_of_month` */
+    BroadcastRecurrence: {
+      /** @enum {string} */
+      every: "daily" | "weekly" | "monthly" | "yearly";
+      days_of_week?: number[];
+      /** @description Past the month's end means its last day */
+      day_of_month?: number;
+      /** @description For yearly */
+      month?: number;
+      /**
+       * @description Local time of each run
+       * @example 09:00
+       */
+      time: string;
+      /**
+       * @description The workspace's when absent
+       * @example Europe/Madrid
+       */
+      timezone?: string;
+      ends?: {
+        /**
+         * Format: date-time
+         * @description No run at or after it
+         * @example 2026-11-22T10:00:00.000Z
+         */
+        at?: string;
+        after_runs?: number;
+      };
+    };
     BroadcastCreate: {
       name: string;
       channel_id: string;
@@ -11395,10 +11494,11 @@ export interface components {
       message: components["schemas"]["BroadcastMessage"];
       /**
        * Format: date-time
-       * @description Start then (within the minute); without it, the broadcast starts when asked
+       * @description Start then (within the minute); without it, the broadcast starts when asked. With a recurrence: its first run is not before
        * @example 2026-11-22T10:00:00.000Z
        */
       send_at?: string | null;
+      schedule?: components["schemas"]["BroadcastSchedule"];
     };
     /** @description Only a draft or a scheduled broadcast changes */
     BroadcastPatch: {
@@ -11408,10 +11508,11 @@ export interface components {
       message?: components["schemas"]["BroadcastMessage"];
       /**
        * Format: date-time
-       * @description Start then (within the minute); without it, the broadcast starts when asked
+       * @description Start then (within the minute); without it, the broadcast starts when asked. With a recurrence: its first run is not before
        * @example 2026-11-22T10:00:00.000Z
        */
       send_at?: string | null;
+      schedule?: components["schemas"]["BroadcastSchedule"];
     };
     BroadcastRetryResult: {
       requeued: number;
@@ -11438,6 +11539,45 @@ export interface components {
       read: number;
       replied: number;
       failed: number;
+    };
+    BroadcastRunList: {
+      data: components["schemas"]["BroadcastRun"][];
+    };
+    BroadcastRun: {
+      /** @description Every contact of the audience */
+      targeted: number;
+      excluded: number;
+      /**
+       * @example {
+       *   "opted_out": 3,
+       *   "no_address": 1
+       * }
+       */
+      excluded_by_reason: {
+        [key: string]: number;
+      };
+      /** @description Waiting to be sent, or being sent */
+      queued: number;
+      sent: number;
+      delivered: number;
+      read: number;
+      replied: number;
+      failed: number;
+      run: number;
+      /** @description `once`, the local date (month, year) of a recurrence's period, or `manual:` and when */
+      period_key: string;
+      /** @enum {string} */
+      status: "running" | "paused" | "completed" | "cancelled";
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      started_at: string;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      finished_at: string | null;
     };
     BroadcastRecipientPage: {
       data: components["schemas"]["BroadcastRecipient"][];

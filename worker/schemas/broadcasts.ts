@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
-import { BROADCAST_STATUSES, RECIPIENT_STATUSES } from "../db/schema";
+import { BROADCAST_RUN_STATUSES, BROADCAST_STATUSES, RECIPIENT_STATUSES } from "../db/schema";
 import { pageOf, pageQuery } from "../lib/pagination";
+import { HourMinute, Timezone, Weekday } from "./automation-rules";
 import { multiLine, singleLine, Timestamp } from "./common";
 import { TagName } from "./contacts";
 import { AgentMessageFields } from "./conversations";
@@ -47,8 +48,65 @@ export const BroadcastMessage = z
   });
 
 const SendAt = Timestamp.openapi({
-  description: "Start then (within the minute); without it, the broadcast starts when asked",
+  description:
+    "Start then (within the minute); without it, the broadcast starts when asked. With a recurrence: its first run is not before",
 });
+
+const RECURRENCE_FIELDS = {
+  daily: [],
+  weekly: ["days_of_week"],
+  monthly: ["day_of_month"],
+  yearly: ["month", "day_of_month"],
+} as const;
+const PERIOD_FIELDS = ["days_of_week", "day_of_month", "month"] as const;
+
+export const BroadcastRecurrence = z
+  .strictObject({
+    every: z.enum(["daily", "weekly", "monthly", "yearly"]),
+    days_of_week: z.array(Weekday).min(1).max(7).optional(),
+    day_of_month: z
+      .number()
+      .int()
+      .min(1)
+      .max(31)
+      .optional()
+      .openapi({ description: "Past the month's end means its last day" }),
+    month: z.number().int().min(1).max(12).optional().openapi({ description: "For yearly" }),
+    time: HourMinute.openapi({ description: "Local time of each run" }),
+    timezone: Timezone.optional().openapi({ description: "The workspace's when absent" }),
+    ends: z
+      .strictObject({
+        at: Timestamp.optional().openapi({ description: "No run at or after it" }),
+        after_runs: z.number().int().min(1).max(10_000).optional(),
+      })
+      .optional(),
+  })
+  .superRefine((recurrence, ctx) => {
+    const needed: readonly string[] = RECURRENCE_FIELDS[recurrence.every];
+    for (const field of PERIOD_FIELDS) {
+      const given = recurrence[field] !== undefined;
+      if (needed.includes(field) && !given)
+        ctx.addIssue({
+          code: "custom",
+          path: [field],
+          message: `needed when every is ${recurrence.every}`,
+        });
+      if (!needed.includes(field) && given)
+        ctx.addIssue({
+          code: "custom",
+          path: [field],
+          message: `not used when every is ${recurrence.every}`,
+        });
+    }
+  })
+  .openapi("BroadcastRecurrence", {
+    description:
+      "Sends the broadcast again each period at `time` on the local clock (09:00 stays 09:00 across DST), one run per period however late the tick: daily, weekly on `days_of_week`, monthly on `day_of_month`, yearly on `month` and `day_of_month`",
+  });
+
+export const BroadcastScheduleSchema = z
+  .strictObject({ recurrence: BroadcastRecurrence })
+  .openapi("BroadcastSchedule");
 
 export const BroadcastCreate = z
   .strictObject({
@@ -57,6 +115,7 @@ export const BroadcastCreate = z
     audience: BroadcastAudience,
     message: BroadcastMessage,
     send_at: SendAt.nullish(),
+    schedule: BroadcastScheduleSchema.nullish(),
   })
   .openapi("BroadcastCreate");
 
@@ -67,6 +126,7 @@ export const BroadcastPatch = z
     audience: BroadcastAudience.optional(),
     message: BroadcastMessage.optional(),
     send_at: SendAt.nullish(),
+    schedule: BroadcastScheduleSchema.nullish(),
   })
   .openapi("BroadcastPatch", { description: "Only a draft or a scheduled broadcast changes" });
 
@@ -79,6 +139,7 @@ export const BroadcastSchema = z
     message: BroadcastMessage,
     status: z.enum(BROADCAST_STATUSES),
     send_at: Timestamp.nullable(),
+    schedule: BroadcastScheduleSchema.nullable(),
     started_at: Timestamp.nullable(),
     finished_at: Timestamp.nullable(),
     created_at: Timestamp,
@@ -106,6 +167,29 @@ export const BroadcastStats = z
   })
   .openapi("BroadcastStats");
 
+const RunNumber = z.coerce.number().int().min(1).max(1_000_000);
+
+export const StatsQuery = z.object({
+  run: RunNumber.optional().openapi({ description: "One run's counts; every run's without it" }),
+});
+
+export const BroadcastRunSchema = BroadcastStats.omit({ status: true })
+  .extend({
+    run: z.number().int(),
+    period_key: z.string().openapi({
+      description:
+        "`once`, the local date (month, year) of a recurrence's period, or `manual:` and when",
+    }),
+    status: z.enum(BROADCAST_RUN_STATUSES),
+    started_at: Timestamp,
+    finished_at: Timestamp.nullable(),
+  })
+  .openapi("BroadcastRun");
+
+export const BroadcastRunList = z
+  .object({ data: z.array(BroadcastRunSchema) })
+  .openapi("BroadcastRunList");
+
 export const RecipientSchema = z
   .object({
     contact_id: z.string(),
@@ -122,6 +206,7 @@ export const RecipientSchema = z
 
 export const RecipientQuery = z.object({
   status: z.enum(RECIPIENT_STATUSES).optional(),
+  run: RunNumber.optional().openapi({ description: "The latest run's without it" }),
   cursor: Id.optional().openapi({ description: "`next_cursor` of the previous page" }),
   limit: pageQuery.limit,
 });

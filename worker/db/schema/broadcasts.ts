@@ -1,5 +1,12 @@
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import {
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
 import { channels } from "./channels";
 import { createdAt, millis } from "./columns";
 import { workspaceId } from "./workspace";
@@ -31,6 +38,20 @@ export type BroadcastMessage = {
   template?: { name: string; language?: string | undefined; variables: string[] } | undefined;
 };
 
+/**
+ * A broadcast sent again each period (the minute's cron makes one run per period), at `time`
+ * on the local clock of `timezone` (the workspace's when absent).
+ */
+export type BroadcastRecurrence = {
+  every: "daily" | "weekly" | "monthly" | "yearly";
+  days_of_week?: number[] | undefined;
+  day_of_month?: number | undefined;
+  month?: number | undefined;
+  time: string;
+  timezone?: string | undefined;
+  ends?: { at?: string | undefined; after_runs?: number | undefined } | undefined;
+};
+
 /** One message to an audience on one channel, sent at the channel's pace. */
 export const broadcasts = sqliteTable(
   "broadcasts",
@@ -46,9 +67,9 @@ export const broadcasts = sqliteTable(
     status: text("status", { enum: BROADCAST_STATUSES }).notNull().default("draft"),
     /** When a scheduled broadcast starts (the minute's cron starts it). */
     sendAt: millis("send_at"),
+    /** Sent once per period while it lasts; between runs the broadcast is `scheduled`. */
+    recurrence: text("recurrence", { mode: "json" }).$type<BroadcastRecurrence>(),
     startedAt: millis("started_at"),
-    /** When the whole audience was in the ledger: it cannot complete before. */
-    expandedAt: millis("expanded_at"),
     finishedAt: millis("finished_at"),
     createdAt: createdAt(),
     updatedAt: millis("updated_at").notNull(),
@@ -59,11 +80,41 @@ export const broadcasts = sqliteTable(
   ],
 );
 
+export const BROADCAST_RUN_STATUSES = ["running", "paused", "completed", "cancelled"] as const;
+export type BroadcastRunStatus = (typeof BROADCAST_RUN_STATUSES)[number];
+
+/**
+ * One sending of a broadcast: a one-off broadcast has run 1; a recurring one a run per period,
+ * never two for a period (the unique period key), however many cron ticks see it due.
+ */
+export const broadcastRuns = sqliteTable(
+  "broadcast_runs",
+  {
+    workspaceId: workspaceId(),
+    broadcastId: text("broadcast_id")
+      .notNull()
+      .references(() => broadcasts.id, { onDelete: "cascade" }),
+    run: integer("run").notNull(),
+    /** `once`, or the local date (month, year) of the recurrence's period. */
+    periodKey: text("period_key").notNull(),
+    status: text("status", { enum: BROADCAST_RUN_STATUSES }).notNull().default("running"),
+    startedAt: millis("started_at").notNull(),
+    /** When the whole audience was in the ledger: the run cannot complete before. */
+    expandedAt: millis("expanded_at"),
+    finishedAt: millis("finished_at"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.broadcastId, t.run] }),
+    uniqueIndex("broadcast_runs_period_idx").on(t.broadcastId, t.periodKey),
+    index("broadcast_runs_workspace_idx").on(t.workspaceId, t.broadcastId),
+  ],
+);
+
 export const RECIPIENT_STATUSES = ["queued", "sending", "sent", "failed", "excluded"] as const;
 export type RecipientStatus = (typeof RECIPIENT_STATUSES)[number];
 
 /**
- * The send ledger: one row per broadcast and contact, never two. A send claims its row
+ * The send ledger: one row per broadcast, run and contact, never two. A send claims its row
  * (`queued` → `sending` with a lease) before it writes, so a redelivered batch or a crashed
  * consumer never sends twice.
  */
@@ -74,6 +125,7 @@ export const broadcastRecipients = sqliteTable(
     broadcastId: text("broadcast_id")
       .notNull()
       .references(() => broadcasts.id, { onDelete: "cascade" }),
+    run: integer("run").notNull().default(1),
     contactId: text("contact_id").notNull(),
     status: text("status", { enum: RECIPIENT_STATUSES }).notNull(),
     /** Why it was excluded or failed: `opted_out`, `no_address`, or the platform's words. */
@@ -95,8 +147,8 @@ export const broadcastRecipients = sqliteTable(
     updatedAt: millis("updated_at").notNull(),
   },
   (t) => [
-    primaryKey({ columns: [t.broadcastId, t.contactId] }),
-    index("broadcast_recipients_status_idx").on(t.workspaceId, t.broadcastId, t.status),
+    primaryKey({ columns: [t.broadcastId, t.run, t.contactId] }),
+    index("broadcast_recipients_status_idx").on(t.workspaceId, t.broadcastId, t.run, t.status),
     index("broadcast_recipients_conversation_idx")
       .on(t.conversationId, t.seq)
       .where(sql`conversation_id IS NOT NULL`),

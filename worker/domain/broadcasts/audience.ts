@@ -2,7 +2,6 @@ import { and, asc, eq, gt, inArray, lte, type SQL, sql } from "drizzle-orm";
 import {
   type BroadcastAudience,
   broadcastRecipients,
-  broadcasts,
   type ChannelType,
   consentChannelOf,
   contactIdentities,
@@ -102,7 +101,7 @@ function exclusion(channel: { id: string; type: ChannelType; workspaceId: string
 export async function expandPage(
   db: Db,
   broadcast: BroadcastRow,
-  page: { pass: AudiencePass; after: string | null },
+  page: { run: number; pass: AudiencePass; after: string | null },
   now: number,
 ) {
   const { after } = page;
@@ -121,7 +120,7 @@ export async function expandPage(
   await db
     .insert(broadcastRecipients)
     .select(
-      sql`select ${broadcast.workspaceId}, ${broadcast.id}, ${contacts.id}, ${status}, ${reason}, 0, 0, null, null, null, null, null, null, null, null, ${now}, ${now} from ${contacts} where ${and(
+      sql`select ${broadcast.workspaceId}, ${broadcast.id}, ${page.run}, ${contacts.id}, ${status}, ${reason}, 0, 0, null, null, null, null, null, null, null, null, ${now}, ${now} from ${contacts} where ${and(
         inPage,
         lte(contacts.id, last),
       )}`,
@@ -135,6 +134,7 @@ export async function expandPage(
         broadcastRecipients,
         broadcast.workspaceId,
         eq(broadcastRecipients.broadcastId, broadcast.id),
+        eq(broadcastRecipients.run, page.run),
         eq(broadcastRecipients.status, "queued"),
         after ? gt(broadcastRecipients.contactId, after) : undefined,
         lte(broadcastRecipients.contactId, last),
@@ -142,10 +142,3 @@ export async function expandPage(
     );
   return { queued: queued.map((r) => r.id), next: ids.length < pageSize ? null : last };
 }
-
-/** The audience is all in the ledger: the broadcast may complete once its sends are done. */
-export const markExpanded = (db: Db, broadcast: BroadcastRow, now: number) =>
-  db
-    .update(broadcasts)
-    .set({ expandedAt: now })
-    .where(inWorkspace(broadcasts, broadcast.workspaceId, eq(broadcasts.id, broadcast.id)));

@@ -37,6 +37,7 @@ export const toBroadcastDto = (row: BroadcastRow): z.infer<typeof BroadcastSchem
   message: row.message,
   status: row.status,
   send_at: isoOrNull(row.sendAt),
+  schedule: row.recurrence ? { recurrence: row.recurrence } : null,
   started_at: isoOrNull(row.startedAt),
   finished_at: isoOrNull(row.finishedAt),
   created_at: toIso(row.createdAt),
@@ -146,9 +147,30 @@ async function checkReferences(
 
 const sendAtOf = (sendAt: string | null | undefined) => (sendAt ? Date.parse(sendAt) : null);
 
-function refusePast(sendAt: number | null, now: number) {
+type Schedule = z.infer<typeof BroadcastCreate>["schedule"];
+
+function refusePast(sendAt: number | null, schedule: Schedule, now: number) {
+  const errors: FieldError[] = [];
   if (sendAt !== null && sendAt < now - 60_000)
-    throw validationFailed([{ path: "send_at", message: "is in the past" }]);
+    errors.push({ path: "send_at", message: "is in the past" });
+  const endsAt = schedule?.recurrence.ends?.at;
+  if (endsAt !== undefined && Date.parse(endsAt) <= Math.max(now, sendAt ?? now))
+    errors.push({ path: "schedule.recurrence.ends.at", message: "is before the first run" });
+  if (errors.length) throw validationFailed(errors);
+}
+
+/**
+ * When and how the broadcast is sent: a draft waits to be started; one with `send_at` starts
+ * then; a recurring one runs each period from `send_at` (or now) on.
+ */
+function timing(sendAt: number | null, schedule: Schedule, now: number) {
+  const recurrence = schedule?.recurrence ?? null;
+  if (recurrence) return { recurrence, sendAt: sendAt ?? now, status: "scheduled" as const };
+  return {
+    recurrence,
+    sendAt,
+    status: sendAt === null ? ("draft" as const) : ("scheduled" as const),
+  };
 }
 
 export async function createBroadcast(
@@ -159,7 +181,7 @@ export async function createBroadcast(
 ) {
   await checkReferences(db, workspaceId, input);
   const sendAt = sendAtOf(input.send_at);
-  refusePast(sendAt, now);
+  refusePast(sendAt, input.schedule, now);
   const [row] = await db
     .insert(broadcasts)
     .values({
@@ -169,8 +191,7 @@ export async function createBroadcast(
       channelId: input.channel_id,
       audience: input.audience,
       message: input.message,
-      status: sendAt === null ? "draft" : "scheduled",
-      sendAt,
+      ...timing(sendAt, input.schedule, now),
       createdAt: now,
       updatedAt: now,
     })
@@ -196,8 +217,15 @@ export async function updateBroadcast(
     audience: patch.audience ?? current.audience,
     message: patch.message ?? current.message,
   });
-  const sendAt = patch.send_at === undefined ? current.sendAt : sendAtOf(patch.send_at);
-  if (patch.send_at !== undefined) refusePast(sendAt, now);
+  const schedule =
+    patch.schedule === undefined
+      ? current.recurrence && { recurrence: current.recurrence }
+      : patch.schedule;
+  // a recurrence's start defaults to when it was set: dropping the recurrence drops it too
+  const kept = patch.schedule === null && current.recurrence ? null : current.sendAt;
+  const sendAt = patch.send_at === undefined ? kept : sendAtOf(patch.send_at);
+  if (patch.send_at !== undefined || patch.schedule)
+    refusePast(patch.send_at === undefined ? null : sendAt, schedule, now);
   const [row] = await db
     .update(broadcasts)
     .set({
@@ -205,8 +233,7 @@ export async function updateBroadcast(
       channelId: patch.channel_id ?? current.channelId,
       audience: patch.audience ?? current.audience,
       message: patch.message ?? current.message,
-      sendAt,
-      status: sendAt === null ? "draft" : "scheduled",
+      ...timing(sendAt, schedule, now),
       updatedAt: now,
     })
     .where(and(broadcastKey(workspaceId, id), inArray(broadcasts.status, EDITABLE)))
