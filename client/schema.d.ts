@@ -11456,7 +11456,12 @@ export interface components {
       };
     };
     BroadcastSchedule: {
-      recurrence: components["schemas"]["BroadcastRecurrence"];
+      recurrence?: components["schemas"]["BroadcastRecurrence"];
+      /**
+       * @description Each recipient gets it at this wall time in their own timezone (the workspace's when they have none)
+       * @example 2030-06-01T09:00
+       */
+      send_at_local?: string;
     } | null;
     /** @description Sends the broadcast again each period at `time` on the local clock (09:00 stays 09:00 across DST), one run per period however late the tick: daily, weekly on `days_of_week`, monthly on `day_of_month`, yearly on `month` and `day_of_month` */
     BroadcastRecurrence: {

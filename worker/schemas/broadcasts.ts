@@ -104,8 +104,28 @@ export const BroadcastRecurrence = z
       "Sends the broadcast again each period at `time` on the local clock (09:00 stays 09:00 across DST), one run per period however late the tick: daily, weekly on `days_of_week`, monthly on `day_of_month`, yearly on `month` and `day_of_month`",
   });
 
+const LocalDateTime = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d$/, "a local date and time as YYYY-MM-DDTHH:MM")
+  .refine(
+    (local) => new Date(`${local}:00Z`).toISOString().startsWith(local),
+    "not a date on the calendar",
+  )
+  .openapi({
+    example: "2030-06-01T09:00",
+    description:
+      "Each recipient gets it at this wall time in their own timezone (the workspace's when they have none)",
+  });
+
 export const BroadcastScheduleSchema = z
-  .strictObject({ recurrence: BroadcastRecurrence })
+  .strictObject({
+    recurrence: BroadcastRecurrence.optional(),
+    send_at_local: LocalDateTime.optional(),
+  })
+  .superRefine((schedule, ctx) => {
+    if ((schedule.recurrence === undefined) === (schedule.send_at_local === undefined))
+      ctx.addIssue({ code: "custom", message: "give one of recurrence or send_at_local" });
+  })
   .openapi("BroadcastSchedule");
 
 export const BroadcastCreate = z

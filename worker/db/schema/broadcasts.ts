@@ -69,6 +69,11 @@ export const broadcasts = sqliteTable(
     sendAt: millis("send_at"),
     /** Sent once per period while it lasts; between runs the broadcast is `scheduled`. */
     recurrence: text("recurrence", { mode: "json" }).$type<BroadcastRecurrence>(),
+    /**
+     * `YYYY-MM-DDTHH:MM`: each recipient gets it at that wall time in their own timezone (the
+     * workspace's when they have none); `send_at` is then the first moment anywhere reaches it.
+     */
+    sendAtLocal: text("send_at_local"),
     startedAt: millis("started_at"),
     finishedAt: millis("finished_at"),
     createdAt: createdAt(),
@@ -138,6 +143,8 @@ export const broadcastRecipients = sqliteTable(
     messageId: text("message_id"),
     conversationId: text("conversation_id"),
     seq: integer("seq"),
+    /** A row waiting for its recipient's local send time; null once it may be sent. */
+    dueAt: millis("due_at"),
     /** When the channel's pacer let it go: the ledger's send times respect `max_per_second`. */
     sentAt: millis("sent_at"),
     deliveredAt: millis("delivered_at"),
@@ -149,6 +156,7 @@ export const broadcastRecipients = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.broadcastId, t.run, t.contactId] }),
     index("broadcast_recipients_status_idx").on(t.workspaceId, t.broadcastId, t.run, t.status),
+    index("broadcast_recipients_due_idx").on(t.dueAt).where(sql`due_at IS NOT NULL`),
     index("broadcast_recipients_conversation_idx")
       .on(t.conversationId, t.seq)
       .where(sql`conversation_id IS NOT NULL`),

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, lte, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, lte, type SQL, sql } from "drizzle-orm";
 import {
   type BroadcastAudience,
   broadcastRecipients,
@@ -14,6 +14,7 @@ import { getChannelRow } from "../channels/channels";
 import { identityKind } from "../channels/ledger";
 import { compileSegment, getSegment } from "../segments/segments";
 import { type BroadcastRow, nullIfGone } from "./broadcasts";
+import { dueAtOfContacts } from "./local-time";
 
 /** Contacts put in the ledger by one page of the audience. */
 export const AUDIENCE_PAGE = 500;
@@ -95,7 +96,8 @@ function exclusion(channel: { id: string; type: ChannelType; workspaceId: string
 /**
  * Puts one page of a pass over the audience (contacts after `after`, in id order) in the ledger, those who
  * cannot be sent to as `excluded` with the reason. A contact already there is left as it is, so
- * a page done twice changes nothing. Returns the page's queued contacts and where the next page
+ * a page done twice changes nothing. A broadcast at a local time gives each row its recipient's
+ * due time. Returns the page's queued contacts that may be sent now and where the next page
  * starts (null: the audience is all in).
  */
 export async function expandPage(
@@ -117,13 +119,14 @@ export async function expandPage(
   if (!last) return { queued: [], next: null };
   const channel = await getChannelRow(db, broadcast.workspaceId, broadcast.channelId);
   const { status, reason } = exclusion(channel);
+  const thisPage = and(inPage, lte(contacts.id, last));
+  const dueAt = broadcast.sendAtLocal
+    ? await dueAtOfContacts(db, broadcast.workspaceId, broadcast.sendAtLocal, thisPage, now)
+    : sql`null`;
   await db
     .insert(broadcastRecipients)
     .select(
-      sql`select ${broadcast.workspaceId}, ${broadcast.id}, ${page.run}, ${contacts.id}, ${status}, ${reason}, 0, 0, null, null, null, null, null, null, null, null, ${now}, ${now} from ${contacts} where ${and(
-        inPage,
-        lte(contacts.id, last),
-      )}`,
+      sql`select ${broadcast.workspaceId}, ${broadcast.id}, ${page.run}, ${contacts.id}, ${status}, ${reason}, 0, 0, null, null, null, null, ${dueAt}, null, null, null, null, ${now}, ${now} from ${contacts} where ${thisPage}`,
     )
     .onConflictDoNothing();
   const queued = await db
@@ -136,6 +139,7 @@ export async function expandPage(
         eq(broadcastRecipients.broadcastId, broadcast.id),
         eq(broadcastRecipients.run, page.run),
         eq(broadcastRecipients.status, "queued"),
+        isNull(broadcastRecipients.dueAt),
         after ? gt(broadcastRecipients.contactId, after) : undefined,
         lte(broadcastRecipients.contactId, last),
       ),

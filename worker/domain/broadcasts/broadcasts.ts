@@ -18,6 +18,7 @@ import type {
 import { toIso } from "../../schemas/common";
 import { getChannel } from "../channels/channels";
 import { checkVariables, getSnippet } from "../messaging/snippets";
+import { firstReached } from "./local-time";
 
 export type BroadcastRow = typeof broadcasts.$inferSelect;
 
@@ -37,7 +38,7 @@ export const toBroadcastDto = (row: BroadcastRow): z.infer<typeof BroadcastSchem
   message: row.message,
   status: row.status,
   send_at: isoOrNull(row.sendAt),
-  schedule: row.recurrence ? { recurrence: row.recurrence } : null,
+  schedule: scheduleOf(row) ?? null,
   started_at: isoOrNull(row.startedAt),
   finished_at: isoOrNull(row.finishedAt),
   created_at: toIso(row.createdAt),
@@ -149,13 +150,28 @@ const sendAtOf = (sendAt: string | null | undefined) => (sendAt ? Date.parse(sen
 
 type Schedule = z.infer<typeof BroadcastCreate>["schedule"];
 
+const scheduleOf = (row: BroadcastRow): Schedule =>
+  row.recurrence
+    ? { recurrence: row.recurrence }
+    : row.sendAtLocal
+      ? { send_at_local: row.sendAtLocal }
+      : null;
+
+/** The last timezone (UTC−12) reaches a wall time 26 hours after the first. */
+const LAST_REACHED_AFTER_FIRST = 26 * 60 * 60 * 1000;
+
 function refusePast(sendAt: number | null, schedule: Schedule, now: number) {
   const errors: FieldError[] = [];
   if (sendAt !== null && sendAt < now - 60_000)
     errors.push({ path: "send_at", message: "is in the past" });
-  const endsAt = schedule?.recurrence.ends?.at;
+  const endsAt = schedule?.recurrence?.ends?.at;
   if (endsAt !== undefined && Date.parse(endsAt) <= Math.max(now, sendAt ?? now))
     errors.push({ path: "schedule.recurrence.ends.at", message: "is before the first run" });
+  const local = schedule?.send_at_local;
+  if (local && sendAt !== null)
+    errors.push({ path: "send_at", message: "give send_at or schedule.send_at_local, not both" });
+  if (local && firstReached(local) + LAST_REACHED_AFTER_FIRST < now)
+    errors.push({ path: "schedule.send_at_local", message: "is in the past everywhere" });
   if (errors.length) throw validationFailed(errors);
 }
 
@@ -165,8 +181,13 @@ function refusePast(sendAt: number | null, schedule: Schedule, now: number) {
  */
 function timing(sendAt: number | null, schedule: Schedule, now: number) {
   const recurrence = schedule?.recurrence ?? null;
-  if (recurrence) return { recurrence, sendAt: sendAt ?? now, status: "scheduled" as const };
+  const sendAtLocal = schedule?.send_at_local ?? null;
+  const scheduled = "scheduled" as const;
+  if (recurrence) return { recurrence, sendAtLocal, sendAt: sendAt ?? now, status: scheduled };
+  if (sendAtLocal)
+    return { recurrence, sendAtLocal, sendAt: firstReached(sendAtLocal), status: scheduled };
   return {
+    sendAtLocal,
     recurrence,
     sendAt,
     status: sendAt === null ? ("draft" as const) : ("scheduled" as const),
@@ -217,12 +238,12 @@ export async function updateBroadcast(
     audience: patch.audience ?? current.audience,
     message: patch.message ?? current.message,
   });
-  const schedule =
-    patch.schedule === undefined
-      ? current.recurrence && { recurrence: current.recurrence }
-      : patch.schedule;
-  // a recurrence's start defaults to when it was set: dropping the recurrence drops it too
-  const kept = patch.schedule === null && current.recurrence ? null : current.sendAt;
+  const schedule = patch.schedule === undefined ? scheduleOf(current) : patch.schedule;
+  // the start a schedule set goes with it when the schedule changes
+  const kept =
+    patch.schedule !== undefined && (current.recurrence || current.sendAtLocal)
+      ? null
+      : current.sendAt;
   const sendAt = patch.send_at === undefined ? kept : sendAtOf(patch.send_at);
   if (patch.send_at !== undefined || patch.schedule)
     refusePast(patch.send_at === undefined ? null : sendAt, schedule, now);

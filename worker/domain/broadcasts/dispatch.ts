@@ -1,4 +1,4 @@
-import { and, eq, exists, gt, inArray, lt, or, sql } from "drizzle-orm";
+import { and, eq, exists, gt, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { isPlatformChannel } from "../../channels/index";
 import { broadcastRate, sendRate } from "../../channels/rules";
 import { broadcastRecipients, broadcasts } from "../../db/schema";
@@ -61,7 +61,7 @@ type Claim =
   | { kind: "gone" };
 
 /**
- * Takes the recipient's ledger row for this send (`queued`, or `sending` whose holder's lease
+ * Takes the recipient's ledger row for this send (`queued` and due, or `sending` whose holder's lease
  * ran out) while the broadcast runs, as one statement: of two deliveries of the same batch only
  * one gets it. A row another send still holds is `held`; one already done, or a broadcast no
  * longer running, is `gone`.
@@ -94,6 +94,7 @@ export async function claimRecipient(
     .where(
       and(
         recipientKey(job, contactId),
+        isNull(broadcastRecipients.dueAt),
         or(
           eq(broadcastRecipients.status, "queued"),
           and(eq(broadcastRecipients.status, "sending"), lt(broadcastRecipients.leaseUntil, now)),
@@ -269,6 +270,7 @@ export async function requeueBatch(
       and(
         ledgerOfRun(job),
         inArray(broadcastRecipients.status, ["queued", "sending"]),
+        isNull(broadcastRecipients.dueAt),
         job.after ? gt(broadcastRecipients.contactId, job.after) : undefined,
       ),
     )

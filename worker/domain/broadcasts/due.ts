@@ -1,13 +1,13 @@
-import { and, eq, isNotNull, isNull, lt, lte } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, isNull, lt, lte, sql } from "drizzle-orm";
 import { acrossWorkspaces } from "../../db/client";
 import { broadcastRecipients, broadcasts, workspaces } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
 import type { Db } from "../../lib/context";
 import { Problem } from "../../lib/errors";
 import { startBroadcast } from "./commands";
-import { queueJobs } from "./dispatch";
+import { queueJobs, sendJobs } from "./dispatch";
 import { duePeriod, recurrenceEnded } from "./recurrence";
-import { completeIfDone, latestRun } from "./runs";
+import { completeIfDone, latestRun, type RunRef } from "./runs";
 
 /** Broadcasts looked at per kind per tick. */
 const TICK_LIMIT = 100;
@@ -72,6 +72,52 @@ async function startDueRecurrences(db: Db, env: Env, now: number) {
   }
 }
 
+/** Rows released per page, and pages per tick, of recipients whose local send time came. */
+const RELEASE_PAGE = 500;
+const RELEASE_PAGES = 20;
+
+/**
+ * Recipients of running broadcasts whose local send time has come are released (their due
+ * time cleared, in one statement, so no two ticks release a row twice) and queued, a page at
+ * a time.
+ */
+async function releaseDueRecipients(db: Db, env: Env, now: number) {
+  const every = acrossWorkspaces(db);
+  for (let page = 0; page < RELEASE_PAGES; page++) {
+    const due = every
+      .select({ rowid: sql`${broadcastRecipients}.rowid` })
+      .from(broadcastRecipients)
+      .innerJoin(broadcasts, eq(broadcasts.id, broadcastRecipients.broadcastId))
+      .where(
+        and(
+          eq(broadcasts.status, "running"),
+          eq(broadcastRecipients.status, "queued"),
+          lte(broadcastRecipients.dueAt, now),
+        ),
+      )
+      .limit(RELEASE_PAGE);
+    const released = await every
+      .update(broadcastRecipients)
+      .set({ dueAt: null })
+      .where(inArray(sql`rowid`, due))
+      .returning({
+        workspaceId: broadcastRecipients.workspaceId,
+        broadcastId: broadcastRecipients.broadcastId,
+        run: broadcastRecipients.run,
+        contactId: broadcastRecipients.contactId,
+      });
+    const byRun = new Map<string, { ref: RunRef; ids: string[] }>();
+    for (const row of released) {
+      const key = `${row.broadcastId} ${row.run}`;
+      const group = byRun.get(key) ?? { ref: row, ids: [] };
+      group.ids.push(row.contactId);
+      byRun.set(key, group);
+    }
+    for (const { ref, ids } of byRun.values()) await queueJobs(env, sendJobs(ref, ids));
+    if (released.length < RELEASE_PAGE) return;
+  }
+}
+
 /** Running broadcasts whose sends were left held by a worker that died send again. */
 async function requeueStuckSends(db: Db, env: Env, now: number) {
   const stuck = await acrossWorkspaces(db)
@@ -99,10 +145,11 @@ async function requeueStuckSends(db: Db, env: Env, now: number) {
 
 /**
  * The minute's cron: starts one-off broadcasts that are due and recurring ones' due periods,
- * and sends again for running ones whose sends were left held by a worker that died.
+ * queues the recipients whose local send time has come, and sends again for running ones whose sends were left held by a worker that died.
  */
 export async function runDueBroadcasts(db: Db, env: Env, now: number) {
   await startDueOneOffs(db, env, now);
   await startDueRecurrences(db, env, now);
+  await releaseDueRecipients(db, env, now);
   await requeueStuckSends(db, env, now);
 }
