@@ -9982,6 +9982,11 @@ export interface components {
         api_version?: string;
         /** @description Messages a second this channel sends at most (replies and broadcasts together); the platform's published limit when absent */
         max_per_second?: number;
+        /** @description Broadcast messages this sender sends at most per window of `hours` (counted in windows aligned to the epoch); past it a broadcast waits, queued, for the next window. The platform's documented limit when absent (WhatsApp: its lowest messaging tier, 250 a day) */
+        max_per_window?: {
+          count: number;
+          hours: number;
+        };
       };
     } | {
       /** @enum {string} */
@@ -10002,6 +10007,11 @@ export interface components {
         api_version?: string;
         /** @description Messages a second this channel sends at most (replies and broadcasts together); the platform's published limit when absent */
         max_per_second?: number;
+        /** @description Broadcast messages this sender sends at most per window of `hours` (counted in windows aligned to the epoch); past it a broadcast waits, queued, for the next window. The platform's documented limit when absent (WhatsApp: its lowest messaging tier, 250 a day) */
+        max_per_window?: {
+          count: number;
+          hours: number;
+        };
       };
     } | {
       /** @enum {string} */
@@ -10022,6 +10032,11 @@ export interface components {
         api_version?: string;
         /** @description Messages a second this channel sends at most (replies and broadcasts together); the platform's published limit when absent */
         max_per_second?: number;
+        /** @description Broadcast messages this sender sends at most per window of `hours` (counted in windows aligned to the epoch); past it a broadcast waits, queued, for the next window. The platform's documented limit when absent (WhatsApp: its lowest messaging tier, 250 a day) */
+        max_per_window?: {
+          count: number;
+          hours: number;
+        };
       };
     } | {
       /** @enum {string} */
@@ -10039,6 +10054,11 @@ export interface components {
         api_base_url?: string;
         /** @description Messages a second this channel sends at most (replies and broadcasts together); the platform's published limit when absent */
         max_per_second?: number;
+        /** @description Broadcast messages this sender sends at most per window of `hours` (counted in windows aligned to the epoch); past it a broadcast waits, queued, for the next window. The platform's documented limit when absent (WhatsApp: its lowest messaging tier, 250 a day) */
+        max_per_window?: {
+          count: number;
+          hours: number;
+        };
       };
     } | {
       /** @enum {string} */
@@ -10057,6 +10077,11 @@ export interface components {
         api_base_url?: string;
         /** @description Messages a second this channel sends at most (replies and broadcasts together); the platform's published limit when absent */
         max_per_second?: number;
+        /** @description Broadcast messages this sender sends at most per window of `hours` (counted in windows aligned to the epoch); past it a broadcast waits, queued, for the next window. The platform's documented limit when absent (WhatsApp: its lowest messaging tier, 250 a day) */
+        max_per_window?: {
+          count: number;
+          hours: number;
+        };
       };
     } | ({
       /** @enum {string} */
@@ -10086,6 +10111,11 @@ export interface components {
         api_base_url?: string;
         /** @description Messages a second this channel sends at most (replies and broadcasts together); the platform's published limit when absent */
         max_per_second?: number;
+        /** @description Broadcast messages this sender sends at most per window of `hours` (counted in windows aligned to the epoch); past it a broadcast waits, queued, for the next window. The platform's documented limit when absent (WhatsApp: its lowest messaging tier, 250 a day) */
+        max_per_window?: {
+          count: number;
+          hours: number;
+        };
       };
     }) | {
       /** @enum {string} */
@@ -10098,6 +10128,11 @@ export interface components {
         outbound_url: string;
         /** @description Messages a second this channel sends at most (replies and broadcasts together); the platform's published limit when absent */
         max_per_second?: number;
+        /** @description Broadcast messages this sender sends at most per window of `hours` (counted in windows aligned to the epoch); past it a broadcast waits, queued, for the next window. The platform's documented limit when absent (WhatsApp: its lowest messaging tier, 250 a day) */
+        max_per_window?: {
+          count: number;
+          hours: number;
+        };
       };
     };
     ChannelPatch: {
@@ -11544,6 +11579,17 @@ export interface components {
       read: number;
       replied: number;
       failed: number;
+      /**
+       * @description Why sends wait: `max_per_window`, the sender's cap for the window is reached (of the run asked for, else the latest)
+       * @enum {string|null}
+       */
+      waiting_reason: "max_per_window" | null;
+      /**
+       * Format: date-time
+       * @description When they go on
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      waiting_until: string | null;
     };
     BroadcastRunList: {
       data: components["schemas"]["BroadcastRun"][];
@@ -11568,6 +11614,17 @@ export interface components {
       read: number;
       replied: number;
       failed: number;
+      /**
+       * @description Why sends wait: `max_per_window`, the sender's cap for the window is reached (of the run asked for, else the latest)
+       * @enum {string|null}
+       */
+      waiting_reason: "max_per_window" | null;
+      /**
+       * Format: date-time
+       * @description When they go on
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      waiting_until: string | null;
       run: number;
       /** @description `once`, the local date (month, year) of a recurrence's period, or `manual:` and when */
       period_key: string;

@@ -184,6 +184,11 @@ export const BroadcastStats = z
     read: z.number().int(),
     replied: z.number().int(),
     failed: z.number().int(),
+    waiting_reason: z.enum(["max_per_window"]).nullable().openapi({
+      description:
+        "Why sends wait: `max_per_window`, the sender's cap for the window is reached (of the run asked for, else the latest)",
+    }),
+    waiting_until: Timestamp.nullable().openapi({ description: "When they go on" }),
   })
   .openapi("BroadcastStats");
 

@@ -107,6 +107,9 @@ export const broadcastRuns = sqliteTable(
     /** When the whole audience was in the ledger: the run cannot complete before. */
     expandedAt: millis("expanded_at"),
     finishedAt: millis("finished_at"),
+    /** Why its sends wait (`max_per_window`: the sender's cap is reached), and until when. */
+    waitingReason: text("waiting_reason"),
+    waitingUntil: millis("waiting_until"),
   },
   (t) => [
     primaryKey({ columns: [t.broadcastId, t.run] }),

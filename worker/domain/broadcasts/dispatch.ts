@@ -1,13 +1,13 @@
 import { and, eq, exists, gt, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { isPlatformChannel } from "../../channels/index";
-import { broadcastRate, sendRate } from "../../channels/rules";
+import { broadcastRate, type SendWindow, sendRate, sendWindow } from "../../channels/rules";
 import { broadcastRecipients, broadcasts } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
 import type { Db } from "../../lib/context";
 import { getChannelRow } from "../channels/channels";
 import { type AudiencePass, expandPage, firstPass, passAfter } from "./audience";
 import type { BroadcastRow } from "./broadcasts";
-import { completeIfDone, ledgerOfRun, markExpanded, type RunRef } from "./runs";
+import { completeIfDone, ledgerOfRun, markExpanded, markWaiting, type RunRef } from "./runs";
 import { Refused, sendToRecipient } from "./send";
 
 /** Work on the broadcasts queue, for one run: a page of the audience into the ledger, or a few sends. */
@@ -130,11 +130,16 @@ const settle = (
  * Waits for the channel's broadcast pacer (see `BROADCAST_SHARE`): the time it let the send go,
  * or null when the wait is long enough to give the batch back to the queue.
  */
-async function paced(env: Env, channelId: string, perSecond: number) {
+async function paced(
+  env: Env,
+  channelId: string,
+  rate: { perSecond: number; window: SendWindow | null },
+) {
   const pacer = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(channelId));
   for (;;) {
-    const { waitMs, at } = await pacer.pace("broadcast", perSecond);
+    const { waitMs, at, full } = await pacer.pace("broadcast", rate.perSecond, rate.window);
     if (waitMs === 0) return at;
+    if (full) return { retryInMs: waitMs, until: at + waitMs };
     if (waitMs > INLINE_WAIT_MS) return { retryInMs: waitMs };
     await new Promise((resolve) => setTimeout(resolve, waitMs));
   }
@@ -163,9 +168,13 @@ export async function sendBatch(
   if (!broadcast) return;
   const channel = await getChannelRow(db, job.workspaceId, broadcast.channelId);
   if (!isPlatformChannel(channel.type)) return;
-  const rate = broadcastRate(sendRate(channel.type, channel.config));
+  const rate = {
+    perSecond: broadcastRate(sendRate(channel.type, channel.config)),
+    window: sendWindow(channel.type, channel.config),
+  };
   const later: string[] = [];
   let laterAt = 0;
+  let going = false;
   for (const [i, contactId] of job.contactIds.entries()) {
     const claim = await claimRecipient(db, job, contactId, now());
     if (claim.kind === "held") {
@@ -176,10 +185,13 @@ export async function sendBatch(
     const at = await paced(env, channel.id, rate);
     if (typeof at !== "number") {
       await settle(db, job, contactId, { status: "queued" }, now());
+      if (at.until) await markWaiting(db, job, { reason: "max_per_window", until: at.until });
       const rest = job.contactIds.slice(i);
       await queueJobs(env, sendJobs(job, rest), at.retryInMs / 1000);
       break;
     }
+    if (!going) await markWaiting(db, job, null);
+    going = true;
     const send = { broadcast, channel, contactId, round: claim.round, at };
     await sendOne(db, env, job, send, now);
   }

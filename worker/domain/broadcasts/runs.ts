@@ -46,7 +46,7 @@ export async function openRun(
   const [row] = await db
     .insert(broadcastRuns)
     .select(
-      sql`select ${broadcast.workspaceId}, ${broadcast.id}, coalesce(max(${broadcastRuns.run}), 0) + 1, ${periodKey}, 'running', ${now}, null, null from ${broadcastRuns} where ${inWorkspace(broadcastRuns, broadcast.workspaceId, eq(broadcastRuns.broadcastId, broadcast.id))}`,
+      sql`select ${broadcast.workspaceId}, ${broadcast.id}, coalesce(max(${broadcastRuns.run}), 0) + 1, ${periodKey}, 'running', ${now}, null, null, null, null from ${broadcastRuns} where ${inWorkspace(broadcastRuns, broadcast.workspaceId, eq(broadcastRuns.broadcastId, broadcast.id))}`,
     )
     .onConflictDoNothing()
     .returning();
@@ -80,6 +80,28 @@ export async function setLatestRunStatus(
     .update(broadcastRuns)
     .set({ status: change.to, finishedAt: finished ? change.now : null })
     .where(and(runKey(run), inArray(broadcastRuns.status, change.from)));
+}
+
+/**
+ * Why the run's sends wait, and until when; null once they go again. Only a change writes, so
+ * a run that is not waiting costs one indexed read per batch.
+ */
+export async function markWaiting(
+  db: Db,
+  ref: RunRef,
+  waiting: { reason: string; until: number } | null,
+) {
+  await db
+    .update(broadcastRuns)
+    .set({ waitingReason: waiting?.reason ?? null, waitingUntil: waiting?.until ?? null })
+    .where(
+      and(
+        runKey(ref),
+        waiting
+          ? sql`${broadcastRuns.waitingUntil} is not ${waiting.until}`
+          : isNotNull(broadcastRuns.waitingReason),
+      ),
+    );
 }
 
 /** The run's audience is all in the ledger: it may complete once its sends are done. */

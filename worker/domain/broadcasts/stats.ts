@@ -7,9 +7,9 @@ import { notFound } from "../../lib/errors";
 import type { BroadcastRunSchema, BroadcastStats } from "../../schemas/broadcasts";
 import { toIso } from "../../schemas/common";
 import { getBroadcast } from "./broadcasts";
-import { ledgerOfRun, listRuns, runKey } from "./runs";
+import { latestRun, ledgerOfRun, listRuns, type RunRow, runKey } from "./runs";
 
-type Counts = Omit<z.infer<typeof BroadcastStats>, "status">;
+type Counts = Omit<z.infer<typeof BroadcastStats>, "status" | "waiting_reason" | "waiting_until">;
 
 const emptyCounts = (): Counts => ({
   targeted: 0,
@@ -57,6 +57,14 @@ function tally(groups: Group[], counts = emptyCounts()) {
   return counts;
 }
 
+const isoOrNull = (ms: number | null) => (ms === null ? null : toIso(ms));
+
+/** Why a run's sends wait, if they do. */
+const waitingOf = (run: RunRow | undefined) => ({
+  waiting_reason: run?.waitingReason === "max_per_window" ? ("max_per_window" as const) : null,
+  waiting_until: run?.waitingReason ? isoOrNull(run.waitingUntil) : null,
+});
+
 /** The ledger's counts: of every run together, or of one run (its status then is the run's). */
 export async function broadcastStats(
   db: Db,
@@ -71,15 +79,22 @@ export async function broadcastStats(
       workspaceId,
       eq(broadcastRecipients.broadcastId, id),
     );
-    return { status: broadcast.status, ...tally(await ledgerGroups(db, every)) };
+    const latest = await latestRun(db, workspaceId, id);
+    return {
+      status: broadcast.status,
+      ...tally(await ledgerGroups(db, every)),
+      ...waitingOf(latest),
+    };
   }
   const ref = { workspaceId, broadcastId: id, run };
   const row = await db.query.broadcastRuns.findFirst({ where: runKey(ref) });
   if (!row) throw notFound("Run");
-  return { status: row.status, ...tally(await ledgerGroups(db, and(ledgerOfRun(ref)))) };
+  return {
+    status: row.status,
+    ...tally(await ledgerGroups(db, and(ledgerOfRun(ref)))),
+    ...waitingOf(row),
+  };
 }
-
-const isoOrNull = (ms: number | null) => (ms === null ? null : toIso(ms));
 
 /** The broadcast's runs, newest first, each with its counts. */
 export async function runsWithStats(
@@ -100,5 +115,6 @@ export async function runsWithStats(
     started_at: toIso(run.startedAt),
     finished_at: isoOrNull(run.finishedAt),
     ...tally(groups.filter((g) => g.run === run.run)),
+    ...waitingOf(run),
   }));
 }
