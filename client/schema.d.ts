@@ -8424,7 +8424,7 @@ export interface paths {
     };
   };
   "/api/v1/broadcasts/{id}/runs": {
-    /** Each sending of the broadcast (one per period when it recurs), newest first, with its counts */
+    /** Each sending of the broadcast (one per period when it recurs), the newest 100, with their counts */
     get: {
       parameters: {
         path: {

@@ -140,7 +140,7 @@ const runsRoute = createRoute({
   path: "/broadcasts/{id}/runs",
   tags,
   summary:
-    "Each sending of the broadcast (one per period when it recurs), newest first, with its counts",
+    "Each sending of the broadcast (one per period when it recurs), the newest 100, with their counts",
   security: authenticated,
   request: { params: BroadcastId },
   responses: { 200: jsonResponse(BroadcastRunList, "The runs"), ...errorResponses },

@@ -107,10 +107,10 @@ export const BroadcastRecurrence = z
 const LocalDateTime = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d$/, "a local date and time as YYYY-MM-DDTHH:MM")
-  .refine(
-    (local) => new Date(`${local}:00Z`).toISOString().startsWith(local),
-    "not a date on the calendar",
-  )
+  .refine((local) => {
+    const at = new Date(`${local}:00Z`);
+    return !Number.isNaN(at.getTime()) && at.toISOString().startsWith(local);
+  }, "not a date on the calendar")
   .openapi({
     example: "2030-06-01T09:00",
     description:

@@ -267,6 +267,9 @@ export async function deleteBroadcast(db: Db, workspaceId: string, id: string) {
   const current = await getBroadcast(db, workspaceId, id);
   if (!EDITABLE.includes(current.status))
     throw conflict(`A ${current.status} broadcast is kept: cancel it instead.`);
+  // a recurring broadcast between runs keeps what it sent
+  if (current.startedAt !== null)
+    throw conflict("A broadcast that has sent is kept: cancel it instead.");
   await db
     .delete(broadcasts)
     .where(and(broadcastKey(workspaceId, id), inArray(broadcasts.status, EDITABLE)));

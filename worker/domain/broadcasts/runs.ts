@@ -60,10 +60,14 @@ export const latestRun = (db: Db, workspaceId: string, broadcastId: string) =>
     orderBy: desc(broadcastRuns.run),
   });
 
+/** The newest runs a listing shows. */
+const RUNS_LISTED = 100;
+
 export const listRuns = (db: Db, workspaceId: string, broadcastId: string) =>
   db.query.broadcastRuns.findMany({
     where: inWorkspace(broadcastRuns, workspaceId, eq(broadcastRuns.broadcastId, broadcastId)),
     orderBy: desc(broadcastRuns.run),
+    limit: RUNS_LISTED,
   });
 
 /** Sets the status of the broadcast's latest run, when it is one of `from`. */
