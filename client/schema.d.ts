@@ -8428,9 +8428,13 @@ export interface paths {
     };
   };
   "/api/v1/broadcasts/{id}/stats": {
-    /** Counts of the send ledger, live while it sends */
+    /** Counts of the send ledger, live while it sends: of every run, or of one */
     get: {
       parameters: {
+        query?: {
+          /** @description One run's counts; every run's without it */
+          run?: number;
+        };
         path: {
           id: string;
         };
@@ -8487,12 +8491,74 @@ export interface paths {
       };
     };
   };
+  "/api/v1/broadcasts/{id}/runs": {
+    /** Each sending of the broadcast (one per period when it recurs), the newest 100, with their counts */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description The runs */
+        200: {
+          content: {
+            "application/json": components["schemas"]["BroadcastRunList"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/api/v1/broadcasts/{id}/recipients": {
-    /** The send ledger, by contact id, optionally of one status */
+    /** The send ledger of a run (the latest by default), by contact id, optionally of one status */
     get: {
       parameters: {
         query?: {
           status?: "queued" | "sending" | "sent" | "failed" | "excluded" | "held";
+          /** @description The latest run's without it */
+          run?: number;
           /** @description `next_cursor` of the previous page */
           cursor?: string;
           limit?: number;
@@ -10674,6 +10740,11 @@ export interface components {
         api_version?: string;
         /** @description Messages a second this channel sends at most (replies and broadcasts together); the platform's published limit when absent */
         max_per_second?: number;
+        /** @description Broadcast messages this sender sends at most per window of `hours` (counted in windows aligned to the epoch); past it a broadcast waits, queued, for the next window. The platform's documented limit when absent (WhatsApp: its lowest messaging tier, 250 a day) */
+        max_per_window?: {
+          count: number;
+          hours: number;
+        };
       };
     } | {
       /** @enum {string} */
@@ -10694,6 +10765,11 @@ export interface components {
         api_version?: string;
         /** @description Messages a second this channel sends at most (replies and broadcasts together); the platform's published limit when absent */
         max_per_second?: number;
+        /** @description Broadcast messages this sender sends at most per window of `hours` (counted in windows aligned to the epoch); past it a broadcast waits, queued, for the next window. The platform's documented limit when absent (WhatsApp: its lowest messaging tier, 250 a day) */
+        max_per_window?: {
+          count: number;
+          hours: number;
+        };
       };
     } | {
       /** @enum {string} */
@@ -10714,6 +10790,11 @@ export interface components {
         api_version?: string;
         /** @description Messages a second this channel sends at most (replies and broadcasts together); the platform's published limit when absent */
         max_per_second?: number;
+        /** @description Broadcast messages this sender sends at most per window of `hours` (counted in windows aligned to the epoch); past it a broadcast waits, queued, for the next window. The platform's documented limit when absent (WhatsApp: its lowest messaging tier, 250 a day) */
+        max_per_window?: {
+          count: number;
+          hours: number;
+        };
       };
     } | {
       /** @enum {string} */
@@ -10731,6 +10812,11 @@ export interface components {
         api_base_url?: string;
         /** @description Messages a second this channel sends at most (replies and broadcasts together); the platform's published limit when absent */
         max_per_second?: number;
+        /** @description Broadcast messages this sender sends at most per window of `hours` (counted in windows aligned to the epoch); past it a broadcast waits, queued, for the next window. The platform's documented limit when absent (WhatsApp: its lowest messaging tier, 250 a day) */
+        max_per_window?: {
+          count: number;
+          hours: number;
+        };
       };
     } | {
       /** @enum {string} */
@@ -10749,6 +10835,11 @@ export interface components {
         api_base_url?: string;
         /** @description Messages a second this channel sends at most (replies and broadcasts together); the platform's published limit when absent */
         max_per_second?: number;
+        /** @description Broadcast messages this sender sends at most per window of `hours` (counted in windows aligned to the epoch); past it a broadcast waits, queued, for the next window. The platform's documented limit when absent (WhatsApp: its lowest messaging tier, 250 a day) */
+        max_per_window?: {
+          count: number;
+          hours: number;
+        };
       };
     } | ({
       /** @enum {string} */
@@ -10778,6 +10869,11 @@ export interface components {
         api_base_url?: string;
         /** @description Messages a second this channel sends at most (replies and broadcasts together); the platform's published limit when absent */
         max_per_second?: number;
+        /** @description Broadcast messages this sender sends at most per window of `hours` (counted in windows aligned to the epoch); past it a broadcast waits, queued, for the next window. The platform's documented limit when absent (WhatsApp: its lowest messaging tier, 250 a day) */
+        max_per_window?: {
+          count: number;
+          hours: number;
+        };
       };
     }) | {
       /** @enum {string} */
@@ -10790,6 +10886,11 @@ export interface components {
         outbound_url: string;
         /** @description Messages a second this channel sends at most (replies and broadcasts together); the platform's published limit when absent */
         max_per_second?: number;
+        /** @description Broadcast messages this sender sends at most per window of `hours` (counted in windows aligned to the epoch); past it a broadcast waits, queued, for the next window. The platform's documented limit when absent (WhatsApp: its lowest messaging tier, 250 a day) */
+        max_per_window?: {
+          count: number;
+          hours: number;
+        };
       };
     } | {
       /** @enum {string} */
@@ -12137,6 +12238,7 @@ export interface components {
        * @example 2026-11-22T10:00:00.000Z
        */
       send_at: string | null;
+      schedule: components["schemas"]["BroadcastSchedule"];
       /**
        * Format: date-time
        * @example 2026-11-22T10:00:00.000Z
@@ -12200,6 +12302,43 @@ export interface components {
       /** @description Hours after the start when the winner is picked and the rest is sent */
       decide_after_hours: number;
     }) | null;
+    BroadcastSchedule: {
+      recurrence?: components["schemas"]["BroadcastRecurrence"];
+      /**
+       * @description Each recipient gets it at this wall time in their own timezone (the workspace's when they have none)
+       * @example 2030-06-01T09:00
+       */
+      send_at_local?: string;
+    } | null;
+    /** @description Sends the broadcast again each period at `time` on the local clock (09:00 stays 09:00 across DST), one run per period however late the tick: daily, weekly on `days_of_week`, monthly on `day_of_month`, yearly on `month` and `day_of_month` */
+    BroadcastRecurrence: {
+      /** @enum {string} */
+      every: "daily" | "weekly" | "monthly" | "yearly";
+      days_of_week?: number[];
+      /** @description Past the month's end means its last day */
+      day_of_month?: number;
+      /** @description For yearly */
+      month?: number;
+      /**
+       * @description Local time of each run
+       * @example 09:00
+       */
+      time: string;
+      /**
+       * @description The workspace's when absent
+       * @example Europe/Madrid
+       */
+      timezone?: string;
+      ends?: {
+        /**
+         * Format: date-time
+         * @description No run at or after it
+         * @example 2026-11-22T10:00:00.000Z
+         */
+        at?: string;
+        after_runs?: number;
+      };
+    };
     BroadcastCreate: {
       name: string;
       channel_id: string;
@@ -12212,10 +12351,11 @@ export interface components {
       track_clicks?: boolean;
       /**
        * Format: date-time
-       * @description Start then (within the minute); without it, the broadcast starts when asked
+       * @description Start then (within the minute); without it, the broadcast starts when asked. With a recurrence: its first run is not before
        * @example 2026-11-22T10:00:00.000Z
        */
       send_at?: string | null;
+      schedule?: components["schemas"]["BroadcastSchedule"];
     };
     /** @description Only a draft or a scheduled broadcast changes */
     BroadcastPatch: {
@@ -12230,10 +12370,11 @@ export interface components {
       track_clicks?: boolean;
       /**
        * Format: date-time
-       * @description Start then (within the minute); without it, the broadcast starts when asked
+       * @description Start then (within the minute); without it, the broadcast starts when asked. With a recurrence: its first run is not before
        * @example 2026-11-22T10:00:00.000Z
        */
       send_at?: string | null;
+      schedule?: components["schemas"]["BroadcastSchedule"];
     };
     BroadcastRetryResult: {
       requeued: number;
@@ -12270,6 +12411,17 @@ export interface components {
       failed: number;
       winner: string | null;
       variants: components["schemas"]["BroadcastVariantStats"][];
+      /**
+       * @description Why sends wait: `max_per_window`, the sender's cap for the window is reached (of the run asked for, else the latest)
+       * @enum {string|null}
+       */
+      waiting_reason: "max_per_window" | null;
+      /**
+       * Format: date-time
+       * @description When they go on
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      waiting_until: string | null;
     };
     BroadcastVariantStats: {
       key: string;
@@ -12283,6 +12435,60 @@ export interface components {
       reply_rate: number;
       /** @description Per message sent, as each rate */
       click_rate: number;
+    };
+    BroadcastRunList: {
+      data: components["schemas"]["BroadcastRun"][];
+    };
+    BroadcastRun: {
+      /** @description Every contact of the audience */
+      targeted: number;
+      excluded: number;
+      /**
+       * @example {
+       *   "opted_out": 3,
+       *   "no_address": 1
+       * }
+       */
+      excluded_by_reason: {
+        [key: string]: number;
+      };
+      /** @description Waiting to be sent, or being sent */
+      queued: number;
+      /** @description Waiting for the A/B test's winner */
+      held: number;
+      sent: number;
+      delivered: number;
+      read: number;
+      replied: number;
+      /** @description Recipients who opened a short link */
+      clicked: number;
+      failed: number;
+      /**
+       * @description Why sends wait: `max_per_window`, the sender's cap for the window is reached (of the run asked for, else the latest)
+       * @enum {string|null}
+       */
+      waiting_reason: "max_per_window" | null;
+      /**
+       * Format: date-time
+       * @description When they go on
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      waiting_until: string | null;
+      run: number;
+      /** @description `once`, the local date (month, year) of a recurrence's period, or `manual:` and when */
+      period_key: string;
+      /** @enum {string} */
+      status: "running" | "paused" | "completed" | "cancelled";
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      started_at: string;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      finished_at: string | null;
     };
     BroadcastRecipientPage: {
       data: components["schemas"]["BroadcastRecipient"][];

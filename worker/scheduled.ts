@@ -1,7 +1,7 @@
 import { createDb } from "./db/client";
 import { sweepStuckRuns } from "./domain/automations/runner";
 import { fireScheduleTriggers } from "./domain/automations/schedule";
-import { runDueBroadcasts } from "./domain/broadcasts/commands";
+import { runDueBroadcasts } from "./domain/broadcasts/due";
 import { decideWinners } from "./domain/broadcasts/variants";
 import type { Db } from "./lib/context";
 

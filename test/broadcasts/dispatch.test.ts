@@ -3,9 +3,10 @@ import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../../worker/db/client";
 import { broadcasts } from "../../worker/db/schema";
-import { expandPage, markExpanded } from "../../worker/domain/broadcasts/audience";
+import { expandPage } from "../../worker/domain/broadcasts/audience";
 import { getBroadcast } from "../../worker/domain/broadcasts/broadcasts";
 import { claimRecipient, SEND_LEASE_MS, sendJobs } from "../../worker/domain/broadcasts/dispatch";
+import { markExpanded, ONCE, openRun } from "../../worker/domain/broadcasts/runs";
 import { sendToRecipient } from "../../worker/domain/broadcasts/send";
 import { getChannelRow } from "../../worker/domain/channels/channels";
 import { eventually } from "../channel-helpers";
@@ -120,13 +121,11 @@ describe("broadcast dispatch", () => {
     const s = await setup();
     const { readers, broadcast } = await startedByHand(s, 3);
     await finished(s, broadcast.id);
-    const row = await getBroadcast(workerDb(), s.ws.id, broadcast.id);
+    const run = { workspaceId: s.ws.id, broadcastId: broadcast.id, run: 1 };
     const ids = readers.map((r) => r.id);
     // the same batch, delivered twice more, and the audience expanded again
-    await consume([...sendJobs(row, ids), ...sendJobs(row, ids)]);
-    await consume([
-      { kind: "expand", workspaceId: s.ws.id, broadcastId: broadcast.id, after: null },
-    ]);
+    await consume([...sendJobs(run, ids), ...sendJobs(run, ids)]);
+    await consume([{ kind: "expand", ...run, after: null }]);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(await ledgerOf(s.ws.id, broadcast.id)).toHaveLength(3);
     const sends = await sendsByChat(s);
@@ -144,12 +143,13 @@ describe("broadcast dispatch", () => {
       .set({ status: "running", startedAt: Date.now() })
       .where(and(eq(broadcasts.workspaceId, s.ws.id), eq(broadcasts.id, broadcast.id)));
     const running = await getBroadcast(db, s.ws.id, broadcast.id);
-    await expandPage(db, running, { pass: "rules", after: null }, Date.now());
-    await markExpanded(db, running, Date.now());
+    const opened = await openRun(db, running, ONCE, Date.now());
+    const job = { workspaceId: s.ws.id, broadcastId: broadcast.id, run: opened?.run ?? 0 };
+    await expandPage(db, running, { run: job.run, pass: "rules", after: null }, Date.now());
+    await markExpanded(db, job, Date.now());
     const [died, wrote] = readers;
     if (!died || !wrote) throw new Error("two readers");
     const now = Date.now();
-    const job = { workspaceId: s.ws.id, broadcastId: broadcast.id };
     // both claimed by a consumer that then dies: one before writing, one after
     const claims = await Promise.all([
       claimRecipient(db, job, died.id, now),
@@ -157,7 +157,14 @@ describe("broadcast dispatch", () => {
     ]);
     const row = await getBroadcast(db, s.ws.id, broadcast.id);
     const channel = await getChannelRow(db, s.ws.id, s.channel.id);
-    await sendToRecipient(db, env, row, channel, { contactId: wrote.id, round: 0 }, now);
+    await sendToRecipient(
+      db,
+      env,
+      row,
+      channel,
+      { contactId: wrote.id, run: job.run, round: 0 },
+      now,
+    );
     // within the lease, another delivery leaves them alone
     const during = claims.every((c) => c.kind === "claimed")
       ? await claimRecipient(db, job, died.id, now + 1000)
@@ -165,7 +172,7 @@ describe("broadcast dispatch", () => {
     expect(during).toEqual({ kind: "held", until: now + SEND_LEASE_MS });
     // past it, the redelivered batch takes both again
     const later = now + SEND_LEASE_MS + 1000;
-    await consume(sendJobs(row, [died.id, wrote.id]), () => later);
+    await consume(sendJobs(job, [died.id, wrote.id]), () => later);
     const ledger = await ledgerOf(s.ws.id, broadcast.id);
     expect(ledger.map((r) => r.status)).toEqual(["sent", "sent"]);
     const sends = await eventually(async () => {

@@ -45,10 +45,12 @@ export type Stats = {
     reply_rate: number;
     click_rate: number;
   }[];
+  waiting_reason: string | null;
+  waiting_until: string | null;
 };
 
 /** A workspace with a Telegram bot on the fake platform, sending at most `maxPerSecond`. */
-export async function setup(maxPerSecond?: number) {
+export async function setup(maxPerSecond?: number, config: Record<string, unknown> = {}) {
   const ws = await newWorkspace();
   const botToken = `${uniqueDigits(10)}:AAB${uniqueDigits(20)}`;
   const channel = await newChannel(ws.ownerCookie, "telegram", {
@@ -56,6 +58,7 @@ export async function setup(maxPerSecond?: number) {
     secret_token: SECRET,
     api_base_url: fakeUrl(),
     ...(maxPerSecond ? { max_per_second: maxPerSecond } : {}),
+    ...config,
   });
   return { ws, channel, botToken, cookie: ws.ownerCookie };
 }

@@ -28,7 +28,7 @@ const ALLOWED_ACROSS_WORKSPACES: Record<string, string> = {
     "an incoming webhook's URL token names its automation, and so its workspace",
   "worker/domain/automations/schedule.ts":
     "the cron tick finds every workspace's scheduled automations; each names its workspace",
-  "worker/domain/broadcasts/commands.ts":
+  "worker/domain/broadcasts/due.ts":
     "the cron tick finds every workspace's due broadcasts and stuck sends; each names its workspace",
   "worker/domain/broadcasts/variants.ts":
     "the cron tick finds every workspace's A/B tests due a winner; each names its workspace",

@@ -84,6 +84,19 @@ export function sendRate(
   return config.max_per_second ? { ...published, perSecond: config.max_per_second } : published;
 }
 
+export type SendWindow = { count: number; hours: number };
+
+/** Documented per-window limits: WhatsApp's lowest tier of business-initiated sends a day. */
+const WINDOW_LIMITS: Partial<Record<Exclude<ChannelType, "webchat">, SendWindow>> = {
+  whatsapp: { count: 250, hours: 24 },
+};
+
+/** The sender's cap per window: its configured `max_per_window`, or the documented one. */
+export const sendWindow = (
+  type: Exclude<ChannelType, "webchat">,
+  config: { max_per_window?: SendWindow | undefined },
+): SendWindow | null => config.max_per_window ?? WINDOW_LIMITS[type] ?? null;
+
 /**
  * Broadcasts draw from their own bucket refilled at this share of the channel's rate, on top of
  * the channel's bucket every outbound message takes from (`deliverOutbound`). So broadcasts

@@ -9,7 +9,6 @@ import {
   updateBroadcast,
 } from "../domain/broadcasts/broadcasts";
 import {
-  broadcastStats,
   cancelBroadcast,
   listRecipients,
   pauseBroadcast,
@@ -17,6 +16,7 @@ import {
   retryFailed,
   startBroadcast,
 } from "../domain/broadcasts/commands";
+import { broadcastStats, runsWithStats } from "../domain/broadcasts/stats";
 import { pickWinner } from "../domain/broadcasts/variants";
 import { requireRole } from "../lib/auth";
 import type { AppEnv } from "../lib/context";
@@ -26,12 +26,14 @@ import {
   BroadcastList,
   BroadcastListQuery,
   BroadcastPatch,
+  BroadcastRunList,
   BroadcastSchema,
   BroadcastStats,
   PickWinner,
   RecipientPage,
   RecipientQuery,
   RetryResult,
+  StatsQuery,
 } from "../schemas/broadcasts";
 import { errorResponses, IdParam, jsonBody, jsonResponse } from "../schemas/common";
 
@@ -140,17 +142,29 @@ const statsRoute = createRoute({
   method: "get",
   path: "/broadcasts/{id}/stats",
   tags,
-  summary: "Counts of the send ledger, live while it sends",
+  summary: "Counts of the send ledger, live while it sends: of every run, or of one",
+  security: authenticated,
+  request: { params: BroadcastId, query: StatsQuery },
+  responses: { 200: jsonResponse(BroadcastStats, "The counts"), ...errorResponses },
+});
+
+const runsRoute = createRoute({
+  method: "get",
+  path: "/broadcasts/{id}/runs",
+  tags,
+  summary:
+    "Each sending of the broadcast (one per period when it recurs), the newest 100, with their counts",
   security: authenticated,
   request: { params: BroadcastId },
-  responses: { 200: jsonResponse(BroadcastStats, "The counts"), ...errorResponses },
+  responses: { 200: jsonResponse(BroadcastRunList, "The runs"), ...errorResponses },
 });
 
 const recipientsRoute = createRoute({
   method: "get",
   path: "/broadcasts/{id}/recipients",
   tags,
-  summary: "The send ledger, by contact id, optionally of one status",
+  summary:
+    "The send ledger of a run (the latest by default), by contact id, optionally of one status",
   security: authenticated,
   request: { params: BroadcastId, query: RecipientQuery },
   responses: { 200: jsonResponse(RecipientPage, "A page"), ...errorResponses },
@@ -226,7 +240,12 @@ export const broadcastsRouter = createRouter()
   })
   .openapi(statsRoute, async (c) => {
     const { db, workspaceId } = scope(c);
-    return c.json(await broadcastStats(db, workspaceId, c.req.valid("param").id), 200);
+    const { run } = c.req.valid("query");
+    return c.json(await broadcastStats(db, workspaceId, c.req.valid("param").id, run), 200);
+  })
+  .openapi(runsRoute, async (c) => {
+    const { db, workspaceId } = scope(c);
+    return c.json({ data: await runsWithStats(db, workspaceId, c.req.valid("param").id) }, 200);
   })
   .openapi(recipientsRoute, async (c) => {
     const { db, workspaceId } = scope(c);

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
-import { BROADCAST_STATUSES, RECIPIENT_STATUSES } from "../db/schema";
+import { BROADCAST_RUN_STATUSES, BROADCAST_STATUSES, RECIPIENT_STATUSES } from "../db/schema";
 import { pageOf, pageQuery } from "../lib/pagination";
+import { HourMinute, Timezone, Weekday } from "./automation-rules";
 import { multiLine, singleLine, Timestamp } from "./common";
 import { TagName } from "./contacts";
 import { AgentMessageFields } from "./conversations";
@@ -105,7 +106,12 @@ const TrackClicks = z.boolean().openapi({
 
 /** Either one message or an A/B test's variants with their split, never both. */
 const checkMessageOrVariants = (
-  input: { message?: unknown; variants?: unknown; split?: unknown },
+  input: {
+    message?: unknown;
+    variants?: unknown;
+    split?: unknown;
+    schedule?: { recurrence?: unknown } | null | undefined;
+  },
   ctx: z.RefinementCtx,
 ) => {
   if (input.message !== undefined && input.variants !== undefined)
@@ -114,11 +120,94 @@ const checkMessageOrVariants = (
     ctx.addIssue({ code: "custom", path: ["split"], message: "variants need a split" });
   if (input.split !== undefined && input.variants === undefined)
     ctx.addIssue({ code: "custom", path: ["split"], message: "a split needs variants" });
+  if (input.variants && input.schedule?.recurrence)
+    ctx.addIssue({
+      code: "custom",
+      path: ["schedule", "recurrence"],
+      message: "an A/B test is sent once, not again each period",
+    });
 };
 
 const SendAt = Timestamp.openapi({
-  description: "Start then (within the minute); without it, the broadcast starts when asked",
+  description:
+    "Start then (within the minute); without it, the broadcast starts when asked. With a recurrence: its first run is not before",
 });
+
+const RECURRENCE_FIELDS = {
+  daily: [],
+  weekly: ["days_of_week"],
+  monthly: ["day_of_month"],
+  yearly: ["month", "day_of_month"],
+} as const;
+const PERIOD_FIELDS = ["days_of_week", "day_of_month", "month"] as const;
+
+export const BroadcastRecurrence = z
+  .strictObject({
+    every: z.enum(["daily", "weekly", "monthly", "yearly"]),
+    days_of_week: z.array(Weekday).min(1).max(7).optional(),
+    day_of_month: z
+      .number()
+      .int()
+      .min(1)
+      .max(31)
+      .optional()
+      .openapi({ description: "Past the month's end means its last day" }),
+    month: z.number().int().min(1).max(12).optional().openapi({ description: "For yearly" }),
+    time: HourMinute.openapi({ description: "Local time of each run" }),
+    timezone: Timezone.optional().openapi({ description: "The workspace's when absent" }),
+    ends: z
+      .strictObject({
+        at: Timestamp.optional().openapi({ description: "No run at or after it" }),
+        after_runs: z.number().int().min(1).max(10_000).optional(),
+      })
+      .optional(),
+  })
+  .superRefine((recurrence, ctx) => {
+    const needed: readonly string[] = RECURRENCE_FIELDS[recurrence.every];
+    for (const field of PERIOD_FIELDS) {
+      const given = recurrence[field] !== undefined;
+      if (needed.includes(field) && !given)
+        ctx.addIssue({
+          code: "custom",
+          path: [field],
+          message: `needed when every is ${recurrence.every}`,
+        });
+      if (!needed.includes(field) && given)
+        ctx.addIssue({
+          code: "custom",
+          path: [field],
+          message: `not used when every is ${recurrence.every}`,
+        });
+    }
+  })
+  .openapi("BroadcastRecurrence", {
+    description:
+      "Sends the broadcast again each period at `time` on the local clock (09:00 stays 09:00 across DST), one run per period however late the tick: daily, weekly on `days_of_week`, monthly on `day_of_month`, yearly on `month` and `day_of_month`",
+  });
+
+const LocalDateTime = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d$/, "a local date and time as YYYY-MM-DDTHH:MM")
+  .refine((local) => {
+    const at = new Date(`${local}:00Z`);
+    return !Number.isNaN(at.getTime()) && at.toISOString().startsWith(local);
+  }, "not a date on the calendar")
+  .openapi({
+    example: "2030-06-01T09:00",
+    description:
+      "Each recipient gets it at this wall time in their own timezone (the workspace's when they have none)",
+  });
+
+export const BroadcastScheduleSchema = z
+  .strictObject({
+    recurrence: BroadcastRecurrence.optional(),
+    send_at_local: LocalDateTime.optional(),
+  })
+  .superRefine((schedule, ctx) => {
+    if ((schedule.recurrence === undefined) === (schedule.send_at_local === undefined))
+      ctx.addIssue({ code: "custom", message: "give one of recurrence or send_at_local" });
+  })
+  .openapi("BroadcastSchedule");
 
 export const BroadcastCreate = z
   .strictObject({
@@ -130,6 +219,7 @@ export const BroadcastCreate = z
     split: BroadcastSplit.optional(),
     track_clicks: TrackClicks.optional(),
     send_at: SendAt.nullish(),
+    schedule: BroadcastScheduleSchema.nullish(),
   })
   .superRefine((input, ctx) => {
     if (input.message === undefined && input.variants === undefined)
@@ -148,6 +238,7 @@ export const BroadcastPatch = z
     split: BroadcastSplit.nullish(),
     track_clicks: TrackClicks.optional(),
     send_at: SendAt.nullish(),
+    schedule: BroadcastScheduleSchema.nullish(),
   })
   .openapi("BroadcastPatch", { description: "Only a draft or a scheduled broadcast changes" });
 
@@ -164,6 +255,7 @@ export const BroadcastSchema = z
     track_clicks: z.boolean(),
     status: z.enum(BROADCAST_STATUSES),
     send_at: Timestamp.nullable(),
+    schedule: BroadcastScheduleSchema.nullable(),
     started_at: Timestamp.nullable(),
     finished_at: Timestamp.nullable(),
     created_at: Timestamp,
@@ -209,8 +301,40 @@ export const BroadcastStats = z
     failed: z.number().int(),
     winner: z.string().nullable(),
     variants: z.array(VariantStats),
+    waiting_reason: z.enum(["max_per_window"]).nullable().openapi({
+      description:
+        "Why sends wait: `max_per_window`, the sender's cap for the window is reached (of the run asked for, else the latest)",
+    }),
+    waiting_until: Timestamp.nullable().openapi({ description: "When they go on" }),
   })
   .openapi("BroadcastStats");
+
+const RunNumber = z.coerce.number().int().min(1).max(1_000_000);
+
+export const StatsQuery = z.object({
+  run: RunNumber.optional().openapi({ description: "One run's counts; every run's without it" }),
+});
+
+export const BroadcastRunSchema = BroadcastStats.omit({
+  status: true,
+  winner: true,
+  variants: true,
+})
+  .extend({
+    run: z.number().int(),
+    period_key: z.string().openapi({
+      description:
+        "`once`, the local date (month, year) of a recurrence's period, or `manual:` and when",
+    }),
+    status: z.enum(BROADCAST_RUN_STATUSES),
+    started_at: Timestamp,
+    finished_at: Timestamp.nullable(),
+  })
+  .openapi("BroadcastRun");
+
+export const BroadcastRunList = z
+  .object({ data: z.array(BroadcastRunSchema) })
+  .openapi("BroadcastRunList");
 
 export const RecipientSchema = z
   .object({
@@ -230,6 +354,7 @@ export const RecipientSchema = z
 
 export const RecipientQuery = z.object({
   status: z.enum(RECIPIENT_STATUSES).optional(),
+  run: RunNumber.optional().openapi({ description: "The latest run's without it" }),
   cursor: Id.optional().openapi({ description: "`next_cursor` of the previous page" }),
   limit: pageQuery.limit,
 });

@@ -21,6 +21,16 @@ const max_per_second = z.number().min(0.1).max(1000).optional().openapi({
   description:
     "Messages a second this channel sends at most (replies and broadcasts together); the platform's published limit when absent",
 });
+const max_per_window = z
+  .strictObject({
+    count: z.number().int().min(1).max(10_000_000),
+    hours: z.number().int().min(1).max(720),
+  })
+  .optional()
+  .openapi({
+    description:
+      "Broadcast messages this sender sends at most per window of `hours` (counted in windows aligned to the epoch); past it a broadcast waits, queued, for the next window. The platform's documented limit when absent (WhatsApp: its lowest messaging tier, 250 a day)",
+  });
 
 /** The languages the widget speaks. */
 export const WIDGET_LANGUAGES = ["en", "es", "pt-BR", "fr", "ar", "tr"] as const;
@@ -68,6 +78,7 @@ const whatsapp = z.strictObject({
     .regex(/^v\d+\.\d+$/)
     .optional(),
   max_per_second,
+  max_per_window,
 });
 
 const metaPage = z.strictObject({
@@ -81,6 +92,7 @@ const metaPage = z.strictObject({
     .regex(/^v\d+\.\d+$/)
     .optional(),
   max_per_second,
+  max_per_window,
 });
 
 const telegram = z.strictObject({
@@ -90,6 +102,7 @@ const telegram = z.strictObject({
   ),
   api_base_url: baseUrl,
   max_per_second,
+  max_per_window,
 });
 
 const twilio = z.strictObject({
@@ -103,6 +116,7 @@ const twilio = z.strictObject({
     .openapi({ description: "Sender number (E.164) or MG… messaging service" }),
   api_base_url: baseUrl,
   max_per_second,
+  max_per_window,
 });
 
 export const EMAIL_AREAS = ["tickets", "invoices", "customers", "all"] as const;
@@ -133,12 +147,14 @@ const email = z.strictObject({
     .max(20),
   api_base_url: baseUrl,
   max_per_second,
+  max_per_window,
 });
 
 const custom = z.strictObject({
   inbound_secret: secret("Signs requests to the inbound webhook (hex HMAC-SHA256 of the body)"),
   outbound_url: z.url({ protocol: /^https?$/ }).max(500),
   max_per_second,
+  max_per_window,
 });
 
 /** An https address a notification points at: shown by the browser, never called by Conversa. */

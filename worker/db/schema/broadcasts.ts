@@ -54,6 +54,20 @@ export type BroadcastSplit = {
   decide_after_hours: number;
 };
 
+/**
+ * A broadcast sent again each period (the minute's cron makes one run per period), at `time`
+ * on the local clock of `timezone` (the workspace's when absent).
+ */
+export type BroadcastRecurrence = {
+  every: "daily" | "weekly" | "monthly" | "yearly";
+  days_of_week?: number[] | undefined;
+  day_of_month?: number | undefined;
+  month?: number | undefined;
+  time: string;
+  timezone?: string | undefined;
+  ends?: { at?: string | undefined; after_runs?: number | undefined } | undefined;
+};
+
 /** One message to an audience on one channel, sent at the channel's pace. */
 export const broadcasts = sqliteTable(
   "broadcasts",
@@ -69,9 +83,14 @@ export const broadcasts = sqliteTable(
     status: text("status", { enum: BROADCAST_STATUSES }).notNull().default("draft"),
     /** When a scheduled broadcast starts (the minute's cron starts it). */
     sendAt: millis("send_at"),
+    /** Sent once per period while it lasts; between runs the broadcast is `scheduled`. */
+    recurrence: text("recurrence", { mode: "json" }).$type<BroadcastRecurrence>(),
+    /**
+     * `YYYY-MM-DDTHH:MM`: each recipient gets it at that wall time in their own timezone (the
+     * workspace's when they have none); `send_at` is then the first moment anywhere reaches it.
+     */
+    sendAtLocal: text("send_at_local"),
     startedAt: millis("started_at"),
-    /** When the whole audience was in the ledger: it cannot complete before. */
-    expandedAt: millis("expanded_at"),
     finishedAt: millis("finished_at"),
     createdAt: createdAt(),
     updatedAt: millis("updated_at").notNull(),
@@ -91,6 +110,39 @@ export const broadcasts = sqliteTable(
   ],
 );
 
+export const BROADCAST_RUN_STATUSES = ["running", "paused", "completed", "cancelled"] as const;
+export type BroadcastRunStatus = (typeof BROADCAST_RUN_STATUSES)[number];
+
+/**
+ * One sending of a broadcast: a one-off broadcast has run 1; a recurring one a run per period,
+ * never two for a period (the unique period key), however many cron ticks see it due.
+ */
+export const broadcastRuns = sqliteTable(
+  "broadcast_runs",
+  {
+    workspaceId: workspaceId(),
+    broadcastId: text("broadcast_id")
+      .notNull()
+      .references(() => broadcasts.id, { onDelete: "cascade" }),
+    run: integer("run").notNull(),
+    /** `once`, or the local date (month, year) of the recurrence's period. */
+    periodKey: text("period_key").notNull(),
+    status: text("status", { enum: BROADCAST_RUN_STATUSES }).notNull().default("running"),
+    startedAt: millis("started_at").notNull(),
+    /** When the whole audience was in the ledger: the run cannot complete before. */
+    expandedAt: millis("expanded_at"),
+    finishedAt: millis("finished_at"),
+    /** Why its sends wait (`max_per_window`: the sender's cap is reached), and until when. */
+    waitingReason: text("waiting_reason"),
+    waitingUntil: millis("waiting_until"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.broadcastId, t.run] }),
+    uniqueIndex("broadcast_runs_period_idx").on(t.broadcastId, t.periodKey),
+    index("broadcast_runs_workspace_idx").on(t.workspaceId, t.broadcastId),
+  ],
+);
+
 export const RECIPIENT_STATUSES = [
   "queued",
   "sending",
@@ -102,7 +154,7 @@ export const RECIPIENT_STATUSES = [
 export type RecipientStatus = (typeof RECIPIENT_STATUSES)[number];
 
 /**
- * The send ledger: one row per broadcast and contact, never two. A send claims its row
+ * The send ledger: one row per broadcast, run and contact, never two. A send claims its row
  * (`queued` → `sending` with a lease) before it writes, so a redelivered batch or a crashed
  * consumer never sends twice.
  */
@@ -113,6 +165,7 @@ export const broadcastRecipients = sqliteTable(
     broadcastId: text("broadcast_id")
       .notNull()
       .references(() => broadcasts.id, { onDelete: "cascade" }),
+    run: integer("run").notNull().default(1),
     contactId: text("contact_id").notNull(),
     status: text("status", { enum: RECIPIENT_STATUSES }).notNull(),
     /** Why it was excluded or failed: `opted_out`, `no_address`, or the platform's words. */
@@ -125,6 +178,8 @@ export const broadcastRecipients = sqliteTable(
     messageId: text("message_id"),
     conversationId: text("conversation_id"),
     seq: integer("seq"),
+    /** A row waiting for its recipient's local send time; null once it may be sent. */
+    dueAt: millis("due_at"),
     /** When the channel's pacer let it go: the ledger's send times respect `max_per_second`. */
     sentAt: millis("sent_at"),
     deliveredAt: millis("delivered_at"),
@@ -138,8 +193,9 @@ export const broadcastRecipients = sqliteTable(
     clickedAt: millis("clicked_at"),
   },
   (t) => [
-    primaryKey({ columns: [t.broadcastId, t.contactId] }),
-    index("broadcast_recipients_status_idx").on(t.workspaceId, t.broadcastId, t.status),
+    primaryKey({ columns: [t.broadcastId, t.run, t.contactId] }),
+    index("broadcast_recipients_status_idx").on(t.workspaceId, t.broadcastId, t.run, t.status),
+    index("broadcast_recipients_due_idx").on(t.dueAt).where(sql`due_at IS NOT NULL`),
     index("broadcast_recipients_conversation_idx")
       .on(t.conversationId, t.seq)
       .where(sql`conversation_id IS NOT NULL`),

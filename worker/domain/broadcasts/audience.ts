@@ -1,9 +1,8 @@
-import { and, asc, eq, exists, gt, inArray, lte, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, exists, gt, inArray, isNull, lte, type SQL, sql } from "drizzle-orm";
 import {
   type BroadcastAudience,
   broadcastMembers,
   broadcastRecipients,
-  broadcasts,
   type ChannelType,
   consentChannelOf,
   contactIdentities,
@@ -16,6 +15,7 @@ import { getChannelRow } from "../channels/channels";
 import { identityKind } from "../channels/ledger";
 import { compileSegment, getSegment } from "../segments/segments";
 import { type BroadcastRow, nullIfGone } from "./broadcasts";
+import { dueAtOfContacts } from "./local-time";
 import { assignVariants, isSplit } from "./variants";
 
 /** Contacts put in the ledger by one page of the audience. */
@@ -123,13 +123,14 @@ function exclusion(
 /**
  * Puts one page of a pass over the audience (contacts after `after`, in id order) in the ledger, those who
  * cannot be sent to as `excluded` with the reason. A contact already there is left as it is, so
- * a page done twice changes nothing. Returns the page's queued contacts and where the next page
+ * a page done twice changes nothing. A broadcast at a local time gives each row its recipient's
+ * due time. Returns the page's queued contacts that may be sent now and where the next page
  * starts (null: the audience is all in).
  */
 export async function expandPage(
   db: Db,
   broadcast: BroadcastRow,
-  page: { pass: AudiencePass; after: string | null },
+  page: { run: number; pass: AudiencePass; after: string | null },
   now: number,
 ) {
   const { after } = page;
@@ -145,13 +146,14 @@ export async function expandPage(
   if (!last) return { queued: [], next: null };
   const channel = await getChannelRow(db, broadcast.workspaceId, broadcast.channelId);
   const { status, reason } = exclusion(channel, isSplit(broadcast) ? "held" : "queued");
+  const thisPage = and(inPage, lte(contacts.id, last));
+  const dueAt = broadcast.sendAtLocal
+    ? await dueAtOfContacts(db, broadcast.workspaceId, broadcast.sendAtLocal, thisPage, now)
+    : sql`null`;
   await db
     .insert(broadcastRecipients)
     .select(
-      sql`select ${broadcast.workspaceId}, ${broadcast.id}, ${contacts.id}, ${status}, ${reason}, 0, 0, null, null, null, null, null, null, null, null, ${now}, ${now}, null, null from ${contacts} where ${and(
-        inPage,
-        lte(contacts.id, last),
-      )}`,
+      sql`select ${broadcast.workspaceId}, ${broadcast.id}, ${page.run}, ${contacts.id}, ${status}, ${reason}, 0, 0, null, null, null, null, ${dueAt}, null, null, null, null, ${now}, ${now}, null, null from ${contacts} where ${thisPage}`,
     )
     .onConflictDoNothing();
   if (isSplit(broadcast))
@@ -169,17 +171,12 @@ export async function expandPage(
         broadcastRecipients,
         broadcast.workspaceId,
         eq(broadcastRecipients.broadcastId, broadcast.id),
+        eq(broadcastRecipients.run, page.run),
         eq(broadcastRecipients.status, "queued"),
+        isNull(broadcastRecipients.dueAt),
         after ? gt(broadcastRecipients.contactId, after) : undefined,
         lte(broadcastRecipients.contactId, last),
       ),
     );
   return { queued: queued.map((r) => r.id), next: ids.length < pageSize ? null : last };
 }
-
-/** The audience is all in the ledger: the broadcast may complete once its sends are done. */
-export const markExpanded = (db: Db, broadcast: BroadcastRow, now: number) =>
-  db
-    .update(broadcasts)
-    .set({ expandedAt: now })
-    .where(inWorkspace(broadcasts, broadcast.workspaceId, eq(broadcasts.id, broadcast.id)));

@@ -27,6 +27,7 @@ import { getChannel } from "../channels/channels";
 import { kindFitsChannel } from "../message-templates/send";
 import { getMessageTemplate } from "../message-templates/templates";
 import { checkVariables, getSnippet } from "../messaging/snippets";
+import { firstReached } from "./local-time";
 
 export type BroadcastRow = typeof broadcasts.$inferSelect;
 
@@ -50,6 +51,7 @@ export const toBroadcastDto = (row: BroadcastRow): z.infer<typeof BroadcastSchem
   track_clicks: row.trackClicks,
   status: row.status,
   send_at: isoOrNull(row.sendAt),
+  schedule: scheduleOf(row) ?? null,
   started_at: isoOrNull(row.startedAt),
   finished_at: isoOrNull(row.finishedAt),
   created_at: toIso(row.createdAt),
@@ -214,9 +216,50 @@ async function checkReferences(
 
 const sendAtOf = (sendAt: string | null | undefined) => (sendAt ? Date.parse(sendAt) : null);
 
-function refusePast(sendAt: number | null, now: number) {
+type Schedule = z.infer<typeof BroadcastCreate>["schedule"];
+
+const scheduleOf = (row: BroadcastRow): Schedule =>
+  row.recurrence
+    ? { recurrence: row.recurrence }
+    : row.sendAtLocal
+      ? { send_at_local: row.sendAtLocal }
+      : null;
+
+/** The last timezone (UTC−12) reaches a wall time 26 hours after the first. */
+const LAST_REACHED_AFTER_FIRST = 26 * 60 * 60 * 1000;
+
+function refusePast(sendAt: number | null, schedule: Schedule, now: number) {
+  const errors: FieldError[] = [];
   if (sendAt !== null && sendAt < now - 60_000)
-    throw validationFailed([{ path: "send_at", message: "is in the past" }]);
+    errors.push({ path: "send_at", message: "is in the past" });
+  const endsAt = schedule?.recurrence?.ends?.at;
+  if (endsAt !== undefined && Date.parse(endsAt) <= Math.max(now, sendAt ?? now))
+    errors.push({ path: "schedule.recurrence.ends.at", message: "is before the first run" });
+  const local = schedule?.send_at_local;
+  if (local && sendAt !== null)
+    errors.push({ path: "send_at", message: "give send_at or schedule.send_at_local, not both" });
+  if (local && firstReached(local) + LAST_REACHED_AFTER_FIRST < now)
+    errors.push({ path: "schedule.send_at_local", message: "is in the past everywhere" });
+  if (errors.length) throw validationFailed(errors);
+}
+
+/**
+ * When and how the broadcast is sent: a draft waits to be started; one with `send_at` starts
+ * then; a recurring one runs each period from `send_at` (or now) on.
+ */
+function timing(sendAt: number | null, schedule: Schedule, now: number) {
+  const recurrence = schedule?.recurrence ?? null;
+  const sendAtLocal = schedule?.send_at_local ?? null;
+  const scheduled = "scheduled" as const;
+  if (recurrence) return { recurrence, sendAtLocal, sendAt: sendAt ?? now, status: scheduled };
+  if (sendAtLocal)
+    return { recurrence, sendAtLocal, sendAt: firstReached(sendAtLocal), status: scheduled };
+  return {
+    sendAtLocal,
+    recurrence,
+    sendAt,
+    status: sendAt === null ? ("draft" as const) : ("scheduled" as const),
+  };
 }
 
 export async function createBroadcast(
@@ -229,7 +272,7 @@ export async function createBroadcast(
   const content = contentOf(input);
   await checkReferences(db, workspaceId, { ...input, ...content });
   const sendAt = sendAtOf(input.send_at);
-  refusePast(sendAt, now);
+  refusePast(sendAt, input.schedule, now);
   const [row] = await db
     .insert(broadcasts)
     .values({
@@ -241,8 +284,7 @@ export async function createBroadcast(
       ...content,
       trackClicks: input.track_clicks ?? true,
       linkOrigin: at.origin,
-      status: sendAt === null ? "draft" : "scheduled",
-      sendAt,
+      ...timing(sendAt, input.schedule, now),
       createdAt: now,
       updatedAt: now,
     })
@@ -270,8 +312,15 @@ export async function updateBroadcast(
     audience: patch.audience ?? current.audience,
     ...content,
   });
-  const sendAt = patch.send_at === undefined ? current.sendAt : sendAtOf(patch.send_at);
-  if (patch.send_at !== undefined) refusePast(sendAt, now);
+  const schedule = patch.schedule === undefined ? scheduleOf(current) : patch.schedule;
+  // the start a schedule set goes with it when the schedule changes
+  const kept =
+    patch.schedule !== undefined && (current.recurrence || current.sendAtLocal)
+      ? null
+      : current.sendAt;
+  const sendAt = patch.send_at === undefined ? kept : sendAtOf(patch.send_at);
+  if (patch.send_at !== undefined || patch.schedule)
+    refusePast(patch.send_at === undefined ? null : sendAt, schedule, now);
   const [row] = await db
     .update(broadcasts)
     .set({
@@ -281,8 +330,7 @@ export async function updateBroadcast(
       ...content,
       trackClicks: patch.track_clicks ?? current.trackClicks,
       linkOrigin: at.origin,
-      sendAt,
-      status: sendAt === null ? "draft" : "scheduled",
+      ...timing(sendAt, schedule, now),
       updatedAt: now,
     })
     .where(and(broadcastKey(workspaceId, id), inArray(broadcasts.status, EDITABLE)))
@@ -295,6 +343,9 @@ export async function deleteBroadcast(db: Db, workspaceId: string, id: string) {
   const current = await getBroadcast(db, workspaceId, id);
   if (!EDITABLE.includes(current.status))
     throw conflict(`A ${current.status} broadcast is kept: cancel it instead.`);
+  // a recurring broadcast between runs keeps what it sent
+  if (current.startedAt !== null)
+    throw conflict("A broadcast that has sent is kept: cancel it instead.");
   await db
     .delete(broadcasts)
     .where(and(broadcastKey(workspaceId, id), inArray(broadcasts.status, EDITABLE)));

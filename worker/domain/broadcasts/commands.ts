@@ -1,46 +1,79 @@
 import type { z } from "@hono/zod-openapi";
-import { and, asc, eq, gt, inArray, lt, lte, sql } from "drizzle-orm";
-import { acrossWorkspaces } from "../../db/client";
+import { and, asc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import { broadcastRecipients, broadcasts } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
 import type { Db } from "../../lib/context";
-import type { BroadcastStats, RecipientQuery, RecipientSchema } from "../../schemas/broadcasts";
+import { conflict } from "../../lib/errors";
+import type { RecipientQuery, RecipientSchema } from "../../schemas/broadcasts";
 import { toIso } from "../../schemas/common";
 import { hubFor } from "../messaging/stubs";
-import { type BroadcastRow, getBroadcast, transition } from "./broadcasts";
-import { completeIfDone, queueJobs } from "./dispatch";
-import { variantStats } from "./variants";
+import { getBroadcast, transition } from "./broadcasts";
+import { queueJobs } from "./dispatch";
+import { latestRun, ledgerOfRun, ONCE, openRun, type RunRef, setLatestRunStatus } from "./runs";
 
-const jobOf = (row: BroadcastRow) => ({
-  workspaceId: row.workspaceId,
-  broadcastId: row.id,
+const jobOf = (ref: RunRef) => ({
+  workspaceId: ref.workspaceId,
+  broadcastId: ref.broadcastId,
+  run: ref.run,
   after: null,
 });
 
-/** Starts sending: the audience goes into the ledger page by page, sends follow each page. */
+/** The run pause, resume and retry act on: the broadcast's latest. */
+async function currentRun(db: Db, workspaceId: string, id: string): Promise<RunRef> {
+  const run = await latestRun(db, workspaceId, id);
+  if (!run) throw conflict("The broadcast has not run yet.");
+  return run;
+}
+
+/**
+ * Starts a run (the period's, for a recurring broadcast): the audience goes into the ledger
+ * page by page, sends follow each page. A period that already has its run is a 409.
+ */
 export async function startBroadcast(
   db: Db,
   env: Env,
   workspaceId: string,
   id: string,
   now: number,
+  periodKey = ONCE,
 ) {
-  const row = await transition(
-    db,
-    workspaceId,
-    id,
-    { from: ["draft", "scheduled"], to: "running", now, verb: "started" },
-    { startedAt: now },
-  );
-  await queueJobs(env, [{ kind: "expand", ...jobOf(row) }]);
+  const row = await transition(db, workspaceId, id, {
+    from: ["draft", "scheduled"],
+    to: "running",
+    now,
+    verb: "started",
+  });
+  // a recurring broadcast started by hand makes an extra run of its own
+  const key = row.recurrence && periodKey === ONCE ? `manual:${toIso(now)}` : periodKey;
+  const run = await openRun(db, row, key, now);
+  if (!run) {
+    await transition(db, workspaceId, id, { from: ["running"], to: "scheduled", now, verb: "" });
+    throw conflict("This period was sent already.");
+  }
+  if (row.startedAt === null)
+    await db
+      .update(broadcasts)
+      .set({ startedAt: now })
+      .where(
+        inWorkspace(broadcasts, workspaceId, eq(broadcasts.id, id), isNull(broadcasts.startedAt)),
+      );
+  await queueJobs(env, [{ kind: "expand", ...jobOf(run) }]);
   // replies in the workspace matter from now on: the hub asks its listeners again
   await hubFor(env, workspaceId).interestChanged();
-  return row;
+  return { ...row, startedAt: row.startedAt ?? now };
 }
 
 /** Stops further sends: each send claims its recipient only while the broadcast runs. */
-export const pauseBroadcast = (db: Db, workspaceId: string, id: string, now: number) =>
-  transition(db, workspaceId, id, { from: ["running"], to: "paused", now, verb: "paused" });
+export async function pauseBroadcast(db: Db, workspaceId: string, id: string, now: number) {
+  const row = await transition(db, workspaceId, id, {
+    from: ["running"],
+    to: "paused",
+    now,
+    verb: "paused",
+  });
+  await setLatestRunStatus(db, workspaceId, id, { from: ["running"], to: "paused", now });
+  return row;
+}
 
 export async function resumeBroadcast(
   db: Db,
@@ -55,32 +88,48 @@ export async function resumeBroadcast(
     now,
     verb: "resumed",
   });
-  await queueJobs(env, [{ kind: "requeue", ...jobOf(row) }]);
+  await setLatestRunStatus(db, workspaceId, id, { from: ["paused"], to: "running", now });
+  await queueJobs(env, [{ kind: "requeue", ...jobOf(await currentRun(db, workspaceId, id)) }]);
   return row;
 }
 
-/** Stops it for good; what was sent stays counted, what was waiting stays `queued`. */
-export const cancelBroadcast = (db: Db, workspaceId: string, id: string, now: number) =>
-  transition(
+/** Stops it for good, no more runs; what was sent stays counted, what waited stays `queued`. */
+export async function cancelBroadcast(db: Db, workspaceId: string, id: string, now: number) {
+  const row = await transition(
     db,
     workspaceId,
     id,
     { from: ["draft", "scheduled", "running", "paused"], to: "cancelled", now, verb: "cancelled" },
     { finishedAt: now },
   );
+  await setLatestRunStatus(db, workspaceId, id, {
+    from: ["running", "paused"],
+    to: "cancelled",
+    now,
+  });
+  return row;
+}
 
-/** Failed recipients are queued again; a completed broadcast runs again for them. */
+/**
+ * The latest run's failed recipients are queued again; a completed broadcast (or a recurring
+ * one waiting for its next period) runs again for them.
+ */
 export async function retryFailed(db: Db, env: Env, workspaceId: string, id: string, now: number) {
   const current = await getBroadcast(db, workspaceId, id);
-  if (current.status === "completed")
+  const run = await currentRun(db, workspaceId, id);
+  const between =
+    current.status === "completed" ||
+    (current.recurrence !== null && current.status === "scheduled");
+  if (between) {
     await transition(
       db,
       workspaceId,
       id,
-      { from: ["completed"], to: "running", now, verb: "retried" },
+      { from: [current.status], to: "running", now, verb: "retried" },
       { finishedAt: null },
     );
-  else
+    await setLatestRunStatus(db, workspaceId, id, { from: ["completed"], to: "running", now });
+  } else
     await transition(db, workspaceId, id, {
       from: ["running", "paused"],
       to: current.status,
@@ -96,68 +145,10 @@ export async function retryFailed(db: Db, env: Env, workspaceId: string, id: str
       round: sql`${broadcastRecipients.round} + 1`,
       updatedAt: now,
     })
-    .where(
-      inWorkspace(
-        broadcastRecipients,
-        workspaceId,
-        eq(broadcastRecipients.broadcastId, id),
-        eq(broadcastRecipients.status, "failed"),
-      ),
-    )
+    .where(and(ledgerOfRun(run), eq(broadcastRecipients.status, "failed")))
     .returning({ id: broadcastRecipients.contactId });
-  await queueJobs(env, [{ kind: "requeue", ...jobOf(current) }]);
+  await queueJobs(env, [{ kind: "requeue", ...jobOf(run) }]);
   return { requeued: requeued.length };
-}
-
-export async function broadcastStats(
-  db: Db,
-  workspaceId: string,
-  id: string,
-): Promise<z.infer<typeof BroadcastStats>> {
-  const broadcast = await getBroadcast(db, workspaceId, id);
-  const groups = await db
-    .select({
-      status: broadcastRecipients.status,
-      reason: broadcastRecipients.reason,
-      n: sql<number>`count(*)`,
-      delivered: sql<number>`count(${broadcastRecipients.deliveredAt})`,
-      read: sql<number>`count(${broadcastRecipients.readAt})`,
-      replied: sql<number>`count(${broadcastRecipients.repliedAt})`,
-      clicked: sql<number>`count(${broadcastRecipients.clickedAt})`,
-    })
-    .from(broadcastRecipients)
-    .where(inWorkspace(broadcastRecipients, workspaceId, eq(broadcastRecipients.broadcastId, id)))
-    .groupBy(broadcastRecipients.status, broadcastRecipients.reason);
-  const stats = {
-    status: broadcast.status,
-    targeted: 0,
-    excluded: 0,
-    excluded_by_reason: {} as Record<string, number>,
-    queued: 0,
-    held: 0,
-    sent: 0,
-    delivered: 0,
-    read: 0,
-    replied: 0,
-    clicked: 0,
-    failed: 0,
-    winner: broadcast.winner,
-    variants: await variantStats(db, broadcast),
-  };
-  for (const group of groups) {
-    stats.targeted += group.n;
-    stats.delivered += group.delivered;
-    stats.read += group.read;
-    stats.replied += group.replied;
-    stats.clicked += group.clicked;
-    if (group.status === "excluded") {
-      stats.excluded += group.n;
-      const reason = group.reason ?? "other";
-      stats.excluded_by_reason[reason] = (stats.excluded_by_reason[reason] ?? 0) + group.n;
-    } else if (group.status === "queued" || group.status === "sending") stats.queued += group.n;
-    else stats[group.status] += group.n;
-  }
-  return stats;
 }
 
 const isoOrNull = (ms: number | null) => (ms === null ? null : toIso(ms));
@@ -170,11 +161,10 @@ export async function listRecipients(
   query: z.infer<typeof RecipientQuery>,
 ) {
   await getBroadcast(db, workspaceId, id);
+  const run = query.run ?? (await latestRun(db, workspaceId, id))?.run ?? 1;
   const rows = await db.query.broadcastRecipients.findMany({
-    where: inWorkspace(
-      broadcastRecipients,
-      workspaceId,
-      eq(broadcastRecipients.broadcastId, id),
+    where: and(
+      ledgerOfRun({ workspaceId, broadcastId: id, run }),
       query.status === "queued"
         ? inArray(broadcastRecipients.status, ["queued", "sending"])
         : query.status
@@ -200,39 +190,4 @@ export async function listRecipients(
   }));
   const last = data.at(-1);
   return { data, next_cursor: rows.length > query.limit && last ? last.contact_id : null };
-}
-
-/**
- * The minute's cron: starts scheduled broadcasts that are due, and sends again for running ones
- * whose sends were left held by a worker that died (their lease ran out).
- */
-export async function runDueBroadcasts(db: Db, env: Env, now: number) {
-  const every = acrossWorkspaces(db);
-  const due = await every
-    .select({ id: broadcasts.id, workspaceId: broadcasts.workspaceId })
-    .from(broadcasts)
-    .where(and(eq(broadcasts.status, "scheduled"), lte(broadcasts.sendAt, now)))
-    .limit(100);
-  for (const row of due)
-    await startBroadcast(db, env, row.workspaceId, row.id, now).catch(() => undefined);
-  const stuck = await every
-    .selectDistinct({
-      broadcastId: broadcastRecipients.broadcastId,
-      workspaceId: broadcastRecipients.workspaceId,
-    })
-    .from(broadcastRecipients)
-    .innerJoin(broadcasts, eq(broadcasts.id, broadcastRecipients.broadcastId))
-    .where(
-      and(
-        eq(broadcasts.status, "running"),
-        eq(broadcastRecipients.status, "sending"),
-        lt(broadcastRecipients.leaseUntil, now),
-      ),
-    )
-    .limit(100);
-  await queueJobs(
-    env,
-    stuck.map((row) => ({ kind: "requeue" as const, ...row, after: null })),
-  );
-  for (const row of stuck) await completeIfDone(db, row.workspaceId, row.broadcastId, now);
 }

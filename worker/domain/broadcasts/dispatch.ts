@@ -1,25 +1,22 @@
-import { and, eq, exists, gt, inArray, isNotNull, lt, notExists, or, sql } from "drizzle-orm";
+import { and, eq, exists, gt, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { isPlatformChannel } from "../../channels/index";
-import { broadcastRate, sendRate } from "../../channels/rules";
+import { broadcastRate, type SendWindow, sendRate, sendWindow } from "../../channels/rules";
 import { broadcastRecipients, broadcasts } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
 import type { Db } from "../../lib/context";
 import { getChannelRow } from "../channels/channels";
-import { type AudiencePass, expandPage, firstPass, markExpanded, passAfter } from "./audience";
+import { type AudiencePass, expandPage, firstPass, passAfter } from "./audience";
 import type { BroadcastRow } from "./broadcasts";
+import { completeIfDone, ledgerOfRun, markExpanded, markWaiting, type RunRef } from "./runs";
 import { Refused, sendToRecipient } from "./send";
 
-/** Work on the broadcasts queue: a page of the audience into the ledger, or a few sends. */
-export type BroadcastJob =
-  | {
-      kind: "expand";
-      workspaceId: string;
-      broadcastId: string;
-      pass?: AudiencePass;
-      after: string | null;
-    }
-  | { kind: "requeue"; workspaceId: string; broadcastId: string; after: string | null }
-  | { kind: "send"; workspaceId: string; broadcastId: string; contactIds: string[] };
+/** Work on the broadcasts queue, for one run: a page of the audience into the ledger, or a few sends. */
+export type BroadcastJob = RunRef &
+  (
+    | { kind: "expand"; pass?: AudiencePass; after: string | null }
+    | { kind: "requeue"; after: string | null }
+    | { kind: "send"; contactIds: string[] }
+  );
 
 /** Recipients per send message: small, so a paused broadcast stops within a few sends. */
 export const SEND_BATCH = 10;
@@ -33,13 +30,8 @@ export const MAX_SEND_ATTEMPTS = 5;
 const QUEUE_BATCH_LIMIT = 100;
 const MAX_QUEUE_DELAY_SECONDS = 12 * 60 * 60;
 
-const recipientKey = (workspaceId: string, broadcastId: string, contactId: string) =>
-  inWorkspace(
-    broadcastRecipients,
-    workspaceId,
-    eq(broadcastRecipients.broadcastId, broadcastId),
-    eq(broadcastRecipients.contactId, contactId),
-  );
+const recipientKey = (ref: RunRef, contactId: string) =>
+  and(ledgerOfRun(ref), eq(broadcastRecipients.contactId, contactId));
 
 export async function queueJobs(env: Env, jobs: BroadcastJob[], delaySeconds = 0) {
   const delay = Math.min(MAX_QUEUE_DELAY_SECONDS, Math.max(0, Math.ceil(delaySeconds)));
@@ -50,13 +42,14 @@ export async function queueJobs(env: Env, jobs: BroadcastJob[], delaySeconds = 0
 }
 
 /** Send messages for these recipients, a few per message. */
-export function sendJobs(broadcast: Pick<BroadcastRow, "id" | "workspaceId">, ids: string[]) {
+export function sendJobs(ref: RunRef, ids: string[]) {
   const jobs: BroadcastJob[] = [];
   for (let i = 0; i < ids.length; i += SEND_BATCH)
     jobs.push({
       kind: "send",
-      workspaceId: broadcast.workspaceId,
-      broadcastId: broadcast.id,
+      workspaceId: ref.workspaceId,
+      broadcastId: ref.broadcastId,
+      run: ref.run,
       contactIds: ids.slice(i, i + SEND_BATCH),
     });
   return jobs;
@@ -68,14 +61,14 @@ type Claim =
   | { kind: "gone" };
 
 /**
- * Takes the recipient's ledger row for this send (`queued`, or `sending` whose holder's lease
+ * Takes the recipient's ledger row for this send (`queued` and due, or `sending` whose holder's lease
  * ran out) while the broadcast runs, as one statement: of two deliveries of the same batch only
  * one gets it. A row another send still holds is `held`; one already done, or a broadcast no
  * longer running, is `gone`.
  */
 export async function claimRecipient(
   db: Db,
-  job: { workspaceId: string; broadcastId: string },
+  job: RunRef,
   contactId: string,
   now: number,
 ): Promise<Claim> {
@@ -100,7 +93,8 @@ export async function claimRecipient(
     })
     .where(
       and(
-        recipientKey(job.workspaceId, job.broadcastId, contactId),
+        recipientKey(job, contactId),
+        isNull(broadcastRecipients.dueAt),
         or(
           eq(broadcastRecipients.status, "queued"),
           and(eq(broadcastRecipients.status, "sending"), lt(broadcastRecipients.leaseUntil, now)),
@@ -112,7 +106,7 @@ export async function claimRecipient(
   if (claimed) return { kind: "claimed", ...claimed };
   const row = await db.query.broadcastRecipients.findFirst({
     columns: { status: true, leaseUntil: true },
-    where: recipientKey(job.workspaceId, job.broadcastId, contactId),
+    where: recipientKey(job, contactId),
   });
   return row?.status === "sending" && row.leaseUntil !== null
     ? { kind: "held", until: row.leaseUntil }
@@ -122,7 +116,7 @@ export async function claimRecipient(
 /** Records what became of a claimed row; only the holder's `sending` row changes. */
 const settle = (
   db: Db,
-  job: { workspaceId: string; broadcastId: string },
+  job: RunRef,
   contactId: string,
   change: Partial<typeof broadcastRecipients.$inferInsert>,
   now: number,
@@ -130,22 +124,22 @@ const settle = (
   db
     .update(broadcastRecipients)
     .set({ leaseUntil: null, updatedAt: now, ...change })
-    .where(
-      and(
-        recipientKey(job.workspaceId, job.broadcastId, contactId),
-        eq(broadcastRecipients.status, "sending"),
-      ),
-    );
+    .where(and(recipientKey(job, contactId), eq(broadcastRecipients.status, "sending")));
 
 /**
  * Waits for the channel's broadcast pacer (see `BROADCAST_SHARE`): the time it let the send go,
  * or null when the wait is long enough to give the batch back to the queue.
  */
-async function paced(env: Env, channelId: string, perSecond: number) {
+async function paced(
+  env: Env,
+  channelId: string,
+  rate: { perSecond: number; window: SendWindow | null },
+) {
   const pacer = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(channelId));
   for (;;) {
-    const { waitMs, at } = await pacer.pace("broadcast", perSecond);
+    const { waitMs, at, full } = await pacer.pace("broadcast", rate.perSecond, rate.window);
     if (waitMs === 0) return at;
+    if (full) return { retryInMs: waitMs, until: at + waitMs };
     if (waitMs > INLINE_WAIT_MS) return { retryInMs: waitMs };
     await new Promise((resolve) => setTimeout(resolve, waitMs));
   }
@@ -156,39 +150,6 @@ async function loadRunning(db: Db, job: { workspaceId: string; broadcastId: stri
     where: inWorkspace(broadcasts, job.workspaceId, eq(broadcasts.id, job.broadcastId)),
   });
   return broadcast?.status === "running" ? broadcast : null;
-}
-
-/** Completes a running broadcast whose audience is all in and whose sends are all done. */
-export async function completeIfDone(
-  db: Db,
-  workspaceId: string,
-  broadcastId: string,
-  now: number,
-) {
-  const pending = db
-    .select({ one: sql`1` })
-    .from(broadcastRecipients)
-    .where(
-      inWorkspace(
-        broadcastRecipients,
-        workspaceId,
-        eq(broadcastRecipients.broadcastId, broadcastId),
-        inArray(broadcastRecipients.status, ["queued", "sending", "held"]),
-      ),
-    );
-  await db
-    .update(broadcasts)
-    .set({ status: "completed", finishedAt: now, updatedAt: now })
-    .where(
-      inWorkspace(
-        broadcasts,
-        workspaceId,
-        eq(broadcasts.id, broadcastId),
-        eq(broadcasts.status, "running"),
-        isNotNull(broadcasts.expandedAt),
-        notExists(pending),
-      ),
-    );
 }
 
 /**
@@ -207,9 +168,13 @@ export async function sendBatch(
   if (!broadcast) return;
   const channel = await getChannelRow(db, job.workspaceId, broadcast.channelId);
   if (!isPlatformChannel(channel.type)) return;
-  const rate = broadcastRate(sendRate(channel.type, channel.config));
+  const rate = {
+    perSecond: broadcastRate(sendRate(channel.type, channel.config)),
+    window: sendWindow(channel.type, channel.config),
+  };
   const later: string[] = [];
   let laterAt = 0;
+  let going = false;
   for (const [i, contactId] of job.contactIds.entries()) {
     const claim = await claimRecipient(db, job, contactId, now());
     if (claim.kind === "held") {
@@ -220,20 +185,24 @@ export async function sendBatch(
     const at = await paced(env, channel.id, rate);
     if (typeof at !== "number") {
       await settle(db, job, contactId, { status: "queued" }, now());
+      if (at.until) await markWaiting(db, job, { reason: "max_per_window", until: at.until });
       const rest = job.contactIds.slice(i);
-      await queueJobs(env, sendJobs(broadcast, rest), at.retryInMs / 1000);
+      await queueJobs(env, sendJobs(job, rest), at.retryInMs / 1000);
       break;
     }
-    const { round, variant } = claim;
-    await sendOne(db, env, { broadcast, channel, contactId, round, variant, at }, now);
+    if (!going) await markWaiting(db, job, null);
+    going = true;
+    const send = { broadcast, channel, contactId, round: claim.round, variant: claim.variant, at };
+    await sendOne(db, env, job, send, now);
   }
-  if (later.length) await queueJobs(env, sendJobs(broadcast, later), (laterAt - now()) / 1000);
-  await completeIfDone(db, job.workspaceId, job.broadcastId, now());
+  if (later.length) await queueJobs(env, sendJobs(job, later), (laterAt - now()) / 1000);
+  await completeIfDone(db, job, now());
 }
 
 async function sendOne(
   db: Db,
   env: Env,
+  job: RunRef,
   send: {
     broadcast: BroadcastRow;
     channel: Awaited<ReturnType<typeof getChannelRow>>;
@@ -245,9 +214,8 @@ async function sendOne(
   now: () => number,
 ) {
   const { broadcast, channel, contactId } = send;
-  const job = { workspaceId: broadcast.workspaceId, broadcastId: broadcast.id };
   try {
-    const recipient = { contactId, round: send.round, variant: send.variant };
+    const recipient = { contactId, run: job.run, round: send.round, variant: send.variant };
     const written = await sendToRecipient(db, env, broadcast, channel, recipient, now());
     await settle(db, job, contactId, { status: "sent", sentAt: send.at, ...written }, now());
   } catch (error) {
@@ -257,7 +225,7 @@ async function sendOne(
     }
     const row = await db.query.broadcastRecipients.findFirst({
       columns: { attempts: true },
-      where: recipientKey(job.workspaceId, job.broadcastId, contactId),
+      where: recipientKey(job, contactId),
     });
     if ((row?.attempts ?? 0) >= MAX_SEND_ATTEMPTS) {
       await settle(db, job, contactId, { status: "failed", reason: String(error) }, now());
@@ -280,17 +248,18 @@ export async function expandBatch(
   });
   if (!broadcast || (broadcast.status !== "running" && broadcast.status !== "paused")) return;
   const pass = job.pass ?? firstPass(broadcast.audience);
-  const { queued, next } = await expandPage(db, broadcast, { pass, after: job.after }, now);
+  const page = { run: job.run, pass, after: job.after };
+  const { queued, next } = await expandPage(db, broadcast, page, now);
   const nextPass = passAfter(broadcast.audience, pass);
   const following: BroadcastJob[] = next
     ? [{ ...job, pass, after: next }]
     : nextPass
       ? [{ ...job, pass: nextPass, after: null }]
       : [];
-  await queueJobs(env, [...sendJobs(broadcast, queued), ...following]);
+  await queueJobs(env, [...sendJobs(job, queued), ...following]);
   if (following.length) return;
-  await markExpanded(db, broadcast, now);
-  await completeIfDone(db, job.workspaceId, job.broadcastId, now);
+  await markExpanded(db, job, now);
+  await completeIfDone(db, job, now);
 }
 
 const REQUEUE_PAGE = 500;
@@ -311,11 +280,10 @@ export async function requeueBatch(
     .select({ id: broadcastRecipients.contactId })
     .from(broadcastRecipients)
     .where(
-      inWorkspace(
-        broadcastRecipients,
-        job.workspaceId,
-        eq(broadcastRecipients.broadcastId, job.broadcastId),
+      and(
+        ledgerOfRun(job),
         inArray(broadcastRecipients.status, ["queued", "sending"]),
+        isNull(broadcastRecipients.dueAt),
         job.after ? gt(broadcastRecipients.contactId, job.after) : undefined,
       ),
     )
@@ -325,6 +293,6 @@ export async function requeueBatch(
   const last = ids.at(-1);
   const following: BroadcastJob[] =
     ids.length === REQUEUE_PAGE && last ? [{ ...job, after: last }] : [];
-  await queueJobs(env, [...sendJobs(broadcast, ids), ...following]);
-  await completeIfDone(db, job.workspaceId, job.broadcastId, now);
+  await queueJobs(env, [...sendJobs(job, ids), ...following]);
+  await completeIfDone(db, job, now);
 }

@@ -48,11 +48,17 @@ const refusal = (problem: Problem) => {
   return errors.map((e) => e.message).join("; ") || (problem.detail ?? problem.title);
 };
 
+/** Run 1 keeps the id it had before broadcasts ran more than once. */
+const clientMessageId = (broadcastId: string, send: { run: number; round: number }) =>
+  send.run === 1
+    ? `broadcast:${broadcastId}:${send.round}`
+    : `broadcast:${broadcastId}:run${send.run}:${send.round}`;
+
 /**
  * Writes the broadcast's message to one contact the way an automation's message goes: into the
  * contact's open conversation on the channel (opened if needed), checked by the channel's rules
  * (consent, the reply window, templates), then out through the outbound queue like any reply.
- * The message carries the broadcast (and the retry round) as its client id, so a conversation
+ * The message carries the broadcast (its run and retry round) as its client id, so a conversation
  * never takes it twice: a send retried after a crash finds the message it already wrote and
  * queues nothing more.
  */
@@ -61,7 +67,7 @@ export async function sendToRecipient(
   env: Env,
   broadcast: BroadcastRow,
   channel: ChannelRow,
-  recipient: { contactId: string; round: number; variant: string | null },
+  recipient: { contactId: string; run: number; round: number; variant: string | null },
   now: number,
 ) {
   const { workspaceId } = broadcast;
@@ -100,7 +106,7 @@ export async function sendToRecipient(
         : undefined,
       subject: filled?.subject ?? undefined,
       private: false,
-      client_message_id: `broadcast:${broadcast.id}:${recipient.round}`,
+      client_message_id: clientMessageId(broadcast.id, recipient),
     },
     now,
   ).catch((error: unknown) => {

@@ -1,14 +1,15 @@
 import type { z } from "@hono/zod-openapi";
-import { and, eq, inArray, isNotNull, isNull, ne, sql } from "drizzle-orm";
+import { and, eq, exists, inArray, isNotNull, isNull, ne, sql } from "drizzle-orm";
 import { chunksFor, readInChunks } from "../../db/chunks";
 import { acrossWorkspaces } from "../../db/client";
-import { broadcastRecipients, broadcasts } from "../../db/schema";
+import { broadcastRecipients, broadcastRuns, broadcasts } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
 import type { Db } from "../../lib/context";
 import { conflict, validationFailed } from "../../lib/errors";
 import type { VariantStats } from "../../schemas/broadcasts";
 import { type BroadcastRow, getBroadcast } from "./broadcasts";
 import { queueJobs } from "./dispatch";
+import { latestRun } from "./runs";
 
 export const isSplit = (broadcast: Pick<BroadcastRow, "variants" | "split">) =>
   Boolean(broadcast.variants?.length && broadcast.split);
@@ -148,6 +149,21 @@ export async function variantStats(
   });
 }
 
+/** The audience is all in the ledger (an A/B test is sent once: its one run). */
+const audienceExpanded = (db: Db) =>
+  exists(
+    db
+      .select({ one: sql`1` })
+      .from(broadcastRuns)
+      .where(
+        and(
+          eq(broadcastRuns.workspaceId, broadcasts.workspaceId),
+          eq(broadcastRuns.broadcastId, broadcasts.id),
+          isNotNull(broadcastRuns.expandedAt),
+        ),
+      ),
+  );
+
 /** The variant with the best rate of the split's measure; a tie goes to the earlier one. */
 async function bestVariant(db: Db, broadcast: BroadcastRow) {
   const stats = await variantStats(db, broadcast);
@@ -192,7 +208,7 @@ export async function pickWinner(
         isNull(broadcasts.winner),
         inArray(broadcasts.status, ["running", "paused"]),
         // held rows put in after the release would wait for ever
-        isNotNull(broadcasts.expandedAt),
+        audienceExpanded(db),
       ),
     )
     .returning();
@@ -208,8 +224,11 @@ export async function pickWinner(
         eq(broadcastRecipients.status, "held"),
       ),
     );
-  if (row.status === "running")
-    await queueJobs(env, [{ kind: "requeue", workspaceId, broadcastId: id, after: null }]);
+  const run = await latestRun(db, workspaceId, id);
+  if (row.status === "running" && run)
+    await queueJobs(env, [
+      { kind: "requeue", workspaceId, broadcastId: id, run: run.run, after: null },
+    ]);
   return row;
 }
 
@@ -223,7 +242,7 @@ export async function decideWinners(db: Db, env: Env, now: number) {
         inArray(broadcasts.status, ["running", "paused"]),
         isNull(broadcasts.winner),
         isNotNull(broadcasts.split),
-        isNotNull(broadcasts.expandedAt),
+        audienceExpanded(db),
         sql`${broadcasts.startedAt} + json_extract(${broadcasts.split}, '$.decide_after_hours') * 3600000 <= ${now}`,
       ),
     )
