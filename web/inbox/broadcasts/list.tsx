@@ -9,7 +9,6 @@ import {
   broadcastStats,
   type Channel,
   canSendBroadcasts,
-  isEditable,
   isLive,
   listBroadcasts,
   listChannels,
@@ -44,7 +43,7 @@ function useLiveStats(broadcasts: Broadcast[] | undefined) {
 }
 
 const hrefOf = (b: Broadcast) =>
-  isEditable(b.status) && b.status === "draft" ? `/broadcasts/${b.id}/edit` : `/broadcasts/${b.id}`;
+  b.status === "draft" ? `/broadcasts/${b.id}/edit` : `/broadcasts/${b.id}`;
 
 function BroadcastRow({
   broadcast: b,
@@ -71,11 +70,11 @@ function BroadcastRow({
         <span>{channel?.name ?? t("broadcasts.channelGone")}</span>
       </span>
       <span class="muted small broadcast-when">{whenOf(b)}</span>
-      <span class="broadcast-row-progress">
-        {stats && isLive(b.status) && (
+      {stats && isLive(b.status) && (
+        <span class="broadcast-row-progress">
           <ProgressBar stats={stats} label={t("broadcasts.progress.of", { name: b.name })} />
-        )}
-      </span>
+        </span>
+      )}
     </li>
   );
 }

@@ -7,6 +7,7 @@ import type { Db } from "../../lib/context";
 import { getChannelRow } from "../channels/channels";
 import { type AudiencePass, expandPage, firstPass, markExpanded, passAfter } from "./audience";
 import type { BroadcastRow } from "./broadcasts";
+import { catchUpMessageStatus } from "./responses";
 import { Refused, sendToRecipient } from "./send";
 
 /** Work on the broadcasts queue: a page of the audience into the ledger, or a few sends. */
@@ -248,6 +249,7 @@ async function sendOne(
     const recipient = { contactId, round: send.round };
     const written = await sendToRecipient(db, env, broadcast, channel, recipient, now());
     await settle(db, job, contactId, { status: "sent", sentAt: send.at, ...written }, now());
+    await catchUpMessageStatus(db, job.workspaceId, written, now());
   } catch (error) {
     if (error instanceof Refused) {
       await settle(db, job, contactId, { status: "failed", reason: error.message }, now());
