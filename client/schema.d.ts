@@ -3879,6 +3879,71 @@ export interface paths {
       };
     };
   };
+  "/api/v1/contacts/{id}/render": {
+    /** Fill a text's variables for this contact, as a message to them would read */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["RenderRequest"];
+        };
+      };
+      responses: {
+        /** @description The text as the contact would read it */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Rendered"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/api/v1/saved-views": {
     /** Your saved inbox views (filters with a name), by name */
     get: {
@@ -12496,6 +12561,8 @@ export interface components {
     };
     BroadcastRecipient: {
       contact_id: string;
+      /** @description The contact's name now (null when unnamed or deleted) */
+      contact_name: string | null;
       /** @enum {string} */
       status: "queued" | "sending" | "sent" | "failed" | "excluded" | "held";
       reason: string | null;

@@ -42,6 +42,8 @@ export async function startWorker(args, port) {
 /**
  * A fresh Conversa with its own database (kept under `dataRoot`): migrated, seeded with the demo
  * workspace (and, given a fake platforms URL, the demo WhatsApp channel pointing at it).
+ * @param {number} port
+ * @param {{ fakePlatformsUrl?: string | null, dataRoot?: string }} [options]
  */
 export async function startConversa(port, { fakePlatformsUrl = null, dataRoot = tmpdir() } = {}) {
   const persist = mkdtempSync(join(dataRoot, "conversa-local-"));

@@ -67,6 +67,20 @@ describe("snippets", () => {
     );
     expect(rendered.text).toBe(`Hi Lucía, your balance is 0. — owner ${ws.owner.id}, Test`);
     expect(rendered.missing).toEqual([]);
+    const contact = await json<{ id: string }>(
+      await api("/api/v1/contacts", { cookie, body: { name: "Ana Ruiz" } }),
+    );
+    const forContact = await json<{ text: string; missing: string[] }>(
+      await api(`/api/v1/contacts/${contact.id}/render`, {
+        cookie,
+        body: { text: "Hola {{contact.first_name}}, {{contact.fields.balance|nada}}" },
+      }),
+    );
+    expect(forContact).toEqual({ text: "Hola Ana, nada", missing: [] });
+    await expectProblem(
+      await api("/api/v1/contacts/ct_missing/render", { cookie, body: { text: "Hi" } }),
+      404,
+    );
 
     const patched = await api(`/api/v1/snippets/${snippet.id}`, {
       method: "PATCH",

@@ -110,13 +110,18 @@ describe("broadcasts API", () => {
     const seen: string[] = [];
     let cursor: string | null = "";
     while (cursor !== null) {
-      const page: { data: { contact_id: string }[]; next_cursor: string | null } = await json(
+      const page: {
+        data: { contact_id: string; contact_name: string | null }[];
+        next_cursor: string | null;
+      } = await json(
         await api(
           `/api/v1/broadcasts/${broadcast.id}/recipients?limit=2${cursor ? `&cursor=${cursor}` : ""}`,
           { cookie: s.cookie },
         ),
       );
       seen.push(...page.data.map((r) => r.contact_id));
+      for (const r of page.data)
+        expect(r.contact_name).toBe(`Reader ${readers.find((x) => x.id === r.contact_id)?.chatId}`);
       cursor = page.next_cursor;
     }
     expect(seen).toEqual(readers.map((r) => r.id).sort());

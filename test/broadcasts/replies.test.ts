@@ -1,7 +1,10 @@
+import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { messages } from "../../worker/db/schema";
+import { catchUpMessageStatus } from "../../worker/domain/broadcasts/responses";
 import { newAutomation, runsOf } from "../automations/helpers";
 import { eventually, scriptFake } from "../channel-helpers";
-import { api, json } from "../helpers";
+import { api, db, json } from "../helpers";
 import {
   act,
   addContacts,
@@ -88,5 +91,35 @@ describe("broadcast replies and failures", () => {
       return now.status === "completed" && now.sent === 1 ? now : undefined;
     }, "sent on retry");
     expect(stats.failed).toBe(0);
+  });
+
+  it("a refusal that came back before its send was recorded is applied once it is", async () => {
+    const s = await setup();
+    await addContacts(s, 2);
+    const broadcast = await newBroadcast(s);
+    await act(s, broadcast.id, "start");
+    await finished(s, broadcast.id);
+    const [first, second] = await ledgerOf(s.ws.id, broadcast.id);
+    if (!first?.conversationId || first.seq === null || !second?.conversationId)
+      throw new Error("two recorded sends");
+    // the history holds the refusal the ledger missed; the other message went out fine
+    await db()
+      .update(messages)
+      .set({ status: "failed", statusReason: "Forbidden: bot was blocked by the user" })
+      .where(and(eq(messages.conversationId, first.conversationId), eq(messages.seq, first.seq)));
+    for (const row of [first, second])
+      await catchUpMessageStatus(
+        db(),
+        s.ws.id,
+        { conversationId: row.conversationId as string, seq: row.seq as number },
+        Date.now(),
+      );
+    const after = await ledgerOf(s.ws.id, broadcast.id);
+    expect(after.find((r) => r.contactId === first.contactId)).toMatchObject({
+      status: "failed",
+      reason: "Forbidden: bot was blocked by the user",
+    });
+    expect(after.find((r) => r.contactId === second.contactId)?.status).toBe("sent");
+    expect(await statsOf(s, broadcast.id)).toMatchObject({ sent: 1, failed: 1 });
   });
 });

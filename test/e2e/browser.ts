@@ -35,17 +35,23 @@ export async function callAs<T = Record<string, unknown>>(
 }
 
 /**
- * A fresh Conversa on `port` and a page (laptop-sized unless `context` says otherwise) with the
- * demo admin signed in; what started is stopped again when the start fails half-way.
+ * A fresh Conversa on `port` (its channels calling the fake platforms at `fakePlatformsUrl`, if
+ * given) and a page (laptop-sized unless `context` says otherwise) with the demo admin signed in;
+ * what started is stopped again when the start fails half-way.
  */
 export async function signedInSession(
   port: number,
   {
     context = {},
     permissions = [],
-  }: { context?: BrowserContextOptions; permissions?: string[] } = {},
+    fakePlatformsUrl,
+  }: {
+    context?: BrowserContextOptions;
+    permissions?: string[];
+    fakePlatformsUrl?: string;
+  } = {},
 ) {
-  const server = await startConversa(port);
+  const server = await startConversa(port, { fakePlatformsUrl });
   let browser: Browser | undefined;
   try {
     browser = await launchBrowser();

@@ -112,7 +112,7 @@ describe("the contacts screen", () => {
     await waitForRows(["Eli Park"]);
     // phones are stored in E.164 and shown the way people read them
     await expect
-      .poll(() => page.locator(".contacts-table tbody tr td:nth-child(2)").allTextContents())
+      .poll(() => page.locator(".contacts-table tbody tr td:nth-child(3)").allTextContents())
       .toEqual(["+1 650 555 0177"]);
     await page.getByRole("searchbox").fill("");
 

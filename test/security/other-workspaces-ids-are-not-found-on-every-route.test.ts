@@ -265,6 +265,7 @@ const REQUESTS: Record<string, Request> = {
   "POST /api/v1/conversations/{id}/status": { body: () => ({ status: "pending" }) },
   "POST /api/v1/conversations/{id}/labels": { body: () => ({ labels: ["matrix"] }) },
   "POST /api/v1/conversations/{id}/render": { body: () => ({ text: "Hi {{contact.name}}" }) },
+  "POST /api/v1/contacts/{id}/render": { body: () => ({ text: "Hi {{contact.name}}" }) },
   "POST /api/v1/conversations/{id}/transfer": {
     body: (own) => ({ team_id: first(own, "team"), user_id: first(own, "usr") }),
   },

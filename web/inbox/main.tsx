@@ -19,6 +19,7 @@ const Contacts = lazy(() => import("./contacts"));
 const Settings = lazy(() => import("./settings/layout"));
 const Automations = lazy(() => import("./automations"));
 const SentHistory = lazy(() => import("./sent"));
+const Broadcasts = lazy(() => import("./broadcasts"));
 
 function SignedIn({
   me,
@@ -59,6 +60,8 @@ function Routes() {
       <Route path="/automations/*" component={Automations} />
       <Route path="/automations" component={Automations} />
       <Route path="/sent" component={SentHistory} />
+      <Route path="/broadcasts/*" component={Broadcasts} />
+      <Route path="/broadcasts" component={Broadcasts} />
       <Route path="/settings/*" component={Settings} />
       <Route path="/settings" component={Settings} />
       <Route default component={NotFound} />

@@ -4,6 +4,7 @@ import {
   Inbox as InboxIcon,
   Keyboard,
   LogOut,
+  Megaphone,
   MessageCircle,
   Send,
   Settings,
@@ -121,6 +122,12 @@ export function Shell({ children }: { children: ComponentChildren }) {
             active={path.startsWith("/automations")}
           />
         )}
+        <RailLink
+          href="/broadcasts"
+          label={t("broadcasts.rail")}
+          icon={<Megaphone size={20} />}
+          active={path.startsWith("/broadcasts")}
+        />
         <RailLink
           href="/sent"
           label={t("sent.rail")}

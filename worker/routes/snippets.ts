@@ -1,13 +1,16 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import {
+  contactVariables,
   createSnippet,
   deleteSnippet,
   listSnippets,
+  renderForContact,
   renderForConversation,
   toSnippetDto,
   updateSnippet,
 } from "../domain/messaging/snippets";
 import { requireRole } from "../lib/auth";
+import { notFound } from "../lib/errors";
 import { authenticated, createRouter } from "../lib/router";
 import { errorResponses, IdParam, jsonBody, jsonResponse } from "../schemas/common";
 import {
@@ -82,6 +85,19 @@ const renderRoute = createRoute({
   },
 });
 
+const renderForContactRoute = createRoute({
+  method: "post",
+  path: "/contacts/{id}/render",
+  tags,
+  summary: "Fill a text's variables for this contact, as a message to them would read",
+  security: authenticated,
+  request: { params: IdParam("ct"), body: jsonBody(RenderRequest) },
+  responses: {
+    200: jsonResponse(Rendered, "The text as the contact would read it"),
+    ...errorResponses,
+  },
+});
+
 export const snippetsRouter = createRouter()
   .openapi(listRoute, async (c) => {
     const rows = await listSnippets(
@@ -122,4 +138,11 @@ export const snippetsRouter = createRouter()
       c.req.valid("json").text,
     );
     return c.json(rendered, 200);
+  })
+  .openapi(renderForContactRoute, async (c) => {
+    const principal = c.get("principal");
+    const db = c.get("db");
+    const contact = await contactVariables(db, principal.workspaceId, c.req.valid("param").id);
+    if (!contact) throw notFound("Contact");
+    return c.json(await renderForContact(db, principal, contact, c.req.valid("json").text), 200);
   });

@@ -339,6 +339,10 @@ export const BroadcastRunList = z
 export const RecipientSchema = z
   .object({
     contact_id: z.string(),
+    contact_name: z
+      .string()
+      .nullable()
+      .openapi({ description: "The contact's name now (null when unnamed or deleted)" }),
     status: z.enum(RECIPIENT_STATUSES),
     reason: z.string().nullable(),
     message_id: z.string().nullable(),

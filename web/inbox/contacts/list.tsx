@@ -1,15 +1,19 @@
-import { Contact as ContactIcon, ListFilter, Plus, Search, UserPlus, X } from "lucide-preact";
+import {
+  Contact as ContactIcon,
+  ListFilter,
+  Megaphone,
+  Plus,
+  Search,
+  UserPlus,
+  X,
+} from "lucide-preact";
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
-import { formatPhone } from "../../shared/phone";
 import {
-  Avatar,
   Badge,
   Button,
   EmptyState,
-  formatDate,
   formatNumber,
-  formatRelative,
   ListState,
   PageHeader,
   Pagination,
@@ -18,21 +22,21 @@ import {
   t,
 } from "../../shared/ui";
 import { useDebounced } from "../../shared/use-debounced";
+import { canSendBroadcasts, pickContactsForBroadcast } from "../broadcasts/api";
+import { useSession } from "../session";
 import {
   type ContactField,
-  type ContactListItem,
   type ContactPage,
   contactFields,
   contactTags,
-  displayName,
   type ListQuery,
   listContacts,
   PAGE_SIZE,
 } from "./api";
 import { ContactsTabs } from "./area-tabs";
-import { ChannelBadge } from "./channels";
 import { describeFilter, FieldFilterDialog } from "./field-filter";
 import { NewContactDialog } from "./new-contact";
+import { ContactCards, ContactTable, type Selection } from "./rows";
 import { SaveAsSegment, SegmentSelect } from "./segments/contacts-filter";
 
 const SORTS = [
@@ -113,6 +117,21 @@ export default function ContactList() {
   const [tags, setTags] = useState<string[]>([]);
   const [creating, setCreating] = useState(false);
   const [filtering, setFiltering] = useState(false);
+  const { me } = useSession();
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const selection: Selection = {
+    has: (id) => selected.has(id),
+    toggle: (id) =>
+      setSelected((s) => {
+        const next = new Set(s);
+        if (!next.delete(id)) next.add(id);
+        return next;
+      }),
+  };
+  const sendBroadcast = () => {
+    pickContactsForBroadcast([...selected]);
+    route("/broadcasts/new?from=contacts");
+  };
 
   useEffect(() => {
     contactFields().then(setFields, () => setFields([]));
@@ -220,6 +239,27 @@ export default function ContactList() {
         </ul>
       )}
 
+      {selected.size > 0 && (
+        <div class="contacts-actions" role="toolbar" aria-label={t("contacts.list.selection")}>
+          <span class="bulk-count">
+            {t("contacts.list.selected", { count: selected.size, n: formatNumber(selected.size) })}
+          </span>
+          {canSendBroadcasts(me) && (
+            <Button
+              variant="primary"
+              size="sm"
+              icon={<Megaphone size={16} />}
+              onClick={sendBroadcast}
+            >
+              {t("contacts.list.sendBroadcast")}
+            </Button>
+          )}
+          <Button size="sm" variant="ghost" onClick={() => setSelected(new Set())}>
+            {t("contacts.list.clearSelection")}
+          </Button>
+        </div>
+      )}
+
       <ListState
         data={paged.error ? undefined : paged.page?.data}
         error={paged.error}
@@ -251,8 +291,8 @@ export default function ContactList() {
       >
         {(shown) => (
           <div aria-busy={paged.loading || undefined}>
-            <ContactTable rows={shown} />
-            <ContactCards rows={shown} />
+            <ContactTable rows={shown} selection={selection} />
+            <ContactCards rows={shown} selection={selection} />
             <Pagination summary={summary} onPrevious={paged.previous} onNext={paged.next} />
           </div>
         )}
@@ -277,104 +317,5 @@ export default function ContactList() {
         }}
       />
     </main>
-  );
-}
-
-function Tags({ tags }: { tags: string[] }) {
-  if (tags.length === 0) return null;
-  const shown = tags.slice(0, 3);
-  return (
-    <span class="tag-list">
-      {shown.map((tag) => (
-        <Badge key={tag}>{tag}</Badge>
-      ))}
-      {tags.length > shown.length && (
-        <Badge title={tags.slice(3).join(", ")}>+{tags.length - shown.length}</Badge>
-      )}
-    </span>
-  );
-}
-
-function Channels({ kinds }: { kinds: string[] }) {
-  return (
-    <span class="channel-list">
-      {kinds.map((kind) => (
-        <ChannelBadge key={kind} kind={kind} />
-      ))}
-    </span>
-  );
-}
-
-function ContactTable({ rows }: { rows: ContactListItem[] }) {
-  return (
-    <div class="table-wrap contacts-table">
-      <table class="table" aria-label={t("app.contacts")}>
-        <thead>
-          <tr>
-            <th scope="col">{t("contacts.column.name")}</th>
-            <th scope="col">{t("contacts.column.phone")}</th>
-            <th scope="col">{t("contacts.column.email")}</th>
-            <th scope="col">{t("contacts.column.tags")}</th>
-            <th scope="col">{t("contacts.column.channels")}</th>
-            <th scope="col">{t("contacts.column.lastActivity")}</th>
-            <th scope="col">{t("contacts.column.created")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((c) => (
-            <tr key={c.id}>
-              <td>
-                <a class="contact-name" href={`/contacts/${c.id}`}>
-                  <Avatar name={displayName(c)} size={28} />
-                  <span>{displayName(c)}</span>
-                </a>
-              </td>
-              <td class="nowrap" dir="ltr">
-                {c.phone ? formatPhone(c.phone) : <span class="muted">—</span>}
-              </td>
-              <td class="ellipsis">{c.email ?? <span class="muted">—</span>}</td>
-              <td>
-                <Tags tags={c.tags} />
-              </td>
-              <td>
-                <Channels kinds={c.channel_types} />
-              </td>
-              <td class="nowrap muted" title={formatDate(c.last_activity_at)}>
-                {formatRelative(c.last_activity_at)}
-              </td>
-              <td class="nowrap muted">{formatDate(c.created_at, { dateStyle: "medium" })}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
-}
-
-/** The same rows as cards, for phones. */
-function ContactCards({ rows }: { rows: ContactListItem[] }) {
-  return (
-    <ul class="contact-cards" aria-label={t("app.contacts")}>
-      {rows.map((c) => (
-        <li key={c.id}>
-          <a href={`/contacts/${c.id}`} class="contact-card">
-            <Avatar name={displayName(c)} size={36} />
-            <span class="contact-card-body">
-              <span class="contact-card-top">
-                <strong>{displayName(c)}</strong>
-                <span class="muted">{formatRelative(c.last_activity_at)}</span>
-              </span>
-              <span class="muted ellipsis">
-                {[c.phone && formatPhone(c.phone), c.email].filter(Boolean).join(" · ") || "—"}
-              </span>
-              <span class="contact-card-meta">
-                <Channels kinds={c.channel_types} />
-                <Tags tags={c.tags} />
-              </span>
-            </span>
-          </a>
-        </li>
-      ))}
-    </ul>
   );
 }

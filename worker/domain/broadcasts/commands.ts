@@ -1,6 +1,7 @@
 import type { z } from "@hono/zod-openapi";
 import { and, asc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
-import { broadcastRecipients, broadcasts } from "../../db/schema";
+import { readInChunks } from "../../db/chunks";
+import { broadcastRecipients, broadcasts, contacts } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
 import type { Db } from "../../lib/context";
 import { conflict } from "../../lib/errors";
@@ -153,6 +154,17 @@ export async function retryFailed(db: Db, env: Env, workspaceId: string, id: str
 
 const isoOrNull = (ms: number | null) => (ms === null ? null : toIso(ms));
 
+/** The names of a page of contacts, by id. */
+async function contactNames(db: Db, workspaceId: string, ids: string[]) {
+  const rows = await readInChunks(ids, (chunk) =>
+    db
+      .select({ id: contacts.id, name: contacts.name })
+      .from(contacts)
+      .where(inWorkspace(contacts, workspaceId, inArray(contacts.id, chunk))),
+  );
+  return new Map(rows.map((row) => [row.id, row.name]));
+}
+
 /** The ledger, in contact id order, `limit` at a time after the cursor. */
 export async function listRecipients(
   db: Db,
@@ -175,8 +187,15 @@ export async function listRecipients(
     orderBy: asc(broadcastRecipients.contactId),
     limit: query.limit + 1,
   });
-  const data: z.infer<typeof RecipientSchema>[] = rows.slice(0, query.limit).map((row) => ({
+  const shown = rows.slice(0, query.limit);
+  const names = await contactNames(
+    db,
+    workspaceId,
+    shown.map((row) => row.contactId),
+  );
+  const data: z.infer<typeof RecipientSchema>[] = shown.map((row) => ({
     contact_id: row.contactId,
+    contact_name: names.get(row.contactId) ?? null,
     status: row.status,
     reason: row.reason,
     message_id: row.messageId,

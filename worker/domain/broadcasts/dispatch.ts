@@ -7,6 +7,7 @@ import type { Db } from "../../lib/context";
 import { getChannelRow } from "../channels/channels";
 import { type AudiencePass, expandPage, firstPass, passAfter } from "./audience";
 import type { BroadcastRow } from "./broadcasts";
+import { catchUpMessageStatus } from "./responses";
 import { completeIfDone, ledgerOfRun, markExpanded, markWaiting, type RunRef } from "./runs";
 import { Refused, sendToRecipient } from "./send";
 
@@ -218,6 +219,7 @@ async function sendOne(
     const recipient = { contactId, run: job.run, round: send.round, variant: send.variant };
     const written = await sendToRecipient(db, env, broadcast, channel, recipient, now());
     await settle(db, job, contactId, { status: "sent", sentAt: send.at, ...written }, now());
+    await catchUpMessageStatus(db, job.workspaceId, written, now());
   } catch (error) {
     if (error instanceof Refused) {
       await settle(db, job, contactId, { status: "failed", reason: error.message }, now());

@@ -1,5 +1,5 @@
 import { and, eq, gte, isNull, lte, sql } from "drizzle-orm";
-import { broadcastRecipients, broadcasts } from "../../db/schema";
+import { broadcastRecipients, broadcasts, messages } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
 import type { Db } from "../../lib/context";
 import { type EventScope, record } from "../events/record";
@@ -47,6 +47,35 @@ export async function recordMessageStatus(
         updatedAt: at,
       })
       .where(key);
+}
+
+/**
+ * A refusal can come back before its send is recorded in the ledger (the outbound queue is
+ * quick), and then finds no row to mark. Once the send is recorded, the message's status as the
+ * history holds it (written before the status event goes out) is applied, so it is never lost.
+ */
+export async function catchUpMessageStatus(
+  db: Db,
+  workspaceId: string,
+  sent: { conversationId: string; seq: number },
+  at: number,
+) {
+  const row = await db.query.messages.findFirst({
+    columns: { status: true, statusReason: true },
+    where: inWorkspace(
+      messages,
+      workspaceId,
+      eq(messages.conversationId, sent.conversationId),
+      eq(messages.seq, sent.seq),
+    ),
+  });
+  if (row?.status && row.status !== "queued" && row.status !== "sent")
+    await recordMessageStatus(
+      db,
+      workspaceId,
+      { ...sent, status: row.status, reason: row.statusReason },
+      at,
+    );
 }
 
 /**

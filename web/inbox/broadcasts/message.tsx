@@ -1,0 +1,251 @@
+import { useEffect, useState } from "preact/hooks";
+import { request } from "../../shared/api";
+import { Field, Select, TextArea, TextInput, t } from "../../shared/ui";
+import { useDebounced } from "../../shared/use-debounced";
+import { type Contact, displayName } from "../contacts/api";
+import { ChannelIcon, channelLabel } from "../contacts/channels";
+import { type Channel, type Message, renderFor, type Snippet } from "./api";
+
+type MessageKind = "text" | "snippet" | "template";
+type Template = {
+  name: string;
+  language: string;
+  status: string;
+  body: string;
+  variable_count: number;
+};
+
+const kindOf = (message: Message): MessageKind =>
+  message.template ? "template" : message.snippet_id !== undefined ? "snippet" : "text";
+
+/** A message is ready when its one part is filled in. */
+export const messageChosen = (message: Message) =>
+  Boolean(message.text?.trim() || message.snippet_id || message.template?.name);
+
+const templateKey = (x: { name: string; language?: string }) => `${x.name}/${x.language ?? ""}`;
+
+function useApprovedTemplates(channel: Channel | undefined) {
+  const [templates, setTemplates] = useState<Template[]>([]);
+  const id = channel?.type === "whatsapp" ? channel.id : null;
+  useEffect(() => {
+    if (!id) return setTemplates([]);
+    request<{ data: Template[] }>(`/api/v1/channels/${id}/templates`).then(
+      ({ data }) => setTemplates(data.filter((x) => x.status === "APPROVED")),
+      () => setTemplates([]),
+    );
+  }, [id]);
+  return templates;
+}
+
+/** The text as the sample contact would read it, filled in by the server's variable engine. */
+function useRendered(text: string, contact: Contact | undefined) {
+  const [rendered, setRendered] = useState<{ text: string; missing: string[] } | null>(null);
+  const wanted = useDebounced(text, 300);
+  useEffect(() => {
+    if (!wanted.trim() || !contact) return setRendered(null);
+    const abort = new AbortController();
+    renderFor(contact.id, wanted, abort.signal).then(setRendered, () => {
+      if (!abort.signal.aborted) setRendered(null);
+    });
+    return () => abort.abort();
+  }, [wanted, contact?.id]);
+  return rendered;
+}
+
+function TemplateFields({
+  message,
+  templates,
+  onChange,
+  errors,
+}: {
+  message: Message;
+  templates: Template[];
+  onChange: (message: Message) => void;
+  errors: Record<string, string>;
+}) {
+  const chosen = message.template;
+  const count = templates.find(
+    (x) => chosen && templateKey(x) === templateKey(chosen),
+  )?.variable_count;
+  const variables = chosen?.variables ?? [];
+  const choose = (key: string) => {
+    const template = templates.find((x) => templateKey(x) === key);
+    onChange({
+      template: {
+        name: template?.name ?? "",
+        language: template?.language,
+        variables: Array.from({ length: template?.variable_count ?? 0 }, () => ""),
+      },
+    });
+  };
+  return (
+    <>
+      <Field label={t("broadcasts.message.template")} error={errors["message.template"]}>
+        <Select
+          value={chosen?.name ? templateKey(chosen) : ""}
+          placeholder={
+            templates.length
+              ? t("broadcasts.message.chooseTemplate")
+              : t("broadcasts.message.noTemplates")
+          }
+          onChange={(e) => choose(e.currentTarget.value)}
+          options={templates.map((x) => ({
+            value: templateKey(x),
+            label: `${x.name} (${x.language})`,
+          }))}
+        />
+      </Field>
+      {chosen &&
+        Array.from({ length: count ?? variables.length }, (_, i) => (
+          <Field
+            key={i}
+            label={t("broadcasts.message.templateVariable", { n: i + 1 })}
+            error={errors[`message.template.variables.${i}`]}
+          >
+            <TextInput
+              value={variables[i] ?? ""}
+              onInput={(e) => {
+                const next = [...variables];
+                next[i] = e.currentTarget.value;
+                onChange({ template: { ...chosen, variables: next } });
+              }}
+            />
+          </Field>
+        ))}
+    </>
+  );
+}
+
+export function MessageStep({
+  channelId,
+  message,
+  channels,
+  snippets,
+  sample,
+  onChannel,
+  onMessage,
+  errors,
+}: {
+  channelId: string;
+  message: Message;
+  channels: Channel[];
+  snippets: Snippet[];
+  sample: Contact | undefined;
+  onChannel: (id: string) => void;
+  onMessage: (message: Message) => void;
+  errors: Record<string, string>;
+}) {
+  const channel = channels.find((c) => c.id === channelId);
+  const templates = useApprovedTemplates(channel);
+  const kind = kindOf(message);
+  const kinds: MessageKind[] =
+    channel?.type === "whatsapp" ? ["text", "snippet", "template"] : ["text", "snippet"];
+  const snippet = snippets.find((s) => s.id === message.snippet_id);
+  const template = templates.find(
+    (x) => message.template && templateKey(x) === templateKey(message.template),
+  );
+  const rendered = useRendered(
+    kind === "snippet" ? (snippet?.body ?? "") : (message.text ?? ""),
+    sample,
+  );
+  const templatePreview = template?.body.replace(
+    /\{\{(\d+)\}\}/g,
+    (whole, n: string) => message.template?.variables?.[Number(n) - 1] || whole,
+  );
+  const choose = (next: MessageKind) =>
+    onMessage(
+      next === "snippet"
+        ? { snippet_id: "" }
+        : next === "template"
+          ? { template: { name: "", variables: [] } }
+          : { text: "" },
+    );
+
+  return (
+    <div class="builder-columns">
+      <div class="stack">
+        <Field
+          label={t("broadcasts.message.channel")}
+          error={errors.channel_id}
+          hint={t("broadcasts.message.channelHint")}
+        >
+          <Select
+            value={channelId}
+            placeholder={t("broadcasts.message.chooseChannel")}
+            onChange={(e) => {
+              onChannel(e.currentTarget.value);
+              if (kind === "template") onMessage({ text: "" });
+            }}
+            options={channels.map((c) => ({
+              value: c.id,
+              label: `${c.name} · ${channelLabel(c.type)}`,
+            }))}
+          />
+        </Field>
+        <Field label={t("broadcasts.message.kind")}>
+          <Select
+            value={kind}
+            onChange={(e) => choose(e.currentTarget.value as MessageKind)}
+            options={kinds.map((k) => ({ value: k, label: t(`broadcasts.message.kinds.${k}`) }))}
+          />
+        </Field>
+        {kind === "text" && (
+          <Field
+            label={t("broadcasts.message.text")}
+            error={errors["message.text"] ?? errors.message}
+            hint={t("broadcasts.message.textHint")}
+          >
+            <TextArea
+              rows={6}
+              value={message.text ?? ""}
+              onInput={(e) => onMessage({ text: e.currentTarget.value })}
+            />
+          </Field>
+        )}
+        {kind === "snippet" && (
+          <Field
+            label={t("broadcasts.message.snippet")}
+            error={errors["message.snippet_id"] ?? errors.message}
+          >
+            <Select
+              value={message.snippet_id ?? ""}
+              placeholder={
+                snippets.length
+                  ? t("broadcasts.message.chooseSnippet")
+                  : t("broadcasts.message.noSnippets")
+              }
+              onChange={(e) => onMessage({ snippet_id: e.currentTarget.value })}
+              options={snippets.map((s) => ({ value: s.id, label: `/${s.shortcut} · ${s.title}` }))}
+            />
+          </Field>
+        )}
+        {kind === "template" && (
+          <TemplateFields
+            message={message}
+            templates={templates}
+            onChange={onMessage}
+            errors={errors}
+          />
+        )}
+      </div>
+      <section class="card stack message-preview" aria-labelledby="message-preview-title">
+        <h2 id="message-preview-title" class="preview-head">
+          {channel && <ChannelIcon kind={channel.type} />}
+          {t("broadcasts.message.preview")}
+        </h2>
+        <p class="bubble" data-testid="message-preview">
+          {kind === "template"
+            ? templatePreview || <span class="muted">{t("broadcasts.message.previewEmpty")}</span>
+            : rendered?.text || <span class="muted">{t("broadcasts.message.previewEmpty")}</span>}
+        </p>
+        <p class="muted small">
+          {rendered?.missing.length
+            ? t("broadcasts.message.previewMissing", { names: rendered.missing.join(", ") })
+            : sample
+              ? t("broadcasts.message.previewFor", { name: displayName(sample) })
+              : t("broadcasts.message.previewNoSample")}
+        </p>
+      </section>
+    </div>
+  );
+}

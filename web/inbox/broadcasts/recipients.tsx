@@ -1,0 +1,167 @@
+import { RotateCw } from "lucide-preact";
+import { useEffect, useState } from "preact/hooks";
+import {
+  Badge,
+  Button,
+  EmptyState,
+  formatDate,
+  ListState,
+  Pagination,
+  rangeSummary,
+  Select,
+  type Tone,
+  t,
+} from "../../shared/ui";
+import {
+  listRecipients,
+  RECIPIENT_STATUSES,
+  type Recipient,
+  type RecipientPage,
+  type RecipientStatus,
+} from "./api";
+import { exclusionReason } from "./describe";
+
+const PAGE_SIZE = 50;
+const TONES: Record<RecipientStatus, Tone> = {
+  queued: "neutral",
+  held: "neutral",
+  sending: "primary",
+  sent: "success",
+  failed: "danger",
+  excluded: "warning",
+};
+
+/** A reason the ledger records in words: exclusions have codes, failures the platform's text. */
+const reasonOf = (r: Recipient) =>
+  r.status === "excluded" && r.reason ? exclusionReason(r.reason) : r.reason;
+
+/** The ledger page by page, read again when `version` changes (the counts moved). */
+function useRecipients(id: string, status: RecipientStatus | "", version: string) {
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const [page, setPage] = useState<RecipientPage | undefined>(undefined);
+  const [error, setError] = useState<unknown>(null);
+  const [reload, setReload] = useState(0);
+  useEffect(() => setCursors([null]), [status]);
+  const cursor = cursors.at(-1) ?? null;
+  useEffect(() => {
+    let live = true;
+    listRecipients(id, status, cursor).then(
+      (next) => {
+        if (!live) return;
+        setPage(next);
+        setError(null);
+      },
+      (e) => live && setError(e),
+    );
+    return () => {
+      live = false;
+    };
+  }, [id, status, cursor, version, reload]);
+  const index = cursors.length - 1;
+  return {
+    page,
+    error,
+    from: index * PAGE_SIZE + 1,
+    next: page?.next_cursor
+      ? () => setCursors((c) => [...c, page.next_cursor as string])
+      : undefined,
+    previous: index > 0 ? () => setCursors((c) => c.slice(0, -1)) : undefined,
+    retry: () => setReload((n) => n + 1),
+  };
+}
+
+export function Recipients({
+  id,
+  version,
+  failed,
+  onRetryFailed,
+  retrying,
+}: {
+  id: string;
+  version: string;
+  failed: number;
+  /** absent for those who may not send broadcasts */
+  onRetryFailed?: () => void;
+  retrying: boolean;
+}) {
+  const [status, setStatus] = useState<RecipientStatus | "">("");
+  const paged = useRecipients(id, status, version);
+  const rows = paged.page?.data ?? [];
+  return (
+    <section class="stack recipients" aria-labelledby="recipients-title">
+      <div class="recipients-head">
+        <h2 id="recipients-title">{t("broadcasts.recipients.title")}</h2>
+        <Select
+          aria-label={t("broadcasts.recipients.filter")}
+          value={status}
+          placeholder={t("broadcasts.recipients.all")}
+          onChange={(e) => setStatus(e.currentTarget.value as RecipientStatus | "")}
+          options={RECIPIENT_STATUSES.filter((s) => s !== "sending").map((s) => ({
+            value: s,
+            label: t(`broadcasts.recipientStatus.${s}`),
+          }))}
+        />
+        {onRetryFailed && failed > 0 && (
+          <Button icon={<RotateCw size={16} />} loading={retrying} onClick={onRetryFailed}>
+            {t("broadcasts.retryFailed", { count: failed })}
+          </Button>
+        )}
+      </div>
+      <ListState
+        data={paged.error ? undefined : paged.page?.data}
+        error={paged.error}
+        onRetry={paged.retry}
+        empty={<EmptyState title={t("broadcasts.recipients.empty")}>{""}</EmptyState>}
+      >
+        {(shown) => (
+          <>
+            <div class="table-wrap recipients-table">
+              <table class="table" aria-label={t("broadcasts.recipients.title")}>
+                <thead>
+                  <tr>
+                    <th scope="col">{t("broadcasts.recipients.contact")}</th>
+                    <th scope="col">{t("broadcasts.recipients.status")}</th>
+                    <th scope="col">{t("broadcasts.recipients.sentAt")}</th>
+                    <th scope="col">{t("broadcasts.recipients.conversation")}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {shown.map((r) => (
+                    <tr key={r.contact_id} data-status={r.status}>
+                      <td>
+                        <a href={`/contacts/${r.contact_id}`}>
+                          {r.contact_name ?? t("broadcasts.recipients.unnamed")}
+                        </a>
+                      </td>
+                      <td>
+                        <span class="recipient-status">
+                          <Badge tone={TONES[r.status]}>
+                            {t(`broadcasts.recipientStatus.${r.status}`)}
+                          </Badge>
+                          {r.reason && <span class="recipient-reason">{reasonOf(r)}</span>}
+                        </span>
+                      </td>
+                      <td class="nowrap muted">{r.sent_at ? formatDate(r.sent_at) : "—"}</td>
+                      <td>
+                        {r.conversation_id ? (
+                          <a href={`/c/${r.conversation_id}`}>{t("broadcasts.recipients.open")}</a>
+                        ) : (
+                          <span class="muted">—</span>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            <Pagination
+              summary={rangeSummary(rows.length ? paged.from : 0, paged.from + rows.length - 1)}
+              onPrevious={paged.previous}
+              onNext={paged.next}
+            />
+          </>
+        )}
+      </ListState>
+    </section>
+  );
+}

@@ -1,0 +1,71 @@
+import { formatDate, formatNumber, t } from "../../shared/ui";
+import { channelLabel } from "../contacts/channels";
+import type { Segment } from "../contacts/segments/api";
+import type { Channel, Draft, Snippet } from "./api";
+import type { AudiencePreview } from "./audience";
+import { audienceSummary, messageSummary } from "./describe";
+import type { Schedule } from "./schedule";
+import { instantOf } from "./zoned";
+
+/** The count the audience preview has now, or null while it is not known. */
+export const countOf = (preview: AudiencePreview) =>
+  preview.kind === "ready" ? preview.preview.count : null;
+
+export function scheduleSummary(schedule: Schedule, zone: string) {
+  const at = schedule.at === "later" ? instantOf(schedule.wall, zone) : null;
+  return at
+    ? t("broadcasts.schedule.atSummary", {
+        when: formatDate(at, { dateStyle: "full", timeStyle: "short", timeZone: zone }),
+        zone: zone.replaceAll("_", " "),
+      })
+    : t("broadcasts.schedule.nowSummary");
+}
+
+/** Everything about to go out, on one card, before it is started or scheduled. */
+export function ReviewStep({
+  draft,
+  preview,
+  schedule,
+  zone,
+  refs,
+}: {
+  draft: Draft;
+  preview: AudiencePreview;
+  schedule: Schedule;
+  zone: string;
+  refs: { segments: Segment[]; channels: Channel[]; snippets: Snippet[] };
+}) {
+  const channel = refs.channels.find((c) => c.id === draft.channel_id);
+  const count = countOf(preview);
+  const rows: [string, string][] = [
+    [t("broadcasts.name"), draft.name],
+    [
+      t("broadcasts.steps.audience"),
+      `${audienceSummary(draft.audience, refs.segments)}${
+        count === null
+          ? ""
+          : ` · ${t("broadcasts.review.count", { count, n: formatNumber(count) })}`
+      }`,
+    ],
+    [
+      t("broadcasts.message.channel"),
+      channel ? `${channel.name} · ${channelLabel(channel.type)}` : "—",
+    ],
+    [t("broadcasts.steps.message"), messageSummary(draft.message, refs.snippets)],
+    [t("broadcasts.steps.schedule"), scheduleSummary(schedule, zone)],
+  ];
+  return (
+    <section class="card stack review-card" aria-labelledby="review-title">
+      <h2 id="review-title">{t("broadcasts.review.title")}</h2>
+      <dl class="review-list">
+        {rows.map(([term, value]) => (
+          <div key={term}>
+            <dt>{term}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+      </dl>
+      <p class="muted small">{t("broadcasts.review.exclusions")}</p>
+    </section>
+  );
+}
