@@ -44,6 +44,7 @@ import { meRouter } from "./routes/me";
 import { outboundMessagesRouter } from "./routes/outbound-messages";
 import { realtimeRouter } from "./routes/realtime";
 import { savedViewsRouter } from "./routes/saved-views";
+import { scheduledMessagesRouter } from "./routes/scheduled-messages";
 import { searchRouter } from "./routes/search";
 import { segmentsRouter } from "./routes/segments";
 import { sendRouter } from "./routes/send";
@@ -185,6 +186,7 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
     .route(API, segmentsRouter)
     .route(API, outboundMessagesRouter)
     .route(API, broadcastsRouter)
+    .route(API, scheduledMessagesRouter)
     .route("/widget/v1", widgetRouter)
     // before the channels' /webhooks/{platform}/{id}, which would take the path too
     .route("/webhooks", automationWebhookRouter)

@@ -2,6 +2,7 @@ import { createDb } from "./db/client";
 import { sweepStuckRuns } from "./domain/automations/runner";
 import { fireScheduleTriggers } from "./domain/automations/schedule";
 import { runDueBroadcasts } from "./domain/broadcasts/commands";
+import { fireOverdueScheduled } from "./domain/scheduled-messages/fire";
 import type { Db } from "./lib/context";
 
 export type PeriodicJob = (db: Db, env: Env, now: number) => Promise<unknown>;
@@ -11,6 +12,7 @@ export const PERIODIC_JOBS: PeriodicJob[] = [
   fireScheduleTriggers,
   sweepStuckRuns,
   runDueBroadcasts,
+  fireOverdueScheduled,
 ];
 
 export async function runPeriodicJobs(env: Env, now: number, jobs = PERIODIC_JOBS) {

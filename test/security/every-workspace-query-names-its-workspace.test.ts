@@ -30,6 +30,8 @@ const ALLOWED_ACROSS_WORKSPACES: Record<string, string> = {
     "the cron tick finds every workspace's scheduled automations; each names its workspace",
   "worker/domain/broadcasts/commands.ts":
     "the cron tick finds every workspace's due broadcasts and stuck sends; each names its workspace",
+  "worker/domain/scheduled-messages/fire.ts":
+    "the safety net finds every workspace's overdue scheduled messages; each names its workspace",
 };
 
 const sources = import.meta.glob(["../../worker/**/*.ts", "../../durable-objects/**/*.ts"], {

@@ -147,6 +147,8 @@ const REFERENCE_KINDS: Record<string, string> = {
   segment_id: "seg",
   message_ids: "msg",
   contact_ids: "ct",
+  hours_id: "bh",
+  sequence_id: "seq",
 };
 
 let unique = 0;
@@ -200,6 +202,16 @@ const broadcastNaming = (own: Fixture, name?: string) => ({
   ...(name ? { name } : {}),
   channel_id: own.ids.ch?.[1] ?? "",
   audience: { segment_id: first(own, "seg"), contact_ids: [first(own, "ct")] },
+  message: { snippet_id: first(own, "snp") },
+});
+
+/** A message scheduled far ahead into the caller's conversation, naming what it can. */
+const scheduledNaming = (own: Fixture) => ({
+  contact_id: own.visitor.visitor_id,
+  conversation_id: own.conversationId,
+  channel_id: own.webchatId,
+  send_at: new Date(Date.now() + 365 * 86_400_000).toISOString(),
+  business_hours: { hours_id: first(own, "bh") },
   message: { snippet_id: first(own, "snp") },
 });
 
@@ -330,6 +342,26 @@ const REQUESTS: Record<string, Request> = {
   "POST /api/v1/segments/preview": { body: (own) => segmentNaming(own) },
   "POST /api/v1/broadcasts": { body: (own) => broadcastNaming(own, `matrix ${unique++}`) },
   "PATCH /api/v1/broadcasts/{id}": { body: (own) => broadcastNaming(own) },
+  "GET /api/v1/scheduled-messages": {
+    query: (own) => ({
+      contact_id: own.visitor.visitor_id,
+      conversation_id: own.conversationId,
+      sequence_id: first(own, "seq"),
+    }),
+  },
+  "POST /api/v1/scheduled-messages": { body: (own) => scheduledNaming(own) },
+  "POST /api/v1/scheduled-messages/sequences": {
+    body: (own) => {
+      const { message, send_at: _, ...target } = scheduledNaming(own);
+      return { ...target, steps: [{ delay_minutes: 60, message }] };
+    },
+  },
+  "PATCH /api/v1/scheduled-messages/{id}": {
+    body: (own) => ({
+      message: { snippet_id: first(own, "snp") },
+      business_hours: { hours_id: first(own, "bh") },
+    }),
+  },
   "PATCH /api/v1/webhook-subscriptions/{id}": { body: () => ({ active: true }) },
   "POST /widget/v1/messages": {
     body: (own) => ({ text: "matrix", conversation_id: own.conversationId }),
@@ -760,6 +792,7 @@ describe("IDOR matrix: workspace A names workspace B's objects", () => {
         "conversations",
         "invitations",
         "saved_views",
+        "scheduled_messages",
         "memberships",
         "messages",
         "snippets",

@@ -5,5 +5,6 @@ export * from "./channels";
 export * from "./contacts";
 export * from "./messaging";
 export * from "./routing";
+export * from "./scheduled-messages";
 export * from "./webhooks";
 export * from "./workspace";

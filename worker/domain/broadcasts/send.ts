@@ -1,3 +1,4 @@
+import type { BroadcastMessage } from "../../db/schema";
 import type { Db } from "../../lib/context";
 import { Problem } from "../../lib/errors";
 import { automationPrincipal } from "../automations/effects";
@@ -14,18 +15,18 @@ import { type BroadcastRow, nullIfGone } from "./broadcasts";
 /** What the channel or the message refused for this contact: recorded, never retried. */
 export class Refused extends Error {}
 
-async function messageBody(db: Db, broadcast: BroadcastRow) {
-  const { message } = broadcast;
+/** What a saved message says now: its text, its template, or its snippet's current body. */
+export async function messageBody(db: Db, workspaceId: string, message: BroadcastMessage) {
   if (message.template) return { template: message.template };
   if (message.text !== undefined) return { text: message.text };
   const snippet = message.snippet_id
-    ? await getSnippet(db, broadcast.workspaceId, message.snippet_id).catch(nullIfGone)
+    ? await getSnippet(db, workspaceId, message.snippet_id).catch(nullIfGone)
     : null;
   if (!snippet) throw new Refused("The snippet was deleted.");
   return { text: snippet.body };
 }
 
-const refusal = (problem: Problem) => {
+export const refusal = (problem: Problem) => {
   const errors = (problem.extra.errors as { message: string }[] | undefined) ?? [];
   return errors.map((e) => e.message).join("; ") || (problem.detail ?? problem.title);
 };
@@ -53,7 +54,7 @@ export async function sendToRecipient(
   if (!contact) throw new Refused("The contact was deleted.");
   const open = await findActiveConversation(db, workspaceId, contactId, channel.id);
   const conversation = open ? await getConversation(db, workspaceId, open) : null;
-  const body = await messageBody(db, broadcast);
+  const body = await messageBody(db, workspaceId, broadcast.message);
   const text = body.text
     ? (await renderForContact(db, principal, contact, body.text)).text
     : undefined;
