@@ -1,5 +1,6 @@
 import type { z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
+import { rowChunks } from "../../db/chunks";
 import { contacts, scheduledMessages, users } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
 import type { Db, Principal } from "../../lib/context";
@@ -222,7 +223,11 @@ export async function scheduleSequence(
       cancelOnReply: input.cancel_on_reply,
     });
   }
-  const rows = await db.insert(scheduledMessages).values(values).returning();
+  // one transaction, each statement within D1's bound parameters
+  const [first, ...rest] = rowChunks(scheduledMessages, values).map((chunk) =>
+    db.insert(scheduledMessages).values(chunk).returning(),
+  );
+  const rows = first ? (await db.batch([first, ...rest])).flat() : [];
   for (const row of rows) await armScheduled(env, row);
   // the customer's replies matter to this workspace now
   if (input.cancel_on_reply) await hubFor(env, workspaceId).interestChanged();
