@@ -9188,6 +9188,500 @@ export interface paths {
       };
     };
   };
+  "/api/v1/scheduled-messages": {
+    /** Scheduled messages by send time: a calendar, filtered by contact, conversation, status, dates */
+    get: {
+      parameters: {
+        query?: {
+          contact_id?: string;
+          conversation_id?: string;
+          sequence_id?: string;
+          status?: "pending" | "sending" | "sent" | "failed" | "cancelled";
+          /** @description Sending at or after */
+          from?: string;
+          /** @description Sending before */
+          to?: string;
+          /** @description `next_cursor` of the previous page */
+          cursor?: string;
+          limit?: number;
+        };
+      };
+      responses: {
+        /** @description A page */
+        200: {
+          content: {
+            "application/json": components["schemas"]["ScheduledMessageList"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    /**
+     * Schedule a message to a contact or into a conversation, once or repeating
+     * @description Sent at `send_at` to the second, the way an agent's reply goes (the channel's rules apply at send time), never twice.
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["ScheduledMessageCreate"];
+        };
+      };
+      responses: {
+        /** @description Scheduled */
+        201: {
+          content: {
+            "application/json": components["schemas"]["ScheduledMessage"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/scheduled-messages/sequences": {
+    /** Schedule a sequence of messages (e.g. +24 h and +72 h), cancelled when the customer replies */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["ScheduledSequenceCreate"];
+        };
+      };
+      responses: {
+        /** @description Scheduled */
+        201: {
+          content: {
+            "application/json": components["schemas"]["ScheduledSequence"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/scheduled-messages/sequences/{id}": {
+    /** A sequence's steps */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description The sequence */
+        200: {
+          content: {
+            "application/json": components["schemas"]["ScheduledSequence"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/scheduled-messages/sequences/{id}/cancel": {
+    /** Cancel the steps of a sequence still pending */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description The sequence */
+        200: {
+          content: {
+            "application/json": components["schemas"]["ScheduledSequence"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/scheduled-messages/{id}": {
+    /** One scheduled message */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description The scheduled message */
+        200: {
+          content: {
+            "application/json": components["schemas"]["ScheduledMessage"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    /** Change a scheduled message still pending */
+    patch: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["ScheduledMessagePatch"];
+        };
+      };
+      responses: {
+        /** @description Saved */
+        200: {
+          content: {
+            "application/json": components["schemas"]["ScheduledMessage"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/scheduled-messages/{id}/cancel": {
+    /** Cancel a scheduled message still pending */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Cancelled */
+        200: {
+          content: {
+            "application/json": components["schemas"]["ScheduledMessage"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/widget/v1/channels/{id}": {
     /** Public look and state of a web-chat channel */
     get: {
@@ -12708,6 +13202,192 @@ export interface components {
     MessageTemplateTestSend: {
       channel_id: string;
       contact_id: string;
+    };
+    ScheduledMessageList: {
+      data: components["schemas"]["ScheduledMessage"][];
+      next_cursor: string | null;
+    };
+    ScheduledMessage: {
+      /** @example sch_01JD0000000000000000000000 */
+      id: string;
+      channel_id: string;
+      contact_id: string;
+      conversation_id: string | null;
+      message: components["schemas"]["BroadcastMessage"];
+      attachment: {
+        /** Format: uri */
+        url: string;
+        name?: string;
+      } | null;
+      fallback_template: {
+        name: string;
+        /** @example en_US */
+        language?: string;
+        /** @default [] */
+        variables?: string[];
+      } | null;
+      open_conversation: boolean;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      requested_at: string;
+      /**
+       * Format: date-time
+       * @description When it goes: moved into business hours if asked
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      send_at: string;
+      business_hours: components["schemas"]["ScheduledBusinessHours"];
+      repeat: components["schemas"]["ScheduledRepeat"];
+      /** @description Its number in a repeating series, 0 first */
+      occurrence: number;
+      sequence_id: string | null;
+      step: number | null;
+      cancel_on_reply: boolean;
+      /** @enum {string} */
+      status: "pending" | "sending" | "sent" | "failed" | "cancelled";
+      /** @description Why it failed or was cancelled */
+      reason: string | null;
+      message_id: string | null;
+      sent_conversation_id: string | null;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      created_at: string;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      updated_at: string;
+    };
+    /** @description Next business morning: a time outside these business hours moves to their next opening */
+    ScheduledBusinessHours: {
+      /** @description The business hours to follow; the workspace's when not given */
+      hours_id?: string;
+    } | null;
+    /** @description Send again every `every` `unit`s after each send, until `until` or `count` */
+    ScheduledRepeat: ({
+      every: number;
+      /** @enum {string} */
+      unit: "hours" | "days" | "weeks";
+      /**
+       * Format: date-time
+       * @description No occurrence after this time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      until?: string;
+      /** @description How many sends in all, the first included */
+      count?: number;
+    }) | null;
+    ScheduledMessageCreate: {
+      /** @description The contact; or give `conversation_id` */
+      contact_id?: string;
+      /** @description Send into this conversation (its contact and channel); into the contact's open one, or a new one, if it closed */
+      conversation_id?: string;
+      /** @description Required with `contact_id` */
+      channel_id?: string;
+      /**
+       * @description When the contact has no open conversation on the channel at send time, open one; when false, the send fails instead
+       * @default true
+       */
+      open_conversation?: boolean;
+      business_hours?: components["schemas"]["ScheduledBusinessHours"];
+      message: components["schemas"]["BroadcastMessage"];
+      /** @description A file fetched (up to 10 MB) and sent at send time; the text is its caption */
+      attachment?: {
+        /** Format: uri */
+        url: string;
+        name?: string;
+      };
+      /** @description An approved WhatsApp template sent instead when the 24-hour window has closed by send time */
+      fallback_template?: {
+        name: string;
+        /** @example en_US */
+        language?: string;
+        /** @default [] */
+        variables?: string[];
+      };
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      send_at: string;
+      repeat?: components["schemas"]["ScheduledRepeat"];
+    };
+    ScheduledSequence: {
+      id: string;
+      data: components["schemas"]["ScheduledMessage"][];
+    };
+    ScheduledSequenceCreate: {
+      /** @description The contact; or give `conversation_id` */
+      contact_id?: string;
+      /** @description Send into this conversation (its contact and channel); into the contact's open one, or a new one, if it closed */
+      conversation_id?: string;
+      /** @description Required with `contact_id` */
+      channel_id?: string;
+      /**
+       * @description When the contact has no open conversation on the channel at send time, open one; when false, the send fails instead
+       * @default true
+       */
+      open_conversation?: boolean;
+      business_hours?: components["schemas"]["ScheduledBusinessHours"];
+      /**
+       * Format: date-time
+       * @description Steps count from here; now when not given
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      start_at?: string;
+      /**
+       * @description Cancel the steps still waiting when the customer writes
+       * @default true
+       */
+      cancel_on_reply?: boolean;
+      steps: components["schemas"]["ScheduledSequenceStep"][];
+    };
+    ScheduledSequenceStep: {
+      message: components["schemas"]["BroadcastMessage"];
+      /** @description A file fetched (up to 10 MB) and sent at send time; the text is its caption */
+      attachment?: {
+        /** Format: uri */
+        url: string;
+        name?: string;
+      };
+      /** @description An approved WhatsApp template sent instead when the 24-hour window has closed by send time */
+      fallback_template?: {
+        name: string;
+        /** @example en_US */
+        language?: string;
+        /** @default [] */
+        variables?: string[];
+      };
+      /** @description After the sequence's start, e.g. 1440 for +24 h */
+      delay_minutes: number;
+    };
+    /** @description Only a pending message changes */
+    ScheduledMessagePatch: {
+      message?: components["schemas"]["BroadcastMessage"];
+      attachment?: {
+        /** Format: uri */
+        url: string;
+        name?: string;
+      } | null;
+      fallback_template?: {
+        name: string;
+        /** @example en_US */
+        language?: string;
+        /** @default [] */
+        variables?: string[];
+      } | null;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      send_at?: string;
+      business_hours?: components["schemas"]["ScheduledBusinessHours"];
+      open_conversation?: boolean;
+      repeat?: components["schemas"]["ScheduledRepeat"];
     };
     WidgetChannel: {
       id: string;

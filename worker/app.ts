@@ -47,6 +47,7 @@ import { messageTemplatesRouter } from "./routes/message-templates";
 import { outboundMessagesRouter } from "./routes/outbound-messages";
 import { realtimeRouter } from "./routes/realtime";
 import { savedViewsRouter } from "./routes/saved-views";
+import { scheduledMessagesRouter } from "./routes/scheduled-messages";
 import { searchRouter } from "./routes/search";
 import { segmentsRouter } from "./routes/segments";
 import { sendRouter } from "./routes/send";
@@ -200,6 +201,7 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
     .route(API, broadcastsRouter)
     .route(API, broadcastListsRouter)
     .route(API, messageTemplatesRouter)
+    .route(API, scheduledMessagesRouter)
     .route("/widget/v1", widgetRouter)
     .route("/widget/v1", widgetPushRouter)
     // before the channels' /webhooks/{platform}/{id}, which would take the path too

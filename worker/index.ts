@@ -7,6 +7,7 @@ import { handleScheduled } from "./scheduled";
 
 export { ConversationDO } from "../durable-objects/conversation";
 export { RateLimiter } from "../durable-objects/rate-limiter";
+export { ScheduledMessageAlarm } from "../durable-objects/scheduled-message-alarm";
 export { WorkspaceHub } from "../durable-objects/workspace-hub";
 
 wireListeners(LISTENERS);

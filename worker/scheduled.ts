@@ -3,6 +3,7 @@ import { sweepStuckRuns } from "./domain/automations/runner";
 import { fireScheduleTriggers } from "./domain/automations/schedule";
 import { runDueBroadcasts } from "./domain/broadcasts/due";
 import { decideWinners } from "./domain/broadcasts/variants";
+import { fireOverdueScheduled } from "./domain/scheduled-messages/fire";
 import type { Db } from "./lib/context";
 
 export type PeriodicJob = (db: Db, env: Env, now: number) => Promise<unknown>;
@@ -13,6 +14,7 @@ export const PERIODIC_JOBS: PeriodicJob[] = [
   sweepStuckRuns,
   runDueBroadcasts,
   decideWinners,
+  fireOverdueScheduled,
 ];
 
 export async function runPeriodicJobs(env: Env, now: number, jobs = PERIODIC_JOBS) {

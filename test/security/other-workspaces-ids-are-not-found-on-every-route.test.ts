@@ -152,6 +152,8 @@ const REFERENCE_KINDS: Record<string, string> = {
   message_ids: "msg",
   contact_ids: "ct",
   message_template_id: "mtpl",
+  hours_id: "bh",
+  sequence_id: "seq",
 };
 
 let unique = 0;
@@ -200,15 +202,19 @@ const segmentNaming = (own: Fixture, name?: string) => ({
   },
 });
 
+/** A saved message naming a snippet, or the message template when that is the field tried. */
+const savedMessage = (own: Fixture, field?: string) =>
+  field?.endsWith("message_template_id")
+    ? { message_template_id: first(own, "mtpl") }
+    : { snippet_id: first(own, "snp") };
+
 /**
  * A broadcast on the caller's WhatsApp channel naming one of each kind of object it can: an
  * A/B test when the field tried is a variant's (a broadcast has a message or variants), its
  * message naming the message template when that is the field tried, else a snippet.
  */
 const broadcastNaming = (own: Fixture, name?: string, field?: string) => {
-  const message = field?.endsWith("message.message_template_id")
-    ? { message_template_id: first(own, "mtpl") }
-    : { snippet_id: first(own, "snp") };
+  const message = savedMessage(own, field);
   return {
     ...(name ? { name } : {}),
     channel_id: own.ids.ch?.[1] ?? "",
@@ -224,6 +230,16 @@ const broadcastNaming = (own: Fixture, name?: string, field?: string) => {
       : { message }),
   };
 };
+
+/** A message scheduled far ahead into the caller's conversation, naming what it can. */
+const scheduledNaming = (own: Fixture, field?: string) => ({
+  contact_id: own.visitor.visitor_id,
+  conversation_id: own.conversationId,
+  channel_id: own.webchatId,
+  send_at: new Date(Date.now() + 365 * 86_400_000).toISOString(),
+  business_hours: { hours_id: first(own, "bh") },
+  message: savedMessage(own, field),
+});
 
 /** What each route needs besides its ids, so a refusal can only come from the id. */
 const REQUESTS: Record<string, Request> = {
@@ -369,6 +385,26 @@ const REQUESTS: Record<string, Request> = {
   },
   "POST /api/v1/message-templates/{id}/test-send": {
     body: (own) => ({ channel_id: first(own, "ch"), contact_id: first(own, "ct") }),
+  },
+  "GET /api/v1/scheduled-messages": {
+    query: (own) => ({
+      contact_id: own.visitor.visitor_id,
+      conversation_id: own.conversationId,
+      sequence_id: first(own, "seq"),
+    }),
+  },
+  "POST /api/v1/scheduled-messages": { body: (own, field) => scheduledNaming(own, field) },
+  "POST /api/v1/scheduled-messages/sequences": {
+    body: (own, field) => {
+      const { message, send_at: _, ...target } = scheduledNaming(own, field);
+      return { ...target, steps: [{ delay_minutes: 60, message }] };
+    },
+  },
+  "PATCH /api/v1/scheduled-messages/{id}": {
+    body: (own, field) => ({
+      message: savedMessage(own, field),
+      business_hours: { hours_id: first(own, "bh") },
+    }),
   },
   "PATCH /api/v1/webhook-subscriptions/{id}": { body: () => ({ active: true }) },
   "POST /widget/v1/messages": {
@@ -806,6 +842,7 @@ describe("IDOR matrix: workspace A names workspace B's objects", () => {
         "conversations",
         "invitations",
         "saved_views",
+        "scheduled_messages",
         "memberships",
         "messages",
         "snippets",

@@ -156,6 +156,19 @@ export async function workspaceWithEverything(label: string) {
     message: { snippet_id: snippet.id },
   });
 
+  // far ahead, so that it never goes out while the matrix runs
+  const sequence = await created<{ id: string; data: { id: string }[] }>(
+    cookie,
+    "/api/v1/scheduled-messages/sequences",
+    {
+      contact_id: contact.id,
+      channel_id: webchat.id,
+      start_at: new Date(Date.now() + 365 * 86_400_000).toISOString(),
+      business_hours: { hours_id: hours.id },
+      steps: [{ delay_minutes: 0, message: { text: `${marker} reminder` } }],
+    },
+  );
+
   // last, so that only the contact change below is delivered
   const subscription = await created(cookie, "/api/v1/webhook-subscriptions", {
     url: `${fakeUrl()}/hooks/${marker}`,
@@ -209,6 +222,8 @@ export async function workspaceWithEverything(label: string) {
       seg: [segment.id],
       brd: [broadcast.id],
       mtpl: [messageTemplate.id],
+      sch: sequence.data.map((m) => m.id),
+      seq: [sequence.id],
     } as Record<string, string[]>,
   };
 }

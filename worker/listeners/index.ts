@@ -3,6 +3,7 @@ import { offerFreedCapacity } from "./assignment";
 import { AUTOMATION_SOURCES, automationInterest, startAutomations } from "./automations";
 import { BROADCAST_SOURCES, broadcastInterest, followBroadcasts } from "./broadcasts";
 import { pushConversation } from "./realtime";
+import { cancelRepliedSequences, SCHEDULED_SOURCES, scheduledInterest } from "./scheduled-messages";
 import { deliverWebhooks, WEBHOOK_SOURCES, webhookInterest } from "./webhooks";
 
 /** Every listener of domain events, in one place: what reacts at once and what goes by queue. */
@@ -24,6 +25,7 @@ const listeners: Record<string, Listener> = {
   webhooks: deliverWebhooks,
   automations: startAutomations,
   broadcasts: followBroadcasts,
+  "scheduled-messages": cancelRepliedSequences,
 };
 
 const queued: Partial<Record<EventType, string[]>> = {};
@@ -33,11 +35,13 @@ const queue = (types: readonly EventType[], listener: string) => {
 queue(WEBHOOK_SOURCES, "webhooks");
 queue(AUTOMATION_SOURCES, "automations");
 queue(BROADCAST_SOURCES, "broadcasts");
+queue(SCHEDULED_SOURCES, "scheduled-messages");
 
 const interest: Wiring["interest"] = {
   webhooks: webhookInterest,
   automations: automationInterest,
   broadcasts: broadcastInterest,
+  "scheduled-messages": scheduledInterest,
 };
 
 export const LISTENERS: Wiring = { immediate, queued, listeners, interest };

@@ -2,6 +2,12 @@ import { z } from "@hono/zod-openapi";
 import { singleLine } from "./common";
 import { AgentMessageFields, MessageSchema } from "./conversations";
 
+/** A file named by URL, fetched (public addresses only) when the message is sent. */
+export const AttachmentByUrl = z.strictObject({
+  url: z.url({ protocol: /^https?$/ }).max(2000),
+  name: z.string().trim().min(1).max(200).check(singleLine).optional(),
+});
+
 export const SendRequest = z
   .strictObject({
     channel_id: z.string().max(64),
@@ -32,15 +38,9 @@ export const SendRequest = z
     }).shape,
   )
   .extend({
-    attachment: z
-      .strictObject({
-        url: z.url({ protocol: /^https?$/ }).max(2000),
-        name: z.string().trim().min(1).max(200).check(singleLine).optional(),
-      })
-      .optional()
-      .openapi({
-        description: "A file Conversa fetches (up to 10 MB) and sends; `text` becomes its caption",
-      }),
+    attachment: AttachmentByUrl.optional().openapi({
+      description: "A file Conversa fetches (up to 10 MB) and sends; `text` becomes its caption",
+    }),
   })
   .superRefine((body, ctx) => {
     if (body.template && (body.text !== undefined || body.attachment))

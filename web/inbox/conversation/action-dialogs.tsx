@@ -103,10 +103,10 @@ export function TransferDialog({
 
 const pad = (n: number) => String(n).padStart(2, "0");
 /** A date as a datetime-local input shows it: the agent's own clock. */
-const toLocalInput = (d: Date) =>
+export const toLocalInput = (d: Date) =>
   `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 
-function at(daysAhead: number, hour: number) {
+export function at(daysAhead: number, hour: number) {
   const d = new Date();
   d.setDate(d.getDate() + daysAhead);
   d.setHours(hour, 0, 0, 0);

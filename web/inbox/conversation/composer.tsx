@@ -3,6 +3,7 @@ import type { ComponentType } from "preact";
 import { useEffect, useId, useMemo, useRef, useState } from "preact/hooks";
 import { Avatar, Button, IconButton, problemMessage, Tabs, t, toast } from "../../shared/ui";
 import type { User } from "./directory";
+import { ScheduleButton, ScheduleDialog } from "./schedule";
 import { renderSnippet, type Snippet, useSnippets } from "./snippets";
 import { Suggestions, type Trigger, triggerAt } from "./suggestions";
 
@@ -19,6 +20,8 @@ type ComposerProps = {
   onSend: (draft: Draft) => Promise<void>;
   onFiles: (files: File[], caption: string) => Promise<boolean>;
   onTyping: (typing: boolean) => void;
+  /** a message was scheduled from the composer's text */
+  onScheduled: () => void;
 };
 
 type EmojiGridType = ComponentType<{ onPick: (emoji: string) => void }>;
@@ -43,6 +46,7 @@ export function Composer(props: ComposerProps) {
   const [hint, setHint] = useState<string | null>(null);
   const [emoji, setEmoji] = useState<EmojiGridType | null>(null);
   const [emojiOpen, setEmojiOpen] = useState(false);
+  const [scheduling, setScheduling] = useState(false);
   const picked = useRef(new Map<string, string>());
   const typingSent = useRef(false);
 
@@ -303,6 +307,9 @@ export function Composer(props: ComposerProps) {
           </>
         )}
         <span class="composer-keys">{t("conversation.keysHint")}</span>
+        {!note && (
+          <ScheduleButton disabled={blocked || !text.trim()} onClick={() => setScheduling(true)} />
+        )}
         <Button
           variant="primary"
           size="sm"
@@ -315,6 +322,16 @@ export function Composer(props: ComposerProps) {
           {note ? t("conversation.addNote") : t("conversation.send")}
         </Button>
       </div>
+      <ScheduleDialog
+        open={scheduling}
+        conversationId={props.conversationId}
+        text={text.trim()}
+        onClose={() => setScheduling(false)}
+        onScheduled={() => {
+          setText("");
+          props.onScheduled();
+        }}
+      />
     </div>
   );
 }

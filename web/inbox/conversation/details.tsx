@@ -19,6 +19,7 @@ import { ChannelIcon } from "./channel-icon";
 import type { Label } from "./directory";
 import { StatusBadge } from "./header";
 import { LabelChip } from "./labels";
+import { ScheduledList } from "./schedule";
 
 type Editable = { name: string; phone: string; email: string };
 
@@ -198,11 +199,14 @@ function OtherConversations({ contactId, current }: { contactId: string; current
 export function DetailsPanel({
   conversation,
   labels,
+  scheduledVersion,
   onClose,
   onContactChange,
 }: {
   conversation: Conversation;
   labels: Label[];
+  /** changes when a message was scheduled, so the list is read again */
+  scheduledVersion: number;
   onClose: () => void;
   onContactChange: (contact: ContactDto) => void;
 }) {
@@ -255,6 +259,10 @@ export function DetailsPanel({
           <section>
             <h3>{t("conversation.consent")}</h3>
             <Consent contact={contact} />
+          </section>
+          <section>
+            <h3>{t("conversation.schedule.pending")}</h3>
+            <ScheduledList contactId={id} version={scheduledVersion} />
           </section>
           <section>
             <h3>{t("conversation.otherConversations")}</h3>

@@ -109,6 +109,7 @@ export function ConversationPane({ id, me, onBack }: { id: string; me: Me; onBac
   const [note, setNote] = useState(false);
   const [dragging, setDragging] = useState(false);
   const [uploading, setUploading] = useState(0);
+  const [scheduledVersion, setScheduledVersion] = useState(0);
   const [detailsOpen, toggleDetails] = useRememberedToggle(DETAILS_KEY, window.innerWidth > 1200);
   const directory = useDirectory();
   const socket = useRef<ReturnType<typeof liveSocket> | null>(null);
@@ -300,6 +301,7 @@ export function ConversationPane({ id, me, onBack }: { id: string; me: Me; onBac
           onSend={send}
           onFiles={upload}
           onTyping={(on) => socket.current?.send({ type: "typing", typing: on })}
+          onScheduled={() => setScheduledVersion((v) => v + 1)}
         />
         {restriction?.templatesOnly && !note && (
           <TemplatePicker
@@ -318,6 +320,7 @@ export function ConversationPane({ id, me, onBack }: { id: string; me: Me; onBac
         <DetailsPanel
           conversation={conversation}
           labels={directory.labels}
+          scheduledVersion={scheduledVersion}
           onClose={() => toggleDetails(false)}
           onContactChange={(c: ContactResource) =>
             setConversation({

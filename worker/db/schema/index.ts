@@ -5,6 +5,7 @@ export * from "./channels";
 export * from "./contacts";
 export * from "./messaging";
 export * from "./routing";
+export * from "./scheduled-messages";
 export * from "./templates";
 export * from "./web-push";
 export * from "./webhooks";

@@ -115,7 +115,7 @@ async function audienceProblems(
   ];
 }
 
-async function messageProblems(
+export async function messageProblems(
   db: Db,
   workspaceId: string,
   message: z.infer<typeof BroadcastMessage>,

@@ -1,3 +1,4 @@
+import type { BroadcastMessage } from "../../db/schema";
 import type { Db } from "../../lib/context";
 import { Problem } from "../../lib/errors";
 import { automationPrincipal } from "../automations/effects";
@@ -23,27 +24,25 @@ import { messageOf } from "./variants";
 /** What the channel or the message refused for this contact: recorded, never retried. */
 export class Refused extends Error {}
 
-async function messageBody(db: Db, broadcast: BroadcastRow, variant: string | null) {
-  const message = messageOf(broadcast, variant);
+/** What a saved message says now: its text, its template, or its snippet's current body. */
+export async function messageBody(db: Db, workspaceId: string, message: BroadcastMessage) {
   if (message.template) return { template: message.template };
   if (message.text !== undefined) return { text: message.text };
   if (message.message_template_id) {
-    const template = await getMessageTemplate(
-      db,
-      broadcast.workspaceId,
-      message.message_template_id,
-    ).catch(nullIfGone);
+    const template = await getMessageTemplate(db, workspaceId, message.message_template_id).catch(
+      nullIfGone,
+    );
     if (!template) throw new Refused("The message template was deleted.");
     return { messageTemplate: template };
   }
   const snippet = message.snippet_id
-    ? await getSnippet(db, broadcast.workspaceId, message.snippet_id).catch(nullIfGone)
+    ? await getSnippet(db, workspaceId, message.snippet_id).catch(nullIfGone)
     : null;
   if (!snippet) throw new Refused("The snippet was deleted.");
   return { text: snippet.body };
 }
 
-const refusal = (problem: Problem) => {
+export const refusal = (problem: Problem) => {
   const errors = (problem.extra.errors as { message: string }[] | undefined) ?? [];
   return errors.map((e) => e.message).join("; ") || (problem.detail ?? problem.title);
 };
@@ -53,6 +52,26 @@ const clientMessageId = (broadcastId: string, send: { run: number; round: number
   send.run === 1
     ? `broadcast:${broadcastId}:${send.round}`
     : `broadcast:${broadcastId}:run${send.run}:${send.round}`;
+
+type Body = Awaited<ReturnType<typeof messageBody>>;
+
+/** A saved message's text (and an e-mail template's subject and HTML) filled in for one contact. */
+export async function filledFor(
+  db: Db,
+  principal: ReturnType<typeof automationPrincipal>,
+  contact: NonNullable<Awaited<ReturnType<typeof contactVariables>>>,
+  body: Body,
+) {
+  if (body.messageTemplate) {
+    const context = await variableContext(db, principal, contact);
+    const filled = await renderTemplateFor(body.messageTemplate, context);
+    return { text: filled.body, subject: filled.subject ?? undefined, html: filled.html };
+  }
+  const text = body.text
+    ? (await renderForContact(db, principal, contact, body.text)).text
+    : undefined;
+  return { text, subject: undefined, html: null };
+}
 
 /**
  * Writes the broadcast's message to one contact the way an automation's message goes: into the
@@ -77,13 +96,8 @@ export async function sendToRecipient(
   if (!contact) throw new Refused("The contact was deleted.");
   const open = await findActiveConversation(db, workspaceId, contactId, channel.id);
   const conversation = open ? await getConversation(db, workspaceId, open) : null;
-  const body = await messageBody(db, broadcast, recipient.variant);
-  const filled = body.messageTemplate
-    ? await renderTemplateFor(body.messageTemplate, await variableContext(db, principal, contact))
-    : null;
-  const rendered = body.text
-    ? (await renderForContact(db, principal, contact, body.text)).text
-    : filled?.body;
+  const body = await messageBody(db, workspaceId, messageOf(broadcast, recipient.variant));
+  const { text: rendered, subject, html } = await filledFor(db, principal, contact, body);
   const text =
     rendered && broadcast.trackClicks
       ? await shortenLinks(db, broadcast, contactId, rendered)
@@ -104,7 +118,7 @@ export async function sendToRecipient(
       template: body.template
         ? { ...body.template, variables: body.template.variables }
         : undefined,
-      subject: filled?.subject ?? undefined,
+      subject,
       private: false,
       client_message_id: clientMessageId(broadcast.id, recipient),
     },
@@ -123,7 +137,7 @@ export async function sendToRecipient(
       ...reply,
       sender: { type: "bot", id: null, name: broadcast.name },
       origin: "broadcast",
-      ...(filled?.html ? { outbound: { ...reply.outbound, html: filled.html } } : {}),
+      ...(html ? { outbound: { ...reply.outbound, html } } : {}),
     },
     { now, origin: "" },
   );

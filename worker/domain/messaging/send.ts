@@ -140,7 +140,7 @@ const MAX_FILE_BYTES = 10 * 1024 * 1024;
  * Fetches a file named by URL (public addresses only, each redirect checked), to be stored once
  * the send is accepted. A failure names the status code only, never the target's answer.
  */
-async function fetchAttachment(env: Env, file: { url: string; name?: string | undefined }) {
+export async function fetchAttachment(env: Env, file: { url: string; name?: string | undefined }) {
   const refuse = (message: string) => validationFailed([{ path: "attachment.url", message }]);
   const response = await fetchTarget(env, file.url).catch((error) => {
     if (error instanceof TargetRefused) throw refuse(error.message);

@@ -1,0 +1,164 @@
+import { and, eq, lt, lte, or, sql } from "drizzle-orm";
+import { acrossWorkspaces } from "../../db/client";
+import { scheduledMessages } from "../../db/schema";
+import type { Db } from "../../lib/context";
+import { Problem } from "../../lib/errors";
+import { newId } from "../../lib/ids";
+import { Refused } from "../broadcasts/send";
+import { armScheduled, type ScheduledRef } from "./alarm";
+import { placeInHours } from "./hours";
+import { sendScheduled } from "./send";
+import { type ScheduledRow, scheduledKey } from "./store";
+
+/** How long a worker holds a message it sends before it is taken for dead. */
+const SEND_LEASE_MS = 2 * 60_000;
+/** Unexpected errors (not refusals) are retried this many times in all. */
+const MAX_ATTEMPTS = 5;
+const UNIT_MS = { hours: 3_600_000, days: 86_400_000, weeks: 7 * 86_400_000 };
+
+/**
+ * Takes the message for sending, as one statement: pending and due by `dueBy`, or left
+ * `sending` by a worker whose lease lapsed. A second alarm, a retry or the safety net racing
+ * it find nothing to take.
+ */
+async function claim(db: Db, ref: ScheduledRef, dueBy: number, now: number) {
+  const t = scheduledMessages;
+  const [row] = await db
+    .update(t)
+    .set({
+      status: "sending",
+      leaseUntil: now + SEND_LEASE_MS,
+      attempts: sql`${t.attempts} + 1`,
+      updatedAt: now,
+    })
+    .where(
+      and(
+        scheduledKey(ref.workspaceId, ref.id),
+        lte(t.sendAt, dueBy),
+        or(eq(t.status, "pending"), and(eq(t.status, "sending"), lt(t.leaseUntil, now))),
+      ),
+    )
+    .returning();
+  return row;
+}
+
+async function settle(db: Db, row: ScheduledRow, values: Partial<ScheduledRow>, now: number) {
+  await db
+    .update(scheduledMessages)
+    .set({ ...values, leaseUntil: null, updatedAt: now })
+    .where(and(scheduledKey(row.workspaceId, row.id), eq(scheduledMessages.status, "sending")));
+}
+
+/** When a repeating message goes next (skipping times already past), or null when it ends. */
+export function nextOccurrence(row: ScheduledRow, now: number) {
+  const { repeat } = row;
+  if (!repeat) return null;
+  const until = repeat.until ? Date.parse(repeat.until) : Number.POSITIVE_INFINITY;
+  let occurrence = row.occurrence;
+  let at = row.requestedAt;
+  do {
+    occurrence += 1;
+    at += repeat.every * UNIT_MS[repeat.unit];
+    if ((repeat.count !== undefined && occurrence >= repeat.count) || at > until) return null;
+  } while (at <= now);
+  return { occurrence, at };
+}
+
+/** Writes the series' next occurrence once (its number is unique in the series) and arms it. */
+async function scheduleNext(db: Db, env: Env, row: ScheduledRow, now: number) {
+  const next = nextOccurrence(row, now);
+  if (!next) return;
+  const sendAt = await placeInHours(db, row.workspaceId, row.businessHoursId, next.at).catch(
+    () => next.at,
+  );
+  const [inserted] = await db
+    .insert(scheduledMessages)
+    .values({
+      ...row,
+      id: newId("sch", now),
+      occurrence: next.occurrence,
+      requestedAt: next.at,
+      sendAt,
+      status: "pending",
+      reason: null,
+      attempts: 0,
+      leaseUntil: null,
+      messageId: null,
+      sentConversationId: null,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .onConflictDoNothing()
+    .returning();
+  if (inserted) await armScheduled(env, inserted);
+}
+
+const errorText = (error: unknown) =>
+  error instanceof Problem
+    ? (error.detail ?? error.title)
+    : error instanceof Error
+      ? error.message
+      : String(error);
+
+/**
+ * Sends one scheduled message at most once. A refusal (the channel's rules, a deleted contact)
+ * is recorded as `failed`; another error puts it back to `pending` and is thrown, so the alarm
+ * is retried (and the safety net picks it up), until it has been tried MAX_ATTEMPTS times.
+ */
+export async function fireScheduled(
+  db: Db,
+  env: Env,
+  ref: ScheduledRef,
+  dueBy: number,
+  now: number,
+) {
+  const row = await claim(db, ref, dueBy, now);
+  if (!row) return null;
+  try {
+    const sent = await sendScheduled(db, env, row, now);
+    await scheduleNext(db, env, row, now);
+    await settle(
+      db,
+      row,
+      {
+        status: "sent",
+        reason: null,
+        messageId: sent.messageId,
+        sentConversationId: sent.conversationId,
+      },
+      now,
+    );
+    return "sent";
+  } catch (error) {
+    const refused = error instanceof Refused;
+    if (refused || row.attempts >= MAX_ATTEMPTS) {
+      await scheduleNext(db, env, row, now);
+      await settle(db, row, { status: "failed", reason: errorText(error) }, now);
+      return "failed";
+    }
+    await settle(db, row, { status: "pending" }, now);
+    throw error;
+  }
+}
+
+/**
+ * The safety net, every minute: pending messages overdue by a minute (their alarm was lost)
+ * and sends whose worker died are fired here. Claims keep it from sending twice.
+ */
+export async function fireOverdueScheduled(db: Db, env: Env, now: number) {
+  const t = scheduledMessages;
+  const overdue = await acrossWorkspaces(db)
+    .select({ id: t.id, workspaceId: t.workspaceId })
+    .from(t)
+    .where(
+      or(
+        and(eq(t.status, "pending"), lt(t.sendAt, now - 60_000)),
+        and(eq(t.status, "sending"), lt(t.leaseUntil, now)),
+      ),
+    )
+    .limit(50);
+  for (const ref of overdue)
+    await fireScheduled(db, env, ref, now, now).catch((error: unknown) =>
+      console.error("scheduled message failed", ref.id, error),
+    );
+}
