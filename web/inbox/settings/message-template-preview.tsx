@@ -1,6 +1,7 @@
 import { Send } from "lucide-preact";
 import { useEffect, useState } from "preact/hooks";
 import type { components } from "../../../client/schema";
+import { CHANNEL_TYPES_OF } from "../../../worker/domain/message-templates/kinds";
 import { request } from "../../shared/api";
 import { Button, Dialog, Field, Select, t, useResource, useSubmit } from "../../shared/ui";
 import type { Template } from "./message-template-editor";
@@ -8,18 +9,6 @@ import type { Template } from "./message-template-editor";
 type Preview = components["schemas"]["MessageTemplatePreview"];
 type Contact = components["schemas"]["ContactListItem"];
 type Channel = components["schemas"]["Channel"];
-
-/** The channel types a template of each kind is sent on (the API checks the same). */
-const CHANNEL_TYPES: Record<Template["channel_kind"], Channel["type"][]> = {
-  sms: ["twilio_sms"],
-  email: ["email"],
-  telegram: ["telegram"],
-  messenger: ["messenger"],
-  instagram: ["instagram"],
-  webchat: ["webchat"],
-  whatsapp: ["whatsapp"],
-  web_push: [],
-};
 
 const contactLabel = (c: Contact) => [c.name, c.email ?? c.phone].filter(Boolean).join(" · ");
 
@@ -76,7 +65,7 @@ function Parts({ preview }: { preview: Preview }) {
 /** Sends the template for real to the contact shown, on a channel of its kind. */
 function TestSend({ template, contactId }: { template: Template; contactId: string | null }) {
   const channels = useResource<{ data: Channel[] }>("/api/v1/channels").data?.data ?? [];
-  const fitting = channels.filter((c) => CHANNEL_TYPES[template.channel_kind].includes(c.type));
+  const fitting = channels.filter((c) => CHANNEL_TYPES_OF[template.channel_kind].includes(c.type));
   const [channelId, setChannelId] = useState("");
   useEffect(() => setChannelId(fitting[0]?.id ?? ""), [fitting.length]);
   const send = useSubmit(
@@ -87,7 +76,7 @@ function TestSend({ template, contactId }: { template: Template; contactId: stri
       }),
     { success: t("message-templates.testSent") },
   );
-  if (template.read_only || CHANNEL_TYPES[template.channel_kind].length === 0) return null;
+  if (template.read_only || CHANNEL_TYPES_OF[template.channel_kind].length === 0) return null;
   if (fitting.length === 0) return <p class="muted">{t("message-templates.noChannel")}</p>;
   return (
     <form class="template-test" onSubmit={send.submit}>

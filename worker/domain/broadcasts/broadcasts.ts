@@ -24,7 +24,7 @@ import type {
 } from "../../schemas/broadcasts";
 import { toIso } from "../../schemas/common";
 import { getChannel } from "../channels/channels";
-import { kindFitsChannel } from "../message-templates/send";
+import { kindFitsChannel } from "../message-templates/kinds";
 import { getMessageTemplate } from "../message-templates/templates";
 import { checkVariables, getSnippet } from "../messaging/snippets";
 import { firstReached } from "./local-time";

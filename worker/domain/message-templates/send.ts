@@ -1,5 +1,4 @@
 import { asc } from "drizzle-orm";
-import type { ChannelType, TemplateKind } from "../../db/schema";
 import { contacts } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
 import type { Db, Principal } from "../../lib/context";
@@ -13,23 +12,9 @@ import {
 import { deliverAgentMessage, prepareAgentMessage } from "../messaging/messages";
 import { contactVariables, variableContext } from "../messaging/snippets";
 import { renderVariables, type VariableContext } from "../messaging/variables";
+import { kindFitsChannel } from "./kinds";
 import { sanitizeHtml } from "./sanitize";
 import type { MessageTemplateRow } from "./templates";
-
-/** The channel types a template of each kind is sent on. */
-const CHANNEL_TYPES_OF: Record<TemplateKind, ChannelType[]> = {
-  sms: ["twilio_sms"],
-  email: ["email"],
-  telegram: ["telegram"],
-  messenger: ["messenger"],
-  instagram: ["instagram"],
-  webchat: ["webchat"],
-  whatsapp: ["whatsapp"],
-  web_push: [],
-};
-
-export const kindFitsChannel = (kind: TemplateKind, channelType: string) =>
-  (CHANNEL_TYPES_OF[kind] as string[]).includes(channelType);
 
 const escapeHtml = (value: string) =>
   value.replace(
