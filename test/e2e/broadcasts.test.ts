@@ -213,6 +213,26 @@ describe("the broadcasts screens", () => {
     await page.setViewportSize(VIEWPORTS.phone);
     await screenshot(page, "broadcast-picked");
     await page.setViewportSize(VIEWPORTS.laptop);
+
+    // a message template of the channel's kind, filled in for a sample contact by the server
+    await call("POST", "/api/v1/message-templates", {
+      name: "Seat saved",
+      channel_kind: "telegram",
+      body: "Hello %first_name%, we saved your seat.",
+    });
+    await page.getByLabel("Name", { exact: true }).fill("Seats");
+    await page.getByRole("button", { name: "Next" }).click();
+    await page
+      .getByLabel("Channel and sender account")
+      .selectOption({ label: "Telegram news · Telegram" });
+    await page.getByRole("combobox", { name: "Message", exact: true }).selectOption("library");
+    await page
+      .getByLabel("Message template", { exact: true })
+      .selectOption({ label: "Seat saved" });
+    await expect
+      .poll(() => page.getByTestId("message-preview").textContent(), { timeout: 10_000 })
+      .toMatch(/^Hello (Jon|Mira), we saved your seat\.$/);
+    await expectAccessible(page, "the message step with a message template", "#main");
   });
 
   it("reads right to left in Arabic, on a laptop and a phone", async () => {

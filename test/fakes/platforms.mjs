@@ -269,6 +269,8 @@ async function deliver({ platform, url, secret, payload }) {
 const state = {
   requests: [],
   scripts: [],
+  /** [{path, rate, status, body}]: that share of matching requests, at random, gets this answer */
+  flaky: [],
   templates: [],
   telegramMessageId: 100,
   /** name → {A?: [addresses], AAAA?: [addresses], ttl?, status?} */
@@ -311,6 +313,11 @@ export function startFakePlatforms(port = 0) {
       }
       return json(res, script.status, script.body, script.headers);
     }
+    const flaky = state.flaky.find((f) => url.pathname.includes(f.path));
+    if (flaky && Math.random() < flaky.rate) {
+      recorded.response = { status: flaky.status, body: flaky.body };
+      return json(res, flaky.status, flaky.body);
+    }
     const [status, answer, headers] =
       url.pathname === "/dns-query" && req.method === "GET"
         ? dnsAnswer(url, req.headers.accept)
@@ -341,6 +348,11 @@ export function startFakePlatforms(port = 0) {
     // answer (`text` is sent as it is, `body` as JSON)
     if (what === "script" && method === "POST") {
       state.scripts.push({ times: 1, ...JSON.parse(body) });
+      return json(res, 200, {});
+    }
+    // [{path, rate, status, body}]: requests whose path has `path` fail at random at `rate`
+    if (what === "flaky" && method === "PUT") {
+      state.flaky = JSON.parse(body);
       return json(res, 200, {});
     }
     // {name, A?, AAAA?, ttl?, status?}: what the DNS-over-HTTPS endpoint answers for the name

@@ -35,6 +35,7 @@ export function messageSummary(message: Message, snippets: Snippet[]) {
       ? `/${snippet.shortcut} · ${snippet.title}`
       : t("broadcasts.message.snippetGone");
   }
+  if (message.message_template_id) return t("broadcasts.message.kinds.library");
   return message.text ?? "";
 }
 

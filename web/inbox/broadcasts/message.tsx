@@ -5,8 +5,9 @@ import { useDebounced } from "../../shared/use-debounced";
 import { type Contact, displayName } from "../contacts/api";
 import { ChannelIcon, channelLabel } from "../contacts/channels";
 import { type Channel, type Message, renderFor, type Snippet } from "./api";
+import { LibraryTemplateField, useLibraryPreview, useLibraryTemplates } from "./library-template";
 
-type MessageKind = "text" | "snippet" | "template";
+type MessageKind = "text" | "snippet" | "library" | "template";
 type Template = {
   name: string;
   language: string;
@@ -16,11 +17,22 @@ type Template = {
 };
 
 const kindOf = (message: Message): MessageKind =>
-  message.template ? "template" : message.snippet_id !== undefined ? "snippet" : "text";
+  message.template
+    ? "template"
+    : message.snippet_id !== undefined
+      ? "snippet"
+      : message.message_template_id !== undefined
+        ? "library"
+        : "text";
 
 /** A message is ready when its one part is filled in. */
 export const messageChosen = (message: Message) =>
-  Boolean(message.text?.trim() || message.snippet_id || message.template?.name);
+  Boolean(
+    message.text?.trim() ||
+      message.snippet_id ||
+      message.message_template_id ||
+      message.template?.name,
+  );
 
 const templateKey = (x: { name: string; language?: string }) => `${x.name}/${x.language ?? ""}`;
 
@@ -137,9 +149,16 @@ export function MessageStep({
 }) {
   const channel = channels.find((c) => c.id === channelId);
   const templates = useApprovedTemplates(channel);
+  const library = useLibraryTemplates(channel);
   const kind = kindOf(message);
   const kinds: MessageKind[] =
-    channel?.type === "whatsapp" ? ["text", "snippet", "template"] : ["text", "snippet"];
+    channel?.type === "whatsapp"
+      ? ["text", "snippet", "template"]
+      : ["text", "snippet", ...(library.length ? ["library" as const] : [])];
+  const libraryPreview = useLibraryPreview(
+    kind === "library" ? message.message_template_id || undefined : undefined,
+    sample,
+  );
   const snippet = snippets.find((s) => s.id === message.snippet_id);
   const template = templates.find(
     (x) => message.template && templateKey(x) === templateKey(message.template),
@@ -156,9 +175,11 @@ export function MessageStep({
     onMessage(
       next === "snippet"
         ? { snippet_id: "" }
-        : next === "template"
-          ? { template: { name: "", variables: [] } }
-          : { text: "" },
+        : next === "library"
+          ? { message_template_id: "" }
+          : next === "template"
+            ? { template: { name: "", variables: [] } }
+            : { text: "" },
     );
 
   return (
@@ -219,6 +240,14 @@ export function MessageStep({
             />
           </Field>
         )}
+        {kind === "library" && (
+          <LibraryTemplateField
+            message={message}
+            templates={library}
+            onChange={onMessage}
+            error={errors["message.message_template_id"] ?? errors.message}
+          />
+        )}
         {kind === "template" && (
           <TemplateFields
             message={message}
@@ -234,9 +263,13 @@ export function MessageStep({
           {t("broadcasts.message.preview")}
         </h2>
         <p class="bubble" data-testid="message-preview">
-          {kind === "template"
-            ? templatePreview || <span class="muted">{t("broadcasts.message.previewEmpty")}</span>
-            : rendered?.text || <span class="muted">{t("broadcasts.message.previewEmpty")}</span>}
+          {(kind === "template"
+            ? templatePreview
+            : kind === "library"
+              ? libraryPreview?.body
+              : rendered?.text) || (
+            <span class="muted">{t("broadcasts.message.previewEmpty")}</span>
+          )}
         </p>
         <p class="muted small">
           {rendered?.missing.length
