@@ -137,9 +137,14 @@ try {
     await sleep(REPLY_EVERY_MS);
     if (nextReply % 4 === 0) stats = await call("GET", `/api/v1/broadcasts/${broadcast.id}/stats`);
   }
-  await sleep(3000);
-
-  const requests = await fakeRequests(fake.url, channel.sendPath);
+  // the ledger is done when every message is written and sent; passing failures still retry
+  let requests = await fakeRequests(fake.url, channel.sendPath);
+  for (let still = 0; still < 10 && performance.now() < deadline; ) {
+    await sleep(1000);
+    const now = await fakeRequests(fake.url, channel.sendPath);
+    still = now.length === requests.length ? still + 1 : 0;
+    requests = now;
+  }
   const bySecond = new Map();
   const deliveredTo = new Map();
   const repliesAt = new Map();

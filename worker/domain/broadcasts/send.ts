@@ -3,6 +3,7 @@ import type { Db } from "../../lib/context";
 import { Problem } from "../../lib/errors";
 import { automationPrincipal } from "../automations/effects";
 import type { ChannelRow } from "../channels/channels";
+import { deliverOutbound, type OutboundJob, queueOutbound } from "../channels/outbound";
 import { renderTemplateFor } from "../message-templates/send";
 import { getMessageTemplate } from "../message-templates/templates";
 import {
@@ -52,6 +53,19 @@ const clientMessageId = (broadcastId: string, send: { run: number; round: number
   send.run === 1
     ? `broadcast:${broadcastId}:${send.round}`
     : `broadcast:${broadcastId}:run${send.run}:${send.round}`;
+
+/**
+ * Sends the written message to the platform here and now: the broadcast's pacer already let it
+ * go, so it does not queue behind the outbound queue's live replies (nor they behind it). A
+ * passing failure, or a channel bucket still empty, hands it to the outbound queue to retry.
+ */
+async function sendPaced(db: Db, env: Env, job: OutboundJob, now: number) {
+  const outcome = await deliverOutbound(db, env, job, 1, now).catch(() => ({
+    kind: "retry" as const,
+    delaySeconds: 2,
+  }));
+  if (outcome.kind !== "done") await queueOutbound(env, job, outcome.delaySeconds);
+}
 
 type Body = Awaited<ReturnType<typeof messageBody>>;
 
@@ -139,7 +153,8 @@ export async function sendToRecipient(
       origin: "broadcast",
       ...(html ? { outbound: { ...reply.outbound, html } } : {}),
     },
-    { now, origin: "" },
+    { now, origin: "", sendsItself: true },
   );
+  await sendPaced(db, env, { conversationId, seq: message.seq, origin: "" }, now);
   return { messageId: message.id, conversationId, seq: message.seq };
 }

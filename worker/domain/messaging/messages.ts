@@ -164,7 +164,13 @@ export async function deliverAgentMessage(
   env: Env,
   conversationId: string,
   reply: PreparedReply,
-  context: { now: number; origin: string; attachment?: Attachment | undefined },
+  context: {
+    now: number;
+    origin: string;
+    attachment?: Attachment | undefined;
+    /** The caller sends it itself (a paced broadcast): it is stored `queued` but not queued. */
+    sendsItself?: boolean;
+  },
 ) {
   const stub = conversationStub(env, conversationId);
   const attachment = context.attachment ?? null;
@@ -193,7 +199,7 @@ export async function deliverAgentMessage(
     externalId: reply.externalId,
     senderKey: reply.senderKey,
   });
-  if (created)
+  if (created && !context.sendsItself)
     await queueOutbound(env, { conversationId, seq: message.seq, origin: context.origin });
   await recordFirstResponse(db, reply, conversationId, context.now);
   return message;
