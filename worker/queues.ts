@@ -1,12 +1,8 @@
 import { createDb } from "./db/client";
 import { type AutomationJob, continueRun } from "./domain/automations/runner";
 import { runSchedulePage, type ScheduleJob } from "./domain/automations/schedule";
-import {
-  type BroadcastJob,
-  expandBatch,
-  requeueBatch,
-  sendBatch,
-} from "./domain/broadcasts/dispatch";
+import { expandBatch, requeueBatch, sendBatch } from "./domain/broadcasts/dispatch";
+import type { BroadcastJob } from "./domain/broadcasts/jobs";
 import { channelNamedPublicly } from "./domain/channels/channels";
 import { type InboundJob, ingestEvent, NotYetKnown } from "./domain/channels/inbound";
 import { deliverOutbound, type OutboundJob, queueOutbound } from "./domain/channels/outbound";

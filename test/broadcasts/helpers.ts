@@ -7,7 +7,7 @@ import {
   contacts,
   contactTags,
 } from "../../worker/db/schema";
-import type { BroadcastJob } from "../../worker/domain/broadcasts/dispatch";
+import type { BroadcastJob } from "../../worker/domain/broadcasts/jobs";
 import { newId } from "../../worker/lib/ids";
 import { BROADCASTS_QUEUE, consumeBroadcasts } from "../../worker/queues";
 import {

@@ -15,6 +15,7 @@ import { getChannelRow } from "../channels/channels";
 import { identityKind } from "../channels/ledger";
 import { compileSegment, getSegment } from "../segments/segments";
 import { type BroadcastRow, nullIfGone } from "./broadcasts";
+import type { AudiencePass } from "./jobs";
 import { dueAtOfContacts } from "./local-time";
 import { assignVariants, isSplit } from "./variants";
 
@@ -27,7 +28,6 @@ const NAMED_PAGE = 80;
  * The audience is put in the ledger in two passes: the contacts its rules (segment or tags)
  * take in, then those named one by one. A contact in both is put in once.
  */
-export type AudiencePass = "rules" | "named" | "listed";
 
 const PASSES: AudiencePass[] = ["rules", "named", "listed"];
 const takesPart = (audience: BroadcastAudience, pass: AudiencePass) =>

@@ -9,7 +9,7 @@ import type { RecipientQuery, RecipientSchema } from "../../schemas/broadcasts";
 import { toIso } from "../../schemas/common";
 import { hubFor } from "../messaging/stubs";
 import { getBroadcast, transition } from "./broadcasts";
-import { queueJobs } from "./dispatch";
+import { queueJobs } from "./jobs";
 import { latestRun, ledgerOfRun, ONCE, openRun, type RunRef, setLatestRunStatus } from "./runs";
 
 const jobOf = (ref: RunRef) => ({

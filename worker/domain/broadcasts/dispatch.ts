@@ -5,56 +5,22 @@ import { broadcastRecipients, broadcasts } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
 import type { Db } from "../../lib/context";
 import { getChannelRow } from "../channels/channels";
-import { type AudiencePass, expandPage, firstPass, passAfter } from "./audience";
+import { expandPage, firstPass, passAfter } from "./audience";
 import type { BroadcastRow } from "./broadcasts";
+import { type BroadcastJob, queueJobs, sendJobs } from "./jobs";
 import { catchUpMessageStatus } from "./responses";
 import { completeIfDone, ledgerOfRun, markExpanded, markWaiting, type RunRef } from "./runs";
 import { Refused, sendToRecipient } from "./send";
 
-/** Work on the broadcasts queue, for one run: a page of the audience into the ledger, or a few sends. */
-export type BroadcastJob = RunRef &
-  (
-    | { kind: "expand"; pass?: AudiencePass; after: string | null }
-    | { kind: "requeue"; after: string | null }
-    | { kind: "send"; contactIds: string[] }
-  );
-
-/** Recipients per send message: small, so a paused broadcast stops within a few sends. */
-export const SEND_BATCH = 10;
 /** How long a send holds its ledger row before it is taken for dead and may be taken again. */
 export const SEND_LEASE_MS = 60_000;
 /** A pacer wait up to this long is slept through; a longer one goes back to the queue. */
 const INLINE_WAIT_MS = 2_000;
 /** Tries of one recipient whose send failed for a passing reason, before it is recorded failed. */
 export const MAX_SEND_ATTEMPTS = 5;
-/** A queue takes at most this many messages per sendBatch. */
-const QUEUE_BATCH_LIMIT = 100;
-const MAX_QUEUE_DELAY_SECONDS = 12 * 60 * 60;
 
 const recipientKey = (ref: RunRef, contactId: string) =>
   and(ledgerOfRun(ref), eq(broadcastRecipients.contactId, contactId));
-
-export async function queueJobs(env: Env, jobs: BroadcastJob[], delaySeconds = 0) {
-  const delay = Math.min(MAX_QUEUE_DELAY_SECONDS, Math.max(0, Math.ceil(delaySeconds)));
-  for (let i = 0; i < jobs.length; i += QUEUE_BATCH_LIMIT)
-    await env.BROADCASTS.sendBatch(
-      jobs.slice(i, i + QUEUE_BATCH_LIMIT).map((body) => ({ body, delaySeconds: delay })),
-    );
-}
-
-/** Send messages for these recipients, a few per message. */
-export function sendJobs(ref: RunRef, ids: string[]) {
-  const jobs: BroadcastJob[] = [];
-  for (let i = 0; i < ids.length; i += SEND_BATCH)
-    jobs.push({
-      kind: "send",
-      workspaceId: ref.workspaceId,
-      broadcastId: ref.broadcastId,
-      run: ref.run,
-      contactIds: ids.slice(i, i + SEND_BATCH),
-    });
-  return jobs;
-}
 
 type Claim =
   | { kind: "claimed"; round: number; variant: string | null }

@@ -5,7 +5,7 @@ import { inWorkspace } from "../../db/scope";
 import type { Db } from "../../lib/context";
 import { Problem } from "../../lib/errors";
 import { startBroadcast } from "./commands";
-import { queueJobs, sendJobs } from "./dispatch";
+import { queueJobs, sendJobs } from "./jobs";
 import { duePeriod, recurrenceEnded } from "./recurrence";
 import { completeIfDone, latestRun, type RunRef } from "./runs";
 

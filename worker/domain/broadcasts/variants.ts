@@ -8,7 +8,7 @@ import type { Db } from "../../lib/context";
 import { conflict, validationFailed } from "../../lib/errors";
 import type { VariantStats } from "../../schemas/broadcasts";
 import { type BroadcastRow, getBroadcast } from "./broadcasts";
-import { queueJobs } from "./dispatch";
+import { queueJobs } from "./jobs";
 import { latestRun } from "./runs";
 
 export const isSplit = (broadcast: Pick<BroadcastRow, "variants" | "split">) =>

@@ -8,7 +8,7 @@ import type { Db } from "../../lib/context";
 import { targetFetch } from "../../lib/targets";
 import type { ChannelConfigOf } from "../../schemas/channels";
 import type { ChannelRow } from "../channels/channels";
-import { liveSubscriptions, removeSubscription, type SubscriptionRow } from "./subscriptions";
+import { liveSubscriptions, removeSubscription, type SubscriptionRow } from "./reach";
 
 export type SendAttempt =
   | { kind: "sent"; externalId: string }

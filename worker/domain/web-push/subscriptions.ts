@@ -1,4 +1,4 @@
-import { eq, isNull } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { contactIdentities, webPushSubscriptions } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
 import type { Db, Visitor } from "../../lib/context";
@@ -9,8 +9,7 @@ import { type ChannelRow, getPublicChannel } from "../channels/channels";
 import { identityKind } from "../channels/ledger";
 import { setConsent } from "../contacts/consent";
 import { record } from "../events/record";
-
-export type SubscriptionRow = typeof webPushSubscriptions.$inferSelect;
+import { liveOf, type SubscriptionRow, unlinkIdentity } from "./reach";
 
 /** The visitor's workspace's web push channel named by the widget; 404 for any other. */
 async function pushChannelOf(db: Db, visitor: Visitor, channelId: string) {
@@ -47,19 +46,6 @@ async function linkIdentity(db: Db, channel: ChannelRow, subscription: Subscript
     value: subscription.id,
     contactId: subscription.contactId,
   });
-}
-
-async function unlinkIdentity(db: Db, subscription: SubscriptionRow) {
-  await db
-    .delete(contactIdentities)
-    .where(
-      inWorkspace(
-        contactIdentities,
-        subscription.workspaceId,
-        eq(contactIdentities.kind, `web_push:${subscription.channelId}`),
-        eq(contactIdentities.value, subscription.id),
-      ),
-    );
 }
 
 async function recordConsent(
@@ -131,21 +117,6 @@ export async function subscribe(
   return row;
 }
 
-const liveOf = (workspaceId: string, contactId: string, channelId: string) =>
-  inWorkspace(
-    webPushSubscriptions,
-    workspaceId,
-    eq(webPushSubscriptions.contactId, contactId),
-    eq(webPushSubscriptions.channelId, channelId),
-    isNull(webPushSubscriptions.removedAt),
-  );
-
-/** The contact's subscriptions on the channel that a push may still reach. */
-export const liveSubscriptions = (db: Db, channel: ChannelRow, contactId: string) =>
-  db.query.webPushSubscriptions.findMany({
-    where: liveOf(channel.workspaceId, contactId, channel.id),
-  });
-
 /**
  * The visitor turned notifications off in this browser: the subscription is deleted, and with
  * none left on the channel their push consent is withdrawn.
@@ -172,24 +143,4 @@ export async function unsubscribe(
     where: liveOf(visitor.workspaceId, visitor.contactId, channel.id),
   });
   if (!left) await recordConsent(db, env, channel, visitor.contactId, "opted_out", now);
-}
-
-/** The push service says the subscription is gone for good: kept removed, with its answer. */
-export async function removeSubscription(
-  db: Db,
-  subscription: SubscriptionRow,
-  reason: string,
-  now: number,
-) {
-  await unlinkIdentity(db, subscription);
-  await db
-    .update(webPushSubscriptions)
-    .set({ removedAt: now, removedReason: reason })
-    .where(
-      inWorkspace(
-        webPushSubscriptions,
-        subscription.workspaceId,
-        eq(webPushSubscriptions.id, subscription.id),
-      ),
-    );
 }
