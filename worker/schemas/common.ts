@@ -34,6 +34,9 @@ export const Timestamp = z.iso.datetime().openapi({ example: "2026-11-22T10:00:0
 
 export const toIso = (ms: number) => new Date(ms).toISOString();
 
+/** A time that may be unset, as the API writes it: ISO 8601 or null. */
+export const isoOrNull = (ms: number | null) => (ms === null ? null : toIso(ms));
+
 export const ProblemSchema = z
   .object({
     type: z.string(),

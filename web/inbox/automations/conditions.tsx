@@ -1,5 +1,4 @@
 import {
-  Button,
   Checkbox,
   Field,
   type FieldErrors,

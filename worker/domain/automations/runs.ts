@@ -20,14 +20,12 @@ import type {
   RunStats,
 } from "../../schemas/automation-runs";
 import type { AutomationSettingsPatch } from "../../schemas/automations";
-import { toIso } from "../../schemas/common";
+import { isoOrNull, toIso } from "../../schemas/common";
 import { retryFailedRun, startRuns } from "./runner";
 import { assertNotPaused, getAutomationRow } from "./store";
 
 type RunRow = typeof automationRuns.$inferSelect;
 type StepRow = typeof automationRunSteps.$inferSelect;
-
-const isoOrNull = (ms: number | null) => (ms === null ? null : toIso(ms));
 
 type RunContact = { id: string; name: string | null } | null;
 

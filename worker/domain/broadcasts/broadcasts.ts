@@ -22,7 +22,7 @@ import type {
   BroadcastPatch,
   BroadcastSchema,
 } from "../../schemas/broadcasts";
-import { toIso } from "../../schemas/common";
+import { isoOrNull, toIso } from "../../schemas/common";
 import { getChannel } from "../channels/channels";
 import { kindFitsChannel } from "../message-templates/kinds";
 import { getMessageTemplate } from "../message-templates/templates";
@@ -36,8 +36,6 @@ export function nullIfGone(error: unknown): null {
   if (error instanceof Problem && error.status === 404) return null;
   throw error;
 }
-
-const isoOrNull = (ms: number | null) => (ms === null ? null : toIso(ms));
 
 export const toBroadcastDto = (row: BroadcastRow): z.infer<typeof BroadcastSchema> => ({
   id: row.id,

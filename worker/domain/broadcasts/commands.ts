@@ -6,7 +6,7 @@ import { inWorkspace } from "../../db/scope";
 import type { Db } from "../../lib/context";
 import { conflict } from "../../lib/errors";
 import type { RecipientQuery, RecipientSchema } from "../../schemas/broadcasts";
-import { toIso } from "../../schemas/common";
+import { isoOrNull, toIso } from "../../schemas/common";
 import { hubFor } from "../messaging/stubs";
 import { getBroadcast, transition } from "./broadcasts";
 import { queueJobs } from "./jobs";
@@ -151,8 +151,6 @@ export async function retryFailed(db: Db, env: Env, workspaceId: string, id: str
   await queueJobs(env, [{ kind: "requeue", ...jobOf(run) }]);
   return { requeued: requeued.length };
 }
-
-const isoOrNull = (ms: number | null) => (ms === null ? null : toIso(ms));
 
 /** The names of a page of contacts, by id. */
 async function contactNames(db: Db, workspaceId: string, ids: string[]) {

@@ -5,7 +5,7 @@ import { inWorkspace } from "../../db/scope";
 import type { Db } from "../../lib/context";
 import { notFound } from "../../lib/errors";
 import type { BroadcastRunSchema, BroadcastStats } from "../../schemas/broadcasts";
-import { toIso } from "../../schemas/common";
+import { isoOrNull, toIso } from "../../schemas/common";
 import { getBroadcast } from "./broadcasts";
 import { latestRun, ledgerOfRun, listRuns, type RunRow, runKey } from "./runs";
 import { variantStats } from "./variants";
@@ -64,8 +64,6 @@ function tally(groups: Group[], counts = emptyCounts()) {
   }
   return counts;
 }
-
-const isoOrNull = (ms: number | null) => (ms === null ? null : toIso(ms));
 
 /** Why a run's sends wait, if they do. */
 const waitingOf = (run: RunRow | undefined) => ({

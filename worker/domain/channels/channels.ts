@@ -20,7 +20,7 @@ import {
   SECRET_KEYS,
   URL_KEYS,
 } from "../../schemas/channels";
-import { toIso } from "../../schemas/common";
+import { isoOrNull, toIso } from "../../schemas/common";
 import { forgetHonouredTokens } from "../webchat/honoured-tokens";
 
 export type ChannelRow = typeof channels.$inferSelect;
@@ -265,7 +265,7 @@ function checkDto(row: ChannelRow) {
   const status = row.checkedAt === null ? "unchecked" : row.checkError ? "failing" : "connected";
   return {
     status,
-    checked_at: row.checkedAt === null ? null : toIso(row.checkedAt),
+    checked_at: isoOrNull(row.checkedAt),
     error: row.checkError,
   } as const;
 }

@@ -7,7 +7,7 @@ import { inWorkspace } from "../../db/scope";
 import type { Db } from "../../lib/context";
 import { notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
-import { toIso } from "../../schemas/common";
+import { isoOrNull, toIso } from "../../schemas/common";
 import type { ConversationDto } from "../../schemas/conversations";
 import { record } from "../events/record";
 import { conversationStub } from "./stubs";
@@ -27,8 +27,6 @@ export type ListRow = {
   contactPhone: string | null;
   contactEmail: string | null;
 };
-
-const nullableIso = (ms: number | null) => (ms === null ? null : toIso(ms));
 
 export function toDto(row: ListRow, labels: string[]): ConversationDto {
   const c = row.conversation;
@@ -59,13 +57,13 @@ export function toDto(row: ListRow, labels: string[]): ConversationDto {
     unread_count: c.unreadCount,
     last_seq: c.lastSeq,
     snooze_until: c.snoozeUntil ? toIso(c.snoozeUntil) : null,
-    last_inbound_at: nullableIso(c.lastInboundAt),
+    last_inbound_at: isoOrNull(c.lastInboundAt),
     sla: {
-      first_response_due_at: nullableIso(c.firstResponseDueAt),
-      first_response_at: nullableIso(c.firstResponseAt),
-      resolution_due_at: nullableIso(c.resolutionDueAt),
+      first_response_due_at: isoOrNull(c.firstResponseDueAt),
+      first_response_at: isoOrNull(c.firstResponseAt),
+      resolution_due_at: isoOrNull(c.resolutionDueAt),
     },
-    reply_window_closes_at: nullableIso(replyWindowClosesAt(row.channelType, c.lastInboundAt)),
+    reply_window_closes_at: isoOrNull(replyWindowClosesAt(row.channelType, c.lastInboundAt)),
     created_at: toIso(c.createdAt),
   };
 }

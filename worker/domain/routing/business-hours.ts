@@ -5,7 +5,7 @@ import { inWorkspace } from "../../db/scope";
 import type { Db } from "../../lib/context";
 import { conflict, notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
-import { toIso } from "../../schemas/common";
+import { isoOrNull } from "../../schemas/common";
 import type { BusinessHoursCreate, BusinessHoursPatch } from "../../schemas/teams";
 import { isOpen, nextOpening } from "./hours";
 
@@ -20,7 +20,7 @@ export const toHoursDto = (row: HoursRow, now: number) => {
     weekly: row.weekly,
     closures: row.closures,
     open_now: isOpen(row, now),
-    next_opening: next === null ? null : toIso(next),
+    next_opening: isoOrNull(next),
   };
 };
 

@@ -14,7 +14,7 @@ import {
 } from "../messaging/conversations";
 import { deliverAgentMessage, prepareAgentMessage } from "../messaging/messages";
 import { fetchAttachment } from "../messaging/send";
-import { contactVariables, renderForContact } from "../messaging/snippets";
+import { contactVariables } from "../messaging/snippets";
 import type { ScheduledRow } from "./store";
 
 const ACTIVE = ["open", "pending", "snoozed"];

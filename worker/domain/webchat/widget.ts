@@ -11,7 +11,7 @@ import {
 import { inWorkspace } from "../../db/scope";
 import type { Db, Visitor } from "../../lib/context";
 import { validationFailed } from "../../lib/errors";
-import { toIso } from "../../schemas/common";
+import { isoOrNull, toIso } from "../../schemas/common";
 import { type ChannelRow, webchatConfig } from "../channels/channels";
 import { normalizePhone } from "../contacts/contacts";
 import { onlineMembersOf } from "../routing/assignment";
@@ -101,7 +101,7 @@ export async function widgetChannel(db: Db, channel: ChannelRow, now: number) {
     position: config.position ?? "right",
     away: state.away,
     away_reason: state.reason,
-    opens_at: state.opensAt === null ? null : toIso(state.opensAt),
+    opens_at: isoOrNull(state.opensAt),
     away_message: config.away_message ?? null,
     require_identity: config.require_identity === true,
     language: config.language ?? null,

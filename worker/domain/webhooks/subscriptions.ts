@@ -7,7 +7,7 @@ import { notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { seal } from "../../lib/secret-box";
 import { targetFieldError } from "../../lib/targets";
-import { toIso } from "../../schemas/common";
+import { isoOrNull, toIso } from "../../schemas/common";
 import { hubFor } from "../messaging/stubs";
 import { audit } from "../workspace/audit";
 
@@ -34,7 +34,7 @@ export const toDeliveryDto = (row: DeliveryRow) => ({
   last_latency_ms: row.lastLatencyMs,
   last_response: row.lastResponse,
   last_error: row.lastError,
-  next_attempt_at: row.nextAttemptAt === null ? null : toIso(row.nextAttemptAt),
+  next_attempt_at: isoOrNull(row.nextAttemptAt),
   created_at: toIso(row.createdAt),
 });
 
