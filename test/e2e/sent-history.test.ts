@@ -171,6 +171,11 @@ describe("the sent-messages screen", () => {
     const contact = page.getByRole("combobox", { name: "Filter by contact" });
     await contact.fill("ingrid");
     await page.getByRole("option", { name: "Ingrid Okafor" }).click();
+    // straight back into the box: the pick's closing must not shut the list opened anew
+    await contact.focus();
+    await new Promise((settle) => setTimeout(settle, 300));
+    await expect(page.getByRole("listbox").isVisible()).resolves.toBe(true);
+    await contact.press("Escape");
     await expect.poll(rowTexts, { timeout: 15_000 }).toEqual(["Your parcel left the warehouse"]);
     await expect(contact.inputValue()).resolves.toBe("Ingrid Okafor");
 

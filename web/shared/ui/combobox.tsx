@@ -94,7 +94,10 @@ export function Combobox({
           search(e.currentTarget.value);
           setActive(0);
         }}
-        onBlur={() => setTimeout(() => search(null), 120)}
+        onBlur={() =>
+          // closes after a pick's mousedown has landed, unless focus came back meanwhile
+          setTimeout(() => document.activeElement !== input.current && search(null), 120)
+        }
         onKeyDown={onKeyDown}
         {...aria}
       />
