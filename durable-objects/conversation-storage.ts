@@ -15,8 +15,29 @@ import type { MessageDto } from "../worker/schemas/conversations";
 export type DeliveryEvent = { event: string; at: number };
 type Row = Record<string, SqlStorageValue>;
 
-/** A conversation object's tables: its meta values, its messages by seq, and the projection outbox. */
+/** Columns added to `messages` after the first conversations were stored, in the order added. */
+const LATER_MESSAGE_COLUMNS = [
+  ["status_reason", "TEXT"],
+  ["delivery_events", "TEXT"],
+  ["outbound", "TEXT"],
+  ["origin", "TEXT"],
+] as const;
+
+/**
+ * A conversation object's tables: its meta values, its messages by seq, and the projection outbox.
+ * A new object gets them whole in one statement (it opens for every conversation, so a broadcast
+ * opens thousands); an older one gains the columns added since.
+ */
 export function migrateConversationStorage(sql: SqlStorage) {
+  const columns = new Set(
+    sql
+      .exec("SELECT name FROM pragma_table_info('messages')")
+      .toArray()
+      .map((c) => String(c.name)),
+  );
+  const laterColumns = LATER_MESSAGE_COLUMNS.map(
+    ([column, type]) => `,\n        ${column} ${type}`,
+  );
   sql.exec(`
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS messages (
@@ -31,24 +52,13 @@ export function migrateConversationStorage(sql: SqlStorage) {
         event TEXT,
         status TEXT,
         external_id TEXT UNIQUE,
-        created_at INTEGER NOT NULL
+        created_at INTEGER NOT NULL${laterColumns.join("")}
       );
       CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY, attempts INTEGER NOT NULL DEFAULT 0);
     `);
-  const columns = new Set(
-    sql
-      .exec("SELECT name FROM pragma_table_info('messages')")
-      .toArray()
-      .map((c) => String(c.name)),
-  );
-  for (const [column, type] of [
-    ["status_reason", "TEXT"],
-    ["delivery_events", "TEXT"],
-    ["outbound", "TEXT"],
-    ["origin", "TEXT"],
-  ] as const) {
+  if (columns.size === 0) return;
+  for (const [column, type] of LATER_MESSAGE_COLUMNS)
     if (!columns.has(column)) sql.exec(`ALTER TABLE messages ADD COLUMN ${column} ${type}`);
-  }
 }
 
 /**

@@ -52,14 +52,22 @@ async function consumeInbound(batch: MessageBatch<InboundJob>, env: Env) {
   }
 }
 
+/** How many conversations' outbound messages a batch sends side by side. */
+const OUTBOUND_LANES = 8;
+
+/**
+ * A conversation's messages go one after another, in order; different conversations side by
+ * side, so a live reply does not wait behind other conversations' sends and retries.
+ */
 async function consumeOutbound(batch: MessageBatch<OutboundJob>, env: Env) {
   const db = createDb(env.DB);
-  for (const message of batch.messages) {
+  const conversationOf = (message: Message<OutboundJob>) => message.body.conversationId;
+  await inOrderPerKey(batch.messages, conversationOf, OUTBOUND_LANES, async (message) => {
     try {
       const outcome = await deliverOutbound(db, env, message.body, message.attempts, Date.now());
       if (outcome.kind === "retry") {
         message.retry({ delaySeconds: outcome.delaySeconds });
-        continue;
+        return;
       }
       if (outcome.kind === "wait") await queueOutbound(env, message.body, outcome.delaySeconds);
       message.ack();
@@ -67,7 +75,7 @@ async function consumeOutbound(batch: MessageBatch<OutboundJob>, env: Env) {
       console.error(`outbound ${message.body.conversationId}#${message.body.seq} failed`, error);
       message.retry({ delaySeconds: retryDelay(message.attempts) });
     }
-  }
+  });
 }
 
 /** Each delivery is attempted once per message; the next attempt is a new, delayed message. */
@@ -138,9 +146,13 @@ export async function consumeAutomations(
   }
 }
 
+/** How many of a batch's broadcast jobs run side by side: the channel's pacer keeps the pace. */
+const BROADCAST_LANES = 10;
+
 /**
- * Broadcast work: audience pages into the ledger, and small batches of sends. Each send claims
- * its ledger row first, so a batch delivered twice, or retried after a crash, sends nothing twice.
+ * Broadcast work: audience pages into the ledger, and small batches of sends, side by side. Each
+ * send claims its ledger row first, so a batch delivered twice, or retried after a crash, sends
+ * nothing twice.
  */
 export async function consumeBroadcasts(
   batch: MessageBatch<BroadcastJob>,
@@ -148,18 +160,23 @@ export async function consumeBroadcasts(
   clock: Clock = systemClock,
 ) {
   const db = createDb(env.DB);
-  for (const message of batch.messages) {
-    const job = message.body;
-    try {
-      if (job.kind === "send") await sendBatch(db, env, job, () => clock.now());
-      else if (job.kind === "expand") await expandBatch(db, env, job, clock.now());
-      else await requeueBatch(db, env, job, clock.now());
-      message.ack();
-    } catch (error) {
-      console.error(`broadcast ${job.broadcastId} ${job.kind} failed`, error);
-      message.retry({ delaySeconds: retryDelay(message.attempts) });
-    }
-  }
+  await inOrderPerKey(
+    batch.messages,
+    (message) => message.id,
+    BROADCAST_LANES,
+    async (message) => {
+      const job = message.body;
+      try {
+        if (job.kind === "send") await sendBatch(db, env, job, () => clock.now());
+        else if (job.kind === "expand") await expandBatch(db, env, job, clock.now());
+        else await requeueBatch(db, env, job, clock.now());
+        message.ack();
+      } catch (error) {
+        console.error(`broadcast ${job.broadcastId} ${job.kind} failed`, error);
+        message.retry({ delaySeconds: retryDelay(message.attempts) });
+      }
+    },
+  );
 }
 
 export async function handleQueue(batch: MessageBatch, env: Env) {
