@@ -164,7 +164,7 @@ describe("an A/B test in the broadcast builder and on the broadcast's page", () 
     // the saved draft opens again with its test
     await page.reload();
     await expect
-      .poll(() => page.getByLabel("Name", { exact: true }).inputValue())
+      .poll(() => page.getByLabel("Name", { exact: true }).inputValue(), { timeout: 20_000 })
       .toBe("Spring offer");
     await page.getByRole("button", { name: "Next" }).click();
     await expect(
@@ -196,6 +196,9 @@ describe("an A/B test in the broadcast builder and on the broadcast's page", () 
     await expect.poll(() => ledger(id)).toEqual({ "sent A": 2, "sent B": 2, "held -": 6 });
     for (const key of ["A", "B"])
       await expect.poll(() => variantRow(key).locator("td").nth(1).textContent()).toBe("2");
+    await expect(page.getByTestId("test-sample").textContent()).resolves.toBe(
+      "A and B each go to 20% of 10 contacts: 2 each; the winner goes to the other 6.",
+    );
     await expect(page.getByTestId("test-state").textContent()).resolves.toMatch(
       /^The winner by replies is picked on .+, unless you pick one now\.$/,
     );

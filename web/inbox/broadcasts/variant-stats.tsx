@@ -129,11 +129,14 @@ export function VariantResults({
     <section class="card stack variant-results" aria-labelledby="variant-results-title">
       <h2 id="variant-results-title">{t("broadcasts.results.title")}</h2>
       <p class="muted small">
-        {sampleSummary(
-          split,
-          stats.variants.map((v) => v.key),
-          null,
-        )}{" "}
+        <span data-testid="test-sample">
+          {sampleSummary(
+            split,
+            stats.variants.map((v) => v.key),
+            // the contacts it can reach, as the sample is drawn from them once started
+            broadcast.started_at ? stats.targeted - stats.excluded : null,
+          )}
+        </span>{" "}
         <span data-testid="test-state">{testState(broadcast, stats)}</span>
       </p>
       <DataTable
