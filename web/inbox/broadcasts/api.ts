@@ -41,14 +41,16 @@ const base = "/api/v1/broadcasts";
 export const listBroadcasts = () =>
   request<{ data: Broadcast[] }>(`${base}?limit=100`).then((answer) => answer.data);
 export const getBroadcast = (id: string) => request<Broadcast>(`${base}/${id}`);
-export const createBroadcast = (draft: Draft) =>
+export const createBroadcast = (draft: Schemas["BroadcastCreate"]) =>
   request<Broadcast>(base, { method: "POST", json: draft });
-export const saveBroadcast = (id: string, patch: Partial<Draft>) =>
+export const saveBroadcast = (id: string, patch: Schemas["BroadcastPatch"]) =>
   request<Broadcast>(`${base}/${id}`, { method: "PATCH", json: patch });
 export const deleteBroadcast = (id: string) => request<void>(`${base}/${id}`, { method: "DELETE" });
 export const broadcastStats = (id: string) => request<Stats>(`${base}/${id}/stats`);
 export const actOn = (id: string, verb: "start" | "pause" | "resume" | "cancel") =>
   request<Broadcast>(`${base}/${id}/${verb}`, { method: "POST" });
+export const pickWinner = (id: string, variant: string) =>
+  request<Broadcast>(`${base}/${id}/pick-winner`, { method: "POST", json: { variant } });
 export const retryFailed = (id: string) =>
   request<{ requeued: number }>(`${base}/${id}/retry-failed`, { method: "POST" });
 

@@ -16,6 +16,15 @@ import { contactTags } from "../contacts/api";
 import { listSegments, type Segment } from "../contacts/segments/api";
 import { useSession } from "../session";
 import {
+  bodyOf,
+  contentChosen,
+  MessageContent,
+  RepeatRefused,
+  repeatsOn,
+  repeatsWithTest,
+  withChannel,
+} from "./ab-test";
+import {
   actOn,
   type Channel,
   createBroadcast,
@@ -108,8 +117,9 @@ export default function BroadcastBuilder({ id }: { id?: string }) {
     if (!id) return;
     getBroadcast(id).then(
       (b) => {
-        const { name, channel_id, audience, message } = b;
-        setDraft({ name, channel_id, audience, message, send_at: null });
+        const { name, channel_id, audience, message, variants, split, track_clicks } = b;
+        const test = variants && split ? { variants, split } : {};
+        setDraft({ name, channel_id, audience, message, track_clicks, send_at: null, ...test });
         if (b.send_at) setSchedule({ at: "later", wall: wallTimeIn(zone, b.send_at) });
       },
       () => route("/broadcasts", true),
@@ -124,12 +134,16 @@ export default function BroadcastBuilder({ id }: { id?: string }) {
         scheduleReady(schedule, zone),
       ]
     : [];
+  if (draft) {
+    // an A/B test needs its other variants and a split it can measure, and is sent only once
+    ready[1] = Boolean(ready[1] && contentChosen(draft));
+    ready[2] = Boolean(ready[2] && !repeatsWithTest(draft, schedule));
+  }
   const reachable = (i: number) => ready.slice(0, i).every(Boolean);
 
   const save = async (extra: Partial<Draft> = {}) => {
     if (!draft) throw new Error("nothing to save");
-    const { send_at: _, ...fields } = draft;
-    const body = { ...fields, ...extra };
+    const body = { ...bodyOf(draft), ...extra };
     const saved = savedId ? await saveBroadcast(savedId, body) : await createBroadcast(body);
     if (!savedId) {
       setSavedId(saved.id);
@@ -214,18 +228,26 @@ export default function BroadcastBuilder({ id }: { id?: string }) {
         {step === 1 && (
           <MessageStep
             channelId={draft.channel_id}
-            message={draft.message}
             channels={refs.channels}
-            snippets={refs.snippets}
-            sample={preview.kind === "ready" ? preview.preview.sample[0] : undefined}
-            onChannel={(channel_id) => change({ channel_id })}
-            onMessage={(message) => change({ message })}
+            onChannel={(channel_id) => setDraft(withChannel(draft, channel_id))}
             errors={errors}
-          />
+          >
+            <MessageContent
+              draft={draft}
+              onChange={change}
+              channel={refs.channels.find((c) => c.id === draft.channel_id)}
+              snippets={refs.snippets}
+              sample={preview.kind === "ready" ? preview.preview.sample[0] : undefined}
+              count={countOf(preview)}
+              repeats={repeatsOn(schedule)}
+              errors={errors}
+            />
+          </MessageStep>
         )}
         {step === 2 && (
           <ScheduleStep schedule={schedule} zone={zone} onChange={setSchedule} errors={errors} />
         )}
+        {step === 2 && repeatsWithTest(draft, schedule) && <RepeatRefused />}
         {step === 3 && (
           <ReviewStep draft={draft} preview={preview} schedule={schedule} zone={zone} refs={refs} />
         )}

@@ -25,6 +25,7 @@ import {
 import { exclusionReason, whenOf } from "./describe";
 import { Recipients } from "./recipients";
 import { ProgressBar, StatusBadge } from "./status";
+import { VariantResults } from "./variant-stats";
 
 const POLL_MS = 2000;
 
@@ -191,6 +192,7 @@ export default function BroadcastDetail({ id }: { id: string }) {
         <ProgressBar stats={stats} label={t("broadcasts.progress.of", { name: broadcast.name })} />
         <StatTiles stats={stats} />
       </section>
+      <VariantResults broadcast={broadcast} stats={stats} may={may} onPicked={reload} />
       <Recipients
         id={id}
         version={JSON.stringify(stats)}

@@ -5,6 +5,7 @@ import BroadcastDetail from "./detail";
 import BroadcastList from "./list";
 import "../contacts/segments/segments.css";
 import "./broadcasts.css";
+import "./ab.css";
 
 /** /broadcasts lists them; /new and /:id/edit build one; /:id follows one as it sends. */
 export default function Broadcasts() {

@@ -1,4 +1,5 @@
-import { useEffect, useState } from "preact/hooks";
+import type { ComponentChildren } from "preact";
+import { useEffect, useId, useState } from "preact/hooks";
 import { request } from "../../shared/api";
 import { Field, Select, TextArea, TextInput, t } from "../../shared/ui";
 import { useDebounced } from "../../shared/use-debounced";
@@ -69,11 +70,13 @@ function TemplateFields({
   templates,
   onChange,
   errors,
+  path,
 }: {
   message: Message;
   templates: Template[];
   onChange: (message: Message) => void;
   errors: Record<string, string>;
+  path: string;
 }) {
   const chosen = message.template;
   const count = templates.find(
@@ -92,7 +95,7 @@ function TemplateFields({
   };
   return (
     <>
-      <Field label={t("broadcasts.message.template")} error={errors["message.template"]}>
+      <Field label={t("broadcasts.message.template")} error={errors[`${path}.template`]}>
         <Select
           value={chosen?.name ? templateKey(chosen) : ""}
           placeholder={
@@ -112,7 +115,7 @@ function TemplateFields({
           <Field
             key={i}
             label={t("broadcasts.message.templateVariable", { n: i + 1 })}
-            error={errors[`message.template.variables.${i}`]}
+            error={errors[`${path}.template.variables.${i}`]}
           >
             <TextInput
               value={variables[i] ?? ""}
@@ -128,26 +131,69 @@ function TemplateFields({
   );
 }
 
+/** The channel the broadcast goes out on, above its message (or its A/B test's messages). */
 export function MessageStep({
   channelId,
-  message,
   channels,
-  snippets,
-  sample,
   onChannel,
-  onMessage,
   errors,
+  children,
 }: {
   channelId: string;
-  message: Message;
   channels: Channel[];
+  onChannel: (id: string) => void;
+  errors: Record<string, string>;
+  children: ComponentChildren;
+}) {
+  return (
+    <div class="stack message-step">
+      <Field
+        label={t("broadcasts.message.channel")}
+        error={errors.channel_id}
+        hint={t("broadcasts.message.channelHint")}
+        class="channel-field"
+      >
+        <Select
+          value={channelId}
+          placeholder={t("broadcasts.message.chooseChannel")}
+          onChange={(e) => onChannel(e.currentTarget.value)}
+          options={channels.map((c) => ({
+            value: c.id,
+            label: `${c.name} · ${channelLabel(c.type)}`,
+          }))}
+        />
+      </Field>
+      {children}
+    </div>
+  );
+}
+
+/** A WhatsApp template belongs to its channel: another channel starts the message over as text. */
+export const messageForChannel = (message: Message): Message =>
+  message.template ? { text: "" } : message;
+
+/**
+ * One message's editor: its kind, its text (snippet, template…) and its preview as the sample
+ * contact reads it. `path` is where the API puts this message's errors.
+ */
+export function MessageEditor({
+  channel,
+  message,
+  snippets,
+  sample,
+  onChange,
+  errors,
+  path = "message",
+}: {
+  channel: Channel | undefined;
+  message: Message;
   snippets: Snippet[];
   sample: Contact | undefined;
-  onChannel: (id: string) => void;
-  onMessage: (message: Message) => void;
+  onChange: (message: Message) => void;
   errors: Record<string, string>;
+  path?: string;
 }) {
-  const channel = channels.find((c) => c.id === channelId);
+  const previewId = useId();
   const templates = useApprovedTemplates(channel);
   const library = useLibraryTemplates(channel);
   const kind = kindOf(message);
@@ -172,7 +218,7 @@ export function MessageStep({
     (whole, n: string) => message.template?.variables?.[Number(n) - 1] || whole,
   );
   const choose = (next: MessageKind) =>
-    onMessage(
+    onChange(
       next === "snippet"
         ? { snippet_id: "" }
         : next === "library"
@@ -185,24 +231,6 @@ export function MessageStep({
   return (
     <div class="builder-columns">
       <div class="stack">
-        <Field
-          label={t("broadcasts.message.channel")}
-          error={errors.channel_id}
-          hint={t("broadcasts.message.channelHint")}
-        >
-          <Select
-            value={channelId}
-            placeholder={t("broadcasts.message.chooseChannel")}
-            onChange={(e) => {
-              onChannel(e.currentTarget.value);
-              if (kind === "template") onMessage({ text: "" });
-            }}
-            options={channels.map((c) => ({
-              value: c.id,
-              label: `${c.name} · ${channelLabel(c.type)}`,
-            }))}
-          />
-        </Field>
         <Field label={t("broadcasts.message.kind")}>
           <Select
             value={kind}
@@ -213,20 +241,20 @@ export function MessageStep({
         {kind === "text" && (
           <Field
             label={t("broadcasts.message.text")}
-            error={errors["message.text"] ?? errors.message}
+            error={errors[`${path}.text`] ?? errors[path]}
             hint={t("broadcasts.message.textHint")}
           >
             <TextArea
               rows={6}
               value={message.text ?? ""}
-              onInput={(e) => onMessage({ text: e.currentTarget.value })}
+              onInput={(e) => onChange({ text: e.currentTarget.value })}
             />
           </Field>
         )}
         {kind === "snippet" && (
           <Field
             label={t("broadcasts.message.snippet")}
-            error={errors["message.snippet_id"] ?? errors.message}
+            error={errors[`${path}.snippet_id`] ?? errors[path]}
           >
             <Select
               value={message.snippet_id ?? ""}
@@ -235,7 +263,7 @@ export function MessageStep({
                   ? t("broadcasts.message.chooseSnippet")
                   : t("broadcasts.message.noSnippets")
               }
-              onChange={(e) => onMessage({ snippet_id: e.currentTarget.value })}
+              onChange={(e) => onChange({ snippet_id: e.currentTarget.value })}
               options={snippets.map((s) => ({ value: s.id, label: `/${s.shortcut} · ${s.title}` }))}
             />
           </Field>
@@ -244,21 +272,22 @@ export function MessageStep({
           <LibraryTemplateField
             message={message}
             templates={library}
-            onChange={onMessage}
-            error={errors["message.message_template_id"] ?? errors.message}
+            onChange={onChange}
+            error={errors[`${path}.message_template_id`] ?? errors[path]}
           />
         )}
         {kind === "template" && (
           <TemplateFields
             message={message}
             templates={templates}
-            onChange={onMessage}
+            onChange={onChange}
             errors={errors}
+            path={path}
           />
         )}
       </div>
-      <section class="card stack message-preview" aria-labelledby="message-preview-title">
-        <h2 id="message-preview-title" class="preview-head">
+      <section class="card stack message-preview" aria-labelledby={previewId}>
+        <h2 id={previewId} class="preview-head">
           {channel && <ChannelIcon kind={channel.type} />}
           {t("broadcasts.message.preview")}
         </h2>

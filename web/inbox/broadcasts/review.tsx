@@ -1,6 +1,7 @@
 import { formatDate, formatNumber, t } from "../../shared/ui";
 import { channelLabel } from "../contacts/channels";
 import type { Segment } from "../contacts/segments/api";
+import { clicksSummary, variantRows } from "./ab-summary";
 import type { Channel, Draft, Snippet } from "./api";
 import type { AudiencePreview } from "./audience";
 import { audienceSummary, messageSummary } from "./describe";
@@ -37,6 +38,9 @@ export function ReviewStep({
 }) {
   const channel = refs.channels.find((c) => c.id === draft.channel_id);
   const count = countOf(preview);
+  const messageRows: [string, string][] = draft.variants
+    ? variantRows(draft, refs.snippets, count)
+    : [[t("broadcasts.steps.message"), messageSummary(draft.message, refs.snippets)]];
   const rows: [string, string][] = [
     [t("broadcasts.name"), draft.name],
     [
@@ -51,7 +55,8 @@ export function ReviewStep({
       t("broadcasts.message.channel"),
       channel ? `${channel.name} · ${channelLabel(channel.type)}` : "—",
     ],
-    [t("broadcasts.steps.message"), messageSummary(draft.message, refs.snippets)],
+    ...messageRows,
+    [t("broadcasts.trackClicks"), clicksSummary(draft)],
     [t("broadcasts.steps.schedule"), scheduleSummary(schedule, zone)],
   ];
   return (
