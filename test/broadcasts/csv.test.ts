@@ -3,7 +3,14 @@ import { describe, expect, it } from "vitest";
 import { broadcastMembers, contactIdentities, contacts } from "../../worker/db/schema";
 import { newId } from "../../worker/lib/ids";
 import { refusedPaths } from "../automations/helpers";
-import { fakeUrl, newChannel, uniqueDigits } from "../channel-helpers";
+import {
+  eventually,
+  fakeRequests,
+  fakeUrl,
+  newChannel,
+  subscribeAtFake,
+  uniqueDigits,
+} from "../channel-helpers";
 import { api, db, expectProblem, json, newWorkspace } from "../helpers";
 import { act, addContacts, finished, newBroadcast, setup } from "./helpers";
 
@@ -35,6 +42,7 @@ describe("broadcast audiences from a CSV", () => {
     if (!known || !optedOut) throw new Error("two readers");
     const newcomer = `1${uniqueDigits(8)}`;
     const broadcast = await newBroadcast(s, { audience: { csv: true } });
+    const hook = await subscribeAtFake(s.cookie);
     const csv = [
       "identity,name",
       `${known.chatId},Known`,
@@ -64,6 +72,14 @@ describe("broadcast audiences from a CSV", () => {
     expect((await membersOf(broadcast.id)).map((m) => m.contactId).sort()).toEqual(
       [known.id, optedOut.id, identity?.contactId].sort(),
     );
+    // the new contact is announced like any other; the known ones are not
+    const announced = await eventually(async () => {
+      const hooks = await fakeRequests(hook.path);
+      return hooks.length ? hooks : undefined;
+    }, "contact.created");
+    expect(announced.map((r) => JSON.parse(r.body).data.contact)).toEqual([
+      expect.objectContaining({ id: created?.id, name: "Newcomer, Jr." }),
+    ]);
 
     await act(s, broadcast.id, "start");
     const stats = await finished(s, broadcast.id);

@@ -59,6 +59,7 @@ export const broadcastListsRouter = createRouter().openapi(csvRoute, async (c) =
   const text = await csvText(c.req, c.req.valid("form") as { file?: unknown });
   const answer = await addCsvToAudience(
     c.get("db"),
+    c.env,
     c.get("principal").workspaceId,
     c.req.valid("param").id,
     text,

@@ -15,7 +15,8 @@ import { conflict, type FieldError, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { getChannelRow } from "../channels/channels";
 import { identityKind } from "../channels/ledger";
-import { normalizePhone } from "../contacts/contacts";
+import { normalizePhone, toContactDto } from "../contacts/contacts";
+import { InterestMemo, recordAll } from "../events/record";
 import { getBroadcast } from "./broadcasts";
 
 export const MAX_CSV_BYTES = 5 * 1024 * 1024;
@@ -156,6 +157,7 @@ async function knownContacts(
  */
 export async function addCsvToAudience(
   db: Db,
+  env: Env,
   workspaceId: string,
   id: string,
   text: string,
@@ -184,6 +186,11 @@ export async function addCsvToAudience(
     name: r.name,
     phone: column === "phone" ? r.address : null,
     email: column === "email" ? r.address : null,
+    language: null,
+    timezone: null,
+    customFields: {},
+    consent: {},
+    lastActivityAt: null,
     createdAt: now,
     updatedAt: now,
   }));
@@ -214,6 +221,13 @@ export async function addCsvToAudience(
       .set({ audience: { ...broadcast.audience, csv: true }, updatedAt: now })
       .where(inWorkspace(broadcasts, workspaceId, eq(broadcasts.id, id))),
   ]);
+  // who listens to contact.created is asked once for all of them
+  await recordAll(
+    { db, env, interest: new InterestMemo() },
+    workspaceId,
+    newContacts.map((row) => ({ type: "contact.created", contact: toContactDto(row, []) })),
+    now,
+  );
   return {
     rows: rows.length + rejected.length,
     matched: known.size,
