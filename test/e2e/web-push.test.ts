@@ -65,6 +65,8 @@ describe("web push channel settings", () => {
     expect(snippet).toContain("Conversa.pushSubscribe()");
     // a test send needs a browser's subscription: the tab is not offered
     await expect(page.getByRole("tab", { name: "Test" }).count()).resolves.toBe(0);
+    // nor routing: nobody writes in on push
+    await expect(page.getByRole("tab", { name: "Routing" }).count()).resolves.toBe(0);
     await expectAccessible(page, "the web push channel", "#main");
     await screenshot(page, "settings-channel-web-push");
     await page.setViewportSize(VIEWPORTS.phone);

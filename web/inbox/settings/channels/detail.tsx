@@ -201,7 +201,10 @@ export function ChannelDetail({
       id: "settings",
       label: isPlatform ? t("channels.tab.settings") : t("channels.tab.appearance"),
     },
-    { id: "routing", label: t("channels.tab.routing") },
+    // push only sends: no customer writes in on it, so there is nothing to route
+    ...(channel.type !== "web_push"
+      ? [{ id: "routing" as const, label: t("channels.tab.routing") }]
+      : []),
     ...(channel.type === "whatsapp"
       ? [{ id: "templates" as const, label: t("channels.tab.templates") }]
       : []),
