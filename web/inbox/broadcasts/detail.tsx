@@ -24,6 +24,7 @@ import {
 } from "./api";
 import { exclusionReason, whenOf } from "./describe";
 import { Recipients } from "./recipients";
+import { RunsCard } from "./runs";
 import { ProgressBar, StatusBadge } from "./status";
 
 const POLL_MS = 2000;
@@ -191,6 +192,12 @@ export default function BroadcastDetail({ id }: { id: string }) {
         <ProgressBar stats={stats} label={t("broadcasts.progress.of", { name: broadcast.name })} />
         <StatTiles stats={stats} />
       </section>
+      <RunsCard
+        broadcast={broadcast}
+        zone={me.workspace.timezone}
+        version={JSON.stringify(stats)}
+        tiles={(run) => <StatTiles stats={run} />}
+      />
       <Recipients
         id={id}
         version={JSON.stringify(stats)}
