@@ -146,8 +146,12 @@ export default function BroadcastBuilder({ id }: { id?: string }) {
   const next = useSubmit(async () => {
     if (step === 1) {
       const saved = await save();
-      // the file is matched against the channel's addresses, so it goes up with the draft
-      if (draft?.audience.csv && !(await csv.upload(saved.id))) return setStep(0);
+      // the file is matched against the channel's addresses, so it goes up with the draft;
+      // refused rows are shown where the file was picked
+      if (draft?.audience.csv && csv.file) {
+        const added = await csv.upload(saved.id, csv.file);
+        if (!added || added.rejected.length) return setStep(0);
+      }
     }
     setStep(step + 1);
   });

@@ -26,18 +26,18 @@ export function useCsvUpload() {
   const [result, setResult] = useState<CsvResult | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  /** Uploads the file to the saved draft `id`; false when it was refused. */
-  const upload = async (id: string, chosen = file) => {
-    if (!chosen) return true;
+  /** Uploads the file to the saved draft `id`: what it added, or null when it was refused. */
+  const upload = async (id: string, chosen: File) => {
     setBusy(true);
     setError(null);
     try {
-      setResult(await uploadAudienceCsv(id, chosen));
+      const answer = await uploadAudienceCsv(id, chosen);
+      setResult(answer);
       setFile(null);
-      return true;
+      return answer;
     } catch (e) {
       setError(csvProblem(e));
-      return false;
+      return null;
     } finally {
       setBusy(false);
     }

@@ -41,6 +41,9 @@ function nextRunOf(broadcast: Broadcast, zone: string, runs: Run[]) {
   return nextRunAt(recurrence, recurrence.timezone ?? zone, Date.now(), since, done);
 }
 
+const startedOf = (run: Run) =>
+  formatDate(run.started_at, { dateStyle: "short", timeStyle: "short" });
+
 function RunsTable({
   runs,
   picked,
@@ -56,7 +59,9 @@ function RunsTable({
         <thead>
           <tr>
             <th scope="col">{t("broadcasts.runs.run")}</th>
-            <th scope="col">{t("broadcasts.runs.started")}</th>
+            <th scope="col" class="run-date">
+              {t("broadcasts.runs.started")}
+            </th>
             <th scope="col">{t("broadcasts.runs.status")}</th>
             <th scope="col" class="numeric">
               {t("broadcasts.stats.sent")}
@@ -78,8 +83,9 @@ function RunsTable({
                 >
                   {t("broadcasts.runs.number", { n: formatNumber(r.run) })}
                 </button>
+                <span class="run-date-inline muted small">{startedOf(r)}</span>
               </td>
-              <td class="nowrap muted">{formatDate(r.started_at)}</td>
+              <td class="run-date muted">{startedOf(r)}</td>
               <td>
                 <Badge tone={RUN_TONE[r.status]}>{t(`broadcasts.status.${r.status}`)}</Badge>
               </td>
