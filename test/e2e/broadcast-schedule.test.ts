@@ -227,11 +227,37 @@ describe("scheduling broadcasts", () => {
       `/api/v1/broadcasts/${id}`,
     );
     expect(broadcast.audience).toEqual({ csv: true });
+    // once the draft exists, a file picked goes up at once
+    await page.getByLabel("CSV file").setInputFiles({
+      name: "more.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from("identity\n88801\n"),
+    });
+    await expect
+      .poll(() => outcome.textContent(), { timeout: 10_000 })
+      .toContain("1 row read — matched existing contacts: 1, new contacts created: 0.");
+    await expect(page.getByTestId("segment-count").textContent()).resolves.toContain(
+      "they are counted when it starts",
+    );
     await page.getByRole("button", { name: "Next" }).click();
     await page.getByRole("button", { name: "Next" }).click();
-    await page.getByLabel("Send now").check();
+    await page.getByRole("radio", { name: /^At a local time for each recipient/ }).check();
+    await page.getByLabel("Date and time", { exact: true }).fill("2027-03-01T10:00");
     await page.getByRole("button", { name: "Next" }).click();
-    await expect(review()).resolves.toContain("Contacts from a CSV file · 2 contacts now");
+    // two files may name the same contacts: the count waits for the start
+    await expect(review()).resolves.toMatch(/Contacts from a CSV file(?! ·)/);
+    await expect(review()).resolves.toContain(
+      "Monday, March 1, 2027 at 10:00 AM, in each recipient’s time zone",
+    );
+    await scheduleButton().click();
+    await page.getByRole("dialog").getByRole("button", { name: "Schedule" }).click();
+    await page.waitForURL(`**/broadcasts/${id}`);
+    const scheduled = await call<Broadcast & { schedule: { send_at_local?: string } }>(
+      "GET",
+      `/api/v1/broadcasts/${id}`,
+    );
+    expect(scheduled.status).toBe("scheduled");
+    expect(scheduled.schedule).toEqual({ send_at_local: "2027-03-01T10:00" });
   });
 
   it("lists a recurring broadcast's runs and shows the counts of the run picked", async () => {

@@ -118,7 +118,7 @@ export default function BroadcastBuilder({ id }: { id?: string }) {
   }, [id]);
   const csv = useCsvUpload();
   const counted = useAudiencePreview(draft?.audience ?? {}, refs.segments);
-  const preview = draft?.audience.csv ? csvPreview(csv.result) : counted;
+  const preview = draft?.audience.csv ? csvPreview(csv, !id) : counted;
   // a CSV audience needs its file, picked now or uploaded to the saved draft before
   const csvReady = !draft?.audience.csv || Boolean(csv.file || csv.result || id);
 

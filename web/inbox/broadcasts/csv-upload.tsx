@@ -26,6 +26,7 @@ export function useCsvUpload() {
   const [result, setResult] = useState<CsvResult | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [uploads, setUploads] = useState(0);
   /** Uploads the file to the saved draft `id`: what it added, or null when it was refused. */
   const upload = async (id: string, chosen: File) => {
     setBusy(true);
@@ -33,6 +34,7 @@ export function useCsvUpload() {
     try {
       const answer = await uploadAudienceCsv(id, chosen);
       setResult(answer);
+      setUploads((n) => n + 1);
       setFile(null);
       return answer;
     } catch (e) {
@@ -42,15 +44,25 @@ export function useCsvUpload() {
       setBusy(false);
     }
   };
-  return { file, result, error, busy, upload, choose: setFile };
+  return { file, result, error, busy, uploads, upload, choose: setFile };
 }
 export type CsvUploadState = ReturnType<typeof useCsvUpload>;
 
-/** The audience preview of an uploaded file: how many contacts it added. */
-export const csvPreview = (result: CsvResult | null): AudiencePreview =>
-  result
-    ? { kind: "ready", preview: { count: result.matched + result.created, sample: [] } }
-    : { kind: "incomplete" };
+/**
+ * The audience preview of a CSV audience: the contacts the file added when it is the draft's
+ * only one; files add up (and may name the same contacts), so after more the count waits for
+ * the start.
+ */
+export function csvPreview(csv: CsvUploadState, newDraft: boolean): AudiencePreview {
+  const onlyFile = newDraft && csv.uploads === 1 && csv.result;
+  if (onlyFile)
+    return { kind: "ready", preview: { count: onlyFile.matched + onlyFile.created, sample: [] } };
+  const waiting = newDraft && csv.uploads === 0;
+  return {
+    kind: "failed",
+    message: waiting ? t("broadcasts.csv.countAfterUpload") : t("broadcasts.csv.countAtStart"),
+  };
+}
 
 function CsvOutcome({ result }: { result: CsvResult }) {
   const refused = result.rejected.length;
