@@ -13,6 +13,8 @@ export type RecipientStatus = Recipient["status"];
 export type RecipientPage = Schemas["BroadcastRecipientPage"];
 export type Channel = { id: string; name: string; type: string };
 export type Snippet = Schemas["Snippet"];
+export type Run = Schemas["BroadcastRun"];
+export type CsvResult = Schemas["BroadcastCsvResult"];
 
 /** What the builder holds before it is saved: a broadcast as the create request takes it. */
 export type Draft = Omit<Schemas["BroadcastCreate"], "message"> & {
@@ -47,6 +49,17 @@ export const saveBroadcast = (id: string, patch: Schemas["BroadcastPatch"]) =>
   request<Broadcast>(`${base}/${id}`, { method: "PATCH", json: patch });
 export const deleteBroadcast = (id: string) => request<void>(`${base}/${id}`, { method: "DELETE" });
 export const broadcastStats = (id: string) => request<Stats>(`${base}/${id}/stats`);
+export const runStats = (id: string, run: number) =>
+  request<Stats>(`${base}/${id}/stats?run=${run}`);
+export const listRuns = (id: string) =>
+  request<{ data: Run[] }>(`${base}/${id}/runs`).then((answer) => answer.data);
+/** Adds the contacts a CSV file names to a saved draft's audience. */
+export const uploadAudienceCsv = (id: string, file: File) =>
+  request<CsvResult>(`${base}/${id}/audience/csv`, {
+    method: "POST",
+    headers: { "content-type": "text/csv" },
+    body: file,
+  });
 export const actOn = (id: string, verb: "start" | "pause" | "resume" | "cancel") =>
   request<Broadcast>(`${base}/${id}/${verb}`, { method: "POST" });
 export const pickWinner = (id: string, variant: string) =>

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { ChipsInput, Field, Select, t } from "../../shared/ui";
 import { type Contact, getContact } from "../contacts/api";
@@ -5,15 +6,23 @@ import type { Segment, SegmentPreview, SegmentRules } from "../contacts/segments
 import { PreviewPanel, usePreview } from "../contacts/segments/preview";
 import type { Audience } from "./api";
 
-export type AudienceKind = "segment" | "tags" | "contacts";
+export type AudienceKind = "segment" | "tags" | "contacts" | "csv";
 export type AudiencePreview = ReturnType<typeof usePreview>;
 
 export const kindOf = (audience: Audience): AudienceKind =>
-  audience.segment_id !== undefined ? "segment" : audience.tags ? "tags" : "contacts";
+  audience.csv
+    ? "csv"
+    : audience.segment_id !== undefined
+      ? "segment"
+      : audience.tags
+        ? "tags"
+        : "contacts";
 
-/** An audience names someone: a segment, some tags or some contacts. */
+/** An audience names someone: a segment, some tags, some contacts or a CSV file's. */
 export const audienceChosen = (audience: Audience) =>
-  Boolean(audience.segment_id || audience.tags?.length || audience.contact_ids?.length);
+  Boolean(
+    audience.segment_id || audience.tags?.length || audience.contact_ids?.length || audience.csv,
+  );
 
 // rules the segment preview will not count: the audience is not chosen yet, or named contacts
 const NOTHING: SegmentRules = {
@@ -66,6 +75,7 @@ export function AudienceStep({
   tags,
   preview,
   errors,
+  csvUpload,
 }: {
   audience: Audience;
   onChange: (audience: Audience) => void;
@@ -73,6 +83,8 @@ export function AudienceStep({
   tags: string[];
   preview: AudiencePreview;
   errors: Record<string, string>;
+  /** the file input of a CSV audience */
+  csvUpload: ComponentChildren;
 }) {
   const kind = kindOf(audience);
   const [picked] = useState(audience.contact_ids);
@@ -82,11 +94,13 @@ export function AudienceStep({
         ? { segment_id: "" }
         : next === "tags"
           ? { tags: [] }
-          : { contact_ids: picked ?? [] },
+          : next === "csv"
+            ? { csv: true }
+            : { contact_ids: picked ?? [] },
     );
   const kinds: AudienceKind[] = picked?.length
-    ? ["contacts", "segment", "tags"]
-    : ["segment", "tags"];
+    ? ["contacts", "segment", "tags", "csv"]
+    : ["segment", "tags", "csv"];
   return (
     <div class="builder-columns">
       <div class="stack">
@@ -137,6 +151,7 @@ export function AudienceStep({
         {kind === "contacts" && (
           <p class="muted">{t("broadcasts.audience.pickedHint", { count: picked?.length ?? 0 })}</p>
         )}
+        {kind === "csv" && csvUpload}
         <p class="muted small">{t("broadcasts.audience.exclusions")}</p>
       </div>
       <PreviewPanel state={preview} />

@@ -37,10 +37,10 @@ import {
   takePickedContacts,
 } from "./api";
 import { AudienceStep, audienceChosen, useAudiencePreview } from "./audience";
+import { CsvUpload, csvPreview, useCsvUpload } from "./csv-upload";
 import { MessageStep, messageChosen } from "./message";
 import { countOf, ReviewStep, scheduleSummary } from "./review";
-import { type Schedule, ScheduleStep, scheduleReady } from "./schedule";
-import { instantOf, wallTimeIn } from "./zoned";
+import { type Schedule, ScheduleStep, scheduleOf, scheduleReady, timingOf } from "./schedule";
 
 const STEPS = ["audience", "message", "schedule", "review"] as const;
 
@@ -55,7 +55,8 @@ function freshDraft(picked: string[]): Draft {
 }
 
 /** The step a field error belongs on, so the builder can go back to it. */
-const stepOfPath = (path: string) => (path.startsWith("audience") ? 0 : path === "send_at" ? 2 : 1);
+const stepOfPath = (path: string) =>
+  path.startsWith("audience") ? 0 : path === "send_at" || path.startsWith("schedule") ? 2 : 1;
 
 function useRefs() {
   const [segments, setSegments] = useState<Segment[]>([]);
@@ -120,16 +121,20 @@ export default function BroadcastBuilder({ id }: { id?: string }) {
         const { name, channel_id, audience, message, variants, split, track_clicks } = b;
         const test = variants && split ? { variants, split } : {};
         setDraft({ name, channel_id, audience, message, track_clicks, send_at: null, ...test });
-        if (b.send_at) setSchedule({ at: "later", wall: wallTimeIn(zone, b.send_at) });
+        setSchedule(scheduleOf(b, zone));
       },
       () => route("/broadcasts", true),
     );
   }, [id]);
-  const preview = useAudiencePreview(draft?.audience ?? {}, refs.segments);
+  const csv = useCsvUpload();
+  const counted = useAudiencePreview(draft?.audience ?? {}, refs.segments);
+  const preview = draft?.audience.csv ? csvPreview(csv, !id) : counted;
+  // a CSV audience needs its file, picked now or uploaded to the saved draft before
+  const csvReady = !draft?.audience.csv || Boolean(csv.file || csv.result || id);
 
   const ready = draft
     ? [
-        audienceChosen(draft.audience),
+        audienceChosen(draft.audience) && csvReady,
         Boolean(draft.name.trim() && draft.channel_id && messageChosen(draft.message)),
         scheduleReady(schedule, zone),
       ]
@@ -153,14 +158,22 @@ export default function BroadcastBuilder({ id }: { id?: string }) {
   };
   const form = useSubmit(save, { success: t("broadcasts.saved") });
   const next = useSubmit(async () => {
-    if (step === 1) await save();
+    if (step === 1) {
+      const saved = await save();
+      // the file is matched against the channel's addresses, so it goes up with the draft;
+      // refused rows are shown where the file was picked
+      if (draft?.audience.csv && csv.file) {
+        const added = await csv.upload(saved.id, csv.file);
+        if (!added || added.rejected.length) return setStep(0);
+      }
+    }
     setStep(step + 1);
   });
+  const scheduled = schedule.at !== "now";
   const send = useSubmit(async () => {
-    const later = schedule.at === "later" ? instantOf(schedule.wall, zone) : null;
     const count = countOf(preview);
     const ok = await confirmAction(
-      later
+      scheduled
         ? {
             title: t("broadcasts.confirm.scheduleTitle"),
             body: scheduleSummary(schedule, zone),
@@ -176,8 +189,8 @@ export default function BroadcastBuilder({ id }: { id?: string }) {
           },
     );
     if (!ok) return;
-    const saved = await save({ send_at: later });
-    if (!later) await actOn(saved.id, "start");
+    const saved = await save(timingOf(schedule, zone));
+    if (!scheduled) await actOn(saved.id, "start");
     route(`/broadcasts/${saved.id}`);
   });
   const errors = { ...form.errors, ...next.errors, ...send.errors };
@@ -223,6 +236,16 @@ export default function BroadcastBuilder({ id }: { id?: string }) {
             tags={refs.tags}
             preview={preview}
             errors={errors}
+            csvUpload={
+              <CsvUpload
+                csv={csv}
+                saved={Boolean(savedId)}
+                onFile={(file) => {
+                  csv.choose(file);
+                  if (savedId) csv.upload(savedId, file);
+                }}
+              />
+            }
           />
         )}
         {step === 1 && (
@@ -270,11 +293,11 @@ export default function BroadcastBuilder({ id }: { id?: string }) {
         {last ? (
           <Button
             variant="primary"
-            icon={schedule.at === "later" ? <CalendarClock size={16} /> : <Send size={16} />}
+            icon={scheduled ? <CalendarClock size={16} /> : <Send size={16} />}
             loading={send.busy}
             onClick={() => send.run()}
           >
-            {schedule.at === "later" ? t("broadcasts.schedule.action") : t("broadcasts.start")}
+            {scheduled ? t("broadcasts.schedule.action") : t("broadcasts.start")}
           </Button>
         ) : (
           <Button

@@ -22,6 +22,7 @@ export function audienceSummary(audience: Audience, segments: Segment[]) {
         n: formatNumber(audience.contact_ids.length),
       }),
     );
+  if (audience.csv) parts.push(t("broadcasts.audience.kinds.csv"));
   return parts.join(" + ");
 }
 

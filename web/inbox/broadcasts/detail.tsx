@@ -24,6 +24,7 @@ import {
 } from "./api";
 import { exclusionReason, whenOf } from "./describe";
 import { Recipients } from "./recipients";
+import { RunsCard } from "./runs";
 import { ProgressBar, StatusBadge } from "./status";
 import { VariantResults } from "./variant-stats";
 
@@ -193,6 +194,12 @@ export default function BroadcastDetail({ id }: { id: string }) {
         <StatTiles stats={stats} />
       </section>
       <VariantResults broadcast={broadcast} stats={stats} may={may} onPicked={reload} />
+      <RunsCard
+        broadcast={broadcast}
+        zone={me.workspace.timezone}
+        version={JSON.stringify(stats)}
+        tiles={(run) => <StatTiles stats={run} />}
+      />
       <Recipients
         id={id}
         version={JSON.stringify(stats)}

@@ -5,6 +5,7 @@ import { clicksSummary, variantRows } from "./ab-summary";
 import type { Channel, Draft, Snippet } from "./api";
 import type { AudiencePreview } from "./audience";
 import { audienceSummary, messageSummary } from "./describe";
+import { recurrenceOf, repeatSummary } from "./repeat";
 import type { Schedule } from "./schedule";
 import { instantOf } from "./zoned";
 
@@ -12,13 +13,20 @@ import { instantOf } from "./zoned";
 export const countOf = (preview: AudiencePreview) =>
   preview.kind === "ready" ? preview.preview.count : null;
 
+/** A local wall time ("2030-06-01T09:00") in words, whatever zone it is read in. */
+const wallInWords = (wall: string) =>
+  formatDate(`${wall}:00Z`, { dateStyle: "full", timeStyle: "short", timeZone: "UTC" });
+
 export function scheduleSummary(schedule: Schedule, zone: string) {
+  const inZone = (when: string) =>
+    t("broadcasts.schedule.atSummary", { when, zone: zone.replaceAll("_", " ") });
+  if (schedule.at === "repeat")
+    return inZone(repeatSummary(recurrenceOf(schedule.repeat, zone), zone));
+  if (schedule.at === "local")
+    return t("broadcasts.schedule.localSummary", { when: wallInWords(schedule.wall) });
   const at = schedule.at === "later" ? instantOf(schedule.wall, zone) : null;
   return at
-    ? t("broadcasts.schedule.atSummary", {
-        when: formatDate(at, { dateStyle: "full", timeStyle: "short", timeZone: zone }),
-        zone: zone.replaceAll("_", " "),
-      })
+    ? inZone(formatDate(at, { dateStyle: "full", timeStyle: "short", timeZone: zone }))
     : t("broadcasts.schedule.nowSummary");
 }
 

@@ -59,3 +59,32 @@ export function recurrenceEnded(recurrence: BroadcastRecurrence, runs: number, n
   if (ends?.after_runs !== undefined && runs >= ends.after_runs) return true;
   return ends?.at !== undefined && now >= Date.parse(ends.at);
 }
+
+const DAY = 24 * 60 * 60 * 1000;
+const nextDate = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + DAY).toISOString();
+
+/** A year and a month: every recurrence sends at least once within it. */
+const LOOKAHEAD_DAYS = 366 + 31;
+
+/**
+ * When the recurrence runs next after `now` (and not before `since`, its first run), after
+ * `runs` runs so far; null once it has ended. Periods already due are not looked back at.
+ */
+export function nextRunAt(
+  recurrence: BroadcastRecurrence,
+  timezone: string,
+  now: number,
+  since: number,
+  runs: number,
+) {
+  const from = Math.max(now, since);
+  const time = toMinutes(recurrence.time);
+  let date = localParts(from, timezone).date;
+  for (let i = 0; i < LOOKAHEAD_DAYS; i++) {
+    const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
+    const at = sendsOn(recurrence, date, weekday) ? instantOf(date, time, timezone) : null;
+    if (at !== null && at >= from) return recurrenceEnded(recurrence, runs, at) ? null : at;
+    date = nextDate(date).slice(0, 10);
+  }
+  return null;
+}
