@@ -183,7 +183,7 @@ describe("the broadcasts screens", () => {
     await expectAccessible(page, "the broadcast's page on a phone", "#main");
     await page.goto("/broadcasts");
     const row = page.locator(`[data-broadcast="${id}"]`);
-    await expect(row.textContent()).resolves.toContain("Segment Newsletter");
+    await expect.poll(() => row.textContent()).toContain("Segment Newsletter");
     await expect(row.textContent()).resolves.toContain("Completed");
     await screenshot(page, "broadcasts");
     await page.setViewportSize(VIEWPORTS.laptop);

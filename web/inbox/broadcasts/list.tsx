@@ -85,7 +85,8 @@ export default function BroadcastList() {
   const [broadcasts, setBroadcasts] = useState<Broadcast[] | undefined>(undefined);
   const [error, setError] = useState<unknown>(null);
   const [channels, setChannels] = useState<Channel[]>([]);
-  const [segments, setSegments] = useState<Segment[]>([]);
+  // the rows wait for the segments, or a segment not yet loaded would read as deleted
+  const [segments, setSegments] = useState<Segment[] | undefined>(undefined);
   const load = () =>
     listBroadcasts().then((list) => {
       setBroadcasts(list);
@@ -112,7 +113,7 @@ export default function BroadcastList() {
         actions={broadcasts?.length ? create : null}
       />
       <ListState
-        data={error ? undefined : broadcasts}
+        data={error || !segments ? undefined : broadcasts}
         error={error}
         onRetry={load}
         empty={
@@ -128,7 +129,7 @@ export default function BroadcastList() {
                 key={b.id}
                 broadcast={b}
                 channel={channels.find((c) => c.id === b.channel_id)}
-                segments={segments}
+                segments={segments ?? []}
                 stats={stats[b.id]}
               />
             ))}
