@@ -115,6 +115,11 @@ describe("scheduling messages", () => {
 
     const all = await listScheduled(s.cookie, { contact_id: s.contactId });
     expect(all.data.map((m) => m.id)).toEqual([early.id, middle.id, late.id]);
+    // each names whom it goes to and on which channel, for the calendar's rows
+    expect(all.data[0]).toMatchObject({
+      contact: { id: s.contactId, name: expect.stringMatching(/^Reader \d+$/) },
+      channel: { id: s.channel.id, kind: "telegram", name: "telegram channel" },
+    });
     const pending = await listScheduled(s.cookie, { status: "pending" });
     expect(pending.data.map((m) => m.id)).toEqual([early.id, late.id]);
     const today = await listScheduled(s.cookie, { from: inHours(0), to: inHours(24) });
