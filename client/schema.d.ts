@@ -13219,6 +13219,8 @@ export interface components {
         kind: "webchat" | "whatsapp" | "messenger" | "instagram" | "telegram" | "twilio_sms" | "email" | "custom" | "web_push";
         name: string;
       };
+      /** @description How many steps its sequence has; null outside a sequence */
+      sequence_steps: number | null;
     });
     /** @description Next business morning: a time outside these business hours moves to their next opening */
     ScheduledBusinessHours: {

@@ -163,6 +163,11 @@ export const ScheduledMessageSchema = z
 export const ScheduledListItem = ScheduledMessageSchema.extend({
   contact: z.object({ id: z.string(), name: z.string().nullable() }),
   channel: z.object({ id: z.string(), kind: z.enum(CHANNEL_TYPES), name: z.string() }),
+  sequence_steps: z
+    .number()
+    .int()
+    .nullable()
+    .openapi({ description: "How many steps its sequence has; null outside a sequence" }),
 }).openapi("ScheduledListItem", {
   description: "A scheduled message with whom it goes to and on which channel, for a calendar",
 });

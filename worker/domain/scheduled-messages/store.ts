@@ -1,5 +1,6 @@
 import type { z } from "@hono/zod-openapi";
-import { and, asc, eq, gt, gte, lt, or } from "drizzle-orm";
+import { and, asc, eq, gt, gte, lt, or, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import { channels, contacts, type ScheduledStatus, scheduledMessages } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
 import type { Db } from "../../lib/context";
@@ -59,13 +60,24 @@ type ListedRow = {
   contactName: string | null;
   channelName: string;
   channelType: (typeof channels.$inferSelect)["type"];
+  sequenceSteps: number | null;
 };
 
 export const toListItemDto = (row: ListedRow): z.infer<typeof ScheduledListItem> => ({
   ...toScheduledDto(row.scheduled),
   contact: { id: row.scheduled.contactId, name: row.contactName },
   channel: { id: row.scheduled.channelId, kind: row.channelType, name: row.channelName },
+  sequence_steps: row.scheduled.sequenceId ? row.sequenceSteps : null,
 });
+
+/** How many steps the row's sequence has (a sequence's steps never repeat: one row each). */
+function sequenceStepsOf(workspaceId: string) {
+  const sibling = alias(scheduledMessages, "sibling");
+  const t = scheduledMessages;
+  return sql<
+    number | null
+  >`(select count(*) from ${t} "sibling" where ${sibling.workspaceId} = ${workspaceId} and ${sibling.sequenceId} = ${t.sequenceId})`;
+}
 
 /** The calendar: scheduled messages by send time (then id), filtered, a page at a time. */
 export async function listScheduled(
@@ -81,6 +93,7 @@ export async function listScheduled(
       contactName: contacts.name,
       channelName: channels.name,
       channelType: channels.type,
+      sequenceSteps: sequenceStepsOf(workspaceId),
     })
     .from(t)
     .innerJoin(contacts, and(eq(contacts.id, t.contactId), eq(contacts.workspaceId, workspaceId)))
