@@ -13231,7 +13231,7 @@ export interface components {
     ScheduledRepeat: ({
       every: number;
       /** @enum {string} */
-      unit: "hours" | "days" | "weeks";
+      unit: "hours" | "days" | "weeks" | "months";
       /**
        * Format: date-time
        * @description No occurrence after this time
