@@ -1,5 +1,7 @@
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_WHATSAPP } from "../../scripts/seed.mjs";
+import { startFakePlatforms } from "../fakes/platforms.mjs";
 import {
   callAs,
   expectAccessible,
@@ -10,18 +12,24 @@ import {
 } from "./browser";
 
 let server: LocalConversa;
+let fake: Awaited<ReturnType<typeof startFakePlatforms>>;
 let browser: Browser;
 let page: Page;
 
 const LAPTOP = { width: 1280, height: 800 };
 
 beforeAll(async () => {
-  ({ server, browser, page } = await signedInSession(8997, { context: { viewport: LAPTOP } }));
+  fake = await startFakePlatforms(0);
+  ({ server, browser, page } = await signedInSession(8997, {
+    context: { viewport: LAPTOP },
+    fakePlatformsUrl: fake.url,
+  }));
 });
 
 afterAll(async () => {
   await browser?.close();
   server?.stop();
+  await fake?.close();
 });
 
 const call = <T = Record<string, unknown>>(method: string, path: string, data?: unknown) =>
@@ -50,6 +58,42 @@ async function visitorConversation(text: string) {
     headers: { authorization: `Bearer ${session.token}` },
   });
   return ((await said.json()) as { conversation_id: string }).conversation_id;
+}
+
+/** A WhatsApp customer writes in, as Meta's signed webhook would say it. */
+async function whatsappCustomerWrites(channelId: string, name: string, text: string) {
+  const waId = "15557654321";
+  const value = {
+    messaging_product: "whatsapp",
+    metadata: {
+      display_phone_number: "15550001111",
+      phone_number_id: DEMO_WHATSAPP.phone_number_id,
+    },
+    contacts: [{ profile: { name }, wa_id: waId }],
+    messages: [
+      {
+        from: waId,
+        id: `wamid.CAL${Date.now()}`,
+        timestamp: String(Math.floor(Date.now() / 1000)),
+        type: "text",
+        text: { body: text },
+      },
+    ],
+  };
+  const response = await fetch(`${fake.url}/__fake/deliver`, {
+    method: "POST",
+    body: JSON.stringify({
+      platform: "meta",
+      url: `${server.base}/webhooks/whatsapp/${channelId}`,
+      secret: DEMO_WHATSAPP.app_secret,
+      payload: {
+        object: "whatsapp_business_account",
+        entry: [{ id: DEMO_WHATSAPP.waba_id, changes: [{ field: "messages", value }] }],
+      },
+    }),
+  });
+  const result = (await response.json()) as { status: number; body: string };
+  expect(result.status, result.body).toBe(200);
 }
 
 /** Tomorrow (here) at this hour, plus `days`. */
@@ -193,5 +237,68 @@ describe("the scheduled messages calendar", () => {
     await page.getByText("No scheduled messages match").waitFor();
     await status.selectOption("pending");
     await page.getByText("Nothing scheduled").waitFor();
+  });
+
+  it("on WhatsApp, picks an approved template to send instead if the 24-hour window has closed", async () => {
+    const channels = await call<{ data: { id: string; type: string }[] }>(
+      "GET",
+      "/api/v1/channels",
+    );
+    const whatsapp = channels.data.find((c) => c.type === "whatsapp");
+    if (!whatsapp) throw new Error("no WhatsApp channel");
+    await fetch(`${fake.url}/__fake/templates`, {
+      method: "PUT",
+      body: JSON.stringify([
+        {
+          name: "check_in",
+          language: "en_US",
+          status: "APPROVED",
+          category: "UTILITY",
+          components: [{ type: "BODY", text: "Hi {{1}}, shall we talk again?" }],
+        },
+      ]),
+    });
+    await call("POST", `/api/v1/channels/${whatsapp.id}/templates/sync`);
+    await whatsappCustomerWrites(whatsapp.id, "Lucía Fernández", "Call me next month");
+    await page.goto("/");
+    await page.locator(".item", { hasText: "Call me next month" }).click();
+    await page.waitForURL(/\/c\//);
+    const conversation = new URL(page.url()).pathname.split("/").pop() ?? "";
+
+    await page.getByRole("textbox", { name: "Reply" }).fill("Time for our monthly call?");
+    await page.getByRole("button", { name: "Schedule message" }).click();
+    const dialog = page.getByRole("dialog", { name: "Schedule a message" });
+    await dialog.getByRole("button", { name: "Tomorrow 9:00" }).click();
+    await dialog.getByRole("combobox", { name: "Repeat" }).selectOption("months");
+    await dialog.getByRole("combobox", { name: "Ends" }).selectOption("until");
+    await dialog.getByLabel("Last day").fill(`${new Date().getFullYear() + 1}-06-30`);
+    await dialog.getByRole("checkbox", { name: /24-hour window has closed/ }).check();
+    // asked for but not picked: the API's refusal shows beside the picker
+    await dialog.getByRole("button", { name: "Schedule", exact: true }).click();
+    const picker = dialog.getByRole("combobox", { name: "Template to send instead" });
+    await dialog.getByText("This field is required").waitFor();
+    await expect(picker.getAttribute("aria-invalid")).resolves.toBe("true");
+    await picker.selectOption({ label: "check_in (en_US)" });
+    await dialog.getByRole("textbox", { name: "Variable 1" }).fill("Lucía");
+    await dialog.getByText("Hi Lucía, shall we talk again?").waitFor();
+    await expectAccessible(page, "the schedule dialog on WhatsApp", "dialog");
+    await screenshot(page, "schedule-fallback-dialog");
+    await dialog.getByRole("button", { name: "Schedule", exact: true }).click();
+    await dialog.waitFor({ state: "hidden" });
+
+    const listed = await call<{ data: { fallback_template: unknown; repeat: unknown }[] }>(
+      "GET",
+      `/api/v1/scheduled-messages?conversation_id=${conversation}`,
+    );
+    expect(listed.data.map((m) => [m.fallback_template, m.repeat])).toEqual([
+      [
+        { name: "check_in", language: "en_US", variables: ["Lucía"] },
+        {
+          every: 1,
+          unit: "months",
+          until: new Date(`${new Date().getFullYear() + 1}-06-30T23:59:59`).toISOString(),
+        },
+      ],
+    ]);
   });
 });
