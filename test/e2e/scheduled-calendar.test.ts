@@ -8,6 +8,7 @@ import {
   type LocalConversa,
   screenshot,
   signedInSession,
+  signIn,
   VIEWPORTS,
 } from "./browser";
 
@@ -144,6 +145,7 @@ describe("the scheduled messages calendar", () => {
     await dialog.getByText("At least 2", { exact: true }).waitFor();
     await expect(count.getAttribute("aria-invalid")).resolves.toBe("true");
     await count.fill("3");
+    await expect(count.getAttribute("aria-invalid")).resolves.toBeNull();
     await expectAccessible(page, "the schedule dialog with repeat", "dialog");
     await screenshot(page, "schedule-repeat-dialog");
     await dialog.getByRole("button", { name: "Schedule", exact: true }).click();
@@ -279,6 +281,7 @@ describe("the scheduled messages calendar", () => {
     await dialog.getByText("This field is required").waitFor();
     await expect(picker.getAttribute("aria-invalid")).resolves.toBe("true");
     await picker.selectOption({ label: "check_in (en_US)" });
+    await expect(dialog.getByText("This field is required").count()).resolves.toBe(0);
     await dialog.getByRole("textbox", { name: "Variable 1" }).fill("Lucía");
     await dialog.getByText("Hi Lucía, shall we talk again?").waitFor();
     await expectAccessible(page, "the schedule dialog on WhatsApp", "dialog");
@@ -300,5 +303,25 @@ describe("the scheduled messages calendar", () => {
         },
       ],
     ]);
+  });
+
+  it("reads right to left in Arabic", async () => {
+    const context = await browser.newContext({
+      baseURL: server.base,
+      viewport: LAPTOP,
+      locale: "ar",
+    });
+    const arabic = await context.newPage();
+    await signIn(arabic, server.base);
+    await arabic.goto("/scheduled");
+    await arabic.getByRole("heading", { name: "الرسائل المجدولة" }).waitFor();
+    await expect(arabic.locator("html").getAttribute("dir")).resolves.toBe("rtl");
+    await arabic.getByRole("combobox", { name: "التصفية حسب الحالة" }).selectOption("cancelled");
+    const table = arabic.locator(".agenda-table");
+    await table.getByText("كل أسبوعين").waitFor();
+    await table.getByText("الخطوة 2 من 3").waitFor();
+    await expectAccessible(arabic, "the scheduled calendar in Arabic");
+    await arabic.screenshot({ path: "test-results/scheduled-calendar-arabic.png" });
+    await context.close();
   });
 });

@@ -105,6 +105,15 @@ export function ScheduleDialog({
     { inline: true },
   );
   const { errors } = form;
+  /** A changed option drops the refusal shown beside it (`repeat…`, `fallback_template…`). */
+  const changing =
+    <T,>(set: (value: T) => void, path: string) =>
+    (value: T) => {
+      set(value);
+      form.setErrors(
+        Object.fromEntries(Object.entries(errors).filter(([k]) => !k.startsWith(path))),
+      );
+    };
   return (
     <FormDialog
       open={open}
@@ -161,12 +170,12 @@ export function ScheduleDialog({
         label={t("conversation.schedule.businessHours")}
         hint={t("conversation.schedule.businessHoursHint")}
       />
-      <RepeatFields value={repeat} onChange={setRepeat} errors={errors} />
+      <RepeatFields value={repeat} onChange={changing(setRepeat, "repeat")} errors={errors} />
       {channel.type === "whatsapp" && (
         <FallbackFields
           channelId={channel.id}
           value={fallback}
-          onChange={setFallback}
+          onChange={changing(setFallback, "fallback_template")}
           errors={errors}
         />
       )}

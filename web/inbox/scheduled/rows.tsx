@@ -37,11 +37,11 @@ function Preview({ item }: { item: ScheduledItem }) {
       ? t("scheduled.template", { name: item.message.template.name })
       : t("scheduled.snippet"));
   return (
-    <span class="agenda-preview" dir="auto">
+    <span class="agenda-preview">
       {item.attachment && (
         <Paperclip size={14} class="icon" aria-label={t("scheduled.attachment")} />
       )}
-      {text}
+      <bdi>{text}</bdi>
     </span>
   );
 }
