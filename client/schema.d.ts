@@ -13204,9 +13204,43 @@ export interface components {
       contact_id: string;
     };
     ScheduledMessageList: {
-      data: components["schemas"]["ScheduledMessage"][];
+      data: components["schemas"]["ScheduledListItem"][];
       next_cursor: string | null;
     };
+    /** @description A scheduled message with whom it goes to and on which channel, for a calendar */
+    ScheduledListItem: components["schemas"]["ScheduledMessage"] & ({
+      contact: {
+        id: string;
+        name: string | null;
+      };
+      channel: {
+        id: string;
+        /** @enum {string} */
+        kind: "webchat" | "whatsapp" | "messenger" | "instagram" | "telegram" | "twilio_sms" | "email" | "custom" | "web_push";
+        name: string;
+      };
+      /** @description How many steps its sequence has; null outside a sequence */
+      sequence_steps: number | null;
+    });
+    /** @description Next business morning: a time outside these business hours moves to their next opening */
+    ScheduledBusinessHours: {
+      /** @description The business hours to follow; the workspace's when not given */
+      hours_id?: string;
+    } | null;
+    /** @description Send again every `every` `unit`s after each send, until `until` or `count` */
+    ScheduledRepeat: ({
+      every: number;
+      /** @enum {string} */
+      unit: "hours" | "days" | "weeks" | "months";
+      /**
+       * Format: date-time
+       * @description No occurrence after this time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      until?: string;
+      /** @description How many sends in all, the first included */
+      count?: number;
+    }) | null;
     ScheduledMessage: {
       /** @example sch_01JD0000000000000000000000 */
       id: string;
@@ -13262,25 +13296,6 @@ export interface components {
        */
       updated_at: string;
     };
-    /** @description Next business morning: a time outside these business hours moves to their next opening */
-    ScheduledBusinessHours: {
-      /** @description The business hours to follow; the workspace's when not given */
-      hours_id?: string;
-    } | null;
-    /** @description Send again every `every` `unit`s after each send, until `until` or `count` */
-    ScheduledRepeat: ({
-      every: number;
-      /** @enum {string} */
-      unit: "hours" | "days" | "weeks";
-      /**
-       * Format: date-time
-       * @description No occurrence after this time
-       * @example 2026-11-22T10:00:00.000Z
-       */
-      until?: string;
-      /** @description How many sends in all, the first included */
-      count?: number;
-    }) | null;
     ScheduledMessageCreate: {
       /** @description The contact; or give `conversation_id` */
       contact_id?: string;

@@ -115,6 +115,12 @@ describe("scheduling messages", () => {
 
     const all = await listScheduled(s.cookie, { contact_id: s.contactId });
     expect(all.data.map((m) => m.id)).toEqual([early.id, middle.id, late.id]);
+    // each names whom it goes to and on which channel, for the calendar's rows
+    expect(all.data[0]).toMatchObject({
+      contact: { id: s.contactId, name: expect.stringMatching(/^Reader \d+$/) },
+      channel: { id: s.channel.id, kind: "telegram", name: "telegram channel" },
+      sequence_steps: null,
+    });
     const pending = await listScheduled(s.cookie, { status: "pending" });
     expect(pending.data.map((m) => m.id)).toEqual([early.id, late.id]);
     const today = await listScheduled(s.cookie, { from: inHours(0), to: inHours(24) });
@@ -215,6 +221,13 @@ describe("scheduling messages", () => {
       })),
     });
     expect(sequence.data.map((m) => m.step)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    // the calendar tells "step 3 of 20" from the list alone
+    const listed = await listScheduled(s.cookie, { sequence_id: sequence.id, limit: "3" });
+    expect(listed.data.map((m) => [m.step, m.sequence_steps])).toEqual([
+      [0, 20],
+      [1, 20],
+      [2, 20],
+    ]);
     const cancelled = await json<{ data: { status: string; reason: string }[] }>(
       await api(`/api/v1/scheduled-messages/sequences/${sequence.id}/cancel`, {
         cookie: s.cookie,

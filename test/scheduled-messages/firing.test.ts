@@ -113,6 +113,31 @@ describe("a scheduled message's alarm", () => {
     await eventually(async () => (await sendsByChat(s)).get(reader.chatId) === 3, "three sends");
   });
 
+  it("repeats monthly on the calendar: the 31st becomes February's last day", async () => {
+    const s = await setup();
+    const [reader] = await addContacts(s, 1);
+    if (!reader) throw new Error("no contact");
+    const year = new Date().getUTCFullYear() + 1;
+    const februaryDays = new Date(Date.UTC(year, 2, 0)).getUTCDate();
+    const first = await schedule(s.cookie, {
+      contact_id: reader.id,
+      channel_id: s.channel.id,
+      send_at: `${year}-01-31T10:00:00.000Z`,
+      repeat: { every: 1, unit: "months", count: 3 },
+      message: { text: "Monthly invoice" },
+    });
+    const sendTimes = async () =>
+      (await listScheduled(s.cookie, { contact_id: reader.id })).data.map((m) => m.send_at);
+    await fireAlarm(first.id);
+    expect(await sendTimes()).toEqual([
+      `${year}-01-31T10:00:00.000Z`,
+      `${year}-02-${februaryDays}T10:00:00.000Z`,
+    ]);
+    const [, second] = (await listScheduled(s.cookie, { contact_id: reader.id })).data;
+    await fireAlarm(second?.id ?? "");
+    expect((await sendTimes()).at(-1)).toBe(`${year}-03-${februaryDays}T10:00:00.000Z`);
+  });
+
   it("the every-minute safety net sends an overdue message whose alarm was lost", async () => {
     const s = await setup();
     const [reader] = await addContacts(s, 1);

@@ -1,7 +1,10 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import type { z } from "zod";
-import type { ScheduledMessageSchema } from "../../worker/schemas/scheduled-messages";
+import type {
+  ScheduledListItem,
+  ScheduledMessageSchema,
+} from "../../worker/schemas/scheduled-messages";
 import { api, json } from "../helpers";
 
 export type Scheduled = z.infer<typeof ScheduledMessageSchema>;
@@ -29,7 +32,7 @@ export async function listScheduled(cookie: string, query: Record<string, string
   const response = await api(`/api/v1/scheduled-messages?${new URLSearchParams(query)}`, {
     cookie,
   });
-  return json<{ data: Scheduled[]; next_cursor: string | null }>(response);
+  return json<{ data: z.infer<typeof ScheduledListItem>[]; next_cursor: string | null }>(response);
 }
 
 const alarmOf = (id: string) => env.SCHEDULED_MESSAGES.get(env.SCHEDULED_MESSAGES.idFromName(id));

@@ -20,6 +20,7 @@ const Settings = lazy(() => import("./settings/layout"));
 const Automations = lazy(() => import("./automations"));
 const SentHistory = lazy(() => import("./sent"));
 const Broadcasts = lazy(() => import("./broadcasts"));
+const ScheduledCalendar = lazy(() => import("./scheduled"));
 
 function SignedIn({
   me,
@@ -60,6 +61,7 @@ function Routes() {
       <Route path="/automations/*" component={Automations} />
       <Route path="/automations" component={Automations} />
       <Route path="/sent" component={SentHistory} />
+      <Route path="/scheduled" component={ScheduledCalendar} />
       <Route path="/broadcasts/*" component={Broadcasts} />
       <Route path="/broadcasts" component={Broadcasts} />
       <Route path="/settings/*" component={Settings} />

@@ -1,4 +1,5 @@
 import {
+  CalendarClock,
   Check,
   Contact,
   Inbox as InboxIcon,
@@ -133,6 +134,12 @@ export function Shell({ children }: { children: ComponentChildren }) {
           label={t("sent.rail")}
           icon={<Send size={20} />}
           active={path.startsWith("/sent")}
+        />
+        <RailLink
+          href="/scheduled"
+          label={t("scheduled.rail")}
+          icon={<CalendarClock size={20} />}
+          active={path.startsWith("/scheduled")}
         />
         <RailLink
           href="/settings"

@@ -11,6 +11,7 @@ import {
   getScheduled,
   listScheduled,
   sequenceRows,
+  toListItemDto,
   toScheduledDto,
 } from "../domain/scheduled-messages/store";
 import type { AppEnv } from "../lib/context";
@@ -132,7 +133,7 @@ export const scheduledMessagesRouter = createRouter()
   .openapi(listRoute, async (c) => {
     const { db, workspaceId } = scope(c);
     const page = await listScheduled(db, workspaceId, c.req.valid("query"));
-    return c.json({ data: page.data.map(toScheduledDto), next_cursor: page.next_cursor }, 200);
+    return c.json({ data: page.data.map(toListItemDto), next_cursor: page.next_cursor }, 200);
   })
   .openapi(createScheduledRoute, async (c) => {
     const { db, principal, now, origin } = scope(c);

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { REPEAT_UNITS, SCHEDULED_STATUSES } from "../db/schema";
+import { CHANNEL_TYPES, REPEAT_UNITS, SCHEDULED_STATUSES } from "../db/schema";
 import { BroadcastMessage } from "./broadcasts";
 import { Timestamp } from "./common";
 import { AgentMessageFields } from "./conversations";
@@ -160,8 +160,20 @@ export const ScheduledMessageSchema = z
   })
   .openapi("ScheduledMessage");
 
+export const ScheduledListItem = ScheduledMessageSchema.extend({
+  contact: z.object({ id: z.string(), name: z.string().nullable() }),
+  channel: z.object({ id: z.string(), kind: z.enum(CHANNEL_TYPES), name: z.string() }),
+  sequence_steps: z
+    .number()
+    .int()
+    .nullable()
+    .openapi({ description: "How many steps its sequence has; null outside a sequence" }),
+}).openapi("ScheduledListItem", {
+  description: "A scheduled message with whom it goes to and on which channel, for a calendar",
+});
+
 export const ScheduledMessageList = z
-  .object({ data: z.array(ScheduledMessageSchema), next_cursor: z.string().nullable() })
+  .object({ data: z.array(ScheduledListItem), next_cursor: z.string().nullable() })
   .openapi("ScheduledMessageList");
 
 export const SequenceSchema = z

@@ -11,6 +11,7 @@ export type Draft = { text: string; note: boolean; mentionIds: string[] };
 
 type ComposerProps = {
   conversationId: string;
+  channel: { id: string; type: string };
   channelLabel: string;
   /** why a free-form reply cannot go out now, if it cannot */
   restriction: string | null;
@@ -325,6 +326,7 @@ export function Composer(props: ComposerProps) {
       <ScheduleDialog
         open={scheduling}
         conversationId={props.conversationId}
+        channel={props.channel}
         text={text.trim()}
         onClose={() => setScheduling(false)}
         onScheduled={() => {

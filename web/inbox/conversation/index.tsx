@@ -293,6 +293,7 @@ export function ConversationPane({ id, me, onBack }: { id: string; me: Me; onBac
         )}
         <Composer
           conversationId={id}
+          channel={{ id: conversation.channel_id, type: conversation.channel_type }}
           channelLabel={channelLabel(conversation.channel_type)}
           restriction={restrictionText}
           users={directory.users}

@@ -17,6 +17,16 @@ import {
   useSubmit,
 } from "../../shared/ui";
 import { at, toLocalInput } from "./action-dialogs";
+import {
+  type FallbackDraft,
+  FallbackFields,
+  fallbackBody,
+  NO_FALLBACK,
+  NO_REPEAT,
+  type RepeatDraft,
+  RepeatFields,
+  repeatBody,
+} from "./schedule-options";
 
 type Scheduled = components["schemas"]["ScheduledMessage"];
 
@@ -41,16 +51,21 @@ function presets(): Preset[] {
   ];
 }
 
-/** Schedules the composer's text into this conversation at a time the agent picks. */
+/**
+ * Schedules the composer's text into this conversation at a time the agent picks, once or
+ * repeating; on WhatsApp, with a template to send instead if the 24-hour window has closed.
+ */
 export function ScheduleDialog({
   open,
   conversationId,
+  channel,
   text: initial,
   onClose,
   onScheduled,
 }: {
   open: boolean;
   conversationId: string;
+  channel: { id: string; type: string };
   text: string;
   onClose: () => void;
   onScheduled: (message: Scheduled) => void;
@@ -58,11 +73,15 @@ export function ScheduleDialog({
   const [text, setText] = useState(initial);
   const [when, setWhen] = useState("");
   const [businessHours, setBusinessHours] = useState(false);
+  const [repeat, setRepeat] = useState<RepeatDraft>(NO_REPEAT);
+  const [fallback, setFallback] = useState<FallbackDraft>(NO_FALLBACK);
   useEffect(() => {
     if (!open) return;
     setText(initial);
     setWhen(toLocalInput(new Date(Date.now() + 3_600_000)));
     setBusinessHours(false);
+    setRepeat(NO_REPEAT);
+    setFallback(NO_FALLBACK);
   }, [open]);
   const date = when ? new Date(when) : null;
   const valid = date !== null && !Number.isNaN(date.getTime());
@@ -72,6 +91,8 @@ export function ScheduleDialog({
         send_at: valid ? date.toISOString() : when,
         message: { text: text.trim() },
         ...(businessHours ? { business_hours: {} } : {}),
+        ...repeatBody(repeat),
+        ...fallbackBody(fallback),
       });
       onScheduled(message);
       onClose();
@@ -84,6 +105,15 @@ export function ScheduleDialog({
     { inline: true },
   );
   const { errors } = form;
+  /** A changed option drops the refusal shown beside it (`repeat…`, `fallback_template…`). */
+  const changing =
+    <T,>(set: (value: T) => void, path: string) =>
+    (value: T) => {
+      set(value);
+      form.setErrors(
+        Object.fromEntries(Object.entries(errors).filter(([k]) => !k.startsWith(path))),
+      );
+    };
   return (
     <FormDialog
       open={open}
@@ -140,6 +170,15 @@ export function ScheduleDialog({
         label={t("conversation.schedule.businessHours")}
         hint={t("conversation.schedule.businessHoursHint")}
       />
+      <RepeatFields value={repeat} onChange={changing(setRepeat, "repeat")} errors={errors} />
+      {channel.type === "whatsapp" && (
+        <FallbackFields
+          channelId={channel.id}
+          value={fallback}
+          onChange={changing(setFallback, "fallback_template")}
+          errors={errors}
+        />
+      )}
       <p class="snooze-preview" aria-live="polite">
         {valid
           ? t(

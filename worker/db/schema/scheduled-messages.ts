@@ -7,7 +7,7 @@ import { workspaceId } from "./workspace";
 export const SCHEDULED_STATUSES = ["pending", "sending", "sent", "failed", "cancelled"] as const;
 export type ScheduledStatus = (typeof SCHEDULED_STATUSES)[number];
 
-export const REPEAT_UNITS = ["hours", "days", "weeks"] as const;
+export const REPEAT_UNITS = ["hours", "days", "weeks", "months"] as const;
 
 /** Every `every` `unit`s after each send, until a time and/or for a number of sends in all. */
 export type ScheduledRepeat = {

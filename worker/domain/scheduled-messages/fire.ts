@@ -1,6 +1,6 @@
 import { and, eq, lt, lte, or, sql } from "drizzle-orm";
 import { acrossWorkspaces } from "../../db/client";
-import { scheduledMessages } from "../../db/schema";
+import { type REPEAT_UNITS, scheduledMessages } from "../../db/schema";
 import type { Db } from "../../lib/context";
 import { Problem } from "../../lib/errors";
 import { newId } from "../../lib/ids";
@@ -15,6 +15,21 @@ const SEND_LEASE_MS = 2 * 60_000;
 /** Unexpected errors (not refusals) are retried this many times in all. */
 const MAX_ATTEMPTS = 5;
 const UNIT_MS = { hours: 3_600_000, days: 86_400_000, weeks: 7 * 86_400_000 };
+
+/**
+ * `every` units after `at`. Months are calendar months (UTC); a day the month lacks (the 31st)
+ * becomes its last day, and the series goes on from there.
+ */
+function advance(at: number, every: number, unit: (typeof REPEAT_UNITS)[number]) {
+  if (unit !== "months") return at + every * UNIT_MS[unit];
+  const date = new Date(at);
+  const day = date.getUTCDate();
+  date.setUTCDate(1);
+  date.setUTCMonth(date.getUTCMonth() + every);
+  const lastDay = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 0)).getUTCDate();
+  date.setUTCDate(Math.min(day, lastDay));
+  return date.getTime();
+}
 
 /**
  * Takes the message for sending, as one statement: pending and due by `dueBy`, or left
@@ -58,7 +73,7 @@ export function nextOccurrence(row: ScheduledRow, now: number) {
   let at = row.requestedAt;
   do {
     occurrence += 1;
-    at += repeat.every * UNIT_MS[repeat.unit];
+    at = advance(at, repeat.every, repeat.unit);
     if ((repeat.count !== undefined && occurrence >= repeat.count) || at > until) return null;
   } while (at <= now);
   return { occurrence, at };

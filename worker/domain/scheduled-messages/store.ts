@@ -1,11 +1,16 @@
 import type { z } from "@hono/zod-openapi";
-import { and, asc, eq, gt, gte, lt, or } from "drizzle-orm";
-import { type ScheduledStatus, scheduledMessages } from "../../db/schema";
+import { and, asc, eq, gt, gte, lt, or, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
+import { channels, contacts, type ScheduledStatus, scheduledMessages } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
 import type { Db } from "../../lib/context";
 import { conflict, notFound } from "../../lib/errors";
 import { toIso } from "../../schemas/common";
-import type { ScheduledListQuery, ScheduledMessageSchema } from "../../schemas/scheduled-messages";
+import type {
+  ScheduledListItem,
+  ScheduledListQuery,
+  ScheduledMessageSchema,
+} from "../../schemas/scheduled-messages";
 
 export type ScheduledRow = typeof scheduledMessages.$inferSelect;
 
@@ -50,6 +55,30 @@ export async function getScheduled(db: Db, workspaceId: string, id: string) {
 
 const cursorOf = (row: ScheduledRow) => `${row.sendAt}~${row.id}`;
 
+type ListedRow = {
+  scheduled: ScheduledRow;
+  contactName: string | null;
+  channelName: string;
+  channelType: (typeof channels.$inferSelect)["type"];
+  sequenceSteps: number | null;
+};
+
+export const toListItemDto = (row: ListedRow): z.infer<typeof ScheduledListItem> => ({
+  ...toScheduledDto(row.scheduled),
+  contact: { id: row.scheduled.contactId, name: row.contactName },
+  channel: { id: row.scheduled.channelId, kind: row.channelType, name: row.channelName },
+  sequence_steps: row.scheduled.sequenceId ? row.sequenceSteps : null,
+});
+
+/** How many steps the row's sequence has (a sequence's steps never repeat: one row each). */
+function sequenceStepsOf(workspaceId: string) {
+  const sibling = alias(scheduledMessages, "sibling");
+  const t = scheduledMessages;
+  return sql<
+    number | null
+  >`(select count(*) from ${t} "sibling" where ${sibling.workspaceId} = ${workspaceId} and ${sibling.sequenceId} = ${t.sequenceId})`;
+}
+
 /** The calendar: scheduled messages by send time (then id), filtered, a page at a time. */
 export async function listScheduled(
   db: Db,
@@ -58,26 +87,40 @@ export async function listScheduled(
 ) {
   const t = scheduledMessages;
   const [afterAt, afterId] = query.cursor?.split("~") ?? [];
-  const rows = await db.query.scheduledMessages.findMany({
-    where: inWorkspace(
-      t,
-      workspaceId,
-      query.contact_id ? eq(t.contactId, query.contact_id) : undefined,
-      query.conversation_id ? eq(t.conversationId, query.conversation_id) : undefined,
-      query.sequence_id ? eq(t.sequenceId, query.sequence_id) : undefined,
-      query.status ? eq(t.status, query.status) : undefined,
-      query.from ? gte(t.sendAt, Date.parse(query.from)) : undefined,
-      query.to ? lt(t.sendAt, Date.parse(query.to)) : undefined,
-      afterId
-        ? or(gt(t.sendAt, Number(afterAt)), and(eq(t.sendAt, Number(afterAt)), gt(t.id, afterId)))
-        : undefined,
-    ),
-    orderBy: [asc(t.sendAt), asc(t.id)],
-    limit: query.limit + 1,
-  });
+  const rows: ListedRow[] = await db
+    .select({
+      scheduled: t,
+      contactName: contacts.name,
+      channelName: channels.name,
+      channelType: channels.type,
+      sequenceSteps: sequenceStepsOf(workspaceId),
+    })
+    .from(t)
+    .innerJoin(contacts, and(eq(contacts.id, t.contactId), eq(contacts.workspaceId, workspaceId)))
+    .innerJoin(channels, and(eq(channels.id, t.channelId), eq(channels.workspaceId, workspaceId)))
+    .where(
+      inWorkspace(
+        t,
+        workspaceId,
+        query.contact_id ? eq(t.contactId, query.contact_id) : undefined,
+        query.conversation_id ? eq(t.conversationId, query.conversation_id) : undefined,
+        query.sequence_id ? eq(t.sequenceId, query.sequence_id) : undefined,
+        query.status ? eq(t.status, query.status) : undefined,
+        query.from ? gte(t.sendAt, Date.parse(query.from)) : undefined,
+        query.to ? lt(t.sendAt, Date.parse(query.to)) : undefined,
+        afterId
+          ? or(gt(t.sendAt, Number(afterAt)), and(eq(t.sendAt, Number(afterAt)), gt(t.id, afterId)))
+          : undefined,
+      ),
+    )
+    .orderBy(asc(t.sendAt), asc(t.id))
+    .limit(query.limit + 1);
   const data = rows.slice(0, query.limit);
   const last = data.at(-1);
-  return { data, next_cursor: rows.length > query.limit && last ? cursorOf(last) : null };
+  return {
+    data,
+    next_cursor: rows.length > query.limit && last ? cursorOf(last.scheduled) : null,
+  };
 }
 
 /** Moves pending messages matched by `where` to cancelled, as one statement. */

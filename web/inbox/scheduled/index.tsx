@@ -1,0 +1,160 @@
+import { CalendarClock, Search } from "lucide-preact";
+import { useEffect, useState } from "preact/hooks";
+import {
+  Button,
+  confirmAction,
+  EmptyState,
+  ListState,
+  PageHeader,
+  Pagination,
+  problemMessage,
+  rangeSummary,
+  t,
+  toast,
+} from "../../shared/ui";
+import {
+  type CalendarFilters,
+  cancelOne,
+  cancelSequence,
+  DEFAULT_FILTERS,
+  listScheduled,
+  PAGE_SIZE,
+  type ScheduledItem,
+  type ScheduledPage,
+} from "./api";
+import { groupByDay } from "./days";
+import { CalendarFilterBar } from "./filters";
+import { AgendaCards, AgendaTable, type RowActions } from "./rows";
+import "./scheduled.css";
+
+/** Pages read by cursor: the cursors behind us make "previous" possible. */
+function usePagedCalendar(filters: CalendarFilters) {
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const [page, setPage] = useState<ScheduledPage | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [reload, setReload] = useState(0);
+  const key = JSON.stringify(filters);
+  useEffect(() => setCursors([null]), [key]);
+  const cursor = cursors.at(-1) ?? null;
+  useEffect(() => {
+    let live = true;
+    listScheduled(filters, cursor).then(
+      (next) => {
+        if (!live) return;
+        setPage(next);
+        setError(null);
+      },
+      (e) => {
+        if (live) setError(e);
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [key, cursor, reload]);
+  const index = cursors.length - 1;
+  return {
+    page,
+    error,
+    from: index * PAGE_SIZE + 1,
+    next: page?.next_cursor
+      ? () => setCursors((c) => [...c, page.next_cursor as string])
+      : undefined,
+    previous: index > 0 ? () => setCursors((c) => c.slice(0, -1)) : undefined,
+    refresh: () => setReload((n) => n + 1),
+  };
+}
+
+/** Asks first, then cancels; true when something was cancelled. */
+async function confirmed(title: string, body: string, run: () => Promise<unknown>) {
+  if (!(await confirmAction({ title, body, confirm: t("scheduled.cancelConfirm"), danger: true })))
+    return false;
+  try {
+    await run();
+    return true;
+  } catch (error) {
+    toast.error(problemMessage(error));
+    return false;
+  }
+}
+
+function useCancelActions(refresh: () => void): RowActions {
+  const who = (item: ScheduledItem) => item.contact.name ?? t("scheduled.unnamed");
+  return {
+    cancel: async (item) => {
+      const done = await confirmed(
+        t("scheduled.cancelTitle"),
+        t("scheduled.cancelBody", { contact: who(item) }),
+        () => cancelOne(item.id),
+      );
+      if (!done) return;
+      toast.success(t("scheduled.cancelled"));
+      refresh();
+    },
+    cancelSequence: async (item) => {
+      const done = await confirmed(
+        t("scheduled.cancelSequenceTitle"),
+        t("scheduled.cancelSequenceBody", { contact: who(item) }),
+        () => cancelSequence(item.sequence_id as string),
+      );
+      if (!done) return;
+      toast.success(t("scheduled.sequenceCancelled"));
+      refresh();
+    },
+  };
+}
+
+/** Every scheduled message of the workspace, day by day: single, repeating and sequences. */
+export default function ScheduledCalendar() {
+  const [filters, setFilters] = useState<CalendarFilters>(DEFAULT_FILTERS);
+  const paged = usePagedCalendar(filters);
+  const actions = useCancelActions(paged.refresh);
+  const rows = paged.page?.data ?? [];
+  const filtered = JSON.stringify(filters) !== JSON.stringify(DEFAULT_FILTERS);
+  return (
+    <main class="page agenda-page" id="main">
+      <PageHeader title={t("scheduled.title")} description={t("scheduled.description")} />
+      <CalendarFilterBar filters={filters} onChange={setFilters} />
+      <ListState
+        data={paged.error ? undefined : paged.page?.data}
+        error={paged.error}
+        onRetry={paged.refresh}
+        rows={8}
+        empty={
+          filtered ? (
+            <EmptyState
+              icon={<Search size={22} />}
+              title={t("scheduled.noMatches")}
+              action={
+                <Button size="sm" onClick={() => setFilters(DEFAULT_FILTERS)}>
+                  {t("scheduled.clearFilters")}
+                </Button>
+              }
+            >
+              {t("scheduled.noMatchesHint")}
+            </EmptyState>
+          ) : (
+            <EmptyState icon={<CalendarClock size={22} />} title={t("scheduled.emptyTitle")}>
+              {t("scheduled.emptyBody")}
+            </EmptyState>
+          )
+        }
+      >
+        {(shown) => {
+          const days = groupByDay(shown);
+          return (
+            <div>
+              <AgendaTable days={days} actions={actions} />
+              <AgendaCards days={days} actions={actions} />
+              <Pagination
+                summary={rangeSummary(rows.length ? paged.from : 0, paged.from + rows.length - 1)}
+                onPrevious={paged.previous}
+                onNext={paged.next}
+              />
+            </div>
+          );
+        }}
+      </ListState>
+    </main>
+  );
+}
