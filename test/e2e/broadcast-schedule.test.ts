@@ -289,14 +289,21 @@ describe("scheduling broadcasts", () => {
 
     const runTile = (name: string) =>
       page.locator(`.run-stats .stat-tile[data-stat="${name}"] dd`).first();
+    // the recipients list follows the run picked
+    const recipients = page.locator(".recipients-table tbody tr");
+    await page.getByLabel("Filter recipients by status").selectOption("failed");
+    await expect.poll(() => recipients.count(), { timeout: 10_000 }).toBe(1);
     await page.getByRole("button", { name: "Run 1", exact: true }).click();
     await page.getByRole("heading", { name: "Counts of run 1" }).waitFor();
     expect(await runTile("sent").textContent()).toBe("3");
     expect(await runTile("failed").textContent()).toBe("0");
+    await expect.poll(() => recipients.count(), { timeout: 10_000 }).toBe(0);
     await page.getByRole("button", { name: "Run 2", exact: true }).click();
     await page.getByRole("heading", { name: "Counts of run 2" }).waitFor();
     await expect.poll(() => runTile("failed").textContent(), { timeout: 10_000 }).toBe("1");
     expect(await runTile("sent").textContent()).toBe("2");
+    await expect.poll(() => recipients.count(), { timeout: 10_000 }).toBe(1);
+    await page.getByLabel("Filter recipients by status").selectOption("");
     // the page's own tiles count every run
     const allSent = page.locator('.broadcast-detail > .card .stat-tile[data-stat="sent"] dd');
     expect(await allSent.first().textContent()).toBe("5");

@@ -67,9 +67,14 @@ export const pickWinner = (id: string, variant: string) =>
 export const retryFailed = (id: string) =>
   request<{ requeued: number }>(`${base}/${id}/retry-failed`, { method: "POST" });
 
-export function listRecipients(id: string, status: RecipientStatus | "", cursor: string | null) {
+export function listRecipients(
+  id: string,
+  filter: { status: RecipientStatus | ""; run: number | null },
+  cursor: string | null,
+) {
   const params = new URLSearchParams({ limit: "50" });
-  if (status) params.set("status", status);
+  if (filter.status) params.set("status", filter.status);
+  if (filter.run !== null) params.set("run", String(filter.run));
   if (cursor) params.set("cursor", cursor);
   return request<RecipientPage>(`${base}/${id}/recipients?${params}`);
 }

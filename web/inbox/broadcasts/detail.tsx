@@ -101,6 +101,7 @@ export default function BroadcastDetail({ id }: { id: string }) {
   const may = canSendBroadcasts(me);
   const { broadcast, stats, error, setBroadcast, reload } = useBroadcast(id);
   const [busy, setBusy] = useState<Verb | "retry" | null>(null);
+  const [pickedRun, setPickedRun] = useState<number | null>(null);
 
   const act = async (verb: Verb) => {
     const ok = await confirmAction({
@@ -199,9 +200,12 @@ export default function BroadcastDetail({ id }: { id: string }) {
         zone={me.workspace.timezone}
         version={JSON.stringify(stats)}
         tiles={(run) => <StatTiles stats={run} />}
+        picked={pickedRun}
+        onPick={setPickedRun}
       />
       <Recipients
         id={id}
+        run={pickedRun}
         version={JSON.stringify(stats)}
         failed={stats.failed}
         onRetryFailed={may ? retry : undefined}

@@ -36,16 +36,21 @@ const reasonOf = (r: Recipient) =>
   r.status === "excluded" && r.reason ? exclusionReason(r.reason) : r.reason;
 
 /** The ledger page by page, read again when `version` changes (the counts moved). */
-function useRecipients(id: string, status: RecipientStatus | "", version: string) {
+function useRecipients(
+  id: string,
+  status: RecipientStatus | "",
+  run: number | null,
+  version: string,
+) {
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const [page, setPage] = useState<RecipientPage | undefined>(undefined);
   const [error, setError] = useState<unknown>(null);
   const [reload, setReload] = useState(0);
-  useEffect(() => setCursors([null]), [status]);
+  useEffect(() => setCursors([null]), [status, run]);
   const cursor = cursors.at(-1) ?? null;
   useEffect(() => {
     let live = true;
-    listRecipients(id, status, cursor).then(
+    listRecipients(id, { status, run }, cursor).then(
       (next) => {
         if (!live) return;
         setPage(next);
@@ -56,7 +61,7 @@ function useRecipients(id: string, status: RecipientStatus | "", version: string
     return () => {
       live = false;
     };
-  }, [id, status, cursor, version, reload]);
+  }, [id, status, run, cursor, version, reload]);
   const index = cursors.length - 1;
   return {
     page,
@@ -72,12 +77,15 @@ function useRecipients(id: string, status: RecipientStatus | "", version: string
 
 export function Recipients({
   id,
+  run,
   version,
   failed,
   onRetryFailed,
   retrying,
 }: {
   id: string;
+  /** one run's recipients; the latest run's when null */
+  run: number | null;
   version: string;
   failed: number;
   /** absent for those who may not send broadcasts */
@@ -85,7 +93,7 @@ export function Recipients({
   retrying: boolean;
 }) {
   const [status, setStatus] = useState<RecipientStatus | "">("");
-  const paged = useRecipients(id, status, version);
+  const paged = useRecipients(id, status, run, version);
   const rows = paged.page?.data ?? [];
   return (
     <section class="stack recipients" aria-labelledby="recipients-title">

@@ -101,21 +101,25 @@ function RunsTable({
 
 /**
  * A recurring broadcast's rule and next run, and — once it has run more than once — its runs:
- * picking one shows that run's counts as `tiles` draws them.
+ * picking one shows that run's counts as `tiles` draws them (and the page its recipients).
  */
 export function RunsCard({
   broadcast,
   zone,
   version,
   tiles,
+  picked,
+  onPick,
 }: {
   broadcast: Broadcast;
   zone: string;
   version: string;
   tiles: (stats: Stats) => ComponentChildren;
+  /** the run whose counts (and recipients) are shown; null for the latest */
+  picked: number | null;
+  onPick: (run: number | null) => void;
 }) {
   const runs = useRuns(broadcast.id, version);
-  const [picked, setPicked] = useState<number | null>(null);
   const stats = useRunStats(broadcast.id, picked, version);
   const recurrence = broadcast.schedule?.recurrence;
   if (!recurrence && runs.length < 2) return null;
@@ -144,7 +148,7 @@ export function RunsCard({
       {runs.length > 1 ? (
         <>
           <p class="muted small">{t("broadcasts.runs.pickHint")}</p>
-          <RunsTable runs={runs} picked={picked} onPick={setPicked} />
+          <RunsTable runs={runs} picked={picked} onPick={onPick} />
         </>
       ) : (
         <p class="muted small">
