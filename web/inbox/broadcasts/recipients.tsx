@@ -1,5 +1,5 @@
 import { RotateCw } from "lucide-preact";
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import {
   Badge,
   Button,
@@ -12,13 +12,8 @@ import {
   type Tone,
   t,
 } from "../../shared/ui";
-import {
-  listRecipients,
-  RECIPIENT_STATUSES,
-  type Recipient,
-  type RecipientPage,
-  type RecipientStatus,
-} from "./api";
+import { useCursorPages } from "../../shared/use-cursor-pages";
+import { listRecipients, RECIPIENT_STATUSES, type Recipient, type RecipientStatus } from "./api";
 import { exclusionReason } from "./describe";
 
 const PAGE_SIZE = 50;
@@ -36,44 +31,17 @@ const reasonOf = (r: Recipient) =>
   r.status === "excluded" && r.reason ? exclusionReason(r.reason) : r.reason;
 
 /** The ledger page by page, read again when `version` changes (the counts moved). */
-function useRecipients(
+const useRecipients = (
   id: string,
   status: RecipientStatus | "",
   run: number | null,
   version: string,
-) {
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const [page, setPage] = useState<RecipientPage | undefined>(undefined);
-  const [error, setError] = useState<unknown>(null);
-  const [reload, setReload] = useState(0);
-  useEffect(() => setCursors([null]), [status, run]);
-  const cursor = cursors.at(-1) ?? null;
-  useEffect(() => {
-    let live = true;
-    listRecipients(id, { status, run }, cursor).then(
-      (next) => {
-        if (!live) return;
-        setPage(next);
-        setError(null);
-      },
-      (e) => live && setError(e),
-    );
-    return () => {
-      live = false;
-    };
-  }, [id, status, run, cursor, version, reload]);
-  const index = cursors.length - 1;
-  return {
-    page,
-    error,
-    from: index * PAGE_SIZE + 1,
-    next: page?.next_cursor
-      ? () => setCursors((c) => [...c, page.next_cursor as string])
-      : undefined,
-    previous: index > 0 ? () => setCursors((c) => c.slice(0, -1)) : undefined,
-    retry: () => setReload((n) => n + 1),
-  };
-}
+) =>
+  useCursorPages((cursor) => listRecipients(id, { status, run }, cursor), {
+    key: `${id}:${status}:${run}`,
+    pageSize: PAGE_SIZE,
+    version,
+  });
 
 export function Recipients({
   id,
@@ -118,7 +86,7 @@ export function Recipients({
       <ListState
         data={paged.error ? undefined : paged.page?.data}
         error={paged.error}
-        onRetry={paged.retry}
+        onRetry={paged.refresh}
         empty={<EmptyState title={t("broadcasts.recipients.empty")}>{""}</EmptyState>}
       >
         {(shown) => (

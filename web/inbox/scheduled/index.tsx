@@ -1,5 +1,5 @@
 import { CalendarClock, Search } from "lucide-preact";
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import {
   Button,
   confirmAction,
@@ -20,50 +20,19 @@ import {
   listScheduled,
   PAGE_SIZE,
   type ScheduledItem,
-  type ScheduledPage,
 } from "./api";
 import { groupByDay } from "./days";
 import { CalendarFilterBar } from "./filters";
 import { AgendaCards, AgendaTable, type RowActions } from "./rows";
 import "./scheduled.css";
+import { useCursorPages } from "../../shared/use-cursor-pages";
 
-/** Pages read by cursor: the cursors behind us make "previous" possible. */
-function usePagedCalendar(filters: CalendarFilters) {
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const [page, setPage] = useState<ScheduledPage | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [reload, setReload] = useState(0);
-  const key = JSON.stringify(filters);
-  useEffect(() => setCursors([null]), [key]);
-  const cursor = cursors.at(-1) ?? null;
-  useEffect(() => {
-    let live = true;
-    listScheduled(filters, cursor).then(
-      (next) => {
-        if (!live) return;
-        setPage(next);
-        setError(null);
-      },
-      (e) => {
-        if (live) setError(e);
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [key, cursor, reload]);
-  const index = cursors.length - 1;
-  return {
-    page,
-    error,
-    from: index * PAGE_SIZE + 1,
-    next: page?.next_cursor
-      ? () => setCursors((c) => [...c, page.next_cursor as string])
-      : undefined,
-    previous: index > 0 ? () => setCursors((c) => c.slice(0, -1)) : undefined,
-    refresh: () => setReload((n) => n + 1),
-  };
-}
+/** The calendar's pages for these filters. */
+const usePagedCalendar = (filters: CalendarFilters) =>
+  useCursorPages((cursor) => listScheduled(filters, cursor), {
+    key: JSON.stringify(filters),
+    pageSize: PAGE_SIZE,
+  });
 
 /** Asks first, then cancels; true when something was cancelled. */
 async function confirmed(title: string, body: string, run: () => Promise<unknown>) {

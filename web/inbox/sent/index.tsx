@@ -18,7 +18,6 @@ import {
   deleteFilter,
   type Filters,
   listSent,
-  type OutboundPage,
   PAGE_SIZE,
   resend,
   type SavedFilter,
@@ -27,51 +26,23 @@ import {
 import { ClearFilters, FilterBar, SavedFiltersMenu, SaveFilterDialog } from "./filters";
 import { type Selection, SentCards, SentTable } from "./rows";
 import "./sent.css";
+import { useCursorPages } from "../../shared/use-cursor-pages";
 import { useDebounced } from "../../shared/use-debounced";
 
-/** Pages read by cursor: the cursors behind us make "previous" possible. */
+/** The history's pages for these filters, looked at again while a message is still queued. */
 function usePagedHistory(filters: Filters) {
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const [page, setPage] = useState<OutboundPage | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [reload, setReload] = useState(0);
-  const key = JSON.stringify(filters);
-  useEffect(() => setCursors([null]), [key]);
-  const cursor = cursors.at(-1) ?? null;
-  useEffect(() => {
-    let live = true;
-    listSent(filters, cursor).then(
-      (next) => {
-        if (!live) return;
-        setPage(next);
-        setError(null);
-      },
-      (e) => {
-        if (live) setError(e);
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [key, cursor, reload]);
+  const paged = useCursorPages((cursor) => listSent(filters, cursor), {
+    key: JSON.stringify(filters),
+    pageSize: PAGE_SIZE,
+  });
   // a message still queued gets its delivery status in a moment: look again until none is
-  const queued = page?.data.some((m) => m.status === "queued") ?? false;
+  const queued = paged.page?.data.some((m) => m.status === "queued") ?? false;
   useEffect(() => {
     if (!queued) return;
-    const timer = setTimeout(() => setReload((n) => n + 1), 2000);
+    const timer = setTimeout(paged.refresh, 2000);
     return () => clearTimeout(timer);
-  }, [queued, page]);
-  const index = cursors.length - 1;
-  return {
-    page,
-    error,
-    from: index * PAGE_SIZE + 1,
-    next: page?.next_cursor
-      ? () => setCursors((c) => [...c, page.next_cursor as string])
-      : undefined,
-    previous: index > 0 ? () => setCursors((c) => c.slice(0, -1)) : undefined,
-    refresh: () => setReload((n) => n + 1),
-  };
+  }, [queued, paged.page]);
+  return paged;
 }
 
 /** Sends the selected messages again and says how it went. */
