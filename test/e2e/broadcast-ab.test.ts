@@ -180,9 +180,12 @@ describe("an A/B test in the broadcast builder and on the broadcast's page", () 
     await page.getByRole("button", { name: "Next" }).click();
     const review = page.locator(".review-card");
     await expect(review.textContent()).resolves.toContain("Variant A");
-    await expect(review.textContent()).resolves.toContain(
-      "A and B each go to 20% of 10 contacts: 2 each; the winner goes to the other 6. The winner by replies is picked 12 hours after the start.",
-    );
+    // the sentence names the counts once the audience is counted
+    await expect
+      .poll(() => review.textContent())
+      .toContain(
+        "A and B each go to 20% of 10 contacts: 2 each; the winner goes to the other 6. The winner by replies is picked 12 hours after the start.",
+      );
     await screenshot(page, "broadcast-ab-review");
     await expectAccessible(page, "the review of an A/B test", "#main");
 
@@ -224,6 +227,11 @@ describe("an A/B test in the broadcast builder and on the broadcast's page", () 
       .poll(() => page.getByTestId("test-state").textContent())
       .toBe("Variant B won: the held contacts get it.");
     await page.locator(".page-head .badge", { hasText: "Completed" }).waitFor();
+    // the recipients list says which variant each got
+    const variantCells = page.locator(".recipients-table tbody td:nth-child(3)");
+    await expect
+      .poll(() => variantCells.allTextContents().then((keys) => keys.sort().join("")))
+      .toBe("AABBBBBBBB");
     await screenshot(page, "broadcast-ab-won");
     await expectAccessible(page, "the A/B test's winner", "#main");
     await page.setViewportSize(VIEWPORTS.phone);

@@ -97,6 +97,9 @@ export function Recipients({
                   <tr>
                     <th scope="col">{t("broadcasts.recipients.contact")}</th>
                     <th scope="col">{t("broadcasts.recipients.status")}</th>
+                    {shown.some((r) => r.variant) && (
+                      <th scope="col">{t("broadcasts.recipients.variant")}</th>
+                    )}
                     <th scope="col">{t("broadcasts.recipients.sentAt")}</th>
                     <th scope="col">{t("broadcasts.recipients.conversation")}</th>
                   </tr>
@@ -117,6 +120,9 @@ export function Recipients({
                           {r.reason && <span class="recipient-reason">{reasonOf(r)}</span>}
                         </span>
                       </td>
+                      {shown.some((other) => other.variant) && (
+                        <td>{r.variant ? <Badge tone="neutral">{r.variant}</Badge> : "—"}</td>
+                      )}
                       <td class="nowrap muted">{r.sent_at ? formatDate(r.sent_at) : "—"}</td>
                       <td>
                         {r.conversation_id ? (

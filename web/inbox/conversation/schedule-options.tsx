@@ -1,7 +1,7 @@
 import { Checkbox, Field, type FieldErrors, Select, TextInput, t } from "../../shared/ui";
 import { type TemplateChoice, TemplateFields } from "./templates";
 
-const UNITS = ["days", "weeks", "months"] as const;
+const UNITS = ["hours", "days", "weeks", "months"] as const;
 
 export type RepeatDraft = {
   unit: "" | (typeof UNITS)[number];
@@ -33,7 +33,7 @@ export function repeatBody(draft: RepeatDraft) {
   return { repeat: { every: whole(draft.every), unit: draft.unit, ...end } };
 }
 
-/** Repeat: none, or every N days / weeks / months, ending on a day or after N sends. */
+/** Repeat: none, or every N hours / days / weeks / months, ending on a day or after N sends. */
 export function RepeatFields({
   value,
   onChange,
