@@ -1,5 +1,6 @@
-import { and, eq, lt, lte, or, sql } from "drizzle-orm";
+import { and, eq, lt, lte, or } from "drizzle-orm";
 import { acrossWorkspaces } from "../../db/client";
+import { leaseLapsed, takeLease } from "../../db/lease";
 import { type REPEAT_UNITS, scheduledMessages } from "../../db/schema";
 import type { Db } from "../../lib/context";
 import { Problem } from "../../lib/errors";
@@ -49,17 +50,12 @@ async function claim(db: Db, ref: ScheduledRef, dueBy: number, now: number) {
   const t = scheduledMessages;
   const [row] = await db
     .update(t)
-    .set({
-      status: "sending",
-      leaseUntil: now + SEND_LEASE_MS,
-      attempts: sql`${t.attempts} + 1`,
-      updatedAt: now,
-    })
+    .set(takeLease(t, now, SEND_LEASE_MS))
     .where(
       and(
         scheduledKey(ref.workspaceId, ref.id),
         lte(t.sendAt, dueBy),
-        or(eq(t.status, "pending"), and(eq(t.status, "sending"), lt(t.leaseUntil, now))),
+        or(eq(t.status, "pending"), leaseLapsed(t, now)),
       ),
     )
     .returning();
@@ -177,12 +173,7 @@ export async function fireOverdueScheduled(db: Db, env: Env, now: number) {
   const overdue = await acrossWorkspaces(db)
     .select({ id: t.id, workspaceId: t.workspaceId })
     .from(t)
-    .where(
-      or(
-        and(eq(t.status, "pending"), lt(t.sendAt, now - 60_000)),
-        and(eq(t.status, "sending"), lt(t.leaseUntil, now)),
-      ),
-    )
+    .where(or(and(eq(t.status, "pending"), lt(t.sendAt, now - 60_000)), leaseLapsed(t, now)))
     .limit(50);
   for (const ref of overdue)
     await fireScheduled(db, env, ref, now, now).catch((error: unknown) =>
