@@ -1,19 +1,14 @@
 import { DurableObject } from "cloudflare:workers";
 import { createDb } from "../worker/db/client";
-import type { Attachment, DeliveryStatus } from "../worker/db/schema";
+import type { DeliveryStatus } from "../worker/db/schema";
 import { record } from "../worker/domain/events/record";
 import type {
   AppendInput,
   Audience,
   ConversationMeta,
   DeliveryUpdate,
-  OutboundOptions,
 } from "../worker/domain/messaging/contract";
-import {
-  projectDeliveryStatus,
-  reopenSnoozed,
-  resetUnread,
-} from "../worker/domain/messaging/projection";
+import { reopenSnoozed, resetUnread } from "../worker/domain/messaging/projection";
 import { visitorView } from "../worker/domain/messaging/visitor-view";
 import { slaBreaches } from "../worker/domain/routing/sla";
 import { newId } from "../worker/lib/ids";
@@ -23,11 +18,10 @@ import {
   type ConversationDto,
   type MessageDto,
 } from "../worker/schemas/conversations";
+import { ConversationDelivery } from "./conversation-delivery";
 import { ProjectionOutbox } from "./conversation-outbox";
 import { slaChecks, takeDueSlaChecks, watchSla } from "./conversation-sla";
 import {
-  advanceDelivery,
-  deliveryEventsDto,
   MetaStore,
   messageDto,
   migrateConversationStorage,
@@ -46,6 +40,7 @@ export class ConversationDO extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly metaStore: MetaStore;
   private readonly outbox: ProjectionOutbox;
+  private readonly delivery: ConversationDelivery;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -57,6 +52,11 @@ export class ConversationDO extends DurableObject<Env> {
       // agents on the conversation hear of a status change (a customer waking a snoozed one)
       statusChanged: (conversation) =>
         this.broadcast({ type: "conversation", conversation }, "agent"),
+    });
+    this.delivery = new ConversationDelivery(this.sql, env, {
+      meta: () => this.meta(),
+      flush: () => this.flush(),
+      broadcast: (frame) => this.broadcast(frame),
     });
     ctx.blockConcurrencyWhile(async () => migrateConversationStorage(this.sql));
   }
@@ -353,72 +353,18 @@ export class ConversationDO extends DurableObject<Env> {
   }
 
   /** One message with how it is to be sent, for the outbound queue. */
-  async outboundMessage(seq: number): Promise<{
-    message: MessageDto;
-    options: OutboundOptions;
-    workspaceId: string;
-    /** the stored file itself, for sending it again */
-    attachment: Attachment | null;
-  } | null> {
-    const row = this.sql.exec("SELECT * FROM messages WHERE seq = ?", seq).toArray()[0];
-    if (!row) return null;
-    const options = row.outbound ? (JSON.parse(String(row.outbound)) as OutboundOptions) : {};
-    const attachment = row.attachment ? (JSON.parse(String(row.attachment)) as Attachment) : null;
-    const { conversationId, workspaceId } = this.meta();
-    const message = await messageDto(this.env, row, conversationId);
-    return { message, options, workspaceId, attachment };
+  outboundMessage(seq: number) {
+    return this.delivery.outboundMessage(seq);
   }
 
-  /**
-   * Moves a message's delivery status forward (never back) and records provider events;
-   * everyone watching hears of it. Returns the status the message now has.
-   */
-  async applyStatus(seq: number, update: DeliveryUpdate): Promise<DeliveryStatus | null> {
-    const row = this.sql
-      .exec("SELECT status, status_reason, delivery_events FROM messages WHERE seq = ?", seq)
-      .toArray()[0];
-    if (!row) return null;
-    const next = advanceDelivery(row, update, Date.now());
-    if (!next) return (row.status as DeliveryStatus | null) ?? null;
-    const { status, reason, events } = next;
-    this.sql.exec(
-      "UPDATE messages SET status = ?, status_reason = ?, delivery_events = ? WHERE seq = ?",
-      status,
-      reason,
-      events.length ? JSON.stringify(events) : null,
-      seq,
-    );
-    await this.projectStatus(seq, status, reason);
-    this.broadcast({
-      type: "status",
-      seq,
-      status,
-      status_reason: reason,
-      delivery_events: deliveryEventsDto(events),
-    });
-    return status;
-  }
-
-  /**
-   * The sent-message history reads statuses from D1. Projection first, so the message is there;
-   * when that projection is still failing, its retry carries the status.
-   */
-  private async projectStatus(seq: number, status: DeliveryStatus, reason: string | null) {
-    await this.flush();
-    await projectDeliveryStatus(this.env.DB, this.meta(), seq, { status, reason });
+  /** Moves a message's delivery status forward; see `ConversationDelivery.applyStatus`. */
+  applyStatus(seq: number, update: DeliveryUpdate): Promise<DeliveryStatus | null> {
+    return this.delivery.applyStatus(seq, update);
   }
 
   /** Messenger read receipts: every outbound message up to the watermark is read. */
-  async readUpTo(watermark: number): Promise<number[]> {
-    const seqs = this.sql
-      .exec(
-        "SELECT seq FROM messages WHERE status IN ('queued', 'sent', 'delivered') AND created_at <= ? ORDER BY seq",
-        watermark,
-      )
-      .toArray()
-      .map((r) => Number(r.seq));
-    for (const seq of seqs) await this.applyStatus(seq, { status: "read" });
-    return seqs;
+  readUpTo(watermark: number): Promise<number[]> {
+    return this.delivery.readUpTo(watermark);
   }
 
   /** A new message to everyone watching, as each side is to see it. */

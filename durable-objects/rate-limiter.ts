@@ -2,11 +2,15 @@ import { DurableObject } from "cloudflare:workers";
 import type { RateLimit, SendWindow } from "../worker/channels/rules";
 import { type RequestLimit, TokenBuckets } from "../worker/lib/token-bucket";
 
+/** A sender's window is counted in this many slices: it rolls forward a slice at a time. */
+const WINDOW_SLICES = 24;
+
 /**
  * One per channel: token buckets for the channel as a whole and per recipient, so sends stay
  * under the platform's published limits. `acquire` takes a token now, or says how long to wait.
  * Request limits (`check`) use one per caller.
  */
+
 export class RateLimiter extends DurableObject<Env> {
   private readonly buckets = new TokenBuckets();
 
@@ -27,38 +31,59 @@ export class RateLimiter extends DurableObject<Env> {
   /**
    * Paces a stream of sends (a broadcast's) at `perSecond`, one token deep so no burst goes
    * over the rate: `waitMs` 0 means a token was taken at `at`, this object's clock. With a
-   * `window`, the sender's count in the current window (kept in storage, shared by every
-   * broadcast of the sender) must have room too; when it has none, `full` says so and
-   * `waitMs` runs to the next window.
+   * `window`, the sender's count over the last `window.hours` (kept in storage, shared by every
+   * broadcast of the sender) must have room too; when it has none, `full` says so and `waitMs`
+   * runs until the oldest sends counted leave the window.
    */
   async pace(
     key: string,
     perSecond: number,
     window?: SendWindow | null,
+    at = Date.now(),
   ): Promise<{ waitMs: number; at: number; full?: boolean }> {
-    const at = Date.now();
     const counted = window ? await this.windowCount(window, at) : null;
     if (counted && counted.count >= counted.limit)
-      return { waitMs: counted.endsAt - at, at, full: true };
+      return { waitMs: counted.roomAt - at, at, full: true };
     const waitMs = this.buckets.take(key, perSecond, at, 1);
-    if (waitMs === 0 && counted) await this.ctx.storage.put(counted.key, counted.count + 1);
+    if (waitMs === 0 && counted) await this.countSend(counted.current);
     return { waitMs, at };
   }
 
-  /** Sends counted in the window `at` falls in (windows aligned to the epoch). */
+  /**
+   * The sends counted in the rolling window ending at `at`, kept per slice (a 24th of the
+   * window), so the count follows the clock slice by slice instead of starting over at a fixed
+   * boundary, where twice the cap could go out within an hour.
+   */
   private async windowCount(window: SendWindow, at: number) {
     const length = window.hours * 60 * 60 * 1000;
-    const start = Math.floor(at / length) * length;
-    const key = `window:${window.hours}:${start}`;
-    const count = (await this.ctx.storage.get<number>(key)) ?? 0;
-    if (count === 0) await this.forgetOtherWindows(key);
-    return { key, count, limit: window.count, endsAt: start + length };
+    const slice = length / WINDOW_SLICES;
+    const prefix = `window:${window.hours}:`;
+    const currentStart = Math.floor(at / slice) * slice;
+    const oldestStart = currentStart - (WINDOW_SLICES - 1) * slice;
+    const stored = await this.ctx.storage.list<number>({ prefix });
+    const stale: string[] = [];
+    let count = 0;
+    let oldestCounted = Number.POSITIVE_INFINITY;
+    for (const [storedKey, sent] of stored) {
+      const start = Number(storedKey.slice(prefix.length));
+      if (!(start >= oldestStart)) {
+        stale.push(storedKey);
+        continue;
+      }
+      count += sent;
+      oldestCounted = Math.min(oldestCounted, start);
+    }
+    if (stale.length) await this.ctx.storage.delete(stale);
+    const roomAt = Number.isFinite(oldestCounted) ? oldestCounted + length : currentStart + slice;
+    const current = {
+      key: `${prefix}${currentStart}`,
+      sent: stored.get(`${prefix}${currentStart}`) ?? 0,
+    };
+    return { count, limit: window.count, roomAt, current };
   }
 
-  private async forgetOtherWindows(current: string) {
-    const old = await this.ctx.storage.list({ prefix: "window:" });
-    const stale = [...old.keys()].filter((key) => key !== current);
-    if (stale.length) await this.ctx.storage.delete(stale);
+  private async countSend(current: { key: string; sent: number }) {
+    await this.ctx.storage.put(current.key, current.sent + 1);
   }
 
   /** Takes a token from `key`'s request bucket, or says how long until one is free. */

@@ -1,15 +1,18 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { refusedPaths } from "../automations/helpers";
-import { eventually } from "../channel-helpers";
+import { eventually, uniqueDigits } from "../channel-helpers";
 import { api } from "../helpers";
 import { act, addContacts, newBroadcast, sendsByChat, setup, statsOf } from "./helpers";
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-/** Long windows, aligned to the epoch: the test never straddles one's end. */
+/** A long window, counted in slices of 30 hours: the test never straddles a slice's end. */
 const WINDOW_HOURS = 720;
-const windowEnd = (at: number) => {
-  const length = WINDOW_HOURS * 3_600_000;
-  return new Date((Math.floor(at / length) + 1) * length).toISOString();
+const HOUR = 3_600_000;
+/** When the sends counted in the slice `at` falls in leave the window. */
+const leavesWindow = (at: number, hours = WINDOW_HOURS) => {
+  const slice = (hours * HOUR) / 24;
+  return Math.floor(at / slice) * slice + hours * HOUR;
 };
 
 describe("a sender's cap per window", () => {
@@ -35,10 +38,29 @@ describe("a sender's cap per window", () => {
       status: "running",
       queued: 1,
       waiting_reason: "max_per_window",
-      waiting_until: windowEnd(Date.now()),
+      waiting_until: new Date(leavesWindow(Date.now())).toISOString(),
     });
     const sends = await sendsByChat(s);
     expect([...sends.values()].reduce((n, count) => n + count, 0)).toBe(3);
+  });
+
+  it("rolls with the clock: a full day's cap has no room again at midnight, only as the first sends leave it", async () => {
+    const limiter = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(`roll-${uniqueDigits()}`));
+    const day = { count: 3, hours: 24 };
+    const first = Date.UTC(2026, 11, 7, 10, 30);
+    for (const at of [first, first + 50, first + 100])
+      expect((await limiter.pace("broadcast", 100, day, at)).waitMs).toBe(0);
+    const evening = await limiter.pace("broadcast", 100, day, first + 12 * HOUR);
+    expect(evening).toMatchObject({
+      full: true,
+      waitMs: leavesWindow(first, 24) - (first + 12 * HOUR),
+    });
+    // a window starting over at midnight would let three more go at 00:30
+    const afterMidnight = first + 14 * HOUR;
+    expect(await limiter.pace("broadcast", 100, day, afterMidnight)).toMatchObject({ full: true });
+    const nextMorning = leavesWindow(first, 24);
+    expect(nextMorning).toBe(Date.UTC(2026, 11, 8, 10, 0));
+    expect((await limiter.pace("broadcast", 100, day, nextMorning)).waitMs).toBe(0);
   });
 
   it("refuses a bad cap with its path", async () => {

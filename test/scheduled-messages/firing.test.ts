@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { scheduledMessages } from "../../worker/db/schema";
+import { scheduledMessages, workspaces } from "../../worker/db/schema";
 import { fireOverdueScheduled } from "../../worker/domain/scheduled-messages/fire";
 import { runPeriodicJobs } from "../../worker/scheduled";
 import type { MessageDto } from "../../worker/schemas/conversations";
@@ -136,6 +136,33 @@ describe("a scheduled message's alarm", () => {
     const [, second] = (await listScheduled(s.cookie, { contact_id: reader.id })).data;
     await fireAlarm(second?.id ?? "");
     expect((await sendTimes()).at(-1)).toBe(`${year}-03-${februaryDays}T10:00:00.000Z`);
+  });
+
+  it("keeps a weekly repeat at 09:00 in the workspace's timezone across the change to summer time", async () => {
+    const s = await setup();
+    await db()
+      .update(workspaces)
+      .set({ timezone: "Europe/Madrid" })
+      .where(eq(workspaces.id, s.ws.id));
+    const [reader] = await addContacts(s, 1);
+    if (!reader) throw new Error("no contact");
+    const year = new Date().getUTCFullYear() + 1;
+    // Madrid goes from UTC+1 to UTC+2 on March's last Sunday
+    const lastSunday = 31 - new Date(Date.UTC(year, 2, 31)).getUTCDay();
+    const mondayBefore = String(lastSunday - 6).padStart(2, "0");
+    const first = await schedule(s.cookie, {
+      contact_id: reader.id,
+      channel_id: s.channel.id,
+      send_at: `${year}-03-${mondayBefore}T08:00:00.000Z`,
+      repeat: { every: 1, unit: "weeks", count: 2 },
+      message: { text: "Weekly plan" },
+    });
+    await fireAlarm(first.id);
+    const times = (await listScheduled(s.cookie, { contact_id: reader.id })).data.map(
+      (m) => m.send_at,
+    );
+    const mondayAfter = new Date(Date.UTC(year, 2, lastSunday + 1, 7)).toISOString();
+    expect(times).toEqual([`${year}-03-${mondayBefore}T08:00:00.000Z`, mondayAfter]);
   });
 
   it("the every-minute safety net sends an overdue message whose alarm was lost", async () => {

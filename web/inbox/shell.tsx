@@ -2,6 +2,7 @@ import {
   CalendarClock,
   Check,
   Contact,
+  Ellipsis,
   Inbox as InboxIcon,
   Keyboard,
   LogOut,
@@ -27,21 +28,50 @@ function RailLink({
   label,
   icon,
   active,
+  secondary = false,
 }: {
   href: string;
   label: string;
   icon: ComponentChildren;
   active: boolean;
+  /** folded into "More" on a phone */
+  secondary?: boolean;
 }) {
   return (
     <a
       href={href}
-      class={`rail-link ${active ? "active" : ""}`}
+      class={`rail-link ${active ? "active" : ""} ${secondary ? "rail-secondary" : ""}`}
       aria-current={active ? "page" : undefined}
     >
       {icon}
       <span class="rail-label">{label}</span>
     </a>
+  );
+}
+
+type Section = { href: string; label: string; icon: ComponentChildren };
+
+/** On a phone the last sections fold into "More", so every tab keeps a label one can read. */
+function MoreMenu({ sections, path }: { sections: Section[]; path: string }) {
+  const { route } = useLocation();
+  const active = sections.some((s) => path.startsWith(s.href));
+  return (
+    <div class="rail-more">
+      <Menu
+        align="end"
+        trigger={(props) => (
+          <button type="button" class={`rail-link ${active ? "active" : ""}`} {...props}>
+            <Ellipsis size={20} />
+            <span class="rail-label">{t("app.more")}</span>
+          </button>
+        )}
+        items={sections.map((s) => ({
+          label: s.label,
+          icon: s.icon,
+          onSelect: () => route(s.href),
+        }))}
+      />
+    </div>
   );
 }
 
@@ -99,6 +129,11 @@ export function Shell({ children }: { children: ComponentChildren }) {
   const { path } = useLocation();
   const { me } = useSession();
   const inInbox = path === "/" || path.startsWith("/c/");
+  const secondary = [
+    { href: "/sent", label: t("sent.rail"), Icon: Send },
+    { href: "/scheduled", label: t("scheduled.rail"), Icon: CalendarClock },
+    { href: "/settings", label: t("app.settings"), Icon: Settings },
+  ];
   return (
     <div class="app">
       <a class="skip-link" href="#main">
@@ -129,23 +164,21 @@ export function Shell({ children }: { children: ComponentChildren }) {
           icon={<Megaphone size={20} />}
           active={path.startsWith("/broadcasts")}
         />
-        <RailLink
-          href="/sent"
-          label={t("sent.rail")}
-          icon={<Send size={20} />}
-          active={path.startsWith("/sent")}
-        />
-        <RailLink
-          href="/scheduled"
-          label={t("scheduled.rail")}
-          icon={<CalendarClock size={20} />}
-          active={path.startsWith("/scheduled")}
-        />
-        <RailLink
-          href="/settings"
-          label={t("app.settings")}
-          icon={<Settings size={20} />}
-          active={path.startsWith("/settings")}
+        {secondary.map(({ Icon, ...section }) => (
+          <RailLink
+            key={section.href}
+            {...section}
+            icon={<Icon size={20} />}
+            active={path.startsWith(section.href)}
+            secondary
+          />
+        ))}
+        <MoreMenu
+          path={path}
+          sections={secondary.map(({ Icon, ...section }) => ({
+            ...section,
+            icon: <Icon size={16} />,
+          }))}
         />
         <span class="rail-spacer" />
         <ProfileMenu />

@@ -20,6 +20,7 @@ import {
   rangeSummary,
   Select,
   t,
+  useSelection,
 } from "../../shared/ui";
 import { useDebounced } from "../../shared/use-debounced";
 import { canSendBroadcasts, pickContactsForBroadcast } from "../broadcasts/api";
@@ -36,7 +37,7 @@ import {
 import { ContactsTabs } from "./area-tabs";
 import { describeFilter, FieldFilterDialog } from "./field-filter";
 import { NewContactDialog } from "./new-contact";
-import { ContactCards, ContactTable, type Selection } from "./rows";
+import { ContactCards, ContactTable } from "./rows";
 import { SaveAsSegment, SegmentSelect } from "./segments/contacts-filter";
 
 const SORTS = [
@@ -118,18 +119,9 @@ export default function ContactList() {
   const [creating, setCreating] = useState(false);
   const [filtering, setFiltering] = useState(false);
   const { me } = useSession();
-  const [selected, setSelected] = useState<Set<string>>(new Set());
-  const selection: Selection = {
-    has: (id) => selected.has(id),
-    toggle: (id) =>
-      setSelected((s) => {
-        const next = new Set(s);
-        if (!next.delete(id)) next.add(id);
-        return next;
-      }),
-  };
+  const selection = useSelection();
   const sendBroadcast = () => {
-    pickContactsForBroadcast([...selected]);
+    pickContactsForBroadcast(selection.ids());
     route("/broadcasts/new?from=contacts");
   };
 
@@ -239,10 +231,13 @@ export default function ContactList() {
         </ul>
       )}
 
-      {selected.size > 0 && (
+      {selection.size > 0 && (
         <div class="contacts-actions" role="toolbar" aria-label={t("contacts.list.selection")}>
           <span class="bulk-count">
-            {t("contacts.list.selected", { count: selected.size, n: formatNumber(selected.size) })}
+            {t("contacts.list.selected", {
+              count: selection.size,
+              n: formatNumber(selection.size),
+            })}
           </span>
           {canSendBroadcasts(me) && (
             <Button
@@ -254,7 +249,7 @@ export default function ContactList() {
               {t("contacts.list.sendBroadcast")}
             </Button>
           )}
-          <Button size="sm" variant="ghost" onClick={() => setSelected(new Set())}>
+          <Button size="sm" variant="ghost" onClick={selection.clear}>
             {t("contacts.list.clearSelection")}
           </Button>
         </div>

@@ -1,19 +1,29 @@
 import { formatPhone } from "../../shared/phone";
-import { Avatar, Badge, formatDate, formatRelative, t } from "../../shared/ui";
+import {
+  Avatar,
+  Badge,
+  formatDate,
+  formatRelative,
+  SelectBox,
+  type Selection,
+  t,
+} from "../../shared/ui";
 import { type ContactListItem, displayName } from "./api";
 import { ChannelBadge } from "./channels";
 
-/** Which contacts are ticked, for sending them a broadcast. */
-export type Selection = { has: (id: string) => boolean; toggle: (id: string) => void };
-
-function SelectBox({ contact, selection }: { contact: ContactListItem; selection: Selection }) {
+function ContactSelectBox({
+  contact,
+  selection,
+}: {
+  contact: ContactListItem;
+  selection: Selection;
+}) {
   return (
-    <input
-      type="checkbox"
+    <SelectBox
+      id={contact.id}
       class="contact-check"
-      aria-label={t("contacts.list.select", { name: displayName(contact) })}
-      checked={selection.has(contact.id)}
-      onChange={() => selection.toggle(contact.id)}
+      label={t("contacts.list.select", { name: displayName(contact) })}
+      selection={selection}
     />
   );
 }
@@ -71,7 +81,7 @@ export function ContactTable({
           {rows.map((c) => (
             <tr key={c.id} class={selection.has(c.id) ? "selected" : undefined}>
               <td class="check-cell">
-                <SelectBox contact={c} selection={selection} />
+                <ContactSelectBox contact={c} selection={selection} />
               </td>
               <td>
                 <a class="contact-name" href={`/contacts/${c.id}`}>
@@ -113,7 +123,7 @@ export function ContactCards({
     <ul class="contact-cards" aria-label={t("app.contacts")}>
       {rows.map((c) => (
         <li key={c.id} class={selection.has(c.id) ? "selected" : undefined}>
-          <SelectBox contact={c} selection={selection} />
+          <ContactSelectBox contact={c} selection={selection} />
           <a href={`/contacts/${c.id}`} class="contact-card">
             <Avatar name={displayName(c)} size={36} />
             <span class="contact-card-body">

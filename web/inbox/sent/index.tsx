@@ -11,6 +11,7 @@ import {
   rangeSummary,
   t,
   toast,
+  useSelection,
 } from "../../shared/ui";
 import {
   type Channel,
@@ -24,7 +25,7 @@ import {
   savedFilters,
 } from "./api";
 import { ClearFilters, FilterBar, SavedFiltersMenu, SaveFilterDialog } from "./filters";
-import { type Selection, SentCards, SentTable } from "./rows";
+import { SentCards, SentTable } from "./rows";
 import "./sent.css";
 import { useCursorPages } from "../../shared/use-cursor-pages";
 import { useDebounced } from "../../shared/use-debounced";
@@ -72,7 +73,7 @@ export default function SentHistory() {
   const q = useDebounced(search.trim());
   const effective = useMemo(() => ({ ...filters, q: q || undefined }), [filters, q]);
   const paged = usePagedHistory(effective);
-  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const selection = useSelection();
   const [channels, setChannels] = useState<Channel[]>([]);
   const [saved, setSaved] = useState<SavedFilter[]>([]);
   const [saving, setSaving] = useState(false);
@@ -82,17 +83,7 @@ export default function SentHistory() {
     channelsOf().then(setChannels, () => setChannels([]));
     savedFilters().then(setSaved, () => setSaved([]));
   }, []);
-  useEffect(() => setSelected(new Set()), [JSON.stringify(effective)]);
-
-  const selection: Selection = {
-    has: (id) => selected.has(id),
-    toggle: (id) =>
-      setSelected((s) => {
-        const next = new Set(s);
-        if (!next.delete(id)) next.add(id);
-        return next;
-      }),
-  };
+  useEffect(selection.clear, [JSON.stringify(effective)]);
   const rows = paged.page?.data ?? [];
   const filtered = Object.values(effective).some(Boolean);
   const apply = (filter: SavedFilter) => {
@@ -110,8 +101,8 @@ export default function SentHistory() {
   };
   const resendNow = async () => {
     setBusy(true);
-    if (await resendSelected([...selected])) {
-      setSelected(new Set());
+    if (await resendSelected(selection.ids())) {
+      selection.clear();
       paged.refresh();
     }
     setBusy(false);
@@ -138,11 +129,11 @@ export default function SentHistory() {
         onSearch={setSearch}
         onChange={setFilters}
       />
-      {(selected.size > 0 || filtered) && (
+      {(selection.size > 0 || filtered) && (
         <div class="sent-actions" role="toolbar" aria-label={t("sent.resend.toolbar")}>
-          {selected.size > 0 && (
+          {selection.size > 0 && (
             <>
-              <span class="bulk-count">{t("sent.selected", { count: selected.size })}</span>
+              <span class="bulk-count">{t("sent.selected", { count: selection.size })}</span>
               <Button
                 variant="primary"
                 size="sm"

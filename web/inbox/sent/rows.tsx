@@ -1,5 +1,13 @@
 import { Paperclip } from "lucide-preact";
-import { Badge, formatDate, formatRelative, type Tone, t } from "../../shared/ui";
+import {
+  Badge,
+  formatDate,
+  formatRelative,
+  SelectBox,
+  type Selection,
+  type Tone,
+  t,
+} from "../../shared/ui";
 import { ChannelIcon } from "../contacts/channels";
 import type { OutboundMessage } from "./api";
 import { statusLabel } from "./filters";
@@ -35,16 +43,19 @@ function Preview({ message }: { message: OutboundMessage }) {
 
 const senderOf = (m: OutboundMessage) => m.sender.name ?? t(`sent.sender.${m.sender.type}`);
 
-export type Selection = { has: (id: string) => boolean; toggle: (id: string) => void };
-
-function SelectBox({ message, selection }: { message: OutboundMessage; selection: Selection }) {
+function MessageSelectBox({
+  message,
+  selection,
+}: {
+  message: OutboundMessage;
+  selection: Selection;
+}) {
   return (
-    <input
-      type="checkbox"
+    <SelectBox
+      id={message.id}
       class="sent-check"
-      aria-label={t("sent.select", { contact: message.contact.name ?? "—" })}
-      checked={selection.has(message.id)}
-      onChange={() => selection.toggle(message.id)}
+      label={t("sent.select", { contact: message.contact.name ?? "—" })}
+      selection={selection}
     />
   );
 }
@@ -70,7 +81,7 @@ export function SentTable({ rows, selection }: { rows: OutboundMessage[]; select
           {rows.map((m) => (
             <tr key={m.id} class={selection.has(m.id) ? "selected" : undefined}>
               <td>
-                <SelectBox message={m} selection={selection} />
+                <MessageSelectBox message={m} selection={selection} />
               </td>
               <td class="nowrap muted" title={formatDate(m.created_at)}>
                 {formatRelative(m.created_at)}
@@ -105,7 +116,7 @@ export function SentCards({ rows, selection }: { rows: OutboundMessage[]; select
     <ul class="sent-cards" aria-label={t("sent.title")}>
       {rows.map((m) => (
         <li key={m.id} class={selection.has(m.id) ? "selected" : undefined}>
-          <SelectBox message={m} selection={selection} />
+          <MessageSelectBox message={m} selection={selection} />
           <div class="sent-card-body">
             <span class="sent-card-top">
               <strong>{m.contact.name ?? "—"}</strong>

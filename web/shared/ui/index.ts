@@ -14,6 +14,7 @@ export * from "./list-state";
 export * from "./menu";
 export * from "./page-header";
 export * from "./rule-groups";
+export * from "./selection";
 export * from "./table";
 export * from "./tabs";
 export * from "./toast";

@@ -1,6 +1,7 @@
-import { and, eq, exists, gt, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { and, eq, exists, gt, inArray, isNull, or, sql } from "drizzle-orm";
 import { isPlatformChannel } from "../../channels/index";
 import { broadcastRate, type SendWindow, sendRate, sendWindow } from "../../channels/rules";
+import { leaseLapsed, takeLease } from "../../db/lease";
 import { broadcastRecipients, broadcasts } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
 import type { Db } from "../../lib/context";
@@ -52,20 +53,12 @@ export async function claimRecipient(
     );
   const [claimed] = await db
     .update(broadcastRecipients)
-    .set({
-      status: "sending",
-      leaseUntil: now + SEND_LEASE_MS,
-      attempts: sql`${broadcastRecipients.attempts} + 1`,
-      updatedAt: now,
-    })
+    .set(takeLease(broadcastRecipients, now, SEND_LEASE_MS))
     .where(
       and(
         recipientKey(job, contactId),
         isNull(broadcastRecipients.dueAt),
-        or(
-          eq(broadcastRecipients.status, "queued"),
-          and(eq(broadcastRecipients.status, "sending"), lt(broadcastRecipients.leaseUntil, now)),
-        ),
+        or(eq(broadcastRecipients.status, "queued"), leaseLapsed(broadcastRecipients, now)),
         exists(running),
       ),
     )

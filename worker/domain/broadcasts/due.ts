@@ -1,5 +1,6 @@
-import { and, eq, inArray, isNotNull, isNull, lt, lte, sql } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, isNull, lte, sql } from "drizzle-orm";
 import { acrossWorkspaces } from "../../db/client";
+import { leaseLapsed } from "../../db/lease";
 import { broadcastRecipients, broadcasts, workspaces } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
 import type { Db } from "../../lib/context";
@@ -128,13 +129,7 @@ async function requeueStuckSends(db: Db, env: Env, now: number) {
     })
     .from(broadcastRecipients)
     .innerJoin(broadcasts, eq(broadcasts.id, broadcastRecipients.broadcastId))
-    .where(
-      and(
-        eq(broadcasts.status, "running"),
-        eq(broadcastRecipients.status, "sending"),
-        lt(broadcastRecipients.leaseUntil, now),
-      ),
-    )
+    .where(and(eq(broadcasts.status, "running"), leaseLapsed(broadcastRecipients, now)))
     .limit(TICK_LIMIT);
   await queueJobs(
     env,

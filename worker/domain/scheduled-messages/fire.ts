@@ -1,12 +1,14 @@
-import { and, eq, lt, lte, or, sql } from "drizzle-orm";
+import { and, eq, lt, lte, or } from "drizzle-orm";
 import { acrossWorkspaces } from "../../db/client";
+import { leaseLapsed, takeLease } from "../../db/lease";
 import { type REPEAT_UNITS, scheduledMessages } from "../../db/schema";
 import type { Db } from "../../lib/context";
 import { Problem } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { Refused } from "../broadcasts/send";
+import { instantOf, localParts } from "../routing/hours";
 import { armScheduled, type ScheduledRef } from "./alarm";
-import { placeInHours } from "./hours";
+import { placeInHours, workspaceTimezone } from "./hours";
 import { sendScheduled } from "./send";
 import { type ScheduledRow, scheduledKey } from "./store";
 
@@ -14,21 +16,29 @@ import { type ScheduledRow, scheduledKey } from "./store";
 const SEND_LEASE_MS = 2 * 60_000;
 /** Unexpected errors (not refusals) are retried this many times in all. */
 const MAX_ATTEMPTS = 5;
-const UNIT_MS = { hours: 3_600_000, days: 86_400_000, weeks: 7 * 86_400_000 };
+const HOUR_MS = 3_600_000;
+
+/** A calendar date (`YYYY-MM-DD`) `every` days, weeks or months later; the 31st of a short month is its last day. */
+function laterDate(date: string, every: number, unit: "days" | "weeks" | "months") {
+  const [y = 1970, m = 1, d = 1] = date.split("-").map(Number);
+  if (unit !== "months")
+    return new Date(Date.UTC(y, m - 1, d + every * (unit === "weeks" ? 7 : 1)))
+      .toISOString()
+      .slice(0, 10);
+  const lastDay = new Date(Date.UTC(y, m + every, 0)).getUTCDate();
+  return new Date(Date.UTC(y, m - 1 + every, Math.min(d, lastDay))).toISOString().slice(0, 10);
+}
 
 /**
- * `every` units after `at`. Months are calendar months (UTC); a day the month lacks (the 31st)
+ * `every` units after `at`. Hours are elapsed time; days, weeks and months keep the wall-clock
+ * time in `timezone` (09:00 stays 09:00 across a DST change). A day the month lacks (the 31st)
  * becomes its last day, and the series goes on from there.
  */
-function advance(at: number, every: number, unit: (typeof REPEAT_UNITS)[number]) {
-  if (unit !== "months") return at + every * UNIT_MS[unit];
-  const date = new Date(at);
-  const day = date.getUTCDate();
-  date.setUTCDate(1);
-  date.setUTCMonth(date.getUTCMonth() + every);
-  const lastDay = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 0)).getUTCDate();
-  date.setUTCDate(Math.min(day, lastDay));
-  return date.getTime();
+function advance(at: number, every: number, unit: (typeof REPEAT_UNITS)[number], timezone: string) {
+  if (unit === "hours") return at + every * HOUR_MS;
+  const { date, minutes } = localParts(at, timezone);
+  const withinMinute = at % 60_000;
+  return instantOf(laterDate(date, every, unit), minutes, timezone) + withinMinute;
 }
 
 /**
@@ -40,17 +50,12 @@ async function claim(db: Db, ref: ScheduledRef, dueBy: number, now: number) {
   const t = scheduledMessages;
   const [row] = await db
     .update(t)
-    .set({
-      status: "sending",
-      leaseUntil: now + SEND_LEASE_MS,
-      attempts: sql`${t.attempts} + 1`,
-      updatedAt: now,
-    })
+    .set(takeLease(t, now, SEND_LEASE_MS))
     .where(
       and(
         scheduledKey(ref.workspaceId, ref.id),
         lte(t.sendAt, dueBy),
-        or(eq(t.status, "pending"), and(eq(t.status, "sending"), lt(t.leaseUntil, now))),
+        or(eq(t.status, "pending"), leaseLapsed(t, now)),
       ),
     )
     .returning();
@@ -64,8 +69,11 @@ async function settle(db: Db, row: ScheduledRow, values: Partial<ScheduledRow>, 
     .where(and(scheduledKey(row.workspaceId, row.id), eq(scheduledMessages.status, "sending")));
 }
 
-/** When a repeating message goes next (skipping times already past), or null when it ends. */
-export function nextOccurrence(row: ScheduledRow, now: number) {
+/**
+ * When a repeating message goes next (skipping times already past), or null when it ends;
+ * `timezone` (the workspace's) keeps its time of day.
+ */
+export function nextOccurrence(row: ScheduledRow, now: number, timezone = "UTC") {
   const { repeat } = row;
   if (!repeat) return null;
   const until = repeat.until ? Date.parse(repeat.until) : Number.POSITIVE_INFINITY;
@@ -73,7 +81,7 @@ export function nextOccurrence(row: ScheduledRow, now: number) {
   let at = row.requestedAt;
   do {
     occurrence += 1;
-    at = advance(at, repeat.every, repeat.unit);
+    at = advance(at, repeat.every, repeat.unit, timezone);
     if ((repeat.count !== undefined && occurrence >= repeat.count) || at > until) return null;
   } while (at <= now);
   return { occurrence, at };
@@ -81,7 +89,7 @@ export function nextOccurrence(row: ScheduledRow, now: number) {
 
 /** Writes the series' next occurrence once (its number is unique in the series) and arms it. */
 async function scheduleNext(db: Db, env: Env, row: ScheduledRow, now: number) {
-  const next = nextOccurrence(row, now);
+  const next = nextOccurrence(row, now, await workspaceTimezone(db, row.workspaceId));
   if (!next) return;
   const sendAt = await placeInHours(db, row.workspaceId, row.businessHoursId, next.at).catch(
     () => next.at,
@@ -165,12 +173,7 @@ export async function fireOverdueScheduled(db: Db, env: Env, now: number) {
   const overdue = await acrossWorkspaces(db)
     .select({ id: t.id, workspaceId: t.workspaceId })
     .from(t)
-    .where(
-      or(
-        and(eq(t.status, "pending"), lt(t.sendAt, now - 60_000)),
-        and(eq(t.status, "sending"), lt(t.leaseUntil, now)),
-      ),
-    )
+    .where(or(and(eq(t.status, "pending"), lt(t.sendAt, now - 60_000)), leaseLapsed(t, now)))
     .limit(50);
   for (const ref of overdue)
     await fireScheduled(db, env, ref, now, now).catch((error: unknown) =>

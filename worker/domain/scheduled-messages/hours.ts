@@ -3,7 +3,7 @@ import { businessHours, workspaces } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
 import type { Db } from "../../lib/context";
 import { validationFailed } from "../../lib/errors";
-import { isOpen, nextOpening } from "../routing/hours";
+import { isOpen, isTimezone, nextOpening } from "../routing/hours";
 
 /**
  * "Next business morning": a time outside the business hours moves to their next opening.
@@ -39,4 +39,13 @@ async function workspaceHoursId(db: Db, workspaceId: string) {
     where: eq(workspaces.id, workspaceId),
   });
   return row?.businessHoursId ?? null;
+}
+
+/** The workspace's timezone, UTC when it has none the runtime knows. */
+export async function workspaceTimezone(db: Db, workspaceId: string) {
+  const row = await db.query.workspaces.findFirst({
+    columns: { timezone: true },
+    where: eq(workspaces.id, workspaceId),
+  });
+  return row?.timezone && isTimezone(row.timezone) ? row.timezone : "UTC";
 }
