@@ -7,7 +7,6 @@ import {
   formatDate,
   ListState,
   Pagination,
-  rangeSummary,
   Select,
   type Tone,
   t,
@@ -62,7 +61,6 @@ export function Recipients({
 }) {
   const [status, setStatus] = useState<RecipientStatus | "">("");
   const paged = useRecipients(id, status, run, version);
-  const rows = paged.page?.data ?? [];
   return (
     <section class="stack recipients" aria-labelledby="recipients-title">
       <div class="recipients-head">
@@ -136,11 +134,7 @@ export function Recipients({
                 </tbody>
               </table>
             </div>
-            <Pagination
-              summary={rangeSummary(rows.length ? paged.from : 0, paged.from + rows.length - 1)}
-              onPrevious={paged.previous}
-              onNext={paged.next}
-            />
+            <Pagination {...paged.pager} />
           </>
         )}
       </ListState>

@@ -8,7 +8,6 @@ import {
   PageHeader,
   Pagination,
   problemMessage,
-  rangeSummary,
   t,
   toast,
 } from "../../shared/ui";
@@ -78,7 +77,6 @@ export default function ScheduledCalendar() {
   const [filters, setFilters] = useState<CalendarFilters>(DEFAULT_FILTERS);
   const paged = usePagedCalendar(filters);
   const actions = useCancelActions(paged.refresh);
-  const rows = paged.page?.data ?? [];
   const filtered = JSON.stringify(filters) !== JSON.stringify(DEFAULT_FILTERS);
   return (
     <main class="page agenda-page" id="main">
@@ -115,11 +113,7 @@ export default function ScheduledCalendar() {
             <div>
               <AgendaTable days={days} actions={actions} />
               <AgendaCards days={days} actions={actions} />
-              <Pagination
-                summary={rangeSummary(rows.length ? paged.from : 0, paged.from + rows.length - 1)}
-                onPrevious={paged.previous}
-                onNext={paged.next}
-              />
+              <Pagination {...paged.pager} />
             </div>
           );
         }}

@@ -8,7 +8,6 @@ import {
   PageHeader,
   Pagination,
   problemMessage,
-  rangeSummary,
   t,
   toast,
   useSelection,
@@ -84,7 +83,6 @@ export default function SentHistory() {
     savedFilters().then(setSaved, () => setSaved([]));
   }, []);
   useEffect(selection.clear, [JSON.stringify(effective)]);
-  const rows = paged.page?.data ?? [];
   const filtered = Object.values(effective).some(Boolean);
   const apply = (filter: SavedFilter) => {
     setFilters({ ...filter.filters, q: undefined });
@@ -176,11 +174,7 @@ export default function SentHistory() {
           <div>
             <SentTable rows={shown} selection={selection} />
             <SentCards rows={shown} selection={selection} />
-            <Pagination
-              summary={rangeSummary(rows.length ? paged.from : 0, paged.from + rows.length - 1)}
-              onPrevious={paged.previous}
-              onNext={paged.next}
-            />
+            <Pagination {...paged.pager} />
           </div>
         )}
       </ListState>
