@@ -164,9 +164,10 @@ describe("the sent-messages screen", () => {
 
     const accounts = () =>
       page.getByLabel("Filter by sender account").locator("option").allTextContents();
-    await expect(accounts()).resolves.toContain("Website chat");
+    // the sender accounts arrive with the channels list, after the rows may already show
+    await expect.poll(accounts, { timeout: 15_000 }).toContain("Website chat");
     await page.getByLabel("Filter by channel kind").selectOption("telegram");
-    await expect(accounts()).resolves.toEqual(["Any sender account", "Telegram support"]);
+    await expect.poll(accounts).toEqual(["Any sender account", "Telegram support"]);
     await page.getByLabel("Filter by sender account").selectOption({ label: "Telegram support" });
     const contact = page.getByRole("combobox", { name: "Filter by contact" });
     await contact.fill("ingrid");
