@@ -8,6 +8,7 @@ import { type InboundJob, ingestEvent, NotYetKnown } from "./domain/channels/inb
 import { deliverOutbound, type OutboundJob, queueOutbound } from "./domain/channels/outbound";
 import { deliverQueued, type EventJob, subjectOf } from "./domain/events/record";
 import { attemptDelivery, type WebhookJob } from "./domain/webhooks/delivery";
+import { inBatch } from "./lib/batch-memo";
 import { type Clock, systemClock } from "./lib/clock";
 import { inOrderPerKey } from "./lib/in-order";
 
@@ -101,7 +102,7 @@ const EVENT_LANES = 16;
  * conversation's (or contact's) events are handled in order, different ones side by side.
  */
 async function consumeEvents(batch: MessageBatch<EventJob>, env: Env) {
-  const scope = { db: createDb(env.DB), env, reads: new Map<string, Promise<unknown>>() };
+  const scope = { db: createDb(env.DB), env };
   await inOrderPerKey(
     batch.messages,
     (message) => subjectOf(message.body.event),
@@ -179,7 +180,12 @@ export async function consumeBroadcasts(
   );
 }
 
-export async function handleQueue(batch: MessageBatch, env: Env) {
+/** Each batch's work shares its reads (see `inBatch`). */
+export function handleQueue(batch: MessageBatch, env: Env) {
+  return inBatch(() => consume(batch, env));
+}
+
+async function consume(batch: MessageBatch, env: Env) {
   if (batch.queue === AUTOMATIONS_QUEUE)
     return consumeAutomations(batch as MessageBatch<AutomationJob | ScheduleJob>, env);
   if (batch.queue === BROADCASTS_QUEUE)

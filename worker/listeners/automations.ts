@@ -6,13 +6,8 @@ import {
   activeAutomationsFor,
   activeTriggerTypes,
 } from "../domain/automations/store";
-import {
-  type EventType,
-  type Interest,
-  type Listener,
-  type Recorded,
-  sharedRead,
-} from "../domain/events/record";
+import type { EventType, Interest, Listener, Recorded } from "../domain/events/record";
+import { readOncePerBatch } from "../lib/batch-memo";
 
 /** Who wrote a message the customer sent: an automation's own reply never counts as one. */
 const CUSTOMERS = ["contact", "visitor"];
@@ -107,7 +102,7 @@ export const startAutomations: Listener = async (scope, event) => {
   }
   // the workspace's active automations are read once for a batch of events
   const { workspaceId, type } = automationEvent;
-  const candidates = await sharedRead(scope, `automations:${workspaceId}:${type}`, () =>
+  const candidates = await readOncePerBatch(`automations:${workspaceId}:${type}`, () =>
     activeAutomationsFor(db, workspaceId, type),
   );
   await startRunsOf(db, env, automationEvent, candidates);

@@ -3,7 +3,7 @@ import {
   recordMessageStatus,
   recordReply,
 } from "../domain/broadcasts/responses";
-import type { EventType, Interest, Listener } from "../domain/events/record";
+import type { EventType, Interest, Listener, Recorded } from "../domain/events/record";
 
 /** Who wrote a message the customer sent. */
 const CUSTOMERS = ["contact", "visitor"];
@@ -13,6 +13,15 @@ export const BROADCAST_SOURCES = [
   "message.status",
   "message.received",
 ] as const satisfies EventType[];
+
+/** The statuses a broadcast counts: `sent` is recorded by the send itself. */
+const COUNTED_STATUSES = new Set(["delivered", "read", "failed"]);
+
+/** Events this listener acts on: counted statuses and customers' messages. */
+export const broadcastTakes = (event: Recorded) =>
+  event.type === "message.status"
+    ? COUNTED_STATUSES.has(event.status ?? "")
+    : event.type !== "message.received" || CUSTOMERS.includes(event.message.sender_type);
 
 export const followBroadcasts: Listener = async (scope, event) => {
   if (event.type === "message.status")

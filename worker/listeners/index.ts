@@ -1,7 +1,12 @@
 import type { EventType, Listener, Wiring } from "../domain/events/record";
 import { offerFreedCapacity } from "./assignment";
 import { AUTOMATION_SOURCES, automationInterest, startAutomations } from "./automations";
-import { BROADCAST_SOURCES, broadcastInterest, followBroadcasts } from "./broadcasts";
+import {
+  BROADCAST_SOURCES,
+  broadcastInterest,
+  broadcastTakes,
+  followBroadcasts,
+} from "./broadcasts";
 import { pushConversation } from "./realtime";
 import { cancelRepliedSequences, SCHEDULED_SOURCES, scheduledInterest } from "./scheduled-messages";
 import { deliverWebhooks, WEBHOOK_SOURCES, webhookInterest } from "./webhooks";
@@ -44,4 +49,6 @@ const interest: Wiring["interest"] = {
   "scheduled-messages": scheduledInterest,
 };
 
-export const LISTENERS: Wiring = { immediate, queued, listeners, interest };
+const takes: Wiring["takes"] = { broadcasts: broadcastTakes };
+
+export const LISTENERS: Wiring = { immediate, queued, listeners, interest, takes };

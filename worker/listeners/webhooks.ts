@@ -1,12 +1,7 @@
 import type { WebhookEvent } from "../db/schema";
-import {
-  type EventType,
-  type Interest,
-  type Listener,
-  type Recorded,
-  sharedRead,
-} from "../domain/events/record";
+import type { EventType, Interest, Listener, Recorded } from "../domain/events/record";
 import { activeSubscriptions, fanOut } from "../domain/webhooks/delivery";
+import { readOncePerBatch } from "../lib/batch-memo";
 
 type Webhook = { type: WebhookEvent; data: Record<string, unknown> };
 
@@ -72,7 +67,7 @@ export const deliverWebhooks: Listener = async (scope, event) => {
   const webhook = asWebhook(event);
   if (!webhook) return;
   const { db, env } = scope;
-  const subscriptions = await sharedRead(scope, `webhooks:${event.workspace_id}`, () =>
+  const subscriptions = await readOncePerBatch(`webhooks:${event.workspace_id}`, () =>
     activeSubscriptions(db, event.workspace_id),
   );
   if (!subscriptions.some((s) => s.events.includes(webhook.type))) return;

@@ -59,8 +59,14 @@ const clientMessageId = (broadcastId: string, send: { run: number; round: number
  * go, so it does not queue behind the outbound queue's live replies (nor they behind it). A
  * passing failure, or a channel bucket still empty, hands it to the outbound queue to retry.
  */
-async function sendPaced(db: Db, env: Env, job: OutboundJob, now: number) {
-  const outcome = await deliverOutbound(db, env, job, 1, now).catch(() => ({
+async function sendPaced(
+  db: Db,
+  env: Env,
+  job: OutboundJob,
+  target: { channel: ChannelRow; contactId: string },
+  now: number,
+) {
+  const outcome = await deliverOutbound(db, env, job, 1, now, target).catch(() => ({
     kind: "retry" as const,
     delaySeconds: 2,
   }));
@@ -155,6 +161,7 @@ export async function sendToRecipient(
     },
     { now, origin: "", sendsItself: true },
   );
-  await sendPaced(db, env, { conversationId, seq: message.seq, origin: "" }, now);
+  const job = { conversationId, seq: message.seq, origin: "" };
+  await sendPaced(db, env, job, { channel, contactId }, now);
   return { messageId: message.id, conversationId, seq: message.seq };
 }

@@ -5,6 +5,7 @@ import { generateVapidKeys } from "../../channels/web-push";
 import { acrossWorkspaces } from "../../db/client";
 import { type ChannelType, channels, type Role, type WebchatConfig } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
+import { readOncePerBatch } from "../../lib/batch-memo";
 import type { Db } from "../../lib/context";
 import { randomToken } from "../../lib/crypto";
 import { fieldErrorsFromZod, notFound, Problem, validationFailed } from "../../lib/errors";
@@ -39,11 +40,17 @@ export async function getChannel(db: Db, workspaceId: string, id: string) {
   return channel;
 }
 
-/** A channel by id whatever its state, for work already accepted on it (sending, statuses). */
+/**
+ * A channel by id whatever its state, for work already accepted on it (sending, statuses); read
+ * once per queue batch.
+ */
+export const findChannelRow = (db: Db, workspaceId: string, id: string) =>
+  readOncePerBatch(`channel:${workspaceId}:${id}`, () =>
+    db.query.channels.findFirst({ where: inWorkspace(channels, workspaceId, eq(channels.id, id)) }),
+  );
+
 export async function getChannelRow(db: Db, workspaceId: string, id: string) {
-  const channel = await db.query.channels.findFirst({
-    where: inWorkspace(channels, workspaceId, eq(channels.id, id)),
-  });
+  const channel = await findChannelRow(db, workspaceId, id);
   if (!channel) throw notFound("Channel");
   return channel;
 }
@@ -216,7 +223,10 @@ export const channelSecrets = (env: Env, channel: ChannelRow) => unseal(env, cha
 
 /** The full config an adapter needs: public settings plus unsealed secrets. */
 export async function adapterConfig<T>(env: Env, channel: ChannelRow): Promise<T> {
-  return { ...channel.config, ...(await channelSecrets(env, channel)) } as T;
+  const secrets = await readOncePerBatch(`secrets:${channel.secrets}`, () =>
+    channelSecrets(env, channel),
+  );
+  return { ...channel.config, ...secrets } as T;
 }
 
 export const webchatConfig = (channel: ChannelRow) => channel.config as WebchatConfig;

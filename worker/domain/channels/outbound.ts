@@ -4,7 +4,6 @@ import { sendRate } from "../../channels/rules";
 import { type Outbound, SendError } from "../../channels/types";
 import {
   channelMessages,
-  channels,
   contactIdentities,
   contacts,
   conversations,
@@ -18,7 +17,7 @@ import { record } from "../events/record";
 import type { OutboundOptions } from "../messaging/contract";
 import { conversationStub } from "../messaging/stubs";
 import { pushToContact, type SendAttempt } from "../web-push/deliver";
-import { adapterConfig, type ChannelRow } from "./channels";
+import { adapterConfig, type ChannelRow, findChannelRow } from "./channels";
 import { identityKind, recordInLedger } from "./ledger";
 
 /** A stored outbound message to hand to its platform; `origin` is where status callbacks go. */
@@ -187,6 +186,24 @@ async function sendOnChannel(
   return { kind: "sent", externalId };
 }
 
+/** Where a conversation's messages go: its channel and its contact. */
+type Target = { channel: ChannelRow; contactId: string };
+
+async function targetOf(db: Db, sending: Sending): Promise<Target | null> {
+  const conversation = await db.query.conversations.findFirst({
+    columns: { channelId: true, contactId: true },
+    where: inWorkspace(
+      conversations,
+      sending.workspaceId,
+      eq(conversations.id, sending.conversationId),
+    ),
+  });
+  const channel = conversation
+    ? await findChannelRow(db, sending.workspaceId, conversation.channelId)
+    : undefined;
+  return conversation && channel ? { channel, contactId: conversation.contactId } : null;
+}
+
 /**
  * Sends one queued message on its conversation's channel. Redelivery is harmless: a message
  * that is no longer `queued` was already handled.
@@ -197,27 +214,20 @@ export async function deliverOutbound(
   job: OutboundJob,
   attempt: number,
   now: number,
+  /** The conversation's channel and contact, when the caller has just read them. */
+  known?: Target,
 ): Promise<DeliveryOutcome> {
   const stub = conversationStub(env, job.conversationId);
   const stored = await stub.outboundMessage(job.seq);
   if (stored?.message.status !== "queued") return { kind: "done" };
   const sending: Sending = { ...job, workspaceId: stored.workspaceId };
-  const conversation = await db.query.conversations.findFirst({
-    where: inWorkspace(
-      conversations,
-      sending.workspaceId,
-      eq(conversations.id, job.conversationId),
-    ),
-  });
-  const channel = conversation
-    ? await db.query.channels.findFirst({
-        where: inWorkspace(channels, sending.workspaceId, eq(channels.id, conversation.channelId)),
-      })
-    : undefined;
-  if (!conversation || !channel || !isPlatformChannel(channel.type))
+  const target = known ?? (await targetOf(db, sending));
+  const channel = target?.channel;
+  if (!target || !channel || !isPlatformChannel(channel.type))
     return failed(db, env, sending, "The conversation has no platform channel.");
+  const { contactId } = target;
   if (channel.deletedAt !== null) return failed(db, env, sending, "The channel is disconnected.");
-  const to = await recipientFor(db, channel, conversation.contactId);
+  const to = await recipientFor(db, channel, contactId);
   if (!to) return failed(db, env, sending, "The contact has no address on this channel.");
   const config = await adapterConfig<ChannelConfigOf<typeof channel.type>>(env, channel);
   const { message, options } = stored;
@@ -248,15 +258,7 @@ export async function deliverOutbound(
     Object.assign(outbound, email.fields);
   }
   try {
-    const attempt = await sendOnChannel(
-      db,
-      env,
-      channel,
-      config,
-      outbound,
-      conversation.contactId,
-      now,
-    );
+    const attempt = await sendOnChannel(db, env, channel, config, outbound, contactId, now);
     if (attempt.kind === "wait") return attempt;
     const { externalId } = attempt;
     await recordInLedger(db, {

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { batchValue } from "../../lib/batch-memo";
 import type { Db } from "../../lib/context";
 import { newId } from "../../lib/ids";
 import type { DomainEvent, EventType, Recorded } from "./catalogue";
@@ -6,27 +7,15 @@ import type { DomainEvent, EventType, Recorded } from "./catalogue";
 export type { DomainEvent, EventType, Recorded } from "./catalogue";
 
 /**
- * What recording an event and reacting to it needs. `reads` is kept for one batch of queued
- * events, so their listeners read what they share (a workspace's subscriptions) once.
+ * What recording an event and reacting to it needs. Listeners handling a queue batch of events
+ * read what they share (a workspace's subscriptions) once per batch (`readOncePerBatch`).
  */
 export type EventScope = {
   db: Db;
   env: Env;
-  reads?: Map<string, Promise<unknown>>;
   /** A long-lived recorder's memory of what queued listeners want (see `InterestMemo`). */
   interest?: InterestMemo;
 };
-
-/** A read shared by the events of one queue batch, or made afresh outside one. */
-export function sharedRead<T>(scope: EventScope, key: string, read: () => Promise<T>): Promise<T> {
-  if (!scope.reads) return read();
-  let value = scope.reads.get(key) as Promise<T> | undefined;
-  if (!value) {
-    value = read();
-    scope.reads.set(key, value);
-  }
-  return value;
-}
 
 export type Listener = (scope: EventScope, event: Recorded) => Promise<void>;
 
@@ -47,6 +36,8 @@ export type Wiring = {
    * that is not here gets every event it is queued for.
    */
   interest: Record<string, Interest>;
+  /** A queued listener's say on one event: one it would do nothing with is never queued. */
+  takes?: Record<string, (event: Recorded) => boolean>;
 };
 
 /** An event on its way to one queued listener. */
@@ -114,8 +105,10 @@ export class InterestMemo {
 
 /** The queued listeners that get an event: all, unless the recorder knows who wants what. */
 async function queuedListenersOf(scope: EventScope, event: Recorded): Promise<string[]> {
-  const names = wired().queued[event.type] ?? [];
-  const { interest } = scope;
+  const { queued, takes = {} } = wired();
+  const names = (queued[event.type] ?? []).filter((name) => takes[name]?.(event) ?? true);
+  // inside a queue batch (a broadcast's sends, outbound messages) the batch remembers it
+  const interest = scope.interest ?? batchValue("event-interest", () => new InterestMemo());
   if (!interest) return names;
   const wanted = await Promise.all(
     names.map(async (name) => {

@@ -2,6 +2,7 @@ import type { z } from "@hono/zod-openapi";
 import { asc, eq, like, or } from "drizzle-orm";
 import { contacts, snippets, users, workspaces } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
+import { readOncePerBatch } from "../../lib/batch-memo";
 import type { Db, Principal } from "../../lib/context";
 import { conflict, notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
@@ -45,8 +46,13 @@ export async function getSnippet(db: Db, workspaceId: string, id: string) {
 
 /** Unknown variables are refused when the text is saved, never sent as raw braces later. */
 export async function checkVariables(db: Db, workspaceId: string, text: string, path: string) {
-  const fieldKeys = (await listContactFields(db, workspaceId)).map((f) => f.key);
-  const unknown = unknownVariables(text, fieldKeys);
+  const fields = await readOncePerBatch(`contact-fields:${workspaceId}`, () =>
+    listContactFields(db, workspaceId),
+  );
+  const unknown = unknownVariables(
+    text,
+    fields.map((f) => f.key),
+  );
   if (unknown.length)
     throw validationFailed([{ path, message: `Unknown variable(s): ${unknown.join(", ")}` }]);
 }
@@ -130,11 +136,16 @@ export async function variableContext(
   contact: VariableContext["contact"],
   conversation: VariableContext["conversation"] = null,
 ): Promise<VariableContext> {
+  const { userId, workspaceId } = principal;
   const [agent, workspace] = await Promise.all([
-    principal.userId
-      ? db.query.users.findFirst({ where: eq(users.id, principal.userId) })
+    userId
+      ? readOncePerBatch(`user:${userId}`, () =>
+          db.query.users.findFirst({ where: eq(users.id, userId) }),
+        )
       : undefined,
-    db.query.workspaces.findFirst({ where: eq(workspaces.id, principal.workspaceId) }),
+    readOncePerBatch(`workspace:${workspaceId}`, () =>
+      db.query.workspaces.findFirst({ where: eq(workspaces.id, workspaceId) }),
+    ),
   ]);
   return {
     contact,
