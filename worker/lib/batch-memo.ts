@@ -26,7 +26,8 @@ export function readOncePerBatch<T>(key: string, read: () => Promise<T>): Promis
   if (!memo) return read();
   let value = memo.get(key) as Promise<T> | undefined;
   if (!value) {
-    value = read();
+    // a drizzle query runs again on every `then`: the memo holds its one result instead
+    value = Promise.resolve(read());
     value.catch(() => memo.delete(key));
     memo.set(key, value);
   }
