@@ -206,10 +206,39 @@ describe("the AI provider, through the openai SDK in workerd", () => {
 
   it("turns an answer that never comes into a timeout", async () => {
     const { ws, fake } = await aiWorkspace({ timeout_ms: 1000 });
-    await scriptFake({ path: `${fake.path}/chat/completions`, delay_ms: 4000, times: 2 } as never);
+    await scriptFake({ path: `${fake.path}/chat/completions`, delay_ms: 4000, times: 2 });
     const error = await failure(complete(aiCall(ws.id), { messages: ask("Refunds?") }));
     expect(error.reason).toBe("timeout");
     expect(await usageRows(ws.id)).toEqual([]);
+  });
+
+  it("ends a stream that stalls mid-way with a timeout, after what had come", async () => {
+    const { ws, fake } = await aiWorkspace({ timeout_ms: 1000 });
+    const chunk = (content: string) =>
+      `data: ${JSON.stringify({
+        id: "chatcmpl-stall",
+        object: "chat.completion.chunk",
+        created: 1,
+        model: "gpt-4o-mini",
+        choices: [{ index: 0, delta: { content }, finish_reason: null }],
+      })}\n\n`;
+    await scriptFake({
+      path: `${fake.path}/chat/completions`,
+      status: 200,
+      text: chunk("Refunds") + chunk(" are"),
+      headers: { "content-type": "text/event-stream" },
+      hold_open: true,
+    });
+    const deltas: string[] = [];
+    const streamed = (async () => {
+      for await (const delta of completeStream(aiCall(ws.id), { messages: ask("Refunds?") }))
+        deltas.push(delta);
+    })();
+    const error = await failure(streamed);
+    expect(error.reason).toBe("timeout");
+    expect(deltas).toEqual(["Refunds", " are"]);
+    const [usage] = await usageRows(ws.id);
+    expect(usage?.completionTokens).toBeGreaterThan(0);
   });
 
   it("turns a provider's 500 into a provider_error saying what it answered", async () => {

@@ -315,7 +315,8 @@ export function startFakePlatforms(port = 0) {
       recorded.response = { status: script.status, body: script.body ?? script.text };
       if (typeof script.text === "string") {
         res.writeHead(script.status, { "content-type": "text/plain", ...script.headers });
-        return res.end(script.text);
+        // `hold_open`: the answer starts and then stalls, until the caller gives up
+        return script.hold_open ? res.write(script.text) : res.end(script.text);
       }
       return json(res, script.status, script.body, script.headers);
     }
@@ -350,9 +351,10 @@ export function startFakePlatforms(port = 0) {
       state.requests = [];
       return json(res, 200, {});
     }
-    // {path, method?, status, body | text, headers?, times?, delay_ms?}: the next matching request
-    // gets this answer (`text` is sent as it is, `body` as JSON) after `delay_ms`; without a
-    // status, the usual answer comes after the delay (a slow or hanging platform)
+    // {path, method?, status, body | text, headers?, times?, delay_ms?, hold_open?}: the next
+    // matching request gets this answer (`text` is sent as it is, `body` as JSON) after
+    // `delay_ms`; without a status, the usual answer comes after the delay (a slow or hanging
+    // platform); with `hold_open`, `text` is sent and the answer never ends (a stalled stream)
     if (what === "script" && method === "POST") {
       state.scripts.push({ times: 1, ...JSON.parse(body) });
       return json(res, 200, {});

@@ -1,4 +1,5 @@
 import OpenAI, { APIConnectionTimeoutError, APIError, OpenAIError } from "openai";
+import type { Stream } from "openai/core/streaming";
 import { zodResponseFormat } from "openai/helpers/zod";
 import type {
   ChatCompletionFunctionTool,
@@ -202,6 +203,29 @@ export async function complete<T extends z.ZodType>(
 /** Words in a text, a stand-in for tokens when a provider streams without a usage chunk. */
 const roughTokens = (text: string) => Math.ceil(text.length / 4);
 
+/**
+ * The stream's items, each within `ms` of the one before: the SDK's timeout ends when the
+ * answer starts, and a provider that stops mid-way would otherwise leave the customer waiting.
+ */
+async function* withIdleTimeout<T>(stream: Stream<T>, ms: number): AsyncGenerator<T> {
+  const items = stream[Symbol.asyncIterator]();
+  for (;;) {
+    const next = items.next();
+    next.catch(() => {}); // after a stall it fails with the abort, which nobody awaits
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stalled = new Promise<"stalled">((resolve) => {
+      timer = setTimeout(() => resolve("stalled"), ms);
+    });
+    const first = await Promise.race([next, stalled]).finally(() => clearTimeout(timer));
+    if (first === "stalled") {
+      stream.controller.abort();
+      throw new AiUnavailable("timeout", "The AI provider stopped answering mid-way.");
+    }
+    if (first.done) return;
+    yield first.value;
+  }
+}
+
 /** A chat completion streamed: yields the text as it comes; usage is recorded at the end. */
 export async function* completeStream(
   call: AiCall,
@@ -220,7 +244,7 @@ export async function* completeStream(
   let usage: Usage = null;
   let text = "";
   try {
-    for await (const chunk of stream) {
+    for await (const chunk of withIdleTimeout(stream, settings.timeoutMs)) {
       if (chunk.usage) usage = chunk.usage;
       const delta = chunk.choices[0]?.delta?.content;
       if (delta) {
