@@ -65,6 +65,19 @@ describe("AI settings", () => {
     const off = await json(await putAiSettings(ws.ownerCookie, { enabled: false, api_key: null }));
     expect(off).toMatchObject({ enabled: false, api_key_set: false, api_key_last4: null });
     expect((await storedRow(ws.id))?.apiKey).toBeNull();
+
+    // the audit log tells who changed what, and of the key only that it changed
+    const log = await api("/api/v1/audit-log?action=ai_settings.updated", {
+      cookie: ws.ownerCookie,
+    });
+    const text = await log.text();
+    expect(text).not.toContain(KEY.slice(0, 10));
+    const { data } = JSON.parse(text) as { data: { changes: Record<string, unknown> }[] };
+    expect(data.map((e) => e.changes)).toEqual([
+      { enabled: false, api_key: "removed" },
+      { model: "gpt-4o-mini" },
+      expect.objectContaining({ base_url: baseUrl, api_key: "replaced", redact_pii: true }),
+    ]);
   });
 
   it("refuse bad input with field paths and store nothing", async () => {

@@ -1,9 +1,16 @@
 import { createRoute } from "@hono/zod-openapi";
 import { aiSettingsRow, toAiSettingsDto, updateAiSettings } from "../domain/ai/settings";
 import { monthOf, usageReport } from "../domain/ai/usage";
+import { audit } from "../domain/workspace/audit";
 import { requireRole } from "../lib/auth";
 import { authenticated, createRouter } from "../lib/router";
-import { AiSettingsPut, AiSettingsSchema, AiUsageQuery, AiUsageSchema } from "../schemas/ai";
+import {
+  type AiSettingsInput,
+  AiSettingsPut,
+  AiSettingsSchema,
+  AiUsageQuery,
+  AiUsageSchema,
+} from "../schemas/ai";
 import { errorResponses, jsonBody, jsonResponse } from "../schemas/common";
 
 const tags = ["AI"];
@@ -39,21 +46,31 @@ const usageRoute = createRoute({
   responses: { 200: jsonResponse(AiUsageSchema, "Usage"), ...errorResponses },
 });
 
+/** What the audit log keeps of a change: the key never, only whether it was replaced or removed. */
+function auditedChanges({ api_key, ...rest }: AiSettingsInput) {
+  if (api_key === undefined) return rest;
+  return { ...rest, api_key: api_key === null ? "removed" : "replaced" };
+}
+
 export const aiRouter = createRouter()
   .openapi(settingsRoute, async (c) => {
     const { workspaceId, role } = c.get("principal");
     return c.json(toAiSettingsDto(await aiSettingsRow(c.get("db"), workspaceId), role), 200);
   })
   .openapi(updateSettingsRoute, async (c) => {
-    const { workspaceId, role } = c.get("principal");
-    const row = await updateAiSettings(
+    const principal = c.get("principal");
+    const input = c.req.valid("json");
+    const now = c.get("clock").now();
+    const row = await updateAiSettings(c.get("db"), c.env, principal.workspaceId, input, now);
+    await audit(
       c.get("db"),
-      c.env,
-      workspaceId,
-      c.req.valid("json"),
-      c.get("clock").now(),
+      principal,
+      "ai_settings.updated",
+      { type: "ai_settings", id: null },
+      auditedChanges(input),
+      now,
     );
-    return c.json(toAiSettingsDto(row, role), 200);
+    return c.json(toAiSettingsDto(row, principal.role), 200);
   })
   .openapi(usageRoute, async (c) => {
     const db = c.get("db");
