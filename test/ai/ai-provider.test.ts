@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { aiUsage } from "../../worker/db/schema";
 import { AiUnavailable, complete, completeStream, embed } from "../../worker/domain/ai/provider";
-import { fakeRequests, scriptFake } from "../channel-helpers";
+import { fakeRequests, scriptFake, setFakeDns, uniqueDigits } from "../channel-helpers";
 import { db, newVisitorConversation, newWorkspace } from "../helpers";
 import { aiCall, fakeOpenAi, KNOWLEDGE, putAiSettings } from "./ai-helpers";
 
@@ -239,6 +239,22 @@ describe("the AI provider, through the openai SDK in workerd", () => {
     expect(deltas).toEqual(["Refunds", " are"]);
     const [usage] = await usageRows(ws.id);
     expect(usage?.completionTokens).toBeGreaterThan(0);
+  });
+
+  it("refuses the provider's address when its name turns private after it was saved", async () => {
+    const ws = await newWorkspace();
+    const name = `ai-${uniqueDigits()}.example.com`;
+    await setFakeDns(name, { A: ["93.184.215.14"], ttl: 0 });
+    await putAiSettings(ws.ownerCookie, {
+      enabled: true,
+      base_url: `https://${name}/v1`,
+      api_key: KEY,
+    });
+    await setFakeDns(name, { A: ["169.254.169.254"], ttl: 0 });
+    const error = await failure(complete(aiCall(ws.id), { messages: ask("Refunds?") }));
+    expect(error.reason).toBe("provider_error");
+    expect(error.message).toContain(`${name} resolves to 169.254.169.254 (link-local)`);
+    expect(await usageRows(ws.id)).toEqual([]);
   });
 
   it("turns a provider's 500 into a provider_error saying what it answered", async () => {

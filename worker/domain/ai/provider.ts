@@ -80,10 +80,13 @@ function unavailable(error: unknown): unknown {
   if (error instanceof AiUnavailable) return error;
   if (error instanceof APIConnectionTimeoutError)
     return new AiUnavailable("timeout", "The AI provider did not answer in time.");
-  if (error instanceof TargetRefused)
-    return new AiUnavailable("provider_error", `The AI provider's address ${error.message}.`);
+  // the SDK wraps what its fetch throws: the guard's refusal comes as the cause
+  const refused =
+    error instanceof APIError && error.cause instanceof TargetRefused ? error.cause : error;
+  if (refused instanceof TargetRefused)
+    return new AiUnavailable("provider_error", `The AI provider's address ${refused.message}.`);
   if (error instanceof APIError) {
-    const said = excerpt(String(error.message ?? ""));
+    const said = excerpt(String(error.message ?? "")).replace(/^\d{3}\s+/, "");
     return new AiUnavailable(
       "provider_error",
       error.status
