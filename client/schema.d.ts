@@ -9682,6 +9682,180 @@ export interface paths {
       };
     };
   };
+  "/api/v1/ai/settings": {
+    /** The workspace's AI provider, models and budgets (the key is never shown) */
+    get: {
+      responses: {
+        /** @description Settings */
+        200: {
+          content: {
+            "application/json": components["schemas"]["AiSettings"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    /** Set the AI provider (any OpenAI-compatible API), its key, models and budgets */
+    put: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["AiSettingsPut"];
+        };
+      };
+      responses: {
+        /** @description Saved */
+        200: {
+          content: {
+            "application/json": components["schemas"]["AiSettings"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/ai/usage": {
+    /** Tokens the AI features used in a month, by feature and by day, against the budget */
+    get: {
+      parameters: {
+        query?: {
+          /** @description A calendar month (UTC); this month when left out */
+          month?: string;
+        };
+      };
+      responses: {
+        /** @description Usage */
+        200: {
+          content: {
+            "application/json": components["schemas"]["AiUsage"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/widget/v1/channels/{id}": {
     /** Public look and state of a web-chat channel */
     get: {
@@ -13403,6 +13577,71 @@ export interface components {
       business_hours?: components["schemas"]["ScheduledBusinessHours"];
       open_conversation?: boolean;
       repeat?: components["schemas"]["ScheduledRepeat"];
+    };
+    AiSettings: {
+      enabled: boolean;
+      /** @description Shown to admins and owners only */
+      base_url: string | null;
+      model: string;
+      embedding_model: string;
+      api_key_set: boolean;
+      /**
+       * @description Shown to admins and owners only
+       * @example abcd
+       */
+      api_key_last4: string | null;
+      monthly_token_budget: number | null;
+      conversation_token_budget: number | null;
+      timeout_ms: number;
+      redact_pii: boolean;
+    };
+    /** @description Fields left out keep their value. */
+    AiSettingsPut: {
+      enabled?: boolean;
+      /**
+       * Format: uri
+       * @description An OpenAI-compatible API, e.g. https://api.openai.com/v1 or Cloudflare Workers AI's /ai/v1
+       * @example https://api.openai.com/v1
+       */
+      base_url?: string;
+      /** @example gpt-4o-mini */
+      model?: string;
+      /** @example text-embedding-3-small */
+      embedding_model?: string;
+      /** @description Write-only: stored sealed, never returned; null removes it. Changing base_url needs it again. */
+      api_key?: string | null;
+      /** @description Tokens per calendar month (UTC) for every AI feature; null: no limit */
+      monthly_token_budget?: number | null;
+      /** @description Tokens one conversation may use; null: no limit */
+      conversation_token_budget?: number | null;
+      timeout_ms?: number;
+      /** @description Mask personal data in the prompts Conversa stores */
+      redact_pii?: boolean;
+    };
+    AiUsage: {
+      /** @example 2026-12 */
+      month: string;
+      monthly_token_budget: number | null;
+      conversation_token_budget: number | null;
+      prompt_tokens: number;
+      completion_tokens: number;
+      total_tokens: number;
+      /** @description What the monthly budget has left; null: no limit */
+      remaining_tokens: number | null;
+      by_feature: ({
+          /** @enum {string} */
+          feature: "assistant" | "copilot" | "embedding" | "automation";
+          prompt_tokens: number;
+          completion_tokens: number;
+          total_tokens: number;
+        })[];
+      by_day: {
+          /** @example 2026-12-07 */
+          day: string;
+          prompt_tokens: number;
+          completion_tokens: number;
+          total_tokens: number;
+        }[];
     };
     WidgetChannel: {
       id: string;

@@ -105,7 +105,7 @@ if (await waitForHealth(base)) {
 
     Demo login    ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}
 
-    Fake platforms ${fake.url} (WhatsApp, Telegram, Twilio, email providers)
+    Fake platforms ${fake.url} (WhatsApp, Telegram, Twilio, email providers, OpenAI API)
       a customer writes on WhatsApp:  npm run demo:whatsapp -- "Hello!"
       what Conversa sent them:        ${fake.url}/__fake/requests
 `);

@@ -76,6 +76,26 @@ export const DEMO_WHATSAPP = {
   verify_token: "demo-verify-token",
 };
 
+/** The demo workspace's AI talks to the fake OpenAI-compatible API with this key. */
+export const DEMO_AI_KEY = "sk-demo-local-fake";
+
+/** AI on, pointed at the fake's OpenAI-compatible API, within a budget. */
+const demoAiSettings = async (secretsKey, workspaceId, fakePlatformsUrl, now) =>
+  insert("ai_settings", {
+    workspace_id: workspaceId,
+    enabled: 1,
+    base_url: `${fakePlatformsUrl}/openai/v1`,
+    model: "gpt-4o-mini",
+    embedding_model: "text-embedding-3-small",
+    api_key: await seal(secretsKey, { api_key: DEMO_AI_KEY }),
+    api_key_last4: DEMO_AI_KEY.slice(-4),
+    monthly_token_budget: 1_000_000,
+    conversation_token_budget: 20_000,
+    timeout_ms: 20_000,
+    redact_pii: 0,
+    updated_at: now,
+  });
+
 /** The demo data as SQL. */
 export async function demoSql(secretsKey, now = Date.now(), fakePlatformsUrl = null) {
   const org = newId("org", now);
@@ -194,6 +214,7 @@ export async function demoSql(secretsKey, now = Date.now(), fakePlatformsUrl = n
         secrets: await seal(secretsKey, { access_token, app_secret }),
         created_at: now + 1,
       }),
+      await demoAiSettings(secretsKey, ws, fakePlatformsUrl, now),
     );
   }
   const labels = [

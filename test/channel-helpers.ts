@@ -41,11 +41,15 @@ export async function fakeRequests(pathPart: string): Promise<FakeRequest[]> {
 /** The next request whose path contains `path` gets this answer (`text` as is, `body` as JSON). */
 export async function scriptFake(script: {
   path: string;
-  status: number;
+  status?: number;
   body?: unknown;
   text?: string;
   headers?: Record<string, string>;
   times?: number;
+  /** wait this long before answering; without a status, the usual answer comes after it */
+  delay_ms?: number;
+  /** send `text` and never end the answer */
+  hold_open?: boolean;
 }) {
   await fetch(`${fakeUrl()}/__fake/script`, { method: "POST", body: JSON.stringify(script) });
 }

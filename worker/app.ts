@@ -25,6 +25,7 @@ import {
 } from "./lib/rate-limit";
 import { routeTable } from "./lib/route-table";
 import { securityHeaders } from "./lib/security-headers";
+import { aiRouter } from "./routes/ai";
 import { apiKeysRouter } from "./routes/api-keys";
 import { authRouter } from "./routes/auth";
 import { automationTemplatesRouter } from "./routes/automation-templates";
@@ -202,6 +203,7 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
     .route(API, broadcastListsRouter)
     .route(API, messageTemplatesRouter)
     .route(API, scheduledMessagesRouter)
+    .route(API, aiRouter)
     .route("/widget/v1", widgetRouter)
     .route("/widget/v1", widgetPushRouter)
     // before the channels' /webhooks/{platform}/{id}, which would take the path too

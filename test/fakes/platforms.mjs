@@ -1,11 +1,14 @@
 // A local stand-in for the platforms Conversa talks to (Meta Graph, Telegram Bot API, Twilio,
-// email providers, a custom endpoint) and for the DNS-over-HTTPS resolver that checks where
+// email providers, a custom endpoint, an OpenAI-compatible API under `/openai/v1/` — see
+// openai.mjs) and for the DNS-over-HTTPS resolver that checks where
 // user-chosen URLs point. It answers the real requests in the real wire format, records them,
 // can be scripted to fail, and can post signed webhooks back to Conversa. Requests under
 // `/unreachable/` have their connection dropped (a network failure). Used by the test suite and
 // by `npm run dev` when no real credentials are set.
 import { createHmac, randomUUID } from "node:crypto";
 import { createServer } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
+import { openaiAnswer } from "./openai.mjs";
 
 const json = (res, status, body, headers = {}) => {
   res.writeHead(status, { "content-type": "application/json", ...headers });
@@ -228,6 +231,8 @@ function echo(method, path, body, headers) {
 
 function defaultAnswer(method, path, body, base, headers = {}) {
   if (path.startsWith("/echo/")) return echo(method, path, body, headers);
+  const openai = openaiAnswer(method, path, body, headers);
+  if (openai) return openai;
   for (const [routeMethod, pattern, answer] of ROUTES) {
     const match = method === routeMethod ? path.match(pattern) : null;
     if (match) return answer(match, body, base);
@@ -303,13 +308,15 @@ export function startFakePlatforms(port = 0) {
     const index = state.scripts.findIndex(
       (s) => (!s.method || s.method === req.method) && url.pathname.includes(s.path),
     );
-    if (index >= 0) {
-      const script = state.scripts[index];
-      if (--script.times <= 0) state.scripts.splice(index, 1);
+    const script = index >= 0 ? state.scripts[index] : null;
+    if (script && --script.times <= 0) state.scripts.splice(index, 1);
+    if (script?.delay_ms) await sleep(script.delay_ms);
+    if (script?.status !== undefined) {
       recorded.response = { status: script.status, body: script.body ?? script.text };
       if (typeof script.text === "string") {
         res.writeHead(script.status, { "content-type": "text/plain", ...script.headers });
-        return res.end(script.text);
+        // `hold_open`: the answer starts and then stalls, until the caller gives up
+        return script.hold_open ? res.write(script.text) : res.end(script.text);
       }
       return json(res, script.status, script.body, script.headers);
     }
@@ -344,8 +351,10 @@ export function startFakePlatforms(port = 0) {
       state.requests = [];
       return json(res, 200, {});
     }
-    // {path, method?, status, body | text, headers?, times?}: the next matching request gets this
-    // answer (`text` is sent as it is, `body` as JSON)
+    // {path, method?, status, body | text, headers?, times?, delay_ms?, hold_open?}: the next
+    // matching request gets this answer (`text` is sent as it is, `body` as JSON) after
+    // `delay_ms`; without a status, the usual answer comes after the delay (a slow or hanging
+    // platform); with `hold_open`, `text` is sent and the answer never ends (a stalled stream)
     if (what === "script" && method === "POST") {
       state.scripts.push({ times: 1, ...JSON.parse(body) });
       return json(res, 200, {});

@@ -82,6 +82,9 @@ const ROUTES_WITHOUT_IDS = new Set([
   "POST /api/v1/message-templates",
   "GET /api/v1/automation-settings",
   "PATCH /api/v1/automation-settings",
+  "GET /api/v1/ai/settings",
+  "PUT /api/v1/ai/settings",
+  "GET /api/v1/ai/usage",
   "POST /widget/v1/attachments",
   "PATCH /widget/v1/contact",
   "GET /widget/v1/conversations",
@@ -828,6 +831,8 @@ describe("IDOR matrix: workspace A names workspace B's objects", () => {
     // the snapshot holds every kind of object the fixture made
     expect(filled).toEqual(
       expect.arrayContaining([
+        "ai_settings",
+        "ai_usage",
         "api_keys",
         "automation_run_steps",
         "automation_runs",

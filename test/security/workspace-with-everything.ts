@@ -1,4 +1,6 @@
 import { env } from "cloudflare:workers";
+import { createDb } from "../../worker/db/client";
+import { recordUsage } from "../../worker/domain/ai/usage";
 import { deliveryOf, eventually, fakeUrl, uniqueDigits } from "../channel-helpers";
 import { api, json, newWorkspace, visitorSays, visitorSession } from "../helpers";
 import { browserSubscription, subscribeRequest } from "../web-push-helpers";
@@ -167,6 +169,26 @@ export async function workspaceWithEverything(label: string) {
       business_hours: { hours_id: hours.id },
       steps: [{ delay_minutes: 0, message: { text: `${marker} reminder` } }],
     },
+  );
+
+  // the AI provider (its model named with the marker) and a call it was paid for
+  await created(
+    cookie,
+    "/api/v1/ai/settings",
+    {
+      enabled: true,
+      base_url: `${fakeUrl()}/openai/${marker}/v1`,
+      model: marker,
+      api_key: `sk-${marker}`,
+      monthly_token_budget: 1_000_000,
+    },
+    "PUT",
+  );
+  await recordUsage(
+    createDb(env.DB),
+    ws.id,
+    { conversationId, feature: "assistant", model: marker, promptTokens: 10, completionTokens: 5 },
+    Date.now(),
   );
 
   // last, so that only the contact change below is delivered

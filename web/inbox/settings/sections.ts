@@ -1,4 +1,5 @@
 import {
+  Bot,
   Building2,
   CircleCheckBig,
   Clock,
@@ -90,6 +91,7 @@ export const SECTIONS: Section[] = [
     load: () => import("./contact-fields"),
     visible: isAdmin,
   },
+  { id: "ai", group: "workspace", icon: Bot, load: () => import("./ai"), visible: isAdmin },
   {
     id: "closing-reasons",
     group: "workspace",

@@ -1,4 +1,5 @@
 /** The drizzle schema, one file per capability: the single source of table shapes. */
+export * from "./ai";
 export * from "./automations";
 export * from "./broadcasts";
 export * from "./channels";

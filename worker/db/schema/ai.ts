@@ -1,0 +1,55 @@
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { millis } from "./columns";
+import { conversations } from "./messaging";
+import { workspaceId, workspaces } from "./workspace";
+
+export const AI_FEATURES = ["assistant", "copilot", "embedding", "automation"] as const;
+
+export type AiFeature = (typeof AI_FEATURES)[number];
+
+/**
+ * A workspace's AI provider: any OpenAI-compatible endpoint, its models, and the budgets that
+ * stop spending. No row means AI is off.
+ */
+export const aiSettings = sqliteTable("ai_settings", {
+  workspaceId: text("workspace_id")
+    .primaryKey()
+    .references(() => workspaces.id),
+  enabled: integer("enabled", { mode: "boolean" }).notNull().default(false),
+  baseUrl: text("base_url").notNull(),
+  model: text("model").notNull(),
+  embeddingModel: text("embedding_model").notNull(),
+  /** `{api_key}`, AES-GCM sealed (lib/secret-box); never returned by the API. */
+  apiKey: text("api_key"),
+  /** The key's last 4 characters, so people can tell which key is set. */
+  apiKeyLast4: text("api_key_last4"),
+  /** Tokens per calendar month (UTC) across every feature; null: no limit. */
+  monthlyTokenBudget: integer("monthly_token_budget"),
+  /** Tokens one conversation may use; null: no limit. */
+  conversationTokenBudget: integer("conversation_token_budget"),
+  timeoutMs: integer("timeout_ms").notNull(),
+  /** Personal data is masked in the prompts Conversa stores. */
+  redactPii: integer("redact_pii", { mode: "boolean" }).notNull().default(false),
+  updatedAt: millis("updated_at").notNull(),
+});
+
+/** One call to the provider: what it cost, for which feature and conversation. */
+export const aiUsage = sqliteTable(
+  "ai_usage",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceId(),
+    conversationId: text("conversation_id").references(() => conversations.id, {
+      onDelete: "set null",
+    }),
+    feature: text("feature", { enum: AI_FEATURES }).notNull(),
+    model: text("model").notNull(),
+    promptTokens: integer("prompt_tokens").notNull(),
+    completionTokens: integer("completion_tokens").notNull(),
+    at: millis("at").notNull(),
+  },
+  (t) => [
+    index("ai_usage_at_idx").on(t.workspaceId, t.at),
+    index("ai_usage_conversation_idx").on(t.workspaceId, t.conversationId),
+  ],
+);

@@ -1,0 +1,291 @@
+import OpenAI, { APIConnectionTimeoutError, APIError, OpenAIError } from "openai";
+import type { Stream } from "openai/core/streaming";
+import { zodResponseFormat } from "openai/helpers/zod";
+import type {
+  ChatCompletionFunctionTool,
+  ChatCompletionMessageParam,
+  ChatCompletionToolChoiceOption,
+} from "openai/resources/chat/completions";
+import type { z } from "zod";
+import type { AiFeature } from "../../db/schema";
+import type { Clock } from "../../lib/clock";
+import type { Db } from "../../lib/context";
+import { Problem } from "../../lib/errors";
+import { excerpt, fetchTarget, TargetRefused } from "../../lib/targets";
+import { type AiSettingsRow, aiApiKey, aiSettingsRow } from "./settings";
+import { exhaustedBudget, recordUsage } from "./usage";
+
+export type AiUnavailableReason =
+  | "not_configured"
+  | "budget_exhausted"
+  | "timeout"
+  | "provider_error";
+
+/**
+ * The one failure every AI call ends in when no answer can be had, so a feature can hand the
+ * conversation to a human with `message` as the reason.
+ */
+export class AiUnavailable extends Problem {
+  constructor(
+    readonly reason: AiUnavailableReason,
+    message: string,
+  ) {
+    super(503, "ai-unavailable", "AI unavailable", message, { reason });
+    this.name = "AiUnavailable";
+  }
+}
+
+/** Who is calling the provider, for what: budgets are checked and usage recorded against it. */
+export type AiCall = {
+  db: Db;
+  env: Env;
+  clock: Clock;
+  workspaceId: string;
+  feature: AiFeature;
+  conversationId?: string | null;
+};
+
+/** One retry for a dropped connection or a 429 / 5xx; a person waits on most answers. */
+const MAX_RETRIES = 1;
+
+type Provider = { client: OpenAI; settings: AiSettingsRow };
+
+/** The workspace's client, when AI is on and within budget; otherwise AiUnavailable. */
+async function provider(call: AiCall, model: (s: AiSettingsRow) => string): Promise<Provider> {
+  const settings = await aiSettingsRow(call.db, call.workspaceId);
+  const apiKey = await aiApiKey(call.env, settings);
+  if (!settings.enabled || !apiKey || !model(settings))
+    throw new AiUnavailable("not_configured", "AI is not set up for this workspace.");
+  const exhausted = await exhaustedBudget(
+    call.db,
+    settings,
+    call.conversationId ?? null,
+    call.clock.now(),
+  );
+  if (exhausted) throw new AiUnavailable("budget_exhausted", `AI budget reached: ${exhausted}.`);
+  const client = new OpenAI({
+    apiKey,
+    baseURL: settings.baseUrl,
+    timeout: settings.timeoutMs,
+    maxRetries: MAX_RETRIES,
+    // every call goes through the outbound URL guard, like any user-chosen address
+    fetch: (input, init) =>
+      fetchTarget(call.env, input instanceof Request ? input.url : String(input), init),
+  });
+  return { client, settings };
+}
+
+/** Any failure of the provider as AiUnavailable; other errors are Conversa's own and pass. */
+function unavailable(error: unknown): unknown {
+  if (error instanceof AiUnavailable) return error;
+  if (error instanceof APIConnectionTimeoutError)
+    return new AiUnavailable("timeout", "The AI provider did not answer in time.");
+  // the SDK wraps what its fetch throws: the guard's refusal comes as the cause
+  const refused =
+    error instanceof APIError && error.cause instanceof TargetRefused ? error.cause : error;
+  if (refused instanceof TargetRefused)
+    return new AiUnavailable("provider_error", `The AI provider's address ${refused.message}.`);
+  if (error instanceof APIError) {
+    const said = excerpt(String(error.message ?? "")).replace(/^\d{3}\s+/, "");
+    return new AiUnavailable(
+      "provider_error",
+      error.status
+        ? `The AI provider answered ${error.status}: ${said}`
+        : `The AI provider could not be reached: ${said}`,
+    );
+  }
+  if (error instanceof OpenAIError || error instanceof SyntaxError)
+    return new AiUnavailable(
+      "provider_error",
+      `The AI provider's answer was unusable: ${excerpt(error.message)}`,
+    );
+  return error;
+}
+
+async function guarded<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw unavailable(error);
+  }
+}
+
+type Usage = { prompt_tokens: number; completion_tokens?: number } | null | undefined;
+
+function record(call: AiCall, model: string, usage: Usage) {
+  return recordUsage(
+    call.db,
+    call.workspaceId,
+    {
+      conversationId: call.conversationId ?? null,
+      feature: call.feature,
+      model,
+      promptTokens: usage?.prompt_tokens ?? 0,
+      completionTokens: usage?.completion_tokens ?? 0,
+    },
+    call.clock.now(),
+  );
+}
+
+export type CompleteRequest<T extends z.ZodType = z.ZodType> = {
+  messages: ChatCompletionMessageParam[];
+  /** Structured output: the answer must fit this schema, and comes back parsed. */
+  output?: { name: string; schema: T };
+  tools?: ChatCompletionFunctionTool[];
+  toolChoice?: ChatCompletionToolChoiceOption;
+  maxTokens?: number;
+};
+
+export type ToolCall = { id: string; name: string; arguments: unknown };
+
+export type Completion<T> = {
+  text: string | null;
+  /** The structured output, when `output` was asked for. */
+  output: T | null;
+  toolCalls: ToolCall[];
+};
+
+function toolCallsOf(calls: OpenAI.Chat.ChatCompletionMessageToolCall[] | undefined): ToolCall[] {
+  return (calls ?? []).flatMap((call) =>
+    call.type === "function"
+      ? [
+          {
+            id: call.id,
+            name: call.function.name,
+            arguments: JSON.parse(call.function.arguments || "{}"),
+          },
+        ]
+      : [],
+  );
+}
+
+/** One chat completion: text, a structured output checked against its zod schema, or tool calls. */
+export async function complete<T extends z.ZodType>(
+  call: AiCall,
+  request: CompleteRequest<T>,
+): Promise<Completion<z.infer<T>>> {
+  const { client, settings } = await provider(call, (s) => s.model);
+  return guarded(async () => {
+    const body = {
+      model: settings.model,
+      messages: request.messages,
+      ...(request.tools?.length ? { tools: request.tools } : {}),
+      ...(request.toolChoice ? { tool_choice: request.toolChoice } : {}),
+      ...(request.maxTokens ? { max_completion_tokens: request.maxTokens } : {}),
+    };
+    if (request.output) {
+      const answer = await client.chat.completions.parse({
+        ...body,
+        response_format: zodResponseFormat(request.output.schema, request.output.name),
+      });
+      await record(call, settings.model, answer.usage);
+      const message = answer.choices[0]?.message;
+      const output = request.output.schema.safeParse(message?.parsed);
+      if (!output.success && !message?.tool_calls?.length)
+        throw new AiUnavailable(
+          "provider_error",
+          "The AI provider's answer did not fit the expected form.",
+        );
+      return {
+        text: message?.content ?? null,
+        output: output.success ? output.data : null,
+        toolCalls: toolCallsOf(message?.tool_calls),
+      };
+    }
+    const answer = await client.chat.completions.create(body);
+    await record(call, settings.model, answer.usage);
+    const message = answer.choices[0]?.message;
+    return {
+      text: message?.content ?? null,
+      output: null,
+      toolCalls: toolCallsOf(message?.tool_calls),
+    };
+  });
+}
+
+/** Words in a text, a stand-in for tokens when a provider streams without a usage chunk. */
+const roughTokens = (text: string) => Math.ceil(text.length / 4);
+
+/**
+ * The stream's items, each within `ms` of the one before: the SDK's timeout ends when the
+ * answer starts, and a provider that stops mid-way would otherwise leave the customer waiting.
+ */
+async function* withIdleTimeout<T>(stream: Stream<T>, ms: number): AsyncGenerator<T> {
+  const items = stream[Symbol.asyncIterator]();
+  for (;;) {
+    const next = items.next();
+    next.catch(() => {}); // after a stall it fails with the abort, which nobody awaits
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stalled = new Promise<"stalled">((resolve) => {
+      timer = setTimeout(() => resolve("stalled"), ms);
+    });
+    const first = await Promise.race([next, stalled]).finally(() => clearTimeout(timer));
+    if (first === "stalled") {
+      stream.controller.abort();
+      throw new AiUnavailable("timeout", "The AI provider stopped answering mid-way.");
+    }
+    if (first.done) return;
+    yield first.value;
+  }
+}
+
+/** A chat completion streamed: yields the text as it comes; usage is recorded at the end. */
+export async function* completeStream(
+  call: AiCall,
+  request: Pick<CompleteRequest, "messages" | "maxTokens">,
+): AsyncGenerator<string> {
+  const { client, settings } = await provider(call, (s) => s.model);
+  const stream = await guarded(() =>
+    client.chat.completions.create({
+      model: settings.model,
+      messages: request.messages,
+      stream: true,
+      stream_options: { include_usage: true },
+      ...(request.maxTokens ? { max_completion_tokens: request.maxTokens } : {}),
+    }),
+  );
+  let usage: Usage = null;
+  let text = "";
+  try {
+    for await (const chunk of withIdleTimeout(stream, settings.timeoutMs)) {
+      if (chunk.usage) usage = chunk.usage;
+      const delta = chunk.choices[0]?.delta?.content;
+      if (delta) {
+        text += delta;
+        yield delta;
+      }
+    }
+  } catch (error) {
+    throw unavailable(error);
+  } finally {
+    const prompt = JSON.stringify(request.messages);
+    await record(
+      call,
+      settings.model,
+      usage ?? { prompt_tokens: roughTokens(prompt), completion_tokens: roughTokens(text) },
+    );
+  }
+}
+
+/** Embeddings for the texts, in their order, with the workspace's embedding model. */
+export async function embed(
+  call: AiCall,
+  texts: string[],
+  options: { dimensions?: number } = {},
+): Promise<number[][]> {
+  if (texts.length === 0) return [];
+  const { client, settings } = await provider(call, (s) => s.embeddingModel);
+  return guarded(async () => {
+    const answer = await client.embeddings.create({
+      model: settings.embeddingModel,
+      input: texts,
+      ...(options.dimensions ? { dimensions: options.dimensions } : {}),
+    });
+    await record(call, settings.embeddingModel, {
+      prompt_tokens: answer.usage?.prompt_tokens ?? 0,
+    });
+    return [...answer.data]
+      .sort((a, b) => a.index - b.index)
+      .map((item) => Array.from(item.embedding));
+  });
+}
