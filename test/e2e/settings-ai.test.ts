@@ -18,7 +18,7 @@ let fake: Awaited<ReturnType<typeof startFakePlatforms>>;
 
 beforeAll(async () => {
   fake = await startFakePlatforms(0);
-  server = await startConversa(8977, { fakePlatformsUrl: fake.url });
+  server = await startConversa(8966, { fakePlatformsUrl: fake.url });
   browser = await launchBrowser();
   const context = await browser.newContext({ viewport: VIEWPORTS.laptop, baseURL: server.base });
   page = await context.newPage();
