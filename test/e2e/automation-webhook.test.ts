@@ -60,7 +60,7 @@ describe("the webhook trigger in the automation editor", () => {
     const dialog = page.getByRole("dialog");
     await dialog.getByText("The current URL stops working at once").waitFor();
     await dialog.getByRole("button", { name: "Rotate URL" }).click();
-    await expect.poll(() => url.inputValue()).not.toBe(created.webhook_url);
+    await expect.poll(() => url.inputValue(), { timeout: 15_000 }).not.toBe(created.webhook_url);
     const rotated = await call<{ webhook_url: string }>("GET", `/api/v1/automations/${created.id}`);
     expect(await url.inputValue()).toBe(rotated.webhook_url);
 

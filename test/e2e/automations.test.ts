@@ -46,7 +46,7 @@ async function addStep(title: string) {
 
 /** The message the error beside a control says, through its aria-describedby. */
 async function errorOf(control: ReturnType<Page["locator"]>) {
-  await expect.poll(() => control.getAttribute("aria-invalid")).toBe("true");
+  await expect.poll(() => control.getAttribute("aria-invalid"), { timeout: 15_000 }).toBe("true");
   const describedBy = (await control.getAttribute("aria-describedby")) ?? "";
   return page.locator(`[id="${describedBy.split(" ").at(-1)}"]`).textContent();
 }
@@ -104,9 +104,10 @@ describe("automations", () => {
     // moving the assign step up by keyboard, then removing it
     await step(3, "Assign").getByRole("button", { name: "Move step 3 up" }).click();
     await step(2, "Assign").waitFor();
-    await expect(
-      page.evaluate(() => document.activeElement?.getAttribute("aria-label")),
-    ).resolves.toBe("Move step 2 up");
+    // the moved step's button takes the focus on the next frame
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute("aria-label")))
+      .toBe("Move step 2 up");
     await step(2, "Assign").getByRole("button", { name: "Remove step 2" }).click();
     await step(2, "Add a tag").waitFor();
 
@@ -146,7 +147,7 @@ describe("automations", () => {
     await dialog.waitFor({ state: "detached" });
     expect(page.url()).toContain(`/automations/${automationId}`);
     await page.getByLabel("Name", { exact: true }).fill("Price enquiries");
-    await expect(page.getByText("Unsaved changes").count()).resolves.toBe(0);
+    await expect.poll(() => page.getByText("Unsaved changes").count()).toBe(0);
   });
 
   it("answers a visitor's “precio” typed in the web chat with the snippet, tags them ‘lead’ and shows the run in the run log", async () => {
@@ -187,7 +188,7 @@ describe("automations", () => {
 
     await page.getByRole("link", { name: "Run log" }).click();
     await page.getByRole("heading", { name: /Run log/, level: 1 }).waitFor();
-    await expect.poll(() => page.locator(".run-row").count()).toBe(1);
+    await expect.poll(() => page.locator(".run-row").count(), { timeout: 15_000 }).toBe(1);
     const row = page.locator(".run-row").first();
     await row.getByText(contact.name).waitFor();
     await row.getByRole("button", { expanded: false }).click();
@@ -210,7 +211,9 @@ describe("automations", () => {
     const row = page.locator(`[data-automation="${automationId}"]`);
     await row.getByText("When a message contains “precio”").waitFor();
     await row.locator(".badge", { hasText: "Active" }).waitFor();
-    await expect.poll(() => row.locator(".stats-line dd").first().textContent()).toBe("1");
+    await expect
+      .poll(() => row.locator(".stats-line dd").first().textContent(), { timeout: 15_000 })
+      .toBe("1");
     await lookAt("automations-list");
 
     await row.getByRole("button", { name: "Actions for Price enquiries" }).click();
@@ -227,7 +230,7 @@ describe("automations", () => {
     const copy = page
       .locator(".automation-row")
       .filter({ hasNot: page.locator(`[data-automation="${automationId}"]`) });
-    await expect.poll(() => page.locator(".automation-row").count()).toBe(2);
+    await expect.poll(() => page.locator(".automation-row").count(), { timeout: 15_000 }).toBe(2);
     const copyId = await page.locator(".automation-row").first().getAttribute("data-automation");
     expect(copyId).not.toBe(automationId);
     const copyName =
@@ -241,7 +244,7 @@ describe("automations", () => {
       .click();
     await page.getByRole("menuitem", { name: "Delete" }).click();
     await page.getByRole("dialog").getByRole("button", { name: "Delete", exact: true }).click();
-    await expect.poll(() => page.locator(".automation-row").count()).toBe(1);
+    await expect.poll(() => page.locator(".automation-row").count(), { timeout: 15_000 }).toBe(1);
     const left = await call<{ data: { id: string }[] }>("GET", "/api/v1/automations");
     expect(left.data.map((a) => a.id)).toEqual([automationId]);
   });

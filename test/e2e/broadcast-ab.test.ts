@@ -105,9 +105,11 @@ describe("an A/B test in the broadcast builder and on the broadcast's page", () 
     await page.getByLabel("Text", { exact: true }).fill("Spring is here: 20 % off everything.");
     await page.getByRole("switch", { name: "A/B test" }).click();
     // the message written so far becomes variant A
-    await expect(variant("A").getByLabel("Text", { exact: true }).inputValue()).resolves.toBe(
-      "Spring is here: 20 % off everything.",
-    );
+    await expect
+      .poll(() => variant("A").getByLabel("Text", { exact: true }).inputValue(), {
+        timeout: 15_000,
+      })
+      .toBe("Spring is here: 20 % off everything.");
     await variant("B")
       .getByLabel("Text", { exact: true })
       .fill("Hi {{contact.first_name|there}}, spring sale: 20 % off today only!");
@@ -118,10 +120,10 @@ describe("an A/B test in the broadcast builder and on the broadcast's page", () 
     // a third variant comes and goes; two is the least
     await page.getByRole("button", { name: "Add variant C" }).click();
     await variant("C").waitFor();
-    await expect(page.getByRole("button", { name: "Add variant D" }).count()).resolves.toBe(1);
+    await expect.poll(() => page.getByRole("button", { name: "Add variant D" }).count()).toBe(1);
     await page.getByRole("button", { name: "Remove variant C" }).click();
-    await expect(variant("C").count()).resolves.toBe(0);
-    await expect(page.getByRole("button", { name: /^Remove variant/ }).count()).resolves.toBe(0);
+    await expect.poll(() => variant("C").count()).toBe(0);
+    await expect.poll(() => page.getByRole("button", { name: /^Remove variant/ }).count()).toBe(0);
 
     await page.getByLabel("Sample (% of the audience)").fill("40");
     await expect
@@ -132,7 +134,7 @@ describe("an A/B test in the broadcast builder and on the broadcast's page", () 
     await page.getByLabel("Winner by").selectOption("clicks");
     await page.getByLabel("Track link clicks").uncheck();
     await page.getByText("Clicks are counted only with “Track link clicks” on").waitFor();
-    await expect(page.getByRole("button", { name: "Next" }).isDisabled()).resolves.toBe(true);
+    await expect.poll(() => page.getByRole("button", { name: "Next" }).isDisabled()).toBe(true);
     await page.getByLabel("Track link clicks").check();
     await page.getByLabel("Winner by").selectOption("replies");
     await page.getByLabel("Decide after (hours)").fill("12");
@@ -167,22 +169,28 @@ describe("an A/B test in the broadcast builder and on the broadcast's page", () 
       .poll(() => page.getByLabel("Name", { exact: true }).inputValue(), { timeout: 20_000 })
       .toBe("Spring offer");
     await page.getByRole("button", { name: "Next" }).click();
-    await expect(
-      page.getByRole("switch", { name: "A/B test" }).getAttribute("aria-checked"),
-    ).resolves.toBe("true");
-    await expect(variant("B").getByLabel("Text", { exact: true }).inputValue()).resolves.toContain(
-      "spring sale",
-    );
-    await expect(page.getByLabel("Decide after (hours)").inputValue()).resolves.toBe("12");
+    await expect
+      .poll(() => page.getByRole("switch", { name: "A/B test" }).getAttribute("aria-checked"), {
+        timeout: 15_000,
+      })
+      .toBe("true");
+    await expect
+      .poll(() => variant("B").getByLabel("Text", { exact: true }).inputValue(), {
+        timeout: 15_000,
+      })
+      .toContain("spring sale");
+    await expect
+      .poll(() => page.getByLabel("Decide after (hours)").inputValue(), { timeout: 15_000 })
+      .toBe("12");
     await page.getByRole("button", { name: "Next" }).click();
 
     await page.getByLabel("Send now").check();
     await page.getByRole("button", { name: "Next" }).click();
     const review = page.locator(".review-card");
-    await expect(review.textContent()).resolves.toContain("Variant A");
+    await expect.poll(() => review.textContent(), { timeout: 15_000 }).toContain("Variant A");
     // the sentence names the counts once the audience is counted
     await expect
-      .poll(() => review.textContent())
+      .poll(() => review.textContent(), { timeout: 15_000 })
       .toContain(
         "A and B each go to 20% of 10 contacts: 2 each; the winner goes to the other 6. The winner by replies is picked 12 hours after the start.",
       );
@@ -195,16 +203,20 @@ describe("an A/B test in the broadcast builder and on the broadcast's page", () 
 
     // the sample goes out, split evenly; the other six wait for the winner
     await expect.poll(() => tile("sent").textContent(), { timeout: 60_000 }).toBe("4");
-    expect(await tile("held").textContent()).toBe("6");
-    await expect.poll(() => ledger(id)).toEqual({ "sent A": 2, "sent B": 2, "held -": 6 });
+    await expect.poll(() => tile("held").textContent(), { timeout: 15_000 }).toBe("6");
+    await expect
+      .poll(() => ledger(id), { timeout: 15_000 })
+      .toEqual({ "sent A": 2, "sent B": 2, "held -": 6 });
     for (const key of ["A", "B"])
-      await expect.poll(() => variantRow(key).locator("td").nth(1).textContent()).toBe("2");
-    await expect(page.getByTestId("test-sample").textContent()).resolves.toBe(
-      "A and B each go to 20% of 10 contacts: 2 each; the winner goes to the other 6.",
-    );
-    await expect(page.getByTestId("test-state").textContent()).resolves.toMatch(
-      /^The winner by replies is picked on .+, unless you pick one now\.$/,
-    );
+      await expect
+        .poll(() => variantRow(key).locator("td").nth(1).textContent(), { timeout: 15_000 })
+        .toBe("2");
+    await expect
+      .poll(() => page.getByTestId("test-sample").textContent(), { timeout: 15_000 })
+      .toBe("A and B each go to 20% of 10 contacts: 2 each; the winner goes to the other 6.");
+    await expect
+      .poll(() => page.getByTestId("test-state").textContent(), { timeout: 15_000 })
+      .toMatch(/^The winner by replies is picked on .+, unless you pick one now\.$/);
     await screenshot(page, "broadcast-ab-deciding");
     await expectAccessible(page, "the A/B test deciding", "#main");
     await page.setViewportSize(VIEWPORTS.phone);
@@ -219,18 +231,20 @@ describe("an A/B test in the broadcast builder and on the broadcast's page", () 
     await confirm.getByRole("button", { name: "Pick B as winner" }).click();
 
     await expect.poll(() => tile("sent").textContent(), { timeout: 60_000 }).toBe("10");
-    await expect.poll(() => ledger(id)).toEqual({ "sent A": 2, "sent B": 8 });
+    await expect.poll(() => ledger(id), { timeout: 15_000 }).toEqual({ "sent A": 2, "sent B": 8 });
     await variantRow("B").getByText("Winner").waitFor();
-    await expect(variantRow("A").getByText("Winner").count()).resolves.toBe(0);
-    await expect(page.getByRole("button", { name: /as winner$/ }).count()).resolves.toBe(0);
+    await expect.poll(() => variantRow("A").getByText("Winner").count()).toBe(0);
+    await expect.poll(() => page.getByRole("button", { name: /as winner$/ }).count()).toBe(0);
     await expect
-      .poll(() => page.getByTestId("test-state").textContent())
+      .poll(() => page.getByTestId("test-state").textContent(), { timeout: 15_000 })
       .toBe("Variant B won: the held contacts get it.");
     await page.locator(".page-head .badge", { hasText: "Completed" }).waitFor();
     // the recipients list says which variant each got
     const variantCells = page.locator(".recipients-table tbody td:nth-child(3)");
     await expect
-      .poll(() => variantCells.allTextContents().then((keys) => keys.sort().join("")))
+      .poll(() => variantCells.allTextContents().then((keys) => keys.sort().join("")), {
+        timeout: 15_000,
+      })
       .toBe("AABBBBBBBB");
     await screenshot(page, "broadcast-ab-won");
     await expectAccessible(page, "the A/B test's winner", "#main");

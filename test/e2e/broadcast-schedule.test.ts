@@ -124,9 +124,9 @@ describe("scheduling broadcasts", () => {
     await page.getByLabel("Repeats").selectOption({ label: "Every week" });
     const days = page.locator(".weekday-checks input");
     // the week starts on the locale's first day: Sunday in English (United States)
-    await expect(page.locator(".weekday-checks").textContent()).resolves.toBe(
-      "SundayMondayTuesdayWednesdayThursdayFridaySaturday",
-    );
+    await expect
+      .poll(() => page.locator(".weekday-checks").textContent(), { timeout: 15_000 })
+      .toBe("SundayMondayTuesdayWednesdayThursdayFridaySaturday");
     for (const [i, day] of ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday"].entries())
       await days.nth(i).setChecked(day === "Monday" || day === "Thursday");
     await days.nth(5).setChecked(false);
@@ -144,14 +144,18 @@ describe("scheduling broadcasts", () => {
     await scheduleButton().click();
     await page.getByRole("dialog").getByRole("button", { name: "Schedule" }).click();
     const endError = page.locator(".repeat-ends .field-error");
-    await expect(endError.textContent()).resolves.toContain("before the first run");
-    await expect(page.getByLabel("Last day").getAttribute("aria-invalid")).resolves.toBe("true");
+    await expect
+      .poll(() => endError.textContent(), { timeout: 15_000 })
+      .toContain("before the first run");
+    await expect
+      .poll(() => page.getByLabel("Last day").getAttribute("aria-invalid"), { timeout: 15_000 })
+      .toBe("true");
 
     await page.getByLabel("Last day").fill("2027-01-31");
     await page.getByRole("button", { name: "Next" }).click();
-    await expect(review()).resolves.toContain(
-      `Every Monday and Thursday at 09:00, until Jan 31, 2027 (${zone})`,
-    );
+    await expect
+      .poll(review, { timeout: 15_000 })
+      .toContain(`Every Monday and Thursday at 09:00, until Jan 31, 2027 (${zone})`);
     await screenshot(page, "broadcast-repeat-review");
     await scheduleButton().click();
     await page.getByRole("dialog").getByRole("button", { name: "Schedule" }).click();
@@ -175,22 +179,25 @@ describe("scheduling broadcasts", () => {
       }).format(new Date(endsAt)),
     ).toBe("2027-02-01, 00:00");
     const runs = page.locator(".runs-card");
-    await expect(runs.locator(".runs-rule").textContent()).resolves.toContain(
-      "Every Monday and Thursday at 09:00, until Jan 31, 2027",
-    );
-    await expect(page.getByTestId("next-run").textContent()).resolves.toMatch(
-      /^Next run (Monday|Thursday), /,
-    );
-    await expect(runs.textContent()).resolves.toContain("It has not run yet.");
+    // the broadcast and its runs arrive after the page has changed
+    await expect
+      .poll(() => runs.locator(".runs-rule").textContent(), { timeout: 15_000 })
+      .toContain("Every Monday and Thursday at 09:00, until Jan 31, 2027");
+    await expect
+      .poll(() => page.getByTestId("next-run").textContent(), { timeout: 15_000 })
+      .toMatch(/^Next run (Monday|Thursday), /);
+    await expect
+      .poll(() => runs.textContent(), { timeout: 15_000 })
+      .toContain("It has not run yet.");
   });
 
   it("adds a CSV file's contacts to the audience and names the refused row by its number", async () => {
     await page.goto("/broadcasts/new");
     await page.getByLabel("Name", { exact: true }).fill("From a file");
     await page.getByLabel("Send to").selectOption("csv");
-    await expect(page.locator(".csv-upload .hint").textContent()).resolves.toContain(
-      "phone (WhatsApp, SMS), email (email) or identity",
-    );
+    await expect
+      .poll(() => page.locator(".csv-upload .hint").textContent(), { timeout: 15_000 })
+      .toContain("phone (WhatsApp, SMS), email (email) or identity");
     await page.getByLabel("CSV file").setInputFiles({
       name: "readers.csv",
       mimeType: "text/csv",
@@ -206,12 +213,12 @@ describe("scheduling broadcasts", () => {
     // a refused row brings the audience step back, with what the file added
     const outcome = page.getByTestId("csv-outcome");
     await outcome.waitFor();
-    await expect(outcome.textContent()).resolves.toContain(
-      "3 rows read — matched existing contacts: 1, new contacts created: 1.",
-    );
-    await expect(outcome.locator(".csv-refused").textContent()).resolves.toContain(
-      "1 row refused:Row 4: identity is empty",
-    );
+    await expect
+      .poll(() => outcome.textContent(), { timeout: 15_000 })
+      .toContain("3 rows read — matched existing contacts: 1, new contacts created: 1.");
+    await expect
+      .poll(() => outcome.locator(".csv-refused").textContent(), { timeout: 15_000 })
+      .toContain("1 row refused:Row 4: identity is empty");
     await expect
       .poll(() => page.getByTestId("segment-count").textContent(), { timeout: 10_000 })
       .toContain("2 contacts");
@@ -236,19 +243,19 @@ describe("scheduling broadcasts", () => {
     await expect
       .poll(() => outcome.textContent(), { timeout: 10_000 })
       .toContain("1 row read — matched existing contacts: 1, new contacts created: 0.");
-    await expect(page.getByTestId("segment-count").textContent()).resolves.toContain(
-      "they are counted when it starts",
-    );
+    await expect
+      .poll(() => page.getByTestId("segment-count").textContent(), { timeout: 15_000 })
+      .toContain("they are counted when it starts");
     await page.getByRole("button", { name: "Next" }).click();
     await page.getByRole("button", { name: "Next" }).click();
     await page.getByRole("radio", { name: /^At a local time for each recipient/ }).check();
     await page.getByLabel("Date and time", { exact: true }).fill("2027-03-01T10:00");
     await page.getByRole("button", { name: "Next" }).click();
     // two files may name the same contacts: the count waits for the start
-    await expect(review()).resolves.toMatch(/Contacts from a CSV file(?! ·)/);
-    await expect(review()).resolves.toContain(
-      "Monday, March 1, 2027 at 10:00 AM, in each recipient’s time zone",
-    );
+    await expect.poll(review, { timeout: 15_000 }).toMatch(/Contacts from a CSV file(?! ·)/);
+    await expect
+      .poll(review, { timeout: 15_000 })
+      .toContain("Monday, March 1, 2027 at 10:00 AM, in each recipient’s time zone");
     await scheduleButton().click();
     await page.getByRole("dialog").getByRole("button", { name: "Schedule" }).click();
     await page.waitForURL(`**/broadcasts/${id}`);
@@ -283,9 +290,15 @@ describe("scheduling broadcasts", () => {
     await page.goto(`/broadcasts/${created.id}`);
     const rows = page.locator(".runs-table tbody tr");
     await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(2);
-    await expect(rows.nth(0).textContent()).resolves.toMatch(/^Run 2.*Completed21$/);
-    await expect(rows.nth(1).textContent()).resolves.toMatch(/^Run 1.*Completed30$/);
-    await expect(page.getByTestId("next-run").textContent()).resolves.toMatch(/^Next run /);
+    await expect
+      .poll(() => rows.nth(0).textContent(), { timeout: 15_000 })
+      .toMatch(/^Run 2.*Completed21$/);
+    await expect
+      .poll(() => rows.nth(1).textContent(), { timeout: 15_000 })
+      .toMatch(/^Run 1.*Completed30$/);
+    await expect
+      .poll(() => page.getByTestId("next-run").textContent(), { timeout: 15_000 })
+      .toMatch(/^Next run /);
 
     const runTile = (name: string) =>
       page.locator(`.run-stats .stat-tile[data-stat="${name}"] dd`).first();
@@ -295,18 +308,19 @@ describe("scheduling broadcasts", () => {
     await expect.poll(() => recipients.count(), { timeout: 10_000 }).toBe(1);
     await page.getByRole("button", { name: "Run 1", exact: true }).click();
     await page.getByRole("heading", { name: "Counts of run 1" }).waitFor();
-    expect(await runTile("sent").textContent()).toBe("3");
-    expect(await runTile("failed").textContent()).toBe("0");
+    // the heading names the run picked before its counts arrive
+    await expect.poll(() => runTile("sent").textContent(), { timeout: 15_000 }).toBe("3");
+    await expect.poll(() => runTile("failed").textContent(), { timeout: 15_000 }).toBe("0");
     await expect.poll(() => recipients.count(), { timeout: 10_000 }).toBe(0);
     await page.getByRole("button", { name: "Run 2", exact: true }).click();
     await page.getByRole("heading", { name: "Counts of run 2" }).waitFor();
     await expect.poll(() => runTile("failed").textContent(), { timeout: 10_000 }).toBe("1");
-    expect(await runTile("sent").textContent()).toBe("2");
+    await expect.poll(() => runTile("sent").textContent(), { timeout: 15_000 }).toBe("2");
     await expect.poll(() => recipients.count(), { timeout: 10_000 }).toBe(1);
     await page.getByLabel("Filter recipients by status").selectOption("");
     // the page's own tiles count every run
     const allSent = page.locator('.broadcast-detail > .card .stat-tile[data-stat="sent"] dd');
-    expect(await allSent.first().textContent()).toBe("5");
+    await expect.poll(() => allSent.first().textContent(), { timeout: 15_000 }).toBe("5");
     await page.locator(".runs-card").scrollIntoViewIfNeeded();
     await screenshot(page, "broadcast-runs");
     await expectAccessible(page, "a recurring broadcast's runs", "#main");
@@ -321,7 +335,9 @@ describe("scheduling broadcasts", () => {
       await page.goto(`/broadcasts/${created.id}`);
       await page.getByRole("heading", { name: "مرات الإرسال" }).waitFor();
       expect(await page.locator("html").getAttribute("dir")).toBe("rtl");
-      await expect(page.locator(".runs-rule").textContent()).resolves.toContain("كل يوم");
+      await expect
+        .poll(() => page.locator(".runs-rule").textContent(), { timeout: 15_000 })
+        .toContain("كل يوم");
       await page.goto(`/broadcasts/${created.id}/edit`);
       await page.locator(".builder-steps button").nth(2).click();
       await page.locator(".repeat-fields").waitFor();

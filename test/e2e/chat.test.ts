@@ -44,7 +44,7 @@ describe("web chat end to end", () => {
     // the inbox list updates live, without a reload
     const item = agent.locator(".item", { hasText: "Hello from the demo page" });
     await item.waitFor({ timeout: 15_000 });
-    await expect(item.locator(".badge").textContent()).resolves.toBe("1");
+    await expect.poll(() => item.locator(".badge").textContent(), { timeout: 15_000 }).toBe("1");
     await agent.screenshot({ path: `${SHOTS}/inbox-live.png` });
     await item.click();
     await agent.locator(".bubble.them", { hasText: "Hello from the demo page" }).waitFor();
@@ -98,7 +98,7 @@ describe("web chat end to end", () => {
     await signIn(phone, server.base);
     await phone.locator(".item").first().click();
     await phone.locator("textarea[aria-label=Reply]").waitFor();
-    expect(await phone.locator("section.list").isVisible()).toBe(false);
+    await expect.poll(() => phone.locator("section.list").isVisible()).toBe(false);
     await phone.screenshot({ path: `${SHOTS}/inbox-phone.png` });
     await phone.click("button.back");
     await phone.locator("section.list").waitFor();
@@ -240,7 +240,7 @@ describe("WhatsApp end to end through the local fake platform", () => {
     await agent.fill("textarea[aria-label=Reply]", "/than");
     await agent.click(".suggestions [role=option]:has-text('/thanks')");
     await expect
-      .poll(() => agent.inputValue("textarea[aria-label=Reply]"))
+      .poll(() => agent.inputValue("textarea[aria-label=Reply]"), { timeout: 15_000 })
       .toBe("Gracias Lucía, saludos de Demo Admin.");
   });
 });
@@ -279,7 +279,7 @@ describe("teams in the inbox", () => {
       .toContain("Demo Admin");
     await agent.selectOption("select[aria-label=Team]", { label: "Escalations" });
     await agent.locator(".item", { hasText: "Ana from support here" }).waitFor();
-    await expect.poll(() => agent.locator(".item").count()).toBe(1);
+    await expect.poll(() => agent.locator(".item").count(), { timeout: 15_000 }).toBe(1);
 
     await agent.click(".action-bar button.close-conversation");
     await agent.getByRole("dialog").getByLabel("Reason").selectOption("no answer");

@@ -102,9 +102,9 @@ describe("the contacts screen", () => {
     const everyone = await namesByName();
     expect(everyone).toContain("Dana Ortiz");
     await waitForRows(everyone);
-    await expect(page.locator(".pagination").textContent()).resolves.toContain(
-      `1–${everyone.length} of ${everyone.length}`,
-    );
+    await expect
+      .poll(() => page.locator(".pagination").textContent(), { timeout: 15_000 })
+      .toContain(`1–${everyone.length} of ${everyone.length}`);
     await screenshot(page, "contacts-list");
     await expectAccessible(page, "the contacts list");
 
@@ -126,12 +126,16 @@ describe("the contacts screen", () => {
     await dialog.getByLabel("Condition").selectOption({ label: "at least" });
     await dialog.getByRole("button", { name: "Apply filter" }).click();
     // a filter without a value is refused beside the value
-    await expect(
-      dialog
-        .locator(".field", { has: page.getByLabel("Value") })
-        .locator(".field-error")
-        .textContent(),
-    ).resolves.toContain("required");
+    await expect
+      .poll(
+        () =>
+          dialog
+            .locator(".field", { has: page.getByLabel("Value") })
+            .locator(".field-error")
+            .textContent(),
+        { timeout: 15_000 },
+      )
+      .toContain("required");
     await dialog.getByLabel("Value").fill("100");
     await dialog.getByRole("button", { name: "Apply filter" }).click();
     await waitForRows(["Dana Ortiz"]);
@@ -160,10 +164,14 @@ describe("the contacts screen", () => {
     await page.getByRole("heading", { level: 1, name: "Frank Ocean" }).waitFor();
     expect(page.url()).toMatch(/\/contacts\/ct_/);
     const phone = page.locator(".kv-row", { hasText: "Phone" }).getByRole("link");
-    await expect(phone.textContent()).resolves.toBe("+34 600 00 00 01");
-    await expect(phone.getAttribute("href")).resolves.toBe("tel:+34600000001");
+    await expect.poll(() => phone.textContent(), { timeout: 15_000 }).toBe("+34 600 00 00 01");
+    await expect
+      .poll(() => phone.getAttribute("href"), { timeout: 15_000 })
+      .toBe("tel:+34600000001");
     await page.getByRole("button", { name: "Edit Phone" }).click();
-    await expect(page.getByLabel("Phone").inputValue()).resolves.toBe("+34600000001");
+    await expect
+      .poll(() => page.getByLabel("Phone").inputValue(), { timeout: 15_000 })
+      .toBe("+34600000001");
     await page.getByRole("button", { name: "Cancel" }).click();
   });
 
@@ -233,9 +241,13 @@ describe("the contacts screen", () => {
     await page.locator(".contacts-table").getByRole("link", { name: "Vera Lind" }).click();
     const conversation = page.locator(".contact-conversation");
     await conversation.waitFor();
-    await expect(conversation.textContent()).resolves.toContain("Hello, is my order on its way?");
-    await expect(conversation.getAttribute("href")).resolves.toBe(`/c/${visitorConversation}`);
-    await expect(conversation.textContent()).resolves.toContain("Open");
+    await expect
+      .poll(() => conversation.textContent(), { timeout: 15_000 })
+      .toContain("Hello, is my order on its way?");
+    await expect
+      .poll(() => conversation.getAttribute("href"), { timeout: 15_000 })
+      .toBe(`/c/${visitorConversation}`);
+    await expect.poll(() => conversation.textContent(), { timeout: 15_000 }).toContain("Open");
     await screenshot(page, "contact-page");
     await expectAccessible(page, "a contact's page");
 

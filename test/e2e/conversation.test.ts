@@ -187,7 +187,9 @@ describe("the conversation pane", () => {
     await box.press("ArrowDown");
     await box.press("ArrowUp");
     await box.press("Enter");
-    await expect.poll(() => box.inputValue()).toBe("Hola Lucía, we ship in 24 hours.");
+    await expect
+      .poll(() => box.inputValue(), { timeout: 15_000 })
+      .toBe("Hola Lucía, we ship in 24 hours.");
     expect(await page.locator(".message").count()).toBe(before);
     // Esc closes the picker and Enter on a bare /shortcut still sends nothing
     await box.fill("");
@@ -261,12 +263,14 @@ describe("the conversation pane", () => {
     await page.locator(".message.note", { hasText: "@Luis Ortega please?" }).waitFor();
 
     await expect
-      .poll(() =>
-        luis.evaluate(() =>
-          (window as unknown as { frames_: { type: string }[] }).frames_.find(
-            (f) => f.type === "mention",
+      .poll(
+        () =>
+          luis.evaluate(() =>
+            (window as unknown as { frames_: { type: string }[] }).frames_.find(
+              (f) => f.type === "mention",
+            ),
           ),
-        ),
+        { timeout: 15_000 },
       )
       .toMatchObject({
         type: "mention",
@@ -292,7 +296,9 @@ describe("the conversation pane", () => {
     await page
       .locator(".event-line", { hasText: "Demo Admin assigned this to Luis Ortega" })
       .waitFor();
-    await expect.poll(() => bar.locator("button.assign").textContent()).toContain("Luis Ortega");
+    await expect
+      .poll(() => bar.locator("button.assign").textContent(), { timeout: 15_000 })
+      .toContain("Luis Ortega");
 
     await bar.getByRole("button", { name: /Labels/ }).click();
     await page.locator(".labels-popover label", { hasText: "vip" }).click();
@@ -349,7 +355,9 @@ describe("the conversation pane", () => {
     const thumb = page.locator(".message.us .thumb img[alt='dropped.png']");
     await thumb.waitFor();
     await expect
-      .poll(() => thumb.evaluate((img) => (img as HTMLImageElement).naturalWidth))
+      .poll(() => thumb.evaluate((img) => (img as HTMLImageElement).naturalWidth), {
+        timeout: 15_000,
+      })
       .toBe(1);
     await page.close();
   });
@@ -377,7 +385,9 @@ describe("the conversation pane", () => {
     expect(await inViewport(phone, ".composer")).toBe(true);
     // the newest entry of the thread (by now an event line or an image) is in view
     await expect
-      .poll(() => inViewport(phone, ".messages > :is(.message, .event-line) >> nth=-1"))
+      .poll(() => inViewport(phone, ".messages > :is(.message, .event-line) >> nth=-1"), {
+        timeout: 15_000,
+      })
       .toBe(true);
     await screenshot(phone, "conversation-thread");
     const box = phone.locator(".composer textarea");

@@ -149,14 +149,22 @@ describe("the inbox list's address", () => {
     await page.waitForURL((url) => url.searchParams.get("status") === null);
     await page.locator(".list-sort select[name=sort]").selectOption("oldest");
     await page.waitForURL((url) => url.searchParams.get("sort") === "oldest");
-    await expect.poll(() => rowNames(page)).toEqual([...newestFirst].reverse());
+    await expect
+      .poll(() => rowNames(page), { timeout: 15_000 })
+      .toEqual([...newestFirst].reverse());
     const oldestFirst = await rowNames(page);
 
     await page.reload();
     await row(page, "Omar Old").waitFor();
-    expect(await rowNames(page)).toEqual(oldestFirst);
-    expect(await page.locator(".list-sort select[name=sort]").inputValue()).toBe("oldest");
-    expect(await page.locator(".views-docked select[name=status]").inputValue()).toBe("");
+    await expect.poll(() => rowNames(page), { timeout: 15_000 }).toEqual(oldestFirst);
+    await expect
+      .poll(() => page.locator(".list-sort select[name=sort]").inputValue(), { timeout: 15_000 })
+      .toBe("oldest");
+    await expect
+      .poll(() => page.locator(".views-docked select[name=status]").inputValue(), {
+        timeout: 15_000,
+      })
+      .toBe("");
 
     // opening a conversation keeps the list's address; back and forward walk the choices
     await row(page, "Dana Dark").locator(".row-link").click();
@@ -166,20 +174,29 @@ describe("the inbox list's address", () => {
     await page.goBack();
     await page.goBack();
     await page.waitForURL((url) => url.searchParams.get("status") === "open");
-    expect(await page.locator(".list-sort select[name=sort]").inputValue()).toBe("newest");
-    expect(await page.locator(".views-docked select[name=status]").inputValue()).toBe("open");
-    await expect.poll(() => rowNames(page)).toEqual(newestFirst);
+    // the address changes before the list follows it
+    await expect
+      .poll(() => page.locator(".list-sort select[name=sort]").inputValue(), { timeout: 15_000 })
+      .toBe("newest");
+    await expect
+      .poll(() => page.locator(".views-docked select[name=status]").inputValue(), {
+        timeout: 15_000,
+      })
+      .toBe("open");
+    await expect.poll(() => rowNames(page), { timeout: 15_000 }).toEqual(newestFirst);
     await page.goForward();
     await page.goForward();
     await page.waitForURL((url) => url.searchParams.get("sort") === "oldest");
-    await expect.poll(() => rowNames(page)).toEqual(oldestFirst);
+    await expect.poll(() => rowNames(page), { timeout: 15_000 }).toEqual(oldestFirst);
 
     // a shared link opens on the same list
     const other = await context.newPage();
     await other.goto(page.url());
     await row(other, "Omar Old").waitFor();
-    expect(await rowNames(other)).toEqual(oldestFirst);
-    expect(await other.locator(".list-sort select[name=sort]").inputValue()).toBe("oldest");
+    await expect.poll(() => rowNames(other), { timeout: 15_000 }).toEqual(oldestFirst);
+    await expect
+      .poll(() => other.locator(".list-sort select[name=sort]").inputValue(), { timeout: 15_000 })
+      .toBe("oldest");
     await context.close();
   });
 
@@ -211,7 +228,7 @@ describe("the inbox list's address", () => {
     await page.setViewportSize(VIEWPORTS.phone);
     await page.locator(".details-head button").click();
     await page.locator(".composer .send").waitFor();
-    expect(await inside()).toBe(true);
+    await expect.poll(inside).toBe(true);
     await screenshot(page, "composer-with-details");
     await context.close();
   });
@@ -264,7 +281,7 @@ describe("server refusals in Spanish", () => {
       .click();
     await page.locator("dialog[open] .dialog-foot button").last().click();
     await expect
-      .poll(() => page.locator(".toast.error").textContent())
+      .poll(() => page.locator(".toast.error").textContent(), { timeout: 15_000 })
       .toContain("Este horario lo usa el equipo «Ventas»");
     await screenshot(page, "es-hours-in-use");
 
@@ -276,7 +293,7 @@ describe("server refusals in Spanish", () => {
     await dialog.locator("input[name=name]").fill(taken);
     await dialog.locator(".dialog-foot button[type=submit]").click();
     await expect
-      .poll(() => dialog.locator(".field-error").first().textContent())
+      .poll(() => dialog.locator(".field-error").first().textContent(), { timeout: 15_000 })
       .toBe("Ya está en uso; elige otro");
     await screenshot(page, "es-label-taken");
     await context.close();

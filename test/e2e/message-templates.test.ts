@@ -75,7 +75,9 @@ describe("the message templates screen", () => {
     await page.getByRole("button", { name: "New template" }).first().click();
     const dialog = page.getByRole("dialog");
     await dialog.getByLabel("Name").fill("Invoice ready");
-    await expect(dialog.getByLabel("Channel").inputValue()).resolves.toBe("email");
+    await expect
+      .poll(() => dialog.getByLabel("Channel").inputValue(), { timeout: 15_000 })
+      .toBe("email");
     await dialog.getByLabel("Area").fill("billing");
 
     // the API's objection shows beside its field, and nothing is saved
@@ -105,15 +107,17 @@ describe("the message templates screen", () => {
     await expect
       .poll(() => preview.getByTestId("preview-subject").textContent(), { timeout: 15_000 })
       .toBe("Your invoice, Ana");
-    await expect(preview.getByTestId("preview-body").textContent()).resolves.toBe(
-      "Hi Ana, your invoice is ready.",
-    );
+    await expect
+      .poll(() => preview.getByTestId("preview-body").textContent(), { timeout: 15_000 })
+      .toBe("Hi Ana, your invoice is ready.");
     const html = page.frameLocator("[data-testid=template-html]");
-    await expect(html.locator("b").textContent()).resolves.toBe("Ana");
+    await expect.poll(() => html.locator("b").textContent(), { timeout: 15_000 }).toBe("Ana");
     await screenshot(page, "message-template-preview");
     await expectAccessible(page, "the template preview");
 
-    await expect(preview.getByLabel("Send on").inputValue()).resolves.not.toBe("");
+    await expect
+      .poll(() => preview.getByLabel("Send on").inputValue(), { timeout: 15_000 })
+      .not.toBe("");
     await preview.getByRole("button", { name: "Send test" }).click();
     await page.getByText("Test sent").first().waitFor();
     await expect.poll(async () => (await emailsTo(ADDRESS)).length, { timeout: 15_000 }).toBe(1);
@@ -138,7 +142,7 @@ describe("the message templates screen", () => {
     await page.goto("/settings/message-templates");
     await page.getByRole("cell", { name: "Payment reminder", exact: true }).waitFor();
     await page.getByLabel("Channel").selectOption("sms");
-    await expect.poll(() => page.locator("tbody tr").count()).toBe(1);
+    await expect.poll(() => page.locator("tbody tr").count(), { timeout: 15_000 }).toBe(1);
     await expect(
       page.getByRole("cell", { name: "Invoice ready", exact: true }).count(),
     ).resolves.toBe(0);

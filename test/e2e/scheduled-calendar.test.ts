@@ -145,7 +145,7 @@ describe("the scheduled messages calendar", () => {
     await dialog.getByText("At least 2", { exact: true }).waitFor();
     await expect(count.getAttribute("aria-invalid")).resolves.toBe("true");
     await count.fill("3");
-    await expect(count.getAttribute("aria-invalid")).resolves.toBeNull();
+    await expect.poll(() => count.getAttribute("aria-invalid")).toBeNull();
     await expectAccessible(page, "the schedule dialog with repeat", "dialog");
     await screenshot(page, "schedule-repeat-dialog");
     await dialog.getByRole("button", { name: "Schedule", exact: true }).click();
@@ -179,18 +179,28 @@ describe("the scheduled messages calendar", () => {
     const tomorrow = dayGroup("Tomorrow");
     const repeating = rowWith(tomorrow, "Your fortnightly check-in");
     await repeating.waitFor();
-    await expect(repeating.getByText("Every 2 weeks").isVisible()).resolves.toBe(true);
-    await expect(repeating.locator("time").textContent()).resolves.toMatch(/^9:00\sAM$/);
-    await expect(repeating.getByRole("link").first().getAttribute("href")).resolves.toBe(
-      `/c/${conversationId}`,
-    );
-    await expect(rowWith(tomorrow, "day 1").getByText("Step 1 of 3").isVisible()).resolves.toBe(
-      true,
-    );
+    await expect
+      .poll(() => repeating.getByText("Every 2 weeks").isVisible(), { timeout: 15_000 })
+      .toBe(true);
+    await expect
+      .poll(() => repeating.locator("time").textContent(), { timeout: 15_000 })
+      .toMatch(/^9:00\sAM$/);
+    await expect
+      .poll(() => repeating.getByRole("link").first().getAttribute("href"), { timeout: 15_000 })
+      .toBe(`/c/${conversationId}`);
+    await expect
+      .poll(() => rowWith(tomorrow, "day 1").getByText("Step 1 of 3").isVisible(), {
+        timeout: 15_000,
+      })
+      .toBe(true);
     const second = rowWith(dayGroup(dayLabel(tomorrowAt(10, 1))), "day 2");
-    await expect(second.getByText("Step 2 of 3").isVisible()).resolves.toBe(true);
+    await expect
+      .poll(() => second.getByText("Step 2 of 3").isVisible(), { timeout: 15_000 })
+      .toBe(true);
     const third = rowWith(dayGroup(dayLabel(tomorrowAt(10, 2))), "day 3");
-    await expect(third.getByText("Step 3 of 3").isVisible()).resolves.toBe(true);
+    await expect
+      .poll(() => third.getByText("Step 3 of 3").isVisible(), { timeout: 15_000 })
+      .toBe(true);
 
     await expectAccessible(page, "the scheduled calendar");
     await screenshot(page, "scheduled-calendar");
@@ -201,8 +211,8 @@ describe("the scheduled messages calendar", () => {
     const tomorrow = page.getByRole("region", { name: "Tomorrow" });
     const card = tomorrow.getByRole("listitem").filter({ hasText: "Your fortnightly check-in" });
     await card.waitFor();
-    await expect(card.getByText("Every 2 weeks").isVisible()).resolves.toBe(true);
-    await expect(page.locator(".agenda-table").isVisible()).resolves.toBe(false);
+    await expect.poll(() => card.getByText("Every 2 weeks").isVisible()).toBe(true);
+    await expect.poll(() => page.locator(".agenda-table").isVisible()).toBe(false);
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(width).toBeLessThanOrEqual(VIEWPORTS.phone.width);
     await expectAccessible(page, "the scheduled calendar on a phone");
@@ -231,10 +241,14 @@ describe("the scheduled messages calendar", () => {
     await status.selectOption("cancelled");
     const tomorrow = dayGroup("Tomorrow");
     await rowWith(tomorrow, "Your fortnightly check-in").waitFor();
-    await expect(page.locator(".agenda-table tbody tr[data-id]").count()).resolves.toBe(4);
-    await expect(
-      rowWith(tomorrow, "day 1").getByText("Cancelled", { exact: true }).isVisible(),
-    ).resolves.toBe(true);
+    await expect
+      .poll(() => page.locator(".agenda-table tbody tr[data-id]").count(), { timeout: 15_000 })
+      .toBe(4);
+    await expect
+      .poll(() => rowWith(tomorrow, "day 1").getByText("Cancelled", { exact: true }).isVisible(), {
+        timeout: 15_000,
+      })
+      .toBe(true);
     await status.selectOption("sent");
     await page.getByText("No scheduled messages match").waitFor();
     await status.selectOption("pending");
@@ -281,7 +295,7 @@ describe("the scheduled messages calendar", () => {
     await dialog.getByText("This field is required").waitFor();
     await expect(picker.getAttribute("aria-invalid")).resolves.toBe("true");
     await picker.selectOption({ label: "check_in (en_US)" });
-    await expect(dialog.getByText("This field is required").count()).resolves.toBe(0);
+    await expect.poll(() => dialog.getByText("This field is required").count()).toBe(0);
     await dialog.getByRole("textbox", { name: "Variable 1" }).fill("Lucía");
     await dialog.getByText("Hi Lucía, shall we talk again?").waitFor();
     await expectAccessible(page, "the schedule dialog on WhatsApp", "dialog");

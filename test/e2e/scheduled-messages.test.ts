@@ -51,15 +51,17 @@ describe("scheduling a message from a conversation", () => {
     await page.getByRole("button", { name: "Schedule message" }).click();
 
     const dialog = page.getByRole("dialog", { name: "Schedule a message" });
-    await expect(dialog.getByRole("textbox", { name: "Message" }).inputValue()).resolves.toBe(
-      "Here is the quote we talked about",
-    );
+    await expect
+      .poll(() => dialog.getByRole("textbox", { name: "Message" }).inputValue(), {
+        timeout: 15_000,
+      })
+      .toBe("Here is the quote we talked about");
     await dialog.getByRole("button", { name: "Tomorrow 9:00" }).click();
     await expectAccessible(page, "the schedule dialog", "dialog");
     await screenshot(page, "schedule-dialog");
     await dialog.getByRole("button", { name: "Schedule", exact: true }).click();
     await dialog.waitFor({ state: "hidden" });
-    await expect(composer.inputValue()).resolves.toBe("");
+    await expect.poll(() => composer.inputValue(), { timeout: 15_000 }).toBe("");
 
     const item = page.locator(".scheduled-list li", { hasText: "Here is the quote" });
     await item.waitFor();
@@ -91,9 +93,9 @@ describe("scheduling a message from a conversation", () => {
     await page.getByRole("button", { name: "Schedule message" }).click();
     const dialog = page.getByRole("dialog", { name: "Schedule a message" });
     await dialog.getByRole("button", { name: "Next business morning" }).click();
-    await expect(
-      dialog.getByRole("checkbox", { name: /business hours/ }).isChecked(),
-    ).resolves.toBe(true);
+    await expect
+      .poll(() => dialog.getByRole("checkbox", { name: /business hours/ }).isChecked())
+      .toBe(true);
     const box = await dialog.boundingBox();
     expect((box?.x ?? -1) >= 0 && (box?.width ?? 999) <= VIEWPORTS.phone.width).toBe(true);
     await screenshot(page, "schedule-dialog");

@@ -95,7 +95,9 @@ describe("the segments screen", () => {
     // the API's objection shows beside its field, and nothing is saved
     await page.getByRole("button", { name: "Create segment" }).click();
     const nameField = editor().locator(".field", { has: page.getByLabel("Name") });
-    await expect(nameField.locator(".field-error").textContent()).resolves.toContain("required");
+    await expect
+      .poll(() => nameField.locator(".field-error").textContent(), { timeout: 15_000 })
+      .toContain("required");
     await expect(call("GET", "/api/v1/segments")).resolves.toEqual({ data: [] });
     await screenshot(page, "segments-editor");
     await expectAccessible(page, "the segment editor");
@@ -130,7 +132,7 @@ describe("the segments screen", () => {
 
     await page.getByRole("link", { name: "Segments", exact: true }).click();
     const row = page.locator(".table tbody tr", { hasText: "VIP gold" });
-    await expect.poll(() => row.locator("td").nth(2).textContent()).toBe("2");
+    await expect.poll(() => row.locator("td").nth(2).textContent(), { timeout: 15_000 }).toBe("2");
     await screenshot(page, "segments-list");
     await expectAccessible(page, "the segments list");
 
@@ -148,7 +150,9 @@ describe("the segments screen", () => {
     await page.getByLabel("Filter by tag").selectOption("wholesale");
     await page.getByRole("button", { name: "Save as segment" }).click();
     await page.waitForURL("**/contacts/segments/new?**");
-    await expect(rule(0).getByLabel("Tags", { exact: true }).inputValue()).resolves.toBe("");
+    await expect
+      .poll(() => rule(0).getByLabel("Tags", { exact: true }).inputValue(), { timeout: 15_000 })
+      .toBe("");
     await rule(0).getByText("wholesale").waitFor();
     await expect.poll(() => count().textContent(), { timeout: 15_000 }).toBe("1 contact");
   });
@@ -185,7 +189,7 @@ describe("the segments screen", () => {
     await zones.fill("Europe/Madrid");
     await zones.press("Enter");
     await expect.poll(() => field.locator(".field-error").count(), { timeout: 15_000 }).toBe(0);
-    await expect.poll(() => count().textContent()).toMatch(/^\d+ contacts?$/);
+    await expect.poll(() => count().textContent(), { timeout: 15_000 }).toMatch(/^\d+ contacts?$/);
   });
 
   it("reads right to left in Arabic", async () => {

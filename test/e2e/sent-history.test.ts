@@ -97,7 +97,7 @@ describe("the sent-messages screen", () => {
       .toEqual(expect.arrayContaining(["Your invoice #2041 is ready", "Welcome aboard, Mira!"]));
 
     await page.getByLabel("Filter by status").selectOption("failed");
-    await expect.poll(rowTexts).toEqual(["Your invoice #2041 is ready"]);
+    await expect.poll(rowTexts, { timeout: 15_000 }).toEqual(["Your invoice #2041 is ready"]);
     const failedRow = page.locator(".sent-table tbody tr").first();
     await expect(failedRow.textContent()).resolves.toContain(BLOCKED);
     await screenshot(page, "sent-history-failed");
@@ -129,13 +129,15 @@ describe("the sent-messages screen", () => {
     await expect.poll(statuses, { timeout: 15_000 }).toEqual(["Sent", "Failed", "Sent"]);
     await screenshot(page, "sent-history");
     await page.getByLabel("Filter by status").selectOption("sent");
-    await expect.poll(rowTexts).toEqual(["Your invoice #2041 is ready", "Welcome aboard, Mira!"]);
+    await expect
+      .poll(rowTexts, { timeout: 15_000 })
+      .toEqual(["Your invoice #2041 is ready", "Welcome aboard, Mira!"]);
 
     // the saved filter brings the failed one back
     await page.getByRole("button", { name: "Saved filters" }).click();
     await page.getByRole("menuitem", { name: "Failed sends", exact: true }).click();
-    expect(await page.getByLabel("Filter by status").inputValue()).toBe("failed");
-    await expect.poll(rowTexts).toEqual(["Your invoice #2041 is ready"]);
+    await expect.poll(() => page.getByLabel("Filter by status").inputValue()).toBe("failed");
+    await expect.poll(rowTexts, { timeout: 15_000 }).toEqual(["Your invoice #2041 is ready"]);
   });
 
   it("opens a row's conversation, and shows cards on a phone", async () => {

@@ -64,7 +64,9 @@ describe("API keys screen", () => {
 
     // a name is required, said beside the field
     await dialog().getByRole("button", { name: "Create API key" }).click();
-    await expect(errorOf("Name").textContent()).resolves.toBe("This field is required");
+    await expect
+      .poll(() => errorOf("Name").textContent(), { timeout: 15_000 })
+      .toBe("This field is required");
     await dialog().getByLabel("Name", { exact: true }).fill("Zapier");
     await dialog().getByLabel("Role").selectOption("agent");
     await screenshot(page, "settings-api-keys-create");
@@ -130,12 +132,12 @@ describe("webhooks screen", () => {
 
     // nothing filled in: both the URL and the events are asked for
     await dialog().getByRole("button", { name: "Add webhook" }).click();
-    await expect(errorOf("Endpoint URL").textContent()).resolves.toBe(
-      "Enter a valid URL (https://…)",
-    );
-    await expect(dialog().locator("#events-error").textContent()).resolves.toBe(
-      "Choose at least one event",
-    );
+    await expect
+      .poll(() => errorOf("Endpoint URL").textContent(), { timeout: 15_000 })
+      .toBe("Enter a valid URL (https://…)");
+    await expect
+      .poll(() => dialog().locator("#events-error").textContent(), { timeout: 15_000 })
+      .toBe("Choose at least one event");
     await expectAccessible(page, "the webhook form with errors");
     await screenshot(page, "settings-webhooks-errors");
 
@@ -145,10 +147,11 @@ describe("webhooks screen", () => {
       .check();
     await dialog().getByLabel("Endpoint URL").fill("http://10.1.2.3/internal");
     await dialog().getByRole("button", { name: "Add webhook" }).click();
-    await expect(errorOf("Endpoint URL").textContent()).resolves.toBe(
-      "Conversa only delivers to public addresses: this one is on a private network.",
-    );
-    await expect(dialog().locator("#events-error").count()).resolves.toBe(0);
+    // the earlier error stays beside the field until the server's answer replaces it
+    await expect
+      .poll(() => errorOf("Endpoint URL").textContent(), { timeout: 15_000 })
+      .toBe("Conversa only delivers to public addresses: this one is on a private network.");
+    await expect.poll(() => dialog().locator("#events-error").count()).toBe(0);
 
     const hookPath = "/hooks/settings-e2e";
     await dialog().getByLabel("Endpoint URL").fill(`${fake.url}${hookPath}`);
@@ -195,13 +198,17 @@ describe("webhooks screen", () => {
       .check();
     await dialog().getByRole("button", { name: "Save" }).click();
     await page.getByRole("status").filter({ hasText: "Webhook saved" }).waitFor();
-    await expect.poll(() => card.textContent()).toContain("conversation.closed");
+    await expect
+      .poll(() => card.textContent(), { timeout: 15_000 })
+      .toContain("conversation.closed");
     await expect(card.textContent()).resolves.toContain("all conversations");
 
     // pause from the card
     await card.getByRole("switch").click();
     await page.getByRole("status").filter({ hasText: "Webhook paused" }).waitFor();
-    await expect.poll(() => card.getByRole("switch").getAttribute("aria-checked")).toBe("false");
+    await expect
+      .poll(() => card.getByRole("switch").getAttribute("aria-checked"), { timeout: 15_000 })
+      .toBe("false");
 
     await card.getByRole("button", { name: `Delete ${fake.url}${hookPath}` }).click();
     await dialog().getByRole("button", { name: "Delete" }).click();
@@ -216,30 +223,34 @@ describe("audit log screen", () => {
     await table.waitFor();
     const actions = async () => (await table.locator(".audit-action").allTextContents()).sort();
     await expect
-      .poll(actions)
+      .poll(actions, { timeout: 15_000 })
       .toEqual(expect.arrayContaining(["api_key.created", "api_key.revoked", "webhook.created"]));
     await expectAccessible(page, "the audit log");
     await lookAtBothSizes("settings-audit-log");
 
     await page.getByLabel("Action").selectOption("webhook.created");
-    await expect.poll(actions).toEqual(["webhook.created"]);
+    await expect.poll(actions, { timeout: 15_000 }).toEqual(["webhook.created"]);
     await page.getByLabel("Action").selectOption("webhook");
     await expect
-      .poll(actions)
+      .poll(actions, { timeout: 15_000 })
       .toEqual(["webhook.created", "webhook.deleted", "webhook.updated", "webhook.updated"]);
     await page.getByLabel("Action").selectOption("");
     await page.getByLabel("Object type").selectOption("api_key");
-    await expect.poll(actions).toEqual(["api_key.created", "api_key.revoked"]);
+    await expect.poll(actions, { timeout: 15_000 }).toEqual(["api_key.created", "api_key.revoked"]);
     await expect(table.textContent()).resolves.toContain("Demo Admin");
 
     // a range that ends before it starts is refused beside "To"
     await page.getByLabel("From").fill("2030-01-02");
     await page.getByLabel("To").fill("2030-01-01");
-    await expect(errorOf("To").textContent()).resolves.toBe("Must be on or after the start date");
+    await expect
+      .poll(() => errorOf("To").textContent(), { timeout: 15_000 })
+      .toBe("Must be on or after the start date");
     await page.getByLabel("To").fill("2030-01-03");
     await page.getByRole("heading", { name: "No entries match these filters" }).waitFor();
     await screenshot(page, "settings-audit-log-filtered");
     await page.getByRole("button", { name: "Clear filters" }).click();
-    await expect.poll(actions).toEqual(expect.arrayContaining(["webhook.created"]));
+    await expect
+      .poll(actions, { timeout: 15_000 })
+      .toEqual(expect.arrayContaining(["webhook.created"]));
   });
 });

@@ -73,11 +73,15 @@ describe("the people settings screens", () => {
     await drawer.getByLabel("Monday closes at").fill("08:00");
     await drawer.getByRole("button", { name: "Save" }).click();
     await expect
-      .poll(() => fieldError(drawer, "Name").locator(".field-error").textContent())
+      .poll(() => fieldError(drawer, "Name").locator(".field-error").textContent(), {
+        timeout: 15_000,
+      })
       .toBe("This field is required");
-    await expect(drawer.locator(".day-row[data-day='1'] .field-error").textContent()).resolves.toBe(
-      "Closing must be after opening",
-    );
+    await expect
+      .poll(() => drawer.locator(".day-row[data-day='1'] .field-error").textContent(), {
+        timeout: 15_000,
+      })
+      .toBe("Closing must be after opening");
     await expectAccessible(page, "business hours drawer with errors");
 
     await drawer.getByLabel("Name").fill("Madrid office");
@@ -101,9 +105,11 @@ describe("the people settings screens", () => {
     await lookAt("settings-business-hours");
 
     await page.getByRole("button", { name: "Edit Madrid office" }).click();
-    await expect(
-      drawer.locator("[data-closure='0']").getByLabel("Name").inputValue(),
-    ).resolves.toBe("Christmas");
+    await expect
+      .poll(() => drawer.locator("[data-closure='0']").getByLabel("Name").inputValue(), {
+        timeout: 15_000,
+      })
+      .toBe("Christmas");
     await drawer.getByLabel("Name").first().fill("Madrid HQ");
     await drawer.getByRole("button", { name: "Save" }).click();
     await row("Madrid HQ").waitFor();
@@ -123,7 +129,9 @@ describe("the people settings screens", () => {
     const drawer = page.locator("dialog[open]");
     await drawer.getByRole("button", { name: "Save" }).click();
     await expect
-      .poll(() => fieldError(drawer, "Name").locator(".field-error").textContent())
+      .poll(() => fieldError(drawer, "Name").locator(".field-error").textContent(), {
+        timeout: 15_000,
+      })
       .toBe("This field is required");
     await drawer.getByLabel("Name", { exact: true }).fill("Escalations");
     await drawer.locator(".member-row", { hasText: "Demo Admin" }).locator("input").check();
@@ -141,7 +149,9 @@ describe("the people settings screens", () => {
     await lookAt("settings-teams");
 
     await page.getByRole("button", { name: "Edit Escalations" }).click();
-    await expect(drawer.getByLabel("Capacity of Demo Admin").inputValue()).resolves.toBe("7");
+    await expect
+      .poll(() => drawer.getByLabel("Capacity of Demo Admin").inputValue(), { timeout: 15_000 })
+      .toBe("7");
     await drawer.getByLabel("Name", { exact: true }).fill("Tier 2");
     await drawer.getByRole("button", { name: "Save" }).click();
     await row("Tier 2").waitFor();
@@ -162,7 +172,9 @@ describe("the people settings screens", () => {
     await dialog.getByLabel("Email").fill("not an email");
     await dialog.getByRole("button", { name: "Invite" }).click();
     await expect
-      .poll(() => fieldError(dialog, "Email").locator(".field-error").textContent())
+      .poll(() => fieldError(dialog, "Email").locator(".field-error").textContent(), {
+        timeout: 15_000,
+      })
       .toBe("Enter a valid email address");
     await dialog.getByLabel("Email").fill("luis@example.com");
     await dialog.getByLabel("Role").selectOption("supervisor");
@@ -191,22 +203,32 @@ describe("the people settings screens", () => {
     await dialog.getByLabel("Capacity").fill("-1");
     await dialog.getByRole("button", { name: "Save" }).click();
     await expect
-      .poll(() => fieldError(dialog, "Capacity").locator(".field-error").textContent())
+      .poll(() => fieldError(dialog, "Capacity").locator(".field-error").textContent(), {
+        timeout: 15_000,
+      })
       .toBe("Enter a whole number from 0 to 100");
     await dialog.getByLabel("Capacity").fill("9");
     await dialog.getByLabel("Role").selectOption("agent");
     await dialog.getByLabel("Billing").check();
     await dialog.getByRole("button", { name: "Save" }).click();
-    await expect.poll(() => row("Luis Gómez").textContent()).toContain("Billing");
-    await expect(row("Luis Gómez").textContent()).resolves.toContain("Agent");
-    await expect(row("Luis Gómez").textContent()).resolves.toContain("9");
+    await expect
+      .poll(() => row("Luis Gómez").textContent(), { timeout: 15_000 })
+      .toContain("Billing");
+    await expect
+      .poll(() => row("Luis Gómez").textContent(), { timeout: 15_000 })
+      .toContain("Agent");
+    await expect.poll(() => row("Luis Gómez").textContent(), { timeout: 15_000 }).toContain("9");
 
     await page.getByRole("button", { name: "Deactivate Luis Gómez" }).click();
     await confirm();
-    await expect.poll(() => row("Luis Gómez").textContent()).toContain("Deactivated");
+    await expect
+      .poll(() => row("Luis Gómez").textContent(), { timeout: 15_000 })
+      .toContain("Deactivated");
     await page.getByRole("button", { name: "Reactivate Luis Gómez" }).click();
     await confirm();
-    await expect.poll(() => row("Luis Gómez").textContent()).toContain("Active");
+    await expect
+      .poll(() => row("Luis Gómez").textContent(), { timeout: 15_000 })
+      .toContain("Active");
 
     await page.getByRole("button", { name: "Invite people" }).click();
     await dialog.getByLabel("Email").fill("maya@example.com");
@@ -226,7 +248,9 @@ describe("the people settings screens", () => {
     await name.fill("");
     await page.getByRole("button", { name: "Save" }).click();
     await expect
-      .poll(() => fieldError(page, "Workspace name").locator(".field-error").textContent())
+      .poll(() => fieldError(page, "Workspace name").locator(".field-error").textContent(), {
+        timeout: 15_000,
+      })
       .toBe("This field is required");
     await name.fill("Demo Europe");
     await page.getByRole("combobox", { name: "Time zone" }).fill("Madrid");
@@ -248,9 +272,11 @@ describe("the people settings screens", () => {
       .poll(() => page.locator("html").getAttribute("lang"), { timeout: 15_000 })
       .toBe("es");
     await page.reload();
-    await expect(page.getByLabel("Nombre del espacio de trabajo").inputValue()).resolves.toBe(
-      "Demo Europe",
-    );
+    await expect
+      .poll(() => page.getByLabel("Nombre del espacio de trabajo").inputValue(), {
+        timeout: 15_000,
+      })
+      .toBe("Demo Europe");
     await lookAt("settings-general");
     await page.getByLabel("Idioma", { exact: true }).selectOption("");
     await page.getByRole("button", { name: "Guardar" }).click();
@@ -266,7 +292,10 @@ describe("the people settings screens", () => {
     await page.getByLabel("Repeat the new password").fill("something else");
     await page.getByRole("button", { name: "Change password" }).click();
     await expect
-      .poll(() => fieldError(page, "Repeat the new password").locator(".field-error").textContent())
+      .poll(
+        () => fieldError(page, "Repeat the new password").locator(".field-error").textContent(),
+        { timeout: 15_000 },
+      )
       .toBe("The two passwords differ");
     await lookAt("settings-profile");
 

@@ -44,9 +44,9 @@ describe("the app shell", () => {
     const page = await signedIn({});
     await rail(page).getByRole("link", { name: "Contacts" }).click();
     await page.waitForURL("**/contacts");
-    await expect(
-      rail(page).getByRole("link", { name: "Contacts" }).getAttribute("aria-current"),
-    ).resolves.toBe("page");
+    await expect
+      .poll(() => rail(page).getByRole("link", { name: "Contacts" }).getAttribute("aria-current"))
+      .toBe("page");
 
     await rail(page).getByRole("link", { name: "Settings" }).click();
     // on a laptop the settings open at their first screen
@@ -70,9 +70,9 @@ describe("the app shell", () => {
     await rail(page).getByRole("link", { name: "Inbox" }).click();
     // the inbox writes its list filters into the address
     await page.waitForURL((url) => url.pathname === "/");
-    await expect(
-      rail(page).getByRole("link", { name: "Inbox" }).getAttribute("aria-current"),
-    ).resolves.toBe("page");
+    await expect
+      .poll(() => rail(page).getByRole("link", { name: "Inbox" }).getAttribute("aria-current"))
+      .toBe("page");
     // the inbox's own page is checked by its own tests
     await screenshot(page, "shell-inbox");
   });
@@ -154,9 +154,9 @@ describe("the app shell", () => {
     await page.fill("input[name=email]", "admin@demo.local");
     await page.fill("input[name=password]", "not the password");
     await page.click("button[type=submit]");
-    await expect(page.getByRole("alert").textContent()).resolves.toBe(
-      "Cet e-mail et ce mot de passe ne correspondent pas. Vérifiez-les et réessayez.",
-    );
+    await expect
+      .poll(() => page.getByRole("alert").textContent(), { timeout: 15_000 })
+      .toBe("Cet e-mail et ce mot de passe ne correspondent pas. Vérifiez-les et réessayez.");
     await expectAccessible(page, "the sign-in screen");
     await screenshot(page, "sign-in");
     await page.setViewportSize(VIEWPORTS.phone);

@@ -53,16 +53,16 @@ describe("web push channel settings", () => {
     const publicKey = push?.config.vapid_public_key ?? "missing";
     expect(publicKey).toMatch(/^[A-Za-z0-9_-]{87}$/);
     const setup = page.locator(".setup");
-    await expect(setup.locator('[data-copy="Public key"] .copy-value').textContent()).resolves.toBe(
-      publicKey,
-    );
-    await expect(
-      setup.locator('[data-copy="Service worker"] .copy-value').textContent(),
-    ).resolves.toBe(`${server.base}/conversa-push-sw.js`);
-    const snippet = await setup.locator('[data-copy="Opt-in code"] .copy-value').textContent();
-    expect(snippet).toContain(`data-push-channel="${push?.id}"`);
-    expect(snippet).toContain(`data-push-key="${publicKey}"`);
-    expect(snippet).toContain("Conversa.pushSubscribe()");
+    const copyValue = (label: string) => () =>
+      setup.locator(`[data-copy="${label}"] .copy-value`).textContent();
+    await expect.poll(copyValue("Public key"), { timeout: 15_000 }).toBe(publicKey);
+    await expect
+      .poll(copyValue("Service worker"), { timeout: 15_000 })
+      .toBe(`${server.base}/conversa-push-sw.js`);
+    const snippet = copyValue("Opt-in code");
+    await expect.poll(snippet, { timeout: 15_000 }).toContain(`data-push-channel="${push?.id}"`);
+    await expect.poll(snippet, { timeout: 15_000 }).toContain(`data-push-key="${publicKey}"`);
+    await expect.poll(snippet, { timeout: 15_000 }).toContain("Conversa.pushSubscribe()");
     // a test send needs a browser's subscription: the tab is not offered
     await expect(page.getByRole("tab", { name: "Test" }).count()).resolves.toBe(0);
     // nor routing: nobody writes in on push

@@ -210,7 +210,7 @@ describe("the chat widget", () => {
       return list.length ? list : undefined;
     }, "the conversation");
     await visitor.locator(`${W} button[aria-label='Minimise chat']`).click();
-    expect(await visitor.locator(`${W} #p`).isHidden()).toBe(true);
+    await expect.poll(() => visitor.locator(`${W} #p`).isHidden()).toBe(true);
     await asAgent(`/conversations/${conversation?.id}/messages`, "POST", { text: "Still there?" });
     await visitor.locator(`${W} #u:not([hidden])`, { hasText: "1" }).waitFor();
     // the badge is inside the launcher's name, which a screen reader says instead of its content
@@ -218,8 +218,11 @@ describe("the chat widget", () => {
     await visitor.screenshot({ path: `${SHOTS}/widget-badge.png` });
     await visitor.locator(`${W} #b`).click();
     await visitor.locator(`${W} .msg.them`, { hasText: "Still there?" }).waitFor();
-    expect(await visitor.locator(`${W} #u`).isHidden()).toBe(true);
-    expect(await visitor.locator(`${W} #b`).getAttribute("aria-label")).toBe("Chat");
+    // the count clears once the opened chat has shown the new message
+    await expect.poll(() => visitor.locator(`${W} #u`).isHidden(), { timeout: 15_000 }).toBe(true);
+    await expect
+      .poll(() => visitor.locator(`${W} #b`).getAttribute("aria-label"), { timeout: 15_000 })
+      .toBe("Chat");
   });
 
   it("asks the pre-chat questions first, shows field errors next to them and keeps the answers on the contact", async () => {

@@ -36,7 +36,9 @@ describe("workspaces in the inbox", () => {
     const page = await browser.newPage({ baseURL: server.base });
     await signIn(page, server.base);
     const switcher = page.getByRole("combobox", { name: "Workspace" });
-    await expect(switcher.locator("option:checked").textContent()).resolves.toBe("Demo");
+    await expect
+      .poll(() => switcher.locator("option:checked").textContent(), { timeout: 15_000 })
+      .toBe("Demo");
     // the inbox starts afresh in the other workspace
     await Promise.all([
       page.waitForEvent("load"),
