@@ -187,7 +187,10 @@ describe("knowledge sources", () => {
         await api("/api/v1/knowledge/sources", { cookie, body }),
         422,
       );
-      expect(problem.errors?.map((e) => e.path), JSON.stringify(body)).toContain(path);
+      expect(
+        problem.errors?.map((e) => e.path),
+        JSON.stringify(body),
+      ).toContain(path);
     }
     expect(await sourcesOf(cookie)).toEqual([]);
 

@@ -32,10 +32,9 @@ export async function addSource(cookie: string, body: Record<string, unknown>) {
 }
 
 export async function search(cookie: string, q: string, limit = 10) {
-  const response = await api(
-    `/api/v1/knowledge/search?q=${encodeURIComponent(q)}&limit=${limit}`,
-    { cookie },
-  );
+  const response = await api(`/api/v1/knowledge/search?q=${encodeURIComponent(q)}&limit=${limit}`, {
+    cookie,
+  });
   if (response.status !== 200)
     throw new Error(`search: ${response.status} ${await response.text()}`);
   return (await json<{ data: Hit[] }>(response)).data;
@@ -43,7 +42,7 @@ export async function search(cookie: string, q: string, limit = 10) {
 
 export async function chunksOf(cookie: string, id: string) {
   const response = await api(`/api/v1/knowledge/sources/${id}/chunks`, { cookie });
-  return (await json<{ data: { heading: string | null; text: string; position: number }[] }>(
-    response,
-  )).data;
+  return (
+    await json<{ data: { heading: string | null; text: string; position: number }[] }>(response)
+  ).data;
 }
