@@ -169,6 +169,12 @@ export async function workspaceWithEverything(label: string) {
     },
   );
 
+  const knowledge = await created(cookie, "/api/v1/knowledge/sources", {
+    kind: "text",
+    title: marker,
+    text: `# ${marker}\n\nWhat the assistant knows about ${marker}.`,
+  });
+
   // last, so that only the contact change below is delivered
   const subscription = await created(cookie, "/api/v1/webhook-subscriptions", {
     url: `${fakeUrl()}/hooks/${marker}`,
@@ -224,6 +230,7 @@ export async function workspaceWithEverything(label: string) {
       mtpl: [messageTemplate.id],
       sch: sequence.data.map((m) => m.id),
       seq: [sequence.id],
+      kns: [knowledge.id],
     } as Record<string, string[]>,
   };
 }
