@@ -143,6 +143,31 @@ describe("web page sources", () => {
     expect((await search(ws.ownerCookie, "three years"))[0]?.source.id).toBe(source.id);
   });
 
+  it("reads a changed address as a new page and moves the next crawl with the interval", async () => {
+    const ws = await newWorkspace();
+    const cookie = ws.ownerCookie;
+    const first = await servedPage(page("Old", "The old page."));
+    const source = await addSource(cookie, { kind: "url", url: first.url, title: "Page" });
+    const patch = async (body: Record<string, unknown>) =>
+      json<SourceDto>(
+        await api(`/api/v1/knowledge/sources/${source.id}`, { cookie, method: "PATCH", body }),
+      );
+
+    const missing = await patch({ url: `${fakeUrl()}/kb/${uniqueDigits()}/nothing` });
+    expect(missing).toMatchObject({ status: "failed", chunk_count: 0 });
+    expect(await chunksOf(cookie, source.id)).toEqual([]);
+
+    const second = await servedPage(page("New", "The new page."));
+    expect(await patch({ url: second.url })).toMatchObject({ status: "ready", chunk_count: 2 });
+    expect((await chunksOf(cookie, source.id))[0]?.text).toBe("The new page.");
+
+    const every = await patch({ recrawl_hours: 2 });
+    expect(Date.parse(every.next_crawl_at ?? "")).toBe(
+      Date.parse(every.crawled_at ?? "") + 2 * 3_600_000,
+    );
+    expect((await patch({ recrawl_hours: null })).next_crawl_at).toBeNull();
+  });
+
   it("refuses private addresses on `url`, when created and when changed", async () => {
     const ws = await newWorkspace();
     const cookie = ws.ownerCookie;

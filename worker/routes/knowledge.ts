@@ -257,7 +257,12 @@ export const knowledgeRouter = createRouter()
     return c.json(toSourceDetail(source), 200);
   })
   .openapi(deleteRoute, async (c) => {
-    await deleteSource(c.get("db"), c.get("principal").workspaceId, c.req.valid("param").id);
+    await deleteSource(
+      c.get("db"),
+      c.get("principal"),
+      c.req.valid("param").id,
+      c.get("clock").now(),
+    );
     return c.body(null, 204);
   })
   .openapi(chunksRoute, async (c) => {

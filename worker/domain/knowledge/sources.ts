@@ -1,7 +1,7 @@
 import type { z } from "@hono/zod-openapi";
 import { asc, desc, eq } from "drizzle-orm";
 import { writeTogether } from "../../db/client";
-import { knowledgeChunks, knowledgeSources, type QaPair } from "../../db/schema";
+import { knowledgeChunks, knowledgeSources } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
 import type { Db, Principal } from "../../lib/context";
 import { conflict, notFound, validationFailed } from "../../lib/errors";
@@ -9,6 +9,7 @@ import { newId } from "../../lib/ids";
 import { targetFieldError } from "../../lib/targets";
 import { isoOrNull, toIso } from "../../schemas/common";
 import type { KnowledgeSourceCreate, KnowledgeSourcePatch } from "../../schemas/knowledge";
+import { audit } from "../workspace/audit";
 import {
   chunksOf,
   chunkWrites,
@@ -114,8 +115,19 @@ export async function storeIndexedSource(
     db.insert(knowledgeSources).values(row),
     ...chunkWrites(db, row, chunks, now),
   ]);
+  await auditCreated(db, principal, row, now);
   return row;
 }
+
+const auditCreated = (db: Db, principal: Principal, row: SourceRow, now: number) =>
+  audit(
+    db,
+    principal,
+    "knowledge_source.created",
+    { type: "knowledge_source", id: row.id },
+    { kind: row.kind, title: row.title, ...(row.url ? { url: row.url } : {}) },
+    now,
+  );
 
 /** A new source: text and Q&A are indexed at once, a web page crawled before the answer. */
 export async function createSource(
@@ -157,6 +169,7 @@ export async function createSource(
     })
     .returning();
   if (!row) throw new Error("the source was not stored");
+  await auditCreated(db, principal, row, now);
   return crawlSource(db, env, row, now, { adoptTitle: input.title === undefined });
 }
 
@@ -171,6 +184,14 @@ function fieldsForOtherKinds(kind: SourceRow["kind"], patch: Patch) {
 }
 
 /** Renames a source or changes what it holds; changed content is indexed again before the answer. */
+/** What a change to a source is recorded as in the audit log. */
+const changedFields = (patch: Patch) =>
+  Object.fromEntries(
+    Object.entries(patch).map(([field, value]) =>
+      field === "text" || field === "pairs" ? [field, "changed"] : [field, value],
+    ),
+  );
+
 export async function updateSource(
   db: Db,
   env: Env,
@@ -183,50 +204,59 @@ export async function updateSource(
   const wrong = fieldsForOtherKinds(source.kind, patch);
   if (wrong.length) throw validationFailed(wrong);
   if (patch.url !== undefined) await assertFetchable(env, patch.url, "url");
-  const content: Partial<OwnContent> = {
-    ...(patch.text !== undefined ? { content: patch.text } : {}),
-    ...(patch.pairs !== undefined ? { pairs: patch.pairs as QaPair[] } : {}),
-  };
-  const values: Partial<SourceRow> = {
+  const updated: SourceRow = {
+    ...source,
     ...(patch.title !== undefined ? { title: patch.title } : {}),
     ...(patch.url !== undefined ? { url: patch.url } : {}),
-    ...(patch.recrawl_hours !== undefined ? { recrawlHours: patch.recrawl_hours } : {}),
-    ...content,
+    ...(patch.text !== undefined ? { content: patch.text } : {}),
+    ...(patch.pairs !== undefined ? { pairs: patch.pairs } : {}),
     updatedAt: now,
   };
-  const updated = { ...source, ...values };
-  if (patch.recrawl_hours !== undefined && source.crawledAt !== null)
-    updated.nextCrawlAt = patch.recrawl_hours
-      ? source.crawledAt + patch.recrawl_hours * 3_600_000
-      : null;
-  if (patch.text !== undefined || patch.pairs !== undefined) {
-    const chunks = chunksOf(updated);
-    if (chunks.length > MAX_CHUNKS)
-      throw validationFailed([
-        {
-          path: patch.text !== undefined ? "text" : "pairs",
-          message: `makes more than ${MAX_CHUNKS} chunks`,
-        },
-      ]);
-    Object.assign(updated, {
-      contentHash: await hashOf(updated),
-      chunkCount: chunks.length,
-      status: "ready",
-      error: null,
-    });
-    const { id: _, workspaceId: __, ...set } = updated;
-    await writeTogether(db, [
-      db.update(knowledgeSources).set(set).where(sourceKey(source.workspaceId, source.id)),
-      ...chunkWrites(db, source, chunks, now),
-    ]);
-    return updated;
+  if (patch.recrawl_hours !== undefined) {
+    updated.recrawlHours = patch.recrawl_hours;
+    updated.nextCrawlAt =
+      patch.recrawl_hours && source.crawledAt !== null
+        ? source.crawledAt + patch.recrawl_hours * 3_600_000
+        : null;
   }
+  const chunks = await reindexOwnContent(updated, patch);
+  // a new address is a new page: the old one's chunks go, whether or not the new one is read
+  const newPage = patch.url !== undefined && patch.url !== source.url;
+  if (newPage) Object.assign(updated, { contentHash: null, chunkCount: 0, status: "pending" });
   const { id: _, workspaceId: __, ...set } = updated;
-  await db.update(knowledgeSources).set(set).where(sourceKey(source.workspaceId, source.id));
-  // a new address is a new page: its text replaces the old one's
-  if (patch.url !== undefined && patch.url !== source.url)
-    return crawlSource(db, env, { ...updated, contentHash: null }, now);
-  return updated;
+  await writeTogether(db, [
+    db.update(knowledgeSources).set(set).where(sourceKey(source.workspaceId, source.id)),
+    ...(chunks || newPage ? chunkWrites(db, source, chunks ?? [], now) : []),
+  ]);
+  await audit(
+    db,
+    principal,
+    "knowledge_source.updated",
+    { type: "knowledge_source", id },
+    changedFields(patch),
+    now,
+  );
+  return newPage ? crawlSource(db, env, updated, now) : updated;
+}
+
+/** A changed text or pairs: the chunks they make now, set ready on `source`; null when unchanged. */
+async function reindexOwnContent(source: SourceRow, patch: Patch) {
+  if (patch.text === undefined && patch.pairs === undefined) return null;
+  const chunks = chunksOf(source);
+  if (chunks.length > MAX_CHUNKS)
+    throw validationFailed([
+      {
+        path: patch.text !== undefined ? "text" : "pairs",
+        message: `makes more than ${MAX_CHUNKS} chunks`,
+      },
+    ]);
+  Object.assign(source, {
+    contentHash: await hashOf(source),
+    chunkCount: chunks.length,
+    status: "ready",
+    error: null,
+  });
+  return chunks;
 }
 
 /** Crawls a URL source's page again now. */
@@ -243,12 +273,21 @@ export async function recrawlSource(
 }
 
 /** Deletes the source and its chunks (they leave the search index with them). */
-export async function deleteSource(db: Db, workspaceId: string, id: string) {
-  await getSource(db, workspaceId, id);
+export async function deleteSource(db: Db, principal: Principal, id: string, now: number) {
+  const { workspaceId } = principal;
+  const source = await getSource(db, workspaceId, id);
   await writeTogether(db, [
     db
       .delete(knowledgeChunks)
       .where(inWorkspace(knowledgeChunks, workspaceId, eq(knowledgeChunks.sourceId, id))),
     db.delete(knowledgeSources).where(sourceKey(workspaceId, id)),
   ]);
+  await audit(
+    db,
+    principal,
+    "knowledge_source.deleted",
+    { type: "knowledge_source", id },
+    { title: source.title },
+    now,
+  );
 }
