@@ -104,7 +104,13 @@ export const KnowledgeHitSchema = z
   .openapi("KnowledgeHit");
 
 export const KnowledgeSearchQuery = z.object({
-  q: z.string().max(2000).openapi({ example: "how long does a refund take" }),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(2000)
+    .check(multiLine)
+    .openapi({ example: "how long does a refund take" }),
   limit: z.coerce.number().int().min(1).max(50).default(5),
 });
 

@@ -1,4 +1,5 @@
 import {
+  BookOpen,
   Building2,
   CircleCheckBig,
   Clock,
@@ -82,6 +83,13 @@ export const SECTIONS: Section[] = [
     icon: FileText,
     load: () => import("./message-templates"),
     visible: isAdmin,
+  },
+  {
+    id: "knowledge",
+    group: "workspace",
+    icon: BookOpen,
+    load: () => import("./knowledge"),
+    visible: everyone,
   },
   {
     id: "contact-fields",
