@@ -90,6 +90,14 @@ export async function htmlToMarkdown(html: string): Promise<{ title: string; tex
   const out: string[] = [];
   let title = "";
   let dropped = 0;
+  let inHeading = 0;
+  const emit = (text: string) => {
+    if (dropped === 0) out.push(text);
+  };
+  // a heading's text stays on its `#` line, whatever blocks it holds
+  const lineBreak = (text: string) => {
+    if (inHeading === 0) emit(text);
+  };
   const rewriter = new HTMLRewriter()
     .on(DROPPED.join(","), {
       element(element) {
@@ -106,37 +114,37 @@ export async function htmlToMarkdown(html: string): Promise<{ title: string; tex
     })
     .on(HEADINGS.join(","), {
       element(element) {
-        out.push(`\n\n${"#".repeat(Number(element.tagName.slice(1)))} `);
+        emit(`\n\n${"#".repeat(Number(element.tagName.slice(1)))} `);
+        inHeading++;
         element.onEndTag(() => {
-          out.push("\n\n");
+          inHeading--;
+          emit("\n\n");
         });
       },
     })
     .on(BLOCKS.join(","), {
       element(element) {
-        out.push("\n\n");
-        element.onEndTag(() => {
-          out.push("\n\n");
-        });
+        lineBreak("\n\n");
+        element.onEndTag(() => lineBreak("\n\n"));
       },
     })
     .on("li", {
       element() {
-        out.push("\n- ");
+        lineBreak("\n- ");
       },
     })
     .on("br", {
       element() {
-        out.push("\n");
+        lineBreak("\n");
       },
     })
     .onDocument({
       text(chunk) {
-        if (dropped === 0) out.push(chunk.text.replace(/\s+/g, " "));
+        emit(chunk.text.replace(/\s+/g, " "));
       },
     });
   await rewriter.transform(new Response(html)).arrayBuffer();
-  // a heading's text stays on its `#` line
-  const text = tidy(decodeEntities(out.join(""))).replace(/^(#{1,6}) *\n+/gm, "$1 ");
+  // headings with no text say nothing
+  const text = tidy(tidy(decodeEntities(out.join(""))).replace(/^#{1,6}$/gm, ""));
   return { title: tidy(decodeEntities(title)).replace(/\n/g, " "), text };
 }
