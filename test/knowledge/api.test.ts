@@ -77,6 +77,30 @@ describe("knowledge sources", () => {
     ]);
   });
 
+  it("takes a thousand Q&A pairs, and a long text of hundreds of chunks, in one write each", async () => {
+    const ws = await newWorkspace();
+    const cookie = ws.ownerCookie;
+    const pairs = Array.from({ length: 1000 }, (_, i) => ({
+      question: `Question number ${i}?`,
+      answer: `Answer ${i}: ${"detail ".repeat(40)}`,
+    }));
+    const qa = await addSource(cookie, { kind: "qa", title: "Many", pairs });
+    expect(qa.chunk_count).toBe(1000);
+    const chunks = await chunksOf(cookie, qa.id);
+    expect(chunks.map((c) => c.position)).toEqual(pairs.map((_, i) => i));
+    expect(chunks[999]?.text).toBe(`Q: Question number 999?\nA: ${pairs[999]?.answer.trim()}`);
+    const paragraphs = Array.from(
+      { length: 400 },
+      (_, i) => `Paragraph ${i}. ${"word ".repeat(70)}`,
+    );
+    const text = await addSource(cookie, {
+      kind: "text",
+      title: "Long",
+      text: paragraphs.join("\n\n"),
+    });
+    expect(text.chunk_count).toBeGreaterThan(300);
+  });
+
   it("reads text, Markdown and HTML files, and refuses other kinds on `file`", async () => {
     const ws = await newWorkspace();
     const cookie = ws.ownerCookie;

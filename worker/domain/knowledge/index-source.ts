@@ -1,6 +1,5 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { rowChunks } from "../../db/chunks";
 import { writeTogether } from "../../db/client";
 import { knowledgeChunks, knowledgeSources } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
@@ -23,9 +22,32 @@ export const chunksOf = (source: Pick<SourceRow, "content" | "pairs">): Chunk[] 
 export const hashOf = (source: Pick<SourceRow, "content" | "pairs">) =>
   sha256Hex(source.pairs ? JSON.stringify(source.pairs) : (source.content ?? ""));
 
+/** The most chunk text one insert carries (as one JSON parameter, well within D1's 2 MB). */
+const INSERT_JSON_CHARS = 400_000;
+
+type ChunkRow = { id: string; position: number; heading: string | null; text: string };
+
+/** Rows grouped so each group's JSON stays within `INSERT_JSON_CHARS`. */
+function jsonGroups(rows: ChunkRow[]): string[] {
+  const groups: ChunkRow[][] = [[]];
+  let size = 0;
+  for (const row of rows) {
+    const length = row.text.length + (row.heading?.length ?? 0) + 80;
+    if (size + length > INSERT_JSON_CHARS && groups.at(-1)?.length) {
+      groups.push([]);
+      size = 0;
+    }
+    groups.at(-1)?.push(row);
+    size += length;
+  }
+  return groups.filter((g) => g.length > 0).map((g) => JSON.stringify(g));
+}
+
 /**
  * The writes that replace the source's chunks with these, in one batch with whatever else is
  * written with them: the old chunks go (and leave the search index) as the new ones come.
+ * Chunks go in as JSON, hundreds per statement: a long page is a handful of statements, not
+ * one per dozen rows.
  */
 export function chunkWrites(
   db: Db,
@@ -35,12 +57,9 @@ export function chunkWrites(
 ): BatchItem<"sqlite">[] {
   const rows = chunks.map((chunk, position) => ({
     id: newId("knc", now),
-    workspaceId: source.workspaceId,
-    sourceId: source.id,
     position,
     heading: chunk.heading,
     text: chunk.text,
-    createdAt: now,
   }));
   return [
     db
@@ -48,7 +67,14 @@ export function chunkWrites(
       .where(
         inWorkspace(knowledgeChunks, source.workspaceId, eq(knowledgeChunks.sourceId, source.id)),
       ),
-    ...rowChunks(knowledgeChunks, rows).map((chunk) => db.insert(knowledgeChunks).values(chunk)),
+    // every column in table order, as an insert from a select names them all
+    ...jsonGroups(rows).map((json) =>
+      db.insert(knowledgeChunks).select(
+        sql`SELECT value ->> '$.id', ${source.workspaceId}, ${source.id}, value ->> '$.position',
+                   value ->> '$.heading', value ->> '$.text', NULL, ${now}
+              FROM json_each(${json})`,
+      ),
+    ),
   ];
 }
 
