@@ -9856,6 +9856,628 @@ export interface paths {
       };
     };
   };
+  "/api/v1/knowledge/sources": {
+    /** The knowledge base's sources, newest first, with their indexing status */
+    get: {
+      responses: {
+        /** @description Sources */
+        200: {
+          content: {
+            "application/json": {
+              data: components["schemas"]["KnowledgeSource"][];
+            };
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    /**
+     * Add text, Q&A pairs or a web page (crawled before the answer) to the knowledge base
+     * @description A web page is fetched through the outbound address guard: private and special-use addresses are refused with 422 on `url`. A page that cannot be read is stored `failed` with the reason in `error`.
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["KnowledgeSourceCreate"];
+        };
+      };
+      responses: {
+        /** @description Created */
+        201: {
+          content: {
+            "application/json": components["schemas"]["KnowledgeSourceDetail"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/knowledge/sources/file": {
+    /** Add a text, Markdown or HTML file to the knowledge base (multipart: `file`, optional `title`; 5 MB) */
+    post: {
+      requestBody: {
+        content: {
+          "multipart/form-data": {
+            /** Format: binary */
+            file?: string;
+            title?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Created */
+        201: {
+          content: {
+            "application/json": components["schemas"]["KnowledgeSourceDetail"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/knowledge/sources/qa-csv": {
+    /**
+     * Add a CSV of questions and answers as one Q&A source (header `question,answer`; 5 MB)
+     * @description Rows that are not a valid pair (empty, too long, a repeated question) are left out and named by their line; a file with no valid row is refused whole.
+     */
+    post: {
+      parameters: {
+        query?: {
+          /** @description The source's title; "Q&A (CSV)" when left out */
+          title?: string;
+        };
+      };
+      requestBody?: {
+        content: {
+          "text/csv": string;
+          "multipart/form-data": {
+            /** Format: binary */
+            file?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description What the file added */
+        201: {
+          content: {
+            "application/json": components["schemas"]["KnowledgeQaCsvResult"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/knowledge/sources/{id}": {
+    /** A source, with its text or Q&A pairs */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Source */
+        200: {
+          content: {
+            "application/json": components["schemas"]["KnowledgeSourceDetail"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    /** Delete a source and its chunks */
+    delete: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Deleted */
+        204: {
+          content: never;
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    /** Rename a source or change its text, pairs, address or re-crawl interval */
+    patch: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["KnowledgeSourcePatch"];
+        };
+      };
+      responses: {
+        /** @description Saved */
+        200: {
+          content: {
+            "application/json": components["schemas"]["KnowledgeSourceDetail"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/knowledge/sources/{id}/chunks": {
+    /** The chunks a source was cut into, in order */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Chunks */
+        200: {
+          content: {
+            "application/json": {
+              data: components["schemas"]["KnowledgeChunk"][];
+            };
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/knowledge/sources/{id}/recrawl": {
+    /** Crawl a web page source again now (unchanged text keeps its chunks) */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Crawled */
+        200: {
+          content: {
+            "application/json": components["schemas"]["KnowledgeSource"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/knowledge/search": {
+    /**
+     * The chunks that best match a question, best first, each with its source
+     * @description Any word may match (accents ignored, word beginnings match longer words); chunks with more and rarer words rank first. Quotes and search operators in `q` are read as plain words.
+     */
+    get: {
+      parameters: {
+        query: {
+          q: string;
+          limit?: number;
+        };
+      };
+      responses: {
+        /** @description Matching chunks */
+        200: {
+          content: {
+            "application/json": {
+              data: components["schemas"]["KnowledgeHit"][];
+            };
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/widget/v1/channels/{id}": {
     /** Public look and state of a web-chat channel */
     get: {
@@ -13642,6 +14264,146 @@ export interface components {
           completion_tokens: number;
           total_tokens: number;
         }[];
+    };
+    KnowledgeSource: {
+      id: string;
+      /** @enum {string} */
+      kind: "text" | "qa" | "url" | "file";
+      title: string;
+      url: string | null;
+      file_name: string | null;
+      file_type: string | null;
+      /** @enum {string} */
+      status: "pending" | "ready" | "failed";
+      /** @description Why the last indexing failed */
+      error: string | null;
+      chunk_count: number;
+      recrawl_hours: number | null;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      crawled_at: string | null;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      next_crawl_at: string | null;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      created_at: string;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      updated_at: string;
+    };
+    KnowledgeSourceDetail: components["schemas"]["KnowledgeSource"] & ({
+      /** @description Text and file sources: the text indexed */
+      text: string | null;
+      /** @description Q&A sources */
+      pairs: components["schemas"]["KnowledgeQaPair"][] | null;
+    });
+    KnowledgeQaPair: {
+      question: string;
+      answer: string;
+    };
+    /** @description Text or Markdown, Q&A pairs, or a web page (crawled straight away) */
+    KnowledgeSourceCreate: OneOf<[{
+      /** @enum {string} */
+      kind: "text";
+      /** @example Refunds */
+      title: string;
+      /**
+       * @description Plain text or Markdown; `#` headings split it into sections
+       * @example # Refunds
+       *
+       * Refunds reach your card within 5 working days.
+       */
+      text: string;
+    }, {
+      /** @enum {string} */
+      kind: "qa";
+      /** @example Refunds */
+      title: string;
+      pairs: components["schemas"]["KnowledgeQaPair"][];
+    }, {
+      /** @enum {string} */
+      kind: "url";
+      /**
+       * @description The page's own title when left out
+       * @example Refunds
+       */
+      title?: string;
+      /**
+       * Format: uri
+       * @example https://help.example.com/refunds
+       */
+      url: string;
+      /**
+       * @description Re-crawl the page every this many hours; null: only when asked
+       * @example 24
+       */
+      recrawl_hours?: number | null;
+    }]>;
+    KnowledgeQaCsvResult: {
+      source: components["schemas"]["KnowledgeSource"];
+      /** @description Rows below the header */
+      rows: number;
+      imported: number;
+      rejected: {
+          row: number;
+          column: string;
+          reason: string;
+        }[];
+    };
+    /** @description A changed text, pairs or URL is indexed again before the answer. */
+    KnowledgeSourcePatch: {
+      /** @example Refunds */
+      title?: string;
+      /**
+       * @description Text sources only
+       * @example # Refunds
+       *
+       * Refunds reach your card within 5 working days.
+       */
+      text?: string;
+      /** @description Q&A sources only: replaces every pair */
+      pairs?: components["schemas"]["KnowledgeQaPair"][];
+      /**
+       * Format: uri
+       * @description URL sources only: the page is crawled again
+       * @example https://help.example.com/refunds
+       */
+      url?: string;
+      /**
+       * @description URL sources only
+       * @example 24
+       */
+      recrawl_hours?: number | null;
+    };
+    KnowledgeChunk: {
+      id: string;
+      position: number;
+      heading: string | null;
+      text: string;
+    };
+    KnowledgeHit: {
+      chunk_id: string;
+      heading: string | null;
+      text: string;
+      position: number;
+      /** @description Relevance (bm25); higher is better */
+      score: number;
+      source: {
+        id: string;
+        /** @enum {string} */
+        kind: "text" | "qa" | "url" | "file";
+        title: string;
+        url: string | null;
+      };
     };
     WidgetChannel: {
       id: string;

@@ -41,6 +41,7 @@ import { demoRouter } from "./routes/demo";
 import { docsRouter } from "./routes/docs";
 import { filesRouter } from "./routes/files";
 import { invitationsRouter } from "./routes/invitations";
+import { knowledgeRouter } from "./routes/knowledge";
 import { labelsRouter } from "./routes/labels";
 import { linksRouter } from "./routes/links";
 import { meRouter } from "./routes/me";
@@ -70,9 +71,9 @@ const PUBLIC_API_PATHS = new Set([
   `${API}/openapi.json`,
 ]);
 const JSON_TYPE = /^application\/([\w.-]+\+)?json(;|$)/i;
-const UPLOAD_PATH = /^\/api\/v1\/conversations\/[^/]+\/attachments$/;
+const UPLOAD_PATH = /^\/api\/v1\/(conversations\/[^/]+\/attachments|knowledge\/sources\/file)$/;
 /** A broadcast's CSV audience comes as text/csv or multipart, checked for size by its route. */
-const CSV_PATH = /^\/api\/v1\/broadcasts\/[^/]+\/audience\/csv$/;
+const CSV_PATH = /^\/api\/v1\/(broadcasts\/[^/]+\/audience\/csv|knowledge\/sources\/qa-csv)$/;
 const CSV_TYPE = /^(text\/csv|multipart\/form-data)(;|$)/i;
 /** Widget paths a visitor token is required on. */
 const VISITOR_PATHS = [
@@ -204,6 +205,7 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
     .route(API, messageTemplatesRouter)
     .route(API, scheduledMessagesRouter)
     .route(API, aiRouter)
+    .route(API, knowledgeRouter)
     .route("/widget/v1", widgetRouter)
     .route("/widget/v1", widgetPushRouter)
     // before the channels' /webhooks/{platform}/{id}, which would take the path too

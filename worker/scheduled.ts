@@ -3,6 +3,7 @@ import { sweepStuckRuns } from "./domain/automations/runner";
 import { fireScheduleTriggers } from "./domain/automations/schedule";
 import { runDueBroadcasts } from "./domain/broadcasts/due";
 import { decideWinners } from "./domain/broadcasts/variants";
+import { recrawlDueSources } from "./domain/knowledge/recrawl";
 import { fireOverdueScheduled } from "./domain/scheduled-messages/fire";
 import type { Db } from "./lib/context";
 
@@ -15,6 +16,7 @@ export const PERIODIC_JOBS: PeriodicJob[] = [
   runDueBroadcasts,
   decideWinners,
   fireOverdueScheduled,
+  recrawlDueSources,
 ];
 
 export async function runPeriodicJobs(env: Env, now: number, jobs = PERIODIC_JOBS) {

@@ -190,6 +190,11 @@ export async function workspaceWithEverything(label: string) {
     { conversationId, feature: "assistant", model: marker, promptTokens: 10, completionTokens: 5 },
     Date.now(),
   );
+  const knowledge = await created(cookie, "/api/v1/knowledge/sources", {
+    kind: "text",
+    title: marker,
+    text: `# ${marker}\n\nWhat the assistant knows about ${marker}.`,
+  });
 
   // last, so that only the contact change below is delivered
   const subscription = await created(cookie, "/api/v1/webhook-subscriptions", {
@@ -246,6 +251,7 @@ export async function workspaceWithEverything(label: string) {
       mtpl: [messageTemplate.id],
       sch: sequence.data.map((m) => m.id),
       seq: [sequence.id],
+      kns: [knowledge.id],
     } as Record<string, string[]>,
   };
 }

@@ -1,4 +1,5 @@
 import {
+  BookOpen,
   Bot,
   Building2,
   CircleCheckBig,
@@ -83,6 +84,13 @@ export const SECTIONS: Section[] = [
     icon: FileText,
     load: () => import("./message-templates"),
     visible: isAdmin,
+  },
+  {
+    id: "knowledge",
+    group: "workspace",
+    icon: BookOpen,
+    load: () => import("./knowledge"),
+    visible: everyone,
   },
   {
     id: "contact-fields",
