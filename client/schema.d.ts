@@ -12702,6 +12702,7 @@ export interface components {
       open_now: boolean;
       /**
        * Format: date-time
+       * @description When the next open period begins; while open, the one after the current period closes. Null when it never opens again.
        * @example 2026-11-22T10:00:00.000Z
        */
       next_opening: string | null;

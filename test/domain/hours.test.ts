@@ -6,6 +6,7 @@ import {
   isOpen,
   localParts,
   nextOpening,
+  nextPeriodStart,
 } from "../../worker/domain/routing/hours";
 
 const weekdays = (open: string, close: string) =>
@@ -55,6 +56,36 @@ describe("business hours", () => {
     // Thursday 24 to Saturday 26 closed, Sunday closed: Monday 28 December 09:00 EST
     expect(iso(nextOpening(newYork, at("2026-12-23T23:00:00Z")))).toBe("2026-12-28T14:00:00.000Z");
     expect(nextOpening({ timezone: "UTC", weekly: [], closures: [] }, Date.now())).toBeNull();
+  });
+
+  it("names the next period's start while open, joining back-to-back intervals", () => {
+    // Monday 2 March, 10:00 in Madrid: open until 14:00, then again at 16:00
+    expect(iso(nextPeriodStart(madrid, at("2026-03-02T09:00:00Z")))).toBe(
+      "2026-03-02T15:00:00.000Z",
+    );
+    // closed at lunch: the same answer as nextOpening
+    expect(iso(nextPeriodStart(madrid, at("2026-03-02T13:30:00Z")))).toBe(
+      "2026-03-02T15:00:00.000Z",
+    );
+    const nights: BusinessHours = {
+      timezone: "UTC",
+      weekly: [
+        { day: 1, open: "18:00", close: "24:00" },
+        { day: 2, open: "00:00", close: "02:00" },
+        { day: 2, open: "18:00", close: "20:00" },
+      ],
+      closures: [],
+    };
+    // Monday 23:00: the night runs into Tuesday 02:00, so the next period is Tuesday 18:00
+    expect(iso(nextPeriodStart(nights, at("2026-03-02T23:00:00Z")))).toBe(
+      "2026-03-03T18:00:00.000Z",
+    );
+    const always: BusinessHours = {
+      timezone: "UTC",
+      weekly: [0, 1, 2, 3, 4, 5, 6].map((day) => ({ day, open: "00:00", close: "24:00" })),
+      closures: [],
+    };
+    expect(nextPeriodStart(always, Date.now())).toBeNull();
   });
 
   it("counts SLA targets in open time only", () => {

@@ -119,7 +119,10 @@ export const BusinessHoursSchema = BusinessHoursCreate.extend({
   closures: Closures,
   id: z.string(),
   open_now: z.boolean(),
-  next_opening: Timestamp.nullable(),
+  next_opening: Timestamp.nullable().openapi({
+    description:
+      "When the next open period begins; while open, the one after the current period closes. Null when it never opens again.",
+  }),
 }).openapi("BusinessHours");
 
 export const TransferRequest = z

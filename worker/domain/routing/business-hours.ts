@@ -7,12 +7,12 @@ import { conflict, notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { isoOrNull } from "../../schemas/common";
 import type { BusinessHoursCreate, BusinessHoursPatch } from "../../schemas/teams";
-import { isOpen, nextOpening } from "./hours";
+import { isOpen, nextPeriodStart } from "./hours";
 
 type HoursRow = typeof businessHours.$inferSelect;
 
 export const toHoursDto = (row: HoursRow, now: number) => {
-  const next = nextOpening(row, now);
+  const next = nextPeriodStart(row, now);
   return {
     id: row.id,
     name: row.name,

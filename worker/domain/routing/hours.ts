@@ -127,6 +127,19 @@ export function nextOpening(hours: BusinessHours, at: number): number | null {
   return first.done ? null : first.value[0];
 }
 
+/**
+ * When the next open period begins after `at`: the one in progress does not count, and back-to-back
+ * intervals (18:00–24:00 then 00:00–02:00) are one period. Null when it never opens again.
+ */
+export function nextPeriodStart(hours: BusinessHours, at: number): number | null {
+  let openUntil = at;
+  for (const [from, to] of intervalsFrom(hours, at)) {
+    if (from > openUntil) return from;
+    openUntil = Math.max(openUntil, to);
+  }
+  return null;
+}
+
 /** The instant `minutes` of open time after `start`: SLA targets count business time only. */
 export function addBusinessMinutes(hours: BusinessHours, start: number, minutes: number) {
   let left = minutes * MINUTE;
