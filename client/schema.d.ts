@@ -9856,6 +9856,488 @@ export interface paths {
       };
     };
   };
+  "/api/v1/ai/assistants": {
+    /** The workspace's AI assistants */
+    get: {
+      responses: {
+        /** @description Assistants */
+        200: {
+          content: {
+            "application/json": {
+              data: components["schemas"]["Assistant"][];
+            };
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    /** Add an AI assistant that answers channels' new conversations from the knowledge base */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["AssistantCreate"];
+        };
+      };
+      responses: {
+        /** @description Created */
+        201: {
+          content: {
+            "application/json": components["schemas"]["Assistant"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/ai/assistants/{id}": {
+    /** One AI assistant */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Assistant */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Assistant"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    /** Delete an AI assistant; the conversations it had go on with people */
+    delete: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Deleted */
+        204: {
+          content: never;
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    /** Change an AI assistant */
+    patch: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["AssistantPatch"];
+        };
+      };
+      responses: {
+        /** @description Changed */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Assistant"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/ai/assistants/{id}/test": {
+    /**
+     * Try the assistant on a made-up conversation: its reply, decision and citations
+     * @description Nothing is stored or sent; the tokens count in the AI usage.
+     */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["AssistantTestRequest"];
+        };
+      };
+      responses: {
+        /** @description Decision */
+        200: {
+          content: {
+            "application/json": components["schemas"]["AssistantTestResult"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/conversations/{id}/assistant/hand-back": {
+    /** Give the conversation back to its channel's AI assistant, which answers the next message */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description With the assistant */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Conversation"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/conversations/{id}/assistant/take-over": {
+    /** Take the conversation from the AI assistant: it stops answering */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description With people */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Conversation"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/api/v1/knowledge/sources": {
     /** The knowledge base's sources, newest first, with their indexing status */
     get: {
@@ -10903,6 +11385,69 @@ export interface paths {
       };
     };
   };
+  "/widget/v1/conversations/{id}/handoff": {
+    /** The visitor asks for a person: the AI assistant hands the conversation to the team */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Handed over */
+        200: {
+          content: {
+            "application/json": {
+              /** @description False when the assistant had already handed it over */
+              handed_off: boolean;
+            };
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/widget/v1/conversations/{id}/ws": {
     /** WebSocket for the visitor (token in the query: browsers cannot set headers on sockets) */
     get: {
@@ -11896,12 +12441,19 @@ export interface components {
        * @example 2026-11-22T10:00:00.000Z
        */
       reply_window_closes_at: string | null;
+      ai: components["schemas"]["ConversationAi"];
       /**
        * Format: date-time
        * @example 2026-11-22T10:00:00.000Z
        */
       created_at: string;
     };
+    /** @description Set once an AI assistant took the conversation: still with it, or handed to people */
+    ConversationAi: ({
+      /** @enum {string} */
+      state: "active" | "handed_off" | "resolved";
+      assistant_id: string | null;
+    }) | null;
     ContactIdentity: {
       channel_id: string | null;
       channel_type: string;
@@ -12357,12 +12909,25 @@ export interface components {
        * @example 2026-11-22T10:00:00.000Z
        */
       created_at: string;
+      ai?: components["schemas"]["AiMessage"];
     };
     Sender: {
       /** @enum {string} */
       type: "visitor" | "contact" | "agent" | "system" | "bot";
       id: string | null;
       name: string | null;
+    };
+    /** @description Present on every message the AI assistant wrote */
+    AiMessage: {
+      assistant_id: string | null;
+      citations: components["schemas"]["Citation"][];
+      /** @description True on the message that handed the conversation to people */
+      handoff?: boolean;
+    };
+    Citation: {
+      source_id: string;
+      title: string;
+      url: string | null;
     };
     AgentMessageCreate: {
       /** @description The reply; or send a `template` */
@@ -12757,7 +13322,7 @@ export interface components {
     WebhookSubscription: {
       id: string;
       url: string;
-      events: ("contact.created" | "contact.updated" | "conversation.created" | "conversation.assigned" | "conversation.closed" | "message.created" | "message.status" | "sla.breached")[];
+      events: ("ai.handoff" | "ai.resolved" | "contact.created" | "contact.updated" | "conversation.created" | "conversation.assigned" | "conversation.closed" | "message.created" | "message.status" | "sla.breached")[];
       description: string | null;
       active: boolean;
       /** @description Why Conversa switched it off */
@@ -12777,7 +13342,7 @@ export interface components {
        * @example https://example.com/hooks/conversa
        */
       url: string;
-      events: ("contact.created" | "contact.updated" | "conversation.created" | "conversation.assigned" | "conversation.closed" | "message.created" | "message.status" | "sla.breached")[];
+      events: ("ai.handoff" | "ai.resolved" | "contact.created" | "contact.updated" | "conversation.created" | "conversation.assigned" | "conversation.closed" | "message.created" | "message.status" | "sla.breached")[];
       description?: string;
     };
     UpdatedWebhookSubscription: components["schemas"]["WebhookSubscription"] & {
@@ -12790,7 +13355,7 @@ export interface components {
        * @example https://example.com/hooks/conversa
        */
       url?: string;
-      events?: ("contact.created" | "contact.updated" | "conversation.created" | "conversation.assigned" | "conversation.closed" | "message.created" | "message.status" | "sla.breached")[];
+      events?: ("ai.handoff" | "ai.resolved" | "contact.created" | "contact.updated" | "conversation.created" | "conversation.assigned" | "conversation.closed" | "message.created" | "message.status" | "sla.breached")[];
       description?: string | null;
       active?: boolean;
     };
@@ -13493,7 +14058,7 @@ export interface components {
       };
       sender: {
         /** @enum {string} */
-        type: "agent" | "api" | "automation" | "bot" | "broadcast" | "scheduled" | "test";
+        type: "agent" | "ai" | "api" | "automation" | "bot" | "broadcast" | "scheduled" | "test";
         name: string | null;
       };
       /**
@@ -14265,6 +14830,115 @@ export interface components {
           completion_tokens: number;
           total_tokens: number;
         }[];
+    };
+    Assistant: {
+      id: string;
+      name: string;
+      enabled: boolean;
+      /** @description Persona and instructions (tone, what to ask, what to avoid). Conversa's own rules — answer from the knowledge base and the contact's data only, say so when it does not know, follow the customer's language — always come first. */
+      instructions: string;
+      /** @description Channels whose new conversations it answers; one enabled assistant per channel */
+      channel_ids: string[];
+      /** @description Where handoffs go; null: the channel's routing (chat menu or team) */
+      team_id: string | null;
+      /**
+       * @description `always`; `keyword`: only when the first message has one of `keywords`; `out_of_hours`: only while the team's business hours are closed
+       * @enum {string}
+       */
+      activation: "always" | "keyword" | "out_of_hours";
+      keywords: string[];
+      /** @description Off: it never hands over, and says `no_handoff_message` when asked for a person */
+      handoff_enabled: boolean;
+      handoff_message: string;
+      no_handoff_message: string;
+      /** @description Answers before it hands the conversation to people on its own */
+      max_turns: number;
+      /** @description Contact fields it asks for and fills in, checked by their types: `name`, `email`, `phone` or custom field keys */
+      collect_fields: string[];
+      /** @description Close the conversation when the assistant settles the customer's question */
+      resolve_closes: boolean;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      created_at: string;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      updated_at: string;
+    };
+    AssistantCreate: {
+      name: string;
+      enabled?: boolean;
+      /** @description Persona and instructions (tone, what to ask, what to avoid). Conversa's own rules — answer from the knowledge base and the contact's data only, say so when it does not know, follow the customer's language — always come first. */
+      instructions?: string;
+      /** @description Channels whose new conversations it answers; one enabled assistant per channel */
+      channel_ids?: string[];
+      /** @description Where handoffs go; null: the channel's routing (chat menu or team) */
+      team_id?: string | null;
+      /**
+       * @description `always`; `keyword`: only when the first message has one of `keywords`; `out_of_hours`: only while the team's business hours are closed
+       * @enum {string}
+       */
+      activation?: "always" | "keyword" | "out_of_hours";
+      keywords?: string[];
+      /** @description Off: it never hands over, and says `no_handoff_message` when asked for a person */
+      handoff_enabled?: boolean;
+      handoff_message?: string;
+      no_handoff_message?: string;
+      /** @description Answers before it hands the conversation to people on its own */
+      max_turns?: number;
+      /** @description Contact fields it asks for and fills in, checked by their types: `name`, `email`, `phone` or custom field keys */
+      collect_fields?: string[];
+      /** @description Close the conversation when the assistant settles the customer's question */
+      resolve_closes?: boolean;
+    };
+    /** @description Fields left out keep their value */
+    AssistantPatch: {
+      name?: string;
+      enabled?: boolean;
+      /** @description Persona and instructions (tone, what to ask, what to avoid). Conversa's own rules — answer from the knowledge base and the contact's data only, say so when it does not know, follow the customer's language — always come first. */
+      instructions?: string;
+      /** @description Channels whose new conversations it answers; one enabled assistant per channel */
+      channel_ids?: string[];
+      /** @description Where handoffs go; null: the channel's routing (chat menu or team) */
+      team_id?: string | null;
+      /**
+       * @description `always`; `keyword`: only when the first message has one of `keywords`; `out_of_hours`: only while the team's business hours are closed
+       * @enum {string}
+       */
+      activation?: "always" | "keyword" | "out_of_hours";
+      keywords?: string[];
+      /** @description Off: it never hands over, and says `no_handoff_message` when asked for a person */
+      handoff_enabled?: boolean;
+      handoff_message?: string;
+      no_handoff_message?: string;
+      /** @description Answers before it hands the conversation to people on its own */
+      max_turns?: number;
+      /** @description Contact fields it asks for and fills in, checked by their types: `name`, `email`, `phone` or custom field keys */
+      collect_fields?: string[];
+      /** @description Close the conversation when the assistant settles the customer's question */
+      resolve_closes?: boolean;
+    };
+    AssistantTestResult: {
+      reply: string;
+      /** @enum {string} */
+      action: "continue" | "handoff" | "resolve";
+      reason: string;
+      citations: components["schemas"]["Citation"][];
+      fields: {
+          key: string;
+          value: string;
+        }[];
+    };
+    /** @description A made-up conversation, the customer's message last; nothing is stored or sent */
+    AssistantTestRequest: {
+      messages: ({
+          /** @enum {string} */
+          role: "customer" | "assistant";
+          text: string;
+        })[];
     };
     KnowledgeSource: {
       id: string;

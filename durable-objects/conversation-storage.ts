@@ -6,7 +6,7 @@ import type {
   SenderType,
   SystemEvent,
 } from "../worker/db/schema";
-import type { DeliveryUpdate } from "../worker/domain/messaging/contract";
+import type { AiMark, DeliveryUpdate } from "../worker/domain/messaging/contract";
 import type { ProjectedMessage } from "../worker/domain/messaging/projection";
 import { VISITOR_EVENT_TYPES } from "../worker/domain/messaging/visitor-view";
 import { attachmentUrl } from "../worker/lib/files";
@@ -21,6 +21,7 @@ const LATER_MESSAGE_COLUMNS = [
   ["delivery_events", "TEXT"],
   ["outbound", "TEXT"],
   ["origin", "TEXT"],
+  ["ai", "TEXT"],
 ] as const;
 
 /**
@@ -169,6 +170,7 @@ export async function messageDto(env: Env, row: Row, conversationId: string): Pr
       ? deliveryEventsDto(JSON.parse(String(row.delivery_events)) as DeliveryEvent[])
       : [],
     created_at: new Date(Number(row.created_at)).toISOString(),
+    ...(row.ai ? { ai: JSON.parse(String(row.ai)) as AiMark } : {}),
   };
 }
 

@@ -170,8 +170,8 @@ export class ConversationDO extends DurableObject<Env> {
       const seq = this.lastSeq() + 1;
       const inserted = this.sql
         .exec(
-          `INSERT INTO messages (seq, id, kind, sender_type, sender_id, sender_name, text, attachment, event, status, external_id, outbound, origin, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+          `INSERT INTO messages (seq, id, kind, sender_type, sender_id, sender_name, text, attachment, event, status, external_id, outbound, origin, ai, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
           seq,
           newId("msg", now),
           input.kind,
@@ -185,6 +185,7 @@ export class ConversationDO extends DurableObject<Env> {
           dedupeKey,
           input.outbound ? JSON.stringify(input.outbound) : null,
           input.origin ?? null,
+          input.ai ? JSON.stringify(input.ai) : null,
           now,
         )
         .one();
@@ -365,6 +366,11 @@ export class ConversationDO extends DurableObject<Env> {
   /** Messenger read receipts: every outbound message up to the watermark is read. */
   readUpTo(watermark: number): Promise<number[]> {
     return this.delivery.readUpTo(watermark);
+  }
+
+  /** Conversa's side typing (the AI assistant thinking), for both sides to see. */
+  async typing(signal: { name: string; typing: boolean }): Promise<void> {
+    this.broadcast({ type: "typing", side: "agent", typing: signal.typing, name: signal.name });
   }
 
   /** A new message to everyone watching, as each side is to see it. */

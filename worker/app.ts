@@ -27,6 +27,7 @@ import { routeTable } from "./lib/route-table";
 import { securityHeaders } from "./lib/security-headers";
 import { aiRouter } from "./routes/ai";
 import { apiKeysRouter } from "./routes/api-keys";
+import { assistantsRouter } from "./routes/assistants";
 import { authRouter } from "./routes/auth";
 import { automationTemplatesRouter } from "./routes/automation-templates";
 import { automationWebhookRouter } from "./routes/automation-webhook";
@@ -205,6 +206,7 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
     .route(API, messageTemplatesRouter)
     .route(API, scheduledMessagesRouter)
     .route(API, aiRouter)
+    .route(API, assistantsRouter)
     .route(API, knowledgeRouter)
     .route("/widget/v1", widgetRouter)
     .route("/widget/v1", widgetPushRouter)

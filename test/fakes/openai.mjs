@@ -13,7 +13,8 @@
 // - With `response_format: {type: "json_schema"}` the content is a JSON object fitting the schema:
 //   `reply` is the most relevant line; `action` is "handoff" when the customer asks for a human or
 //   no line shares a word, otherwise "continue"; `reason` says which; other fields get their
-//   schema's first enum value, null when nullable, else "", 0, false or [].
+//   schema's first enum value, null when nullable, else "", 0, false or []. A knowledge line
+//   numbered "[n] …" is quoted without its number, and `citations` (an array) is [n].
 // - With `tools`, a user message last, and `tool_choice` not "none": the forced tool, or else the
 //   first tool one of whose name's words is in the user message, is called with arguments built
 //   the same way; no such tool → a text answer.
@@ -90,7 +91,14 @@ function decide(messages) {
     : best.line
       ? `the knowledge shares ${best.shared} words with the question`
       : "nothing in the knowledge matches the question";
-  return { reply: best.line ?? NO_ANSWER, action, reason };
+  // a passage numbered "[n] …" is quoted without its number, and cited by it
+  const numbered = best.line?.match(/^\[(\d+)\]\s*(.*)$/);
+  return {
+    reply: numbered ? numbered[2] : (best.line ?? NO_ANSWER),
+    action,
+    reason,
+    citations: numbered ? [Number(numbered[1])] : [],
+  };
 }
 
 function resolveRef(schema, root) {
@@ -126,7 +134,7 @@ function fill(schema, decision, root = schema, name = "") {
     );
   }
   if (types.includes("string")) return typeof decision[name] === "string" ? decision[name] : "";
-  if (types.includes("array")) return [];
+  if (types.includes("array")) return Array.isArray(decision[name]) ? decision[name] : [];
   if (types.includes("integer") || types.includes("number")) return 0;
   if (types.includes("boolean")) return false;
   return null;

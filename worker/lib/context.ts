@@ -15,6 +15,16 @@ export type Principal = {
   sessionIdHash: string | null;
 };
 
+/** Conversa itself acting for the workspace: routing, automations, the AI assistant. */
+export const systemPrincipal = (workspaceId: string): Principal => ({
+  workspaceId,
+  role: "owner",
+  userId: null,
+  apiKeyId: null,
+  via: "system",
+  sessionIdHash: null,
+});
+
 /** A widget visitor: resolved only from a visitor token the worker signed and still honours. */
 export type Visitor = {
   workspaceId: string;

@@ -1,5 +1,6 @@
 import type { EventType, Listener, Wiring } from "../domain/events/record";
 import { offerFreedCapacity } from "./assignment";
+import { ASSISTANT_SOURCES, assistantInterest, assistantTakes, followAssistant } from "./assistant";
 import { AUTOMATION_SOURCES, automationInterest, startAutomations } from "./automations";
 import {
   BROADCAST_SOURCES,
@@ -31,6 +32,7 @@ const listeners: Record<string, Listener> = {
   automations: startAutomations,
   broadcasts: followBroadcasts,
   "scheduled-messages": cancelRepliedSequences,
+  assistant: followAssistant,
 };
 
 const queued: Partial<Record<EventType, string[]>> = {};
@@ -41,14 +43,16 @@ queue(WEBHOOK_SOURCES, "webhooks");
 queue(AUTOMATION_SOURCES, "automations");
 queue(BROADCAST_SOURCES, "broadcasts");
 queue(SCHEDULED_SOURCES, "scheduled-messages");
+queue(ASSISTANT_SOURCES, "assistant");
 
 const interest: Wiring["interest"] = {
   webhooks: webhookInterest,
   automations: automationInterest,
   broadcasts: broadcastInterest,
   "scheduled-messages": scheduledInterest,
+  assistant: assistantInterest,
 };
 
-const takes: Wiring["takes"] = { broadcasts: broadcastTakes };
+const takes: Wiring["takes"] = { broadcasts: broadcastTakes, assistant: assistantTakes };
 
 export const LISTENERS: Wiring = { immediate, queued, listeners, interest, takes };

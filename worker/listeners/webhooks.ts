@@ -23,8 +23,10 @@ function asWebhook(event: Recorded): Webhook | null {
         type: "message.created",
         data: { conversation_id: event.conversation_id, message: event.message },
       };
-    case "message.status": {
-      const { type, id, workspace_id, at, ...data } = event;
+    case "message.status":
+    case "ai.handoff":
+    case "ai.resolved": {
+      const { type, id, workspace_id, at, chain, ...data } = event;
       return { type, data };
     }
     case "contact.created":
@@ -49,6 +51,8 @@ const SOURCES: Record<WebhookEvent, EventType[]> = {
   "contact.created": ["contact.created"],
   "contact.updated": ["contact.updated"],
   "sla.breached": ["sla.breached"],
+  "ai.handoff": ["ai.handoff"],
+  "ai.resolved": ["ai.resolved"],
 };
 
 /** The domain events that become webhooks. */

@@ -5,6 +5,8 @@ import { cors } from "hono/cors";
 import { createMiddleware } from "hono/factory";
 import { conversations } from "../db/schema";
 import { inWorkspace } from "../db/scope";
+import { findAssistant } from "../domain/ai/assistants";
+import { handOff } from "../domain/ai/handoff";
 import { getWebchatChannel } from "../domain/channels/channels";
 import {
   MAX_UPLOAD_BYTES,
@@ -224,6 +226,26 @@ const messagesRoute = createRoute({
   },
 });
 
+const handoffRoute = createRoute({
+  method: "post",
+  path: "/conversations/{id}/handoff",
+  tags,
+  summary: "The visitor asks for a person: the AI assistant hands the conversation to the team",
+  security: visitorSecurity,
+  request: { params: IdParam("cv") },
+  responses: {
+    200: jsonResponse(
+      z.object({
+        handed_off: z
+          .boolean()
+          .openapi({ description: "False when the assistant had already handed it over" }),
+      }),
+      "Handed over",
+    ),
+    ...errorResponses,
+  },
+});
+
 const socketRoute = createRoute({
   method: "get",
   path: "/conversations/{id}/ws",
@@ -290,6 +312,7 @@ async function assertOwnConversation(c: Context<AppEnv>, visitor: Visitor, id: s
     ),
   });
   if (!conversation) throw notFound("Conversation");
+  return conversation;
 }
 
 export const widgetRouter = createRouter();
@@ -354,6 +377,22 @@ widgetRouter
       audience: "visitor",
     });
     return c.json({ data }, 200);
+  })
+  .openapi(handoffRoute, async (c) => {
+    const visitor = visitorOf(c);
+    const { id } = c.req.valid("param");
+    const conversation = await assertOwnConversation(c, visitor, id);
+    const assistant = conversation.aiAssistantId
+      ? await findAssistant(c.get("db"), visitor.workspaceId, conversation.aiAssistantId)
+      : null;
+    const handedOff = await handOff(
+      c.get("db"),
+      c.env,
+      { workspaceId: visitor.workspaceId, conversationId: id },
+      { assistant, reason: "the customer asked for a person", by: "customer" },
+      c.get("clock").now(),
+    );
+    return c.json({ handed_off: handedOff }, 200);
   })
   .openapi(socketRoute, async (c) => {
     const visitor = visitorOf(c);

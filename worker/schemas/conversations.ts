@@ -7,6 +7,7 @@ import {
   PRESENCE,
   SENDER_TYPES,
 } from "../db/schema";
+import { AssistantMessageSchema, ConversationAiSchema } from "./assistants";
 import { EMAIL_AREAS } from "./channels";
 import { multiLine, singleLine, Timestamp } from "./common";
 import { TagName } from "./contacts";
@@ -55,6 +56,7 @@ export const MessageSchema = z
         "Provider events on the message (email: delivered, opened, clicked, bounced, spam)",
     }),
     created_at: Timestamp,
+    ai: AssistantMessageSchema.optional(),
   })
   .openapi("Message");
 export type MessageDto = z.infer<typeof MessageSchema>;
@@ -98,6 +100,10 @@ export const ConversationSchema = z
     reply_window_closes_at: Timestamp.nullable().openapi({
       description:
         "WhatsApp, Messenger, Instagram: free-form replies are possible until then (Messenger and Instagram: the last 6 days only for a human agent, tagged HUMAN_AGENT); after it WhatsApp takes templates only. Null on channels without a window.",
+    }),
+    ai: ConversationAiSchema.nullable().openapi({
+      description:
+        "Set once an AI assistant took the conversation: still with it, or handed to people",
     }),
     created_at: Timestamp,
   })

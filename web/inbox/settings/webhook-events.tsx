@@ -17,6 +17,8 @@ const EVENTS = [
   "contact.created",
   "contact.updated",
   "sla.breached",
+  "ai.handoff",
+  "ai.resolved",
 ] as const satisfies readonly WebhookEvent[];
 // fails to compile when the API accepts an event this list lacks
 const everyEvent: Exclude<WebhookEvent, (typeof EVENTS)[number]> extends never ? true : never =

@@ -1,5 +1,5 @@
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import { millis } from "./columns";
+import { createdAt, millis } from "./columns";
 import { conversations } from "./messaging";
 import { workspaceId, workspaces } from "./workspace";
 
@@ -52,4 +52,44 @@ export const aiUsage = sqliteTable(
     index("ai_usage_at_idx").on(t.workspaceId, t.at),
     index("ai_usage_conversation_idx").on(t.workspaceId, t.conversationId),
   ],
+);
+
+export const ASSISTANT_ACTIVATIONS = ["always", "keyword", "out_of_hours"] as const;
+
+export type AssistantActivation = (typeof ASSISTANT_ACTIVATIONS)[number];
+
+/**
+ * An AI assistant that answers a channel's new conversations from the knowledge base before
+ * people do, and hands them to a team through routing.
+ */
+export const aiAssistants = sqliteTable(
+  "ai_assistants",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceId(),
+    name: text("name").notNull(),
+    enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+    /** Persona and instructions, added to Conversa's own rules (which they cannot change). */
+    instructions: text("instructions").notNull().default(""),
+    /** The channels whose new conversations it takes; one enabled assistant per channel. */
+    channelIds: text("channel_ids", { mode: "json" }).$type<string[]>().notNull(),
+    /** Where handoffs go; null: the channel's routing (its chat menu or team). */
+    teamId: text("team_id"),
+    activation: text("activation", { enum: ASSISTANT_ACTIVATIONS }).notNull().default("always"),
+    /** For `keyword` activation: words that start it (any of them, case and accents ignored). */
+    keywords: text("keywords", { mode: "json" }).$type<string[]>().notNull(),
+    handoffEnabled: integer("handoff_enabled", { mode: "boolean" }).notNull().default(true),
+    handoffMessage: text("handoff_message").notNull(),
+    /** What the customer hears when asking for a person while handoff is off. */
+    noHandoffMessage: text("no_handoff_message").notNull(),
+    /** Answers before it hands the conversation to people on its own. */
+    maxTurns: integer("max_turns").notNull().default(10),
+    /** Contact fields it asks for and fills in (`name`, `email`, `phone` or custom field keys). */
+    collectFields: text("collect_fields", { mode: "json" }).$type<string[]>().notNull(),
+    /** Close the conversation when the assistant settles it. */
+    resolveCloses: integer("resolve_closes", { mode: "boolean" }).notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: millis("updated_at").notNull(),
+  },
+  (t) => [index("ai_assistants_workspace_idx").on(t.workspaceId)],
 );

@@ -20,6 +20,11 @@ export const SENDER_TYPES = ["visitor", "contact", "agent", "system", "bot"] as 
 
 export type SenderType = (typeof SENDER_TYPES)[number];
 
+/** With the assistant (`active`), handed to people (`handed_off`), or settled by it (`resolved`). */
+export const AI_STATES = ["active", "handed_off", "resolved"] as const;
+
+export type AiState = (typeof AI_STATES)[number];
+
 /** The inbox projection of a conversation; its Durable Object owns the messages. */
 export const conversations = sqliteTable(
   "conversations",
@@ -54,6 +59,15 @@ export const conversations = sqliteTable(
     /** SLA targets of the team, counted in business hours. */
     firstResponseDueAt: millis("first_response_due_at"),
     resolutionDueAt: millis("resolution_due_at"),
+    /** The AI assistant talking with the customer, and whether it still is (see domain/ai/assistant). */
+    aiAssistantId: text("ai_assistant_id"),
+    aiState: text("ai_state", { enum: AI_STATES }),
+    /** The assistant's answers so far in its current context. */
+    aiTurns: integer("ai_turns").notNull().default(0),
+    /** The first message the assistant reads: a conversation reopened starts a fresh context. */
+    aiContextSeq: integer("ai_context_seq").notNull().default(0),
+    /** The last customer message the assistant took a turn on: a redelivered event takes none. */
+    aiAnsweredSeq: integer("ai_answered_seq").notNull().default(0),
     createdAt: createdAt(),
   },
   (t) => [
@@ -125,6 +139,7 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
  */
 export const MESSAGE_ORIGINS = [
   "agent",
+  "ai",
   "api",
   "automation",
   "bot",

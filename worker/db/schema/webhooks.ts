@@ -3,6 +3,8 @@ import { createdAt, millis } from "./columns";
 import { workspaceId } from "./workspace";
 
 export const WEBHOOK_EVENTS = [
+  "ai.handoff",
+  "ai.resolved",
   "contact.created",
   "contact.updated",
   "conversation.created",

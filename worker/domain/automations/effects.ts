@@ -6,7 +6,7 @@
 import { eq } from "drizzle-orm";
 import { isPlatformChannel } from "../../channels";
 import { workspaces } from "../../db/schema";
-import type { Db, Principal } from "../../lib/context";
+import { type Db, systemPrincipal } from "../../lib/context";
 import { getChannelRow } from "../channels/channels";
 import { getContact, updateContact } from "../contacts/contacts";
 import { addTags, removeTag } from "../contacts/tags";
@@ -31,16 +31,6 @@ export type RunScope = {
   contactId: string | null;
   conversationId: string | null;
 };
-
-/** Conversa acting for the workspace, as routing does. */
-export const automationPrincipal = (workspaceId: string): Principal => ({
-  workspaceId,
-  role: "owner",
-  userId: null,
-  apiKeyId: null,
-  via: "system",
-  sessionIdHash: null,
-});
 
 export async function workspaceOf(db: Db, workspaceId: string) {
   const row = await db.query.workspaces.findFirst({ where: eq(workspaces.id, workspaceId) });
@@ -72,7 +62,7 @@ export async function renderForRun(db: Db, scope: RunScope, text: string) {
   ]);
   return renderForContact(
     db,
-    automationPrincipal(scope.workspaceId),
+    systemPrincipal(scope.workspaceId),
     contact,
     text,
     conversation ? { number: conversation.number } : null,
@@ -140,7 +130,7 @@ export async function sendFromAutomation(
   const contactId = scope.contactId;
   const reply = await prepareAgentMessage(
     db,
-    automationPrincipal(scope.workspaceId),
+    systemPrincipal(scope.workspaceId),
     {
       channel,
       contactId,
@@ -192,14 +182,14 @@ export const setContactField = (
   updateContact(
     db,
     env,
-    automationPrincipal(scope.workspaceId),
+    systemPrincipal(scope.workspaceId),
     contactId,
     { custom_fields: { [field]: value } },
     now,
   );
 
 export const labelConversation = (db: Db, env: Env, scope: RunScope, id: string, label: string) =>
-  addLabels(db, env, automationPrincipal(scope.workspaceId), id, [label]);
+  addLabels(db, env, systemPrincipal(scope.workspaceId), id, [label]);
 
 /** To an agent, a team, or both; a team alone waits there for its assignment rules. */
 export function assign(
@@ -209,7 +199,7 @@ export function assign(
   id: string,
   to: { user_id?: string | null | undefined; team_id?: string | null | undefined },
 ) {
-  const principal = automationPrincipal(scope.workspaceId);
+  const principal = systemPrincipal(scope.workspaceId);
   if (to.team_id === undefined)
     return assignConversation(db, env, principal, id, to.user_id ?? null);
   return transferConversation(db, env, principal, id, to);
@@ -226,7 +216,7 @@ export const setConversationStatus = (
     reason?: string | undefined;
   },
   now: number,
-) => changeStatus(db, env, automationPrincipal(scope.workspaceId), id, change, now);
+) => changeStatus(db, env, systemPrincipal(scope.workspaceId), id, change, now);
 
 /** What an automation did, as its line in a conversation's timeline says it. */
 export type Activity = {

@@ -3,6 +3,7 @@ import { acrossWorkspaces } from "../../db/client";
 import { automationRuns, automations, automationVersions, contacts } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
 import type { Db } from "../../lib/context";
+import { systemPrincipal } from "../../lib/context";
 import { fieldErrorsFromZod, notFound, unauthorized, validationFailed } from "../../lib/errors";
 import { IDEMPOTENCY_KEY } from "../../lib/idempotency";
 import { newId } from "../../lib/ids";
@@ -10,7 +11,7 @@ import { unseal } from "../../lib/secret-box";
 import { verifySignatureHeader } from "../../lib/signed";
 import { WebhookCall, type WebhookCallInput } from "../../schemas/automation-webhook";
 import { createContact, normalizePhone } from "../contacts/contacts";
-import { automationPrincipal, workspaceOf } from "./effects";
+import { workspaceOf } from "./effects";
 import { startRuns } from "./runner";
 import type { StoredAutomation } from "./store";
 
@@ -102,7 +103,7 @@ async function contactOf(
     (email && (await contactIdWhere(db, workspaceId, "email", email))) ||
     (phone && (await contactIdWhere(db, workspaceId, "phone", phone)));
   if (found) return found;
-  const principal = automationPrincipal(workspaceId);
+  const principal = systemPrincipal(workspaceId);
   const input = { name: given.name ?? null, email: email ?? null, phone: phone ?? null };
   return (await createContact(db, env, principal, input, now)).id;
 }

@@ -1,7 +1,7 @@
 import type { BroadcastMessage } from "../../db/schema";
 import type { Db } from "../../lib/context";
+import { systemPrincipal } from "../../lib/context";
 import { Problem } from "../../lib/errors";
-import { automationPrincipal } from "../automations/effects";
 import type { ChannelRow } from "../channels/channels";
 import { deliverOutbound, type OutboundJob, queueOutbound } from "../channels/outbound";
 import { renderTemplateFor } from "../message-templates/send";
@@ -78,7 +78,7 @@ type Body = Awaited<ReturnType<typeof messageBody>>;
 /** A saved message's text (and an e-mail template's subject and HTML) filled in for one contact. */
 export async function filledFor(
   db: Db,
-  principal: ReturnType<typeof automationPrincipal>,
+  principal: ReturnType<typeof systemPrincipal>,
   contact: NonNullable<Awaited<ReturnType<typeof contactVariables>>>,
   body: Body,
 ) {
@@ -111,7 +111,7 @@ export async function sendToRecipient(
 ) {
   const { workspaceId } = broadcast;
   const { contactId } = recipient;
-  const principal = automationPrincipal(workspaceId);
+  const principal = systemPrincipal(workspaceId);
   const contact = await contactVariables(db, workspaceId, contactId);
   if (!contact) throw new Refused("The contact was deleted.");
   const open = await findActiveConversation(db, workspaceId, contactId, channel.id);

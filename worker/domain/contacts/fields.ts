@@ -152,8 +152,11 @@ const OPERATORS_BY_TYPE: Record<FieldType, FieldOperator[]> = {
   select: ["eq", "ne", "set", "unset"],
 };
 
-/** A filter's value as the field's type stores it, or the reason it cannot be one. */
-function filterValue(field: FieldDefinition, text: string): CustomFieldValue | { problem: string } {
+/** A value written as text (a filter's, an AI's), as the field's type stores it, or why it cannot be one. */
+export function fieldValueFromText(
+  field: FieldDefinition,
+  text: string,
+): CustomFieldValue | { problem: string } {
   switch (field.type) {
     case "number": {
       const n = Number(text);
@@ -238,7 +241,7 @@ export function fieldFilterConditions(definitions: FieldDefinition[], filters: F
     if (!OPERATORS_BY_TYPE[field.type].includes(op))
       return refuse(`a ${field.type} field takes: ${OPERATORS_BY_TYPE[field.type].join(", ")}`);
     if (op === "set" || op === "unset") return fieldCondition(field, op, "");
-    const typed = filterValue(field, value);
+    const typed = fieldValueFromText(field, value);
     if (typeof typed === "object") return refuse(typed.problem);
     return fieldCondition(field, op, typed);
   });

@@ -98,6 +98,16 @@ export type DomainEvent =
       contact_id: string;
       conversation_id: string;
     }
+  /** The AI assistant handed the conversation to people (it asked, the customer did, an agent replied, or it failed). */
+  | {
+      type: "ai.handoff";
+      conversation_id: string;
+      assistant_id: string | null;
+      reason: string;
+      by: "assistant" | "customer" | "agent" | "error";
+    }
+  /** The AI assistant settled the customer's question on its own. */
+  | { type: "ai.resolved"; conversation_id: string; assistant_id: string; reason: string }
   /** A member's capacity or teams changed: their teams' waiting conversations may move. */
   | { type: "member.updated"; user_id: string; capacity_changed: boolean; teams_changed: boolean };
 

@@ -6,6 +6,7 @@ import type {
   SenderType,
   SystemEvent,
 } from "../../db/schema";
+import type { MessageDto } from "../../schemas/conversations";
 
 /**
  * What the Worker and a conversation object say to each other: the object's methods take and
@@ -46,7 +47,11 @@ export type AppendInput = {
   outbound?: OutboundOptions | null;
   /** How an outbound message came to be sent, when its sender type alone does not tell. */
   origin?: MessageOrigin | null;
+  /** Written by the AI assistant: which one, and the knowledge it cites. */
+  ai?: AiMark | null;
 };
+
+export type AiMark = NonNullable<MessageDto["ai"]>;
 
 /** A delivery status report for one message; the status only ever moves forward. */
 export type DeliveryUpdate = {

@@ -64,6 +64,7 @@ export function toDto(row: ListRow, labels: string[]): ConversationDto {
       resolution_due_at: isoOrNull(c.resolutionDueAt),
     },
     reply_window_closes_at: isoOrNull(replyWindowClosesAt(row.channelType, c.lastInboundAt)),
+    ai: c.aiState ? { state: c.aiState, assistant_id: c.aiAssistantId } : null,
     created_at: toIso(c.createdAt),
   };
 }

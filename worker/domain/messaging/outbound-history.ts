@@ -16,7 +16,7 @@ type Filters = z.infer<typeof OutboundFilters>;
 type SendKind = (typeof SEND_KINDS)[number];
 
 const MANUAL: MessageOrigin[] = ["agent", "api"];
-const AUTOMATIC: MessageOrigin[] = ["automation", "bot", "broadcast", "scheduled"];
+const AUTOMATIC: MessageOrigin[] = ["ai", "automation", "bot", "broadcast", "scheduled"];
 const PREVIEW_LENGTH = 140;
 
 export const sendKindOf = (origin: MessageOrigin): SendKind =>

@@ -7,7 +7,7 @@ import {
   teams,
 } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
-import type { Db, Principal } from "../../lib/context";
+import { type Db, systemPrincipal } from "../../lib/context";
 import { assignConversation } from "../messaging/conversation-actions";
 
 export type Candidate = { userId: string; open: number; capacity: number };
@@ -151,15 +151,6 @@ const waitingIn = (db: Db, workspaceId: string, teamId: string) =>
     .orderBy(asc(conversations.createdAt), asc(conversations.id))
     .limit(100);
 
-export const routingPrincipal = (workspaceId: string): Principal => ({
-  workspaceId,
-  role: "owner",
-  userId: null,
-  apiKeyId: null,
-  via: "system",
-  sessionIdHash: null,
-});
-
 /**
  * Assigns the team's waiting conversations, oldest first, while its online agents have room.
  * Must run one at a time per workspace (the workspace hub does) so capacity is never exceeded.
@@ -182,7 +173,7 @@ export async function assignWaiting(
   for (const { id } of await waitingIn(db, workspaceId, teamId)) {
     const userId = pickAgent(team.assignment, candidates, await pointer.get(), random);
     if (!userId) break;
-    await assignConversation(db, env, routingPrincipal(workspaceId), id, userId);
+    await assignConversation(db, env, systemPrincipal(workspaceId), id, userId);
     await pointer.set(userId);
     const chosen = candidates.find((c) => c.userId === userId);
     if (chosen) chosen.open += 1;

@@ -24,6 +24,30 @@ export const toHoursDto = (row: HoursRow, now: number) => {
   };
 };
 
+/**
+ * The most specific business hours: the team's, else the channel's routing's, else the
+ * workspace's; null when none is set (always open).
+ */
+export async function hoursFor(
+  db: Db,
+  workspaceId: string,
+  team: Pick<typeof teams.$inferSelect, "businessHoursId"> | null | undefined,
+  channel: Pick<typeof channels.$inferSelect, "routing">,
+) {
+  const workspace = await db.query.workspaces.findFirst({
+    columns: { businessHoursId: true },
+    where: eq(workspaces.id, workspaceId),
+  });
+  const id =
+    team?.businessHoursId ?? channel.routing?.business_hours_id ?? workspace?.businessHoursId;
+  if (!id) return null;
+  return (
+    (await db.query.businessHours.findFirst({
+      where: inWorkspace(businessHours, workspaceId, eq(businessHours.id, id)),
+    })) ?? null
+  );
+}
+
 export async function checkHours(db: Db, workspaceId: string, id: string | null | undefined) {
   if (!id) return;
   const row = await db.query.businessHours.findFirst({

@@ -1,41 +1,41 @@
 import { eq } from "drizzle-orm";
 import { isPlatformChannel } from "../../channels/index";
-import {
-  businessHours,
-  type ChatMenu,
-  channels,
-  conversations,
-  teams,
-  workspaces,
-} from "../../db/schema";
+import { type ChatMenu, channels, conversations, teams } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
 import type { Db } from "../../lib/context";
+import { assistantTakes } from "../ai/engagement";
 import { queueOutbound } from "../channels/outbound";
 import { record } from "../events/record";
+import type { AiMark } from "../messaging/contract";
 import { getConversation } from "../messaging/conversations";
 import type { ConversationRef } from "../messaging/projection";
 import { conversationStub, hubFor } from "../messaging/stubs";
+import { hoursFor } from "./business-hours";
 import { addBusinessMinutes, isOpen } from "./hours";
 
 const MINUTE = 60_000;
 
 type ConversationRow = typeof conversations.$inferSelect;
 type ChannelRow = typeof channels.$inferSelect;
-type TeamRow = typeof teams.$inferSelect;
 
-/** A message from Conversa to the customer: queued for the platform, or simply stored for web chat. */
+/**
+ * A message from Conversa to the customer: queued for the platform, or simply stored for web
+ * chat. The AI assistant speaks under its own name, its messages marked as AI.
+ */
 export async function sayToCustomer(
   env: Env,
   conversation: { id: string },
   channel: { type: ChannelRow["type"] },
   text: string,
+  as: { name: string; ai: AiMark } | null = null,
 ) {
   const platform = isPlatformChannel(channel.type);
   const message = await conversationStub(env, conversation.id).append({
     kind: "text",
-    sender: { type: "bot", id: null, name: "Conversa" },
+    sender: { type: "bot", id: null, name: as?.name ?? "Conversa" },
     text,
     status: platform ? "queued" : null,
+    ...(as ? { origin: "ai" as const, ai: as.ai } : {}),
   });
   if (platform) await queueOutbound(env, { conversationId: conversation.id, seq: message.seq });
   return message;
@@ -61,22 +61,6 @@ async function update(db: Db, conversation: ConversationRow, values: Partial<Con
     .where(
       inWorkspace(conversations, conversation.workspaceId, eq(conversations.id, conversation.id)),
     );
-}
-
-/** The most specific business hours: the team's, else the channel's, else the workspace's. */
-async function hoursFor(db: Db, team: TeamRow, channel: ChannelRow) {
-  const workspace = await db.query.workspaces.findFirst({
-    columns: { businessHoursId: true },
-    where: eq(workspaces.id, team.workspaceId),
-  });
-  const id =
-    team.businessHoursId ?? channel.routing?.business_hours_id ?? workspace?.businessHoursId;
-  if (!id) return null;
-  return (
-    (await db.query.businessHours.findFirst({
-      where: inWorkspace(businessHours, team.workspaceId, eq(businessHours.id, id)),
-    })) ?? null
-  );
 }
 
 function slaDue(hours: Awaited<ReturnType<typeof hoursFor>>, from: number, minutes: number | null) {
@@ -107,7 +91,7 @@ async function enterTeam(
     await update(db, conversation, { menuAttempts: null });
     return;
   }
-  const hours = await hoursFor(db, team, channel);
+  const hours = await hoursFor(db, team.workspaceId, team, channel);
   await update(db, conversation, {
     teamId: team.id,
     menuAttempts: null,
@@ -146,6 +130,18 @@ async function enterTeam(
   });
 }
 
+async function conversationAndChannel(db: Db, ref: ConversationRef) {
+  const conversation = await db.query.conversations.findFirst({
+    where: inWorkspace(conversations, ref.workspaceId, eq(conversations.id, ref.conversationId)),
+  });
+  const channel = conversation
+    ? await db.query.channels.findFirst({
+        where: inWorkspace(channels, ref.workspaceId, eq(channels.id, conversation.channelId)),
+      })
+    : undefined;
+  return { conversation, channel };
+}
+
 /**
  * Runs on a customer's message while the conversation is not routed yet: the channel's chat menu
  * (asked, answered, asked again up to its limit, then the default team), or its team.
@@ -157,15 +153,9 @@ export async function routeCustomerMessage(
   text: string | null,
   now: number,
 ) {
-  const conversation = await db.query.conversations.findFirst({
-    where: inWorkspace(conversations, ref.workspaceId, eq(conversations.id, ref.conversationId)),
-  });
-  const channel = conversation
-    ? await db.query.channels.findFirst({
-        where: inWorkspace(channels, ref.workspaceId, eq(channels.id, conversation.channelId)),
-      })
-    : undefined;
+  const { conversation, channel } = await conversationAndChannel(db, ref);
   if (!conversation || !channel) return;
+  if (await assistantTakes(db, conversation, channel, text ?? "", now)) return;
   if (conversation.teamId) return conversationStub(env, conversation.id).markRouted();
   const routing = channel.routing ?? {};
   const menu = routing.menu;
@@ -187,4 +177,25 @@ export async function routeCustomerMessage(
     channel,
     `Please answer with one of the options.\n${menuText(menu)}`,
   );
+}
+
+/**
+ * The assistant handed the conversation over: it goes to `teamId`, else the way the channel
+ * routes (its chat menu, asked now, or its team). One routed already stays where it is.
+ */
+export async function routeAfterAssistant(
+  db: Db,
+  env: Env,
+  ref: ConversationRef,
+  teamId: string | null,
+  now: number,
+) {
+  if (await conversationStub(env, ref.conversationId).isRouted()) return;
+  const { conversation, channel } = await conversationAndChannel(db, ref);
+  if (!conversation || !channel) return;
+  const routing = channel.routing ?? {};
+  if (teamId || !routing.menu)
+    return enterTeam(db, env, conversation, channel, teamId ?? routing.team_id, now);
+  await update(db, conversation, { menuAttempts: 0 });
+  await sayToCustomer(env, conversation, channel, menuText(routing.menu));
 }

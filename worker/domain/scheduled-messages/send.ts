@@ -1,9 +1,9 @@
 import { replyPolicy } from "../../channels/rules";
 import type { Db } from "../../lib/context";
+import { systemPrincipal } from "../../lib/context";
 import { Problem } from "../../lib/errors";
 import { storeAttachment } from "../../lib/files";
 import { newId } from "../../lib/ids";
-import { automationPrincipal } from "../automations/effects";
 import { nullIfGone } from "../broadcasts/broadcasts";
 import { filledFor, messageBody, Refused, refusal } from "../broadcasts/send";
 import { type ChannelRow, getChannelRow } from "../channels/channels";
@@ -58,7 +58,7 @@ async function bodyAt(
  */
 export async function sendScheduled(db: Db, env: Env, row: ScheduledRow, now: number) {
   const { workspaceId, contactId } = row;
-  const principal = automationPrincipal(workspaceId);
+  const principal = systemPrincipal(workspaceId);
   const channel = await getChannelRow(db, workspaceId, row.channelId).catch(nullIfGone);
   if (!channel || channel.deletedAt !== null) throw new Refused("The channel is disconnected.");
   const contact = await contactVariables(db, workspaceId, contactId);
