@@ -90,6 +90,7 @@ const ROUTES_WITHOUT_IDS = new Set([
   "GET /api/v1/ai/settings",
   "PUT /api/v1/ai/settings",
   "GET /api/v1/ai/usage",
+  "GET /api/v1/ai/assistants",
   "POST /widget/v1/attachments",
   "PATCH /widget/v1/contact",
   "GET /widget/v1/conversations",
@@ -416,6 +417,21 @@ const REQUESTS: Record<string, Request> = {
   },
   "PATCH /api/v1/webhook-subscriptions/{id}": { body: () => ({ active: true }) },
   "PATCH /api/v1/knowledge/sources/{id}": { body: () => ({ title: "Matrix" }) },
+  // a disabled one, so that A's channel may be named again and again
+  "POST /api/v1/ai/assistants": {
+    body: (own) => ({
+      name: `Matrix ${++unique}`,
+      enabled: false,
+      channel_ids: [first(own, "ch")],
+      team_id: first(own, "team"),
+    }),
+  },
+  "PATCH /api/v1/ai/assistants/{id}": {
+    body: (own) => ({ channel_ids: [first(own, "ch")], team_id: first(own, "team") }),
+  },
+  "POST /api/v1/ai/assistants/{id}/test": {
+    body: () => ({ messages: [{ role: "customer", text: "matrix" }] }),
+  },
   "POST /widget/v1/messages": {
     body: (own) => ({ text: "matrix", conversation_id: own.conversationId }),
   },
@@ -837,6 +853,7 @@ describe("IDOR matrix: workspace A names workspace B's objects", () => {
     // the snapshot holds every kind of object the fixture made
     expect(filled).toEqual(
       expect.arrayContaining([
+        "ai_assistants",
         "ai_settings",
         "ai_usage",
         "api_keys",

@@ -196,6 +196,12 @@ export async function workspaceWithEverything(label: string) {
     text: `# ${marker}\n\nWhat the assistant knows about ${marker}.`,
   });
 
+  const assistant = await created(cookie, "/api/v1/ai/assistants", {
+    name: marker,
+    instructions: `Speak of ${marker}.`,
+    channel_ids: [webchat.id],
+  });
+
   // last, so that only the contact change below is delivered
   const subscription = await created(cookie, "/api/v1/webhook-subscriptions", {
     url: `${fakeUrl()}/hooks/${marker}`,
@@ -252,6 +258,7 @@ export async function workspaceWithEverything(label: string) {
       sch: sequence.data.map((m) => m.id),
       seq: [sequence.id],
       kns: [knowledge.id],
+      ast: [assistant.id],
     } as Record<string, string[]>,
   };
 }
