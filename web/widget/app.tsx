@@ -12,7 +12,7 @@ import { useLiveThread } from "./live";
 import type { LoaderHooks } from "./loader";
 import { pushCommands, usePushCalls } from "./push";
 import { type Options, refused, useRemembered, useVisitorSession } from "./session";
-import { Greeting, ThreadView, TypingLine } from "./thread";
+import { Greeting, PersonButton, ThreadView, TypingLine, withAssistant } from "./thread";
 import css from "./widget.css?inline";
 
 type Sent = { conversation_id: string; message: Message };
@@ -91,6 +91,15 @@ function Chat({ options, hooks }: { options: Options; hooks: LoaderHooks }) {
     }
   };
 
+  const askForPerson = async () => {
+    if (!latest) return;
+    try {
+      await visitorRequest(`/widget/v1/conversations/${latest.id}/handoff`, { method: "POST" });
+    } catch (e) {
+      failed(e);
+    }
+  };
+
   /** Keeps what the visitor told on their contact; field problems come back for the form. */
   const tell = async (values: Partial<Values>) => {
     try {
@@ -143,6 +152,7 @@ function Chat({ options, hooks }: { options: Options; hooks: LoaderHooks }) {
           {error}
         </p>
       )}
+      {!needsPrechat && withAssistant(latest) && <PersonButton s={s} onPress={askForPerson} />}
       {!needsPrechat && (
         <Composer s={s} ready={!!session} socket={live.socket} onSend={send} onAttach={attach} />
       )}

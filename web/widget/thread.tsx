@@ -56,7 +56,12 @@ function Bubble(props: {
     <div class={`row ${mine ? "me" : "them"}${first ? " first" : ""}`} data-seq={m.seq}>
       {!mine && (last ? <Avatar name={m.sender.name} /> : <span class="avatar-gap" />)}
       <div class="stack">
-        {!mine && first && <span class="who">{who}</span>}
+        {!mine && first && (
+          <span class="who">
+            {who}
+            {m.ai && <span class="ai-tag">{s.t("ai_tag")}</span>}
+          </span>
+        )}
         <p class={`msg ${mine ? "me" : "them"}`}>
           <span class="sr">{who}: </span>
           {m.attachment ? (
@@ -67,6 +72,20 @@ function Bubble(props: {
             m.text
           )}
         </p>
+        {m.ai && m.ai.citations.length > 0 && (
+          <span class="cites">
+            {s.t("sources")}{" "}
+            {m.ai.citations.map((c) =>
+              c.url ? (
+                <a key={c.source_id} href={c.url} target="_blank" rel="noopener noreferrer">
+                  {c.title}
+                </a>
+              ) : (
+                <span key={c.source_id}>{c.title}</span>
+              ),
+            )}
+          </span>
+        )}
         {last && (
           <span class="meta">
             <time dateTime={m.created_at}>{s.time(m.created_at)}</time>
@@ -133,5 +152,21 @@ export function TypingLine({ name, s }: { name: string; s: Speaker }) {
       </span>
       {name ? s.t("typing", { name }) : s.t("someone_typing")}
     </p>
+  );
+}
+
+/** Whether the AI assistant is talking in the thread: its last word is not a handoff, nobody else spoke since. */
+export function withAssistant(thread: Thread | undefined) {
+  const theirs = (thread?.messages ?? []).filter((m) => !fromVisitor(m) && m.kind !== "event");
+  const last = theirs.at(-1);
+  return !!last?.ai && !last.ai.handoff;
+}
+
+/** "Talk to a person": the visitor can leave the assistant at any time. */
+export function PersonButton({ s, onPress }: { s: Speaker; onPress: () => Promise<void> }) {
+  return (
+    <button type="button" class="person" onClick={() => void onPress()}>
+      {s.t("talk_to_person")}
+    </button>
   );
 }

@@ -1,4 +1,4 @@
-import { Check, CheckCheck, CircleAlert, Clock, FileText, Lock } from "lucide-preact";
+import { Check, CheckCheck, CircleAlert, Clock, FileText, Lock, Sparkles } from "lucide-preact";
 import type { Message } from "../../shared/api";
 import { Avatar, formatDate, formatNumber, t } from "../../shared/ui";
 import type { Directory } from "./directory";
@@ -63,6 +63,24 @@ function Attachment({ file }: { file: NonNullable<Message["attachment"]> }) {
   );
 }
 
+/** The knowledge the assistant's answer came from: links where the source is a page. */
+function Citations({ citations }: { citations: NonNullable<Message["ai"]>["citations"] }) {
+  return (
+    <span class="citations">
+      <span class="muted">{t("conversation.ai.sources")}</span>
+      {citations.map((c) =>
+        c.url ? (
+          <a key={c.source_id} href={c.url} target="_blank" rel="noopener noreferrer">
+            {c.title}
+          </a>
+        ) : (
+          <span key={c.source_id}>{c.title}</span>
+        ),
+      )}
+    </span>
+  );
+}
+
 const fromCustomer = (m: Message) => m.sender.type === "visitor" || m.sender.type === "contact";
 
 /** Whether `m` continues a run by the same author, a few minutes apart: no repeated header. */
@@ -109,6 +127,12 @@ export function Bubble({
           <span class="author">
             {note && <Lock size={12} aria-hidden="true" class="icon" />}
             {note ? t("conversation.noteBy", { name: author }) : author}
+            {m.ai && (
+              <span class="ai-mark" title={t("conversation.ai.markTitle")}>
+                <Sparkles size={11} aria-hidden="true" class="icon" />
+                {t("conversation.ai.mark")}
+              </span>
+            )}
           </span>
         )}
         {m.attachment && <Attachment file={m.attachment} />}
@@ -117,6 +141,7 @@ export function Bubble({
             {m.text}
           </span>
         )}
+        {m.ai && m.ai.citations.length > 0 && <Citations citations={m.ai.citations} />}
         <span class="meta">
           <time dateTime={m.created_at} title={formatDate(m.created_at)}>
             {formatDate(m.created_at, { timeStyle: "short" })}

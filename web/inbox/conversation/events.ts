@@ -79,6 +79,19 @@ function automationActed(m: Message, data: EventData) {
   return t(key, { automation, tag: String(data.tag ?? ""), field: String(data.field ?? "") });
 }
 
+const HANDOFF_LINES: Record<string, string> = {
+  assistant: "conversation.event.aiHandoff",
+  customer: "conversation.event.aiHandoffCustomer",
+  agent: "conversation.event.aiHandoffAgent",
+  error: "conversation.event.aiHandoffError",
+};
+
+/** Why the AI assistant stopped: it decided, the customer asked, an agent spoke, or it failed. */
+function aiHandoff(data: EventData) {
+  const key = HANDOFF_LINES[String(data.by)] ?? "conversation.event.aiHandoff";
+  return t(key, { reason: String(data.reason ?? "") });
+}
+
 /** One line saying what happened, who did it and to whom, in the agent's language. */
 export function describeEvent(m: Message, directory: Directory): string {
   const event = m.event;
@@ -113,6 +126,10 @@ export function describeEvent(m: Message, directory: Directory): string {
             emoji: String(data.emoji),
           })
         : t("conversation.event.reactionRemoved", { actor: actorOf(m, directory) });
+    case "ai_handoff":
+      return aiHandoff(data);
+    case "ai_handback":
+      return t("conversation.event.aiHandback", { assistant: String(data.assistant ?? "") });
     case "consent_changed":
       return t(
         data.status === "opted_out" ? "conversation.event.optedOut" : "conversation.event.optedIn",

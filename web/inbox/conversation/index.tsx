@@ -14,6 +14,7 @@ import { problemMessage, SkeletonRows, t, toast } from "../../shared/ui";
 import type { Me } from "../me";
 import { onPresence } from "../presence";
 import { ActionBar } from "./action-bar";
+import { AssistantStrip } from "./assistant-strip";
 import { channelLabel } from "./channel-icon";
 import { Composer, type Draft } from "./composer";
 import { DetailsPanel } from "./details";
@@ -291,6 +292,7 @@ export function ConversationPane({ id, me, onBack }: { id: string; me: Me; onBac
             {t("conversation.uploading", { count: uploading })}
           </p>
         )}
+        <AssistantStrip conversation={conversation} onChange={setConversation} />
         <Composer
           conversationId={id}
           channel={{ id: conversation.channel_id, type: conversation.channel_type }}
