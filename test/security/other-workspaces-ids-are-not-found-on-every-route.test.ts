@@ -416,6 +416,12 @@ const REQUESTS: Record<string, Request> = {
   },
   "PATCH /api/v1/webhook-subscriptions/{id}": { body: () => ({ active: true }) },
   "PATCH /api/v1/knowledge/sources/{id}": { body: () => ({ title: "Matrix" }) },
+  "POST /api/v1/copilot/translate": {
+    body: (own) => ({ text: "Hola", to: "en", conversation_id: own.conversationId }),
+  },
+  "POST /api/v1/copilot/rewrite": {
+    body: (own) => ({ text: "Hi", tone: "shorter", conversation_id: own.conversationId }),
+  },
   "POST /widget/v1/messages": {
     body: (own) => ({ text: "matrix", conversation_id: own.conversationId }),
   },

@@ -7,6 +7,12 @@ import {
   broadcastTakes,
   followBroadcasts,
 } from "./broadcasts";
+import {
+  CLASSIFY_SOURCES,
+  classifyConversation,
+  classifyInterest,
+  classifyTakes,
+} from "./classify";
 import { pushConversation } from "./realtime";
 import { cancelRepliedSequences, SCHEDULED_SOURCES, scheduledInterest } from "./scheduled-messages";
 import { deliverWebhooks, WEBHOOK_SOURCES, webhookInterest } from "./webhooks";
@@ -31,6 +37,7 @@ const listeners: Record<string, Listener> = {
   automations: startAutomations,
   broadcasts: followBroadcasts,
   "scheduled-messages": cancelRepliedSequences,
+  classify: classifyConversation,
 };
 
 const queued: Partial<Record<EventType, string[]>> = {};
@@ -41,14 +48,16 @@ queue(WEBHOOK_SOURCES, "webhooks");
 queue(AUTOMATION_SOURCES, "automations");
 queue(BROADCAST_SOURCES, "broadcasts");
 queue(SCHEDULED_SOURCES, "scheduled-messages");
+queue(CLASSIFY_SOURCES, "classify");
 
 const interest: Wiring["interest"] = {
   webhooks: webhookInterest,
   automations: automationInterest,
   broadcasts: broadcastInterest,
   "scheduled-messages": scheduledInterest,
+  classify: classifyInterest,
 };
 
-const takes: Wiring["takes"] = { broadcasts: broadcastTakes };
+const takes: Wiring["takes"] = { broadcasts: broadcastTakes, classify: classifyTakes };
 
 export const LISTENERS: Wiring = { immediate, queued, listeners, interest, takes };
