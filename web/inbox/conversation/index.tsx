@@ -16,6 +16,7 @@ import { onPresence } from "../presence";
 import { ActionBar } from "./action-bar";
 import { channelLabel } from "./channel-icon";
 import { Composer, type Draft } from "./composer";
+import { useAiEnabled } from "./copilot";
 import { DetailsPanel } from "./details";
 import { type Directory, emptyDirectory, type Label, type Team, type User } from "./directory";
 import { contactNameOf, PaneHeader } from "./header";
@@ -112,6 +113,7 @@ export function ConversationPane({ id, me, onBack }: { id: string; me: Me; onBac
   const [scheduledVersion, setScheduledVersion] = useState(0);
   const [detailsOpen, toggleDetails] = useRememberedToggle(DETAILS_KEY, window.innerWidth > 1200);
   const directory = useDirectory();
+  const ai = useAiEnabled();
   const socket = useRef<ReturnType<typeof liveSocket> | null>(null);
   const readTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
   useComposeShortcut(setNote);
@@ -273,6 +275,7 @@ export function ConversationPane({ id, me, onBack }: { id: string; me: Me; onBac
             conversation={conversation}
             directory={directory}
             me={me}
+            ai={ai}
             onChange={setConversation}
           />
         </header>
@@ -285,6 +288,7 @@ export function ConversationPane({ id, me, onBack }: { id: string; me: Me; onBac
           hasOlder={hasOlder}
           onLoadOlder={loadOlder}
           firstUnreadSeq={unreadFrom}
+          ai={ai}
         />
         {uploading > 0 && (
           <p class="uploading" role="status">
@@ -303,6 +307,7 @@ export function ConversationPane({ id, me, onBack }: { id: string; me: Me; onBac
           onFiles={upload}
           onTyping={(on) => socket.current?.send({ type: "typing", typing: on })}
           onScheduled={() => setScheduledVersion((v) => v + 1)}
+          ai={ai}
         />
         {restriction?.templatesOnly && !note && (
           <TemplatePicker
