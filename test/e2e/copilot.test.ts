@@ -7,6 +7,7 @@ import {
   type LocalConversa,
   screenshot,
   signedInSession,
+  signIn,
   VIEWPORTS,
 } from "./browser";
 
@@ -148,5 +149,31 @@ describe("the agent copilot in the conversation", () => {
     await page.getByText(/^The AI provider failed: .*answered 500: overloaded/).waitFor();
     await screenshot(page, "copilot-problem");
     expect(await composer().inputValue()).toBe("Yes, one moment");
+  });
+
+  it("reads right to left in Arabic", async () => {
+    const id = await visitorConversation("Omar", ["مرحبا، أين طلبي؟"]);
+    const context = await browser.newContext({
+      locale: "ar",
+      viewport: VIEWPORTS.laptop,
+      baseURL: server.base,
+    });
+    const arabic = await context.newPage();
+    await signIn(arabic, server.base);
+    await arabic.goto(`/c/${id}`);
+    await arabic.locator("textarea[name=composer]").fill("طلبك في الطريق");
+    await arabic.locator(".copilot-menu").click();
+    await arabic.getByRole("menuitem", { name: "اقتراح رد" }).waitFor();
+    expect(await arabic.evaluate(() => document.documentElement.dir)).toBe("rtl");
+    await expectAccessible(arabic, "the copilot menu in Arabic", ".composer");
+    await screenshot(arabic, "copilot-menu-ar");
+    await arabic.evaluate(() => localStorage.setItem("conversa.details", "closed"));
+    await arabic.setViewportSize(VIEWPORTS.phone);
+    await arabic.reload();
+    await arabic.locator("textarea[name=composer]").fill("طلبك في الطريق");
+    await arabic.locator(".copilot-menu").click();
+    await arabic.getByRole("menuitem", { name: "اقتراح رد" }).waitFor();
+    await screenshot(arabic, "copilot-menu-ar");
+    await context.close();
   });
 });
