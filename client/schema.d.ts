@@ -10960,6 +10960,273 @@ export interface paths {
       };
     };
   };
+  "/api/v1/conversations/{id}/copilot/suggest": {
+    /**
+     * A reply draft for the agent from the thread and the knowledge base; never sent
+     * @description Reads the latest messages (internal notes as context only), the contact's name and language, and knowledge-base passages about the customer's last message. Stores nothing in the conversation.
+     */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description The draft */
+        200: {
+          content: {
+            "application/json": components["schemas"]["CopilotSuggestion"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description AI unavailable: `reason` is not_configured, budget_exhausted, timeout or provider_error */
+        503: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/conversations/{id}/copilot/summarize": {
+    /** A short summary of the thread for the agent */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description The summary */
+        200: {
+          content: {
+            "application/json": components["schemas"]["CopilotSummary"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description AI unavailable: `reason` is not_configured, budget_exhausted, timeout or provider_error */
+        503: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/copilot/translate": {
+    /** Translate an incoming message for the agent, or the agent's draft for the contact */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["CopilotTranslate"];
+        };
+      };
+      responses: {
+        /** @description The translation */
+        200: {
+          content: {
+            "application/json": components["schemas"]["CopilotTranslation"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description AI unavailable: `reason` is not_configured, budget_exhausted, timeout or provider_error */
+        503: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/copilot/rewrite": {
+    /** Rewrite a draft friendlier, shorter, more formal, or with its mistakes fixed */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["CopilotRewrite"];
+        };
+      };
+      responses: {
+        /** @description The rewritten draft */
+        200: {
+          content: {
+            "application/json": components["schemas"]["CopilotRewritten"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description AI unavailable: `reason` is not_configured, budget_exhausted, timeout or provider_error */
+        503: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/widget/v1/channels/{id}": {
     /** Public look and state of a web-chat channel */
     get: {
@@ -14782,6 +15049,7 @@ export interface components {
       conversation_token_budget: number | null;
       timeout_ms: number;
       redact_pii: boolean;
+      classify_on_arrival: boolean;
     };
     /** @description Fields left out keep their value. */
     AiSettingsPut: {
@@ -14805,6 +15073,8 @@ export interface components {
       timeout_ms?: number;
       /** @description Mask personal data in the prompts Conversa stores */
       redact_pii?: boolean;
+      /** @description Label each new conversation from its first customer message, choosing among the workspace's labels */
+      classify_on_arrival?: boolean;
     };
     AiUsage: {
       /** @example 2026-12 */
@@ -15079,6 +15349,56 @@ export interface components {
         title: string;
         url: string | null;
       };
+    };
+    CopilotSuggestion: {
+      /** @description A reply draft for the agent to edit; never sent */
+      text: string;
+    };
+    CopilotSummary: {
+      /** @description What the thread is about, briefly */
+      summary: string;
+    };
+    CopilotTranslation: {
+      text: string;
+      /**
+       * @description The detected language (BCP 47)
+       * @example es
+       */
+      from: string;
+      /**
+       * @description The language translated into (BCP 47)
+       * @example en
+       */
+      to: string;
+    };
+    CopilotTranslate: {
+      text: string;
+      /**
+       * @description A BCP 47 tag, or "agent" (the default: the caller's app language, else the workspace's, else en) for an incoming message, or "contact" (the conversation's contact language, else the language the customer writes in) for a draft.
+       * @example contact
+       */
+      to?: ("agent" | "contact") | string;
+      /**
+       * @description The conversation the text belongs to: its usage is counted there; needed for to: "contact".
+       * @example cv_01JD0000000000000000000000
+       */
+      conversation_id?: string;
+    };
+    CopilotRewritten: {
+      text: string;
+    };
+    CopilotRewrite: {
+      text: string;
+      /**
+       * @description friendlier, shorter, formal, or fix (spelling and grammar only)
+       * @enum {string}
+       */
+      tone: "friendlier" | "shorter" | "formal" | "fix";
+      /**
+       * @description The conversation the draft is for: its usage is counted there
+       * @example cv_01JD0000000000000000000000
+       */
+      conversation_id?: string;
     };
     WidgetChannel: {
       id: string;

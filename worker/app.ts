@@ -38,6 +38,7 @@ import { channelsRouter } from "./routes/channels";
 import { contactFieldsRouter } from "./routes/contact-fields";
 import { contactsRouter } from "./routes/contacts";
 import { conversationsRouter } from "./routes/conversations";
+import { copilotRouter } from "./routes/copilot";
 import { demoRouter } from "./routes/demo";
 import { docsRouter } from "./routes/docs";
 import { filesRouter } from "./routes/files";
@@ -208,6 +209,7 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
     .route(API, aiRouter)
     .route(API, assistantsRouter)
     .route(API, knowledgeRouter)
+    .route(API, copilotRouter)
     .route("/widget/v1", widgetRouter)
     .route("/widget/v1", widgetPushRouter)
     // before the channels' /webhooks/{platform}/{id}, which would take the path too

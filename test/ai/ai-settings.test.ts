@@ -24,6 +24,7 @@ describe("AI settings", () => {
       conversation_token_budget: null,
       timeout_ms: 20000,
       redact_pii: false,
+      classify_on_arrival: false,
     });
   });
 

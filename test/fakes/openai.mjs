@@ -13,8 +13,14 @@
 // - With `response_format: {type: "json_schema"}` the content is a JSON object fitting the schema:
 //   `reply` is the most relevant line; `action` is "handoff" when the customer asks for a human or
 //   no line shares a word, otherwise "continue"; `reason` says which; other fields get their
-//   schema's first enum value, null when nullable, else "", 0, false or []. A knowledge line
-//   numbered "[n] …" is quoted without its number, and `citations` (an array) is [n].
+//   schema's first enum value, null when nullable, else "", 0, false or []; an array of enum
+//   strings gets the values all of whose words are in the last user message (labels to pick).
+//   A knowledge line numbered "[n] …" is quoted without its number, and `citations` is [n].
+// - Schemas named copilot_reply, copilot_summary, copilot_translation and copilot_rewrite get the
+//   agent copilot's answers (openai-copilot.mjs): the best knowledge line as a reply draft, a
+//   "Summary: …" of the transcript, "[<to>] <text>" with the detected language as a translation,
+//   and a rewrite per tone (shorter: the first half of the first sentence; friendlier: "Hi
+//   there! …"; formal: "Dear customer, …"; fix: tidied spaces, capitals and full stop).
 // - With `tools`, a user message last, and `tool_choice` not "none": the forced tool, or else the
 //   first tool one of whose name's words is in the user message, is called with arguments built
 //   the same way; no such tool → a text answer.
@@ -22,6 +28,7 @@
 // - Embeddings: a hashed bag of words (each word adds ±1 to one of `dimensions` slots, 256 by
 //   default), L2-normalised, so texts sharing words get close vectors.
 import { createHash } from "node:crypto";
+import { copilotAnswer } from "./openai-copilot.mjs";
 
 export const HUMAN_WORDS = [
   "human",
@@ -98,6 +105,7 @@ function decide(messages) {
     action,
     reason,
     citations: numbered ? [Number(numbered[1])] : [],
+    asked: new Set(words(question)),
   };
 }
 
@@ -134,7 +142,14 @@ function fill(schema, decision, root = schema, name = "") {
     );
   }
   if (types.includes("string")) return typeof decision[name] === "string" ? decision[name] : "";
-  if (types.includes("array")) return Array.isArray(decision[name]) ? decision[name] : [];
+  if (types.includes("array")) {
+    if (Array.isArray(decision[name])) return decision[name];
+    const items = resolveRef(node.items, root);
+    const asked = decision.asked ?? new Set();
+    return Array.isArray(items?.enum)
+      ? items.enum.filter((value) => words(value).every((w) => asked.has(w)))
+      : [];
+  }
   if (types.includes("integer") || types.includes("number")) return 0;
   if (types.includes("boolean")) return false;
   return null;
@@ -164,9 +179,14 @@ function answerMessage(body) {
   const decision = decide(messages);
   const last = messages.at(-1);
   const format = body.response_format;
-  if (format?.type === "json_schema")
-    return { content: JSON.stringify(fill(format.json_schema?.schema ?? {}, decision)) };
-  if (format?.type === "json_object") return { content: JSON.stringify(decision) };
+  if (format?.type === "json_schema") {
+    const copilot = copilotAnswer(format.json_schema?.name, messages, { textOf, mostRelevant });
+    return { content: JSON.stringify(copilot ?? fill(format.json_schema?.schema ?? {}, decision)) };
+  }
+  if (format?.type === "json_object") {
+    const { asked: _, ...said } = decision;
+    return { content: JSON.stringify(said) };
+  }
   const tool = last?.role === "user" ? toolToCall(body, textOf(last)) : null;
   if (tool) {
     const args = fill(tool.function.parameters ?? {}, decision);

@@ -432,6 +432,12 @@ const REQUESTS: Record<string, Request> = {
   "POST /api/v1/ai/assistants/{id}/test": {
     body: () => ({ messages: [{ role: "customer", text: "matrix" }] }),
   },
+  "POST /api/v1/copilot/translate": {
+    body: (own) => ({ text: "Hola", to: "en", conversation_id: own.conversationId }),
+  },
+  "POST /api/v1/copilot/rewrite": {
+    body: (own) => ({ text: "Hi", tone: "shorter", conversation_id: own.conversationId }),
+  },
   "POST /widget/v1/messages": {
     body: (own) => ({ text: "matrix", conversation_id: own.conversationId }),
   },

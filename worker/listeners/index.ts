@@ -8,6 +8,12 @@ import {
   broadcastTakes,
   followBroadcasts,
 } from "./broadcasts";
+import {
+  CLASSIFY_SOURCES,
+  classifyConversation,
+  classifyInterest,
+  classifyTakes,
+} from "./classify";
 import { pushConversation } from "./realtime";
 import { cancelRepliedSequences, SCHEDULED_SOURCES, scheduledInterest } from "./scheduled-messages";
 import { deliverWebhooks, WEBHOOK_SOURCES, webhookInterest } from "./webhooks";
@@ -33,6 +39,7 @@ const listeners: Record<string, Listener> = {
   broadcasts: followBroadcasts,
   "scheduled-messages": cancelRepliedSequences,
   assistant: followAssistant,
+  classify: classifyConversation,
 };
 
 const queued: Partial<Record<EventType, string[]>> = {};
@@ -44,6 +51,7 @@ queue(AUTOMATION_SOURCES, "automations");
 queue(BROADCAST_SOURCES, "broadcasts");
 queue(SCHEDULED_SOURCES, "scheduled-messages");
 queue(ASSISTANT_SOURCES, "assistant");
+queue(CLASSIFY_SOURCES, "classify");
 
 const interest: Wiring["interest"] = {
   webhooks: webhookInterest,
@@ -51,8 +59,13 @@ const interest: Wiring["interest"] = {
   broadcasts: broadcastInterest,
   "scheduled-messages": scheduledInterest,
   assistant: assistantInterest,
+  classify: classifyInterest,
 };
 
-const takes: Wiring["takes"] = { broadcasts: broadcastTakes, assistant: assistantTakes };
+const takes: Wiring["takes"] = {
+  broadcasts: broadcastTakes,
+  assistant: assistantTakes,
+  classify: classifyTakes,
+};
 
 export const LISTENERS: Wiring = { immediate, queued, listeners, interest, takes };

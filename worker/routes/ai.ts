@@ -1,6 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { aiSettingsRow, toAiSettingsDto, updateAiSettings } from "../domain/ai/settings";
 import { monthOf, usageReport } from "../domain/ai/usage";
+import { hubFor } from "../domain/messaging/stubs";
 import { audit } from "../domain/workspace/audit";
 import { requireRole } from "../lib/auth";
 import { authenticated, createRouter } from "../lib/router";
@@ -62,6 +63,9 @@ export const aiRouter = createRouter()
     const input = c.req.valid("json");
     const now = c.get("clock").now();
     const row = await updateAiSettings(c.get("db"), c.env, principal.workspaceId, input, now);
+    // classifying on arrival listens to customer messages only while it is on
+    if (input.enabled !== undefined || input.classify_on_arrival !== undefined)
+      await hubFor(c.env, principal.workspaceId).interestChanged();
     await audit(
       c.get("db"),
       principal,

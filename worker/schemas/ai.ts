@@ -41,6 +41,10 @@ export const AiSettingsPut = z
       .boolean()
       .optional()
       .openapi({ description: "Mask personal data in the prompts Conversa stores" }),
+    classify_on_arrival: z.boolean().optional().openapi({
+      description:
+        "Label each new conversation from its first customer message, choosing among the workspace's labels",
+    }),
   })
   .openapi("AiSettingsPut", {
     description: "Fields left out keep their value.",
@@ -63,6 +67,7 @@ export const AiSettingsSchema = z
     conversation_token_budget: z.number().int().nullable(),
     timeout_ms: z.number().int(),
     redact_pii: z.boolean(),
+    classify_on_arrival: z.boolean(),
   })
   .openapi("AiSettings");
 

@@ -19,11 +19,13 @@ type ActionBarProps = {
   conversation: Conversation;
   directory: Directory;
   me: Me;
+  /** the workspace's AI is on: the more menu offers a summary */
+  ai: boolean;
   onChange: (conversation: Conversation) => void;
 };
 
 /** Assign, transfer, labels, snooze, close or reopen: the same bar on every conversation. */
-export function ActionBar({ conversation, directory, me, onChange }: ActionBarProps) {
+export function ActionBar({ conversation, directory, me, ai, onChange }: ActionBarProps) {
   const [dialog, setDialog] = useState<"transfer" | "snooze" | "close" | null>(null);
   const id = conversation.id;
   const run = async (path: string, body: unknown, done?: string) => {
@@ -126,7 +128,7 @@ export function ActionBar({ conversation, directory, me, onChange }: ActionBarPr
           </Button>
         </>
       )}
-      <MoreActions conversation={conversation} me={me} />
+      <MoreActions conversation={conversation} me={me} ai={ai} />
       <TransferDialog
         open={dialog === "transfer"}
         conversation={conversation}

@@ -1,6 +1,7 @@
 import { Check, CheckCheck, CircleAlert, Clock, FileText, Lock, Sparkles } from "lucide-preact";
 import type { Message } from "../../shared/api";
 import { Avatar, formatDate, formatNumber, t } from "../../shared/ui";
+import { TranslateMessage } from "./copilot";
 import type { Directory } from "./directory";
 import { describeEvent } from "./events";
 
@@ -108,10 +109,12 @@ export function Bubble({
   m,
   contactName,
   continued,
+  ai,
 }: {
   m: Message;
   contactName: string;
   continued: boolean;
+  ai: boolean;
 }) {
   const side = fromCustomer(m) ? "them" : "us";
   const note = m.kind === "note";
@@ -148,6 +151,7 @@ export function Bubble({
           </time>
           <DeliveryStatus m={m} />
         </span>
+        {ai && side === "them" && m.text && <TranslateMessage m={m} />}
       </div>
     </div>
   );

@@ -2,6 +2,7 @@ import { Paperclip, SendHorizontal, Smile } from "lucide-preact";
 import type { ComponentType } from "preact";
 import { useEffect, useId, useMemo, useRef, useState } from "preact/hooks";
 import { Avatar, Button, IconButton, problemMessage, Tabs, t, toast } from "../../shared/ui";
+import { CopilotMenu } from "./copilot";
 import type { User } from "./directory";
 import { ScheduleButton, ScheduleDialog } from "./schedule";
 import { renderSnippet, type Snippet, useSnippets } from "./snippets";
@@ -23,6 +24,8 @@ type ComposerProps = {
   onTyping: (typing: boolean) => void;
   /** a message was scheduled from the composer's text */
   onScheduled: () => void;
+  /** the workspace's AI is on: the copilot menu drafts into the composer */
+  ai: boolean;
 };
 
 type EmojiGridType = ComponentType<{ onPick: (emoji: string) => void }>;
@@ -306,6 +309,17 @@ export function Composer(props: ComposerProps) {
               }}
             />
           </>
+        )}
+        {props.ai && !note && (
+          <CopilotMenu
+            conversationId={props.conversationId}
+            draft={text}
+            disabled={blocked}
+            onDraft={(drafted) => {
+              change(drafted);
+              input.current?.focus();
+            }}
+          />
         )}
         <span class="composer-keys">{t("conversation.keysHint")}</span>
         {!note && (

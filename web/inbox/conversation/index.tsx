@@ -17,6 +17,7 @@ import { ActionBar } from "./action-bar";
 import { AssistantStrip } from "./assistant-strip";
 import { channelLabel } from "./channel-icon";
 import { Composer, type Draft } from "./composer";
+import { useAiEnabled } from "./copilot";
 import { DetailsPanel } from "./details";
 import { type Directory, emptyDirectory, type Label, type Team, type User } from "./directory";
 import { contactNameOf, PaneHeader } from "./header";
@@ -113,6 +114,7 @@ export function ConversationPane({ id, me, onBack }: { id: string; me: Me; onBac
   const [scheduledVersion, setScheduledVersion] = useState(0);
   const [detailsOpen, toggleDetails] = useRememberedToggle(DETAILS_KEY, window.innerWidth > 1200);
   const directory = useDirectory();
+  const ai = useAiEnabled();
   const socket = useRef<ReturnType<typeof liveSocket> | null>(null);
   const readTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
   useComposeShortcut(setNote);
@@ -274,6 +276,7 @@ export function ConversationPane({ id, me, onBack }: { id: string; me: Me; onBac
             conversation={conversation}
             directory={directory}
             me={me}
+            ai={ai}
             onChange={setConversation}
           />
         </header>
@@ -286,6 +289,7 @@ export function ConversationPane({ id, me, onBack }: { id: string; me: Me; onBac
           hasOlder={hasOlder}
           onLoadOlder={loadOlder}
           firstUnreadSeq={unreadFrom}
+          ai={ai}
         />
         {uploading > 0 && (
           <p class="uploading" role="status">
@@ -305,6 +309,7 @@ export function ConversationPane({ id, me, onBack }: { id: string; me: Me; onBac
           onFiles={upload}
           onTyping={(on) => socket.current?.send({ type: "typing", typing: on })}
           onScheduled={() => setScheduledVersion((v) => v + 1)}
+          ai={ai}
         />
         {restriction?.templatesOnly && !note && (
           <TemplatePicker

@@ -1,4 +1,4 @@
-import { Ellipsis, Zap } from "lucide-preact";
+import { Ellipsis, NotebookText, Zap } from "lucide-preact";
 import { useEffect, useState } from "preact/hooks";
 import type { Conversation } from "../../shared/api";
 import {
@@ -7,6 +7,7 @@ import {
   fold,
   IconButton,
   Menu,
+  type MenuItem,
   problemMessage,
   TextInput,
   t,
@@ -20,6 +21,7 @@ import {
   startRunFor,
 } from "../automations/api";
 import type { Me } from "../me";
+import { SummaryDialog } from "./copilot";
 
 /** Past this many, the picker offers a search box. */
 const SEARCH_FROM = 6;
@@ -131,23 +133,46 @@ function alignWithinPane(button: HTMLElement): "start" | "end" {
   return roomTowardStart >= MENU_WIDTH ? "end" : "start";
 }
 
-/** The conversation's further actions: for now, running an automation by hand. */
-export function MoreActions({ conversation, me }: { conversation: Conversation; me: Me }) {
+/** The conversation's further actions: a summary by AI, running an automation by hand. */
+export function MoreActions({
+  conversation,
+  me,
+  ai,
+}: {
+  conversation: Conversation;
+  me: Me;
+  ai: boolean;
+}) {
   const automations = useManualAutomations(me);
   const [picking, setPicking] = useState(false);
+  const [summarizing, setSummarizing] = useState(false);
   const [align, setAlign] = useState<"start" | "end">("end");
-  if (automations.length === 0) return null;
-  return (
-    <>
-      <Menu
-        align={align}
-        items={[
+  const items: MenuItem[] = [
+    ...(ai
+      ? [
+          {
+            label: t("copilot.summarize"),
+            icon: <NotebookText size={16} class="icon" />,
+            onSelect: () => setSummarizing(true),
+          },
+        ]
+      : []),
+    ...(automations.length
+      ? [
           {
             label: t("conversation.runAutomation"),
             icon: <Zap size={16} class="icon" />,
             onSelect: () => setPicking(true),
           },
-        ]}
+        ]
+      : []),
+  ];
+  if (items.length === 0) return null;
+  return (
+    <>
+      <Menu
+        align={align}
+        items={items}
         trigger={(triggerProps) => (
           <IconButton
             size="sm"
@@ -167,6 +192,11 @@ export function MoreActions({ conversation, me }: { conversation: Conversation; 
         automations={automations}
         conversation={conversation}
         onClose={() => setPicking(false)}
+      />
+      <SummaryDialog
+        conversationId={conversation.id}
+        open={summarizing}
+        onClose={() => setSummarizing(false)}
       />
     </>
   );

@@ -30,6 +30,8 @@ type ThreadProps = {
   onLoadOlder: () => Promise<void>;
   /** seq of the first message the agent had not read when they opened it */
   firstUnreadSeq: number | null;
+  /** the workspace's AI is on: customers' messages offer a translation */
+  ai: boolean;
 };
 
 /**
@@ -139,6 +141,7 @@ export function Thread(props: ThreadProps) {
                   m={m}
                   contactName={props.contactName}
                   continued={!newDay && continues(previous, m)}
+                  ai={props.ai}
                 />
               )}
             </Fragment>

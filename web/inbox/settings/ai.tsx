@@ -32,6 +32,7 @@ type Form = {
   conversation_token_budget: string;
   timeout_s: string;
   redact_pii: boolean;
+  classify_on_arrival: boolean;
 };
 
 const formOf = (s: Settings): Form => ({
@@ -44,6 +45,7 @@ const formOf = (s: Settings): Form => ({
   conversation_token_budget: s.conversation_token_budget?.toString() ?? "",
   timeout_s: String(s.timeout_ms / 1000),
   redact_pii: s.redact_pii,
+  classify_on_arrival: s.classify_on_arrival,
 });
 
 /** An empty budget is no limit; anything else goes as typed, for the server to judge. */
@@ -60,6 +62,7 @@ function bodyOf(form: Form, initial: Settings): Put {
     conversation_token_budget: budget(form.conversation_token_budget),
     timeout_ms: Math.round(Number(form.timeout_s) * 1000),
     redact_pii: form.redact_pii,
+    classify_on_arrival: form.classify_on_arrival,
   };
 }
 
@@ -138,6 +141,12 @@ function ProviderForm({ initial, onSaved }: { initial: Settings; onSaved: () => 
         checked={form.redact_pii}
         onChange={(redact_pii) => set({ redact_pii })}
         label={t("ai.redactPii")}
+      />
+      <Checkbox
+        checked={form.classify_on_arrival}
+        onChange={(classify_on_arrival) => set({ classify_on_arrival })}
+        label={t("ai.classifyOnArrival")}
+        hint={t("ai.classifyOnArrivalHint")}
       />
       <div class="form-actions">
         <Button variant="primary" type="submit" loading={busy}>

@@ -30,6 +30,8 @@ export const aiSettings = sqliteTable("ai_settings", {
   timeoutMs: integer("timeout_ms").notNull(),
   /** Personal data is masked in the prompts Conversa stores. */
   redactPii: integer("redact_pii", { mode: "boolean" }).notNull().default(false),
+  /** A conversation's first customer message is classified into the workspace's labels. */
+  classifyOnArrival: integer("classify_on_arrival", { mode: "boolean" }).notNull().default(false),
   updatedAt: millis("updated_at").notNull(),
 });
 

@@ -22,6 +22,7 @@ const defaults = (workspaceId: string): AiSettingsRow => ({
   conversationTokenBudget: null,
   timeoutMs: AI_DEFAULTS.timeout_ms,
   redactPii: false,
+  classifyOnArrival: false,
   updatedAt: 0,
 });
 
@@ -46,6 +47,7 @@ export function toAiSettingsDto(row: AiSettingsRow, role: Role): AiSettingsDto {
     conversation_token_budget: row.conversationTokenBudget,
     timeout_ms: row.timeoutMs,
     redact_pii: row.redactPii,
+    classify_on_arrival: row.classifyOnArrival,
   };
 }
 
@@ -113,6 +115,7 @@ export async function updateAiSettings(
         : input.conversation_token_budget,
     timeoutMs: input.timeout_ms ?? current.timeoutMs,
     redactPii: input.redact_pii ?? current.redactPii,
+    classifyOnArrival: input.classify_on_arrival ?? current.classifyOnArrival,
     updatedAt: now,
   };
   const [row] = await db

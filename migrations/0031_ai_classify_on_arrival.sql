@@ -1,0 +1,1 @@
+ALTER TABLE `ai_settings` ADD `classify_on_arrival` integer DEFAULT false NOT NULL;
