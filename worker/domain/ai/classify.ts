@@ -88,7 +88,6 @@ export async function classifyOnArrival(
     },
   );
   const chosen = [...new Set(output?.labels ?? [])];
-  if (chosen.length)
-    await addLabels(db, env, systemPrincipal(workspaceId), conversationId, chosen);
+  if (chosen.length) await addLabels(db, env, systemPrincipal(workspaceId), conversationId, chosen);
   return chosen;
 }
