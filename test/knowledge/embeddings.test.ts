@@ -78,6 +78,16 @@ describe("knowledge embeddings", () => {
     expect(byMeaning?.similarity).toBeGreaterThan(0.3);
     expect(rest).toEqual([]);
 
+    // "refunds" is not a beginning of "refund": the words miss it, the meaning (its title) finds it
+    const refunds = await addSource(cookie, {
+      kind: "text",
+      title: "Refunds",
+      text: "We refund damaged items within a week.",
+    });
+    expect(await searchKnowledge(createDb(env.DB), ws.id, "refunds")).toEqual([]);
+    const [refund] = await search(cookie, "refunds");
+    expect(refund).toMatchObject({ match: "semantic", source: { id: refunds.id } });
+
     const both = await search(cookie, "warranty frames");
     expect(both[0]).toMatchObject({ match: "both", source: { id: warranty.id } });
     expect(both[0]?.keyword_score).not.toBeNull();
