@@ -10457,7 +10457,10 @@ export interface paths {
     };
   };
   "/api/v1/knowledge/sources/file": {
-    /** Add a text, Markdown or HTML file to the knowledge base (multipart: `file`, optional `title`; 5 MB) */
+    /**
+     * Add a text, Markdown, HTML or PDF file to the knowledge base (multipart: `file`, optional `title`; 5 MB)
+     * @description A PDF is indexed page by page (each chunk under a `Page N` heading). A PDF with no text layer (a scan) is stored `failed` with the reason in `error`; one that cannot be opened is refused with 422 on `file`.
+     */
     post: {
       requestBody: {
         content: {
@@ -10897,7 +10900,7 @@ export interface paths {
   "/api/v1/knowledge/search": {
     /**
      * The chunks that best match a question, best first, each with its source
-     * @description Any word may match (accents ignored, word beginnings match longer words); chunks with more and rarer words rank first. Quotes and search operators in `q` are read as plain words.
+     * @description Any word may match (accents ignored, word beginnings match longer words); chunks with more and rarer words rank first. Quotes and search operators in `q` are read as plain words. With the workspace's AI on, the question's meaning is compared with the chunks' embeddings too and both rankings are fused; `match` says how each chunk was found. Embedding the question uses the AI budget (feature `embedding`); when it fails, words alone are matched.
      */
     get: {
       parameters: {
@@ -15223,6 +15226,11 @@ export interface components {
       /** @description Why the last indexing failed */
       error: string | null;
       chunk_count: number;
+      /** @description Chunks with an embedding of `embedding_model`, found by meaning too; the others by keywords only */
+      embedded_count: number;
+      embedding_model: string | null;
+      /** @description Why not every chunk is embedded (AI off, budget reached, provider error) */
+      embedding_error: string | null;
       recrawl_hours: number | null;
       /**
        * Format: date-time
@@ -15340,8 +15348,17 @@ export interface components {
       heading: string | null;
       text: string;
       position: number;
-      /** @description Relevance (bm25); higher is better */
+      /** @description Relevance: the keyword and meaning rankings fused; higher is better */
       score: number;
+      /**
+       * @description Found by its words, by its meaning (embeddings), or both
+       * @enum {string}
+       */
+      match: "keyword" | "semantic" | "both";
+      /** @description bm25 of the words matched */
+      keyword_score: number | null;
+      /** @description Cosine similarity of the meaning */
+      similarity: number | null;
       source: {
         id: string;
         /** @enum {string} */

@@ -3,6 +3,7 @@ import { sweepStuckRuns } from "./domain/automations/runner";
 import { fireScheduleTriggers } from "./domain/automations/schedule";
 import { runDueBroadcasts } from "./domain/broadcasts/due";
 import { decideWinners } from "./domain/broadcasts/variants";
+import { embedDueSources } from "./domain/knowledge/embed-due";
 import { recrawlDueSources } from "./domain/knowledge/recrawl";
 import { fireOverdueScheduled } from "./domain/scheduled-messages/fire";
 import type { Db } from "./lib/context";
@@ -17,6 +18,7 @@ export const PERIODIC_JOBS: PeriodicJob[] = [
   decideWinners,
   fireOverdueScheduled,
   recrawlDueSources,
+  embedDueSources,
 ];
 
 export async function runPeriodicJobs(env: Env, now: number, jobs = PERIODIC_JOBS) {

@@ -1,6 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakePlatforms } from "../fakes/platforms.mjs";
+import { minimalPdf } from "../knowledge/pdf";
 import {
   expectAccessible,
   type LocalConversa,
@@ -51,6 +52,8 @@ describe("the knowledge base screen", () => {
     await dialog().getByRole("button", { name: "Add", exact: true }).click();
     await dialog().waitFor({ state: "detached" });
     await expect.poll(() => row("Returns policy").textContent()).toContain("Ready");
+    // the demo workspace's AI is on (the fake provider): passages are embedded as they are added
+    expect(await row("Returns policy").textContent()).toContain("Found by meaning too");
 
     await page.getByRole("button", { name: "Add source" }).click();
     await dialog().getByRole("tab", { name: "Q&A" }).click();
@@ -92,10 +95,28 @@ describe("the knowledge base screen", () => {
       .fill("when does the shop open");
     const hits = page.getByRole("list", { name: "Matching passages" });
     await expect.poll(() => hits.locator("li").first().textContent()).toContain("nine");
+    expect(await hits.locator("li").first().locator(".badge").textContent()).toBe(
+      "Words and meaning",
+    );
     expect(await hits.getByRole("link", { name: "Opening hours" }).getAttribute("href")).toBe(
       `${fake.url}/kb/e2e/hours`,
     );
     await lookAt("knowledge");
+
+    await page.getByRole("button", { name: "Add source" }).click();
+    await dialog().getByRole("tab", { name: "File" }).click();
+    await dialog()
+      .locator("input[type=file]")
+      .setInputFiles({
+        name: "scan.pdf",
+        mimeType: "application/pdf",
+        buffer: Buffer.from(minimalPdf([null])),
+      });
+    await dialog().getByRole("button", { name: "Add", exact: true }).click();
+    await dialog().waitFor({ state: "detached" });
+    await page.getByText("The file could not be indexed").waitFor();
+    await expect.poll(() => row("scan.pdf").textContent()).toMatch(/Failed.*looks scanned/);
+    await lookAt("knowledge-sources");
 
     await page.getByRole("button", { name: "Delete Shipping FAQ" }).click();
     await page.getByRole("dialog").getByRole("button", { name: "Delete", exact: true }).click();

@@ -101,7 +101,7 @@ describe("knowledge sources", () => {
     expect(text.chunk_count).toBeGreaterThan(300);
   });
 
-  it("reads text, Markdown and HTML files, and refuses other kinds on `file`", async () => {
+  it("reads text, Markdown and HTML files, and refuses unreadable PDFs and other kinds on `file`", async () => {
     const ws = await newWorkspace();
     const cookie = ws.ownerCookie;
     const post = (form: FormData) =>

@@ -9,6 +9,9 @@ export type SourceDto = {
   status: "pending" | "ready" | "failed";
   error: string | null;
   chunk_count: number;
+  embedded_count: number;
+  embedding_model: string | null;
+  embedding_error: string | null;
   recrawl_hours: number | null;
   crawled_at: string | null;
   next_crawl_at: string | null;
@@ -21,6 +24,9 @@ export type Hit = {
   heading: string | null;
   text: string;
   score: number;
+  match: "keyword" | "semantic" | "both";
+  keyword_score: number | null;
+  similarity: number | null;
   source: { id: string; kind: string; title: string; url: string | null };
 };
 

@@ -69,7 +69,9 @@ const fileRoute = createRoute({
   path: "/knowledge/sources/file",
   tags,
   summary:
-    "Add a text, Markdown or HTML file to the knowledge base (multipart: `file`, optional `title`; 5 MB)",
+    "Add a text, Markdown, HTML or PDF file to the knowledge base (multipart: `file`, optional `title`; 5 MB)",
+  description:
+    "A PDF is indexed page by page (each chunk under a `Page N` heading). A PDF with no text layer (a scan) is stored `failed` with the reason in `error`; one that cannot be opened is refused with 422 on `file`.",
   security,
   middleware: admin,
   request: {
@@ -174,7 +176,7 @@ const searchRoute = createRoute({
   tags,
   summary: "The chunks that best match a question, best first, each with its source",
   description:
-    "Any word may match (accents ignored, word beginnings match longer words); chunks with more and rarer words rank first. Quotes and search operators in `q` are read as plain words.",
+    "Any word may match (accents ignored, word beginnings match longer words); chunks with more and rarer words rank first. Quotes and search operators in `q` are read as plain words. With the workspace's AI on, the question's meaning is compared with the chunks' embeddings too and both rankings are fused; `match` says how each chunk was found. Embedding the question uses the AI budget (feature `embedding`); when it fails, words alone are matched.",
   security,
   request: { query: KnowledgeSearchQuery },
   responses: {
@@ -212,6 +214,7 @@ export const knowledgeRouter = createRouter()
     if (file.size > MAX_KNOWLEDGE_FILE_BYTES) throw payloadTooLarge(MAX_KNOWLEDGE_FILE_BYTES);
     const source = await createFileSource(
       c.get("db"),
+      c.env,
       c.get("principal"),
       file,
       title || undefined,
@@ -230,6 +233,7 @@ export const knowledgeRouter = createRouter()
       throw payloadTooLarge(MAX_KNOWLEDGE_FILE_BYTES);
     const result = await importQaCsv(
       c.get("db"),
+      c.env,
       c.get("principal"),
       text,
       c.req.valid("query").title ?? "Q&A (CSV)",
@@ -285,6 +289,9 @@ export const knowledgeRouter = createRouter()
   })
   .openapi(searchRoute, async (c) => {
     const { q, limit } = c.req.valid("query");
-    const data = await searchKnowledge(c.get("db"), c.get("principal").workspaceId, q, limit);
+    const data = await searchKnowledge(c.get("db"), c.get("principal").workspaceId, q, limit, {
+      env: c.env,
+      clock: c.get("clock"),
+    });
     return c.json({ data }, 200);
   });

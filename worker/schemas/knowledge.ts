@@ -65,6 +65,14 @@ export const KnowledgeSourceSchema = z
     status: z.enum(KNOWLEDGE_STATUSES),
     error: z.string().nullable().openapi({ description: "Why the last indexing failed" }),
     chunk_count: z.number().int(),
+    embedded_count: z.number().int().openapi({
+      description:
+        "Chunks with an embedding of `embedding_model`, found by meaning too; the others by keywords only",
+    }),
+    embedding_model: z.string().nullable(),
+    embedding_error: z.string().nullable().openapi({
+      description: "Why not every chunk is embedded (AI off, budget reached, provider error)",
+    }),
     recrawl_hours: z.number().int().nullable(),
     crawled_at: Timestamp.nullable(),
     next_crawl_at: Timestamp.nullable(),
@@ -93,7 +101,14 @@ export const KnowledgeHitSchema = z
     heading: z.string().nullable(),
     text: z.string(),
     position: z.number().int(),
-    score: z.number().openapi({ description: "Relevance (bm25); higher is better" }),
+    score: z.number().openapi({
+      description: "Relevance: the keyword and meaning rankings fused; higher is better",
+    }),
+    match: z.enum(["keyword", "semantic", "both"]).openapi({
+      description: "Found by its words, by its meaning (embeddings), or both",
+    }),
+    keyword_score: z.number().nullable().openapi({ description: "bm25 of the words matched" }),
+    similarity: z.number().nullable().openapi({ description: "Cosine similarity of the meaning" }),
     source: z.object({
       id: z.string(),
       kind: z.enum(KNOWLEDGE_KINDS),

@@ -24,7 +24,8 @@ type Pair = { question: string; answer: string };
 
 const KINDS: Kind[] = ["text", "qa", "url", "file"];
 const RECRAWL_CHOICES = ["", "6", "24", "168"];
-const FILE_TYPES = ".txt,.md,.markdown,.html,.htm,.csv,text/plain,text/markdown,text/html,text/csv";
+const FILE_TYPES =
+  ".txt,.md,.markdown,.html,.htm,.csv,.pdf,text/plain,text/markdown,text/html,text/csv,application/pdf";
 const isCsv = (file: File) => file.type === "text/csv" || /\.csv$/i.test(file.name);
 
 type Draft = {
@@ -158,7 +159,11 @@ export function AddSourceDialog({
       setDraft(EMPTY);
       onSaved(source);
       if (source.status === "failed")
-        toast.error(t("knowledge.crawlFailed", { error: source.error ?? "" }));
+        toast.error(
+          t(source.kind === "file" ? "knowledge.fileFailed" : "knowledge.crawlFailed", {
+            error: source.error ?? "",
+          }),
+        );
     },
     { success: t("knowledge.saved"), inline: true },
   );

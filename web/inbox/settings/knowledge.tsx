@@ -48,6 +48,27 @@ function SourceTitle({ source }: { source: Source }) {
   );
 }
 
+/** Whether the source's passages are found by meaning (embedded) or by their words only. */
+function EmbeddingStatus({ source }: { source: Source }) {
+  const { chunk_count: count, embedded_count: embedded } = source;
+  if (source.status === "failed" || count === 0) return null;
+  const how =
+    embedded >= count
+      ? t("knowledge.embedding.all")
+      : embedded === 0
+        ? t("knowledge.embedding.none")
+        : t("knowledge.embedding.some", {
+            embedded: formatNumber(embedded),
+            count: formatNumber(count),
+          });
+  return (
+    <span class="muted small" dir="auto">
+      {how}
+      {embedded < count && source.embedding_error && ` · ${source.embedding_error}`}
+    </span>
+  );
+}
+
 function SourceStatus({ source }: { source: Source }) {
   return (
     <span class="knowledge-status">
@@ -59,9 +80,16 @@ function SourceStatus({ source }: { source: Source }) {
           {source.error}
         </span>
       )}
+      <EmbeddingStatus source={source} />
     </span>
   );
 }
+
+const MATCH_TONES: Record<Hit["match"], Tone> = {
+  keyword: "neutral",
+  semantic: "primary",
+  both: "success",
+};
 
 /** A search box over the knowledge base, showing the chunks the assistant would read. */
 function KnowledgeSearch() {
@@ -108,7 +136,13 @@ function KnowledgeSearch() {
                     {" "}
                     · {hit.heading}
                   </span>
-                )}
+                )}{" "}
+                <Badge
+                  tone={MATCH_TONES[hit.match]}
+                  title={t("knowledge.matchLabel", { how: t(`knowledge.match.${hit.match}`) })}
+                >
+                  {t(`knowledge.match.${hit.match}`)}
+                </Badge>
               </p>
               <p class="clamp knowledge-hit-text" dir="auto">
                 {hit.text}

@@ -38,6 +38,14 @@ export const knowledgeSources = sqliteTable(
     crawledAt: millis("crawled_at"),
     /** When the cron crawls it next; moved ahead while a tick crawls it, so no other tick takes it. */
     nextCrawlAt: millis("next_crawl_at"),
+    /** Chunks holding a vector of `embeddingModel`; the rest are found by keywords only. */
+    embeddedCount: integer("embedded_count").notNull().default(0),
+    /** The embedding model of its vectors, as last embedded. */
+    embeddingModel: text("embedding_model"),
+    /** Why its chunks are not all embedded (AI off, budget reached, provider error). */
+    embeddingError: text("embedding_error"),
+    /** When the cron may embed its missing chunks; null: nothing to embed. Moved ahead while it works. */
+    embedAt: millis("embed_at"),
     createdBy: text("created_by"),
     createdAt: createdAt(),
     updatedAt: millis("updated_at").notNull(),
@@ -45,6 +53,7 @@ export const knowledgeSources = sqliteTable(
   (t) => [
     index("knowledge_sources_workspace_idx").on(t.workspaceId, t.id),
     index("knowledge_sources_crawl_idx").on(t.nextCrawlAt),
+    index("knowledge_sources_embed_idx").on(t.embedAt),
   ],
 );
 
@@ -61,8 +70,10 @@ export const knowledgeChunks = sqliteTable(
     /** The heading the chunk sits under ("Billing › Refunds"), when it has one. */
     heading: text("heading"),
     text: text("text").notNull(),
-    /** The chunk's embedding vector, once the provider has made one. */
-    embedding: text("embedding", { mode: "json" }).$type<number[]>(),
+    /** The chunk's embedding: unit-length Float32 little-endian, base64 (lib in knowledge/vectors). */
+    embedding: text("embedding"),
+    /** The model that made `embedding`; search uses only vectors of the workspace's current model. */
+    embeddingModel: text("embedding_model"),
     createdAt: createdAt(),
   },
   (t) => [index("knowledge_chunks_source_idx").on(t.workspaceId, t.sourceId, t.position)],

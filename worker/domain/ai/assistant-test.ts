@@ -1,4 +1,5 @@
 import type { z } from "@hono/zod-openapi";
+import { systemClock } from "../../lib/clock";
 import type { Db } from "../../lib/context";
 import type { AssistantTestRequest } from "../../schemas/assistants";
 import { listContactFields } from "../contacts/fields";
@@ -25,7 +26,7 @@ export async function assistantTest(db: Db, env: Env, assistant: AssistantRow, m
     .map((m) => m.text)
     .join("\n");
   const [hits, fields] = await Promise.all([
-    searchKnowledge(db, assistant.workspaceId, question, PASSAGES),
+    searchKnowledge(db, assistant.workspaceId, question, PASSAGES, { env, clock: systemClock }),
     listContactFields(db, assistant.workspaceId),
   ]);
   const decision = await decide(db, env, {

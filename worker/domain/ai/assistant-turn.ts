@@ -74,7 +74,11 @@ async function contextOf(db: Db, env: Env, conversation: ConversationRow) {
     listContactFields(db, conversation.workspaceId),
   ]);
   const thread = messages.slice(-CONTEXT_MESSAGES);
-  const hits = await searchKnowledge(db, conversation.workspaceId, questionOf(thread), PASSAGES);
+  const hits = await searchKnowledge(db, conversation.workspaceId, questionOf(thread), PASSAGES, {
+    env,
+    clock: systemClock,
+    conversationId: conversation.id,
+  });
   return { thread, hits, contact, fields };
 }
 

@@ -6,6 +6,7 @@ import { roleAtLeast } from "../../lib/roles";
 import { seal, unseal } from "../../lib/secret-box";
 import { targetFieldError } from "../../lib/targets";
 import { AI_DEFAULTS, type AiSettingsDto, type AiSettingsInput } from "../../schemas/ai";
+import { reembedWorkspace } from "../knowledge/embeddings";
 
 export type AiSettingsRow = typeof aiSettings.$inferSelect;
 
@@ -124,5 +125,6 @@ export async function updateAiSettings(
     .onConflictDoUpdate({ target: aiSettings.workspaceId, set: values })
     .returning();
   if (!row) throw new Error("upsert returned no row");
+  if (row.embeddingModel !== current.embeddingModel) await reembedWorkspace(db, workspaceId, now);
   return row;
 }

@@ -91,6 +91,7 @@ export function readQaCsv(text: string): { pairs: QaPair[]; rejected: Rejected[]
 
 export async function importQaCsv(
   db: Db,
+  env: Env,
   principal: Principal,
   text: string,
   title: string,
@@ -99,6 +100,7 @@ export async function importQaCsv(
   const { pairs, rejected, rows } = readQaCsv(text);
   const source = await storeIndexedSource(
     db,
+    env,
     principal,
     { kind: "qa", title, content: null, pairs },
     "file",
@@ -123,15 +125,17 @@ function formatOf(file: { name: string; type: string }) {
   return null;
 }
 
+/** Why a file was read but holds nothing to index: the source is kept, failed, saying so. */
+type FileText = { text: string; title: string; error?: string };
+
 /** A file's text as Markdown, or a 422 on `file` when it is not a kind Conversa reads. */
-async function fileText(file: File): Promise<{ text: string; title: string }> {
+async function fileText(file: File): Promise<FileText> {
   const format = formatOf(file);
-  if (format === "pdf")
-    throw validationFailed([
-      { path: "file", message: "PDF files are not read yet; upload the text, Markdown or HTML" },
-    ]);
+  if (format === "pdf") return pdfText(new Uint8Array(await file.arrayBuffer()));
   if (!format)
-    throw validationFailed([{ path: "file", message: "must be a text, Markdown or HTML file" }]);
+    throw validationFailed([
+      { path: "file", message: "must be a text, Markdown, HTML or PDF file" },
+    ]);
   const raw = new TextDecoder().decode(await file.arrayBuffer());
   if (/\p{Cc}/u.test(raw.replace(/[\t\n\r]/g, "")))
     throw validationFailed([{ path: "file", message: "is not a text file (control characters)" }]);
@@ -140,9 +144,43 @@ async function fileText(file: File): Promise<{ text: string; title: string }> {
   return page;
 }
 
-/** A source from an uploaded text, Markdown or HTML file, indexed at once. */
+/**
+ * A PDF's text, each page under a "Page N" heading so a chunk cites its page. A PDF that cannot
+ * be opened is refused (422); one with no text layer (a scan) is kept failed, saying so.
+ */
+async function pdfText(bytes: Uint8Array): Promise<FileText> {
+  // pdf.js is large: loaded only when a PDF comes
+  const { extractText, getDocumentProxy, getMeta } = await import("unpdf");
+  let pages: string[];
+  let title = "";
+  try {
+    const pdf = await getDocumentProxy(bytes, { verbosity: 0 }); // errors only: pdf.js warns on repairable files
+    pages = (await extractText(pdf, { mergePages: false })).text;
+    const info = (await getMeta(pdf)).info as { Title?: unknown };
+    title = typeof info.Title === "string" ? info.Title.trim() : "";
+  } catch {
+    throw validationFailed([
+      { path: "file", message: "is not a PDF that can be read (damaged or password-protected)" },
+    ]);
+  }
+  const text = pages
+    .map((page, i) => ({ page: i + 1, text: page.trim() }))
+    .filter((page) => page.text)
+    .map((page) => `# Page ${page.page}\n\n${page.text}`)
+    .join("\n\n");
+  if (text) return { text, title };
+  return {
+    text: "",
+    title,
+    error:
+      "The PDF has no text to read: it looks scanned. Upload a PDF with a text layer (run text recognition on it first).",
+  };
+}
+
+/** A source from an uploaded text, Markdown, HTML or PDF file, indexed (and embedded) at once. */
 export async function createFileSource(
   db: Db,
+  env: Env,
   principal: Principal,
   file: File,
   title: string | undefined,
@@ -151,6 +189,7 @@ export async function createFileSource(
   const page = await fileText(file);
   return storeIndexedSource(
     db,
+    env,
     principal,
     {
       kind: "file",
@@ -159,6 +198,7 @@ export async function createFileSource(
       fileType: file.type || null,
       content: page.text,
       pairs: null,
+      error: page.error ?? null,
     },
     "file",
     now,

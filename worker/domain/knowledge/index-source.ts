@@ -8,6 +8,7 @@ import { sha256Hex } from "../../lib/crypto";
 import { newId } from "../../lib/ids";
 import { type Chunk, chunkMarkdown, qaChunk } from "./chunking";
 import { CrawlFailed, crawlPage } from "./crawl";
+import { embedSourceChunks } from "./embeddings";
 
 export type SourceRow = typeof knowledgeSources.$inferSelect;
 
@@ -71,7 +72,7 @@ export function chunkWrites(
     ...jsonGroups(rows).map((json) =>
       db.insert(knowledgeChunks).select(
         sql`SELECT value ->> '$.id', ${source.workspaceId}, ${source.id}, value ->> '$.position',
-                   value ->> '$.heading', value ->> '$.text', NULL, ${now}
+                   value ->> '$.heading', value ->> '$.text', NULL, NULL, ${now}
               FROM json_each(${json})`,
       ),
     ),
@@ -92,11 +93,23 @@ const nextCrawl = (source: Pick<SourceRow, "recrawlHours">, now: number) =>
   source.recrawlHours ? now + source.recrawlHours * HOUR_MS : null;
 
 /**
- * Fetches a URL source's page and indexes its text: the same text as last time keeps its
- * chunks; a page that cannot be read marks the source failed with the reason (its last
- * chunks stay searchable). `adoptTitle`: the page's own title becomes the source's.
+ * Fetches a URL source's page and indexes its text, then embeds the chunks still without a
+ * vector: the same text as last time keeps its chunks; a page that cannot be read marks the
+ * source failed with the reason (its last chunks stay searchable). `adoptTitle`: the page's
+ * own title becomes the source's.
  */
 export async function crawlSource(
+  db: Db,
+  env: Env,
+  source: SourceRow,
+  now: number,
+  options: { adoptTitle?: boolean } = {},
+): Promise<SourceRow> {
+  const crawled = await crawlAndIndex(db, env, source, now, options);
+  return crawled.status === "ready" ? embedSourceChunks(db, env, crawled, now) : crawled;
+}
+
+async function crawlAndIndex(
   db: Db,
   env: Env,
   source: SourceRow,

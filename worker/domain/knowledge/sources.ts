@@ -10,6 +10,7 @@ import { targetFieldError } from "../../lib/targets";
 import { isoOrNull, toIso } from "../../schemas/common";
 import type { KnowledgeSourceCreate, KnowledgeSourcePatch } from "../../schemas/knowledge";
 import { audit } from "../workspace/audit";
+import { embedSourceChunks } from "./embeddings";
 import {
   chunksOf,
   chunkWrites,
@@ -29,6 +30,9 @@ export const toSourceDto = (row: SourceRow) => ({
   status: row.status,
   error: row.error,
   chunk_count: row.chunkCount,
+  embedded_count: row.embeddedCount,
+  embedding_model: row.embeddingModel,
+  embedding_error: row.embeddingError,
   recrawl_hours: row.recrawlHours,
   crawled_at: isoOrNull(row.crawledAt),
   next_crawl_at: isoOrNull(row.nextCrawlAt),
@@ -82,9 +86,13 @@ async function assertFetchable(env: Env, url: string, path: string) {
 
 type OwnContent = Pick<SourceRow, "content" | "pairs">;
 
-/** Stores a source whose text or pairs are its own (text, Q&A, file) with its chunks, in one batch. */
+/**
+ * Stores a source whose text or pairs are its own (text, Q&A, file) with its chunks, in one
+ * batch, then embeds them. A source given an `error` is stored failed, with no chunks.
+ */
 export async function storeIndexedSource(
   db: Db,
+  env: Env,
   principal: Principal,
   values: Pick<SourceRow, "kind" | "title"> & Partial<SourceRow> & OwnContent,
   path: string,
@@ -105,8 +113,12 @@ export async function storeIndexedSource(
     nextCrawlAt: null,
     createdBy: principal.userId,
     createdAt: now,
+    embeddedCount: 0,
+    embeddingModel: null,
+    embeddingError: null,
+    embedAt: null,
     ...values,
-    status: "ready",
+    status: values.error ? "failed" : "ready",
     contentHash: await hashOf(values),
     chunkCount: chunks.length,
     updatedAt: now,
@@ -116,7 +128,7 @@ export async function storeIndexedSource(
     ...chunkWrites(db, row, chunks, now),
   ]);
   await auditCreated(db, principal, row, now);
-  return row;
+  return embedSourceChunks(db, env, row, now);
 }
 
 const auditCreated = (db: Db, principal: Principal, row: SourceRow, now: number) =>
@@ -140,6 +152,7 @@ export async function createSource(
   if (input.kind === "text")
     return storeIndexedSource(
       db,
+      env,
       principal,
       { kind: "text", title: input.title, content: input.text, pairs: null },
       "text",
@@ -148,6 +161,7 @@ export async function createSource(
   if (input.kind === "qa")
     return storeIndexedSource(
       db,
+      env,
       principal,
       { kind: "qa", title: input.title, content: null, pairs: input.pairs },
       "pairs",
@@ -223,10 +237,13 @@ export async function updateSource(
   // a new address is a new page: the old one's chunks go, whether or not the new one is read
   const newPage = patch.url !== undefined && patch.url !== source.url;
   if (newPage) Object.assign(updated, { contentHash: null, chunkCount: 0, status: "pending" });
+  // the title is part of what each chunk is embedded as
+  const renamed = patch.title !== undefined && patch.title !== source.title;
   const { id: _, workspaceId: __, ...set } = updated;
   await writeTogether(db, [
     db.update(knowledgeSources).set(set).where(sourceKey(source.workspaceId, source.id)),
     ...(chunks || newPage ? chunkWrites(db, source, chunks ?? [], now) : []),
+    ...(renamed && !chunks && !newPage ? [forgetVectors(db, source)] : []),
   ]);
   await audit(
     db,
@@ -236,8 +253,18 @@ export async function updateSource(
     changedFields(patch),
     now,
   );
-  return newPage ? crawlSource(db, env, updated, now) : updated;
+  if (newPage) return crawlSource(db, env, updated, now);
+  return chunks || renamed ? embedSourceChunks(db, env, updated, now) : updated;
 }
+
+/** Marks the source's vectors out of date, so they are made again (and unused until then). */
+const forgetVectors = (db: Db, source: SourceRow) =>
+  db
+    .update(knowledgeChunks)
+    .set({ embeddingModel: null })
+    .where(
+      inWorkspace(knowledgeChunks, source.workspaceId, eq(knowledgeChunks.sourceId, source.id)),
+    );
 
 /** A changed text or pairs: the chunks they make now, set ready on `source`; null when unchanged. */
 async function reindexOwnContent(source: SourceRow, patch: Patch) {
