@@ -373,6 +373,11 @@ export class ConversationDO extends DurableObject<Env> {
     this.broadcast({ type: "typing", side: "agent", typing: signal.typing, name: signal.name });
   }
 
+  /** The AI assistant's reply as it is being written; the stored message follows. */
+  async draft(draft: { name: string; text: string }): Promise<void> {
+    this.broadcast({ type: "draft", side: "agent", name: draft.name, text: draft.text });
+  }
+
   /** A new message to everyone watching, as each side is to see it. */
   private broadcastMessage(message: MessageDto) {
     this.broadcast({ type: "message", message }, "agent");

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { aiUsage } from "../../worker/db/schema";
 import { eventually, fakeRequests, scriptFake } from "../channel-helpers";
-import { api, db, expectProblem, json } from "../helpers";
+import { api, db, expectProblem, json, openSocket } from "../helpers";
 import {
   aiSaid,
   assistantSetup,
@@ -188,37 +188,35 @@ describe("the AI assistant on a web chat", () => {
       body: { collect_fields: ["email", "budget"] },
     });
     expect(patched.status).toBe(200);
-    const decision = (fields: { key: string; value: string }[]) => ({
-      id: "chatcmpl-fields",
-      object: "chat.completion",
-      created: 1,
-      model: "gpt-4o-mini",
-      choices: [
-        {
-          index: 0,
-          finish_reason: "stop",
-          message: {
-            role: "assistant",
-            content: JSON.stringify({
-              reply: "Thanks, noted.",
-              action: "continue",
-              reason: "collected details",
-              citations: [],
-              fields,
-            }),
-          },
-        },
-      ],
-      usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
-    });
-    await scriptFake({
-      path: `${fake.path}/chat/completions`,
-      status: 200,
-      body: decision([
+    // the decision as the provider streams it: the JSON in pieces, then the usage
+    const content = JSON.stringify({
+      action: "continue",
+      reason: "collected details",
+      reply: "Thanks, noted.",
+      citations: [],
+      fields: [
         { key: "email", value: "Marta@Example.com" },
         { key: "budget", value: "not sure" },
         { key: "phone", value: "+34600000000" },
-      ]),
+      ],
+    });
+    const chunk = (extra: Record<string, unknown>) =>
+      `data: ${JSON.stringify({ id: "chatcmpl-fields", object: "chat.completion.chunk", created: 1, model: "gpt-4o-mini", ...extra })}\n\n`;
+    const half = Math.floor(content.length / 2);
+    await scriptFake({
+      path: `${fake.path}/chat/completions`,
+      status: 200,
+      headers: { "content-type": "text/event-stream" },
+      text: [
+        chunk({ choices: [{ index: 0, delta: { content: content.slice(0, half) } }] }),
+        chunk({ choices: [{ index: 0, delta: { content: content.slice(half) } }] }),
+        chunk({ choices: [{ index: 0, delta: {}, finish_reason: "stop" }] }),
+        chunk({
+          choices: [],
+          usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
+        }),
+        "data: [DONE]\n\n",
+      ].join(""),
     });
     const chat = await visitorChat(channel.id);
     const id = await chat.say("My email is Marta@Example.com, budget unknown");
@@ -310,6 +308,62 @@ describe("the AI assistant on a web chat", () => {
       origin: null,
     });
     expect(refused.status).toBe(404);
+  });
+});
+
+describe("the assistant's reply streamed to the widget", () => {
+  it("shows the reply growing on the visitor's socket, in order, then the stored message", async () => {
+    const { ws, channel, fake } = await assistantSetup();
+    // the answer comes a moment later, so the socket is open before it starts
+    await scriptFake({ path: `${fake.path}/chat/completions`, delay_ms: 1500 });
+    const chat = await visitorChat(channel.id);
+    const id = await chat.say("How long do refunds take?");
+    const socket = await openSocket(
+      `/widget/v1/conversations/${id}/ws?token=${encodeURIComponent(chat.token)}`,
+    );
+    const frames = await socket.until(
+      (all) =>
+        all.some((f) => f.type === "message" && (f.message as { ai?: unknown }).ai !== undefined),
+      20_000,
+    );
+    socket.close();
+    const drafts = frames.filter((f) => f.type === "draft").map((f) => String(f.text));
+    const stored = frames.findIndex(
+      (f) => f.type === "message" && (f.message as { ai?: unknown }).ai !== undefined,
+    );
+    const final = String((frames[stored]?.message as { text: string }).text);
+    expect(drafts.length).toBeGreaterThan(1);
+    // each draft extends the one before, and the stored reply completes the last
+    drafts.forEach((text, i) => {
+      if (i > 0) expect(text.startsWith(drafts[i - 1] ?? "")).toBe(true);
+    });
+    expect(final.startsWith(drafts.at(-1) ?? "x")).toBe(true);
+    expect(frames.findLastIndex((f) => f.type === "draft")).toBeLessThan(stored);
+    expect(frames.filter((f) => f.type === "draft").every((f) => f.name === "Ada")).toBe(true);
+    // the customer saw the assistant typing first
+    expect(frames.some((f) => f.type === "typing" && f.typing === true)).toBe(true);
+    expect((await aiSaid(ws, id))[0]?.text).toBe(final);
+  });
+
+  it("streams nothing of a reply that ends in a handoff", async () => {
+    const { channel, fake } = await assistantSetup();
+    await scriptFake({ path: `${fake.path}/chat/completions`, delay_ms: 1500 });
+    const chat = await visitorChat(channel.id);
+    const id = await chat.say("Do you sell helmets?");
+    const socket = await openSocket(
+      `/widget/v1/conversations/${id}/ws?token=${encodeURIComponent(chat.token)}`,
+    );
+    const frames = await socket.until(
+      (all) =>
+        all.some(
+          (f) =>
+            f.type === "message" &&
+            (f.message as { ai?: { handoff?: boolean } }).ai?.handoff === true,
+        ),
+      20_000,
+    );
+    socket.close();
+    expect(frames.filter((f) => f.type === "draft")).toEqual([]);
   });
 });
 

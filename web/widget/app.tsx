@@ -12,7 +12,14 @@ import { useLiveThread } from "./live";
 import type { LoaderHooks } from "./loader";
 import { pushCommands, usePushCalls } from "./push";
 import { type Options, refused, useRemembered, useVisitorSession } from "./session";
-import { Greeting, PersonButton, ThreadView, TypingLine, withAssistant } from "./thread";
+import {
+  DraftBubble,
+  Greeting,
+  PersonButton,
+  ThreadView,
+  TypingLine,
+  withAssistant,
+} from "./thread";
 import css from "./widget.css?inline";
 
 type Sent = { conversation_id: string; message: Message };
@@ -48,7 +55,7 @@ function Chat({ options, hooks }: { options: Options; hooks: LoaderHooks }) {
   useEffect(() => {
     list.current?.scrollTo(0, list.current.scrollHeight);
     live.markRead();
-  }, [threads, live.typing]);
+  }, [threads, live.typing, live.draft]);
 
   // the loader tells the app when the visitor opens the chat
   useEffect(() => {
@@ -145,7 +152,11 @@ function Chat({ options, hooks }: { options: Options; hooks: LoaderHooks }) {
         ))}
         {config.away && <AwayCard config={config} s={s} told={told} onTell={tell} />}
         {needsPrechat && <PrechatCard s={s} fields={asked} onTell={tell} />}
-        {live.typing !== null && <TypingLine name={live.typing} s={s} />}
+        {live.draft ? (
+          <DraftBubble name={live.draft.name} text={live.draft.text} s={s} />
+        ) : (
+          live.typing !== null && <TypingLine name={live.typing} s={s} />
+        )}
       </div>
       {error && (
         <p class="err" role="alert">

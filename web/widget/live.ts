@@ -20,6 +20,8 @@ export function useLiveThread(props: {
   const { base, loaded, hooks } = props;
   const latestId = props.latest?.id;
   const [typing, setTyping] = useState<string | null>(null);
+  /** The assistant's reply while it is being written. */
+  const [draft, setDraft] = useState<{ name: string; text: string } | null>(null);
   const [readUpTo, setReadUpTo] = useState(0);
   const [unread, setUnread] = useState(0);
   const socket = useRef<Live | null>(null);
@@ -35,6 +37,7 @@ export function useLiveThread(props: {
     props.add(conversationId, [message]);
     if (fromVisitor(message)) return;
     setTyping(null);
+    setDraft(null);
     if (!hooks.isOpen() && message.kind !== "event") setUnread((n) => n + 1);
   };
 
@@ -52,6 +55,8 @@ export function useLiveThread(props: {
         if (frame.type === "typing" && frame.side === "agent")
           setTyping(frame.typing ? String(frame.name || "") : null);
         if (frame.type === "read" && frame.side === "agent") setReadUpTo(Number(frame.seq));
+        if (frame.type === "draft")
+          setDraft({ name: String(frame.name ?? ""), text: String(frame.text ?? "") });
       },
     );
     socket.current = live;
@@ -63,5 +68,5 @@ export function useLiveThread(props: {
     setUnread(0);
     markRead();
   };
-  return { socket, typing, readUpTo, unread, markRead, shown };
+  return { socket, typing, draft, readUpTo, unread, markRead, shown };
 }

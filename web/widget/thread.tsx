@@ -141,6 +141,22 @@ export function Greeting({ name, text }: { name: string; text: string }) {
   );
 }
 
+/** The assistant's reply while it is being written, replaced by the message once stored. */
+export function DraftBubble({ name, text, s }: { name: string; text: string; s: Speaker }) {
+  return (
+    <div class="row them first" aria-busy="true">
+      <Avatar name={name} />
+      <div class="stack">
+        <span class="who">
+          {name}
+          <span class="ai-tag">{s.t("ai_tag")}</span>
+        </span>
+        <p class="msg them drafting">{text}</p>
+      </div>
+    </div>
+  );
+}
+
 /** "Ana is typing…", with three bouncing dots. */
 export function TypingLine({ name, s }: { name: string; s: Speaker }) {
   return (

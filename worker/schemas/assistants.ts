@@ -102,9 +102,10 @@ export const CitationSchema = z
 
 /** What the assistant decided on a customer's message, as the model must answer it. */
 export const AssistantDecision = z.object({
-  reply: z.string().describe("What the customer reads; empty when there is nothing to say"),
+  // action first: a reply streamed to the customer is known not to be a handoff before it starts
   action: z.enum(["continue", "handoff", "resolve"]),
   reason: z.string().describe("Why, in a few words, for the agents"),
+  reply: z.string().describe("What the customer reads; empty when there is nothing to say"),
   citations: z
     .array(z.number().int())
     .describe("Numbers of the knowledge passages the reply is based on"),

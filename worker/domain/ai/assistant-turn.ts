@@ -22,7 +22,8 @@ import {
 } from "./assistant-prompt";
 import { type AssistantRow, BUILT_IN_FIELDS } from "./assistants";
 import { assistantVoice, handOff, resolveByAssistant } from "./handoff";
-import { AiUnavailable, complete } from "./provider";
+import { stringFieldSoFar } from "./partial-json";
+import { AiUnavailable, complete, completeStructured } from "./provider";
 
 type ConversationRow = typeof conversations.$inferSelect;
 
@@ -82,7 +83,30 @@ async function contextOf(db: Db, env: Env, conversation: ConversationRow) {
   return { thread, hits, contact, fields };
 }
 
-/** The assistant's decision on the thread, checked against its schema. */
+/** At most one draft of a reply being written this often. */
+const DRAFT_EVERY_MS = 100;
+
+/** Shows the customer the reply as the model writes it, once it is known not to be a handoff. */
+function draftShower(env: Env, conversationId: string, name: string) {
+  const stub = conversationStub(env, conversationId);
+  let shown = "";
+  let shownAt = 0;
+  return async (soFar: string) => {
+    const action = stringFieldSoFar(soFar, "action");
+    if (!action?.complete || action.value === "handoff") return;
+    const reply = stringFieldSoFar(soFar, "reply");
+    if (!reply || reply.value.length <= shown.length) return;
+    if (!reply.complete && Date.now() - shownAt < DRAFT_EVERY_MS) return;
+    shown = reply.value;
+    shownAt = Date.now();
+    await stub.draft({ name, text: shown });
+  };
+}
+
+/**
+ * The assistant's decision on the thread, checked against its schema; streamed when `onText`
+ * wants to see it being written.
+ */
 export async function decide(
   db: Db,
   env: Env,
@@ -94,22 +118,23 @@ export async function decide(
     contact: ContactDto | null;
     fields: FieldDefinition[];
   },
+  onText?: (soFar: string) => Promise<void>,
 ): Promise<AssistantDecisionValue> {
-  const answer = await complete(
-    {
-      db,
-      env,
-      clock: systemClock,
-      workspaceId: input.assistant.workspaceId,
-      feature: "assistant",
-      conversationId: input.conversationId,
-    },
-    {
-      messages: [{ role: "system", content: systemPrompt(input) }, ...input.turns],
-      output: { name: "assistant_decision", schema: AssistantDecision },
-      maxTokens: 800,
-    },
-  );
+  const call = {
+    db,
+    env,
+    clock: systemClock,
+    workspaceId: input.assistant.workspaceId,
+    feature: "assistant" as const,
+    conversationId: input.conversationId,
+  };
+  const request = {
+    messages: [{ role: "system" as const, content: systemPrompt(input) }, ...input.turns],
+    output: { name: "assistant_decision", schema: AssistantDecision },
+    maxTokens: 800,
+  };
+  if (onText) return completeStructured(call, request, onText);
+  const answer = await complete(call, request);
   if (!answer.output)
     throw new AiUnavailable("provider_error", "The AI provider gave no decision.");
   return answer.output;
@@ -262,12 +287,17 @@ export async function takeTurn(
       const context = await contextOf(db, env, conversation);
       // a newer message's turn answers both
       if (context.thread.some((m) => m.seq > message.seq && fromCustomer(m))) return;
-      const decision = await decide(db, env, {
-        assistant,
-        conversationId: conversation.id,
-        turns: chatTurns(context.thread),
-        ...context,
-      });
+      const decision = await decide(
+        db,
+        env,
+        {
+          assistant,
+          conversationId: conversation.id,
+          turns: chatTurns(context.thread),
+          ...context,
+        },
+        draftShower(env, conversation.id, assistant.name),
+      );
       await act(db, env, conversation, assistant, decision, context, now);
     });
   } catch (error) {

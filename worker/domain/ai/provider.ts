@@ -229,10 +229,14 @@ async function* withIdleTimeout<T>(stream: Stream<T>, ms: number): AsyncGenerato
   }
 }
 
+type StreamRequest = Pick<CompleteRequest, "messages" | "maxTokens"> & {
+  responseFormat?: ReturnType<typeof zodResponseFormat>;
+};
+
 /** A chat completion streamed: yields the text as it comes; usage is recorded at the end. */
 export async function* completeStream(
   call: AiCall,
-  request: Pick<CompleteRequest, "messages" | "maxTokens">,
+  request: StreamRequest,
 ): AsyncGenerator<string> {
   const { client, settings } = await provider(call, (s) => s.model);
   const stream = await guarded(() =>
@@ -242,6 +246,7 @@ export async function* completeStream(
       stream: true,
       stream_options: { include_usage: true },
       ...(request.maxTokens ? { max_completion_tokens: request.maxTokens } : {}),
+      ...(request.responseFormat ? { response_format: request.responseFormat } : {}),
     }),
   );
   let usage: Usage = null;
@@ -265,6 +270,38 @@ export async function* completeStream(
       usage ?? { prompt_tokens: roughTokens(prompt), completion_tokens: roughTokens(text) },
     );
   }
+}
+
+/**
+ * A structured output streamed: `onText` sees the JSON so far as it comes (to show a reply while
+ * it is written); the whole answer is then checked against the schema.
+ */
+export async function completeStructured<T extends z.ZodType>(
+  call: AiCall,
+  request: Pick<CompleteRequest<T>, "messages" | "maxTokens"> & {
+    output: { name: string; schema: T };
+  },
+  onText: (soFar: string) => Promise<void>,
+): Promise<z.infer<T>> {
+  const responseFormat = zodResponseFormat(request.output.schema, request.output.name);
+  let text = "";
+  for await (const delta of completeStream(call, { ...request, responseFormat })) {
+    text += delta;
+    await onText(text);
+  }
+  let parsed: unknown = null;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // checked below like any answer that does not fit
+  }
+  const output = request.output.schema.safeParse(parsed);
+  if (!output.success)
+    throw new AiUnavailable(
+      "provider_error",
+      "The AI provider's answer did not fit the expected form.",
+    );
+  return output.data;
 }
 
 /** Embeddings for the texts, in their order, with the workspace's embedding model. */
