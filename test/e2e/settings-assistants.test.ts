@@ -59,7 +59,12 @@ async function addReturnsPolicy() {
 describe("Settings → AI assistants", () => {
   it("creates an assistant on the web chat, refuses a channel another one has, and tests it", async () => {
     await page.goto("/settings/assistants");
+    const seeded = page.getByRole("switch", { name: "Website assistant answers" });
+    expect(await seeded.getAttribute("aria-checked")).toBe("false");
+    await page.getByRole("button", { name: "Delete Website assistant" }).click();
+    await dialog().getByRole("button", { name: "Delete", exact: true }).click();
     await page.getByText("No assistants yet").waitFor();
+    expect((await api<{ data: Assistant[] }>("GET", "/api/v1/ai/assistants")).data).toEqual([]);
     await lookAt(page, "assistants-empty");
 
     const channels = (await api<{ data: Channel[] }>("GET", "/api/v1/channels")).data;
@@ -101,6 +106,7 @@ describe("Settings → AI assistants", () => {
     expect(saved).toMatchObject({
       channel_ids: [webchat.id],
       collect_fields: ["email"],
+      resolve_closes: true,
       instructions: "Be warm and brief.",
       enabled: true,
     });

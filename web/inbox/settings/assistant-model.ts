@@ -54,7 +54,7 @@ export const draftOf = (assistant: Assistant | null): Draft => ({
   no_handoff_message: assistant?.no_handoff_message ?? "",
   max_turns: String(assistant?.max_turns ?? 10),
   collect_fields: assistant?.collect_fields ?? [],
-  resolve_closes: assistant?.resolve_closes ?? false,
+  resolve_closes: assistant?.resolve_closes ?? true,
 });
 
 /** A whole number as a number; anything else as typed, for the API to refuse at its field. */
