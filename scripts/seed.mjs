@@ -96,6 +96,29 @@ const demoAiSettings = async (secretsKey, workspaceId, fakePlatformsUrl, now) =>
     updated_at: now,
   });
 
+/** An assistant on the demo web chat, left off so the chat goes to people until someone tries it. */
+const demoAssistant = (workspaceId, channelId, now) =>
+  insert("ai_assistants", {
+    id: newId("ast", now),
+    workspace_id: workspaceId,
+    name: "Website assistant",
+    enabled: 0,
+    instructions: "Be warm and brief. Ask for the order number when someone asks about a delivery.",
+    channel_ids: JSON.stringify([channelId]),
+    team_id: null,
+    activation: "always",
+    keywords: "[]",
+    handoff_enabled: 1,
+    handoff_message: "I'm passing you to a member of our team. They'll answer here shortly.",
+    no_handoff_message:
+      "I'm the assistant here and can't pass you to a person in this chat, but I'll do my best to help.",
+    max_turns: 10,
+    collect_fields: JSON.stringify(["name", "email"]),
+    resolve_closes: 1,
+    created_at: now,
+    updated_at: now,
+  });
+
 /** The demo data as SQL. */
 export async function demoSql(secretsKey, now = Date.now(), fakePlatformsUrl = null) {
   const org = newId("org", now);
@@ -215,6 +238,7 @@ export async function demoSql(secretsKey, now = Date.now(), fakePlatformsUrl = n
         created_at: now + 1,
       }),
       await demoAiSettings(secretsKey, ws, fakePlatformsUrl, now),
+      demoAssistant(ws, channel, now),
     );
   }
   const labels = [

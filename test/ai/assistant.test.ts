@@ -331,7 +331,7 @@ describe("the assistant's reply streamed to the widget", () => {
     const stored = frames.findIndex(
       (f) => f.type === "message" && (f.message as { ai?: unknown }).ai !== undefined,
     );
-    const final = String((frames[stored]?.message as { text: string }).text);
+    const final = String((frames[stored]?.message as { text?: string } | undefined)?.text);
     expect(drafts.length).toBeGreaterThan(1);
     // each draft extends the one before, and the stored reply completes the last
     drafts.forEach((text, i) => {

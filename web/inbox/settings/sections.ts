@@ -1,6 +1,7 @@
 import {
   BookOpen,
   Bot,
+  BotMessageSquare,
   Building2,
   CircleCheckBig,
   Clock,
@@ -100,6 +101,13 @@ export const SECTIONS: Section[] = [
     visible: isAdmin,
   },
   { id: "ai", group: "workspace", icon: Bot, load: () => import("./ai"), visible: isAdmin },
+  {
+    id: "assistants",
+    group: "workspace",
+    icon: BotMessageSquare,
+    load: () => import("./assistants"),
+    visible: isAdmin,
+  },
   {
     id: "closing-reasons",
     group: "workspace",
