@@ -150,7 +150,9 @@ function Chat({ options, hooks }: { options: Options; hooks: LoaderHooks }) {
             readUpTo={thread === latest ? live.readUpTo : null}
           />
         ))}
-        {config.away && <AwayCard config={config} s={s} told={told} onTell={tell} />}
+        {config.away && !withAssistant(latest) && (
+          <AwayCard config={config} s={s} told={told} onTell={tell} />
+        )}
         {needsPrechat && <PrechatCard s={s} fields={asked} onTell={tell} />}
         {live.draft ? (
           <DraftBubble name={live.draft.name} text={live.draft.text} s={s} />
