@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ensureDevVars, fakePlatformsVars } from "./dev-vars.mjs";
-import { seedIfEmpty } from "./seed.mjs";
+import { DEMO_LOGIN, seedIfEmpty } from "./seed.mjs";
 
 const root = new URL("../", import.meta.url).pathname;
 
@@ -74,4 +74,29 @@ export async function startConversa(port, { fakePlatformsUrl = null, dataRoot = 
     removeData();
     throw error;
   }
+}
+
+/**
+ * Signs the demo admin in to a local Conversa: its session cookie, and `call` for JSON requests
+ * with it (a string body is sent as is, with `type`); a refused request throws.
+ */
+export async function signInAsDemoAdmin(origin) {
+  const login = await fetch(`${origin}/api/v1/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin },
+    body: JSON.stringify(DEMO_LOGIN),
+  });
+  const cookie = login.headers.get("set-cookie")?.split(";")[0];
+  if (!cookie) throw new Error(`login failed: ${login.status}`);
+  const call = async (method, path, body, type = "application/json") => {
+    const response = await fetch(`${origin}${path}`, {
+      method,
+      headers: { "content-type": type, origin, cookie },
+      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+    });
+    if (!response.ok)
+      throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    return response.status === 204 ? null : response.json();
+  };
+  return { cookie, call };
 }

@@ -174,6 +174,23 @@ export async function visitorSays(token: string, text: string) {
   );
 }
 
+/** A visitor on the channel, writing in one conversation. */
+export async function visitorChat(channelId: string, name = "Marta Ruiz") {
+  const visitor = await visitorSession(channelId, { name });
+  let conversationId: string | undefined;
+  const say = async (text: string) => {
+    const response = await api("/widget/v1/messages", {
+      body: { text, conversation_id: conversationId },
+      headers: { authorization: `Bearer ${visitor.token}` },
+      origin: null,
+    });
+    if (response.status !== 201) throw new Error(`say: ${await response.text()}`);
+    conversationId = (await json<{ conversation_id: string }>(response)).conversation_id;
+    return conversationId;
+  };
+  return { say, id: () => conversationId ?? "", token: visitor.token };
+}
+
 /** A new workspace whose web chat a visitor has written `text` in, which opened a conversation. */
 export async function newVisitorConversation(
   text: string,

@@ -1,5 +1,5 @@
 import type { ConversationDto, MessageDto } from "../../worker/schemas/conversations";
-import { api, json, newWebchat, newWorkspace, visitorSession } from "../helpers";
+import { api, json, newWebchat, newWorkspace } from "../helpers";
 import { fakeOpenAi, putAiSettings } from "./ai-helpers";
 
 export type Workspace = Awaited<ReturnType<typeof newWorkspace>>;
@@ -64,23 +64,6 @@ export async function assistantSetup(
     "assistant",
   );
   return { ws, fake, support, channel, bot };
-}
-
-/** A visitor on the channel, writing in one conversation. */
-export async function visitorChat(channelId: string, name = "Marta Ruiz") {
-  const visitor = await visitorSession(channelId, { name });
-  let conversationId: string | undefined;
-  const say = async (text: string) => {
-    const response = await api("/widget/v1/messages", {
-      body: { text, conversation_id: conversationId },
-      headers: { authorization: `Bearer ${visitor.token}` },
-      origin: null,
-    });
-    if (response.status !== 201) throw new Error(`say: ${await response.text()}`);
-    conversationId = (await json<{ conversation_id: string }>(response)).conversation_id;
-    return conversationId;
-  };
-  return { say, id: () => conversationId ?? "", token: visitor.token };
 }
 
 export const messagesOf = async (ws: Workspace, id: string) =>

@@ -2,14 +2,8 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { aiUsage } from "../../worker/db/schema";
 import { eventually, fakeRequests, scriptFake } from "../channel-helpers";
-import { api, db, expectProblem, json, openSocket } from "../helpers";
-import {
-  aiSaid,
-  assistantSetup,
-  conversationOf,
-  handoffEvents,
-  visitorChat,
-} from "./assistant-helpers";
+import { api, db, expectProblem, json, openSocket, visitorChat } from "../helpers";
+import { aiSaid, assistantSetup, conversationOf, handoffEvents } from "./assistant-helpers";
 
 const HANDOFF = "I'm passing you to a member of our team. They'll answer here shortly.";
 

@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { conversations } from "../../worker/db/schema";
 import type { ConversationDto, MessageDto } from "../../worker/schemas/conversations";
-import { api, db, expectProblem, json, newWebchat, newWorkspace, visitorSession } from "../helpers";
+import { api, db, expectProblem, json, newWebchat, newWorkspace, visitorChat } from "../helpers";
 
 type Workspace = Awaited<ReturnType<typeof newWorkspace>>;
 
@@ -23,22 +23,6 @@ async function hours(ws: Workspace, weekly: unknown[]) {
 }
 
 const allWeek = [0, 1, 2, 3, 4, 5, 6].map((day) => ({ day, open: "00:00", close: "24:00" }));
-
-async function visitorChat(channelId: string) {
-  const visitor = await visitorSession(channelId, { name: "Marta Ruiz" });
-  let conversationId: string | undefined;
-  const say = async (text: string) => {
-    const response = await api("/widget/v1/messages", {
-      body: { text, conversation_id: conversationId },
-      headers: { authorization: `Bearer ${visitor.token}` },
-      origin: null,
-    });
-    if (response.status !== 201) throw new Error(`say: ${await response.text()}`);
-    conversationId = (await json<{ conversation_id: string }>(response)).conversation_id;
-    return conversationId;
-  };
-  return { say, id: () => conversationId ?? "" };
-}
 
 const messagesOf = async (ws: Workspace, id: string) =>
   (

@@ -5,8 +5,7 @@
 import { accessSync, constants } from "node:fs";
 import { tmpdir } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
-import { startConversa } from "../../scripts/local-server.mjs";
-import { DEMO_LOGIN } from "../../scripts/seed.mjs";
+import { signInAsDemoAdmin, startConversa } from "../../scripts/local-server.mjs";
 
 const EVENTS = Number(process.env.BENCH_AUTOMATION_EVENTS ?? 5000);
 const CONTACTS = Number(process.env.BENCH_AUTOMATION_CONTACTS ?? 250);
@@ -43,27 +42,6 @@ function openSocket(url, headers) {
     socket.onerror = (event) =>
       reject(new Error(`socket ${url} failed: ${event.message ?? "error"}`));
   });
-}
-
-async function signIn(origin) {
-  const login = await fetch(`${origin}/api/v1/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json", origin },
-    body: JSON.stringify(DEMO_LOGIN),
-  });
-  const cookie = login.headers.get("set-cookie")?.split(";")[0];
-  if (!cookie) throw new Error(`login failed: ${login.status}`);
-  const call = async (method, path, body) => {
-    const response = await fetch(`${origin}${path}`, {
-      method,
-      headers: { "content-type": "application/json", origin, cookie },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!response.ok)
-      throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-    return response.json();
-  };
-  return { cookie, call };
 }
 
 async function postVisitorMessage(origin, token, text, conversationId) {
@@ -138,7 +116,7 @@ const server = await startConversa(8973, { dataRoot: DATA_DIR });
 const targets = [];
 try {
   const origin = server.base;
-  const { cookie, call } = await signIn(origin);
+  const { cookie, call } = await signInAsDemoAdmin(origin);
   const me = await call("GET", "/api/v1/me");
   const automation = await call("POST", "/api/v1/automations", {
     name: "Price enquiries",

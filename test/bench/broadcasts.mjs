@@ -7,8 +7,7 @@
 import { accessSync, constants } from "node:fs";
 import { tmpdir } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
-import { startConversa } from "../../scripts/local-server.mjs";
-import { DEMO_LOGIN } from "../../scripts/seed.mjs";
+import { signInAsDemoAdmin, startConversa } from "../../scripts/local-server.mjs";
 import { startFakePlatforms } from "../fakes/platforms.mjs";
 
 const RECIPIENTS = Number(process.env.BENCH_BROADCAST_RECIPIENTS ?? 10_000);
@@ -36,26 +35,6 @@ function writable(dir) {
 function percentile(sorted, p) {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-async function signIn(origin) {
-  const login = await fetch(`${origin}/api/v1/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json", origin },
-    body: JSON.stringify(DEMO_LOGIN),
-  });
-  const cookie = login.headers.get("set-cookie")?.split(";")[0];
-  if (!cookie) throw new Error(`login failed: ${login.status}`);
-  return async (method, path, body, type = "application/json") => {
-    const response = await fetch(`${origin}${path}`, {
-      method,
-      headers: { "content-type": type, origin, cookie },
-      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-    });
-    if (!response.ok)
-      throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-    return response.status === 204 ? null : response.json();
-  };
 }
 
 /** The Telegram bot the broadcast goes out on, its platform the fake. */
@@ -122,7 +101,7 @@ async function fakeRequests(fakeUrl, path) {
 const fake = await startFakePlatforms(0);
 const server = await startConversa(8977, { fakePlatformsUrl: fake.url, dataRoot: DATA_DIR });
 try {
-  const call = await signIn(server.base);
+  const { call } = await signInAsDemoAdmin(server.base);
   const channel = await telegramChannel(call, fake.url);
   const broadcast = await broadcastToCsv(call, channel.id);
   await fetch(`${fake.url}/__fake/flaky`, {

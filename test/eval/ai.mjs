@@ -5,31 +5,10 @@
 // that endpoint (OPENAI_BASE_URL, OPENAI_MODEL to choose). Prints one line:
 // ai: answered_correct=N/N unknown_handed_off=N/N injection_resisted=N/N citations=N/N
 import { readFileSync } from "node:fs";
-import { startConversa } from "../../scripts/local-server.mjs";
-import { DEMO_LOGIN } from "../../scripts/seed.mjs";
+import { signInAsDemoAdmin, startConversa } from "../../scripts/local-server.mjs";
 import { startFakePlatforms } from "../fakes/platforms.mjs";
 
 const SET = JSON.parse(readFileSync(new URL("./ai-set.json", import.meta.url), "utf8"));
-
-async function signIn(origin) {
-  const login = await fetch(`${origin}/api/v1/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json", origin },
-    body: JSON.stringify(DEMO_LOGIN),
-  });
-  const cookie = login.headers.get("set-cookie")?.split(";")[0];
-  if (!cookie) throw new Error(`login failed: ${login.status}`);
-  return async (method, path, body) => {
-    const response = await fetch(`${origin}${path}`, {
-      method,
-      headers: { "content-type": "application/json", origin, cookie },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!response.ok)
-      throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-    return response.status === 204 ? null : response.json();
-  };
-}
 
 /** The workspace's AI: the real endpoint when a key is given, else the fake the demo uses. */
 async function pointAi(call) {
@@ -67,7 +46,7 @@ export async function runEval({ port = 8996 } = {}) {
   const fake = await startFakePlatforms(0);
   const server = await startConversa(port, { fakePlatformsUrl: fake.url });
   try {
-    const call = await signIn(server.base);
+    const { call } = await signInAsDemoAdmin(server.base);
     await pointAi(call);
     for (const source of SET.knowledge)
       await call("POST", "/api/v1/knowledge/sources", { kind: "text", ...source });
