@@ -249,6 +249,16 @@ describe("the AI step", () => {
     expect(
       after.steps.find((s) => s.step_id === "sort" && s.status === "completed")?.output,
     ).toMatchObject({ category: "Billing", confidence: 0.9 });
+
+    // the conversation's budget spent: the next run fails with the budget's reason
+    await putAiSettings(cookie, {
+      enabled: true,
+      base_url: fake.baseUrl,
+      conversation_token_budget: 1,
+    });
+    const overBudget = await runByHand(cookie, automation.id, conversationId);
+    expect(overBudget.status).toBe("failed");
+    expect(overBudget.error).toBe("AI budget reached: this conversation used its 1 AI tokens.");
   });
 
   it("refuses a step that does not say what it does or names what the workspace lacks", async () => {
