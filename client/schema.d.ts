@@ -13916,13 +13916,29 @@ export interface components {
       id?: string;
       /** @enum {string} */
       type: "stop";
-    } | {
+    } | ({
       /** @description Stable id the run log uses; generated when absent */
       id?: string;
       /** @enum {string} */
       type: "ai";
+      /**
+       * @description `classify` the customer's message into `categories`; `extract` contact `fields` from it; `answer` it from the knowledge base. Required when saved
+       * @enum {string}
+       */
+      task?: "classify" | "extract" | "answer";
+      /** @description Extra instructions for the AI */
       prompt?: string;
-    } | {
+      /** @description Later steps read the output as {{vars.NAME.category}}, {{vars.NAME.answer}}, {{vars.NAME.found}}, {{vars.NAME.<field>}} */
+      save_as?: string;
+      /** @description classify */
+      categories?: string[];
+      /** @description classify: apply the category as a conversation label, if such a label exists */
+      label?: boolean;
+      /** @description extract: contact field keys (name, email, phone or custom) */
+      fields?: string[];
+      /** @description answer: send the answer to the customer when the knowledge base has it */
+      send?: boolean;
+    }) | {
       /** @description Stable id the run log uses; generated when absent */
       id?: string;
       /** @enum {string} */

@@ -448,7 +448,7 @@ describe("automation runs", () => {
       trigger: { type: "conversation.opened" },
       steps: [
         { type: "add_tag", tag: "other" },
-        { type: "ai", prompt: "Summarize" },
+        { type: "ai", task: "classify", categories: ["Billing", "Other"] },
       ],
     });
     await scriptFake({ path, status: 500, body: { error: "down" } });
@@ -463,7 +463,7 @@ describe("automation runs", () => {
     expect(failing).toMatchObject({ status: "failed", error: "the target answered HTTP 500" });
     expect(other?.steps.at(-1)).toMatchObject({
       status: "failed",
-      error: "AI steps are not available yet",
+      error: "AI is not set up for this workspace.",
     });
     expect(await tagsOf(cookie, contactId)).toEqual(["first", "other"]);
 

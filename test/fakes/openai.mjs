@@ -21,6 +21,8 @@
 //   "Summary: …" of the transcript, "[<to>] <text>" with the detected language as a translation,
 //   and a rewrite per tone (shorter: the first half of the first sentence; friendlier: "Hi
 //   there! …"; formal: "Dear customer, …"; fix: tidied spaces, capitals and full stop).
+// - Schemas named automation_classification, automation_extraction and automation_answer get
+//   the automations' AI step answers (openai-automation.mjs).
 // - With `tools`, a user message last, and `tool_choice` not "none": the forced tool, or else the
 //   first tool one of whose name's words is in the user message, is called with arguments built
 //   the same way; no such tool → a text answer.
@@ -28,6 +30,7 @@
 // - Embeddings: a hashed bag of words (each word adds ±1 to one of `dimensions` slots, 256 by
 //   default), L2-normalised, so texts sharing words get close vectors.
 import { createHash } from "node:crypto";
+import { automationAnswer } from "./openai-automation.mjs";
 import { copilotAnswer } from "./openai-copilot.mjs";
 
 export const HUMAN_WORDS = [
@@ -180,8 +183,12 @@ function answerMessage(body) {
   const last = messages.at(-1);
   const format = body.response_format;
   if (format?.type === "json_schema") {
-    const copilot = copilotAnswer(format.json_schema?.name, messages, { textOf, mostRelevant });
-    return { content: JSON.stringify(copilot ?? fill(format.json_schema?.schema ?? {}, decision)) };
+    const { name, schema } = format.json_schema ?? {};
+    const question = textOf(messages.findLast((m) => m.role === "user"));
+    const named =
+      copilotAnswer(name, messages, { textOf, mostRelevant }) ??
+      automationAnswer(name, schema, question, decision, { words });
+    return { content: JSON.stringify(named ?? fill(schema ?? {}, decision)) };
   }
   if (format?.type === "json_object") {
     const { asked: _, ...said } = decision;

@@ -24,6 +24,11 @@ const StepId = z
   .optional()
   .openapi({ description: "Stable id the run log uses; generated when absent" });
 
+/** A name later steps read a step's output by: `{{vars.NAME…}}`. */
+const SaveAs = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, "lower-case letters, digits and _");
+
+export const AI_TASKS = ["classify", "extract", "answer"] as const;
+
 const Template = AgentMessageFields.shape.template.unwrap().extend({
   language: z.string().min(2).max(15).check(singleLine).openapi({ example: "en_US" }),
 });
@@ -100,21 +105,37 @@ const leafSteps = [
       .default({}),
     body: z.unknown().optional().openapi({ description: "Sent as JSON; strings take variables" }),
     timeout_seconds: z.number().int().min(1).max(30).default(10),
-    save_as: z
-      .string()
-      .regex(/^[a-z][a-z0-9_]{0,39}$/, "lower-case letters, digits and _")
-      .optional()
-      .openapi({
-        description:
-          "Later steps read the answer as {{vars.NAME.status}}, {{vars.NAME.body.field}}",
-      }),
+    save_as: SaveAs.optional().openapi({
+      description: "Later steps read the answer as {{vars.NAME.status}}, {{vars.NAME.body.field}}",
+    }),
   }),
   z.strictObject({ id: StepId, type: z.literal("start_automation"), automation_id: Id }),
   z.strictObject({ id: StepId, type: z.literal("stop") }),
   z.strictObject({
     id: StepId,
     type: z.literal("ai"),
-    prompt: Text.optional(),
+    task: z.enum(AI_TASKS).optional().openapi({
+      description:
+        "`classify` the customer's message into `categories`; `extract` contact `fields` from it; `answer` it from the knowledge base. Required when saved",
+    }),
+    prompt: Text.optional().openapi({ description: "Extra instructions for the AI" }),
+    save_as: SaveAs.optional().openapi({
+      description:
+        "Later steps read the output as {{vars.NAME.category}}, {{vars.NAME.answer}}, {{vars.NAME.found}}, {{vars.NAME.<field>}}",
+    }),
+    categories: z.array(Name).min(2).max(20).optional().openapi({ description: "classify" }),
+    label: z.boolean().optional().openapi({
+      description: "classify: apply the category as a conversation label, if such a label exists",
+    }),
+    fields: z
+      .array(FieldKey)
+      .min(1)
+      .max(20)
+      .optional()
+      .openapi({ description: "extract: contact field keys (name, email, phone or custom)" }),
+    send: z.boolean().optional().openapi({
+      description: "answer: send the answer to the customer when the knowledge base has it",
+    }),
   }),
 ] as const;
 

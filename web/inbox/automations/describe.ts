@@ -58,6 +58,12 @@ export function stepSummary(step: Step, refs: References): string {
         : (step.until?.time ?? "");
     case "http_request":
       return `${step.method ?? "POST"} ${step.url}`;
+    case "ai": {
+      if (!step.task) return "";
+      const detail = step.task === "classify" ? step.categories : step.fields;
+      const task = t(`automations.ai.task.${step.task}`);
+      return detail?.length ? `${task}: ${detail.join(", ")}` : task;
+    }
     default:
       return "";
   }

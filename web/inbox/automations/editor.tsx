@@ -14,6 +14,7 @@ import {
   useSubmit,
 } from "../../shared/ui";
 import { useSession } from "../session";
+import { aiVariables } from "./ai-form";
 import {
   type Automation,
   activateAutomation,
@@ -37,10 +38,12 @@ import { draftOf, emptyDraft, FREQUENCIES, requestOf } from "./model";
 import { StepList } from "./steps";
 import { TriggerOptions } from "./trigger-card";
 
-/** The names HTTP steps save their answers as, for `{{vars.NAME…}}` in later steps. */
+/** What HTTP and AI steps save, as `vars.NAME…` variables for later steps. */
 function savedNames(steps: Step[]): string[] {
   return steps.flatMap((step) => {
-    if (step.type === "http_request" && step.save_as) return [step.save_as];
+    if (step.type === "http_request" && step.save_as)
+      return [`vars.${step.save_as}.status`, `vars.${step.save_as}.body`];
+    if (step.type === "ai") return aiVariables(step);
     if (step.type === "branch")
       return [
         ...step.branches.flatMap((b) => savedNames(b.steps)),

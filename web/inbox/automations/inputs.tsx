@@ -14,13 +14,9 @@ const BUILT_IN = [
   "conversation.number",
 ];
 
-/** The variables a text may hold: the engine's own, each contact field and earlier HTTP answers. */
-export function variablesFor(fields: ContactField[], savedAs: string[]) {
-  return [
-    ...BUILT_IN,
-    ...fields.map((f) => `contact.fields.${f.key}`),
-    ...savedAs.flatMap((name) => [`vars.${name}.status`, `vars.${name}.body`]),
-  ];
+/** The variables a text may hold: the engine's own, each contact field and what earlier steps saved. */
+export function variablesFor(fields: ContactField[], saved: string[]) {
+  return [...BUILT_IN, ...fields.map((f) => `contact.fields.${f.key}`), ...saved];
 }
 
 /** A text area with a menu that inserts `{{variable}}` tokens where the cursor is. */

@@ -150,6 +150,8 @@ export function defaultStep(type: StepType): Step {
       return { id, type, method: "POST", url: "", headers: {}, timeout_seconds: 10 };
     case "start_automation":
       return { id, type, automation_id: "" };
+    case "ai":
+      return { id, type, task: "classify", categories: [] };
     case "ask":
       return {
         id,

@@ -73,6 +73,20 @@ function Json({ label, value }: { label: string; value: unknown }) {
   );
 }
 
+/** What an AI step decided, in one line: the category, the answer, or the values it saved. */
+function aiResult(output: Record<string, unknown> | null | undefined) {
+  if (!output) return null;
+  if (typeof output.category === "string")
+    return `${output.category} · ${formatNumber(Number(output.confidence ?? 0), { style: "percent" })}`;
+  if (typeof output.found === "boolean")
+    return output.found ? String(output.answer) : t("automations.ai.noAnswer");
+  if (output.values && typeof output.values === "object")
+    return Object.entries(output.values)
+      .map(([key, value]) => `${key}: ${String(value)}`)
+      .join(" · ");
+  return null;
+}
+
 function RunSteps({ run }: { run: RunWithSteps }) {
   if (run.steps.length === 0) return <p class="muted small">{t("automations.runs.noSteps")}</p>;
   return (
@@ -90,6 +104,9 @@ function RunSteps({ run }: { run: RunWithSteps }) {
             </span>
           </div>
           {step.error && <p class="run-error">{step.error}</p>}
+          {step.type === "ai" && step.status === "completed" && (
+            <p class="run-result">{aiResult(step.output)}</p>
+          )}
           <div class="run-io">
             <Json label={t("automations.runs.input")} value={step.input} />
             <Json label={t("automations.runs.output")} value={step.output} />

@@ -1,4 +1,5 @@
-import { Field, Select, TextArea, TextInput, t } from "../../shared/ui";
+import { Field, Select, TextInput, t } from "../../shared/ui";
+import { AiForm } from "./ai-form";
 import { AskForm } from "./ask-form";
 import { HttpForm } from "./http-form";
 import { VariableText } from "./inputs";
@@ -20,7 +21,7 @@ export const FORM_FIELDS: Record<string, string[]> = {
   wait: ["minutes", "until.time", "until.days"],
   http_request: ["method", "url", "body", "timeout_seconds", "save_as"],
   start_automation: ["automation_id"],
-  ai: ["prompt"],
+  ai: ["task", "categories", "fields", "prompt", "save_as"],
   ask: ["question", "answer_type", "choices", "save_to_field", "retries", "timeout_minutes"],
   branch: [],
 };
@@ -162,18 +163,7 @@ export function StepForm(props: StepFormProps) {
         </Field>
       );
     case "ai":
-      return (
-        <>
-          <p class="muted small">{t("automations.aiSoon")}</p>
-          <Field label={t("automations.prompt")} error={err("prompt")}>
-            <TextArea
-              rows={2}
-              value={step.prompt ?? ""}
-              onInput={(e) => onChange({ ...step, prompt: e.currentTarget.value })}
-            />
-          </Field>
-        </>
-      );
+      return <AiForm {...props} step={step} />;
     case "ask":
       return <AskForm {...props} step={step} />;
     case "open_conversation":

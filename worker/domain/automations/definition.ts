@@ -16,7 +16,7 @@ import { type FieldError, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import type { Condition, Conditions } from "../../schemas/automation-rules";
 import type { Definition, Step } from "../../schemas/automations";
-import { unknownVariables } from "./effects";
+import { BUILT_IN_FIELDS, unknownVariables } from "./effects";
 import { walkSteps, withStepIds } from "./steps";
 
 /** What a request names, with where it names it: checked against the workspace in one go. */
@@ -78,6 +78,38 @@ function stepShapeErrors(step: Step, path: string): FieldError[] {
     errors.push({ path: `${path}.user_id`, message: "give user_id, team_id or both" });
   if (step.type === "ask" && step.answer_type === "choice" && !step.choices)
     errors.push({ path: `${path}.choices`, message: "a choice question lists its choices" });
+  if (step.type === "ai") errors.push(...aiStepErrors(step, path));
+  return errors;
+}
+
+/** What each AI task needs, and nothing another task's. */
+function aiStepErrors(step: Extract<Step, { type: "ai" }>, path: string): FieldError[] {
+  if (!step.task)
+    return [
+      { path: `${path}.task`, message: "choose what the AI does: classify, extract or answer" },
+    ];
+  const errors: FieldError[] = [];
+  const belongs = { categories: "classify", label: "classify", fields: "extract", send: "answer" };
+  for (const [key, task] of Object.entries(belongs))
+    if (step[key as keyof typeof belongs] !== undefined && step.task !== task)
+      errors.push({ path: `${path}.${key}`, message: `only for the ${task} task` });
+  if (step.task === "classify") {
+    if (!step.categories)
+      errors.push({ path: `${path}.categories`, message: "list 2 to 20 categories" });
+    const seen = new Set<string>();
+    for (const [i, category] of (step.categories ?? []).entries()) {
+      if (seen.has(category.toLowerCase()))
+        errors.push({ path: `${path}.categories.${i}`, message: "listed twice" });
+      seen.add(category.toLowerCase());
+    }
+  }
+  if (step.task === "extract") {
+    if (!step.fields) errors.push({ path: `${path}.fields`, message: "list the fields to fill" });
+    const fields = step.fields ?? [];
+    for (const [i, key] of fields.entries())
+      if (fields.indexOf(key) !== i)
+        errors.push({ path: `${path}.fields.${i}`, message: "listed twice" });
+  }
   return errors;
 }
 
@@ -99,6 +131,12 @@ function stepReferences(step: Step, path: string, refs: References) {
     refs.texts.push({ path: `${path}.question`, id: step.question });
     if (step.save_to_field)
       refs.fields.push({ path: `${path}.save_to_field`, id: step.save_to_field });
+  }
+  if (step.type === "ai") {
+    if (step.prompt) refs.texts.push({ path: `${path}.prompt`, id: step.prompt });
+    for (const [i, key] of (step.fields ?? []).entries())
+      if (!(BUILT_IN_FIELDS as readonly string[]).includes(key))
+        refs.fields.push({ path: `${path}.fields.${i}`, id: key });
   }
   if (step.type === "update_field") refs.fields.push({ path: `${path}.field`, id: step.field });
   if (step.type === "add_label") refs.labels.push({ path: `${path}.label`, id: step.label });

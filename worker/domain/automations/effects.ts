@@ -5,7 +5,8 @@
  */
 import { eq } from "drizzle-orm";
 import { isPlatformChannel } from "../../channels";
-import { workspaces } from "../../db/schema";
+import { labels, workspaces } from "../../db/schema";
+import { inWorkspace } from "../../db/scope";
 import { type Db, systemPrincipal } from "../../lib/context";
 import { getChannelRow } from "../channels/channels";
 import { getContact, updateContact } from "../contacts/contacts";
@@ -23,6 +24,11 @@ import { conversationStub } from "../messaging/stubs";
 import { listBusinessHours } from "../routing/business-hours";
 import { transferConversation } from "../routing/transfer";
 
+export { citationsOf } from "../ai/assistant-prompt";
+export { BUILT_IN_FIELDS } from "../ai/assistants";
+export { type AiCall, AiUnavailable, complete } from "../ai/provider";
+export { fieldValueFromText, listContactFields } from "../contacts/fields";
+export { searchKnowledge } from "../knowledge/search";
 export { renderVariables, unknownVariables } from "../messaging/variables";
 export { type BusinessHours, instantOf, isOpen, localParts } from "../routing/hours";
 
@@ -185,6 +191,49 @@ export const setContactField = (
     systemPrincipal(scope.workspaceId),
     contactId,
     { custom_fields: { [field]: value } },
+    now,
+  );
+
+/** Whether the workspace has this label (conversations take only labels it has). */
+export async function labelExists(db: Db, workspaceId: string, name: string) {
+  const row = await db.query.labels.findFirst({
+    columns: { name: true },
+    where: inWorkspace(labels, workspaceId, eq(labels.name, name.toLowerCase())),
+  });
+  return row !== undefined;
+}
+
+/** The customer's latest words in a conversation (notes and the business's messages aside). */
+export async function latestCustomerText(env: Env, conversationId: string) {
+  const recent = await conversationStub(env, conversationId).list({
+    beforeSeq: Number.MAX_SAFE_INTEGER,
+    limit: 50,
+    audience: "visitor",
+  });
+  const fromCustomer = recent
+    .filter((m) => (m.sender.type === "visitor" || m.sender.type === "contact") && m.text?.trim())
+    .sort((a, b) => b.seq - a.seq);
+  return fromCustomer[0]?.text ?? null;
+}
+
+/** A contact's name, email or phone, or one of its custom fields, by key. */
+export const saveContactValue = (
+  db: Db,
+  env: Env,
+  scope: RunScope,
+  contactId: string,
+  key: string,
+  value: string | number | boolean,
+  now: number,
+) =>
+  updateContact(
+    db,
+    env,
+    systemPrincipal(scope.workspaceId),
+    contactId,
+    key === "name" || key === "email" || key === "phone"
+      ? { [key]: String(value) }
+      : { custom_fields: { [key]: value } },
     now,
   );
 

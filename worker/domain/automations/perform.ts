@@ -3,6 +3,7 @@ import { snippets } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
 import { excerpt, fetchTarget, TargetRefused } from "../../lib/targets";
 import type { Step } from "../../schemas/automations";
+import { aiStep } from "./ai-step";
 import { ask } from "./ask";
 import { conditionsHold } from "./conditions";
 import {
@@ -169,10 +170,12 @@ async function wait(ctx: StepContext, step: Extract<Step, { type: "wait" }>): Pr
 }
 
 /** What a done step shows in the conversation's timeline, if anything. */
-function activityOf(step: Step): Activity | null {
+function activityOf(step: Step, result: StepResult): Activity | null {
   switch (step.type) {
     case "send_message":
       return { action: "replied" };
+    case "ai":
+      return result.output?.sent ? { action: "replied" } : null;
     case "add_tag":
       return { action: "tagged", tag: step.tag.toLowerCase() };
     case "remove_tag":
@@ -197,7 +200,7 @@ export async function performStep(
   resumed: Resumed,
 ): Promise<StepResult> {
   const result = await doStep(ctx, step, resumed);
-  const activity = activityOf(step);
+  const activity = activityOf(step, result);
   const conversationId = ctx.scope.conversationId;
   if (result.status === "completed" && activity && conversationId)
     await showInTimeline(
@@ -283,7 +286,7 @@ async function doStep(ctx: StepContext, step: Step, resumed: Resumed): Promise<S
       case "ask":
         return await ask(ctx, step, resumed);
       case "ai":
-        return { status: "failed", error: "AI steps are not available yet" };
+        return await aiStep(ctx, step);
     }
   } catch (error) {
     if (error instanceof StepFailed) return { status: "failed", error: error.message };
