@@ -29,32 +29,23 @@ export const assistantTakes = (event: Recorded) =>
  */
 export const followAssistant: Listener = async ({ db, env }, event) => {
   if (!assistantTakes(event)) return;
-  const ref = {
-    workspaceId: event.workspace_id,
-    conversationId: event.type === "conversation.reopened" ? event.conversation.id : "",
-  };
-  if (event.type === "conversation.reopened") return freshAssistantContext(db, ref);
+  const workspaceId = event.workspace_id;
+  if (event.type === "conversation.reopened")
+    return freshAssistantContext(db, { workspaceId, conversationId: event.conversation.id });
   if (event.type !== "message.received" && event.type !== "message.sent") return;
-  ref.conversationId = event.conversation_id;
+  const ref = { workspaceId, conversationId: event.conversation_id };
   if (event.type === "message.sent") {
     const conversation = await db.query.conversations.findFirst({
       columns: { aiState: true, aiAssistantId: true },
-      where: inWorkspace(conversations, ref.workspaceId, eq(conversations.id, ref.conversationId)),
+      where: inWorkspace(conversations, workspaceId, eq(conversations.id, ref.conversationId)),
     });
     if (conversation?.aiState !== "active") return;
-    const assistant = await assistantNamed(db, ref.workspaceId, conversation.aiAssistantId);
+    const assistant = await assistantNamed(db, workspaceId, conversation.aiAssistantId);
     await handOff(db, env, ref, { assistant, reason: "an agent replied", by: "agent" }, event.at);
     return;
   }
   const message = { seq: event.message.seq, text: event.message.text };
-  await takeTurn(
-    db,
-    env,
-    ref,
-    message,
-    (id) => assistantNamed(db, ref.workspaceId, id),
-    Date.now(),
-  );
+  await takeTurn(db, env, ref, message, (id) => assistantNamed(db, workspaceId, id), Date.now());
 };
 
 function assistantNamed(db: Db, workspaceId: string, id: string | null) {

@@ -21,6 +21,7 @@ import {
   systemPrompt,
 } from "./assistant-prompt";
 import { type AssistantRow, BUILT_IN_FIELDS } from "./assistants";
+import { assistantHasConversation } from "./engagement";
 import { assistantVoice, handOff, resolveByAssistant } from "./handoff";
 import { stringFieldSoFar } from "./partial-json";
 import { AiUnavailable, complete, completeStructured } from "./provider";
@@ -252,6 +253,24 @@ async function typing<T>(env: Env, conversationId: string, name: string, work: (
 }
 
 /**
+ * The conversation as the turn finds it. A new one routing has not looked at yet (the queue can
+ * be first) is claimed here by the same rule routing uses, so its first message is answered.
+ */
+async function withAssistant(db: Db, env: Env, ref: ConversationRef, text: string, now: number) {
+  const read = () =>
+    db.query.conversations.findFirst({
+      where: inWorkspace(conversations, ref.workspaceId, eq(conversations.id, ref.conversationId)),
+    });
+  const conversation = await read();
+  if (conversation?.aiState !== null || (await conversationStub(env, conversation.id).isRouted()))
+    return conversation;
+  const channel = await getChannelRow(db, ref.workspaceId, conversation.channelId);
+  return (await assistantHasConversation(db, conversation, channel, text, now))
+    ? read()
+    : conversation;
+}
+
+/**
  * The assistant's turn on a customer's message: a person asked for is a handoff without asking
  * the model; past its turns it hands over; otherwise it answers from the knowledge base. Any
  * failure of the provider (timeout, error, budget) hands the conversation to people.
@@ -264,9 +283,7 @@ export async function takeTurn(
   assistantOf: (id: string) => Promise<AssistantRow | null>,
   now: number,
 ) {
-  const conversation = await db.query.conversations.findFirst({
-    where: inWorkspace(conversations, ref.workspaceId, eq(conversations.id, ref.conversationId)),
-  });
+  const conversation = await withAssistant(db, env, ref, message.text ?? "", now);
   if (conversation?.aiState !== "active" || conversation.status === "closed") return;
   if (!(await claimTurn(db, conversation, message.seq))) return;
   const assistant = conversation.aiAssistantId

@@ -41,7 +41,7 @@ async function activates(
  * with the customer; a new conversation becomes its own when the channel's assistant activates
  * on this message (and the workspace's AI is on). Once handed over, it is people's.
  */
-export async function assistantTakes(
+export async function assistantHasConversation(
   db: Db,
   conversation: ConversationRow,
   channel: ChannelRow,
@@ -64,11 +64,11 @@ export async function assistantTakes(
         and(eq(conversations.id, conversation.id), isNull(conversations.aiState)),
       ),
     );
-  const [now_] = await db
+  const [after] = await db
     .select({ state: conversations.aiState })
     .from(conversations)
     .where(
       inWorkspace(conversations, conversation.workspaceId, eq(conversations.id, conversation.id)),
     );
-  return now_?.state === "active";
+  return after?.state === "active";
 }

@@ -3,7 +3,7 @@ import { isPlatformChannel } from "../../channels/index";
 import { type ChatMenu, channels, conversations, teams } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
 import type { Db } from "../../lib/context";
-import { assistantTakes } from "../ai/engagement";
+import { assistantHasConversation } from "../ai/engagement";
 import { queueOutbound } from "../channels/outbound";
 import { record } from "../events/record";
 import type { AiMark } from "../messaging/contract";
@@ -155,7 +155,7 @@ export async function routeCustomerMessage(
 ) {
   const { conversation, channel } = await conversationAndChannel(db, ref);
   if (!conversation || !channel) return;
-  if (await assistantTakes(db, conversation, channel, text ?? "", now)) return;
+  if (await assistantHasConversation(db, conversation, channel, text ?? "", now)) return;
   if (conversation.teamId) return conversationStub(env, conversation.id).markRouted();
   const routing = channel.routing ?? {};
   const menu = routing.menu;
