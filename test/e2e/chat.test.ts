@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startConversa } from "../../scripts/local-server.mjs";
 import { DEMO_WHATSAPP } from "../../scripts/seed.mjs";
 import { startFakePlatforms } from "../fakes/platforms.mjs";
-import { type LocalConversa, launchBrowser, SHOTS, signIn } from "./browser";
+import { callAs, type LocalConversa, launchBrowser, SHOTS, signIn } from "./browser";
 
 let server: LocalConversa;
 let browser: Browser;
@@ -64,6 +64,47 @@ describe("web chat end to end", () => {
     await visitor.reload();
     await visitor.locator("#conversa-widget button[aria-label=Chat]").click();
     await visitor.locator("#conversa-widget .msg.them", { hasText: "Ana from support" }).waitFor();
+  });
+
+  it("keeps a message sent while the visitor's history is still loading, and shows the answer to it", async () => {
+    const agent = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await signIn(agent, server.base);
+    const visitor = await browser.newPage({ viewport: { width: 1100, height: 800 } });
+    // the history, read before the visitor's first message, arrives after it is stored
+    let release = () => {};
+    const sent = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await visitor.route("**/widget/v1/conversations", async (route) => {
+      const response = await route.fetch();
+      await sent;
+      await route.fulfill({ response });
+    });
+    await visitor.goto(`${server.base}/demo`);
+    await visitor.locator("#conversa-widget button[aria-label=Chat]").click();
+    await visitor.locator("#conversa-widget button[type=submit]:not([disabled])").waitFor();
+    const composer = visitor.locator("#conversa-widget input[aria-label=Message]");
+    await composer.fill("Quick question before the page settles");
+    const stored = visitor.waitForResponse((r) => r.url().endsWith("/widget/v1/messages"));
+    await composer.press("Enter");
+    const { conversation_id } = (await (await stored).json()) as { conversation_id: string };
+    release();
+
+    const mine = visitor.locator("#conversa-widget .msg.me", { hasText: "Quick question" });
+    await mine.waitFor();
+    await callAs(
+      agent,
+      server.base,
+      "POST",
+      `${server.base}/api/v1/conversations/${conversation_id}/messages`,
+      {
+        text: "Ask away, we are here.",
+      },
+    );
+    await visitor
+      .locator("#conversa-widget .msg.them", { hasText: "Ask away" })
+      .waitFor({ timeout: 15_000 });
+    expect(await mine.count()).toBe(1);
   });
 
   it("starts a new session when its stored token is refused (expired or revoked)", async () => {

@@ -18,6 +18,9 @@ function withMessages(threads: Thread[], conversationId: string, messages: Messa
   );
 }
 
+const withThread = (threads: Thread[], thread: Thread) =>
+  withMessages(threads, thread.id, thread.messages);
+
 /** The visitor's recent conversations, closed ones included, oldest first. */
 async function recentThreads(visitorRequest: VisitorRequest): Promise<Thread[]> {
   const { data } = await visitorRequest<{ data: { id: string }[] }>("/widget/v1/conversations");
@@ -39,7 +42,11 @@ export function useHistory(session: Session | null, visitorRequest: VisitorReque
   useEffect(() => {
     if (!session) return;
     recentThreads(visitorRequest)
-      .then(setThreads, () => {})
+      // a message sent while the history loads stays, in its thread
+      .then(
+        (recent) => setThreads((sent) => sent.reduce(withThread, recent)),
+        () => {},
+      )
       .then(() => setLoaded(true));
   }, [session]);
   /** Adds messages that arrived or were sent to the conversation they belong to. */
