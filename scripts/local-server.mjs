@@ -1,6 +1,6 @@
 // Starts throwaway local copies of Conversa (or another worker config) for benchmarks and browser tests.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, openSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -9,6 +9,14 @@ import { DEMO_LOGIN, seedIfEmpty } from "./seed.mjs";
 
 const root = new URL("../", import.meta.url).pathname;
 
+/** Quiet, unless CONVERSA_SERVER_LOG names a file prefix: then `<prefix>.<port>.log` gets the server's output. */
+function serverOutput(port) {
+  const prefix = process.env.CONVERSA_SERVER_LOG;
+  if (!prefix) return "ignore";
+  const log = openSync(`${prefix}.${port}.log`, "a");
+  return ["ignore", log, log];
+}
+
 /** `wrangler dev` on 127.0.0.1:port, resolved once /health answers; `stop()` ends it. */
 export async function startWorker(args, port) {
   const child = spawn("wrangler", ["dev", "--ip", "127.0.0.1", "--port", String(port), ...args], {
@@ -16,7 +24,7 @@ export async function startWorker(args, port) {
     // wrangler's local observability collector streams a trace of every call; these throwaway
     // servers have no dashboard to show it in
     env: { ...process.env, CI: "true", X_LOCAL_OBSERVABILITY: "false" },
-    stdio: "ignore",
+    stdio: serverOutput(port),
     detached: true,
   });
   const stop = () => {
