@@ -13905,6 +13905,11 @@ export interface components {
       timeout_seconds?: number;
       /** @description Later steps read the answer as {{vars.NAME.status}}, {{vars.NAME.body.field}} */
       save_as?: string;
+      /**
+       * @description `stop` (the default) fails the run here; `continue` goes on to the next step, with `{{vars.NAME.failed}}` true and `{{vars.NAME.error}}` saying why
+       * @enum {string}
+       */
+      on_error?: "stop" | "continue";
     }) | {
       /** @description Stable id the run log uses; generated when absent */
       id?: string;
@@ -13938,6 +13943,11 @@ export interface components {
       fields?: string[];
       /** @description answer: send the answer to the customer when the knowledge base has it */
       send?: boolean;
+      /**
+       * @description `stop` (the default) fails the run here; `continue` goes on to the next step, with `{{vars.NAME.failed}}` true and `{{vars.NAME.error}}` saying why
+       * @enum {string}
+       */
+      on_error?: "stop" | "continue";
     }) | {
       /** @description Stable id the run log uses; generated when absent */
       id?: string;

@@ -261,6 +261,50 @@ describe("the AI step", () => {
     expect(overBudget.error).toBe("AI budget reached: this conversation used its 1 AI tokens.");
   });
 
+  it("goes on past a failing step that says so, and later steps read why it failed", async () => {
+    const { cookie, conversationId, contactId } = await aiSetup("My billing is wrong", {
+      ai: false,
+    });
+    const automation = await newAutomation(cookie, {
+      trigger: { type: "manual" },
+      steps: [
+        {
+          id: "sort",
+          type: "ai",
+          task: "classify",
+          categories: ["Billing", "Other"],
+          save_as: "intent",
+          on_error: "continue",
+        },
+        {
+          id: "fallback",
+          type: "branch",
+          branches: [
+            {
+              conditions: variableIs("intent.failed", true),
+              steps: [{ id: "to-people", type: "add_tag", tag: "ai-failed" }],
+            },
+          ],
+          otherwise: [],
+        },
+        { id: "done", type: "add_tag", tag: "sorted" },
+      ],
+    });
+    const run = await runByHand(cookie, automation.id, conversationId);
+    expect(run).toMatchObject({ status: "completed", error: null });
+    expect(run.steps.map((s) => [s.step_id, s.status])).toEqual([
+      ["sort", "failed"],
+      ["fallback", "completed"],
+      ["to-people", "completed"],
+      ["done", "completed"],
+    ]);
+    expect(run.steps[0]?.error).toBe("AI is not set up for this workspace.");
+    const contact = await json<{ tags: string[] }>(
+      await api(`/api/v1/contacts/${contactId}`, { cookie }),
+    );
+    expect(contact.tags.sort()).toEqual(["ai-failed", "sorted"]);
+  });
+
   it("refuses a step that does not say what it does or names what the workspace lacks", async () => {
     const { cookie } = await aiSetup();
     const refused = async (step: Record<string, unknown>) =>

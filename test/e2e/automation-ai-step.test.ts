@@ -64,6 +64,7 @@ describe("the AI step in the automation editor", () => {
     await step.getByRole("checkbox", { name: /conversation label/ }).check();
     await step.getByLabel("Save the result as").fill("intent");
     await step.getByText("Later steps read {{vars.NAME.category}}").waitFor();
+    await step.getByLabel("When this step fails").selectOption("continue");
     await page.getByRole("button", { name: "Create automation" }).click();
     await page.waitForURL(/\/automations\/aut_[^/]+$/);
     automationId = page.url().split("/").at(-1) as string;
@@ -78,6 +79,7 @@ describe("the AI step in the automation editor", () => {
         categories: ["Billing", "Shipping"],
         label: true,
         save_as: "intent",
+        on_error: "continue",
       }),
     ]);
     await page.getByRole("button", { name: "Activate" }).click();

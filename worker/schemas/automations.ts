@@ -29,6 +29,12 @@ const SaveAs = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, "lower-case letters, d
 
 export const AI_TASKS = ["classify", "extract", "answer"] as const;
 
+/** What a failing step does to its run: ends it (failed, retried from the run log), or goes on. */
+const OnError = z.enum(["stop", "continue"]).optional().openapi({
+  description:
+    "`stop` (the default) fails the run here; `continue` goes on to the next step, with `{{vars.NAME.failed}}` true and `{{vars.NAME.error}}` saying why",
+});
+
 const Template = AgentMessageFields.shape.template.unwrap().extend({
   language: z.string().min(2).max(15).check(singleLine).openapi({ example: "en_US" }),
 });
@@ -108,6 +114,7 @@ const leafSteps = [
     save_as: SaveAs.optional().openapi({
       description: "Later steps read the answer as {{vars.NAME.status}}, {{vars.NAME.body.field}}",
     }),
+    on_error: OnError,
   }),
   z.strictObject({ id: StepId, type: z.literal("start_automation"), automation_id: Id }),
   z.strictObject({ id: StepId, type: z.literal("stop") }),
@@ -136,6 +143,7 @@ const leafSteps = [
     send: z.boolean().optional().openapi({
       description: "answer: send the answer to the customer when the knowledge base has it",
     }),
+    on_error: OnError,
   }),
 ] as const;
 

@@ -1,5 +1,6 @@
 import { Checkbox, ChipsInput, Field, Select, TextArea, TextInput, t } from "../../shared/ui";
 import type { Step } from "./api";
+import { OnErrorField } from "./inputs";
 import type { StepFormProps } from "./step-form-kit";
 
 type AiStep = Extract<Step, { type: "ai" }>;
@@ -121,6 +122,7 @@ export function AiForm({ step, onChange, path, errors, refs }: StepFormProps<AiS
           />
         </Field>
       )}
+      <OnErrorField step={step} onChange={onChange} />
     </>
   );
 }

@@ -2,6 +2,7 @@ import { Plus, Trash2 } from "lucide-preact";
 import { useState } from "preact/hooks";
 import { Button, Field, IconButton, Select, TextArea, TextInput, t } from "../../shared/ui";
 import type { Step } from "./api";
+import { OnErrorField } from "./inputs";
 import { int, type StepFormProps } from "./step-form-kit";
 
 type HttpStep = Extract<Step, { type: "http_request" }>;
@@ -122,6 +123,7 @@ export function HttpForm({ step, onChange, path, errors }: StepFormProps<HttpSte
           />
         </Field>
       </div>
+      <OnErrorField step={step} onChange={onChange} />
     </>
   );
 }

@@ -1,7 +1,7 @@
 import { Braces } from "lucide-preact";
 import { useRef } from "preact/hooks";
-import { Button, Field, Menu, TextArea, t } from "../../shared/ui";
-import type { ContactField } from "./api";
+import { Button, Field, Menu, Select, TextArea, t } from "../../shared/ui";
+import type { ContactField, Step } from "./api";
 
 const BUILT_IN = [
   "contact.name",
@@ -74,5 +74,31 @@ export function VariableText({
         }))}
       />
     </div>
+  );
+}
+
+type FailingStep = Extract<Step, { on_error?: unknown }>;
+
+/** What a step that can fail (a request, the AI) does to its run when it does. */
+export function OnErrorField<S extends FailingStep>({
+  step,
+  onChange,
+}: {
+  step: S;
+  onChange: (step: S) => void;
+}) {
+  return (
+    <Field label={t("automations.onError")} hint={t("automations.onErrorHint")}>
+      <Select
+        value={step.on_error ?? "stop"}
+        options={(["stop", "continue"] as const).map((value) => ({
+          value,
+          label: t(`automations.onError.${value}`),
+        }))}
+        onChange={(e) =>
+          onChange({ ...step, on_error: e.currentTarget.value as "stop" | "continue" })
+        }
+      />
+    </Field>
   );
 }

@@ -111,7 +111,8 @@ export async function runStepOnce(ctx: StepContext, step: Step): Promise<Outcome
   if (logged?.status === "completed" || logged?.status === "skipped")
     return routeAfter(ctx.tree, step, logged.output);
   if (logged?.status === "running") return heldStep(ctx, id, logged);
-  if (logged?.status === "failed") return { kind: "fail", error: logged.error ?? "failed" };
+  if (logged?.status === "failed")
+    return afterFailure(ctx, step, logged.error ?? "failed", logged.output);
   if (logged?.status === "waiting" && step.type === "wait") {
     await db
       .update(automationRunSteps)
@@ -156,6 +157,21 @@ export async function runStepOnce(ctx: StepContext, step: Step): Promise<Outcome
       finishedAt: now,
     })
     .where(stepKey(run, id));
-  if (result.status === "failed") return { kind: "fail", error: result.error };
+  if (result.status === "failed") return afterFailure(ctx, step, result.error, output);
+  return routeAfter(ctx.tree, step, output);
+}
+
+/**
+ * A failed step ends its run, unless it says to go on: then later steps read the failure from
+ * its saved output (`failed`, `error`, and what the step had, like an HTTP answer's status).
+ */
+function afterFailure(
+  ctx: StepContext,
+  step: Step,
+  error: string,
+  output: Record<string, unknown> | null,
+): Outcome {
+  if (!("on_error" in step) || step.on_error !== "continue") return { kind: "fail", error };
+  if (step.save_as) ctx.vars[step.save_as] = { ...output, failed: true, error };
   return routeAfter(ctx.tree, step, output);
 }
