@@ -98,5 +98,10 @@ describe("the AI assistant in the widget", () => {
       .locator(".assistant-strip", { hasText: "Ada (AI) handed this conversation" })
       .waitFor();
     await agent.screenshot({ path: `${SHOTS}/inbox-assistant-handoff.png` });
+    await agent.setViewportSize({ width: 390, height: 844 });
+    await agent.reload();
+    await agent.locator(".assistant-strip").waitFor();
+    await expectAccessible(agent, "the handed-over conversation on a phone", "#main");
+    await agent.screenshot({ path: `${SHOTS}/inbox-assistant-handoff-phone.png` });
   });
 });
