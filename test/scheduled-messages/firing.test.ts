@@ -113,7 +113,7 @@ describe("a scheduled message's alarm", () => {
     await eventually(async () => (await sendsByChat(s)).get(reader.chatId) === 3, "three sends");
   });
 
-  it("repeats monthly on the calendar: the 31st becomes February's last day", async () => {
+  it("repeats monthly on the calendar: the 31st is February's last day, and the 31st again in March", async () => {
     const s = await setup();
     const [reader] = await addContacts(s, 1);
     if (!reader) throw new Error("no contact");
@@ -135,7 +135,37 @@ describe("a scheduled message's alarm", () => {
     ]);
     const [, second] = (await listScheduled(s.cookie, { contact_id: reader.id })).data;
     await fireAlarm(second?.id ?? "");
-    expect((await sendTimes()).at(-1)).toBe(`${year}-03-${februaryDays}T10:00:00.000Z`);
+    expect((await sendTimes()).at(-1)).toBe(`${year}-03-31T10:00:00.000Z`);
+  });
+
+  it("sends a daily 02:30 at 03:30 the night the clocks skip it, and at 02:30 again the next day", async () => {
+    const s = await setup();
+    await db()
+      .update(workspaces)
+      .set({ timezone: "Europe/Madrid" })
+      .where(eq(workspaces.id, s.ws.id));
+    const [reader] = await addContacts(s, 1);
+    if (!reader) throw new Error("no contact");
+    const year = new Date().getUTCFullYear() + 1;
+    // Madrid's clocks go from 02:00 to 03:00 on March's last Sunday
+    const lastSunday = 31 - new Date(Date.UTC(year, 2, 31)).getUTCDay();
+    const utc = (day: number, hour: number, minute: number) =>
+      new Date(Date.UTC(year, 2, day, hour, minute)).toISOString();
+    const first = await schedule(s.cookie, {
+      contact_id: reader.id,
+      channel_id: s.channel.id,
+      send_at: utc(lastSunday - 1, 1, 30), // 02:30 in winter time (UTC+1)
+      repeat: { every: 1, unit: "days", count: 3 },
+      message: { text: "Night report" },
+    });
+    const series = async () => (await listScheduled(s.cookie, { contact_id: reader.id })).data;
+    await fireAlarm(first.id);
+    await fireAlarm((await series())[1]?.id ?? "");
+    expect((await series()).map((m) => m.send_at)).toEqual([
+      utc(lastSunday - 1, 1, 30),
+      utc(lastSunday, 1, 30), // 02:30 does not exist: 03:30 summer time
+      utc(lastSunday + 1, 0, 30), // 02:30 summer time (UTC+2)
+    ]);
   });
 
   it("keeps a weekly repeat at 09:00 in the workspace's timezone across the change to summer time", async () => {

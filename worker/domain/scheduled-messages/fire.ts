@@ -1,7 +1,7 @@
 import { and, eq, lt, lte, or } from "drizzle-orm";
 import { acrossWorkspaces } from "../../db/client";
 import { leaseLapsed, takeLease } from "../../db/lease";
-import { type REPEAT_UNITS, scheduledMessages } from "../../db/schema";
+import { scheduledMessages } from "../../db/schema";
 import type { Db } from "../../lib/context";
 import { Problem } from "../../lib/errors";
 import { newId } from "../../lib/ids";
@@ -29,16 +29,26 @@ function laterDate(date: string, every: number, unit: "days" | "weeks" | "months
   return new Date(Date.UTC(y, m - 1 + every, Math.min(d, lastDay))).toISOString().slice(0, 10);
 }
 
+/** Where a series' times are counted from: an occurrence's time and number. */
+type Anchor = { at: number; occurrence: number };
+
 /**
- * `every` units after `at`. Hours are elapsed time; days, weeks and months keep the wall-clock
- * time in `timezone` (09:00 stays 09:00 across a DST change). A day the month lacks (the 31st)
- * becomes its last day, and the series goes on from there.
+ * The series' occurrence number `occurrence`, counted from `anchor`. Hours are elapsed time;
+ * days, weeks and months keep the anchor's wall-clock time in `timezone` (09:00 stays 09:00
+ * across a DST change, and a time the clocks skip one night is back the next) and its day of
+ * the month (the 31st is a short month's last day, and the 31st again after it).
  */
-function advance(at: number, every: number, unit: (typeof REPEAT_UNITS)[number], timezone: string) {
-  if (unit === "hours") return at + every * HOUR_MS;
-  const { date, minutes } = localParts(at, timezone);
-  const withinMinute = at % 60_000;
-  return instantOf(laterDate(date, every, unit), minutes, timezone) + withinMinute;
+function occurrenceAt(
+  anchor: Anchor,
+  occurrence: number,
+  repeat: NonNullable<ScheduledRow["repeat"]>,
+  timezone: string,
+) {
+  const steps = (occurrence - anchor.occurrence) * repeat.every;
+  if (repeat.unit === "hours") return anchor.at + steps * HOUR_MS;
+  const { date, minutes } = localParts(anchor.at, timezone);
+  const withinMinute = anchor.at % 60_000;
+  return instantOf(laterDate(date, steps, repeat.unit), minutes, timezone) + withinMinute;
 }
 
 /**
@@ -71,25 +81,50 @@ async function settle(db: Db, row: ScheduledRow, values: Partial<ScheduledRow>, 
 
 /**
  * When a repeating message goes next (skipping times already past), or null when it ends;
- * `timezone` (the workspace's) keeps its time of day.
+ * `timezone` (the workspace's) keeps its time of day, counted from `anchor` (the row itself
+ * unless told otherwise).
  */
-export function nextOccurrence(row: ScheduledRow, now: number, timezone = "UTC") {
+export function nextOccurrence(
+  row: ScheduledRow,
+  now: number,
+  timezone = "UTC",
+  anchor: Anchor = { at: row.requestedAt, occurrence: row.occurrence },
+) {
   const { repeat } = row;
   if (!repeat) return null;
   const until = repeat.until ? Date.parse(repeat.until) : Number.POSITIVE_INFINITY;
   let occurrence = row.occurrence;
-  let at = row.requestedAt;
+  let at: number;
   do {
     occurrence += 1;
-    at = advance(at, repeat.every, repeat.unit, timezone);
+    at = occurrenceAt(anchor, occurrence, repeat, timezone);
     if ((repeat.count !== undefined && occurrence >= repeat.count) || at > until) return null;
   } while (at <= now);
   return { occurrence, at };
 }
 
+/**
+ * The series' first occurrence, which later ones are counted from, unless this one was moved
+ * off the series' times: then the series goes on from it.
+ */
+async function anchorOf(db: Db, row: ScheduledRow, timezone: string): Promise<Anchor> {
+  const own = { at: row.requestedAt, occurrence: row.occurrence };
+  if (row.occurrence === 0 || !row.repeat) return own;
+  const first = await db.query.scheduledMessages.findFirst({
+    columns: { requestedAt: true },
+    where: scheduledKey(row.workspaceId, row.seriesId),
+  });
+  if (!first) return own;
+  const anchor = { at: first.requestedAt, occurrence: 0 };
+  return occurrenceAt(anchor, row.occurrence, row.repeat, timezone) === row.requestedAt
+    ? anchor
+    : own;
+}
+
 /** Writes the series' next occurrence once (its number is unique in the series) and arms it. */
 async function scheduleNext(db: Db, env: Env, row: ScheduledRow, now: number) {
-  const next = nextOccurrence(row, now, await workspaceTimezone(db, row.workspaceId));
+  const timezone = await workspaceTimezone(db, row.workspaceId);
+  const next = nextOccurrence(row, now, timezone, await anchorOf(db, row, timezone));
   if (!next) return;
   const sendAt = await placeInHours(db, row.workspaceId, row.businessHoursId, next.at).catch(
     () => next.at,
