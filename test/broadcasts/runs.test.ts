@@ -1,9 +1,9 @@
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { runPeriodicJobs } from "../../worker/scheduled";
 import { refusedPaths } from "../automations/helpers";
 import { eventually } from "../channel-helpers";
-import { api, json } from "../helpers";
+import { api, json, ORIGIN } from "../helpers";
 import {
   addContacts,
   type BroadcastDto,
@@ -15,6 +15,7 @@ import {
   sendsByChat,
   setup,
   statsOf,
+  textsByChat,
 } from "./helpers";
 
 type Run = Stats & { run: number; period_key: string; started_at: string };
@@ -93,6 +94,33 @@ describe("recurring broadcasts", () => {
       return [...counts.values()].every((n) => n === 3) && counts.size === 2 ? counts : undefined;
     }, "three messages to each reader");
     for (const reader of readers) expect(sends.get(reader.chatId)).toBe(3);
+  });
+
+  it("gives each run its own short links, so a click counts for the run it was sent in", async () => {
+    const s = await setup();
+    const [reader] = await addContacts(s, 1);
+    if (!reader) throw new Error("no reader");
+    const broadcast = await newBroadcast(s, {
+      message: { text: "Today's offer: https://shop.example.com/today" },
+      schedule: { recurrence: { every: "daily", time: "09:00", timezone: "UTC" } },
+    });
+    for (const day of ["2030-05-01", "2030-05-02"]) await tick(s, broadcast.id, `${day}T09:00:00Z`);
+    const texts = await eventually(async () => {
+      const sent = (await textsByChat(s)).get(reader.chatId) ?? [];
+      return sent.length === 2 ? sent : undefined;
+    }, "both runs' messages");
+    const codes = texts.map((text) => text.match(/\/l\/(\w{10})$/)?.[1]);
+    expect(new Set(codes).size).toBe(2);
+    const opened = await exports.default.fetch(`${ORIGIN}/l/${codes[0]}`, {
+      redirect: "manual",
+      headers: { "user-agent": "Mozilla/5.0 (iPhone)" },
+    });
+    expect(opened.headers.get("location")).toBe("https://shop.example.com/today");
+    const runs = await runsOf(s, broadcast.id);
+    expect(runs.map((r) => [r.run, r.clicked])).toEqual([
+      [2, 0],
+      [1, 1],
+    ]);
   });
 
   it("a skipped hour and a doubled hour each make one run, however many ticks see them", async () => {

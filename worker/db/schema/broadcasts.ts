@@ -214,11 +214,15 @@ export const broadcastLinks = sqliteTable(
     broadcastId: text("broadcast_id")
       .notNull()
       .references(() => broadcasts.id, { onDelete: "cascade" }),
+    /** The run the link was sent in: a click counts for that run's recipient. */
+    run: integer("run").notNull().default(1),
     contactId: text("contact_id").notNull(),
     url: text("url").notNull(),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("broadcast_links_recipient_idx").on(t.broadcastId, t.contactId, t.url)],
+  (t) => [
+    uniqueIndex("broadcast_links_recipient_idx").on(t.broadcastId, t.run, t.contactId, t.url),
+  ],
 );
 
 /** Contacts added to a broadcast's audience by an uploaded list (CSV). */

@@ -30,12 +30,13 @@ const splitTail = (match: string) => {
 
 /**
  * The recipient's text with each link replaced by a short link of its own on the broadcast's
- * origin. The same recipient and link keep their code, so a send done again writes the same text.
+ * origin. The same recipient, run and link keep their code, so a send done again writes the same
+ * text; each run of a recurring broadcast counts its own clicks.
  */
 export async function shortenLinks(
   db: Db,
   broadcast: BroadcastRow,
-  contactId: string,
+  { contactId, run }: { contactId: string; run: number },
   text: string,
 ) {
   const origin = broadcast.linkOrigin;
@@ -46,6 +47,7 @@ export async function shortenLinks(
     code: newLinkCode(),
     workspaceId,
     broadcastId: broadcast.id,
+    run,
     contactId,
     url,
   }));
@@ -58,6 +60,7 @@ export async function shortenLinks(
         broadcastLinks,
         workspaceId,
         eq(broadcastLinks.broadcastId, broadcast.id),
+        eq(broadcastLinks.run, run),
         eq(broadcastLinks.contactId, contactId),
         inArray(broadcastLinks.url, urls),
       ),
@@ -75,8 +78,8 @@ const PREVIEW_AGENTS =
   /TelegramBot|WhatsApp|facebookexternalhit|Facebot|Twitterbot|Slackbot|Discordbot|LinkedInBot|SkypeUriPreview|Googlebot|bingbot|Applebot/i;
 
 /**
- * The address a short link stands for, or null for a code never issued. The recipient it was
- * issued to is marked clicked the first time a person (not a link preview) opens it.
+ * The address a short link stands for, or null for a code never issued. The recipient (of the
+ * run) it was issued to is marked clicked the first time a person (not a link preview) opens it.
  */
 export async function followLink(db: Db, code: string, userAgent: string, now: number) {
   const [link] = await acrossWorkspaces(db)
@@ -94,6 +97,7 @@ export async function followLink(db: Db, code: string, userAgent: string, now: n
         broadcastRecipients,
         link.workspaceId,
         eq(broadcastRecipients.broadcastId, link.broadcastId),
+        eq(broadcastRecipients.run, link.run),
         eq(broadcastRecipients.contactId, link.contactId),
       ),
     );

@@ -120,7 +120,7 @@ export async function sendToRecipient(
   const { text: rendered, subject, html } = await filledFor(db, principal, contact, body);
   const text =
     rendered && broadcast.trackClicks
-      ? await shortenLinks(db, broadcast, contactId, rendered)
+      ? await shortenLinks(db, broadcast, recipient, rendered)
       : rendered;
   const reply = await prepareAgentMessage(
     db,
