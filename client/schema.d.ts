@@ -15138,7 +15138,9 @@ export interface components {
       instructions: string;
       /** @description Channels whose new conversations it answers; one enabled assistant per channel */
       channel_ids: string[];
-      /** @description Where handoffs go; null: the channel's routing (chat menu or team) */
+      /** @description Teams whose new conversations it answers once routing brings them there (the chat menu or the channel's team), before the team's people; one enabled assistant per team */
+      team_ids: string[];
+      /** @description Where handoffs go; null: the team it answers for, else the channel's routing (chat menu or team) */
       team_id: string | null;
       /**
        * @description `always`; `keyword`: only when the first message has one of `keywords`; `out_of_hours`: only while the team's business hours are closed
@@ -15174,7 +15176,9 @@ export interface components {
       instructions?: string;
       /** @description Channels whose new conversations it answers; one enabled assistant per channel */
       channel_ids?: string[];
-      /** @description Where handoffs go; null: the channel's routing (chat menu or team) */
+      /** @description Teams whose new conversations it answers once routing brings them there (the chat menu or the channel's team), before the team's people; one enabled assistant per team */
+      team_ids?: string[];
+      /** @description Where handoffs go; null: the team it answers for, else the channel's routing (chat menu or team) */
       team_id?: string | null;
       /**
        * @description `always`; `keyword`: only when the first message has one of `keywords`; `out_of_hours`: only while the team's business hours are closed
@@ -15201,7 +15205,9 @@ export interface components {
       instructions?: string;
       /** @description Channels whose new conversations it answers; one enabled assistant per channel */
       channel_ids?: string[];
-      /** @description Where handoffs go; null: the channel's routing (chat menu or team) */
+      /** @description Teams whose new conversations it answers once routing brings them there (the chat menu or the channel's team), before the team's people; one enabled assistant per team */
+      team_ids?: string[];
+      /** @description Where handoffs go; null: the team it answers for, else the channel's routing (chat menu or team) */
       team_id?: string | null;
       /**
        * @description `always`; `keyword`: only when the first message has one of `keywords`; `out_of_hours`: only while the team's business hours are closed

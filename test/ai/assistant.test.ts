@@ -3,7 +3,13 @@ import { describe, expect, it } from "vitest";
 import { aiUsage } from "../../worker/db/schema";
 import { eventually, fakeRequests, scriptFake } from "../channel-helpers";
 import { api, db, expectProblem, json, openSocket, visitorChat } from "../helpers";
-import { aiSaid, assistantSetup, conversationOf, handoffEvents } from "./assistant-helpers";
+import {
+  aiSaid,
+  assistantSetup,
+  conversationOf,
+  handoffEvents,
+  messagesOf,
+} from "./assistant-helpers";
 
 const HANDOFF = "I'm passing you to a member of our team. They'll answer here shortly.";
 
@@ -388,6 +394,64 @@ describe("assistants API", () => {
       await api("/api/v1/ai/assistants", { cookie: ws.ownerCookie }),
     );
     expect(list.data).toHaveLength(1);
+  });
+
+  it("answers for a team: a conversation routed there gets the team's assistant first, and the team at its handoff", async () => {
+    const { ws, channel, support, bot } = await assistantSetup({ channel_ids: [] });
+    const patched = await api(`/api/v1/ai/assistants/${bot.id}`, {
+      method: "PATCH",
+      cookie: ws.ownerCookie,
+      body: { team_ids: [support.id] },
+    });
+    expect(await json(patched)).toMatchObject({ channel_ids: [], team_ids: [support.id] });
+    const chat = await visitorChat(channel.id);
+    const id = await chat.say("How long do refunds take?");
+    const [answer] = await eventually(async () => {
+      const said = await aiSaid(ws, id);
+      return said.length ? said : undefined;
+    }, "the team assistant's answer");
+    expect(answer?.text).toContain("five business days");
+    // in the team's queue, but the assistant's until it hands over: not routed to people yet
+    expect(await conversationOf(ws, id)).toMatchObject({
+      team_id: support.id,
+      ai: { state: "active", assistant_id: bot.id },
+    });
+    const routed = async () =>
+      (await messagesOf(ws, id)).filter((m) => m.event?.type === "routed").length;
+    expect(await routed()).toBe(0);
+
+    await chat.say("Can I talk to a person?");
+    await eventually(async () => (await routed()) === 1, "the team taking the conversation");
+    expect(await conversationOf(ws, id)).toMatchObject({
+      team_id: support.id,
+      ai: { state: "handed_off" },
+    });
+    // an agent can hand it back to the team's assistant
+    const back = await api(`/api/v1/conversations/${id}/assistant/hand-back`, {
+      method: "POST",
+      cookie: ws.ownerCookie,
+    });
+    expect(await json(back)).toMatchObject({ ai: { state: "active", assistant_id: bot.id } });
+  });
+
+  it("refuses a team another assistant answers, and unknown teams", async () => {
+    const { ws, support } = await assistantSetup({ team_ids: [] });
+    const first = await api("/api/v1/ai/assistants", {
+      cookie: ws.ownerCookie,
+      body: { name: "Billing bot", team_ids: [support.id] },
+    });
+    expect(first.status).toBe(201);
+    const bad = await expectProblem(
+      await api("/api/v1/ai/assistants", {
+        cookie: ws.ownerCookie,
+        body: { name: "Second", team_ids: [support.id, "tm_nowhere"] },
+      }),
+      422,
+    );
+    expect(bad.errors?.map((e) => [e.path, e.message])).toEqual([
+      ["team_ids.0", "the assistant “Billing bot” already answers this team"],
+      ["team_ids.1", "no such team"],
+    ]);
   });
 
   it("tries the assistant on a made-up conversation, storing nothing", async () => {

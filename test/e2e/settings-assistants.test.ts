@@ -76,6 +76,7 @@ describe("Settings → AI assistants", () => {
       activation: "out_of_hours",
     });
     await addReturnsPolicy();
+    const billing = await api<{ id: string }>("POST", "/api/v1/teams", { name: "Billing" });
     await page.reload();
     await expect.poll(() => row("Night shift").textContent()).toContain(whatsapp.name);
 
@@ -97,14 +98,17 @@ describe("Settings → AI assistants", () => {
     expect((await api<{ data: Assistant[] }>("GET", "/api/v1/ai/assistants")).data).toHaveLength(1);
 
     await dialog().getByRole("checkbox", { name: whatsapp.name }).uncheck();
+    await dialog().getByRole("checkbox", { name: "Billing" }).check();
     await dialog().getByRole("button", { name: "Save" }).click();
     await dialog().waitFor({ state: "detached" });
     await expect.poll(() => row("Website helper").textContent()).toContain(webchat.name);
+    expect(await row("Website helper").textContent()).toContain("Billing");
     const saved = (await api<{ data: Assistant[] }>("GET", "/api/v1/ai/assistants")).data.find(
       (a) => a.name === "Website helper",
     );
     expect(saved).toMatchObject({
       channel_ids: [webchat.id],
+      team_ids: [billing.id],
       collect_fields: ["email"],
       resolve_closes: true,
       instructions: "Be warm and brief.",

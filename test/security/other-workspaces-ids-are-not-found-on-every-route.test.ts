@@ -423,11 +423,16 @@ const REQUESTS: Record<string, Request> = {
       name: `Matrix ${++unique}`,
       enabled: false,
       channel_ids: [first(own, "ch")],
+      team_ids: [first(own, "team")],
       team_id: first(own, "team"),
     }),
   },
   "PATCH /api/v1/ai/assistants/{id}": {
-    body: (own) => ({ channel_ids: [first(own, "ch")], team_id: first(own, "team") }),
+    body: (own) => ({
+      channel_ids: [first(own, "ch")],
+      team_ids: [first(own, "team")],
+      team_id: first(own, "team"),
+    }),
   },
   "POST /api/v1/ai/assistants/{id}/test": {
     body: () => ({ messages: [{ role: "customer", text: "matrix" }] }),

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { assistantTest } from "../domain/ai/assistant-test";
 import {
-  assistantForChannel,
+  assistantFor,
   createAssistant,
   deleteAssistant,
   findAssistant,
@@ -189,10 +189,16 @@ export const assistantsRouter = createRouter()
     if (conversation.status === "closed")
       throw conflict("Reopen the conversation first: a closed one has nobody to answer.");
     if (conversation.ai?.state === "active") return c.json(conversation, 200);
-    const assistant = await assistantForChannel(db, workspaceId, conversation.channel_id);
+    const assistant = await assistantFor(db, workspaceId, {
+      channelId: conversation.channel_id,
+      teamId: conversation.team_id,
+    });
     if (!assistant)
       throw validationFailed([
-        { path: "id", message: "no enabled AI assistant answers this conversation's channel" },
+        {
+          path: "id",
+          message: "no enabled AI assistant answers this conversation's team or channel",
+        },
       ]);
     await handBack(db, c.env, { workspaceId, conversationId: id }, assistant);
     return c.json(await getConversation(db, workspaceId, id), 200);

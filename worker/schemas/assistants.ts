@@ -28,8 +28,13 @@ const assistantFields = {
   channel_ids: z.array(z.string().max(64)).max(50).openapi({
     description: "Channels whose new conversations it answers; one enabled assistant per channel",
   }),
+  team_ids: z.array(z.string().max(64)).max(50).openapi({
+    description:
+      "Teams whose new conversations it answers once routing brings them there (the chat menu or the channel's team), before the team's people; one enabled assistant per team",
+  }),
   team_id: z.string().max(64).nullable().openapi({
-    description: "Where handoffs go; null: the channel's routing (chat menu or team)",
+    description:
+      "Where handoffs go; null: the team it answers for, else the channel's routing (chat menu or team)",
   }),
   activation: z.enum(ASSISTANT_ACTIVATIONS).openapi({
     description:
@@ -59,6 +64,7 @@ export const AssistantCreate = z
     enabled: assistantFields.enabled.optional(),
     instructions: assistantFields.instructions.optional(),
     channel_ids: assistantFields.channel_ids.optional(),
+    team_ids: assistantFields.team_ids.optional(),
     team_id: assistantFields.team_id.optional(),
     activation: assistantFields.activation.optional(),
     keywords: assistantFields.keywords.optional(),

@@ -27,6 +27,7 @@ import {
   type Draft,
   draftOf,
   fieldLabel,
+  teamError,
 } from "./assistant-model";
 import { type Channel, typeName } from "./channels/look";
 import type { Team } from "./team-model";
@@ -141,6 +142,17 @@ export function AssistantDrawer({
             label: c.name,
             hint: typeName(c.type),
           }))}
+        />
+        <Checklist
+          legend={t("assistants.teams")}
+          hint={t("assistants.teamsHint")}
+          path="team_ids"
+          errors={errors}
+          wording={teamError}
+          empty={t("assistants.noTeamsYet")}
+          value={draft.team_ids ?? []}
+          onChange={(team_ids) => set({ team_ids })}
+          choices={teams.map((team) => ({ value: team.id, label: team.name }))}
         />
         <Field
           label={t("assistants.activation")}

@@ -34,6 +34,12 @@ export function channelError(message: string | undefined) {
   return taken ? t("assistants.channelTaken", { name: taken[1] ?? "" }) : message;
 }
 
+/** The server's refusal of a team another assistant has, in the agent's language. */
+export function teamError(message: string | undefined) {
+  const taken = message?.match(/assistant “(.+)” already answers/);
+  return taken ? t("assistants.teamTaken", { name: taken[1] ?? "" }) : message;
+}
+
 /** What the form edits: the numbers and messages as typed. */
 export type Draft = Omit<AssistantBody, "max_turns" | "handoff_message" | "no_handoff_message"> & {
   max_turns: string;
@@ -46,6 +52,7 @@ export const draftOf = (assistant: Assistant | null): Draft => ({
   enabled: assistant?.enabled ?? true,
   instructions: assistant?.instructions ?? "",
   channel_ids: assistant?.channel_ids ?? [],
+  team_ids: assistant?.team_ids ?? [],
   team_id: assistant?.team_id ?? null,
   activation: assistant?.activation ?? "always",
   keywords: assistant?.keywords ?? [],

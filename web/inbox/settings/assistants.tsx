@@ -61,8 +61,20 @@ async function switchOn(assistant: Assistant, enabled: boolean) {
   }
 }
 
-function ChannelNames({ ids, channels }: { ids: string[]; channels: Channel[] }) {
-  const names = ids.map((id) => channels.find((c) => c.id === id)?.name).filter(Boolean);
+/** Where an assistant answers: its channels' and teams' names. */
+function Places({
+  assistant,
+  channels,
+  teams,
+}: {
+  assistant: Assistant;
+  channels: Channel[];
+  teams: Team[];
+}) {
+  const names = [
+    ...assistant.channel_ids.map((id) => channels.find((c) => c.id === id)?.name),
+    ...assistant.team_ids.map((id) => teams.find((team) => team.id === id)?.name),
+  ].filter(Boolean);
   if (names.length === 0) return <span class="muted">{t("assistants.noChannels")}</span>;
   return <span class="assistant-channels">{names.join(", ")}</span>;
 }
@@ -109,8 +121,8 @@ export default function AssistantsScreen() {
     },
     {
       key: "channels",
-      header: t("assistants.channels"),
-      render: (a) => <ChannelNames ids={a.channel_ids} channels={channels} />,
+      header: t("assistants.where"),
+      render: (a) => <Places assistant={a} channels={channels} teams={teams} />,
     },
     {
       key: "activation",

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { createdAt, millis } from "./columns";
 import { conversations } from "./messaging";
@@ -75,7 +76,12 @@ export const aiAssistants = sqliteTable(
     instructions: text("instructions").notNull().default(""),
     /** The channels whose new conversations it takes; one enabled assistant per channel. */
     channelIds: text("channel_ids", { mode: "json" }).$type<string[]>().notNull(),
-    /** Where handoffs go; null: the channel's routing (its chat menu or team). */
+    /**
+     * The teams whose new conversations it takes when routing brings them there (by the chat menu
+     * or the channel's team), before the team's people; one enabled assistant per team.
+     */
+    teamIds: text("team_ids", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    /** Where handoffs go; null: the team it answers for, else the channel's routing. */
     teamId: text("team_id"),
     activation: text("activation", { enum: ASSISTANT_ACTIVATIONS }).notNull().default("always"),
     /** For `keyword` activation: words that start it (any of them, case and accents ignored). */

@@ -24,6 +24,7 @@ export const toAssistantDto = (row: AssistantRow): AssistantDto => ({
   enabled: row.enabled,
   instructions: row.instructions,
   channel_ids: row.channelIds,
+  team_ids: row.teamIds,
   team_id: row.teamId,
   activation: row.activation,
   keywords: row.keywords,
@@ -59,16 +60,43 @@ export async function getAssistant(db: Db, workspaceId: string, id: string) {
   return row;
 }
 
-/** The enabled assistant that takes the channel's new conversations, if any. */
-export async function assistantForChannel(db: Db, workspaceId: string, channelId: string) {
-  const enabled = await db
+const enabledAssistants = (db: Db, workspaceId: string) =>
+  db
     .select()
     .from(aiAssistants)
     .where(inWorkspace(aiAssistants, workspaceId, eq(aiAssistants.enabled, true)));
+
+/** The enabled assistant that takes the channel's new conversations, if any. */
+export async function assistantForChannel(db: Db, workspaceId: string, channelId: string) {
+  const enabled = await enabledAssistants(db, workspaceId);
   return enabled.find((row) => row.channelIds.includes(channelId)) ?? null;
 }
 
-type Proposed = Pick<AssistantRow, "enabled" | "channelIds" | "teamId" | "collectFields"> & {
+/** The enabled assistant that takes new conversations routed to the team, if any. */
+export async function assistantForTeam(db: Db, workspaceId: string, teamId: string) {
+  const enabled = await enabledAssistants(db, workspaceId);
+  return enabled.find((row) => row.teamIds.includes(teamId)) ?? null;
+}
+
+/** The assistant that answers a conversation: its team's, else its channel's. */
+export async function assistantFor(
+  db: Db,
+  workspaceId: string,
+  conversation: { channelId: string; teamId: string | null },
+) {
+  const enabled = await enabledAssistants(db, workspaceId);
+  const { channelId, teamId } = conversation;
+  return (
+    (teamId ? enabled.find((row) => row.teamIds.includes(teamId)) : undefined) ??
+    enabled.find((row) => row.channelIds.includes(channelId)) ??
+    null
+  );
+}
+
+type Proposed = Pick<
+  AssistantRow,
+  "enabled" | "channelIds" | "teamIds" | "teamId" | "collectFields"
+> & {
   id: string | null;
 };
 
@@ -93,13 +121,25 @@ async function problems(db: Db, workspaceId: string, proposed: Proposed) {
     if (taken)
       errors.push({ path, message: `the assistant “${taken.name}” already answers this channel` });
   });
-  if (proposed.teamId) {
-    const [team] = await db
-      .select({ id: teams.id })
-      .from(teams)
-      .where(inWorkspace(teams, workspaceId, eq(teams.id, proposed.teamId)));
-    if (!team) errors.push({ path: "team_id", message: "no such team" });
-  }
+  const teamIds = [
+    ...new Set([...proposed.teamIds, ...(proposed.teamId ? [proposed.teamId] : [])]),
+  ];
+  const knownTeams = teamIds.length
+    ? await db
+        .select({ id: teams.id })
+        .from(teams)
+        .where(inWorkspace(teams, workspaceId, inArray(teams.id, teamIds)))
+    : [];
+  const knownTeamIds = new Set(knownTeams.map((row) => row.id));
+  proposed.teamIds.forEach((id, i) => {
+    const path = `team_ids.${i}`;
+    if (!knownTeamIds.has(id)) errors.push({ path, message: "no such team" });
+    const taken = others.find((a) => a.teamIds.includes(id));
+    if (taken)
+      errors.push({ path, message: `the assistant “${taken.name}” already answers this team` });
+  });
+  if (proposed.teamId && !knownTeamIds.has(proposed.teamId))
+    errors.push({ path: "team_id", message: "no such team" });
   const custom = proposed.collectFields.filter(
     (key) => !(BUILT_IN_FIELDS as readonly string[]).includes(key),
   );
@@ -123,6 +163,7 @@ function valuesOf(input: AssistantInput) {
     enabled: input.enabled,
     instructions: input.instructions,
     channelIds: input.channel_ids ? [...new Set(input.channel_ids)] : undefined,
+    teamIds: input.team_ids ? [...new Set(input.team_ids)] : undefined,
     teamId: input.team_id,
     activation: input.activation,
     keywords: input.keywords,
@@ -155,6 +196,7 @@ export async function createAssistant(
     enabled: input.enabled ?? true,
     instructions: input.instructions ?? "",
     channelIds: [...new Set(input.channel_ids ?? [])],
+    teamIds: [...new Set(input.team_ids ?? [])],
     teamId: input.team_id ?? null,
     activation: input.activation ?? "always",
     keywords: input.keywords ?? [],

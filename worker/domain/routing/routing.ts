@@ -3,7 +3,7 @@ import { isPlatformChannel } from "../../channels/index";
 import { type ChatMenu, channels, conversations, teams } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
 import type { Db } from "../../lib/context";
-import { assistantHasConversation } from "../ai/engagement";
+import { assistantHasConversation, teamAssistantTakes } from "../ai/engagement";
 import { queueOutbound } from "../channels/outbound";
 import { record } from "../events/record";
 import type { AiMark } from "../messaging/contract";
@@ -72,6 +72,8 @@ function slaDue(hours: Awaited<ReturnType<typeof hoursFor>>, from: number, minut
  * The conversation joins the team: SLA clocks start (in business time); out of hours the
  * customer hears the away message once and the conversation waits for the next shift; in hours
  * the welcome message, then auto-assignment — and the busy message once when nobody has room.
+ * A team with an AI assistant lets it answer a new conversation first (`text`: the customer's
+ * message that brought it here); the team takes it at the assistant's handoff.
  */
 async function enterTeam(
   db: Db,
@@ -80,12 +82,19 @@ async function enterTeam(
   channel: ChannelRow,
   teamId: string | null | undefined,
   now: number,
+  text: string | null = null,
 ) {
   const team = teamId
     ? await db.query.teams.findFirst({
         where: inWorkspace(teams, conversation.workspaceId, eq(teams.id, teamId)),
       })
     : undefined;
+  if (
+    team &&
+    text !== null &&
+    (await teamAssistantTakes(db, conversation, channel, team, text, now))
+  )
+    return;
   await conversationStub(env, conversation.id).markRouted();
   if (!team) {
     await update(db, conversation, { menuAttempts: null });
@@ -159,17 +168,25 @@ export async function routeCustomerMessage(
   if (conversation.teamId) return conversationStub(env, conversation.id).markRouted();
   const routing = channel.routing ?? {};
   const menu = routing.menu;
-  if (!menu) return enterTeam(db, env, conversation, channel, routing.team_id, now);
+  if (!menu) return enterTeam(db, env, conversation, channel, routing.team_id, now, text ?? "");
   if (conversation.menuAttempts === null) {
     await update(db, conversation, { menuAttempts: 0 });
     await sayToCustomer(env, conversation, channel, menuText(menu));
     return;
   }
   const choice = text ? chosenOption(menu, text) : null;
-  if (choice) return enterTeam(db, env, conversation, channel, choice.team_id, now);
+  if (choice) return enterTeam(db, env, conversation, channel, choice.team_id, now, text);
   const attempts = conversation.menuAttempts + 1;
   if (attempts >= menu.max_attempts)
-    return enterTeam(db, env, conversation, channel, menu.default_team_id ?? routing.team_id, now);
+    return enterTeam(
+      db,
+      env,
+      conversation,
+      channel,
+      menu.default_team_id ?? routing.team_id,
+      now,
+      text ?? "",
+    );
   await update(db, conversation, { menuAttempts: attempts });
   await sayToCustomer(
     env,
@@ -180,8 +197,9 @@ export async function routeCustomerMessage(
 }
 
 /**
- * The assistant handed the conversation over: it goes to `teamId`, else the way the channel
- * routes (its chat menu, asked now, or its team). One routed already stays where it is.
+ * The assistant handed the conversation over: it goes to `teamId`, else the team it answered
+ * for, else the way the channel routes (its chat menu, asked now, or its team). One routed
+ * already stays where it is.
  */
 export async function routeAfterAssistant(
   db: Db,
@@ -194,8 +212,10 @@ export async function routeAfterAssistant(
   const { conversation, channel } = await conversationAndChannel(db, ref);
   if (!conversation || !channel) return;
   const routing = channel.routing ?? {};
-  if (teamId || !routing.menu)
-    return enterTeam(db, env, conversation, channel, teamId ?? routing.team_id, now);
+  // a team's own assistant hands over to its team
+  const target = teamId ?? conversation.teamId;
+  if (target || !routing.menu)
+    return enterTeam(db, env, conversation, channel, target ?? routing.team_id, now);
   await update(db, conversation, { menuAttempts: 0 });
   await sayToCustomer(env, conversation, channel, menuText(routing.menu));
 }

@@ -1,0 +1,1 @@
+ALTER TABLE `ai_assistants` ADD `team_ids` text DEFAULT '[]' NOT NULL;
