@@ -13,9 +13,7 @@ describe("masking personal data in stored AI calls", () => {
     expect(redactPii("Call +351912345678 today")).toBe("Call [phone] today");
     expect(redactPii("Call +1 (415) 555-0123.")).toBe("Call [phone].");
     expect(redactPii("my number is +44 20 7946 0958")).toBe("my number is [phone]");
-    expect(redactPii("mobile 06 12 34 56 78 or 555-123-4567")).toBe(
-      "mobile [phone] or [phone]",
-    );
+    expect(redactPii("mobile 06 12 34 56 78 or 555-123-4567")).toBe("mobile [phone] or [phone]");
     expect(redactPii("(11) 98765-4321")).toBe("[phone]");
     expect(redactPii("ring 020 7946 0958!")).toBe("ring [phone]!");
   });

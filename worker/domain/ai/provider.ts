@@ -7,11 +7,12 @@ import type {
   ChatCompletionToolChoiceOption,
 } from "openai/resources/chat/completions";
 import type { z } from "zod";
-import type { AiFeature } from "../../db/schema";
+import type { AiCallOutcome, AiFeature } from "../../db/schema";
 import type { Clock } from "../../lib/clock";
 import type { Db } from "../../lib/context";
 import { Problem } from "../../lib/errors";
 import { excerpt, fetchTarget, TargetRefused } from "../../lib/targets";
+import { storeCall } from "./calls";
 import { type AiSettingsRow, aiApiKey, aiSettingsRow } from "./settings";
 import { exhaustedBudget, recordUsage } from "./usage";
 
@@ -50,8 +51,15 @@ const MAX_RETRIES = 1;
 
 type Provider = { client: OpenAI; settings: AiSettingsRow };
 
-/** The workspace's client, when AI is on and within budget; otherwise AiUnavailable. */
-async function provider(call: AiCall, model: (s: AiSettingsRow) => string): Promise<Provider> {
+/**
+ * The workspace's client, when AI is on and within budget; otherwise AiUnavailable. A chat
+ * completion's `messages` go to the call log when a budget stops them.
+ */
+async function provider(
+  call: AiCall,
+  model: (s: AiSettingsRow) => string,
+  messages?: ChatCompletionMessageParam[],
+): Promise<Provider> {
   const settings = await aiSettingsRow(call.db, call.workspaceId);
   const apiKey = await aiApiKey(call.env, settings);
   if (!settings.enabled || !apiKey || !model(settings))
@@ -62,7 +70,11 @@ async function provider(call: AiCall, model: (s: AiSettingsRow) => string): Prom
     call.conversationId ?? null,
     call.clock.now(),
   );
-  if (exhausted) throw new AiUnavailable("budget_exhausted", `AI budget reached: ${exhausted}.`);
+  if (exhausted) {
+    const refused = new AiUnavailable("budget_exhausted", `AI budget reached: ${exhausted}.`);
+    if (messages) await new CallLog(call, settings, messages).failed(refused);
+    throw refused;
+  }
   const client = new OpenAI({
     apiKey,
     baseURL: settings.baseUrl,
@@ -112,7 +124,7 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
 
 type Usage = { prompt_tokens: number; completion_tokens?: number } | null | undefined;
 
-function record(call: AiCall, model: string, usage: Usage) {
+function record(call: AiCall, model: string, usage: Usage): Promise<string> {
   return recordUsage(
     call.db,
     call.workspaceId,
@@ -125,6 +137,93 @@ function record(call: AiCall, model: string, usage: Usage) {
     },
     call.clock.now(),
   );
+}
+
+const OUTCOMES: Record<AiUnavailableReason, AiCallOutcome | null> = {
+  not_configured: null,
+  budget_exhausted: "budget",
+  timeout: "timeout",
+  provider_error: "provider_error",
+};
+
+/** One chat completion on its way to the call log, filled in as the answer comes. */
+class CallLog {
+  private readonly started = Date.now();
+  answer: string | null = null;
+  private usage: Usage = null;
+  private usageId: string | null = null;
+
+  constructor(
+    private readonly call: AiCall,
+    private readonly settings: AiSettingsRow,
+    private readonly messages: ChatCompletionMessageParam[],
+  ) {}
+
+  /** Records the tokens (for reports and budgets) and keeps them for the log. */
+  async counted(usage: Usage) {
+    this.usage = usage;
+    this.usageId = await record(this.call, this.settings.model, usage);
+  }
+
+  succeeded() {
+    return this.store("ok");
+  }
+
+  /** Stores a call the provider failed; Conversa's own errors are not the provider's. */
+  async failed(error: unknown) {
+    const outcome = error instanceof AiUnavailable ? OUTCOMES[error.reason] : null;
+    if (outcome) await this.store(outcome);
+  }
+
+  private async store(outcome: AiCallOutcome) {
+    const { call, settings } = this;
+    try {
+      await storeCall(
+        call.db,
+        {
+          workspaceId: call.workspaceId,
+          conversationId: call.conversationId ?? null,
+          feature: call.feature,
+          model: settings.model,
+          messages: this.messages,
+          answer: this.answer,
+          usageId: this.usageId,
+          promptTokens: this.usage?.prompt_tokens ?? 0,
+          completionTokens: this.usage?.completion_tokens ?? 0,
+          durationMs: Date.now() - this.started,
+          outcome,
+          redact: settings.redactPii,
+        },
+        call.clock.now(),
+      );
+    } catch (error) {
+      // the log is for looking back: a call that was answered is not failed for it
+      console.error("storing an AI call failed", error);
+    }
+  }
+}
+
+/** Runs a chat completion through `guarded` and stores it in the call log, whatever came. */
+async function logged<T>(log: CallLog, work: () => Promise<T>): Promise<T> {
+  try {
+    const result = await guarded(work);
+    await log.succeeded();
+    return result;
+  } catch (error) {
+    await log.failed(error);
+    throw error;
+  }
+}
+
+/** The answer as the log keeps it: the text (or structured JSON), then any tool calls. */
+function answerOf(message: OpenAI.Chat.ChatCompletionMessage | undefined): string | null {
+  const calls = toolCallsOf(message?.tool_calls).map(({ name, arguments: args }) => ({
+    name,
+    arguments: args,
+  }));
+  const parts = [message?.content ?? null, calls.length ? JSON.stringify(calls) : null];
+  const present = parts.filter((part): part is string => Boolean(part));
+  return present.length ? present.join("\n") : null;
 }
 
 export type CompleteRequest<T extends z.ZodType = z.ZodType> = {
@@ -164,8 +263,9 @@ export async function complete<T extends z.ZodType>(
   call: AiCall,
   request: CompleteRequest<T>,
 ): Promise<Completion<z.infer<T>>> {
-  const { client, settings } = await provider(call, (s) => s.model);
-  return guarded(async () => {
+  const { client, settings } = await provider(call, (s) => s.model, request.messages);
+  const log = new CallLog(call, settings, request.messages);
+  return logged(log, async () => {
     const body = {
       model: settings.model,
       messages: request.messages,
@@ -178,8 +278,9 @@ export async function complete<T extends z.ZodType>(
         ...body,
         response_format: zodResponseFormat(request.output.schema, request.output.name),
       });
-      await record(call, settings.model, answer.usage);
       const message = answer.choices[0]?.message;
+      log.answer = answerOf(message);
+      await log.counted(answer.usage);
       const output = request.output.schema.safeParse(message?.parsed);
       if (!output.success && !message?.tool_calls?.length)
         throw new AiUnavailable(
@@ -193,8 +294,9 @@ export async function complete<T extends z.ZodType>(
       };
     }
     const answer = await client.chat.completions.create(body);
-    await record(call, settings.model, answer.usage);
     const message = answer.choices[0]?.message;
+    log.answer = answerOf(message);
+    await log.counted(answer.usage);
     return {
       text: message?.content ?? null,
       output: null,
@@ -238,7 +340,8 @@ export async function* completeStream(
   call: AiCall,
   request: StreamRequest,
 ): AsyncGenerator<string> {
-  const { client, settings } = await provider(call, (s) => s.model);
+  const { client, settings } = await provider(call, (s) => s.model, request.messages);
+  const log = new CallLog(call, settings, request.messages);
   const stream = await guarded(() =>
     client.chat.completions.create({
       model: settings.model,
@@ -248,9 +351,13 @@ export async function* completeStream(
       ...(request.maxTokens ? { max_completion_tokens: request.maxTokens } : {}),
       ...(request.responseFormat ? { response_format: request.responseFormat } : {}),
     }),
-  );
+  ).catch(async (error: unknown) => {
+    await log.failed(error);
+    throw error;
+  });
   let usage: Usage = null;
   let text = "";
+  let failure: unknown = null;
   try {
     for await (const chunk of withIdleTimeout(stream, settings.timeoutMs)) {
       if (chunk.usage) usage = chunk.usage;
@@ -261,14 +368,15 @@ export async function* completeStream(
       }
     }
   } catch (error) {
-    throw unavailable(error);
+    failure = unavailable(error);
+    throw failure;
   } finally {
     const prompt = JSON.stringify(request.messages);
-    await record(
-      call,
-      settings.model,
+    await log.counted(
       usage ?? { prompt_tokens: roughTokens(prompt), completion_tokens: roughTokens(text) },
     );
+    log.answer = text || null;
+    await (failure ? log.failed(failure) : log.succeeded());
   }
 }
 
