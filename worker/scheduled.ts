@@ -1,5 +1,5 @@
 import { createDb } from "./db/client";
-import { pruneAiCalls } from "./domain/ai/calls";
+import { pruneAiCalls } from "./domain/ai/calls-retention";
 import { sweepStuckRuns } from "./domain/automations/runner";
 import { fireScheduleTriggers } from "./domain/automations/schedule";
 import { runDueBroadcasts } from "./domain/broadcasts/due";

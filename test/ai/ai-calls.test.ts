@@ -3,12 +3,8 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../../worker/db/client";
 import { aiCalls } from "../../worker/db/schema";
-import {
-  AI_CALL_RETENTION_MS,
-  MAX_STORED_CHARS,
-  pruneAiCalls,
-  storeCall,
-} from "../../worker/domain/ai/calls";
+import { MAX_STORED_CHARS, storeCall } from "../../worker/domain/ai/calls";
+import { AI_CALL_RETENTION_MS, pruneAiCalls } from "../../worker/domain/ai/calls-retention";
 import { complete } from "../../worker/domain/ai/provider";
 import { PERIODIC_JOBS } from "../../worker/scheduled";
 import { fakeRequests, scriptFake } from "../channel-helpers";

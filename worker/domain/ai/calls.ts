@@ -1,6 +1,5 @@
-import { desc, eq, inArray, lt } from "drizzle-orm";
+import { desc, eq, lt } from "drizzle-orm";
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
-import { acrossWorkspaces } from "../../db/client";
 import {
   type AiCallOutcome,
   type AiFeature,
@@ -19,10 +18,6 @@ import { redactPii } from "./redact";
 
 /** What one stored call may hold of prompt and answer together, in characters. */
 export const MAX_STORED_CHARS = 16_000;
-/** How long calls are kept. */
-export const AI_CALL_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
-/** Rows one pass of the retention job deletes, so a pass stays short. */
-const PRUNE_BATCH = 500;
 
 export type CallRecord = {
   workspaceId: string;
@@ -154,15 +149,4 @@ export async function listCalls(db: Db, workspaceId: string, query: AiCallsQuery
     .orderBy(desc(aiCalls.id))
     .limit(query.limit + 1);
   return toPage(rows.map(toDto), query.limit);
-}
-
-/** Deletes calls older than the retention window, a batch at a time (every workspace). */
-export async function pruneAiCalls(db: Db, _env: Env, now: number) {
-  const all = acrossWorkspaces(db);
-  const old = all
-    .select({ id: aiCalls.id })
-    .from(aiCalls)
-    .where(lt(aiCalls.at, now - AI_CALL_RETENTION_MS))
-    .limit(PRUNE_BATCH);
-  await all.delete(aiCalls).where(inArray(aiCalls.id, old));
 }
