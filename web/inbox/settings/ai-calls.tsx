@@ -56,25 +56,26 @@ function CallDetails({ call }: { call: Call }) {
   );
 }
 
+/** A call's row: its summary opens on the prompt and answer; the conversation link sits beside. */
 function CallRow({ call }: { call: Call }) {
   return (
-    <li>
-      <details class="ai-call">
+    <li class="ai-call">
+      <details>
         <summary>
           <span class="ai-call-feature">{t(`ai.feature.${call.feature}`)}</span>
           <Badge tone={OUTCOME_TONES[call.outcome]}>{t(`ai.calls.outcome.${call.outcome}`)}</Badge>
           <span class="ai-call-tokens">
             {t("ai.calls.tokens", { tokens: formatNumber(call.total_tokens) })}
           </span>
-          {call.conversation_id && (
-            <a href={`/c/${call.conversation_id}`} onClick={(e) => e.stopPropagation()}>
-              {t("ai.calls.conversation")}
-            </a>
-          )}
           <time dateTime={call.at}>{formatDate(call.at)}</time>
         </summary>
         <CallDetails call={call} />
       </details>
+      {call.conversation_id && (
+        <a class="ai-call-link" href={`/c/${call.conversation_id}`}>
+          {t("ai.calls.conversation")}
+        </a>
+      )}
     </li>
   );
 }
