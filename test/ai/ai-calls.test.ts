@@ -1,11 +1,12 @@
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { createDb } from "../../worker/db/client";
 import { aiCalls } from "../../worker/db/schema";
 import { MAX_STORED_CHARS, storeCall } from "../../worker/domain/ai/calls";
 import { AI_CALL_RETENTION_MS, pruneAiCalls } from "../../worker/domain/ai/calls-retention";
-import { complete } from "../../worker/domain/ai/provider";
+import { complete, completeStream, completeStructured } from "../../worker/domain/ai/provider";
 import { PERIODIC_JOBS } from "../../worker/scheduled";
 import { fakeRequests, scriptFake } from "../channel-helpers";
 import { api, expectProblem, json, newVisitorConversation } from "../helpers";
@@ -49,6 +50,18 @@ async function callsOf(cookie: string, query = "") {
     throw new Error(`calls: ${response.status} ${await response.text()}`);
   return json<Page>(response);
 }
+
+const ASK = [{ role: "user" as const, content: "Refunds?" }];
+
+/** One server-sent chunk of a streamed chat completion. */
+const chunk = (content: string) =>
+  `data: ${JSON.stringify({
+    id: "chatcmpl-log",
+    object: "chat.completion.chunk",
+    created: 1,
+    model: "gpt-4o-mini",
+    choices: [{ index: 0, delta: { content }, finish_reason: null }],
+  })}\n\n`;
 
 const everything = (call: StoredCall) =>
   [...call.messages.map((m) => m.content), call.answer ?? ""].join("\n");
@@ -116,6 +129,46 @@ describe("the AI call log", () => {
     const [call] = (await callsOf(cookie)).data;
     expect(call).toMatchObject({ outcome: "budget", answer: null, total_tokens: 0 });
     expect(await fakeRequests(`${fake.path}/chat/completions`)).toEqual([]);
+  });
+
+  it("stores a stream that stalled as a timeout, with what had come", async () => {
+    const { cookie, ws, fake } = await aiConversation(false);
+    await putAiSettings(cookie, { timeout_ms: 1000 });
+    await scriptFake({
+      path: `${fake.path}/chat/completions`,
+      status: 200,
+      text: chunk("Refunds") + chunk(" are"),
+      headers: { "content-type": "text/event-stream" },
+      hold_open: true,
+    });
+    const streamed = (async () => {
+      for await (const _ of completeStream(aiCall(ws.id), { messages: ASK })) {
+        // read to the end
+      }
+    })();
+    await expect(streamed).rejects.toMatchObject({ reason: "timeout" });
+    const [call] = (await callsOf(cookie)).data;
+    expect(call).toMatchObject({ outcome: "timeout", answer: "Refunds are" });
+  });
+
+  it("stores a structured answer that did not fit its schema as a provider error", async () => {
+    const { cookie, ws, fake } = await aiConversation(false);
+    await scriptFake({
+      path: `${fake.path}/chat/completions`,
+      status: 200,
+      text: `${chunk('{"reply": "Hi"')}data: [DONE]\n\n`,
+      headers: { "content-type": "text/event-stream" },
+    });
+    const Decision = z.object({ reply: z.string(), action: z.enum(["continue", "handoff"]) });
+    await expect(
+      completeStructured(
+        aiCall(ws.id),
+        { messages: ASK, output: { name: "decision", schema: Decision } },
+        async () => {},
+      ),
+    ).rejects.toMatchObject({ reason: "provider_error" });
+    const [call] = (await callsOf(cookie)).data;
+    expect(call).toMatchObject({ outcome: "provider_error", answer: '{"reply": "Hi"' });
   });
 
   it("filters by conversation and feature, and pages newest first", async () => {

@@ -87,6 +87,9 @@ async function provider(
   return { client, settings };
 }
 
+const unfit = () =>
+  new AiUnavailable("provider_error", "The AI provider's answer did not fit the expected form.");
+
 /** Any failure of the provider as AiUnavailable; other errors are Conversa's own and pass. */
 function unavailable(error: unknown): unknown {
   if (error instanceof AiUnavailable) return error;
@@ -282,11 +285,7 @@ export async function complete<T extends z.ZodType>(
       log.answer = answerOf(message);
       await log.counted(answer.usage);
       const output = request.output.schema.safeParse(message?.parsed);
-      if (!output.success && !message?.tool_calls?.length)
-        throw new AiUnavailable(
-          "provider_error",
-          "The AI provider's answer did not fit the expected form.",
-        );
+      if (!output.success && !message?.tool_calls?.length) throw unfit();
       return {
         text: message?.content ?? null,
         output: output.success ? output.data : null,
@@ -333,6 +332,8 @@ async function* withIdleTimeout<T>(stream: Stream<T>, ms: number): AsyncGenerato
 
 type StreamRequest = Pick<CompleteRequest, "messages" | "maxTokens"> & {
   responseFormat?: ReturnType<typeof zodResponseFormat>;
+  /** Whether the whole answer is usable: one that is not is logged as a provider error. */
+  fits?: (text: string) => boolean;
 };
 
 /** A chat completion streamed: yields the text as it comes; usage is recorded at the end. */
@@ -376,6 +377,7 @@ export async function* completeStream(
       usage ?? { prompt_tokens: roughTokens(prompt), completion_tokens: roughTokens(text) },
     );
     log.answer = text || null;
+    if (!failure && request.fits && !request.fits(text)) failure = unfit();
     await (failure ? log.failed(failure) : log.succeeded());
   }
 }
@@ -392,24 +394,25 @@ export async function completeStructured<T extends z.ZodType>(
   onText: (soFar: string) => Promise<void>,
 ): Promise<z.infer<T>> {
   const responseFormat = zodResponseFormat(request.output.schema, request.output.name);
+  const parse = (text: string) => request.output.schema.safeParse(parsedJson(text));
+  const fits = (answer: string) => parse(answer).success;
   let text = "";
-  for await (const delta of completeStream(call, { ...request, responseFormat })) {
+  for await (const delta of completeStream(call, { ...request, responseFormat, fits })) {
     text += delta;
     await onText(text);
   }
-  let parsed: unknown = null;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // checked below like any answer that does not fit
-  }
-  const output = request.output.schema.safeParse(parsed);
-  if (!output.success)
-    throw new AiUnavailable(
-      "provider_error",
-      "The AI provider's answer did not fit the expected form.",
-    );
+  const output = parse(text);
+  if (!output.success) throw unfit();
   return output.data;
+}
+
+/** The text as JSON, or null when it is not (then it fits no schema). */
+function parsedJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 /** Embeddings for the texts, in their order, with the workspace's embedding model. */
