@@ -9856,6 +9856,74 @@ export interface paths {
       };
     };
   };
+  "/api/v1/ai/calls": {
+    /**
+     * Recent AI calls, newest first: what was asked and answered (masked when redact_pii was on), tokens, outcome
+     * @description Calls are kept for 30 days. Embeddings are counted in usage only.
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Only this conversation's calls */
+          conversation_id?: string;
+          feature?: "assistant" | "copilot" | "automation";
+          /** @description `next_cursor` of the previous page */
+          cursor?: string;
+          limit?: number;
+        };
+      };
+      responses: {
+        /** @description A page of calls */
+        200: {
+          content: {
+            "application/json": components["schemas"]["AiCallPage"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/api/v1/ai/assistants": {
     /** The workspace's AI assistants */
     get: {
@@ -15100,7 +15168,7 @@ export interface components {
       /** @description Tokens one conversation may use; null: no limit */
       conversation_token_budget?: number | null;
       timeout_ms?: number;
-      /** @description Mask personal data in the prompts Conversa stores */
+      /** @description Mask emails, phone numbers, card numbers and IBANs in the AI calls Conversa stores (what the provider is sent is not changed) */
       redact_pii?: boolean;
       /** @description Label each new conversation from its first customer message, choosing among the workspace's labels */
       classify_on_arrival?: boolean;
@@ -15129,6 +15197,43 @@ export interface components {
           completion_tokens: number;
           total_tokens: number;
         }[];
+    };
+    AiCallPage: {
+      data: components["schemas"]["AiCall"][];
+      next_cursor: string | null;
+    };
+    AiCall: {
+      /** @example aic_01JD0000000000000000000000 */
+      id: string;
+      /** @enum {string} */
+      feature: "assistant" | "copilot" | "embedding" | "automation";
+      conversation_id: string | null;
+      model: string;
+      /**
+       * @description ok; timeout or provider_error when no usable answer came; budget when a budget stopped it before the provider was called
+       * @enum {string}
+       */
+      outcome: "ok" | "timeout" | "provider_error" | "budget";
+      /** @description What was sent: the system prompt and the turns, in order */
+      messages: {
+          role: string;
+          content: string;
+        }[];
+      /** @description The model's text, structured JSON or tool calls; null: none came */
+      answer: string | null;
+      /** @description Personal data was masked before the call was stored */
+      redacted: boolean;
+      /** @description Some text was cut to keep the stored call bounded */
+      truncated: boolean;
+      prompt_tokens: number;
+      completion_tokens: number;
+      total_tokens: number;
+      duration_ms: number;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      at: string;
     };
     Assistant: {
       id: string;

@@ -1,4 +1,5 @@
 import { createDb } from "./db/client";
+import { pruneAiCalls } from "./domain/ai/calls-retention";
 import { sweepStuckRuns } from "./domain/automations/runner";
 import { fireScheduleTriggers } from "./domain/automations/schedule";
 import { runDueBroadcasts } from "./domain/broadcasts/due";
@@ -19,6 +20,7 @@ export const PERIODIC_JOBS: PeriodicJob[] = [
   fireOverdueScheduled,
   recrawlDueSources,
   embedDueSources,
+  pruneAiCalls,
 ];
 
 export async function runPeriodicJobs(env: Env, now: number, jobs = PERIODIC_JOBS) {

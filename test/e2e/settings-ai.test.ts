@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startConversa } from "../../scripts/local-server.mjs";
 import { startFakePlatforms } from "../fakes/platforms.mjs";
 import {
+  callAs,
   expectAccessible,
   type LocalConversa,
   launchBrowser,
@@ -65,6 +66,40 @@ describe("Settings → AI", () => {
     await screenshot(page, "settings-ai-refused");
     const unchanged = await (await page.request.get("/api/v1/ai/settings")).json();
     expect(unchanged).toMatchObject({ base_url: `${fake.url}/openai/v1`, api_key_last4: "fake" });
+  });
+
+  it("lists a copilot call below usage, which opens on its prompt with personal data masked", async () => {
+    await callAs(page, server.base, "PUT", "/api/v1/ai/settings", { redact_pii: true });
+    const session = await fetch(`${server.base}/widget/v1/sessions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ channel_id: server.channelId, name: "Lucía" }),
+    });
+    const { token } = (await session.json()) as { token: string };
+    const sent = await fetch(`${server.base}/widget/v1/messages`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ text: "Write to lucia@example.com or call +34 612 34 56 78" }),
+    });
+    const { conversation_id: id } = (await sent.json()) as { conversation_id: string };
+    await callAs(page, server.base, "POST", `/api/v1/conversations/${id}/copilot/suggest`);
+
+    await page.goto("/settings/ai");
+    const calls = page.getByRole("region", { name: "Recent AI calls" });
+    const call = calls.locator("li.ai-call").filter({ hasText: "Copilot" }).first();
+    await call.getByText("Answered").waitFor();
+    expect(await call.getByRole("link", { name: "Conversation" }).getAttribute("href")).toBe(
+      `/c/${id}`,
+    );
+    await call.locator("summary").click();
+    await call.getByText("Write to [email] or call [phone]").waitFor();
+    await call.getByText("Personal data was masked.").waitFor();
+    expect(await page.content()).not.toContain("lucia@example.com");
+    await page
+      .getByText("Email addresses, phone numbers, payment card numbers and IBANs", { exact: false })
+      .waitFor();
+    await expectAccessible(page, "AI settings with an open call", "#main");
+    await call.screenshot({ path: "test-results/settings-ai-call.png" });
   });
 
   it("reads right to left in Arabic", async () => {

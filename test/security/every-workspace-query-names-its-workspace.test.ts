@@ -36,6 +36,8 @@ const ALLOWED_ACROSS_WORKSPACES: Record<string, string> = {
     "a short link's unguessable code names its broadcast, and so its workspace",
   "worker/domain/knowledge/recrawl.ts":
     "the cron finds every workspace's knowledge pages due for a re-crawl; each names its workspace",
+  "worker/domain/ai/calls-retention.ts":
+    "the cron deletes every workspace's AI calls past the retention window, and reads nothing",
   "worker/domain/knowledge/embed-due.ts":
     "the cron finds every workspace's knowledge sources with chunks to embed; each names its workspace",
   "worker/domain/scheduled-messages/fire.ts":

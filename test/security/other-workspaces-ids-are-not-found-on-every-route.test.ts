@@ -865,6 +865,7 @@ describe("IDOR matrix: workspace A names workspace B's objects", () => {
     expect(filled).toEqual(
       expect.arrayContaining([
         "ai_assistants",
+        "ai_calls",
         "ai_settings",
         "ai_usage",
         "api_keys",

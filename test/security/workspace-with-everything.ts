@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { createDb } from "../../worker/db/client";
+import { storeCall } from "../../worker/domain/ai/calls";
 import { recordUsage } from "../../worker/domain/ai/usage";
 import { deliveryOf, eventually, fakeUrl, uniqueDigits } from "../channel-helpers";
 import { api, json, newWorkspace, visitorSays, visitorSession } from "../helpers";
@@ -188,6 +189,24 @@ export async function workspaceWithEverything(label: string) {
     createDb(env.DB),
     ws.id,
     { conversationId, feature: "assistant", model: marker, promptTokens: 10, completionTokens: 5 },
+    Date.now(),
+  );
+  await storeCall(
+    createDb(env.DB),
+    {
+      workspaceId: ws.id,
+      conversationId,
+      feature: "assistant",
+      model: marker,
+      messages: [{ role: "user", content: `${marker} hello` }],
+      answer: marker,
+      usageId: null,
+      promptTokens: 10,
+      completionTokens: 5,
+      durationMs: 40,
+      outcome: "ok",
+      redact: false,
+    },
     Date.now(),
   );
   const knowledge = await created(cookie, "/api/v1/knowledge/sources", {

@@ -1,4 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
+import { listCalls } from "../domain/ai/calls";
 import { aiSettingsRow, toAiSettingsDto, updateAiSettings } from "../domain/ai/settings";
 import { monthOf, usageReport } from "../domain/ai/usage";
 import { hubFor } from "../domain/messaging/stubs";
@@ -6,6 +7,8 @@ import { audit } from "../domain/workspace/audit";
 import { requireRole } from "../lib/auth";
 import { authenticated, createRouter } from "../lib/router";
 import {
+  AiCallPage,
+  AiCallsQuery,
   type AiSettingsInput,
   AiSettingsPut,
   AiSettingsSchema,
@@ -47,6 +50,19 @@ const usageRoute = createRoute({
   responses: { 200: jsonResponse(AiUsageSchema, "Usage"), ...errorResponses },
 });
 
+const callsRoute = createRoute({
+  method: "get",
+  path: "/ai/calls",
+  tags,
+  summary:
+    "Recent AI calls, newest first: what was asked and answered (masked when redact_pii was on), tokens, outcome",
+  description: "Calls are kept for 30 days. Embeddings are counted in usage only.",
+  security: authenticated,
+  middleware: [requireRole("admin")],
+  request: { query: AiCallsQuery },
+  responses: { 200: jsonResponse(AiCallPage, "A page of calls"), ...errorResponses },
+});
+
 /** What the audit log keeps of a change: the key never, only whether it was replaced or removed. */
 function auditedChanges({ api_key, ...rest }: AiSettingsInput) {
   if (api_key === undefined) return rest;
@@ -81,4 +97,7 @@ export const aiRouter = createRouter()
     const settings = await aiSettingsRow(db, c.get("principal").workspaceId);
     const month = c.req.valid("query").month ?? monthOf(c.get("clock").now()).month;
     return c.json(await usageReport(db, settings, month), 200);
-  });
+  })
+  .openapi(callsRoute, async (c) =>
+    c.json(await listCalls(c.get("db"), c.get("principal").workspaceId, c.req.valid("query")), 200),
+  );

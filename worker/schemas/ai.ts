@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
-import { AI_FEATURES } from "../db/schema/ai";
-import { singleLine } from "./common";
+import { AI_CALL_OUTCOMES, AI_FEATURES } from "../db/schema/ai";
+import { pageOf, pageQuery } from "../lib/pagination";
+import { singleLine, Timestamp } from "./common";
 
 export const AI_DEFAULTS = {
   base_url: "https://api.openai.com/v1",
@@ -37,10 +38,10 @@ export const AiSettingsPut = z
       description: "Tokens one conversation may use; null: no limit",
     }),
     timeout_ms: z.number().int().min(1000).max(120_000).optional(),
-    redact_pii: z
-      .boolean()
-      .optional()
-      .openapi({ description: "Mask personal data in the prompts Conversa stores" }),
+    redact_pii: z.boolean().optional().openapi({
+      description:
+        "Mask emails, phone numbers, card numbers and IBANs in the AI calls Conversa stores (what the provider is sent is not changed)",
+    }),
     classify_on_arrival: z.boolean().optional().openapi({
       description:
         "Label each new conversation from its first customer message, choosing among the workspace's labels",
@@ -110,3 +111,56 @@ export const AiUsageSchema = z
   .openapi("AiUsage");
 
 export type AiUsageDto = z.infer<typeof AiUsageSchema>;
+
+export const AiCallsQuery = z.object({
+  conversation_id: z
+    .string()
+    .max(64)
+    .optional()
+    .openapi({
+      param: { name: "conversation_id", in: "query" },
+      description: "Only this conversation's calls",
+      example: "cv_01JD0000000000000000000000",
+    }),
+  feature: AiFeatureSchema.exclude(["embedding"])
+    .optional()
+    .openapi({ param: { name: "feature", in: "query" } }),
+  ...pageQuery,
+});
+
+export type AiCallsQuery = z.infer<typeof AiCallsQuery>;
+
+export const AiCallSchema = z
+  .object({
+    id: z.string().openapi({ example: "aic_01JD0000000000000000000000" }),
+    feature: AiFeatureSchema,
+    conversation_id: z.string().nullable(),
+    model: z.string(),
+    outcome: z.enum(AI_CALL_OUTCOMES).openapi({
+      description:
+        "ok; timeout or provider_error when no usable answer came; budget when a budget stopped it before the provider was called",
+    }),
+    messages: z
+      .array(z.object({ role: z.string(), content: z.string() }))
+      .openapi({ description: "What was sent: the system prompt and the turns, in order" }),
+    answer: z
+      .string()
+      .nullable()
+      .openapi({ description: "The model's text, structured JSON or tool calls; null: none came" }),
+    redacted: z
+      .boolean()
+      .openapi({ description: "Personal data was masked before the call was stored" }),
+    truncated: z
+      .boolean()
+      .openapi({ description: "Some text was cut to keep the stored call bounded" }),
+    prompt_tokens: z.number().int(),
+    completion_tokens: z.number().int(),
+    total_tokens: z.number().int(),
+    duration_ms: z.number().int(),
+    at: Timestamp,
+  })
+  .openapi("AiCall");
+
+export type AiCallDto = z.infer<typeof AiCallSchema>;
+
+export const AiCallPage = pageOf(AiCallSchema).openapi("AiCallPage");

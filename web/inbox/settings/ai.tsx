@@ -14,6 +14,7 @@ import {
   useResource,
   useSubmit,
 } from "../../shared/ui";
+import { RecentCalls } from "./ai-calls";
 import "./people.css";
 import "./ai.css";
 
@@ -141,6 +142,7 @@ function ProviderForm({ initial, onSaved }: { initial: Settings; onSaved: () => 
         checked={form.redact_pii}
         onChange={(redact_pii) => set({ redact_pii })}
         label={t("ai.redactPii")}
+        hint={t("ai.redactPiiHint")}
       />
       <Checkbox
         checked={form.classify_on_arrival}
@@ -222,6 +224,7 @@ export default function AiScreen() {
         <ListState data={usage.data} error={usage.error} onRetry={usage.reload} rows={2}>
           {(data) => <UsageCard usage={data} />}
         </ListState>
+        <RecentCalls version={version} />
       </div>
     </div>
   );

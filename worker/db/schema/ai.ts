@@ -57,6 +57,48 @@ export const aiUsage = sqliteTable(
   ],
 );
 
+export const AI_CALL_OUTCOMES = ["ok", "timeout", "provider_error", "budget"] as const;
+
+export type AiCallOutcome = (typeof AI_CALL_OUTCOMES)[number];
+
+/** A message as a call stored it: its role and its text (tool calls as JSON). */
+export type StoredAiMessage = { role: string; content: string };
+
+/**
+ * One chat completion as it was asked and answered, for the call log; kept for a retention
+ * window only. With `redacted`, personal data in `messages` and `answer` was masked before it
+ * was stored (what the provider got was not changed).
+ */
+export const aiCalls = sqliteTable(
+  "ai_calls",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceId(),
+    /** The usage row the call's tokens were counted in; null when none was (no answer). */
+    usageId: text("usage_id"),
+    conversationId: text("conversation_id").references(() => conversations.id, {
+      onDelete: "set null",
+    }),
+    feature: text("feature", { enum: AI_FEATURES }).notNull(),
+    model: text("model").notNull(),
+    messages: text("messages", { mode: "json" }).$type<StoredAiMessage[]>().notNull(),
+    answer: text("answer"),
+    /** Some of the text was cut to keep the stored call bounded. */
+    truncated: integer("truncated", { mode: "boolean" }).notNull().default(false),
+    redacted: integer("redacted", { mode: "boolean" }).notNull().default(false),
+    promptTokens: integer("prompt_tokens").notNull(),
+    completionTokens: integer("completion_tokens").notNull(),
+    durationMs: integer("duration_ms").notNull(),
+    outcome: text("outcome", { enum: AI_CALL_OUTCOMES }).notNull(),
+    at: millis("at").notNull(),
+  },
+  (t) => [
+    index("ai_calls_workspace_idx").on(t.workspaceId, t.id),
+    index("ai_calls_conversation_idx").on(t.workspaceId, t.conversationId),
+    index("ai_calls_at_idx").on(t.at),
+  ],
+);
+
 export const ASSISTANT_ACTIVATIONS = ["always", "keyword", "out_of_hours"] as const;
 
 export type AssistantActivation = (typeof ASSISTANT_ACTIVATIONS)[number];

@@ -7,11 +7,12 @@ import type {
   ChatCompletionToolChoiceOption,
 } from "openai/resources/chat/completions";
 import type { z } from "zod";
-import type { AiFeature } from "../../db/schema";
+import type { AiCallOutcome, AiFeature } from "../../db/schema";
 import type { Clock } from "../../lib/clock";
 import type { Db } from "../../lib/context";
 import { Problem } from "../../lib/errors";
 import { excerpt, fetchTarget, TargetRefused } from "../../lib/targets";
+import { storeCall } from "./calls";
 import { type AiSettingsRow, aiApiKey, aiSettingsRow } from "./settings";
 import { exhaustedBudget, recordUsage } from "./usage";
 
@@ -50,8 +51,15 @@ const MAX_RETRIES = 1;
 
 type Provider = { client: OpenAI; settings: AiSettingsRow };
 
-/** The workspace's client, when AI is on and within budget; otherwise AiUnavailable. */
-async function provider(call: AiCall, model: (s: AiSettingsRow) => string): Promise<Provider> {
+/**
+ * The workspace's client, when AI is on and within budget; otherwise AiUnavailable. A chat
+ * completion's `messages` go to the call log when a budget stops them.
+ */
+async function provider(
+  call: AiCall,
+  model: (s: AiSettingsRow) => string,
+  messages?: ChatCompletionMessageParam[],
+): Promise<Provider> {
   const settings = await aiSettingsRow(call.db, call.workspaceId);
   const apiKey = await aiApiKey(call.env, settings);
   if (!settings.enabled || !apiKey || !model(settings))
@@ -62,7 +70,11 @@ async function provider(call: AiCall, model: (s: AiSettingsRow) => string): Prom
     call.conversationId ?? null,
     call.clock.now(),
   );
-  if (exhausted) throw new AiUnavailable("budget_exhausted", `AI budget reached: ${exhausted}.`);
+  if (exhausted) {
+    const refused = new AiUnavailable("budget_exhausted", `AI budget reached: ${exhausted}.`);
+    if (messages) await new CallLog(call, settings, messages).failed(refused);
+    throw refused;
+  }
   const client = new OpenAI({
     apiKey,
     baseURL: settings.baseUrl,
@@ -74,6 +86,9 @@ async function provider(call: AiCall, model: (s: AiSettingsRow) => string): Prom
   });
   return { client, settings };
 }
+
+const unfit = () =>
+  new AiUnavailable("provider_error", "The AI provider's answer did not fit the expected form.");
 
 /** Any failure of the provider as AiUnavailable; other errors are Conversa's own and pass. */
 function unavailable(error: unknown): unknown {
@@ -112,7 +127,7 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
 
 type Usage = { prompt_tokens: number; completion_tokens?: number } | null | undefined;
 
-function record(call: AiCall, model: string, usage: Usage) {
+function record(call: AiCall, model: string, usage: Usage): Promise<string> {
   return recordUsage(
     call.db,
     call.workspaceId,
@@ -125,6 +140,93 @@ function record(call: AiCall, model: string, usage: Usage) {
     },
     call.clock.now(),
   );
+}
+
+const OUTCOMES: Record<AiUnavailableReason, AiCallOutcome | null> = {
+  not_configured: null,
+  budget_exhausted: "budget",
+  timeout: "timeout",
+  provider_error: "provider_error",
+};
+
+/** One chat completion on its way to the call log, filled in as the answer comes. */
+class CallLog {
+  private readonly started = Date.now();
+  answer: string | null = null;
+  private usage: Usage = null;
+  private usageId: string | null = null;
+
+  constructor(
+    private readonly call: AiCall,
+    private readonly settings: AiSettingsRow,
+    private readonly messages: ChatCompletionMessageParam[],
+  ) {}
+
+  /** Records the tokens (for reports and budgets) and keeps them for the log. */
+  async counted(usage: Usage) {
+    this.usage = usage;
+    this.usageId = await record(this.call, this.settings.model, usage);
+  }
+
+  succeeded() {
+    return this.store("ok");
+  }
+
+  /** Stores a call the provider failed; Conversa's own errors are not the provider's. */
+  async failed(error: unknown) {
+    const outcome = error instanceof AiUnavailable ? OUTCOMES[error.reason] : null;
+    if (outcome) await this.store(outcome);
+  }
+
+  private async store(outcome: AiCallOutcome) {
+    const { call, settings } = this;
+    try {
+      await storeCall(
+        call.db,
+        {
+          workspaceId: call.workspaceId,
+          conversationId: call.conversationId ?? null,
+          feature: call.feature,
+          model: settings.model,
+          messages: this.messages,
+          answer: this.answer,
+          usageId: this.usageId,
+          promptTokens: this.usage?.prompt_tokens ?? 0,
+          completionTokens: this.usage?.completion_tokens ?? 0,
+          durationMs: Date.now() - this.started,
+          outcome,
+          redact: settings.redactPii,
+        },
+        call.clock.now(),
+      );
+    } catch (error) {
+      // the log is for looking back: a call that was answered is not failed for it
+      console.error("storing an AI call failed", error);
+    }
+  }
+}
+
+/** Runs a chat completion through `guarded` and stores it in the call log, whatever came. */
+async function logged<T>(log: CallLog, work: () => Promise<T>): Promise<T> {
+  try {
+    const result = await guarded(work);
+    await log.succeeded();
+    return result;
+  } catch (error) {
+    await log.failed(error);
+    throw error;
+  }
+}
+
+/** The answer as the log keeps it: the text (or structured JSON), then any tool calls. */
+function answerOf(message: OpenAI.Chat.ChatCompletionMessage | undefined): string | null {
+  const calls = toolCallsOf(message?.tool_calls).map(({ name, arguments: args }) => ({
+    name,
+    arguments: args,
+  }));
+  const parts = [message?.content ?? null, calls.length ? JSON.stringify(calls) : null];
+  const present = parts.filter((part): part is string => Boolean(part));
+  return present.length ? present.join("\n") : null;
 }
 
 export type CompleteRequest<T extends z.ZodType = z.ZodType> = {
@@ -164,8 +266,9 @@ export async function complete<T extends z.ZodType>(
   call: AiCall,
   request: CompleteRequest<T>,
 ): Promise<Completion<z.infer<T>>> {
-  const { client, settings } = await provider(call, (s) => s.model);
-  return guarded(async () => {
+  const { client, settings } = await provider(call, (s) => s.model, request.messages);
+  const log = new CallLog(call, settings, request.messages);
+  return logged(log, async () => {
     const body = {
       model: settings.model,
       messages: request.messages,
@@ -178,14 +281,11 @@ export async function complete<T extends z.ZodType>(
         ...body,
         response_format: zodResponseFormat(request.output.schema, request.output.name),
       });
-      await record(call, settings.model, answer.usage);
       const message = answer.choices[0]?.message;
+      log.answer = answerOf(message);
+      await log.counted(answer.usage);
       const output = request.output.schema.safeParse(message?.parsed);
-      if (!output.success && !message?.tool_calls?.length)
-        throw new AiUnavailable(
-          "provider_error",
-          "The AI provider's answer did not fit the expected form.",
-        );
+      if (!output.success && !message?.tool_calls?.length) throw unfit();
       return {
         text: message?.content ?? null,
         output: output.success ? output.data : null,
@@ -193,8 +293,9 @@ export async function complete<T extends z.ZodType>(
       };
     }
     const answer = await client.chat.completions.create(body);
-    await record(call, settings.model, answer.usage);
     const message = answer.choices[0]?.message;
+    log.answer = answerOf(message);
+    await log.counted(answer.usage);
     return {
       text: message?.content ?? null,
       output: null,
@@ -231,6 +332,8 @@ async function* withIdleTimeout<T>(stream: Stream<T>, ms: number): AsyncGenerato
 
 type StreamRequest = Pick<CompleteRequest, "messages" | "maxTokens"> & {
   responseFormat?: ReturnType<typeof zodResponseFormat>;
+  /** Whether the whole answer is usable: one that is not is logged as a provider error. */
+  fits?: (text: string) => boolean;
 };
 
 /** A chat completion streamed: yields the text as it comes; usage is recorded at the end. */
@@ -238,7 +341,8 @@ export async function* completeStream(
   call: AiCall,
   request: StreamRequest,
 ): AsyncGenerator<string> {
-  const { client, settings } = await provider(call, (s) => s.model);
+  const { client, settings } = await provider(call, (s) => s.model, request.messages);
+  const log = new CallLog(call, settings, request.messages);
   const stream = await guarded(() =>
     client.chat.completions.create({
       model: settings.model,
@@ -248,9 +352,13 @@ export async function* completeStream(
       ...(request.maxTokens ? { max_completion_tokens: request.maxTokens } : {}),
       ...(request.responseFormat ? { response_format: request.responseFormat } : {}),
     }),
-  );
+  ).catch(async (error: unknown) => {
+    await log.failed(error);
+    throw error;
+  });
   let usage: Usage = null;
   let text = "";
+  let failure: unknown = null;
   try {
     for await (const chunk of withIdleTimeout(stream, settings.timeoutMs)) {
       if (chunk.usage) usage = chunk.usage;
@@ -261,14 +369,16 @@ export async function* completeStream(
       }
     }
   } catch (error) {
-    throw unavailable(error);
+    failure = unavailable(error);
+    throw failure;
   } finally {
     const prompt = JSON.stringify(request.messages);
-    await record(
-      call,
-      settings.model,
+    await log.counted(
       usage ?? { prompt_tokens: roughTokens(prompt), completion_tokens: roughTokens(text) },
     );
+    log.answer = text || null;
+    if (!failure && request.fits && !request.fits(text)) failure = unfit();
+    await (failure ? log.failed(failure) : log.succeeded());
   }
 }
 
@@ -284,24 +394,25 @@ export async function completeStructured<T extends z.ZodType>(
   onText: (soFar: string) => Promise<void>,
 ): Promise<z.infer<T>> {
   const responseFormat = zodResponseFormat(request.output.schema, request.output.name);
+  const parse = (text: string) => request.output.schema.safeParse(parsedJson(text));
+  const fits = (answer: string) => parse(answer).success;
   let text = "";
-  for await (const delta of completeStream(call, { ...request, responseFormat })) {
+  for await (const delta of completeStream(call, { ...request, responseFormat, fits })) {
     text += delta;
     await onText(text);
   }
-  let parsed: unknown = null;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // checked below like any answer that does not fit
-  }
-  const output = request.output.schema.safeParse(parsed);
-  if (!output.success)
-    throw new AiUnavailable(
-      "provider_error",
-      "The AI provider's answer did not fit the expected form.",
-    );
+  const output = parse(text);
+  if (!output.success) throw unfit();
   return output.data;
+}
+
+/** The text as JSON, or null when it is not (then it fits no schema). */
+function parsedJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 /** Embeddings for the texts, in their order, with the workspace's embedding model. */

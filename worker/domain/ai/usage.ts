@@ -14,8 +14,11 @@ export type UsageRecord = {
   completionTokens: number;
 };
 
+/** Records one call's tokens; returns the usage row's id. */
 export async function recordUsage(db: Db, workspaceId: string, usage: UsageRecord, now: number) {
-  await db.insert(aiUsage).values({ id: newId("aiu", now), workspaceId, ...usage, at: now });
+  const id = newId("aiu", now);
+  await db.insert(aiUsage).values({ id, workspaceId, ...usage, at: now });
+  return id;
 }
 
 /** The calendar month (UTC) as "YYYY-MM" and its bounds in ms. */
