@@ -100,49 +100,47 @@ type Proposed = Pick<
   id: string | null;
 };
 
-/** Every reference that does not hold, each at its field: channels, team, fields, one per channel. */
-async function problems(db: Db, workspaceId: string, proposed: Proposed) {
-  const errors: FieldError[] = [];
-  const ids = [...new Set(proposed.channelIds)];
-  const known = ids.length
-    ? await db
-        .select({ id: channels.id })
-        .from(channels)
-        .where(inWorkspace(channels, workspaceId, inArray(channels.id, ids)))
-    : [];
-  const knownIds = new Set(known.map((row) => row.id));
-  const others = proposed.enabled
-    ? (await listAssistants(db, workspaceId)).filter((a) => a.enabled && a.id !== proposed.id)
-    : [];
-  proposed.channelIds.forEach((id, i) => {
-    const path = `channel_ids.${i}`;
-    if (!knownIds.has(id)) errors.push({ path, message: "no such channel" });
-    const taken = others.find((a) => a.channelIds.includes(id));
-    if (taken)
-      errors.push({ path, message: `the assistant “${taken.name}” already answers this channel` });
+async function existingIds(
+  db: Db,
+  workspaceId: string,
+  table: typeof channels | typeof teams,
+  ids: string[],
+) {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Set<string>();
+  const rows = await db
+    .select({ id: table.id })
+    .from(table)
+    .where(inWorkspace(table, workspaceId, inArray(table.id, unique)));
+  return new Set(rows.map((row) => row.id));
+}
+
+/**
+ * Each place (channel or team) listed at `field` must exist, and no other enabled assistant may
+ * answer it.
+ */
+function placeProblems(
+  listed: string[],
+  field: "channel_ids" | "team_ids",
+  known: Set<string>,
+  takenBy: (id: string) => AssistantRow | undefined,
+): FieldError[] {
+  const noun = field === "channel_ids" ? "channel" : "team";
+  return listed.flatMap((id, i) => {
+    const path = `${field}.${i}`;
+    const taken = takenBy(id);
+    return [
+      ...(known.has(id) ? [] : [{ path, message: `no such ${noun}` }]),
+      ...(taken
+        ? [{ path, message: `the assistant “${taken.name}” already answers this ${noun}` }]
+        : []),
+    ];
   });
-  const teamIds = [
-    ...new Set([...proposed.teamIds, ...(proposed.teamId ? [proposed.teamId] : [])]),
-  ];
-  const knownTeams = teamIds.length
-    ? await db
-        .select({ id: teams.id })
-        .from(teams)
-        .where(inWorkspace(teams, workspaceId, inArray(teams.id, teamIds)))
-    : [];
-  const knownTeamIds = new Set(knownTeams.map((row) => row.id));
-  proposed.teamIds.forEach((id, i) => {
-    const path = `team_ids.${i}`;
-    if (!knownTeamIds.has(id)) errors.push({ path, message: "no such team" });
-    const taken = others.find((a) => a.teamIds.includes(id));
-    if (taken)
-      errors.push({ path, message: `the assistant “${taken.name}” already answers this team` });
-  });
-  if (proposed.teamId && !knownTeamIds.has(proposed.teamId))
-    errors.push({ path: "team_id", message: "no such team" });
-  const custom = proposed.collectFields.filter(
-    (key) => !(BUILT_IN_FIELDS as readonly string[]).includes(key),
-  );
+}
+
+async function fieldProblems(db: Db, workspaceId: string, collectFields: string[]) {
+  const isBuiltIn = (key: string) => (BUILT_IN_FIELDS as readonly string[]).includes(key);
+  const custom = collectFields.filter((key) => !isBuiltIn(key));
   const defined = custom.length
     ? await db
         .select({ key: contactFields.key })
@@ -150,11 +148,38 @@ async function problems(db: Db, workspaceId: string, proposed: Proposed) {
         .where(inWorkspace(contactFields, workspaceId, inArray(contactFields.key, custom)))
     : [];
   const definedKeys = new Set(defined.map((row) => row.key));
-  proposed.collectFields.forEach((key, i) => {
-    if (!(BUILT_IN_FIELDS as readonly string[]).includes(key) && !definedKeys.has(key))
-      errors.push({ path: `collect_fields.${i}`, message: "no such contact field" });
-  });
-  return errors;
+  return collectFields.flatMap((key, i) =>
+    isBuiltIn(key) || definedKeys.has(key)
+      ? []
+      : [{ path: `collect_fields.${i}`, message: "no such contact field" }],
+  );
+}
+
+/**
+ * Every reference that does not hold, each at its field: channels and teams (one enabled
+ * assistant each), the handoff team, the fields to collect.
+ */
+async function problems(db: Db, workspaceId: string, proposed: Proposed) {
+  const handoffTeam = proposed.teamId ? [proposed.teamId] : [];
+  const [knownChannels, knownTeams] = await Promise.all([
+    existingIds(db, workspaceId, channels, proposed.channelIds),
+    existingIds(db, workspaceId, teams, [...proposed.teamIds, ...handoffTeam]),
+  ]);
+  const others = proposed.enabled
+    ? (await listAssistants(db, workspaceId)).filter((a) => a.enabled && a.id !== proposed.id)
+    : [];
+  return [
+    ...placeProblems(proposed.channelIds, "channel_ids", knownChannels, (id) =>
+      others.find((a) => a.channelIds.includes(id)),
+    ),
+    ...placeProblems(proposed.teamIds, "team_ids", knownTeams, (id) =>
+      others.find((a) => a.teamIds.includes(id)),
+    ),
+    ...(proposed.teamId && !knownTeams.has(proposed.teamId)
+      ? [{ path: "team_id", message: "no such team" }]
+      : []),
+    ...(await fieldProblems(db, workspaceId, proposed.collectFields)),
+  ];
 }
 
 function valuesOf(input: AssistantInput) {
