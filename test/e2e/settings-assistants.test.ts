@@ -168,6 +168,12 @@ describe("Settings → AI assistants", () => {
     await arabic.getByRole("heading", { name: "مساعدو الذكاء الاصطناعي" }).waitFor();
     expect(await arabic.evaluate(() => document.documentElement.dir)).toBe("rtl");
     await lookAt(arabic, "assistants-ar");
+    // on a phone the table scrolls within its frame; the page itself never scrolls sideways
+    await arabic.setViewportSize(VIEWPORTS.phone);
+    expect(
+      await arabic.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+    ).toBeLessThanOrEqual(0);
+    await arabic.setViewportSize(VIEWPORTS.laptop);
     await arabic.getByRole("button", { name: /تعديل.*Website helper/ }).click();
     await arabic.getByRole("dialog").getByText("أين يجيب").waitFor();
     await lookAt(arabic, "assistants-editor-ar", "dialog");
