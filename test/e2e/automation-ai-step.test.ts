@@ -1,14 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakePlatforms } from "../fakes/platforms.mjs";
-import {
-  callAs,
-  expectAccessible,
-  type LocalConversa,
-  screenshot,
-  signedInSession,
-  VIEWPORTS,
-} from "./browser";
+import { callAs, type LocalConversa, lookAtBothSizes, signedInSession, VIEWPORTS } from "./browser";
 
 let server: LocalConversa;
 let browser: Browser;
@@ -29,14 +22,7 @@ afterAll(async () => {
 const call = <T = Record<string, unknown>>(method: string, path: string, data?: unknown) =>
   callAs<T>(page, server.base, method, path, data);
 
-async function lookAt(name: string) {
-  await expectAccessible(page, name, "#main");
-  await screenshot(page, name);
-  await page.setViewportSize(VIEWPORTS.phone);
-  await expectAccessible(page, `${name} on a phone`, "#main");
-  await screenshot(page, name);
-  await page.setViewportSize(VIEWPORTS.laptop);
-}
+const lookAt = (name: string) => lookAtBothSizes(page, name, "#main");
 
 const aiStep = () => page.getByRole("region", { name: "Step 1: AI step" });
 

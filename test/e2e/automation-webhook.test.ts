@@ -1,13 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  callAs,
-  expectAccessible,
-  type LocalConversa,
-  screenshot,
-  signedInSession,
-  VIEWPORTS,
-} from "./browser";
+import { callAs, type LocalConversa, lookAtBothSizes, signedInSession } from "./browser";
 
 let server: LocalConversa;
 let browser: Browser;
@@ -29,15 +22,7 @@ afterAll(async () => {
 const call = <T = Record<string, unknown>>(method: string, path: string, data?: unknown) =>
   callAs<T>(page, server.base, method, path, data);
 
-/** The editor only; the shell around it is the shell tests' to check. */
-async function lookAt(name: string) {
-  await expectAccessible(page, name, "#main");
-  await screenshot(page, name);
-  await page.setViewportSize(VIEWPORTS.phone);
-  await expectAccessible(page, `${name} on a phone`, "#main");
-  await screenshot(page, name);
-  await page.setViewportSize(VIEWPORTS.laptop);
-}
+const lookAt = (name: string) => lookAtBothSizes(page, name, "#main");
 
 describe("the webhook trigger in the automation editor", () => {
   it("shows a webhook automation's URL to copy and rotate, and how to sign calls", async () => {

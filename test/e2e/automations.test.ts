@@ -2,8 +2,8 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   callAs,
-  expectAccessible as expectAccessibleWithin,
   type LocalConversa,
+  lookAtBothSizes,
   screenshot,
   signedInSession,
   VIEWPORTS,
@@ -26,15 +26,7 @@ afterAll(async () => {
 const call = <T = Record<string, unknown>>(method: string, path: string, data?: unknown) =>
   callAs<T>(page, server.base, method, path, data);
 
-/** The automations screens only; the shell around them is the shell tests' to check. */
-async function lookAt(name: string) {
-  await expectAccessibleWithin(page, name, "#main");
-  await screenshot(page, name);
-  await page.setViewportSize(VIEWPORTS.phone);
-  await expectAccessibleWithin(page, `${name} on a phone`, "#main");
-  await screenshot(page, name);
-  await page.setViewportSize(VIEWPORTS.laptop);
-}
+const lookAt = (name: string) => lookAtBothSizes(page, name, "#main");
 
 const step = (number: number, title: string) =>
   page.getByRole("region", { name: `Step ${number}: ${title}` });

@@ -104,3 +104,25 @@ export async function expectAccessible(page: Page, what: string, within?: string
     .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
   expect(serious, `accessibility of ${what}`).toEqual([]);
 }
+
+/** The page fits the window's width: it may scroll down, never sideways. */
+export async function expectNoSidewaysScroll(page: Page, what: string) {
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+  expect(overflow, `${what} scrolls sideways by ${overflow}px`).toBeLessThanOrEqual(0);
+}
+
+/**
+ * Looks at the screen as it is on a laptop and on a phone: axe at each size (within `within`, a
+ * selector, or the whole page), no sideways scroll on the phone, and a screenshot of each.
+ */
+export async function lookAtBothSizes(page: Page, name: string, within?: string) {
+  await expectAccessible(page, name, within);
+  await screenshot(page, name);
+  await page.setViewportSize(VIEWPORTS.phone);
+  await expectAccessible(page, `${name} on a phone`, within);
+  await expectNoSidewaysScroll(page, `${name} on a phone`);
+  await screenshot(page, name);
+  await page.setViewportSize(VIEWPORTS.laptop);
+}

@@ -2,13 +2,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakePlatforms } from "../fakes/platforms.mjs";
 import { minimalPdf } from "../knowledge/pdf";
-import {
-  expectAccessible,
-  type LocalConversa,
-  screenshot,
-  signedInSession,
-  VIEWPORTS,
-} from "./browser";
+import { type LocalConversa, lookAtBothSizes, signedInSession } from "./browser";
 
 let server: LocalConversa;
 let browser: Browser;
@@ -29,14 +23,7 @@ afterAll(async () => {
 const dialog = () => page.getByRole("dialog");
 const row = (title: string) => page.getByRole("row").filter({ hasText: title });
 
-/** Looks at the screen as it is at both sizes: axe within the screen, then a screenshot of each. */
-async function lookAt(name: string) {
-  await expectAccessible(page, name, "#main");
-  await screenshot(page, name);
-  await page.setViewportSize(VIEWPORTS.phone);
-  await screenshot(page, name);
-  await page.setViewportSize(VIEWPORTS.laptop);
-}
+const lookAt = (name: string) => lookAtBothSizes(page, name, "#main");
 
 describe("the knowledge base screen", () => {
   it("adds text, Q&A and a web page, searches them, shows a refused address and deletes a source", async () => {

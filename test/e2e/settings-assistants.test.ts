@@ -3,9 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakePlatforms } from "../fakes/platforms.mjs";
 import {
   callAs,
-  expectAccessible,
   type LocalConversa,
-  screenshot,
+  lookAtBothSizes,
   signedInSession,
   signIn,
   VIEWPORTS,
@@ -35,14 +34,8 @@ const api = <T = Record<string, unknown>>(method: string, path: string, data?: u
 const dialog = () => page.getByRole("dialog");
 const row = (name: string) => page.getByRole("row").filter({ hasText: name });
 
-/** Looks at the screen as it is at both sizes: axe within the screen, then a screenshot of each. */
-async function lookAt(target: Page, name: string, within = "#main") {
-  await expectAccessible(target, name, within);
-  await screenshot(target, name);
-  await target.setViewportSize(VIEWPORTS.phone);
-  await screenshot(target, name);
-  await target.setViewportSize(VIEWPORTS.laptop);
-}
+const lookAt = (target: Page, name: string, within = "#main") =>
+  lookAtBothSizes(target, name, within);
 
 /** A knowledge source the assistant can cite, once it is indexed. */
 async function addReturnsPolicy() {
@@ -167,13 +160,8 @@ describe("Settings → AI assistants", () => {
     await arabic.goto(`${server.base}/settings/assistants`);
     await arabic.getByRole("heading", { name: "مساعدو الذكاء الاصطناعي" }).waitFor();
     expect(await arabic.evaluate(() => document.documentElement.dir)).toBe("rtl");
-    await lookAt(arabic, "assistants-ar");
     // on a phone the table scrolls within its frame; the page itself never scrolls sideways
-    await arabic.setViewportSize(VIEWPORTS.phone);
-    expect(
-      await arabic.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
-    ).toBeLessThanOrEqual(0);
-    await arabic.setViewportSize(VIEWPORTS.laptop);
+    await lookAt(arabic, "assistants-ar");
     await arabic.getByRole("button", { name: /تعديل.*Website helper/ }).click();
     await arabic.getByRole("dialog").getByText("أين يجيب").waitFor();
     await lookAt(arabic, "assistants-editor-ar", "dialog");

@@ -6,6 +6,7 @@ import {
   expectAccessible as expectAccessibleWithin,
   type LocalConversa,
   launchBrowser,
+  lookAtBothSizes,
   screenshot,
   signIn,
   VIEWPORTS,
@@ -36,14 +37,7 @@ afterAll(async () => {
 /** The settings screen and its dialogs; the shell around it is checked by the shell's tests. */
 const expectAccessible = (page: Page, what: string) => expectAccessibleWithin(page, what, "#main");
 
-/** Looks at the screen as it is at both sizes: axe, then a screenshot of each. */
-async function lookAt(name: string) {
-  await expectAccessible(page, name);
-  await screenshot(page, name);
-  await page.setViewportSize(VIEWPORTS.phone);
-  await screenshot(page, name);
-  await page.setViewportSize(VIEWPORTS.laptop);
-}
+const lookAt = (name: string) => lookAtBothSizes(page, name);
 
 const dialog = () => page.getByRole("dialog");
 

@@ -5,6 +5,7 @@ import {
   expectAccessible,
   type LocalConversa,
   launchBrowser,
+  lookAtBothSizes,
   screenshot,
   signIn,
   VIEWPORTS,
@@ -43,14 +44,7 @@ async function open(screen: string, heading: string) {
 const fieldError = (scope: Page | Locator, label: string) =>
   scope.locator(".field").filter({ has: page.locator(`label:text-is("${label}")`) });
 
-/** Looks at the screen as it is at both sizes and checks it with axe. */
-async function lookAt(name: string) {
-  await expectAccessible(page, name);
-  await screenshot(page, name);
-  await page.setViewportSize(VIEWPORTS.phone);
-  await screenshot(page, name);
-  await page.setViewportSize(VIEWPORTS.laptop);
-}
+const lookAt = (name: string) => lookAtBothSizes(page, name);
 
 const confirmDialog = () => page.locator("dialog[open]").last();
 
