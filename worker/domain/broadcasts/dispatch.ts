@@ -11,13 +11,13 @@ import { getChannelRow } from "../channels/channels";
 import { expandPage, firstPass, passAfter } from "./audience";
 import type { BroadcastRow } from "./broadcasts";
 import { type BroadcastJob, queueJobs, sendJobs } from "./jobs";
-import { catchUpMessageStatus } from "./responses";
+import { catchUpMessageStatuses } from "./responses";
 import { completeIfDone, ledgerOfRun, markExpanded, markWaiting, type RunRef } from "./runs";
 import { Refused, sendToRecipient } from "./send";
 
 /** How long a send holds its ledger row before it is taken for dead and may be taken again. */
 export const SEND_LEASE_MS = 60_000;
-/** A pacer wait up to this long is slept through; a longer one goes back to the queue. */
+/** A pacer wait up to this long is booked and waited for; a longer one goes back to the queue. */
 const INLINE_WAIT_MS = 2_000;
 /** Tries of one recipient whose send failed for a passing reason, before it is recorded failed. */
 export const MAX_SEND_ATTEMPTS = 5;
@@ -144,9 +144,9 @@ const release = (db: Db, job: RunRef, contactIds: string[], now: number) =>
 type Wait = { retryInMs: number; until?: number };
 
 /**
- * Waits for the send's turn from the channel's broadcast pacer (see `BROADCAST_SHARE`), which
- * books turns one after another: the time it goes, or the wait when that is long enough to give
- * the batch back to the queue.
+ * Books the send's turn with the channel's broadcast pacer (see `BROADCAST_SHARE`), which hands
+ * turns out one after another: the time it may go to the platform, or the wait when that is long
+ * enough to give the batch back to the queue.
  */
 async function paced(
   env: Env,
@@ -163,7 +163,6 @@ async function paced(
   );
   if (full) return { retryInMs: waitMs, until: at + waitMs };
   if (waitMs > INLINE_WAIT_MS) return { retryInMs: waitMs };
-  if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
   return at + waitMs;
 }
 
@@ -288,7 +287,8 @@ async function sendOne(
   const { broadcast, channel, claim } = send;
   const { contactId } = claim;
   try {
-    const recipient = { contactId, run: job.run, round: claim.round, variant: claim.variant };
+    const { round, variant } = claim;
+    const recipient = { contactId, run: job.run, round, variant, turnAt: send.at };
     const written = await sendToRecipient(db, env, broadcast, channel, recipient, now());
     return { contactId, change: { status: "sent", sentAt: send.at, ...written }, written };
   } catch (error) {
@@ -307,8 +307,8 @@ async function settleAll(db: Db, job: RunRef, sent: Sent[], now: () => number) {
     db,
     sent.map((one) => settle(db, job, one.contactId, one.change, at)),
   );
-  for (const { written } of sent)
-    if (written) await catchUpMessageStatus(db, job.workspaceId, written, now());
+  const written = sent.flatMap((one) => (one.written ? [one.written] : []));
+  await catchUpMessageStatuses(db, job.workspaceId, written, now());
 }
 
 /**
