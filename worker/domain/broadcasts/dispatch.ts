@@ -23,7 +23,7 @@ const INLINE_WAIT_MS = 2_000;
 export const MAX_SEND_ATTEMPTS = 5;
 
 /** Sends of one batch under way at once, each waiting for its own turn from the pacer. */
-const SENDS_IN_FLIGHT = 8;
+const SENDS_IN_FLIGHT = 4;
 
 const recipientKey = (ref: RunRef, contactId: string) =>
   and(ledgerOfRun(ref), eq(broadcastRecipients.contactId, contactId));
