@@ -17,8 +17,13 @@ import { Refused, sendToRecipient } from "./send";
 
 /** How long a send holds its ledger row before it is taken for dead and may be taken again. */
 export const SEND_LEASE_MS = 60_000;
-/** A pacer wait up to this long is booked and waited for; a longer one goes back to the queue. */
+/** A pacer wait up to this long is waited through; a longer one goes back to the queue. */
 const INLINE_WAIT_MS = 2_000;
+/**
+ * A turn at most this far ahead is booked; a later one is asked for again nearer the time. So
+ * the sends written ahead of their turn stay few, however many batches run at once.
+ */
+const BOOK_AHEAD_MS = 250;
 /** Tries of one recipient whose send failed for a passing reason, before it is recorded failed. */
 export const MAX_SEND_ATTEMPTS = 5;
 
@@ -154,16 +159,19 @@ async function paced(
   rate: { perSecond: number; window: SendWindow | null },
 ): Promise<number | Wait> {
   const pacer = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(channelId));
-  const { waitMs, at, full } = await pacer.pace(
-    "broadcast",
-    rate.perSecond,
-    rate.window,
-    undefined,
-    INLINE_WAIT_MS,
-  );
-  if (full) return { retryInMs: waitMs, until: at + waitMs };
-  if (waitMs > INLINE_WAIT_MS) return { retryInMs: waitMs };
-  return at + waitMs;
+  for (;;) {
+    const { waitMs, at, full } = await pacer.pace(
+      "broadcast",
+      rate.perSecond,
+      rate.window,
+      undefined,
+      BOOK_AHEAD_MS,
+    );
+    if (full) return { retryInMs: waitMs, until: at + waitMs };
+    if (waitMs <= BOOK_AHEAD_MS) return at + waitMs;
+    if (waitMs > INLINE_WAIT_MS) return { retryInMs: waitMs };
+    await new Promise((resolve) => setTimeout(resolve, waitMs - BOOK_AHEAD_MS));
+  }
 }
 
 async function loadRunning(db: Db, job: { workspaceId: string; broadcastId: string }) {
