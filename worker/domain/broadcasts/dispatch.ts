@@ -17,13 +17,8 @@ import { Refused, sendToRecipient } from "./send";
 
 /** How long a send holds its ledger row before it is taken for dead and may be taken again. */
 export const SEND_LEASE_MS = 60_000;
-/** A pacer wait up to this long is waited through; a longer one goes back to the queue. */
+/** A pacer wait up to this long is booked and slept through; a longer one goes back to the queue. */
 const INLINE_WAIT_MS = 2_000;
-/**
- * A turn at most this far ahead is booked; a later one is asked for again nearer the time. So
- * the sends written ahead of their turn stay few, however many batches run at once.
- */
-const BOOK_AHEAD_MS = 250;
 /** Tries of one recipient whose send failed for a passing reason, before it is recorded failed. */
 export const MAX_SEND_ATTEMPTS = 5;
 
@@ -149,9 +144,10 @@ const release = (db: Db, job: RunRef, contactIds: string[], now: number) =>
 type Wait = { retryInMs: number; until?: number };
 
 /**
- * Books the send's turn with the channel's broadcast pacer (see `BROADCAST_SHARE`), which hands
- * turns out one after another: the time it may go to the platform, or the wait when that is long
- * enough to give the batch back to the queue.
+ * Waits for the send's turn from the channel's broadcast pacer (see `BROADCAST_SHARE`), which
+ * books turns one after another: the time it goes, or the wait when that is long enough to give
+ * the batch back to the queue. Only sends whose turn has come are written, so the work under way
+ * follows the channel's pace, not the number of batches.
  */
 async function paced(
   env: Env,
@@ -159,19 +155,17 @@ async function paced(
   rate: { perSecond: number; window: SendWindow | null },
 ): Promise<number | Wait> {
   const pacer = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(channelId));
-  for (;;) {
-    const { waitMs, at, full } = await pacer.pace(
-      "broadcast",
-      rate.perSecond,
-      rate.window,
-      undefined,
-      BOOK_AHEAD_MS,
-    );
-    if (full) return { retryInMs: waitMs, until: at + waitMs };
-    if (waitMs <= BOOK_AHEAD_MS) return at + waitMs;
-    if (waitMs > INLINE_WAIT_MS) return { retryInMs: waitMs };
-    await new Promise((resolve) => setTimeout(resolve, waitMs - BOOK_AHEAD_MS));
-  }
+  const { waitMs, at, full } = await pacer.pace(
+    "broadcast",
+    rate.perSecond,
+    rate.window,
+    undefined,
+    INLINE_WAIT_MS,
+  );
+  if (full) return { retryInMs: waitMs, until: at + waitMs };
+  if (waitMs > INLINE_WAIT_MS) return { retryInMs: waitMs };
+  if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+  return at + waitMs;
 }
 
 async function loadRunning(db: Db, job: { workspaceId: string; broadcastId: string }) {
@@ -295,8 +289,7 @@ async function sendOne(
   const { broadcast, channel, claim } = send;
   const { contactId } = claim;
   try {
-    const { round, variant } = claim;
-    const recipient = { contactId, run: job.run, round, variant, turnAt: send.at };
+    const recipient = { contactId, run: job.run, round: claim.round, variant: claim.variant };
     const written = await sendToRecipient(db, env, broadcast, channel, recipient, now());
     return { contactId, change: { status: "sent", sentAt: send.at, ...written }, written };
   } catch (error) {

@@ -55,20 +55,17 @@ const clientMessageId = (broadcastId: string, send: { run: number; round: number
     : `broadcast:${broadcastId}:run${send.run}:${send.round}`;
 
 /**
- * Sends the written message to the platform at its turn (`turnAt`, given by the broadcast's
- * pacer), so the platform sees the pacer's pace however long the writing took; it does not
- * queue behind the outbound queue's live replies (nor they behind it). A passing failure, or a
- * channel bucket still empty, hands it to the outbound queue to retry.
+ * Sends the written message to the platform here and now: the broadcast's pacer already let it
+ * go, so it does not queue behind the outbound queue's live replies (nor they behind it). A
+ * passing failure, or a channel bucket still empty, hands it to the outbound queue to retry.
  */
 async function sendPaced(
   db: Db,
   env: Env,
   job: OutboundJob,
-  target: { channel: ChannelRow; contactId: string; turnAt: number | undefined },
+  target: { channel: ChannelRow; contactId: string },
   now: number,
 ) {
-  const early = (target.turnAt ?? 0) - Date.now();
-  if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
   const outcome = await deliverOutbound(db, env, job, 1, now, target).catch(() => ({
     kind: "retry" as const,
     delaySeconds: 2,
@@ -109,14 +106,7 @@ export async function sendToRecipient(
   env: Env,
   broadcast: BroadcastRow,
   channel: ChannelRow,
-  recipient: {
-    contactId: string;
-    run: number;
-    round: number;
-    variant: string | null;
-    /** When the pacer lets it go to the platform; now when not given. */
-    turnAt?: number;
-  },
+  recipient: { contactId: string; run: number; round: number; variant: string | null },
   now: number,
 ) {
   const { workspaceId } = broadcast;
@@ -172,6 +162,6 @@ export async function sendToRecipient(
     { now, origin: "", sendsItself: true },
   );
   const job = { conversationId, seq: message.seq, origin: "" };
-  await sendPaced(db, env, job, { channel, contactId, turnAt: recipient.turnAt }, now);
+  await sendPaced(db, env, job, { channel, contactId }, now);
   return { messageId: message.id, conversationId, seq: message.seq };
 }
