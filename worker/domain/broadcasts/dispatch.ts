@@ -1,7 +1,6 @@
 import { and, eq, exists, gt, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
 import { isPlatformChannel } from "../../channels/index";
 import { broadcastRate, type SendWindow, sendRate, sendWindow } from "../../channels/rules";
-import { writeTogether } from "../../db/client";
 import { leaseLapsed, takeLease } from "../../db/lease";
 import { broadcastRecipients, broadcasts } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
@@ -168,6 +167,15 @@ async function paced(
   return at + waitMs;
 }
 
+/** Whether the broadcast still runs: checked at each send's turn, so a pause stops what waits. */
+async function isRunning(db: Db, job: RunRef) {
+  const row = await db.query.broadcasts.findFirst({
+    columns: { status: true },
+    where: inWorkspace(broadcasts, job.workspaceId, eq(broadcasts.id, job.broadcastId)),
+  });
+  return row?.status === "running";
+}
+
 async function loadRunning(db: Db, job: { workspaceId: string; broadcastId: string }) {
   const broadcast = await db.query.broadcasts.findFirst({
     where: inWorkspace(broadcasts, job.workspaceId, eq(broadcasts.id, job.broadcastId)),
@@ -195,8 +203,8 @@ type Sending = {
 
 /**
  * One send message: its recipients claimed together, then sent a few at a time, each when the
- * pacer gives its turn, their rows settled together. A pause or cancel stops the batches after
- * (their claims fail). A pacer wait too long (or a sender's window full) puts the recipients not
+ * pacer gives its turn. A pause or cancel stops the sends still waiting for their turn (they go
+ * back to the queue) and the batches after (their claims fail). A pacer wait too long (or a sender's window full) puts the recipients not
  * yet sent back and queues them for later. A passing failure puts its row back and throws, so
  * the queue retries the message with backoff; the platform's own refusals come back later as
  * message statuses (see `recordMessageStatus`).
@@ -223,7 +231,7 @@ export async function sendBatch(
     { broadcast, channel, rate, claimed },
     now,
   );
-  await settleAll(db, job, sent, now);
+  await catchUp(db, job, sent, now());
   if (sent.length) await markWaiting(db, job, null);
   await putBack(db, env, job, unsent, now());
   if (unsent.pacerError) throw unsent.pacerError.error;
@@ -246,8 +254,16 @@ async function queueHeld(
   await queueJobs(env, sendJobs(job, ids), (until - now) / 1000);
 }
 
-/** The recipients the pacer turned away (or could not pace), and why. */
-type Unsent = { contactIds: string[]; wait: Wait | null; pacerError: { error: unknown } | null };
+/**
+ * The recipients not sent: the pacer turned them away (or could not pace them), or the broadcast
+ * stopped running (a pause or cancel) before their turn came.
+ */
+type Unsent = {
+  contactIds: string[];
+  wait: Wait | null;
+  pacerError: { error: unknown } | null;
+  stopped: boolean;
+};
 
 /**
  * Sends the claimed recipients, at most `SENDS_IN_FLIGHT` at once. Once the pacer turns one away
@@ -255,7 +271,7 @@ type Unsent = { contactIds: string[]; wait: Wait | null; pacerError: { error: un
  */
 async function sendClaimed(db: Db, env: Env, job: RunRef, sending: Sending, now: () => number) {
   const sent: Sent[] = [];
-  const unsent: Unsent = { contactIds: [], wait: null, pacerError: null };
+  const unsent: Unsent = { contactIds: [], wait: null, pacerError: null, stopped: false };
   const turnOf = () =>
     paced(env, sending.channel.id, sending.rate).catch((error: unknown) => {
       unsent.pacerError ??= { error };
@@ -266,12 +282,15 @@ async function sendClaimed(db: Db, env: Env, job: RunRef, sending: Sending, now:
     (c) => c.contactId,
     SENDS_IN_FLIGHT,
     async (claim) => {
-      const turn = unsent.wait || unsent.pacerError ? null : await turnOf();
-      if (typeof turn === "number") {
-        sent.push(await sendOne(db, env, job, { ...sending, claim, at: turn }, now));
+      const turn = unsent.wait || unsent.pacerError || unsent.stopped ? null : await turnOf();
+      if (typeof turn === "number" && (await isRunning(db, job))) {
+        const one = await sendOne(db, env, job, { ...sending, claim, at: turn }, now);
+        await settle(db, job, one.contactId, one.change, now());
+        sent.push(one);
         return;
       }
-      if (turn) unsent.wait ??= turn;
+      if (typeof turn === "number") unsent.stopped = true;
+      else if (turn) unsent.wait ??= turn;
       unsent.contactIds.push(claim.contactId);
     },
   );
@@ -301,15 +320,10 @@ async function sendOne(
   }
 }
 
-/** Settles the batch's sent rows in one write, then catches up statuses that came back meanwhile. */
-async function settleAll(db: Db, job: RunRef, sent: Sent[], now: () => number) {
-  const at = now();
-  await writeTogether(
-    db,
-    sent.map((one) => settle(db, job, one.contactId, one.change, at)),
-  );
+/** Catches up the statuses that came back for the batch's messages before their rows were settled. */
+function catchUp(db: Db, job: RunRef, sent: Sent[], now: number) {
   const written = sent.flatMap((one) => (one.written ? [one.written] : []));
-  await catchUpMessageStatuses(db, job.workspaceId, written, now());
+  return catchUpMessageStatuses(db, job.workspaceId, written, now);
 }
 
 /**
