@@ -30,22 +30,25 @@ export class RateLimiter extends DurableObject<Env> {
 
   /**
    * Paces a stream of sends (a broadcast's) at `perSecond`, one token deep so no burst goes
-   * over the rate: `waitMs` 0 means a token was taken at `at`, this object's clock. With a
-   * `window`, the sender's count over the last `window.hours` (kept in storage, shared by every
-   * broadcast of the sender) must have room too; when it has none, `full` says so and `waitMs`
-   * runs until the oldest sends counted leave the window.
+   * over the rate: `waitMs` 0 means a token was taken at `at`, this object's clock. A wait up to
+   * `bookWithinMs` books the send's turn, `waitMs` after `at`: sends paced side by side are
+   * handed turns one after another. With a `window`, the sender's count over the last
+   * `window.hours` (kept in storage, shared by every broadcast of the sender) must have room
+   * too; when it has none, `full` says so and `waitMs` runs until the oldest sends counted leave
+   * the window.
    */
   async pace(
     key: string,
     perSecond: number,
     window?: SendWindow | null,
     at = Date.now(),
+    bookWithinMs = 0,
   ): Promise<{ waitMs: number; at: number; full?: boolean }> {
     const counted = window ? await this.windowCount(window, at) : null;
     if (counted && counted.count >= counted.limit)
       return { waitMs: counted.roomAt - at, at, full: true };
-    const waitMs = this.buckets.take(key, perSecond, at, 1);
-    if (waitMs === 0 && counted) await this.countSend(counted.current);
+    const waitMs = this.buckets.book(key, perSecond, at, bookWithinMs, 1);
+    if (waitMs <= bookWithinMs && counted) await this.countSend(counted.current);
     return { waitMs, at };
   }
 

@@ -40,6 +40,23 @@ async function startedByHand(s: Setup, n: number) {
   return { readers, broadcast };
 }
 
+/** A broadcast running with its audience put in the ledger by hand: no queued send races the test. */
+async function runningByHand(s: Setup, n: number) {
+  const readers = await addContacts(s, n);
+  const broadcast = await newBroadcast(s);
+  const db = workerDb();
+  await db
+    .update(broadcasts)
+    .set({ status: "running", startedAt: Date.now() })
+    .where(and(eq(broadcasts.workspaceId, s.ws.id), eq(broadcasts.id, broadcast.id)));
+  const running = await getBroadcast(db, s.ws.id, broadcast.id);
+  const opened = await openRun(db, running, ONCE, Date.now());
+  const job = { workspaceId: s.ws.id, broadcastId: broadcast.id, run: opened?.run ?? 0 };
+  await expandPage(db, running, { run: job.run, pass: "rules", after: null }, Date.now());
+  await markExpanded(db, job, Date.now());
+  return { readers, broadcast, job };
+}
+
 describe("broadcast dispatch", () => {
   it("sends once to each reachable contact; opt-outs and contacts without the channel are counted apart", async () => {
     const s = await setup();
@@ -135,19 +152,8 @@ describe("broadcast dispatch", () => {
 
   it("a send whose consumer died after its claim (or after writing) is taken again once its lease runs out, and sent once", async () => {
     const s = await setup();
-    const readers = await addContacts(s, 2);
-    const broadcast = await newBroadcast(s);
+    const { readers, broadcast, job } = await runningByHand(s, 2);
     const db = workerDb();
-    // running, its audience put in the ledger by hand: no queued send races this test
-    await db
-      .update(broadcasts)
-      .set({ status: "running", startedAt: Date.now() })
-      .where(and(eq(broadcasts.workspaceId, s.ws.id), eq(broadcasts.id, broadcast.id)));
-    const running = await getBroadcast(db, s.ws.id, broadcast.id);
-    const opened = await openRun(db, running, ONCE, Date.now());
-    const job = { workspaceId: s.ws.id, broadcastId: broadcast.id, run: opened?.run ?? 0 };
-    await expandPage(db, running, { run: job.run, pass: "rules", after: null }, Date.now());
-    await markExpanded(db, job, Date.now());
     const [died, wrote] = readers;
     if (!died || !wrote) throw new Error("two readers");
     const now = Date.now();
@@ -183,6 +189,27 @@ describe("broadcast dispatch", () => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(sends.get(died.chatId)).toBe(1);
     expect((await sendsByChat(s)).get(wrote.chatId)).toBe(1);
+    expect((await statsOf(s, broadcast.id)).status).toBe("completed");
+  });
+
+  it("sends side by side keep the pacer's turns, and a batch delivered twice at once sends each recipient once", async () => {
+    // 10 messages a second: broadcasts get 8, one turn every 125 ms
+    const s = await setup(10);
+    const { readers, broadcast, job } = await runningByHand(s, 12);
+    const ids = readers.map((r) => r.id);
+    await Promise.all([consume(sendJobs(job, ids)), consume(sendJobs(job, ids))]);
+    const ledger = await ledgerOf(s.ws.id, broadcast.id);
+    expect(ledger.map((r) => r.status)).toEqual(Array(12).fill("sent"));
+    const turns = ledger.map((r) => r.sentAt ?? 0).sort((a, b) => a - b);
+    const gaps = turns.slice(1).map((at, i) => at - (turns[i] ?? 0));
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(120);
+    const sends = await eventually(async () => {
+      const counts = await sendsByChat(s);
+      return counts.size === 12 ? counts : undefined;
+    }, "twelve chats written to");
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    for (const reader of readers) expect(sends.get(reader.chatId)).toBe(1);
+    expect([...(await sendsByChat(s)).values()].every((n) => n === 1)).toBe(true);
     expect((await statsOf(s, broadcast.id)).status).toBe("completed");
   });
 });

@@ -9,15 +9,21 @@ export class TokenBuckets {
 
   /** Takes a token now (0), or says how many milliseconds until one is free. */
   take(key: string, perSecond: number, now: number, burst = perSecond): number {
+    return this.book(key, perSecond, now, 0, burst);
+  }
+
+  /**
+   * Takes a token now (0), or books the next one when it comes free within `withinMs`: the
+   * caller's turn is the wait returned, and the next caller's comes after it, so callers side by
+   * side queue up instead of racing for each token. A longer wait books nothing.
+   */
+  book(key: string, perSecond: number, now: number, withinMs: number, burst = perSecond): number {
     const capacity = Math.max(1, burst);
     const bucket = this.buckets.get(key) ?? { tokens: capacity, at: now };
     const tokens = Math.min(capacity, bucket.tokens + ((now - bucket.at) / 1000) * perSecond);
-    if (tokens >= 1) {
-      this.buckets.set(key, { tokens: tokens - 1, at: now });
-      return 0;
-    }
-    this.buckets.set(key, { tokens, at: now });
-    return Math.ceil(((1 - tokens) / perSecond) * 1000);
+    const waitMs = tokens >= 1 ? 0 : Math.ceil(((1 - tokens) / perSecond) * 1000);
+    this.buckets.set(key, { tokens: waitMs <= withinMs ? tokens - 1 : tokens, at: now });
+    return waitMs;
   }
 
   /** Milliseconds until `key` has a token, taking none. */

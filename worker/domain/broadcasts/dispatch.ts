@@ -1,45 +1,52 @@
-import { and, eq, exists, gt, inArray, isNull, or, sql } from "drizzle-orm";
+import { and, eq, exists, gt, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
 import { isPlatformChannel } from "../../channels/index";
 import { broadcastRate, type SendWindow, sendRate, sendWindow } from "../../channels/rules";
 import { leaseLapsed, takeLease } from "../../db/lease";
 import { broadcastRecipients, broadcasts } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
 import type { Db } from "../../lib/context";
+import { inOrderPerKey } from "../../lib/in-order";
 import { getChannelRow } from "../channels/channels";
 import { expandPage, firstPass, passAfter } from "./audience";
 import type { BroadcastRow } from "./broadcasts";
 import { type BroadcastJob, queueJobs, sendJobs } from "./jobs";
-import { catchUpMessageStatus } from "./responses";
+import { catchUpMessageStatuses } from "./responses";
 import { completeIfDone, ledgerOfRun, markExpanded, markWaiting, type RunRef } from "./runs";
 import { Refused, sendToRecipient } from "./send";
 
 /** How long a send holds its ledger row before it is taken for dead and may be taken again. */
 export const SEND_LEASE_MS = 60_000;
-/** A pacer wait up to this long is slept through; a longer one goes back to the queue. */
+/** A pacer wait up to this long is booked and slept through; a longer one goes back to the queue. */
 const INLINE_WAIT_MS = 2_000;
 /** Tries of one recipient whose send failed for a passing reason, before it is recorded failed. */
 export const MAX_SEND_ATTEMPTS = 5;
 
+/** Sends of one batch under way at once, each waiting for its own turn from the pacer. */
+const SENDS_IN_FLIGHT = 4;
+
 const recipientKey = (ref: RunRef, contactId: string) =>
   and(ledgerOfRun(ref), eq(broadcastRecipients.contactId, contactId));
 
+/** A ledger row this send took: its retry round, A/B variant and tries so far. */
+type Claimed = { contactId: string; round: number; variant: string | null; attempts: number };
+
 type Claim =
-  | { kind: "claimed"; round: number; variant: string | null }
+  | ({ kind: "claimed" } & Omit<Claimed, "contactId">)
   | { kind: "held"; until: number }
   | { kind: "gone" };
 
 /**
- * Takes the recipient's ledger row for this send (`queued` and due, or `sending` whose holder's lease
- * ran out) while the broadcast runs, as one statement: of two deliveries of the same batch only
- * one gets it. A row another send still holds is `held`; one already done, or a broadcast no
- * longer running, is `gone`.
+ * Takes the recipients' ledger rows for this send (`queued` and due, or `sending` whose holder's
+ * lease ran out) while the broadcast runs, as one statement: of two deliveries of the same batch
+ * only one gets each row. Rows another send still holds are `held` until their lease ends; those
+ * already done, or all of them once the broadcast no longer runs, are neither.
  */
-export async function claimRecipient(
+export async function claimRecipients(
   db: Db,
   job: RunRef,
-  contactId: string,
+  contactIds: string[],
   now: number,
-): Promise<Claim> {
+): Promise<{ claimed: Claimed[]; held: { contactId: string; until: number }[] }> {
   const running = db
     .select({ one: sql`1` })
     .from(broadcasts)
@@ -51,58 +58,122 @@ export async function claimRecipient(
         eq(broadcasts.status, "running"),
       ),
     );
-  const [claimed] = await db
+  const taken = await db
     .update(broadcastRecipients)
     .set(takeLease(broadcastRecipients, now, SEND_LEASE_MS))
     .where(
       and(
-        recipientKey(job, contactId),
+        ledgerOfRun(job),
+        inArray(broadcastRecipients.contactId, contactIds),
         isNull(broadcastRecipients.dueAt),
         or(eq(broadcastRecipients.status, "queued"), leaseLapsed(broadcastRecipients, now)),
         exists(running),
       ),
     )
-    .returning({ round: broadcastRecipients.round, variant: broadcastRecipients.variant });
-  if (claimed) return { kind: "claimed", ...claimed };
-  const row = await db.query.broadcastRecipients.findFirst({
-    columns: { status: true, leaseUntil: true },
-    where: recipientKey(job, contactId),
-  });
-  return row?.status === "sending" && row.leaseUntil !== null
-    ? { kind: "held", until: row.leaseUntil }
-    : { kind: "gone" };
+    .returning({
+      contactId: broadcastRecipients.contactId,
+      round: broadcastRecipients.round,
+      variant: broadcastRecipients.variant,
+      attempts: broadcastRecipients.attempts,
+    });
+  const byId = new Map(taken.map((row) => [row.contactId, row]));
+  const claimed = contactIds.flatMap((id) => byId.get(id) ?? []);
+  const others = contactIds.filter((id) => !byId.has(id));
+  return { claimed, held: others.length ? await heldRows(db, job, others) : [] };
 }
 
-/** Records what became of a claimed row; only the holder's `sending` row changes. */
-const settle = (
+/** Which of these rows another send holds, and until when. */
+async function heldRows(db: Db, job: RunRef, contactIds: string[]) {
+  const rows = await db
+    .select({ contactId: broadcastRecipients.contactId, until: broadcastRecipients.leaseUntil })
+    .from(broadcastRecipients)
+    .where(
+      and(
+        ledgerOfRun(job),
+        inArray(broadcastRecipients.contactId, contactIds),
+        eq(broadcastRecipients.status, "sending"),
+        isNotNull(broadcastRecipients.leaseUntil),
+      ),
+    );
+  return rows.flatMap(({ contactId, until }) => (until === null ? [] : [{ contactId, until }]));
+}
+
+/** One recipient's claim (see `claimRecipients`). */
+export async function claimRecipient(
   db: Db,
   job: RunRef,
   contactId: string,
-  change: Partial<typeof broadcastRecipients.$inferInsert>,
   now: number,
-) =>
+): Promise<Claim> {
+  const { claimed, held } = await claimRecipients(db, job, [contactId], now);
+  const [mine] = claimed;
+  if (mine)
+    return { kind: "claimed", round: mine.round, variant: mine.variant, attempts: mine.attempts };
+  const [other] = held;
+  return other ? { kind: "held", until: other.until } : { kind: "gone" };
+}
+
+type RecipientChange = Partial<typeof broadcastRecipients.$inferInsert>;
+
+/** Records what became of a claimed row; only the holder's `sending` row changes. */
+const settle = (db: Db, job: RunRef, contactId: string, change: RecipientChange, now: number) =>
   db
     .update(broadcastRecipients)
     .set({ leaseUntil: null, updatedAt: now, ...change })
     .where(and(recipientKey(job, contactId), eq(broadcastRecipients.status, "sending")));
 
+/** Claimed rows whose send was never tried go back to the queue, their claim not counted as a try. */
+const release = (db: Db, job: RunRef, contactIds: string[], now: number) =>
+  db
+    .update(broadcastRecipients)
+    .set({
+      status: "queued",
+      leaseUntil: null,
+      updatedAt: now,
+      attempts: sql`max(${broadcastRecipients.attempts} - 1, 0)`,
+    })
+    .where(
+      and(
+        ledgerOfRun(job),
+        inArray(broadcastRecipients.contactId, contactIds),
+        eq(broadcastRecipients.status, "sending"),
+      ),
+    );
+
+type Wait = { retryInMs: number; until?: number };
+
 /**
- * Waits for the channel's broadcast pacer (see `BROADCAST_SHARE`): the time it let the send go,
- * or null when the wait is long enough to give the batch back to the queue.
+ * Waits for the send's turn from the channel's broadcast pacer (see `BROADCAST_SHARE`), which
+ * books turns one after another: the time it goes, or the wait when that is long enough to give
+ * the batch back to the queue. Only sends whose turn has come are written, so the work under way
+ * follows the channel's pace, not the number of batches.
  */
 async function paced(
   env: Env,
   channelId: string,
   rate: { perSecond: number; window: SendWindow | null },
-) {
+): Promise<number | Wait> {
   const pacer = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(channelId));
-  for (;;) {
-    const { waitMs, at, full } = await pacer.pace("broadcast", rate.perSecond, rate.window);
-    if (waitMs === 0) return at;
-    if (full) return { retryInMs: waitMs, until: at + waitMs };
-    if (waitMs > INLINE_WAIT_MS) return { retryInMs: waitMs };
-    await new Promise((resolve) => setTimeout(resolve, waitMs));
-  }
+  const { waitMs, at, full } = await pacer.pace(
+    "broadcast",
+    rate.perSecond,
+    rate.window,
+    undefined,
+    INLINE_WAIT_MS,
+  );
+  if (full) return { retryInMs: waitMs, until: at + waitMs };
+  if (waitMs > INLINE_WAIT_MS) return { retryInMs: waitMs };
+  if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+  return at + waitMs;
+}
+
+/** Whether the broadcast still runs: checked at each send's turn, so a pause stops what waits. */
+async function isRunning(db: Db, job: RunRef) {
+  const row = await db.query.broadcasts.findFirst({
+    columns: { status: true },
+    where: inWorkspace(broadcasts, job.workspaceId, eq(broadcasts.id, job.broadcastId)),
+  });
+  return row?.status === "running";
 }
 
 async function loadRunning(db: Db, job: { workspaceId: string; broadcastId: string }) {
@@ -112,11 +183,31 @@ async function loadRunning(db: Db, job: { workspaceId: string; broadcastId: stri
   return broadcast?.status === "running" ? broadcast : null;
 }
 
+type Channel = Awaited<ReturnType<typeof getChannelRow>>;
+
+/** What became of one claimed recipient's send: the change its row takes, and a passing failure. */
+type Sent = {
+  contactId: string;
+  change: RecipientChange;
+  written?: { conversationId: string; seq: number };
+  error?: unknown;
+};
+
+/** The claimed recipients of one batch, sent side by side, each in its turn from the pacer. */
+type Sending = {
+  broadcast: BroadcastRow;
+  channel: Channel;
+  rate: { perSecond: number; window: SendWindow | null };
+  claimed: Claimed[];
+};
+
 /**
- * One send message: each recipient is claimed, paced, written to and settled in turn. A pause
- * or cancel stops the rest (their claims fail). A passing failure puts the row back and throws,
- * so the queue retries the message with backoff; the platform's own refusals come back later
- * as message statuses (see `recordMessageStatus`).
+ * One send message: its recipients claimed together, then sent a few at a time, each when the
+ * pacer gives its turn. A pause or cancel stops the sends still waiting for their turn (they go
+ * back to the queue) and the batches after (their claims fail). A pacer wait too long (or a sender's window full) puts the recipients not
+ * yet sent back and queues them for later. A passing failure puts its row back and throws, so
+ * the queue retries the message with backoff; the platform's own refusals come back later as
+ * message statuses (see `recordMessageStatus`).
  */
 export async function sendBatch(
   db: Db,
@@ -132,69 +223,121 @@ export async function sendBatch(
     perSecond: broadcastRate(sendRate(channel.type, channel.config)),
     window: sendWindow(channel.type, channel.config),
   };
-  const later: string[] = [];
-  let laterAt = 0;
-  let going = false;
-  for (const [i, contactId] of job.contactIds.entries()) {
-    const claim = await claimRecipient(db, job, contactId, now());
-    if (claim.kind === "held") {
-      later.push(contactId);
-      laterAt = Math.max(laterAt, claim.until);
-    }
-    if (claim.kind !== "claimed") continue;
-    const at = await paced(env, channel.id, rate);
-    if (typeof at !== "number") {
-      await settle(db, job, contactId, { status: "queued" }, now());
-      if (at.until) await markWaiting(db, job, { reason: "max_per_window", until: at.until });
-      const rest = job.contactIds.slice(i);
-      await queueJobs(env, sendJobs(job, rest), at.retryInMs / 1000);
-      break;
-    }
-    if (!going) await markWaiting(db, job, null);
-    going = true;
-    const send = { broadcast, channel, contactId, round: claim.round, variant: claim.variant, at };
-    await sendOne(db, env, job, send, now);
-  }
-  if (later.length) await queueJobs(env, sendJobs(job, later), (laterAt - now()) / 1000);
+  const { claimed, held } = await claimRecipients(db, job, job.contactIds, now());
+  const { sent, unsent } = await sendClaimed(
+    db,
+    env,
+    job,
+    { broadcast, channel, rate, claimed },
+    now,
+  );
+  await catchUp(db, job, sent, now());
+  if (sent.length) await markWaiting(db, job, null);
+  await putBack(db, env, job, unsent, now());
+  if (unsent.pacerError) throw unsent.pacerError.error;
+  const failure = sent.find((one) => one.error !== undefined);
+  if (failure) throw failure.error;
+  await queueHeld(env, job, held, now());
   await completeIfDone(db, job, now());
 }
 
+/** Rows another send still holds are tried again once its lease has run out. */
+async function queueHeld(
+  env: Env,
+  job: RunRef,
+  held: { contactId: string; until: number }[],
+  now: number,
+) {
+  if (!held.length) return;
+  const until = Math.max(...held.map((row) => row.until));
+  const ids = held.map((row) => row.contactId);
+  await queueJobs(env, sendJobs(job, ids), (until - now) / 1000);
+}
+
+/**
+ * The recipients not sent: the pacer turned them away (or could not pace them), or the broadcast
+ * stopped running (a pause or cancel) before their turn came.
+ */
+type Unsent = {
+  contactIds: string[];
+  wait: Wait | null;
+  pacerError: { error: unknown } | null;
+  stopped: boolean;
+};
+
+/**
+ * Sends the claimed recipients, at most `SENDS_IN_FLIGHT` at once. Once the pacer turns one away
+ * (or fails), those not yet paced are left unsent.
+ */
+async function sendClaimed(db: Db, env: Env, job: RunRef, sending: Sending, now: () => number) {
+  const sent: Sent[] = [];
+  const unsent: Unsent = { contactIds: [], wait: null, pacerError: null, stopped: false };
+  const turnOf = () =>
+    paced(env, sending.channel.id, sending.rate).catch((error: unknown) => {
+      unsent.pacerError ??= { error };
+      return null;
+    });
+  await inOrderPerKey(
+    sending.claimed,
+    (c) => c.contactId,
+    SENDS_IN_FLIGHT,
+    async (claim) => {
+      const turn = unsent.wait || unsent.pacerError || unsent.stopped ? null : await turnOf();
+      if (typeof turn === "number" && (await isRunning(db, job))) {
+        const one = await sendOne(db, env, job, { ...sending, claim, at: turn }, now);
+        await settle(db, job, one.contactId, one.change, now());
+        sent.push(one);
+        return;
+      }
+      if (typeof turn === "number") unsent.stopped = true;
+      else if (turn) unsent.wait ??= turn;
+      unsent.contactIds.push(claim.contactId);
+    },
+  );
+  return { sent, unsent };
+}
+
+/** Sends one claimed recipient; whatever happens comes back as the change its row takes. */
 async function sendOne(
   db: Db,
   env: Env,
   job: RunRef,
-  send: {
-    broadcast: BroadcastRow;
-    channel: Awaited<ReturnType<typeof getChannelRow>>;
-    contactId: string;
-    round: number;
-    variant: string | null;
-    at: number;
-  },
+  send: { broadcast: BroadcastRow; channel: Channel; claim: Claimed; at: number },
   now: () => number,
-) {
-  const { broadcast, channel, contactId } = send;
+): Promise<Sent> {
+  const { broadcast, channel, claim } = send;
+  const { contactId } = claim;
   try {
-    const recipient = { contactId, run: job.run, round: send.round, variant: send.variant };
+    const recipient = { contactId, run: job.run, round: claim.round, variant: claim.variant };
     const written = await sendToRecipient(db, env, broadcast, channel, recipient, now());
-    await settle(db, job, contactId, { status: "sent", sentAt: send.at, ...written }, now());
-    await catchUpMessageStatus(db, job.workspaceId, written, now());
+    return { contactId, change: { status: "sent", sentAt: send.at, ...written }, written };
   } catch (error) {
-    if (error instanceof Refused) {
-      await settle(db, job, contactId, { status: "failed", reason: error.message }, now());
-      return;
-    }
-    const row = await db.query.broadcastRecipients.findFirst({
-      columns: { attempts: true },
-      where: recipientKey(job, contactId),
-    });
-    if ((row?.attempts ?? 0) >= MAX_SEND_ATTEMPTS) {
-      await settle(db, job, contactId, { status: "failed", reason: String(error) }, now());
-      return;
-    }
-    await settle(db, job, contactId, { status: "queued" }, now());
-    throw error;
+    if (error instanceof Refused)
+      return { contactId, change: { status: "failed", reason: error.message } };
+    if (claim.attempts >= MAX_SEND_ATTEMPTS)
+      return { contactId, change: { status: "failed", reason: String(error) } };
+    return { contactId, change: { status: "queued" }, error };
   }
+}
+
+/** Catches up the statuses that came back for the batch's messages before their rows were settled. */
+function catchUp(db: Db, job: RunRef, sent: Sent[], now: number) {
+  const written = sent.flatMap((one) => (one.written ? [one.written] : []));
+  return catchUpMessageStatuses(db, job.workspaceId, written, now);
+}
+
+/**
+ * The recipients the pacer turned away go back to the queue: again after its wait, the run
+ * marked waiting when the sender's window is full; when the pacer failed, the queue retries the
+ * whole batch.
+ */
+async function putBack(db: Db, env: Env, job: RunRef, unsent: Unsent, now: number) {
+  if (!unsent.contactIds.length) return;
+  await release(db, job, unsent.contactIds, now);
+  const { wait } = unsent;
+  if (!wait || unsent.pacerError) return;
+  if (wait.until) await markWaiting(db, job, { reason: "max_per_window", until: wait.until });
+  await queueJobs(env, sendJobs(job, unsent.contactIds), wait.retryInMs / 1000);
 }
 
 /** One page of the audience into the ledger; its queued recipients go to the send queue. */

@@ -1,4 +1,4 @@
-import { and, eq, gte, isNull, lte, sql } from "drizzle-orm";
+import { and, eq, gte, isNull, lte, or, sql } from "drizzle-orm";
 import { broadcastRecipients, broadcasts, messages } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
 import type { Db } from "../../lib/context";
@@ -51,32 +51,47 @@ export async function recordMessageStatus(
 
 /**
  * A refusal can come back before its send is recorded in the ledger (the outbound queue is
- * quick), and then finds no row to mark. Once the send is recorded, the message's status as the
- * history holds it (written before the status event goes out) is applied, so it is never lost.
+ * quick), and then finds no row to mark. Once the sends are recorded, their messages' statuses as
+ * the history holds them (written before the status event goes out) are applied, so none is lost.
  */
-export async function catchUpMessageStatus(
+export async function catchUpMessageStatuses(
+  db: Db,
+  workspaceId: string,
+  sent: { conversationId: string; seq: number }[],
+  at: number,
+) {
+  if (!sent.length) return;
+  const rows = await db
+    .select({
+      conversationId: messages.conversationId,
+      seq: messages.seq,
+      status: messages.status,
+      reason: messages.statusReason,
+    })
+    .from(messages)
+    .where(
+      inWorkspace(
+        messages,
+        workspaceId,
+        or(
+          ...sent.map((one) =>
+            and(eq(messages.conversationId, one.conversationId), eq(messages.seq, one.seq)),
+          ),
+        ),
+      ),
+    );
+  for (const row of rows)
+    if (row.status && row.status !== "queued" && row.status !== "sent")
+      await recordMessageStatus(db, workspaceId, row, at);
+}
+
+/** One send's catch-up (see `catchUpMessageStatuses`). */
+export const catchUpMessageStatus = (
   db: Db,
   workspaceId: string,
   sent: { conversationId: string; seq: number },
   at: number,
-) {
-  const row = await db.query.messages.findFirst({
-    columns: { status: true, statusReason: true },
-    where: inWorkspace(
-      messages,
-      workspaceId,
-      eq(messages.conversationId, sent.conversationId),
-      eq(messages.seq, sent.seq),
-    ),
-  });
-  if (row?.status && row.status !== "queued" && row.status !== "sent")
-    await recordMessageStatus(
-      db,
-      workspaceId,
-      { ...sent, status: row.status, reason: row.statusReason },
-      at,
-    );
-}
+) => catchUpMessageStatuses(db, workspaceId, [sent], at);
 
 /**
  * The contact wrote in a conversation a broadcast reached in the last 72 hours: the recipient
