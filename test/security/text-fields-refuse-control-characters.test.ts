@@ -84,12 +84,21 @@ describe("text fields and control characters", () => {
     const probes = textInputs(doc);
     expect(probes.length).toBeGreaterThan(80);
     const missed: string[] = [];
-    for (const [i, probe] of probes.entries()) {
-      const response = await api(probe.url, {
+    const send = (probe: Probe, i: number) =>
+      api(probe.url, {
         method: probe.method,
         ...(probe.visitor ? asVisitor : { cookie: owners[i % owners.length] }),
         ...(probe.body instanceof FormData ? { rawBody: probe.body } : { body: probe.body }),
       });
+    for (const [i, probe] of probes.entries()) {
+      let response = await send(probe, i);
+      // past the owners' request limits, the probe waits its turn as a client would
+      while (response.status === 429) {
+        await new Promise((r) =>
+          setTimeout(r, (Number(response.headers.get("retry-after")) || 1) * 1000),
+        );
+        response = await send(probe, i);
+      }
       const problem = response.status === 422 ? await json<Problem>(response) : null;
       const named = problem?.errors?.some((e) => e.path === probe.field);
       if (!named) missed.push(`${probe.method} ${probe.url} ${probe.field}: ${response.status}`);
