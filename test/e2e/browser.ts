@@ -92,11 +92,30 @@ export async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: `${SHOTS}/${name}-${size}.png` });
 }
 
+/** Fades and slides finished (a toast fading in has no contrast yet; endless spinners aside), or 3 s gone by. */
+async function animationsSettled(page: Page) {
+  await page
+    .waitForFunction(
+      () =>
+        document
+          .getAnimations()
+          .every(
+            (animation) =>
+              animation.playState !== "running" ||
+              animation.effect?.getComputedTiming().iterations === Number.POSITIVE_INFINITY,
+          ),
+      undefined,
+      { timeout: 3000 },
+    )
+    .catch(() => {});
+}
+
 /**
  * Fails on any serious or critical accessibility violation axe finds on the page as it is, or
  * only within `within` (a selector) when the rest is another test's to check.
  */
 export async function expectAccessible(page: Page, what: string, within?: string) {
+  await animationsSettled(page);
   const axe = new AxeBuilder({ page });
   const { violations } = await (within ? axe.include(within) : axe).analyze();
   const serious = violations
