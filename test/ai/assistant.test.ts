@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { aiUsage } from "../../worker/db/schema";
@@ -404,6 +405,15 @@ describe("assistants API", () => {
       body: { team_ids: [support.id] },
     });
     expect(await json(patched)).toMatchObject({ channel_ids: [], team_ids: [support.id] });
+    // the team assigns by round robin to an agent, who is online with room
+    const agent = await ws.addMember("agent");
+    const team = await api(`/api/v1/teams/${support.id}`, {
+      method: "PATCH",
+      cookie: ws.ownerCookie,
+      body: { assignment: "round_robin", member_ids: [agent.id] },
+    });
+    expect(team.status).toBe(200);
+    const hub = env.WORKSPACE_HUB.get(env.WORKSPACE_HUB.idFromName(ws.id));
     const chat = await visitorChat(channel.id);
     const id = await chat.say("How long do refunds take?");
     const [answer] = await eventually(async () => {
@@ -419,11 +429,15 @@ describe("assistants API", () => {
     const routed = async () =>
       (await messagesOf(ws, id)).filter((m) => m.event?.type === "routed").length;
     expect(await routed()).toBe(0);
+    // an agent coming online takes waiting conversations, but not one the assistant answers
+    await hub.setPresence(ws.id, agent.id, "online");
+    expect((await conversationOf(ws, id)).assignee_id).toBeNull();
 
     await chat.say("Can I talk to a person?");
     await eventually(async () => (await routed()) === 1, "the team taking the conversation");
     expect(await conversationOf(ws, id)).toMatchObject({
       team_id: support.id,
+      assignee_id: agent.id,
       ai: { state: "handed_off" },
     });
     // an agent can hand it back to the team's assistant

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray, isNotNull, isNull } from "drizzle-orm";
+import { and, asc, count, eq, inArray, isNotNull, isNull, ne, or } from "drizzle-orm";
 import {
   type AssignmentStrategy,
   conversations,
@@ -134,7 +134,10 @@ export async function hasAgentWithRoom(db: Db, workspaceId: string, teamId: stri
   return candidates.some((c) => c.open < c.capacity);
 }
 
-/** Conversations waiting in the team for an agent, oldest first. */
+/**
+ * Conversations waiting in the team for an agent, oldest first; one the team's AI assistant is
+ * still answering waits for its handoff.
+ */
 const waitingIn = (db: Db, workspaceId: string, teamId: string) =>
   db
     .select({ id: conversations.id })
@@ -146,6 +149,7 @@ const waitingIn = (db: Db, workspaceId: string, teamId: string) =>
         eq(conversations.teamId, teamId),
         inArray(conversations.status, ["open", "pending"]),
         isNull(conversations.assigneeId),
+        or(isNull(conversations.aiState), ne(conversations.aiState, "active")),
       ),
     )
     .orderBy(asc(conversations.createdAt), asc(conversations.id))
