@@ -66,32 +66,31 @@ const enabledAssistants = (db: Db, workspaceId: string) =>
     .from(aiAssistants)
     .where(inWorkspace(aiAssistants, workspaceId, eq(aiAssistants.enabled, true)));
 
-/** The enabled assistant that takes the channel's new conversations, if any. */
-export async function assistantForChannel(db: Db, workspaceId: string, channelId: string) {
-  const enabled = await enabledAssistants(db, workspaceId);
-  return enabled.find((row) => row.channelIds.includes(channelId)) ?? null;
-}
-
-/** The enabled assistant that takes new conversations routed to the team, if any. */
-export async function assistantForTeam(db: Db, workspaceId: string, teamId: string) {
-  const enabled = await enabledAssistants(db, workspaceId);
-  return enabled.find((row) => row.teamIds.includes(teamId)) ?? null;
-}
-
-/** The assistant that answers a conversation: its team's, else its channel's. */
+/**
+ * The enabled assistant that answers a conversation of this team or channel: the team's first,
+ * else the channel's; null when none does.
+ */
 export async function assistantFor(
   db: Db,
   workspaceId: string,
-  conversation: { channelId: string; teamId: string | null },
+  place: { channelId?: string | null; teamId?: string | null },
 ) {
   const enabled = await enabledAssistants(db, workspaceId);
-  const { channelId, teamId } = conversation;
+  const { channelId, teamId } = place;
   return (
     (teamId ? enabled.find((row) => row.teamIds.includes(teamId)) : undefined) ??
-    enabled.find((row) => row.channelIds.includes(channelId)) ??
+    (channelId ? enabled.find((row) => row.channelIds.includes(channelId)) : undefined) ??
     null
   );
 }
+
+/** The enabled assistant that takes the channel's new conversations, if any. */
+export const assistantForChannel = (db: Db, workspaceId: string, channelId: string) =>
+  assistantFor(db, workspaceId, { channelId });
+
+/** The enabled assistant that takes new conversations routed to the team, if any. */
+export const assistantForTeam = (db: Db, workspaceId: string, teamId: string) =>
+  assistantFor(db, workspaceId, { teamId });
 
 type Proposed = Pick<
   AssistantRow,
