@@ -6,6 +6,7 @@ import {
   expectAccessible,
   type LocalConversa,
   launchBrowser,
+  lookAtBothSizes,
   screenshot,
   signIn,
   VIEWPORTS,
@@ -42,15 +43,8 @@ const dialog = () => page.getByRole("dialog");
 const errorOf = (label: string) =>
   page.locator(".field", { has: page.getByLabel(label, { exact: true }) }).locator(".field-error");
 
-/** Looks at the screen at both sizes, the phone one on its own page of the settings. */
-async function lookAtBothSizes(name: string) {
-  await screenshot(page, name);
-  await page.setViewportSize(VIEWPORTS.phone);
-  await page.getByRole("heading", { level: 1 }).first().waitFor();
-  await screenshot(page, name);
-  await expectAccessible(page, `${name} on a phone`);
-  await page.setViewportSize(VIEWPORTS.laptop);
-}
+/** Each screen whole (its shell too), at both sizes. */
+const lookAt = (name: string) => lookAtBothSizes(page, name);
 
 const callsWith = (key: string) =>
   page.request.get("/api/v1/me", { headers: { authorization: `Bearer ${key}` } });
@@ -94,7 +88,7 @@ describe("API keys screen", () => {
     await expect(page.content()).resolves.not.toContain(key);
     expect((await callsWith(key)).status()).toBe(200);
     await expectAccessible(page, "API keys");
-    await lookAtBothSizes("settings-api-keys");
+    await lookAt("settings-api-keys");
 
     await row.getByRole("button", { name: "Revoke Zapier" }).click();
     await dialog().getByRole("heading", { name: "Revoke “Zapier”?" }).waitFor();
@@ -166,7 +160,7 @@ describe("webhooks screen", () => {
     await card.waitFor();
     await expect(card.textContent()).resolves.toContain("conversation.created");
     await expectAccessible(page, "webhooks");
-    await lookAtBothSizes("settings-webhooks");
+    await lookAt("settings-webhooks");
 
     await visitorStartsConversation("Hello from the webhooks test");
     await card.getByRole("button", { name: "Deliveries" }).click();
@@ -226,7 +220,7 @@ describe("audit log screen", () => {
       .poll(actions, { timeout: 15_000 })
       .toEqual(expect.arrayContaining(["api_key.created", "api_key.revoked", "webhook.created"]));
     await expectAccessible(page, "the audit log");
-    await lookAtBothSizes("settings-audit-log");
+    await lookAt("settings-audit-log");
 
     await page.getByLabel("Action").selectOption("webhook.created");
     await expect.poll(actions, { timeout: 15_000 }).toEqual(["webhook.created"]);
