@@ -18,6 +18,23 @@ import {
   scheduleSequence,
 } from "./helpers";
 
+/**
+ * A workspace in Madrid with one reader, and next year's last Sunday of March, when Madrid's
+ * clocks go from 02:00 to 03:00 (UTC+1 to UTC+2).
+ */
+async function inMadridNextSpring() {
+  const s = await setup();
+  await db()
+    .update(workspaces)
+    .set({ timezone: "Europe/Madrid" })
+    .where(eq(workspaces.id, s.ws.id));
+  const [reader] = await addContacts(s, 1);
+  if (!reader) throw new Error("no contact");
+  const year = new Date().getUTCFullYear() + 1;
+  const lastSunday = 31 - new Date(Date.UTC(year, 2, 31)).getUTCDay();
+  return { s, reader, year, lastSunday };
+}
+
 describe("a scheduled message's alarm", () => {
   it("sends it once through the outbound queue even when the alarm runs twice", async () => {
     const s = await setup();
@@ -139,16 +156,7 @@ describe("a scheduled message's alarm", () => {
   });
 
   it("sends a daily 02:30 at 03:30 the night the clocks skip it, and at 02:30 again the next day", async () => {
-    const s = await setup();
-    await db()
-      .update(workspaces)
-      .set({ timezone: "Europe/Madrid" })
-      .where(eq(workspaces.id, s.ws.id));
-    const [reader] = await addContacts(s, 1);
-    if (!reader) throw new Error("no contact");
-    const year = new Date().getUTCFullYear() + 1;
-    // Madrid's clocks go from 02:00 to 03:00 on March's last Sunday
-    const lastSunday = 31 - new Date(Date.UTC(year, 2, 31)).getUTCDay();
+    const { s, reader, year, lastSunday } = await inMadridNextSpring();
     const utc = (day: number, hour: number, minute: number) =>
       new Date(Date.UTC(year, 2, day, hour, minute)).toISOString();
     const first = await schedule(s.cookie, {
@@ -169,16 +177,7 @@ describe("a scheduled message's alarm", () => {
   });
 
   it("keeps a weekly repeat at 09:00 in the workspace's timezone across the change to summer time", async () => {
-    const s = await setup();
-    await db()
-      .update(workspaces)
-      .set({ timezone: "Europe/Madrid" })
-      .where(eq(workspaces.id, s.ws.id));
-    const [reader] = await addContacts(s, 1);
-    if (!reader) throw new Error("no contact");
-    const year = new Date().getUTCFullYear() + 1;
-    // Madrid goes from UTC+1 to UTC+2 on March's last Sunday
-    const lastSunday = 31 - new Date(Date.UTC(year, 2, 31)).getUTCDay();
+    const { s, reader, year, lastSunday } = await inMadridNextSpring();
     const mondayBefore = String(lastSunday - 6).padStart(2, "0");
     const first = await schedule(s.cookie, {
       contact_id: reader.id,
