@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { fakeUrl, newChannel, uniqueDigits } from "../channel-helpers";
 import { api, json, newWebchat, newWorkspace, visitorSays, visitorSession } from "../helpers";
 
@@ -31,6 +31,21 @@ const TABLES = [
   "segments",
   "message_templates",
 ];
+
+/** Sends leave `queued` in the outbound queue a moment after the answer; a later refusal must not see that. */
+async function outboundSettled(workspaceId: string) {
+  await vi.waitFor(
+    async () => {
+      const queued = await env.DB.prepare(
+        "SELECT count(*) AS n FROM messages WHERE workspace_id = ? AND status = 'queued'",
+      )
+        .bind(workspaceId)
+        .first<{ n: number }>();
+      expect(queued?.n).toBe(0);
+    },
+    { timeout: 15_000, interval: 50 },
+  );
+}
 
 /** Everything stored for the workspace (and its members' rows), in a stable order. */
 async function snapshot(workspaceId: string) {
@@ -400,6 +415,7 @@ describe("random JSON at the write endpoints", () => {
         });
         const what = `${method} ${path} ${JSON.stringify(body)}`;
         expect(response.status, what).toBeLessThan(500);
+        if (response.status < 400) await outboundSettled(ws.id);
         const after = await snapshot(ws.id);
         if (response.status >= 400) {
           expect(response.headers.get("content-type")).toMatch(/^application\/problem\+json/);
@@ -409,7 +425,7 @@ describe("random JSON at the write endpoints", () => {
       }),
       { numRuns: 300 },
     );
-  });
+  }, 120_000);
 
   it("raw garbage with a JSON content type is a 400, never a 5xx", async () => {
     const ws = await newWorkspace();
