@@ -10,7 +10,7 @@ import { sendJobs } from "../../worker/domain/broadcasts/jobs";
 import { markExpanded, ONCE, openRun } from "../../worker/domain/broadcasts/runs";
 import { sendToRecipient } from "../../worker/domain/broadcasts/send";
 import { getChannelRow } from "../../worker/domain/channels/channels";
-import { eventually } from "../channel-helpers";
+import { eventually, fakeRequests, scriptFake } from "../channel-helpers";
 import { api, json } from "../helpers";
 import {
   act,
@@ -211,5 +211,25 @@ describe("broadcast dispatch", () => {
     for (const reader of readers) expect(sends.get(reader.chatId)).toBe(1);
     expect([...(await sendsByChat(s)).values()].every((n) => n === 1)).toBe(true);
     expect((await statsOf(s, broadcast.id)).status).toBe("completed");
+  });
+
+  it("sends the platform turned away go again at the broadcast's pace, not in a burst", async () => {
+    // 10 messages a second: broadcasts get 8, one turn every 125 ms, retries included
+    const s = await setup(10);
+    const { readers, job } = await runningByHand(s, 8);
+    const sendPath = `/bot${s.botToken}/sendMessage`;
+    const badGateway = { ok: false, error_code: 502, description: "Bad Gateway" };
+    await scriptFake({ path: sendPath, status: 502, body: badGateway, times: 8 });
+    const ids = readers.map((r) => r.id);
+    await consume(sendJobs(job, ids));
+    const requests = await eventually(async () => {
+      const all = await fakeRequests(sendPath);
+      return all.filter((r) => r.response?.status === 200).length === 8 ? all : undefined;
+    }, "every reader's retry accepted");
+    expect(requests).toHaveLength(16);
+    const arrivals = requests.map((r) => r.at).sort((a, b) => a - b);
+    const gaps = arrivals.slice(1).map((at, i) => at - (arrivals[i] ?? 0));
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(90);
+    for (const reader of readers) expect((await sendsByChat(s)).get(reader.chatId)).toBe(2);
   });
 });

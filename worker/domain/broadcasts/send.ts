@@ -57,7 +57,8 @@ const clientMessageId = (broadcastId: string, send: { run: number; round: number
 /**
  * Sends the written message to the platform here and now: the broadcast's pacer already let it
  * go, so it does not queue behind the outbound queue's live replies (nor they behind it). A
- * passing failure, or a channel bucket still empty, hands it to the outbound queue to retry.
+ * passing failure, or a channel bucket still empty, hands it to the outbound queue to retry,
+ * where each try waits for a broadcast turn again.
  */
 async function sendPaced(
   db: Db,
@@ -70,7 +71,8 @@ async function sendPaced(
     kind: "retry" as const,
     delaySeconds: 2,
   }));
-  if (outcome.kind !== "done") await queueOutbound(env, job, outcome.delaySeconds);
+  if (outcome.kind !== "done")
+    await queueOutbound(env, { ...job, pacedAs: "broadcast" }, outcome.delaySeconds);
 }
 
 type Body = Awaited<ReturnType<typeof messageBody>>;

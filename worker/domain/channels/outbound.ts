@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt } from "drizzle-orm";
 import { adapterFor, isPlatformChannel, type PlatformType } from "../../channels/index";
-import { sendRate } from "../../channels/rules";
+import { broadcastRate, sendRate } from "../../channels/rules";
 import { type Outbound, SendError } from "../../channels/types";
 import {
   channelMessages,
@@ -21,7 +21,13 @@ import { adapterConfig, type ChannelRow, findChannelRow } from "./channels";
 import { identityKind, recordInLedger } from "./ledger";
 
 /** A stored outbound message to hand to its platform; `origin` is where status callbacks go. */
-export type OutboundJob = { conversationId: string; seq: number; origin?: string | undefined };
+export type OutboundJob = {
+  conversationId: string;
+  seq: number;
+  origin?: string | undefined;
+  /** A broadcast's message sent again: each try takes a turn from the broadcast's pace too. */
+  pacedAs?: "broadcast";
+};
 /** A job with the workspace its conversation object says it belongs to. */
 type Sending = OutboundJob & { workspaceId: string };
 
@@ -164,6 +170,26 @@ async function tokenFrom(
   }
 }
 
+/**
+ * A broadcast's retry waits for a turn of the broadcast's pace (as its first try did), so retries
+ * never push the broadcast past its share of the channel; the sender's window counted it once.
+ */
+async function broadcastTurn(
+  limiter: ReturnType<Env["RATE_LIMITER"]["get"]>,
+  rate: ReturnType<typeof sendRate>,
+): Promise<number> {
+  const { waitMs } = await limiter.pace(
+    "broadcast",
+    broadcastRate(rate),
+    null,
+    undefined,
+    INLINE_WAIT_MS,
+  );
+  if (waitMs > INLINE_WAIT_MS) return waitMs;
+  if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+  return 0;
+}
+
 async function sendOnChannel(
   db: Db,
   env: Env,
@@ -172,6 +198,7 @@ async function sendOnChannel(
   outbound: Outbound,
   contactId: string,
   now: number,
+  pacedAs: OutboundJob["pacedAs"],
 ): Promise<SendAttempt> {
   if (channel.type === "web_push") {
     const push = config as ChannelConfigOf<"web_push">;
@@ -180,7 +207,10 @@ async function sendOnChannel(
   }
   const type = channel.type as PlatformType;
   const limiter = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(channel.id));
-  const waitMs = await tokenFrom(limiter, sendRate(type, config), outbound.to);
+  const rate = sendRate(type, config);
+  const turnMs = pacedAs === "broadcast" ? await broadcastTurn(limiter, rate) : 0;
+  if (turnMs > 0) return { kind: "wait", delaySeconds: Math.ceil(turnMs / 1000) };
+  const waitMs = await tokenFrom(limiter, rate, outbound.to);
   if (waitMs > 0) return { kind: "wait", delaySeconds: Math.ceil(waitMs / 1000) };
   const { externalId } = await adapterFor(type).send(config, outbound, targetFetch(env));
   return { kind: "sent", externalId };
@@ -258,7 +288,16 @@ export async function deliverOutbound(
     Object.assign(outbound, email.fields);
   }
   try {
-    const attempt = await sendOnChannel(db, env, channel, config, outbound, contactId, now);
+    const attempt = await sendOnChannel(
+      db,
+      env,
+      channel,
+      config,
+      outbound,
+      contactId,
+      now,
+      job.pacedAs,
+    );
     if (attempt.kind === "wait") return attempt;
     const { externalId } = attempt;
     await recordInLedger(db, {
