@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { RateLimit, SendWindow } from "../worker/channels/rules";
+import { SendLogs } from "../worker/lib/send-log";
 import { type RequestLimit, TokenBuckets } from "../worker/lib/token-bucket";
 
 /** A sender's window is counted in this many slices: it rolls forward a slice at a time. */
@@ -13,19 +14,30 @@ const WINDOW_SLICES = 24;
 
 export class RateLimiter extends DurableObject<Env> {
   private readonly buckets = new TokenBuckets();
+  private readonly sends = new SendLogs();
 
-  /** Milliseconds to wait before sending to `recipient`; 0 means a token was taken. */
-  async acquire(limit: RateLimit, recipient: string): Promise<number> {
+  /**
+   * Milliseconds to wait before sending to `recipient`; 0 means a token was taken. The send is
+   * the last check before the platform: besides the buckets, no second may hold more than the
+   * channel's rate, nor (for a broadcast's message, `broadcastPerSecond`) the broadcasts' share.
+   */
+  async acquire(limit: RateLimit, recipient: string, broadcastPerSecond?: number): Promise<number> {
     const now = Date.now();
     const perRecipient = limit.perRecipientPerSecond;
     const recipientKey = `to:${recipient}`;
+    const spans: [string, number][] = [["channel", limit.perSecond]];
+    if (broadcastPerSecond) spans.push(["broadcast", broadcastPerSecond]);
+    const full = Math.max(...spans.map(([key, rate]) => this.sends.wait(key, rate, now)));
+    if (full > 0) return full;
     if (perRecipient) {
       const wait = this.buckets.peek(recipientKey, perRecipient, now);
       if (wait > 0) return wait;
     }
     const wait = this.buckets.take("channel", limit.perSecond, now);
-    if (wait > 0 || !perRecipient) return wait;
-    return this.buckets.take(recipientKey, perRecipient, now);
+    if (wait > 0) return wait;
+    if (perRecipient) this.buckets.take(recipientKey, perRecipient, now);
+    for (const [key, rate] of spans) this.sends.count(key, rate, now);
+    return 0;
   }
 
   /**

@@ -58,7 +58,8 @@ const clientMessageId = (broadcastId: string, send: { run: number; round: number
  * Sends the written message to the platform here and now: the broadcast's pacer already let it
  * go, so it does not queue behind the outbound queue's live replies (nor they behind it). A
  * passing failure, or a channel bucket still empty, hands it to the outbound queue to retry,
- * where each try waits for a broadcast turn again.
+ * where each try books a broadcast turn again. Each send, the first and the retries, also keeps
+ * to the broadcasts' share in every second at the limiter (see `RateLimiter.acquire`).
  */
 async function sendPaced(
   db: Db,
@@ -67,12 +68,13 @@ async function sendPaced(
   target: { channel: ChannelRow; contactId: string },
   now: number,
 ) {
-  const outcome = await deliverOutbound(db, env, job, 1, now, target).catch(() => ({
+  const paced: OutboundJob = { ...job, pacedAs: "broadcast" };
+  const inline = { known: target, turnTaken: true };
+  const outcome = await deliverOutbound(db, env, paced, 1, now, inline).catch(() => ({
     kind: "retry" as const,
     delaySeconds: 2,
   }));
-  if (outcome.kind !== "done")
-    await queueOutbound(env, { ...job, pacedAs: "broadcast" }, outcome.delaySeconds);
+  if (outcome.kind !== "done") await queueOutbound(env, paced, outcome.delaySeconds);
 }
 
 type Body = Awaited<ReturnType<typeof messageBody>>;

@@ -25,7 +25,7 @@ export type OutboundJob = {
   conversationId: string;
   seq: number;
   origin?: string | undefined;
-  /** A broadcast's message sent again: each try takes a turn from the broadcast's pace too. */
+  /** A broadcast's message: it keeps to the broadcasts' share of the channel, retries included. */
   pacedAs?: "broadcast";
 };
 /** A job with the workspace its conversation object says it belongs to. */
@@ -162,17 +162,18 @@ async function tokenFrom(
   limiter: ReturnType<Env["RATE_LIMITER"]["get"]>,
   rate: ReturnType<typeof sendRate>,
   to: string,
+  broadcastPerSecond?: number,
 ): Promise<number> {
   for (;;) {
-    const waitMs = await limiter.acquire(rate, to);
+    const waitMs = await limiter.acquire(rate, to, broadcastPerSecond);
     if (waitMs === 0 || waitMs > INLINE_WAIT_MS) return waitMs;
     await new Promise((resolve) => setTimeout(resolve, waitMs));
   }
 }
 
 /**
- * A broadcast's retry waits for a turn of the broadcast's pace (as its first try did), so retries
- * never push the broadcast past its share of the channel; the sender's window counted it once.
+ * A broadcast's retry books a turn of the broadcast's pace, as its first try did, so retries go
+ * out spread like the rest; the sender's window counted the message once, on its first turn.
  */
 async function broadcastTurn(
   limiter: ReturnType<Env["RATE_LIMITER"]["get"]>,
@@ -190,6 +191,9 @@ async function broadcastTurn(
   return 0;
 }
 
+/** How a send keeps to a broadcast's pace: `turnTaken` when its broadcast turn just came. */
+type Pacing = { pacedAs: OutboundJob["pacedAs"]; turnTaken?: boolean };
+
 async function sendOnChannel(
   db: Db,
   env: Env,
@@ -198,7 +202,7 @@ async function sendOnChannel(
   outbound: Outbound,
   contactId: string,
   now: number,
-  pacedAs: OutboundJob["pacedAs"],
+  pacing: Pacing,
 ): Promise<SendAttempt> {
   if (channel.type === "web_push") {
     const push = config as ChannelConfigOf<"web_push">;
@@ -208,9 +212,11 @@ async function sendOnChannel(
   const type = channel.type as PlatformType;
   const limiter = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(channel.id));
   const rate = sendRate(type, config);
-  const turnMs = pacedAs === "broadcast" ? await broadcastTurn(limiter, rate) : 0;
+  const broadcast = pacing.pacedAs === "broadcast";
+  const turnMs = broadcast && !pacing.turnTaken ? await broadcastTurn(limiter, rate) : 0;
   if (turnMs > 0) return { kind: "wait", delaySeconds: Math.ceil(turnMs / 1000) };
-  const waitMs = await tokenFrom(limiter, rate, outbound.to);
+  const share = broadcast ? broadcastRate(rate) : undefined;
+  const waitMs = await tokenFrom(limiter, rate, outbound.to, share);
   if (waitMs > 0) return { kind: "wait", delaySeconds: Math.ceil(waitMs / 1000) };
   const { externalId } = await adapterFor(type).send(config, outbound, targetFetch(env));
   return { kind: "sent", externalId };
@@ -244,9 +250,10 @@ export async function deliverOutbound(
   job: OutboundJob,
   attempt: number,
   now: number,
-  /** The conversation's channel and contact, when the caller has just read them. */
-  known?: Target,
+  /** The conversation's channel and contact when the caller has just read them, as a broadcast at its turn. */
+  inline: { known?: Target; turnTaken?: boolean } = {},
 ): Promise<DeliveryOutcome> {
+  const { known } = inline;
   const stub = conversationStub(env, job.conversationId);
   const stored = await stub.outboundMessage(job.seq);
   if (stored?.message.status !== "queued") return { kind: "done" };
@@ -288,16 +295,10 @@ export async function deliverOutbound(
     Object.assign(outbound, email.fields);
   }
   try {
-    const attempt = await sendOnChannel(
-      db,
-      env,
-      channel,
-      config,
-      outbound,
-      contactId,
-      now,
-      job.pacedAs,
-    );
+    const attempt = await sendOnChannel(db, env, channel, config, outbound, contactId, now, {
+      pacedAs: job.pacedAs,
+      turnTaken: inline.turnTaken,
+    });
     if (attempt.kind === "wait") return attempt;
     const { externalId } = attempt;
     await recordInLedger(db, {
