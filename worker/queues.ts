@@ -1,7 +1,7 @@
 import { createDb } from "./db/client";
 import { type AutomationJob, continueRun } from "./domain/automations/runner";
 import { runSchedulePage, type ScheduleJob } from "./domain/automations/schedule";
-import { expandBatch, requeueBatch, sendBatch } from "./domain/broadcasts/dispatch";
+import { expandBatch, requeueBatch, resendMessage, sendBatch } from "./domain/broadcasts/dispatch";
 import type { BroadcastJob } from "./domain/broadcasts/jobs";
 import { channelNamedPublicly } from "./domain/channels/channels";
 import { type InboundJob, ingestEvent, NotYetKnown } from "./domain/channels/inbound";
@@ -170,6 +170,7 @@ export async function consumeBroadcasts(
       try {
         if (job.kind === "send") await sendBatch(db, env, job, () => clock.now());
         else if (job.kind === "expand") await expandBatch(db, env, job, clock.now());
+        else if (job.kind === "resend") await resendMessage(db, env, job, () => clock.now());
         else await requeueBatch(db, env, job, clock.now());
         message.ack();
       } catch (error) {

@@ -6,13 +6,13 @@ import { broadcastRecipients, broadcasts } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
 import type { Db } from "../../lib/context";
 import { inOrderPerKey } from "../../lib/in-order";
-import { getChannelRow } from "../channels/channels";
+import { findChannelRow, getChannelRow } from "../channels/channels";
 import { expandPage, firstPass, passAfter } from "./audience";
 import type { BroadcastRow } from "./broadcasts";
 import { type BroadcastJob, queueJobs, sendJobs } from "./jobs";
 import { catchUpMessageStatuses } from "./responses";
 import { completeIfDone, ledgerOfRun, markExpanded, markWaiting, type RunRef } from "./runs";
-import { Refused, sendToRecipient } from "./send";
+import { Refused, sendAgainLater, sendAtTurn, sendToRecipient } from "./send";
 
 /** How long a send holds its ledger row before it is taken for dead and may be taken again. */
 export const SEND_LEASE_MS = 60_000;
@@ -239,6 +239,27 @@ export async function sendBatch(
   if (failure) throw failure.error;
   await queueHeld(env, job, held, now());
   await completeIfDone(db, job, now());
+}
+
+/**
+ * A broadcast's written message that the platform turned away for a passing reason goes again at
+ * a broadcast turn of its own, like the first sends, so retries never push the broadcast past its
+ * pace nor wait in the live replies' queue. It goes even if the broadcast was paused since: the
+ * message is already in the contact's conversation.
+ */
+export async function resendMessage(
+  db: Db,
+  env: Env,
+  job: Extract<BroadcastJob, { kind: "resend" }>,
+  now: () => number,
+) {
+  const channel = await findChannelRow(db, job.workspaceId, job.channelId);
+  if (!channel || !isPlatformChannel(channel.type)) return;
+  const perSecond = broadcastRate(sendRate(channel.type, channel.config));
+  const turn = await paced(env, channel.id, { perSecond, window: null });
+  if (typeof turn !== "number") return queueJobs(env, [job], turn.retryInMs / 1000);
+  const outcome = await sendAtTurn(db, env, job.message, job.attempt, now());
+  await sendAgainLater(env, job, job.attempt, outcome);
 }
 
 /** Rows another send still holds are tried again once its lease has run out. */

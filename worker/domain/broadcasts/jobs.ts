@@ -1,14 +1,19 @@
+import type { OutboundJob } from "../channels/outbound";
 import type { RunRef } from "./runs";
 
 /** Which part of the audience a page is read from: the rules, the contacts named, a CSV list. */
 export type AudiencePass = "rules" | "named" | "listed";
 
-/** Work on the broadcasts queue, for one run: a page of the audience into the ledger, or a few sends. */
+/**
+ * Work on the broadcasts queue, for one run: a page of the audience into the ledger, a few sends,
+ * or one written message the platform turned away for a passing reason, to send again (`attempt`).
+ */
 export type BroadcastJob = RunRef &
   (
     | { kind: "expand"; pass?: AudiencePass; after: string | null }
     | { kind: "requeue"; after: string | null }
     | { kind: "send"; contactIds: string[] }
+    | { kind: "resend"; channelId: string; message: OutboundJob; attempt: number }
   );
 
 /** Recipients per send message: small, so a paused broadcast stops within a few sends. */

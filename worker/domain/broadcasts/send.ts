@@ -3,7 +3,7 @@ import type { Db } from "../../lib/context";
 import { systemPrincipal } from "../../lib/context";
 import { Problem } from "../../lib/errors";
 import type { ChannelRow } from "../channels/channels";
-import { deliverOutbound, type OutboundJob, queueOutbound } from "../channels/outbound";
+import { type DeliveryOutcome, deliverOutbound, type OutboundJob } from "../channels/outbound";
 import { renderTemplateFor } from "../message-templates/send";
 import { getMessageTemplate } from "../message-templates/templates";
 import {
@@ -19,6 +19,7 @@ import {
   variableContext,
 } from "../messaging/snippets";
 import { type BroadcastRow, nullIfGone } from "./broadcasts";
+import { type BroadcastJob, queueJobs } from "./jobs";
 import { shortenLinks } from "./links";
 import { messageOf } from "./variants";
 
@@ -57,24 +58,54 @@ const clientMessageId = (broadcastId: string, send: { run: number; round: number
 /**
  * Sends the written message to the platform here and now: the broadcast's pacer already let it
  * go, so it does not queue behind the outbound queue's live replies (nor they behind it). A
- * passing failure, or a channel bucket still empty, hands it to the outbound queue to retry,
- * where each try books a broadcast turn again. Each send, the first and the retries, also keeps
- * to the broadcasts' share in every second at the limiter (see `RateLimiter.acquire`).
+ * passing failure, or a channel bucket still empty, goes back to the broadcasts queue to be sent
+ * again at a broadcast turn of its own (`resendMessage`), never through the live replies' queue.
+ * Each send also keeps to the broadcasts' share in every second at the limiter
+ * (see `RateLimiter.acquire`).
  */
 async function sendPaced(
   db: Db,
   env: Env,
+  resend: ResendRef,
   job: OutboundJob,
   target: { channel: ChannelRow; contactId: string },
   now: number,
 ) {
-  const paced: OutboundJob = { ...job, pacedAs: "broadcast" };
-  const inline = { known: target, turnTaken: true };
-  const outcome = await deliverOutbound(db, env, paced, 1, now, inline).catch(() => ({
+  const message: OutboundJob = { ...job, pacedAs: "broadcast" };
+  const outcome = await sendAtTurn(db, env, message, 1, now, target);
+  // the try at its turn and the first retry count as one attempt: a platform's passing hiccup
+  // gets a second quick retry (5 s) before the backoff grows
+  await sendAgainLater(env, { ...resend, channelId: target.channel.id, message }, 0, outcome);
+}
+
+/** What a resend job names besides its message: the broadcast's run. */
+type ResendRef = Pick<BroadcastJob, "workspaceId" | "broadcastId" | "run">;
+type Resend = Extract<BroadcastJob, { kind: "resend" }>;
+
+/** One try of a broadcast's message whose turn has come; a crash counts as a passing failure. */
+export const sendAtTurn = (
+  db: Db,
+  env: Env,
+  message: OutboundJob,
+  attempt: number,
+  now: number,
+  known?: { channel: ChannelRow; contactId: string },
+): Promise<DeliveryOutcome> =>
+  deliverOutbound(db, env, message, attempt, now, known).catch(() => ({
     kind: "retry" as const,
     delaySeconds: 2,
   }));
-  if (outcome.kind !== "done") await queueOutbound(env, paced, outcome.delaySeconds);
+
+/** A passing failure tries again (the next attempt); a full channel waits (the same attempt). */
+export async function sendAgainLater(
+  env: Env,
+  resend: Omit<Resend, "kind" | "attempt">,
+  attempt: number,
+  outcome: DeliveryOutcome,
+) {
+  if (outcome.kind === "done") return;
+  const next = outcome.kind === "retry" ? attempt + 1 : attempt;
+  await queueJobs(env, [{ kind: "resend", ...resend, attempt: next }], outcome.delaySeconds);
 }
 
 type Body = Awaited<ReturnType<typeof messageBody>>;
@@ -166,6 +197,7 @@ export async function sendToRecipient(
     { now, origin: "", sendsItself: true },
   );
   const job = { conversationId, seq: message.seq, origin: "" };
-  await sendPaced(db, env, job, { channel, contactId }, now);
+  const resend = { workspaceId, broadcastId: broadcast.id, run: recipient.run };
+  await sendPaced(db, env, resend, job, { channel, contactId }, now);
   return { messageId: message.id, conversationId, seq: message.seq };
 }

@@ -25,7 +25,7 @@ export type OutboundJob = {
   conversationId: string;
   seq: number;
   origin?: string | undefined;
-  /** A broadcast's message: it keeps to the broadcasts' share of the channel, retries included. */
+  /** A broadcast's message, sent at its broadcast turn: it keeps to the broadcasts' share too. */
   pacedAs?: "broadcast";
 };
 /** A job with the workspace its conversation object says it belongs to. */
@@ -171,29 +171,6 @@ async function tokenFrom(
   }
 }
 
-/**
- * A broadcast's retry books a turn of the broadcast's pace, as its first try did, so retries go
- * out spread like the rest; the sender's window counted the message once, on its first turn.
- */
-async function broadcastTurn(
-  limiter: ReturnType<Env["RATE_LIMITER"]["get"]>,
-  rate: ReturnType<typeof sendRate>,
-): Promise<number> {
-  const { waitMs } = await limiter.pace(
-    "broadcast",
-    broadcastRate(rate),
-    null,
-    undefined,
-    INLINE_WAIT_MS,
-  );
-  if (waitMs > INLINE_WAIT_MS) return waitMs;
-  if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
-  return 0;
-}
-
-/** How a send keeps to a broadcast's pace: `turnTaken` when its broadcast turn just came. */
-type Pacing = { pacedAs: OutboundJob["pacedAs"]; turnTaken?: boolean };
-
 async function sendOnChannel(
   db: Db,
   env: Env,
@@ -202,7 +179,7 @@ async function sendOnChannel(
   outbound: Outbound,
   contactId: string,
   now: number,
-  pacing: Pacing,
+  pacedAs: OutboundJob["pacedAs"],
 ): Promise<SendAttempt> {
   if (channel.type === "web_push") {
     const push = config as ChannelConfigOf<"web_push">;
@@ -212,10 +189,7 @@ async function sendOnChannel(
   const type = channel.type as PlatformType;
   const limiter = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(channel.id));
   const rate = sendRate(type, config);
-  const broadcast = pacing.pacedAs === "broadcast";
-  const turnMs = broadcast && !pacing.turnTaken ? await broadcastTurn(limiter, rate) : 0;
-  if (turnMs > 0) return { kind: "wait", delaySeconds: Math.ceil(turnMs / 1000) };
-  const share = broadcast ? broadcastRate(rate) : undefined;
+  const share = pacedAs === "broadcast" ? broadcastRate(rate) : undefined;
   const waitMs = await tokenFrom(limiter, rate, outbound.to, share);
   if (waitMs > 0) return { kind: "wait", delaySeconds: Math.ceil(waitMs / 1000) };
   const { externalId } = await adapterFor(type).send(config, outbound, targetFetch(env));
@@ -250,10 +224,9 @@ export async function deliverOutbound(
   job: OutboundJob,
   attempt: number,
   now: number,
-  /** The conversation's channel and contact when the caller has just read them, as a broadcast at its turn. */
-  inline: { known?: Target; turnTaken?: boolean } = {},
+  /** The conversation's channel and contact, when the caller has just read them. */
+  known?: Target,
 ): Promise<DeliveryOutcome> {
-  const { known } = inline;
   const stub = conversationStub(env, job.conversationId);
   const stored = await stub.outboundMessage(job.seq);
   if (stored?.message.status !== "queued") return { kind: "done" };
@@ -295,10 +268,16 @@ export async function deliverOutbound(
     Object.assign(outbound, email.fields);
   }
   try {
-    const attempt = await sendOnChannel(db, env, channel, config, outbound, contactId, now, {
-      pacedAs: job.pacedAs,
-      turnTaken: inline.turnTaken,
-    });
+    const attempt = await sendOnChannel(
+      db,
+      env,
+      channel,
+      config,
+      outbound,
+      contactId,
+      now,
+      job.pacedAs,
+    );
     if (attempt.kind === "wait") return attempt;
     const { externalId } = attempt;
     await recordInLedger(db, {
