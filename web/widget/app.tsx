@@ -5,12 +5,13 @@ import { askedFields, useChannelConfig } from "./channel";
 import { Composer } from "./composer";
 import { AwayCard, fieldProblems, PrechatCard, type Values } from "./details";
 import { Header } from "./header";
-import { useHistory } from "./history";
+import { fromVisitor, useHistory } from "./history";
 import { speaker } from "./i18n";
 import { widgetLanguage } from "./language";
 import { useLiveThread } from "./live";
 import type { LoaderHooks } from "./loader";
 import { pushCommands, usePushCalls } from "./push";
+import { PushOffer } from "./push-offer";
 import { type Options, refused, useRemembered, useVisitorSession } from "./session";
 import {
   DraftBubble,
@@ -127,6 +128,7 @@ function Chat({ options, hooks }: { options: Options; hooks: LoaderHooks }) {
   if (!config) return <div class="w" />;
   const asked = askedFields(config);
   const hasMessages = threads.some((t) => t.messages.length > 0);
+  const visitorWrote = threads.some((t) => t.messages.some(fromVisitor));
   const needsPrechat = loaded && asked.length > 0 && !hasMessages && !told.done;
 
   return (
@@ -154,6 +156,7 @@ function Chat({ options, hooks }: { options: Options; hooks: LoaderHooks }) {
           <AwayCard config={config} s={s} told={told} onTell={tell} />
         )}
         {needsPrechat && <PrechatCard s={s} fields={asked} onTell={tell} />}
+        {visitorWrote && <PushOffer s={s} push={hooks.push} told={told} remember={remember} />}
         {live.draft ? (
           <DraftBubble name={live.draft.name} text={live.draft.text} s={s} />
         ) : (

@@ -25,6 +25,9 @@ export const ClipIcon = () => (
   <Icon d="m21.44 11.05-9.19 9.19a6 6 0 0 1-8.49-8.49l8.57-8.57A4 4 0 1 1 18 8.84l-8.59 8.57a2 2 0 0 1-2.83-2.83l8.49-8.48" />
 );
 export const MinimiseIcon = () => <Icon d="m6 9 6 6 6-6" />;
+export const BellIcon = () => (
+  <Icon d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9M10.3 21a1.94 1.94 0 0 0 3.4 0" size={18} />
+);
 export const MoonIcon = () => <Icon d="M12 3a6 6 0 0 0 9 9 9 9 0 1 1-9-9z" size={18} />;
 export const FileIcon = () => (
   <Icon

@@ -14,6 +14,8 @@ export type LoaderHooks = {
   /** `text` says the count in words, for the launcher's accessible name. */
   unread(count: number, text: string): void;
   isOpen(): boolean;
+  /** Web push as the site set it up: whether this browser can still be asked, and asking. */
+  push: { canAsk(): boolean; subscribe(): Promise<boolean> };
 };
 type WidgetApp = {
   mount(el: HTMLElement, options: Record<string, string>, hooks: LoaderHooks): Mounted;
@@ -63,6 +65,10 @@ const launcherName = (language: string) =>
       label();
     },
     isOpen: () => !panel.hidden,
+    push: {
+      canAsk: () => pushSupported() && Notification.permission === "default",
+      subscribe: () => pushSubscribe(),
+    },
   };
   let app: Promise<Mounted> | undefined;
   const load = () => {
@@ -95,10 +101,16 @@ const launcherName = (language: string) =>
   ("requestIdleCallback" in window ? requestIdleCallback : setTimeout)(() => load(), {
     timeout: 5000,
   } as never);
-  // web push: the site's button asks; the browser shows its own consent prompt
+  // web push: the chat's offer or the site's button asks; the browser shows its own consent prompt
   const { pushChannel, pushKey } = script.dataset;
+  const pushSupported = () =>
+    !!pushChannel &&
+    !!pushKey &&
+    "serviceWorker" in navigator &&
+    "PushManager" in window &&
+    "Notification" in window;
   const pushWorker = () =>
-    pushChannel && pushKey && "serviceWorker" in navigator && "PushManager" in window
+    pushSupported()
       ? navigator.serviceWorker.register("/conversa-push-sw.js")
       : Promise.resolve(null);
   /** Asks the visitor to allow notifications; true once their browser is subscribed. */

@@ -5,7 +5,8 @@ import type { Field } from "./channel";
 export type Options = Record<string, string | undefined> & { base: string; channel: string };
 export type Session = { token: string; conversation_id: string | null };
 /** What the visitor told, remembered on this device; `done` once the pre-chat form was sent. */
-export type Remembered = Partial<Record<Field | "done", string>>;
+/** What the visitor told (and whether they took the offer of notifications), kept in this browser. */
+export type Remembered = Partial<Record<Field | "done" | "push", string>>;
 export type VisitorRequest = <T>(
   path: string,
   init?: RequestInit & { json?: unknown },

@@ -12,13 +12,28 @@ const firstWebchatChannel = (db: Db) =>
     orderBy: (t, { asc }) => asc(t.createdAt),
   });
 
-/** A page that embeds the widget the way a customer's site would. */
+/** The workspace's oldest web push channel: the demo page offers its notifications. */
+async function pushChannelOf(db: Db, workspaceId: string) {
+  const push = await acrossWorkspaces(db).query.channels.findFirst({
+    where: (t, { and, eq, isNull }) =>
+      and(eq(t.workspaceId, workspaceId), eq(t.type, "web_push"), isNull(t.deletedAt)),
+    orderBy: (t, { asc }) => asc(t.createdAt),
+  });
+  const key = push?.config.vapid_public_key;
+  return push && typeof key === "string" ? { id: push.id, key } : null;
+}
+
+/**
+ * A page that embeds the widget the way a customer's site would, with web push set up when the
+ * workspace has a web push channel.
+ */
 export const demoRouter = new Hono<AppEnv>().get("/demo", async (c) => {
   const requested = c.req.query("channel");
   const channel = requested
     ? await getWebchatChannel(c.get("db"), requested)
     : await firstWebchatChannel(c.get("db"));
   if (!channel) throw notFound("A web-chat channel");
+  const push = await pushChannelOf(c.get("db"), channel.workspaceId);
   return c.html(html`<!doctype html>
 <html lang="en">
   <head>
@@ -31,7 +46,13 @@ export const demoRouter = new Hono<AppEnv>().get("/demo", async (c) => {
     <h1>Acme Store</h1>
     <p>This page embeds the Conversa chat widget for the channel <strong>${channel.name}</strong>.
       Open the bubble in the corner and write; an agent answers from the inbox at <a href="/">/</a>.</p>
-    <script src="/widget.js" data-channel="${channel.id}" async></script>
+    <script
+      src="/widget.js"
+      data-channel="${channel.id}"
+      data-push-channel="${push?.id ?? ""}"
+      data-push-key="${push?.key ?? ""}"
+      async
+    ></script>
   </body>
 </html>`);
 });
