@@ -18,7 +18,7 @@ const FAILURE_RATE = 0.05;
 const REPLY_EVERY_MS = 500;
 const SETTLE_TIMEOUT_MS = 900_000;
 const CHAT_BASE = 7_000_000_000;
-/** Longer than the outbound queue's backoff before a second retry. */
+/** Longer than the backoffs before a broadcast's message is tried a fourth time (5 s, 5 s, 30 s). */
 const QUIET_SECONDS = 45;
 
 const DATA_DIR = process.env.BENCH_DATA_DIR ?? (writable("/dev/shm") ? "/dev/shm" : tmpdir());
@@ -128,8 +128,8 @@ try {
     await sleep(REPLY_EVERY_MS);
     if (nextReply % 4 === 0) stats = await call("GET", `/api/v1/broadcasts/${broadcast.id}/stats`);
   }
-  // the ledger is done when every message is written and sent; passing failures still retry, the
-  // second time after the outbound queue's 30 s backoff, so quiet is waited for a while longer
+  // the ledger is done when every message is written and sent; passing failures still retry
+  // through the broadcasts queue, the fourth try after a 30 s backoff, so quiet is waited for longer
   let requests = await fakeRequests(fake.url, channel.sendPath);
   for (let still = 0; still < QUIET_SECONDS && performance.now() < deadline; ) {
     if (deliveredChats(requests) >= RECIPIENTS) break;
