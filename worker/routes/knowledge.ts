@@ -263,6 +263,7 @@ export const knowledgeRouter = createRouter()
   .openapi(deleteRoute, async (c) => {
     await deleteSource(
       c.get("db"),
+      c.env,
       c.get("principal"),
       c.req.valid("param").id,
       c.get("clock").now(),

@@ -5,7 +5,8 @@ import type { Db } from "../../lib/context";
 import { AiUnavailable, embed } from "../ai/provider";
 import { aiSettingsRow } from "../ai/settings";
 import type { SourceRow } from "./index-source";
-import { encodeVector } from "./vectors";
+import { boundIndex, indexVectors } from "./vector-index";
+import { encodeVector, unitVector } from "./vectors";
 
 /** Chunks sent to the provider in one request (~200 tokens each, well within its limits). */
 const EMBED_BATCH = 64;
@@ -41,6 +42,23 @@ async function storeVectors(db: Db, workspaceId: string, model: string, rows: un
     )
     .bind(model, JSON.stringify(rows), workspaceId)
     .run();
+}
+
+/**
+ * The vectors go to the deployment's Vectorize index too, when one is bound. An index that
+ * refuses them (down, or of other dimensions than the model's) leaves search comparing the
+ * stored vectors in the worker; it never fails indexing.
+ */
+async function intoIndex(
+  env: Env,
+  workspaceId: string,
+  rows: { id: string; vector: Float32Array }[],
+) {
+  const index = boundIndex(env);
+  if (!index) return;
+  await indexVectors(index, workspaceId, rows).catch((error: unknown) =>
+    console.error("the knowledge vector index refused vectors", error),
+  );
 }
 
 /**
@@ -90,6 +108,11 @@ export async function embedSourceChunks(
         vector: encodeVector(vectors[i] ?? []),
       }));
       await storeVectors(db, source.workspaceId, model, rows);
+      const indexed = batch.map((chunk, i) => ({
+        id: chunk.id,
+        vector: unitVector(vectors[i] ?? []),
+      }));
+      await intoIndex(env, source.workspaceId, indexed);
     } catch (error) {
       if (!(error instanceof AiUnavailable)) throw error;
       failure = error;

@@ -19,6 +19,7 @@ import {
   MAX_CHUNKS,
   type SourceRow,
 } from "./index-source";
+import { boundIndex, dropVectors } from "./vector-index";
 
 export const toSourceDto = (row: SourceRow) => ({
   id: row.id,
@@ -299,16 +300,35 @@ export async function recrawlSource(
   return crawlSource(db, env, source, now);
 }
 
-/** Deletes the source and its chunks (they leave the search index with them). */
-export async function deleteSource(db: Db, principal: Principal, id: string, now: number) {
+/** Deletes the source and its chunks (they leave the search index, and the vector index, with them). */
+export async function deleteSource(
+  db: Db,
+  env: Env,
+  principal: Principal,
+  id: string,
+  now: number,
+) {
   const { workspaceId } = principal;
   const source = await getSource(db, workspaceId, id);
+  const index = boundIndex(env);
+  const chunks = index
+    ? await db
+        .select({ id: knowledgeChunks.id })
+        .from(knowledgeChunks)
+        .where(inWorkspace(knowledgeChunks, workspaceId, eq(knowledgeChunks.sourceId, id)))
+    : [];
   await writeTogether(db, [
     db
       .delete(knowledgeChunks)
       .where(inWorkspace(knowledgeChunks, workspaceId, eq(knowledgeChunks.sourceId, id))),
     db.delete(knowledgeSources).where(sourceKey(workspaceId, id)),
   ]);
+  // a vector the index keeps anyway is dropped when a search turns it up (`nearestChunks`)
+  if (index)
+    await dropVectors(
+      index,
+      chunks.map((chunk) => chunk.id),
+    ).catch((error: unknown) => console.error("the knowledge vector index kept vectors", error));
   await audit(
     db,
     principal,
