@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { messages } from "../../worker/db/schema";
-import { catchUpMessageStatus } from "../../worker/domain/broadcasts/responses";
+import { catchUpMessageStatuses } from "../../worker/domain/broadcasts/responses";
 import { newAutomation, runsOf } from "../automations/helpers";
 import { eventually, scriptFake } from "../channel-helpers";
 import { api, db, json } from "../helpers";
@@ -107,13 +107,11 @@ describe("broadcast replies and failures", () => {
       .update(messages)
       .set({ status: "failed", statusReason: "Forbidden: bot was blocked by the user" })
       .where(and(eq(messages.conversationId, first.conversationId), eq(messages.seq, first.seq)));
-    for (const row of [first, second])
-      await catchUpMessageStatus(
-        db(),
-        s.ws.id,
-        { conversationId: row.conversationId as string, seq: row.seq as number },
-        Date.now(),
-      );
+    const sent = [first, second].map((row) => ({
+      conversationId: row.conversationId as string,
+      seq: row.seq as number,
+    }));
+    await catchUpMessageStatuses(db(), s.ws.id, sent, Date.now());
     const after = await ledgerOf(s.ws.id, broadcast.id);
     expect(after.find((r) => r.contactId === first.contactId)).toMatchObject({
       status: "failed",

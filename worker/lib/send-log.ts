@@ -4,37 +4,32 @@
  * senders' timers fire or however many of them wake at once. Kept in memory.
  */
 export class SendLogs {
-  private readonly logs = new Map<string, { times: number[]; oldest: number }>();
+  private readonly logs = new Map<string, { cap: number; times: number[]; oldest: number }>();
 
   /** Milliseconds until a send under `key` fits (0: it fits now); nothing is counted. */
   wait(key: string, perSecond: number, now: number): number {
     const log = this.logOf(key, perSecond);
-    if (log.times.length < this.capOf(perSecond)) return 0;
+    if (log.times.length < log.cap) return 0;
     return Math.max(0, (log.times[log.oldest] ?? 0) + 1000 - now);
   }
 
   /** Counts a send under `key` at `now` (after `wait` said it fits). */
   count(key: string, perSecond: number, now: number) {
     const log = this.logOf(key, perSecond);
-    if (log.times.length < this.capOf(perSecond)) {
+    if (log.times.length < log.cap) {
       log.times.push(now);
       return;
     }
     log.times[log.oldest] = now;
-    log.oldest = (log.oldest + 1) % log.times.length;
+    log.oldest = (log.oldest + 1) % log.cap;
   }
 
-  private capOf(perSecond: number) {
-    return Math.max(1, Math.floor(perSecond));
-  }
-
-  /** A changed rate starts its log afresh. */
+  /** The key's log, started afresh when its rate changed. */
   private logOf(key: string, perSecond: number) {
-    const cap = this.capOf(perSecond);
+    const cap = Math.max(1, Math.floor(perSecond));
     const log = this.logs.get(key);
-    if (log && log.times.length <= cap && (log.times.length === cap || log.oldest === 0))
-      return log;
-    const fresh = { times: [] as number[], oldest: 0 };
+    if (log?.cap === cap) return log;
+    const fresh = { cap, times: [], oldest: 0 };
     this.logs.set(key, fresh);
     return fresh;
   }

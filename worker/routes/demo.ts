@@ -1,6 +1,9 @@
+import { asc, eq, isNull } from "drizzle-orm";
 import { Hono } from "hono";
 import { html } from "hono/html";
 import { acrossWorkspaces } from "../db/client";
+import { channels } from "../db/schema";
+import { inWorkspace } from "../db/scope";
 import { getWebchatChannel } from "../domain/channels/channels";
 import type { AppEnv, Db } from "../lib/context";
 import { notFound } from "../lib/errors";
@@ -14,10 +17,14 @@ const firstWebchatChannel = (db: Db) =>
 
 /** The workspace's oldest web push channel: the demo page offers its notifications. */
 async function pushChannelOf(db: Db, workspaceId: string) {
-  const push = await acrossWorkspaces(db).query.channels.findFirst({
-    where: (t, { and, eq, isNull }) =>
-      and(eq(t.workspaceId, workspaceId), eq(t.type, "web_push"), isNull(t.deletedAt)),
-    orderBy: (t, { asc }) => asc(t.createdAt),
+  const push = await db.query.channels.findFirst({
+    where: inWorkspace(
+      channels,
+      workspaceId,
+      eq(channels.type, "web_push"),
+      isNull(channels.deletedAt),
+    ),
+    orderBy: asc(channels.createdAt),
   });
   const key = push?.config.vapid_public_key;
   return push && typeof key === "string" ? { id: push.id, key } : null;

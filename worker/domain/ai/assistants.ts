@@ -84,14 +84,6 @@ export async function assistantFor(
   );
 }
 
-/** The enabled assistant that takes the channel's new conversations, if any. */
-export const assistantForChannel = (db: Db, workspaceId: string, channelId: string) =>
-  assistantFor(db, workspaceId, { channelId });
-
-/** The enabled assistant that takes new conversations routed to the team, if any. */
-export const assistantForTeam = (db: Db, workspaceId: string, teamId: string) =>
-  assistantFor(db, workspaceId, { teamId });
-
 type Proposed = Pick<
   AssistantRow,
   "enabled" | "channelIds" | "teamIds" | "teamId" | "collectFields"

@@ -5,7 +5,7 @@ import type { Db } from "../../lib/context";
 import { hoursFor } from "../routing/business-hours";
 import { isOpen } from "../routing/hours";
 import { hasKeyword } from "./assistant-prompt";
-import { type AssistantRow, assistantForChannel, assistantForTeam } from "./assistants";
+import { type AssistantRow, assistantFor } from "./assistants";
 import { aiSettingsRow } from "./settings";
 
 type ConversationRow = typeof conversations.$inferSelect;
@@ -87,7 +87,7 @@ export async function assistantHasConversation(
   now: number,
 ): Promise<boolean> {
   if (conversation.aiState !== null) return conversation.aiState === "active";
-  const assistant = await assistantForChannel(db, conversation.workspaceId, channel.id);
+  const assistant = await assistantFor(db, conversation.workspaceId, { channelId: channel.id });
   if (!assistant) return false;
   if (!(await aiSettingsRow(db, conversation.workspaceId)).enabled) return false;
   if (!(await activates(db, assistant, channel, text, now))) return false;
@@ -107,7 +107,7 @@ export async function teamAssistantTakes(
   now: number,
 ): Promise<boolean> {
   if (conversation.aiState !== null) return false;
-  const assistant = await assistantForTeam(db, conversation.workspaceId, team.id);
+  const assistant = await assistantFor(db, conversation.workspaceId, { teamId: team.id });
   if (!assistant) return false;
   if (!(await aiSettingsRow(db, conversation.workspaceId)).enabled) return false;
   if (!(await activates(db, assistant, channel, text, now, team))) return false;

@@ -85,14 +85,6 @@ export async function catchUpMessageStatuses(
       await recordMessageStatus(db, workspaceId, row, at);
 }
 
-/** One send's catch-up (see `catchUpMessageStatuses`). */
-export const catchUpMessageStatus = (
-  db: Db,
-  workspaceId: string,
-  sent: { conversationId: string; seq: number },
-  at: number,
-) => catchUpMessageStatuses(db, workspaceId, [sent], at);
-
 /**
  * The contact wrote in a conversation a broadcast reached in the last 72 hours: the recipient
  * is marked replied (once) and `broadcast.replied` is recorded for automations.

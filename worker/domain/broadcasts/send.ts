@@ -21,6 +21,7 @@ import {
 import { type BroadcastRow, nullIfGone } from "./broadcasts";
 import { type BroadcastJob, queueJobs } from "./jobs";
 import { shortenLinks } from "./links";
+import type { RunRef } from "./runs";
 import { messageOf } from "./variants";
 
 /** What the channel or the message refused for this contact: recorded, never retried. */
@@ -66,7 +67,7 @@ const clientMessageId = (broadcastId: string, send: { run: number; round: number
 async function sendPaced(
   db: Db,
   env: Env,
-  resend: ResendRef,
+  resend: RunRef,
   job: OutboundJob,
   target: { channel: ChannelRow; contactId: string },
   now: number,
@@ -78,8 +79,6 @@ async function sendPaced(
   await sendAgainLater(env, { ...resend, channelId: target.channel.id, message }, 0, outcome);
 }
 
-/** What a resend job names besides its message: the broadcast's run. */
-type ResendRef = Pick<BroadcastJob, "workspaceId" | "broadcastId" | "run">;
 type Resend = Extract<BroadcastJob, { kind: "resend" }>;
 
 /** One try of a broadcast's message whose turn has come; a crash counts as a passing failure. */

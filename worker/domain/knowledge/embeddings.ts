@@ -103,16 +103,13 @@ export async function embedSourceChunks(
     try {
       const texts = batch.map((chunk) => embeddedText(source.title, chunk));
       const vectors = await embed(call, texts, dimensionsFor(model));
-      const rows = batch.map((chunk, i) => ({
-        id: chunk.id,
-        vector: encodeVector(vectors[i] ?? []),
-      }));
-      await storeVectors(db, source.workspaceId, model, rows);
-      const indexed = batch.map((chunk, i) => ({
+      const units = batch.map((chunk, i) => ({
         id: chunk.id,
         vector: unitVector(vectors[i] ?? []),
       }));
-      await intoIndex(env, source.workspaceId, indexed);
+      const rows = units.map(({ id, vector }) => ({ id, vector: encodeVector(vector) }));
+      await storeVectors(db, source.workspaceId, model, rows);
+      await intoIndex(env, source.workspaceId, units);
     } catch (error) {
       if (!(error instanceof AiUnavailable)) throw error;
       failure = error;

@@ -58,14 +58,11 @@ async function queryVector(
   }
 }
 
-/** The stored vectors nearest the query, compared here. */
-async function comparedHere(db: Db, workspaceId: string, model: string, asked: Float32Array) {
-  const stored = await storedVectors(db, workspaceId, model);
-  return stored.map(({ id, embedding }) => ({
-    id,
-    similarity: cosine(asked, decodeVector(embedding)),
-  }));
-}
+type Stored = Awaited<ReturnType<typeof storedVectors>>;
+
+/** Each stored vector's similarity to the query, compared here. */
+const comparedHere = (stored: Stored, asked: Float32Array) =>
+  stored.map(({ id, embedding }) => ({ id, similarity: cosine(asked, decodeVector(embedding)) }));
 
 /**
  * The chunks closest in meaning to the query, best first: its embedding (the workspace's
@@ -83,10 +80,12 @@ export async function semanticRanking(
   const settings = await aiSettingsRow(db, workspaceId);
   if (!settings.enabled) return [];
   const model = settings.embeddingModel;
-  if (!(await anyEmbedded(db, workspaceId, model))) return [];
+  const index = boundIndex(search.env);
+  // without an index the vectors are read once: none spares the query's embedding call
+  const stored = index ? null : await storedVectors(db, workspaceId, model);
+  if (stored ? stored.length === 0 : !(await anyEmbedded(db, workspaceId, model))) return [];
   const asked = await queryVector(workspaceId, query, model, { ...search, db });
   if (!asked) return [];
-  const index = boundIndex(search.env);
   const fromIndex = index
     ? await nearestChunks(db, index, workspaceId, { vector: asked, model }, limit).catch(
         (error: unknown) => {
@@ -95,7 +94,8 @@ export async function semanticRanking(
         },
       )
     : null;
-  const ranked = fromIndex ?? (await comparedHere(db, workspaceId, model, asked));
+  const ranked =
+    fromIndex ?? comparedHere(stored ?? (await storedVectors(db, workspaceId, model)), asked);
   return ranked
     .filter((hit) => hit.similarity >= MIN_SIMILARITY)
     .sort((a, b) => b.similarity - a.similarity)

@@ -1,11 +1,11 @@
 /**
- * Embedding vectors as stored on a chunk: scaled to unit length (so cosine similarity is a dot
- * product) and kept as Float32 little-endian in base64 — 256 dimensions are 1,368 characters,
- * a fifth of the same vector as JSON numbers.
+ * Embedding vectors as stored on a chunk: scaled to unit length first (`unitVector`, so cosine
+ * similarity is a dot product) and kept as Float32 little-endian in base64 — 256 dimensions are
+ * 1,368 characters, a fifth of the same vector as JSON numbers.
  */
-export function encodeVector(vector: number[]): string {
-  const view = new DataView(new ArrayBuffer(vector.length * 4));
-  for (const [i, value] of unitVector(vector).entries()) view.setFloat32(i * 4, value, true);
+export function encodeVector(unit: Float32Array): string {
+  const view = new DataView(new ArrayBuffer(unit.length * 4));
+  for (const [i, value] of unit.entries()) view.setFloat32(i * 4, value, true);
   let binary = "";
   for (const byte of new Uint8Array(view.buffer)) binary += String.fromCharCode(byte);
   return btoa(binary);
