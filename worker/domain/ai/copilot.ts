@@ -6,6 +6,7 @@ import { validationFailed } from "../../lib/errors";
 import type { MessageDto } from "../../schemas/conversations";
 import { type TONES, TRANSLATE_TARGETS } from "../../schemas/copilot";
 import { getConversation } from "../messaging/conversations";
+import type { AiCall } from "./call-log";
 import {
   agentLanguage,
   asBodyField,
@@ -15,7 +16,7 @@ import {
   type ThreadContext,
   threadContext,
 } from "./copilot-context";
-import { type AiCall, AiUnavailable, complete } from "./provider";
+import { AiUnavailable, complete } from "./provider";
 
 export type CopilotScope = { db: Db; env: Env; clock: Clock; principal: Principal };
 

@@ -7,14 +7,12 @@ import type {
   ChatCompletionToolChoiceOption,
 } from "openai/resources/chat/completions";
 import type { z } from "zod";
-import type { AiCallOutcome, AiFeature } from "../../db/schema";
-import type { Clock } from "../../lib/clock";
-import type { Db } from "../../lib/context";
+import type { AiCallOutcome } from "../../db/schema";
 import { Problem } from "../../lib/errors";
 import { excerpt, fetchTarget, TargetRefused } from "../../lib/targets";
-import { storeCall } from "./calls";
+import { type AiCall, CallLog, recordTokens, type Usage } from "./call-log";
 import { type AiSettingsRow, aiApiKey, aiSettingsRow } from "./settings";
-import { exhaustedBudget, recordUsage } from "./usage";
+import { exhaustedBudget } from "./usage";
 
 export type AiUnavailableReason =
   | "not_configured"
@@ -35,16 +33,6 @@ export class AiUnavailable extends Problem {
     this.name = "AiUnavailable";
   }
 }
-
-/** Who is calling the provider, for what: budgets are checked and usage recorded against it. */
-export type AiCall = {
-  db: Db;
-  env: Env;
-  clock: Clock;
-  workspaceId: string;
-  feature: AiFeature;
-  conversationId?: string | null;
-};
 
 /** One retry for a dropped connection or a 429 / 5xx; a person waits on most answers. */
 const MAX_RETRIES = 1;
@@ -72,7 +60,7 @@ async function provider(
   );
   if (exhausted) {
     const refused = new AiUnavailable("budget_exhausted", `AI budget reached: ${exhausted}.`);
-    if (messages) await new CallLog(call, settings, messages).failed(refused);
+    if (messages) await new CallLog(call, settings, messages).failed(outcomeOf(refused));
     throw refused;
   }
   const client = new OpenAI({
@@ -125,23 +113,7 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-type Usage = { prompt_tokens: number; completion_tokens?: number } | null | undefined;
-
-function record(call: AiCall, model: string, usage: Usage): Promise<string> {
-  return recordUsage(
-    call.db,
-    call.workspaceId,
-    {
-      conversationId: call.conversationId ?? null,
-      feature: call.feature,
-      model,
-      promptTokens: usage?.prompt_tokens ?? 0,
-      completionTokens: usage?.completion_tokens ?? 0,
-    },
-    call.clock.now(),
-  );
-}
-
+/** What a failure of the provider is in the call log; not set up is not a call. */
 const OUTCOMES: Record<AiUnavailableReason, AiCallOutcome | null> = {
   not_configured: null,
   budget_exhausted: "budget",
@@ -149,62 +121,9 @@ const OUTCOMES: Record<AiUnavailableReason, AiCallOutcome | null> = {
   provider_error: "provider_error",
 };
 
-/** One chat completion on its way to the call log, filled in as the answer comes. */
-class CallLog {
-  private readonly started = Date.now();
-  answer: string | null = null;
-  private usage: Usage = null;
-  private usageId: string | null = null;
-
-  constructor(
-    private readonly call: AiCall,
-    private readonly settings: AiSettingsRow,
-    private readonly messages: ChatCompletionMessageParam[],
-  ) {}
-
-  /** Records the tokens (for reports and budgets) and keeps them for the log. */
-  async counted(usage: Usage) {
-    this.usage = usage;
-    this.usageId = await record(this.call, this.settings.model, usage);
-  }
-
-  succeeded() {
-    return this.store("ok");
-  }
-
-  /** Stores a call the provider failed; Conversa's own errors are not the provider's. */
-  async failed(error: unknown) {
-    const outcome = error instanceof AiUnavailable ? OUTCOMES[error.reason] : null;
-    if (outcome) await this.store(outcome);
-  }
-
-  private async store(outcome: AiCallOutcome) {
-    const { call, settings } = this;
-    try {
-      await storeCall(
-        call.db,
-        {
-          workspaceId: call.workspaceId,
-          conversationId: call.conversationId ?? null,
-          feature: call.feature,
-          model: settings.model,
-          messages: this.messages,
-          answer: this.answer,
-          usageId: this.usageId,
-          promptTokens: this.usage?.prompt_tokens ?? 0,
-          completionTokens: this.usage?.completion_tokens ?? 0,
-          durationMs: Date.now() - this.started,
-          outcome,
-          redact: settings.redactPii,
-        },
-        call.clock.now(),
-      );
-    } catch (error) {
-      // the log is for looking back: a call that was answered is not failed for it
-      console.error("storing an AI call failed", error);
-    }
-  }
-}
+/** Conversa's own errors are not the provider's: they are not logged as its failures. */
+const outcomeOf = (error: unknown) =>
+  error instanceof AiUnavailable ? OUTCOMES[error.reason] : null;
 
 /** Runs a chat completion through `guarded` and stores it in the call log, whatever came. */
 async function logged<T>(log: CallLog, work: () => Promise<T>): Promise<T> {
@@ -213,7 +132,7 @@ async function logged<T>(log: CallLog, work: () => Promise<T>): Promise<T> {
     await log.succeeded();
     return result;
   } catch (error) {
-    await log.failed(error);
+    await log.failed(outcomeOf(error));
     throw error;
   }
 }
@@ -353,7 +272,7 @@ export async function* completeStream(
       ...(request.responseFormat ? { response_format: request.responseFormat } : {}),
     }),
   ).catch(async (error: unknown) => {
-    await log.failed(error);
+    await log.failed(outcomeOf(error));
     throw error;
   });
   let usage: Usage = null;
@@ -378,7 +297,7 @@ export async function* completeStream(
     );
     log.answer = text || null;
     if (!failure && request.fits && !request.fits(text)) failure = unfit();
-    await (failure ? log.failed(failure) : log.succeeded());
+    await (failure ? log.failed(outcomeOf(failure)) : log.succeeded());
   }
 }
 
@@ -429,7 +348,7 @@ export async function embed(
       input: texts,
       ...(options.dimensions ? { dimensions: options.dimensions } : {}),
     });
-    await record(call, settings.embeddingModel, {
+    await recordTokens(call, settings.embeddingModel, {
       prompt_tokens: answer.usage?.prompt_tokens ?? 0,
     });
     return [...answer.data]

@@ -26,7 +26,8 @@ import { transferConversation } from "../routing/transfer";
 
 export { citationsOf } from "../ai/assistant-prompt";
 export { BUILT_IN_FIELDS } from "../ai/assistants";
-export { type AiCall, AiUnavailable, complete } from "../ai/provider";
+export type { AiCall } from "../ai/call-log";
+export { AiUnavailable, complete } from "../ai/provider";
 export { fieldValueFromText, listContactFields } from "../contacts/fields";
 export { searchKnowledge } from "../knowledge/search";
 export { renderVariables, unknownVariables } from "../messaging/variables";
