@@ -5,7 +5,7 @@ import { createDb } from "../../worker/db/client";
 import { broadcasts } from "../../worker/db/schema";
 import { expandPage } from "../../worker/domain/broadcasts/audience";
 import { getBroadcast } from "../../worker/domain/broadcasts/broadcasts";
-import { claimRecipient, SEND_LEASE_MS } from "../../worker/domain/broadcasts/dispatch";
+import { claimRecipient, SEND_LEASE_MS } from "../../worker/domain/broadcasts/claims";
 import { sendJobs } from "../../worker/domain/broadcasts/jobs";
 import { markExpanded, ONCE, openRun } from "../../worker/domain/broadcasts/runs";
 import { sendToRecipient } from "../../worker/domain/broadcasts/send";
