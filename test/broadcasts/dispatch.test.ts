@@ -2,13 +2,14 @@ import { env } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../../worker/db/client";
-import { broadcasts } from "../../worker/db/schema";
+import { broadcasts, contactIdentities, contacts } from "../../worker/db/schema";
+import { inWorkspace } from "../../worker/db/scope";
 import { expandPage } from "../../worker/domain/broadcasts/audience";
 import { getBroadcast } from "../../worker/domain/broadcasts/broadcasts";
 import { claimRecipient, SEND_LEASE_MS } from "../../worker/domain/broadcasts/claims";
 import { sendJobs } from "../../worker/domain/broadcasts/jobs";
 import { markExpanded, ONCE, openRun } from "../../worker/domain/broadcasts/runs";
-import { sendToRecipient } from "../../worker/domain/broadcasts/send";
+import { recipientsFacts, sendToRecipient } from "../../worker/domain/broadcasts/send";
 import { getChannelRow } from "../../worker/domain/channels/channels";
 import { eventually, fakeRequests, scriptFake } from "../channel-helpers";
 import { api, json } from "../helpers";
@@ -170,6 +171,7 @@ describe("broadcast dispatch", () => {
       row,
       channel,
       { contactId: wrote.id, run: job.run, round: 0 },
+      (await recipientsFacts(db, channel, [wrote.id])).get(wrote.id),
       now,
     );
     // within the lease, another delivery leaves them alone
@@ -233,5 +235,48 @@ describe("broadcast dispatch", () => {
     expect(span(arrivals.slice(0, 8))).toBeGreaterThanOrEqual(700);
     expect(span(arrivals.slice(8))).toBeGreaterThanOrEqual(700);
     for (const reader of readers) expect((await sendsByChat(s)).get(reader.chatId)).toBe(2);
+    // each chat's retry waited its backoff after its own first try
+    for (const reader of readers) {
+      const tries = requests
+        .filter((r) => String(JSON.parse(r.body).chat_id) === reader.chatId)
+        .map((r) => r.at);
+      expect(span(tries)).toBeGreaterThanOrEqual(1000);
+    }
+  });
+
+  it("a contact who opted out, was deleted or lost the address after the audience went in is refused at its send, with the reason", async () => {
+    const s = await setup();
+    const { readers, broadcast, job } = await runningByHand(s, 4);
+    const [optedOut, deleted, unreachable, reached] = readers;
+    if (!optedOut || !deleted || !unreachable || !reached) throw new Error("four readers");
+    const db = workerDb();
+    const stop = { telegram: { status: "opted_out" as const, at: Date.now(), source: "keyword" } };
+    await db
+      .update(contacts)
+      .set({ consent: stop })
+      .where(inWorkspace(contacts, s.ws.id, eq(contacts.id, optedOut.id)));
+    await db.delete(contacts).where(inWorkspace(contacts, s.ws.id, eq(contacts.id, deleted.id)));
+    await db
+      .delete(contactIdentities)
+      .where(
+        inWorkspace(contactIdentities, s.ws.id, eq(contactIdentities.contactId, unreachable.id)),
+      );
+    await consume(sendJobs(job, readers.map((r) => r.id)));
+    const outcomes = await eventually(async () => {
+      const ledger = await ledgerOf(s.ws.id, broadcast.id);
+      const byContact = new Map(ledger.map((r) => [r.contactId, [r.status, r.reason]]));
+      return byContact.get(unreachable.id)?.[0] === "failed" ? byContact : undefined;
+    }, "the unreachable contact's message failed");
+    expect(outcomes.get(optedOut.id)).toEqual([
+      "failed",
+      "The contact has opted out of messages on this channel",
+    ]);
+    expect(outcomes.get(deleted.id)).toEqual(["failed", "The contact was deleted."]);
+    expect(outcomes.get(unreachable.id)).toEqual([
+      "failed",
+      "The contact has no address on this channel.",
+    ]);
+    expect(outcomes.get(reached.id)?.[0]).toBe("sent");
+    expect([...(await sendsByChat(s)).keys()]).toEqual([reached.chatId]);
   });
 });

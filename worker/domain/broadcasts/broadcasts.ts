@@ -349,6 +349,31 @@ export async function deleteBroadcast(db: Db, workspaceId: string, id: string) {
     .where(and(broadcastKey(workspaceId, id), inArray(broadcasts.status, EDITABLE)));
 }
 
+/** A broadcast seen running this recently is taken to run still: a pause stops sends within it. */
+const RUNNING_SEEN_MS = 250;
+/** When each broadcast was last seen running, by this isolate's sends; a change of status made here forgets it. */
+const seenRunning = new Map<string, number>();
+
+/**
+ * Whether the broadcast still runs: checked at each send's turn, so a pause stops what waits.
+ * Sends a moment apart share one read.
+ */
+export async function isRunning(db: Db, job: { workspaceId: string; broadcastId: string }) {
+  const seen = seenRunning.get(job.broadcastId);
+  if (seen !== undefined && Date.now() - seen < RUNNING_SEEN_MS) return true;
+  const row = await db.query.broadcasts.findFirst({
+    columns: { status: true },
+    where: inWorkspace(broadcasts, job.workspaceId, eq(broadcasts.id, job.broadcastId)),
+  });
+  if (row?.status !== "running") {
+    seenRunning.delete(job.broadcastId);
+    return false;
+  }
+  if (seenRunning.size > 1_000) seenRunning.clear();
+  seenRunning.set(job.broadcastId, Date.now());
+  return true;
+}
+
 /**
  * Moves the broadcast from one of `from` to `to`, as one statement: two requests racing
  * cannot both win. A broadcast in another state is a 409 naming it.
@@ -365,6 +390,7 @@ export async function transition(
     .set({ status: change.to, updatedAt: change.now, ...extra })
     .where(and(broadcastKey(workspaceId, id), inArray(broadcasts.status, change.from)))
     .returning();
+  seenRunning.delete(id);
   if (row) return row;
   const current = await getBroadcast(db, workspaceId, id);
   throw conflict(`A ${current.status} broadcast cannot be ${change.verb}.`);

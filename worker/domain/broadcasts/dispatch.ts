@@ -7,12 +7,19 @@ import type { Db } from "../../lib/context";
 import { inOrderPerKey } from "../../lib/in-order";
 import { findChannelRow, getChannelRow } from "../channels/channels";
 import { expandPage, firstPass, passAfter } from "./audience";
-import type { BroadcastRow } from "./broadcasts";
+import { type BroadcastRow, isRunning } from "./broadcasts";
 import { type Claimed, claimRecipients, type RecipientChange, release, settle } from "./claims";
 import { type BroadcastJob, queueJobs, sendJobs } from "./jobs";
 import { catchUpMessageStatuses } from "./responses";
 import { completeIfDone, ledgerOfRun, markExpanded, markWaiting, type RunRef } from "./runs";
-import { Refused, sendAgainLater, sendAtTurn, sendToRecipient } from "./send";
+import {
+  type RecipientFacts,
+  Refused,
+  recipientsFacts,
+  sendAgainLater,
+  sendAtTurn,
+  sendToRecipient,
+} from "./send";
 
 /** A pacer wait up to this long is booked and slept through; a longer one goes back to the queue. */
 const INLINE_WAIT_MS = 2_000;
@@ -49,15 +56,6 @@ async function paced(
   return at + waitMs;
 }
 
-/** Whether the broadcast still runs: checked at each send's turn, so a pause stops what waits. */
-async function isRunning(db: Db, job: RunRef) {
-  const row = await db.query.broadcasts.findFirst({
-    columns: { status: true },
-    where: inWorkspace(broadcasts, job.workspaceId, eq(broadcasts.id, job.broadcastId)),
-  });
-  return row?.status === "running";
-}
-
 async function loadRunning(db: Db, job: { workspaceId: string; broadcastId: string }) {
   const broadcast = await db.query.broadcasts.findFirst({
     where: inWorkspace(broadcasts, job.workspaceId, eq(broadcasts.id, job.broadcastId)),
@@ -81,6 +79,7 @@ type Sending = {
   channel: Channel;
   rate: { perSecond: number; window: SendWindow | null };
   claimed: Claimed[];
+  facts: Map<string, RecipientFacts>;
 };
 
 /**
@@ -106,13 +105,15 @@ export async function sendBatch(
     window: sendWindow(channel.type, channel.config),
   };
   const { claimed, held } = await claimRecipients(db, job, job.contactIds, now());
-  const { sent, unsent } = await sendClaimed(
-    db,
-    env,
-    job,
-    { broadcast, channel, rate, claimed },
-    now,
-  );
+  const facts = claimed.length
+    ? await recipientsFacts(
+        db,
+        channel,
+        claimed.map((claim) => claim.contactId),
+      )
+    : new Map<string, RecipientFacts>();
+  const sending = { broadcast, channel, rate, claimed, facts };
+  const { sent, unsent } = await sendClaimed(db, env, job, sending, now);
   await catchUp(db, job, sent, now());
   if (sent.length) await markWaiting(db, job, null);
   await putBack(db, env, job, unsent, now());
@@ -205,14 +206,15 @@ async function sendOne(
   db: Db,
   env: Env,
   job: RunRef,
-  send: { broadcast: BroadcastRow; channel: Channel; claim: Claimed; at: number },
+  send: Omit<Sending, "claimed" | "rate"> & { claim: Claimed; at: number },
   now: () => number,
 ): Promise<Sent> {
   const { broadcast, channel, claim } = send;
   const { contactId } = claim;
   try {
     const recipient = { contactId, run: job.run, round: claim.round, variant: claim.variant };
-    const written = await sendToRecipient(db, env, broadcast, channel, recipient, now());
+    const facts = send.facts.get(contactId);
+    const written = await sendToRecipient(db, env, broadcast, channel, recipient, facts, now());
     return { contactId, change: { status: "sent", sentAt: send.at, ...written }, written };
   } catch (error) {
     if (error instanceof Refused)

@@ -1,9 +1,16 @@
-import type { BroadcastMessage } from "../../db/schema";
+import { inArray } from "drizzle-orm";
+import { type BroadcastMessage, type ConsentByChannel, contacts } from "../../db/schema";
+import { inWorkspace } from "../../db/scope";
 import type { Db } from "../../lib/context";
 import { systemPrincipal } from "../../lib/context";
 import { Problem } from "../../lib/errors";
 import type { ChannelRow } from "../channels/channels";
-import { type DeliveryOutcome, deliverOutbound, type OutboundJob } from "../channels/outbound";
+import {
+  addressesOn,
+  type DeliveryOutcome,
+  deliverOutbound,
+  type OutboundJob,
+} from "../channels/outbound";
 import { renderTemplateFor } from "../message-templates/send";
 import { getMessageTemplate } from "../message-templates/templates";
 import {
@@ -13,10 +20,11 @@ import {
 } from "../messaging/conversations";
 import { deliverAgentMessage, prepareAgentMessage } from "../messaging/messages";
 import {
-  contactVariables,
+  type contactVariables,
   getSnippet,
   renderForContact,
   variableContext,
+  variablesOf,
 } from "../messaging/snippets";
 import { type BroadcastRow, nullIfGone } from "./broadcasts";
 import { type BroadcastJob, queueJobs } from "./jobs";
@@ -69,14 +77,12 @@ async function sendPaced(
   env: Env,
   resend: RunRef,
   job: OutboundJob,
-  target: { channel: ChannelRow; contactId: string },
+  target: { channel: ChannelRow; contactId: string; address: string | null },
   now: number,
 ) {
   const message: OutboundJob = { ...job, pacedAs: "broadcast" };
   const outcome = await sendAtTurn(db, env, message, 1, now, target);
-  // the try at its turn and the first retry count as one attempt: a platform's passing hiccup
-  // gets a second quick retry (5 s) before the backoff grows
-  await sendAgainLater(env, { ...resend, channelId: target.channel.id, message }, 0, outcome);
+  await sendAgainLater(env, { ...resend, channelId: target.channel.id, message }, 1, outcome);
 }
 
 type Resend = Extract<BroadcastJob, { kind: "resend" }>;
@@ -88,7 +94,7 @@ export const sendAtTurn = (
   message: OutboundJob,
   attempt: number,
   now: number,
-  known?: { channel: ChannelRow; contactId: string },
+  known?: { channel: ChannelRow; contactId: string; address: string | null },
 ): Promise<DeliveryOutcome> =>
   deliverOutbound(db, env, message, attempt, now, known).catch(() => ({
     kind: "retry" as const,
@@ -127,13 +133,45 @@ export async function filledFor(
   return { text, subject: undefined, html: null };
 }
 
+/** What one send needs to know of its recipient, read for a whole batch at once. */
+export type RecipientFacts = {
+  contact: NonNullable<Awaited<ReturnType<typeof contactVariables>>>;
+  consent: ConsentByChannel;
+  /** The contact's address on the channel; null when it has none. */
+  address: string | null;
+};
+
+/** The facts of these recipients (a contact deleted since has none), in two reads. */
+export async function recipientsFacts(db: Db, channel: ChannelRow, contactIds: string[]) {
+  const [rows, addresses] = await Promise.all([
+    db
+      .select({
+        id: contacts.id,
+        name: contacts.name,
+        phone: contacts.phone,
+        email: contacts.email,
+        customFields: contacts.customFields,
+        consent: contacts.consent,
+      })
+      .from(contacts)
+      .where(inWorkspace(contacts, channel.workspaceId, inArray(contacts.id, contactIds))),
+    addressesOn(db, channel, contactIds),
+  ]);
+  return new Map<string, RecipientFacts>(
+    rows.map((row) => [
+      row.id,
+      { contact: variablesOf(row), consent: row.consent, address: addresses.get(row.id) ?? null },
+    ]),
+  );
+}
+
 /**
  * Writes the broadcast's message to one contact the way an automation's message goes: into the
  * contact's open conversation on the channel (opened if needed), checked by the channel's rules
- * (consent, the reply window, templates), then out through the outbound queue like any reply.
+ * (consent, the reply window, templates), then sent at once: its broadcast turn has come.
  * The message carries the broadcast (its run and retry round) as its client id, so a conversation
  * never takes it twice: a send retried after a crash finds the message it already wrote and
- * queues nothing more.
+ * sends nothing more.
  */
 export async function sendToRecipient(
   db: Db,
@@ -141,13 +179,14 @@ export async function sendToRecipient(
   broadcast: BroadcastRow,
   channel: ChannelRow,
   recipient: { contactId: string; run: number; round: number; variant: string | null },
+  facts: RecipientFacts | undefined,
   now: number,
 ) {
   const { workspaceId } = broadcast;
   const { contactId } = recipient;
   const principal = systemPrincipal(workspaceId);
-  const contact = await contactVariables(db, workspaceId, contactId);
-  if (!contact) throw new Refused("The contact was deleted.");
+  if (!facts) throw new Refused("The contact was deleted.");
+  const { contact } = facts;
   const open = await findActiveConversation(db, workspaceId, contactId, channel.id);
   const conversation = open ? await getConversation(db, workspaceId, open) : null;
   const body = await messageBody(db, workspaceId, messageOf(broadcast, recipient.variant));
@@ -163,6 +202,7 @@ export async function sendToRecipient(
       channel,
       contactId,
       contact,
+      consent: facts.consent,
       lastInboundAt: conversation?.last_inbound_at
         ? Date.parse(conversation.last_inbound_at)
         : null,
@@ -197,6 +237,7 @@ export async function sendToRecipient(
   );
   const job = { conversationId, seq: message.seq, origin: "" };
   const resend = { workspaceId, broadcastId: broadcast.id, run: recipient.run };
-  await sendPaced(db, env, resend, job, { channel, contactId }, now);
+  const target = { channel, contactId, address: facts.address };
+  await sendPaced(db, env, resend, job, target, now);
   return { messageId: message.id, conversationId, seq: message.seq };
 }

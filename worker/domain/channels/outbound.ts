@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray } from "drizzle-orm";
 import { adapterFor, isPlatformChannel, type PlatformType } from "../../channels/index";
 import { broadcastRate, sendRate } from "../../channels/rules";
 import { type Outbound, SendError } from "../../channels/types";
@@ -38,7 +38,12 @@ export type DeliveryOutcome =
   /** Not an attempt: the channel's cap or limit makes it wait; it is sent later, never dropped. */
   | { kind: "wait"; delaySeconds: number };
 
-const BACKOFF_SECONDS = [5, 30, 120, 600, 1800, 3600];
+/**
+ * Waits before each try again: a platform's passing hiccup costs a reply (or a broadcast's
+ * recipient) seconds, a longer outage gets growing waits. Every try takes its turn from the
+ * channel's limiter, so quick retries never push a channel past its pace.
+ */
+const BACKOFF_SECONDS = [1, 2, 5, 30, 120, 600, 1800, 3600];
 export const MAX_SEND_ATTEMPTS = 8;
 const MAX_QUEUE_DELAY_SECONDS = 12 * 60 * 60;
 
@@ -48,24 +53,38 @@ export async function queueOutbound(env: Env, job: OutboundJob, delaySeconds = 0
   });
 }
 
-/** The contact's address on the channel: phone, email, or the platform identity. */
-async function recipientFor(db: Db, channel: ChannelRow, contactId: string) {
+/** The contacts' addresses on the channel (phone, email, or the platform identity), by contact. */
+export async function addressesOn(
+  db: Db,
+  channel: ChannelRow,
+  contactIds: string[],
+): Promise<Map<string, string>> {
   if (channel.type === "whatsapp" || channel.type === "twilio_sms" || channel.type === "email") {
-    const contact = await db.query.contacts.findFirst({
-      columns: { phone: true, email: true },
-      where: inWorkspace(contacts, channel.workspaceId, eq(contacts.id, contactId)),
-    });
-    return (channel.type === "email" ? contact?.email : contact?.phone) ?? null;
+    const rows = await db
+      .select({ id: contacts.id, phone: contacts.phone, email: contacts.email })
+      .from(contacts)
+      .where(inWorkspace(contacts, channel.workspaceId, inArray(contacts.id, contactIds)));
+    return new Map(
+      rows.flatMap((row) => {
+        const address = channel.type === "email" ? row.email : row.phone;
+        return address ? [[row.id, address] as const] : [];
+      }),
+    );
   }
-  const identity = await db.query.contactIdentities.findFirst({
-    where: inWorkspace(
-      contactIdentities,
-      channel.workspaceId,
-      eq(contactIdentities.kind, identityKind(channel)),
-      eq(contactIdentities.contactId, contactId),
-    ),
-  });
-  return identity?.value ?? null;
+  const rows = await db
+    .select({ contactId: contactIdentities.contactId, value: contactIdentities.value })
+    .from(contactIdentities)
+    .where(
+      inWorkspace(
+        contactIdentities,
+        channel.workspaceId,
+        eq(contactIdentities.kind, identityKind(channel)),
+        inArray(contactIdentities.contactId, contactIds),
+      ),
+    );
+  const found = new Map<string, string>();
+  for (const row of rows) if (!found.has(row.contactId)) found.set(row.contactId, row.value);
+  return found;
 }
 
 type EmailConfig = ChannelConfigOf<"email">;
@@ -197,7 +216,8 @@ async function sendOnChannel(
 }
 
 /** Where a conversation's messages go: its channel and its contact. */
-type Target = { channel: ChannelRow; contactId: string };
+/** Where a message goes; `address` when the caller has read it (null: the contact has none). */
+type Target = { channel: ChannelRow; contactId: string; address?: string | null };
 
 async function targetOf(db: Db, sending: Sending): Promise<Target | null> {
   const conversation = await db.query.conversations.findFirst({
@@ -237,7 +257,10 @@ export async function deliverOutbound(
     return failed(db, env, sending, "The conversation has no platform channel.");
   const { contactId } = target;
   if (channel.deletedAt !== null) return failed(db, env, sending, "The channel is disconnected.");
-  const to = await recipientFor(db, channel, contactId);
+  const to =
+    target.address !== undefined
+      ? target.address
+      : ((await addressesOn(db, channel, [contactId])).get(contactId) ?? null);
   if (!to) return failed(db, env, sending, "The contact has no address on this channel.");
   const config = await adapterConfig<ChannelConfigOf<typeof channel.type>>(env, channel);
   const { message, options } = stored;

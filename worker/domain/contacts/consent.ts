@@ -1,5 +1,10 @@
 import { eq } from "drizzle-orm";
-import { type ConsentStatus, consentChannelOf, contacts } from "../../db/schema";
+import {
+  type ConsentByChannel,
+  type ConsentStatus,
+  consentChannelOf,
+  contacts,
+} from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
 import type { Db } from "../../lib/context";
 import type { ChannelRow } from "../channels/channels";
@@ -13,6 +18,10 @@ const CONFIRMATIONS = {
   help: "Reply STOP to unsubscribe, START to subscribe again.",
 } as const;
 
+/** Does this consent record opt the contact out of messages on this kind of channel? */
+export const optedOutOf = (consent: ConsentByChannel, channel: ChannelRow) =>
+  consent[consentChannelOf(channel.type)]?.status === "opted_out";
+
 /** Is the contact opted out of messages on this kind of channel? */
 export async function isOptedOut(
   db: Db,
@@ -24,7 +33,7 @@ export async function isOptedOut(
     columns: { consent: true },
     where: inWorkspace(contacts, workspaceId, eq(contacts.id, contactId)),
   });
-  return row?.consent[consentChannelOf(channel.type)]?.status === "opted_out";
+  return row ? optedOutOf(row.consent, channel) : false;
 }
 
 /** Records the contact's consent on the channel's kind, and where it was given or withdrawn. */

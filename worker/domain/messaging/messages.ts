@@ -2,7 +2,13 @@ import { eq, isNull } from "drizzle-orm";
 import type { z } from "zod";
 import { isPlatformChannel } from "../../channels/index";
 import { replyPolicy } from "../../channels/rules";
-import { type Attachment, conversations, type MessageOrigin, users } from "../../db/schema";
+import {
+  type Attachment,
+  type ConsentByChannel,
+  conversations,
+  type MessageOrigin,
+  users,
+} from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
 import type { Db, Principal } from "../../lib/context";
 import { notFound, validationFailed } from "../../lib/errors";
@@ -13,7 +19,7 @@ import type { AgentMessageCreate, ConversationDto } from "../../schemas/conversa
 import { type ChannelRow, getChannelRow } from "../channels/channels";
 import { queueOutbound } from "../channels/outbound";
 import { approvedTemplate, renderTemplate } from "../channels/templates";
-import { isOptedOut } from "../contacts/consent";
+import { isOptedOut, optedOutOf } from "../contacts/consent";
 import { routeCustomerMessage } from "../routing/routing";
 import type { Visitor } from "../webchat/visitors";
 import type { AppendInput, OutboundOptions } from "./contract";
@@ -49,6 +55,8 @@ export type ReplyTarget = {
   contactId: string | null;
   contact: VariableContext["contact"];
   lastInboundAt: number | null;
+  /** The contact's consent, when the caller has just read it. */
+  consent?: ConsentByChannel;
 };
 
 /** A reply checked against the channel's rules, its variables filled: nothing is written yet. */
@@ -77,7 +85,11 @@ async function platformReply(
   fill: (text: string, path: string) => Promise<string>,
 ): Promise<{ text: string; outbound: OutboundOptions }> {
   const { channel } = target;
-  if (target.contactId && (await isOptedOut(db, channel.workspaceId, target.contactId, channel)))
+  const optedOut = target.consent
+    ? optedOutOf(target.consent, channel)
+    : target.contactId !== null &&
+      (await isOptedOut(db, channel.workspaceId, target.contactId, channel));
+  if (optedOut)
     throw validationFailed([
       { path: "text", message: "The contact has opted out of messages on this channel" },
     ]);

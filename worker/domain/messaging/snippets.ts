@@ -110,6 +110,16 @@ export async function deleteSnippet(db: Db, workspaceId: string, id: string) {
   await db.delete(snippets).where(inWorkspace(snippets, workspaceId, eq(snippets.id, id)));
 }
 
+/** A contact row's values for the variable engine. */
+export const variablesOf = (
+  contact: Pick<typeof contacts.$inferSelect, "name" | "phone" | "email" | "customFields">,
+): NonNullable<VariableContext["contact"]> => ({
+  name: contact.name,
+  phone: contact.phone,
+  email: contact.email,
+  fields: contact.customFields,
+});
+
 /** A contact's values for the variable engine; null when there is no such contact. */
 export async function contactVariables(
   db: Db,
@@ -119,14 +129,7 @@ export async function contactVariables(
   const contact = await db.query.contacts.findFirst({
     where: inWorkspace(contacts, workspaceId, eq(contacts.id, contactId)),
   });
-  return contact
-    ? {
-        name: contact.name,
-        phone: contact.phone,
-        email: contact.email,
-        fields: contact.customFields,
-      }
-    : null;
+  return contact ? variablesOf(contact) : null;
 }
 
 /** The variables' values for a contact (stored or about to be), the signed-in agent and the workspace. */
