@@ -28,6 +28,31 @@ import {
 
 const workerDb = () => createDb(env.DB);
 
+/** A database whose statements are kept, with their bound values, as they are run. */
+function recordingDb() {
+  const run: { sql: string; params: unknown[] }[] = [];
+  const keep = (sql: string, statement: D1PreparedStatement) =>
+    new Proxy(statement, {
+      get(target, property) {
+        if (property === "bind")
+          return (...params: unknown[]) => {
+            run.push({ sql, params });
+            return target.bind(...params);
+          };
+        const value = Reflect.get(target, property, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+  const d1 = new Proxy(env.DB, {
+    get(target, property) {
+      if (property === "prepare") return (sql: string) => keep(sql, target.prepare(sql));
+      const value = Reflect.get(target, property, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  return { db: createDb(d1), run };
+}
+
 /** A started broadcast whose sends this test hands to the consumer itself. */
 async function startedByHand(s: Setup, n: number) {
   const readers = await addContacts(s, n);
@@ -241,6 +266,33 @@ describe("broadcast dispatch", () => {
         .filter((r) => String(JSON.parse(r.body).chat_id) === reader.chatId)
         .map((r) => r.at);
       expect(span(tries)).toBeGreaterThanOrEqual(1000);
+    }
+  });
+
+  it("the audience's and the sends' address lookups take the contact's identity by its own index, not a scan of the channel's identities", async () => {
+    const s = await setup();
+    const { readers, broadcast } = await runningByHand(s, 3);
+    const running = await getBroadcast(workerDb(), s.ws.id, broadcast.id);
+    const channel = await getChannelRow(workerDb(), s.ws.id, s.channel.id);
+    const { db, run } = recordingDb();
+    await expandPage(db, running, { run: 1, pass: "rules", after: null }, Date.now());
+    await recipientsFacts(
+      db,
+      channel,
+      readers.map((r) => r.id),
+    );
+    const lookups = run.filter((statement) => statement.sql.includes('"contact_identities"'));
+    expect(lookups.length).toBeGreaterThanOrEqual(2);
+    for (const statement of lookups) {
+      const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${statement.sql}`)
+        .bind(...statement.params)
+        .all<{ detail: string }>();
+      const steps = plan.results.map((r) => r.detail).filter((d) => d.includes("contact_identities"));
+      expect(steps.length).toBeGreaterThan(0);
+      for (const step of steps)
+        expect(step).toMatch(
+          /contact_identities USING (COVERING )?INDEX contact_identities_contact_idx \(contact_id=\? AND workspace_id=\? AND kind=\?\)/,
+        );
     }
   });
 

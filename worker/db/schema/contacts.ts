@@ -123,7 +123,9 @@ export const contactIdentities = sqliteTable(
   },
   (t) => [
     primaryKey({ columns: [t.workspaceId, t.kind, t.value] }),
-    index("contact_identities_contact_idx").on(t.contactId),
+    // the contact first (a deleted contact's identities go with it), then all a lookup of one
+    // contact's address names, so it wins over the key's workspace-and-kind prefix
+    index("contact_identities_contact_idx").on(t.contactId, t.workspaceId, t.kind),
   ],
 );
 
