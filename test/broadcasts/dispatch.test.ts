@@ -287,7 +287,9 @@ describe("broadcast dispatch", () => {
       const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${statement.sql}`)
         .bind(...statement.params)
         .all<{ detail: string }>();
-      const steps = plan.results.map((r) => r.detail).filter((d) => d.includes("contact_identities"));
+      const steps = plan.results
+        .map((r) => r.detail)
+        .filter((d) => d.includes("contact_identities"));
       expect(steps.length).toBeGreaterThan(0);
       for (const step of steps)
         expect(step).toMatch(
@@ -313,7 +315,12 @@ describe("broadcast dispatch", () => {
       .where(
         inWorkspace(contactIdentities, s.ws.id, eq(contactIdentities.contactId, unreachable.id)),
       );
-    await consume(sendJobs(job, readers.map((r) => r.id)));
+    await consume(
+      sendJobs(
+        job,
+        readers.map((r) => r.id),
+      ),
+    );
     const outcomes = await eventually(async () => {
       const ledger = await ledgerOf(s.ws.id, broadcast.id);
       const byContact = new Map(ledger.map((r) => [r.contactId, [r.status, r.reason]]));
