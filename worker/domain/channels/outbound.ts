@@ -172,7 +172,6 @@ async function failed(
   return { kind: "done" };
 }
 
-/** One try through the channel's limiter: web push goes to each of the contact's subscriptions. */
 /** A limiter wait up to this long is slept through: a round trip through the queue takes longer. */
 const INLINE_WAIT_MS = 1_000;
 
@@ -190,6 +189,7 @@ async function tokenFrom(
   }
 }
 
+/** One try through the channel's limiter: web push goes to each of the contact's subscriptions. */
 async function sendOnChannel(
   db: Db,
   env: Env,
@@ -215,7 +215,6 @@ async function sendOnChannel(
   return { kind: "sent", externalId };
 }
 
-/** Where a conversation's messages go: its channel and its contact. */
 /** Where a message goes; `address` when the caller has read it (null: the contact has none). */
 type Target = { channel: ChannelRow; contactId: string; address?: string | null };
 
