@@ -1,5 +1,12 @@
 import type { ChannelType } from "../db/schema";
 
+/**
+ * What a channel reaches a contact at: the contact's own phone or email, or the identity the
+ * platform gave it (a chat id, a page-scoped id, a browser subscription).
+ */
+export const addressKindOf = (type: ChannelType): "phone" | "email" | "identity" =>
+  type === "whatsapp" || type === "twilio_sms" ? "phone" : type === "email" ? "email" : "identity";
+
 /** A platform's send rate: for the channel as a whole, and per recipient. */
 export type RateLimit = { perSecond: number; perRecipientPerSecond?: number };
 

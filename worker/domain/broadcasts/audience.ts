@@ -1,4 +1,5 @@
 import { and, asc, eq, exists, gt, inArray, isNull, lte, type SQL, sql } from "drizzle-orm";
+import { addressKindOf } from "../../channels/rules";
 import {
   type BroadcastAudience,
   broadcastMembers,
@@ -103,17 +104,16 @@ function exclusion(
 ) {
   const consent = `$.${consentChannelOf(channel.type)}.status`;
   const optedOut = sql`json_extract(${contacts.consent}, ${consent}) = 'opted_out'`;
+  const kind = addressKindOf(channel.type);
   const noAddress =
-    channel.type === "whatsapp" || channel.type === "twilio_sms"
-      ? sql`${contacts.phone} is null`
-      : channel.type === "email"
-        ? sql`${contacts.email} is null`
-        : sql`not exists (select 1 from ${contactIdentities} where ${inWorkspace(
-            contactIdentities,
-            channel.workspaceId,
-            eq(contactIdentities.kind, identityKind(channel as Parameters<typeof identityKind>[0])),
-            sql`${contactIdentities.contactId} = ${contacts.id}`,
-          )})`;
+    kind !== "identity"
+      ? sql`${contacts[kind]} is null`
+      : sql`not exists (select 1 from ${contactIdentities} where ${inWorkspace(
+          contactIdentities,
+          channel.workspaceId,
+          eq(contactIdentities.kind, identityKind(channel as Parameters<typeof identityKind>[0])),
+          sql`${contactIdentities.contactId} = ${contacts.id}`,
+        )})`;
   return {
     status: sql`case when ${optedOut} or ${noAddress} then 'excluded' else ${included} end`,
     reason: sql`case when ${optedOut} then 'opted_out' when ${noAddress} then 'no_address' end`,

@@ -1,4 +1,5 @@
 import { eq, inArray } from "drizzle-orm";
+import { addressKindOf } from "../../channels/rules";
 import { readInChunks, rowChunks } from "../../db/chunks";
 import { writeTogether } from "../../db/client";
 import {
@@ -27,14 +28,6 @@ const MAX_ERRORS = 20;
 const COLUMNS = ["phone", "email", "identity", "name"] as const;
 type Column = (typeof COLUMNS)[number];
 type AddressColumn = Exclude<Column, "name">;
-
-/** The column that gives a contact's address on the channel. */
-const addressColumnOf = (channelType: string): AddressColumn =>
-  channelType === "whatsapp" || channelType === "twilio_sms"
-    ? "phone"
-    : channelType === "email"
-      ? "email"
-      : "identity";
 
 export type Rejected = { row: number; column: string; reason: string };
 
@@ -168,7 +161,7 @@ export async function addCsvToAudience(
     throw conflict(`A ${broadcast.status} broadcast's audience cannot be changed.`);
   const channel = await getChannelRow(db, workspaceId, broadcast.channelId);
   const workspace = await db.query.workspaces.findFirst({ where: eq(workspaces.id, workspaceId) });
-  const column = addressColumnOf(channel.type);
+  const column: AddressColumn = addressKindOf(channel.type);
   const { rows, rejected } = readRows(text, column, workspace?.defaultCountry ?? "US");
   const address = { column, identityKind: identityKind(channel) };
   const known = await knownContacts(

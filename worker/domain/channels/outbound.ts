@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, inArray } from "drizzle-orm";
 import { adapterFor, isPlatformChannel, type PlatformType } from "../../channels/index";
-import { broadcastRate, sendRate } from "../../channels/rules";
+import { addressKindOf, broadcastRate, sendRate } from "../../channels/rules";
 import { type Outbound, SendError } from "../../channels/types";
 import {
   channelMessages,
@@ -59,17 +59,13 @@ export async function addressesOn(
   channel: ChannelRow,
   contactIds: string[],
 ): Promise<Map<string, string>> {
-  if (channel.type === "whatsapp" || channel.type === "twilio_sms" || channel.type === "email") {
+  const kind = addressKindOf(channel.type);
+  if (kind !== "identity") {
     const rows = await db
-      .select({ id: contacts.id, phone: contacts.phone, email: contacts.email })
+      .select({ id: contacts.id, address: contacts[kind] })
       .from(contacts)
       .where(inWorkspace(contacts, channel.workspaceId, inArray(contacts.id, contactIds)));
-    return new Map(
-      rows.flatMap((row) => {
-        const address = channel.type === "email" ? row.email : row.phone;
-        return address ? [[row.id, address] as const] : [];
-      }),
-    );
+    return new Map(rows.flatMap(({ id, address }) => (address ? [[id, address] as const] : [])));
   }
   const rows = await db
     .select({ contactId: contactIdentities.contactId, value: contactIdentities.value })

@@ -1,6 +1,7 @@
 import type { z } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
 import { isPlatformChannel } from "../../channels/index";
+import { addressKindOf } from "../../channels/rules";
 import { contacts, messages } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
 import type { Db, Principal } from "../../lib/context";
@@ -44,24 +45,13 @@ async function findRecipient(
     throw validationFailed([
       { path: "to.contact_id", message: "web push reaches a contact's subscribed browsers" },
     ]);
-  const address =
-    channel.type === "email"
-      ? to.email
-      : channel.type === "whatsapp" || channel.type === "twilio_sms"
-        ? to.phone
-        : to.platform_id;
+  // the request names the address the way the channel reaches contacts
+  const named = ({ phone: "phone", email: "email", identity: "platform_id" } as const)[
+    addressKindOf(channel.type)
+  ];
+  const address = to[named];
   if (!address || !isPlatformChannel(channel.type))
-    throw validationFailed([
-      {
-        path: "to",
-        message:
-          channel.type === "email"
-            ? "give to.email or to.contact_id"
-            : channel.type === "whatsapp" || channel.type === "twilio_sms"
-              ? "give to.phone or to.contact_id"
-              : "give to.platform_id or to.contact_id",
-      },
-    ]);
+    throw validationFailed([{ path: "to", message: `give to.${named} or to.contact_id` }]);
   const sender = { id: address, phone: to.phone, email: to.email, name: to.name };
   const { known, fields } = await findSender(db, channel, sender);
   if (known)
