@@ -8,12 +8,9 @@ import { inWorkspace } from "../db/scope";
 import { findAssistant } from "../domain/ai/assistants";
 import { handOff } from "../domain/ai/handoff";
 import { getWebchatChannel } from "../domain/channels/channels";
-import {
-  MAX_UPLOAD_BYTES,
-  sendVisitorFile,
-  sendVisitorMessage,
-} from "../domain/messaging/messages";
+import { MAX_UPLOAD_BYTES } from "../domain/messaging/messages";
 import { conversationStub } from "../domain/messaging/stubs";
+import { sendVisitorFile, sendVisitorMessage } from "../domain/messaging/visitor-messages";
 import {
   currentToken,
   renewedToken,

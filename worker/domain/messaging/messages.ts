@@ -11,19 +11,16 @@ import {
 } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
 import type { Db, Principal } from "../../lib/context";
-import { notFound, validationFailed } from "../../lib/errors";
+import { validationFailed } from "../../lib/errors";
 import { storeAttachment } from "../../lib/files";
 import { newId } from "../../lib/ids";
-import { rateLimited, WIDGET_LIMIT } from "../../lib/rate-limit";
 import type { AgentMessageCreate, ConversationDto } from "../../schemas/conversations";
 import { type ChannelRow, getChannelRow } from "../channels/channels";
 import { queueOutbound } from "../channels/outbound";
 import { approvedTemplate, renderTemplate } from "../channels/templates";
 import { isOptedOut, optedOutOf } from "../contacts/consent";
-import { routeCustomerMessage } from "../routing/routing";
-import type { Visitor } from "../webchat/visitors";
-import type { AppendInput, OutboundOptions } from "./contract";
-import { findActiveConversation, getConversation, openConversation } from "./conversations";
+import type { OutboundOptions } from "./contract";
+import { getConversation } from "./conversations";
 import { checkMentions, recordMentions } from "./mentions";
 import { checkVariables, contactVariables, renderForContact } from "./snippets";
 import { conversationStub } from "./stubs";
@@ -31,7 +28,8 @@ import type { VariableContext } from "./variables";
 
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 
-const clientKey = (id: string | undefined) => (id ? `client:${id}` : null);
+/** The key a client's own message id is kept under, so a retried send is stored once. */
+export const clientKey = (id: string | undefined) => (id ? `client:${id}` : null);
 
 type AgentMessageBody = z.infer<typeof AgentMessageCreate>;
 
@@ -314,92 +312,4 @@ async function recordFirstResponse(
         isNull(conversations.firstResponseAt),
       ),
     );
-}
-
-/** The visitor's open conversation on the channel, or a new one. */
-async function visitorConversation(db: Db, env: Env, visitor: Visitor, now: number) {
-  const active = await findActiveConversation(
-    db,
-    visitor.workspaceId,
-    visitor.contactId,
-    visitor.channelId,
-  );
-  return active ?? openConversation(db, env, visitor, now);
-}
-
-export async function sendVisitorMessage(
-  db: Db,
-  env: Env,
-  visitor: Visitor,
-  body: {
-    text: string;
-    client_message_id?: string | undefined;
-    conversation_id?: string | undefined;
-  },
-  now: number,
-) {
-  const input: AppendInput = {
-    kind: "text",
-    sender: { type: "visitor", id: visitor.contactId, name: visitor.name },
-    text: body.text,
-    externalId: clientKey(body.client_message_id),
-  };
-  if (body.conversation_id) {
-    // the hot path: the widget names its conversation and the object checks it is theirs
-    const sent = await appendAsVisitor(db, env, body.conversation_id, visitor, input, now);
-    if (sent) return sent;
-  }
-  const conversationId = await visitorConversation(db, env, visitor, now);
-  const sent = await appendAsVisitor(db, env, conversationId, visitor, input, now);
-  if (!sent) throw notFound("Conversation");
-  return sent;
-}
-
-/**
- * Appends to the visitor's conversation, within their request limit (kept by the conversation);
- * null when it is closed.
- */
-async function appendAsVisitor(
-  db: Db,
-  env: Env,
-  conversationId: string,
-  visitor: Visitor,
-  input: AppendInput,
-  now: number,
-) {
-  const result = await conversationStub(env, conversationId).appendFromVisitor(
-    visitor,
-    input,
-    WIDGET_LIMIT,
-  );
-  if (result.ok) {
-    if (!result.routed) {
-      const ref = { workspaceId: visitor.workspaceId, conversationId };
-      await routeCustomerMessage(db, env, ref, input.text ?? "", now);
-    }
-    return { conversation_id: conversationId, message: result.message, limit: result.limit };
-  }
-  if (result.reason === "rate_limited") throw rateLimited(WIDGET_LIMIT, result.limit);
-  if (result.reason === "not_found") throw notFound("Conversation");
-  return null;
-}
-
-export async function sendVisitorFile(db: Db, env: Env, visitor: Visitor, file: File, now: number) {
-  const conversationId = await visitorConversation(db, env, visitor, now);
-  const attachment = await storeAttachment(
-    env,
-    { workspaceId: visitor.workspaceId, conversationId, fileId: newId("file", now) },
-    {
-      body: file.stream(),
-      name: file.name || "file",
-      contentType: file.type || "application/octet-stream",
-      size: file.size,
-    },
-  );
-  const message = await conversationStub(env, conversationId).append({
-    kind: "file",
-    sender: { type: "visitor", id: visitor.contactId, name: visitor.name },
-    attachment,
-  });
-  return { conversation_id: conversationId, message };
 }
