@@ -12985,7 +12985,7 @@ export interface components {
         api_version?: string;
         /** @description Messages a second this channel sends at most (replies and broadcasts together); the platform's published limit when absent */
         max_per_second?: number;
-        /** @description Broadcast messages this sender sends at most per window of `hours` (counted in windows aligned to the epoch); past it a broadcast waits, queued, for the next window. The platform's documented limit when absent (WhatsApp: its lowest messaging tier, 250 a day) */
+        /** @description Messages this sender starts on its own at most per rolling window of `hours`: broadcasts' messages, and automations' and scheduled messages to a customer who has not written within the channel's reply window (a day where the platform has none). Past it they wait, queued, until the oldest counted leave the window. The platform's documented limit when absent (WhatsApp: its lowest messaging tier, 250 a day) */
         max_per_window?: {
           count: number;
           hours: number;
@@ -13010,7 +13010,7 @@ export interface components {
         api_version?: string;
         /** @description Messages a second this channel sends at most (replies and broadcasts together); the platform's published limit when absent */
         max_per_second?: number;
-        /** @description Broadcast messages this sender sends at most per window of `hours` (counted in windows aligned to the epoch); past it a broadcast waits, queued, for the next window. The platform's documented limit when absent (WhatsApp: its lowest messaging tier, 250 a day) */
+        /** @description Messages this sender starts on its own at most per rolling window of `hours`: broadcasts' messages, and automations' and scheduled messages to a customer who has not written within the channel's reply window (a day where the platform has none). Past it they wait, queued, until the oldest counted leave the window. The platform's documented limit when absent (WhatsApp: its lowest messaging tier, 250 a day) */
         max_per_window?: {
           count: number;
           hours: number;
@@ -13035,7 +13035,7 @@ export interface components {
         api_version?: string;
         /** @description Messages a second this channel sends at most (replies and broadcasts together); the platform's published limit when absent */
         max_per_second?: number;
-        /** @description Broadcast messages this sender sends at most per window of `hours` (counted in windows aligned to the epoch); past it a broadcast waits, queued, for the next window. The platform's documented limit when absent (WhatsApp: its lowest messaging tier, 250 a day) */
+        /** @description Messages this sender starts on its own at most per rolling window of `hours`: broadcasts' messages, and automations' and scheduled messages to a customer who has not written within the channel's reply window (a day where the platform has none). Past it they wait, queued, until the oldest counted leave the window. The platform's documented limit when absent (WhatsApp: its lowest messaging tier, 250 a day) */
         max_per_window?: {
           count: number;
           hours: number;
@@ -13057,7 +13057,7 @@ export interface components {
         api_base_url?: string;
         /** @description Messages a second this channel sends at most (replies and broadcasts together); the platform's published limit when absent */
         max_per_second?: number;
-        /** @description Broadcast messages this sender sends at most per window of `hours` (counted in windows aligned to the epoch); past it a broadcast waits, queued, for the next window. The platform's documented limit when absent (WhatsApp: its lowest messaging tier, 250 a day) */
+        /** @description Messages this sender starts on its own at most per rolling window of `hours`: broadcasts' messages, and automations' and scheduled messages to a customer who has not written within the channel's reply window (a day where the platform has none). Past it they wait, queued, until the oldest counted leave the window. The platform's documented limit when absent (WhatsApp: its lowest messaging tier, 250 a day) */
         max_per_window?: {
           count: number;
           hours: number;
@@ -13080,7 +13080,7 @@ export interface components {
         api_base_url?: string;
         /** @description Messages a second this channel sends at most (replies and broadcasts together); the platform's published limit when absent */
         max_per_second?: number;
-        /** @description Broadcast messages this sender sends at most per window of `hours` (counted in windows aligned to the epoch); past it a broadcast waits, queued, for the next window. The platform's documented limit when absent (WhatsApp: its lowest messaging tier, 250 a day) */
+        /** @description Messages this sender starts on its own at most per rolling window of `hours`: broadcasts' messages, and automations' and scheduled messages to a customer who has not written within the channel's reply window (a day where the platform has none). Past it they wait, queued, until the oldest counted leave the window. The platform's documented limit when absent (WhatsApp: its lowest messaging tier, 250 a day) */
         max_per_window?: {
           count: number;
           hours: number;
@@ -13114,7 +13114,7 @@ export interface components {
         api_base_url?: string;
         /** @description Messages a second this channel sends at most (replies and broadcasts together); the platform's published limit when absent */
         max_per_second?: number;
-        /** @description Broadcast messages this sender sends at most per window of `hours` (counted in windows aligned to the epoch); past it a broadcast waits, queued, for the next window. The platform's documented limit when absent (WhatsApp: its lowest messaging tier, 250 a day) */
+        /** @description Messages this sender starts on its own at most per rolling window of `hours`: broadcasts' messages, and automations' and scheduled messages to a customer who has not written within the channel's reply window (a day where the platform has none). Past it they wait, queued, until the oldest counted leave the window. The platform's documented limit when absent (WhatsApp: its lowest messaging tier, 250 a day) */
         max_per_window?: {
           count: number;
           hours: number;
@@ -13131,7 +13131,7 @@ export interface components {
         outbound_url: string;
         /** @description Messages a second this channel sends at most (replies and broadcasts together); the platform's published limit when absent */
         max_per_second?: number;
-        /** @description Broadcast messages this sender sends at most per window of `hours` (counted in windows aligned to the epoch); past it a broadcast waits, queued, for the next window. The platform's documented limit when absent (WhatsApp: its lowest messaging tier, 250 a day) */
+        /** @description Messages this sender starts on its own at most per rolling window of `hours`: broadcasts' messages, and automations' and scheduled messages to a customer who has not written within the channel's reply window (a day where the platform has none). Past it they wait, queued, until the oldest counted leave the window. The platform's documented limit when absent (WhatsApp: its lowest messaging tier, 250 a day) */
         max_per_window?: {
           count: number;
           hours: number;

@@ -1,4 +1,4 @@
-import type { Attachment, DeliveryStatus } from "../worker/db/schema";
+import type { Attachment, DeliveryStatus, MessageOrigin } from "../worker/db/schema";
 import type {
   ConversationMeta,
   DeliveryUpdate,
@@ -34,6 +34,8 @@ export class ConversationDelivery {
     workspaceId: string;
     /** the stored file itself, for sending it again */
     attachment: Attachment | null;
+    /** who sent it: an agent, or Conversa on its own (an automation, a schedule…) */
+    origin: MessageOrigin | null;
   } | null> {
     const row = this.sql.exec("SELECT * FROM messages WHERE seq = ?", seq).toArray()[0];
     if (!row) return null;
@@ -41,7 +43,8 @@ export class ConversationDelivery {
     const attachment = row.attachment ? (JSON.parse(String(row.attachment)) as Attachment) : null;
     const { conversationId, workspaceId } = this.hooks.meta();
     const message = await messageDto(this.env, row, conversationId);
-    return { message, options, workspaceId, attachment };
+    const origin = (row.origin as MessageOrigin | null) ?? null;
+    return { message, options, workspaceId, attachment, origin };
   }
 
   /**

@@ -20,9 +20,18 @@ export class RateLimiter extends DurableObject<Env> {
    * Milliseconds to wait before sending to `recipient`; 0 means a token was taken. The send is
    * the last check before the platform: besides the buckets, no second may hold more than the
    * channel's rate, nor (for a broadcast's message, `broadcastPerSecond`) the broadcasts' share.
+   * With a `window` (a message Conversa starts on its own), the sender's count over the window
+   * must have room too, the count broadcasts' `pace` keeps; the wait then runs until it has.
    */
-  async acquire(limit: RateLimit, recipient: string, broadcastPerSecond?: number): Promise<number> {
+  async acquire(
+    limit: RateLimit,
+    recipient: string,
+    broadcastPerSecond?: number,
+    window?: SendWindow | null,
+  ): Promise<number> {
+    const counted = window ? await this.windowCount(window, Date.now()) : null;
     const now = Date.now();
+    if (counted && counted.count >= counted.limit) return Math.max(1, counted.roomAt - now);
     const perRecipient = limit.perRecipientPerSecond;
     const recipientKey = `to:${recipient}`;
     const spans: [string, number][] = [["channel", limit.perSecond]];
@@ -37,6 +46,7 @@ export class RateLimiter extends DurableObject<Env> {
     if (wait > 0) return wait;
     if (perRecipient) this.buckets.take(recipientKey, perRecipient, now);
     for (const [key, rate] of spans) this.sends.count(key, rate, now);
+    if (counted) await this.countSend(counted.current);
     return 0;
   }
 

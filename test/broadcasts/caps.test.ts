@@ -1,9 +1,21 @@
 import { env } from "cloudflare:workers";
+import { and, eq, isNotNull } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { conversations } from "../../worker/db/schema";
+import { inWorkspace } from "../../worker/db/scope";
 import { refusedPaths } from "../automations/helpers";
 import { eventually, uniqueDigits } from "../channel-helpers";
-import { api } from "../helpers";
-import { act, addContacts, newBroadcast, sendsByChat, setup, statsOf } from "./helpers";
+import { api, db } from "../helpers";
+import { fireAlarm, inHours, schedule, scheduledOf } from "../scheduled-messages/helpers";
+import {
+  act,
+  addContacts,
+  customerWrites,
+  newBroadcast,
+  sendsByChat,
+  setup,
+  statsOf,
+} from "./helpers";
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** A long window, counted in slices of 30 hours: the test never straddles a slice's end. */
@@ -42,6 +54,60 @@ describe("a sender's cap per window", () => {
     });
     const sends = await sendsByChat(s);
     expect([...sends.values()].reduce((n, count) => n + count, 0)).toBe(3);
+  });
+
+  it("counts scheduled messages that reach out first, not one answering a customer who just wrote", async () => {
+    const s = await setup(undefined, { max_per_window: { count: 2, hours: WINDOW_HOURS } });
+    const [first, second, writer, fourth] = await addContacts(s, 4);
+    if (!first || !second || !writer || !fourth) throw new Error("no contacts");
+    await customerWrites(s, writer.chatId, "Is my order on its way?");
+    await eventually(
+      () =>
+        db().query.conversations.findFirst({
+          where: inWorkspace(
+            conversations,
+            s.ws.id,
+            and(eq(conversations.contactId, writer.id), isNotNull(conversations.lastInboundAt)),
+          ),
+        }),
+      "the customer's message in",
+    );
+    const scheduleTo = async (contactId: string) => {
+      const message = await schedule(s.cookie, {
+        contact_id: contactId,
+        channel_id: s.channel.id,
+        send_at: inHours(1),
+        message: { text: "Your plan renews next week" },
+      });
+      await fireAlarm(message.id);
+      return message;
+    };
+    for (const reader of [first, second, writer]) await scheduleTo(reader.id);
+    await eventually(async () => {
+      const sends = await sendsByChat(s);
+      return [first, second, writer].every((r) => sends.get(r.chatId) === 1) || undefined;
+    }, "two reaching out and the answer sent");
+
+    const over = await scheduleTo(fourth.id);
+    await pause(1500);
+    expect((await sendsByChat(s)).get(fourth.chatId)).toBeUndefined();
+    const waiting = await scheduledOf(s.cookie, over.id);
+    expect(waiting.message_id).toMatch(/^msg_/);
+    const history = await api(`/api/v1/outbound-messages?contact_id=${fourth.id}`, {
+      cookie: s.cookie,
+    });
+    const { data } = (await history.json()) as { data: { id: string; status: string }[] };
+    expect(data.find((m) => m.id === waiting.message_id)?.status).toBe("queued");
+
+    // the window is the broadcasts' too: theirs waits behind the scheduled messages' count
+    await addContacts(s, 1, "reachable", "late");
+    const broadcast = await newBroadcast(s, { audience: { tags: ["late"] } });
+    await act(s, broadcast.id, "start");
+    const stats = await eventually(async () => {
+      const now = await statsOf(s, broadcast.id);
+      return now.waiting_reason ? now : undefined;
+    }, "the broadcast waiting");
+    expect(stats).toMatchObject({ sent: 0, queued: 1, waiting_reason: "max_per_window" });
   });
 
   it("rolls with the clock: a full day's cap has no room again at midnight, only as the first sends leave it", async () => {

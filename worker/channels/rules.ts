@@ -23,6 +23,16 @@ const WINDOWS: Partial<Record<ChannelType, { standardMs: number; humanAgentMs?: 
   instagram: { standardMs: 24 * HOUR, humanAgentMs: 7 * 24 * HOUR },
 };
 
+/**
+ * Whether a message Conversa sends on its own reaches out first: the customer has not written
+ * within the channel's standard window (a day where the platform has none). Those count toward
+ * the sender's `max_per_window`; an automatic answer to a customer who just wrote does not.
+ */
+export function reachesOut(type: ChannelType, lastInboundAt: number | null, now: number) {
+  const windowMs = WINDOWS[type]?.standardMs ?? 24 * HOUR;
+  return lastInboundAt === null || now - lastInboundAt > windowMs;
+}
+
 /** When free-form replies stop being possible; null when the channel has no window. */
 export function replyWindowClosesAt(type: ChannelType, lastInboundAt: number | null) {
   const window = WINDOWS[type];

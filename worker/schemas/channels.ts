@@ -29,7 +29,7 @@ const max_per_window = z
   .optional()
   .openapi({
     description:
-      "Broadcast messages this sender sends at most per window of `hours` (counted in windows aligned to the epoch); past it a broadcast waits, queued, for the next window. The platform's documented limit when absent (WhatsApp: its lowest messaging tier, 250 a day)",
+      "Messages this sender starts on its own at most per rolling window of `hours`: broadcasts' messages, and automations' and scheduled messages to a customer who has not written within the channel's reply window (a day where the platform has none). Past it they wait, queued, until the oldest counted leave the window. The platform's documented limit when absent (WhatsApp: its lowest messaging tier, 250 a day)",
   });
 
 /** The languages the widget speaks. */

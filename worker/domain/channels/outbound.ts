@@ -1,6 +1,13 @@
 import { and, asc, desc, eq, gt, inArray } from "drizzle-orm";
 import { adapterFor, isPlatformChannel, type PlatformType } from "../../channels/index";
-import { addressKindOf, broadcastRate, sendRate } from "../../channels/rules";
+import {
+  addressKindOf,
+  broadcastRate,
+  reachesOut,
+  type SendWindow,
+  sendRate,
+  sendWindow,
+} from "../../channels/rules";
 import { type Outbound, SendError } from "../../channels/types";
 import {
   channelMessages,
@@ -8,6 +15,7 @@ import {
   contacts,
   conversations,
   emailSends,
+  type MessageOrigin,
 } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
 import type { Db } from "../../lib/context";
@@ -177,12 +185,35 @@ async function tokenFrom(
   rate: ReturnType<typeof sendRate>,
   to: string,
   broadcastPerSecond?: number,
+  window?: SendWindow | null,
 ): Promise<number> {
   for (;;) {
-    const waitMs = await limiter.acquire(rate, to, broadcastPerSecond);
+    const waitMs = await limiter.acquire(rate, to, broadcastPerSecond, window);
     if (waitMs === 0 || waitMs > INLINE_WAIT_MS) return waitMs;
     await new Promise((resolve) => setTimeout(resolve, waitMs));
   }
+}
+
+/** How a message takes its turn: a broadcast's share, the sender's window it counts toward. */
+type Turn = { pacedAs: OutboundJob["pacedAs"]; window: SendWindow | null };
+
+/**
+ * Automations and scheduled messages that reach out first count toward the sender's window, as
+ * broadcasts do (theirs is counted as they are paced). A try again was counted by the first.
+ */
+const REACHING_OUT: readonly (MessageOrigin | null)[] = ["automation", "scheduled"];
+
+function windowToCount(
+  type: PlatformType,
+  config: ChannelConfigOf<PlatformType>,
+  origin: MessageOrigin | null,
+  lastInboundAt: number | null | undefined,
+  attempt: number,
+  now: number,
+): SendWindow | null {
+  if (attempt > 1 || !REACHING_OUT.includes(origin) || lastInboundAt === undefined) return null;
+  if (!reachesOut(type, lastInboundAt, now)) return null;
+  return sendWindow(type, "max_per_window" in config ? config : {});
 }
 
 /** One try through the channel's limiter: web push goes to each of the contact's subscriptions. */
@@ -194,7 +225,7 @@ async function sendOnChannel(
   outbound: Outbound,
   contactId: string,
   now: number,
-  pacedAs: OutboundJob["pacedAs"],
+  turn: Turn,
 ): Promise<SendAttempt> {
   if (channel.type === "web_push") {
     const push = config as ChannelConfigOf<"web_push">;
@@ -204,19 +235,27 @@ async function sendOnChannel(
   const type = channel.type as PlatformType;
   const limiter = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(channel.id));
   const rate = sendRate(type, config);
-  const share = pacedAs === "broadcast" ? broadcastRate(rate) : undefined;
-  const waitMs = await tokenFrom(limiter, rate, outbound.to, share);
+  const share = turn.pacedAs === "broadcast" ? broadcastRate(rate) : undefined;
+  const waitMs = await tokenFrom(limiter, rate, outbound.to, share, turn.window);
   if (waitMs > 0) return { kind: "wait", delaySeconds: Math.ceil(waitMs / 1000) };
   const { externalId } = await adapterFor(type).send(config, outbound, targetFetch(env));
   return { kind: "sent", externalId };
 }
 
-/** Where a message goes; `address` when the caller has read it (null: the contact has none). */
-type Target = { channel: ChannelRow; contactId: string; address?: string | null };
+/**
+ * Where a message goes; `address` when the caller has read it (null: the contact has none), and
+ * when the customer last wrote in the conversation, when read.
+ */
+type Target = {
+  channel: ChannelRow;
+  contactId: string;
+  address?: string | null;
+  lastInboundAt?: number | null;
+};
 
 async function targetOf(db: Db, sending: Sending): Promise<Target | null> {
   const conversation = await db.query.conversations.findFirst({
-    columns: { channelId: true, contactId: true },
+    columns: { channelId: true, contactId: true, lastInboundAt: true },
     where: inWorkspace(
       conversations,
       sending.workspaceId,
@@ -226,7 +265,9 @@ async function targetOf(db: Db, sending: Sending): Promise<Target | null> {
   const channel = conversation
     ? await findChannelRow(db, sending.workspaceId, conversation.channelId)
     : undefined;
-  return conversation && channel ? { channel, contactId: conversation.contactId } : null;
+  return conversation && channel
+    ? { channel, contactId: conversation.contactId, lastInboundAt: conversation.lastInboundAt }
+    : null;
 }
 
 /**
@@ -285,19 +326,19 @@ export async function deliverOutbound(
     if (wait > 0) return { kind: "wait", delaySeconds: wait };
     Object.assign(outbound, email.fields);
   }
+  const window = windowToCount(
+    channel.type,
+    config,
+    stored.origin,
+    target.lastInboundAt,
+    attempt,
+    now,
+  );
   try {
-    const attempt = await sendOnChannel(
-      db,
-      env,
-      channel,
-      config,
-      outbound,
-      contactId,
-      now,
-      job.pacedAs,
-    );
-    if (attempt.kind === "wait") return attempt;
-    const { externalId } = attempt;
+    const turn = { pacedAs: job.pacedAs, window };
+    const tried = await sendOnChannel(db, env, channel, config, outbound, contactId, now, turn);
+    if (tried.kind === "wait") return tried;
+    const { externalId } = tried;
     await recordInLedger(db, {
       channelId: channel.id,
       externalId,
