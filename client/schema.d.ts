@@ -7036,6 +7036,356 @@ export interface paths {
       };
     };
   };
+  "/api/v1/reports/overview": {
+    /** The inbox now: conversations by state and the agents online */
+    get: {
+      responses: {
+        /** @description Live counts */
+        200: {
+          content: {
+            "application/json": components["schemas"]["OverviewReport"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/reports/conversations": {
+    /**
+     * Conversations opened and closed, messages in and out, response and resolution times
+     * @description By day or hour in the timezone, with the totals of the range and of the same number of days before it. Figures come from counters kept per UTC hour, so a timezone whose offset is not a whole hour has its first and last half-hour counted by the hour they fall in.
+     */
+    get: {
+      parameters: {
+        query: {
+          /** @description First day of the range, in `timezone` */
+          from: string;
+          /** @description Last day of the range (included), in `timezone` */
+          to: string;
+          /** @description The workspace's when absent */
+          timezone?: string;
+          /** @description Only this channel's */
+          channel_id?: string;
+          /** @description Only this agent's */
+          agent_id?: string;
+          /** @description `csv`: the report's rows as a CSV download (cells a spreadsheet would run as a formula start with `'`) */
+          format?: "json" | "csv";
+          granularity?: "day" | "hour";
+        };
+      };
+      responses: {
+        /** @description The report */
+        200: {
+          content: {
+            "application/json": components["schemas"]["ConversationsReport"];
+            "text/csv": string;
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/reports/busiest-hours": {
+    /**
+     * Customers' messages by weekday and hour, in the timezone
+     * @description Figures come from counters kept per UTC hour, so a timezone whose offset is not a whole hour has its first and last half-hour counted by the hour they fall in.
+     */
+    get: {
+      parameters: {
+        query: {
+          /** @description First day of the range, in `timezone` */
+          from: string;
+          /** @description Last day of the range (included), in `timezone` */
+          to: string;
+          /** @description The workspace's when absent */
+          timezone?: string;
+          /** @description Only this channel's */
+          channel_id?: string;
+          /** @description Only this agent's */
+          agent_id?: string;
+          /** @description `csv`: the report's rows as a CSV download (cells a spreadsheet would run as a formula start with `'`) */
+          format?: "json" | "csv";
+        };
+      };
+      responses: {
+        /** @description 168 cells */
+        200: {
+          content: {
+            "application/json": components["schemas"]["BusiestHoursReport"];
+            "text/csv": string;
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/reports/agents": {
+    /**
+     * Each agent's replies, first responses and closed conversations, most replies first
+     * @description Figures come from counters kept per UTC hour, so a timezone whose offset is not a whole hour has its first and last half-hour counted by the hour they fall in.
+     */
+    get: {
+      parameters: {
+        query: {
+          /** @description First day of the range, in `timezone` */
+          from: string;
+          /** @description Last day of the range (included), in `timezone` */
+          to: string;
+          /** @description The workspace's when absent */
+          timezone?: string;
+          /** @description Only this channel's */
+          channel_id?: string;
+          /** @description Only this agent's */
+          agent_id?: string;
+          /** @description `csv`: the report's rows as a CSV download (cells a spreadsheet would run as a formula start with `'`) */
+          format?: "json" | "csv";
+        };
+      };
+      responses: {
+        /** @description The leaderboard */
+        200: {
+          content: {
+            "application/json": components["schemas"]["AgentsReport"];
+            "text/csv": string;
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/reports/rebuild": {
+    /**
+     * Recompute the report counters from the conversations and messages
+     * @description Compares the counters kept as things happened with a recompute from the stored conversations and messages, and (unless `dry_run`) replaces them with it. Run it once after upgrading from a version without reports.
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            /**
+             * @description Compare only; change nothing
+             * @default false
+             */
+            dry_run?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description What differed */
+        200: {
+          content: {
+            "application/json": components["schemas"]["RollupRebuild"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/api/v1/segments": {
     /** The workspace's segments (audiences defined by rules), by name */
     get: {
@@ -14267,6 +14617,108 @@ export interface components {
       name?: string;
       /** @description The language of the automation's name and messages (`es` or English) */
       lang?: string;
+    };
+    OverviewReport: {
+      open: number;
+      pending: number;
+      snoozed: number;
+      /** @description Open with no one assigned */
+      unassigned: number;
+      /** @description Open, the customer's message the last one */
+      waiting_on_agent: number;
+      agents_online: number;
+    };
+    ConversationsReport: {
+      from: string;
+      to: string;
+      timezone: string;
+      /** @enum {string} */
+      granularity: "day" | "hour";
+      totals: components["schemas"]["ReportTotals"];
+      /** @description The same number of days just before, to compare with */
+      previous: {
+        from: string;
+        to: string;
+        totals: components["schemas"]["ReportTotals"];
+      };
+      series: ({
+          /** @example 2026-11-01 */
+          period: string;
+          conversations_opened: number;
+          /** @description Closed in the range and not reopened since */
+          conversations_closed: number;
+          /** @description Customers' messages */
+          messages_in: number;
+          /** @description Messages to customers: agents', bots', automations', broadcasts' */
+          messages_out: number;
+          first_responses: number;
+          first_response_median_seconds: number | null;
+          resolution_median_seconds: number | null;
+        })[];
+    };
+    ReportTotals: {
+      conversations_opened: number;
+      /** @description Closed in the range and not reopened since */
+      conversations_closed: number;
+      /** @description Customers' messages */
+      messages_in: number;
+      /** @description Messages to customers: agents', bots', automations', broadcasts' */
+      messages_out: number;
+      first_responses: number;
+      first_response_time: components["schemas"]["DurationSummary"];
+      resolution_time: components["schemas"]["DurationSummary"];
+    };
+    /** @description From the conversation's opening to an agent's first reply */
+    DurationSummary: {
+      median_seconds: number | null;
+      p90_seconds: number | null;
+      mean_seconds: number | null;
+    };
+    BusiestHoursReport: {
+      from: string;
+      to: string;
+      timezone: string;
+      cells: {
+          /** @description 0 is Sunday */
+          weekday: number;
+          hour: number;
+          messages_in: number;
+        }[];
+    };
+    AgentsReport: {
+      from: string;
+      to: string;
+      timezone: string;
+      agents: ({
+          agent_id: string;
+          name: string | null;
+          replies: number;
+          first_responses: number;
+          first_response_time: components["schemas"]["DurationSummary"];
+          conversations_closed: number;
+          resolution_time: components["schemas"]["DurationSummary"];
+        })[];
+    };
+    RollupRebuild: {
+      /** @description Counters the recompute gives */
+      counters: number;
+      /** @description Counters kept that differ from it */
+      differing: number;
+      differences: {
+          metric: string;
+          dimension: string;
+          hour: string;
+          bucket: number;
+          kept: {
+            count: number;
+            seconds: number;
+          };
+          recomputed: {
+            count: number;
+            seconds: number;
+          };
+        }[];
+      rebuilt: boolean;
     };
     SegmentList: {
       data: components["schemas"]["Segment"][];

@@ -50,6 +50,7 @@ import { meRouter } from "./routes/me";
 import { messageTemplatesRouter } from "./routes/message-templates";
 import { outboundMessagesRouter } from "./routes/outbound-messages";
 import { realtimeRouter } from "./routes/realtime";
+import { reportsRouter } from "./routes/reports";
 import { savedViewsRouter } from "./routes/saved-views";
 import { scheduledMessagesRouter } from "./routes/scheduled-messages";
 import { searchRouter } from "./routes/search";
@@ -200,6 +201,7 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
     .route(API, webhookSubscriptionsRouter)
     .route(API, automationsRouter)
     .route(API, automationTemplatesRouter)
+    .route(API, reportsRouter)
     .route(API, segmentsRouter)
     .route(API, outboundMessagesRouter)
     .route(API, broadcastsRouter)

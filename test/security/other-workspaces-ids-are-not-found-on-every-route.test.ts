@@ -76,6 +76,8 @@ const ROUTES_WITHOUT_IDS = new Set([
   "GET /api/v1/automations",
   "GET /api/v1/automation-templates",
   "GET /api/v1/segments",
+  "GET /api/v1/reports/overview",
+  "POST /api/v1/reports/rebuild",
   "GET /api/v1/outbound-messages/saved-filters",
   "GET /api/v1/broadcasts",
   "GET /api/v1/message-templates",
@@ -147,6 +149,7 @@ const REFERENCE_KINDS: Record<string, string> = {
   conversation_ids: "cv",
   user_id: "usr",
   assignee_id: "usr",
+  agent_id: "usr",
   actor_id: "usr",
   member_ids: "usr",
   team_ids: "team",
@@ -337,6 +340,9 @@ const REQUESTS: Record<string, Request> = {
   "PATCH /api/v1/saved-views/{id}": {
     body: (own) => ({ filters: { team_id: first(own, "team") } }),
   },
+  "GET /api/v1/reports/conversations": { query: () => ({ from: "2026-03-01", to: "2026-03-07" }) },
+  "GET /api/v1/reports/busiest-hours": { query: () => ({ from: "2026-03-01", to: "2026-03-07" }) },
+  "GET /api/v1/reports/agents": { query: () => ({ from: "2026-03-01", to: "2026-03-07" }) },
   "GET /api/v1/outbound-messages": {
     query: (own) => ({ channel_id: first(own, "ch"), contact_id: first(own, "ct") }),
   },

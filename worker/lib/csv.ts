@@ -1,4 +1,5 @@
 import { CsvError, parse } from "csv-parse/sync";
+import { stringify } from "csv-stringify/sync";
 
 /** A CSV record and the line of the file it starts on (1-based). */
 export type CsvRecord = { line: number; fields: string[] };
@@ -43,4 +44,22 @@ export function parseCsv(text: string, maxRecords = Number.POSITIVE_INFINITY): C
       throw new CsvSyntaxError(Number(error.lines ?? 0), error.message.replace(/^[^:]*: /, ""));
     throw error;
   }
+}
+
+/**
+ * A CSV file of a header and rows. A cell starting with `=`, `+`, `-`, `@`, a tab or a carriage
+ * return gets a leading `'`, so a spreadsheet shows it as text instead of running it.
+ */
+export function toCsv(header: string[], rows: (string | number | null)[][]): string {
+  return stringify([header, ...rows], { escape_formulas: true, record_delimiter: "\r\n" });
+}
+
+/** A CSV download named `filename`. */
+export function csvResponse(csv: string, filename: string): Response {
+  return new Response(csv, {
+    headers: {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": `attachment; filename="${filename}"`,
+    },
+  });
 }

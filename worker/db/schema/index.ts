@@ -6,6 +6,7 @@ export * from "./channels";
 export * from "./contacts";
 export * from "./knowledge";
 export * from "./messaging";
+export * from "./reports";
 export * from "./routing";
 export * from "./scheduled-messages";
 export * from "./templates";

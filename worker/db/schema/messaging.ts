@@ -56,6 +56,11 @@ export const conversations = sqliteTable(
     awayNotifiedAt: millis("away_notified_at"),
     busyNotifiedAt: millis("busy_notified_at"),
     firstResponseAt: millis("first_response_at"),
+    /** the agent whose reply was the first response */
+    firstResponseBy: text("first_response_by"),
+    /** When it was last closed, and by whom (null: by Conversa, or not closed now). */
+    closedAt: millis("closed_at"),
+    closedBy: text("closed_by"),
     /** SLA targets of the team, counted in business hours. */
     firstResponseDueAt: millis("first_response_due_at"),
     resolutionDueAt: millis("resolution_due_at"),

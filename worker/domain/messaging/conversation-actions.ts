@@ -16,6 +16,7 @@ import { validationFailed } from "../../lib/errors";
 import type { ConversationDto } from "../../schemas/conversations";
 import { normalizeTags } from "../contacts/contacts";
 import { type DomainEvent, record } from "../events/record";
+import { writeCounting } from "../reports/rollups";
 import type { AppendInput } from "./contract";
 import { getConversation } from "./conversations";
 import { markMentionsRead } from "./mentions";
@@ -148,10 +149,7 @@ export async function changeStatus(
     throw validationFailed([
       { path: "snooze_until", message: "is later than a wake-up can be set" },
     ]);
-  await db
-    .update(conversations)
-    .set({ status: change.status, snoozeUntil, lastActivityAt: now })
-    .where(where(principal.workspaceId, id));
+  await writeStatus(db, principal, id, { status: change.status, snoozeUntil }, now);
   if (current.status !== change.status) {
     if (change.status === "closed" && change.note)
       await conversationStub(env, id).append({
@@ -170,6 +168,61 @@ export async function changeStatus(
   const event = statusEvent(current.status, conversation, change.reason);
   if (event) await record({ db, env }, principal.workspaceId, event);
   return conversation;
+}
+
+/**
+ * Writes the new status. A close is stamped with its time and closer and counted in reports with
+ * the time since the conversation opened; reopening takes that count back.
+ */
+async function writeStatus(
+  db: Db,
+  principal: Principal,
+  id: string,
+  change: { status: ConversationStatus; snoozeUntil: number | null },
+  now: number,
+) {
+  const row = await db.query.conversations.findFirst({
+    columns: { status: true, createdAt: true, closedAt: true, closedBy: true },
+    where: where(principal.workspaceId, id),
+  });
+  const closing = change.status === "closed" && row?.status !== "closed";
+  const reopening = change.status !== "closed" && row?.status === "closed";
+  const write = db
+    .update(conversations)
+    .set({
+      ...change,
+      lastActivityAt: now,
+      ...(closing ? { closedAt: now, closedBy: principal.userId } : {}),
+      ...(reopening ? { closedAt: null, closedBy: null } : {}),
+    })
+    .where(where(principal.workspaceId, id));
+  if (!row || !(closing || reopening)) return void (await write);
+  const fact = {
+    workspaceId: principal.workspaceId,
+    conversationId: id,
+    metric: "resolution" as const,
+  };
+  const closedAt = row.closedAt ?? now;
+  await writeCounting(db, write, {
+    before: [
+      closing
+        ? {
+            ...fact,
+            at: now,
+            agentId: principal.userId,
+            durationMs: now - row.createdAt,
+            when: { sql: "c.status != 'closed'", params: [] },
+          }
+        : {
+            ...fact,
+            at: closedAt,
+            agentId: row.closedBy,
+            durationMs: closedAt - row.createdAt,
+            sign: -1,
+            when: { sql: "c.status = 'closed' AND c.closed_at IS ?", params: [row.closedAt] },
+          },
+    ],
+  });
 }
 
 /** What a status change amounts to; a snooze counts every time (its wake-up time moves). */

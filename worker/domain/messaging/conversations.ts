@@ -10,6 +10,7 @@ import { newId } from "../../lib/ids";
 import { isoOrNull, toIso } from "../../schemas/common";
 import type { ConversationDto } from "../../schemas/conversations";
 import { record } from "../events/record";
+import { writeCounting } from "../reports/rollups";
 import { conversationStub } from "./stubs";
 
 export const listColumns = {
@@ -153,13 +154,15 @@ export async function openConversation(
   now: number,
 ) {
   const id = newId("cv", now);
-  await db.insert(conversations).values({
+  const insert = db.insert(conversations).values({
     id,
     ...ref,
     number: nextNumber(ref.workspaceId),
     lastActivityAt: now,
     createdAt: now,
   });
+  const opened = { workspaceId: ref.workspaceId, conversationId: id, at: now };
+  await writeCounting(db, insert, { after: [{ ...opened, metric: "conversations_opened" }] });
   await conversationStub(env, id).init({ conversationId: id, ...ref });
   await record({ db, env }, ref.workspaceId, {
     type: "conversation.opened",

@@ -19,6 +19,7 @@ import { type ChannelRow, getChannelRow } from "../channels/channels";
 import { queueOutbound } from "../channels/outbound";
 import { approvedTemplate, renderTemplate } from "../channels/templates";
 import { isOptedOut, optedOutOf } from "../contacts/consent";
+import { writeCounting } from "../reports/rollups";
 import type { OutboundOptions } from "./contract";
 import { getConversation } from "./conversations";
 import { checkMentions, recordMentions } from "./mentions";
@@ -293,7 +294,10 @@ export async function sendAgentFile(
   return deliverAgentMessage(db, env, conversationId, reply, { ...context, attachment });
 }
 
-/** The first public reply by a person stops the first-response SLA clock. */
+/**
+ * The first public reply by a person stops the first-response SLA clock, and counts in reports
+ * with the time it took.
+ */
 async function recordFirstResponse(
   db: Db,
   reply: PreparedReply,
@@ -301,9 +305,15 @@ async function recordFirstResponse(
   now: number,
 ) {
   if (reply.sender.type !== "agent") return;
-  await db
+  const where = inWorkspace(conversations, reply.workspaceId, eq(conversations.id, conversationId));
+  const current = await db.query.conversations.findFirst({
+    columns: { createdAt: true, firstResponseAt: true },
+    where,
+  });
+  if (!current || current.firstResponseAt !== null) return;
+  const write = db
     .update(conversations)
-    .set({ firstResponseAt: now })
+    .set({ firstResponseAt: now, firstResponseBy: reply.sender.id })
     .where(
       inWorkspace(
         conversations,
@@ -312,4 +322,14 @@ async function recordFirstResponse(
         isNull(conversations.firstResponseAt),
       ),
     );
+  const fact = {
+    workspaceId: reply.workspaceId,
+    conversationId,
+    metric: "first_response" as const,
+    at: now,
+    agentId: reply.sender.id,
+    durationMs: now - current.createdAt,
+    when: { sql: "c.first_response_at IS NULL", params: [] },
+  };
+  await writeCounting(db, write, { before: [fact] });
 }

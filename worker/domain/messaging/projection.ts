@@ -12,6 +12,7 @@ import {
 import { inWorkspace } from "../../db/scope";
 import type { Db } from "../../lib/context";
 import type { ConversationDto } from "../../schemas/conversations";
+import { type Fact, rollupStatements } from "../reports/rollups";
 import { conversationFromRead, conversationRead } from "./conversations";
 
 export type ProjectedMessage = {
@@ -151,33 +152,57 @@ export async function projectDeliveryStatus(
     );
 }
 
-/** Statements `writes` gives per item; the first is the message insert. */
-const WRITES_PER_ITEM = 3;
+/** What reports count of a message: a customer's message in, or a message out to the customer. */
+function countedAs(item: ProjectionItem): Fact | null {
+  const { message, ref } = item;
+  if (message.kind !== "text" && message.kind !== "file") return null;
+  const fromCustomer = CUSTOMER.includes(message.senderType);
+  if (!fromCustomer && outboundOrigin(message) === null) return null;
+  return {
+    ...ref,
+    metric: fromCustomer ? "messages_in" : "messages_out",
+    at: message.createdAt,
+    agentId: message.senderType === "agent" ? message.senderId : null,
+    // counted with its first projection only
+    when: {
+      sql: "NOT EXISTS (SELECT 1 FROM messages m WHERE m.workspace_id = c.workspace_id AND m.conversation_id = c.id AND m.seq = ?)",
+      params: [message.seq],
+    },
+  };
+}
 
-function writes(db: Db, { ref, message }: ProjectionItem) {
+/** An item's statements, its report counters first; `insertAt` is the message insert's place. */
+function writes(db: Db, item: ProjectionItem) {
+  const { ref, message } = item;
   const { insertMessage, updateConversation, touchContact } = projectionStatements(db);
   const fromCustomer = CUSTOMER.includes(message.senderType);
   const keys = { workspaceId: ref.workspaceId, conversationId: ref.conversationId };
   const activityAt = message.kind !== "event" ? message.createdAt : null;
-  return [
-    insertMessage.bind({
-      ...keys,
-      ...message,
-      origin: outboundOrigin(message),
-      attachmentCount: message.hasAttachment ? 1 : 0,
-    }),
-    updateConversation.bind({
-      ...keys,
-      seq: message.seq,
-      preview: preview(message),
-      senderType: message.senderType,
-      createdAt: message.createdAt,
-      activityAt,
-      unread: fromCustomer ? 1 : 0,
-      inboundAt: fromCustomer ? message.createdAt : null,
-    }),
-    touchContact.bind({ ...keys, activityAt }),
-  ];
+  const fact = countedAs(item);
+  const counters = fact ? rollupStatements(db.$client, fact) : [];
+  return {
+    insertAt: counters.length,
+    statements: [
+      ...counters,
+      insertMessage.bind({
+        ...keys,
+        ...message,
+        origin: outboundOrigin(message),
+        attachmentCount: message.hasAttachment ? 1 : 0,
+      }),
+      updateConversation.bind({
+        ...keys,
+        seq: message.seq,
+        preview: preview(message),
+        senderType: message.senderType,
+        createdAt: message.createdAt,
+        activityAt,
+        unread: fromCustomer ? 1 : 0,
+        inboundAt: fromCustomer ? message.createdAt : null,
+      }),
+      touchContact.bind({ ...keys, activityAt }),
+    ],
+  };
 }
 
 /**
@@ -197,12 +222,19 @@ export async function projectMessages(
   const touched = [
     ...new Map(items.filter(readBack).map((i) => [i.ref.conversationId, i.ref])).values(),
   ];
+  const itemWrites = items.map((item) => writes(db, item));
+  const insertIndexes: number[] = [];
+  let written = 0;
+  for (const { insertAt, statements } of itemWrites) {
+    insertIndexes.push(written + insertAt);
+    written += statements.length;
+  }
   const results = await d1.batch([
-    ...items.flatMap((item) => writes(db, item)),
+    ...itemWrites.flatMap((w) => w.statements),
     ...touched.map((ref) => conversationRead(db, ref.workspaceId, ref.conversationId)),
   ]);
-  const created = items.filter((_, i) => (results[i * WRITES_PER_ITEM]?.meta.changes ?? 0) > 0);
-  const reads = results.slice(items.length * WRITES_PER_ITEM);
+  const created = items.filter((_, i) => (results[insertIndexes[i] ?? 0]?.meta.changes ?? 0) > 0);
+  const reads = results.slice(written);
   touched.forEach((ref, i) => {
     const dto = conversationFromRead(db, reads[i] as D1Result);
     if (dto) conversationsById.set(ref.conversationId, dto);

@@ -1,0 +1,120 @@
+import { and, eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { reportRollups } from "../../worker/db/schema";
+import { api, db, expectProblem, json, newWebchat, newWorkspace } from "../helpers";
+import { apiAt, conversationAt, projectedAt } from "./helpers";
+
+type Rebuild = {
+  counters: number;
+  differing: number;
+  differences: { metric: string; kept: { count: number }; recomputed: { count: number } }[];
+  rebuilt: boolean;
+};
+
+const rebuild = async (cookie: string, dryRun: boolean) => {
+  const response = await api("/api/v1/reports/rebuild", { cookie, body: { dry_run: dryRun } });
+  expect(response.status).toBe(200);
+  return json<Rebuild>(response);
+};
+
+/** A small deterministic generator, so a failing history can be replayed. */
+function random(seed: number) {
+  let state = seed;
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return state / 2_147_483_648;
+  };
+}
+
+const HOUR = 3_600_000;
+
+/**
+ * Conversations living random lives in January 2026 — customers writing, bots and agents
+ * answering, closes, reopens — with projections and status changes repeated as retries repeat
+ * them.
+ */
+async function randomHistories(seed: number) {
+  const next = random(seed);
+  const ws = await newWorkspace();
+  const cookie = ws.ownerCookie;
+  const channels = [await newWebchat(cookie), await newWebchat(cookie)];
+  let clock = Date.parse("2026-01-05T08:00:00Z");
+  const later = () => {
+    clock += Math.floor(next() * 5 * HOUR) + 1000;
+    return clock;
+  };
+  for (let c = 0; c < 6; c++) {
+    const channel = channels[Math.floor(next() * channels.length)] ?? channels[0];
+    if (!channel) throw new Error("no channel");
+    const id = await conversationAt(ws.id, channel.id, later());
+    for (let step = 0; step < 10; step++) {
+      const roll = next();
+      const when = later();
+      const again = next() < 0.3;
+      if (roll < 0.3) await projectedAt(ws.id, id, when, "customer", again);
+      else if (roll < 0.45) await projectedAt(ws.id, id, when, "bot", again);
+      else if (roll < 0.65) {
+        const reply = apiAt(when, cookie);
+        await reply(`/api/v1/conversations/${id}/messages`, { text: "On it" });
+      } else {
+        const to = roll < 0.85 ? "closed" : "open";
+        const change = apiAt(when, cookie);
+        await change(`/api/v1/conversations/${id}/status`, { status: to });
+        if (again) await change(`/api/v1/conversations/${id}/status`, { status: to });
+      }
+    }
+  }
+  return { ws, cookie };
+}
+
+describe("report counters", () => {
+  for (const seed of [7, 42, 2026]) {
+    it(`kept as things happen, equal a recompute from the tables (history ${seed})`, async () => {
+      const { cookie } = await randomHistories(seed);
+      const check = await rebuild(cookie, true);
+      expect(check.differences).toEqual([]);
+      expect(check).toMatchObject({ differing: 0, rebuilt: false });
+      expect(check.counters).toBeGreaterThan(10);
+    });
+  }
+
+  it("a rebuild finds a counter gone wrong and puts it right; only an admin runs it", async () => {
+    const { ws, cookie } = await randomHistories(3);
+    const range = new URLSearchParams({ from: "2026-01-01", to: "2026-01-31", timezone: "UTC" });
+    const before = await json<{ totals: unknown }>(
+      await api(`/api/v1/reports/conversations?${range}`, { cookie }),
+    );
+    const opened = and(
+      eq(reportRollups.workspaceId, ws.id),
+      eq(reportRollups.metric, "conversations_opened"),
+      eq(reportRollups.dimension, ""),
+    );
+    const [row] = await db().select().from(reportRollups).where(opened).limit(1);
+    if (!row) throw new Error("no counter");
+    await db()
+      .update(reportRollups)
+      .set({ count: row.count + 5 })
+      .where(and(opened, eq(reportRollups.hour, row.hour)));
+
+    const supervisor = await ws.addMember("supervisor");
+    const refused = await api("/api/v1/reports/rebuild", {
+      cookie: await supervisor.login(),
+      body: { dry_run: true },
+    });
+    await expectProblem(refused, 403);
+
+    const found = await rebuild(cookie, true);
+    expect(found.differing).toBe(1);
+    expect(found.differences[0]).toMatchObject({
+      metric: "conversations_opened",
+      kept: { count: row.count + 5 },
+      recomputed: { count: row.count },
+    });
+    expect((await rebuild(cookie, false)).rebuilt).toBe(true);
+    expect((await rebuild(cookie, true)).differing).toBe(0);
+    const after = await json<{ totals: unknown }>(
+      await api(`/api/v1/reports/conversations?${range}`, { cookie }),
+    );
+    expect(after.totals).toEqual(before.totals);
+  });
+});

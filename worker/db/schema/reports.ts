@@ -1,0 +1,40 @@
+import { integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { millis } from "./columns";
+import { workspaceId } from "./workspace";
+
+/**
+ * What reports count: conversations opened, customer messages in, messages out to the customer,
+ * first responses (with the time they took) and conversations closed (with the time from opening,
+ * taken back when one is reopened).
+ */
+export const REPORT_METRICS = [
+  "conversations_opened",
+  "messages_in",
+  "messages_out",
+  "first_response",
+  "resolution",
+] as const;
+
+export type ReportMetric = (typeof REPORT_METRICS)[number];
+
+/**
+ * Report counters, kept as things happen so no report reads the messages: per workspace, metric,
+ * dimension and UTC hour; durations per bucket of the time taken (see domain/reports/buckets).
+ */
+export const reportRollups = sqliteTable(
+  "report_rollups",
+  {
+    workspaceId: workspaceId(),
+    metric: text("metric", { enum: REPORT_METRICS }).notNull(),
+    /** '' for the whole workspace, else `channel:<id>` or `agent:<id>` */
+    dimension: text("dimension").notNull(),
+    /** the start of the UTC hour it happened in */
+    hour: millis("hour").notNull(),
+    /** for durations, the bucket of the time taken; -1 for plain counts */
+    bucket: integer("bucket").notNull(),
+    count: integer("count").notNull(),
+    /** for durations, the seconds taken, summed */
+    seconds: integer("seconds").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.metric, t.dimension, t.hour, t.bucket] })],
+);

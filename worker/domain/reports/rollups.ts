@@ -1,0 +1,73 @@
+import type { ReportMetric } from "../../db/schema";
+import type { Db } from "../../lib/context";
+import { durationBucket, hourOf } from "./buckets";
+
+/**
+ * Something reports count, about one conversation: what, when, the agent it is theirs (a reply,
+ * a close) and, for durations, the time taken. `sign` -1 takes back what was counted (a reopened
+ * conversation's close). `when` is a condition on the conversation's row (`c`), checked in the
+ * same transaction as the write that makes it true, so a repeat counts nothing.
+ */
+export type Fact = {
+  workspaceId: string;
+  conversationId: string;
+  metric: ReportMetric;
+  at: number;
+  agentId?: string | null | undefined;
+  durationMs?: number | undefined;
+  sign?: 1 | -1;
+  when?: { sql: string; params: unknown[] };
+};
+
+/** The dimensions a fact counts under: the workspace, its channel, its agent. */
+const DIMENSIONS = ["''", "'channel:' || c.channel_id", "?"] as const;
+
+const upsert = (dimension: string, condition: string) =>
+  `INSERT INTO report_rollups (workspace_id, metric, dimension, hour, bucket, count, seconds)
+SELECT c.workspace_id, ?, ${dimension}, ?, ?, ?, ? FROM conversations c
+WHERE c.workspace_id = ? AND c.id = ?${condition ? ` AND ${condition}` : ""}
+ON CONFLICT (workspace_id, metric, dimension, hour, bucket)
+DO UPDATE SET count = count + excluded.count, seconds = seconds + excluded.seconds`;
+
+/** The fact's counter writes, to run in the same batch as (and before) the write it follows. */
+export function rollupStatements(d1: D1Database, fact: Fact): D1PreparedStatement[] {
+  const sign = fact.sign ?? 1;
+  const duration = fact.durationMs;
+  const bucket = duration === undefined ? -1 : durationBucket(duration);
+  const seconds = duration === undefined ? 0 : Math.round(Math.max(0, duration) / 1000);
+  const condition = fact.when?.sql ?? "";
+  const tail = [
+    hourOf(fact.at),
+    bucket,
+    sign,
+    sign * seconds,
+    fact.workspaceId,
+    fact.conversationId,
+  ];
+  const extra = fact.when?.params ?? [];
+  return DIMENSIONS.filter((dimension) => dimension !== "?" || fact.agentId).map((dimension) => {
+    const agent = dimension === "?" ? [`agent:${fact.agentId}`] : [];
+    return d1.prepare(upsert(dimension, condition)).bind(fact.metric, ...agent, ...tail, ...extra);
+  });
+}
+
+type Write = { toSQL(): { sql: string; params: unknown[] } };
+
+/**
+ * Runs `write` with the counters of its facts in one transaction: `before` facts' conditions see
+ * the conversation as it was, `after` facts' as `write` left it.
+ */
+export async function writeCounting(
+  db: Db,
+  write: Write,
+  facts: { before?: Fact[]; after?: Fact[] },
+): Promise<void> {
+  const d1 = db.$client;
+  const { sql, params } = write.toSQL();
+  const counters = (list: Fact[] = []) => list.flatMap((fact) => rollupStatements(d1, fact));
+  await d1.batch([
+    ...counters(facts.before),
+    d1.prepare(sql).bind(...params),
+    ...counters(facts.after),
+  ]);
+}

@@ -1,0 +1,208 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import {
+  agentLeaderboard,
+  busiestHours,
+  conversationsReport,
+  overviewNow,
+  type ReportRange,
+} from "../domain/reports/read";
+import { rebuildRollups } from "../domain/reports/rebuild";
+import { workspaceTimezone } from "../domain/scheduled-messages/hours";
+import { requireRole } from "../lib/auth";
+import type { Db } from "../lib/context";
+import { csvResponse, toCsv } from "../lib/csv";
+import { authenticated, createRouter } from "../lib/router";
+import { errorResponses, jsonBody, jsonResponse } from "../schemas/common";
+import {
+  AgentsReport,
+  BusiestHoursReport,
+  ConversationsReport,
+  ConversationsReportQuery,
+  OverviewReport,
+  RebuildRequest,
+  RebuildResult,
+  ReportQuery,
+} from "../schemas/reports";
+
+const tags = ["Reports"];
+
+/** A report answered as JSON, or as CSV with `format=csv`. */
+const withCsv = <T extends { content: Record<string, unknown> }>(response: T) => ({
+  ...response,
+  content: {
+    ...response.content,
+    "text/csv": { schema: z.string().openapi({ format: "binary" }) },
+  },
+});
+// the team's figures are a supervisor's to read
+const supervisor = [requireRole("supervisor")];
+const rangeNote =
+  "Figures come from counters kept per UTC hour, so a timezone whose offset is not a whole hour has its first and last half-hour counted by the hour they fall in.";
+
+const overviewRoute = createRoute({
+  method: "get",
+  path: "/reports/overview",
+  tags,
+  summary: "The inbox now: conversations by state and the agents online",
+  security: authenticated,
+  middleware: supervisor,
+  responses: { 200: jsonResponse(OverviewReport, "Live counts"), ...errorResponses },
+});
+
+const conversationsRoute = createRoute({
+  method: "get",
+  path: "/reports/conversations",
+  tags,
+  summary: "Conversations opened and closed, messages in and out, response and resolution times",
+  description: `By day or hour in the timezone, with the totals of the range and of the same number of days before it. ${rangeNote}`,
+  security: authenticated,
+  middleware: supervisor,
+  request: { query: ConversationsReportQuery },
+  responses: { 200: withCsv(jsonResponse(ConversationsReport, "The report")), ...errorResponses },
+});
+
+const busiestHoursRoute = createRoute({
+  method: "get",
+  path: "/reports/busiest-hours",
+  tags,
+  summary: "Customers' messages by weekday and hour, in the timezone",
+  description: rangeNote,
+  security: authenticated,
+  middleware: supervisor,
+  request: { query: ReportQuery },
+  responses: { 200: withCsv(jsonResponse(BusiestHoursReport, "168 cells")), ...errorResponses },
+});
+
+const agentsRoute = createRoute({
+  method: "get",
+  path: "/reports/agents",
+  tags,
+  summary: "Each agent's replies, first responses and closed conversations, most replies first",
+  description: rangeNote,
+  security: authenticated,
+  middleware: supervisor,
+  request: { query: ReportQuery },
+  responses: { 200: withCsv(jsonResponse(AgentsReport, "The leaderboard")), ...errorResponses },
+});
+
+const rebuildRoute = createRoute({
+  method: "post",
+  path: "/reports/rebuild",
+  tags,
+  summary: "Recompute the report counters from the conversations and messages",
+  description:
+    "Compares the counters kept as things happened with a recompute from the stored conversations and messages, and (unless `dry_run`) replaces them with it. Run it once after upgrading from a version without reports.",
+  security: authenticated,
+  middleware: [requireRole("admin")],
+  request: { body: jsonBody(RebuildRequest) },
+  responses: { 200: jsonResponse(RebuildResult, "What differed"), ...errorResponses },
+});
+
+async function rangeOf(
+  db: Db,
+  workspaceId: string,
+  query: { from: string; to: string; timezone?: string | undefined } & Partial<ReportRange>,
+): Promise<ReportRange> {
+  return {
+    from: query.from,
+    to: query.to,
+    timezone: query.timezone ?? (await workspaceTimezone(db, workspaceId)),
+    channelId: query.channelId,
+    agentId: query.agentId,
+  };
+}
+
+const filtersOf = (query: { channel_id?: string | undefined; agent_id?: string | undefined }) => ({
+  channelId: query.channel_id,
+  agentId: query.agent_id,
+});
+
+const fileName = (report: string, range: ReportRange) =>
+  `conversa-${report}-${range.from}-${range.to}.csv`;
+
+function conversationsCsv(report: Awaited<ReturnType<typeof conversationsReport>>) {
+  const columns = [
+    "conversations_opened",
+    "conversations_closed",
+    "messages_in",
+    "messages_out",
+    "first_responses",
+    "first_response_median_seconds",
+    "resolution_median_seconds",
+  ] as const;
+  return toCsv(
+    ["period", ...columns],
+    report.series.map((row) => [row.period, ...columns.map((column) => row[column])]),
+  );
+}
+
+const busiestHoursCsv = (report: Awaited<ReturnType<typeof busiestHours>>) =>
+  toCsv(
+    ["weekday", "hour", "messages_in"],
+    report.cells.map((cell) => [cell.weekday, cell.hour, cell.messages_in]),
+  );
+
+const agentsCsv = (report: Awaited<ReturnType<typeof agentLeaderboard>>) =>
+  toCsv(
+    [
+      "agent",
+      "agent_id",
+      "replies",
+      "first_responses",
+      "first_response_median_seconds",
+      "first_response_p90_seconds",
+      "conversations_closed",
+      "resolution_median_seconds",
+      "resolution_p90_seconds",
+    ],
+    report.agents.map((agent) => [
+      agent.name,
+      agent.agent_id,
+      agent.replies,
+      agent.first_responses,
+      agent.first_response_time.median_seconds,
+      agent.first_response_time.p90_seconds,
+      agent.conversations_closed,
+      agent.resolution_time.median_seconds,
+      agent.resolution_time.p90_seconds,
+    ]),
+  );
+
+export const reportsRouter = createRouter()
+  .openapi(overviewRoute, async (c) => {
+    return c.json(await overviewNow(c.get("db"), c.get("principal").workspaceId), 200);
+  })
+  .openapi(conversationsRoute, async (c) => {
+    const query = c.req.valid("query");
+    const { workspaceId } = c.get("principal");
+    const db = c.get("db");
+    const range = await rangeOf(db, workspaceId, { ...query, ...filtersOf(query) });
+    const report = await conversationsReport(db, workspaceId, range, query.granularity);
+    if (query.format === "csv")
+      return csvResponse(conversationsCsv(report), fileName("conversations", range));
+    return c.json(report, 200);
+  })
+  .openapi(busiestHoursRoute, async (c) => {
+    const query = c.req.valid("query");
+    const { workspaceId } = c.get("principal");
+    const db = c.get("db");
+    const range = await rangeOf(db, workspaceId, { ...query, ...filtersOf(query) });
+    const report = await busiestHours(db, workspaceId, range);
+    if (query.format === "csv")
+      return csvResponse(busiestHoursCsv(report), fileName("busiest-hours", range));
+    return c.json(report, 200);
+  })
+  .openapi(agentsRoute, async (c) => {
+    const query = c.req.valid("query");
+    const { workspaceId } = c.get("principal");
+    const db = c.get("db");
+    const range = await rangeOf(db, workspaceId, { ...query, ...filtersOf(query) });
+    const report = await agentLeaderboard(db, workspaceId, range);
+    if (query.format === "csv") return csvResponse(agentsCsv(report), fileName("agents", range));
+    return c.json(report, 200);
+  })
+  .openapi(rebuildRoute, async (c) => {
+    const { dry_run } = c.req.valid("json");
+    const result = await rebuildRollups(c.get("db"), c.get("principal").workspaceId, dry_run);
+    return c.json(result, 200);
+  });

@@ -1,0 +1,171 @@
+import { z } from "@hono/zod-openapi";
+import { Timezone } from "./automation-rules";
+
+const LocalDate = z.iso.date().openapi({ example: "2026-11-01" });
+/** Ranges reach back at most this many days, the longest a report compares. */
+const MAX_DAYS = 366;
+const DAY_MS = 86_400_000;
+
+export const ReportQuery = z
+  .object({
+    from: LocalDate.openapi({ description: "First day of the range, in `timezone`" }),
+    to: LocalDate.openapi({ description: "Last day of the range (included), in `timezone`" }),
+    timezone: Timezone.optional().openapi({ description: "The workspace's when absent" }),
+    channel_id: z.string().max(64).optional().openapi({ description: "Only this channel's" }),
+    agent_id: z.string().max(64).optional().openapi({ description: "Only this agent's" }),
+    format: z.enum(["json", "csv"]).default("json").openapi({
+      description:
+        "`csv`: the report's rows as a CSV download (cells a spreadsheet would run as a formula start with `'`)",
+    }),
+  })
+  .superRefine((query, ctx) => {
+    const days = (Date.parse(query.to) - Date.parse(query.from)) / DAY_MS + 1;
+    if (days < 1) ctx.addIssue({ code: "custom", path: ["to"], message: "is before `from`" });
+    if (days > MAX_DAYS)
+      ctx.addIssue({
+        code: "custom",
+        path: ["to"],
+        message: `at most ${MAX_DAYS} days after from`,
+      });
+    if (query.channel_id && query.agent_id)
+      ctx.addIssue({
+        code: "custom",
+        path: ["agent_id"],
+        message: "filter by a channel or an agent, not both",
+      });
+  });
+
+export const ConversationsReportQuery = ReportQuery.safeExtend({
+  granularity: z.enum(["day", "hour"]).default("day"),
+});
+
+const Seconds = z.number().int().nullable();
+const DurationSummary = z
+  .object({
+    median_seconds: Seconds,
+    p90_seconds: Seconds,
+    mean_seconds: Seconds,
+  })
+  .openapi("DurationSummary", {
+    description:
+      "Nearest-rank median and p90 and the mean. Durations are counted in buckets about 10 % wide: a figure is exact when its bucket holds one duration, within 10 % otherwise",
+  });
+
+const Counts = {
+  conversations_opened: z.number().int(),
+  conversations_closed: z
+    .number()
+    .int()
+    .openapi({ description: "Closed in the range and not reopened since" }),
+  messages_in: z.number().int().openapi({ description: "Customers' messages" }),
+  messages_out: z
+    .number()
+    .int()
+    .openapi({ description: "Messages to customers: agents', bots', automations', broadcasts'" }),
+  first_responses: z.number().int(),
+};
+
+const Totals = z
+  .object({
+    ...Counts,
+    first_response_time: DurationSummary.openapi({
+      description: "From the conversation's opening to an agent's first reply",
+    }),
+    resolution_time: DurationSummary.openapi({
+      description: "From the conversation's opening to its close",
+    }),
+  })
+  .openapi("ReportTotals");
+
+export const ConversationsReport = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    timezone: z.string(),
+    granularity: z.enum(["day", "hour"]),
+    totals: Totals,
+    previous: z
+      .object({ from: z.string(), to: z.string(), totals: Totals })
+      .openapi({ description: "The same number of days just before, to compare with" }),
+    series: z.array(
+      z.object({
+        period: z.string().openapi({ example: "2026-11-01" }),
+        ...Counts,
+        first_response_median_seconds: Seconds,
+        resolution_median_seconds: Seconds,
+      }),
+    ),
+  })
+  .openapi("ConversationsReport");
+
+export const BusiestHoursReport = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    timezone: z.string(),
+    cells: z.array(
+      z.object({
+        weekday: z.number().int().openapi({ description: "0 is Sunday" }),
+        hour: z.number().int(),
+        messages_in: z.number().int(),
+      }),
+    ),
+  })
+  .openapi("BusiestHoursReport");
+
+export const AgentsReport = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    timezone: z.string(),
+    agents: z.array(
+      z.object({
+        agent_id: z.string(),
+        name: z.string().nullable(),
+        replies: z.number().int(),
+        first_responses: z.number().int(),
+        first_response_time: DurationSummary,
+        conversations_closed: z.number().int(),
+        resolution_time: DurationSummary,
+      }),
+    ),
+  })
+  .openapi("AgentsReport");
+
+export const OverviewReport = z
+  .object({
+    open: z.number().int(),
+    pending: z.number().int(),
+    snoozed: z.number().int(),
+    unassigned: z.number().int().openapi({ description: "Open with no one assigned" }),
+    waiting_on_agent: z
+      .number()
+      .int()
+      .openapi({ description: "Open, the customer's message the last one" }),
+    agents_online: z.number().int(),
+  })
+  .openapi("OverviewReport");
+
+export const RebuildRequest = z.strictObject({
+  dry_run: z.boolean().default(false).openapi({ description: "Compare only; change nothing" }),
+});
+
+const CounterValue = z.object({ count: z.number().int(), seconds: z.number().int() });
+
+export const RebuildResult = z
+  .object({
+    counters: z.number().int().openapi({ description: "Counters the recompute gives" }),
+    differing: z.number().int().openapi({ description: "Counters kept that differ from it" }),
+    differences: z.array(
+      z.object({
+        metric: z.string(),
+        dimension: z.string(),
+        hour: z.string(),
+        bucket: z.number().int(),
+        kept: CounterValue,
+        recomputed: CounterValue,
+      }),
+    ),
+    rebuilt: z.boolean(),
+  })
+  .openapi("RollupRebuild");
