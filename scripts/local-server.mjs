@@ -50,10 +50,14 @@ export async function startWorker(args, port) {
 /**
  * A fresh Conversa with its own database (kept under `dataRoot`): migrated, seeded with the demo
  * workspace (and, given a fake platforms URL, the demo WhatsApp channel pointing at it).
+ * `beforeStart` gets the data directory once it is migrated and seeded, before the server opens it.
  * @param {number} port
- * @param {{ fakePlatformsUrl?: string | null, dataRoot?: string }} [options]
+ * @param {{ fakePlatformsUrl?: string | null, dataRoot?: string, beforeStart?: (persist: string) => void }} [options]
  */
-export async function startConversa(port, { fakePlatformsUrl = null, dataRoot = tmpdir() } = {}) {
+export async function startConversa(
+  port,
+  { fakePlatformsUrl = null, dataRoot = tmpdir(), beforeStart = () => {} } = {},
+) {
   const persist = mkdtempSync(join(dataRoot, "conversa-local-"));
   const removeData = () => rmSync(persist, { recursive: true, force: true });
   try {
@@ -68,6 +72,7 @@ export async function startConversa(port, { fakePlatformsUrl = null, dataRoot = 
       persistTo: persist,
       fakePlatformsUrl,
     });
+    beforeStart(persist);
     const fakeArgs = fakePlatformsUrl ? fakePlatformsVars(fakePlatformsUrl) : [];
     const server = await startWorker(["--persist-to", persist, ...fakeArgs], port);
     return {

@@ -13,6 +13,7 @@ import { recipientsFacts, sendToRecipient } from "../../worker/domain/broadcasts
 import { getChannelRow } from "../../worker/domain/channels/channels";
 import { eventually, fakeRequests, scriptFake } from "../channel-helpers";
 import { api, json } from "../helpers";
+import { planOf, recordingDb } from "../recorded-statements";
 import {
   act,
   addContacts,
@@ -27,31 +28,6 @@ import {
 } from "./helpers";
 
 const workerDb = () => createDb(env.DB);
-
-/** A database whose statements are kept, with their bound values, as they are run. */
-function recordingDb() {
-  const run: { sql: string; params: unknown[] }[] = [];
-  const keep = (sql: string, statement: D1PreparedStatement) =>
-    new Proxy(statement, {
-      get(target, property) {
-        if (property === "bind")
-          return (...params: unknown[]) => {
-            run.push({ sql, params });
-            return target.bind(...params);
-          };
-        const value = Reflect.get(target, property, target);
-        return typeof value === "function" ? value.bind(target) : value;
-      },
-    });
-  const d1 = new Proxy(env.DB, {
-    get(target, property) {
-      if (property === "prepare") return (sql: string) => keep(sql, target.prepare(sql));
-      const value = Reflect.get(target, property, target);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
-  return { db: createDb(d1), run };
-}
 
 /** A started broadcast whose sends this test hands to the consumer itself. */
 async function startedByHand(s: Setup, n: number) {
@@ -284,12 +260,7 @@ describe("broadcast dispatch", () => {
     const lookups = run.filter((statement) => statement.sql.includes('"contact_identities"'));
     expect(lookups.length).toBeGreaterThanOrEqual(2);
     for (const statement of lookups) {
-      const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${statement.sql}`)
-        .bind(...statement.params)
-        .all<{ detail: string }>();
-      const steps = plan.results
-        .map((r) => r.detail)
-        .filter((d) => d.includes("contact_identities"));
+      const steps = (await planOf(statement)).filter((d) => d.includes("contact_identities"));
       expect(steps.length).toBeGreaterThan(0);
       for (const step of steps)
         expect(step).toMatch(

@@ -1,4 +1,5 @@
-import { and, count, eq, gte, inArray, like, lt, sql } from "drizzle-orm";
+import { and, count, eq, gte, inArray, lt, sql } from "drizzle-orm";
+import { readInChunks } from "../../db/chunks";
 import {
   conversations,
   memberships,
@@ -216,29 +217,41 @@ export async function busiestHours(db: Db, workspaceId: string, range: ReportRan
   return { from: range.from, to: range.to, timezone: range.timezone, cells };
 }
 
-/** Each agent's replies, first responses and closes over the range, most replies first. */
+/**
+ * Each member's replies, first responses and closes over the range, most replies first; members
+ * with none are left out. Their counters are read by key, a member at a time.
+ */
 export async function agentLeaderboard(db: Db, workspaceId: string, range: ReportRange) {
   const { start, end } = spanOf(range);
-  const rows = await db
-    .select({
-      dimension: reportRollups.dimension,
-      metric: reportRollups.metric,
-      hour: reportRollups.hour,
-      bucket: reportRollups.bucket,
-      count: reportRollups.count,
-      seconds: reportRollups.seconds,
-    })
-    .from(reportRollups)
-    .where(
-      inWorkspace(
-        reportRollups,
-        workspaceId,
-        inArray(reportRollups.metric, ["messages_out", "first_response", "resolution"]),
-        like(reportRollups.dimension, "agent:%"),
-        gte(reportRollups.hour, start),
-        lt(reportRollups.hour, end),
-      ),
-    );
+  const members = await db
+    .select({ id: users.id, name: users.name })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(inWorkspace(memberships, workspaceId));
+  const rows = await readInChunks(
+    members.map((member) => `agent:${member.id}`),
+    (dimensions) =>
+      db
+        .select({
+          dimension: reportRollups.dimension,
+          metric: reportRollups.metric,
+          hour: reportRollups.hour,
+          bucket: reportRollups.bucket,
+          count: reportRollups.count,
+          seconds: reportRollups.seconds,
+        })
+        .from(reportRollups)
+        .where(
+          inWorkspace(
+            reportRollups,
+            workspaceId,
+            inArray(reportRollups.metric, ["messages_out", "first_response", "resolution"]),
+            inArray(reportRollups.dimension, dimensions),
+            gte(reportRollups.hour, start),
+            lt(reportRollups.hour, end),
+          ),
+        ),
+  );
   const byAgent = new Map<string, Tally>();
   for (const row of rows) {
     const agentId = row.dimension.slice("agent:".length);
@@ -246,7 +259,7 @@ export async function agentLeaderboard(db: Db, workspaceId: string, range: Repor
     tally.add(row);
     byAgent.set(agentId, tally);
   }
-  const names = await agentNames(db, workspaceId, [...byAgent.keys()]);
+  const names = new Map(members.map((member) => [member.id, member.name]));
   const agents = [...byAgent].map(([agentId, tally]) => ({
     agent_id: agentId,
     name: names.get(agentId) ?? null,
@@ -258,16 +271,6 @@ export async function agentLeaderboard(db: Db, workspaceId: string, range: Repor
   }));
   agents.sort((a, b) => b.replies - a.replies || a.agent_id.localeCompare(b.agent_id));
   return { from: range.from, to: range.to, timezone: range.timezone, agents };
-}
-
-async function agentNames(db: Db, workspaceId: string, ids: string[]) {
-  if (ids.length === 0) return new Map<string, string>();
-  const rows = await db
-    .select({ id: users.id, name: users.name })
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .where(inWorkspace(memberships, workspaceId, inArray(memberships.userId, ids.slice(0, 90))));
-  return new Map(rows.map((row) => [row.id, row.name]));
 }
 
 /** The inbox now: conversations by state and the agents online. */
