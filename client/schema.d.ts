@@ -7317,6 +7317,78 @@ export interface paths {
       };
     };
   };
+  "/api/v1/reports/consolidated": {
+    /**
+     * The conversations report of every workspace of the organization you supervise, added up
+     * @description Each workspace of this workspace's organization where you are an active supervisor, admin or owner counts, with its own totals beside the sum; the range is read in `timezone` (this workspace's by default). Figures come from counters kept per UTC hour, so a timezone whose offset is not a whole hour has its first and last half-hour counted by the hour they fall in.
+     */
+    get: {
+      parameters: {
+        query: {
+          /** @description First day of the range, in `timezone` */
+          from: string;
+          /** @description Last day of the range (included), in `timezone` */
+          to: string;
+          /** @description The workspace's when absent */
+          timezone?: string;
+          /** @description `csv`: the report's rows as a CSV download (cells a spreadsheet would run as a formula start with `'`) */
+          format?: "json" | "csv";
+          granularity?: "day" | "hour";
+        };
+      };
+      responses: {
+        /** @description The sum and each workspace */
+        200: {
+          content: {
+            "application/json": components["schemas"]["ConsolidatedReport"];
+            "text/csv": string;
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/api/v1/reports/rebuild": {
     /**
      * Recompute the report counters from the conversations and messages
@@ -14698,6 +14770,13 @@ export interface components {
           conversations_closed: number;
           resolution_time: components["schemas"]["DurationSummary"];
         })[];
+    };
+    ConsolidatedReport: components["schemas"]["ConversationsReport"] & {
+      workspaces: {
+          workspace_id: string;
+          name: string;
+          totals: components["schemas"]["ReportTotals"];
+        }[];
     };
     RollupRebuild: {
       /** @description Counters the recompute gives */

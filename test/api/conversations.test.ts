@@ -491,9 +491,10 @@ describe("projection to D1", () => {
       instance.projectionDb = env.DB;
     });
 
-    // two writes: the held one, then all that gathered meanwhile (3 statements a message: the
-    // message, its conversation, its contact's last activity)
-    expect(batches).toEqual([3, others.length * 3]);
+    // two writes: the held one, then all that gathered meanwhile (5 statements a customer's
+    // message: its report counters for the workspace and the channel, the message, its
+    // conversation, its contact's last activity)
+    expect(batches).toEqual([5, others.length * 5]);
     for (const [i, id] of conversationIds.entries()) {
       const conversation = await json<ConversationDto>(
         await api(`/api/v1/conversations/${id}`, { cookie: ws.ownerCookie }),

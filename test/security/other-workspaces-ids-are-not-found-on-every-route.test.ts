@@ -77,6 +77,7 @@ const ROUTES_WITHOUT_IDS = new Set([
   "GET /api/v1/automation-templates",
   "GET /api/v1/segments",
   "GET /api/v1/reports/overview",
+  "GET /api/v1/reports/consolidated",
   "POST /api/v1/reports/rebuild",
   "GET /api/v1/outbound-messages/saved-filters",
   "GET /api/v1/broadcasts",

@@ -1,7 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { reportableWorkspaces } from "../domain/reports/organization";
 import {
   agentLeaderboard,
   busiestHours,
+  consolidatedReport,
   conversationsReport,
   overviewNow,
   type ReportRange,
@@ -16,6 +18,8 @@ import { errorResponses, jsonBody, jsonResponse } from "../schemas/common";
 import {
   AgentsReport,
   BusiestHoursReport,
+  ConsolidatedReport,
+  ConsolidatedReportQuery,
   ConversationsReport,
   ConversationsReportQuery,
   OverviewReport,
@@ -85,6 +89,22 @@ const agentsRoute = createRoute({
   responses: { 200: withCsv(jsonResponse(AgentsReport, "The leaderboard")), ...errorResponses },
 });
 
+const consolidatedRoute = createRoute({
+  method: "get",
+  path: "/reports/consolidated",
+  tags,
+  summary:
+    "The conversations report of every workspace of the organization you supervise, added up",
+  description: `Each workspace of this workspace's organization where you are an active supervisor, admin or owner counts, with its own totals beside the sum; the range is read in \`timezone\` (this workspace's by default). ${rangeNote}`,
+  security: authenticated,
+  middleware: supervisor,
+  request: { query: ConsolidatedReportQuery },
+  responses: {
+    200: withCsv(jsonResponse(ConsolidatedReport, "The sum and each workspace")),
+    ...errorResponses,
+  },
+});
+
 const rebuildRoute = createRoute({
   method: "post",
   path: "/reports/rebuild",
@@ -133,6 +153,33 @@ function conversationsCsv(report: Awaited<ReturnType<typeof conversationsReport>
   return toCsv(
     ["period", ...columns],
     report.series.map((row) => [row.period, ...columns.map((column) => row[column])]),
+  );
+}
+
+/** One row per workspace with its totals, then the sum. */
+function consolidatedCsv(report: Awaited<ReturnType<typeof consolidatedReport>>) {
+  const row = (name: string, totals: (typeof report)["totals"]) => [
+    name,
+    totals.conversations_opened,
+    totals.conversations_closed,
+    totals.messages_in,
+    totals.messages_out,
+    totals.first_responses,
+    totals.first_response_time.median_seconds,
+    totals.resolution_time.median_seconds,
+  ];
+  return toCsv(
+    [
+      "workspace",
+      "conversations_opened",
+      "conversations_closed",
+      "messages_in",
+      "messages_out",
+      "first_responses",
+      "first_response_median_seconds",
+      "resolution_median_seconds",
+    ],
+    [...report.workspaces.map((w) => row(w.name, w.totals)), row("Total", report.totals)],
   );
 }
 
@@ -199,6 +246,17 @@ export const reportsRouter = createRouter()
     const range = await rangeOf(db, workspaceId, { ...query, ...filtersOf(query) });
     const report = await agentLeaderboard(db, workspaceId, range);
     if (query.format === "csv") return csvResponse(agentsCsv(report), fileName("agents", range));
+    return c.json(report, 200);
+  })
+  .openapi(consolidatedRoute, async (c) => {
+    const query = c.req.valid("query");
+    const db = c.get("db");
+    const principal = c.get("principal");
+    const range = await rangeOf(db, principal.workspaceId, query);
+    const workspaces = await reportableWorkspaces(db, principal);
+    const report = await consolidatedReport(db, workspaces, range, query.granularity);
+    if (query.format === "csv")
+      return csvResponse(consolidatedCsv(report), fileName("locations", range));
     return c.json(report, 200);
   })
   .openapi(rebuildRoute, async (c) => {

@@ -6,38 +6,49 @@ const LocalDate = z.iso.date().openapi({ example: "2026-11-01" });
 const MAX_DAYS = 366;
 const DAY_MS = 86_400_000;
 
-export const ReportQuery = z
-  .object({
-    from: LocalDate.openapi({ description: "First day of the range, in `timezone`" }),
-    to: LocalDate.openapi({ description: "Last day of the range (included), in `timezone`" }),
-    timezone: Timezone.optional().openapi({ description: "The workspace's when absent" }),
-    channel_id: z.string().max(64).optional().openapi({ description: "Only this channel's" }),
-    agent_id: z.string().max(64).optional().openapi({ description: "Only this agent's" }),
-    format: z.enum(["json", "csv"]).default("json").openapi({
-      description:
-        "`csv`: the report's rows as a CSV download (cells a spreadsheet would run as a formula start with `'`)",
-    }),
-  })
-  .superRefine((query, ctx) => {
-    const days = (Date.parse(query.to) - Date.parse(query.from)) / DAY_MS + 1;
-    if (days < 1) ctx.addIssue({ code: "custom", path: ["to"], message: "is before `from`" });
-    if (days > MAX_DAYS)
-      ctx.addIssue({
-        code: "custom",
-        path: ["to"],
-        message: `at most ${MAX_DAYS} days after from`,
-      });
-    if (query.channel_id && query.agent_id)
-      ctx.addIssue({
-        code: "custom",
-        path: ["agent_id"],
-        message: "filter by a channel or an agent, not both",
-      });
-  });
-
-export const ConversationsReportQuery = ReportQuery.safeExtend({
-  granularity: z.enum(["day", "hour"]).default("day"),
+const RangeFields = z.object({
+  from: LocalDate.openapi({ description: "First day of the range, in `timezone`" }),
+  to: LocalDate.openapi({ description: "Last day of the range (included), in `timezone`" }),
+  timezone: Timezone.optional().openapi({ description: "The workspace's when absent" }),
+  channel_id: z.string().max(64).optional().openapi({ description: "Only this channel's" }),
+  agent_id: z.string().max(64).optional().openapi({ description: "Only this agent's" }),
+  format: z.enum(["json", "csv"]).default("json").openapi({
+    description:
+      "`csv`: the report's rows as a CSV download (cells a spreadsheet would run as a formula start with `'`)",
+  }),
 });
+
+const Granularity = { granularity: z.enum(["day", "hour"]).default("day") };
+
+/** A range ends on or after its start, within a year; one filter at a time. */
+function checkRange(
+  query: {
+    from: string;
+    to: string;
+    channel_id?: string | undefined;
+    agent_id?: string | undefined;
+  },
+  ctx: z.RefinementCtx,
+) {
+  const days = (Date.parse(query.to) - Date.parse(query.from)) / DAY_MS + 1;
+  if (days < 1) ctx.addIssue({ code: "custom", path: ["to"], message: "is before `from`" });
+  if (days > MAX_DAYS)
+    ctx.addIssue({ code: "custom", path: ["to"], message: `at most ${MAX_DAYS} days after from` });
+  if (query.channel_id && query.agent_id)
+    ctx.addIssue({
+      code: "custom",
+      path: ["agent_id"],
+      message: "filter by a channel or an agent, not both",
+    });
+}
+
+export const ReportQuery = RangeFields.superRefine(checkRange);
+
+export const ConversationsReportQuery = RangeFields.extend(Granularity).superRefine(checkRange);
+
+export const ConsolidatedReportQuery = RangeFields.omit({ channel_id: true, agent_id: true })
+  .extend(Granularity)
+  .superRefine(checkRange);
 
 const Seconds = z.number().int().nullable();
 const DurationSummary = z
@@ -97,6 +108,10 @@ export const ConversationsReport = z
     ),
   })
   .openapi("ConversationsReport");
+
+export const ConsolidatedReport = ConversationsReport.extend({
+  workspaces: z.array(z.object({ workspace_id: z.string(), name: z.string(), totals: Totals })),
+}).openapi("ConsolidatedReport");
 
 export const BusiestHoursReport = z
   .object({

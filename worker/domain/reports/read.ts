@@ -158,18 +158,27 @@ function periodsOf(range: ReportRange, granularity: "day" | "hour") {
   return [...periods];
 }
 
-/** Conversations, messages and response times over the range, by period, and the range before. */
-export async function conversationsReport(
+type RangeRows = { rows: Row[]; previousRows: Row[] };
+
+/** The counters the conversations report reads, of the range and of the one before it. */
+async function conversationRows(
   db: Db,
   workspaceId: string,
+  range: ReportRange,
+): Promise<RangeRows> {
+  const [rows, previousRows] = await Promise.all([
+    rollupsIn(db, workspaceId, range, SUMMARY_METRICS),
+    rollupsIn(db, workspaceId, previousRange(range), SUMMARY_METRICS),
+  ]);
+  return { rows, previousRows };
+}
+
+function summarise(
+  { rows, previousRows }: RangeRows,
   range: ReportRange,
   granularity: "day" | "hour",
 ) {
   const before = previousRange(range);
-  const [rows, previousRows] = await Promise.all([
-    rollupsIn(db, workspaceId, range, SUMMARY_METRICS),
-    rollupsIn(db, workspaceId, before, SUMMARY_METRICS),
-  ]);
   const total = new Tally();
   const byPeriod = new Map<string, Tally>();
   for (const row of rows) {
@@ -198,6 +207,46 @@ export async function conversationsReport(
         resolution_median_seconds: resolution_time.median_seconds,
       };
     }),
+  };
+}
+
+/** Conversations, messages and response times over the range, by period, and the range before. */
+export async function conversationsReport(
+  db: Db,
+  workspaceId: string,
+  range: ReportRange,
+  granularity: "day" | "hour",
+) {
+  return summarise(await conversationRows(db, workspaceId, range), range, granularity);
+}
+
+/**
+ * The conversations report of several workspaces (an organization's locations) added up, with
+ * each one's totals beside. Durations are combined from their counters, not averaged.
+ */
+export async function consolidatedReport(
+  db: Db,
+  workspaces: { id: string; name: string }[],
+  range: ReportRange,
+  granularity: "day" | "hour",
+) {
+  const each = await Promise.all(
+    workspaces.map(async (workspace) => ({
+      workspace,
+      rows: await conversationRows(db, workspace.id, range),
+    })),
+  );
+  const all = {
+    rows: each.flatMap((one) => one.rows.rows),
+    previousRows: each.flatMap((one) => one.rows.previousRows),
+  };
+  return {
+    ...summarise(all, range, granularity),
+    workspaces: each.map(({ workspace, rows }) => ({
+      workspace_id: workspace.id,
+      name: workspace.name,
+      totals: summarise(rows, range, granularity).totals,
+    })),
   };
 }
 
