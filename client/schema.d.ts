@@ -7109,6 +7109,8 @@ export interface paths {
           channel_id?: string;
           /** @description Only this agent's */
           agent_id?: string;
+          /** @description `business`: first-response and resolution times count only the open time of the conversation's business hours (its team's, else its channel's, else the workspace's), as SLA clocks do */
+          hours?: "all" | "business";
           /** @description `csv`: the report's rows as a CSV download (cells a spreadsheet would run as a formula start with `'`) */
           format?: "json" | "csv";
           granularity?: "day" | "hour";
@@ -7185,6 +7187,8 @@ export interface paths {
           channel_id?: string;
           /** @description Only this agent's */
           agent_id?: string;
+          /** @description `business`: first-response and resolution times count only the open time of the conversation's business hours (its team's, else its channel's, else the workspace's), as SLA clocks do */
+          hours?: "all" | "business";
           /** @description `csv`: the report's rows as a CSV download (cells a spreadsheet would run as a formula start with `'`) */
           format?: "json" | "csv";
         };
@@ -7260,6 +7264,8 @@ export interface paths {
           channel_id?: string;
           /** @description Only this agent's */
           agent_id?: string;
+          /** @description `business`: first-response and resolution times count only the open time of the conversation's business hours (its team's, else its channel's, else the workspace's), as SLA clocks do */
+          hours?: "all" | "business";
           /** @description `csv`: the report's rows as a CSV download (cells a spreadsheet would run as a formula start with `'`) */
           format?: "json" | "csv";
         };
@@ -7331,6 +7337,8 @@ export interface paths {
           to: string;
           /** @description The workspace's when absent */
           timezone?: string;
+          /** @description `business`: first-response and resolution times count only the open time of the conversation's business hours (its team's, else its channel's, else the workspace's), as SLA clocks do */
+          hours?: "all" | "business";
           /** @description `csv`: the report's rows as a CSV download (cells a spreadsheet would run as a formula start with `'`) */
           format?: "json" | "csv";
           granularity?: "day" | "hour";

@@ -1,7 +1,7 @@
 import { parse } from "csv-parse/sync";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { users } from "../../worker/db/schema";
+import { users, workspaces } from "../../worker/db/schema";
 import { api, db, expectProblem, json, newWebchat, newWorkspace } from "../helpers";
 import { apiAt, conversationAt, projectedAt } from "./helpers";
 
@@ -136,6 +136,45 @@ describe("reports", () => {
         resolution_time: { median_seconds: 7200, p90_seconds: 7200, mean_seconds: 7200 },
       },
     ]);
+  });
+
+  it("count response and resolution times in business hours when asked, across a weekend", async () => {
+    const ws = await newWorkspace();
+    const cookie = ws.ownerCookie;
+    const weekdays = [1, 2, 3, 4, 5].map((day) => ({ day, open: "09:00", close: "17:00" }));
+    const hours = await json<{ id: string }>(
+      await api("/api/v1/business-hours", {
+        cookie,
+        body: { name: "Office", timezone: "Europe/Madrid", weekly: weekdays },
+      }),
+    );
+    await db()
+      .update(workspaces)
+      .set({ businessHoursId: hours.id })
+      .where(eq(workspaces.id, ws.id));
+    const website = await newWebchat(cookie);
+    // Friday 16:30 in Madrid; answered Monday 09:10 and closed at 10:00 (summer time by then)
+    const id = await conversationAt(ws.id, website.id, at("2026-03-27T15:30:00Z"));
+    const monday = (hhmm: string) => at(`2026-03-30T${hhmm}:00Z`);
+    const reply = apiAt(monday("07:10"), cookie);
+    expect((await reply(`/api/v1/conversations/${id}/messages`, { text: "Hi" })).status).toBe(201);
+    const close = apiAt(monday("08:00"), cookie);
+    expect((await close(`/api/v1/conversations/${id}/status`, { status: "closed" })).status).toBe(
+      200,
+    );
+    const business = await report(cookie, "conversations", { ...days, hours: "business" });
+    // 30 minutes on Friday, then 10 (answered) or 60 (closed) on Monday
+    expect(business.totals).toMatchObject({
+      first_responses: 1,
+      first_response_time: { median_seconds: 40 * 60 },
+      resolution_time: { median_seconds: 90 * 60 },
+    });
+    const allTime = await report(cookie, "conversations", days);
+    const elapsed = (until: number) => (until - at("2026-03-27T15:30:00Z")) / 1000;
+    expect(allTime.totals).toMatchObject({
+      first_response_time: { median_seconds: elapsed(monday("07:10")) },
+      resolution_time: { median_seconds: elapsed(monday("08:00")) },
+    });
   });
 
   it("download as CSV, a cell a spreadsheet would run as a formula escaped", async () => {

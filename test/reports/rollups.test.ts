@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { reportRollups } from "../../worker/db/schema";
+import { reportRollups, workspaces } from "../../worker/db/schema";
 import { api, db, expectProblem, json, newWebchat, newWorkspace } from "../helpers";
 import { apiAt, conversationAt, projectedAt } from "./helpers";
 
@@ -38,6 +38,20 @@ async function randomHistories(seed: number) {
   const ws = await newWorkspace();
   const cookie = ws.ownerCookie;
   const channels = [await newWebchat(cookie), await newWebchat(cookie)];
+  // half the histories in a business with office hours, so durations in business hours differ
+  if (seed % 2 === 1) {
+    const weekdays = [1, 2, 3, 4, 5].map((day) => ({ day, open: "09:00", close: "17:00" }));
+    const hours = await json<{ id: string }>(
+      await api("/api/v1/business-hours", {
+        cookie,
+        body: { name: "Office", timezone: "Europe/Madrid", weekly: weekdays },
+      }),
+    );
+    await db()
+      .update(workspaces)
+      .set({ businessHoursId: hours.id })
+      .where(eq(workspaces.id, ws.id));
+  }
   let clock = Date.parse("2026-01-05T08:00:00Z");
   const later = () => {
     clock += Math.floor(next() * 5 * HOUR) + 1000;

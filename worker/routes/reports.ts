@@ -127,6 +127,7 @@ async function rangeOf(
     from: query.from,
     to: query.to,
     timezone: query.timezone ?? (await workspaceTimezone(db, workspaceId)),
+    hours: query.hours,
     channelId: query.channelId,
     agentId: query.agentId,
   };

@@ -12,6 +12,10 @@ const RangeFields = z.object({
   timezone: Timezone.optional().openapi({ description: "The workspace's when absent" }),
   channel_id: z.string().max(64).optional().openapi({ description: "Only this channel's" }),
   agent_id: z.string().max(64).optional().openapi({ description: "Only this agent's" }),
+  hours: z.enum(["all", "business"]).default("all").openapi({
+    description:
+      "`business`: first-response and resolution times count only the open time of the conversation's business hours (its team's, else its channel's, else the workspace's), as SLA clocks do",
+  }),
   format: z.enum(["json", "csv"]).default("json").openapi({
     description:
       "`csv`: the report's rows as a CSV download (cells a spreadsheet would run as a formula start with `'`)",

@@ -56,11 +56,16 @@ export const conversations = sqliteTable(
     awayNotifiedAt: millis("away_notified_at"),
     busyNotifiedAt: millis("busy_notified_at"),
     firstResponseAt: millis("first_response_at"),
-    /** the agent whose reply was the first response */
+    /** the agent whose reply was the first response, and the business hours it took */
     firstResponseBy: text("first_response_by"),
-    /** When it was last closed, and by whom (null: by Conversa, or not closed now). */
+    firstResponseBusinessMs: integer("first_response_business_ms"),
+    /**
+     * When it was last closed, by whom (null: by Conversa) and the business hours from its
+     * opening; null while not closed.
+     */
     closedAt: millis("closed_at"),
     closedBy: text("closed_by"),
+    resolutionBusinessMs: integer("resolution_business_ms"),
     /** SLA targets of the team, counted in business hours. */
     firstResponseDueAt: millis("first_response_due_at"),
     resolutionDueAt: millis("resolution_due_at"),

@@ -5,7 +5,8 @@ import { workspaceId } from "./workspace";
 /**
  * What reports count: conversations opened, customer messages in, messages out to the customer,
  * first responses (with the time they took) and conversations closed (with the time from opening,
- * taken back when one is reopened).
+ * taken back when one is reopened); the `_business` ones count the same durations in business
+ * hours only.
  */
 export const REPORT_METRICS = [
   "conversations_opened",
@@ -13,6 +14,8 @@ export const REPORT_METRICS = [
   "messages_out",
   "first_response",
   "resolution",
+  "first_response_business",
+  "resolution_business",
 ] as const;
 
 export type ReportMetric = (typeof REPORT_METRICS)[number];

@@ -16,6 +16,7 @@ import { validationFailed } from "../../lib/errors";
 import type { ConversationDto } from "../../schemas/conversations";
 import { normalizeTags } from "../contacts/contacts";
 import { type DomainEvent, record } from "../events/record";
+import { openDuration } from "../reports/business-time";
 import { writeCounting } from "../reports/rollups";
 import type { AppendInput } from "./contract";
 import { getConversation } from "./conversations";
@@ -181,46 +182,62 @@ async function writeStatus(
   change: { status: ConversationStatus; snoozeUntil: number | null },
   now: number,
 ) {
+  const { workspaceId } = principal;
   const row = await db.query.conversations.findFirst({
-    columns: { status: true, createdAt: true, closedAt: true, closedBy: true },
-    where: where(principal.workspaceId, id),
+    columns: {
+      status: true,
+      createdAt: true,
+      closedAt: true,
+      closedBy: true,
+      resolutionBusinessMs: true,
+    },
+    where: where(workspaceId, id),
   });
   const closing = change.status === "closed" && row?.status !== "closed";
   const reopening = change.status !== "closed" && row?.status === "closed";
+  const inBusinessHours =
+    row && closing ? await openDuration(db, workspaceId, id, row.createdAt, now) : null;
   const write = db
     .update(conversations)
     .set({
       ...change,
       lastActivityAt: now,
-      ...(closing ? { closedAt: now, closedBy: principal.userId } : {}),
-      ...(reopening ? { closedAt: null, closedBy: null } : {}),
+      ...(closing
+        ? { closedAt: now, closedBy: principal.userId, resolutionBusinessMs: inBusinessHours }
+        : {}),
+      ...(reopening ? { closedAt: null, closedBy: null, resolutionBusinessMs: null } : {}),
     })
-    .where(where(principal.workspaceId, id));
+    .where(where(workspaceId, id));
   if (!row || !(closing || reopening)) return void (await write);
-  const fact = {
-    workspaceId: principal.workspaceId,
-    conversationId: id,
-    metric: "resolution" as const,
-  };
+  const resolution = { workspaceId, conversationId: id, metric: "resolution" as const };
+  const business = { ...resolution, metric: "resolution_business" as const };
+  if (closing) {
+    const closed = {
+      at: now,
+      agentId: principal.userId,
+      when: { sql: "c.status != 'closed'", params: [] },
+    };
+    return writeCounting(db, write, {
+      before: [
+        { ...resolution, ...closed, durationMs: now - row.createdAt },
+        { ...business, ...closed, durationMs: inBusinessHours ?? 0 },
+      ],
+    });
+  }
+  // reopened: what its close counted is taken back
   const closedAt = row.closedAt ?? now;
+  const takenBack = {
+    at: closedAt,
+    agentId: row.closedBy,
+    sign: -1 as const,
+    when: { sql: "c.status = 'closed' AND c.closed_at IS ?", params: [row.closedAt] },
+  };
   await writeCounting(db, write, {
     before: [
-      closing
-        ? {
-            ...fact,
-            at: now,
-            agentId: principal.userId,
-            durationMs: now - row.createdAt,
-            when: { sql: "c.status != 'closed'", params: [] },
-          }
-        : {
-            ...fact,
-            at: closedAt,
-            agentId: row.closedBy,
-            durationMs: closedAt - row.createdAt,
-            sign: -1,
-            when: { sql: "c.status = 'closed' AND c.closed_at IS ?", params: [row.closedAt] },
-          },
+      { ...resolution, ...takenBack, durationMs: closedAt - row.createdAt },
+      ...(row.resolutionBusinessMs === null
+        ? []
+        : [{ ...business, ...takenBack, durationMs: row.resolutionBusinessMs }]),
     ],
   });
 }

@@ -19,6 +19,7 @@ import { type ChannelRow, getChannelRow } from "../channels/channels";
 import { queueOutbound } from "../channels/outbound";
 import { approvedTemplate, renderTemplate } from "../channels/templates";
 import { isOptedOut, optedOutOf } from "../contacts/consent";
+import { openDuration } from "../reports/business-time";
 import { writeCounting } from "../reports/rollups";
 import type { OutboundOptions } from "./contract";
 import { getConversation } from "./conversations";
@@ -311,9 +312,20 @@ async function recordFirstResponse(
     where,
   });
   if (!current || current.firstResponseAt !== null) return;
+  const inBusinessHours = await openDuration(
+    db,
+    reply.workspaceId,
+    conversationId,
+    current.createdAt,
+    now,
+  );
   const write = db
     .update(conversations)
-    .set({ firstResponseAt: now, firstResponseBy: reply.sender.id })
+    .set({
+      firstResponseAt: now,
+      firstResponseBy: reply.sender.id,
+      firstResponseBusinessMs: inBusinessHours,
+    })
     .where(
       inWorkspace(
         conversations,
@@ -325,11 +337,14 @@ async function recordFirstResponse(
   const fact = {
     workspaceId: reply.workspaceId,
     conversationId,
-    metric: "first_response" as const,
     at: now,
     agentId: reply.sender.id,
-    durationMs: now - current.createdAt,
     when: { sql: "c.first_response_at IS NULL", params: [] },
   };
-  await writeCounting(db, write, { before: [fact] });
+  await writeCounting(db, write, {
+    before: [
+      { ...fact, metric: "first_response", durationMs: now - current.createdAt },
+      { ...fact, metric: "first_response_business", durationMs: inBusinessHours },
+    ],
+  });
 }

@@ -17,6 +17,8 @@ export type ReportRange = {
   from: string;
   to: string;
   timezone: string;
+  /** `business`: durations count the business hours' open time only */
+  hours?: "all" | "business" | undefined;
   channelId?: string | undefined;
   agentId?: string | undefined;
 };
@@ -117,15 +119,20 @@ class Tally {
     };
   }
 
-  totals() {
+  /** The durations of the kind the range asks for: all the time taken, or business hours'. */
+  kindOf(metric: "first_response" | "resolution", hours: ReportRange["hours"]): ReportMetric {
+    return hours === "business" ? `${metric}_business` : metric;
+  }
+
+  totals(hours: ReportRange["hours"] = "all") {
     return {
       conversations_opened: this.count("conversations_opened"),
       conversations_closed: this.count("resolution"),
       messages_in: this.count("messages_in"),
       messages_out: this.count("messages_out"),
       first_responses: this.count("first_response"),
-      first_response_time: this.duration("first_response"),
-      resolution_time: this.duration("resolution"),
+      first_response_time: this.duration(this.kindOf("first_response", hours)),
+      resolution_time: this.duration(this.kindOf("resolution", hours)),
     };
   }
 }
@@ -136,6 +143,8 @@ const SUMMARY_METRICS: ReportMetric[] = [
   "messages_out",
   "first_response",
   "resolution",
+  "first_response_business",
+  "resolution_business",
 ];
 
 /** The local period (`YYYY-MM-DD`, or `YYYY-MM-DDTHH:00` by hour) a UTC hour falls in. */
@@ -195,11 +204,11 @@ function summarise(
     to: range.to,
     timezone: range.timezone,
     granularity,
-    totals: total.totals(),
-    previous: { from: before.from, to: before.to, totals: previous.totals() },
+    totals: total.totals(range.hours),
+    previous: { from: before.from, to: before.to, totals: previous.totals(range.hours) },
     series: periodsOf(range, granularity).map((period) => {
       const tally = byPeriod.get(period) ?? new Tally();
-      const { first_response_time, resolution_time, ...counts } = tally.totals();
+      const { first_response_time, resolution_time, ...counts } = tally.totals(range.hours);
       return {
         period,
         ...counts,
@@ -294,7 +303,13 @@ export async function agentLeaderboard(db: Db, workspaceId: string, range: Repor
           inWorkspace(
             reportRollups,
             workspaceId,
-            inArray(reportRollups.metric, ["messages_out", "first_response", "resolution"]),
+            inArray(reportRollups.metric, [
+              "messages_out",
+              "first_response",
+              "resolution",
+              "first_response_business",
+              "resolution_business",
+            ]),
             inArray(reportRollups.dimension, dimensions),
             gte(reportRollups.hour, start),
             lt(reportRollups.hour, end),
@@ -314,9 +329,9 @@ export async function agentLeaderboard(db: Db, workspaceId: string, range: Repor
     name: names.get(agentId) ?? null,
     replies: tally.count("messages_out"),
     first_responses: tally.count("first_response"),
-    first_response_time: tally.duration("first_response"),
+    first_response_time: tally.duration(tally.kindOf("first_response", range.hours)),
     conversations_closed: tally.count("resolution"),
-    resolution_time: tally.duration("resolution"),
+    resolution_time: tally.duration(tally.kindOf("resolution", range.hours)),
   }));
   agents.sort((a, b) => b.replies - a.replies || a.agent_id.localeCompare(b.agent_id));
   return { from: range.from, to: range.to, timezone: range.timezone, agents };

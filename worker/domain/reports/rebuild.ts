@@ -58,8 +58,10 @@ export async function recomputeRollups(db: Db, workspaceId: string): Promise<Map
         createdAt: conversations.createdAt,
         firstResponseAt: conversations.firstResponseAt,
         firstResponseBy: conversations.firstResponseBy,
+        firstResponseBusinessMs: conversations.firstResponseBusinessMs,
         closedAt: conversations.closedAt,
         closedBy: conversations.closedBy,
+        resolutionBusinessMs: conversations.resolutionBusinessMs,
       })
       .from(conversations)
       .where(inWorkspace(conversations, workspaceId, gt(conversations.id, after)))
@@ -82,18 +84,30 @@ function countConversation(
     createdAt: number;
     firstResponseAt: number | null;
     firstResponseBy: string | null;
+    firstResponseBusinessMs: number | null;
     closedAt: number | null;
     closedBy: string | null;
+    resolutionBusinessMs: number | null;
   },
 ) {
   counters.add("conversations_opened", c.createdAt, { channelId: c.channelId, agentId: null });
   if (c.firstResponseAt !== null) {
     const dims = { channelId: c.channelId, agentId: c.firstResponseBy };
     counters.add("first_response", c.firstResponseAt, dims, 1, c.firstResponseAt - c.createdAt);
+    if (c.firstResponseBusinessMs !== null)
+      counters.add(
+        "first_response_business",
+        c.firstResponseAt,
+        dims,
+        1,
+        c.firstResponseBusinessMs,
+      );
   }
   if (c.status === "closed" && c.closedAt !== null) {
     const dims = { channelId: c.channelId, agentId: c.closedBy };
     counters.add("resolution", c.closedAt, dims, 1, c.closedAt - c.createdAt);
+    if (c.resolutionBusinessMs !== null)
+      counters.add("resolution_business", c.closedAt, dims, 1, c.resolutionBusinessMs);
   }
 }
 

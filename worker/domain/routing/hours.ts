@@ -140,6 +140,16 @@ export function nextPeriodStart(hours: BusinessHours, at: number): number | null
   return null;
 }
 
+/** Open time between two instants, in milliseconds: report durations in business hours. */
+export function openMsBetween(hours: BusinessHours, from: number, to: number) {
+  let open = 0;
+  for (const [start, end] of intervalsFrom(hours, from)) {
+    if (start >= to) break;
+    open += Math.min(end, to) - start;
+  }
+  return open;
+}
+
 /** The instant `minutes` of open time after `start`: SLA targets count business time only. */
 export function addBusinessMinutes(hours: BusinessHours, start: number, minutes: number) {
   let left = minutes * MINUTE;
