@@ -1,0 +1,197 @@
+/// <reference lib="dom" />
+
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startConversa } from "../../scripts/local-server.mjs";
+import { DEMO_LOGIN } from "../../scripts/seed.mjs";
+import { expectAccessible, type LocalConversa, launchBrowser, VIEWPORTS } from "./browser";
+
+let server: LocalConversa;
+let browser: Browser;
+let admin: string;
+let supervisor: Page;
+
+const cookieOf = (response: Response) =>
+  (response.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+
+/** A JSON call to the local Conversa as a signed-in person. */
+async function call<T = Record<string, unknown>>(
+  cookie: string,
+  path: string,
+  body?: unknown,
+  method = body ? "POST" : "GET",
+): Promise<T> {
+  const response = await fetch(`${server.base}${path}`, {
+    method,
+    headers: { cookie, origin: server.base, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  return (text ? JSON.parse(text) : null) as T;
+}
+
+const signInAs = async (email: string, password: string) =>
+  cookieOf(
+    await fetch(`${server.base}/api/v1/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: server.base },
+      body: JSON.stringify({ email, password }),
+    }),
+  );
+
+/** A member with `role`, joined through an invitation; answers their session cookie. */
+async function member(email: string, name: string, role: "agent" | "supervisor") {
+  const invitation = await call<{ token: string }>(admin, "/api/v1/invitations", { email, role });
+  const password = `${role}-secret-1`;
+  const accepted = await fetch(`${server.base}/api/v1/auth/accept-invite`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: server.base },
+    body: JSON.stringify({ token: invitation.token, password, name }),
+  });
+  expect(accepted.status).toBe(200);
+  return { email, password, cookie: await signInAs(email, password) };
+}
+
+/** A web-chat visitor who writes once: a conversation opened, a message in. */
+async function visitorWrites(name: string, text: string) {
+  const session = await fetch(`${server.base}/widget/v1/sessions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ channel_id: server.channelId, name }),
+  });
+  const { token } = (await session.json()) as { token: string };
+  const sent = await fetch(`${server.base}/widget/v1/messages`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify({ text }),
+  });
+  expect(sent.status, await sent.clone().text()).toBe(201);
+  return ((await sent.json()) as { conversation_id: string }).conversation_id;
+}
+
+type Totals = {
+  conversations_opened: number;
+  conversations_closed: number;
+  messages_in: number;
+  messages_out: number;
+};
+type ConversationsReport = { totals: Totals; series: { period: string }[] };
+
+const today = () => {
+  const d = new Date();
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+};
+const daysAgo = (days: number) => {
+  const d = new Date();
+  d.setDate(d.getDate() - days);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+};
+
+/** Three conversations: two answered (one by each of two people), one of them closed. */
+async function seed(supervisorCookie: string) {
+  const first = await visitorWrites("Lucía Fernández", "Hola, my order 4711 has not arrived");
+  const second = await visitorWrites("Tom Baker", "Can I change my delivery address?");
+  await visitorWrites("Aylin Demir", "Do you ship to Izmir?");
+  await call(admin, `/api/v1/conversations/${first}/messages`, { text: "Let me check that." });
+  await call(admin, `/api/v1/conversations/${first}/messages`, { text: "It ships today." });
+  await call(supervisorCookie, `/api/v1/conversations/${second}/messages`, { text: "Sure!" });
+  await call(admin, `/api/v1/conversations/${first}/status`, {
+    status: "closed",
+    reason: "Resolved",
+  });
+  // the counters follow the projection: wait until they hold what was done
+  const url = `/api/v1/reports/conversations?from=${daysAgo(6)}&to=${today()}`;
+  for (let tries = 0; tries < 60; tries++) {
+    const { totals } = await call<ConversationsReport>(admin, url);
+    if (totals.conversations_opened === 3 && totals.conversations_closed === 1) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error("the reports never counted the seeded conversations");
+}
+
+const kpi = (page: Page, key: string) =>
+  page.locator(`[data-kpi="${key}"] .kpi-value`).textContent();
+
+beforeAll(async () => {
+  server = await startConversa(8961);
+  browser = await launchBrowser();
+  admin = await signInAs(DEMO_LOGIN.email, DEMO_LOGIN.password);
+  const lead = await member("sofia@demo.local", "Sofía Reyes", "supervisor");
+  await seed(lead.cookie);
+  const context = await browser.newContext({ viewport: VIEWPORTS.laptop, baseURL: server.base });
+  supervisor = await context.newPage();
+  await supervisor.goto("/");
+  await supervisor.fill("input[name=email]", lead.email);
+  await supervisor.fill("input[name=password]", lead.password);
+  await supervisor.click("button[type=submit]");
+  await supervisor.waitForSelector("nav.rail");
+}, 400_000);
+
+afterAll(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+describe("the reports screen", () => {
+  it("shows a supervisor the range's figures as the API gives them, kept in the address", async () => {
+    const page = supervisor;
+    await page.getByRole("link", { name: "Reports", exact: true }).click();
+    await page.waitForURL("**/reports");
+    await page.getByRole("heading", { name: "Reports", level: 1 }).waitFor();
+
+    const api = await call<ConversationsReport>(
+      admin,
+      `/api/v1/reports/conversations?from=${daysAgo(6)}&to=${today()}`,
+    );
+    await expect
+      .poll(() => kpi(page, "opened"), { timeout: 15_000 })
+      .toBe(String(api.totals.conversations_opened));
+    expect(await kpi(page, "closed")).toBe(String(api.totals.conversations_closed));
+    expect(await kpi(page, "messagesIn")).toBe(String(api.totals.messages_in));
+    expect(await kpi(page, "messagesOut")).toBe(String(api.totals.messages_out));
+    // the inbox now: two of the three are still open
+    await expect
+      .poll(() => page.locator('[data-stat="open"] dd').textContent(), { timeout: 15_000 })
+      .toBe("2");
+    await expectAccessible(page, "the reports screen", "#main");
+
+    // a custom range that ends before today's conversations has none of them
+    await page.getByLabel("Date range").selectOption("custom");
+    await page.waitForURL(/range=custom/);
+    await page.getByLabel("To", { exact: true }).fill(daysAgo(1));
+    await page.getByLabel("From", { exact: true }).fill(daysAgo(3));
+    await page.waitForURL(new RegExp(`from=${daysAgo(3)}&to=${daysAgo(1)}`));
+    await expect.poll(() => kpi(page, "opened"), { timeout: 15_000 }).toBe("0");
+
+    // a reload keeps the range; back goes to the one before
+    await page.reload();
+    await expect.poll(() => page.getByLabel("Date range").inputValue()).toBe("custom");
+    await expect.poll(() => page.getByLabel("From", { exact: true }).inputValue()).toBe(daysAgo(3));
+    await expect.poll(() => kpi(page, "opened"), { timeout: 15_000 }).toBe("0");
+    await page.goBack();
+    await page.goBack();
+    await expect.poll(() => kpi(page, "opened"), { timeout: 15_000 }).toBe("3");
+  });
+
+  it("shows an agent no Reports entry, and /reports says it is not theirs", async () => {
+    const agent = await member("luis@demo.local", "Luis Ortega", "agent");
+    const context = await browser.newContext({ viewport: VIEWPORTS.laptop, baseURL: server.base });
+    const page = await context.newPage();
+    await page.goto("/");
+    await page.fill("input[name=email]", agent.email);
+    await page.fill("input[name=password]", agent.password);
+    await page.click("button[type=submit]");
+    await page.waitForSelector("nav.rail");
+    expect(await page.getByRole("link", { name: "Reports" }).count()).toBe(0);
+    await page.goto("/reports");
+    await page.getByRole("heading", { name: "Reports are for supervisors and admins" }).waitFor();
+    const refused = await fetch(`${server.base}/api/v1/reports/overview`, {
+      headers: { cookie: agent.cookie },
+    });
+    expect(refused.status).toBe(403);
+    await context.close();
+  });
+});
