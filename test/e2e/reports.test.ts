@@ -1,10 +1,18 @@
 /// <reference lib="dom" />
 
+import { readdirSync, readFileSync } from "node:fs";
+import { parse } from "csv-parse/sync";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startConversa } from "../../scripts/local-server.mjs";
 import { DEMO_LOGIN } from "../../scripts/seed.mjs";
-import { expectAccessible, type LocalConversa, launchBrowser, VIEWPORTS } from "./browser";
+import {
+  expectAccessible,
+  expectNoSidewaysScroll,
+  type LocalConversa,
+  launchBrowser,
+  VIEWPORTS,
+} from "./browser";
 
 let server: LocalConversa;
 let browser: Browser;
@@ -112,6 +120,18 @@ async function seed(supervisorCookie: string) {
   throw new Error("the reports never counted the seeded conversations");
 }
 
+/** A screenshot of the whole screen: the window made as tall as the page scrolls, then back. */
+async function lookAtWhole(page: Page, path: string) {
+  const size = page.viewportSize() ?? VIEWPORTS.laptop;
+  const height = await page.locator("#main").evaluate((main) => {
+    main.scrollTop = 0;
+    return main.scrollHeight;
+  });
+  await page.setViewportSize({ width: size.width, height: Math.max(size.height, height) });
+  await page.screenshot({ path });
+  await page.setViewportSize(size);
+}
+
 const kpi = (page: Page, key: string) =>
   page.locator(`[data-kpi="${key}"] .kpi-value`).textContent();
 
@@ -156,7 +176,15 @@ describe("the reports screen", () => {
     await expect
       .poll(() => page.locator('[data-stat="open"] dd').textContent(), { timeout: 15_000 })
       .toBe("2");
+    // the charts draw the same series; their legends add them up
+    const legend = (chart: string) =>
+      page.locator(`section[aria-labelledby="chart-${chart}"] .chart-key`).allTextContents();
+    await expect
+      .poll(() => legend("conversations"), { timeout: 15_000 })
+      .toEqual(["Opened3", "Closed1"]);
+    await expect(page.locator(".time-chart-plot canvas").count()).resolves.toBe(2);
     await expectAccessible(page, "the reports screen", "#main");
+    await lookAtWhole(page, "/tmp/dash-laptop.png");
 
     // a custom range that ends before today's conversations has none of them
     await page.getByLabel("Date range").selectOption("custom");
@@ -165,6 +193,10 @@ describe("the reports screen", () => {
     await page.getByLabel("From", { exact: true }).fill(daysAgo(3));
     await page.waitForURL(new RegExp(`from=${daysAgo(3)}&to=${daysAgo(1)}`));
     await expect.poll(() => kpi(page, "opened"), { timeout: 15_000 }).toBe("0");
+    await expect
+      .poll(() => legend("conversations"), { timeout: 15_000 })
+      .toEqual(["Opened0", "Closed0"]);
+    await page.getByRole("heading", { name: "No agent activity in this range" }).waitFor();
 
     // a reload keeps the range; back goes to the one before
     await page.reload();
@@ -174,6 +206,52 @@ describe("the reports screen", () => {
     await page.goBack();
     await page.goBack();
     await expect.poll(() => kpi(page, "opened"), { timeout: 15_000 }).toBe("3");
+  });
+
+  it("sorts the agents and exports them as CSV", async () => {
+    const page = supervisor;
+    const table = page.getByRole("table", { name: "Agents" });
+    const names = () => table.locator("tbody td.agent-name").allTextContents();
+    await expect.poll(names, { timeout: 15_000 }).toEqual(["Demo Admin", "Sofía Reyes"]);
+    await table.getByRole("button", { name: "Replies" }).click();
+    await expect.poll(names).toEqual(["Sofía Reyes", "Demo Admin"]);
+    await table.getByRole("button", { name: "Agent" }).click();
+    await expect.poll(names).toEqual(["Demo Admin", "Sofía Reyes"]);
+
+    const link = page.getByRole("link", { name: "Export CSV – Agents" });
+    const href = (await link.getAttribute("href")) ?? "";
+    expect(href).toContain("format=csv");
+    const response = await page.request.get(href);
+    expect(response.headers()["content-type"]).toContain("text/csv");
+    const rows: Record<string, string>[] = parse(await response.text(), { columns: true });
+    expect(rows.map((row) => [row.agent, row.replies])).toEqual([
+      ["Demo Admin", "2"],
+      ["Sofía Reyes", "1"],
+    ]);
+  });
+
+  it("lays the screen out for a phone", async () => {
+    const page = supervisor;
+    await page.setViewportSize(VIEWPORTS.phone);
+    await page.locator(".time-chart-plot canvas").first().waitFor();
+    await expectAccessible(page, "the reports screen on a phone", "#main");
+    await lookAtWhole(page, "/tmp/dash-phone.png");
+    await expectNoSidewaysScroll(page, "the reports screen on a phone");
+    await page.setViewportSize(VIEWPORTS.laptop);
+  });
+
+  it("keeps uPlot out of the inbox's first load", () => {
+    const dist = new URL("../../web/dist/", import.meta.url).pathname;
+    const html = readFileSync(`${dist}index.html`, "utf8");
+    const loadedFirst = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+\.js)"/g)].map(
+      (m) => m[1] ?? "",
+    );
+    expect(loadedFirst.length).toBeGreaterThan(0);
+    const hasUplot = (file: string) =>
+      readFileSync(`${dist}${file}`, "utf8").includes("u-cursor-pt");
+    expect(loadedFirst.filter(hasUplot)).toEqual([]);
+    const chunks = readdirSync(`${dist}assets`).filter((f) => f.endsWith(".js"));
+    expect(chunks.filter((f) => hasUplot(`assets/${f}`)).length).toBeGreaterThan(0);
   });
 
   it("shows an agent no Reports entry, and /reports says it is not theirs", async () => {

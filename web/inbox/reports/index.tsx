@@ -3,7 +3,10 @@ import { useEffect, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { EmptyState, ListState, PageHeader, t, useResource } from "../../shared/ui";
 import { useSession } from "../session";
+import { AgentsTable } from "./agents";
 import {
+  type AgentsReport,
+  type BusiestHours,
   type Channel,
   type ConversationsReport,
   canReadReports,
@@ -17,8 +20,11 @@ import {
   reportUrl,
   searchOf,
 } from "./api";
+import { ReportCharts } from "./charts";
+import { ExportLink } from "./export";
 import { ReportFilterBar } from "./filters";
 import { dayLabel } from "./format";
+import { BusiestHoursGrid } from "./heatmap";
 import { KpiCards, OverviewStrip } from "./kpis";
 import "./reports.css";
 
@@ -66,6 +72,8 @@ function Reports() {
   const { channels, members } = useFilterChoices();
   const conversations = useResource<ConversationsReport>(reportUrl("conversations", filters));
   const report = conversations.error ? undefined : conversations.data;
+  const hours = useResource<BusiestHours>(reportUrl("busiest-hours", filters));
+  const agents = useResource<AgentsReport>(reportUrl("agents", filters));
 
   return (
     <main class="page reports-page" id="main">
@@ -79,8 +87,50 @@ function Reports() {
       <ReportFilterBar filters={filters} channels={channels} members={members} onChange={change} />
       <OverviewStrip overview={overview} />
       <ListState data={report} error={conversations.error} onRetry={conversations.reload} rows={3}>
-        {(shown) => <KpiCards totals={shown.totals} previous={shown.previous.totals} />}
+        {(shown) => (
+          <>
+            <KpiCards totals={shown.totals} previous={shown.previous.totals} />
+            <ReportCharts report={shown} filters={filters} />
+          </>
+        )}
       </ListState>
+      <div class="report-row">
+        <section class="report-card" aria-labelledby="report-hours">
+          <header class="report-card-head">
+            <div>
+              <h2 id="report-hours">{t("reports.heatmap.title")}</h2>
+              <p>{t("reports.heatmap.description")}</p>
+            </div>
+            <ExportLink
+              report="busiest-hours"
+              filters={filters}
+              name={t("reports.heatmap.title")}
+            />
+          </header>
+          <ListState
+            data={hours.error ? undefined : hours.data}
+            error={hours.error}
+            onRetry={hours.reload}
+            rows={3}
+          >
+            {(shown) => <BusiestHoursGrid report={shown} />}
+          </ListState>
+        </section>
+        <section class="report-card" aria-labelledby="report-agents">
+          <header class="report-card-head">
+            <h2 id="report-agents">{t("reports.agents.title")}</h2>
+            <ExportLink report="agents" filters={filters} name={t("reports.agents.title")} />
+          </header>
+          <ListState
+            data={agents.error ? undefined : agents.data}
+            error={agents.error}
+            onRetry={agents.reload}
+            rows={3}
+          >
+            {(shown) => <AgentsTable rows={shown.agents} />}
+          </ListState>
+        </section>
+      </div>
     </main>
   );
 }
