@@ -18,6 +18,7 @@ let server: LocalConversa;
 let browser: Browser;
 let admin: string;
 let supervisor: Page;
+let lead: { email: string; password: string; cookie: string };
 
 const cookieOf = (response: Response) =>
   (response.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
@@ -139,7 +140,7 @@ beforeAll(async () => {
   server = await startConversa(8961);
   browser = await launchBrowser();
   admin = await signInAs(DEMO_LOGIN.email, DEMO_LOGIN.password);
-  const lead = await member("sofia@demo.local", "Sofía Reyes", "supervisor");
+  lead = await member("sofia@demo.local", "Sofía Reyes", "supervisor");
   await seed(lead.cookie);
   const context = await browser.newContext({ viewport: VIEWPORTS.laptop, baseURL: server.base });
   supervisor = await context.newPage();
@@ -238,6 +239,29 @@ describe("the reports screen", () => {
     await lookAtWhole(page, "/tmp/dash-phone.png");
     await expectNoSidewaysScroll(page, "the reports screen on a phone");
     await page.setViewportSize(VIEWPORTS.laptop);
+  });
+
+  it("reads right to left in Arabic and draws in the dark theme's colours", async () => {
+    const page = supervisor;
+    await call(lead.cookie, "/api/v1/me", { language: "ar" }, "PATCH");
+    await page.reload();
+    await page.getByRole("heading", { name: "التقارير", level: 1 }).waitFor();
+    await page.locator(".time-chart-plot canvas").first().waitFor();
+    expect(await page.evaluate(() => document.documentElement.dir)).toBe("rtl");
+    await expectAccessible(page, "the reports screen in Arabic", "#main");
+    await lookAtWhole(page, "/tmp/dash-ar-laptop.png");
+    await page.setViewportSize(VIEWPORTS.phone);
+    await expectNoSidewaysScroll(page, "the reports screen in Arabic on a phone");
+    await lookAtWhole(page, "/tmp/dash-ar-phone.png");
+    await page.setViewportSize(VIEWPORTS.laptop);
+    await call(lead.cookie, "/api/v1/me", { language: "en" }, "PATCH");
+
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.reload();
+    await page.locator(".time-chart-plot canvas").first().waitFor();
+    await expectAccessible(page, "the reports screen in the dark", "#main");
+    await lookAtWhole(page, "/tmp/dash-dark.png");
+    await page.emulateMedia({ colorScheme: "light" });
   });
 
   it("keeps uPlot out of the inbox's first load", () => {

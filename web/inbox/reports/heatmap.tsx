@@ -26,7 +26,7 @@ export function BusiestHoursGrid({ report }: { report: BusiestHours }) {
           <caption class="sr-only">{t("reports.heatmap.description")}</caption>
           <thead>
             <tr>
-              <td />
+              <td class="corner" />
               {HOURS.map((hour) => (
                 <th key={hour} scope="col" class={labelled(hour) ? "" : "quiet"}>
                   {formatNumber(hour)}
