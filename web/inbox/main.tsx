@@ -21,6 +21,7 @@ const Automations = lazy(() => import("./automations"));
 const SentHistory = lazy(() => import("./sent"));
 const Broadcasts = lazy(() => import("./broadcasts"));
 const ScheduledCalendar = lazy(() => import("./scheduled"));
+const Reports = lazy(() => import("./reports"));
 
 function SignedIn({
   me,
@@ -62,6 +63,7 @@ function Routes() {
       <Route path="/automations" component={Automations} />
       <Route path="/sent" component={SentHistory} />
       <Route path="/scheduled" component={ScheduledCalendar} />
+      <Route path="/reports" component={Reports} />
       <Route path="/broadcasts/*" component={Broadcasts} />
       <Route path="/broadcasts" component={Broadcasts} />
       <Route path="/settings/*" component={Settings} />

@@ -1,5 +1,6 @@
 import {
   CalendarClock,
+  ChartColumn,
   Check,
   Contact,
   Ellipsis,
@@ -19,6 +20,7 @@ import { useLocation } from "preact-iso";
 import { request } from "../shared/api";
 import { Avatar, Menu, type MenuItem, t, toast } from "../shared/ui";
 import { canReadAutomations } from "./automations/api";
+import { canReadReports } from "./reports/api";
 import { useSession } from "./session";
 
 type Presence = "online" | "away" | "offline";
@@ -132,6 +134,9 @@ export function Shell({ children }: { children: ComponentChildren }) {
   const secondary = [
     { href: "/sent", label: t("sent.rail"), Icon: Send },
     { href: "/scheduled", label: t("scheduled.rail"), Icon: CalendarClock },
+    ...(canReadReports(me)
+      ? [{ href: "/reports", label: t("reports.rail"), Icon: ChartColumn }]
+      : []),
     { href: "/settings", label: t("app.settings"), Icon: Settings },
   ];
   return (

@@ -1,0 +1,141 @@
+import { Lock } from "lucide-preact";
+import { useEffect, useState } from "preact/hooks";
+import { useLocation } from "preact-iso";
+import { EmptyState, ListState, PageHeader, t, useResource } from "../../shared/ui";
+import { useSession } from "../session";
+import { AgentsTable } from "./agents";
+import {
+  type AgentsReport,
+  type BusiestHours,
+  type Channel,
+  type ConversationsReport,
+  canReadReports,
+  channelsOf,
+  filtersInQuery,
+  type Member,
+  membersOf,
+  type Overview,
+  overviewNow,
+  type ReportFilters,
+  reportUrl,
+  searchOf,
+} from "./api";
+import { ReportCharts } from "./charts";
+import { ExportLink } from "./export";
+import { ReportFilterBar } from "./filters";
+import { dayLabel } from "./format";
+import { BusiestHoursGrid } from "./heatmap";
+import { KpiCards, OverviewStrip } from "./kpis";
+import "./reports.css";
+
+const LIVE_EVERY_MS = 30_000;
+
+/** The inbox now, asked again every 30 s while the screen is open. */
+function useOverview() {
+  const [overview, setOverview] = useState<Overview | undefined>(undefined);
+  useEffect(() => {
+    const load = () => overviewNow().then(setOverview, () => {});
+    load();
+    const timer = setInterval(load, LIVE_EVERY_MS);
+    return () => clearInterval(timer);
+  }, []);
+  return overview;
+}
+
+/** Channels and agents to filter by. */
+function useFilterChoices() {
+  const [channels, setChannels] = useState<Channel[]>([]);
+  const [members, setMembers] = useState<Member[]>([]);
+  useEffect(() => {
+    channelsOf().then(setChannels, () => setChannels([]));
+    membersOf().then(setMembers, () => setMembers([]));
+  }, []);
+  return { channels, members };
+}
+
+function NotAllowed() {
+  return (
+    <main class="page reports-page" id="main">
+      <PageHeader title={t("reports.title")} />
+      <EmptyState icon={<Lock size={22} />} title={t("reports.notAllowed.title")}>
+        {t("reports.notAllowed.body")}
+      </EmptyState>
+    </main>
+  );
+}
+
+function Reports() {
+  const { path, query, route } = useLocation();
+  const filters = filtersInQuery(query);
+  const change = (next: ReportFilters) => route(`${path}${searchOf(next)}`);
+  const overview = useOverview();
+  const { channels, members } = useFilterChoices();
+  const conversations = useResource<ConversationsReport>(reportUrl("conversations", filters));
+  const report = conversations.error ? undefined : conversations.data;
+  const hours = useResource<BusiestHours>(reportUrl("busiest-hours", filters));
+  const agents = useResource<AgentsReport>(reportUrl("agents", filters));
+
+  return (
+    <main class="page reports-page" id="main">
+      <PageHeader
+        title={t("reports.title")}
+        description={t("reports.range", {
+          from: dayLabel(filters.from),
+          to: dayLabel(filters.to),
+        })}
+      />
+      <ReportFilterBar filters={filters} channels={channels} members={members} onChange={change} />
+      <OverviewStrip overview={overview} />
+      <ListState data={report} error={conversations.error} onRetry={conversations.reload} rows={3}>
+        {(shown) => (
+          <>
+            <KpiCards totals={shown.totals} previous={shown.previous.totals} />
+            <ReportCharts report={shown} filters={filters} />
+          </>
+        )}
+      </ListState>
+      <div class="report-row">
+        <section class="report-card" aria-labelledby="report-hours">
+          <header class="report-card-head">
+            <div>
+              <h2 id="report-hours">{t("reports.heatmap.title")}</h2>
+              <p>{t("reports.heatmap.description")}</p>
+            </div>
+            <ExportLink
+              report="busiest-hours"
+              filters={filters}
+              name={t("reports.heatmap.title")}
+            />
+          </header>
+          <ListState
+            data={hours.error ? undefined : hours.data}
+            error={hours.error}
+            onRetry={hours.reload}
+            rows={3}
+          >
+            {(shown) => <BusiestHoursGrid report={shown} />}
+          </ListState>
+        </section>
+        <section class="report-card" aria-labelledby="report-agents">
+          <header class="report-card-head">
+            <h2 id="report-agents">{t("reports.agents.title")}</h2>
+            <ExportLink report="agents" filters={filters} name={t("reports.agents.title")} />
+          </header>
+          <ListState
+            data={agents.error ? undefined : agents.data}
+            error={agents.error}
+            onRetry={agents.reload}
+            rows={3}
+          >
+            {(shown) => <AgentsTable rows={shown.agents} />}
+          </ListState>
+        </section>
+      </div>
+    </main>
+  );
+}
+
+export default function ReportsScreen() {
+  const { me } = useSession();
+  return canReadReports(me) ? <Reports /> : <NotAllowed />;
+}
