@@ -2948,6 +2948,75 @@ export interface paths {
       };
     };
   };
+  "/api/v1/conversations/{id}/transcript": {
+    /** The conversation's transcript as a text or HTML download */
+    get: {
+      parameters: {
+        query?: {
+          /** @description `text`, or `html`: a page that prints well (print it to PDF from the browser) */
+          format?: "text" | "html";
+          /** @description The workspace's when absent */
+          timezone?: string;
+          /** @description Include internal notes */
+          notes?: "true" | "false";
+        };
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description The transcript */
+        200: {
+          content: {
+            "text/plain": string;
+            "text/html": string;
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/api/v1/conversations/{id}/attachments": {
     /** Send a file to the customer (multipart: `file`, optional `text` as its caption) */
     post: {

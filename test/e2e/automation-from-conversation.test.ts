@@ -60,7 +60,7 @@ async function openConversation(on: Page, id: string) {
 describe("running an automation from a conversation", () => {
   let conversationId = "";
 
-  it("offers no “More actions” while no active automation is run by hand", async () => {
+  it("offers no automation while none active is run by hand; the transcript downloads from the same menu", async () => {
     conversationId = await visitorConversation("Hola, ¿me ayudan con mi pedido?");
     await call("POST", "/api/v1/automations", {
       name: "Still a draft",
@@ -68,7 +68,18 @@ describe("running an automation from a conversation", () => {
       steps: [{ type: "add_tag", tag: "draft" }],
     });
     await openConversation(page, conversationId);
-    await expect(page.getByRole("button", { name: "More actions" }).count()).resolves.toBe(0);
+    await page.getByRole("button", { name: "More actions" }).click();
+    await expect(page.getByRole("menuitem").allTextContents()).resolves.toEqual([
+      "Download transcript",
+    ]);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("menuitem", { name: "Download transcript" }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^conversation-\d+\.html$/);
+    const path = await download.path();
+    const { readFile } = await import("node:fs/promises");
+    expect(await readFile(path, "utf8")).toContain("Hola, ¿me ayudan con mi pedido?");
   });
 
   it("runs “Follow up” from the menu: a toast, then its reply and activity line in the timeline", async () => {

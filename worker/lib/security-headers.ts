@@ -7,6 +7,8 @@ import { createMiddleware } from "hono/factory";
 export const CONTENT_SECURITY_POLICY = {
   /** JSON and problems: nothing in them may load anything or be framed. */
   api: "default-src 'none'; frame-ancestors 'none'",
+  /** A conversation's transcript as a page: its own inline styles, nothing else. */
+  transcript: "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
   /** Uploaded files: never a page of ours (no script, no same-origin), never framed. */
   files: "default-src 'none'; sandbox; frame-ancestors 'none'",
   /** The API docs: Swagger UI from our own origin, talking only to our own API. */
@@ -43,6 +45,7 @@ export function surfaceOf(path: string): Surface {
   if (path === "/api/docs" || path.startsWith("/api/docs/")) return "docs";
   if (path === "/demo") return "demo";
   if (path.startsWith("/files/")) return "files";
+  if (/^\/api\/v1\/conversations\/[^/]+\/transcript$/.test(path)) return "transcript";
   return "api";
 }
 

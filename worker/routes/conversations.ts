@@ -11,6 +11,8 @@ import { listConversations } from "../domain/messaging/conversation-list";
 import { getConversation } from "../domain/messaging/conversations";
 import { MAX_UPLOAD_BYTES, sendAgentFile, sendAgentMessage } from "../domain/messaging/messages";
 import { conversationStub } from "../domain/messaging/stubs";
+import { transcriptHtml, transcriptOf, transcriptText } from "../domain/messaging/transcript";
+import { workspaceTimezone } from "../domain/scheduled-messages/hours";
 import { payloadTooLarge, validationFailed } from "../lib/errors";
 import { authenticated, createRouter } from "../lib/router";
 import { errorResponses, IdParam, jsonBody, jsonResponse, multiLine } from "../schemas/common";
@@ -28,6 +30,7 @@ import {
   MessageSchema,
   MessagesQuery,
   StatusBody,
+  TranscriptQuery,
 } from "../schemas/conversations";
 
 const tags = ["Conversations"];
@@ -78,6 +81,25 @@ const messagesRoute = createRoute({
   request: { params: ConversationId, query: MessagesQuery },
   responses: {
     200: jsonResponse(MessagePage, "Messages by seq"),
+    ...errorResponses,
+  },
+});
+
+const transcriptRoute = createRoute({
+  method: "get",
+  path: "/conversations/{id}/transcript",
+  tags,
+  summary: "The conversation's transcript as a text or HTML download",
+  security,
+  request: { params: ConversationId, query: TranscriptQuery },
+  responses: {
+    200: {
+      description: "The transcript",
+      content: {
+        "text/plain": { schema: z.string() },
+        "text/html": { schema: z.string() },
+      },
+    },
     ...errorResponses,
   },
 });
@@ -204,6 +226,21 @@ export const conversationsRouter = createRouter()
       audience: "agent",
     });
     return c.json({ data }, 200);
+  })
+  .openapi(transcriptRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    const query = c.req.valid("query");
+    const { workspaceId } = c.get("principal");
+    const conversation = await getConversation(c.get("db"), workspaceId, id);
+    const timezone = query.timezone ?? (await workspaceTimezone(c.get("db"), workspaceId));
+    const transcript = await transcriptOf(c.env, conversation, { timezone, notes: query.notes });
+    const html = query.format === "html";
+    return new Response(html ? transcriptHtml(transcript) : transcriptText(transcript), {
+      headers: {
+        "content-type": html ? "text/html; charset=utf-8" : "text/plain; charset=utf-8",
+        "content-disposition": `attachment; filename="conversation-${conversation.number}.${html ? "html" : "txt"}"`,
+      },
+    });
   })
   .openapi(sendRoute, async (c) => {
     const message = await sendAgentMessage(

@@ -8,6 +8,7 @@ import {
   SENDER_TYPES,
 } from "../db/schema";
 import { AssistantMessageSchema, ConversationAiSchema } from "./assistants";
+import { Timezone } from "./automation-rules";
 import { EMAIL_AREAS } from "./channels";
 import { multiLine, singleLine, Timestamp } from "./common";
 import { TagName } from "./contacts";
@@ -298,3 +299,15 @@ export const ClientFrame = z.discriminatedUnion("type", [
   z.object({ type: z.literal("read"), seq: z.number().int().min(0) }),
   z.object({ type: z.literal("ping") }),
 ]);
+
+export const TranscriptQuery = z.object({
+  format: z.enum(["text", "html"]).default("text").openapi({
+    description: "`text`, or `html`: a page that prints well (print it to PDF from the browser)",
+  }),
+  timezone: Timezone.optional().openapi({ description: "The workspace's when absent" }),
+  notes: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((value) => value === "true")
+    .openapi({ description: "Include internal notes" }),
+});

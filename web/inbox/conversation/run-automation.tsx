@@ -1,4 +1,4 @@
-import { Ellipsis, NotebookText, Zap } from "lucide-preact";
+import { Ellipsis, FileDown, NotebookText, Zap } from "lucide-preact";
 import { useEffect, useState } from "preact/hooks";
 import type { Conversation } from "../../shared/api";
 import {
@@ -134,6 +134,14 @@ function alignWithinPane(button: HTMLElement): "start" | "end" {
 }
 
 /** The conversation's further actions: a summary by AI, running an automation by hand. */
+
+/** The conversation as a page that prints well, its times on this browser's clock. */
+function downloadTranscript(id: string) {
+  const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const query = new URLSearchParams({ format: "html", timezone });
+  window.location.assign(`/api/v1/conversations/${id}/transcript?${query}`);
+}
+
 export function MoreActions({
   conversation,
   me,
@@ -148,6 +156,11 @@ export function MoreActions({
   const [summarizing, setSummarizing] = useState(false);
   const [align, setAlign] = useState<"start" | "end">("end");
   const items: MenuItem[] = [
+    {
+      label: t("conversation.downloadTranscript"),
+      icon: <FileDown size={16} class="icon" />,
+      onSelect: () => downloadTranscript(conversation.id),
+    },
     ...(ai
       ? [
           {
@@ -167,7 +180,6 @@ export function MoreActions({
         ]
       : []),
   ];
-  if (items.length === 0) return null;
   return (
     <>
       <Menu
