@@ -7535,6 +7535,242 @@ export interface paths {
       };
     };
   };
+  "/api/v1/exports": {
+    /** The workspace's latest exports, newest first */
+    get: {
+      responses: {
+        /** @description The exports */
+        200: {
+          content: {
+            "application/json": components["schemas"]["ExportList"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    /**
+     * Export contacts or conversations as CSV, written in the background
+     * @description Answers at once with the export's progress; `GET /exports/{id}` follows it, and its `download_url` gives the file once done. Cells a spreadsheet would run as a formula start with `'`.
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["ExportCreate"];
+        };
+      };
+      responses: {
+        /** @description Started */
+        202: {
+          content: {
+            "application/json": components["schemas"]["Export"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/exports/{id}": {
+    /** An export's progress */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description The export */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Export"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/exports/{id}/download": {
+    /** A finished export's CSV file */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description The CSV file */
+        200: {
+          content: {
+            "text/csv": string;
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/api/v1/segments": {
     /** The workspace's segments (audiences defined by rules), by name */
     get: {
@@ -14875,6 +15111,71 @@ export interface components {
           };
         }[];
       rebuilt: boolean;
+    };
+    Export: {
+      id: string;
+      /** @enum {string} */
+      kind: "contacts" | "conversations";
+      /** @enum {string} */
+      status: "running" | "done" | "failed";
+      rows_done: number;
+      rows_total: number;
+      /** @description 0 to 1 */
+      progress: number;
+      error: string | null;
+      /** @description Where the CSV downloads from, once done */
+      download_url: string | null;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      created_at: string;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      finished_at: string | null;
+    };
+    ExportCreate: OneOf<[{
+      /** @enum {string} */
+      kind: "contacts";
+      /**
+       * @description The contacts list's filters; every contact when absent
+       * @default {}
+       */
+      filters?: {
+        q?: string;
+        /** @example vip */
+        tag?: string;
+        segment_id?: string;
+        /** @description Custom field filters, `key:operator:value`, as the contacts list takes them */
+        field?: string[];
+      };
+    }, {
+      /** @enum {string} */
+      kind: "conversations";
+      /**
+       * @description Every conversation when absent
+       * @default {}
+       */
+      filters?: {
+        /** @enum {string} */
+        status?: "open" | "pending" | "snoozed" | "closed";
+        channel_id?: string;
+        /**
+         * Format: date
+         * @description Opened on or after (UTC)
+         */
+        from?: string;
+        /**
+         * Format: date
+         * @description Opened on or before (UTC)
+         */
+        to?: string;
+      };
+    }]>;
+    ExportList: {
+      data: components["schemas"]["Export"][];
     };
     SegmentList: {
       data: components["schemas"]["Segment"][];

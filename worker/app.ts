@@ -41,6 +41,7 @@ import { conversationsRouter } from "./routes/conversations";
 import { copilotRouter } from "./routes/copilot";
 import { demoRouter } from "./routes/demo";
 import { docsRouter } from "./routes/docs";
+import { exportsRouter } from "./routes/exports";
 import { filesRouter } from "./routes/files";
 import { invitationsRouter } from "./routes/invitations";
 import { knowledgeRouter } from "./routes/knowledge";
@@ -202,6 +203,7 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
     .route(API, automationsRouter)
     .route(API, automationTemplatesRouter)
     .route(API, reportsRouter)
+    .route(API, exportsRouter)
     .route(API, segmentsRouter)
     .route(API, outboundMessagesRouter)
     .route(API, broadcastsRouter)

@@ -7,6 +7,7 @@ import { channelNamedPublicly } from "./domain/channels/channels";
 import { type InboundJob, ingestEvent, NotYetKnown } from "./domain/channels/inbound";
 import { deliverOutbound, type OutboundJob, queueOutbound } from "./domain/channels/outbound";
 import { deliverQueued, type EventJob, subjectOf } from "./domain/events/record";
+import { continueExport, type ExportJob, failExport } from "./domain/exports/exports";
 import { attemptDelivery, type WebhookJob } from "./domain/webhooks/delivery";
 import { inBatch } from "./lib/batch-memo";
 import { type Clock, systemClock } from "./lib/clock";
@@ -18,6 +19,7 @@ export const WEBHOOKS_QUEUE = "conversa-webhooks";
 export const EVENTS_QUEUE = "conversa-events";
 export const AUTOMATIONS_QUEUE = "conversa-automations";
 export const BROADCASTS_QUEUE = "conversa-broadcasts";
+export const EXPORTS_QUEUE = "conversa-exports";
 
 /** A status can overtake the send that created its message id: it waits this long, this often. */
 const EARLY_STATUS_DELAY_SECONDS = 2;
@@ -181,6 +183,26 @@ export async function consumeBroadcasts(
   );
 }
 
+/** Tries before an export is given up as failed, with the reason. */
+const EXPORT_ATTEMPTS = 5;
+
+/** An export's next pages; one that keeps failing is marked failed rather than retried forever. */
+export async function consumeExports(batch: MessageBatch<ExportJob>, env: Env) {
+  const db = createDb(env.DB);
+  for (const message of batch.messages) {
+    try {
+      await continueExport(db, env, message.body, Date.now());
+      message.ack();
+    } catch (error) {
+      console.error(`export ${message.body.exportId} failed`, error);
+      if (message.attempts >= EXPORT_ATTEMPTS) {
+        await failExport(db, message.body, String(error), Date.now());
+        message.ack();
+      } else message.retry({ delaySeconds: retryDelay(message.attempts) });
+    }
+  }
+}
+
 /** Each batch's work shares its reads (see `inBatch`). */
 export function handleQueue(batch: MessageBatch, env: Env) {
   return inBatch(() => consume(batch, env));
@@ -191,6 +213,7 @@ async function consume(batch: MessageBatch, env: Env) {
     return consumeAutomations(batch as MessageBatch<AutomationJob | ScheduleJob>, env);
   if (batch.queue === BROADCASTS_QUEUE)
     return consumeBroadcasts(batch as MessageBatch<BroadcastJob>, env);
+  if (batch.queue === EXPORTS_QUEUE) return consumeExports(batch as MessageBatch<ExportJob>, env);
   if (batch.queue === WEBHOOKS_QUEUE)
     return consumeWebhooks(batch as MessageBatch<WebhookJob>, env);
   if (batch.queue === EVENTS_QUEUE) return consumeEvents(batch as MessageBatch<EventJob>, env);

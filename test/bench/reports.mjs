@@ -131,7 +131,7 @@ async function timed(cookie, url) {
 const now = Date.now();
 process.removeAllListeners("warning");
 let workspaceId = "";
-const server = await startConversa(8978, {
+const server = await startConversa(8969, {
   dataRoot: tmpdir(),
   beforeStart: (persist) => {
     workspaceId = writeHistory(persist, now);

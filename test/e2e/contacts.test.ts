@@ -143,6 +143,32 @@ describe("the contacts screen", () => {
     await waitForRows(await namesByName());
   });
 
+  it("exports the list as filtered to a CSV, following its progress to the download", async () => {
+    await page.goto("/contacts");
+    await page.locator(".contacts-table tbody tr").first().waitFor();
+    await page.getByLabel("Filter by tag").selectOption("wholesale");
+    await waitForRows(["Dana Ortiz"]);
+    await page.getByRole("button", { name: "Export CSV" }).click();
+    const dialog = page.getByRole("dialog", { name: "Export contacts" });
+    const download = dialog.getByRole("link", { name: "Download CSV" });
+    await download.waitFor({ timeout: 15_000 });
+    await expect(dialog.getByRole("progressbar").getAttribute("aria-valuenow")).resolves.toBe(
+      "100",
+    );
+    await expect(dialog.textContent()).resolves.toContain("Rows written: 1 of 1");
+    await expectAccessible(page, "the export dialog", "dialog");
+    await screenshot(page, "contacts-export");
+    const href = (await download.getAttribute("href")) ?? "";
+    const file = await page.request.get(href);
+    expect(file.headers()["content-type"]).toBe("text/csv; charset=utf-8");
+    const lines = (await file.text()).trim().split("\r\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain("Dana Ortiz");
+    expect(lines[1]).toContain("wholesale");
+    await dialog.getByRole("button", { name: "Close" }).last().click();
+    await page.getByLabel("Filter by tag").selectOption("");
+  });
+
   it("creates a contact, showing the phone's error beside the phone field", async () => {
     await page.getByRole("button", { name: "New contact" }).first().click();
     const dialog = page.getByRole("dialog");

@@ -78,6 +78,7 @@ const ROUTES_WITHOUT_IDS = new Set([
   "GET /api/v1/segments",
   "GET /api/v1/reports/overview",
   "GET /api/v1/reports/consolidated",
+  "GET /api/v1/exports",
   "POST /api/v1/reports/rebuild",
   "GET /api/v1/outbound-messages/saved-filters",
   "GET /api/v1/broadcasts",
@@ -344,6 +345,12 @@ const REQUESTS: Record<string, Request> = {
   "GET /api/v1/reports/conversations": { query: () => ({ from: "2026-03-01", to: "2026-03-07" }) },
   "GET /api/v1/reports/busiest-hours": { query: () => ({ from: "2026-03-01", to: "2026-03-07" }) },
   "GET /api/v1/reports/agents": { query: () => ({ from: "2026-03-01", to: "2026-03-07" }) },
+  "POST /api/v1/exports": {
+    body: (own, field) =>
+      field === "filters.segment_id"
+        ? { kind: "contacts", filters: { segment_id: first(own, "seg") } }
+        : { kind: "conversations", filters: { channel_id: first(own, "ch") } },
+  },
   "GET /api/v1/outbound-messages": {
     query: (own) => ({ channel_id: first(own, "ch"), contact_id: first(own, "ct") }),
   },

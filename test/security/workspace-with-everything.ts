@@ -235,6 +235,14 @@ export async function workspaceWithEverything(label: string) {
     "the webhook delivery",
   );
   await settled(conversationId, cookie);
+  // an export finished before the matrix looks, so its row no longer changes
+  const dataExport = await created(cookie, "/api/v1/exports", { kind: "contacts" });
+  await eventually(async () => {
+    const now = await json<{ status: string }>(
+      await api(`/api/v1/exports/${dataExport.id}`, { cookie }),
+    );
+    return now.status === "done";
+  }, "the export");
 
   return {
     ...ws,
@@ -272,6 +280,7 @@ export async function workspaceWithEverything(label: string) {
       aut: [automation.id],
       run: [run.id],
       seg: [segment.id],
+      exp: [dataExport.id],
       brd: [broadcast.id],
       mtpl: [messageTemplate.id],
       sch: sequence.data.map((m) => m.id),

@@ -50,9 +50,15 @@ export function parseCsv(text: string, maxRecords = Number.POSITIVE_INFINITY): C
  * A CSV file of a header and rows. A cell starting with `=`, `+`, `-`, `@`, a tab or a carriage
  * return gets a leading `'`, so a spreadsheet shows it as text instead of running it.
  */
-export function toCsv(header: string[], rows: (string | number | null)[][]): string {
-  return stringify([header, ...rows], { escape_formulas: true, record_delimiter: "\r\n" });
+export function toCsv(header: string[], rows: CsvCell[][]): string {
+  return csvRows([header, ...rows]);
 }
+
+type CsvCell = string | number | null;
+
+/** CSV lines without a header, escaped as `toCsv` does: a later part of a long file. */
+export const csvRows = (rows: CsvCell[][]): string =>
+  stringify(rows, { escape_formulas: true, record_delimiter: "\r\n" });
 
 /** A CSV download named `filename`. */
 export function csvResponse(csv: string, filename: string): Response {

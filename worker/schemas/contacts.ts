@@ -205,7 +205,7 @@ function parseFieldFilter(text: string): FieldFilterValue | string {
 export type FieldFilterValue = { key: string; op: FieldOperator; value: string };
 
 /** The `field` parameter, given once or repeated; a problem names the filter by its number. */
-const FieldFilters = z
+export const FieldFilters = z
   .preprocess(
     (v) => (v === undefined || Array.isArray(v) ? v : [v]),
     z.array(z.string()).max(10, "at most 10 field filters").optional(),

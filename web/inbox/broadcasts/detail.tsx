@@ -25,7 +25,7 @@ import {
 import { exclusionReason, whenOf } from "./describe";
 import { Recipients } from "./recipients";
 import { RunsCard } from "./runs";
-import { ProgressBar, StatusBadge } from "./status";
+import { SendingProgress, StatusBadge } from "./status";
 import { VariantResults } from "./variant-stats";
 
 const POLL_MS = 2000;
@@ -191,7 +191,10 @@ export default function BroadcastDetail({ id }: { id: string }) {
       </PageHeader>
       <section class="card stack" aria-labelledby="progress-title">
         <h2 id="progress-title">{t("broadcasts.progress.title")}</h2>
-        <ProgressBar stats={stats} label={t("broadcasts.progress.of", { name: broadcast.name })} />
+        <SendingProgress
+          stats={stats}
+          label={t("broadcasts.progress.of", { name: broadcast.name })}
+        />
         <StatTiles stats={stats} />
       </section>
       <VariantResults broadcast={broadcast} stats={stats} may={may} onPicked={reload} />

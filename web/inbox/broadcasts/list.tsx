@@ -15,7 +15,7 @@ import {
   type Stats,
 } from "./api";
 import { audienceSummary, whenOf } from "./describe";
-import { ProgressBar, StatusBadge } from "./status";
+import { SendingProgress, StatusBadge } from "./status";
 
 /** The stats of the broadcasts still sending, asked again while any is. */
 function useLiveStats(broadcasts: Broadcast[] | undefined) {
@@ -72,7 +72,7 @@ function BroadcastRow({
       <span class="muted small broadcast-when">{whenOf(b)}</span>
       {stats && isLive(b.status) && (
         <span class="broadcast-row-progress">
-          <ProgressBar stats={stats} label={t("broadcasts.progress.of", { name: b.name })} />
+          <SendingProgress stats={stats} label={t("broadcasts.progress.of", { name: b.name })} />
         </span>
       )}
     </li>

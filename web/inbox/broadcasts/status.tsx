@@ -1,4 +1,4 @@
-import { Badge, formatNumber, type Tone, t } from "../../shared/ui";
+import { Badge, formatNumber, ProgressBar, type Tone, t } from "../../shared/ui";
 import { type BroadcastStatus, progressOf, type Stats } from "./api";
 
 const STATUS_TONE: Record<BroadcastStatus, Tone> = {
@@ -17,27 +17,17 @@ export const StatusBadge = ({ status }: { status: BroadcastStatus }) => (
 );
 
 /** A bar of how far the sending is: sent, failed and excluded of the targeted. */
-export function ProgressBar({ stats, label }: { stats: Stats; label: string }) {
+export function SendingProgress({ stats, label }: { stats: Stats; label: string }) {
   const share = progressOf(stats);
-  const percent = Math.round(share * 100);
   return (
-    <div class="broadcast-progress">
-      <div
-        class="progress-track"
-        role="progressbar"
-        aria-label={label}
-        aria-valuemin={0}
-        aria-valuemax={100}
-        aria-valuenow={percent}
-        aria-valuetext={t("broadcasts.progress.value", {
-          percent: formatNumber(share, { style: "percent" }),
-          done: formatNumber(stats.sent + stats.failed + stats.excluded),
-          targeted: formatNumber(stats.targeted),
-        })}
-      >
-        <span class="progress-fill" style={{ inlineSize: `${percent}%` }} />
-      </div>
-      <span class="progress-figure">{formatNumber(share, { style: "percent" })}</span>
-    </div>
+    <ProgressBar
+      share={share}
+      label={label}
+      valueText={t("broadcasts.progress.value", {
+        percent: formatNumber(share, { style: "percent" }),
+        done: formatNumber(stats.sent + stats.failed + stats.excluded),
+        targeted: formatNumber(stats.targeted),
+      })}
+    />
   );
 }

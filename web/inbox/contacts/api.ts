@@ -2,6 +2,7 @@ import type { components } from "../../../client/schema";
 import { request } from "../../shared/api";
 import { formatPhone } from "../../shared/phone";
 import { t } from "../../shared/ui";
+import type { ExportRequest } from "../exports";
 
 type Schemas = components["schemas"];
 export type Contact = Schemas["Contact"];
@@ -37,6 +38,19 @@ export function listContacts(query: ListQuery, cursor: string | null) {
   for (const f of query.fields) params.append("field", f);
   if (cursor) params.set("cursor", cursor);
   return request<ContactPage>(`/api/v1/contacts?${params}`);
+}
+
+/** The list's search and filters as an export of contacts takes them. */
+export function contactsExport(query: ListQuery): ExportRequest {
+  return {
+    kind: "contacts",
+    filters: {
+      ...(query.q.trim() ? { q: query.q.trim() } : {}),
+      ...(query.tag ? { tag: query.tag } : {}),
+      ...(query.segment ? { segment_id: query.segment } : {}),
+      ...(query.fields.length ? { field: query.fields } : {}),
+    },
+  };
 }
 
 export const contactFields = () =>

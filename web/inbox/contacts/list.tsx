@@ -24,11 +24,13 @@ import {
 } from "../../shared/ui";
 import { useDebounced } from "../../shared/use-debounced";
 import { canSendBroadcasts, pickContactsForBroadcast } from "../broadcasts/api";
+import { canExport, ExportButton } from "../exports";
 import { useSession } from "../session";
 import {
   type ContactField,
   type ContactPage,
   contactFields,
+  contactsExport,
   contactTags,
   type ListQuery,
   listContacts,
@@ -149,9 +151,21 @@ export default function ContactList() {
         title={t("app.contacts")}
         description={t("contacts.list.description")}
         actions={
-          <Button variant="primary" icon={<UserPlus size={16} />} onClick={() => setCreating(true)}>
-            {t("contacts.new")}
-          </Button>
+          <>
+            {canExport(me) && (
+              <ExportButton
+                what={t("exports.what.contacts")}
+                request={() => contactsExport(effective)}
+              />
+            )}
+            <Button
+              variant="primary"
+              icon={<UserPlus size={16} />}
+              onClick={() => setCreating(true)}
+            >
+              {t("contacts.new")}
+            </Button>
+          </>
         }
       />
       <ContactsTabs current="all" />

@@ -2,6 +2,7 @@ import { Lock } from "lucide-preact";
 import { useEffect, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { EmptyState, ListState, PageHeader, t, useResource } from "../../shared/ui";
+import { ExportButton } from "../exports";
 import { useSession } from "../session";
 import { AgentsTable } from "./agents";
 import {
@@ -83,6 +84,19 @@ function Reports() {
           from: dayLabel(filters.from),
           to: dayLabel(filters.to),
         })}
+        actions={
+          <ExportButton
+            what={t("exports.what.conversations")}
+            request={() => ({
+              kind: "conversations",
+              filters: {
+                from: filters.from,
+                to: filters.to,
+                ...(filters.channel ? { channel_id: filters.channel } : {}),
+              },
+            })}
+          />
+        }
       />
       <ReportFilterBar filters={filters} channels={channels} members={members} onChange={change} />
       <OverviewStrip overview={overview} />

@@ -13,6 +13,7 @@ export * from "./i18n";
 export * from "./list-state";
 export * from "./menu";
 export * from "./page-header";
+export * from "./progress";
 export * from "./rule-groups";
 export * from "./selection";
 export * from "./table";

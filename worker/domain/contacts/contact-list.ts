@@ -62,11 +62,17 @@ function tagCondition(db: Db, workspaceId: string, tag: string) {
   );
 }
 
-async function segmentCondition(db: Db, workspaceId: string, segmentId: string, now: number) {
+async function segmentCondition(
+  db: Db,
+  workspaceId: string,
+  segmentId: string,
+  now: number,
+  path: string,
+) {
   const segment = await db.query.segments.findFirst({
     where: inWorkspace(segments, workspaceId, eq(segments.id, segmentId)),
   });
-  if (!segment) throw validationFailed([{ path: "segment_id", message: "no such segment" }]);
+  if (!segment) throw validationFailed([{ path, message: "no such segment" }]);
   return compileSegment(db, workspaceId, segment.rules as SegmentRulesValue, now);
 }
 
@@ -100,6 +106,37 @@ async function channelTypesOf(db: Db, workspaceId: string, contactIds: string[])
   return byContact;
 }
 
+/** Where a list's filters were given, for the paths of their problems. */
+const LIST_PATHS = { field: "query.field", segment: "segment_id" };
+
+/**
+ * The contacts a list's search and filters take in, as one condition; a bad field filter or an
+ * unknown segment is refused on its `paths`.
+ */
+export async function matchingContacts(
+  db: Db,
+  workspaceId: string,
+  filter: Pick<ContactListFilter, "q" | "tag" | "field" | "segment_id">,
+  now: number,
+  paths = LIST_PATHS,
+) {
+  const fieldConditions = fieldFilterConditions(
+    await listContactFields(db, workspaceId),
+    filter.field ?? [],
+    paths.field,
+  );
+  return inWorkspace(
+    contacts,
+    workspaceId,
+    filter.q ? searchCondition(filter.q) : undefined,
+    filter.tag ? tagCondition(db, workspaceId, filter.tag) : undefined,
+    ...fieldConditions,
+    filter.segment_id
+      ? await segmentCondition(db, workspaceId, filter.segment_id, now, paths.segment)
+      : undefined,
+  );
+}
+
 /**
  * A page of contacts: searched, filtered by tag and custom fields, sorted by creation, name or
  * last activity and paged by keyset (every sort has an index). The first page counts the
@@ -121,18 +158,7 @@ export async function listContacts(
       },
     ]);
   }
-  const fieldConditions = fieldFilterConditions(
-    await listContactFields(db, workspaceId),
-    filter.field ?? [],
-  );
-  const matching = inWorkspace(
-    contacts,
-    workspaceId,
-    filter.q ? searchCondition(filter.q) : undefined,
-    filter.tag ? tagCondition(db, workspaceId, filter.tag) : undefined,
-    ...fieldConditions,
-    filter.segment_id ? await segmentCondition(db, workspaceId, filter.segment_id, now) : undefined,
-  );
+  const matching = await matchingContacts(db, workspaceId, filter, now);
   const direction = order === "asc" ? asc : desc;
   const key = SORT_KEYS[filter.sort];
   const rows = await db

@@ -228,14 +228,18 @@ export function fieldCondition(
 
 /**
  * The SQL conditions of custom-field filters, checked against the workspace's definitions:
- * a problem is on `query.field` and names its filter by number.
+ * a problem is on `path` (the list's `query.field`) and names its filter by number.
  */
-export function fieldFilterConditions(definitions: FieldDefinition[], filters: FieldFilterValue[]) {
+export function fieldFilterConditions(
+  definitions: FieldDefinition[],
+  filters: FieldFilterValue[],
+  path = "query.field",
+) {
   const byKey = new Map(definitions.map((d) => [d.key, d]));
   const errors: FieldError[] = [];
   const conditions = filters.map(({ key, op, value }, i) => {
     const refuse = (problem: string) =>
-      errors.push({ path: "query.field", message: `filter ${i + 1} (${key}): ${problem}` });
+      errors.push({ path, message: `filter ${i + 1} (${key}): ${problem}` });
     const field = byKey.get(key);
     if (!field) return refuse(`no field "${key}" (see /contact-fields)`);
     if (!OPERATORS_BY_TYPE[field.type].includes(op))
