@@ -231,6 +231,26 @@ describe("the reports screen", () => {
     ]);
   });
 
+  it("counts times in business hours when asked, and exports the range's conversations", async () => {
+    const page = supervisor;
+    const asked = page.waitForRequest(
+      (r) => r.url().includes("/reports/conversations?") && r.url().includes("hours=business"),
+    );
+    await page.getByLabel("Times counted in").selectOption("business");
+    await page.waitForURL(/hours=business/);
+    await asked;
+
+    await page.getByRole("button", { name: "Export conversations" }).click();
+    const dialog = page.getByRole("dialog", { name: "Export conversations" });
+    const download = dialog.getByRole("link", { name: "Download CSV" });
+    await download.waitFor({ timeout: 15_000 });
+    const file = await page.request.get((await download.getAttribute("href")) ?? "");
+    const rows: Record<string, string>[] = parse(await file.text(), { columns: true });
+    expect(rows).toHaveLength(3);
+    expect(rows.every((row) => row.channel && row.created_at)).toBe(true);
+    await dialog.getByRole("button", { name: "Close" }).last().click();
+  });
+
   it("lays the screen out for a phone", async () => {
     const page = supervisor;
     await page.setViewportSize(VIEWPORTS.phone);

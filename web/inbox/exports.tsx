@@ -39,9 +39,11 @@ function useExport(id: string | null) {
  */
 export function ExportButton({
   what,
+  label = t("exports.button"),
   request: body,
 }: {
   what: string;
+  label?: string;
   request: () => ExportRequest;
 }) {
   const [id, setId] = useState<string | null>(null);
@@ -63,7 +65,7 @@ export function ExportButton({
   return (
     <>
       <Button icon={<FileDown size={16} />} onClick={start}>
-        {t("exports.button")}
+        {label}
       </Button>
       <Dialog open={Boolean(id || error)} onClose={close} title={t("exports.title", { what })}>
         {error ? <p class="form-error">{error}</p> : <ExportProgress job={job} what={what} />}

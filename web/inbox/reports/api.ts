@@ -28,6 +28,8 @@ export type ReportFilters = {
   channel: string;
   agent: string;
   granularity: Granularity;
+  /** `business`: response and resolution times in business hours only */
+  hours: "all" | "business";
 };
 
 const pad = (n: number) => String(n).padStart(2, "0");
@@ -68,6 +70,7 @@ export function filtersInQuery(
     channel: query.channel ?? "",
     agent: query.channel ? "" : (query.agent ?? ""),
     granularity: query.granularity === "hour" ? "hour" : "day",
+    hours: query.hours === "business" ? "business" : "all",
   };
 }
 
@@ -81,6 +84,7 @@ export function searchOf(filters: ReportFilters) {
   if (filters.channel) params.set("channel", filters.channel);
   if (filters.agent) params.set("agent", filters.agent);
   if (filters.granularity === "hour") params.set("granularity", "hour");
+  if (filters.hours === "business") params.set("hours", "business");
   return `?${params}`;
 }
 
@@ -93,6 +97,7 @@ export function reportUrl(report: Report, filters: ReportFilters, format?: "csv"
   if (filters.agent) params.set("agent_id", filters.agent);
   if (report === "conversations" && filters.granularity === "hour")
     params.set("granularity", "hour");
+  if (report !== "busiest-hours" && filters.hours === "business") params.set("hours", "business");
   if (format) params.set("format", format);
   return `/api/v1/reports/${report}?${params}`;
 }

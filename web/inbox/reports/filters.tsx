@@ -80,6 +80,15 @@ export function ReportFilterBar({
           set({ granularity: e.currentTarget.value as ReportFilters["granularity"] })
         }
       />
+      <Select
+        aria-label={t("reports.filters.hours")}
+        value={filters.hours}
+        options={[
+          { value: "all", label: t("reports.filters.allHours") },
+          { value: "business", label: t("reports.filters.businessHours") },
+        ]}
+        onChange={(e) => set({ hours: e.currentTarget.value as ReportFilters["hours"] })}
+      />
     </div>
   );
 }

@@ -87,6 +87,7 @@ function Reports() {
         actions={
           <ExportButton
             what={t("exports.what.conversations")}
+            label={t("exports.conversationsButton")}
             request={() => ({
               kind: "conversations",
               filters: {
