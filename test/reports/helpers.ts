@@ -1,12 +1,13 @@
 import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
 import { createApp } from "../../worker/app";
 import { createDb } from "../../worker/db/client";
-import { contacts } from "../../worker/db/schema";
+import { contacts, workspaces } from "../../worker/db/schema";
 import { openConversation } from "../../worker/domain/messaging/conversations";
 import { projectMessages } from "../../worker/domain/messaging/projection";
 import { newId } from "../../worker/lib/ids";
-import { db, ORIGIN } from "../helpers";
+import { api, db, json, ORIGIN } from "../helpers";
 
 /** The API as it answers at `at`: agents' replies and status changes are stamped then. */
 export function apiAt(at: number, cookie: string) {
@@ -67,4 +68,18 @@ export async function projectedAt(
   };
   await projectMessages(env.DB, [item]);
   if (again) await projectMessages(env.DB, [item]);
+}
+
+/** Office hours (weekdays 09:00–17:00 in Madrid) as the workspace's business hours. */
+export async function officeHours(workspaceId: string, cookie: string) {
+  const weekdays = [1, 2, 3, 4, 5].map((day) => ({ day, open: "09:00", close: "17:00" }));
+  const response = await api("/api/v1/business-hours", {
+    cookie,
+    body: { name: "Office", timezone: "Europe/Madrid", weekly: weekdays },
+  });
+  const hours = await json<{ id: string }>(response);
+  await db()
+    .update(workspaces)
+    .set({ businessHoursId: hours.id })
+    .where(eq(workspaces.id, workspaceId));
 }

@@ -1,9 +1,9 @@
 import { parse } from "csv-parse/sync";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { users, workspaces } from "../../worker/db/schema";
+import { users } from "../../worker/db/schema";
 import { api, db, expectProblem, json, newWebchat, newWorkspace } from "../helpers";
-import { apiAt, conversationAt, projectedAt } from "./helpers";
+import { apiAt, conversationAt, officeHours, projectedAt } from "./helpers";
 
 const at = (iso: string) => Date.parse(iso);
 
@@ -141,17 +141,7 @@ describe("reports", () => {
   it("count response and resolution times in business hours when asked, across a weekend", async () => {
     const ws = await newWorkspace();
     const cookie = ws.ownerCookie;
-    const weekdays = [1, 2, 3, 4, 5].map((day) => ({ day, open: "09:00", close: "17:00" }));
-    const hours = await json<{ id: string }>(
-      await api("/api/v1/business-hours", {
-        cookie,
-        body: { name: "Office", timezone: "Europe/Madrid", weekly: weekdays },
-      }),
-    );
-    await db()
-      .update(workspaces)
-      .set({ businessHoursId: hours.id })
-      .where(eq(workspaces.id, ws.id));
+    await officeHours(ws.id, cookie);
     const website = await newWebchat(cookie);
     // Friday 16:30 in Madrid; answered Monday 09:10 and closed at 10:00 (summer time by then)
     const id = await conversationAt(ws.id, website.id, at("2026-03-27T15:30:00Z"));

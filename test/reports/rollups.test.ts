@@ -1,8 +1,8 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { reportRollups, workspaces } from "../../worker/db/schema";
+import { reportRollups } from "../../worker/db/schema";
 import { api, db, expectProblem, json, newWebchat, newWorkspace } from "../helpers";
-import { apiAt, conversationAt, projectedAt } from "./helpers";
+import { apiAt, conversationAt, officeHours, projectedAt } from "./helpers";
 
 type Rebuild = {
   counters: number;
@@ -39,19 +39,7 @@ async function randomHistories(seed: number) {
   const cookie = ws.ownerCookie;
   const channels = [await newWebchat(cookie), await newWebchat(cookie)];
   // half the histories in a business with office hours, so durations in business hours differ
-  if (seed % 2 === 1) {
-    const weekdays = [1, 2, 3, 4, 5].map((day) => ({ day, open: "09:00", close: "17:00" }));
-    const hours = await json<{ id: string }>(
-      await api("/api/v1/business-hours", {
-        cookie,
-        body: { name: "Office", timezone: "Europe/Madrid", weekly: weekdays },
-      }),
-    );
-    await db()
-      .update(workspaces)
-      .set({ businessHoursId: hours.id })
-      .where(eq(workspaces.id, ws.id));
-  }
+  if (seed % 2 === 1) await officeHours(ws.id, cookie);
   let clock = Date.parse("2026-01-05T08:00:00Z");
   const later = () => {
     clock += Math.floor(next() * 5 * HOUR) + 1000;

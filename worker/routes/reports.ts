@@ -118,24 +118,33 @@ const rebuildRoute = createRoute({
   responses: { 200: jsonResponse(RebuildResult, "What differed"), ...errorResponses },
 });
 
+/** The range a report's query names: its days, timezone (the workspace's by default) and filter. */
 async function rangeOf(
   db: Db,
   workspaceId: string,
-  query: { from: string; to: string; timezone?: string | undefined } & Partial<ReportRange>,
+  query: {
+    from: string;
+    to: string;
+    timezone?: string | undefined;
+    hours?: ReportRange["hours"];
+    channel_id?: string | undefined;
+    agent_id?: string | undefined;
+  },
 ): Promise<ReportRange> {
   return {
     from: query.from,
     to: query.to,
     timezone: query.timezone ?? (await workspaceTimezone(db, workspaceId)),
     hours: query.hours,
-    channelId: query.channelId,
-    agentId: query.agentId,
+    channelId: query.channel_id,
+    agentId: query.agent_id,
   };
 }
 
-const filtersOf = (query: { channel_id?: string | undefined; agent_id?: string | undefined }) => ({
-  channelId: query.channel_id,
-  agentId: query.agent_id,
+/** Who asks: the request's database and workspace. */
+const asked = (c: { get(key: "db"): Db; get(key: "principal"): { workspaceId: string } }) => ({
+  db: c.get("db"),
+  workspaceId: c.get("principal").workspaceId,
 });
 
 const fileName = (report: string, range: ReportRange) =>
@@ -221,44 +230,33 @@ export const reportsRouter = createRouter()
     return c.json(await overviewNow(c.get("db"), c.get("principal").workspaceId), 200);
   })
   .openapi(conversationsRoute, async (c) => {
-    const query = c.req.valid("query");
-    const { workspaceId } = c.get("principal");
-    const db = c.get("db");
-    const range = await rangeOf(db, workspaceId, { ...query, ...filtersOf(query) });
+    const { db, workspaceId, query } = { ...asked(c), query: c.req.valid("query") };
+    const range = await rangeOf(db, workspaceId, query);
     const report = await conversationsReport(db, workspaceId, range, query.granularity);
-    if (query.format === "csv")
-      return csvResponse(conversationsCsv(report), fileName("conversations", range));
-    return c.json(report, 200);
+    if (query.format === "json") return c.json(report, 200);
+    return csvResponse(conversationsCsv(report), fileName("conversations", range));
   })
   .openapi(busiestHoursRoute, async (c) => {
-    const query = c.req.valid("query");
-    const { workspaceId } = c.get("principal");
-    const db = c.get("db");
-    const range = await rangeOf(db, workspaceId, { ...query, ...filtersOf(query) });
+    const { db, workspaceId, query } = { ...asked(c), query: c.req.valid("query") };
+    const range = await rangeOf(db, workspaceId, query);
     const report = await busiestHours(db, workspaceId, range);
-    if (query.format === "csv")
-      return csvResponse(busiestHoursCsv(report), fileName("busiest-hours", range));
-    return c.json(report, 200);
+    if (query.format === "json") return c.json(report, 200);
+    return csvResponse(busiestHoursCsv(report), fileName("busiest-hours", range));
   })
   .openapi(agentsRoute, async (c) => {
-    const query = c.req.valid("query");
-    const { workspaceId } = c.get("principal");
-    const db = c.get("db");
-    const range = await rangeOf(db, workspaceId, { ...query, ...filtersOf(query) });
+    const { db, workspaceId, query } = { ...asked(c), query: c.req.valid("query") };
+    const range = await rangeOf(db, workspaceId, query);
     const report = await agentLeaderboard(db, workspaceId, range);
-    if (query.format === "csv") return csvResponse(agentsCsv(report), fileName("agents", range));
-    return c.json(report, 200);
+    if (query.format === "json") return c.json(report, 200);
+    return csvResponse(agentsCsv(report), fileName("agents", range));
   })
   .openapi(consolidatedRoute, async (c) => {
-    const query = c.req.valid("query");
-    const db = c.get("db");
-    const principal = c.get("principal");
-    const range = await rangeOf(db, principal.workspaceId, query);
-    const workspaces = await reportableWorkspaces(db, principal);
+    const { db, workspaceId, query } = { ...asked(c), query: c.req.valid("query") };
+    const range = await rangeOf(db, workspaceId, query);
+    const workspaces = await reportableWorkspaces(db, c.get("principal"));
     const report = await consolidatedReport(db, workspaces, range, query.granularity);
-    if (query.format === "csv")
-      return csvResponse(consolidatedCsv(report), fileName("locations", range));
-    return c.json(report, 200);
+    if (query.format === "json") return c.json(report, 200);
+    return csvResponse(consolidatedCsv(report), fileName("locations", range));
   })
   .openapi(rebuildRoute, async (c) => {
     const { dry_run } = c.req.valid("json");

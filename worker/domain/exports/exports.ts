@@ -1,14 +1,5 @@
-import { and, asc, count, desc, eq, gt, gte, inArray, lt } from "drizzle-orm";
-import { readInChunks } from "../../db/chunks";
-import {
-  channels,
-  contacts,
-  conversationLabels,
-  conversations,
-  dataExports,
-  teams,
-  users,
-} from "../../db/schema";
+import { and, asc, count, desc, eq, gt, gte, lt } from "drizzle-orm";
+import { channels, contacts, conversations, dataExports, teams, users } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
 import type { Db, Principal } from "../../lib/context";
 import { csvRows, toCsv } from "../../lib/csv";
@@ -18,6 +9,7 @@ import { isoOrNull, toIso } from "../../schemas/common";
 import type { ContactListFilter } from "../../schemas/contacts";
 import type { ExportRequest } from "../../schemas/exports";
 import { listContacts, matchingContacts } from "../contacts/contact-list";
+import { labelsOf } from "../messaging/conversations";
 
 /** Rows a part of the file holds, and parts written per turn of the queue. */
 const PAGE = 500;
@@ -176,28 +168,6 @@ async function conversationRows(db: Db, row: ExportRow) {
     last: rows.at(-1)?.id ?? null,
     more: page.length > PAGE,
   };
-}
-
-async function labelsOf(db: Db, workspaceId: string, ids: string[]) {
-  const rows = await readInChunks(ids, (chunk) =>
-    db
-      .select()
-      .from(conversationLabels)
-      .where(
-        inWorkspace(
-          conversationLabels,
-          workspaceId,
-          inArray(conversationLabels.conversationId, chunk),
-        ),
-      ),
-  );
-  const byConversation = new Map<string, string[]>();
-  for (const r of rows)
-    byConversation.set(r.conversationId, [
-      ...(byConversation.get(r.conversationId) ?? []),
-      r.label,
-    ]);
-  return byConversation;
 }
 
 const FILTER_PATHS = { field: "filters.field", segment: "filters.segment_id" };

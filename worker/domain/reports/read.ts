@@ -3,6 +3,7 @@ import { readInChunks } from "../../db/chunks";
 import {
   conversations,
   memberships,
+  REPORT_METRICS,
   type ReportMetric,
   reportRollups,
   users,
@@ -44,6 +45,15 @@ export function previousRange(range: ReportRange): ReportRange {
 const dimensionOf = (range: ReportRange) =>
   range.channelId ? `channel:${range.channelId}` : range.agentId ? `agent:${range.agentId}` : "";
 
+/** A counter as reports read it. */
+const ROW_COLUMNS = {
+  metric: reportRollups.metric,
+  hour: reportRollups.hour,
+  bucket: reportRollups.bucket,
+  count: reportRollups.count,
+  seconds: reportRollups.seconds,
+};
+
 type Row = { metric: ReportMetric; hour: number; bucket: number; count: number; seconds: number };
 
 /** The counters of the metrics over the range, per UTC hour and bucket. */
@@ -56,13 +66,7 @@ async function rollupsIn(
 ): Promise<Row[]> {
   const { start, end } = spanOf(range);
   return db
-    .select({
-      metric: reportRollups.metric,
-      hour: reportRollups.hour,
-      bucket: reportRollups.bucket,
-      count: reportRollups.count,
-      seconds: reportRollups.seconds,
-    })
+    .select(ROW_COLUMNS)
     .from(reportRollups)
     .where(
       inWorkspace(
@@ -137,15 +141,8 @@ class Tally {
   }
 }
 
-const SUMMARY_METRICS: ReportMetric[] = [
-  "conversations_opened",
-  "messages_in",
-  "messages_out",
-  "first_response",
-  "resolution",
-  "first_response_business",
-  "resolution_business",
-];
+/** The conversations report reads every metric. */
+const SUMMARY_METRICS = [...REPORT_METRICS];
 
 /** The local period (`YYYY-MM-DD`, or `YYYY-MM-DDTHH:00` by hour) a UTC hour falls in. */
 function periodOf(hour: number, timezone: string, granularity: "day" | "hour") {
@@ -290,14 +287,7 @@ export async function agentLeaderboard(db: Db, workspaceId: string, range: Repor
     members.map((member) => `agent:${member.id}`),
     (dimensions) =>
       db
-        .select({
-          dimension: reportRollups.dimension,
-          metric: reportRollups.metric,
-          hour: reportRollups.hour,
-          bucket: reportRollups.bucket,
-          count: reportRollups.count,
-          seconds: reportRollups.seconds,
-        })
+        .select({ ...ROW_COLUMNS, dimension: reportRollups.dimension })
         .from(reportRollups)
         .where(
           inWorkspace(
