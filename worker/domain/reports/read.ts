@@ -144,23 +144,40 @@ class Tally {
 /** The conversations report reads every metric. */
 const SUMMARY_METRICS = [...REPORT_METRICS];
 
+/**
+ * Wall-clock parts of UTC hours in a timezone, each hour worked out once: a report's counters
+ * share a few thousand hours between tens of thousands of rows.
+ */
+function localHours(timezone: string) {
+  const known = new Map<number, ReturnType<typeof localParts>>();
+  return (hour: number) => {
+    let local = known.get(hour);
+    if (!local) {
+      local = localParts(hour, timezone);
+      known.set(hour, local);
+    }
+    return local;
+  };
+}
+
+type LocalHours = ReturnType<typeof localHours>;
+
 /** The local period (`YYYY-MM-DD`, or `YYYY-MM-DDTHH:00` by hour) a UTC hour falls in. */
-function periodOf(hour: number, timezone: string, granularity: "day" | "hour") {
-  const local = localParts(hour, timezone);
-  if (granularity === "day") return local.date;
-  return `${local.date}T${String(Math.floor(local.minutes / 60)).padStart(2, "0")}:00`;
+function periodOf(hour: number, local: LocalHours, granularity: "day" | "hour") {
+  const parts = local(hour);
+  if (granularity === "day") return parts.date;
+  return `${parts.date}T${String(Math.floor(parts.minutes / 60)).padStart(2, "0")}:00`;
 }
 
 /** Every period of the range, in order, so days with nothing show as zero. */
-function periodsOf(range: ReportRange, granularity: "day" | "hour") {
+function periodsOf(range: ReportRange, local: LocalHours, granularity: "day" | "hour") {
   if (granularity === "day")
     return Array.from({ length: daysBetween(range.from, range.to) }, (_, i) =>
       addDays(range.from, i),
     );
   const { start, end } = spanOf(range);
   const periods = new Set<string>();
-  for (let hour = start; hour < end; hour += HOUR_MS)
-    periods.add(periodOf(hour, range.timezone, "hour"));
+  for (let hour = start; hour < end; hour += HOUR_MS) periods.add(periodOf(hour, local, "hour"));
   return [...periods];
 }
 
@@ -185,11 +202,12 @@ function summarise(
   granularity: "day" | "hour",
 ) {
   const before = previousRange(range);
+  const local = localHours(range.timezone);
   const total = new Tally();
   const byPeriod = new Map<string, Tally>();
   for (const row of rows) {
     total.add(row);
-    const period = periodOf(row.hour, range.timezone, granularity);
+    const period = periodOf(row.hour, local, granularity);
     const tally = byPeriod.get(period) ?? new Tally();
     tally.add(row);
     byPeriod.set(period, tally);
@@ -203,7 +221,7 @@ function summarise(
     granularity,
     totals: total.totals(range.hours),
     previous: { from: before.from, to: before.to, totals: previous.totals(range.hours) },
-    series: periodsOf(range, granularity).map((period) => {
+    series: periodsOf(range, local, granularity).map((period) => {
       const tally = byPeriod.get(period) ?? new Tally();
       const { first_response_time, resolution_time, ...counts } = tally.totals(range.hours);
       return {
@@ -264,9 +282,10 @@ export async function busiestHours(db: Db, workspaceId: string, range: ReportRan
     hour: i % 24,
     messages_in: 0,
   }));
+  const local = localHours(range.timezone);
   for (const row of rows) {
-    const local = localParts(row.hour, range.timezone);
-    const cell = cells[local.day * 24 + Math.floor(local.minutes / 60)];
+    const parts = local(row.hour);
+    const cell = cells[parts.day * 24 + Math.floor(parts.minutes / 60)];
     if (cell) cell.messages_in += row.count;
   }
   return { from: range.from, to: range.to, timezone: range.timezone, cells };
