@@ -13312,6 +13312,7 @@ export interface components {
            */
           phone?: "off" | "optional" | "required";
         };
+        csat?: components["schemas"]["CsatSettings"];
       };
     }) | {
       /** @enum {string} */
@@ -13340,6 +13341,7 @@ export interface components {
           count: number;
           hours: number;
         };
+        csat?: components["schemas"]["CsatSettings"];
       };
     } | {
       /** @enum {string} */
@@ -13365,6 +13367,7 @@ export interface components {
           count: number;
           hours: number;
         };
+        csat?: components["schemas"]["CsatSettings"];
       };
     } | {
       /** @enum {string} */
@@ -13390,6 +13393,7 @@ export interface components {
           count: number;
           hours: number;
         };
+        csat?: components["schemas"]["CsatSettings"];
       };
     } | {
       /** @enum {string} */
@@ -13412,6 +13416,7 @@ export interface components {
           count: number;
           hours: number;
         };
+        csat?: components["schemas"]["CsatSettings"];
       };
     } | {
       /** @enum {string} */
@@ -13435,6 +13440,7 @@ export interface components {
           count: number;
           hours: number;
         };
+        csat?: components["schemas"]["CsatSettings"];
       };
     } | ({
       /** @enum {string} */
@@ -13469,6 +13475,7 @@ export interface components {
           count: number;
           hours: number;
         };
+        csat?: components["schemas"]["CsatSettings"];
       };
     }) | {
       /** @enum {string} */
@@ -13486,6 +13493,7 @@ export interface components {
           count: number;
           hours: number;
         };
+        csat?: components["schemas"]["CsatSettings"];
       };
     } | {
       /** @enum {string} */
@@ -13507,6 +13515,24 @@ export interface components {
         /** @description Messages a second this channel sends at most (replies and broadcasts together); the platform's published limit when absent */
         max_per_second?: number;
       };
+    };
+    /** @description A survey after a conversation closes, when the customer wrote in it: buttons in the web chat, a question answered with a number elsewhere */
+    CsatSettings: {
+      /** @default false */
+      enabled?: boolean;
+      /**
+       * @description `csat_5`: how satisfied, 1 to 5; `nps_10`: how likely to recommend, 0 to 10
+       * @default csat_5
+       * @enum {string}
+       */
+      scale?: "csat_5" | "nps_10";
+      /**
+       * @description After the score, ask for a comment
+       * @default false
+       */
+      ask_comment?: boolean;
+      /** @description Your own wording of the question; without it, a default in the customer's language */
+      question?: string;
     };
     ChannelPatch: {
       name?: string;
@@ -14010,7 +14036,7 @@ export interface components {
     WebhookSubscription: {
       id: string;
       url: string;
-      events: ("ai.handoff" | "ai.resolved" | "contact.created" | "contact.updated" | "conversation.created" | "conversation.assigned" | "conversation.closed" | "message.created" | "message.status" | "sla.breached")[];
+      events: ("ai.handoff" | "ai.resolved" | "contact.created" | "contact.updated" | "csat.answered" | "conversation.created" | "conversation.assigned" | "conversation.closed" | "message.created" | "message.status" | "sla.breached")[];
       description: string | null;
       active: boolean;
       /** @description Why Conversa switched it off */
@@ -14030,7 +14056,7 @@ export interface components {
        * @example https://example.com/hooks/conversa
        */
       url: string;
-      events: ("ai.handoff" | "ai.resolved" | "contact.created" | "contact.updated" | "conversation.created" | "conversation.assigned" | "conversation.closed" | "message.created" | "message.status" | "sla.breached")[];
+      events: ("ai.handoff" | "ai.resolved" | "contact.created" | "contact.updated" | "csat.answered" | "conversation.created" | "conversation.assigned" | "conversation.closed" | "message.created" | "message.status" | "sla.breached")[];
       description?: string;
     };
     UpdatedWebhookSubscription: components["schemas"]["WebhookSubscription"] & {
@@ -14043,7 +14069,7 @@ export interface components {
        * @example https://example.com/hooks/conversa
        */
       url?: string;
-      events?: ("ai.handoff" | "ai.resolved" | "contact.created" | "contact.updated" | "conversation.created" | "conversation.assigned" | "conversation.closed" | "message.created" | "message.status" | "sla.breached")[];
+      events?: ("ai.handoff" | "ai.resolved" | "contact.created" | "contact.updated" | "csat.answered" | "conversation.created" | "conversation.assigned" | "conversation.closed" | "message.created" | "message.status" | "sla.breached")[];
       description?: string | null;
       active?: boolean;
     };

@@ -4,8 +4,9 @@ import { workspaceId } from "./workspace";
 
 /**
  * What reports count: conversations opened, customer messages in, messages out to the customer,
- * first responses (with the time they took) and conversations closed (with the time from opening,
- * taken back when one is reopened).
+ * first responses (with the time they took), conversations closed (with the time from opening,
+ * taken back when one is reopened), satisfaction surveys sent and their scores (1–5 or 0–10, the
+ * score in `bucket`).
  */
 export const REPORT_METRICS = [
   "conversations_opened",
@@ -13,6 +14,9 @@ export const REPORT_METRICS = [
   "messages_out",
   "first_response",
   "resolution",
+  "csat_asked",
+  "csat_score",
+  "nps_score",
 ] as const;
 
 export type ReportMetric = (typeof REPORT_METRICS)[number];
@@ -30,7 +34,7 @@ export const reportRollups = sqliteTable(
     dimension: text("dimension").notNull(),
     /** the start of the UTC hour it happened in */
     hour: millis("hour").notNull(),
-    /** for durations, the bucket of the time taken; -1 for plain counts */
+    /** for durations, the bucket of the time taken; for survey scores, the score; -1 for plain counts */
     bucket: integer("bucket").notNull(),
     count: integer("count").notNull(),
     /** for durations, the seconds taken, summed */
