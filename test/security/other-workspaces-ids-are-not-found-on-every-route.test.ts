@@ -343,6 +343,7 @@ const REQUESTS: Record<string, Request> = {
   "GET /api/v1/reports/conversations": { query: () => ({ from: "2026-03-01", to: "2026-03-07" }) },
   "GET /api/v1/reports/busiest-hours": { query: () => ({ from: "2026-03-01", to: "2026-03-07" }) },
   "GET /api/v1/reports/agents": { query: () => ({ from: "2026-03-01", to: "2026-03-07" }) },
+  "GET /api/v1/reports/csat": { query: () => ({ from: "2026-03-01", to: "2026-03-07" }) },
   "GET /api/v1/outbound-messages": {
     query: (own) => ({ channel_id: first(own, "ch"), contact_id: first(own, "ct") }),
   },
@@ -452,6 +453,7 @@ const REQUESTS: Record<string, Request> = {
   "POST /widget/v1/messages": {
     body: (own) => ({ text: "matrix", conversation_id: own.conversationId }),
   },
+  "POST /widget/v1/conversations/{id}/survey": { body: () => ({ score: 4 }) },
   "POST /widget/v1/push-subscriptions": {
     body: (own) => ({ channel_id: own.pushChannelId, subscription: own.pushSubscription }),
   },

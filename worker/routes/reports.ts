@@ -27,7 +27,7 @@ import {
 const tags = ["Reports"];
 
 /** A report answered as JSON, or as CSV with `format=csv`. */
-const withCsv = <T extends { content: Record<string, unknown> }>(response: T) => ({
+export const withCsv = <T extends { content: Record<string, unknown> }>(response: T) => ({
   ...response,
   content: {
     ...response.content,
@@ -35,8 +35,8 @@ const withCsv = <T extends { content: Record<string, unknown> }>(response: T) =>
   },
 });
 // the team's figures are a supervisor's to read
-const supervisor = [requireRole("supervisor")];
-const rangeNote =
+export const supervisor = [requireRole("supervisor")];
+export const rangeNote =
   "Figures come from counters kept per UTC hour, so a timezone whose offset is not a whole hour has its first and last half-hour counted by the hour they fall in.";
 
 const overviewRoute = createRoute({
@@ -98,7 +98,7 @@ const rebuildRoute = createRoute({
   responses: { 200: jsonResponse(RebuildResult, "What differed"), ...errorResponses },
 });
 
-async function rangeOf(
+export async function rangeOf(
   db: Db,
   workspaceId: string,
   query: { from: string; to: string; timezone?: string | undefined } & Partial<ReportRange>,
@@ -112,12 +112,15 @@ async function rangeOf(
   };
 }
 
-const filtersOf = (query: { channel_id?: string | undefined; agent_id?: string | undefined }) => ({
+export const filtersOf = (query: {
+  channel_id?: string | undefined;
+  agent_id?: string | undefined;
+}) => ({
   channelId: query.channel_id,
   agentId: query.agent_id,
 });
 
-const fileName = (report: string, range: ReportRange) =>
+export const fileName = (report: string, range: ReportRange) =>
   `conversa-${report}-${range.from}-${range.to}.csv`;
 
 function conversationsCsv(report: Awaited<ReturnType<typeof conversationsReport>>) {

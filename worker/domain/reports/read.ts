@@ -45,7 +45,7 @@ const dimensionOf = (range: ReportRange) =>
 type Row = { metric: ReportMetric; hour: number; bucket: number; count: number; seconds: number };
 
 /** The counters of the metrics over the range, per UTC hour and bucket. */
-async function rollupsIn(
+export async function rollupsIn(
   db: Db,
   workspaceId: string,
   range: ReportRange,
@@ -139,14 +139,14 @@ const SUMMARY_METRICS: ReportMetric[] = [
 ];
 
 /** The local period (`YYYY-MM-DD`, or `YYYY-MM-DDTHH:00` by hour) a UTC hour falls in. */
-function periodOf(hour: number, timezone: string, granularity: "day" | "hour") {
+export function periodOf(hour: number, timezone: string, granularity: "day" | "hour") {
   const local = localParts(hour, timezone);
   if (granularity === "day") return local.date;
   return `${local.date}T${String(Math.floor(local.minutes / 60)).padStart(2, "0")}:00`;
 }
 
 /** Every period of the range, in order, so days with nothing show as zero. */
-function periodsOf(range: ReportRange, granularity: "day" | "hour") {
+export function periodsOf(range: ReportRange, granularity: "day" | "hour") {
   if (granularity === "day")
     return Array.from({ length: daysBetween(range.from, range.to) }, (_, i) =>
       addDays(range.from, i),
