@@ -5932,7 +5932,7 @@ export interface paths {
         query?: {
           status?: "draft" | "active" | "paused";
           /** @description Only those started by this trigger (`manual`: run by hand) */
-          trigger?: "message.received" | "conversation.opened" | "conversation.closed" | "conversation.assigned" | "contact.created" | "contact.tag_added" | "contact.tag_removed" | "contact.field_changed" | "broadcast.replied" | "webhook" | "schedule" | "manual";
+          trigger?: "message.received" | "conversation.opened" | "conversation.closed" | "conversation.assigned" | "contact.created" | "contact.tag_added" | "contact.tag_removed" | "contact.field_changed" | "broadcast.replied" | "csat.answered" | "webhook" | "schedule" | "manual";
         };
       };
       responses: {
@@ -14301,6 +14301,12 @@ export interface components {
     } | {
       /** @enum {string} */
       type: "broadcast.replied";
+    } | {
+      /** @enum {string} */
+      type: "csat.answered";
+      /** @description Only scores up to this one (a low score: 2 on the 1–5 scale, 6 on the 0–10 one) */
+      max_score?: number;
+      channel_ids?: string[];
     } | {
       /** @enum {string} */
       type: "webhook";

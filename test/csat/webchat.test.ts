@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { MessageDto } from "../../worker/schemas/conversations";
+import { newAutomation, runsOf } from "../automations/helpers";
 import { eventually } from "../channel-helpers";
 import {
   api,
@@ -83,6 +84,48 @@ describe("satisfaction surveys in the web chat", () => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(await surveysOf(ws.id, conversationId)).toHaveLength(0);
     await expectProblem(await answer(visitor, conversationId, { score: 4 }), 404);
+  });
+});
+
+describe("a low score", () => {
+  it("starts the automation triggered by scores up to its max_score, and no other", async () => {
+    const ws = await newWorkspace();
+    const cookie = ws.ownerCookie;
+    const channel = await newWebchat(cookie, { csat: { enabled: true } });
+    const automation = await newAutomation(cookie, {
+      trigger: { type: "csat.answered", max_score: 2 },
+      steps: [
+        { id: "tag", type: "add_tag", tag: "unhappy" },
+        { id: "note", type: "add_note", text: "Scored {{trigger.data.score}}: call them back" },
+      ],
+    });
+    const tagsOf = async (conversationId: string) => {
+      const conversation = await json<{ contact: { id: string } }>(
+        await api(`/api/v1/conversations/${conversationId}`, { cookie }),
+      );
+      const contact = await json<{ tags: string[] }>(
+        await api(`/api/v1/contacts/${conversation.contact.id}`, { cookie }),
+      );
+      return contact.tags;
+    };
+    const happy = await closedChat(cookie, channel.id);
+    await surveyOnceAsked(ws.id, happy.conversationId);
+    await answer(happy.visitor, happy.conversationId, { score: 5 });
+    const unhappy = await closedChat(cookie, channel.id);
+    await surveyOnceAsked(ws.id, unhappy.conversationId);
+    await answer(unhappy.visitor, unhappy.conversationId, { score: 1 });
+
+    const runs = await eventually(async () => {
+      const list = (await runsOf(cookie, automation.id)).data;
+      return list.some((run) => run.status === "completed") ? list : undefined;
+    }, "the run");
+    expect(runs.map((run) => run.conversation_id)).toEqual([unhappy.conversationId]);
+    expect(await tagsOf(unhappy.conversationId)).toContain("unhappy");
+    expect(await tagsOf(happy.conversationId)).not.toContain("unhappy");
+    const history = await json<{ data: MessageDto[] }>(
+      await api(`/api/v1/conversations/${unhappy.conversationId}/messages?after_seq=0`, { cookie }),
+    );
+    expect(history.data.find((m) => m.kind === "note")?.text).toBe("Scored 1: call them back");
   });
 });
 
