@@ -14,9 +14,11 @@ import {
   uniqueDigits,
 } from "../channel-helpers";
 import { api, expectProblem, json, newWorkspace, ORIGIN } from "../helpers";
+import { conversationAt } from "../reports/helpers";
 import { closeConversation, conversationsOn, surveyOnceAsked, surveysOf } from "./helpers";
 
 const AUTH_TOKEN = "twilio-auth-token-0123456789abcdef";
+const HOUR = 3_600_000;
 
 async function setup(csat: Record<string, unknown> | undefined) {
   const ws = await newWorkspace();
@@ -203,5 +205,47 @@ describe("satisfaction surveys on SMS", () => {
     expect(await surveysOf(off.ws.id, closed.id)).toHaveLength(0);
     expect(await surveysOf(silent.ws.id, never.id)).toHaveLength(0);
     expect((await textsSent(off)).some((t) => t.includes("Reply with a number"))).toBe(false);
+  });
+});
+
+describe("satisfaction surveys on WhatsApp", () => {
+  it("are sent only within the 24-hour window after the customer's last message", async () => {
+    const ws = await newWorkspace();
+    const channel = await newChannel(ws.ownerCookie, "whatsapp", {
+      phone_number_id: uniqueDigits(15),
+      access_token: "EAAG-test-token",
+      app_secret: "whatsapp-app-secret",
+      verify_token: "verify-me-please",
+      api_base_url: fakeUrl(),
+      csat: { enabled: true },
+    });
+    const scope = { db: createDb(env.DB), env };
+    const closedAt = (hoursSinceCustomer: number) => async () => {
+      const id = await conversationAt(ws.id, channel.id, Date.now() - 30 * HOUR);
+      const closed = await closeConversation(ws.ownerCookie, id);
+      const at = Date.now();
+      const event = {
+        type: "conversation.closed",
+        conversation: {
+          ...closed,
+          last_inbound_at: new Date(at - hoursSinceCustomer * HOUR).toISOString(),
+        },
+        from: "open",
+        reason: null,
+        id: `evt_window${uniqueDigits(8)}`,
+        workspace_id: ws.id,
+        at,
+      } as Recorded;
+      await sendSurveys(scope, event);
+      return id;
+    };
+    const late = await closedAt(25)();
+    expect(await surveysOf(ws.id, late)).toHaveLength(0);
+    const inTime = await closedAt(2)();
+    expect(await surveysOf(ws.id, inTime)).toHaveLength(1);
+    const question = (await messagesOf({ ws, channel }, inTime)).find(
+      (m) => m.sender.type === "bot",
+    );
+    expect(question?.text).toContain("Reply with a number from 1 to 5.");
   });
 });

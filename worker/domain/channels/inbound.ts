@@ -170,7 +170,7 @@ async function conversationFor(
   message: InboundMessage,
   now: number,
   hint?: string | null,
-) {
+): Promise<{ conversationId: string } | { answer: { conversationId: string; seq: number } }> {
   const thread = (await ledgerEntry(db, channel, message.replyTo ?? []))?.conversationId;
   for (const candidate of [hint, thread]) {
     if (!candidate) continue;
@@ -259,7 +259,7 @@ async function ingestMessage(
     now,
     conversationHint,
   );
-  if (target.answer) {
+  if ("answer" in target) {
     // a survey's answer is noted in the closed conversation it asks about, once
     await recordInLedger(db, {
       channelId: channel.id,
@@ -271,7 +271,7 @@ async function ingestMessage(
     });
     return;
   }
-  const conversationId = target.conversationId as string;
+  const { conversationId } = target;
   const stored = await storeFiles({ workspaceId: channel.workspaceId, conversationId });
   const attachments = stored.filter((a) => a !== null);
   const parts = messageParts(message.text, attachments, stored.length - attachments.length);

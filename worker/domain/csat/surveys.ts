@@ -9,7 +9,11 @@ import type { CsatConfig } from "../../schemas/channels";
 import { type ChannelRow, getChannelRow } from "../channels/channels";
 import type { EventScope, Recorded } from "../events/record";
 import { record } from "../events/record";
-import { deliverAgentMessage, prepareAgentMessage } from "../messaging/messages";
+import {
+  deliverAgentMessage,
+  type PreparedReply,
+  prepareAgentMessage,
+} from "../messaging/messages";
 import { contactVariables } from "../messaging/snippets";
 import { conversationStub } from "../messaging/stubs";
 import { writeCounting } from "../reports/rollups";
@@ -52,21 +56,21 @@ async function languageOf(db: Db, channel: ChannelRow, contactId: string) {
   return surveyLanguage(contact?.language, widgetLanguage, workspace?.language);
 }
 
+type SurveyTarget = {
+  channel: ChannelRow;
+  conversationId: string;
+  contactId: string;
+  lastInboundAt: number;
+};
+
 /**
- * A message from the survey to the customer through the channel's outbound path (its rules: the
- * reply window, consent), stored once under `key`; null when the channel refuses it now.
+ * A message from the survey to the customer, checked by the channel's outbound rules (the reply
+ * window, consent) like any reply; null when the channel refuses it now.
  */
-async function sendSurveyText(
-  db: Db,
-  env: Env,
-  target: { channel: ChannelRow; conversationId: string; contactId: string; lastInboundAt: number },
-  text: string,
-  key: string,
-  now: number,
-) {
+async function prepareSurveyText(db: Db, target: SurveyTarget, text: string, now: number) {
   const { channel } = target;
   try {
-    const reply = await prepareAgentMessage(
+    return await prepareAgentMessage(
       db,
       systemPrincipal(channel.workspaceId),
       {
@@ -78,23 +82,46 @@ async function sendSurveyText(
       { text, private: false },
       now,
     );
-    return await deliverAgentMessage(
-      db,
-      env,
-      target.conversationId,
-      { ...reply, sender: SURVEY_SENDER, origin: "bot", externalId: key },
-      { now, origin: "" },
-    );
   } catch (error) {
     if (error instanceof Problem) return null;
     throw error;
   }
 }
 
+/** Stores a prepared survey message once under `key` and hands it to the outbound queue. */
+const deliverSurveyText = (
+  db: Db,
+  env: Env,
+  conversationId: string,
+  reply: PreparedReply,
+  key: string,
+  now: number,
+) =>
+  deliverAgentMessage(
+    db,
+    env,
+    conversationId,
+    { ...reply, sender: SURVEY_SENDER, origin: "bot", externalId: key },
+    { now, origin: "" },
+  );
+
+/** A survey message through the channel's outbound path, unless the channel refuses it now. */
+async function sendSurveyText(
+  db: Db,
+  env: Env,
+  target: SurveyTarget,
+  text: string,
+  key: string,
+  now: number,
+) {
+  const reply = await prepareSurveyText(db, target, text, now);
+  if (reply) await deliverSurveyText(db, env, target.conversationId, reply, key, now);
+}
+
 /**
- * Sends the survey after a close, when the channel has it on and the customer wrote in the
- * conversation: once per close, however often the event comes (the survey row is keyed by the
- * close, its message by the survey).
+ * Sends the survey after a close, when the channel has it on, the customer wrote in the
+ * conversation and the channel would take the message now: once per close, however often the
+ * event comes (the survey row is keyed by the close, its message by the survey).
  */
 export async function sendSurveyAfterClose(
   scope: EventScope,
@@ -112,6 +139,22 @@ export async function sendSurveyAfterClose(
     where: inWorkspace(conversations, workspaceId, eq(conversations.id, conversation.id)),
   });
   if (row?.status !== "closed" || row.closedAt === null) return;
+  const language = await languageOf(db, channel, conversation.contact.id);
+  // a platform that would refuse the question now (outside WhatsApp's window) gets no survey
+  const platformText = isPlatformChannel(channel.type)
+    ? await prepareSurveyText(
+        db,
+        {
+          channel,
+          conversationId: conversation.id,
+          contactId: conversation.contact.id,
+          lastInboundAt: Date.parse(conversation.last_inbound_at),
+        },
+        surveyText(settings.scale, language, settings.question),
+        event.at,
+      )
+    : null;
+  if (isPlatformChannel(channel.type) && !platformText) return;
   const survey = await askOnce(db, {
     id: newId("csat", event.at),
     workspaceId,
@@ -120,42 +163,34 @@ export async function sendSurveyAfterClose(
     contactId: conversation.contact.id,
     agentId: row.closedBy ?? row.assigneeId,
     scale: settings.scale,
-    language: await languageOf(db, channel, conversation.contact.id),
+    language,
     closedAt: row.closedAt,
     askedAt: event.at,
   });
   if (survey.stage !== "asked") return;
-  const language = survey.language as SurveyLanguage;
-  if (!isPlatformChannel(channel.type)) {
-    await conversationStub(env, conversation.id).appendOnce({
-      kind: "event",
-      sender: SURVEY_SENDER,
-      externalId: `csat:${survey.id}`,
-      event: {
-        type: "csat_survey",
-        data: {
-          survey_id: survey.id,
-          scale: survey.scale,
-          question: surveyQuestion(survey.scale, language, settings.question),
-          ask_comment: settings.ask_comment,
-        },
-      },
-    });
+  if (platformText) {
+    const key = `csat:${survey.id}`;
+    await deliverSurveyText(db, env, conversation.id, platformText, key, event.at);
     return;
   }
-  await sendSurveyText(
-    db,
-    env,
-    {
-      channel,
-      conversationId: conversation.id,
-      contactId: conversation.contact.id,
-      lastInboundAt: Date.parse(conversation.last_inbound_at),
+  await conversationStub(env, conversation.id).appendOnce({
+    kind: "event",
+    sender: SURVEY_SENDER,
+    externalId: `csat:${survey.id}`,
+    event: {
+      type: "csat_survey",
+      data: {
+        survey_id: survey.id,
+        scale: survey.scale,
+        question: surveyQuestion(
+          survey.scale,
+          survey.language as SurveyLanguage,
+          settings.question,
+        ),
+        ask_comment: settings.ask_comment,
+      },
     },
-    surveyText(survey.scale, language, settings.question),
-    `csat:${survey.id}`,
-    event.at,
-  );
+  });
 }
 
 /** The survey of this close: stored and counted as asked the first time, read back after. */
