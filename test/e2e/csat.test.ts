@@ -93,6 +93,14 @@ describe("satisfaction survey in the widget", () => {
     await survey.getByRole("status").filter({ hasText: "Thank you for your feedback!" }).waitFor();
     await visitor.screenshot({ path: `${SHOTS}/widget-survey-thanks.png` });
 
+    // the agents see the survey and its answer in the conversation's history
+    await agent.goto(`${server.base}/c/${conversation.id}`);
+    await agent.locator(".event-line", { hasText: "Satisfaction survey sent" }).waitFor();
+    await agent.locator(".event-line", { hasText: "The customer rated 4 out of 5" }).waitFor();
+    await agent
+      .locator(".event-line", { hasText: "The customer commented: Quick refund, thank you" })
+      .waitFor();
+
     const today = new Date().toISOString().slice(0, 10);
     const report = await callAs<CsatReport>(
       agent,
