@@ -126,8 +126,20 @@ describe("satisfaction surveys on SMS", () => {
     await sendSurveys({ db: createDb(env.DB), env }, event);
     expect(await surveysOf(s.ws.id, closed.id)).toHaveLength(1);
 
-    await customerTexts(s, " 4 ");
+    const reply = await customerTexts(s, " 4 ");
     await textSent(s, "Thank you for your feedback!");
+    // Twilio delivers the same reply again: it is taken once
+    const again = await api(s.path, {
+      rawBody: reply.form.toString(),
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        "x-twilio-signature": reply.signature,
+      },
+      origin: null,
+    });
+    expect(again.status).toBe(200);
+    // the inbound queue's turn to see it again
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     const [answered] = await surveysOf(s.ws.id, closed.id);
     expect(answered).toMatchObject({ score: 4, stage: "done", comment: null });
     expect(await conversationsOn(s.ws.ownerCookie, s.channel.id)).toHaveLength(1);
@@ -137,6 +149,8 @@ describe("satisfaction surveys on SMS", () => {
     });
     const surveys = (await textsSent(s)).filter((t) => t.includes("Reply with a number"));
     expect(surveys).toHaveLength(1);
+    expect(history.filter((m) => m.event?.type === "csat_answered")).toHaveLength(1);
+    expect((await textsSent(s)).filter((t) => t.includes("Thank you"))).toHaveLength(1);
   });
 
   it("asks for a comment after the score when set to, and keeps the next text as it", async () => {
