@@ -23,11 +23,21 @@ afterAll(async () => {
   server?.stop();
 });
 
-type Channel = { id: string; type: string };
+type Channel = { id: string; type: string; config?: { csat?: unknown } };
 type CsatReport = { totals: { asked: number; responses: number; csat: { satisfied: number } } };
 
-/** The demo web chat asks the satisfaction survey, with a comment, after a close. */
+/** The admin turns the survey on for the demo web chat, with a comment, in Settings → Channels. */
 async function surveysOn(agent: Page) {
+  await agent.goto(`${server.base}/settings/channels`);
+  await agent
+    .getByRole("button", { name: /Website chat/ })
+    .first()
+    .click();
+  await agent.getByRole("tab", { name: "Survey" }).click();
+  await agent.getByRole("switch", { name: "Send a satisfaction survey after closing" }).click();
+  await agent.getByLabel("Ask for a comment after the score").check();
+  await agent.getByRole("button", { name: "Save" }).click();
+  await agent.getByText("Channel saved").waitFor();
   const { data } = await callAs<{ data: Channel[] }>(
     agent,
     server.base,
@@ -35,10 +45,7 @@ async function surveysOn(agent: Page) {
     `${server.base}/api/v1/channels`,
   );
   const webchat = data.find((channel) => channel.type === "webchat");
-  if (!webchat) throw new Error("no web chat");
-  await callAs(agent, server.base, "PATCH", `${server.base}/api/v1/channels/${webchat.id}`, {
-    config: { csat: { enabled: true, ask_comment: true } },
-  });
+  expect(webchat?.config?.csat).toEqual({ enabled: true, scale: "csat_5", ask_comment: true });
 }
 
 describe("satisfaction survey in the widget", () => {
@@ -46,12 +53,15 @@ describe("satisfaction survey in the widget", () => {
     const agent = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await signIn(agent, server.base);
     await surveysOn(agent);
+    // back in the inbox, the agent is online: the widget is not away
+    await agent.goto(`${server.base}/`);
+    await agent.waitForSelector("nav.rail");
 
     const visitorContext = await browser.newContext({ viewport: { width: 1100, height: 800 } });
     const visitor = await visitorContext.newPage();
     await visitor.goto(`${server.base}/demo`);
     await visitor.locator("#conversa-widget button[aria-label=Chat]").click();
-    await visitor.locator("#conversa-widget button[type=submit]:not([disabled])").waitFor();
+    await visitor.locator("#conversa-widget button.send:not([disabled])").waitFor();
     const composer = visitor.locator("#conversa-widget input[aria-label=Message]");
     await composer.fill("My parcel arrived damaged");
     await composer.press("Enter");
