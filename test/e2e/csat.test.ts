@@ -34,6 +34,8 @@ async function surveysOn(agent: Page) {
     .first()
     .click();
   await agent.getByRole("tab", { name: "Survey" }).click();
+  await agent.getByRole("form", { name: "Survey" }).waitFor();
+  await expectAccessible(agent, "a channel's survey settings", ".tab-panel");
   await agent.getByRole("switch", { name: "Send a satisfaction survey after closing" }).click();
   await agent.getByLabel("Ask for a comment after the score").check();
   await agent.getByRole("button", { name: "Save" }).click();
@@ -50,7 +52,8 @@ async function surveysOn(agent: Page) {
 
 describe("satisfaction survey in the widget", () => {
   it("shows score buttons once an agent closes; the visitor picks 4, writes a comment, is thanked, and the report counts it", async () => {
-    const agent = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const agentContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const agent = await agentContext.newPage();
     await signIn(agent, server.base);
     await surveysOn(agent);
     // back in the inbox, the agent is online: the widget is not away
