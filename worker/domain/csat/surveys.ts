@@ -28,15 +28,15 @@ import {
   thanksText,
 } from "./wording";
 
-export type Survey = typeof csatResponses.$inferSelect;
+type Survey = typeof csatResponses.$inferSelect;
 
 /** A reply to a survey on a platform channel counts while the survey is this recent. */
-export const ANSWER_WINDOW_MS = 72 * 60 * 60 * 1000;
+const ANSWER_WINDOW_MS = 72 * 60 * 60 * 1000;
 
 const SURVEY_SENDER = { type: "bot" as const, id: null, name: "Conversa" };
 
 /** The channel's survey settings when it sends surveys. */
-export function surveySettings(channel: { config: Record<string, unknown> }) {
+function surveySettings(channel: { config: Record<string, unknown> }) {
   const settings = channel.config.csat as CsatConfig | null | undefined;
   return settings?.enabled ? settings : null;
 }
@@ -382,7 +382,7 @@ async function visitorSurvey(
 }
 
 /** A survey as the widget and the API show it. */
-export const surveyDto = (survey: Survey) => ({
+const surveyDto = (survey: Survey) => ({
   id: survey.id,
   scale: survey.scale,
   score: survey.score,
