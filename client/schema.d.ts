@@ -6001,7 +6001,7 @@ export interface paths {
         query?: {
           status?: "draft" | "active" | "paused";
           /** @description Only those started by this trigger (`manual`: run by hand) */
-          trigger?: "message.received" | "conversation.opened" | "conversation.closed" | "conversation.assigned" | "contact.created" | "contact.tag_added" | "contact.tag_removed" | "contact.field_changed" | "broadcast.replied" | "webhook" | "schedule" | "manual";
+          trigger?: "message.received" | "conversation.opened" | "conversation.closed" | "conversation.assigned" | "contact.created" | "contact.tag_added" | "contact.tag_removed" | "contact.field_changed" | "broadcast.replied" | "csat.answered" | "webhook" | "schedule" | "manual";
         };
       };
       responses: {
@@ -7723,6 +7723,83 @@ export interface paths {
         /** @description The CSV file */
         200: {
           content: {
+            "text/csv": string;
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/reports/csat": {
+    /**
+     * Satisfaction surveys: sent, answered, CSAT, NPS and the scores, in total and per day
+     * @description Surveys count on the day they were sent (asked) or answered (scores); by agent, the one who closed the conversation, else its assignee. Figures come from counters kept per UTC hour, so a timezone whose offset is not a whole hour has its first and last half-hour counted by the hour they fall in.
+     */
+    get: {
+      parameters: {
+        query: {
+          /** @description First day of the range, in `timezone` */
+          from: string;
+          /** @description Last day of the range (included), in `timezone` */
+          to: string;
+          /** @description The workspace's when absent */
+          timezone?: string;
+          /** @description Only this channel's */
+          channel_id?: string;
+          /** @description Only this agent's */
+          agent_id?: string;
+          /** @description `business`: first-response and resolution times count only the open time of the conversation's business hours (its team's, else its channel's, else the workspace's), as SLA clocks do */
+          hours?: "all" | "business";
+          /** @description `csv`: the report's rows as a CSV download (cells a spreadsheet would run as a formula start with `'`) */
+          format?: "json" | "csv";
+        };
+      };
+      responses: {
+        /** @description The report */
+        200: {
+          content: {
+            "application/json": components["schemas"]["CsatReport"];
             "text/csv": string;
           };
         };
@@ -12521,6 +12598,74 @@ export interface paths {
       };
     };
   };
+  "/widget/v1/conversations/{id}/survey": {
+    /**
+     * The visitor answers the satisfaction survey sent after the conversation closed
+     * @description The first score counts: answering again changes nothing and returns the survey as stored. A comment may come with the score, or once after it. 404 when the conversation has no survey.
+     */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["SurveyAnswer"];
+        };
+      };
+      responses: {
+        /** @description The survey as stored */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Survey"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/widget/v1/conversations/{id}/ws": {
     /** WebSocket for the visitor (token in the query: browsers cannot set headers on sockets) */
     get: {
@@ -13697,6 +13842,7 @@ export interface components {
            */
           phone?: "off" | "optional" | "required";
         };
+        csat?: components["schemas"]["CsatSettings"];
       };
     }) | {
       /** @enum {string} */
@@ -13725,6 +13871,7 @@ export interface components {
           count: number;
           hours: number;
         };
+        csat?: components["schemas"]["CsatSettings"];
       };
     } | {
       /** @enum {string} */
@@ -13750,6 +13897,7 @@ export interface components {
           count: number;
           hours: number;
         };
+        csat?: components["schemas"]["CsatSettings"];
       };
     } | {
       /** @enum {string} */
@@ -13775,6 +13923,7 @@ export interface components {
           count: number;
           hours: number;
         };
+        csat?: components["schemas"]["CsatSettings"];
       };
     } | {
       /** @enum {string} */
@@ -13797,6 +13946,7 @@ export interface components {
           count: number;
           hours: number;
         };
+        csat?: components["schemas"]["CsatSettings"];
       };
     } | {
       /** @enum {string} */
@@ -13820,6 +13970,7 @@ export interface components {
           count: number;
           hours: number;
         };
+        csat?: components["schemas"]["CsatSettings"];
       };
     } | ({
       /** @enum {string} */
@@ -13854,6 +14005,7 @@ export interface components {
           count: number;
           hours: number;
         };
+        csat?: components["schemas"]["CsatSettings"];
       };
     }) | {
       /** @enum {string} */
@@ -13871,6 +14023,7 @@ export interface components {
           count: number;
           hours: number;
         };
+        csat?: components["schemas"]["CsatSettings"];
       };
     } | {
       /** @enum {string} */
@@ -13892,6 +14045,24 @@ export interface components {
         /** @description Messages a second this channel sends at most (replies and broadcasts together); the platform's published limit when absent */
         max_per_second?: number;
       };
+    };
+    /** @description A survey after a conversation closes, when the customer wrote in it: buttons in the web chat, a question answered with a number elsewhere */
+    CsatSettings: {
+      /** @default false */
+      enabled?: boolean;
+      /**
+       * @description `csat_5`: how satisfied, 1 to 5; `nps_10`: how likely to recommend, 0 to 10
+       * @default csat_5
+       * @enum {string}
+       */
+      scale?: "csat_5" | "nps_10";
+      /**
+       * @description After the score, ask for a comment
+       * @default false
+       */
+      ask_comment?: boolean;
+      /** @description Your own wording of the question; without it, a default in the customer's language */
+      question?: string;
     };
     ChannelPatch: {
       name?: string;
@@ -14395,7 +14566,7 @@ export interface components {
     WebhookSubscription: {
       id: string;
       url: string;
-      events: ("ai.handoff" | "ai.resolved" | "contact.created" | "contact.updated" | "conversation.created" | "conversation.assigned" | "conversation.closed" | "message.created" | "message.status" | "sla.breached")[];
+      events: ("ai.handoff" | "ai.resolved" | "contact.created" | "contact.updated" | "csat.answered" | "conversation.created" | "conversation.assigned" | "conversation.closed" | "message.created" | "message.status" | "sla.breached")[];
       description: string | null;
       active: boolean;
       /** @description Why Conversa switched it off */
@@ -14415,7 +14586,7 @@ export interface components {
        * @example https://example.com/hooks/conversa
        */
       url: string;
-      events: ("ai.handoff" | "ai.resolved" | "contact.created" | "contact.updated" | "conversation.created" | "conversation.assigned" | "conversation.closed" | "message.created" | "message.status" | "sla.breached")[];
+      events: ("ai.handoff" | "ai.resolved" | "contact.created" | "contact.updated" | "csat.answered" | "conversation.created" | "conversation.assigned" | "conversation.closed" | "message.created" | "message.status" | "sla.breached")[];
       description?: string;
     };
     UpdatedWebhookSubscription: components["schemas"]["WebhookSubscription"] & {
@@ -14428,7 +14599,7 @@ export interface components {
        * @example https://example.com/hooks/conversa
        */
       url?: string;
-      events?: ("ai.handoff" | "ai.resolved" | "contact.created" | "contact.updated" | "conversation.created" | "conversation.assigned" | "conversation.closed" | "message.created" | "message.status" | "sla.breached")[];
+      events?: ("ai.handoff" | "ai.resolved" | "contact.created" | "contact.updated" | "csat.answered" | "conversation.created" | "conversation.assigned" | "conversation.closed" | "message.created" | "message.status" | "sla.breached")[];
       description?: string | null;
       active?: boolean;
     };
@@ -14517,6 +14688,12 @@ export interface components {
     } | {
       /** @enum {string} */
       type: "broadcast.replied";
+    } | {
+      /** @enum {string} */
+      type: "csat.answered";
+      /** @description Only scores up to this one (a low score: 2 on the 1–5 scale, 6 on the 0–10 one) */
+      max_score?: number;
+      channel_ids?: string[];
     } | {
       /** @enum {string} */
       type: "webhook";
@@ -15176,6 +15353,75 @@ export interface components {
     }]>;
     ExportList: {
       data: components["schemas"]["Export"][];
+    };
+    CsatReport: {
+      /**
+       * Format: date
+       * @example 2026-11-01
+       */
+      from: string;
+      /**
+       * Format: date
+       * @example 2026-11-01
+       */
+      to: string;
+      timezone: string;
+      totals: {
+        /** @description Surveys sent after a close */
+        asked: number;
+        /** @description Surveys answered with a score */
+        responses: number;
+        /** @description Responses per survey sent, in % */
+        response_rate: number | null;
+        csat: components["schemas"]["CsatFigures"];
+        nps: components["schemas"]["NpsFigures"];
+      };
+      series: ({
+          /**
+           * Format: date
+           * @example 2026-11-01
+           */
+          period: string;
+          asked: number;
+          responses: number;
+          csat_responses: number;
+          csat_percent: number | null;
+          csat_average: number | null;
+          nps_responses: number;
+          nps: number | null;
+        })[];
+    };
+    /** @description Surveys on the 1–5 scale */
+    CsatFigures: {
+      responses: number;
+      /** @description Answers of 4 or 5 */
+      satisfied: number;
+      /** @description Satisfied answers' share, in % */
+      csat_percent: number | null;
+      average: number | null;
+      /** @description Answers per score, 1 to 5 */
+      distribution: {
+          score: number;
+          count: number;
+        }[];
+    };
+    /** @description Surveys on the 0–10 scale */
+    NpsFigures: {
+      responses: number;
+      /** @description Answers of 9 or 10 */
+      promoters: number;
+      /** @description Answers of 7 or 8 */
+      passives: number;
+      /** @description Answers of 0 to 6 */
+      detractors: number;
+      /** @description Promoters' share minus detractors' share, in points (−100 to 100) */
+      nps: number | null;
+      average: number | null;
+      /** @description Answers per score, 0 to 10 */
+      distribution: {
+          score: number;
+          count: number;
+        }[];
     };
     SegmentList: {
       data: components["schemas"]["Segment"][];
@@ -16546,6 +16792,29 @@ export interface components {
        * @example 2026-11-22T10:00:00.000Z
        */
       created_at: string;
+    };
+    Survey: {
+      id: string;
+      /** @enum {string} */
+      scale: "csat_5" | "nps_10";
+      score: number | null;
+      comment: string | null;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      asked_at: string;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      answered_at: string | null;
+    };
+    SurveyAnswer: {
+      /** @description 1–5 on a `csat_5` survey, 0–10 on an `nps_10` one; the first score counts */
+      score: number;
+      /** @description With the score, or once after it */
+      comment?: string;
     };
     WidgetPushSubscription: {
       id: string;

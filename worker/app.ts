@@ -39,6 +39,7 @@ import { contactFieldsRouter } from "./routes/contact-fields";
 import { contactsRouter } from "./routes/contacts";
 import { conversationsRouter } from "./routes/conversations";
 import { copilotRouter } from "./routes/copilot";
+import { csatReportRouter } from "./routes/csat-report";
 import { demoRouter } from "./routes/demo";
 import { docsRouter } from "./routes/docs";
 import { exportsRouter } from "./routes/exports";
@@ -204,6 +205,7 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
     .route(API, automationTemplatesRouter)
     .route(API, reportsRouter)
     .route(API, exportsRouter)
+    .route(API, csatReportRouter)
     .route(API, segmentsRouter)
     .route(API, outboundMessagesRouter)
     .route(API, broadcastsRouter)

@@ -1,6 +1,13 @@
+import { env } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { createDb } from "../../worker/db/client";
 import { reportRollups } from "../../worker/db/schema";
+import { answerFromWidget } from "../../worker/domain/csat/surveys";
+import type { Recorded } from "../../worker/domain/events/record";
+import { newId } from "../../worker/lib/ids";
+import { sendSurveys } from "../../worker/listeners/csat";
+import type { ConversationDto } from "../../worker/schemas/conversations";
 import { api, db, expectProblem, json, newWebchat, newWorkspace } from "../helpers";
 import { apiAt, conversationAt, officeHours, projectedAt } from "./helpers";
 
@@ -29,15 +36,49 @@ function random(seed: number) {
 const HOUR = 3_600_000;
 
 /**
+ * The survey a close sends, heard at `at` (and maybe again), and maybe answered a little later
+ * with a random score.
+ */
+async function surveyAfterClose(
+  workspaceId: string,
+  conversation: ConversationDto,
+  at: number,
+  later: () => number,
+  next: () => number,
+) {
+  const scope = { db: createDb(env.DB), env };
+  const event = {
+    type: "conversation.closed",
+    conversation,
+    from: "open",
+    reason: null,
+    id: newId("evt", at),
+    workspace_id: workspaceId,
+    at,
+  } as Recorded;
+  await sendSurveys(scope, event);
+  if (next() < 0.3) await sendSurveys(scope, event);
+  if (next() < 0.4) return;
+  const visitor = { workspaceId, contactId: conversation.contact.id };
+  const score = Math.floor(next() * 6);
+  await answerFromWidget(scope.db, env, visitor, conversation.id, { score }, later()).catch(
+    () => undefined, // the customer never wrote, so no survey; or 0 on the 1–5 scale
+  );
+}
+
+/**
  * Conversations living random lives in January 2026 — customers writing, bots and agents
- * answering, closes, reopens — with projections and status changes repeated as retries repeat
+ * answering, closes with their satisfaction surveys, reopens — with projections and status changes repeated as retries repeat
  * them.
  */
 async function randomHistories(seed: number) {
   const next = random(seed);
   const ws = await newWorkspace();
   const cookie = ws.ownerCookie;
-  const channels = [await newWebchat(cookie), await newWebchat(cookie)];
+  const channels = [
+    await newWebchat(cookie, { csat: { enabled: true } }),
+    await newWebchat(cookie, { csat: { enabled: true, scale: "nps_10" } }),
+  ];
   // half the histories in a business with office hours, so durations in business hours differ
   if (seed % 2 === 1) await officeHours(ws.id, cookie);
   let clock = Date.parse("2026-01-05T08:00:00Z");
@@ -61,8 +102,9 @@ async function randomHistories(seed: number) {
       } else {
         const to = roll < 0.85 ? "closed" : "open";
         const change = apiAt(when, cookie);
-        await change(`/api/v1/conversations/${id}/status`, { status: to });
+        const changed = await change(`/api/v1/conversations/${id}/status`, { status: to });
         if (again) await change(`/api/v1/conversations/${id}/status`, { status: to });
+        if (to === "closed") await surveyAfterClose(ws.id, await changed.json(), when, later, next);
       }
     }
   }
@@ -72,11 +114,18 @@ async function randomHistories(seed: number) {
 describe("report counters", () => {
   for (const seed of [7, 42, 2026]) {
     it(`kept as things happen, equal a recompute from the tables (history ${seed})`, async () => {
-      const { cookie } = await randomHistories(seed);
+      const { ws, cookie } = await randomHistories(seed);
       const check = await rebuild(cookie, true);
       expect(check.differences).toEqual([]);
       expect(check).toMatchObject({ differing: 0, rebuilt: false });
       expect(check.counters).toBeGreaterThan(10);
+      const surveys = await db()
+        .select()
+        .from(reportRollups)
+        .where(eq(reportRollups.workspaceId, ws.id));
+      const metrics = new Set(surveys.map((row) => row.metric));
+      expect(metrics.has("csat_asked")).toBe(true);
+      expect(metrics.has("csat_score") || metrics.has("nps_score")).toBe(true);
     });
   }
 

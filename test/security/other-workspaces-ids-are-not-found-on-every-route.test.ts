@@ -351,6 +351,7 @@ const REQUESTS: Record<string, Request> = {
         ? { kind: "contacts", filters: { segment_id: first(own, "seg") } }
         : { kind: "conversations", filters: { channel_id: first(own, "ch") } },
   },
+  "GET /api/v1/reports/csat": { query: () => ({ from: "2026-03-01", to: "2026-03-07" }) },
   "GET /api/v1/outbound-messages": {
     query: (own) => ({ channel_id: first(own, "ch"), contact_id: first(own, "ct") }),
   },
@@ -460,6 +461,7 @@ const REQUESTS: Record<string, Request> = {
   "POST /widget/v1/messages": {
     body: (own) => ({ text: "matrix", conversation_id: own.conversationId }),
   },
+  "POST /widget/v1/conversations/{id}/survey": { body: () => ({ score: 4 }) },
   "POST /widget/v1/push-subscriptions": {
     body: (own) => ({ channel_id: own.pushChannelId, subscription: own.pushSubscription }),
   },

@@ -108,6 +108,20 @@ function Chat({ options, hooks }: { options: Options; hooks: LoaderHooks }) {
     }
   };
 
+  const answerSurvey = async (conversationId: string, answer: object) => {
+    try {
+      await visitorRequest(`/widget/v1/conversations/${conversationId}/survey`, {
+        method: "POST",
+        json: answer,
+      });
+      setError(null);
+      return true;
+    } catch (e) {
+      failed(e);
+      return false;
+    }
+  };
+
   /** Keeps what the visitor told on their contact; field problems come back for the form. */
   const tell = async (values: Partial<Values>) => {
     try {
@@ -150,6 +164,7 @@ function Chat({ options, hooks }: { options: Options; hooks: LoaderHooks }) {
             s={s}
             base={base}
             readUpTo={thread === latest ? live.readUpTo : null}
+            onSurvey={answerSurvey}
           />
         ))}
         {config.away && !withAssistant(latest) && (

@@ -2,6 +2,7 @@ import type { Message } from "../shared/api";
 import { fromVisitor, type Thread } from "./history";
 import type { Speaker } from "./i18n";
 import { FileIcon } from "./icons";
+import { type AnswerSurvey, SurveyCard } from "./survey";
 
 /** Messages closer than this, from the same sender, form one group under one name. */
 const GROUP_GAP_MS = 5 * 60_000;
@@ -97,19 +98,36 @@ function Bubble(props: {
   );
 }
 
-/** One conversation's messages: bubbles grouped by sender, events as centred lines. */
+const isSurvey = (m: Message) => m.event?.type === "csat_survey";
+
+/**
+ * One conversation's messages: bubbles grouped by sender, events as centred lines, a survey as
+ * its card.
+ */
 export function ThreadView(props: {
   thread: Thread;
   s: Speaker;
   base: string;
   readUpTo: number | null;
+  onSurvey: AnswerSurvey;
 }) {
   const { thread, s, readUpTo } = props;
-  const shown = thread.messages.filter((m) => m.kind !== "event" || eventText(m, s) !== null);
+  const shown = thread.messages.filter(
+    (m) => m.kind !== "event" || isSurvey(m) || eventText(m, s) !== null,
+  );
   return (
     <>
       {shown.map((m, i) =>
-        m.kind === "event" ? (
+        isSurvey(m) ? (
+          <SurveyCard
+            key={m.seq}
+            survey={m}
+            messages={thread.messages}
+            conversationId={thread.id}
+            s={s}
+            onAnswer={props.onSurvey}
+          />
+        ) : m.kind === "event" ? (
           <p class="event" key={m.seq} data-seq={m.seq}>
             <span>{eventText(m, s)}</span>
           </p>

@@ -23,6 +23,7 @@ export const AUTOMATION_SOURCES = [
   "contact.tag_removed",
   "contact.field_changed",
   "broadcast.replied",
+  "csat.answered",
 ] as const satisfies EventType[];
 
 /**
@@ -75,6 +76,15 @@ export function asAutomationEvent(event: Recorded): AutomationEvent | null {
         type: event.type,
         contactId: event.contact_id,
         conversationId: event.conversation_id,
+      };
+    case "csat.answered":
+      return {
+        ...base,
+        type: event.type,
+        conversationId: event.conversation_id,
+        contactId: event.contact_id,
+        channelId: event.channel_id,
+        data: { score: event.score, scale: event.scale },
       };
     default:
       return null;

@@ -14,6 +14,7 @@ import {
   classifyInterest,
   classifyTakes,
 } from "./classify";
+import { CSAT_SOURCES, csatTakes, sendSurveys } from "./csat";
 import { pushConversation } from "./realtime";
 import { cancelRepliedSequences, SCHEDULED_SOURCES, scheduledInterest } from "./scheduled-messages";
 import { deliverWebhooks, WEBHOOK_SOURCES, webhookInterest } from "./webhooks";
@@ -40,6 +41,7 @@ const listeners: Record<string, Listener> = {
   "scheduled-messages": cancelRepliedSequences,
   assistant: followAssistant,
   classify: classifyConversation,
+  csat: sendSurveys,
 };
 
 const queued: Partial<Record<EventType, string[]>> = {};
@@ -52,6 +54,7 @@ queue(BROADCAST_SOURCES, "broadcasts");
 queue(SCHEDULED_SOURCES, "scheduled-messages");
 queue(ASSISTANT_SOURCES, "assistant");
 queue(CLASSIFY_SOURCES, "classify");
+queue(CSAT_SOURCES, "csat");
 
 const interest: Wiring["interest"] = {
   webhooks: webhookInterest,
@@ -66,6 +69,7 @@ const takes: Wiring["takes"] = {
   broadcasts: broadcastTakes,
   assistant: assistantTakes,
   classify: classifyTakes,
+  csat: csatTakes,
 };
 
 export const LISTENERS: Wiring = { immediate, queued, listeners, interest, takes };

@@ -24,6 +24,7 @@ function asWebhook(event: Recorded): Webhook | null {
         data: { conversation_id: event.conversation_id, message: event.message },
       };
     case "message.status":
+    case "csat.answered":
     case "ai.handoff":
     case "ai.resolved": {
       const { type, id, workspace_id, at, chain, ...data } = event;
@@ -53,6 +54,7 @@ const SOURCES: Record<WebhookEvent, EventType[]> = {
   "sla.breached": ["sla.breached"],
   "ai.handoff": ["ai.handoff"],
   "ai.resolved": ["ai.resolved"],
+  "csat.answered": ["csat.answered"],
 };
 
 /** The domain events that become webhooks. */

@@ -31,7 +31,7 @@ import {
 const tags = ["Reports"];
 
 /** A report answered as JSON, or as CSV with `format=csv`. */
-const withCsv = <T extends { content: Record<string, unknown> }>(response: T) => ({
+export const withCsv = <T extends { content: Record<string, unknown> }>(response: T) => ({
   ...response,
   content: {
     ...response.content,
@@ -39,8 +39,8 @@ const withCsv = <T extends { content: Record<string, unknown> }>(response: T) =>
   },
 });
 // the team's figures are a supervisor's to read
-const supervisor = [requireRole("supervisor")];
-const rangeNote =
+export const supervisor = [requireRole("supervisor")];
+export const rangeNote =
   "Figures come from counters kept per UTC hour, so a timezone whose offset is not a whole hour has its first and last half-hour counted by the hour they fall in.";
 
 const overviewRoute = createRoute({
@@ -119,7 +119,7 @@ const rebuildRoute = createRoute({
 });
 
 /** The range a report's query names: its days, timezone (the workspace's by default) and filter. */
-async function rangeOf(
+export async function rangeOf(
   db: Db,
   workspaceId: string,
   query: {
@@ -147,7 +147,7 @@ const asked = (c: { get(key: "db"): Db; get(key: "principal"): { workspaceId: st
   workspaceId: c.get("principal").workspaceId,
 });
 
-const fileName = (report: string, range: ReportRange) =>
+export const fileName = (report: string, range: ReportRange) =>
   `conversa-${report}-${range.from}-${range.to}.csv`;
 
 function conversationsCsv(report: Awaited<ReturnType<typeof conversationsReport>>) {

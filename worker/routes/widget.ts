@@ -8,6 +8,7 @@ import { inWorkspace } from "../db/scope";
 import { findAssistant } from "../domain/ai/assistants";
 import { handOff } from "../domain/ai/handoff";
 import { getWebchatChannel } from "../domain/channels/channels";
+import { answerFromWidget } from "../domain/csat/surveys";
 import { MAX_UPLOAD_BYTES } from "../domain/messaging/messages";
 import { conversationStub } from "../domain/messaging/stubs";
 import { sendVisitorFile, sendVisitorMessage } from "../domain/messaging/visitor-messages";
@@ -42,6 +43,8 @@ import {
   ContactBody,
   Sent,
   SessionBody,
+  SurveyAnswer,
+  SurveySchema,
   VisitorConversation,
 } from "../schemas/widget";
 
@@ -174,6 +177,18 @@ const handoffRoute = createRoute({
     ),
     ...errorResponses,
   },
+});
+
+const surveyRoute = createRoute({
+  method: "post",
+  path: "/conversations/{id}/survey",
+  tags,
+  summary: "The visitor answers the satisfaction survey sent after the conversation closed",
+  description:
+    "The first score counts: answering again changes nothing and returns the survey as stored. A comment may come with the score, or once after it. 404 when the conversation has no survey.",
+  security: visitorSecurity,
+  request: { params: IdParam("cv"), body: jsonBody(SurveyAnswer) },
+  responses: { 200: jsonResponse(SurveySchema, "The survey as stored"), ...errorResponses },
 });
 
 const socketRoute = createRoute({
@@ -323,6 +338,20 @@ widgetRouter
       c.get("clock").now(),
     );
     return c.json({ handed_off: handedOff }, 200);
+  })
+  .openapi(surveyRoute, async (c) => {
+    const visitor = visitorOf(c);
+    const { id } = c.req.valid("param");
+    await assertOwnConversation(c, visitor, id);
+    const survey = await answerFromWidget(
+      c.get("db"),
+      c.env,
+      visitor,
+      id,
+      c.req.valid("json"),
+      c.get("clock").now(),
+    );
+    return c.json(survey, 200);
   })
   .openapi(socketRoute, async (c) => {
     const visitor = visitorOf(c);

@@ -131,6 +131,19 @@ export const TriggerSchema = z
     }),
     z.strictObject({ type: z.literal("contact.field_changed"), field: FieldKey }),
     z.strictObject({ type: z.literal("broadcast.replied") }),
+    z
+      .strictObject({
+        type: z.literal("csat.answered"),
+        max_score: z.number().int().min(0).max(10).optional().openapi({
+          description:
+            "Only scores up to this one (a low score: 2 on the 1–5 scale, 6 on the 0–10 one)",
+        }),
+        channel_ids: ChannelIds.optional(),
+      })
+      .openapi({
+        description:
+          "The customer scored the satisfaction survey sent after a close; steps read `{{trigger.data.score}}` and `{{trigger.data.scale}}`",
+      }),
     z.strictObject({
       type: z.literal("webhook"),
       secret: z.string().min(16).max(200).check(singleLine).optional().openapi({

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { CHANNEL_TYPES, type ChannelType } from "../db/schema";
+import { CHANNEL_TYPES, type ChannelType, CSAT_SCALES } from "../db/schema";
 import { multiLine, singleLine, Timestamp } from "./common";
 import { ChannelRoutingSchema } from "./teams";
 
@@ -35,6 +35,29 @@ const max_per_window = z
 /** The languages the widget speaks. */
 export const WIDGET_LANGUAGES = ["en", "es", "pt-BR", "fr", "ar", "tr"] as const;
 
+/** The satisfaction survey sent after a conversation closes; off unless enabled. */
+export const CsatSettings = z
+  .strictObject({
+    enabled: z.boolean().default(false),
+    scale: z.enum(CSAT_SCALES).default("csat_5").openapi({
+      description: "`csat_5`: how satisfied, 1 to 5; `nps_10`: how likely to recommend, 0 to 10",
+    }),
+    ask_comment: z
+      .boolean()
+      .default(false)
+      .openapi({ description: "After the score, ask for a comment" }),
+    question: z.string().trim().min(1).max(300).check(multiLine).optional().openapi({
+      description:
+        "Your own wording of the question; without it, a default in the customer's language",
+    }),
+  })
+  .optional()
+  .openapi("CsatSettings", {
+    description:
+      "A survey after a conversation closes, when the customer wrote in it: buttons in the web chat, a question answered with a number elsewhere",
+  });
+export type CsatConfig = z.infer<typeof CsatSettings>;
+
 /** Whether the pre-chat form asks for a field, and whether it must be filled. */
 const prechatField = z.enum(["off", "optional", "required"]).default("off");
 
@@ -55,6 +78,7 @@ const webchat = z.strictObject({
     .strictObject({ name: prechatField, email: prechatField, phone: prechatField })
     .optional()
     .openapi({ description: "Asked before the visitor's first message" }),
+  csat: CsatSettings,
 });
 
 const whatsapp = z.strictObject({
@@ -79,6 +103,7 @@ const whatsapp = z.strictObject({
     .optional(),
   max_per_second,
   max_per_window,
+  csat: CsatSettings,
 });
 
 const metaPage = z.strictObject({
@@ -93,6 +118,7 @@ const metaPage = z.strictObject({
     .optional(),
   max_per_second,
   max_per_window,
+  csat: CsatSettings,
 });
 
 const telegram = z.strictObject({
@@ -103,6 +129,7 @@ const telegram = z.strictObject({
   api_base_url: baseUrl,
   max_per_second,
   max_per_window,
+  csat: CsatSettings,
 });
 
 const twilio = z.strictObject({
@@ -117,6 +144,7 @@ const twilio = z.strictObject({
   api_base_url: baseUrl,
   max_per_second,
   max_per_window,
+  csat: CsatSettings,
 });
 
 export const EMAIL_AREAS = ["tickets", "invoices", "customers", "all"] as const;
@@ -148,6 +176,7 @@ const email = z.strictObject({
   api_base_url: baseUrl,
   max_per_second,
   max_per_window,
+  csat: CsatSettings,
 });
 
 const custom = z.strictObject({
@@ -155,6 +184,7 @@ const custom = z.strictObject({
   outbound_url: z.url({ protocol: /^https?$/ }).max(500),
   max_per_second,
   max_per_window,
+  csat: CsatSettings,
 });
 
 /** An https address a notification points at: shown by the browser, never called by Conversa. */

@@ -65,3 +65,25 @@ export const SessionBody = z
 export const Sent = z
   .object({ conversation_id: z.string(), message: MessageSchema })
   .openapi("WidgetMessageSent");
+
+export const SurveyAnswer = z
+  .strictObject({
+    score: z.number().int().openapi({
+      description: "1–5 on a `csat_5` survey, 0–10 on an `nps_10` one; the first score counts",
+    }),
+    comment: z.string().trim().min(1).max(2000).optional().openapi({
+      description: "With the score, or once after it",
+    }),
+  })
+  .openapi("SurveyAnswer");
+
+export const SurveySchema = z
+  .object({
+    id: z.string(),
+    scale: z.enum(["csat_5", "nps_10"]),
+    score: z.number().int().nullable(),
+    comment: z.string().nullable(),
+    asked_at: Timestamp,
+    answered_at: Timestamp.nullable(),
+  })
+  .openapi("Survey");

@@ -21,6 +21,7 @@ export const TRIGGER_TYPES: TriggerType[] = [
   "contact.tag_removed",
   "contact.field_changed",
   "broadcast.replied",
+  "csat.answered",
   "webhook",
   "schedule",
   "manual",

@@ -131,6 +131,29 @@ function TypeOptions({
           />
         </Field>
       );
+    case "csat.answered":
+      return (
+        <>
+          <p class="muted small">{t("automations.triggerHint.csat.answered")}</p>
+          <Field
+            label={t("automations.trigger.maxScore")}
+            hint={t("automations.trigger.maxScoreHint")}
+            error={err("max_score")}
+          >
+            <TextInput
+              type="number"
+              min={0}
+              max={10}
+              value={trigger.max_score ?? ""}
+              onInput={(e) => {
+                const value = e.currentTarget.value;
+                onChange({ ...trigger, max_score: value === "" ? undefined : Number(value) });
+              }}
+            />
+          </Field>
+          {channelFilter(trigger.channel_ids)}
+        </>
+      );
     case "schedule":
       return (
         <>

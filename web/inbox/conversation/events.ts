@@ -135,6 +135,15 @@ export function describeEvent(m: Message, directory: Directory): string {
         data.status === "opted_out" ? "conversation.event.optedOut" : "conversation.event.optedIn",
         { channel: String(data.channel) },
       );
+    case "csat_survey":
+      return t("conversation.event.csatSurvey");
+    case "csat_answered":
+      return data.comment !== undefined
+        ? t("conversation.event.csatComment", { comment: String(data.comment) })
+        : t("conversation.event.csatScore", {
+            score: String(data.score),
+            max: data.scale === "nps_10" ? "10" : "5",
+          });
     default:
       return t("conversation.event.other", { actor: actorOf(m, directory), type: event.type });
   }

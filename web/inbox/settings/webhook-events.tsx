@@ -19,6 +19,7 @@ const EVENTS = [
   "sla.breached",
   "ai.handoff",
   "ai.resolved",
+  "csat.answered",
 ] as const satisfies readonly WebhookEvent[];
 // fails to compile when the API accepts an event this list lacks
 const everyEvent: Exclude<WebhookEvent, (typeof EVENTS)[number]> extends never ? true : never =

@@ -4,6 +4,7 @@ export * from "./automations";
 export * from "./broadcasts";
 export * from "./channels";
 export * from "./contacts";
+export * from "./csat";
 export * from "./exports";
 export * from "./knowledge";
 export * from "./messaging";

@@ -4,9 +4,9 @@ import { workspaceId } from "./workspace";
 
 /**
  * What reports count: conversations opened, customer messages in, messages out to the customer,
- * first responses (with the time they took) and conversations closed (with the time from opening,
- * taken back when one is reopened); the `_business` ones count the same durations in business
- * hours only.
+ * first responses (with the time they took), conversations closed (with the time from opening,
+ * taken back when one is reopened), satisfaction surveys sent and their scores (1–5 or 0–10, the
+ * score in `bucket`); the `_business` ones count the durations in business hours only.
  */
 export const REPORT_METRICS = [
   "conversations_opened",
@@ -16,6 +16,9 @@ export const REPORT_METRICS = [
   "resolution",
   "first_response_business",
   "resolution_business",
+  "csat_asked",
+  "csat_score",
+  "nps_score",
 ] as const;
 
 export type ReportMetric = (typeof REPORT_METRICS)[number];
@@ -33,7 +36,7 @@ export const reportRollups = sqliteTable(
     dimension: text("dimension").notNull(),
     /** the start of the UTC hour it happened in */
     hour: millis("hour").notNull(),
-    /** for durations, the bucket of the time taken; -1 for plain counts */
+    /** for durations, the bucket of the time taken; for survey scores, the score; -1 for plain counts */
     bucket: integer("bucket").notNull(),
     count: integer("count").notNull(),
     /** for durations, the seconds taken, summed */

@@ -7,6 +7,7 @@ export const WEBHOOK_EVENTS = [
   "ai.resolved",
   "contact.created",
   "contact.updated",
+  "csat.answered",
   "conversation.created",
   "conversation.assigned",
   "conversation.closed",

@@ -57,6 +57,8 @@ function triggerMatches(trigger: Trigger, event: AutomationEvent) {
       return event.tag?.toLowerCase() === trigger.tag.toLowerCase();
     case "contact.field_changed":
       return event.field === trigger.field;
+    case "csat.answered":
+      return trigger.max_score === undefined || Number(event.data?.score) <= trigger.max_score;
     default:
       return true;
   }

@@ -24,6 +24,7 @@ import { newId } from "../../lib/ids";
 import { targetFetch } from "../../lib/targets";
 import { recordKeywordConsent } from "../contacts/consent";
 import { normalizePhone } from "../contacts/contacts";
+import { takeSurveyAnswer } from "../csat/surveys";
 import { record } from "../events/record";
 import { findActiveConversation, openConversation } from "../messaging/conversations";
 import { conversationStub } from "../messaging/stubs";
@@ -157,7 +158,10 @@ export async function contactForSender(
   return winner;
 }
 
-/** Email continues its thread (reply headers or reply address) while it is not closed. */
+/**
+ * Email continues its thread (reply headers or reply address) while it is not closed. Where a new
+ * conversation would open, an answer to the contact's pending survey is taken instead (`answer`).
+ */
 async function conversationFor(
   db: Db,
   env: Env,
@@ -166,7 +170,7 @@ async function conversationFor(
   message: InboundMessage,
   now: number,
   hint?: string | null,
-) {
+): Promise<{ conversationId: string } | { answer: { conversationId: string; seq: number } }> {
   const thread = (await ledgerEntry(db, channel, message.replyTo ?? []))?.conversationId;
   for (const candidate of [hint, thread]) {
     if (!candidate) continue;
@@ -179,7 +183,8 @@ async function conversationFor(
         eq(conversations.channelId, channel.id),
       ),
     });
-    if (row && row.status !== "closed" && row.contactId === contactId) return candidate;
+    if (row && row.status !== "closed" && row.contactId === contactId)
+      return { conversationId: candidate };
   }
   const ref = { workspaceId: channel.workspaceId, channelId: channel.id, contactId };
   // a new email thread is a new ticket; chat channels continue the open conversation
@@ -187,7 +192,10 @@ async function conversationFor(
     channel.type === "email"
       ? null
       : await findActiveConversation(db, ref.workspaceId, contactId, channel.id);
-  return open ?? (await openConversation(db, env, ref, now));
+  if (open) return { conversationId: open };
+  const answer = await takeSurveyAnswer(db, env, channel, contactId, message.text, now);
+  if (answer) return { answer };
+  return { conversationId: await openConversation(db, env, ref, now) };
 }
 
 /** Media fetched only now, after the signature check, from the platform's own host. */
@@ -242,7 +250,7 @@ async function ingestMessage(
 ) {
   if (await ledgerEntry(db, channel, [message.externalId])) return;
   const contact = await contactForSender(db, env, channel, message.from, now);
-  const conversationId = await conversationFor(
+  const target = await conversationFor(
     db,
     env,
     channel,
@@ -251,6 +259,19 @@ async function ingestMessage(
     now,
     conversationHint,
   );
+  if ("answer" in target) {
+    // a survey's answer is noted in the closed conversation it asks about, once
+    await recordInLedger(db, {
+      channelId: channel.id,
+      externalId: message.externalId,
+      workspaceId: channel.workspaceId,
+      ...target.answer,
+      direction: "in",
+      createdAt: now,
+    });
+    return;
+  }
+  const { conversationId } = target;
   const stored = await storeFiles({ workspaceId: channel.workspaceId, conversationId });
   const attachments = stored.filter((a) => a !== null);
   const parts = messageParts(message.text, attachments, stored.length - attachments.length);

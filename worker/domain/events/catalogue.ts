@@ -1,4 +1,4 @@
-import type { ConsentChannel, ConsentStatus, ConversationStatus } from "../../db/schema";
+import type { ConsentChannel, ConsentStatus, ConversationStatus, CsatScale } from "../../db/schema";
 import type { ContactResource } from "../../schemas/contacts";
 import type { ConversationDto, MessageDto } from "../../schemas/conversations";
 
@@ -97,6 +97,16 @@ export type DomainEvent =
       broadcast_id: string;
       contact_id: string;
       conversation_id: string;
+    }
+  /** The customer scored the survey sent after a conversation closed. */
+  | {
+      type: "csat.answered";
+      survey_id: string;
+      conversation_id: string;
+      contact_id: string;
+      channel_id: string;
+      scale: CsatScale;
+      score: number;
     }
   /** The AI assistant handed the conversation to people (it asked, the customer did, an agent replied, or it failed). */
   | {

@@ -3,7 +3,6 @@ import { readInChunks } from "../../db/chunks";
 import {
   conversations,
   memberships,
-  REPORT_METRICS,
   type ReportMetric,
   reportRollups,
   users,
@@ -57,7 +56,7 @@ const ROW_COLUMNS = {
 type Row = { metric: ReportMetric; hour: number; bucket: number; count: number; seconds: number };
 
 /** The counters of the metrics over the range, per UTC hour and bucket. */
-async function rollupsIn(
+export async function rollupsIn(
   db: Db,
   workspaceId: string,
   range: ReportRange,
@@ -141,14 +140,22 @@ class Tally {
   }
 }
 
-/** The conversations report reads every metric. */
-const SUMMARY_METRICS = [...REPORT_METRICS];
+/** What the conversations report reads. */
+const SUMMARY_METRICS: ReportMetric[] = [
+  "conversations_opened",
+  "messages_in",
+  "messages_out",
+  "first_response",
+  "resolution",
+  "first_response_business",
+  "resolution_business",
+];
 
 /**
  * Wall-clock parts of UTC hours in a timezone, each hour worked out once: a report's counters
  * share a few thousand hours between tens of thousands of rows.
  */
-function localHours(timezone: string) {
+export function localHours(timezone: string) {
   const known = new Map<number, ReturnType<typeof localParts>>();
   return (hour: number) => {
     let local = known.get(hour);
@@ -163,14 +170,14 @@ function localHours(timezone: string) {
 type LocalHours = ReturnType<typeof localHours>;
 
 /** The local period (`YYYY-MM-DD`, or `YYYY-MM-DDTHH:00` by hour) a UTC hour falls in. */
-function periodOf(hour: number, local: LocalHours, granularity: "day" | "hour") {
+export function periodOf(hour: number, local: LocalHours, granularity: "day" | "hour") {
   const parts = local(hour);
   if (granularity === "day") return parts.date;
   return `${parts.date}T${String(Math.floor(parts.minutes / 60)).padStart(2, "0")}:00`;
 }
 
 /** Every period of the range, in order, so days with nothing show as zero. */
-function periodsOf(range: ReportRange, local: LocalHours, granularity: "day" | "hour") {
+export function periodsOf(range: ReportRange, local: LocalHours, granularity: "day" | "hour") {
   if (granularity === "day")
     return Array.from({ length: daysBetween(range.from, range.to) }, (_, i) =>
       addDays(range.from, i),

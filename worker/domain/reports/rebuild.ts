@@ -1,7 +1,13 @@
 import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
 import { readInChunks, rowChunks } from "../../db/chunks";
 import { writeTogether } from "../../db/client";
-import { conversations, messages, type ReportMetric, reportRollups } from "../../db/schema";
+import {
+  conversations,
+  csatResponses,
+  messages,
+  type ReportMetric,
+  reportRollups,
+} from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
 import type { Db } from "../../lib/context";
 import { durationBucket, HOUR_MS, hourOf } from "./buckets";
@@ -30,8 +36,9 @@ class Counters {
     dims: { channelId: string; agentId: string | null },
     n = 1,
     durationMs?: number,
+    score?: number,
   ) {
-    const bucket = durationMs === undefined ? -1 : durationBucket(durationMs);
+    const bucket = score ?? (durationMs === undefined ? -1 : durationBucket(durationMs));
     const seconds = durationMs === undefined ? 0 : Math.round(Math.max(0, durationMs) / 1000);
     const dimensions = ["", `channel:${dims.channelId}`];
     if (dims.agentId) dimensions.push(`agent:${dims.agentId}`);
@@ -45,7 +52,7 @@ class Counters {
 
 const PAGE = 500;
 
-/** The workspace's report counters as its conversations and messages say they should be. */
+/** The workspace's report counters as its conversations, messages and surveys say they should be. */
 export async function recomputeRollups(db: Db, workspaceId: string): Promise<Map<string, Counter>> {
   const counters = new Counters();
   let after = "";
@@ -73,7 +80,30 @@ export async function recomputeRollups(db: Db, workspaceId: string): Promise<Map
     after = page[page.length - 1]?.id ?? after;
     if (page.length < PAGE) break;
   }
+  await countSurveys(db, workspaceId, counters);
   return counters.map;
+}
+
+/** Satisfaction surveys asked, and their scores when answered. */
+async function countSurveys(db: Db, workspaceId: string, counters: Counters) {
+  let after = "";
+  for (;;) {
+    const page = await db
+      .select()
+      .from(csatResponses)
+      .where(inWorkspace(csatResponses, workspaceId, gt(csatResponses.id, after)))
+      .orderBy(asc(csatResponses.id))
+      .limit(PAGE);
+    for (const survey of page) {
+      const dims = { channelId: survey.channelId, agentId: survey.agentId };
+      counters.add("csat_asked", survey.askedAt, dims);
+      if (survey.score === null || survey.answeredAt === null) continue;
+      const metric = survey.scale === "csat_5" ? "csat_score" : "nps_score";
+      counters.add(metric, survey.answeredAt, dims, 1, undefined, survey.score);
+    }
+    after = page[page.length - 1]?.id ?? after;
+    if (page.length < PAGE) break;
+  }
 }
 
 function countConversation(

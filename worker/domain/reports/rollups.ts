@@ -15,6 +15,8 @@ export type Fact = {
   at: number;
   agentId?: string | null | undefined;
   durationMs?: number | undefined;
+  /** A survey's score: counted per score rather than per duration bucket. */
+  score?: number;
   sign?: 1 | -1;
   when?: { sql: string; params: unknown[] };
 };
@@ -33,7 +35,7 @@ DO UPDATE SET count = count + excluded.count, seconds = seconds + excluded.secon
 export function rollupStatements(d1: D1Database, fact: Fact): D1PreparedStatement[] {
   const sign = fact.sign ?? 1;
   const duration = fact.durationMs;
-  const bucket = duration === undefined ? -1 : durationBucket(duration);
+  const bucket = fact.score ?? (duration === undefined ? -1 : durationBucket(duration));
   const seconds = duration === undefined ? 0 : Math.round(Math.max(0, duration) / 1000);
   const condition = fact.when?.sql ?? "";
   const tail = [

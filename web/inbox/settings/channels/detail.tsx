@@ -19,6 +19,7 @@ import { CopyBox } from "./copy";
 import { type Channel, TypeIcon, typeName } from "./look";
 import { configFrom, PlatformForm, type Values } from "./platform-form";
 import { RoutingSettings } from "./routing";
+import { SurveySettings } from "./survey";
 import { TemplatesList } from "./templates";
 import { PushSetup } from "./web-push";
 import { WebchatSettings } from "./webchat";
@@ -179,7 +180,7 @@ function Setup({ channel }: { channel: Channel }) {
   );
 }
 
-type Tab = "settings" | "routing" | "templates" | "test";
+type Tab = "settings" | "routing" | "survey" | "templates" | "test";
 
 /** One channel: its state, settings, routing, templates and a test send. */
 export function ChannelDetail({
@@ -203,7 +204,10 @@ export function ChannelDetail({
     },
     // push only sends: no customer writes in on it, so there is nothing to route
     ...(channel.type !== "web_push"
-      ? [{ id: "routing" as const, label: t("channels.tab.routing") }]
+      ? [
+          { id: "routing" as const, label: t("channels.tab.routing") },
+          { id: "survey" as const, label: t("channels.tab.survey") },
+        ]
       : []),
     ...(channel.type === "whatsapp"
       ? [{ id: "templates" as const, label: t("channels.tab.templates") }]
@@ -279,6 +283,9 @@ export function ChannelDetail({
             channel={channel}
             onSaved={(routing) => onChanged({ ...channel, routing })}
           />
+        )}
+        {tab === "survey" && (
+          <SurveySettings key={channel.id} channel={channel} onSaved={onChanged} />
         )}
         {tab === "templates" && (
           <TemplatesList channelId={channel.id} wabaSet={Boolean(channel.config?.waba_id)} />

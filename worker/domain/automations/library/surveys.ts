@@ -38,4 +38,43 @@ export const SURVEYS: AutomationTemplate[] = [
       ],
     }),
   },
+  {
+    key: "csat-low-score",
+    category: "surveys",
+    name: { en: "Follow up a low satisfaction score", es: "Seguimiento de una mala valoración" },
+    description: {
+      en: "When a customer scores the satisfaction survey of a channel with surveys on at or below a score, tag the contact and leave the team a note to call back.",
+      es: "Cuando un cliente puntúa la encuesta de satisfacción de un canal con encuestas por debajo de una nota, etiqueta al contacto y deja una nota al equipo para llamarle.",
+    },
+    inputs: [
+      {
+        key: "max_score",
+        kind: "count",
+        required: true,
+        label: { en: "Scores up to", es: "Notas hasta" },
+        default: same(2),
+        min: 0,
+        max: 10,
+      },
+      {
+        key: "tag",
+        kind: "tag",
+        required: true,
+        label: { en: "Tag to add", es: "Etiqueta que añadir" },
+        default: same("unhappy"),
+      },
+      message(
+        "note",
+        "Scored {{trigger.data.score}} in the satisfaction survey: call them back.",
+        "Puntuó {{trigger.data.score}} en la encuesta de satisfacción: llámale.",
+      ),
+    ],
+    build: (i) => ({
+      trigger: { type: "csat.answered", max_score: Number(i.max_score) },
+      steps: [
+        { type: "add_tag", tag: text(i.tag) },
+        { type: "add_note", text: text(i.note) },
+      ],
+    }),
+  },
 ];
