@@ -122,5 +122,20 @@ describe("satisfaction survey in the widget", () => {
       `${server.base}/api/v1/reports/csat?from=${today}&to=${today}&timezone=UTC`,
     );
     expect(report.totals).toMatchObject({ asked: 1, responses: 1, csat: { satisfied: 1 } });
+
+    // and the Reports screen shows it beside the conversations' figures
+    await agent.goto(`${server.base}/reports`);
+    const satisfaction = agent.locator("section", {
+      has: agent.getByRole("heading", { name: "Customer satisfaction" }),
+    });
+    const figure = (key: string) => satisfaction.locator(`[data-figure="${key}"] dd`);
+    await expect.poll(() => figure("responses").textContent(), { timeout: 15_000 }).toBe("1");
+    await expect(figure("csat").textContent()).resolves.toBe("100%");
+    const scores = satisfaction.getByRole("list", { name: "Answers per score, 1 to 5" });
+    // the fourth bar is the score 4's: its one answer
+    await expect(scores.getByRole("listitem").nth(3).textContent()).resolves.toBe("41 answer");
+    await expectAccessible(agent, "the satisfaction report", "#main");
+    await satisfaction.scrollIntoViewIfNeeded();
+    await agent.screenshot({ path: `${SHOTS}/reports-csat.png` });
   });
 });

@@ -184,6 +184,7 @@ describe("the reports screen", () => {
       .poll(() => legend("conversations"), { timeout: 15_000 })
       .toEqual(["Opened3", "Closed1"]);
     await expect(page.locator(".time-chart-plot canvas").count()).resolves.toBe(2);
+    await page.getByRole("heading", { name: "No surveys in this range" }).waitFor();
     await expectAccessible(page, "the reports screen", "#main");
     await lookAtWhole(page, "/tmp/dash-laptop.png");
 

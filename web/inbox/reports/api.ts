@@ -9,6 +9,7 @@ export type Totals = Schemas["ReportTotals"];
 export type BusiestHours = Schemas["BusiestHoursReport"];
 export type AgentsReport = Schemas["AgentsReport"];
 export type AgentRow = AgentsReport["agents"][number];
+export type CsatReport = Schemas["CsatReport"];
 export type Channel = Schemas["Channel"];
 export type Member = Schemas["User"];
 
@@ -88,7 +89,7 @@ export function searchOf(filters: ReportFilters) {
   return `?${params}`;
 }
 
-export type Report = "conversations" | "busiest-hours" | "agents";
+export type Report = "conversations" | "busiest-hours" | "agents" | "csat";
 
 /** A report's URL for the filters, as JSON or as the CSV download. */
 export function reportUrl(report: Report, filters: ReportFilters, format?: "csv") {
@@ -97,7 +98,8 @@ export function reportUrl(report: Report, filters: ReportFilters, format?: "csv"
   if (filters.agent) params.set("agent_id", filters.agent);
   if (report === "conversations" && filters.granularity === "hour")
     params.set("granularity", "hour");
-  if (report !== "busiest-hours" && filters.hours === "business") params.set("hours", "business");
+  const timed = report === "conversations" || report === "agents";
+  if (timed && filters.hours === "business") params.set("hours", "business");
   if (format) params.set("format", format);
   return `/api/v1/reports/${report}?${params}`;
 }

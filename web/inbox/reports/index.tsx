@@ -10,6 +10,7 @@ import {
   type BusiestHours,
   type Channel,
   type ConversationsReport,
+  type CsatReport,
   canReadReports,
   channelsOf,
   filtersInQuery,
@@ -27,6 +28,7 @@ import { ReportFilterBar } from "./filters";
 import { dayLabel } from "./format";
 import { BusiestHoursGrid } from "./heatmap";
 import { KpiCards, OverviewStrip } from "./kpis";
+import { Satisfaction } from "./satisfaction";
 import "./reports.css";
 
 const LIVE_EVERY_MS = 30_000;
@@ -75,6 +77,7 @@ function Reports() {
   const report = conversations.error ? undefined : conversations.data;
   const hours = useResource<BusiestHours>(reportUrl("busiest-hours", filters));
   const agents = useResource<AgentsReport>(reportUrl("agents", filters));
+  const csat = useResource<CsatReport>(reportUrl("csat", filters));
 
   return (
     <main class="page reports-page" id="main">
@@ -146,6 +149,23 @@ function Reports() {
           </ListState>
         </section>
       </div>
+      <section class="report-card" aria-labelledby="report-csat">
+        <header class="report-card-head">
+          <div>
+            <h2 id="report-csat">{t("reports.csat.title")}</h2>
+            <p>{t("reports.csat.description")}</p>
+          </div>
+          <ExportLink report="csat" filters={filters} name={t("reports.csat.title")} />
+        </header>
+        <ListState
+          data={csat.error ? undefined : csat.data}
+          error={csat.error}
+          onRetry={csat.reload}
+          rows={2}
+        >
+          {(shown) => <Satisfaction report={shown} />}
+        </ListState>
+      </section>
     </main>
   );
 }
