@@ -185,7 +185,7 @@ export const encodeContactCursor = (c: ContactCursorValue) =>
     .replace(/\//g, "_")
     .replace(/=+$/, "");
 
-const FilterText = z.string().max(300).check(singleLine);
+export const FilterText = z.string().max(300).check(singleLine);
 
 /** `key:operator:value`, e.g. `plan:eq:gold`, `balance:gte:100`, `vip:eq:true`, `email_opt:set`. */
 function parseFieldFilter(text: string): FieldFilterValue | string {
@@ -204,23 +204,26 @@ function parseFieldFilter(text: string): FieldFilterValue | string {
 
 export type FieldFilterValue = { key: string; op: FieldOperator; value: string };
 
-/** The `field` parameter, given once or repeated; a problem names the filter by its number. */
+/** Field filters' texts parsed; a problem names the filter by its number. */
+export function parseFieldFilters(texts: string[] | undefined, ctx: z.RefinementCtx) {
+  if (!texts) return undefined;
+  const filters: FieldFilterValue[] = [];
+  texts.forEach((text, i) => {
+    const parsed = parseFieldFilter(text);
+    if (typeof parsed === "string")
+      ctx.addIssue({ code: "custom", message: `filter ${i + 1}: ${parsed}` });
+    else filters.push(parsed);
+  });
+  return filters;
+}
+
+/** The `field` parameter, given once or repeated. */
 export const FieldFilters = z
   .preprocess(
     (v) => (v === undefined || Array.isArray(v) ? v : [v]),
     z.array(z.string()).max(10, "at most 10 field filters").optional(),
   )
-  .transform((texts, ctx) => {
-    if (!texts) return undefined;
-    const filters: FieldFilterValue[] = [];
-    texts.forEach((text, i) => {
-      const parsed = parseFieldFilter(text);
-      if (typeof parsed === "string")
-        ctx.addIssue({ code: "custom", message: `filter ${i + 1}: ${parsed}` });
-      else filters.push(parsed);
-    });
-    return filters;
-  });
+  .transform(parseFieldFilters);
 
 export const ContactListQuery = z.object({
   q: z

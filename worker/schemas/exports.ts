@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { CONVERSATION_STATUSES, EXPORT_KINDS, EXPORT_STATUSES } from "../db/schema";
 import { singleLine, Timestamp } from "./common";
-import { FieldFilters, TagName } from "./contacts";
+import { FilterText, parseFieldFilters, TagName } from "./contacts";
 
 const ContactsExport = z.strictObject({
   kind: z.literal("contacts"),
@@ -10,11 +10,18 @@ const ContactsExport = z.strictObject({
       q: z.string().trim().max(100).check(singleLine).optional(),
       tag: TagName.optional(),
       segment_id: z.string().max(64).optional(),
-      field: FieldFilters.openapi({
-        description: "Custom field filters, `key:operator:value`, as the contacts list takes them",
-        type: "array",
-        items: { type: "string" },
-      }),
+      // each filter's text checked where it sits (`filters.field.0`), then parsed as the list's
+      field: z
+        .array(FilterText)
+        .max(10)
+        .optional()
+        .transform(parseFieldFilters)
+        .openapi({
+          description:
+            "Custom field filters, `key:operator:value`, as the contacts list takes them",
+          type: "array",
+          items: { type: "string" },
+        }),
     })
     .default({ field: undefined })
     .openapi({ description: "The contacts list's filters; every contact when absent" }),

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { WIDGET_LANGUAGES } from "./channels";
-import { singleLine, Timestamp } from "./common";
+import { multiLine, singleLine, Timestamp } from "./common";
 import { MessageSchema } from "./conversations";
 
 /** What the chat widget sends and gets (`/widget/v1/…`). */
@@ -71,7 +71,7 @@ export const SurveyAnswer = z
     score: z.number().int().openapi({
       description: "1–5 on a `csat_5` survey, 0–10 on an `nps_10` one; the first score counts",
     }),
-    comment: z.string().trim().min(1).max(2000).optional().openapi({
+    comment: z.string().trim().min(1).max(2000).check(multiLine).optional().openapi({
       description: "With the score, or once after it",
     }),
   })
