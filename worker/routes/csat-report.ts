@@ -1,22 +1,17 @@
-import { createRoute } from "@hono/zod-openapi";
 import { csatReport } from "../domain/reports/csat";
 import { csvResponse, toCsv } from "../lib/csv";
-import { authenticated, createRouter } from "../lib/router";
-import { errorResponses, jsonResponse } from "../schemas/common";
+import { createRouter } from "../lib/router";
 import { CsatReport } from "../schemas/csat";
 import { ReportQuery } from "../schemas/reports";
-import { fileName, rangeNote, rangeOf, supervisor, withCsv } from "./reports";
+import { fileName, rangeNote, rangeOf, rangeReportRoute } from "./reports";
 
-const csatRoute = createRoute({
-  method: "get",
+const csatRoute = rangeReportRoute({
   path: "/reports/csat",
-  tags: ["Reports"],
   summary: "Satisfaction surveys: sent, answered, CSAT, NPS and the scores, in total and per day",
   description: `Surveys count on the day they were sent (asked) or answered (scores); by agent, the one who closed the conversation, else its assignee. ${rangeNote}`,
-  security: authenticated,
-  middleware: supervisor,
-  request: { query: ReportQuery },
-  responses: { 200: withCsv(jsonResponse(CsatReport, "The report")), ...errorResponses },
+  query: ReportQuery,
+  report: CsatReport,
+  answer: "The report",
 });
 
 const csatCsv = (report: Awaited<ReturnType<typeof csatReport>>) => {

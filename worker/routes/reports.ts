@@ -1,4 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute, type RouteConfig, z } from "@hono/zod-openapi";
 import { reportableWorkspaces } from "../domain/reports/organization";
 import {
   agentLeaderboard,
@@ -43,6 +43,29 @@ export const supervisor = [requireRole("supervisor")];
 export const rangeNote =
   "Figures come from counters kept per UTC hour, so a timezone whose offset is not a whole hour has its first and last half-hour counted by the hour they fall in.";
 
+type ReportQueryShape = NonNullable<NonNullable<RouteConfig["request"]>["query"]>;
+
+/** A report over a range of days: a supervisor's to read, as JSON or as CSV. */
+export const rangeReportRoute = <Q extends ReportQueryShape, R extends z.ZodType>(spec: {
+  path: string;
+  summary: string;
+  description: string;
+  query: Q;
+  report: R;
+  answer: string;
+}) =>
+  createRoute({
+    method: "get",
+    path: spec.path,
+    tags,
+    summary: spec.summary,
+    description: spec.description,
+    security: authenticated,
+    middleware: supervisor,
+    request: { query: spec.query },
+    responses: { 200: withCsv(jsonResponse(spec.report, spec.answer)), ...errorResponses },
+  });
+
 const overviewRoute = createRoute({
   method: "get",
   path: "/reports/overview",
@@ -53,56 +76,41 @@ const overviewRoute = createRoute({
   responses: { 200: jsonResponse(OverviewReport, "Live counts"), ...errorResponses },
 });
 
-const conversationsRoute = createRoute({
-  method: "get",
+const conversationsRoute = rangeReportRoute({
   path: "/reports/conversations",
-  tags,
   summary: "Conversations opened and closed, messages in and out, response and resolution times",
   description: `By day or hour in the timezone, with the totals of the range and of the same number of days before it. ${rangeNote}`,
-  security: authenticated,
-  middleware: supervisor,
-  request: { query: ConversationsReportQuery },
-  responses: { 200: withCsv(jsonResponse(ConversationsReport, "The report")), ...errorResponses },
+  query: ConversationsReportQuery,
+  report: ConversationsReport,
+  answer: "The report",
 });
 
-const busiestHoursRoute = createRoute({
-  method: "get",
+const busiestHoursRoute = rangeReportRoute({
   path: "/reports/busiest-hours",
-  tags,
   summary: "Customers' messages by weekday and hour, in the timezone",
   description: rangeNote,
-  security: authenticated,
-  middleware: supervisor,
-  request: { query: ReportQuery },
-  responses: { 200: withCsv(jsonResponse(BusiestHoursReport, "168 cells")), ...errorResponses },
+  query: ReportQuery,
+  report: BusiestHoursReport,
+  answer: "168 cells",
 });
 
-const agentsRoute = createRoute({
-  method: "get",
+const agentsRoute = rangeReportRoute({
   path: "/reports/agents",
-  tags,
   summary: "Each agent's replies, first responses and closed conversations, most replies first",
   description: rangeNote,
-  security: authenticated,
-  middleware: supervisor,
-  request: { query: ReportQuery },
-  responses: { 200: withCsv(jsonResponse(AgentsReport, "The leaderboard")), ...errorResponses },
+  query: ReportQuery,
+  report: AgentsReport,
+  answer: "The leaderboard",
 });
 
-const consolidatedRoute = createRoute({
-  method: "get",
+const consolidatedRoute = rangeReportRoute({
   path: "/reports/consolidated",
-  tags,
   summary:
     "The conversations report of every workspace of the organization you supervise, added up",
   description: `Each workspace of this workspace's organization where you are an active supervisor, admin or owner counts, with its own totals beside the sum; the range is read in \`timezone\` (this workspace's by default). ${rangeNote}`,
-  security: authenticated,
-  middleware: supervisor,
-  request: { query: ConsolidatedReportQuery },
-  responses: {
-    200: withCsv(jsonResponse(ConsolidatedReport, "The sum and each workspace")),
-    ...errorResponses,
-  },
+  query: ConsolidatedReportQuery,
+  report: ConsolidatedReport,
+  answer: "The sum and each workspace",
 });
 
 const rebuildRoute = createRoute({

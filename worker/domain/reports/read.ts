@@ -10,7 +10,8 @@ import {
 import { inWorkspace } from "../../db/scope";
 import type { Db } from "../../lib/context";
 import { instantOf, localParts } from "../routing/hours";
-import { type BucketTally, HOUR_MS, percentileSeconds } from "./buckets";
+import { HOUR_MS } from "./buckets";
+import { kindOf, type RollupRow as Row, Tally } from "./tally";
 
 /** A report's range: local dates, both included, in a timezone; one channel or agent, or all. */
 export type ReportRange = {
@@ -53,8 +54,6 @@ const ROW_COLUMNS = {
   seconds: reportRollups.seconds,
 };
 
-type Row = { metric: ReportMetric; hour: number; bucket: number; count: number; seconds: number };
-
 /** The counters of the metrics over the range, per UTC hour and bucket. */
 export async function rollupsIn(
   db: Db,
@@ -77,67 +76,6 @@ export async function rollupsIn(
         lt(reportRollups.hour, end),
       ),
     );
-}
-
-/** Durations' median, p90 and mean, in seconds (null when none). */
-export type DurationSummary = {
-  median_seconds: number | null;
-  p90_seconds: number | null;
-  mean_seconds: number | null;
-};
-
-/** Counts and durations added up over some rows. */
-class Tally {
-  readonly counts = new Map<ReportMetric, number>();
-  readonly durations = new Map<ReportMetric, Map<number, BucketTally>>();
-
-  add(row: Row) {
-    this.counts.set(row.metric, (this.counts.get(row.metric) ?? 0) + row.count);
-    if (row.bucket < 0) return;
-    const buckets = this.durations.get(row.metric) ?? new Map<number, BucketTally>();
-    const tally = buckets.get(row.bucket) ?? { count: 0, seconds: 0 };
-    buckets.set(row.bucket, {
-      count: tally.count + row.count,
-      seconds: tally.seconds + row.seconds,
-    });
-    this.durations.set(row.metric, buckets);
-  }
-
-  count(metric: ReportMetric) {
-    return this.counts.get(metric) ?? 0;
-  }
-
-  duration(metric: ReportMetric): DurationSummary {
-    const buckets = this.durations.get(metric) ?? new Map<number, BucketTally>();
-    let n = 0;
-    let seconds = 0;
-    for (const tally of buckets.values()) {
-      n += tally.count;
-      seconds += tally.seconds;
-    }
-    return {
-      median_seconds: percentileSeconds(buckets, 50),
-      p90_seconds: percentileSeconds(buckets, 90),
-      mean_seconds: n > 0 ? Math.round(seconds / n) : null,
-    };
-  }
-
-  /** The durations of the kind the range asks for: all the time taken, or business hours'. */
-  kindOf(metric: "first_response" | "resolution", hours: ReportRange["hours"]): ReportMetric {
-    return hours === "business" ? `${metric}_business` : metric;
-  }
-
-  totals(hours: ReportRange["hours"] = "all") {
-    return {
-      conversations_opened: this.count("conversations_opened"),
-      conversations_closed: this.count("resolution"),
-      messages_in: this.count("messages_in"),
-      messages_out: this.count("messages_out"),
-      first_responses: this.count("first_response"),
-      first_response_time: this.duration(this.kindOf("first_response", hours)),
-      resolution_time: this.duration(this.kindOf("resolution", hours)),
-    };
-  }
 }
 
 /** What the conversations report reads. */
@@ -345,9 +283,9 @@ export async function agentLeaderboard(db: Db, workspaceId: string, range: Repor
     name: names.get(agentId) ?? null,
     replies: tally.count("messages_out"),
     first_responses: tally.count("first_response"),
-    first_response_time: tally.duration(tally.kindOf("first_response", range.hours)),
+    first_response_time: tally.duration(kindOf("first_response", range.hours)),
     conversations_closed: tally.count("resolution"),
-    resolution_time: tally.duration(tally.kindOf("resolution", range.hours)),
+    resolution_time: tally.duration(kindOf("resolution", range.hours)),
   }));
   agents.sort((a, b) => b.replies - a.replies || a.agent_id.localeCompare(b.agent_id));
   return { from: range.from, to: range.to, timezone: range.timezone, agents };
