@@ -7392,6 +7392,79 @@ export interface paths {
       };
     };
   };
+  "/api/v1/reports/teams": {
+    /**
+     * Each team's first responses and closes, their times and SLA targets met
+     * @description Counted under the team a conversation was with when it was first answered and when it was closed. Figures come from counters kept per UTC hour, so a timezone whose offset is not a whole hour has its first and last half-hour counted by the hour they fall in.
+     */
+    get: {
+      parameters: {
+        query: {
+          /** @description First day of the range, in `timezone` */
+          from: string;
+          /** @description Last day of the range (included), in `timezone` */
+          to: string;
+          /** @description The workspace's when absent */
+          timezone?: string;
+          /** @description `business`: first-response and resolution times count only the open time of the conversation's business hours (its team's, else its channel's, else the workspace's), as SLA clocks do */
+          hours?: "all" | "business";
+          /** @description `csv`: the report's rows as a CSV download (cells a spreadsheet would run as a formula start with `'`) */
+          format?: "json" | "csv";
+        };
+      };
+      responses: {
+        /** @description Every team, busiest first */
+        200: {
+          content: {
+            "application/json": components["schemas"]["TeamsReport"];
+            "text/csv": string;
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/api/v1/reports/consolidated": {
     /**
      * The conversations report of every workspace of the organization you supervise, added up
@@ -15229,12 +15302,21 @@ export interface components {
       first_responses: number;
       first_response_time: components["schemas"]["DurationSummary"];
       resolution_time: components["schemas"]["DurationSummary"];
+      first_response_sla: components["schemas"]["TargetSummary"];
+      resolution_sla: components["schemas"]["TargetSummary"];
     };
     /** @description From the conversation's opening to an agent's first reply */
     DurationSummary: {
       median_seconds: number | null;
       p90_seconds: number | null;
       mean_seconds: number | null;
+    };
+    /** @description Against the team's SLA target, counted in business hours: met when done by the time it was due. Only conversations with a target count. */
+    TargetSummary: {
+      met: number;
+      missed: number;
+      /** @description null when none was counted */
+      met_percent: number | null;
     };
     BusiestHoursReport: {
       from: string;
@@ -15260,6 +15342,21 @@ export interface components {
           conversations_closed: number;
           resolution_time: components["schemas"]["DurationSummary"];
         })[];
+    };
+    TeamsReport: {
+      from: string;
+      to: string;
+      timezone: string;
+      teams: {
+          team_id: string;
+          name: string;
+          first_responses: number;
+          first_response_time: components["schemas"]["DurationSummary"];
+          first_response_sla: components["schemas"]["TargetSummary"];
+          conversations_closed: number;
+          resolution_time: components["schemas"]["DurationSummary"];
+          resolution_sla: components["schemas"]["TargetSummary"];
+        }[];
     };
     ConsolidatedReport: components["schemas"]["ConversationsReport"] & {
       workspaces: {

@@ -5,7 +5,7 @@ import { parse } from "csv-parse/sync";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startConversa } from "../../scripts/local-server.mjs";
-import { DEMO_LOGIN } from "../../scripts/seed.mjs";
+import { DEMO_LOGIN, DEMO_SECOND_WORKSPACE } from "../../scripts/seed.mjs";
 import {
   expectAccessible,
   expectNoSidewaysScroll,
@@ -250,6 +250,32 @@ describe("the reports screen", () => {
     expect(rows).toHaveLength(3);
     expect(rows.every((row) => row.channel && row.created_at)).toBe(true);
     await dialog.getByRole("button", { name: "Close" }).last().click();
+  });
+
+  it("shows an admin of two locations each one beside the sum, and a supervisor of one none", async () => {
+    const page = await browser.newPage({ viewport: VIEWPORTS.laptop, baseURL: server.base });
+    await page.goto("/");
+    await page.fill("input[name=email]", DEMO_LOGIN.email);
+    await page.fill("input[name=password]", DEMO_LOGIN.password);
+    await page.click("button[type=submit]");
+    await page.waitForSelector("nav.rail");
+    await page.goto("/reports");
+    const table = page.getByRole("table", { name: "Locations" });
+    const names = () => table.locator("tbody td.agent-name").allTextContents();
+    await expect.poll(names, { timeout: 15_000 }).toHaveLength(2);
+    expect(await names()).toContain(DEMO_SECOND_WORKSPACE);
+    const api = await call<{ totals: { conversations_opened: number } }>(
+      admin,
+      `/api/v1/reports/consolidated?from=${daysAgo(6)}&to=${today()}`,
+    );
+    const footer = table.locator("tfoot td");
+    expect(await footer.first().textContent()).toBe("All locations");
+    expect(await footer.nth(1).textContent()).toBe(String(api.totals.conversations_opened));
+    await lookAtWhole(page, "/tmp/dash-locations.png");
+    await page.close();
+    // the supervisor belongs to one workspace only
+    await supervisor.getByRole("heading", { name: "Agents" }).waitFor();
+    expect(await supervisor.getByRole("table", { name: "Locations" }).count()).toBe(0);
   });
 
   it("lays the screen out for a phone", async () => {

@@ -4,6 +4,7 @@ import {
   busiestHours,
   conversationsReport,
   overviewNow,
+  teamsReport,
 } from "../../worker/domain/reports/read";
 import { newWebchat, newWorkspace } from "../helpers";
 import { planOf, recordingDb } from "../recorded-statements";
@@ -23,6 +24,7 @@ describe("reports' reads", () => {
     await conversationsReport(db, ws.id, { ...range, channelId: website.id }, "hour");
     await busiestHours(db, ws.id, range);
     await agentLeaderboard(db, ws.id, range);
+    await teamsReport(db, ws.id, range);
     await overviewNow(db, ws.id);
 
     expect(run.length).toBeGreaterThanOrEqual(6);

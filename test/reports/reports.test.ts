@@ -1,7 +1,7 @@
 import { parse } from "csv-parse/sync";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { users } from "../../worker/db/schema";
+import { conversations, users } from "../../worker/db/schema";
 import { api, db, expectProblem, json, newWebchat, newWorkspace } from "../helpers";
 import { apiAt, conversationAt, officeHours, projectedAt } from "./helpers";
 
@@ -71,6 +71,9 @@ describe("reports", () => {
       first_responses: 2,
       first_response_time: { median_seconds: 60, p90_seconds: 300, mean_seconds: 180 },
       resolution_time: { median_seconds: 7200, p90_seconds: 7200, mean_seconds: 7200 },
+      // no team, so no target to meet
+      first_response_sla: { met: 0, missed: 0, met_percent: null },
+      resolution_sla: { met: 0, missed: 0, met_percent: null },
     });
     expect(madrid.previous).toMatchObject({
       from: "2026-03-23",
@@ -135,6 +138,88 @@ describe("reports", () => {
         conversations_closed: 1,
         resolution_time: { median_seconds: 7200, p90_seconds: 7200, mean_seconds: 7200 },
       },
+    ]);
+  });
+
+  it("count each team's responses and closes, and the SLA targets met, under the team of the time", async () => {
+    const ws = await newWorkspace();
+    const cookie = ws.ownerCookie;
+    const website = await newWebchat(cookie);
+    const team = async (name: string) => {
+      const response = await api("/api/v1/teams", { cookie, body: { name } });
+      return (await json<{ id: string }>(response)).id;
+    };
+    const [sales, support] = [await team("Sales"), await team("Support")];
+    const routed = (id: string, teamId: string, firstDue: string, resolutionDue: string) =>
+      db()
+        .update(conversations)
+        .set({ teamId, firstResponseDueAt: at(firstDue), resolutionDueAt: at(resolutionDue) })
+        .where(eq(conversations.id, id));
+    const reply = (id: string, when: string) =>
+      apiAt(at(when), cookie)(`/api/v1/conversations/${id}/messages`, { text: "Hi" });
+    const close = (id: string, when: string) =>
+      apiAt(at(when), cookie)(`/api/v1/conversations/${id}/status`, { status: "closed" });
+
+    // Sales answers in time (10 min of 30), then it moves to Support, which closes it late
+    const first = await conversationAt(ws.id, website.id, at("2026-03-27T09:00:00Z"));
+    await routed(first, sales, "2026-03-27T09:30:00Z", "2026-03-27T10:00:00Z");
+    await reply(first, "2026-03-27T09:10:00Z");
+    await routed(first, support, "2026-03-27T09:40:00Z", "2026-03-27T10:00:00Z");
+    await close(first, "2026-03-27T11:00:00Z");
+    // Support answers late and closes in time
+    const second = await conversationAt(ws.id, website.id, at("2026-03-28T09:00:00Z"));
+    await routed(second, support, "2026-03-28T09:05:00Z", "2026-03-28T12:00:00Z");
+    await reply(second, "2026-03-28T09:20:00Z");
+    await close(second, "2026-03-28T10:00:00Z");
+    // no team: counted in the totals' times, with no target
+    const third = await conversationAt(ws.id, website.id, at("2026-03-29T09:00:00Z"));
+    await reply(third, "2026-03-29T09:01:00Z");
+
+    const teams = await json<{ teams: Record<string, unknown>[] }>(
+      await api(`/api/v1/reports/teams?${new URLSearchParams(days)}`, { cookie }),
+    );
+    const none = { met: 0, missed: 0, met_percent: null };
+    expect(teams.teams).toEqual([
+      {
+        team_id: support,
+        name: "Support",
+        first_responses: 1,
+        first_response_time: { median_seconds: 1200, p90_seconds: 1200, mean_seconds: 1200 },
+        first_response_sla: { met: 0, missed: 1, met_percent: 0 },
+        conversations_closed: 2,
+        resolution_time: { median_seconds: 3600, p90_seconds: 7200, mean_seconds: 5400 },
+        resolution_sla: { met: 1, missed: 1, met_percent: 50 },
+      },
+      {
+        team_id: sales,
+        name: "Sales",
+        first_responses: 1,
+        first_response_time: { median_seconds: 600, p90_seconds: 600, mean_seconds: 600 },
+        first_response_sla: { met: 1, missed: 0, met_percent: 100 },
+        conversations_closed: 0,
+        resolution_time: { median_seconds: null, p90_seconds: null, mean_seconds: null },
+        resolution_sla: none,
+      },
+    ]);
+    const all = await report(cookie, "conversations", days);
+    expect(all.totals).toMatchObject({
+      first_responses: 3,
+      first_response_sla: { met: 1, missed: 1, met_percent: 50 },
+      resolution_sla: { met: 1, missed: 1, met_percent: 50 },
+    });
+
+    const csv = await api(
+      `/api/v1/reports/teams?${new URLSearchParams({ ...days, format: "csv" })}`,
+      {
+        cookie,
+      },
+    );
+    const rows = parse(await csv.text(), { columns: true }) as Record<string, string>[];
+    expect(
+      rows.map((row) => [row.team, row.resolution_sla_met, row.resolution_sla_missed]),
+    ).toEqual([
+      ["Support", "1", "1"],
+      ["Sales", "0", "0"],
     ]);
   });
 

@@ -2,9 +2,10 @@ import { env } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../../worker/db/client";
-import { reportRollups } from "../../worker/db/schema";
+import { conversations, reportRebuilds, reportRollups } from "../../worker/db/schema";
 import { answerFromWidget } from "../../worker/domain/csat/surveys";
 import type { Recorded } from "../../worker/domain/events/record";
+import { REPORTS_VERSION, rebuildOutdatedReports } from "../../worker/domain/reports/rebuild";
 import { newId } from "../../worker/lib/ids";
 import { sendSurveys } from "../../worker/listeners/csat";
 import type { ConversationDto } from "../../worker/schemas/conversations";
@@ -66,9 +67,25 @@ async function surveyAfterClose(
   );
 }
 
+async function newTeam(cookie: string, name: string) {
+  const response = await api("/api/v1/teams", { cookie, body: { name } });
+  expect(response.status).toBe(201);
+  return (await json<{ id: string }>(response)).id;
+}
+
+/** The conversation routed to a team at `at`, as routing does: its SLA clocks start, or none. */
+async function routedAt(id: string, teamId: string | null, at: number, next: () => number) {
+  const due = (hours: number) => (next() < 0.2 ? null : at + Math.floor(next() * hours * HOUR));
+  await db()
+    .update(conversations)
+    .set({ teamId, firstResponseDueAt: due(4), resolutionDueAt: due(12) })
+    .where(eq(conversations.id, id));
+}
+
 /**
  * Conversations living random lives in January 2026 — customers writing, bots and agents
- * answering, closes with their satisfaction surveys, reopens — with projections and status changes repeated as retries repeat
+ * answering, closes with their satisfaction surveys, reopens, moves between teams with SLA targets
+ * — with projections and status changes repeated as retries repeat
  * them.
  */
 async function randomHistories(seed: number) {
@@ -86,6 +103,7 @@ async function randomHistories(seed: number) {
     clock += Math.floor(next() * 5 * HOUR) + 1000;
     return clock;
   };
+  const teams = [await newTeam(cookie, "Sales"), await newTeam(cookie, "Support")];
   for (let c = 0; c < 6; c++) {
     const channel = channels[Math.floor(next() * channels.length)] ?? channels[0];
     if (!channel) throw new Error("no channel");
@@ -94,6 +112,7 @@ async function randomHistories(seed: number) {
       const roll = next();
       const when = later();
       const again = next() < 0.3;
+      if (next() < 0.2) await routedAt(id, teams[Math.floor(next() * 2)] ?? null, when, next);
       if (roll < 0.3) await projectedAt(ws.id, id, when, "customer", again);
       else if (roll < 0.45) await projectedAt(ws.id, id, when, "bot", again);
       else if (roll < 0.65) {
@@ -126,6 +145,8 @@ describe("report counters", () => {
       const metrics = new Set(surveys.map((row) => row.metric));
       expect(metrics.has("csat_asked")).toBe(true);
       expect(metrics.has("csat_score") || metrics.has("nps_score")).toBe(true);
+      expect(metrics.has("resolution_sla")).toBe(true);
+      expect(surveys.some((row) => row.dimension.startsWith("team:"))).toBe(true);
     });
   }
 
@@ -167,5 +188,53 @@ describe("report counters", () => {
       await api(`/api/v1/reports/conversations?${range}`, { cookie }),
     );
     expect(after.totals).toEqual(before.totals);
+  });
+});
+
+describe("counters after an upgrade", () => {
+  it("are rebuilt once by the cron for each workspace behind the counting rules", async () => {
+    const { ws, cookie } = await randomHistories(11);
+    const current = await newWorkspace();
+    const scope = createDb(env.DB);
+    const now = Date.parse("2026-12-08T04:00:00Z");
+    // counted under older rules: the counters are gone, the workspace a version behind
+    await db().delete(reportRollups).where(eq(reportRollups.workspaceId, ws.id));
+    await db()
+      .insert(reportRebuilds)
+      .values({ workspaceId: ws.id, version: REPORTS_VERSION - 1, rebuiltAt: now - 86_400_000 })
+      .onConflictDoUpdate({
+        target: reportRebuilds.workspaceId,
+        set: { version: REPORTS_VERSION - 1, rebuiltAt: now - 86_400_000 },
+      });
+    await db()
+      .insert(reportRebuilds)
+      .values({ workspaceId: current.id, version: REPORTS_VERSION, rebuiltAt: now - 1000 })
+      .onConflictDoUpdate({
+        target: reportRebuilds.workspaceId,
+        set: { version: REPORTS_VERSION, rebuiltAt: now - 1000 },
+      });
+
+    const rebuilt: string[] = [];
+    for (;;) {
+      // two ticks at once, as two cron runs overlapping
+      const ticks = await Promise.all([
+        rebuildOutdatedReports(scope, env, now),
+        rebuildOutdatedReports(scope, env, now),
+      ]);
+      const done = ticks.flatMap((tick) => (tick ? [tick.workspaceId] : []));
+      if (done.length === 0) break;
+      rebuilt.push(...done);
+    }
+    expect(rebuilt.filter((id) => id === ws.id)).toHaveLength(1);
+    expect(rebuilt).not.toContain(current.id);
+    expect(new Set(rebuilt).size).toBe(rebuilt.length);
+    const check = await rebuild(cookie, true);
+    expect(check).toMatchObject({ differing: 0 });
+    expect(check.counters).toBeGreaterThan(10);
+    const [marked] = await db()
+      .select()
+      .from(reportRebuilds)
+      .where(eq(reportRebuilds.workspaceId, ws.id));
+    expect(marked?.version).toBe(REPORTS_VERSION);
   });
 });

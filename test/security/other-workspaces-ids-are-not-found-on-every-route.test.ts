@@ -78,6 +78,7 @@ const ROUTES_WITHOUT_IDS = new Set([
   "GET /api/v1/segments",
   "GET /api/v1/reports/overview",
   "GET /api/v1/reports/consolidated",
+  "GET /api/v1/reports/teams",
   "GET /api/v1/exports",
   "POST /api/v1/reports/rebuild",
   "GET /api/v1/outbound-messages/saved-filters",

@@ -7,6 +7,7 @@ import {
   conversationsReport,
   overviewNow,
   type ReportRange,
+  teamsReport,
 } from "../domain/reports/read";
 import { rebuildRollups } from "../domain/reports/rebuild";
 import { workspaceTimezone } from "../domain/scheduled-messages/hours";
@@ -26,6 +27,8 @@ import {
   RebuildRequest,
   RebuildResult,
   ReportQuery,
+  TeamsReport,
+  TeamsReportQuery,
 } from "../schemas/reports";
 
 const tags = ["Reports"];
@@ -101,6 +104,15 @@ const agentsRoute = rangeReportRoute({
   query: ReportQuery,
   report: AgentsReport,
   answer: "The leaderboard",
+});
+
+const teamsRoute = rangeReportRoute({
+  path: "/reports/teams",
+  summary: "Each team's first responses and closes, their times and SLA targets met",
+  description: `Counted under the team a conversation was with when it was first answered and when it was closed. ${rangeNote}`,
+  query: TeamsReportQuery,
+  report: TeamsReport,
+  answer: "Every team, busiest first",
 });
 
 const consolidatedRoute = rangeReportRoute({
@@ -233,6 +245,34 @@ const agentsCsv = (report: Awaited<ReturnType<typeof agentLeaderboard>>) =>
     ]),
   );
 
+const teamsCsv = (report: Awaited<ReturnType<typeof teamsReport>>) =>
+  toCsv(
+    [
+      "team",
+      "team_id",
+      "first_responses",
+      "first_response_median_seconds",
+      "first_response_sla_met",
+      "first_response_sla_missed",
+      "conversations_closed",
+      "resolution_median_seconds",
+      "resolution_sla_met",
+      "resolution_sla_missed",
+    ],
+    report.teams.map((team) => [
+      team.name,
+      team.team_id,
+      team.first_responses,
+      team.first_response_time.median_seconds,
+      team.first_response_sla.met,
+      team.first_response_sla.missed,
+      team.conversations_closed,
+      team.resolution_time.median_seconds,
+      team.resolution_sla.met,
+      team.resolution_sla.missed,
+    ]),
+  );
+
 export const reportsRouter = createRouter()
   .openapi(overviewRoute, async (c) => {
     return c.json(await overviewNow(c.get("db"), c.get("principal").workspaceId), 200);
@@ -257,6 +297,13 @@ export const reportsRouter = createRouter()
     const report = await agentLeaderboard(db, workspaceId, range);
     if (query.format === "json") return c.json(report, 200);
     return csvResponse(agentsCsv(report), fileName("agents", range));
+  })
+  .openapi(teamsRoute, async (c) => {
+    const { db, workspaceId, query } = { ...asked(c), query: c.req.valid("query") };
+    const range = await rangeOf(db, workspaceId, query);
+    const report = await teamsReport(db, workspaceId, range);
+    if (query.format === "json") return c.json(report, 200);
+    return csvResponse(teamsCsv(report), fileName("teams", range));
   })
   .openapi(consolidatedRoute, async (c) => {
     const { db, workspaceId, query } = { ...asked(c), query: c.req.valid("query") };

@@ -54,6 +54,10 @@ export const ConsolidatedReportQuery = RangeFields.omit({ channel_id: true, agen
   .extend(Granularity)
   .superRefine(checkRange);
 
+export const TeamsReportQuery = RangeFields.omit({ channel_id: true, agent_id: true }).superRefine(
+  checkRange,
+);
+
 const Seconds = z.number().int().nullable();
 const DurationSummary = z
   .object({
@@ -80,6 +84,17 @@ const Counts = {
   first_responses: z.number().int(),
 };
 
+const TargetSummary = z
+  .object({
+    met: z.number().int(),
+    missed: z.number().int(),
+    met_percent: z.number().nullable().openapi({ description: "null when none was counted" }),
+  })
+  .openapi("TargetSummary", {
+    description:
+      "Against the team's SLA target, counted in business hours: met when done by the time it was due. Only conversations with a target count.",
+  });
+
 const Totals = z
   .object({
     ...Counts,
@@ -89,6 +104,8 @@ const Totals = z
     resolution_time: DurationSummary.openapi({
       description: "From the conversation's opening to its close",
     }),
+    first_response_sla: TargetSummary,
+    resolution_sla: TargetSummary,
   })
   .openapi("ReportTotals");
 
@@ -150,6 +167,26 @@ export const AgentsReport = z
     ),
   })
   .openapi("AgentsReport");
+
+export const TeamsReport = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    timezone: z.string(),
+    teams: z.array(
+      z.object({
+        team_id: z.string(),
+        name: z.string(),
+        first_responses: z.number().int(),
+        first_response_time: DurationSummary,
+        first_response_sla: TargetSummary,
+        conversations_closed: z.number().int(),
+        resolution_time: DurationSummary,
+        resolution_sla: TargetSummary,
+      }),
+    ),
+  })
+  .openapi("TeamsReport");
 
 export const OverviewReport = z
   .object({

@@ -1,26 +1,7 @@
 import { UsersRound } from "lucide-preact";
-import { type Column, DataTable, EmptyState, formatNumber, t } from "../../shared/ui";
+import { type Column, DataTable, EmptyState, t } from "../../shared/ui";
 import type { AgentRow } from "./api";
-import { formatDuration } from "./format";
-
-// a figure not there yet sorts after every real one
-const orLast = (seconds: number | null) => seconds ?? Number.MAX_SAFE_INTEGER;
-
-const count = (key: string, value: (row: AgentRow) => number): Column<AgentRow> => ({
-  key,
-  header: t(`reports.agents.${key}`),
-  render: (row) => formatNumber(value(row)),
-  sortBy: value,
-  class: "numeric",
-});
-
-const duration = (key: string, value: (row: AgentRow) => number | null): Column<AgentRow> => ({
-  key,
-  header: t(`reports.agents.${key}`),
-  render: (row) => formatDuration(value(row)),
-  sortBy: (row) => orLast(value(row)),
-  class: "numeric",
-});
+import { countColumn, durationColumn } from "./columns";
 
 const columns = (): Column<AgentRow>[] => [
   {
@@ -30,11 +11,11 @@ const columns = (): Column<AgentRow>[] => [
     sortBy: (row) => row.name ?? "",
     class: "agent-name",
   },
-  count("replies", (row) => row.replies),
-  count("firstResponses", (row) => row.first_responses),
-  duration("frtMedian", (row) => row.first_response_time.median_seconds),
-  count("closed", (row) => row.conversations_closed),
-  duration("resolutionMedian", (row) => row.resolution_time.median_seconds),
+  countColumn("agents", "replies", (row) => row.replies),
+  countColumn("agents", "firstResponses", (row) => row.first_responses),
+  durationColumn("agents", "frtMedian", (row) => row.first_response_time.median_seconds),
+  countColumn("agents", "closed", (row) => row.conversations_closed),
+  durationColumn("agents", "resolutionMedian", (row) => row.resolution_time.median_seconds),
 ];
 
 /** Each agent's replies, first responses and closes, sortable by any of them. */

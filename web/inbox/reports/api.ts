@@ -10,6 +10,9 @@ export type BusiestHours = Schemas["BusiestHoursReport"];
 export type AgentsReport = Schemas["AgentsReport"];
 export type AgentRow = AgentsReport["agents"][number];
 export type CsatReport = Schemas["CsatReport"];
+export type TeamsReport = Schemas["TeamsReport"];
+export type ConsolidatedReport = Schemas["ConsolidatedReport"];
+export type TeamRow = TeamsReport["teams"][number];
 export type Channel = Schemas["Channel"];
 export type Member = Schemas["User"];
 
@@ -89,16 +92,27 @@ export function searchOf(filters: ReportFilters) {
   return `?${params}`;
 }
 
-export type Report = "conversations" | "busiest-hours" | "agents" | "csat";
+export type Report =
+  | "conversations"
+  | "busiest-hours"
+  | "agents"
+  | "teams"
+  | "csat"
+  | "consolidated";
+
+/** Reports of the whole workspace (or organization): the channel and agent filters do not apply. */
+const UNFILTERED: Report[] = ["teams", "consolidated"];
 
 /** A report's URL for the filters, as JSON or as the CSV download. */
 export function reportUrl(report: Report, filters: ReportFilters, format?: "csv") {
   const params = new URLSearchParams({ from: filters.from, to: filters.to });
-  if (filters.channel) params.set("channel_id", filters.channel);
-  if (filters.agent) params.set("agent_id", filters.agent);
+  if (!UNFILTERED.includes(report)) {
+    if (filters.channel) params.set("channel_id", filters.channel);
+    if (filters.agent) params.set("agent_id", filters.agent);
+  }
   if (report === "conversations" && filters.granularity === "hour")
     params.set("granularity", "hour");
-  const timed = report === "conversations" || report === "agents";
+  const timed = report !== "busiest-hours" && report !== "csat";
   if (timed && filters.hours === "business") params.set("hours", "business");
   if (format) params.set("format", format);
   return `/api/v1/reports/${report}?${params}`;

@@ -19,6 +19,10 @@ export function formatDuration(seconds: number | null) {
   return rest ? `${unit(days, "day")} ${unit(rest, "hour")}` : unit(days, "day");
 }
 
+/** A share given in percent (87.5) as the UI language writes it; "—" when none. */
+export const formatPercent = (value: number | null) =>
+  value === null ? "—" : formatNumber(value / 100, { style: "percent", maximumFractionDigits: 1 });
+
 export type Change = { direction: "up" | "down" | "flat"; text: string } | null;
 
 /** How `now` compares with `before`, in percent; null when there is nothing to compare with. */

@@ -9,6 +9,7 @@ import {
   type AgentsReport,
   type BusiestHours,
   type Channel,
+  type ConsolidatedReport,
   type ConversationsReport,
   type CsatReport,
   canReadReports,
@@ -21,6 +22,7 @@ import {
   type ReportFilters,
   reportUrl,
   searchOf,
+  type TeamsReport,
 } from "./api";
 import { ReportCharts } from "./charts";
 import { ExportLink } from "./export";
@@ -28,7 +30,9 @@ import { ReportFilterBar } from "./filters";
 import { dayLabel } from "./format";
 import { BusiestHoursGrid } from "./heatmap";
 import { KpiCards, OverviewStrip } from "./kpis";
+import { LocationsTable } from "./locations";
 import { Satisfaction } from "./satisfaction";
+import { TeamsTable } from "./teams";
 import "./reports.css";
 
 const LIVE_EVERY_MS = 30_000;
@@ -77,6 +81,8 @@ function Reports() {
   const report = conversations.error ? undefined : conversations.data;
   const hours = useResource<BusiestHours>(reportUrl("busiest-hours", filters));
   const agents = useResource<AgentsReport>(reportUrl("agents", filters));
+  const teams = useResource<TeamsReport>(reportUrl("teams", filters));
+  const locations = useResource<ConsolidatedReport>(reportUrl("consolidated", filters));
   const csat = useResource<CsatReport>(reportUrl("csat", filters));
 
   return (
@@ -112,6 +118,23 @@ function Reports() {
           </>
         )}
       </ListState>
+      {/* only for someone who supervises several of the organization's workspaces */}
+      {locations.data && locations.data.workspaces.length > 1 && (
+        <section class="report-card" aria-labelledby="report-locations">
+          <header class="report-card-head">
+            <div>
+              <h2 id="report-locations">{t("reports.locations.title")}</h2>
+              <p>{t("reports.locations.description")}</p>
+            </div>
+            <ExportLink
+              report="consolidated"
+              filters={filters}
+              name={t("reports.locations.title")}
+            />
+          </header>
+          <LocationsTable report={locations.data} />
+        </section>
+      )}
       <div class="report-row">
         <section class="report-card" aria-labelledby="report-hours">
           <header class="report-card-head">
@@ -149,6 +172,23 @@ function Reports() {
           </ListState>
         </section>
       </div>
+      <section class="report-card" aria-labelledby="report-teams">
+        <header class="report-card-head">
+          <div>
+            <h2 id="report-teams">{t("reports.teams.title")}</h2>
+            <p>{t("reports.teams.description")}</p>
+          </div>
+          <ExportLink report="teams" filters={filters} name={t("reports.teams.title")} />
+        </header>
+        <ListState
+          data={teams.error ? undefined : teams.data}
+          error={teams.error}
+          onRetry={teams.reload}
+          rows={2}
+        >
+          {(shown) => <TeamsTable rows={shown.teams} />}
+        </ListState>
+      </section>
       <section class="report-card" aria-labelledby="report-csat">
         <header class="report-card-head">
           <div>

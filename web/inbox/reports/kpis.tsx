@@ -1,7 +1,7 @@
 import { ArrowDownRight, ArrowUpRight, Minus } from "lucide-preact";
 import { formatNumber, t } from "../../shared/ui";
 import type { Overview, Totals } from "./api";
-import { type Change, changeOf, formatDuration } from "./format";
+import { type Change, changeOf, formatDuration, formatPercent } from "./format";
 
 const OVERVIEW_KEYS = [
   "open",
@@ -35,18 +35,37 @@ export function OverviewStrip({ overview }: { overview: Overview | undefined }) 
 type Kpi = {
   key: string;
   value: (totals: Totals) => number | null;
-  duration?: boolean;
+  format?: "duration" | "percent";
 };
+
+const shown = (kpi: Kpi, value: number | null) =>
+  kpi.format === "duration"
+    ? formatDuration(value)
+    : kpi.format === "percent"
+      ? formatPercent(value)
+      : formatNumber(value ?? 0);
 
 const KPIS: Kpi[] = [
   { key: "opened", value: (x) => x.conversations_opened },
   { key: "closed", value: (x) => x.conversations_closed },
   { key: "messagesIn", value: (x) => x.messages_in },
   { key: "messagesOut", value: (x) => x.messages_out },
-  { key: "frtMedian", value: (x) => x.first_response_time.median_seconds, duration: true },
-  { key: "frtP90", value: (x) => x.first_response_time.p90_seconds, duration: true },
-  { key: "resolutionMedian", value: (x) => x.resolution_time.median_seconds, duration: true },
+  { key: "frtMedian", value: (x) => x.first_response_time.median_seconds, format: "duration" },
+  { key: "frtP90", value: (x) => x.first_response_time.p90_seconds, format: "duration" },
+  {
+    key: "resolutionMedian",
+    value: (x) => x.resolution_time.median_seconds,
+    format: "duration",
+  },
+  { key: "slaMet", value: (x) => slaMet(x), format: "percent" },
 ];
+
+/** First responses and closes that met their team's target, as one share. */
+function slaMet(totals: Totals) {
+  const met = totals.first_response_sla.met + totals.resolution_sla.met;
+  const all = met + totals.first_response_sla.missed + totals.resolution_sla.missed;
+  return all > 0 ? Math.round((met / all) * 1000) / 10 : null;
+}
 
 /** ↑ 12 % against the previous period; for a duration, going down is the good way. */
 function ChangeBadge({ change, lowerIsBetter }: { change: Change; lowerIsBetter: boolean }) {
@@ -83,10 +102,12 @@ export function KpiCards({ totals, previous }: { totals: Totals; previous: Total
         return (
           <li key={kpi.key} class="kpi-card" data-kpi={kpi.key}>
             <span class="kpi-label">{t(`reports.kpi.${kpi.key}`)}</span>
-            <span class="kpi-value">
-              {kpi.duration ? formatDuration(now) : formatNumber(now ?? 0)}
-            </span>
-            <KpiChange now={now} before={kpi.value(previous)} lowerIsBetter={!!kpi.duration} />
+            <span class="kpi-value">{shown(kpi, now)}</span>
+            <KpiChange
+              now={now}
+              before={kpi.value(previous)}
+              lowerIsBetter={kpi.format === "duration"}
+            />
           </li>
         );
       })}

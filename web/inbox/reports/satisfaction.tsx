@@ -1,6 +1,7 @@
 import { Smile } from "lucide-preact";
 import { EmptyState, formatNumber, t } from "../../shared/ui";
 import type { CsatReport } from "./api";
+import { formatPercent } from "./format";
 
 type Totals = CsatReport["totals"];
 type Bar = { score: number; count: number };
@@ -9,8 +10,7 @@ type Bar = { score: number; count: number };
 const orDash = (value: number | null, format: (n: number) => string) =>
   value === null ? "—" : format(value);
 
-const percent = (n: number) =>
-  formatNumber(n / 100, { style: "percent", maximumFractionDigits: 1 });
+const percent = (n: number) => formatPercent(n);
 const points = (n: number) =>
   formatNumber(n, { maximumFractionDigits: 1, signDisplay: "exceptZero" });
 const decimal = (n: number) => formatNumber(n, { maximumFractionDigits: 2 });

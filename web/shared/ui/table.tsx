@@ -34,6 +34,7 @@ export function DataTable<T>({
   label,
   pageSize = 25,
   initialSort,
+  footer,
 }: {
   columns: Column<T>[];
   rows: T[];
@@ -41,6 +42,8 @@ export function DataTable<T>({
   label: string;
   pageSize?: number;
   initialSort?: Sort;
+  /** A row kept under the others whatever the sort: a total. */
+  footer?: T;
 }) {
   const [sort, setSort] = useState<Sort | undefined>(initialSort);
   const [page, setPage] = useState(0);
@@ -120,6 +123,17 @@ export function DataTable<T>({
               </tr>
             ))}
           </tbody>
+          {footer && (
+            <tfoot>
+              <tr>
+                {columns.map((c) => (
+                  <td key={c.key} class={c.class}>
+                    {c.render(footer)}
+                  </td>
+                ))}
+              </tr>
+            </tfoot>
+          )}
         </table>
       </section>
       {pages > 1 && (

@@ -60,6 +60,14 @@ export const conversations = sqliteTable(
     firstResponseBy: text("first_response_by"),
     firstResponseBusinessMs: integer("first_response_business_ms"),
     /**
+     * The team it was with at its first response and at its close, and whether each met the
+     * team's SLA target then (null: there was none)
+     */
+    firstResponseTeamId: text("first_response_team_id"),
+    firstResponseSlaMet: integer("first_response_sla_met", { mode: "boolean" }),
+    closedTeamId: text("closed_team_id"),
+    resolutionSlaMet: integer("resolution_sla_met", { mode: "boolean" }),
+    /**
      * When it was last closed, by whom (null: by Conversa) and the business hours from its
      * opening; null while not closed.
      */

@@ -6,7 +6,8 @@ import { workspaceId } from "./workspace";
  * What reports count: conversations opened, customer messages in, messages out to the customer,
  * first responses (with the time they took), conversations closed (with the time from opening,
  * taken back when one is reopened), satisfaction surveys sent and their scores (1–5 or 0–10, the
- * score in `bucket`); the `_business` ones count the durations in business hours only.
+ * score in `bucket`); the `_business` ones count the durations in business hours only. The
+ * `_sla` ones count first responses and closes against the team's target: `bucket` 1 met, 0 not.
  */
 export const REPORT_METRICS = [
   "conversations_opened",
@@ -19,6 +20,8 @@ export const REPORT_METRICS = [
   "csat_asked",
   "csat_score",
   "nps_score",
+  "first_response_sla",
+  "resolution_sla",
 ] as const;
 
 export type ReportMetric = (typeof REPORT_METRICS)[number];
@@ -32,7 +35,7 @@ export const reportRollups = sqliteTable(
   {
     workspaceId: workspaceId(),
     metric: text("metric", { enum: REPORT_METRICS }).notNull(),
-    /** '' for the whole workspace, else `channel:<id>` or `agent:<id>` */
+    /** '' for the whole workspace, else `channel:<id>`, `agent:<id>` or `team:<id>` */
     dimension: text("dimension").notNull(),
     /** the start of the UTC hour it happened in */
     hour: millis("hour").notNull(),
@@ -44,3 +47,14 @@ export const reportRollups = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.metric, t.dimension, t.hour, t.bucket] })],
 );
+
+/**
+ * The counting rules each workspace's counters were last rebuilt under: a workspace behind
+ * `REPORTS_VERSION` (new, or from before an upgrade that changed what is counted) is rebuilt once
+ * by the minute's cron.
+ */
+export const reportRebuilds = sqliteTable("report_rebuilds", {
+  workspaceId: workspaceId().primaryKey(),
+  version: integer("version").notNull(),
+  rebuiltAt: millis("rebuilt_at").notNull(),
+});

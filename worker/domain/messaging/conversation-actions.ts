@@ -17,7 +17,7 @@ import type { ConversationDto } from "../../schemas/conversations";
 import { normalizeTags } from "../contacts/contacts";
 import { type DomainEvent, record } from "../events/record";
 import { openDuration } from "../reports/business-time";
-import { writeCounting } from "../reports/rollups";
+import { type Fact, targetMet, writeCounting } from "../reports/rollups";
 import type { AppendInput } from "./contract";
 import { getConversation } from "./conversations";
 import { markMentionsRead } from "./mentions";
@@ -172,8 +172,9 @@ export async function changeStatus(
 }
 
 /**
- * Writes the new status. A close is stamped with its time and closer and counted in reports with
- * the time since the conversation opened; reopening takes that count back.
+ * Writes the new status. A close is stamped with its time, closer and team and counted in reports
+ * with the time since the conversation opened and against the team's resolution target; reopening
+ * takes that count back.
  */
 async function writeStatus(
   db: Db,
@@ -187,8 +188,12 @@ async function writeStatus(
     columns: {
       status: true,
       createdAt: true,
+      teamId: true,
+      resolutionDueAt: true,
       closedAt: true,
       closedBy: true,
+      closedTeamId: true,
+      resolutionSlaMet: true,
       resolutionBusinessMs: true,
     },
     where: where(workspaceId, id),
@@ -197,31 +202,46 @@ async function writeStatus(
   const reopening = change.status !== "closed" && row?.status === "closed";
   const inBusinessHours =
     row && closing ? await openDuration(db, workspaceId, id, row.createdAt, now) : null;
+  const met = row && closing ? targetMet(now, row.resolutionDueAt) : null;
   const write = db
     .update(conversations)
     .set({
       ...change,
       lastActivityAt: now,
       ...(closing
-        ? { closedAt: now, closedBy: principal.userId, resolutionBusinessMs: inBusinessHours }
+        ? {
+            closedAt: now,
+            closedBy: principal.userId,
+            closedTeamId: row?.teamId ?? null,
+            resolutionSlaMet: met === null ? null : met === 1,
+            resolutionBusinessMs: inBusinessHours,
+          }
         : {}),
-      ...(reopening ? { closedAt: null, closedBy: null, resolutionBusinessMs: null } : {}),
+      ...(reopening
+        ? {
+            closedAt: null,
+            closedBy: null,
+            closedTeamId: null,
+            resolutionSlaMet: null,
+            resolutionBusinessMs: null,
+          }
+        : {}),
     })
     .where(where(workspaceId, id));
   if (!row || !(closing || reopening)) return void (await write);
-  const resolution = { workspaceId, conversationId: id, metric: "resolution" as const };
-  const business = { ...resolution, metric: "resolution_business" as const };
   if (closing) {
     const closed = {
       at: now,
       agentId: principal.userId,
+      teamId: row.teamId,
       when: { sql: "c.status != 'closed'", params: [] },
     };
     return writeCounting(db, write, {
-      before: [
-        { ...resolution, ...closed, durationMs: now - row.createdAt },
-        { ...business, ...closed, durationMs: inBusinessHours ?? 0 },
-      ],
+      before: closeFacts(workspaceId, id, closed, {
+        resolutionMs: now - row.createdAt,
+        businessMs: inBusinessHours ?? 0,
+        met,
+      }),
     });
   }
   // reopened: what its close counted is taken back
@@ -229,17 +249,36 @@ async function writeStatus(
   const takenBack = {
     at: closedAt,
     agentId: row.closedBy,
+    teamId: row.closedTeamId,
     sign: -1 as const,
     when: { sql: "c.status = 'closed' AND c.closed_at IS ?", params: [row.closedAt] },
   };
   await writeCounting(db, write, {
-    before: [
-      { ...resolution, ...takenBack, durationMs: closedAt - row.createdAt },
-      ...(row.resolutionBusinessMs === null
-        ? []
-        : [{ ...business, ...takenBack, durationMs: row.resolutionBusinessMs }]),
-    ],
+    before: closeFacts(workspaceId, id, takenBack, {
+      resolutionMs: closedAt - row.createdAt,
+      businessMs: row.resolutionBusinessMs,
+      met: row.resolutionSlaMet === null ? null : Number(row.resolutionSlaMet),
+    }),
   });
+}
+
+/** What a close counts: its resolution time, round the clock and in business hours, and its target. */
+function closeFacts(
+  workspaceId: string,
+  conversationId: string,
+  close: Omit<Fact, "workspaceId" | "conversationId" | "metric">,
+  counted: { resolutionMs: number; businessMs: number | null; met: number | null },
+): Fact[] {
+  const fact = { ...close, workspaceId, conversationId };
+  return [
+    { ...fact, metric: "resolution", durationMs: counted.resolutionMs },
+    ...(counted.businessMs === null
+      ? []
+      : [{ ...fact, metric: "resolution_business" as const, durationMs: counted.businessMs }]),
+    ...(counted.met === null
+      ? []
+      : [{ ...fact, metric: "resolution_sla" as const, score: counted.met }]),
+  ];
 }
 
 /** What a status change amounts to; a snooze counts every time (its wake-up time moves). */

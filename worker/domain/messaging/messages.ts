@@ -20,7 +20,7 @@ import { queueOutbound } from "../channels/outbound";
 import { approvedTemplate, renderTemplate } from "../channels/templates";
 import { isOptedOut, optedOutOf } from "../contacts/consent";
 import { openDuration } from "../reports/business-time";
-import { writeCounting } from "../reports/rollups";
+import { targetMet, writeCounting } from "../reports/rollups";
 import type { OutboundOptions } from "./contract";
 import { getConversation } from "./conversations";
 import { checkMentions, recordMentions } from "./mentions";
@@ -308,7 +308,7 @@ async function recordFirstResponse(
   if (reply.sender.type !== "agent") return;
   const where = inWorkspace(conversations, reply.workspaceId, eq(conversations.id, conversationId));
   const current = await db.query.conversations.findFirst({
-    columns: { createdAt: true, firstResponseAt: true },
+    columns: { createdAt: true, firstResponseAt: true, teamId: true, firstResponseDueAt: true },
     where,
   });
   if (!current || current.firstResponseAt !== null) return;
@@ -319,12 +319,15 @@ async function recordFirstResponse(
     current.createdAt,
     now,
   );
+  const met = targetMet(now, current.firstResponseDueAt);
   const write = db
     .update(conversations)
     .set({
       firstResponseAt: now,
       firstResponseBy: reply.sender.id,
       firstResponseBusinessMs: inBusinessHours,
+      firstResponseTeamId: current.teamId,
+      firstResponseSlaMet: met === null ? null : met === 1,
     })
     .where(
       inWorkspace(
@@ -339,12 +342,14 @@ async function recordFirstResponse(
     conversationId,
     at: now,
     agentId: reply.sender.id,
+    teamId: current.teamId,
     when: { sql: "c.first_response_at IS NULL", params: [] },
   };
   await writeCounting(db, write, {
     before: [
       { ...fact, metric: "first_response", durationMs: now - current.createdAt },
       { ...fact, metric: "first_response_business", durationMs: inBusinessHours },
+      ...(met === null ? [] : [{ ...fact, metric: "first_response_sla" as const, score: met }]),
     ],
   });
 }

@@ -5,6 +5,7 @@ import {
   memberships,
   type ReportMetric,
   reportRollups,
+  teams,
   users,
 } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
@@ -87,6 +88,8 @@ const SUMMARY_METRICS: ReportMetric[] = [
   "resolution",
   "first_response_business",
   "resolution_business",
+  "first_response_sla",
+  "resolution_sla",
 ];
 
 /**
@@ -168,7 +171,13 @@ function summarise(
     previous: { from: before.from, to: before.to, totals: previous.totals(range.hours) },
     series: periodsOf(range, local, granularity).map((period) => {
       const tally = byPeriod.get(period) ?? new Tally();
-      const { first_response_time, resolution_time, ...counts } = tally.totals(range.hours);
+      const {
+        first_response_time,
+        resolution_time,
+        first_response_sla,
+        resolution_sla,
+        ...counts
+      } = tally.totals(range.hours);
       return {
         period,
         ...counts,
@@ -236,59 +245,117 @@ export async function busiestHours(db: Db, workspaceId: string, range: ReportRan
   return { from: range.from, to: range.to, timezone: range.timezone, cells };
 }
 
+/** The counters of the metrics under each of the dimensions over the range, read by key. */
+async function tallyByDimension(
+  db: Db,
+  workspaceId: string,
+  range: ReportRange,
+  metrics: ReportMetric[],
+  dimensions: string[],
+) {
+  const { start, end } = spanOf(range);
+  const rows = await readInChunks(dimensions, (chunk) =>
+    db
+      .select({ ...ROW_COLUMNS, dimension: reportRollups.dimension })
+      .from(reportRollups)
+      .where(
+        inWorkspace(
+          reportRollups,
+          workspaceId,
+          inArray(reportRollups.metric, metrics),
+          inArray(reportRollups.dimension, chunk),
+          gte(reportRollups.hour, start),
+          lt(reportRollups.hour, end),
+        ),
+      ),
+  );
+  const tallies = new Map<string, Tally>();
+  for (const row of rows) {
+    const tally = tallies.get(row.dimension) ?? new Tally();
+    tally.add(row);
+    tallies.set(row.dimension, tally);
+  }
+  return tallies;
+}
+
+const RESPONSE_METRICS: ReportMetric[] = [
+  "first_response",
+  "resolution",
+  "first_response_business",
+  "resolution_business",
+];
+
 /**
  * Each member's replies, first responses and closes over the range, most replies first; members
  * with none are left out. Their counters are read by key, a member at a time.
  */
 export async function agentLeaderboard(db: Db, workspaceId: string, range: ReportRange) {
-  const { start, end } = spanOf(range);
   const members = await db
     .select({ id: users.id, name: users.name })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(inWorkspace(memberships, workspaceId));
-  const rows = await readInChunks(
+  const tallies = await tallyByDimension(
+    db,
+    workspaceId,
+    range,
+    ["messages_out", ...RESPONSE_METRICS],
     members.map((member) => `agent:${member.id}`),
-    (dimensions) =>
-      db
-        .select({ ...ROW_COLUMNS, dimension: reportRollups.dimension })
-        .from(reportRollups)
-        .where(
-          inWorkspace(
-            reportRollups,
-            workspaceId,
-            inArray(reportRollups.metric, [
-              "messages_out",
-              "first_response",
-              "resolution",
-              "first_response_business",
-              "resolution_business",
-            ]),
-            inArray(reportRollups.dimension, dimensions),
-            gte(reportRollups.hour, start),
-            lt(reportRollups.hour, end),
-          ),
-        ),
   );
-  const byAgent = new Map<string, Tally>();
-  for (const row of rows) {
-    const agentId = row.dimension.slice("agent:".length);
-    const tally = byAgent.get(agentId) ?? new Tally();
-    tally.add(row);
-    byAgent.set(agentId, tally);
-  }
-  const names = new Map(members.map((member) => [member.id, member.name]));
-  const agents = [...byAgent].map(([agentId, tally]) => ({
-    agent_id: agentId,
-    name: names.get(agentId) ?? null,
-    replies: tally.count("messages_out"),
-    first_responses: tally.count("first_response"),
-    first_response_time: tally.duration(kindOf("first_response", range.hours)),
-    conversations_closed: tally.count("resolution"),
-    resolution_time: tally.duration(kindOf("resolution", range.hours)),
-  }));
+  const agents = members.flatMap((member) => {
+    const tally = tallies.get(`agent:${member.id}`);
+    if (!tally) return [];
+    return [
+      {
+        agent_id: member.id,
+        name: member.name,
+        replies: tally.count("messages_out"),
+        first_responses: tally.count("first_response"),
+        first_response_time: tally.duration(kindOf("first_response", range.hours)),
+        conversations_closed: tally.count("resolution"),
+        resolution_time: tally.duration(kindOf("resolution", range.hours)),
+      },
+    ];
+  });
   agents.sort((a, b) => b.replies - a.replies || a.agent_id.localeCompare(b.agent_id));
   return { from: range.from, to: range.to, timezone: range.timezone, agents };
+}
+
+/**
+ * Each team's first responses and closes over the range, with their times and SLA targets met,
+ * counted under the team the conversation was with at the time; every team, busiest first.
+ */
+export async function teamsReport(db: Db, workspaceId: string, range: ReportRange) {
+  const list = await db
+    .select({ id: teams.id, name: teams.name })
+    .from(teams)
+    .where(inWorkspace(teams, workspaceId));
+  const tallies = await tallyByDimension(
+    db,
+    workspaceId,
+    range,
+    [...RESPONSE_METRICS, "first_response_sla", "resolution_sla"],
+    list.map((team) => `team:${team.id}`),
+  );
+  const rows = list.map((team) => {
+    const tally = tallies.get(`team:${team.id}`) ?? new Tally();
+    return {
+      team_id: team.id,
+      name: team.name,
+      first_responses: tally.count("first_response"),
+      first_response_time: tally.duration(kindOf("first_response", range.hours)),
+      first_response_sla: tally.target("first_response_sla"),
+      conversations_closed: tally.count("resolution"),
+      resolution_time: tally.duration(kindOf("resolution", range.hours)),
+      resolution_sla: tally.target("resolution_sla"),
+    };
+  });
+  rows.sort(
+    (a, b) =>
+      b.conversations_closed + b.first_responses - (a.conversations_closed + a.first_responses) ||
+      a.name.localeCompare(b.name),
+  );
+  return { from: range.from, to: range.to, timezone: range.timezone, teams: rows };
 }
 
 /** The inbox now: conversations by state and the agents online. */

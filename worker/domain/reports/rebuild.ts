@@ -1,12 +1,14 @@
-import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { readInChunks, rowChunks } from "../../db/chunks";
-import { writeTogether } from "../../db/client";
+import { acrossWorkspaces, writeTogether } from "../../db/client";
 import {
   conversations,
   csatResponses,
   messages,
   type ReportMetric,
+  reportRebuilds,
   reportRollups,
+  workspaces,
 } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
 import type { Db } from "../../lib/context";
@@ -26,22 +28,18 @@ const keyFrom = (key: string): Key => {
   };
 };
 
+type Dims = { channelId: string; agentId: string | null; teamId?: string | null };
+
 /** Counters being added up, as the write paths add them (see rollups.ts). */
 class Counters {
   readonly map = new Map<string, Counter>();
 
-  add(
-    metric: ReportMetric,
-    at: number,
-    dims: { channelId: string; agentId: string | null },
-    n = 1,
-    durationMs?: number,
-    score?: number,
-  ) {
+  add(metric: ReportMetric, at: number, dims: Dims, n = 1, durationMs?: number, score?: number) {
     const bucket = score ?? (durationMs === undefined ? -1 : durationBucket(durationMs));
     const seconds = durationMs === undefined ? 0 : Math.round(Math.max(0, durationMs) / 1000);
     const dimensions = ["", `channel:${dims.channelId}`];
     if (dims.agentId) dimensions.push(`agent:${dims.agentId}`);
+    if (dims.teamId) dimensions.push(`team:${dims.teamId}`);
     for (const dimension of dimensions) {
       const key = keyOf({ metric, dimension, hour: hourOf(at), bucket });
       const counter = this.map.get(key) ?? { count: 0, seconds: 0 };
@@ -66,8 +64,12 @@ export async function recomputeRollups(db: Db, workspaceId: string): Promise<Map
         firstResponseAt: conversations.firstResponseAt,
         firstResponseBy: conversations.firstResponseBy,
         firstResponseBusinessMs: conversations.firstResponseBusinessMs,
+        firstResponseTeamId: conversations.firstResponseTeamId,
+        firstResponseSlaMet: conversations.firstResponseSlaMet,
         closedAt: conversations.closedAt,
         closedBy: conversations.closedBy,
+        closedTeamId: conversations.closedTeamId,
+        resolutionSlaMet: conversations.resolutionSlaMet,
         resolutionBusinessMs: conversations.resolutionBusinessMs,
       })
       .from(conversations)
@@ -115,14 +117,22 @@ function countConversation(
     firstResponseAt: number | null;
     firstResponseBy: string | null;
     firstResponseBusinessMs: number | null;
+    firstResponseTeamId: string | null;
+    firstResponseSlaMet: boolean | null;
     closedAt: number | null;
     closedBy: string | null;
+    closedTeamId: string | null;
+    resolutionSlaMet: boolean | null;
     resolutionBusinessMs: number | null;
   },
 ) {
   counters.add("conversations_opened", c.createdAt, { channelId: c.channelId, agentId: null });
   if (c.firstResponseAt !== null) {
-    const dims = { channelId: c.channelId, agentId: c.firstResponseBy };
+    const dims = {
+      channelId: c.channelId,
+      agentId: c.firstResponseBy,
+      teamId: c.firstResponseTeamId,
+    };
     counters.add("first_response", c.firstResponseAt, dims, 1, c.firstResponseAt - c.createdAt);
     if (c.firstResponseBusinessMs !== null)
       counters.add(
@@ -132,12 +142,23 @@ function countConversation(
         1,
         c.firstResponseBusinessMs,
       );
+    if (c.firstResponseSlaMet !== null)
+      counters.add(
+        "first_response_sla",
+        c.firstResponseAt,
+        dims,
+        1,
+        undefined,
+        +c.firstResponseSlaMet,
+      );
   }
   if (c.status === "closed" && c.closedAt !== null) {
-    const dims = { channelId: c.channelId, agentId: c.closedBy };
+    const dims = { channelId: c.channelId, agentId: c.closedBy, teamId: c.closedTeamId };
     counters.add("resolution", c.closedAt, dims, 1, c.closedAt - c.createdAt);
     if (c.resolutionBusinessMs !== null)
       counters.add("resolution_business", c.closedAt, dims, 1, c.resolutionBusinessMs);
+    if (c.resolutionSlaMet !== null)
+      counters.add("resolution_sla", c.closedAt, dims, 1, undefined, +c.resolutionSlaMet);
   }
 }
 
@@ -199,7 +220,12 @@ const MAX_LISTED = 50;
  * Recomputes the workspace's report counters from its conversations and messages and compares
  * them with the ones kept; unless `dryRun`, the kept ones are replaced by the recomputed ones.
  */
-export async function rebuildRollups(db: Db, workspaceId: string, dryRun: boolean) {
+export async function rebuildRollups(
+  db: Db,
+  workspaceId: string,
+  dryRun: boolean,
+  now = Date.now(),
+) {
   const [computed, stored] = await Promise.all([
     recomputeRollups(db, workspaceId),
     storedRollups(db, workspaceId),
@@ -209,7 +235,7 @@ export async function rebuildRollups(db: Db, workspaceId: string, dryRun: boolea
     const b = stored.get(key);
     return a?.count !== b?.count || a?.seconds !== b?.seconds;
   });
-  if (!dryRun) await replaceRollups(db, workspaceId, computed);
+  if (!dryRun) await replaceRollups(db, workspaceId, computed, now);
   return {
     counters: computed.size,
     differing: differing.length,
@@ -223,7 +249,13 @@ export async function rebuildRollups(db: Db, workspaceId: string, dryRun: boolea
   };
 }
 
-async function replaceRollups(db: Db, workspaceId: string, computed: Map<string, Counter>) {
+/** The kept counters replaced by the recomputed ones, under today's counting rules. */
+async function replaceRollups(
+  db: Db,
+  workspaceId: string,
+  computed: Map<string, Counter>,
+  now: number,
+) {
   const rows = [...computed].map(([key, counter]) => ({
     workspaceId,
     ...keyFrom(key),
@@ -232,5 +264,58 @@ async function replaceRollups(db: Db, workspaceId: string, computed: Map<string,
   await writeTogether(db, [
     db.delete(reportRollups).where(eq(reportRollups.workspaceId, workspaceId)),
     ...rowChunks(reportRollups, rows).map((chunk) => db.insert(reportRollups).values(chunk)),
+    acrossWorkspaces(db)
+      .insert(reportRebuilds)
+      .values({ workspaceId, version: REPORTS_VERSION, rebuiltAt: now })
+      .onConflictDoUpdate({
+        target: reportRebuilds.workspaceId,
+        set: { version: REPORTS_VERSION, rebuiltAt: now },
+      }),
   ]);
+}
+
+/**
+ * The counting rules: raised when an upgrade changes what counters count (2: teams and SLA
+ * targets), so every workspace's counters are rebuilt once under the new rules.
+ */
+export const REPORTS_VERSION = 2;
+const RETRY_AFTER_MS = 10 * 60_000;
+
+/**
+ * The minute's cron rebuilds one workspace whose counters are behind the counting rules (new, or
+ * from before an upgrade). A workspace is taken by marking the attempt, so two ticks do not both
+ * take it and one that fails is tried again ten minutes later, after the others.
+ */
+export async function rebuildOutdatedReports(db: Db, _env: Env, now: number) {
+  const all = acrossWorkspaces(db);
+  const [behind] = await all
+    .select({ id: workspaces.id })
+    .from(workspaces)
+    .leftJoin(reportRebuilds, eq(reportRebuilds.workspaceId, workspaces.id))
+    .where(
+      or(
+        isNull(reportRebuilds.workspaceId),
+        and(
+          lt(reportRebuilds.version, REPORTS_VERSION),
+          lt(reportRebuilds.rebuiltAt, now - RETRY_AFTER_MS),
+        ),
+      ),
+    )
+    .orderBy(asc(sql`coalesce(${reportRebuilds.rebuiltAt}, 0)`), asc(workspaces.id))
+    .limit(1);
+  if (!behind) return null;
+  const taken = await all
+    .insert(reportRebuilds)
+    .values({ workspaceId: behind.id, version: 0, rebuiltAt: now })
+    .onConflictDoUpdate({
+      target: reportRebuilds.workspaceId,
+      set: { rebuiltAt: now },
+      setWhere: and(
+        lt(reportRebuilds.version, REPORTS_VERSION),
+        lt(reportRebuilds.rebuiltAt, now - RETRY_AFTER_MS),
+      ),
+    })
+    .returning({ workspaceId: reportRebuilds.workspaceId });
+  if (taken.length === 0) return null;
+  return { workspaceId: behind.id, ...(await rebuildRollups(db, behind.id, false, now)) };
 }

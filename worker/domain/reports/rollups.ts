@@ -4,7 +4,7 @@ import { durationBucket, hourOf } from "./buckets";
 
 /**
  * Something reports count, about one conversation: what, when, the agent it is theirs (a reply,
- * a close) and, for durations, the time taken. `sign` -1 takes back what was counted (a reopened
+ * a close), the team the conversation was with and, for durations, the time taken. `sign` -1 takes back what was counted (a reopened
  * conversation's close). `when` is a condition on the conversation's row (`c`), checked in the
  * same transaction as the write that makes it true, so a repeat counts nothing.
  */
@@ -14,15 +14,21 @@ export type Fact = {
   metric: ReportMetric;
   at: number;
   agentId?: string | null | undefined;
+  teamId?: string | null | undefined;
   durationMs?: number | undefined;
-  /** A survey's score: counted per score rather than per duration bucket. */
+  /** A survey's score, or 1 / 0 for a target met or not: counted per value, not per duration. */
   score?: number;
   sign?: 1 | -1;
   when?: { sql: string; params: unknown[] };
 };
 
-/** The dimensions a fact counts under: the workspace, its channel, its agent. */
-const DIMENSIONS = ["''", "'channel:' || c.channel_id", "?"] as const;
+/** The dimensions a fact counts under: the workspace and its channel, then its agent and team. */
+const dimensionsOf = (fact: Fact): { sql: string; params: string[] }[] => [
+  { sql: "''", params: [] },
+  { sql: "'channel:' || c.channel_id", params: [] },
+  ...(fact.agentId ? [{ sql: "?", params: [`agent:${fact.agentId}`] }] : []),
+  ...(fact.teamId ? [{ sql: "?", params: [`team:${fact.teamId}`] }] : []),
+];
 
 const upsert = (dimension: string, condition: string) =>
   `INSERT INTO report_rollups (workspace_id, metric, dimension, hour, bucket, count, seconds)
@@ -47,11 +53,16 @@ export function rollupStatements(d1: D1Database, fact: Fact): D1PreparedStatemen
     fact.conversationId,
   ];
   const extra = fact.when?.params ?? [];
-  return DIMENSIONS.filter((dimension) => dimension !== "?" || fact.agentId).map((dimension) => {
-    const agent = dimension === "?" ? [`agent:${fact.agentId}`] : [];
-    return d1.prepare(upsert(dimension, condition)).bind(fact.metric, ...agent, ...tail, ...extra);
-  });
+  return dimensionsOf(fact).map((dimension) =>
+    d1
+      .prepare(upsert(dimension.sql, condition))
+      .bind(fact.metric, ...dimension.params, ...tail, ...extra),
+  );
 }
+
+/** An SLA target counted: 1 met (done by its due time), 0 missed; null when there was none. */
+export const targetMet = (at: number, dueAt: number | null) =>
+  dueAt === null ? null : at <= dueAt ? 1 : 0;
 
 type Write = { toSQL(): { sql: string; params: unknown[] } };
 

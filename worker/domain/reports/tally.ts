@@ -24,6 +24,9 @@ export type DurationSummary = {
   mean_seconds: number | null;
 };
 
+/** SLA targets met and missed over some rows. */
+export type TargetSummary = { met: number; missed: number; met_percent: number | null };
+
 /** Counts and durations added up over some rows. */
 export class Tally {
   readonly counts = new Map<ReportMetric, number>();
@@ -60,6 +63,15 @@ export class Tally {
     };
   }
 
+  /** Targets met and missed (counted per bucket 1 / 0), and the share met. */
+  target(metric: "first_response_sla" | "resolution_sla"): TargetSummary {
+    const buckets = this.durations.get(metric);
+    const met = buckets?.get(1)?.count ?? 0;
+    const missed = buckets?.get(0)?.count ?? 0;
+    const all = met + missed;
+    return { met, missed, met_percent: all > 0 ? Math.round((met / all) * 1000) / 10 : null };
+  }
+
   totals(hours: Hours = "all") {
     return {
       conversations_opened: this.count("conversations_opened"),
@@ -69,6 +81,8 @@ export class Tally {
       first_responses: this.count("first_response"),
       first_response_time: this.duration(kindOf("first_response", hours)),
       resolution_time: this.duration(kindOf("resolution", hours)),
+      first_response_sla: this.target("first_response_sla"),
+      resolution_sla: this.target("resolution_sla"),
     };
   }
 }
