@@ -1,6 +1,6 @@
 import { type Column, DataTable, t } from "../../shared/ui";
 import type { ConsolidatedReport } from "./api";
-import { countColumn, durationColumn, percentColumn } from "./columns";
+import { countColumn, durationColumn } from "./columns";
 
 type LocationRow = ConsolidatedReport["workspaces"][number];
 
@@ -22,7 +22,6 @@ const columns = (): Column<LocationRow>[] => [
     "resolutionMedian",
     (row) => row.totals.resolution_time.median_seconds,
   ),
-  percentColumn("locations", "frtSla", (row) => row.totals.first_response_sla.met_percent),
 ];
 
 /** Each workspace of the organization the reader supervises, and all of them added up. */
