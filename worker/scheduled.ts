@@ -6,6 +6,7 @@ import { runDueBroadcasts } from "./domain/broadcasts/due";
 import { decideWinners } from "./domain/broadcasts/variants";
 import { embedDueSources } from "./domain/knowledge/embed-due";
 import { recrawlDueSources } from "./domain/knowledge/recrawl";
+import { sendDueReportEmails } from "./domain/report-emails/due";
 import { fireOverdueScheduled } from "./domain/scheduled-messages/fire";
 import type { Db } from "./lib/context";
 
@@ -21,6 +22,7 @@ export const PERIODIC_JOBS: PeriodicJob[] = [
   recrawlDueSources,
   embedDueSources,
   pruneAiCalls,
+  sendDueReportEmails,
 ];
 
 export async function runPeriodicJobs(env: Env, now: number, jobs = PERIODIC_JOBS) {
