@@ -6,6 +6,7 @@ import { createApp } from "../../worker/app";
 import { createDb } from "../../worker/db/client";
 import { memberships, reportEmailSchedules, users, workspaces } from "../../worker/db/schema";
 import { sendDueReportEmails } from "../../worker/domain/report-emails/due";
+import { PERIODIC_JOBS } from "../../worker/scheduled";
 import { fakeRequests, fakeUrl, newChannel, scriptFake, uniqueDigits } from "../channel-helpers";
 import { api, db, expectProblem, json, newWebchat, newWorkspace, ORIGIN } from "../helpers";
 import { apiAt, conversationAt, projectedAt } from "./helpers";
@@ -118,6 +119,7 @@ async function madridWeek() {
 
 describe("report e-mails", () => {
   it("send the week once, at 09:00 Madrid time after the clocks went forward, to readers only", async () => {
+    expect(PERIODIC_JOBS).toContain(sendDueReportEmails);
     const week = await madridWeek();
     const { supervisor, admin } = week;
 
