@@ -7921,6 +7921,183 @@ export interface paths {
       };
     };
   };
+  "/api/v1/reports/email-schedule": {
+    /** The summary e-mail: its channel, recipients, when it goes and how the last send went */
+    get: {
+      responses: {
+        /** @description The schedule */
+        200: {
+          content: {
+            "application/json": components["schemas"]["ReportEmailSchedule"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    /**
+     * Set the summary e-mail sent to chosen members through an email channel
+     * @description Each period is sent once, at `time` on its day in the workspace's timezone (later in the day if the clock was late), with the conversations, messages, response times, top agents and satisfaction of the days before, beside the period before them.
+     */
+    put: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["ReportEmailScheduleInput"];
+        };
+      };
+      responses: {
+        /** @description The schedule */
+        200: {
+          content: {
+            "application/json": components["schemas"]["ReportEmailSchedule"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/reports/email-schedule/send-test": {
+    /** Send the summary of the last complete period to yourself now */
+    post: {
+      responses: {
+        /** @description Sent */
+        200: {
+          content: {
+            "application/json": components["schemas"]["ReportEmailTestResult"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description The email provider refused it */
+        502: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/api/v1/segments": {
     /** The workspace's segments (audiences defined by rules), by name */
     get: {
@@ -15519,6 +15696,63 @@ export interface components {
           score: number;
           count: number;
         }[];
+    };
+    ReportEmailSchedule: {
+      /** @description Null until the schedule is saved */
+      channel_id: string | null;
+      recipient_ids: string[];
+      /** @enum {string} */
+      frequency: "weekly" | "daily";
+      weekday: number;
+      time: string;
+      enabled: boolean;
+      /** @description The workspace's, which `time` is read in */
+      timezone: string;
+      /** @description The local date of the last send day claimed */
+      last_sent_period: string | null;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      last_sent_at: string | null;
+      /** @description Recipients the last send could not reach, and why; null when all were reached */
+      last_error: string | null;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      next_send_at: string | null;
+    };
+    ReportEmailScheduleInput: {
+      /**
+       * @description The email channel that sends it
+       * @example ch_01JD0000000000000000000000
+       */
+      channel_id: string;
+      /** @description Members who receive it; each must be an active supervisor, admin or owner (whoever stops being one stops receiving it) */
+      recipient_ids: string[];
+      /**
+       * @description `weekly`: the 7 days before the send day; `daily`: the day before
+       * @default weekly
+       * @enum {string}
+       */
+      frequency?: "weekly" | "daily";
+      /**
+       * @description For `weekly`: the day it is sent, 0 Sunday
+       * @default 1
+       */
+      weekday?: number;
+      /**
+       * @description When it is sent, in the workspace's timezone
+       * @example 09:00
+       */
+      time: string;
+      /** @default true */
+      enabled?: boolean;
+    };
+    ReportEmailTestResult: {
+      sent_to: string;
+      subject: string;
     };
     SegmentList: {
       data: components["schemas"]["Segment"][];

@@ -52,6 +52,7 @@ import { meRouter } from "./routes/me";
 import { messageTemplatesRouter } from "./routes/message-templates";
 import { outboundMessagesRouter } from "./routes/outbound-messages";
 import { realtimeRouter } from "./routes/realtime";
+import { reportEmailsRouter } from "./routes/report-emails";
 import { reportsRouter } from "./routes/reports";
 import { savedViewsRouter } from "./routes/saved-views";
 import { scheduledMessagesRouter } from "./routes/scheduled-messages";
@@ -206,6 +207,7 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
     .route(API, reportsRouter)
     .route(API, exportsRouter)
     .route(API, csatReportRouter)
+    .route(API, reportEmailsRouter)
     .route(API, segmentsRouter)
     .route(API, outboundMessagesRouter)
     .route(API, broadcastsRouter)

@@ -6,7 +6,8 @@ import { runDueBroadcasts } from "./domain/broadcasts/due";
 import { decideWinners } from "./domain/broadcasts/variants";
 import { embedDueSources } from "./domain/knowledge/embed-due";
 import { recrawlDueSources } from "./domain/knowledge/recrawl";
-import { rebuildOutdatedReports } from "./domain/reports/rebuild";
+import { sendDueReportEmails } from "./domain/report-emails/due";
+import { rebuildOutdatedReports } from "./domain/reports/after-upgrade";
 import { fireOverdueScheduled } from "./domain/scheduled-messages/fire";
 import type { Db } from "./lib/context";
 
@@ -23,6 +24,7 @@ export const PERIODIC_JOBS: PeriodicJob[] = [
   embedDueSources,
   pruneAiCalls,
   rebuildOutdatedReports,
+  sendDueReportEmails,
 ];
 
 export async function runPeriodicJobs(env: Env, now: number, jobs = PERIODIC_JOBS) {

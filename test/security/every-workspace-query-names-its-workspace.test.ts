@@ -40,6 +40,10 @@ const ALLOWED_ACROSS_WORKSPACES: Record<string, string> = {
     "the cron deletes every workspace's AI calls past the retention window, and reads nothing",
   "worker/domain/knowledge/embed-due.ts":
     "the cron finds every workspace's knowledge sources with chunks to embed; each names its workspace",
+  "worker/domain/reports/after-upgrade.ts":
+    "the cron finds a workspace whose report counters are behind the counting rules; the rebuild names it",
+  "worker/domain/report-emails/due.ts":
+    "the cron finds every workspace's enabled summary e-mails; each names its workspace",
   "worker/domain/scheduled-messages/fire.ts":
     "the safety net finds every workspace's overdue scheduled messages; each names its workspace",
 };

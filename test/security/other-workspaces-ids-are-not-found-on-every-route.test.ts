@@ -79,6 +79,8 @@ const ROUTES_WITHOUT_IDS = new Set([
   "GET /api/v1/reports/overview",
   "GET /api/v1/reports/consolidated",
   "GET /api/v1/reports/teams",
+  "GET /api/v1/reports/email-schedule",
+  "POST /api/v1/reports/email-schedule/send-test",
   "GET /api/v1/exports",
   "POST /api/v1/reports/rebuild",
   "GET /api/v1/outbound-messages/saved-filters",
@@ -155,6 +157,7 @@ const REFERENCE_KINDS: Record<string, string> = {
   agent_id: "usr",
   actor_id: "usr",
   member_ids: "usr",
+  recipient_ids: "usr",
   team_ids: "team",
   mention_ids: "usr",
   team_id: "team",
@@ -265,6 +268,14 @@ const REQUESTS: Record<string, Request> = {
   "PATCH /api/v1/contacts/{id}": { body: () => ({ language: "fr" }) },
   "POST /api/v1/contacts/{id}/tags": { body: () => ({ tags: ["matrix"] }) },
   "PATCH /api/v1/contact-fields/{id}": { body: () => ({ label: "Matrix" }) },
+  "PUT /api/v1/reports/email-schedule": {
+    body: (own) => ({
+      channel_id: own.emailChannelId,
+      recipient_ids: [own.admin.id],
+      time: "09:00",
+      enabled: false,
+    }),
+  },
   "PATCH /api/v1/channels/{id}": { body: () => ({ name: "Matrix" }) },
   "POST /api/v1/channels/{id}/templates": {
     body: () => ({
@@ -898,6 +909,7 @@ describe("IDOR matrix: workspace A names workspace B's objects", () => {
         "conversation_labels",
         "conversations",
         "invitations",
+        "report_email_schedules",
         "saved_views",
         "scheduled_messages",
         "memberships",

@@ -95,6 +95,23 @@ export async function workspaceWithEverything(label: string) {
     },
   });
   await created(cookie, `/api/v1/channels/${whatsapp.id}/routing`, { team_id: team.id }, "PUT");
+  const mail = await created(cookie, "/api/v1/channels", {
+    type: "email",
+    name: marker,
+    config: {
+      inbound_address: `${marker}@inbound.example.com`,
+      provider: "resend",
+      api_key: `key-${marker}`,
+      from_accounts: [{ area: "all", from: `${marker}@example.com` }],
+      api_base_url: fakeUrl(),
+    },
+  });
+  await created(
+    cookie,
+    "/api/v1/reports/email-schedule",
+    { channel_id: mail.id, recipient_ids: [admin.id], time: "09:00", enabled: false },
+    "PUT",
+  );
   const push = await created(cookie, "/api/v1/channels", {
     type: "web_push",
     name: marker,
@@ -253,6 +270,8 @@ export async function workspaceWithEverything(label: string) {
     conversationId,
     webchatId: webchat.id,
     pushChannelId: push.id,
+    /** Named by the report e-mail schedule only, like the push channel by the push routes. */
+    emailChannelId: mail.id,
     /** The visitor's browser subscription to the web push channel. */
     pushSubscription,
     /** The pending invitation's one-time token: a credential, not an id. */

@@ -9,6 +9,7 @@ import {
   KeyRound,
   ListChecks,
   type LucideIcon,
+  Mail,
   MessageSquareText,
   MessagesSquare,
   ScrollText,
@@ -113,6 +114,13 @@ export const SECTIONS: Section[] = [
     group: "workspace",
     icon: CircleCheckBig,
     load: () => import("./closing-reasons"),
+    visible: isAdmin,
+  },
+  {
+    id: "report-emails",
+    group: "workspace",
+    icon: Mail,
+    load: () => import("./report-emails"),
     visible: isAdmin,
   },
   {

@@ -8,6 +8,7 @@ export * from "./csat";
 export * from "./exports";
 export * from "./knowledge";
 export * from "./messaging";
+export * from "./report-emails";
 export * from "./reports";
 export * from "./routing";
 export * from "./scheduled-messages";

@@ -1,6 +1,6 @@
-import { and, asc, eq, gt, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
 import { readInChunks, rowChunks } from "../../db/chunks";
-import { acrossWorkspaces, writeTogether } from "../../db/client";
+import { writeTogether } from "../../db/client";
 import {
   conversations,
   csatResponses,
@@ -8,7 +8,6 @@ import {
   type ReportMetric,
   reportRebuilds,
   reportRollups,
-  workspaces,
 } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
 import type { Db } from "../../lib/context";
@@ -264,7 +263,7 @@ async function replaceRollups(
   await writeTogether(db, [
     db.delete(reportRollups).where(eq(reportRollups.workspaceId, workspaceId)),
     ...rowChunks(reportRollups, rows).map((chunk) => db.insert(reportRollups).values(chunk)),
-    acrossWorkspaces(db)
+    db
       .insert(reportRebuilds)
       .values({ workspaceId, version: REPORTS_VERSION, rebuiltAt: now })
       .onConflictDoUpdate({
@@ -279,43 +278,3 @@ async function replaceRollups(
  * targets), so every workspace's counters are rebuilt once under the new rules.
  */
 export const REPORTS_VERSION = 2;
-const RETRY_AFTER_MS = 10 * 60_000;
-
-/**
- * The minute's cron rebuilds one workspace whose counters are behind the counting rules (new, or
- * from before an upgrade). A workspace is taken by marking the attempt, so two ticks do not both
- * take it and one that fails is tried again ten minutes later, after the others.
- */
-export async function rebuildOutdatedReports(db: Db, _env: Env, now: number) {
-  const all = acrossWorkspaces(db);
-  const [behind] = await all
-    .select({ id: workspaces.id })
-    .from(workspaces)
-    .leftJoin(reportRebuilds, eq(reportRebuilds.workspaceId, workspaces.id))
-    .where(
-      or(
-        isNull(reportRebuilds.workspaceId),
-        and(
-          lt(reportRebuilds.version, REPORTS_VERSION),
-          lt(reportRebuilds.rebuiltAt, now - RETRY_AFTER_MS),
-        ),
-      ),
-    )
-    .orderBy(asc(sql`coalesce(${reportRebuilds.rebuiltAt}, 0)`), asc(workspaces.id))
-    .limit(1);
-  if (!behind) return null;
-  const taken = await all
-    .insert(reportRebuilds)
-    .values({ workspaceId: behind.id, version: 0, rebuiltAt: now })
-    .onConflictDoUpdate({
-      target: reportRebuilds.workspaceId,
-      set: { rebuiltAt: now },
-      setWhere: and(
-        lt(reportRebuilds.version, REPORTS_VERSION),
-        lt(reportRebuilds.rebuiltAt, now - RETRY_AFTER_MS),
-      ),
-    })
-    .returning({ workspaceId: reportRebuilds.workspaceId });
-  if (taken.length === 0) return null;
-  return { workspaceId: behind.id, ...(await rebuildRollups(db, behind.id, false, now)) };
-}
