@@ -85,6 +85,10 @@ describe("the report e-mails settings", () => {
     expect(sent.subject).toMatch(/^Conversa weekly summary/);
     expect(sent.html).toContain("Conversations opened");
     await screenshot(page, "settings-report-emails");
+    const letter = await browser.newPage({ viewport: VIEWPORTS.laptop });
+    await letter.setContent(sent.html);
+    await letter.screenshot({ path: "test-results/report-email-letter.png", fullPage: true });
+    await letter.close();
 
     await page.setViewportSize(VIEWPORTS.phone);
     await expectNoSidewaysScroll(page);
