@@ -15459,6 +15459,10 @@ export interface components {
           conversations_opened: number;
           /** @description Closed in the range and not reopened since */
           conversations_closed: number;
+          /** @description Closed ones opened again */
+          conversations_reopened: number;
+          /** @description Conversations given to an agent, by routing or by a person */
+          assignments: number;
           /** @description Customers' messages */
           messages_in: number;
           /** @description Messages to customers: agents', bots', automations', broadcasts' */
@@ -15472,6 +15476,10 @@ export interface components {
       conversations_opened: number;
       /** @description Closed in the range and not reopened since */
       conversations_closed: number;
+      /** @description Closed ones opened again */
+      conversations_reopened: number;
+      /** @description Conversations given to an agent, by routing or by a person */
+      assignments: number;
       /** @description Customers' messages */
       messages_in: number;
       /** @description Messages to customers: agents', bots', automations', broadcasts' */
@@ -15514,6 +15522,8 @@ export interface components {
           agent_id: string;
           name: string | null;
           replies: number;
+          /** @description Conversations given to them */
+          assignments: number;
           first_responses: number;
           first_response_time: components["schemas"]["DurationSummary"];
           conversations_closed: number;
@@ -15527,6 +15537,7 @@ export interface components {
       teams: {
           team_id: string;
           name: string;
+          assignments: number;
           first_responses: number;
           first_response_time: components["schemas"]["DurationSummary"];
           first_response_sla: components["schemas"]["TargetSummary"];

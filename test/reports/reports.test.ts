@@ -27,8 +27,16 @@ async function springFixture() {
   const status = (id: string, when: number, to: string) =>
     apiAt(when, cookie)(`/api/v1/conversations/${id}/status`, { status: to });
 
-  // Friday 10:00 in Madrid: two messages, answered in 5 minutes, closed after two hours
+  const assign = (id: string, when: number) =>
+    apiAt(when, cookie)(`/api/v1/conversations/${id}/assign`, { user_id: ws.owner.id });
+
+  // Friday 10:00 in Madrid: two messages, answered in 5 minutes, closed after two hours; assigned
+  // by two people at once, which counts once
   const friday = await conversationAt(ws.id, website.id, at("2026-03-27T09:00:00Z"));
+  await Promise.all([
+    assign(friday, at("2026-03-27T09:01:00Z")),
+    assign(friday, at("2026-03-27T09:01:00Z")),
+  ]);
   await projectedAt(ws.id, friday, at("2026-03-27T09:00:00Z"));
   await projectedAt(ws.id, friday, at("2026-03-27T09:10:00Z"), "customer", true);
   expect((await reply(friday, at("2026-03-27T09:05:00Z"))).status).toBe(201);
@@ -66,6 +74,8 @@ describe("reports", () => {
     expect(madrid.totals).toEqual({
       conversations_opened: 3,
       conversations_closed: 1,
+      conversations_reopened: 1,
+      assignments: 1,
       messages_in: 4,
       messages_out: 1,
       first_responses: 2,
@@ -133,6 +143,7 @@ describe("reports", () => {
         name: expect.any(String),
         // the replies themselves were stored at the real time, outside the range
         replies: 0,
+        assignments: 1,
         first_responses: 2,
         first_response_time: { median_seconds: 60, p90_seconds: 300, mean_seconds: 180 },
         conversations_closed: 1,
@@ -183,6 +194,7 @@ describe("reports", () => {
       {
         team_id: support,
         name: "Support",
+        assignments: 0,
         first_responses: 1,
         first_response_time: { median_seconds: 1200, p90_seconds: 1200, mean_seconds: 1200 },
         first_response_sla: { met: 0, missed: 1, met_percent: 0 },
@@ -193,6 +205,7 @@ describe("reports", () => {
       {
         team_id: sales,
         name: "Sales",
+        assignments: 0,
         first_responses: 1,
         first_response_time: { median_seconds: 600, p90_seconds: 600, mean_seconds: 600 },
         first_response_sla: { met: 1, missed: 0, met_percent: 100 },

@@ -114,6 +114,12 @@ async function randomHistories(seed: number) {
       const when = later();
       const again = next() < 0.3;
       if (next() < 0.2) await routedAt(id, teams[Math.floor(next() * 2)] ?? null, when, next);
+      if (next() < 0.2) {
+        const assign = apiAt(when, cookie);
+        const to = next() < 0.8 ? ws.owner.id : null;
+        await assign(`/api/v1/conversations/${id}/assign`, { user_id: to });
+        if (again) await assign(`/api/v1/conversations/${id}/assign`, { user_id: to });
+      }
       if (roll < 0.3) await projectedAt(ws.id, id, when, "customer", again);
       else if (roll < 0.45) await projectedAt(ws.id, id, when, "bot", again);
       else if (roll < 0.65) {
@@ -147,6 +153,8 @@ describe("report counters", () => {
       expect(metrics.has("csat_asked")).toBe(true);
       expect(metrics.has("csat_score") || metrics.has("nps_score")).toBe(true);
       expect(metrics.has("resolution_sla")).toBe(true);
+      expect(metrics.has("assignments")).toBe(true);
+      expect(metrics.has("conversations_reopened")).toBe(true);
       expect(surveys.some((row) => row.dimension.startsWith("team:"))).toBe(true);
     });
   }

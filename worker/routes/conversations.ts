@@ -278,6 +278,7 @@ export const conversationsRouter = createRouter()
       c.get("principal"),
       c.req.valid("param").id,
       c.req.valid("json").user_id,
+      c.get("clock").now(),
     );
     return c.json(conversation, 200);
   })

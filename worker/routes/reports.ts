@@ -179,6 +179,8 @@ function conversationsCsv(report: Awaited<ReturnType<typeof conversationsReport>
     "first_responses",
     "first_response_median_seconds",
     "resolution_median_seconds",
+    "conversations_reopened",
+    "assignments",
   ] as const;
   return toCsv(
     ["period", ...columns],
@@ -231,6 +233,7 @@ const agentsCsv = (report: Awaited<ReturnType<typeof agentLeaderboard>>) =>
       "conversations_closed",
       "resolution_median_seconds",
       "resolution_p90_seconds",
+      "assignments",
     ],
     report.agents.map((agent) => [
       agent.name,
@@ -242,6 +245,7 @@ const agentsCsv = (report: Awaited<ReturnType<typeof agentLeaderboard>>) =>
       agent.conversations_closed,
       agent.resolution_time.median_seconds,
       agent.resolution_time.p90_seconds,
+      agent.assignments,
     ]),
   );
 
@@ -250,6 +254,7 @@ const teamsCsv = (report: Awaited<ReturnType<typeof teamsReport>>) =>
     [
       "team",
       "team_id",
+      "assignments",
       "first_responses",
       "first_response_median_seconds",
       "first_response_sla_met",
@@ -262,6 +267,7 @@ const teamsCsv = (report: Awaited<ReturnType<typeof teamsReport>>) =>
     report.teams.map((team) => [
       team.name,
       team.team_id,
+      team.assignments,
       team.first_responses,
       team.first_response_time.median_seconds,
       team.first_response_sla.met,

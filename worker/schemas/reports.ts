@@ -76,6 +76,11 @@ const Counts = {
     .number()
     .int()
     .openapi({ description: "Closed in the range and not reopened since" }),
+  conversations_reopened: z.number().int().openapi({ description: "Closed ones opened again" }),
+  assignments: z
+    .number()
+    .int()
+    .openapi({ description: "Conversations given to an agent, by routing or by a person" }),
   messages_in: z.number().int().openapi({ description: "Customers' messages" }),
   messages_out: z
     .number()
@@ -159,6 +164,7 @@ export const AgentsReport = z
         agent_id: z.string(),
         name: z.string().nullable(),
         replies: z.number().int(),
+        assignments: z.number().int().openapi({ description: "Conversations given to them" }),
         first_responses: z.number().int(),
         first_response_time: DurationSummary,
         conversations_closed: z.number().int(),
@@ -177,6 +183,7 @@ export const TeamsReport = z
       z.object({
         team_id: z.string(),
         name: z.string(),
+        assignments: z.number().int(),
         first_responses: z.number().int(),
         first_response_time: DurationSummary,
         first_response_sla: TargetSummary,

@@ -1,4 +1,4 @@
-import { integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { millis } from "./columns";
 import { workspaceId } from "./workspace";
 
@@ -8,6 +8,7 @@ import { workspaceId } from "./workspace";
  * taken back when one is reopened), satisfaction surveys sent and their scores (1–5 or 0–10, the
  * score in `bucket`); the `_business` ones count the durations in business hours only. The
  * `_sla` ones count first responses and closes against the team's target: `bucket` 1 met, 0 not.
+ * Reopens and assignments (to the agent assigned) are counted from the transitions' log.
  */
 export const REPORT_METRICS = [
   "conversations_opened",
@@ -22,6 +23,8 @@ export const REPORT_METRICS = [
   "nps_score",
   "first_response_sla",
   "resolution_sla",
+  "conversations_reopened",
+  "assignments",
 ] as const;
 
 export type ReportMetric = (typeof REPORT_METRICS)[number];
@@ -58,3 +61,24 @@ export const reportRebuilds = sqliteTable("report_rebuilds", {
   version: integer("version").notNull(),
   rebuiltAt: millis("rebuilt_at").notNull(),
 });
+
+export const TRANSITION_KINDS = ["conversations_reopened", "assignments"] as const;
+
+/**
+ * What happened to a conversation that its row does not keep: each reopen (by whom) and each
+ * assignment (to whom), with its team then. Written with the counters they make, so a rebuild
+ * counts them again from here.
+ */
+export const conversationTransitions = sqliteTable(
+  "conversation_transitions",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceId(),
+    conversationId: text("conversation_id").notNull(),
+    kind: text("kind", { enum: TRANSITION_KINDS }).notNull(),
+    at: millis("at").notNull(),
+    agentId: text("agent_id"),
+    teamId: text("team_id"),
+  },
+  (t) => [index("conversation_transitions_conversation_idx").on(t.workspaceId, t.conversationId)],
+);

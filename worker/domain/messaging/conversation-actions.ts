@@ -13,6 +13,7 @@ import {
 import { inWorkspace } from "../../db/scope";
 import type { Db, Principal } from "../../lib/context";
 import { validationFailed } from "../../lib/errors";
+import { newId } from "../../lib/ids";
 import type { ConversationDto } from "../../schemas/conversations";
 import { normalizeTags } from "../contacts/contacts";
 import { type DomainEvent, record } from "../events/record";
@@ -72,14 +73,21 @@ export async function assignConversation(
   principal: Principal,
   id: string,
   userId: string | null,
+  now = Date.now(),
 ) {
   const current = await getConversation(db, principal.workspaceId, id);
   if (current.assignee_id === userId) return current;
   if (userId) await checkAssignee(db, principal.workspaceId, userId);
-  await db
+  const write = db
     .update(conversations)
     .set({ assigneeId: userId })
     .where(where(principal.workspaceId, id));
+  // an assignment is counted for the agent assigned; taking one off is not counted
+  if (userId)
+    await writeCounting(db, write, {
+      before: [assignedFact(principal.workspaceId, current, userId, now)],
+    });
+  else await write;
   const assignee = userId
     ? await db.query.users.findFirst({ columns: { name: true }, where: eq(users.id, userId) })
     : undefined;
@@ -96,6 +104,25 @@ export async function assignConversation(
     from: current.assignee_id,
   });
   return conversation;
+}
+
+/** An assignment, counted (and logged) while the conversation is not already the agent's. */
+function assignedFact(
+  workspaceId: string,
+  current: ConversationDto,
+  userId: string,
+  now: number,
+): Fact {
+  return {
+    workspaceId,
+    conversationId: current.id,
+    metric: "assignments",
+    at: now,
+    agentId: userId,
+    teamId: current.team_id,
+    when: { sql: "c.assignee_id IS NOT ?", params: [userId] },
+    logged: { id: newId("tr", now) },
+  };
 }
 
 /** The workspace's closing rules: a reason from its list, a note when required. */
@@ -244,8 +271,18 @@ async function writeStatus(
       }),
     });
   }
-  // reopened: what its close counted is taken back
+  // reopened: counted as a reopen, and what its close counted is taken back
   const closedAt = row.closedAt ?? now;
+  const reopened: Fact = {
+    workspaceId,
+    conversationId: id,
+    metric: "conversations_reopened",
+    at: now,
+    agentId: principal.userId,
+    teamId: row.teamId,
+    when: { sql: "c.status = 'closed' AND c.closed_at IS ?", params: [row.closedAt] },
+    logged: { id: newId("tr", now) },
+  };
   const takenBack = {
     at: closedAt,
     agentId: row.closedBy,
@@ -254,11 +291,14 @@ async function writeStatus(
     when: { sql: "c.status = 'closed' AND c.closed_at IS ?", params: [row.closedAt] },
   };
   await writeCounting(db, write, {
-    before: closeFacts(workspaceId, id, takenBack, {
-      resolutionMs: closedAt - row.createdAt,
-      businessMs: row.resolutionBusinessMs,
-      met: row.resolutionSlaMet === null ? null : Number(row.resolutionSlaMet),
-    }),
+    before: [
+      reopened,
+      ...closeFacts(workspaceId, id, takenBack, {
+        resolutionMs: closedAt - row.createdAt,
+        businessMs: row.resolutionBusinessMs,
+        met: row.resolutionSlaMet === null ? null : Number(row.resolutionSlaMet),
+      }),
+    ],
   });
 }
 

@@ -90,6 +90,8 @@ const SUMMARY_METRICS: ReportMetric[] = [
   "resolution_business",
   "first_response_sla",
   "resolution_sla",
+  "conversations_reopened",
+  "assignments",
 ];
 
 /**
@@ -299,7 +301,7 @@ export async function agentLeaderboard(db: Db, workspaceId: string, range: Repor
     db,
     workspaceId,
     range,
-    ["messages_out", ...RESPONSE_METRICS],
+    ["messages_out", "assignments", ...RESPONSE_METRICS],
     members.map((member) => `agent:${member.id}`),
   );
   const agents = members.flatMap((member) => {
@@ -310,6 +312,7 @@ export async function agentLeaderboard(db: Db, workspaceId: string, range: Repor
         agent_id: member.id,
         name: member.name,
         replies: tally.count("messages_out"),
+        assignments: tally.count("assignments"),
         first_responses: tally.count("first_response"),
         first_response_time: tally.duration(kindOf("first_response", range.hours)),
         conversations_closed: tally.count("resolution"),
@@ -334,7 +337,7 @@ export async function teamsReport(db: Db, workspaceId: string, range: ReportRang
     db,
     workspaceId,
     range,
-    [...RESPONSE_METRICS, "first_response_sla", "resolution_sla"],
+    [...RESPONSE_METRICS, "first_response_sla", "resolution_sla", "assignments"],
     list.map((team) => `team:${team.id}`),
   );
   const rows = list.map((team) => {
@@ -342,6 +345,7 @@ export async function teamsReport(db: Db, workspaceId: string, range: ReportRang
     return {
       team_id: team.id,
       name: team.name,
+      assignments: tally.count("assignments"),
       first_responses: tally.count("first_response"),
       first_response_time: tally.duration(kindOf("first_response", range.hours)),
       first_response_sla: tally.target("first_response_sla"),

@@ -3,6 +3,7 @@ import { readInChunks, rowChunks } from "../../db/chunks";
 import { writeTogether } from "../../db/client";
 import {
   conversations,
+  conversationTransitions,
   csatResponses,
   messages,
   type ReportMetric,
@@ -78,6 +79,7 @@ export async function recomputeRollups(db: Db, workspaceId: string): Promise<Map
     if (page.length === 0) break;
     for (const c of page) countConversation(counters, c);
     await countMessages(db, workspaceId, counters, page);
+    await countTransitions(db, workspaceId, counters, page);
     after = page[page.length - 1]?.id ?? after;
     if (page.length < PAGE) break;
   }
@@ -203,6 +205,34 @@ async function countMessages(
   }
 }
 
+/** Reopens and assignments, from their log. */
+async function countTransitions(
+  db: Db,
+  workspaceId: string,
+  counters: Counters,
+  page: { id: string; channelId: string }[],
+) {
+  const channelOf = new Map(page.map((c) => [c.id, c.channelId]));
+  const rows = await readInChunks(
+    page.map((c) => c.id),
+    (ids) =>
+      db
+        .select()
+        .from(conversationTransitions)
+        .where(
+          inWorkspace(
+            conversationTransitions,
+            workspaceId,
+            inArray(conversationTransitions.conversationId, ids),
+          ),
+        ),
+  );
+  for (const row of rows) {
+    const channelId = channelOf.get(row.conversationId) ?? "";
+    counters.add(row.kind, row.at, { channelId, agentId: row.agentId, teamId: row.teamId });
+  }
+}
+
 /** The counters kept now, zeros left out. */
 async function storedRollups(db: Db, workspaceId: string): Promise<Map<string, Counter>> {
   const rows = await db.select().from(reportRollups).where(inWorkspace(reportRollups, workspaceId));
@@ -274,7 +304,7 @@ async function replaceRollups(
 }
 
 /**
- * The counting rules: raised when an upgrade changes what counters count (2: teams and SLA
- * targets), so every workspace's counters are rebuilt once under the new rules.
+ * The counting rules: raised when an upgrade changes what counters count (2: teams, SLA
+ * targets, reopens and assignments), so every workspace's counters are rebuilt once under them.
  */
 export const REPORTS_VERSION = 2;

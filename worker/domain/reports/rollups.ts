@@ -20,6 +20,8 @@ export type Fact = {
   score?: number;
   sign?: 1 | -1;
   when?: { sql: string; params: unknown[] };
+  /** A reopen or an assignment: logged too, as the rebuild counts them from the log. */
+  logged?: { id: string };
 };
 
 /** The dimensions a fact counts under: the workspace and its channel, then its agent and team. */
@@ -37,8 +39,34 @@ WHERE c.workspace_id = ? AND c.id = ?${condition ? ` AND ${condition}` : ""}
 ON CONFLICT (workspace_id, metric, dimension, hour, bucket)
 DO UPDATE SET count = count + excluded.count, seconds = seconds + excluded.seconds`;
 
+const logInsert = (condition: string) =>
+  `INSERT INTO conversation_transitions (id, workspace_id, conversation_id, kind, at, agent_id, team_id)
+SELECT ?, c.workspace_id, c.id, ?, ?, ?, ? FROM conversations c
+WHERE c.workspace_id = ? AND c.id = ?${condition ? ` AND ${condition}` : ""}`;
+
+/** A logged fact's row in the transitions' log, under the same condition as its counters. */
+function logStatement(d1: D1Database, fact: Fact, id: string) {
+  return d1
+    .prepare(logInsert(fact.when?.sql ?? ""))
+    .bind(
+      id,
+      fact.metric,
+      fact.at,
+      fact.agentId ?? null,
+      fact.teamId ?? null,
+      fact.workspaceId,
+      fact.conversationId,
+      ...(fact.when?.params ?? []),
+    );
+}
+
 /** The fact's counter writes, to run in the same batch as (and before) the write it follows. */
 export function rollupStatements(d1: D1Database, fact: Fact): D1PreparedStatement[] {
+  const counters = counterStatements(d1, fact);
+  return fact.logged ? [logStatement(d1, fact, fact.logged.id), ...counters] : counters;
+}
+
+function counterStatements(d1: D1Database, fact: Fact): D1PreparedStatement[] {
   const sign = fact.sign ?? 1;
   const duration = fact.durationMs;
   const bucket = fact.score ?? (duration === undefined ? -1 : durationBucket(duration));

@@ -76,6 +76,8 @@ export class Tally {
     return {
       conversations_opened: this.count("conversations_opened"),
       conversations_closed: this.count("resolution"),
+      conversations_reopened: this.count("conversations_reopened"),
+      assignments: this.count("assignments"),
       messages_in: this.count("messages_in"),
       messages_out: this.count("messages_out"),
       first_responses: this.count("first_response"),
