@@ -10,6 +10,10 @@ export type BusiestHours = Schemas["BusiestHoursReport"];
 export type AgentsReport = Schemas["AgentsReport"];
 export type AgentRow = AgentsReport["agents"][number];
 export type CsatReport = Schemas["CsatReport"];
+export type BroadcastsReport = Schemas["BroadcastsReport"];
+export type AutomationsReport = Schemas["AutomationsReport"];
+export type AiReport = Schemas["AiReport"];
+export type ContactsReport = Schemas["ContactsReport"];
 export type Channel = Schemas["Channel"];
 export type Member = Schemas["User"];
 
@@ -89,13 +93,19 @@ export function searchOf(filters: ReportFilters) {
   return `?${params}`;
 }
 
-export type Report = "conversations" | "busiest-hours" | "agents" | "csat";
+/** Reports of the whole workspace: the range is all they take. */
+const WORKSPACE_REPORTS = ["broadcasts", "automations", "ai", "contacts"] as const;
+type WorkspaceReport = (typeof WORKSPACE_REPORTS)[number];
+
+export type Report = "conversations" | "busiest-hours" | "agents" | "csat" | WorkspaceReport;
+
+const takesFilters = (report: Report) => !WORKSPACE_REPORTS.includes(report as WorkspaceReport);
 
 /** A report's URL for the filters, as JSON or as the CSV download. */
 export function reportUrl(report: Report, filters: ReportFilters, format?: "csv") {
   const params = new URLSearchParams({ from: filters.from, to: filters.to });
-  if (filters.channel) params.set("channel_id", filters.channel);
-  if (filters.agent) params.set("agent_id", filters.agent);
+  if (filters.channel && takesFilters(report)) params.set("channel_id", filters.channel);
+  if (filters.agent && takesFilters(report)) params.set("agent_id", filters.agent);
   if (report === "conversations" && filters.granularity === "hour")
     params.set("granularity", "hour");
   const timed = report === "conversations" || report === "agents";
