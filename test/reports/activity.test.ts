@@ -1,7 +1,8 @@
+import { env } from "cloudflare:workers";
 import { parse } from "csv-parse/sync";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { contacts } from "../../worker/db/schema";
+import { contacts, conversations } from "../../worker/db/schema";
 import { aiSaid, assistantSetup, conversationOf } from "../ai/assistant-helpers";
 import { eventually } from "../channel-helpers";
 import {
@@ -25,6 +26,9 @@ import {
   timeoutAt,
   usageAt,
 } from "./activity-fixtures";
+import { conversationAt } from "./helpers";
+
+const at = (iso: string) => Date.parse(iso);
 
 // Monday 2 to Sunday 8 March 2026; the week before is the previous period
 const week = { from: "2026-03-02", to: "2026-03-08", timezone: "UTC" };
@@ -432,5 +436,28 @@ describe("the contacts report", () => {
     expect(await sourceOf(byKey.id)).toBe("api");
     expect(await sourceOf(byPerson.id)).toBe("manual");
     expect(await sourceOf(visitor.visitor_id)).toBe("webchat");
+  });
+
+  it("gives contacts made before sources were kept their first identity's or conversation's channel kind, else manual", async () => {
+    const ws = await newWorkspace();
+    const website = await newWebchat(ws.ownerCookie);
+    const visitor = await contactFirstSeen(ws.id, website.id, "2026-03-02T10:00:00Z");
+    const conversationId = await conversationAt(ws.id, website.id, at("2026-03-02T11:00:00Z"));
+    const talked = await db().query.conversations.findFirst({
+      where: eq(conversations.id, conversationId),
+    });
+    const byHand = await contactMadeBy(ws.id, "session", "2026-03-02T12:00:00Z", freshEmail());
+    await db().update(contacts).set({ source: "custom" }).where(eq(contacts.workspaceId, ws.id));
+
+    const migration = env.TEST_MIGRATIONS.find((m) => m.name === "0041_activity_reports.sql");
+    const backfill = migration?.queries.find((q) => q.includes("UPDATE `contacts`"));
+    if (!backfill) throw new Error("the migration backfills contacts' sources");
+    await env.DB.prepare(backfill).run();
+
+    const sourceOf = async (id: string | undefined) =>
+      (await db().query.contacts.findFirst({ where: eq(contacts.id, id ?? "") }))?.source;
+    expect(await sourceOf(visitor.id)).toBe("webchat");
+    expect(await sourceOf(talked?.contactId)).toBe("webchat");
+    expect(await sourceOf(byHand.id)).toBe("manual");
   });
 });
