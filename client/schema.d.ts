@@ -8098,6 +8098,290 @@ export interface paths {
       };
     };
   };
+  "/api/v1/reports/broadcasts": {
+    /**
+     * Broadcast runs started in the range: recipients, sent, delivered, read, replied, clicked, failed, opted out
+     * @description Per broadcast and in total, from the send ledger of the runs that started in the range. The range is read in `timezone` (the workspace's by default), with the totals of the same number of days before it.
+     */
+    get: {
+      parameters: {
+        query: {
+          /** @description First day of the range, in `timezone` */
+          from: string;
+          /** @description Last day of the range (included), in `timezone` */
+          to: string;
+          /** @description The workspace's when absent */
+          timezone?: string;
+          /** @description `csv`: the report's rows as a CSV download (cells a spreadsheet would run as a formula start with `'`) */
+          format?: "json" | "csv";
+        };
+      };
+      responses: {
+        /** @description The report */
+        200: {
+          content: {
+            "application/json": components["schemas"]["BroadcastsReport"];
+            "text/csv": string;
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/reports/automations": {
+    /**
+     * Automation runs started in the range by outcome, and the messages they sent
+     * @description Per automation and in total. The range is read in `timezone` (the workspace's by default), with the totals of the same number of days before it.
+     */
+    get: {
+      parameters: {
+        query: {
+          /** @description First day of the range, in `timezone` */
+          from: string;
+          /** @description Last day of the range (included), in `timezone` */
+          to: string;
+          /** @description The workspace's when absent */
+          timezone?: string;
+          /** @description `csv`: the report's rows as a CSV download (cells a spreadsheet would run as a formula start with `'`) */
+          format?: "json" | "csv";
+        };
+      };
+      responses: {
+        /** @description The report */
+        200: {
+          content: {
+            "application/json": components["schemas"]["AutomationsReport"];
+            "text/csv": string;
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/reports/ai": {
+    /**
+     * The assistant's answers and handoffs, and AI calls and tokens by feature
+     * @description Failed calls are counted while the call log keeps them. The range is read in `timezone` (the workspace's by default), with the totals of the same number of days before it.
+     */
+    get: {
+      parameters: {
+        query: {
+          /** @description First day of the range, in `timezone` */
+          from: string;
+          /** @description Last day of the range (included), in `timezone` */
+          to: string;
+          /** @description The workspace's when absent */
+          timezone?: string;
+          /** @description `csv`: the report's rows as a CSV download (cells a spreadsheet would run as a formula start with `'`) */
+          format?: "json" | "csv";
+        };
+      };
+      responses: {
+        /** @description The report */
+        200: {
+          content: {
+            "application/json": components["schemas"]["AiReport"];
+            "text/csv": string;
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/reports/contacts": {
+    /**
+     * New contacts per day and by where they came from
+     * @description Contacts count on the day they were created, counted per UTC hour, so a timezone whose offset is not a whole hour has its first and last half-hour counted by the hour they fall in. The range is read in `timezone` (the workspace's by default), with the totals of the same number of days before it.
+     */
+    get: {
+      parameters: {
+        query: {
+          /** @description First day of the range, in `timezone` */
+          from: string;
+          /** @description Last day of the range (included), in `timezone` */
+          to: string;
+          /** @description The workspace's when absent */
+          timezone?: string;
+          /** @description `csv`: the report's rows as a CSV download (cells a spreadsheet would run as a formula start with `'`) */
+          format?: "json" | "csv";
+        };
+      };
+      responses: {
+        /** @description The report */
+        200: {
+          content: {
+            "application/json": components["schemas"]["ContactsReport"];
+            "text/csv": string;
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/api/v1/segments": {
     /** The workspace's segments (audiences defined by rules), by name */
     get: {
@@ -15764,6 +16048,273 @@ export interface components {
     ReportEmailTestResult: {
       sent_to: string;
       subject: string;
+    };
+    BroadcastsReport: {
+      /**
+       * Format: date
+       * @example 2026-11-01
+       */
+      from: string;
+      /**
+       * Format: date
+       * @example 2026-11-01
+       */
+      to: string;
+      timezone: string;
+      totals: {
+        runs: number;
+        /** @description Contacts in the send ledger, excluded ones too */
+        recipients: number;
+        sent: number;
+        delivered: number;
+        read: number;
+        replied: number;
+        /** @description Recipients who opened one of the message's links */
+        clicked: number;
+        failed: number;
+        /** @description Excluded because they had opted out */
+        opted_out: number;
+      };
+      /** @description The same number of days just before, to compare with */
+      previous: {
+        /**
+         * Format: date
+         * @example 2026-11-01
+         */
+        from: string;
+        /**
+         * Format: date
+         * @example 2026-11-01
+         */
+        to: string;
+        totals: {
+          runs: number;
+          /** @description Contacts in the send ledger, excluded ones too */
+          recipients: number;
+          sent: number;
+          delivered: number;
+          read: number;
+          replied: number;
+          /** @description Recipients who opened one of the message's links */
+          clicked: number;
+          failed: number;
+          /** @description Excluded because they had opted out */
+          opted_out: number;
+        };
+      };
+      broadcasts: {
+          broadcast_id: string;
+          name: string;
+          channel_id: string;
+          /** @description Its runs started in the range */
+          runs: number;
+          /** Format: date-time */
+          first_started_at: string;
+          /** @description Contacts in the send ledger, excluded ones too */
+          recipients: number;
+          sent: number;
+          delivered: number;
+          read: number;
+          replied: number;
+          /** @description Recipients who opened one of the message's links */
+          clicked: number;
+          failed: number;
+          /** @description Excluded because they had opted out */
+          opted_out: number;
+        }[];
+    };
+    AutomationsReport: {
+      /**
+       * Format: date
+       * @example 2026-11-01
+       */
+      from: string;
+      /**
+       * Format: date
+       * @example 2026-11-01
+       */
+      to: string;
+      timezone: string;
+      totals: {
+        runs: number;
+        completed: number;
+        failed: number;
+        stopped: number;
+        /** @description Stopped by the workspace's limits */
+        limited: number;
+        /** @description Still running or waiting */
+        in_progress: number;
+        messages_sent: number;
+      };
+      /** @description The same number of days just before, to compare with */
+      previous: {
+        /**
+         * Format: date
+         * @example 2026-11-01
+         */
+        from: string;
+        /**
+         * Format: date
+         * @example 2026-11-01
+         */
+        to: string;
+        totals: {
+          runs: number;
+          completed: number;
+          failed: number;
+          stopped: number;
+          /** @description Stopped by the workspace's limits */
+          limited: number;
+          /** @description Still running or waiting */
+          in_progress: number;
+          messages_sent: number;
+        };
+      };
+      automations: {
+          runs: number;
+          completed: number;
+          failed: number;
+          stopped: number;
+          /** @description Stopped by the workspace's limits */
+          limited: number;
+          /** @description Still running or waiting */
+          in_progress: number;
+          messages_sent: number;
+          automation_id: string;
+          name: string;
+        }[];
+    };
+    AiReport: {
+      /**
+       * Format: date
+       * @example 2026-11-01
+       */
+      from: string;
+      /**
+       * Format: date
+       * @example 2026-11-01
+       */
+      to: string;
+      timezone: string;
+      totals: {
+        /** @description The assistant's answers to customers */
+        answers: number;
+        /** @description Conversations the assistant handed to people */
+        handoffs: number;
+        /** @description Conversations the assistant settled */
+        resolved: number;
+        /** @description Calls the provider answered */
+        calls: number;
+        /** @description Calls that got no answer (timeout, provider error, budget), while the call log keeps them */
+        failed_calls: number;
+        prompt_tokens: number;
+        completion_tokens: number;
+        total_tokens: number;
+      };
+      /** @description The same number of days just before, to compare with */
+      previous: {
+        /**
+         * Format: date
+         * @example 2026-11-01
+         */
+        from: string;
+        /**
+         * Format: date
+         * @example 2026-11-01
+         */
+        to: string;
+        totals: {
+          /** @description The assistant's answers to customers */
+          answers: number;
+          /** @description Conversations the assistant handed to people */
+          handoffs: number;
+          /** @description Conversations the assistant settled */
+          resolved: number;
+          /** @description Calls the provider answered */
+          calls: number;
+          /** @description Calls that got no answer (timeout, provider error, budget), while the call log keeps them */
+          failed_calls: number;
+          prompt_tokens: number;
+          completion_tokens: number;
+          total_tokens: number;
+        };
+      };
+      /** @description Handoffs by who ended the assistant's part */
+      handoffs_by: {
+        assistant?: number;
+        customer?: number;
+        agent?: number;
+        error?: number;
+      };
+      features: ({
+          /** @enum {string} */
+          feature: "assistant" | "copilot" | "embedding" | "automation";
+          /** @description Calls the provider answered */
+          calls: number;
+          /** @description Calls that got no answer (timeout, provider error, budget), while the call log keeps them */
+          failed_calls: number;
+          prompt_tokens: number;
+          completion_tokens: number;
+          total_tokens: number;
+        })[];
+    };
+    ContactsReport: {
+      /**
+       * Format: date
+       * @example 2026-11-01
+       */
+      from: string;
+      /**
+       * Format: date
+       * @example 2026-11-01
+       */
+      to: string;
+      timezone: string;
+      totals: {
+        new_contacts: number;
+        by_source: components["schemas"]["ContactSources"];
+      };
+      /** @description The same number of days just before, to compare with */
+      previous: {
+        /**
+         * Format: date
+         * @example 2026-11-01
+         */
+        from: string;
+        /**
+         * Format: date
+         * @example 2026-11-01
+         */
+        to: string;
+        totals: {
+          new_contacts: number;
+          by_source: components["schemas"]["ContactSources"];
+        };
+      };
+      series: {
+          new_contacts: number;
+          by_source: components["schemas"]["ContactSources"];
+          /**
+           * Format: date
+           * @example 2026-11-01
+           */
+          period: string;
+        }[];
+    };
+    /** @description New contacts by where they came from: the kind of channel they first wrote on, or `api`, `import`, `manual`; sources with none left out */
+    ContactSources: {
+      webchat?: number;
+      whatsapp?: number;
+      messenger?: number;
+      instagram?: number;
+      telegram?: number;
+      twilio_sms?: number;
+      email?: number;
+      custom?: number;
+      web_push?: number;
+      api?: number;
+      import?: number;
+      manual?: number;
     };
     SegmentList: {
       data: components["schemas"]["Segment"][];

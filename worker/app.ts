@@ -25,6 +25,7 @@ import {
 } from "./lib/rate-limit";
 import { routeTable } from "./lib/route-table";
 import { securityHeaders } from "./lib/security-headers";
+import { activityReportsRouter } from "./routes/activity-reports";
 import { aiRouter } from "./routes/ai";
 import { apiKeysRouter } from "./routes/api-keys";
 import { assistantsRouter } from "./routes/assistants";
@@ -208,6 +209,7 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
     .route(API, exportsRouter)
     .route(API, csatReportRouter)
     .route(API, reportEmailsRouter)
+    .route(API, activityReportsRouter)
     .route(API, segmentsRouter)
     .route(API, outboundMessagesRouter)
     .route(API, broadcastsRouter)

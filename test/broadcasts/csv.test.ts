@@ -68,6 +68,8 @@ describe("broadcast audiences from a CSV", () => {
       .where(eq(contactIdentities.value, newcomer));
     const created = (await contactsOf(s.ws.id)).find((c) => c.id === identity?.contactId);
     expect(created?.name).toBe("Newcomer, Jr.");
+    // a contact an uploaded list brought in counts as imported in the contacts report
+    expect(created?.source).toBe("import");
     expect(identity?.kind).toBe(`telegram:${s.channel.id}`);
     expect((await membersOf(broadcast.id)).map((m) => m.contactId).sort()).toEqual(
       [known.id, optedOut.id, identity?.contactId].sort(),

@@ -91,7 +91,7 @@ describe("the report e-mails settings", () => {
     await letter.close();
 
     await page.setViewportSize(VIEWPORTS.phone);
-    await expectNoSidewaysScroll(page);
+    await expectNoSidewaysScroll(page, "the report e-mails settings on a phone");
     await screenshot(page, "settings-report-emails");
   });
 });

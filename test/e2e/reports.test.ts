@@ -232,6 +232,49 @@ describe("the reports screen", () => {
     ]);
   });
 
+  it("shows the range's broadcasts, automations, AI and new contacts as the API gives them", async () => {
+    const page = supervisor;
+    const range = `from=${daysAgo(6)}&to=${today()}`;
+    const card = (report: string) => page.locator(`section[data-report="${report}"]`);
+    const figure = (report: string, key: string) =>
+      card(report).locator(`[data-figure="${key}"] dd`).first().textContent();
+    const shown: [string, string, string][] = [
+      ["broadcasts", "runs", "No broadcasts started in this range"],
+      ["automations", "runs", "No automation ran in this range"],
+      ["ai", "calls", "No AI activity in this range"],
+    ];
+    for (const [report, key, emptyTitle] of shown) {
+      const api = await call<{ totals: Record<string, number> }>(
+        admin,
+        `/api/v1/reports/${report}?${range}`,
+      );
+      const empty = Object.values(api.totals).every((n) => n === 0);
+      if (empty) await card(report).getByRole("heading", { name: emptyTitle }).waitFor();
+      else await expect.poll(() => figure(report, key)).toBe(String(api.totals[key]));
+    }
+    // the three visitors who wrote in are new contacts from the web chat
+    const contacts = await call<{
+      totals: { new_contacts: number; by_source: { webchat?: number } };
+    }>(admin, `/api/v1/reports/contacts?${range}`);
+    expect(contacts.totals.by_source.webchat).toBeGreaterThanOrEqual(3);
+    await expect
+      .poll(() => figure("contacts", "new_contacts"), { timeout: 15_000 })
+      .toBe(String(contacts.totals.new_contacts));
+    const sources = card("contacts").getByRole("table", { name: "New contacts" });
+    await expect.poll(() => sources.locator("tbody tr", { hasText: "Web chat" }).count()).toBe(1);
+
+    const link = page.getByRole("link", { name: "Export CSV – New contacts" });
+    const href = (await link.getAttribute("href")) ?? "";
+    expect(href).toContain("/api/v1/reports/contacts?");
+    const response = await page.request.get(href);
+    expect(response.headers()["content-type"]).toContain("text/csv");
+    const rows: Record<string, string>[] = parse(await response.text(), { columns: true });
+    expect(rows).toHaveLength(7);
+    expect(rows.reduce((n, row) => n + Number(row.new_contacts), 0)).toBe(
+      contacts.totals.new_contacts,
+    );
+  });
+
   it("counts times in business hours when asked, and exports the range's conversations", async () => {
     const page = supervisor;
     const asked = page.waitForRequest(

@@ -50,6 +50,13 @@ export const ReportQuery = RangeFields.superRefine(checkRange);
 
 export const ConversationsReportQuery = RangeFields.extend(Granularity).superRefine(checkRange);
 
+/** The range alone: reports of the workspace's broadcasts, automations, AI and contacts. */
+export const WorkspaceReportQuery = RangeFields.omit({
+  channel_id: true,
+  agent_id: true,
+  hours: true,
+}).superRefine(checkRange);
+
 export const ConsolidatedReportQuery = RangeFields.omit({ channel_id: true, agent_id: true })
   .extend(Granularity)
   .superRefine(checkRange);

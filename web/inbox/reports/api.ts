@@ -13,6 +13,10 @@ export type CsatReport = Schemas["CsatReport"];
 export type TeamsReport = Schemas["TeamsReport"];
 export type ConsolidatedReport = Schemas["ConsolidatedReport"];
 export type TeamRow = TeamsReport["teams"][number];
+export type BroadcastsReport = Schemas["BroadcastsReport"];
+export type AutomationsReport = Schemas["AutomationsReport"];
+export type AiReport = Schemas["AiReport"];
+export type ContactsReport = Schemas["ContactsReport"];
 export type Channel = Schemas["Channel"];
 export type Member = Schemas["User"];
 
@@ -92,28 +96,32 @@ export function searchOf(filters: ReportFilters) {
   return `?${params}`;
 }
 
-export type Report =
-  | "conversations"
-  | "busiest-hours"
-  | "agents"
-  | "teams"
-  | "csat"
-  | "consolidated";
-
 /** Reports of the whole workspace (or organization): the channel and agent filters do not apply. */
-const UNFILTERED: Report[] = ["teams", "consolidated"];
+const WORKSPACE_REPORTS = [
+  "teams",
+  "consolidated",
+  "broadcasts",
+  "automations",
+  "ai",
+  "contacts",
+] as const;
+type WorkspaceReport = (typeof WORKSPACE_REPORTS)[number];
+
+export type Report = "conversations" | "busiest-hours" | "agents" | "csat" | WorkspaceReport;
+
+const takesFilters = (report: Report) => !WORKSPACE_REPORTS.includes(report as WorkspaceReport);
+
+/** Reports whose durations can count business hours only. */
+const TIMED: Report[] = ["conversations", "agents", "teams", "consolidated"];
 
 /** A report's URL for the filters, as JSON or as the CSV download. */
 export function reportUrl(report: Report, filters: ReportFilters, format?: "csv") {
   const params = new URLSearchParams({ from: filters.from, to: filters.to });
-  if (!UNFILTERED.includes(report)) {
-    if (filters.channel) params.set("channel_id", filters.channel);
-    if (filters.agent) params.set("agent_id", filters.agent);
-  }
+  if (filters.channel && takesFilters(report)) params.set("channel_id", filters.channel);
+  if (filters.agent && takesFilters(report)) params.set("agent_id", filters.agent);
   if (report === "conversations" && filters.granularity === "hour")
     params.set("granularity", "hour");
-  const timed = report !== "busiest-hours" && report !== "csat";
-  if (timed && filters.hours === "business") params.set("hours", "business");
+  if (TIMED.includes(report) && filters.hours === "business") params.set("hours", "business");
   if (format) params.set("format", format);
   return `/api/v1/reports/${report}?${params}`;
 }

@@ -1,15 +1,21 @@
 import { Lock } from "lucide-preact";
+import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { EmptyState, ListState, PageHeader, t, useResource } from "../../shared/ui";
 import { ExportButton } from "../exports";
 import { useSession } from "../session";
+import { AiActivity, AutomationsActivity, BroadcastsActivity, ContactsActivity } from "./activity";
 import { AgentsTable } from "./agents";
 import {
   type AgentsReport,
+  type AiReport,
+  type AutomationsReport,
+  type BroadcastsReport,
   type BusiestHours,
   type Channel,
   type ConsolidatedReport,
+  type ContactsReport,
   type ConversationsReport,
   type CsatReport,
   canReadReports,
@@ -19,6 +25,7 @@ import {
   membersOf,
   type Overview,
   overviewNow,
+  type Report,
   type ReportFilters,
   reportUrl,
   searchOf,
@@ -68,6 +75,36 @@ function NotAllowed() {
         {t("reports.notAllowed.body")}
       </EmptyState>
     </main>
+  );
+}
+
+/** A report of the whole workspace over the range, in its own card with its CSV. */
+function WorkspaceReportCard<T>(props: {
+  report: Extract<Report, "broadcasts" | "automations" | "ai" | "contacts">;
+  filters: ReportFilters;
+  children: (shown: T) => ComponentChildren;
+}) {
+  const { report, filters } = props;
+  const resource = useResource<T>(reportUrl(report, filters));
+  const title = t(`reports.${report}.title`);
+  return (
+    <section class="report-card" aria-labelledby={`report-${report}`} data-report={report}>
+      <header class="report-card-head">
+        <div>
+          <h2 id={`report-${report}`}>{title}</h2>
+          <p>{t(`reports.${report}.description`)}</p>
+        </div>
+        <ExportLink report={report} filters={filters} name={title} />
+      </header>
+      <ListState
+        data={resource.error ? undefined : resource.data}
+        error={resource.error}
+        onRetry={resource.reload}
+        rows={2}
+      >
+        {props.children}
+      </ListState>
+    </section>
   );
 }
 
@@ -206,6 +243,20 @@ function Reports() {
           {(shown) => <Satisfaction report={shown} />}
         </ListState>
       </section>
+      <WorkspaceReportCard<BroadcastsReport> report="broadcasts" filters={filters}>
+        {(shown) => <BroadcastsActivity report={shown} />}
+      </WorkspaceReportCard>
+      <WorkspaceReportCard<AutomationsReport> report="automations" filters={filters}>
+        {(shown) => <AutomationsActivity report={shown} />}
+      </WorkspaceReportCard>
+      <div class="report-row">
+        <WorkspaceReportCard<AiReport> report="ai" filters={filters}>
+          {(shown) => <AiActivity report={shown} />}
+        </WorkspaceReportCard>
+        <WorkspaceReportCard<ContactsReport> report="contacts" filters={filters}>
+          {(shown) => <ContactsActivity report={shown} />}
+        </WorkspaceReportCard>
+      </div>
     </main>
   );
 }

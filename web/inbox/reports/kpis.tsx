@@ -83,7 +83,11 @@ function ChangeBadge({ change, lowerIsBetter }: { change: Change; lowerIsBetter:
   );
 }
 
-function KpiChange(props: { now: number | null; before: number | null; lowerIsBetter: boolean }) {
+export function KpiChange(props: {
+  now: number | null;
+  before: number | null;
+  lowerIsBetter: boolean;
+}) {
   const change = changeOf(props.now, props.before);
   return (
     <span class="kpi-foot">

@@ -96,6 +96,7 @@ export const aiCalls = sqliteTable(
     index("ai_calls_workspace_idx").on(t.workspaceId, t.id),
     index("ai_calls_conversation_idx").on(t.workspaceId, t.conversationId),
     index("ai_calls_at_idx").on(t.at),
+    index("ai_calls_workspace_at_idx").on(t.workspaceId, t.at),
   ],
 );
 
@@ -142,4 +143,34 @@ export const aiAssistants = sqliteTable(
     updatedAt: millis("updated_at").notNull(),
   },
   (t) => [index("ai_assistants_workspace_idx").on(t.workspaceId)],
+);
+
+export const ASSISTANT_ACTIVITY_KINDS = ["answer", "handoff", "resolved"] as const;
+
+export type AssistantActivityKind = (typeof ASSISTANT_ACTIVITY_KINDS)[number];
+
+/** Who ended the assistant's part: itself, the customer asking for a person, an agent, or a failure. */
+export const HANDOFF_BY = ["assistant", "customer", "agent", "error"] as const;
+
+export type HandoffBy = (typeof HANDOFF_BY)[number];
+
+/**
+ * What the assistant did in a conversation, one row each time, for reports: an answer to the
+ * customer, a handoff to people (and who asked for it), a question it settled.
+ */
+export const aiAssistantActivity = sqliteTable(
+  "ai_assistant_activity",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: workspaceId(),
+    conversationId: text("conversation_id").references(() => conversations.id, {
+      onDelete: "set null",
+    }),
+    assistantId: text("assistant_id"),
+    kind: text("kind", { enum: ASSISTANT_ACTIVITY_KINDS }).notNull(),
+    /** A handoff's: who ended the assistant's part. */
+    by: text("by", { enum: HANDOFF_BY }),
+    at: millis("at").notNull(),
+  },
+  (t) => [index("ai_assistant_activity_at_idx").on(t.workspaceId, t.at)],
 );

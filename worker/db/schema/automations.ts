@@ -118,6 +118,8 @@ export const automationRuns = sqliteTable(
       t.contactId,
       t.startedAt,
     ),
+    // the automations report: runs started in a range
+    index("automation_runs_started_idx").on(t.workspaceId, t.startedAt),
     // runs stuck past a step's lease or their resume time (see sweepStuckRuns)
     index("automation_runs_status_updated_idx").on(t.status, t.updatedAt),
     index("automation_runs_status_resume_idx").on(t.status, t.resumeAt),

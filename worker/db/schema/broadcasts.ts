@@ -140,6 +140,8 @@ export const broadcastRuns = sqliteTable(
     primaryKey({ columns: [t.broadcastId, t.run] }),
     uniqueIndex("broadcast_runs_period_idx").on(t.broadcastId, t.periodKey),
     index("broadcast_runs_workspace_idx").on(t.workspaceId, t.broadcastId),
+    // the broadcasts report: runs started in a range
+    index("broadcast_runs_started_idx").on(t.workspaceId, t.startedAt),
   ],
 );
 

@@ -7,7 +7,7 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
-import type { ChannelType } from "./channels";
+import { CHANNEL_TYPES, type ChannelType } from "./channels";
 import { createdAt, millis } from "./columns";
 import { workspaceId } from "./workspace";
 
@@ -37,6 +37,14 @@ export type ConsentByChannel = Partial<Record<ConsentChannel, ConsentRecord>>;
 
 export type CustomFieldValue = string | number | boolean;
 
+/**
+ * Where a contact came from: the kind of channel it first wrote on, or `api` (an API key or an
+ * incoming webhook), `import` (an uploaded list) or `manual` (a person in the inbox).
+ */
+export const CONTACT_SOURCES = [...CHANNEL_TYPES, "api", "import", "manual"] as const;
+
+export type ContactSource = (typeof CONTACT_SOURCES)[number];
+
 export const contacts = sqliteTable(
   "contacts",
   {
@@ -56,6 +64,7 @@ export const contacts = sqliteTable(
     consent: text("consent", { mode: "json" }).$type<ConsentByChannel>().notNull().default({}),
     /** When the contact last wrote or was written to (their creation until then). */
     lastActivityAt: millis("last_activity_at"),
+    source: text("source", { enum: CONTACT_SOURCES }).notNull().default("manual"),
     createdAt: createdAt(),
     updatedAt: millis("updated_at").notNull(),
     /** Sort keys, kept by SQLite: a contact may have no name, nor any activity yet. */
@@ -71,7 +80,7 @@ export const contacts = sqliteTable(
     index("contacts_workspace_idx").on(t.workspaceId, t.id),
     index("contacts_name_sort_idx").on(t.workspaceId, t.sortName, t.id),
     index("contacts_activity_sort_idx").on(t.workspaceId, t.sortActivity, t.id),
-    index("contacts_created_idx").on(t.workspaceId, t.createdAt),
+    index("contacts_created_source_idx").on(t.workspaceId, t.createdAt, t.source),
     uniqueIndex("contacts_phone_idx").on(t.workspaceId, t.phone),
     uniqueIndex("contacts_email_idx").on(t.workspaceId, t.email),
   ],

@@ -12,6 +12,7 @@ import { searchKnowledge } from "../knowledge/search";
 import type { ConversationRef } from "../messaging/projection";
 import { conversationStub } from "../messaging/stubs";
 import { sayToCustomer } from "../routing/routing";
+import { activityRow } from "./activity";
 import {
   asksForPerson,
   CONTEXT_MESSAGES,
@@ -202,13 +203,23 @@ async function say(
   await sayToCustomer(env, conversation, channel, text, assistantVoice(assistant, citations));
 }
 
-async function countTurn(db: Db, conversation: ConversationRow) {
-  await db
-    .update(conversations)
-    .set({ aiTurns: conversation.aiTurns + 1 })
-    .where(
-      inWorkspace(conversations, conversation.workspaceId, eq(conversations.id, conversation.id)),
-    );
+/** An answer given: counted against the assistant's turns, and for the AI report. */
+async function countTurn(
+  db: Db,
+  conversation: ConversationRow,
+  assistant: AssistantRow,
+  now: number,
+) {
+  const ref = { workspaceId: conversation.workspaceId, conversationId: conversation.id };
+  await db.batch([
+    db
+      .update(conversations)
+      .set({ aiTurns: conversation.aiTurns + 1 })
+      .where(
+        inWorkspace(conversations, conversation.workspaceId, eq(conversations.id, conversation.id)),
+      ),
+    activityRow(db, ref, { kind: "answer", assistantId: assistant.id }, now),
+  ]);
 }
 
 /** What the assistant does with its decision: says the reply, saves fields, hands over or settles. */
@@ -236,7 +247,7 @@ async function act(
   }
   const reply = decision.reply.trim() || assistant.noHandoffMessage;
   await say(db, env, conversation, assistant, reply, citationsOf(decision.citations, context.hits));
-  await countTurn(db, conversation);
+  await countTurn(db, conversation, assistant, now);
   if (decision.action === "resolve")
     await resolveByAssistant(db, env, ref, { assistant, reason }, now);
 }

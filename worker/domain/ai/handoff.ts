@@ -1,5 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
-import { conversations } from "../../db/schema";
+import { conversations, type HandoffBy } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
 import { type Db, systemPrincipal } from "../../lib/context";
 import { ASSISTANT_DEFAULTS } from "../../schemas/assistants";
@@ -10,10 +10,10 @@ import { changeStatus } from "../messaging/conversation-actions";
 import type { ConversationRef } from "../messaging/projection";
 import { conversationStub } from "../messaging/stubs";
 import { routeAfterAssistant, sayToCustomer } from "../routing/routing";
+import { activityRow } from "./activity";
 import type { AssistantRow } from "./assistants";
 
-/** Who ended the assistant's part: itself, the customer asking for a person, an agent, or a failure. */
-export type HandoffBy = "assistant" | "customer" | "agent" | "error";
+export type { HandoffBy } from "../../db/schema";
 
 const AI_NAME = "Assistant";
 
@@ -59,6 +59,7 @@ export async function handOff(
   const left = await leaveActive(db, ref, "handed_off");
   if (!left) return false;
   const { assistant, reason, by } = input;
+  await activityRow(db, ref, { kind: "handoff", assistantId: assistant?.id ?? null, by }, now);
   const stub = conversationStub(env, ref.conversationId);
   if (by !== "agent") {
     const channel = await getChannelRow(db, ref.workspaceId, left.channelId);
@@ -97,6 +98,7 @@ export async function resolveByAssistant(
   now: number,
 ) {
   if (!(await leaveActive(db, ref, "resolved"))) return;
+  await activityRow(db, ref, { kind: "resolved", assistantId: input.assistant.id }, now);
   await record({ db, env }, ref.workspaceId, {
     type: "ai.resolved",
     conversation_id: ref.conversationId,

@@ -105,7 +105,7 @@ async function contactOf(
   if (found) return found;
   const principal = systemPrincipal(workspaceId);
   const input = { name: given.name ?? null, email: email ?? null, phone: phone ?? null };
-  return (await createContact(db, env, principal, input, now)).id;
+  return (await createContact(db, env, principal, input, now, "api")).id;
 }
 
 function eventIdOf(automationId: string, idempotencyKey: string | undefined, now: number) {

@@ -184,6 +184,7 @@ export async function addCsvToAudience(
     customFields: {},
     consent: {},
     lastActivityAt: null,
+    source: "import" as const,
     createdAt: now,
     updatedAt: now,
   }));

@@ -29,26 +29,30 @@ const emptyCounts = (): Counts => ({
   failed: 0,
 });
 
+/** What the ledger counts of a group of its rows of one status and reason. */
+export const LEDGER_COUNTS = {
+  status: broadcastRecipients.status,
+  reason: broadcastRecipients.reason,
+  n: sql<number>`count(*)`,
+  delivered: sql<number>`count(${broadcastRecipients.deliveredAt})`,
+  read: sql<number>`count(${broadcastRecipients.readAt})`,
+  replied: sql<number>`count(${broadcastRecipients.repliedAt})`,
+  clicked: sql<number>`count(${broadcastRecipients.clickedAt})`,
+};
+
 /** The ledger's counts by run, status and reason, of the rows `where` takes. */
 const ledgerGroups = (db: Db, where: SQL | undefined) =>
   db
-    .select({
-      run: broadcastRecipients.run,
-      status: broadcastRecipients.status,
-      reason: broadcastRecipients.reason,
-      n: sql<number>`count(*)`,
-      delivered: sql<number>`count(${broadcastRecipients.deliveredAt})`,
-      read: sql<number>`count(${broadcastRecipients.readAt})`,
-      replied: sql<number>`count(${broadcastRecipients.repliedAt})`,
-      clicked: sql<number>`count(${broadcastRecipients.clickedAt})`,
-    })
+    .select({ run: broadcastRecipients.run, ...LEDGER_COUNTS })
     .from(broadcastRecipients)
     .where(where)
     .groupBy(broadcastRecipients.run, broadcastRecipients.status, broadcastRecipients.reason);
 
-type Group = Awaited<ReturnType<typeof ledgerGroups>>[number];
+/** The counts of ledger rows of one status and reason. */
+export type LedgerGroup = Omit<Awaited<ReturnType<typeof ledgerGroups>>[number], "run">;
 
-function tally(groups: Group[], counts = emptyCounts()) {
+/** Ledger groups added up into a broadcast's (or a run's) counts. */
+export function tally(groups: LedgerGroup[], counts = emptyCounts()) {
   for (const group of groups) {
     counts.targeted += group.n;
     counts.delivered += group.delivered;

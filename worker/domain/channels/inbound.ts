@@ -66,14 +66,15 @@ async function contactByColumn(
 async function insertContact(
   db: Db,
   env: Env,
-  workspaceId: string,
+  channel: ChannelRow,
   fields: { name: string | null; phone?: string | null; email?: string | null },
   now: number,
 ) {
+  const { workspaceId } = channel;
   const id = newId("ct", now);
   const inserted = await db
     .insert(contacts)
-    .values({ id, workspaceId, ...fields, createdAt: now, updatedAt: now })
+    .values({ id, workspaceId, ...fields, source: channel.type, createdAt: now, updatedAt: now })
     .onConflictDoNothing()
     .returning({ id: contacts.id });
   if (inserted.length)
@@ -145,9 +146,9 @@ export async function contactForSender(
   if (known) return known;
   const fields = { name: sender.name ?? null };
   if ("column" in key) {
-    await insertContact(db, env, workspaceId, { ...fields, [key.column]: key.value }, now);
+    await insertContact(db, env, channel, { ...fields, [key.column]: key.value }, now);
   } else {
-    const contactId = await insertContact(db, env, workspaceId, fields, now);
+    const contactId = await insertContact(db, env, channel, fields, now);
     await db
       .insert(contactIdentities)
       .values({ workspaceId, kind: key.kind, value: key.value, contactId })

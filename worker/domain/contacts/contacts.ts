@@ -4,6 +4,7 @@ import { readInChunks, rowChunks } from "../../db/chunks";
 import {
   type ConsentByChannel,
   type ConsentChannel,
+  type ContactSource,
   type CustomFieldValue,
   channels,
   contactIdentities,
@@ -174,12 +175,16 @@ async function checkCustomFields(
   return result.values;
 }
 
+/** Who made a contact by hand or by the API: an API key's is `api`, a person's `manual`. */
+const sourceOf = (actor: Principal): ContactSource => (actor.via === "api_key" ? "api" : "manual");
+
 export async function createContact(
   db: Db,
   env: Env,
   actor: Principal,
   input: ContactCreateInput,
   now: number,
+  source: ContactSource = sourceOf(actor),
 ) {
   const ws = actor.workspaceId;
   const errors: FieldError[] = [];
@@ -200,6 +205,7 @@ export async function createContact(
     customFields,
     consent: mergeConsent({}, input.consent ?? {}, actor, now),
     lastActivityAt: null,
+    source,
     createdAt: now,
     updatedAt: now,
   };

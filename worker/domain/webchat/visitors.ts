@@ -173,6 +173,7 @@ async function newVisitorContact(db: Db, channel: ChannelRow, input: SessionInpu
     workspaceId: channel.workspaceId,
     name: input.name ?? `Visitor ${id.slice(-4)}`,
     email: keepEmail ? email : null,
+    source: channel.type,
     createdAt: now,
     updatedAt: now,
   });
