@@ -12,6 +12,7 @@ const columns = (): Column<AgentRow>[] => [
     class: "agent-name",
   },
   countColumn("agents", "replies", (row) => row.replies),
+  countColumn("agents", "assignments", (row) => row.assignments),
   countColumn("agents", "firstResponses", (row) => row.first_responses),
   durationColumn("agents", "frtMedian", (row) => row.first_response_time.median_seconds),
   countColumn("agents", "closed", (row) => row.conversations_closed),

@@ -249,7 +249,7 @@ function Reports() {
       <WorkspaceReportCard<AutomationsReport> report="automations" filters={filters}>
         {(shown) => <AutomationsActivity report={shown} />}
       </WorkspaceReportCard>
-      <div class="report-row">
+      <div class="report-row pair">
         <WorkspaceReportCard<AiReport> report="ai" filters={filters}>
           {(shown) => <AiActivity report={shown} />}
         </WorkspaceReportCard>

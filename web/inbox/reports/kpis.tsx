@@ -36,6 +36,8 @@ type Kpi = {
   key: string;
   value: (totals: Totals) => number | null;
   format?: "duration" | "percent";
+  /** going down is the good way (durations always) */
+  lowerIsBetter?: boolean;
 };
 
 const shown = (kpi: Kpi, value: number | null) =>
@@ -48,6 +50,7 @@ const shown = (kpi: Kpi, value: number | null) =>
 const KPIS: Kpi[] = [
   { key: "opened", value: (x) => x.conversations_opened },
   { key: "closed", value: (x) => x.conversations_closed },
+  { key: "reopened", value: (x) => x.conversations_reopened, lowerIsBetter: true },
   { key: "messagesIn", value: (x) => x.messages_in },
   { key: "messagesOut", value: (x) => x.messages_out },
   { key: "frtMedian", value: (x) => x.first_response_time.median_seconds, format: "duration" },
@@ -58,6 +61,7 @@ const KPIS: Kpi[] = [
     format: "duration",
   },
   { key: "slaMet", value: (x) => slaMet(x), format: "percent" },
+  { key: "assignments", value: (x) => x.assignments },
 ];
 
 /** First responses and closes that met their team's target, as one share. */
@@ -110,7 +114,7 @@ export function KpiCards({ totals, previous }: { totals: Totals; previous: Total
             <KpiChange
               now={now}
               before={kpi.value(previous)}
-              lowerIsBetter={kpi.format === "duration"}
+              lowerIsBetter={kpi.format === "duration" || !!kpi.lowerIsBetter}
             />
           </li>
         );

@@ -11,6 +11,7 @@ const columns = (): Column<TeamRow>[] => [
     sortBy: (row) => row.name,
     class: "agent-name",
   },
+  countColumn("teams", "assignments", (row) => row.assignments),
   countColumn("teams", "firstResponses", (row) => row.first_responses),
   durationColumn("teams", "frtMedian", (row) => row.first_response_time.median_seconds),
   percentColumn("teams", "frtSla", (row) => row.first_response_sla.met_percent),
