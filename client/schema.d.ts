@@ -7465,6 +7465,79 @@ export interface paths {
       };
     };
   };
+  "/api/v1/reports/labels": {
+    /**
+     * Each label's conversations opened and closed, and their resolution times
+     * @description By the labels conversations carry now: a label put on after a close counts for that close. Every label of the catalogue is listed, busiest first.
+     */
+    get: {
+      parameters: {
+        query: {
+          /** @description First day of the range, in `timezone` */
+          from: string;
+          /** @description Last day of the range (included), in `timezone` */
+          to: string;
+          /** @description The workspace's when absent */
+          timezone?: string;
+          /** @description `business`: first-response and resolution times count only the open time of the conversation's business hours (its team's, else its channel's, else the workspace's), as SLA clocks do */
+          hours?: "all" | "business";
+          /** @description `csv`: the report's rows as a CSV download (cells a spreadsheet would run as a formula start with `'`) */
+          format?: "json" | "csv";
+        };
+      };
+      responses: {
+        /** @description Every label */
+        200: {
+          content: {
+            "application/json": components["schemas"]["LabelsReport"];
+            "text/csv": string;
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/api/v1/reports/consolidated": {
     /**
      * The conversations report of every workspace of the organization you supervise, added up
@@ -15829,6 +15902,19 @@ export interface components {
           resolution_time: components["schemas"]["DurationSummary"];
           resolution_sla: components["schemas"]["TargetSummary"];
         }[];
+    };
+    LabelsReport: {
+      from: string;
+      to: string;
+      timezone: string;
+      labels: ({
+          label: string;
+          /** @description null: not in the label catalogue */
+          colour: string | null;
+          conversations_opened: number;
+          conversations_closed: number;
+          resolution_time: components["schemas"]["DurationSummary"];
+        })[];
     };
     ConsolidatedReport: components["schemas"]["ConversationsReport"] & {
       workspaces: {

@@ -295,6 +295,21 @@ describe("the reports screen", () => {
     await dialog.getByRole("button", { name: "Close" }).last().click();
   });
 
+  it("lists every label of the workspace with its conversations", async () => {
+    const page = supervisor;
+    const table = page.getByRole("table", { name: "Labels" });
+    const api = await call<{ labels: { label: string }[] }>(
+      admin,
+      `/api/v1/reports/labels?from=${daysAgo(6)}&to=${today()}`,
+    );
+    expect(api.labels.length).toBeGreaterThan(0);
+    await expect
+      .poll(() => table.locator("tbody tr").count(), { timeout: 15_000 })
+      .toBe(api.labels.length);
+    const shown = await table.locator("tbody td.agent-name").allTextContents();
+    expect(shown.sort()).toEqual(api.labels.map((row) => row.label).sort());
+  });
+
   it("shows an admin of two locations each one beside the sum, and a supervisor of one none", async () => {
     const page = await browser.newPage({ viewport: VIEWPORTS.laptop, baseURL: server.base });
     await page.goto("/");

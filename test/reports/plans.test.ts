@@ -3,6 +3,7 @@ import { aiReport } from "../../worker/domain/reports/ai";
 import { automationsReport } from "../../worker/domain/reports/automations";
 import { broadcastsReport } from "../../worker/domain/reports/broadcasts";
 import { contactsReport } from "../../worker/domain/reports/contacts";
+import { labelsReport } from "../../worker/domain/reports/labels";
 import {
   agentLeaderboard,
   busiestHours,
@@ -37,6 +38,7 @@ describe("reports' reads", () => {
     await busiestHours(db, ws.id, range);
     await agentLeaderboard(db, ws.id, range);
     await teamsReport(db, ws.id, range);
+    await labelsReport(db, ws.id, range);
     await overviewNow(db, ws.id);
 
     expect(run.length).toBeGreaterThanOrEqual(6);

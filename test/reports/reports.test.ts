@@ -236,6 +236,70 @@ describe("reports", () => {
     ]);
   });
 
+  it("count each label's conversations opened and closed, by the labels they carry now", async () => {
+    const { cookie, ws } = await springFixture();
+    const [friday, night, late] = await db()
+      .select({ id: conversations.id })
+      .from(conversations)
+      .where(eq(conversations.workspaceId, ws.id))
+      .orderBy(conversations.createdAt)
+      .then((rows) => rows.slice(1).map((row) => row.id));
+    const label = (id: string | undefined, names: string[]) =>
+      api(`/api/v1/conversations/${id}/labels`, { cookie, body: { labels: names } });
+    await api("/api/v1/labels", { cookie, body: { name: "Billing", colour: "#aa3300" } });
+    await api("/api/v1/labels", { cookie, body: { name: "Unused", colour: "#00aa33" } });
+    // the closed Friday one labelled after its close; the reopened one is open again
+    await label(friday, ["billing", "vip"]);
+    await label(night, ["billing"]);
+    await label(late, ["vip"]);
+    const other = await newWorkspace();
+    await api("/api/v1/labels", {
+      cookie: other.ownerCookie,
+      body: { name: "Elsewhere", colour: "#0033aa" },
+    });
+
+    const labels = await json<{ labels: Record<string, unknown>[] }>(
+      await api(`/api/v1/reports/labels?${new URLSearchParams(days)}`, { cookie }),
+    );
+    const two = { median_seconds: 7200, p90_seconds: 7200, mean_seconds: 7200 };
+    const none = { median_seconds: null, p90_seconds: null, mean_seconds: null };
+    expect(labels.labels).toEqual([
+      {
+        label: "billing",
+        colour: "#aa3300",
+        conversations_opened: 2,
+        conversations_closed: 1,
+        resolution_time: two,
+      },
+      {
+        label: "vip",
+        colour: null,
+        conversations_opened: 2,
+        conversations_closed: 1,
+        resolution_time: two,
+      },
+      {
+        label: "unused",
+        colour: "#00aa33",
+        conversations_opened: 0,
+        conversations_closed: 0,
+        resolution_time: none,
+      },
+    ]);
+    const csv = await api(
+      `/api/v1/reports/labels?${new URLSearchParams({ ...days, format: "csv" })}`,
+      {
+        cookie,
+      },
+    );
+    const rows = parse(await csv.text(), { columns: true }) as Record<string, string>[];
+    expect(rows.map((row) => [row.label, row.conversations_closed])).toEqual([
+      ["billing", "1"],
+      ["vip", "1"],
+      ["unused", "0"],
+    ]);
+  });
+
   it("count response and resolution times in business hours when asked, across a weekend", async () => {
     const ws = await newWorkspace();
     const cookie = ws.ownerCookie;

@@ -79,6 +79,7 @@ const ROUTES_WITHOUT_IDS = new Set([
   "GET /api/v1/reports/overview",
   "GET /api/v1/reports/consolidated",
   "GET /api/v1/reports/teams",
+  "GET /api/v1/reports/labels",
   "GET /api/v1/reports/email-schedule",
   "POST /api/v1/reports/email-schedule/send-test",
   "GET /api/v1/reports/broadcasts",

@@ -1,4 +1,5 @@
 import { createRoute, type RouteConfig, z } from "@hono/zod-openapi";
+import { labelsReport } from "../domain/reports/labels";
 import { reportableWorkspaces } from "../domain/reports/organization";
 import {
   agentLeaderboard,
@@ -23,6 +24,7 @@ import {
   ConsolidatedReportQuery,
   ConversationsReport,
   ConversationsReportQuery,
+  LabelsReport,
   OverviewReport,
   RebuildRequest,
   RebuildResult,
@@ -113,6 +115,16 @@ const teamsRoute = rangeReportRoute({
   query: TeamsReportQuery,
   report: TeamsReport,
   answer: "Every team, busiest first",
+});
+
+const labelsRoute = rangeReportRoute({
+  path: "/reports/labels",
+  summary: "Each label's conversations opened and closed, and their resolution times",
+  description:
+    "By the labels conversations carry now: a label put on after a close counts for that close. Every label of the catalogue is listed, busiest first.",
+  query: TeamsReportQuery,
+  report: LabelsReport,
+  answer: "Every label",
 });
 
 const consolidatedRoute = rangeReportRoute({
@@ -279,6 +291,24 @@ const teamsCsv = (report: Awaited<ReturnType<typeof teamsReport>>) =>
     ]),
   );
 
+const labelsCsv = (report: Awaited<ReturnType<typeof labelsReport>>) =>
+  toCsv(
+    [
+      "label",
+      "conversations_opened",
+      "conversations_closed",
+      "resolution_median_seconds",
+      "resolution_p90_seconds",
+    ],
+    report.labels.map((label) => [
+      label.label,
+      label.conversations_opened,
+      label.conversations_closed,
+      label.resolution_time.median_seconds,
+      label.resolution_time.p90_seconds,
+    ]),
+  );
+
 export const reportsRouter = createRouter()
   .openapi(overviewRoute, async (c) => {
     return c.json(await overviewNow(c.get("db"), c.get("principal").workspaceId), 200);
@@ -310,6 +340,13 @@ export const reportsRouter = createRouter()
     const report = await teamsReport(db, workspaceId, range);
     if (query.format === "json") return c.json(report, 200);
     return csvResponse(teamsCsv(report), fileName("teams", range));
+  })
+  .openapi(labelsRoute, async (c) => {
+    const { db, workspaceId, query } = { ...asked(c), query: c.req.valid("query") };
+    const range = await rangeOf(db, workspaceId, query);
+    const report = await labelsReport(db, workspaceId, range);
+    if (query.format === "json") return c.json(report, 200);
+    return csvResponse(labelsCsv(report), fileName("labels", range));
   })
   .openapi(consolidatedRoute, async (c) => {
     const { db, workspaceId, query } = { ...asked(c), query: c.req.valid("query") };

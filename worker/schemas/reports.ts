@@ -61,6 +61,7 @@ export const ConsolidatedReportQuery = RangeFields.omit({ channel_id: true, agen
   .extend(Granularity)
   .superRefine(checkRange);
 
+/** A report of the whole workspace: a range, no channel or agent. */
 export const TeamsReportQuery = RangeFields.omit({ channel_id: true, agent_id: true }).superRefine(
   checkRange,
 );
@@ -201,6 +202,23 @@ export const TeamsReport = z
     ),
   })
   .openapi("TeamsReport");
+
+export const LabelsReport = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    timezone: z.string(),
+    labels: z.array(
+      z.object({
+        label: z.string(),
+        colour: z.string().nullable().openapi({ description: "null: not in the label catalogue" }),
+        conversations_opened: z.number().int(),
+        conversations_closed: z.number().int(),
+        resolution_time: DurationSummary,
+      }),
+    ),
+  })
+  .openapi("LabelsReport");
 
 export const OverviewReport = z
   .object({

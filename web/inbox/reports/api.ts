@@ -13,6 +13,8 @@ export type CsatReport = Schemas["CsatReport"];
 export type TeamsReport = Schemas["TeamsReport"];
 export type ConsolidatedReport = Schemas["ConsolidatedReport"];
 export type TeamRow = TeamsReport["teams"][number];
+export type LabelsReport = Schemas["LabelsReport"];
+export type LabelRow = LabelsReport["labels"][number];
 export type BroadcastsReport = Schemas["BroadcastsReport"];
 export type AutomationsReport = Schemas["AutomationsReport"];
 export type AiReport = Schemas["AiReport"];
@@ -99,6 +101,7 @@ export function searchOf(filters: ReportFilters) {
 /** Reports of the whole workspace (or organization): the channel and agent filters do not apply. */
 const WORKSPACE_REPORTS = [
   "teams",
+  "labels",
   "consolidated",
   "broadcasts",
   "automations",

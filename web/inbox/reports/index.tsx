@@ -21,6 +21,7 @@ import {
   canReadReports,
   channelsOf,
   filtersInQuery,
+  type LabelsReport,
   type Member,
   membersOf,
   type Overview,
@@ -37,6 +38,7 @@ import { ReportFilterBar } from "./filters";
 import { dayLabel } from "./format";
 import { BusiestHoursGrid } from "./heatmap";
 import { KpiCards, OverviewStrip } from "./kpis";
+import { LabelsTable } from "./labels";
 import { LocationsTable } from "./locations";
 import { Satisfaction } from "./satisfaction";
 import { TeamsTable } from "./teams";
@@ -119,6 +121,7 @@ function Reports() {
   const hours = useResource<BusiestHours>(reportUrl("busiest-hours", filters));
   const agents = useResource<AgentsReport>(reportUrl("agents", filters));
   const teams = useResource<TeamsReport>(reportUrl("teams", filters));
+  const labels = useResource<LabelsReport>(reportUrl("labels", filters));
   const locations = useResource<ConsolidatedReport>(reportUrl("consolidated", filters));
   const csat = useResource<CsatReport>(reportUrl("csat", filters));
 
@@ -224,6 +227,23 @@ function Reports() {
           rows={2}
         >
           {(shown) => <TeamsTable rows={shown.teams} />}
+        </ListState>
+      </section>
+      <section class="report-card" aria-labelledby="report-labels">
+        <header class="report-card-head">
+          <div>
+            <h2 id="report-labels">{t("reports.labels.title")}</h2>
+            <p>{t("reports.labels.description")}</p>
+          </div>
+          <ExportLink report="labels" filters={filters} name={t("reports.labels.title")} />
+        </header>
+        <ListState
+          data={labels.error ? undefined : labels.data}
+          error={labels.error}
+          onRetry={labels.reload}
+          rows={2}
+        >
+          {(shown) => <LabelsTable rows={shown.labels} />}
         </ListState>
       </section>
       <section class="report-card" aria-labelledby="report-csat">
