@@ -2,6 +2,7 @@ import { Bot, Megaphone, UserPlus, Workflow } from "lucide-preact";
 import type { ComponentChildren } from "preact";
 import { type Column, DataTable, EmptyState, formatNumber, t } from "../../shared/ui";
 import type { AiReport, AutomationsReport, BroadcastsReport, ContactsReport } from "./api";
+import { countColumn, nameColumn } from "./columns";
 import { KpiChange } from "./kpis";
 
 type Figure = { key: string; now: number; before: number };
@@ -29,22 +30,6 @@ const figuresOf = <K extends string>(
   now: Record<K, number>,
   before: Record<K, number>,
 ): Figure[] => keys.map((key) => ({ key, now: now[key], before: before[key] }));
-
-const count = <T,>(section: string, key: string, value: (row: T) => number): Column<T> => ({
-  key,
-  header: t(`reports.${section}.${key}`),
-  render: (row) => formatNumber(value(row)),
-  sortBy: value,
-  class: "numeric",
-});
-
-const named = <T,>(section: string, value: (row: T) => string): Column<T> => ({
-  key: "name",
-  header: t(`reports.${section}.name`),
-  render: value,
-  sortBy: value,
-  class: "agent-name",
-});
 
 function Section(props: {
   empty: boolean;
@@ -77,9 +62,9 @@ type BroadcastRow = BroadcastsReport["broadcasts"][number];
 /** Broadcasts started in the range and what became of their recipients. */
 export function BroadcastsActivity({ report }: { report: BroadcastsReport }) {
   const columns: Column<BroadcastRow>[] = [
-    named("broadcasts", (row) => row.name),
-    count("broadcasts", "runs", (row) => row.runs),
-    ...BROADCAST_KEYS.map((key) => count<BroadcastRow>("broadcasts", key, (row) => row[key])),
+    nameColumn("broadcasts", "name", (row) => row.name),
+    countColumn("broadcasts", "runs", (row) => row.runs),
+    ...BROADCAST_KEYS.map((key) => countColumn<BroadcastRow>("broadcasts", key, (row) => row[key])),
   ];
   return (
     <Section empty={report.totals.runs === 0} icon={<Megaphone size={22} />} section="broadcasts">
@@ -112,8 +97,10 @@ type AutomationRow = AutomationsReport["automations"][number];
 /** Automation runs started in the range by outcome, and the messages they sent. */
 export function AutomationsActivity({ report }: { report: AutomationsReport }) {
   const columns: Column<AutomationRow>[] = [
-    named("automations", (row) => row.name),
-    ...AUTOMATION_KEYS.map((key) => count<AutomationRow>("automations", key, (row) => row[key])),
+    nameColumn("automations", "name", (row) => row.name),
+    ...AUTOMATION_KEYS.map((key) =>
+      countColumn<AutomationRow>("automations", key, (row) => row[key]),
+    ),
   ];
   return (
     <Section empty={report.totals.runs === 0} icon={<Workflow size={22} />} section="automations">
@@ -154,8 +141,8 @@ type FeatureRow = AiReport["features"][number];
 export function AiActivity({ report }: { report: AiReport }) {
   const { totals } = report;
   const columns: Column<FeatureRow>[] = [
-    named("ai", (row) => t(`reports.ai.features.${row.feature}`)),
-    ...TOKEN_KEYS.map((key) => count<FeatureRow>("ai", key, (row) => row[key])),
+    nameColumn("ai", "name", (row) => t(`reports.ai.features.${row.feature}`)),
+    ...TOKEN_KEYS.map((key) => countColumn<FeatureRow>("ai", key, (row) => row[key])),
   ];
   const empty = totals.calls + totals.failed_calls + totals.answers + totals.handoffs === 0;
   return (
@@ -181,8 +168,8 @@ export function ContactsActivity({ report }: { report: ContactsReport }) {
     contacts: n ?? 0,
   }));
   const columns: Column<SourceRow>[] = [
-    named("contacts", (row) => t(`reports.contacts.sources.${row.source}`)),
-    count("contacts", "new_contacts", (row) => row.contacts),
+    nameColumn("contacts", "name", (row) => t(`reports.contacts.sources.${row.source}`)),
+    countColumn("contacts", "new_contacts", (row) => row.contacts),
   ];
   return (
     <Section empty={totals.new_contacts === 0} icon={<UserPlus size={22} />} section="contacts">

@@ -28,3 +28,16 @@ export const durationColumn = <R>(table: string, key: string, value: (row: R) =>
 
 export const percentColumn = <R>(table: string, key: string, value: (row: R) => number | null) =>
   figure(table, key, value, formatPercent);
+
+/** The column naming a row (an agent, a team, a broadcast…), sorted by that name. */
+export const nameColumn = <R>(
+  table: string,
+  key: string,
+  value: (row: R) => string,
+): Column<R> => ({
+  key,
+  header: t(`reports.${table}.${key}`),
+  render: value,
+  sortBy: value,
+  class: "agent-name",
+});

@@ -1,17 +1,11 @@
 import { type Column, DataTable, t } from "../../shared/ui";
 import type { ConsolidatedReport } from "./api";
-import { countColumn, durationColumn } from "./columns";
+import { countColumn, durationColumn, nameColumn } from "./columns";
 
 type LocationRow = ConsolidatedReport["workspaces"][number];
 
 const columns = (): Column<LocationRow>[] => [
-  {
-    key: "location",
-    header: t("reports.locations.location"),
-    render: (row) => row.name,
-    sortBy: (row) => row.name,
-    class: "agent-name",
-  },
+  nameColumn("locations", "location", (row) => row.name),
   countColumn("locations", "opened", (row) => row.totals.conversations_opened),
   countColumn("locations", "closed", (row) => row.totals.conversations_closed),
   countColumn("locations", "messagesIn", (row) => row.totals.messages_in),

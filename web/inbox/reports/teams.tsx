@@ -1,16 +1,10 @@
 import { UsersRound } from "lucide-preact";
 import { type Column, DataTable, EmptyState, t } from "../../shared/ui";
 import type { TeamRow } from "./api";
-import { countColumn, durationColumn, percentColumn } from "./columns";
+import { countColumn, durationColumn, nameColumn, percentColumn } from "./columns";
 
 const columns = (): Column<TeamRow>[] => [
-  {
-    key: "team",
-    header: t("reports.teams.team"),
-    render: (row) => row.name,
-    sortBy: (row) => row.name,
-    class: "agent-name",
-  },
+  nameColumn("teams", "team", (row) => row.name),
   countColumn("teams", "assignments", (row) => row.assignments),
   countColumn("teams", "firstResponses", (row) => row.first_responses),
   durationColumn("teams", "frtMedian", (row) => row.first_response_time.median_seconds),

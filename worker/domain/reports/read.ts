@@ -1,4 +1,4 @@
-import { and, count, eq, gte, inArray, lt, sql } from "drizzle-orm";
+import { and, count, eq, gte, inArray, lt, type SQL, sql } from "drizzle-orm";
 import { readInChunks } from "../../db/chunks";
 import {
   conversations,
@@ -10,8 +10,9 @@ import {
 } from "../../db/schema";
 import { inWorkspace } from "../../db/scope";
 import type { Db } from "../../lib/context";
-import { instantOf, localParts } from "../routing/hours";
+import { localParts } from "../routing/hours";
 import { HOUR_MS } from "./buckets";
+import { instantsOf } from "./span";
 import { kindOf, type RollupRow as Row, Tally } from "./tally";
 
 /** A report's range: local dates, both included, in a timezone; one channel or agent, or all. */
@@ -30,12 +31,6 @@ const addDays = (date: string, days: number) =>
   new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 const daysBetween = (from: string, to: string) =>
   Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS) + 1;
-
-/** The instants a range spans: from its first local midnight to the one after its last day. */
-const spanOf = (range: ReportRange) => ({
-  start: instantOf(range.from, 0, range.timezone),
-  end: instantOf(addDays(range.to, 1), 0, range.timezone),
-});
 
 /** The same number of days just before the range, to compare with. */
 export function previousRange(range: ReportRange): ReportRange {
@@ -63,20 +58,28 @@ export async function rollupsIn(
   metrics: ReportMetric[],
   dimension = dimensionOf(range),
 ): Promise<Row[]> {
-  const { start, end } = spanOf(range);
   return db
     .select(ROW_COLUMNS)
     .from(reportRollups)
-    .where(
-      inWorkspace(
-        reportRollups,
-        workspaceId,
-        inArray(reportRollups.metric, metrics),
-        eq(reportRollups.dimension, dimension),
-        gte(reportRollups.hour, start),
-        lt(reportRollups.hour, end),
-      ),
-    );
+    .where(countersOf(workspaceId, range, metrics, eq(reportRollups.dimension, dimension)));
+}
+
+/** The counters of the metrics under some dimensions over the range: an index search. */
+function countersOf(
+  workspaceId: string,
+  range: ReportRange,
+  metrics: ReportMetric[],
+  dimensions: SQL | undefined,
+) {
+  const { start, end } = instantsOf(range);
+  return inWorkspace(
+    reportRollups,
+    workspaceId,
+    inArray(reportRollups.metric, metrics),
+    dimensions,
+    gte(reportRollups.hour, start),
+    lt(reportRollups.hour, end),
+  );
 }
 
 /** What the conversations report reads. */
@@ -125,7 +128,7 @@ export function periodsOf(range: ReportRange, local: LocalHours, granularity: "d
     return Array.from({ length: daysBetween(range.from, range.to) }, (_, i) =>
       addDays(range.from, i),
     );
-  const { start, end } = spanOf(range);
+  const { start, end } = instantsOf(range);
   const periods = new Set<string>();
   for (let hour = start; hour < end; hour += HOUR_MS) periods.add(periodOf(hour, local, "hour"));
   return [...periods];
@@ -255,21 +258,11 @@ async function tallyByDimension(
   metrics: ReportMetric[],
   dimensions: string[],
 ) {
-  const { start, end } = spanOf(range);
   const rows = await readInChunks(dimensions, (chunk) =>
     db
       .select({ ...ROW_COLUMNS, dimension: reportRollups.dimension })
       .from(reportRollups)
-      .where(
-        inWorkspace(
-          reportRollups,
-          workspaceId,
-          inArray(reportRollups.metric, metrics),
-          inArray(reportRollups.dimension, chunk),
-          gte(reportRollups.hour, start),
-          lt(reportRollups.hour, end),
-        ),
-      ),
+      .where(countersOf(workspaceId, range, metrics, inArray(reportRollups.dimension, chunk))),
   );
   const tallies = new Map<string, Tally>();
   for (const row of rows) {
