@@ -16,6 +16,7 @@ const CONVERSATIONS = Math.ceil(MESSAGES / PER_CONVERSATION);
 const DAYS = 180;
 const DAY_MS = 86_400_000;
 const CALLS_PER_ENDPOINT = 20;
+const SOURCES = ["webchat", "whatsapp", "email", "manual", "api"];
 
 /** A small deterministic generator: the same history every run. */
 function random(seed) {
@@ -51,7 +52,7 @@ function writeHistory(persist, now) {
   const next = random(2026);
   const pick = (list) => list[Math.floor(next() * list.length)];
   const contact = db.prepare(
-    "INSERT INTO contacts (id, workspace_id, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+    "INSERT INTO contacts (id, workspace_id, name, source, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
   );
   const conversation = db.prepare(
     `INSERT INTO conversations (id, workspace_id, channel_id, contact_id, number, status, assignee_id,
@@ -62,6 +63,13 @@ function writeHistory(persist, now) {
     `INSERT INTO messages (id, workspace_id, conversation_id, seq, kind, sender_type, sender_id, text,
       origin, status, attachment_count, created_at) VALUES (?, ?, ?, ?, 'text', ?, ?, ?, ?, ?, 0, ?)`,
   );
+  const labelled = db.prepare(
+    "INSERT INTO conversation_labels (workspace_id, conversation_id, label) VALUES (?, ?, ?)",
+  );
+  const labels = db
+    .prepare("SELECT name FROM labels WHERE workspace_id = ?")
+    .all(workspaceId)
+    .map((row) => row.name);
   const start = now - DAYS * DAY_MS;
   db.exec("BEGIN");
   for (let c = 0; c < CONVERSATIONS; c++) {
@@ -76,7 +84,7 @@ function writeHistory(persist, now) {
     // the first agent message (every second one is the agent's) is the first response
     const firstResponse = times[1] ?? null;
     const closed = next() < 0.8;
-    contact.run(contactId, workspaceId, `Customer ${c}`, openedAt, openedAt);
+    contact.run(contactId, workspaceId, `Customer ${c}`, pick(SOURCES), openedAt, openedAt);
     conversation.run(
       id,
       workspaceId,
@@ -93,6 +101,8 @@ function writeHistory(persist, now) {
       closed ? agent : null,
       openedAt,
     );
+    // four conversations in ten carry a label
+    if (labels.length && next() < 0.4) labelled.run(workspaceId, id, pick(labels));
     times.forEach((at, i) => {
       const fromCustomer = i % 2 === 0;
       message.run(
@@ -120,10 +130,16 @@ function percentile(sorted, p) {
 
 const localDate = (at) => new Date(at).toISOString().slice(0, 10);
 
+/** One report call's time; a call the API's rate limit turns away waits its turn, untimed. */
 async function timed(cookie, url) {
   const begun = performance.now();
   const response = await fetch(url, { headers: { cookie } });
   await response.arrayBuffer();
+  if (response.status === 429) {
+    const seconds = Number(response.headers.get("retry-after") ?? 1);
+    await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+    return timed(cookie, url);
+  }
   if (!response.ok) throw new Error(`${url}: ${response.status}`);
   return performance.now() - begun;
 }
@@ -156,6 +172,14 @@ try {
       conversations: `/api/v1/reports/conversations?${range}`,
       "busiest-hours": `/api/v1/reports/busiest-hours?${range}`,
       agents: `/api/v1/reports/agents?${range}`,
+      teams: `/api/v1/reports/teams?${range}`,
+      labels: `/api/v1/reports/labels?${range}`,
+      csat: `/api/v1/reports/csat?${range}`,
+      consolidated: `/api/v1/reports/consolidated?${range}`,
+      broadcasts: `/api/v1/reports/broadcasts?${range}`,
+      automations: `/api/v1/reports/automations?${range}`,
+      ai: `/api/v1/reports/ai?${range}`,
+      contacts: `/api/v1/reports/contacts?${range}`,
       overview: "/api/v1/reports/overview",
     };
     for (const [name, path] of Object.entries(endpoints)) {
