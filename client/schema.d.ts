@@ -15885,6 +15885,10 @@ export interface components {
           first_response_time: components["schemas"]["DurationSummary"];
           conversations_closed: number;
           resolution_time: components["schemas"]["DurationSummary"];
+          /** @description Of the 1–5 survey answers counted for them (whoever closed the conversation, else its assignee), the share of 4s and 5s (%); null with none */
+          csat: number | null;
+          /** @description NPS of the 0–10 answers counted for them; null with none */
+          nps: number | null;
         })[];
     };
     TeamsReport: {

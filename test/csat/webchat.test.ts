@@ -209,6 +209,17 @@ describe("the CSAT report", () => {
     expect(npsOnly.totals).toMatchObject({ asked: 3, responses: 3, csat: { responses: 0 } });
     const owner = await report({ agent_id: ws.owner.id });
     expect(owner.totals).toMatchObject({ asked: 7, responses: 6 });
+    // the owner closed them all: the leaderboard gives them the same CSAT and NPS
+    const board = await json<{ agents: { agent_id: string; csat: number; nps: number }[] }>(
+      await api(
+        `/api/v1/reports/agents?${new URLSearchParams({ from: today, to: today, timezone: "UTC" })}`,
+        { cookie },
+      ),
+    );
+    expect(board.agents.find((row) => row.agent_id === ws.owner.id)).toMatchObject({
+      csat: 66.7,
+      nps: 33.3,
+    });
 
     const csv = await api(
       `/api/v1/reports/csat?${new URLSearchParams({ from: today, to: today, timezone: "UTC", format: "csv" })}`,

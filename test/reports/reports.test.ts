@@ -148,6 +148,8 @@ describe("reports", () => {
         first_response_time: { median_seconds: 60, p90_seconds: 300, mean_seconds: 180 },
         conversations_closed: 1,
         resolution_time: { median_seconds: 7200, p90_seconds: 7200, mean_seconds: 7200 },
+        csat: null,
+        nps: null,
       },
     ]);
   });

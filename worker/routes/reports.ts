@@ -246,6 +246,8 @@ const agentsCsv = (report: Awaited<ReturnType<typeof agentLeaderboard>>) =>
       "resolution_median_seconds",
       "resolution_p90_seconds",
       "assignments",
+      "csat_percent",
+      "nps",
     ],
     report.agents.map((agent) => [
       agent.name,
@@ -258,6 +260,8 @@ const agentsCsv = (report: Awaited<ReturnType<typeof agentLeaderboard>>) =>
       agent.resolution_time.median_seconds,
       agent.resolution_time.p90_seconds,
       agent.assignments,
+      agent.csat,
+      agent.nps,
     ]),
   );
 

@@ -177,6 +177,13 @@ export const AgentsReport = z
         first_response_time: DurationSummary,
         conversations_closed: z.number().int(),
         resolution_time: DurationSummary,
+        csat: z.number().nullable().openapi({
+          description:
+            "Of the 1–5 survey answers counted for them (whoever closed the conversation, else its assignee), the share of 4s and 5s (%); null with none",
+        }),
+        nps: z.number().nullable().openapi({
+          description: "NPS of the 0–10 answers counted for them; null with none",
+        }),
       }),
     ),
   })

@@ -1,7 +1,7 @@
 import { UsersRound } from "lucide-preact";
 import { type Column, DataTable, EmptyState, t } from "../../shared/ui";
 import type { AgentRow } from "./api";
-import { countColumn, durationColumn } from "./columns";
+import { countColumn, durationColumn, percentColumn } from "./columns";
 
 const columns = (): Column<AgentRow>[] => [
   {
@@ -17,6 +17,7 @@ const columns = (): Column<AgentRow>[] => [
   durationColumn("agents", "frtMedian", (row) => row.first_response_time.median_seconds),
   countColumn("agents", "closed", (row) => row.conversations_closed),
   durationColumn("agents", "resolutionMedian", (row) => row.resolution_time.median_seconds),
+  percentColumn("agents", "csat", (row) => row.csat),
 ];
 
 /** Each agent's replies, first responses and closes, sortable by any of them. */

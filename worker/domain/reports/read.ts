@@ -12,6 +12,7 @@ import { inWorkspace } from "../../db/scope";
 import type { Db } from "../../lib/context";
 import { localParts } from "../routing/hours";
 import { HOUR_MS } from "./buckets";
+import { csatSummary, npsSummary } from "./scores";
 import { instantsOf } from "./span";
 import { kindOf, type RollupRow as Row, Tally } from "./tally";
 
@@ -294,7 +295,7 @@ export async function agentLeaderboard(db: Db, workspaceId: string, range: Repor
     db,
     workspaceId,
     range,
-    ["messages_out", "assignments", ...RESPONSE_METRICS],
+    ["messages_out", "assignments", "csat_score", "nps_score", ...RESPONSE_METRICS],
     members.map((member) => `agent:${member.id}`),
   );
   const agents = members.flatMap((member) => {
@@ -310,6 +311,8 @@ export async function agentLeaderboard(db: Db, workspaceId: string, range: Repor
         first_response_time: tally.duration(kindOf("first_response", range.hours)),
         conversations_closed: tally.count("resolution"),
         resolution_time: tally.duration(kindOf("resolution", range.hours)),
+        csat: csatSummary(tally.scores("csat_score")).csat_percent,
+        nps: npsSummary(tally.scores("nps_score")).nps,
       },
     ];
   });

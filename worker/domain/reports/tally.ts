@@ -63,6 +63,12 @@ export class Tally {
     };
   }
 
+  /** Survey answers per score (a score's counter keeps it in its bucket). */
+  scores(metric: "csat_score" | "nps_score"): Map<number, number> {
+    const buckets = this.durations.get(metric) ?? new Map<number, BucketTally>();
+    return new Map([...buckets].map(([score, tally]) => [score, tally.count]));
+  }
+
   /** Targets met and missed (counted per bucket 1 / 0), and the share met. */
   target(metric: "first_response_sla" | "resolution_sla"): TargetSummary {
     const buckets = this.durations.get(metric);
