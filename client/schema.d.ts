@@ -2003,6 +2003,435 @@ export interface paths {
       };
     };
   };
+  "/api/v1/contact-imports": {
+    /** The workspace's latest imports, newest first */
+    get: {
+      responses: {
+        /** @description The imports */
+        200: {
+          content: {
+            "application/json": components["schemas"]["ContactImportList"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    /**
+     * Upload a CSV of contacts (up to 100000 rows, 20 MB) to import
+     * @description Send the file as `text/csv`, or as the `file` field of a multipart form. The answer gives its columns, a mapping suggested from their names (English, Spanish or Portuguese, and the workspace's custom fields) and its first rows; nothing is imported until the import is committed.
+     */
+    post: {
+      requestBody?: {
+        content: {
+          "text/csv": string;
+          "multipart/form-data": {
+            /** Format: binary */
+            file?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Uploaded */
+        201: {
+          content: {
+            "application/json": components["schemas"]["ContactImport"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/contact-imports/{id}": {
+    /** An import, and its progress once committed */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description The import */
+        200: {
+          content: {
+            "application/json": components["schemas"]["ContactImport"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    /** Set what each column becomes, the policy for known contacts and the batch's tags */
+    patch: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["ContactImportPatch"];
+        };
+      };
+      responses: {
+        /** @description Changed */
+        200: {
+          content: {
+            "application/json": components["schemas"]["ContactImport"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/contact-imports/{id}/dry-run": {
+    /**
+     * What committing would do, with nothing stored
+     * @description Counts the rows that would create, update or skip contacts, and names the first rows of each problem: invalid phones (for the workspace's default country), invalid emails or values, rows without a phone or email, rows repeating an earlier row's phone or email, and rows naming two different contacts.
+     */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description The report */
+        200: {
+          content: {
+            "application/json": components["schemas"]["ContactImportDryRun"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/contact-imports/{id}/commit": {
+    /**
+     * Import the rows in the background
+     * @description Answers at once; `GET /contact-imports/{id}` follows the progress. New contacts have the source `import`, consent columns are recorded with the source `import`, and refused rows are listed in `errors_url` once done.
+     */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Started */
+        202: {
+          content: {
+            "application/json": components["schemas"]["ContactImport"];
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/contact-imports/{id}/errors.csv": {
+    /** The rows a finished import refused: line, problem, then the row as given */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description The CSV file */
+        200: {
+          content: {
+            "text/csv": string;
+          };
+        };
+        /** @description Malformed request */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/api/v1/channels/{id}/credentials/check": {
     /** Ask the platform whether the stored credentials work (nothing is sent); the answer is kept in `check` */
     post: {
@@ -14320,6 +14749,78 @@ export interface components {
     ContactFieldPatch: {
       label?: string;
       options?: string[];
+    };
+    ContactImport: {
+      id: string;
+      filename: string;
+      /** @enum {string} */
+      status: "uploaded" | "preparing" | "importing" | "done" | "failed";
+      headers: string[];
+      mapping: (string | null)[];
+      /** @description The first rows of the file */
+      sample: string[][];
+      /** @enum {string} */
+      policy: "skip" | "fill_empty" | "overwrite";
+      tags: string[];
+      rows_in_file: number;
+      rows_done: number;
+      /** @description 0 to 1 */
+      progress: number;
+      created: number;
+      updated: number;
+      /** @description Rows of known contacts left as they were */
+      skipped: number;
+      invalid: number;
+      /** @description Rows repeating an earlier row's phone or email */
+      duplicates: number;
+      error: string | null;
+      /** @description The refused rows as CSV, once done */
+      errors_url: string | null;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      created_at: string;
+      /**
+       * Format: date-time
+       * @example 2026-11-22T10:00:00.000Z
+       */
+      finished_at: string | null;
+    };
+    ContactImportList: {
+      data: components["schemas"]["ContactImport"][];
+    };
+    ContactImportPatch: {
+      /** @description What each column becomes, in the file's column order */
+      mapping?: (string | null)[];
+      /**
+       * @description A row whose phone or email is a contact's already: `skip` it, `fill_empty` (set what the contact lacks) or `overwrite` (the file's non-empty values win)
+       * @enum {string}
+       */
+      policy?: "skip" | "fill_empty" | "overwrite";
+      /** @description Tags every imported or updated contact gets */
+      tags?: string[];
+    };
+    ContactImportDryRun: {
+      rows: number;
+      to_create: number;
+      to_update: number;
+      to_skip: number;
+      invalid: number;
+      duplicates: number;
+      /** @description Columns left out */
+      unmapped_columns: string[];
+      problems: ({
+          /** @enum {string} */
+          kind: "invalid_phone" | "invalid_email" | "invalid_value" | "no_address" | "bad_row" | "duplicate_in_file" | "conflict";
+          count: number;
+          examples: ({
+              /** @description The header is line 1 */
+              line: number;
+              column: string | null;
+              message: string;
+            })[];
+        })[];
     };
     Channel: {
       id: string;

@@ -37,6 +37,7 @@ import { broadcastListsRouter } from "./routes/broadcast-lists";
 import { broadcastsRouter } from "./routes/broadcasts";
 import { channelsRouter } from "./routes/channels";
 import { contactFieldsRouter } from "./routes/contact-fields";
+import { contactImportsRouter } from "./routes/contact-imports";
 import { contactsRouter } from "./routes/contacts";
 import { conversationsRouter } from "./routes/conversations";
 import { copilotRouter } from "./routes/copilot";
@@ -79,8 +80,9 @@ const PUBLIC_API_PATHS = new Set([
 ]);
 const JSON_TYPE = /^application\/([\w.-]+\+)?json(;|$)/i;
 const UPLOAD_PATH = /^\/api\/v1\/(conversations\/[^/]+\/attachments|knowledge\/sources\/file)$/;
-/** A broadcast's CSV audience comes as text/csv or multipart, checked for size by its route. */
-const CSV_PATH = /^\/api\/v1\/(broadcasts\/[^/]+\/audience\/csv|knowledge\/sources\/qa-csv)$/;
+/** CSV files (a broadcast's audience, contacts to import …) come as text/csv or multipart, checked for size by their route. */
+const CSV_PATH =
+  /^\/api\/v1\/(broadcasts\/[^/]+\/audience\/csv|knowledge\/sources\/qa-csv|contact-imports)$/;
 const CSV_TYPE = /^(text\/csv|multipart\/form-data)(;|$)/i;
 /** Widget paths a visitor token is required on. */
 const VISITOR_PATHS = [
@@ -193,6 +195,7 @@ export function createApp({ clock = systemClock }: AppDeps = {}) {
     .route(API, apiKeysRouter)
     .route(API, contactsRouter)
     .route(API, contactFieldsRouter)
+    .route(API, contactImportsRouter)
     .route(API, channelsRouter)
     .route(API, conversationsRouter)
     .route(API, realtimeRouter)

@@ -10,6 +10,7 @@ interface __BaseEnv_Env {
 	AUTOMATIONS: Queue;
 	BROADCASTS: Queue;
 	EXPORTS: Queue;
+	IMPORTS: Queue;
 	ASSETS: Fetcher;
 	ALLOWED_ORIGINS: string;
 	APP_SECRET: string;

@@ -6,6 +6,7 @@ import type { BroadcastJob } from "./domain/broadcasts/jobs";
 import { channelNamedPublicly } from "./domain/channels/channels";
 import { type InboundJob, ingestEvent, NotYetKnown } from "./domain/channels/inbound";
 import { deliverOutbound, type OutboundJob, queueOutbound } from "./domain/channels/outbound";
+import { continueImport, failImport, type ImportJob } from "./domain/contacts/imports";
 import { deliverQueued, type EventJob, subjectOf } from "./domain/events/record";
 import { continueExport, type ExportJob, failExport } from "./domain/exports/exports";
 import { attemptDelivery, type WebhookJob } from "./domain/webhooks/delivery";
@@ -20,6 +21,7 @@ export const EVENTS_QUEUE = "conversa-events";
 export const AUTOMATIONS_QUEUE = "conversa-automations";
 export const BROADCASTS_QUEUE = "conversa-broadcasts";
 export const EXPORTS_QUEUE = "conversa-exports";
+export const IMPORTS_QUEUE = "conversa-imports";
 
 /** A status can overtake the send that created its message id: it waits this long, this often. */
 const EARLY_STATUS_DELAY_SECONDS = 2;
@@ -203,6 +205,29 @@ export async function consumeExports(batch: MessageBatch<ExportJob>, env: Env) {
   }
 }
 
+/** Tries before an import is given up as failed, with the reason. */
+const IMPORT_ATTEMPTS = 8;
+
+/**
+ * An import's next parts; a part written twice lands once (see `continueImport`), so a retried
+ * turn resumes where the last one stopped. One that keeps failing is marked failed.
+ */
+export async function consumeImports(batch: MessageBatch<ImportJob>, env: Env) {
+  const db = createDb(env.DB);
+  for (const message of batch.messages) {
+    try {
+      await continueImport(db, env, message.body, Date.now());
+      message.ack();
+    } catch (error) {
+      console.error(`import ${message.body.importId} failed`, error);
+      if (message.attempts >= IMPORT_ATTEMPTS) {
+        await failImport(db, message.body, String(error), Date.now());
+        message.ack();
+      } else message.retry({ delaySeconds: retryDelay(message.attempts) });
+    }
+  }
+}
+
 /** Each batch's work shares its reads (see `inBatch`). */
 export function handleQueue(batch: MessageBatch, env: Env) {
   return inBatch(() => consume(batch, env));
@@ -214,6 +239,7 @@ async function consume(batch: MessageBatch, env: Env) {
   if (batch.queue === BROADCASTS_QUEUE)
     return consumeBroadcasts(batch as MessageBatch<BroadcastJob>, env);
   if (batch.queue === EXPORTS_QUEUE) return consumeExports(batch as MessageBatch<ExportJob>, env);
+  if (batch.queue === IMPORTS_QUEUE) return consumeImports(batch as MessageBatch<ImportJob>, env);
   if (batch.queue === WEBHOOKS_QUEUE)
     return consumeWebhooks(batch as MessageBatch<WebhookJob>, env);
   if (batch.queue === EVENTS_QUEUE) return consumeEvents(batch as MessageBatch<EventJob>, env);

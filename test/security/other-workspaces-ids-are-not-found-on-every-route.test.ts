@@ -87,6 +87,8 @@ const ROUTES_WITHOUT_IDS = new Set([
   "GET /api/v1/reports/ai",
   "GET /api/v1/reports/contacts",
   "GET /api/v1/exports",
+  "GET /api/v1/contact-imports",
+  "POST /api/v1/contact-imports",
   "POST /api/v1/reports/rebuild",
   "GET /api/v1/outbound-messages/saved-filters",
   "GET /api/v1/broadcasts",
@@ -368,6 +370,7 @@ const REQUESTS: Record<string, Request> = {
         ? { kind: "contacts", filters: { segment_id: first(own, "seg") } }
         : { kind: "conversations", filters: { channel_id: first(own, "ch") } },
   },
+  "PATCH /api/v1/contact-imports/{id}": { body: () => ({ policy: "skip" }) },
   "GET /api/v1/reports/csat": { query: () => ({ from: "2026-03-01", to: "2026-03-07" }) },
   "GET /api/v1/outbound-messages": {
     query: (own) => ({ channel_id: first(own, "ch"), contact_id: first(own, "ct") }),
@@ -909,6 +912,7 @@ describe("IDOR matrix: workspace A names workspace B's objects", () => {
         "business_hours",
         "channels",
         "contact_fields",
+        "contact_imports",
         "contact_tags",
         "contacts",
         "conversation_labels",

@@ -261,6 +261,15 @@ export async function workspaceWithEverything(label: string) {
     return now.status === "done";
   }, "the export");
 
+  // an import left uploaded, so its row no longer changes
+  const upload = await api("/api/v1/contact-imports", {
+    cookie,
+    rawBody: `name,phone\n${marker},+1650555${uniqueDigits(4)}\n`,
+    headers: { "content-type": "text/csv" },
+  });
+  if (upload.status !== 201) throw new Error(`contact import: ${await upload.text()}`);
+  const contactImport = await json<{ id: string }>(upload);
+
   return {
     ...ws,
     marker,
@@ -300,6 +309,7 @@ export async function workspaceWithEverything(label: string) {
       run: [run.id],
       seg: [segment.id],
       exp: [dataExport.id],
+      imp: [contactImport.id],
       brd: [broadcast.id],
       mtpl: [messageTemplate.id],
       sch: sequence.data.map((m) => m.id),

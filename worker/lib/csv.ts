@@ -1,5 +1,6 @@
 import { CsvError, parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
+import { payloadTooLarge, validationFailed } from "./errors";
 
 /** A CSV record and the line of the file it starts on (1-based). */
 export type CsvRecord = { line: number; fields: string[] };
@@ -68,4 +69,22 @@ export function csvResponse(csv: string, filename: string): Response {
       "content-disposition": `attachment; filename="${filename}"`,
     },
   });
+}
+
+type Upload = { header(name: string): string | undefined; text(): Promise<string> };
+
+/**
+ * An uploaded CSV file, sent as `text/csv` or as the `file` field of a multipart form: its name
+ * and text, refused past `maxBytes`.
+ */
+export async function uploadedCsv(request: Upload, form: unknown, maxBytes: number) {
+  if (Number(request.header("content-length") ?? 0) > maxBytes + 64 * 1024)
+    throw payloadTooLarge(maxBytes);
+  const file = (form as { file?: unknown } | undefined)?.file;
+  const multipart = (request.header("content-type") ?? "").startsWith("multipart/");
+  if (multipart && !(file instanceof File))
+    throw validationFailed([{ path: "file", message: "attach a CSV file" }]);
+  const text = file instanceof File ? await file.text() : await request.text();
+  if (new TextEncoder().encode(text).length > maxBytes) throw payloadTooLarge(maxBytes);
+  return { name: file instanceof File && file.name ? file.name : "import.csv", text };
 }

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { addCsvToAudience, MAX_CSV_BYTES, MAX_CSV_ROWS } from "../domain/broadcasts/lists";
 import { requireRole } from "../lib/auth";
-import { payloadTooLarge, validationFailed } from "../lib/errors";
+import { uploadedCsv } from "../lib/csv";
 import { authenticated, createRouter } from "../lib/router";
 import { errorResponses, IdParam, jsonResponse } from "../schemas/common";
 
@@ -41,22 +41,8 @@ const csvRoute = createRoute({
   responses: { 200: jsonResponse(CsvResult, "What the file added"), ...errorResponses },
 });
 
-type Upload = { header(name: string): string | undefined; text(): Promise<string> };
-
-/** The uploaded file's text, refused past the size limit. */
-async function csvText(request: Upload, form: { file?: unknown }) {
-  if (Number(request.header("content-length") ?? 0) > MAX_CSV_BYTES + 64 * 1024)
-    throw payloadTooLarge(MAX_CSV_BYTES);
-  const multipart = (request.header("content-type") ?? "").startsWith("multipart/");
-  if (multipart && !(form.file instanceof File))
-    throw validationFailed([{ path: "file", message: "attach a CSV file" }]);
-  const text = form.file instanceof File ? await form.file.text() : await request.text();
-  if (new TextEncoder().encode(text).length > MAX_CSV_BYTES) throw payloadTooLarge(MAX_CSV_BYTES);
-  return text;
-}
-
 export const broadcastListsRouter = createRouter().openapi(csvRoute, async (c) => {
-  const text = await csvText(c.req, c.req.valid("form") as { file?: unknown });
+  const { text } = await uploadedCsv(c.req, c.req.valid("form"), MAX_CSV_BYTES);
   const answer = await addCsvToAudience(
     c.get("db"),
     c.env,

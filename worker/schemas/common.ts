@@ -16,12 +16,15 @@ const NOT_SINGLE_LINE = /[\p{Cc}\p{Zl}\p{Zp}]|\p{Cs}/u;
 /** The same, less the line breaks and tabs a multi-line text keeps. */
 const NOT_MULTI_LINE = /[^\P{Cc}\t\n\r]|\p{Cs}/u;
 
+/** Printable text on one line: what `singleLine` takes, for text read outside a schema. */
+export const isSingleLine = (text: string) => !NOT_SINGLE_LINE.test(text);
+
 /**
  * Names, labels, tags, titles and other one-line fields: printable text only. NUL and its kin
  * break CSV exports, search and most databases downstream. Add it after `trim()`:
  * `z.string().trim().min(1).max(100).check(singleLine)`.
  */
-export const singleLine = z.refine<string>((text) => !NOT_SINGLE_LINE.test(text), {
+export const singleLine = z.refine<string>((text) => isSingleLine(text), {
   message: "must be printable text on one line (no control characters)",
 });
 

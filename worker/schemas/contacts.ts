@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { CHANNEL_TYPES, CONSENT_CHANNELS, FIELD_TYPES } from "../db/schema";
 import { multiLine, singleLine, Timestamp } from "./common";
 
-const isTimeZone = (tz: string) => {
+export const isTimeZone = (tz: string) => {
   try {
     new Intl.DateTimeFormat("en", { timeZone: tz });
     return true;

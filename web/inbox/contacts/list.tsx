@@ -38,6 +38,7 @@ import {
 } from "./api";
 import { ContactsTabs } from "./area-tabs";
 import { describeFilter, FieldFilterDialog } from "./field-filter";
+import { ImportButton } from "./import";
 import { NewContactDialog } from "./new-contact";
 import { ContactCards, ContactTable } from "./rows";
 import { SaveAsSegment, SegmentSelect } from "./segments/contacts-filter";
@@ -152,6 +153,7 @@ export default function ContactList() {
         description={t("contacts.list.description")}
         actions={
           <>
+            {canExport(me) && <ImportButton onImported={paged.refresh} />}
             {canExport(me) && (
               <ExportButton
                 what={t("exports.what.contacts")}

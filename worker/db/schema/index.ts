@@ -6,6 +6,7 @@ export * from "./channels";
 export * from "./contacts";
 export * from "./csat";
 export * from "./exports";
+export * from "./imports";
 export * from "./knowledge";
 export * from "./messaging";
 export * from "./report-emails";

@@ -16,7 +16,7 @@ import { conflict, type FieldError, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { getChannelRow } from "../channels/channels";
 import { identityKind } from "../channels/ledger";
-import { normalizePhone, toContactDto } from "../contacts/contacts";
+import { normalizeEmail, normalizePhone, toContactDto } from "../contacts/contacts";
 import { InterestMemo, recordAll } from "../events/record";
 import { getBroadcast } from "./broadcasts";
 
@@ -47,8 +47,6 @@ function readHeader(fields: string[], address: AddressColumn) {
   return { columns, errors };
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
 /** The row's address in the form contacts keep it, or why it is refused. */
 function normalizeAddress(column: AddressColumn, raw: string, defaultCountry: string) {
   const value = raw.trim();
@@ -57,10 +55,10 @@ function normalizeAddress(column: AddressColumn, raw: string, defaultCountry: st
     const phone = normalizePhone(value, defaultCountry);
     return phone ? { value: phone } : { reason: "is not a valid phone number" };
   }
-  if (column === "email")
-    return EMAIL.test(value) && value.length <= 254
-      ? { value: value.toLowerCase() }
-      : { reason: "is not a valid email address" };
+  if (column === "email") {
+    const email = normalizeEmail(value);
+    return email ? { value: email } : { reason: "is not a valid email address" };
+  }
   return value.length <= 200 ? { value } : { reason: "is longer than 200 characters" };
 }
 

@@ -51,6 +51,12 @@ export function normalizePhone(raw: string, defaultCountry: string): string | nu
   return parsed?.isValid() ? parsed.number : null;
 }
 
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** An email address as contacts keep it (lower-cased), or null when it is not one. */
+export const normalizeEmail = (raw: string): string | null =>
+  EMAIL.test(raw) && raw.length <= 254 ? raw.toLowerCase() : null;
+
 export const normalizeTags = (tags: string[]) => [
   ...new Set(tags.map((t) => t.trim().toLowerCase())),
 ];
