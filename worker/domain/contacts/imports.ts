@@ -141,6 +141,15 @@ export type ImportPatch = {
   tags?: string[] | undefined;
 };
 
+/** The import's row while it is still being set up: a change after its commit changes nothing. */
+const whileUploaded = (workspaceId: string, id: string) =>
+  inWorkspace(
+    contactImports,
+    workspaceId,
+    eq(contactImports.id, id),
+    eq(contactImports.status, "uploaded"),
+  );
+
 /** Changes what the columns become, the policy for known contacts or the batch's tags. */
 export async function updateImport(
   db: Db,
@@ -164,14 +173,7 @@ export async function updateImport(
       ...(patch.tags ? { tags: [...new Set(patch.tags.map((t) => t.toLowerCase()))] } : {}),
       updatedAt: now,
     })
-    .where(
-      inWorkspace(
-        contactImports,
-        workspaceId,
-        eq(contactImports.id, id),
-        eq(contactImports.status, "uploaded"),
-      ),
-    )
+    .where(whileUploaded(workspaceId, id))
     .returning();
   if (!updated) throw conflict("The import was committed meanwhile.");
   return updated;
@@ -260,14 +262,7 @@ export async function commitImport(db: Db, env: Env, workspaceId: string, id: st
   const [started] = await db
     .update(contactImports)
     .set({ status: "preparing", updatedAt: now })
-    .where(
-      inWorkspace(
-        contactImports,
-        workspaceId,
-        eq(contactImports.id, id),
-        eq(contactImports.status, "uploaded"),
-      ),
-    )
+    .where(whileUploaded(workspaceId, id))
     .returning();
   if (!started) throw conflict("The import was committed meanwhile.");
   await env.IMPORTS.send({ workspaceId, importId: id } satisfies ImportJob);
