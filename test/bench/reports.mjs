@@ -18,12 +18,19 @@ const DAY_MS = 86_400_000;
 const CALLS_PER_ENDPOINT = 20;
 const SOURCES = ["webchat", "whatsapp", "email", "manual", "api"];
 
-/** A small deterministic generator: the same history every run. */
+/**
+ * A small deterministic generator (mulberry32): the same history every run. 32-bit integer
+ * arithmetic throughout, so no product loses precision and the sequence does not fall into a
+ * short cycle.
+ */
 function random(seed) {
-  let state = seed;
+  let state = seed >>> 0;
   return () => {
-    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
-    return state / 2_147_483_648;
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
 }
 
