@@ -4,13 +4,8 @@ import { automationsReport } from "../../worker/domain/reports/automations";
 import { broadcastsReport } from "../../worker/domain/reports/broadcasts";
 import { contactsReport } from "../../worker/domain/reports/contacts";
 import { labelsReport } from "../../worker/domain/reports/labels";
-import {
-  agentLeaderboard,
-  busiestHours,
-  conversationsReport,
-  overviewNow,
-  teamsReport,
-} from "../../worker/domain/reports/read";
+import { agentLeaderboard, teamsReport } from "../../worker/domain/reports/leaderboards";
+import { busiestHours, conversationsReport, overviewNow } from "../../worker/domain/reports/read";
 import { newWebchat, newWorkspace } from "../helpers";
 import { planOf, recordingDb } from "../recorded-statements";
 import {

@@ -1,14 +1,13 @@
 import { createRoute, type RouteConfig, z } from "@hono/zod-openapi";
 import { labelsReport } from "../domain/reports/labels";
+import { agentLeaderboard, teamsReport } from "../domain/reports/leaderboards";
 import { reportableWorkspaces } from "../domain/reports/organization";
 import {
-  agentLeaderboard,
   busiestHours,
   consolidatedReport,
   conversationsReport,
   overviewNow,
   type ReportRange,
-  teamsReport,
 } from "../domain/reports/read";
 import { rebuildRollups } from "../domain/reports/rebuild";
 import { workspaceTimezone } from "../domain/scheduled-messages/hours";

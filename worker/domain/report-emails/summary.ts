@@ -1,7 +1,8 @@
 import type { ReportEmailFrequency } from "../../db/schema";
 import type { Db } from "../../lib/context";
 import { csatReport } from "../reports/csat";
-import { agentLeaderboard, conversationsReport, type ReportRange } from "../reports/read";
+import { agentLeaderboard } from "../reports/leaderboards";
+import { conversationsReport, type ReportRange } from "../reports/read";
 
 /** Agents named in the summary, most replies first. */
 const TOP_AGENTS = 5;
